@@ -1,0 +1,350 @@
+"""The balance sheet: holdings, share counts, cash and the instruments a company carries."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .errors import ValidationError
+from .instruments import (
+    ConvertibleNote,
+    Debt,
+    Instrument,
+    Note,
+    PreferredStock,
+    SecuredNote,
+    TermLoan,
+)
+from .instruments._common import currency_code, name_text, to_tuple
+from .validators import check_finite, is_date, non_negative, optional, positive, to_float
+
+__all__ = ["Company", "Holdings", "Market"]
+
+
+@attrs.frozen(kw_only=True)
+class Holdings:
+    """Units of the reserve asset held and their total cost.
+
+    Parameters
+    ----------
+    asset
+        Ticker of the held asset (``"BTC"`` by default; nothing assumes BTC).
+    units
+        Units held.
+    cost_basis
+        Total cost of the units held, in the reporting currency.
+
+    Examples
+    --------
+    >>> h = Holdings(units=713_502, cost_basis=54.26e9)
+    >>> round(h.average_cost)
+    76047
+    """
+
+    asset: str = attrs.field(default="BTC", validator=name_text)
+    units: float = attrs.field(converter=to_float, validator=non_negative)
+    cost_basis: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+
+    @property
+    def average_cost(self) -> float:
+        """Cost basis per unit (NaN when nothing is held).
+
+        Examples
+        --------
+        >>> Holdings(units=2.0, cost_basis=100.0).average_cost
+        50.0
+        """
+        return self.cost_basis / self.units if self.units > 0 else float("nan")
+
+
+@attrs.frozen(kw_only=True)
+class Market:
+    """Observed prices on a company's as-of date: the defaults for reports, never contract terms.
+
+    Examples
+    --------
+    >>> Market(asset_price=68_141.0, share_price=114.45).share_price
+    114.45
+    """
+
+    asset_price: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(positive)
+    )
+    share_price: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(positive)
+    )
+
+
+def _to_fx(
+    value: Mapping[str, float] | Iterable[tuple[str, float]],
+) -> tuple[tuple[str, float], ...]:
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    else:
+        try:
+            items = list(value)
+        except TypeError:
+            return value  # type: ignore[return-value]
+    return tuple(sorted((k, to_float(v)) for k, v in items))
+
+
+def _fx_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for code, rate in value:
+        if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
+            raise ValidationError("Company.fx", code, "keys must be three-letter currency codes")
+        if check_finite(f"Company.fx.{code}", rate) <= 0:
+            raise ValidationError(f"Company.fx.{code}", rate, "must be positive")
+
+
+def _instruments_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for i, item in enumerate(value):
+        if not isinstance(item, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock):
+            raise ValidationError(f"Company.instruments[{i}]", item, "is not an instrument")
+
+
+@attrs.frozen(kw_only=True)
+class Company:
+    """A treasury company's balance sheet on its as-of date.
+
+    Parameters
+    ----------
+    name
+        Company name.
+    as_of
+        Date of the balance sheet.
+    holdings
+        The reserve asset held (:class:`Holdings`).
+    shares_basic
+        Basic common shares outstanding.
+    cash
+        Cash and equivalents (including any reserve for dividends), reporting currency.
+    currency
+        Reporting currency (``"USD"``).
+    ticker
+        Optional ticker of the common stock.
+    other_assets
+        Value attributed to everything else (the operating business).
+    shares_diluted
+        Assumed diluted shares as reported, or ``None`` to derive it.
+    other_dilutive_shares
+        Options and restricted units, used when deriving the diluted count.
+    fx
+        Reporting currency per unit of each foreign currency used by an instrument.
+    instruments
+        Debt and preferred stock, with unique names.
+    market
+        Optional observed prices on the as-of date (report defaults only).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Note
+    >>> co = Company(name="Example", as_of=dt.date(2026, 1, 1),
+    ...     holdings=Holdings(units=1000, cost_basis=50e6), shares_basic=1e6, cash=5e6,
+    ...     instruments=[Note(name="n", principal=10e6, maturity=dt.date(2030, 1, 1))])
+    >>> co.instrument("n").principal
+    10000000.0
+    >>> co.total_debt
+    10000000.0
+    """
+
+    name: str = attrs.field(validator=name_text)
+    as_of: _dt.date = attrs.field(validator=is_date)
+    holdings: Holdings = attrs.field(validator=attrs.validators.instance_of(Holdings))
+    shares_basic: float = attrs.field(converter=to_float, validator=positive)
+    cash: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    currency: str = attrs.field(default="USD", validator=currency_code)
+    ticker: str | None = attrs.field(default=None, validator=optional(name_text))
+    other_assets: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    shares_diluted: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(positive)
+    )
+    other_dilutive_shares: float = attrs.field(
+        default=0.0, converter=to_float, validator=non_negative
+    )
+    fx: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), converter=_to_fx, validator=_fx_validator
+    )
+    instruments: tuple[Instrument, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_instruments_validator
+    )
+    market: Market | None = attrs.field(
+        default=None, validator=optional(attrs.validators.instance_of(Market))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        names = [i.name for i in self.instruments]
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise ValidationError("Company.instruments.name", name, "is not unique")
+            seen.add(name)
+        fx = dict(self.fx)
+        for inst in self.instruments:
+            if (
+                inst.currency is not None
+                and inst.currency != self.currency
+                and inst.currency not in fx
+            ):
+                raise ValidationError(
+                    f"{inst.name}.currency", inst.currency, "has no fx rate in Company.fx"
+                )
+            if isinstance(inst, SecuredNote):
+                for clause in inst.springing:
+                    if clause.reference not in seen or clause.reference == inst.name:
+                        raise ValidationError(
+                            f"{inst.name}.springing.reference",
+                            clause.reference,
+                            "names no other instrument of the company",
+                        )
+        pledged = self.pledged_units
+        if pledged > self.holdings.units * (1 + 1e-12):
+            raise ValidationError(
+                "Company.instruments.pledged_units",
+                pledged,
+                f"exceeds the {self.holdings.units:g} units held",
+            )
+
+    # --- look-ups -------------------------------------------------------------------
+
+    def instrument(self, name: str) -> Instrument:
+        """The instrument called ``name``.
+
+        Raises
+        ------
+        ValidationError
+            If the company has no such instrument.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
+        ...              shares_basic=1)
+        >>> co.instrument("missing")
+        Traceback (most recent call last):
+        ...
+        treasurymodel.errors.ValidationError: name: names no instrument of 'X', got 'missing'
+        """
+        for inst in self.instruments:
+            if inst.name == name:
+                return inst
+        raise ValidationError("name", name, f"names no instrument of {self.name!r}")
+
+    @property
+    def debts(self) -> tuple[Debt, ...]:
+        """Debt instruments, in the order given."""
+        return tuple(i for i in self.instruments if not isinstance(i, PreferredStock))
+
+    @property
+    def preferreds(self) -> tuple[PreferredStock, ...]:
+        """Preferred series, most senior first (rank 1 first, then order given)."""
+        prefs = [i for i in self.instruments if isinstance(i, PreferredStock)]
+        return tuple(sorted(prefs, key=lambda p: p.seniority))
+
+    @property
+    def convertibles(self) -> tuple[ConvertibleNote, ...]:
+        """Convertible notes, in the order given."""
+        return tuple(i for i in self.instruments if isinstance(i, ConvertibleNote))
+
+    def seniority_order(self) -> tuple[Instrument, ...]:
+        """Debt (all of it ranks first), then preferred series by rank.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Note, PreferredStock
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
+        ...     shares_basic=1, instruments=[PreferredStock(name="B", notional=1, rate=0.1,
+        ...     seniority=2), PreferredStock(name="A", notional=1, rate=0.1, seniority=1),
+        ...     Note(name="N", principal=1, maturity=dt.date(2030, 1, 1))])
+        >>> [i.name for i in co.seniority_order()]
+        ['N', 'A', 'B']
+        """
+        return (*self.debts, *self.preferreds)
+
+    def fx_rate(self, currency: str | None) -> float:
+        """Reporting currency per unit of ``currency`` (1 for the reporting currency or None).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
+        ...              shares_basic=1, fx={"EUR": 1.188})
+        >>> co.fx_rate("EUR"), co.fx_rate(None)
+        (1.188, 1.0)
+        """
+        if currency is None or currency == self.currency:
+            return 1.0
+        rates = dict(self.fx)
+        if currency not in rates:
+            raise ValidationError("currency", currency, "has no fx rate in Company.fx")
+        return rates[currency]
+
+    def amount(self, instrument: Instrument) -> float:
+        """Outstanding principal or notional of ``instrument`` in the reporting currency."""
+        face = (
+            instrument.notional if isinstance(instrument, PreferredStock) else instrument.principal
+        )
+        return face * self.fx_rate(instrument.currency)
+
+    # --- aggregates -----------------------------------------------------------------
+
+    @property
+    def total_debt(self) -> float:
+        """Aggregate principal of debt, reporting currency."""
+        return sum((self.amount(d) for d in self.debts), 0.0)
+
+    @property
+    def total_preferred(self) -> float:
+        """Aggregate notional of preferred stock, reporting currency."""
+        return sum((self.amount(p) for p in self.preferreds), 0.0)
+
+    @property
+    def pledged_units(self) -> float:
+        """Units pledged to secured notes and loans."""
+        return sum(
+            (i.pledged_units for i in self.instruments if isinstance(i, SecuredNote | TermLoan)),
+            0.0,
+        )
+
+    @property
+    def unencumbered_units(self) -> float:
+        """Units pledged to nothing.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import TermLoan
+        >>> co = Company(name="X", as_of=dt.date(2022, 6, 30),
+        ...     holdings=Holdings(units=100), shares_basic=1,
+        ...     instruments=[TermLoan(name="L", principal=1e6, rate=0.04, max_ltv=0.5,
+        ...         pledged_units=30, issued=dt.date(2022, 1, 1), maturity=dt.date(2025, 1, 1))])
+        >>> co.unencumbered_units
+        70.0
+        """
+        return max(self.holdings.units - self.pledged_units, 0.0)
+
+    @property
+    def convertible_shares(self) -> float:
+        """Shares from converting every convertible note and convertible preferred."""
+        notes = sum((c.shares_on_conversion for c in self.convertibles), 0.0)
+        prefs = sum((p.conversion_shares for p in self.preferreds), 0.0)
+        return notes + prefs
+
+    @property
+    def diluted_shares(self) -> float:
+        """Assumed diluted shares: as reported, or basic + conversions + other dilutive.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
+        ...         shares_basic=100, other_dilutive_shares=5).diluted_shares
+        105.0
+        """
+        if self.shares_diluted is not None:
+            return self.shares_diluted
+        return self.shares_basic + self.convertible_shares + self.other_dilutive_shares

@@ -1,0 +1,107 @@
+"""Validators and converters shared by the instrument classes."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ..errors import ValidationError
+
+FREQUENCIES = (1, 2, 4, 12)
+
+
+def _field(instance: Any, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def name_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A non-empty string without surrounding white space."""
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise ValidationError(
+            _field(instance, attribute), value, "must be a non-empty string without outer spaces"
+        )
+
+
+def currency_code(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``None`` or a three-letter upper-case currency code such as ``"USD"``."""
+    if value is None:
+        return
+    if not isinstance(value, str) or len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise ValidationError(
+            _field(instance, attribute), value, "must be a three-letter code such as 'USD'"
+        )
+
+
+def frequency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Payments a year: 1, 2, 4 or 12."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in FREQUENCIES:
+        raise ValidationError(_field(instance, attribute), value, "must be one of 1, 2, 4 or 12")
+
+
+def boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A real ``bool``."""
+    if not isinstance(value, bool):
+        raise ValidationError(_field(instance, attribute), value, "must be true or false")
+
+
+def whole_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A positive int (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(_field(instance, attribute), value, "must be a whole number >= 1")
+
+
+def to_dates(value: Iterable[_dt.date]) -> tuple[_dt.date, ...]:
+    """Converter: any iterable of dates to a tuple (a lone string is left for the validator)."""
+    if isinstance(value, str | bytes | _dt.date):
+        return value  # type: ignore[return-value]
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # type: ignore[return-value]
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Converter: any iterable (a list from a file, say) to a tuple."""
+    if isinstance(value, str | bytes):
+        return value  # type: ignore[return-value]
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # type: ignore[return-value]
+
+
+def increasing_dates(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A tuple of dates in strictly increasing order."""
+    name = _field(instance, attribute)
+    if not isinstance(value, tuple):
+        raise ValidationError(name, value, "must be a list of dates")
+    for item in value:
+        if not isinstance(item, _dt.date) or isinstance(item, _dt.datetime):
+            raise ValidationError(name, item, "must hold only datetime.date values")
+    for a, b in itertools.pairwise(value):
+        if b <= a:
+            raise ValidationError(name, value, "dates must be strictly increasing")
+
+
+def check_life(
+    owner: str,
+    field: str,
+    when: _dt.date,
+    issued: _dt.date | None,
+    maturity: _dt.date,
+) -> None:
+    """Raise unless ``issued < when <= maturity`` (``issued`` may be unknown)."""
+    if when > maturity or (issued is not None and when <= issued):
+        raise ValidationError(
+            f"{owner}.{field}", when, "must fall after issue and on or before maturity"
+        )
+
+
+def check_maturity_after_issue(owner: str, issued: _dt.date | None, maturity: _dt.date) -> None:
+    """Raise unless maturity is strictly after issue."""
+    if issued is not None and maturity <= issued:
+        raise ValidationError(f"{owner}.maturity", maturity, f"must be after issue ({issued})")

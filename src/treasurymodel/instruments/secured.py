@@ -1,0 +1,121 @@
+"""Secured notes and their springing-maturity clauses."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import ValidationError
+from ..validators import in_range, is_date, non_negative, optional, positive, to_float
+from ._common import (
+    check_life,
+    check_maturity_after_issue,
+    currency_code,
+    frequency,
+    name_text,
+    to_tuple,
+)
+
+__all__ = ["SecuredNote", "SpringingMaturity"]
+
+
+@attrs.frozen(kw_only=True)
+class SpringingMaturity:
+    """A clause that brings a secured note's maturity forward to ``date``.
+
+    The note falls due on ``date`` unless, on that date, the issuer's liquidity exceeds
+    ``liquidity_multiple`` times the amount needed to repay the ``reference`` instrument
+    (principal plus accrued interest), or unless less than ``min_outstanding`` of the
+    reference instrument remains outstanding.
+
+    Parameters
+    ----------
+    date
+        The test date, to which maturity springs.
+    reference
+        Name of the instrument (usually a convertible maturing soon after) the test refers to.
+    liquidity_multiple
+        Liquidity needed, as a multiple of the reference repayment amount (``1.30``).
+    min_outstanding
+        Optional: if less than this principal of the reference remains, nothing springs.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> clause = SpringingMaturity(date=dt.date(2025, 9, 15),
+    ...     reference="0.75% convertible notes due 2025", liquidity_multiple=1.30,
+    ...     min_outstanding=100e6)
+    >>> clause.liquidity_multiple
+    1.3
+    """
+
+    date: _dt.date = attrs.field(validator=is_date)
+    reference: str = attrs.field(validator=name_text)
+    liquidity_multiple: float = attrs.field(default=1.0, converter=to_float, validator=positive)
+    min_outstanding: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(non_negative)
+    )
+
+
+def _clauses(instance: Any, attribute: Any, value: Any) -> None:
+    field = f"{type(instance).__name__}.{attribute.name}"
+    if not isinstance(value, tuple) or not all(isinstance(c, SpringingMaturity) for c in value):
+        raise ValidationError(field, value, "must be a list of SpringingMaturity clauses")
+    dates = [c.date for c in value]
+    if len(set(dates)) != len(dates):
+        raise ValidationError(field, dates, "test dates must be distinct")
+
+
+@attrs.frozen(kw_only=True)
+class SecuredNote:
+    """A note secured by pledged coins, with optional springing maturities.
+
+    A secured note has no loan-to-value trigger: the pledged coins are simply not available
+    to other lenders. Its maturity may spring forward (see :class:`SpringingMaturity`).
+
+    Parameters
+    ----------
+    name, principal, coupon, frequency, issued, maturity, currency
+        As for :class:`~treasurymodel.ConvertibleNote`.
+    pledged_units
+        Units of the held asset pledged to this note.
+    springing
+        Zero or more :class:`SpringingMaturity` clauses; each test date lies within the
+        note's life.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> note = SecuredNote(name="6.125% due 2028", principal=500e6, coupon=0.06125,
+    ...     issued=dt.date(2021, 6, 14), maturity=dt.date(2028, 6, 15),
+    ...     pledged_units=14_590,
+    ...     springing=[SpringingMaturity(date=dt.date(2025, 9, 15), reference="2025 notes",
+    ...                                  liquidity_multiple=1.3)])
+    >>> note.springing[0].date
+    datetime.date(2025, 9, 15)
+    """
+
+    KIND: ClassVar[str] = "secured_note"
+
+    name: str = attrs.field(validator=name_text)
+    principal: float = attrs.field(converter=to_float, validator=positive)
+    coupon: float = attrs.field(default=0.0, converter=to_float, validator=in_range(0.0, 1.0))
+    frequency: int = attrs.field(default=2, validator=frequency)
+    issued: _dt.date = attrs.field(validator=is_date)
+    maturity: _dt.date = attrs.field(validator=is_date)
+    pledged_units: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    springing: tuple[SpringingMaturity, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_clauses
+    )
+    currency: str | None = attrs.field(default=None, validator=currency_code)
+
+    def __attrs_post_init__(self) -> None:
+        owner = type(self).__name__
+        check_maturity_after_issue(owner, self.issued, self.maturity)
+        for clause in self.springing:
+            check_life(owner, "springing.date", clause.date, self.issued, self.maturity)
+        if self.springing:
+            ordered = tuple(sorted(self.springing, key=lambda c: c.date))
+            object.__setattr__(self, "springing", ordered)
