@@ -25,10 +25,95 @@ from .instruments import (
 )
 
 # --- metrics and capital events (issue 4) ---
+# isort: split
+from .events import (
+    buy_btc,
+    convert,
+    issue_instrument,
+    pledge,
+    raise_equity,
+    release,
+    repay,
+    sell_btc,
+)
+from .metrics import (
+    Metrics,
+    btc_dollar_gain,
+    btc_gain,
+    btc_rating,
+    btc_ratings,
+    btc_yield,
+    metrics,
+    share_price_for_mnav,
+)
+
 # --- liquidation (issue 5) ---
+# isort: split
+from .liquidation import (
+    DueItem,
+    MaturityWall,
+    MaturityWallRow,
+    NavSensitivity,
+    coverage_break_price,
+    dividend_coverage_months,
+    joint_margin_call_price,
+    margin_call_price,
+    maturity_wall,
+    nav_sensitivity,
+    springing_trigger_price,
+)
+
 # --- io and datasets (issue 6) ---
+# isort: split
+from . import cli, datasets, plot
+from .io import FORMAT_VERSION, MAX_FILE_BYTES, dump, dumps, load, loads
+
 # --- valuation (issue 7) ---
+# isort: split
+from .valuation import (
+    ConvertibleSensitivities,
+    bond_floor,
+    conversion_premium,
+    convertible_sensitivities,
+    convertible_value_at_btc_price,
+    implied_credit_spread,
+    implied_volatility,
+    parity,
+    value_convertible,
+    value_preferred,
+    value_zero_coupon_convertible,
+)
+
 # --- simulation (issues 8, 9) ---
+# isort: split
+from .simulation import (  # scenario engine (issue 8)
+    CallablePremium,
+    ConstantPremium,
+    FundingPolicy,
+    ImpactModel,
+    PeakCompressionPremium,
+    PremiumModel,
+    PremiumState,
+    SimulationResult,
+    StepHistogram,
+    preset_names,
+    preset_path,
+    run_preset,
+    share_price_from_mnav,
+    simulate_paths,
+)
+
+# isort: split
+from .simulation import (  # Monte Carlo (issue 9)
+    BLOCK_PATHS,
+    GBM,
+    BlockBootstrap,
+    MertonJumpDiffusion,
+    PriceModel,
+    price_paths,
+    simulate,
+    simulation_dates,
+)
 
 try:
     __version__ = version("treasurymodel")
@@ -36,6 +121,87 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    # valuation (issue 7)
+    "ConvertibleSensitivities",
+    "bond_floor",
+    "conversion_premium",
+    "convertible_sensitivities",
+    "convertible_value_at_btc_price",
+    "implied_credit_spread",
+    "implied_volatility",
+    "parity",
+    "value_convertible",
+    "value_preferred",
+    "value_zero_coupon_convertible",
+    # end issue 7
+    # simulation: scenario engine (issue 8)
+    "CallablePremium",
+    "ConstantPremium",
+    "FundingPolicy",
+    "ImpactModel",
+    "PeakCompressionPremium",
+    "PremiumModel",
+    "PremiumState",
+    "SimulationResult",
+    "StepHistogram",
+    "preset_names",
+    "preset_path",
+    "run_preset",
+    "share_price_from_mnav",
+    "simulate_paths",
+    # end issue 8
+    # simulation: Monte Carlo (issue 9)
+    "BLOCK_PATHS",
+    "GBM",
+    "BlockBootstrap",
+    "MertonJumpDiffusion",
+    "PriceModel",
+    "price_paths",
+    "simulate",
+    "simulation_dates",
+    # end issue 9
+    # liquidation (issue 5)
+    "DueItem",
+    "MaturityWall",
+    "MaturityWallRow",
+    "NavSensitivity",
+    "coverage_break_price",
+    "dividend_coverage_months",
+    "joint_margin_call_price",
+    "margin_call_price",
+    "maturity_wall",
+    "nav_sensitivity",
+    "springing_trigger_price",
+    # end issue 5
+    # io and datasets (issue 6)
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "cli",
+    "datasets",
+    "plot",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    # end issue 6
+    # metrics and capital events (issue 4)
+    "Metrics",
+    "btc_dollar_gain",
+    "btc_gain",
+    "btc_rating",
+    "btc_ratings",
+    "btc_yield",
+    "metrics",
+    "share_price_for_mnav",
+    "buy_btc",
+    "convert",
+    "issue_instrument",
+    "pledge",
+    "raise_equity",
+    "release",
+    "repay",
+    "sell_btc",
+    # end issue 4
     "INSTRUMENT_KINDS",
     "Amortization",
     "Company",

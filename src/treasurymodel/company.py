@@ -348,3 +348,148 @@ class Company:
         if self.shares_diluted is not None:
             return self.shares_diluted
         return self.shares_basic + self.convertible_shares + self.other_dilutive_shares
+
+    # --- capital events (delegating to treasurymodel.events) ---------------------------
+
+    def raise_equity(
+        self, amount: float, *, share_price: float, btc_price: float, fee: float = 0.0
+    ) -> Company:
+        """Issue shares for ``amount`` and buy BTC with the net proceeds.
+
+        Same as :func:`treasurymodel.raise_equity` with this company first.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...              shares_basic=1e6)
+        >>> co.raise_equity(1e6, share_price=100.0, btc_price=100_000.0).holdings.units
+        20.0
+        """
+        from .events import raise_equity
+
+        return raise_equity(self, amount, share_price=share_price, btc_price=btc_price, fee=fee)
+
+    def issue_instrument(
+        self,
+        instrument: Instrument,
+        *,
+        proceeds: float,
+        btc_price: float | None = None,
+        buy: bool = True,
+    ) -> Company:
+        """Add a new instrument; its proceeds buy BTC (or go to cash with ``buy=False``).
+
+        Same as :func:`treasurymodel.issue_instrument` with this company first.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import PreferredStock
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...              shares_basic=1e6)
+        >>> co.issue_instrument(PreferredStock(name="P", notional=1e6, rate=0.1),
+        ...                     proceeds=1e6, buy=False).cash
+        1000000.0
+        """
+        from .events import issue_instrument
+
+        return issue_instrument(self, instrument, proceeds=proceeds, btc_price=btc_price, buy=buy)
+
+    def buy_btc(self, units: float, *, btc_price: float) -> Company:
+        """Buy ``units`` at ``btc_price`` from cash (:func:`treasurymodel.buy_btc`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...              shares_basic=1e6, cash=1e6)
+        >>> co.buy_btc(2, btc_price=100_000.0).cash
+        800000.0
+        """
+        from .events import buy_btc
+
+        return buy_btc(self, units, btc_price=btc_price)
+
+    def sell_btc(self, units: float, *, btc_price: float) -> Company:
+        """Sell unencumbered ``units`` at ``btc_price`` (:func:`treasurymodel.sell_btc`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...              shares_basic=1e6)
+        >>> co.sell_btc(2, btc_price=100_000.0).cash
+        200000.0
+        """
+        from .events import sell_btc
+
+        return sell_btc(self, units, btc_price=btc_price)
+
+    def repay(self, name: str, amount: float | None = None, *, price: float = 1.0) -> Company:
+        """Repay an instrument from cash, in part or in full (:func:`treasurymodel.repay`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Note
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...     shares_basic=1e6, cash=5e6,
+        ...     instruments=[Note(name="n", principal=4e6, maturity=dt.date(2030, 1, 1))])
+        >>> co.repay("n").cash
+        1000000.0
+        """
+        from .events import repay
+
+        return repay(self, name, amount, price=price)
+
+    def convert(self, name: str, amount: float | None = None) -> Company:
+        """Convert a convertible note or preferred into shares (:func:`treasurymodel.convert`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import PreferredStock
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...     shares_basic=1e6, instruments=[PreferredStock(name="STRK", notional=1e6,
+        ...     rate=0.08, conversion_ratio=0.1)])
+        >>> co.convert("STRK").shares_basic
+        1001000.0
+        """
+        from .events import convert
+
+        return convert(self, name, amount)
+
+    def pledge(self, name: str, units: float) -> Company:
+        """Pledge more unencumbered coins to a secured instrument (:func:`treasurymodel.pledge`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import TermLoan
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...     shares_basic=1e6, instruments=[TermLoan(name="L", principal=1e5, max_ltv=0.5,
+        ...     issued=dt.date(2025, 1, 1), maturity=dt.date(2028, 1, 1))])
+        >>> co.pledge("L", 4).unencumbered_units
+        6.0
+        """
+        from .events import pledge
+
+        return pledge(self, name, units)
+
+    def release(self, name: str, units: float) -> Company:
+        """Release coins pledged to a secured instrument (:func:`treasurymodel.release`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import TermLoan
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...     shares_basic=1e6, instruments=[TermLoan(name="L", principal=1e5, max_ltv=0.5,
+        ...     pledged_units=4, issued=dt.date(2025, 1, 1), maturity=dt.date(2028, 1, 1))])
+        >>> co.release("L", 4).unencumbered_units
+        10.0
+        """
+        from .events import release
+
+        return release(self, name, units)

@@ -52,7 +52,18 @@ __all__ = [
 ]
 
 DayCount = Literal["30/360", "ACT/365F", "ACT/360"]
-"""Supported day-count conventions."""
+"""Supported day-count conventions.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from typing import get_args
+>>> from treasurymodel.schedule import DayCount, year_fraction
+>>> get_args(DayCount)
+('30/360', 'ACT/365F', 'ACT/360')
+>>> year_fraction(dt.date(2025, 1, 1), dt.date(2026, 1, 1), "ACT/360")
+1.0138888888888888
+"""
 
 _DAY_COUNTS = ("30/360", "ACT/365F", "ACT/360")
 
@@ -151,7 +162,11 @@ def payment_dates(
     """
     _check_date("maturity", maturity)
     _check_date("after", after)
-    if isinstance(frequency, bool) or frequency not in (1, 2, 4, 12):
+    if (
+        isinstance(frequency, bool)
+        or not isinstance(frequency, int)
+        or frequency not in (1, 2, 4, 12)
+    ):
         raise ValidationError("frequency", frequency, "must be one of 1, 2, 4 or 12")
     eom = _is_month_end(maturity) if end_of_month is None else end_of_month
     step = 12 // frequency
@@ -424,8 +439,9 @@ def cash_flows(
             if start < step_.date <= end:
                 flows.setdefault(step_.date, [0.0, 0.0])[1] += step_.amount
         if start < instrument.maturity <= end:
+            # What is left after every amortization, including one due on maturity itself.
             flows.setdefault(instrument.maturity, [0.0, 0.0])[1] += _outstanding(
-                instrument, instrument.maturity - _dt.timedelta(days=1)
+                instrument, instrument.maturity
             )
     elif start < instrument.maturity <= end:
         flows.setdefault(instrument.maturity, [0.0, 0.0])[1] += instrument.principal
@@ -480,13 +496,14 @@ def obligations_ladder(
     end: _dt.date,
     by: Literal["year", "date"] = "year",
     fx: Mapping[str, float] | None = None,
-    currency: str | None = None,
+    currency: str = "USD",
     index_level: float | None = None,
 ) -> list[LadderRow]:
     """Scheduled obligations of several instruments in ``(start, end]``, by year or by date.
 
     Amounts in a foreign currency are converted with ``fx`` (reporting currency per unit);
-    instruments whose currency is ``None`` or ``currency`` are taken as they are.
+    instruments whose currency is ``None`` or ``currency`` (the reporting currency, ``"USD"``
+    unless given) are taken as they are.
 
     Examples
     --------
@@ -523,14 +540,15 @@ def annual_obligations(
     *,
     on: _dt.date,
     fx: Mapping[str, float] | None = None,
-    currency: str | None = None,
+    currency: str = "USD",
     index_level: float | None = None,
 ) -> float:
     """Annualized interest plus preferred dividends at the rates in force on ``on``.
 
     Debt that has matured by ``on`` is left out. This is the company's "annual
     obligations" figure: principal × coupon summed over debt plus notional × rate over
-    preferred series, in the reporting currency.
+    preferred series, in the reporting currency ``currency`` (``"USD"`` unless given;
+    other currencies convert with ``fx``).
 
     Examples
     --------
@@ -627,4 +645,5 @@ def call_in_window(note: ConvertibleNote, *, start: _dt.date, end: _dt.date) -> 
     _check_window(start, end)
     if note.call_from is None:
         return False
-    return note.call_from <= end and start < note.maturity
+    # Some day d with start < d <= end and call_from <= d <= maturity (none if start == end).
+    return start < end and note.call_from <= end and start < note.maturity

@@ -28,12 +28,38 @@ __all__ = [
 ]
 
 Debt: TypeAlias = ConvertibleNote | SecuredNote | TermLoan | Note
-"""Any instrument with a principal and a maturity."""
+"""Any instrument with a principal and a maturity.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from treasurymodel import Debt, Note, PreferredStock
+>>> isinstance(Note(name="n", principal=1e6, maturity=dt.date(2030, 1, 1)), Debt)
+True
+>>> isinstance(PreferredStock(name="p", notional=1e6, rate=0.1), Debt)
+False
+"""
 
 Instrument: TypeAlias = Debt | PreferredStock
-"""Any instrument a company can carry."""
+"""Any instrument a company can carry.
+
+Examples
+--------
+>>> from treasurymodel import Instrument, PreferredStock
+>>> isinstance(PreferredStock(name="p", notional=1e6, rate=0.1), Instrument)
+True
+"""
 
 INSTRUMENT_KINDS: dict[str, type[Instrument]] = {
     cls.KIND: cls for cls in (TermLoan, ConvertibleNote, SecuredNote, Note, PreferredStock)
 }
-"""The one registry mapping a file's ``kind`` to its class."""
+"""The one registry mapping a file's ``kind`` to its class.
+
+Examples
+--------
+>>> from treasurymodel import INSTRUMENT_KINDS
+>>> INSTRUMENT_KINDS["convertible_note"].__name__
+'ConvertibleNote'
+>>> sorted(INSTRUMENT_KINDS)
+['convertible_note', 'note', 'preferred_stock', 'secured_note', 'term_loan']
+"""

@@ -1,0 +1,185 @@
+"""Monte Carlo speed and memory, measured side by side in one run (issue 9).
+
+Prints:
+
+1. single process, the 2026 structure (``mstr-2026-02``), 100,000 paths x 520 weekly steps:
+   total time / the time numpy's default generator takes to draw the same number of normal
+   variates (the floor; goal: at most 3x);
+2. throughput with a 2-worker ProcessPoolExecutor / single-process throughput (goal: at least
+   1.6x; the pool is started and warmed up before timing);
+3. peak resident memory of 1,000,000 paths x 520 steps, measured in a fresh subprocess with
+   its high-water mark of resident memory (``VmHWM``; ``resource.getrusage`` where /proc is
+   missing) (goal: at most 1.5 GiB).
+
+Times are medians of repeats, interleaved so that load from other processes affects both sides
+alike. Run: ``python benchmarks/bench_montecarlo.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import treasurymodel as tm
+
+PATHS = 100_000
+YEARS = 10
+STEPS_PER_YEAR = 52
+VOLATILITY = 0.5
+GOAL_FLOOR_RATIO = 3.0
+GOAL_SPEEDUP = 1.6
+GOAL_PEAK_GIB = 1.5
+
+
+def _timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on every platform
+        return "unknown"
+
+
+def _company() -> tm.Company:
+    return tm.datasets.load("mstr-2026-02")
+
+
+def _model(company: tm.Company) -> tm.GBM:
+    market = company.market
+    spot = market.asset_price if market is not None and market.asset_price else 68_141.0
+    return tm.GBM(spot=spot, drift=0.0, volatility=VOLATILITY)
+
+
+def bench_floor(repeats: int, paths: int) -> None:
+    company = _company()
+    model = _model(company)
+    steps = YEARS * STEPS_PER_YEAR
+
+    def floor() -> None:
+        np.random.default_rng(0).standard_normal(paths * steps)
+
+    def run() -> None:
+        tm.simulate(company, model=model, years=YEARS, paths=paths, seed=1)
+
+    run()  # warm-up: imports, caches
+    floors, runs = [], []
+    for _ in range(repeats):
+        floors.append(_timed(floor))
+        runs.append(_timed(run))
+    f, r = statistics.median(floors), statistics.median(runs)
+    print(f"1. single process, {paths:,} paths x {steps} steps (mstr-2026-02, GBM 50% vol)")
+    print(f"   floor (standard_normal of {paths * steps:,} variates): {f:.3f} s")
+    print(f"   simulate: {r:.3f} s  ({paths / r:,.0f} paths/s)")
+    print(f"   ratio simulate / floor: {r / f:.2f}x   (goal <= {GOAL_FLOOR_RATIO}x)")
+
+
+def bench_workers(repeats: int, paths: int) -> None:
+    company = _company()
+    model = _model(company)
+
+    def serial() -> None:
+        tm.simulate(company, model=model, years=YEARS, paths=paths, seed=1)
+
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+
+        def parallel() -> None:
+            tm.simulate(company, model=model, years=YEARS, paths=paths, seed=1, executor=pool)
+
+        parallel()  # start and warm the workers
+        serial()
+        singles, doubles = [], []
+        for _ in range(repeats):
+            singles.append(_timed(serial))
+            doubles.append(_timed(parallel))
+    s, d = statistics.median(singles), statistics.median(doubles)
+    print(f"2. {paths:,} paths x {YEARS * STEPS_PER_YEAR} steps, ProcessPoolExecutor(2) vs serial")
+    print(
+        f"   serial: {s:.3f} s ({paths / s:,.0f} paths/s); 2 workers: {d:.3f} s"
+        f" ({paths / d:,.0f} paths/s)"
+    )
+    print(f"   throughput ratio: {s / d:.2f}x   (goal >= {GOAL_SPEEDUP}x; {os.cpu_count()} CPUs)")
+    print(
+        f"   best of {repeats}: {min(singles) / min(doubles):.2f}x; load average"
+        f" {_load()} (other processes on the CPUs lower this ratio)"
+    )
+
+
+_MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import resource, time
+    import treasurymodel as tm
+
+    def peak_kib():
+        # VmHWM: this process's own high-water mark. ru_maxrss is not used on Linux: it keeps
+        # the parent's resident size from before exec, which would count the benchmark's own
+        # earlier runs.
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    company = tm.datasets.load("mstr-2026-02")
+    spot = company.market.asset_price
+    tm.simulate(company, model=tm.GBM(spot=spot, volatility={vol}), years=1, paths=10, seed=1)
+    base = peak_kib()
+    start = time.perf_counter()
+    res = tm.simulate(company, model=tm.GBM(spot=spot, drift=0.0, volatility={vol}),
+                      years={years}, paths={paths}, seed=1)
+    elapsed = time.perf_counter() - start
+    print(base, peak_kib(), elapsed, len(res.forced_sale))
+    """
+)
+
+
+def bench_memory(paths: int) -> None:
+    code = _MEMORY_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=paths)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split()
+    base_kib, peak_kib, elapsed, n = int(out[0]), int(out[1]), float(out[2]), int(out[3])
+    gib = 1024**2
+    print(f"3. peak memory, {paths:,} paths x {YEARS * STEPS_PER_YEAR} steps, one process")
+    print(
+        f"   peak RSS {peak_kib / gib:.3f} GiB (of which {base_kib / gib:.3f} GiB before the"
+        f" run: interpreter, numpy, treasurymodel); {elapsed:.1f} s for {n:,} paths"
+        f"   (goal <= {GOAL_PEAK_GIB} GiB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller runs")
+    parser.add_argument("--only", choices=["floor", "workers", "memory"], default=None)
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 5
+    print(
+        f"treasurymodel {tm.__version__}, numpy {np.__version__}, {os.cpu_count()} CPUs,"
+        f" load average {_load()}"
+    )
+    if args.only in (None, "floor"):
+        bench_floor(repeats, PATHS)
+    if args.only in (None, "workers"):
+        bench_workers(repeats, PATHS)
+    if args.only in (None, "memory"):
+        bench_memory(100_000 if args.quick else 1_000_000)
+
+
+if __name__ == "__main__":
+    main()

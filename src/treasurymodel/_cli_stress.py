@@ -1,0 +1,438 @@
+"""The ``treasurymodel stress`` subcommand: Monte Carlo probabilities of forced sales and default.
+
+Registered by :mod:`treasurymodel.cli` through :func:`add_parser`. It simulates the company's
+reserve asset as geometric Brownian motion (:class:`~treasurymodel.GBM`) with the volatility
+given, runs :func:`~treasurymodel.simulate` and prints, year by year, the probability that the
+company has had to sell some of its asset and that it has defaulted, then the distribution of
+the asset sold and of NAV per share at the horizon. With ``--plot`` it draws a fan chart of the
+asset held and of NAV per share (5-95% and 25-75% bands and the median, step by step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+
+from .company import Company
+from .errors import ValidationError
+from .simulation import (
+    BLOCK_PATHS,
+    GBM,
+    ConstantPremium,
+    FundingPolicy,
+    SimulationResult,
+    simulate,
+)
+
+__all__ = ["QUANTILES", "add_parser", "fan_figure", "render_table", "stress_data"]
+
+QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""Quantiles printed for the distributions (and drawn as fan bands)."""
+
+_EPILOG: Final = """examples:
+  treasurymodel stress mstr-2026-02 --vol 0.5
+  treasurymodel stress mstr-2026-02 --paths 1000000 --years 10 --vol 0.6 --seed 7 \\
+      --executor processes --progress
+  treasurymodel stress company.toml --vol 0.8 --mnav 1.2 --plot fan.png
+
+The probabilities are Monte Carlo estimates: their standard error is sqrt(p(1-p)/paths).
+The same arguments and seed always give the same figures, whatever the executor."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+    return value
+
+
+def _number(*, positive: bool = False, non_negative: bool = False) -> Any:
+    def parse(text: str) -> float:
+        try:
+            value = float(text.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+        if positive and value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+        if non_negative and value < 0:
+            raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+        return value
+
+    return parse
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``stress`` subcommand on ``subparsers`` (from ``add_subparsers``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="treasurymodel")
+    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "2000"])
+    >>> args.command, args.source, args.vol, args.paths, args.years, args.seed
+    ('stress', 'mstr-2026-02', 0.5, 2000, 5.0, 1)
+    """
+    stress = subparsers.add_parser(
+        "stress",
+        help="Monte Carlo probabilities of forced BTC sales and default, by year",
+        description="Simulate the reserve asset as geometric Brownian motion with the "
+        "volatility you believe in and print, by year, the probability that the company must "
+        "sell some of it and that it defaults, and the distribution of the asset sold and of "
+        "NAV per share at the horizon.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    stress.add_argument(
+        "source",
+        metavar="DATASET|FILE",
+        help="a bundled data set name (see `treasurymodel datasets`) or a company file",
+    )
+    stress.add_argument(
+        "--vol",
+        required=True,
+        type=_number(non_negative=True),
+        metavar="V",
+        help="annual volatility of the asset (0.5 for 50%%)",
+    )
+    stress.add_argument(
+        "--paths", type=_positive_int, default=10_000, metavar="N", help="paths (10,000)"
+    )
+    stress.add_argument(
+        "--years", type=_number(positive=True), default=5.0, metavar="Y", help="horizon (5)"
+    )
+    stress.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (1)")
+    stress.add_argument(
+        "--drift",
+        type=_number(),
+        default=0.0,
+        metavar="MU",
+        help="expected annual return of the asset, continuously compounded (0)",
+    )
+    stress.add_argument(
+        "--spot",
+        type=_number(positive=True),
+        default=None,
+        metavar="P",
+        help="starting asset price (default: the file's [market] asset_price)",
+    )
+    stress.add_argument(
+        "--steps-per-year", type=_positive_int, default=52, metavar="K", help="steps a year (52)"
+    )
+    stress.add_argument(
+        "--mnav",
+        type=_number(non_negative=True),
+        default=1.0,
+        metavar="M",
+        help="constant mNAV of the stock, which decides whether shares can be sold (1.0)",
+    )
+    stress.add_argument(
+        "--no-equity",
+        action="store_true",
+        help="never sell new shares: obligations are paid from cash and BTC sales only",
+    )
+    stress.add_argument(
+        "--executor",
+        choices=("serial", "processes"),
+        default="serial",
+        help="run the chunks in this process (serial) or on a process pool (processes)",
+    )
+    stress.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="W",
+        help="worker processes for --executor processes (default: the CPU count)",
+    )
+    stress.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=None,
+        metavar="C",
+        help=f"paths per chunk, a multiple of {BLOCK_PATHS} (default: automatic)",
+    )
+    stress.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
+    stress.add_argument(
+        "--plot",
+        metavar="FILE",
+        default=None,
+        help="draw a fan chart of BTC held and NAV per share to FILE (.png or .svg)",
+    )
+    stress.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format (table)"
+    )
+    stress.set_defaults(handler=_cmd_stress)
+
+
+def stress_data(
+    result: SimulationResult,
+    *,
+    company: Company,
+    model: GBM,
+    steps_per_year: int,
+    seed: int,
+    source: str,
+) -> dict[str, Any]:
+    """The figures the ``stress`` command prints, as plain data (JSON-ready).
+
+    ``by_year`` holds, for each whole year of the horizon (and the horizon itself if it is
+    not a whole number of years), the date of that step and the cumulative probabilities of a
+    forced sale and of a default on or before it; ``distributions`` the mean and the
+    quantiles :data:`QUANTILES` of the asset sold, the asset held and NAV per share at the end.
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> co = datasets.load("mstr-2022q2")
+    >>> model = GBM(spot=20_000.0, volatility=0.7)
+    >>> res = simulate(co, model=model, years=2, paths=1_000, seed=3)
+    >>> data = stress_data(res, company=co, model=model, steps_per_year=52, seed=3,
+    ...                    source="mstr-2022q2")
+    >>> [row["year"] for row in data["by_year"]]
+    [1.0, 2.0]
+    >>> sorted(data["distributions"])
+    ['btc_held', 'btc_sold', 'nav_per_share']
+    """
+    steps = result.steps
+    marks = list(range(steps_per_year, steps + 1, steps_per_year))
+    if not marks or marks[-1] != steps:
+        marks.append(steps)
+    rows = []
+    for k in marks:
+        when = result.dates[k]
+        rows.append(
+            {
+                "year": round(k / steps_per_year, 4),
+                "date": when.isoformat(),
+                "forced_sale": result.probability("forced_sale", by=when),
+                "default": result.probability("default", by=when),
+            }
+        )
+    distributions = {}
+    for key, field in (
+        ("btc_sold", "btc_sold"),
+        ("btc_held", "final_units"),
+        ("nav_per_share", "nav_per_share"),
+    ):
+        values = getattr(result, field)
+        q = result.quantiles(field, list(QUANTILES))
+        distributions[key] = {
+            "mean": float(np.mean(values)),
+            **{f"p{round(p * 100)}": float(v) for p, v in zip(QUANTILES, q, strict=True)},
+        }
+    return {
+        "company": {
+            "name": company.name,
+            "as_of": company.as_of.isoformat(),
+            "source": source,
+            "asset": company.holdings.asset,
+            "units": company.holdings.units,
+            "currency": company.currency,
+        },
+        "simulation": {
+            "model": "GBM",
+            "spot": model.spot,
+            "drift": model.drift,
+            "volatility": model.volatility,
+            "paths": result.paths,
+            "steps": steps,
+            "steps_per_year": steps_per_year,
+            "seed": seed,
+            "start": result.dates[0].isoformat(),
+            "end": result.dates[-1].isoformat(),
+        },
+        "by_year": rows,
+        "distributions": distributions,
+    }
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.2f}%"
+
+
+def render_table(data: dict[str, Any]) -> str:
+    """The figures of :func:`stress_data` as aligned, human-readable text.
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> co = datasets.load("mstr-2022q2")
+    >>> model = GBM(spot=20_000.0, volatility=0.7)
+    >>> res = simulate(co, model=model, years=1, paths=100, seed=3)
+    >>> text = render_table(stress_data(res, company=co, model=model, steps_per_year=52,
+    ...                                 seed=3, source="mstr-2022q2"))
+    >>> print(text.splitlines()[0])
+    MicroStrategy, Monte Carlo stress from 2022-06-30 to 2023-06-30  [mstr-2022q2]
+    """
+    co, sim = data["company"], data["simulation"]
+    paths = sim["paths"]
+    lines = [
+        f"{co['name']}, Monte Carlo stress from {sim['start']} to {sim['end']}  [{co['source']}]",
+        f"  {co['asset']} as geometric Brownian motion: spot {sim['spot']:,.2f}, drift "
+        f"{sim['drift']:.2%}, volatility {sim['volatility']:.2%}",
+        f"  {paths:,} paths x {sim['steps']} steps ({sim['steps_per_year']} a year), seed "
+        f"{sim['seed']}",
+        "",
+        "Probability by year (cumulative)",
+    ]
+    table: list[tuple[str, ...]] = [("year", "date", "forced sale", "default")]
+    for row in data["by_year"]:
+        table.append(
+            (f"{row['year']:g}", row["date"], _pct(row["forced_sale"]), _pct(row["default"]))
+        )
+    lines += _columns(table, "rlrr")
+    # The standard error sqrt(p (1 - p) / N) is largest for the p nearest one half.
+    variance = max(p * (1 - p) for r in data["by_year"] for p in (r["forced_sale"], r["default"]))
+    se = math.sqrt(variance / paths)
+    lines.append(f"  standard error of these estimates at most {100 * se:.2f} points")
+    lines += ["", "Distribution at the horizon"]
+    head = ("", "mean", *(f"p{round(p * 100)}" for p in QUANTILES))
+    dist = data["distributions"]
+    cur = co["currency"]
+    table = [
+        head,
+        (f"{co['asset']} sold", *_fmt_row(dist["btc_sold"], "{:,.0f}")),
+        (f"{co['asset']} held", *_fmt_row(dist["btc_held"], "{:,.0f}")),
+        (f"NAV per share ({cur})", *_fmt_row(dist["nav_per_share"], "{:,.2f}")),
+    ]
+    lines += _columns(table, "l" + "r" * (len(head) - 1))
+    return "\n".join(lines) + "\n"
+
+
+def _fmt_row(values: dict[str, float], pattern: str) -> list[str]:
+    keys = ["mean", *(f"p{round(p * 100)}" for p in QUANTILES)]
+    return [pattern.format(values[k]) for k in keys]
+
+
+def _columns(rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [
+            c.ljust(widths[i]) if align[i] == "l" else c.rjust(widths[i]) for i, c in enumerate(r)
+        ]
+        out.append(("  " + "  ".join(cells)).rstrip())
+    return out
+
+
+def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = "USD") -> Any:
+    """A fan chart of the recorded ``units`` and ``nav_per_share`` histograms (matplotlib).
+
+    Two panels sharing the date axis: the asset held and NAV per share, each with its 5-95%
+    and 25-75% bands and the median at every step. The result must have been simulated with
+    ``record=("units", "nav_per_share")``.
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> co = datasets.load("mstr-2026-02")
+    >>> res = simulate(co, model=GBM(spot=68_141.0, volatility=0.5), years=1, paths=200,
+    ...                seed=1, record=("units", "nav_per_share"))
+    >>> fig = fan_figure(res)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['BTC held', 'NAV per share (USD)']
+    """
+    try:
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import StrMethodFormatter
+    except ImportError:
+        raise ImportError("--plot needs matplotlib: pip install 'treasurymodel[plot]'") from None
+    dates = np.array([np.datetime64(d, "D") for d in result.dates])
+    fig = Figure(figsize=(9.0, 6.5), layout="constrained")
+    axes = fig.subplots(2, 1, sharex=True)
+    for ax, name, label in (
+        (axes[0], "units", f"{asset} held"),
+        (axes[1], "nav_per_share", f"NAV per share ({currency})"),
+    ):
+        q = result.fan(name, list(QUANTILES))
+        ax.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
+        ax.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
+        ax.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
+        ax.set_ylabel(label)
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.grid(True, alpha=0.3)
+    axes[1].axhline(0.0, color="#999999", linewidth=0.8)
+    axes[0].legend(loc="upper right", fontsize="small")
+    axes[0].set_title(f"{result.paths:,} simulated paths")
+    return fig
+
+
+def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .cli import load_source
+
+    if args.plot is not None:
+        suffix = os.path.splitext(args.plot)[1].lower()
+        if suffix not in (".png", ".svg"):
+            parser.error(f"argument --plot: must end in .png or .svg, got {args.plot!r}")
+    if args.workers is not None and args.executor != "processes":
+        parser.error("argument --workers: needs --executor processes")
+    if args.steps_per_year > 365:
+        parser.error("argument --steps-per-year: must be at most 365")
+    company, label = load_source(args.source)
+    spot = args.spot
+    if spot is None:
+        if company.market is None or company.market.asset_price is None:
+            raise ValidationError(
+                "--spot", None, f"{label} has no [market] asset_price: give --spot"
+            )
+        spot = company.market.asset_price
+    model = GBM(spot=spot, drift=args.drift, volatility=args.vol)
+    record = ("units", "nav_per_share") if args.plot is not None else ()
+    kwargs: dict[str, Any] = {
+        "model": model,
+        "years": args.years,
+        "steps_per_year": args.steps_per_year,
+        "paths": args.paths,
+        "seed": args.seed,
+        "chunk_size": args.chunk_size,
+        "progress": args.progress,
+        "premium": ConstantPremium(mnav=args.mnav),
+        "policy": FundingPolicy(issue_equity=not args.no_equity),
+        "record": record,
+    }
+    if args.executor == "processes":
+        with concurrent.futures.ProcessPoolExecutor(max_workers=args.workers) as pool:
+            result = simulate(company, executor=pool, **kwargs)
+    else:
+        result = simulate(company, **kwargs)
+    data = stress_data(
+        result,
+        company=company,
+        model=model,
+        steps_per_year=args.steps_per_year,
+        seed=args.seed,
+        source=label,
+    )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_table(data))
+    if args.plot is not None:
+        fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
+        fig.savefig(args.plot, dpi=150)
+        sys.stdout.flush()
+        sys.stderr.write(f"wrote {args.plot}\n")
+    return 0

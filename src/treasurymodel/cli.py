@@ -1,0 +1,877 @@
+"""The ``treasurymodel`` command: reports, validation and figures from a company file.
+
+Run ``treasurymodel --help`` (or ``python -m treasurymodel --help``) for the subcommands:
+
+``report``
+    Balance-sheet metrics, margin-call prices, the maturity wall, springing tests and a NAV
+    sensitivity grid, as an aligned table, one JSON object or CSV.
+``datasets``
+    List the bundled data sets, or print one as a starting point for your own file.
+``validate``
+    Check a company file; exit code 0 when it is valid.
+``plot``
+    Draw the debt maturity ladder or NAV per share against the BTC price.
+
+Exit codes: 0 success, 1 invalid input (one line naming the file, instrument and key; never a
+traceback), 2 usage error. The JSON and CSV layouts are documented in the how-to page
+*Files and the command line*.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import importlib
+import importlib.util
+import io as _io
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Final
+
+import numpy as np
+
+from . import datasets
+from .company import Company
+from .errors import TreasuryModelError, ValidationError
+from .instruments import SecuredNote, TermLoan
+from .io import load as _load_file
+
+__all__ = [
+    "GRID_MULTIPLES",
+    "build_parser",
+    "load_source",
+    "main",
+    "render_csv",
+    "render_json",
+    "render_table",
+    "report_data",
+]
+
+PROG: Final = "treasurymodel"
+
+GRID_MULTIPLES: Final = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+"""Default NAV-sensitivity grid: these multiples of the (first) BTC price."""
+
+
+# ---------------------------------------------------------------------------------------
+# Loading a source: a bundled data set name or a file
+# ---------------------------------------------------------------------------------------
+
+
+def load_source(source: str) -> tuple[Company, str]:
+    """A bundled data set by name, else a company file; returns the company and a label.
+
+    Examples
+    --------
+    >>> from treasurymodel.cli import load_source
+    >>> company, label = load_source("mstr-2022q2")
+    >>> company.name, label
+    ('MicroStrategy', 'data set mstr-2022q2')
+    """
+    if source in datasets.names():
+        return datasets.load(source), f"data set {source}"
+    looks_like_name = os.sep not in source and "." not in os.path.basename(source)
+    if looks_like_name and not os.path.exists(source):
+        raise ValidationError(
+            "source",
+            source,
+            f"is neither a bundled data set ({', '.join(datasets.names())}) nor a file",
+        )
+    return _load_file(source), source
+
+
+# ---------------------------------------------------------------------------------------
+# The report, as plain data
+# ---------------------------------------------------------------------------------------
+
+_METRIC_FIELDS: Final = (
+    "btc_price",
+    "share_price",
+    "btc_reserve",
+    "cash",
+    "debt",
+    "pref",
+    "market_cap",
+    "enterprise_value",
+    "mnav",
+    "mnav_simple",
+    "amplification",
+    "net_leverage",
+    "annual_obligations",
+    "btc_years_of_coverage",
+    "usd_months_of_coverage",
+    "nav",
+    "nav_per_share",
+    "nav_per_share_diluted",
+    "shares_if_converted",
+    "unrealized_gain",
+    "btc_per_share",
+)
+
+
+def _column(value: Any, n: int) -> list[float | None]:
+    if value is None:
+        return [None] * n
+    return [float(v) for v in np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))]
+
+
+def _metrics_rows(
+    company: Company, prices: Sequence[float], share_price: float | None
+) -> list[dict[str, float | None]]:
+    from .metrics import metrics
+
+    m = metrics(company, btc_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
+    n = len(prices)
+    columns = {name: _column(getattr(m, name), n) for name in _METRIC_FIELDS}
+    return [{name: columns[name][i] for name in _METRIC_FIELDS} for i in range(n)]
+
+
+def _margin_calls(company: Company) -> dict[str, Any]:
+    from .liquidation import joint_margin_call_price, margin_call_price
+
+    loans = [i for i in company.instruments if isinstance(i, TermLoan) and i.max_ltv is not None]
+    rows = [
+        {
+            "instrument": loan.name,
+            "max_ltv": loan.max_ltv,
+            "pledged_units": loan.pledged_units,
+            "price": margin_call_price(company, loan.name),
+        }
+        for loan in loans
+    ]
+    joint = joint_margin_call_price(company) if loans else None
+    return {"joint": joint, "instruments": rows}
+
+
+def _springing_tests(company: Company) -> list[dict[str, Any]]:
+    from .liquidation import springing_trigger_price
+
+    rows: list[dict[str, Any]] = []
+    for note in company.instruments:
+        if not isinstance(note, SecuredNote):
+            continue
+        references = {c.date: c for c in note.springing}
+        for when, price in springing_trigger_price(company, note.name):
+            clause = references[when]
+            rows.append(
+                {
+                    "instrument": note.name,
+                    "date": when,
+                    "reference": clause.reference,
+                    "liquidity_multiple": clause.liquidity_multiple,
+                    "trigger_price": price,
+                }
+            )
+    return rows
+
+
+def _maturity_wall(company: Company, springing: str, puts: bool) -> dict[str, Any]:
+    from .liquidation import maturity_wall
+
+    wall = maturity_wall(company, springing=springing, puts=puts)  # type: ignore[arg-type]
+    return {
+        "springing": wall.springing,
+        "puts": wall.puts,
+        "until": wall.until,
+        "rows": wall.to_records(),
+        "springing_tests": _springing_tests(company),
+    }
+
+
+def _nav_grid(
+    company: Company, grid: Sequence[float], share_price: float | None
+) -> list[dict[str, float | None]]:
+    from .liquidation import nav_sensitivity
+
+    table = nav_sensitivity(
+        company, btc_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
+    )
+    return table.rows()
+
+
+def _company_summary(company: Company, label: str) -> dict[str, Any]:
+    return {
+        "name": company.name,
+        "ticker": company.ticker,
+        "as_of": company.as_of,
+        "currency": company.currency,
+        "source": label,
+        "asset": company.holdings.asset,
+        "units": company.holdings.units,
+        "cost_basis": company.holdings.cost_basis,
+        "pledged_units": company.pledged_units,
+        "unencumbered_units": company.unencumbered_units,
+        "cash": company.cash,
+        "other_assets": company.other_assets,
+        "debt": company.total_debt,
+        "preferred": company.total_preferred,
+        "shares_basic": company.shares_basic,
+        "shares_diluted": company.diluted_shares,
+        "instruments": [
+            {
+                "name": inst.name,
+                "kind": type(inst).KIND,
+                "amount": company.amount(inst),
+                "currency": inst.currency or company.currency,
+                "maturity": getattr(inst, "maturity", None),
+            }
+            for inst in company.seniority_order()
+        ],
+    }
+
+
+def report_data(
+    company: Company,
+    *,
+    btc_prices: Sequence[float] | None = None,
+    share_price: float | None = None,
+    grid: Sequence[float] | None = None,
+    springing: str = "worst",
+    puts: bool = False,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """Everything ``treasurymodel report`` shows, as plain Python data.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    btc_prices
+        Prices of the held asset; default the company's ``market.asset_price``.
+    share_price
+        Price of one share; default the company's ``market.share_price`` (may be absent).
+    grid
+        Asset prices of the NAV sensitivity grid; default :data:`GRID_MULTIPLES` times the
+        first of ``btc_prices``.
+    springing, puts
+        Maturity-wall options (see :func:`treasurymodel.liquidation.maturity_wall`).
+    source
+        Label of where the company came from (shown in ``company.source``).
+
+    Returns
+    -------
+    dict
+        The keys ``company``, ``metrics``, ``margin_call_prices``, ``maturity_wall`` and
+        ``nav_sensitivity``, documented in *Files and the command line*. Dates are
+        :class:`datetime.date` objects and numbers floats (``inf`` kept as ``inf``).
+
+    Raises
+    ------
+    ValidationError
+        If no BTC price is given and the company states none.
+
+    Examples
+    --------
+    >>> from treasurymodel import datasets
+    >>> from treasurymodel.cli import report_data
+    >>> data = report_data(datasets.load("mstr-2022q2"), btc_prices=[20_000.0])
+    >>> sorted(data)
+    ['company', 'margin_call_prices', 'maturity_wall', 'metrics', 'nav_sensitivity']
+    >>> round(data["margin_call_prices"]["instruments"][0]["price"], 2)
+    3561.84
+    """
+    market = company.market
+    if btc_prices is None or len(btc_prices) == 0:
+        default = market.asset_price if market is not None else None
+        if default is None:
+            raise ValidationError(
+                "btc_price",
+                None,
+                "is not stated in the company's [market] section; give one (--btc-price)",
+            )
+        btc_prices = [default]
+    if share_price is None and market is not None:
+        share_price = market.share_price
+    prices = [float(p) for p in btc_prices]
+    if grid is None or len(grid) == 0:
+        grid = [prices[0] * k for k in GRID_MULTIPLES]
+    return {
+        "company": _company_summary(company, source or company.name),
+        "metrics": _metrics_rows(company, prices, share_price),
+        "margin_call_prices": _margin_calls(company),
+        "maturity_wall": _maturity_wall(company, springing, puts),
+        "nav_sensitivity": {
+            "share_price": share_price,
+            "rows": _nav_grid(company, sorted(float(g) for g in grid), share_price),
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering: JSON, CSV, table
+# ---------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready data: dates as ISO strings, infinities as "inf"/"-inf", NaN as null."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, float | np.floating):
+        x = float(value)
+        if math.isnan(x):
+            return None
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return x
+    return str(value)  # pragma: no cover - every value above is one of the kinds handled
+
+
+def render_json(data: dict[str, Any]) -> str:
+    """The report of :func:`report_data` as one JSON object (layout in the docs).
+
+    Dates become ``"YYYY-MM-DD"`` strings, infinite numbers the strings ``"inf"`` and
+    ``"-inf"`` (JSON has no infinity), NaN ``null``.
+
+    Examples
+    --------
+    >>> import json
+    >>> from treasurymodel import datasets
+    >>> from treasurymodel.cli import render_json, report_data
+    >>> doc = json.loads(render_json(report_data(datasets.load("mstr-2026-02"))))
+    >>> doc["company"]["as_of"], doc["metrics"][0]["btc_price"]
+    ('2026-02-01', 68141.0)
+    """
+    return json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+_CSV_COLUMNS: Final = ("section", "subject", "date", "btc_price", "field", "value")
+
+
+def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    plain = _plain(data)
+    for key, value in plain["company"].items():
+        if key != "instruments":
+            yield ("company", "", "", "", key, value)
+    for inst in plain["company"]["instruments"]:
+        for key in ("kind", "amount", "currency"):
+            yield ("instrument", inst["name"], inst["maturity"] or "", "", key, inst[key])
+    for row in plain["metrics"]:
+        for key, value in row.items():
+            if key != "btc_price":
+                yield ("metrics", "", "", row["btc_price"], key, value)
+    calls = plain["margin_call_prices"]
+    for row in calls["instruments"]:
+        yield ("margin_call_prices", row["instrument"], "", "", "price", row["price"])
+    if calls["instruments"]:
+        yield ("margin_call_prices", "joint", "", "", "price", calls["joint"])
+    wall = plain["maturity_wall"]
+    for row in wall["rows"]:
+        for key in ("due", "cumulative_due", "breakeven_price"):
+            yield ("maturity_wall", row["period"], row["end"], "", key, row[key])
+    for test in wall["springing_tests"]:
+        yield (
+            "springing_tests",
+            test["instrument"],
+            test["date"],
+            "",
+            "reference",
+            test["reference"],
+        )
+        yield (
+            "springing_tests",
+            test["instrument"],
+            test["date"],
+            "",
+            "trigger_price",
+            test["trigger_price"],
+        )
+    for row in plain["nav_sensitivity"]["rows"]:
+        for key, value in row.items():
+            if key != "btc_price":
+                yield ("nav_sensitivity", "", "", row["btc_price"], key, value)
+
+
+def render_csv(data: dict[str, Any]) -> str:
+    """The report of :func:`report_data` as one CSV table in long form.
+
+    The columns are ``section, subject, date, btc_price, field, value``: one row per
+    figure (layout in the docs).
+
+    Examples
+    --------
+    >>> from treasurymodel import datasets
+    >>> from treasurymodel.cli import render_csv, report_data
+    >>> lines = render_csv(report_data(datasets.load("mstr-2022q2"))).splitlines()
+    >>> lines[0]
+    'section,subject,date,btc_price,field,value'
+    >>> [line for line in lines if line.startswith("margin_call_prices,BTC")]
+    ['margin_call_prices,BTC-backed term loan,,,price,3561.841385121928']
+    """
+    out = _io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_CSV_COLUMNS)
+    for row in _csv_rows(data):
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue()
+
+
+def _fmt(value: float | None, kind: str) -> str:
+    if value is None:
+        return "-"
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if kind == "money":
+        return f"{value / 1e6:,.1f}"
+    if kind == "price":
+        return f"{value:,.2f}"
+    if kind == "ratio":
+        return f"{value:,.3f}"
+    if kind == "count":
+        return f"{value:,.0f}"
+    if kind == "small":
+        return f"{value:.6g}"
+    return f"{value:,.1f}"
+
+
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    align: str = "",
+    indent: str = "  ",
+) -> list[str]:
+    """Aligned text columns; ``align`` has one ``l`` or ``r`` per column (``l`` + ``r``...)."""
+    n = len(header)
+    align = (align or "l" + "r" * (n - 1)).ljust(n, "r")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(n)]
+    lines = []
+    for r in [header, *rows]:
+        cells = [
+            str(c).ljust(widths[i]) if align[i] == "l" else str(c).rjust(widths[i])
+            for i, c in enumerate(r)
+        ]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def render_table(data: dict[str, Any]) -> str:
+    """The report of :func:`report_data` as aligned, human-readable text.
+
+    Amounts are in millions of the reporting currency, prices in full.
+
+    Examples
+    --------
+    >>> from treasurymodel import datasets
+    >>> from treasurymodel.cli import render_table, report_data
+    >>> text = render_table(report_data(datasets.load("mstr-2022q2")))
+    >>> print(text.splitlines()[0])
+    MicroStrategy (MSTR), balance sheet as of 2022-06-30  [MicroStrategy]
+    """
+    co = data["company"]
+    ccy = co["currency"]
+    asset = co["asset"]
+    money = f"({ccy} M)"
+    title = co["name"] + (f" ({co['ticker']})" if co["ticker"] else "")
+    out = [
+        f"{title}, balance sheet as of {co['as_of'].isoformat()}  [{co['source']}]",
+        f"  {asset} held {co['units']:,.0f} ({co['pledged_units']:,.0f} pledged); "
+        f"cash {co['cash'] / 1e6:,.1f}M; debt {co['debt'] / 1e6:,.1f}M; "
+        f"preferred {co['preferred'] / 1e6:,.1f}M {ccy}",
+        f"  shares: {co['shares_basic']:,.0f} basic, {co['shares_diluted']:,.0f} assumed diluted",
+        "",
+    ]
+
+    labels: list[tuple[str, str, str]] = [
+        ("share_price", "Share price", "price"),
+        ("btc_reserve", f"{asset} Reserve {money}", "money"),
+        ("market_cap", f"Market cap {money}", "money"),
+        ("enterprise_value", f"Enterprise value {money}", "money"),
+        ("mnav", "mNAV (EV / reserve)", "ratio"),
+        ("mnav_simple", "mNAV (market cap / reserve)", "ratio"),
+        ("debt", f"Debt {money}", "money"),
+        ("pref", f"Preferred {money}", "money"),
+        ("cash", f"Cash {money}", "money"),
+        ("amplification", "Amplification", "ratio"),
+        ("net_leverage", "Net leverage", "ratio"),
+        ("annual_obligations", f"Annual obligations {money}", "money"),
+        ("btc_years_of_coverage", f"{asset} years of coverage", "plain"),
+        ("usd_months_of_coverage", "Cash months of coverage", "plain"),
+        ("nav", f"Equity NAV {money}", "money"),
+        ("nav_per_share", "NAV per share", "price"),
+        ("nav_per_share_diluted", "NAV per share, diluted", "price"),
+        ("shares_if_converted", "Shares if converted", "count"),
+        ("unrealized_gain", f"Unrealized gain {money}", "money"),
+        ("btc_per_share", f"{asset} per diluted share", "small"),
+    ]
+    rows = data["metrics"]
+    header = ["Balance-sheet metrics", *(f"at {asset} {r['btc_price']:,.2f}" for r in rows)]
+    body = [[label, *(_fmt(r[key], kind) for r in rows)] for key, label, kind in labels]
+    out += _table(header, body, indent="")
+    out.append("")
+
+    calls = data["margin_call_prices"]
+    out.append(f"Margin-call prices ({asset} price below which a loan's LTV limit cannot be met)")
+    if calls["instruments"]:
+        body = [
+            [r["instrument"], f"{r['max_ltv']:.0%}", _fmt(r["price"], "price")]
+            for r in calls["instruments"]
+        ]
+        body.append(["all loans together", "", _fmt(calls["joint"], "price")])
+        out += _table(["loan", "max LTV", "price"], body)
+    else:
+        out.append("  none: no loan with a loan-to-value limit")
+    out.append("")
+
+    wall = data["maturity_wall"]
+    puts = "exercised" if wall["puts"] else "ignored"
+    out.append(
+        f"Maturity wall (springing: {wall['springing']}; puts {puts}; breakeven = {asset} "
+        "price at which the holdings cover everything due so far)"
+    )
+    body = [
+        [
+            r["period"],
+            _fmt(r["due"], "money"),
+            _fmt(r["cumulative_due"], "money"),
+            _fmt(r["breakeven_price"], "price"),
+        ]
+        for r in wall["rows"]
+    ]
+    out += _table(["period", f"due {money}", f"cumulative {money}", "breakeven"], body)
+    out.append("")
+
+    tests = wall["springing_tests"]
+    out.append(f"Springing tests ({asset} price below which the maturity springs)")
+    if tests:
+        body = [
+            [
+                t["instrument"],
+                t["date"].isoformat(),
+                t["reference"],
+                f"{t['liquidity_multiple']:.0%}",
+                "never" if t["trigger_price"] is None else _fmt(t["trigger_price"], "price"),
+            ]
+            for t in tests
+        ]
+        header = ["secured note", "test date", "reference", "liquidity", "springs below"]
+        out += _table(header, body, align="lllrr")
+    else:
+        out.append("  none: no springing-maturity clause after the as-of date")
+    out.append("")
+
+    nav = data["nav_sensitivity"]
+    share = nav["share_price"]
+    title = "NAV sensitivity" + (f" (share price {share:,.2f})" if share is not None else "")
+    out.append(title)
+    body = [
+        [
+            _fmt(r["btc_price"], "price"),
+            _fmt(r["nav"], "money"),
+            _fmt(r["nav_per_share"], "price"),
+            _fmt(r["nav_per_share_diluted"], "price"),
+            _fmt(r["mnav"], "ratio"),
+        ]
+        for r in nav["rows"]
+    ]
+    header = [f"{asset} price", f"NAV {money}", "NAV/share", "diluted", "mNAV"]
+    out += _table(header, body, align="rrrrr")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Argument parsing
+# ---------------------------------------------------------------------------------------
+
+
+def _price(text: str) -> float:
+    try:
+        value = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return value
+
+
+def _grid(text: str) -> list[float]:
+    return [_price(part) for part in text.split(",") if part.strip()]
+
+
+_EXAMPLES: Final = {
+    "report": """examples:
+  treasurymodel report mstr-2026-02
+  treasurymodel report mstr-2022q2 --btc-price 20000 --btc-price 10000
+  treasurymodel report company.toml --share-price 120 --format json > report.json""",
+    "datasets": """examples:
+  treasurymodel datasets
+  treasurymodel datasets mstr-2026-02 > my-company.toml""",
+    "validate": """examples:
+  treasurymodel validate company.toml
+  treasurymodel validate company.json && echo valid""",
+    "plot": """examples:
+  treasurymodel plot mstr-2026-02 -o ladder.png
+  treasurymodel plot mstr-2022q2 --kind nav -o nav.svg""",
+}
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _source_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source",
+        metavar="DATASET|FILE",
+        help="a bundled data set name (see `treasurymodel datasets`) or a company file "
+        "(.toml or .json)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command's argument parser (subcommands report, datasets, validate, plot).
+
+    Examples
+    --------
+    >>> from treasurymodel.cli import build_parser
+    >>> args = build_parser().parse_args(["report", "mstr-2026-02", "--format", "json"])
+    >>> args.command, args.source, args.format
+    ('report', 'mstr-2026-02', 'json')
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Capital structure and break prices of digital-asset treasury companies.",
+        epilog="examples:\n  treasurymodel report mstr-2026-02\n  treasurymodel validate "
+        "company.toml\n\nexit codes: 0 success, 1 invalid input, 2 usage error",
+        formatter_class=_Formatter,
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    report = sub.add_parser(
+        "report",
+        help="metrics, margin calls, maturity wall, springing tests, NAV grid",
+        description="Balance-sheet metrics, margin-call prices, the maturity wall, springing "
+        "tests and a NAV sensitivity grid. Prices default to the file's [market] section.",
+        epilog=_EXAMPLES["report"],
+        formatter_class=_Formatter,
+    )
+    _source_argument(report)
+    report.add_argument(
+        "--btc-price",
+        metavar="P",
+        type=_price,
+        action="append",
+        help="price of one unit of the held asset; repeat for several prices "
+        "(default: [market] asset_price)",
+    )
+    report.add_argument(
+        "--share-price",
+        metavar="S",
+        type=_price,
+        help="price of one common share (default: [market] share_price, if any)",
+    )
+    report.add_argument(
+        "--grid",
+        metavar="P1,P2,...",
+        type=_grid,
+        help="BTC prices of the NAV sensitivity grid (default: 0.25x to 2x the first price)",
+    )
+    report.add_argument(
+        "--springing",
+        choices=("worst", "best", "test"),
+        default="worst",
+        help="maturity wall: every secured note springs (worst, default), none does "
+        "(best), or each test is applied at the price (test)",
+    )
+    report.add_argument(
+        "--puts",
+        action="store_true",
+        help="maturity wall: convertible holders put at their first put date",
+    )
+    report.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="output format"
+    )
+    report.set_defaults(handler=_cmd_report)
+
+    ds = sub.add_parser(
+        "datasets",
+        help="list the bundled data sets, or print one",
+        description="List the bundled data sets; with a name, print that data set's file "
+        "(with the source of every figure), a starting point for your own.",
+        epilog=_EXAMPLES["datasets"],
+        formatter_class=_Formatter,
+    )
+    ds.add_argument("name", nargs="?", help="print this data set's TOML file")
+    ds.set_defaults(handler=_cmd_datasets)
+
+    validate = sub.add_parser(
+        "validate",
+        help="check a company file",
+        description="Check a company file against the treasurymodel/1 format; exit code 0 "
+        "when it is valid, 1 (with one line naming the file, instrument and key) when not.",
+        epilog=_EXAMPLES["validate"],
+        formatter_class=_Formatter,
+    )
+    validate.add_argument(
+        "file", metavar="FILE", help="a company file (.toml or .json), or a data set name"
+    )
+    validate.set_defaults(handler=_cmd_validate)
+
+    plot = sub.add_parser(
+        "plot",
+        help="draw the maturity ladder or NAV per share against the BTC price",
+        description="Draw a figure: the debt maturity ladder (default) or NAV per share "
+        "against the BTC price. Needs matplotlib: pip install 'treasurymodel[plot]'.",
+        epilog=_EXAMPLES["plot"],
+        formatter_class=_Formatter,
+    )
+    _source_argument(plot)
+    plot.add_argument(
+        "--kind", choices=("ladder", "nav"), default="ladder", help="which figure (ladder)"
+    )
+    plot.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="output file, .png or .svg"
+    )
+    plot.add_argument(
+        "--btc-price", metavar="P", type=_price, help="nav: price to mark as current"
+    )
+    plot.add_argument("--share-price", metavar="S", type=_price, help="nav: share price to draw")
+    plot.set_defaults(handler=_cmd_plot)
+
+    _add_optional_subcommands(sub)
+    return parser
+
+
+def _add_optional_subcommands(sub: Any) -> None:
+    """Subcommands of optional modules (the Monte Carlo ``stress`` command)."""
+    name = f"{__package__}._cli_stress"
+    if importlib.util.find_spec(name) is None:
+        return
+    importlib.import_module(name).add_parser(sub)
+
+
+# ---------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    company, label = load_source(args.source)
+    data = report_data(
+        company,
+        btc_prices=args.btc_price,
+        share_price=args.share_price,
+        grid=args.grid,
+        springing=args.springing,
+        puts=args.puts,
+        source=label,
+    )
+    render: Callable[[dict[str, Any]], str] = {
+        "json": render_json,
+        "csv": render_csv,
+        "table": render_table,
+    }[args.format]
+    _write(render(data))
+    return 0
+
+
+def _cmd_datasets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.name is not None:
+        _write(datasets.text(args.name))
+        return 0
+    rows = []
+    for name in datasets.names():
+        co = datasets.load(name)
+        rows.append(
+            [
+                name,
+                co.name,
+                co.as_of.isoformat(),
+                f"{co.holdings.units:,.0f} {co.holdings.asset}",
+                f"{co.total_debt / 1e6:,.0f}M",
+                f"{co.total_preferred / 1e6:,.0f}M",
+                str(len(co.instruments)),
+            ]
+        )
+    header = ["name", "company", "as of", "holdings", "debt", "preferred", "instruments"]
+    _write("\n".join(_table(header, rows, align="lllrrrr", indent="")) + "\n")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    company, _ = load_source(args.file)
+    _write(
+        f"{args.file}: valid {company.name!r} as of {company.as_of.isoformat()}, "
+        f"{len(company.instruments)} instrument(s)\n"
+    )
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    suffix = os.path.splitext(args.output)[1].lower()
+    if suffix not in (".png", ".svg"):
+        parser.error(f"argument -o/--output: must end in .png or .svg, got {args.output!r}")
+    company, _ = load_source(args.source)
+    from . import plot
+
+    if args.kind == "ladder":
+        fig = plot.maturity_ladder(company)
+    else:
+        fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
+    fig.savefig(args.output, dpi=150)
+    _write(f"wrote {args.output}\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 invalid input, 2 usage).
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> from treasurymodel.cli import main
+    >>> with contextlib.redirect_stderr(io.StringIO()) as stderr:
+    ...     code = main(["validate", "no-such-file.toml"])
+    >>> code, stderr.getvalue().rstrip()
+    (1, "treasurymodel: error: path: no such file, got 'no-such-file.toml'")
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace, argparse.ArgumentParser], int] = args.handler
+    try:
+        return handler(args, parser)
+    except TreasuryModelError as err:
+        print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
+        return 1
+    except ImportError as err:
+        print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        if isinstance(err, BrokenPipeError):
+            _silence_stdout()
+            return 0
+        print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``report | head``), stop Python complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - best effort
+        pass

@@ -1,0 +1,514 @@
+"""Capital events: each takes a company and returns a new one; nothing mutates in place.
+
+Every event validates all of its inputs before doing anything, and raises
+:class:`~treasurymodel.ValidationError` naming the bad field and value; the original company
+is never changed (it is frozen). Events happen on the company's as-of date, which they leave
+as it is, and take one price each (a float, not an array: a company is one balance sheet).
+
+Share counts
+------------
+When a company carries a *reported* assumed-diluted count (``shares_diluted``), an event moves
+it by exactly what it would add to a derived count (basic + conversion shares + other
+dilutive shares): an equity raise adds the new shares; issuing a convertible adds its
+conversion shares; repaying one removes them; a conversion moves shares from "convertible"
+to basic and leaves the diluted count unchanged. Without a reported count the derived one
+follows by itself.
+
+Cost basis
+----------
+A purchase adds exactly the cash it spent (net of fees) to the cost basis; a sale removes the
+sold fraction of the cost basis (average cost), so the average cost per unit is unchanged by
+sales.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .company import Company
+from .errors import ValidationError
+from .instruments import (
+    ConvertibleNote,
+    Instrument,
+    Note,
+    PreferredStock,
+    SecuredNote,
+    TermLoan,
+)
+from .instruments.loan import Amortization
+from .validators import check_finite
+
+__all__ = [
+    "buy_btc",
+    "convert",
+    "issue_instrument",
+    "pledge",
+    "raise_equity",
+    "release",
+    "repay",
+    "sell_btc",
+]
+
+_REL_TOL = 1e-12
+"""Relative slack when comparing an amount with what is available (float rounding only)."""
+
+
+# --- input checks ---------------------------------------------------------------------
+
+
+def _number(field: str, value: Any) -> float:
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0:
+            raise ValidationError(
+                field, value, "must be a single number (an event applies to one balance sheet)"
+            )
+        value = value[()]
+    return check_finite(field, value)
+
+
+def _positive(field: str, value: Any) -> float:
+    x = _number(field, value)
+    if x <= 0.0:
+        raise ValidationError(field, value, "must be positive")
+    return x
+
+
+def _fits(field: str, value: float, available: float, what: str) -> float:
+    """``value`` if it does not exceed ``available`` (up to rounding), else an error."""
+    if value > available + abs(available) * _REL_TOL:
+        raise ValidationError(field, value, f"exceeds the {available:g} {what}")
+    return min(value, available)
+
+
+def _face(instrument: Instrument) -> float:
+    if isinstance(instrument, PreferredStock):
+        return instrument.notional
+    return instrument.principal
+
+
+def _dilutive_shares(instrument: Instrument) -> float:
+    if isinstance(instrument, ConvertibleNote):
+        return instrument.shares_on_conversion
+    if isinstance(instrument, PreferredStock):
+        return instrument.conversion_shares
+    return 0.0
+
+
+def _rebuild(company: Company, *, diluted_delta: float = 0.0, **changes: Any) -> Company:
+    """``attrs.evolve`` plus the rule for a reported diluted count (module docstring)."""
+    if company.shares_diluted is not None and diluted_delta != 0.0:
+        changes["shares_diluted"] = company.shares_diluted + diluted_delta
+    return attrs.evolve(company, **changes)
+
+
+def _replace(company: Company, name: str, new: Instrument | None) -> tuple[Instrument, ...]:
+    """The instruments with ``name`` replaced by ``new`` (removed when ``None``).
+
+    A secured note's springing clauses that refer to a removed instrument are dropped:
+    nothing remains for them to test.
+    """
+    result: list[Instrument] = []
+    for inst in company.instruments:
+        if inst.name == name:
+            if new is not None:
+                result.append(new)
+            continue
+        if new is None and isinstance(inst, SecuredNote):
+            kept = tuple(c for c in inst.springing if c.reference != name)
+            if len(kept) != len(inst.springing):
+                inst = attrs.evolve(inst, springing=kept)
+        result.append(inst)
+    return tuple(result)
+
+
+def _shrink(instrument: Instrument, remaining: float) -> Instrument:
+    """``instrument`` with its principal or notional cut to ``remaining``."""
+    if isinstance(instrument, PreferredStock):
+        return attrs.evolve(instrument, notional=remaining)
+    if isinstance(instrument, TermLoan) and instrument.amortization:
+        # Scheduled repayments shrink in proportion, so they never exceed the principal.
+        scale = remaining / instrument.principal
+        steps = tuple(
+            Amortization(date=a.date, amount=a.amount * scale) for a in instrument.amortization
+        )
+        return attrs.evolve(instrument, principal=remaining, amortization=steps)
+    return attrs.evolve(instrument, principal=remaining)
+
+
+# --- equity and coins -----------------------------------------------------------------
+
+
+def raise_equity(
+    company: Company, amount: float, *, share_price: float, btc_price: float, fee: float = 0.0
+) -> Company:
+    """Sell new common shares for ``amount`` and buy BTC with the net proceeds.
+
+    ``amount / share_price`` new basic shares are issued (and added to a reported diluted
+    count); ``amount × (1 − fee)`` buys ``amount × (1 − fee) / btc_price`` units, which are
+    unencumbered, and is added to the cost basis. Cash is unchanged.
+
+    BTC per diluted share rises exactly when ``share_price × (1 − fee)`` exceeds
+    BTC per diluted share × ``btc_price``.
+
+    Parameters
+    ----------
+    company
+        The balance sheet before the raise.
+    amount
+        Gross proceeds, reporting currency; positive.
+    share_price
+        Price per new share (gross of fees); positive.
+    btc_price
+        Price paid per unit bought; positive.
+    fee
+        Fees as a fraction of gross proceeds, in ``[0, 1)`` (``0.02`` for 2%).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
+    ...     holdings=Holdings(units=1_000, cost_basis=50e6), shares_basic=1e6)
+    >>> new = raise_equity(co, 10e6, share_price=125.0, btc_price=100_000.0, fee=0.02)
+    >>> new.shares_basic, new.holdings.units, new.holdings.cost_basis
+    (1080000.0, 1098.0, 59800000.0)
+    >>> co.holdings.units  # the original is unchanged
+    1000.0
+    """
+    gross = _positive("amount", amount)
+    price = _positive("share_price", share_price)
+    btc = _positive("btc_price", btc_price)
+    rate = _number("fee", fee)
+    if not 0.0 <= rate < 1.0:
+        raise ValidationError("fee", fee, "must lie in [0, 1)")
+    net = gross * (1.0 - rate)
+    new_shares = gross / price
+    holdings = attrs.evolve(
+        company.holdings,
+        units=company.holdings.units + net / btc,
+        cost_basis=company.holdings.cost_basis + net,
+    )
+    return _rebuild(
+        company,
+        diluted_delta=new_shares,
+        holdings=holdings,
+        shares_basic=company.shares_basic + new_shares,
+    )
+
+
+def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
+    """Buy ``units`` at ``btc_price``, paid from cash.
+
+    Cash falls by ``units × btc_price`` and the cost basis rises by as much; the new units
+    are unencumbered. To buy with the proceeds of a raise, use :func:`raise_equity` or
+    :func:`issue_instrument`.
+
+    Raises
+    ------
+    ValidationError
+        If ``units`` or ``btc_price`` is not positive, or the purchase costs more than the
+        company's cash.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+    ...              shares_basic=1e6, cash=1e6)
+    >>> new = buy_btc(co, 5, btc_price=100_000.0)
+    >>> new.holdings.units, new.cash, new.holdings.cost_basis
+    (15.0, 500000.0, 500000.0)
+    >>> buy_btc(co, 20, btc_price=100_000.0)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: units: costs 2e+06, more than the 1e+06 of cash, got 20
+    """
+    qty = _positive("units", units)
+    btc = _positive("btc_price", btc_price)
+    cost = qty * btc
+    if cost > company.cash * (1.0 + _REL_TOL):
+        raise ValidationError(
+            "units", units, f"costs {cost:g}, more than the {company.cash:g} of cash"
+        )
+    holdings = attrs.evolve(
+        company.holdings,
+        units=company.holdings.units + qty,
+        cost_basis=company.holdings.cost_basis + cost,
+    )
+    return _rebuild(company, holdings=holdings, cash=max(company.cash - cost, 0.0))
+
+
+def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
+    """Sell ``units`` of unencumbered coins at ``btc_price``; the proceeds go to cash.
+
+    The cost basis falls in proportion (``cost_basis × units / units held``), so the
+    average cost of the coins kept is unchanged. Pledged coins cannot be sold: release them
+    first (:func:`release`).
+
+    Raises
+    ------
+    ValidationError
+        If ``units`` or ``btc_price`` is not positive, or ``units`` exceeds the
+        unencumbered units.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
+    ...     holdings=Holdings(units=100, cost_basis=5e6), shares_basic=1e6)
+    >>> new = sell_btc(co, 25, btc_price=80_000.0)
+    >>> new.holdings.units, new.holdings.cost_basis, new.cash
+    (75.0, 3750000.0, 2000000.0)
+    """
+    qty = _positive("units", units)
+    btc = _positive("btc_price", btc_price)
+    qty = _fits("units", qty, company.unencumbered_units, "unencumbered units")
+    held = company.holdings.units
+    remaining = max(held - qty, 0.0)
+    basis = company.holdings.cost_basis * (remaining / held) if remaining > 0.0 else 0.0
+    holdings = attrs.evolve(company.holdings, units=remaining, cost_basis=basis)
+    return _rebuild(company, holdings=holdings, cash=company.cash + qty * btc)
+
+
+# --- instruments ----------------------------------------------------------------------
+
+
+def issue_instrument(
+    company: Company,
+    instrument: Instrument,
+    *,
+    proceeds: float,
+    btc_price: float | None = None,
+    buy: bool = True,
+) -> Company:
+    """Add a new debt or preferred instrument; its proceeds buy BTC or go to cash.
+
+    Parameters
+    ----------
+    company
+        The balance sheet before the issue.
+    instrument
+        The new instrument; its name must be new to the company (a currency other than the
+        reporting one needs an FX rate in ``company.fx``). Coins it lists as pledged must
+        be available: pledged units in total may not exceed the units held after the
+        purchase.
+    proceeds
+        Cash received, net of everything, reporting currency; positive.
+    btc_price
+        Price per unit bought; required when ``buy`` is true.
+    buy
+        ``True``: the proceeds buy ``proceeds / btc_price`` units (added to the cost
+        basis). ``False``: they are added to cash.
+
+    Notes
+    -----
+    A convertible note or convertible preferred series adds its conversion shares to a
+    reported diluted count.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, ConvertibleNote, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=100),
+    ...     shares_basic=1e6, shares_diluted=1.1e6)
+    >>> cvt = ConvertibleNote(name="new cvt", principal=10e6, issued=dt.date(2026, 1, 1),
+    ...     maturity=dt.date(2031, 1, 1), conversion_price=200.0)
+    >>> new = issue_instrument(co, cvt, proceeds=9.8e6, btc_price=98_000.0)
+    >>> new.holdings.units, new.total_debt, new.shares_diluted
+    (200.0, 10000000.0, 1150000.0)
+    """
+    if not isinstance(
+        instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
+    ):
+        raise ValidationError("instrument", instrument, "is not an instrument")
+    cash_in = _positive("proceeds", proceeds)
+    if not isinstance(buy, bool):
+        raise ValidationError("buy", buy, "must be true or false")
+    if any(i.name == instrument.name for i in company.instruments):
+        raise ValidationError("instrument.name", instrument.name, "is already used by the company")
+    changes: dict[str, Any] = {"instruments": (*company.instruments, instrument)}
+    if buy:
+        if btc_price is None:
+            raise ValidationError("btc_price", None, "is needed when the proceeds buy BTC")
+        btc = _positive("btc_price", btc_price)
+        changes["holdings"] = attrs.evolve(
+            company.holdings,
+            units=company.holdings.units + cash_in / btc,
+            cost_basis=company.holdings.cost_basis + cash_in,
+        )
+    else:
+        if btc_price is not None:
+            _positive("btc_price", btc_price)
+        changes["cash"] = company.cash + cash_in
+    return _rebuild(company, diluted_delta=_dilutive_shares(instrument), **changes)
+
+
+def repay(
+    company: Company, name: str, amount: float | None = None, *, price: float = 1.0
+) -> Company:
+    """Repay (redeem) ``amount`` of an instrument's principal or notional from cash.
+
+    Cash falls by ``amount × price`` (times the FX rate for a foreign-currency instrument).
+    A partial repayment cuts the principal or notional (and a term loan's scheduled
+    amortizations in proportion); repaying all of it removes the instrument, releases any
+    coins pledged to it, and drops springing clauses of secured notes that refer to it.
+    Repaying a convertible removes its conversion shares from a reported diluted count.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    name
+        Name of the instrument.
+    amount
+        Face amount to retire, in the instrument's currency; ``None`` for all of it.
+    price
+        Price paid as a fraction of face (``1.03063`` for a redemption at 103.063%).
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no instrument, ``amount`` is not positive or exceeds what is
+        outstanding, ``price`` is not positive, or cash does not cover the payment.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=100),
+    ...     shares_basic=1e6, cash=50e6,
+    ...     instruments=[Note(name="n", principal=40e6, maturity=dt.date(2030, 1, 1))])
+    >>> part = repay(co, "n", 10e6)
+    >>> part.instrument("n").principal, part.cash
+    (30000000.0, 40000000.0)
+    >>> repay(co, "n", price=1.05).instruments, repay(co, "n", price=1.05).cash
+    ((), 8000000.0)
+    """
+    inst = company.instrument(name)
+    outstanding = _face(inst)
+    face = outstanding if amount is None else _positive("amount", amount)
+    face = _fits("amount", face, outstanding, f"outstanding of {name!r}")
+    pay_price = _positive("price", price)
+    cost = face * pay_price * company.fx_rate(inst.currency)
+    if cost > company.cash * (1.0 + _REL_TOL):
+        raise ValidationError(
+            "amount", face, f"costs {cost:g}, more than the {company.cash:g} of cash"
+        )
+    full = face >= outstanding
+    new_inst = None if full else _shrink(inst, outstanding - face)
+    kept_shares = 0.0 if new_inst is None else _dilutive_shares(new_inst)
+    return _rebuild(
+        company,
+        diluted_delta=kept_shares - _dilutive_shares(inst),
+        instruments=_replace(company, name, new_inst),
+        cash=max(company.cash - cost, 0.0),
+    )
+
+
+def convert(company: Company, name: str, amount: float | None = None) -> Company:
+    """Convert ``amount`` of a convertible note or convertible preferred into common shares.
+
+    A note delivers ``amount / 1000 × conversion_rate`` shares; a preferred series
+    ``amount / 100 × conversion_ratio``. The instrument shrinks by ``amount`` (removed when
+    all of it converts); basic shares rise; a reported diluted count is unchanged (the shares
+    were already in it). No cash moves.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no instrument or a non-convertible one, or ``amount`` is not
+        positive or exceeds what is outstanding.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, ConvertibleNote, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=100),
+    ...     shares_basic=1e6, instruments=[ConvertibleNote(name="c", principal=10e6,
+    ...     issued=dt.date(2025, 1, 1), maturity=dt.date(2030, 1, 1), conversion_price=200.0)])
+    >>> new = convert(co, "c", 4e6)
+    >>> new.shares_basic, new.instrument("c").principal
+    (1020000.0, 6000000.0)
+    >>> convert(co, "c").instruments
+    ()
+    """
+    inst = company.instrument(name)
+    if isinstance(inst, ConvertibleNote):
+        per_unit = inst.conversion_rate / 1000.0
+    elif isinstance(inst, PreferredStock) and inst.conversion_ratio > 0.0:
+        per_unit = inst.conversion_ratio / 100.0
+    else:
+        raise ValidationError("name", name, "is not a convertible instrument")
+    outstanding = _face(inst)
+    face = outstanding if amount is None else _positive("amount", amount)
+    face = _fits("amount", face, outstanding, f"outstanding of {name!r}")
+    full = face >= outstanding
+    new_inst = None if full else _shrink(inst, outstanding - face)
+    return _rebuild(
+        company,
+        instruments=_replace(company, name, new_inst),
+        shares_basic=company.shares_basic + face * per_unit,
+    )
+
+
+def _pledgeable(company: Company, name: str) -> SecuredNote | TermLoan:
+    inst = company.instrument(name)
+    if not isinstance(inst, SecuredNote | TermLoan):
+        raise ValidationError("name", name, "is not a secured note or term loan")
+    return inst
+
+
+def pledge(company: Company, name: str, units: float) -> Company:
+    """Pledge ``units`` more unencumbered coins to a secured note or term loan.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no secured note or term loan, or ``units`` is not positive or
+        exceeds the unencumbered units.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, TermLoan
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=100),
+    ...     shares_basic=1e6, instruments=[TermLoan(name="L", principal=1e6, max_ltv=0.5,
+    ...     pledged_units=30, issued=dt.date(2025, 1, 1), maturity=dt.date(2028, 1, 1))])
+    >>> pledge(co, "L", 20).unencumbered_units
+    50.0
+    """
+    inst = _pledgeable(company, name)
+    qty = _positive("units", units)
+    qty = _fits("units", qty, company.unencumbered_units, "unencumbered units")
+    new_inst = attrs.evolve(inst, pledged_units=inst.pledged_units + qty)
+    return _rebuild(company, instruments=_replace(company, name, new_inst))
+
+
+def release(company: Company, name: str, units: float) -> Company:
+    """Release ``units`` of the coins pledged to a secured note or term loan.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no secured note or term loan, or ``units`` is not positive or
+        exceeds the units pledged to it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, TermLoan
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=100),
+    ...     shares_basic=1e6, instruments=[TermLoan(name="L", principal=1e6, max_ltv=0.5,
+    ...     pledged_units=30, issued=dt.date(2025, 1, 1), maturity=dt.date(2028, 1, 1))])
+    >>> release(co, "L", 10).instrument("L").pledged_units
+    20.0
+    """
+    inst = _pledgeable(company, name)
+    qty = _positive("units", units)
+    qty = _fits("units", qty, inst.pledged_units, f"units pledged to {name!r}")
+    new_inst = attrs.evolve(inst, pledged_units=max(inst.pledged_units - qty, 0.0))
+    return _rebuild(company, instruments=_replace(company, name, new_inst))

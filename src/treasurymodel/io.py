@@ -1,0 +1,918 @@
+"""Company files: load and write the ``treasurymodel/1`` format (TOML, also JSON).
+
+A company's capital structure lives in a small text file that users write by hand and keep
+in version control. This module reads such a file into a validated :class:`~treasurymodel.
+Company` and writes a company back, exactly: ``loads(dumps(c)) == c`` for every company.
+
+* The keys of a file are the field names of the classes (:class:`~treasurymodel.Company`,
+  :class:`~treasurymodel.Holdings`, :class:`~treasurymodel.Market` and the instruments); an
+  instrument's ``kind`` is looked up in the one registry,
+  :data:`~treasurymodel.INSTRUMENT_KINDS`. The expected type of every key is read from the
+  classes' field types, not guessed from the value.
+* Reading uses :mod:`tomllib` and :mod:`json` only: nothing in a file is ever executed.
+* Any problem is one :class:`~treasurymodel.ValidationError` whose message names the file,
+  the instrument (by name and position) and the key. A failed load returns nothing.
+
+The format is documented, key by key, in the docs (*Company file format*).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+
+from .company import Company, Holdings, Market
+from .errors import ValidationError
+from .instruments import (
+    INSTRUMENT_KINDS,
+    ConvertibleNote,
+    Instrument,
+    SecuredNote,
+    TermLoan,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+]
+
+FORMAT_VERSION: Final = "treasurymodel/1"
+"""The value of the ``format`` key this version of the library reads and writes."""
+
+MAX_FILE_BYTES: Final = 10 * 1024 * 1024
+"""Largest company file accepted (10 MiB); larger input is refused before it is parsed."""
+
+_Format = Literal["toml", "json"]  # a file syntax (spelled out in the public signatures)
+
+_FORMATS: Final = ("toml", "json")
+
+# ---------------------------------------------------------------------------------------
+# The schema, read from the classes' field types
+# ---------------------------------------------------------------------------------------
+
+
+class _Missing:
+    """Stands for a key that is absent from the file (shows as ``<missing>`` in messages)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final = _Missing()
+
+_KIND_NUMBER = "number"
+_KIND_INT = "integer"
+_KIND_BOOL = "boolean"
+_KIND_STR = "string"
+_KIND_DATE = "date"
+_KIND_DATES = "dates"
+_KIND_RECORDS = "records"
+_KIND_FX = "fx"
+
+
+@attrs.frozen
+class _Key:
+    """How one key of a table is read and written."""
+
+    name: str
+    kind: str
+    required: bool
+    nullable: bool
+    record: type[Any] | None = None
+
+
+def _strip_none(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        nullable = len(args) < len(typing.get_args(tp))
+        if len(args) == 1:
+            return args[0], nullable
+    return tp, False
+
+
+def _kind_of(owner: type[Any], name: str, tp: Any) -> tuple[str, type[Any] | None]:
+    if owner is Company and name == "fx":
+        return _KIND_FX, None
+    if tp is bool:
+        return _KIND_BOOL, None
+    if tp is int:
+        return _KIND_INT, None
+    if tp is float:
+        return _KIND_NUMBER, None
+    if tp is str:
+        return _KIND_STR, None
+    if tp is _dt.date:
+        return _KIND_DATE, None
+    if typing.get_origin(tp) is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            if args[0] is _dt.date:
+                return _KIND_DATES, None
+            if attrs.has(args[0]):
+                return _KIND_RECORDS, args[0]
+    raise TypeError(f"treasurymodel.io cannot read {owner.__name__}.{name} of type {tp!r}")
+
+
+_SECTIONS: Final = ("holdings", "instruments", "market")
+
+
+_SCHEMAS: dict[type[Any], tuple[_Key, ...]] = {}
+
+
+def _schema(cls: type[Any]) -> tuple[_Key, ...]:
+    """The keys of ``cls`` in a file, in field order (Company's sections excluded)."""
+    cached = _SCHEMAS.get(cls)
+    if cached is None:
+        cached = _SCHEMAS[cls] = _read_schema(cls)
+    return cached
+
+
+def _read_schema(cls: type[Any]) -> tuple[_Key, ...]:
+    hints = typing.get_type_hints(cls)
+    keys = []
+    for field in attrs.fields(cls):
+        if cls is Company and field.name in _SECTIONS:
+            continue
+        tp, nullable = _strip_none(hints[field.name])
+        kind, record = _kind_of(cls, field.name, tp)
+        required = field.default is attrs.NOTHING
+        keys.append(
+            _Key(
+                name=field.name,
+                kind=kind,
+                required=required,
+                nullable=nullable or field.default is None,
+                record=record,
+            )
+        )
+    return tuple(keys)
+
+
+# Order of the company keys in a written file (the order of the documented example).
+_COMPANY_ORDER: Final = (
+    "name",
+    "ticker",
+    "as_of",
+    "currency",
+    "shares_basic",
+    "shares_diluted",
+    "other_dilutive_shares",
+    "cash",
+    "other_assets",
+    "fx",
+)
+
+# ---------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _Reader:
+    """Turns one parsed document into a Company, naming the source in every error."""
+
+    def __init__(self, source: str, syntax: _Format) -> None:
+        self.source = source
+        self.syntax = syntax
+
+    # -- errors ----------------------------------------------------------------------
+
+    def error(
+        self, path: str, value: Any, reason: str, *, instrument: str | None = None
+    ) -> ValidationError:
+        context = self.source if instrument is None else f"{self.source}, {instrument}"
+        return ValidationError(path, value, reason, context=context)
+
+    def rewrap(
+        self,
+        err: ValidationError,
+        cls: type[Any],
+        path: str,
+        *,
+        instrument: str | None,
+        kwargs: Mapping[str, Any] | None = None,
+    ) -> ValidationError:
+        """Re-express an error raised by ``cls``'s validators with the key as in the file.
+
+        ``Class.key`` becomes ``path.key``; for an entry of a list (``puts``,
+        ``springing.date``) the position of the offending entry is added when it can be
+        told from the value (``puts[1]``, ``springing[0].date``).
+        """
+        prefix = f"{cls.__name__}."
+        if err.field.startswith(prefix):
+            rest = _locate(err.field[len(prefix) :], err.value, kwargs or {})
+            field = f"{path}.{rest}" if path else rest
+            return self.error(field, err.value, err.reason, instrument=instrument)
+        where = path or cls.__name__
+        return self.error(where, err.value, f"{err.field}: {err.reason}", instrument=instrument)
+
+    # -- values ----------------------------------------------------------------------
+
+    def value(self, key: _Key, raw: Any, path: str, instrument: str | None) -> Any:
+        """Check the type of one value and convert it to what the class expects."""
+        if raw is None:
+            if key.nullable:
+                return None
+            raise self.error(path, raw, f"must be a {key.kind}, not null", instrument=instrument)
+        kind = key.kind
+        if kind == _KIND_NUMBER:
+            return self.number(raw, path, instrument)
+        if kind == _KIND_INT:
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise self.error(path, raw, "must be a whole number", instrument=instrument)
+            return raw
+        if kind == _KIND_BOOL:
+            if not isinstance(raw, bool):
+                raise self.error(path, raw, "must be true or false", instrument=instrument)
+            return raw
+        if kind == _KIND_STR:
+            if not isinstance(raw, str):
+                raise self.error(path, raw, "must be a string", instrument=instrument)
+            return raw
+        if kind == _KIND_DATE:
+            return self.date(raw, path, instrument)
+        if kind == _KIND_DATES:
+            if not isinstance(raw, list):
+                raise self.error(path, raw, "must be a list of dates", instrument=instrument)
+            return tuple(self.date(d, f"{path}[{i}]", instrument) for i, d in enumerate(raw))
+        if kind == _KIND_RECORDS:
+            assert key.record is not None
+            if not isinstance(raw, list):
+                raise self.error(path, raw, "must be a list of tables", instrument=instrument)
+            return tuple(
+                self.record(key.record, item, f"{path}[{i}]", instrument)
+                for i, item in enumerate(raw)
+            )
+        if kind == _KIND_FX:
+            if not isinstance(raw, dict):
+                raise self.error(
+                    path, raw, "must be a table of currency = rate", instrument=instrument
+                )
+            return {
+                code: self.number(rate, f"{path}.{code}", instrument) for code, rate in raw.items()
+            }
+        raise AssertionError(kind)  # pragma: no cover
+
+    def number(self, raw: Any, path: str, instrument: str | None) -> float:
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise self.error(path, raw, "must be a number", instrument=instrument)
+        try:
+            result = float(raw)
+        except OverflowError:
+            raise self.error(path, raw, "is too large", instrument=instrument) from None
+        if not math.isfinite(result):
+            raise self.error(path, raw, "must be a finite number", instrument=instrument)
+        return result
+
+    def date(self, raw: Any, path: str, instrument: str | None) -> _dt.date:
+        if self.syntax == "json":
+            if isinstance(raw, str) and _ISO_DATE.fullmatch(raw):
+                try:
+                    return _dt.date.fromisoformat(raw)
+                except ValueError:
+                    raise self.error(
+                        path, raw, "is not a valid calendar date", instrument=instrument
+                    ) from None
+            raise self.error(
+                path, raw, 'must be a date written "YYYY-MM-DD"', instrument=instrument
+            )
+        if isinstance(raw, _dt.date) and not isinstance(raw, _dt.datetime):
+            return raw
+        reason = "must be a TOML date such as 2025-12-15 (no quotes, no time)"
+        raise self.error(path, raw, reason, instrument=instrument)
+
+    # -- tables ----------------------------------------------------------------------
+
+    def fields(
+        self,
+        cls: type[Any],
+        table: Any,
+        path: str,
+        instrument: str | None,
+        *,
+        ignore: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        """Check a table's keys against ``cls`` and return the converted arguments."""
+        if not isinstance(table, dict):
+            raise self.error(path, table, "must be a table", instrument=instrument)
+        schema = {k.name: k for k in _schema(cls)}
+        known = set(schema) | set(ignore)
+        for name in table:
+            if name not in known:
+                allowed = ", ".join(sorted(known))
+                raise self.error(
+                    _join(path, name),
+                    table[name],
+                    f"is not a known key here (known keys: {allowed})",
+                    instrument=instrument,
+                )
+        for key in schema.values():
+            if key.required and key.name not in table:
+                raise self.error(
+                    _join(path, key.name), MISSING, "is required", instrument=instrument
+                )
+        return {
+            name: self.value(schema[name], raw, _join(path, name), instrument)
+            for name, raw in table.items()
+            if name in schema
+        }
+
+    def record(self, cls: type[Any], table: Any, path: str, instrument: str | None) -> Any:
+        kwargs = self.fields(cls, table, path, instrument)
+        return self.build(cls, kwargs, path, instrument)
+
+    def build(
+        self, cls: type[Any], kwargs: dict[str, Any], path: str, instrument: str | None
+    ) -> Any:
+        try:
+            return cls(**kwargs)
+        except ValidationError as err:
+            raise self.rewrap(err, cls, path, instrument=instrument, kwargs=kwargs) from None
+        except (TypeError, ValueError, OverflowError) as err:  # pragma: no cover - defensive
+            raise self.error(path, _table_repr(kwargs), str(err), instrument=instrument) from None
+
+    def instrument(self, table: Any, index: int) -> Instrument:
+        path = f"instruments[{index}]"
+        if not isinstance(table, dict):
+            raise self.error(path, table, "must be a table")
+        name = table.get("name")
+        label = f"instrument {name!r}" if isinstance(name, str) else None
+        if "kind" not in table:
+            raise self.error(f"{path}.kind", MISSING, "is required", instrument=label)
+        kind = table["kind"]
+        cls = INSTRUMENT_KINDS.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            choices = ", ".join(sorted(INSTRUMENT_KINDS))
+            raise self.error(f"{path}.kind", kind, f"must be one of {choices}", instrument=label)
+        kwargs = self.fields(cls, table, path, label, ignore=("kind",))
+        built: Instrument = self.build(cls, kwargs, path, label)
+        return built
+
+    def company(self, document: Any) -> Company:
+        if not isinstance(document, dict):
+            raise self.error("(top level)", document, "must be a table of sections")
+        known = ("format", "company", "market", "holdings", "instruments")
+        for name in document:
+            if name not in known:
+                raise self.error(
+                    name,
+                    document[name],
+                    f"is not a known top-level key (known keys: {', '.join(known)})",
+                )
+        if "format" not in document:
+            raise self.error("format", MISSING, f'is required; write format = "{FORMAT_VERSION}"')
+        version = document["format"]
+        if version != FORMAT_VERSION:
+            raise self.error(
+                "format",
+                version,
+                f"is not a format this version reads (it reads {FORMAT_VERSION!r})",
+            )
+        for section in ("company", "holdings"):
+            if section not in document:
+                raise self.error(section, MISSING, f"is a required section ([{section}])")
+
+        kwargs = self.fields(Company, document["company"], "company", None)
+        holdings = self.record(Holdings, document["holdings"], "holdings", None)
+        market = None
+        if "market" in document:
+            market = self.record(Market, document["market"], "market", None)
+
+        tables = document.get("instruments", [])
+        if not isinstance(tables, list):
+            raise self.error("instruments", tables, "must be a list of tables ([[instruments]])")
+        instruments = [self.instrument(t, i) for i, t in enumerate(tables)]
+        self.check_together(instruments, kwargs, holdings)
+
+        kwargs.update(holdings=holdings, market=market, instruments=instruments)
+        built: Company = self.build(Company, kwargs, "company", None)
+        return built
+
+    def check_together(
+        self, instruments: list[Instrument], company: dict[str, Any], holdings: Holdings
+    ) -> None:
+        """Rules about several instruments, named by the instrument that breaks them."""
+        names: dict[str, int] = {}
+        for i, inst in enumerate(instruments):
+            label = f"instrument {inst.name!r}"
+            if inst.name in names:
+                raise self.error(
+                    f"instruments[{i}].name",
+                    inst.name,
+                    f"is not unique (also instruments[{names[inst.name]}])",
+                    instrument=label,
+                )
+            names[inst.name] = i
+        currency = company.get("currency", "USD")
+        fx = company.get("fx", {})
+        pledged = 0.0
+        for i, inst in enumerate(instruments):
+            label = f"instrument {inst.name!r}"
+            if inst.currency is not None and inst.currency != currency and inst.currency not in fx:
+                raise self.error(
+                    f"instruments[{i}].currency",
+                    inst.currency,
+                    f"has no rate in company.fx (add fx = {{ {inst.currency} = ... }})",
+                    instrument=label,
+                )
+            if isinstance(inst, SecuredNote):
+                for j, clause in enumerate(inst.springing):
+                    if clause.reference not in names or clause.reference == inst.name:
+                        raise self.error(
+                            f"instruments[{i}].springing[{j}].reference",
+                            clause.reference,
+                            "names no other instrument of the file",
+                            instrument=label,
+                        )
+            if isinstance(inst, SecuredNote | TermLoan):
+                pledged += inst.pledged_units
+                if pledged > holdings.units * (1 + 1e-12):
+                    raise self.error(
+                        f"instruments[{i}].pledged_units",
+                        inst.pledged_units,
+                        f"brings the units pledged in total to {pledged:,.10g}, more than the "
+                        f"{holdings.units:,.10g} held (holdings.units)",
+                        instrument=label,
+                    )
+
+
+def _locate(rest: str, value: Any, kwargs: Mapping[str, Any]) -> str:
+    """``puts`` -> ``puts[i]``, ``springing.date`` -> ``springing[i].date`` when ``value``
+    is the i-th entry (or its attribute); ``rest`` unchanged otherwise."""
+    head, _, attr = rest.partition(".")
+    items = kwargs.get(head)
+    if not isinstance(items, tuple):
+        return rest
+    for i, item in enumerate(items):
+        candidate = getattr(item, attr, None) if attr else item
+        if type(candidate) is type(value) and candidate == value:
+            return f"{head}[{i}].{attr}" if attr else f"{head}[{i}]"
+    return rest
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _table_repr(kwargs: Mapping[str, Any]) -> str:  # pragma: no cover - defensive
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+
+
+def _check_size(size: int, source: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(
+            "size",
+            size,
+            f"is over the {MAX_FILE_BYTES:,} bytes a company file may have",
+            context=source,
+        )
+
+
+def _parse(text: str, syntax: _Format, source: str) -> Any:
+    if not text.strip():
+        raise ValidationError("content", text, "is empty", context=source)
+    try:
+        if syntax == "toml":
+            return tomllib.loads(text)
+        return json.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"\(at line (\d+)", str(err))
+        line = _line(text, int(match.group(1))) if match else _line(text, 1)
+        raise ValidationError(
+            "content", line, f"is not valid TOML ({err})", context=source
+        ) from None
+    except json.JSONDecodeError as err:
+        raise ValidationError(
+            "content", _line(text, err.lineno), f"is not valid JSON ({err})", context=source
+        ) from None
+    except RecursionError:
+        raise ValidationError(
+            "content", _line(text, 1), "is nested too deeply", context=source
+        ) from None
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text``, shortened for a message."""
+    lines = text.splitlines()
+    line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def _check_format(format: Any) -> _Format:
+    if format not in _FORMATS:
+        raise ValidationError("format", format, "must be 'toml' or 'json'")
+    result: _Format = format
+    return result
+
+
+def loads(
+    text: str, *, format: Literal["toml", "json"] = "toml", source: str | None = None
+) -> Company:
+    """Read a company from the text of a ``treasurymodel/1`` file.
+
+    Parameters
+    ----------
+    text
+        The content of a TOML (default) or JSON company file.
+    format
+        ``"toml"`` or ``"json"``.
+    source
+        What to call the text in error messages (a file name); ``"<string>"`` by default.
+
+    Returns
+    -------
+    Company
+        The validated company.
+
+    Raises
+    ------
+    ValidationError
+        If the text is not valid TOML or JSON, or breaks a rule of the format; the message
+        names the source, the instrument and the key.
+
+    Examples
+    --------
+    >>> from treasurymodel import loads
+    >>> text = '''
+    ... format = "treasurymodel/1"
+    ... [company]
+    ... name = "Example"
+    ... as_of = 2026-01-01
+    ... shares_basic = 1_000_000
+    ... [holdings]
+    ... units = 500
+    ... [[instruments]]
+    ... kind = "note"
+    ... name = "Bank loan"
+    ... principal = 10_000_000
+    ... maturity = 2030-01-01
+    ... '''
+    >>> co = loads(text)
+    >>> co.instrument("Bank loan").principal
+    10000000.0
+    >>> from treasurymodel import ValidationError
+    >>> try:
+    ...     loads(text.replace("10_000_000", "-1"), source="example.toml")
+    ... except ValidationError as err:
+    ...     print(err)
+    example.toml, instrument 'Bank loan': instruments[0].principal: must be positive, got -1.0
+    """
+    syntax = _check_format(format)
+    name = source if source is not None else "<string>"
+    if not isinstance(text, str):
+        raise ValidationError("text", type(text).__name__, "must be a str", context=name)
+    if len(text) > MAX_FILE_BYTES:
+        _check_size(len(text), name)
+    _check_size(len(text.encode("utf-8", "surrogatepass")), name)
+    document = _parse(text, syntax, name)
+    return _Reader(name, syntax).company(document)
+
+
+def _syntax_for(path: Path, text: str | None = None) -> _Format:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix == ".toml":
+        return "toml"
+    if text is not None and text.lstrip().startswith("{"):
+        return "json"
+    return "toml"
+
+
+def load(
+    path: str | os.PathLike[str], *, format: Literal["toml", "json"] | None = None
+) -> Company:
+    """Read a company from a ``treasurymodel/1`` file.
+
+    Parameters
+    ----------
+    path
+        The file. ``*.json`` is read as JSON and ``*.toml`` as TOML; any other name as JSON
+        if it starts with ``{`` and as TOML otherwise.
+    format
+        Force ``"toml"`` or ``"json"`` whatever the file is called.
+
+    Returns
+    -------
+    Company
+        The validated company.
+
+    Raises
+    ------
+    ValidationError
+        If the file is missing, a directory, unreadable, empty, over
+        :data:`MAX_FILE_BYTES`, not UTF-8, not valid TOML or JSON, of another format
+        version, or breaks a rule of the format. The message names the file, the
+        instrument and the key.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from treasurymodel import datasets, dump, load
+    >>> company = datasets.load("mstr-2022q2")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "mstr.toml"
+    ...     dump(company, path)
+    ...     load(path) == company
+    True
+    >>> load("no-such-file.toml")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: path: no such file, got 'no-such-file.toml'
+    """
+    if format is not None:
+        _check_format(format)
+    if not isinstance(path, str | os.PathLike):
+        raise ValidationError("path", path, "must be a file path")
+    file = Path(path)
+    source = str(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ValidationError("path", source, "no such file") from None
+    except IsADirectoryError:
+        raise ValidationError("path", source, "is a directory, not a file") from None
+    except PermissionError:
+        raise ValidationError("path", source, "cannot be read (permission denied)") from None
+    except OSError as err:
+        raise ValidationError("path", source, f"cannot be read ({err.strerror or err})") from None
+    if len(data) > MAX_FILE_BYTES:
+        try:
+            size = max(file.stat().st_size, len(data))
+        except OSError:  # pragma: no cover - it was just read
+            size = len(data)
+        _check_size(size, source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValidationError(
+            "content", f"byte {err.start}", "is not UTF-8 text", context=source
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    syntax = format if format is not None else _syntax_for(file, text)
+    document = _parse(text, syntax, source)
+    return _Reader(source, syntax).company(document)
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------
+
+
+def _record_document(record: Any, syntax: _Format, order: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Plain dict of a record's non-empty keys, in ``order`` then field order."""
+    keys = {k.name: k for k in _schema(type(record))}
+    names = [n for n in order if n in keys] + [n for n in keys if n not in order]
+    out: dict[str, Any] = {}
+    skip = _derived(record)
+    for name in names:
+        key = keys[name]
+        value = getattr(record, name)
+        if value is None or (isinstance(value, tuple) and not value) or name in skip:
+            continue
+        if key.kind == _KIND_DATE:
+            out[name] = value if syntax == "toml" else value.isoformat()
+        elif key.kind == _KIND_DATES:
+            out[name] = [d if syntax == "toml" else d.isoformat() for d in value]
+        elif key.kind == _KIND_RECORDS:
+            out[name] = [_record_document(item, syntax) for item in value]
+        elif key.kind == _KIND_FX:
+            out[name] = dict(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _derived(record: Any) -> tuple[str, ...]:
+    """Keys left out when writing because loading derives them to the very same value.
+
+    A convertible stores both its conversion price and its conversion rate; only one is
+    written when the other follows from it exactly (``1000 / x``).
+    """
+    if isinstance(record, ConvertibleNote):
+        if 1000.0 / record.conversion_price == record.conversion_rate:
+            return ("conversion_rate",)
+        if 1000.0 / record.conversion_rate == record.conversion_price:
+            return ("conversion_price",)
+    return ()
+
+
+def _document(company: Company, syntax: _Format) -> dict[str, Any]:
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    doc: dict[str, Any] = {"format": FORMAT_VERSION}
+    doc["company"] = _record_document(company, syntax, _COMPANY_ORDER)
+    if company.market is not None:
+        doc["market"] = _record_document(company.market, syntax)
+    doc["holdings"] = _record_document(company.holdings, syntax)
+    instruments = []
+    for inst in company.instruments:
+        table = {"kind": type(inst).KIND}
+        table.update(_record_document(inst, syntax))
+        instruments.append(table)
+    if instruments:
+        doc["instruments"] = instruments
+    return doc
+
+
+def _toml_string(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValidationError("text", text, "holds a lone surrogate and cannot be written")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_SHORT_ESCAPES: Final = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_number(value: float | int) -> str:
+    if isinstance(value, int):
+        return f"{value:_d}"
+    if value.is_integer() and 1000 <= abs(value) < 1e15:
+        return f"{int(value):_d}"
+    text = repr(value)
+    if text in ("nan", "inf", "-inf"):  # pragma: no cover - companies hold finite numbers
+        raise ValidationError("value", value, "must be finite")
+    return text
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _toml_number(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {value!r} as TOML")  # pragma: no cover
+
+
+def _toml_table(lines: list[str], table: Mapping[str, Any], header: str, indent: str) -> None:
+    nested = {k: v for k, v in table.items() if _is_table_array(v)}
+    for key, value in table.items():
+        if key not in nested:
+            lines.append(f"{indent}{key} = {_toml_value(value)}")
+    for key, items in nested.items():
+        for item in items:
+            lines.append("")
+            lines.append(f"{indent}  [[{header}.{key}]]")
+            _toml_table(lines, item, f"{header}.{key}", indent + "  ")
+
+
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _to_toml(doc: Mapping[str, Any]) -> str:
+    lines = [f"format = {_toml_string(doc['format'])}"]
+    for section in ("company", "market", "holdings"):
+        if section in doc:
+            lines.append("")
+            lines.append(f"[{section}]")
+            _toml_table(lines, doc[section], section, "")
+    for table in doc.get("instruments", []):
+        lines.append("")
+        lines.append("[[instruments]]")
+        _toml_table(lines, table, "instruments", "")
+    return "\n".join(lines) + "\n"
+
+
+def dumps(company: Company, *, format: Literal["toml", "json"] = "toml") -> str:
+    """Write a company as the text of a ``treasurymodel/1`` file.
+
+    Every key whose value is set is written (defaults included, so a file keeps its meaning
+    even if a default changes); ``None`` and empty lists are left out. Numbers are written
+    exactly (whole amounts as integers, others with the shortest repr that reads back to
+    the same float) and dates as TOML dates or ``"YYYY-MM-DD"`` strings in JSON.
+
+    Parameters
+    ----------
+    company
+        The company to write.
+    format
+        ``"toml"`` (default) or ``"json"``.
+
+    Returns
+    -------
+    str
+        The file's text; :func:`loads` reads it back to an equal company.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, dumps, loads
+    >>> co = Company(name="Example", as_of=dt.date(2026, 1, 1), shares_basic=1e6,
+    ...     holdings=Holdings(units=500.0),
+    ...     instruments=[Note(name="Bank loan", principal=1e7, coupon=0.0625,
+    ...                       maturity=dt.date(2030, 1, 1))])
+    >>> print(dumps(co))
+    format = "treasurymodel/1"
+    <BLANKLINE>
+    [company]
+    name = "Example"
+    as_of = 2026-01-01
+    currency = "USD"
+    shares_basic = 1_000_000
+    other_dilutive_shares = 0.0
+    cash = 0.0
+    other_assets = 0.0
+    <BLANKLINE>
+    [holdings]
+    asset = "BTC"
+    units = 500.0
+    cost_basis = 0.0
+    <BLANKLINE>
+    [[instruments]]
+    kind = "note"
+    name = "Bank loan"
+    principal = 10_000_000
+    coupon = 0.0625
+    frequency = 2
+    maturity = 2030-01-01
+    <BLANKLINE>
+    >>> loads(dumps(co, format="json"), format="json") == co
+    True
+    """
+    syntax = _check_format(format)
+    doc = _document(company, syntax)
+    if syntax == "json":
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return _to_toml(doc)
+
+
+def dump(
+    company: Company,
+    path: str | os.PathLike[str],
+    *,
+    format: Literal["toml", "json"] | None = None,
+) -> None:
+    """Write a company to a ``treasurymodel/1`` file.
+
+    Parameters
+    ----------
+    company
+        The company to write.
+    path
+        The file to (over)write, in UTF-8.
+    format
+        ``"toml"`` or ``"json"``; by default JSON for a ``*.json`` name and TOML otherwise.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from treasurymodel import datasets, dump, load
+    >>> company = datasets.load("mstr-2026-02")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "mstr.json"
+    ...     dump(company, path)
+    ...     path.read_text().startswith('{\\n  "format": "treasurymodel/1"')
+    ...     load(path) == company
+    True
+    True
+    """
+    file = Path(path)
+    syntax = _check_format(format) if format is not None else _syntax_for(file)
+    text = dumps(company, format=syntax)
+    file.write_text(text, encoding="utf-8", newline="\n")

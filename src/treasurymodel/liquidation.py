@@ -1,0 +1,1523 @@
+"""Break prices: margin calls, maturity walls, springing maturities and obligation coverage.
+
+The question a user brings in a sell-off is *at what price of the reserve asset does this
+company face a margin call, a maturity it cannot pay, a maturity that springs forward, or
+obligations it cannot cover?* Each function here answers one form of it from the company's
+as-of balance sheet. :doc:`/theory/liquidation` states every formula; the how-to page
+:doc:`/howto/break-prices` reproduces the published 2022 figures step by step.
+
+Conventions shared by every function:
+
+* Amounts are in the company's reporting currency (foreign-currency instruments at the
+  company's ``fx`` rates). Prices are per unit of the held asset.
+* The balance sheet is static: units held, unencumbered units, cash and share counts are
+  those of the as-of date. Nothing is bought, sold or raised along the way.
+* Break prices are computed analytically. Where what falls due itself depends on the price
+  (springing tests, conversion into shares), every regime switch is a price found in closed
+  form and the break price is found by an exact, vectorized search over those switch prices.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+
+from . import schedule
+from ._typing import ArrayLike, FloatArray, IntArray
+from .company import Company
+from .errors import ValidationError
+from .instruments import (
+    ConvertibleNote,
+    Debt,
+    Instrument,
+    PreferredStock,
+    SecuredNote,
+    SpringingMaturity,
+    TermLoan,
+)
+from .metrics import metrics, share_price_for_mnav
+
+__all__ = [
+    "DueItem",
+    "MaturityWall",
+    "MaturityWallRow",
+    "NavSensitivity",
+    "coverage_break_price",
+    "dividend_coverage_months",
+    "joint_margin_call_price",
+    "margin_call_price",
+    "maturity_wall",
+    "nav_sensitivity",
+    "springing_trigger_price",
+]
+
+Springing = Literal["worst", "best", "test"]
+"""How springing-maturity clauses are treated: every one springs, none does, or tested."""
+
+Conversion = Literal["cash", "shares"]
+"""How convertible principal is settled: always in cash, or in shares when in the money."""
+
+By = Literal["year", "date"]
+"""Row granularity of a maturity wall: calendar years, or each date something falls due."""
+
+MnavBasis = Literal["ev", "market_cap"]
+"""Which mNAV an assumed multiple refers to (see :func:`treasurymodel.share_price_for_mnav`)."""
+
+DueKind = Literal["maturity", "amortization", "put", "springing", "interest", "dividend"]
+"""Why an amount falls due."""
+
+_SPRINGING = ("worst", "best", "test")
+_CONVERSION = ("cash", "shares")
+_BY = ("year", "date")
+_BASIS = ("ev", "market_cap")
+
+
+# --- input checks ---------------------------------------------------------------------
+
+
+def _choice(field: str, value: Any, allowed: Sequence[str]) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(repr(a) for a in allowed)
+        raise ValidationError(field, value, f"must be one of {names}")
+
+
+def _flag(field: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(field, value, "must be True or False")
+
+
+def _company(value: Any) -> Company:
+    if not isinstance(value, Company):
+        raise ValidationError("company", value, "must be a treasurymodel.Company")
+    return value
+
+
+def _number(
+    field: str, value: Any, *, minimum: float | None = None, strict: bool = False
+) -> float:
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise ValidationError(field, value, "must be a number")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValidationError(field, value, "must be a finite number")
+    if minimum is not None and (x <= minimum if strict else x < minimum):
+        raise ValidationError(
+            field, value, "must be positive" if strict and minimum == 0 else "must not be negative"
+        )
+    return x
+
+
+def _index_level(value: Any) -> float | None:
+    return None if value is None else _number("index_level", value)
+
+
+def _prices(field: str, value: Any) -> FloatArray:
+    """A 1-d float64 array of finite non-negative prices."""
+    if isinstance(value, bool | np.bool_ | str | bytes) or (
+        isinstance(value, np.ndarray) and value.dtype == np.bool_
+    ):
+        raise ValidationError(field, value, "must be a number or an array of numbers")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError(field, value, "must be a number or an array of numbers") from None
+    flat = arr.reshape(-1)
+    bad = ~np.isfinite(flat) | (flat < 0.0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValidationError(f"{field}[{i}]", float(flat[i]), "must be finite and non-negative")
+    return np.array(flat, dtype=np.float64)
+
+
+# --- small helpers ----------------------------------------------------------------------
+
+
+def _outstanding(instrument: Debt, on: _dt.date) -> float:
+    """Principal outstanding just after ``on`` on the stated schedule (instrument currency)."""
+    if on >= instrument.maturity:
+        return 0.0
+    if isinstance(instrument, TermLoan):
+        paid = sum(a.amount for a in instrument.amortization if a.date <= on)
+        return max(instrument.principal - paid, 0.0)
+    return instrument.principal
+
+
+def _per_unit(amount: float, units: float) -> float:
+    """``amount / units`` with ``x / 0 = inf`` for ``x > 0`` and ``0 / 0 = 0``."""
+    if amount <= 0.0:
+        return 0.0
+    return amount / units if units > 0.0 else math.inf
+
+
+def _pass_threshold(level: float, slope: float, target: float) -> float:
+    """Lowest price ``P >= 0`` with ``level + slope × P >= target`` (``inf`` if none)."""
+    if level >= target:
+        return 0.0
+    if slope <= 0.0:
+        return math.inf
+    return (target - level) / slope
+
+
+# --- margin calls -----------------------------------------------------------------------
+
+
+def _collateral_need(company: Company, loan: TermLoan) -> float:
+    """Collateral value the loan needs: outstanding balance / max LTV (reporting currency)."""
+    assert loan.max_ltv is not None
+    owed = _outstanding(loan, company.as_of) * company.fx_rate(loan.currency)
+    return owed / loan.max_ltv
+
+
+def margin_call_price(company: Company, name: str) -> float | None:
+    """The price below which a collateralized loan's LTV limit can no longer be met.
+
+    The borrower tops the collateral up from its unencumbered units; coins pledged to
+    other instruments are not available. The margin-call price is where even every
+    pledgeable unit is not enough::
+
+        P* = outstanding / (max LTV × (units pledged to this loan + unencumbered units))
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    name
+        Name of one of the company's instruments.
+
+    Returns
+    -------
+    float or None
+        The price, or ``None`` when the instrument has no asset trigger: a convertible, a
+        secured note, a plain note, a preferred series, a loan without ``max_ltv`` or a loan
+        with nothing outstanding on the as-of date. ``inf`` when no unit can be pledged.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no instrument of the company.
+
+    Notes
+    -----
+    The balance is the principal outstanding on the company's as-of date (scheduled
+    amortization paid by then is deducted). Units pledged to the loan plus unencumbered
+    units equals units held minus units pledged to other instruments, so the price does not
+    depend on how many coins are already pledged to the loan itself.
+
+    Examples
+    --------
+    The 2022 BTC-backed term loan: $205M at a 50% max LTV, with 129,699 BTC held of which
+    14,590 are pledged to the secured notes (primer, "A worked case").
+
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, SecuredNote, TermLoan
+    >>> co = Company(name="MSTR", as_of=dt.date(2022, 6, 30),
+    ...     holdings=Holdings(units=129_699), shares_basic=11.3e6, instruments=[
+    ...         TermLoan(name="loan", principal=205e6, rate=0.0375, max_ltv=0.5,
+    ...                  pledged_units=30_051, issued=dt.date(2022, 3, 23),
+    ...                  maturity=dt.date(2025, 3, 23)),
+    ...         SecuredNote(name="secured", principal=500e6, coupon=0.06125,
+    ...                     issued=dt.date(2021, 6, 14), maturity=dt.date(2028, 6, 15),
+    ...                     pledged_units=14_590)])
+    >>> round(margin_call_price(co, "loan"), 2)
+    3561.84
+    >>> margin_call_price(co, "secured") is None
+    True
+    """
+    company = _company(company)
+    if not isinstance(name, str):
+        raise ValidationError("name", name, "must be an instrument name")
+    inst = company.instrument(name)
+    if not isinstance(inst, TermLoan) or inst.max_ltv is None:
+        return None
+    need = _collateral_need(company, inst)
+    if need <= 0.0:
+        return None
+    return _per_unit(need, inst.pledged_units + company.unencumbered_units)
+
+
+def joint_margin_call_price(company: Company, *, release_excess: bool = False) -> float | None:
+    """The price below which the collateralized loans together can no longer be topped up.
+
+    Every loan with a max LTV needs collateral worth ``R_i = outstanding_i / max LTV_i``
+    and holds ``p_i`` pledged units; all of them draw on the same ``U`` unencumbered units.
+
+    With ``release_excess=False`` (the default) coins pledged to one loan stay with it, so
+    at a price ``P`` the loans need ``sum_i max(R_i - p_i P, 0)`` of fresh collateral; they
+    fail when that exceeds ``U P``. The joint price is the largest root::
+
+        P* = max over S of  sum_{i in S} R_i / (U + sum_{i in S} p_i)
+
+    (maximum over sets of loans; the maximizing set is the loans whose own collateral is
+    short at ``P*``). It is never below any single loan's :func:`margin_call_price`.
+
+    With ``release_excess=True`` a loan's collateral beyond its need can be released and
+    pledged to another, so the coins are one pool::
+
+        P* = sum_i R_i / (U + sum_i p_i)
+
+    Returns
+    -------
+    float or None
+        ``None`` when the company has no loan with a max LTV and a balance outstanding;
+        ``inf`` when no unit can be pledged.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, TermLoan
+    >>> def loan(name, principal, pledged):
+    ...     return TermLoan(name=name, principal=principal, max_ltv=0.5, pledged_units=pledged,
+    ...                     issued=dt.date(2025, 1, 1), maturity=dt.date(2028, 1, 1))
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, instruments=[loan("A", 10e6, 0), loan("B", 1e6, 900)])
+    >>> margin_call_price(co, "A"), joint_margin_call_price(co)   # B's coins stay with B
+    (200000.0, 200000.0)
+    >>> joint_margin_call_price(co, release_excess=True)           # one pool of 1,000 BTC
+    22000.0
+    """
+    company = _company(company)
+    _flag("release_excess", release_excess)
+    need: list[float] = []
+    pledged: list[float] = []
+    for inst in company.debts:
+        if isinstance(inst, TermLoan) and inst.max_ltv is not None:
+            r = _collateral_need(company, inst)
+            if r > 0.0:
+                need.append(r)
+                pledged.append(inst.pledged_units)
+    if not need:
+        return None
+    free = company.unencumbered_units
+    R = np.asarray(need, dtype=np.float64)
+    p = np.asarray(pledged, dtype=np.float64)
+    if release_excess:
+        return _per_unit(float(R.sum()), float(p.sum()) + free)
+    # Sort by the price R_i / p_i at which a loan's own coins stop sufficing (highest first);
+    # the maximizing set is a prefix of that order.
+    with np.errstate(divide="ignore", over="ignore"):
+        own = np.where(p > 0.0, R / np.where(p > 0.0, p, 1.0), np.inf)
+    order = np.argsort(-own, kind="stable")
+    cum_R = np.cumsum(R[order])
+    cum_p = np.cumsum(p[order]) + free
+    with np.errstate(divide="ignore", over="ignore"):
+        candidates = np.where(cum_p > 0.0, cum_R / np.where(cum_p > 0.0, cum_p, 1.0), np.inf)
+    return float(candidates.max())
+
+
+# --- maturity wall: records -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DueItem:
+    """One amount that falls due: which instrument, when, why and how much.
+
+    Attributes
+    ----------
+    instrument
+        Name of the instrument.
+    date
+        Date it falls due.
+    kind
+        ``"maturity"``, ``"amortization"``, ``"put"`` (a holder put assumed exercised),
+        ``"springing"`` (a sprung maturity), ``"interest"`` (coupons, and interest accrued
+        to an early repayment) or ``"dividend"`` (preferred dividends).
+    amount
+        Amount, in the company's reporting currency.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> DueItem(instrument="loan", date=dt.date(2025, 3, 23), kind="maturity",
+    ...         amount=205e6).amount
+    205000000.0
+    """
+
+    instrument: str
+    date: _dt.date
+    kind: DueKind
+    amount: float
+
+    def to_record(self) -> dict[str, Any]:
+        """The item as a plain dict.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> DueItem(instrument="n", date=dt.date(2027, 1, 1), kind="maturity",
+        ...         amount=5.0).to_record()["kind"]
+        'maturity'
+        """
+        return {
+            "instrument": self.instrument,
+            "date": self.date,
+            "kind": self.kind,
+            "amount": self.amount,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class MaturityWallRow:
+    """One period of a maturity wall.
+
+    Attributes
+    ----------
+    period
+        ``"2025"`` (``by="year"``) or ``"2025-03-23"`` (``by="date"``).
+    end
+        Last day of the period (the horizon's end for a last, partial year).
+    due
+        What falls due in the period.
+    cumulative_due
+        What falls due from the as-of date through ``end``.
+    breakeven_price
+        The lowest price at and above which the holdings (plus cash when counted) cover
+        everything due through ``end``; 0 when cash alone covers it, ``inf`` when no price
+        does.
+    items
+        What falls due in the period, instrument by instrument.
+
+    Notes
+    -----
+    In the modes where what falls due depends on the price (``springing="test"``,
+    ``conversion="shares"``) a row's amounts and items are those of the scenario that
+    binds its breakeven price (the one in force just below it); different rows may then
+    be under different scenarios.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> row = MaturityWallRow(period="2025", end=dt.date(2025, 12, 31), due=1.355e9,
+    ...     cumulative_due=1.355e9, breakeven_price=10_447.27)
+    >>> row.to_record()["breakeven_price"]
+    10447.27
+    """
+
+    period: str
+    end: _dt.date
+    due: float
+    cumulative_due: float
+    breakeven_price: float
+    items: tuple[DueItem, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        """The row as a plain dict (items as a list of dicts).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> MaturityWallRow(period="2027", end=dt.date(2027, 12, 31), due=0.0,
+        ...     cumulative_due=0.0, breakeven_price=0.0).to_record()["items"]
+        []
+        """
+        return {
+            "period": self.period,
+            "end": self.end,
+            "due": self.due,
+            "cumulative_due": self.cumulative_due,
+            "breakeven_price": self.breakeven_price,
+            "items": [item.to_record() for item in self.items],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class MaturityWall:
+    """A maturity wall: its rows and the assumptions they were computed under.
+
+    Iterating over a wall yields its rows; ``len`` counts them.
+
+    Attributes
+    ----------
+    rows
+        One :class:`MaturityWallRow` per period, in date order.
+    as_of, until
+        The window ``(as_of, until]`` covered.
+    by, springing, conversion, puts, include_interest, include_cash
+        The options used (see :func:`maturity_wall`).
+    mnav, mnav_basis
+        The assumed multiple and its basis (``conversion="shares"``; otherwise ``None``).
+    units
+        Units whose sale covers what falls due (all units held).
+    cash
+        Cash counted as a resource (0 unless ``include_cash``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> co = Company(name="X", as_of=dt.date(2025, 6, 30), holdings=Holdings(units=100),
+    ...     shares_basic=1e6, instruments=[Note(name="n", principal=5e6,
+    ...     maturity=dt.date(2026, 3, 1))])
+    >>> wall = maturity_wall(co)
+    >>> [(r.period, r.breakeven_price) for r in wall]
+    [('2025', 0.0), ('2026', 50000.0)]
+    >>> wall.row("2026").items[0].kind
+    'maturity'
+    """
+
+    rows: tuple[MaturityWallRow, ...]
+    as_of: _dt.date
+    until: _dt.date
+    by: By
+    springing: Springing
+    conversion: Conversion
+    puts: bool
+    include_interest: bool
+    include_cash: bool
+    mnav: float | None
+    mnav_basis: MnavBasis | None
+    units: float
+    cash: float
+
+    def __iter__(self) -> Iterator[MaturityWallRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, period: str) -> MaturityWallRow:
+        """The row of ``period`` (``"2025"`` or ``"2025-03-23"``).
+
+        Raises
+        ------
+        ValidationError
+            If the wall has no such period.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings, Note
+        >>> co = Company(name="X", as_of=dt.date(2025, 6, 30), holdings=Holdings(units=100),
+        ...     shares_basic=1e6, instruments=[Note(name="n", principal=5e6,
+        ...     maturity=dt.date(2026, 3, 1))])
+        >>> maturity_wall(co).row("2026").due
+        5000000.0
+        """
+        for r in self.rows:
+            if r.period == period:
+                return r
+        raise ValidationError("period", period, "is not a period of this wall")
+
+    @property
+    def breakeven_prices(self) -> FloatArray:
+        """The rows' breakeven prices as an array.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings, Note
+        >>> co = Company(name="X", as_of=dt.date(2025, 6, 30), holdings=Holdings(units=100),
+        ...     shares_basic=1e6, instruments=[Note(name="n", principal=5e6,
+        ...     maturity=dt.date(2026, 3, 1))])
+        >>> maturity_wall(co).breakeven_prices.tolist()
+        [0.0, 50000.0]
+        """
+        return np.asarray([r.breakeven_price for r in self.rows], dtype=np.float64)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The rows as a list of plain dicts (ready for a DataFrame or a CSV writer).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings, Note
+        >>> co = Company(name="X", as_of=dt.date(2025, 6, 30), holdings=Holdings(units=100),
+        ...     shares_basic=1e6, instruments=[Note(name="n", principal=5e6,
+        ...     maturity=dt.date(2026, 3, 1))])
+        >>> [(r["period"], r["cumulative_due"]) for r in maturity_wall(co).to_records()]
+        [('2025', 0.0), ('2026', 5000000.0)]
+        """
+        return [r.to_record() for r in self.rows]
+
+
+# --- maturity wall: scenarios -----------------------------------------------------------
+
+
+@attrs.frozen
+class _Plan:
+    """One way an instrument's obligations can play out in the window."""
+
+    items: tuple[DueItem, ...]
+    repaid: _dt.date | None  # the date its principal stops being outstanding
+
+
+@attrs.frozen
+class _Switching:
+    """An instrument's plans and the rule choosing one at each price.
+
+    ``select(P)`` returns, for each price of the 1-d array ``P``, the index of the plan in
+    force. Every switch happens at one of ``thresholds`` (a plan rule only tests ``P < t``).
+    """
+
+    instrument: Instrument
+    plans: tuple[_Plan, ...]
+    select: Callable[[FloatArray], IntArray]
+    thresholds: tuple[float, ...] = ()
+
+
+def _constant(index: int) -> Callable[[FloatArray], IntArray]:
+    def select(prices: FloatArray) -> IntArray:
+        return np.full(prices.shape, index, dtype=np.int64)
+
+    return select
+
+
+@attrs.frozen
+class _Options:
+    start: _dt.date
+    end: _dt.date
+    include_interest: bool
+    include_principal: bool
+    index_level: float | None
+
+
+def _debt_plan(
+    company: Company,
+    inst: Debt,
+    opts: _Options,
+    *,
+    early: _dt.date | None = None,
+    kind: DueKind = "maturity",
+    price: float = 1.0,
+    principal: bool = True,
+) -> _Plan:
+    """Flows of ``inst`` in the window: as scheduled, or repaid on ``early`` at ``price``.
+
+    ``principal=False`` drops the principal (a note converted into shares at maturity).
+    """
+    fx = company.fx_rate(inst.currency)
+    items: list[DueItem] = []
+    if early is not None and early >= inst.maturity:
+        early = None
+    stop = opts.end if early is None else min(early, opts.end)
+    flows = schedule.cash_flows(inst, start=opts.start, end=stop, index_level=opts.index_level)
+    for i, day in enumerate(flows.dates):
+        if opts.include_interest and flows.interest[i] > 0.0:
+            items.append(
+                DueItem(
+                    instrument=inst.name,
+                    date=day,
+                    kind="interest",
+                    amount=float(flows.interest[i]) * fx,
+                )
+            )
+        if opts.include_principal and principal and flows.principal[i] > 0.0:
+            what: DueKind = "maturity" if day == inst.maturity else "amortization"
+            items.append(
+                DueItem(
+                    instrument=inst.name,
+                    date=day,
+                    kind=what,
+                    amount=float(flows.principal[i]) * fx,
+                )
+            )
+    if early is None:
+        return _Plan(items=tuple(items), repaid=inst.maturity)
+    if early <= opts.end:
+        if opts.include_interest:
+            accrued = schedule.accrued_interest(inst, early, index_level=opts.index_level)
+            if accrued > 0.0:
+                items.append(
+                    DueItem(instrument=inst.name, date=early, kind="interest", amount=accrued * fx)
+                )
+        owed = _outstanding(inst, early - _dt.timedelta(days=1)) * price
+        if opts.include_principal and principal and owed > 0.0:
+            items.append(DueItem(instrument=inst.name, date=early, kind=kind, amount=owed * fx))
+    return _Plan(items=tuple(items), repaid=early)
+
+
+def _share_threshold(company: Company, target: float, mnav: float, basis: MnavBasis) -> float:
+    """Lowest asset price at which the implied share price reaches ``target``.
+
+    The implied share price is ``share_price_for_mnav(company, mnav=mnav, btc_price=P,
+    basis=basis)``, linear in ``P``.
+    """
+    slope = mnav * company.holdings.units / company.shares_basic
+    level = 0.0
+    if basis == "ev":
+        level = (
+            company.cash - company.total_debt - company.total_preferred
+        ) / company.shares_basic
+    return _pass_threshold(level, slope, target)
+
+
+def _first_put(note: ConvertibleNote, after: _dt.date) -> _dt.date | None:
+    for day in note.puts:
+        if after < day < note.maturity:
+            return day
+    return None
+
+
+def _convertible(
+    company: Company,
+    note: ConvertibleNote,
+    opts: _Options,
+    *,
+    conversion: Conversion,
+    puts: bool,
+    mnav: float,
+    basis: MnavBasis,
+) -> _Switching:
+    put_day = _first_put(note, opts.start) if puts else None
+    put_plan = (
+        _debt_plan(company, note, opts, early=put_day, kind="put", price=note.put_price)
+        if put_day is not None
+        else None
+    )
+    cash_plan = _debt_plan(company, note, opts)
+    if conversion == "cash":
+        return _Switching(note, (put_plan or cash_plan,), _constant(0))
+    converted = _debt_plan(company, note, opts, principal=False)
+    conv_price = note.conversion_price * company.fx_rate(note.currency)
+    t_conv = _share_threshold(company, conv_price, mnav, basis)
+    if put_plan is None:
+
+        def select(prices: FloatArray) -> IntArray:
+            return np.where(prices < t_conv, 0, 1).astype(np.int64)
+
+        return _Switching(note, (cash_plan, converted), select, (t_conv,))
+    # Holders put when the conversion value is below the put price, i.e. when the share
+    # price is below conversion price × put price; otherwise they hold and, at maturity,
+    # convert if the share price is at least the conversion price.
+    t_put = _share_threshold(company, conv_price * note.put_price, mnav, basis)
+
+    def select_put(prices: FloatArray) -> IntArray:
+        return np.where(prices < t_put, 0, np.where(prices < t_conv, 1, 2)).astype(np.int64)
+
+    return _Switching(note, (put_plan, cash_plan, converted), select_put, (t_put, t_conv))
+
+
+def _reference_amount(
+    company: Company, reference: Instrument, on: _dt.date, repaid: _dt.date | None
+) -> tuple[float, float]:
+    """(principal outstanding in its currency, repayment need in the reporting currency).
+
+    The need is principal plus interest accrued on ``on``; a reference repaid on or before
+    ``on`` has nothing outstanding.
+    """
+    if isinstance(reference, PreferredStock):
+        return reference.notional, company.amount(reference)
+    if repaid is not None and repaid <= on:
+        return 0.0, 0.0
+    owed = _outstanding(reference, on)
+    if owed <= 0.0:
+        return 0.0, 0.0
+    accrued = schedule.accrued_interest(reference, on)
+    return owed, (owed + accrued) * company.fx_rate(reference.currency)
+
+
+def _clause_threshold(
+    company: Company, clause: SpringingMaturity, outstanding: float, need: float
+) -> float | None:
+    """Price below which ``clause``'s liquidity test fails; ``None`` if it cannot fail.
+
+    Liquidity = cash + unencumbered units × P; the test fails when liquidity is below
+    ``liquidity_multiple × need``, unless less than ``min_outstanding`` remains.
+    """
+    if clause.min_outstanding is not None and outstanding < clause.min_outstanding:
+        return None
+    t = _pass_threshold(company.cash, company.unencumbered_units, clause.liquidity_multiple * need)
+    return None if t <= 0.0 else t
+
+
+def _secured(
+    company: Company,
+    note: SecuredNote,
+    opts: _Options,
+    *,
+    springing: Springing,
+    references: dict[str, _Switching],
+) -> _Switching:
+    clauses = [c for c in note.springing if c.date > opts.start]
+    plans = [_debt_plan(company, note, opts, early=c.date, kind="springing") for c in clauses]
+    plans.append(_debt_plan(company, note, opts))
+    last = len(clauses)
+    if springing == "worst" or not clauses:
+        return _Switching(note, tuple(plans), _constant(0 if springing == "worst" else last))
+    if springing == "best":
+        return _Switching(note, tuple(plans), _constant(last))
+    # 'test': clause c springs at P when the reference is in plan r (chosen by its own rule)
+    # and P is below the threshold of (c, r). The first clause that springs wins.
+    rules: list[list[tuple[int, float]]] = []  # per clause: (reference plan, threshold)
+    ref_selects: list[Callable[[FloatArray], IntArray]] = []
+    thresholds: list[float] = []
+    for clause in clauses:
+        ref = references.get(clause.reference)
+        if ref is None:  # a secured note as reference: its stated schedule
+            ref = _Switching(
+                company.instrument(clause.reference),
+                (_Plan(items=(), repaid=_stated_repaid(company.instrument(clause.reference))),),
+                _constant(0),
+            )
+        rule: list[tuple[int, float]] = []
+        for r, plan in enumerate(ref.plans):
+            outstanding, need = _reference_amount(
+                company, ref.instrument, clause.date, plan.repaid
+            )
+            t = _clause_threshold(company, clause, outstanding, need)
+            rule.append((r, 0.0 if t is None else t))
+            if t is not None and math.isfinite(t):
+                thresholds.append(t)
+        rules.append(rule)
+        ref_selects.append(ref.select)
+
+    def select(prices: FloatArray) -> IntArray:
+        chosen = np.full(prices.shape, last, dtype=np.int64)
+        # Walk clauses from the last to the first so the earliest springing one wins.
+        for c in range(last - 1, -1, -1):
+            ref_plan = ref_selects[c](prices)
+            springs = np.zeros(prices.shape, dtype=bool)
+            for r, t in rules[c]:
+                springs |= (ref_plan == r) & (prices < t)
+            chosen = np.where(springs, c, chosen)
+        return chosen
+
+    return _Switching(note, tuple(plans), select, tuple(thresholds))
+
+
+def _stated_repaid(inst: Instrument) -> _dt.date | None:
+    return None if isinstance(inst, PreferredStock) else inst.maturity
+
+
+def _plain(company: Company, inst: Instrument, opts: _Options) -> _Switching:
+    if isinstance(inst, PreferredStock):
+        items: list[DueItem] = []
+        if opts.include_interest:
+            fx = company.fx_rate(inst.currency)
+            flows = schedule.cash_flows(inst, start=opts.start, end=opts.end)
+            items = [
+                DueItem(instrument=inst.name, date=d, kind="dividend", amount=float(a) * fx)
+                for d, a in zip(flows.dates, flows.dividends, strict=True)
+                if a > 0.0
+            ]
+        return _Switching(inst, (_Plan(items=tuple(items), repaid=None),), _constant(0))
+    return _Switching(inst, (_debt_plan(company, inst, opts),), _constant(0))
+
+
+def _structure(
+    company: Company,
+    opts: _Options,
+    *,
+    springing: Springing,
+    conversion: Conversion,
+    puts: bool,
+    mnav: float,
+    basis: MnavBasis,
+) -> list[_Switching]:
+    out: dict[str, _Switching] = {}
+    for inst in company.instruments:
+        if isinstance(inst, ConvertibleNote):
+            out[inst.name] = _convertible(
+                company, inst, opts, conversion=conversion, puts=puts, mnav=mnav, basis=basis
+            )
+        elif not isinstance(inst, SecuredNote):
+            out[inst.name] = _plain(company, inst, opts)
+    plain = dict(out)
+    for inst in company.instruments:
+        if isinstance(inst, SecuredNote):
+            out[inst.name] = _secured(company, inst, opts, springing=springing, references=plain)
+    return [out[i.name] for i in company.instruments]
+
+
+# --- maturity wall: the computation ---------------------------------------------------
+
+
+def _periods(
+    plans: list[_Plan], opts: _Options, by: By
+) -> tuple[list[str], list[_dt.date], Callable[[_dt.date], int]]:
+    """Row labels, row end dates and the row of a date; ``plans`` are those ever in force."""
+    if by == "year":
+        years = list(range(opts.start.year, opts.end.year + 1))
+        labels = [str(y) for y in years]
+        ends = [min(_dt.date(y, 12, 31), opts.end) for y in years]
+        first = opts.start.year
+        return labels, ends, lambda d: d.year - first
+    days = sorted({i.date for p in plans for i in p.items})
+    index = {d: k for k, d in enumerate(days)}
+    return [d.isoformat() for d in days], days, index.__getitem__
+
+
+@attrs.frozen
+class _Solved:
+    labels: list[str]
+    ends: list[_dt.date]
+    due: FloatArray  # (periods,) under each row's binding scenario
+    cumulative: FloatArray  # (periods,)
+    breakeven: FloatArray  # (periods,)
+    items: list[tuple[DueItem, ...]]
+
+
+def _solve(
+    company: Company,
+    opts: _Options,
+    *,
+    by: By,
+    springing: Springing,
+    conversion: Conversion,
+    puts: bool,
+    include_cash: bool,
+    mnav: float,
+    basis: MnavBasis,
+) -> _Solved:
+    structure = _structure(
+        company,
+        opts,
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        mnav=mnav,
+        basis=basis,
+    )
+    # Regime boundaries: every price at which some plan switches; the plans in force are
+    # constant on each interval [b_k, b_{k+1}).
+    cuts = {t for s in structure for t in s.thresholds if 0.0 < t < math.inf}
+    bounds = np.asarray(sorted({0.0, *cuts}), dtype=np.float64)
+    upper = np.append(bounds[1:], np.inf)
+    chosen = [s.select(bounds) for s in structure]
+    used = [sorted({int(k) for k in pick}) for pick in chosen]
+    labels, ends, period_of = _periods(
+        [s.plans[k] for s, ks in zip(structure, used, strict=True) for k in ks], opts, by
+    )
+    n_periods = len(labels)
+    due = np.zeros((bounds.size, n_periods))
+    for s, pick, ks in zip(structure, chosen, used, strict=True):
+        matrix = np.zeros((len(s.plans), n_periods))
+        for k in ks:
+            for item in s.plans[k].items:
+                matrix[k, period_of(item.date)] += item.amount
+        due += matrix[pick]
+    cumulative = np.cumsum(due, axis=1)
+    cash = company.cash if include_cash else 0.0
+    units = company.holdings.units
+    short = np.maximum(cumulative - cash, 0.0)
+    with np.errstate(over="ignore"):
+        needed = short / units if units > 0.0 else np.where(short > 0.0, np.inf, 0.0)
+    # In interval k the uncovered prices are [b_k, min(b_{k+1}, needed_k)); the breakeven is
+    # the supremum of the union over k (0 when nothing is uncovered).
+    reach = np.where(needed > bounds[:, None], np.minimum(upper[:, None], needed), 0.0)
+    binding = np.argmax(reach, axis=0) if n_periods else np.zeros(0, dtype=np.int64)
+    cols = np.arange(n_periods)
+    items: list[tuple[DueItem, ...]] = []
+    for j in range(n_periods):
+        k = int(binding[j])
+        row = [
+            item
+            for s, pick in zip(structure, chosen, strict=True)
+            for item in s.plans[int(pick[k])].items
+            if period_of(item.date) == j
+        ]
+        items.append(tuple(sorted(row, key=lambda i: (i.date, i.instrument, i.kind))))
+    return _Solved(
+        labels=labels,
+        ends=ends,
+        due=due[binding, cols],
+        cumulative=cumulative[binding, cols],
+        breakeven=reach[binding, cols],
+        items=items,
+    )
+
+
+def _default_until(company: Company) -> _dt.date:
+    maturities = [d.maturity for d in company.debts if d.maturity > company.as_of]
+    if maturities:
+        return max(maturities)
+    return _dt.date(company.as_of.year, 12, 31)
+
+
+def _check_wall_options(
+    company: Company,
+    *,
+    by: Any,
+    springing: Any,
+    conversion: Any,
+    puts: Any,
+    include_interest: Any,
+    include_cash: Any,
+    mnav: Any,
+    mnav_basis: Any,
+    until: Any,
+    index_level: Any,
+) -> tuple[_dt.date, float, float | None]:
+    _choice("by", by, _BY)
+    _choice("springing", springing, _SPRINGING)
+    _choice("conversion", conversion, _CONVERSION)
+    _choice("mnav_basis", mnav_basis, _BASIS)
+    _flag("puts", puts)
+    _flag("include_interest", include_interest)
+    _flag("include_cash", include_cash)
+    m = _number("mnav", mnav, minimum=0.0)
+    level = _index_level(index_level)
+    if until is None:
+        end = _default_until(company)
+    else:
+        if not isinstance(until, _dt.date) or isinstance(until, _dt.datetime):
+            raise ValidationError("until", until, "must be a datetime.date")
+        if until <= company.as_of:
+            raise ValidationError("until", until, f"must be after as_of ({company.as_of})")
+        end = until
+    return end, m, level
+
+
+def maturity_wall(
+    company: Company,
+    *,
+    by: By = "year",
+    springing: Springing = "worst",
+    include_interest: bool = False,
+    include_cash: bool = False,
+    conversion: Conversion = "cash",
+    puts: bool = False,
+    mnav: float = 1.0,
+    mnav_basis: MnavBasis = "ev",
+    until: _dt.date | None = None,
+    index_level: float | None = None,
+) -> MaturityWall:
+    """What falls due, period by period, and the price at which the holdings cover it.
+
+    Each row gives what falls due in a calendar year (or on a date) and the *cumulative*
+    breakeven price: the lowest price at and above which selling the holdings (plus the
+    cash, when counted) pays everything due from the as-of date through the row's end::
+
+        breakeven = max(cumulative due - cash, 0) / units held
+
+    when what falls due does not depend on the price. All units count, pledged ones too:
+    selling a pledged coin repays the lender it is pledged to, which is part of what is due.
+
+    Parameters
+    ----------
+    company
+        The balance sheet; the wall covers ``(company.as_of, until]``.
+    by
+        ``"year"`` (a row per calendar year, zero rows included) or ``"date"`` (a row per
+        date on which something may fall due).
+    springing
+        ``"worst"``: every secured note's maturity springs to its first test date after the
+        as-of date (the published convention). ``"best"``: none springs. ``"test"``: a
+        clause springs when, on its date, liquidity = cash + unencumbered units × price is
+        below its multiple of the reference's principal plus accrued interest, unless less
+        than its ``min_outstanding`` of the reference remains; the earliest failing clause
+        wins (see :func:`springing_trigger_price`).
+    include_interest
+        Add scheduled interest (to maturity, or to an early repayment plus the interest
+        accrued then) and preferred dividends.
+    include_cash
+        Count the company's cash as a resource besides the holdings.
+    conversion
+        ``"cash"``: every convertible's principal is repaid in cash (the published
+        convention). ``"shares"``: a convertible needs no cash at maturity when the share
+        price implied by ``mnav`` is at least its conversion price; holders then convert.
+    puts
+        Treat holder puts as exercised: a convertible's principal (at its put price) falls
+        due on its first put date after the as-of date instead of at maturity. With
+        ``conversion="shares"`` holders put only when the implied share price is below
+        conversion price × put price. Off by default (the published convention counts
+        maturities only).
+    mnav, mnav_basis
+        The assumed multiple for ``conversion="shares"``: share price =
+        ``share_price_for_mnav(company, mnav=mnav, btc_price=P, basis=mnav_basis)``, i.e.
+        (mNAV × units × P − debt − pref + cash) / basic shares on the ``"ev"`` basis, or
+        mNAV × units × P / basic shares on the ``"market_cap"`` basis.
+    until
+        Last date covered; default the latest stated debt maturity (the end of the as-of
+        year when there is no debt).
+    index_level
+        Level of the floating index for floating-rate loans (``None``: their ``rate``).
+
+    Returns
+    -------
+    MaturityWall
+        The rows and the assumptions used.
+
+    Notes
+    -----
+    With ``springing="test"`` or ``conversion="shares"`` what falls due depends on the
+    price, so the breakeven is not a single ratio. Every switch (a clause passing, a note
+    moving into the money) happens at a price found in closed form; between two switches
+    what falls due is fixed, and the breakeven is the supremum of the prices left
+    uncovered over all intervals, computed for all rows at once. See
+    :doc:`/theory/liquidation`.
+
+    Examples
+    --------
+    The published 2022 wall (primer, "A worked case"): with the secured notes springing to
+    September 2025 and only the 129,699 BTC as a resource, everything due by the end of
+    2025 needs BTC at $10,447 and everything due by the end of 2027 $18,627.
+
+    >>> import datetime as dt
+    >>> from treasurymodel import (Company, ConvertibleNote, Holdings, Note, SecuredNote,
+    ...     SpringingMaturity, TermLoan)
+    >>> cvt25 = ConvertibleNote(name="cvt 2025", principal=650e6, coupon=0.0075,
+    ...     issued=dt.date(2020, 12, 11), maturity=dt.date(2025, 12, 15), conversion_price=397.99)
+    >>> cvt27 = ConvertibleNote(name="cvt 2027", principal=1_050e6,
+    ...     issued=dt.date(2021, 2, 19), maturity=dt.date(2027, 2, 15), conversion_price=1432.46)
+    >>> secured = SecuredNote(name="secured 2028", principal=500e6, coupon=0.06125,
+    ...     issued=dt.date(2021, 6, 14), maturity=dt.date(2028, 6, 15), pledged_units=14_590,
+    ...     springing=[SpringingMaturity(date=dt.date(2025, 9, 15), reference="cvt 2025",
+    ...                                  liquidity_multiple=1.3, min_outstanding=100e6)])
+    >>> loan = TermLoan(name="loan", principal=205e6, rate=0.0375, max_ltv=0.5,
+    ...     issued=dt.date(2022, 3, 23), maturity=dt.date(2025, 3, 23))
+    >>> other = Note(name="other", principal=11e6, maturity=dt.date(2027, 6, 30))
+    >>> co = Company(name="MSTR", as_of=dt.date(2022, 6, 30), holdings=Holdings(units=129_699),
+    ...     shares_basic=11.3e6, cash=60e6, instruments=[loan, cvt25, cvt27, secured, other])
+    >>> for row in maturity_wall(co):
+    ...     print(row.period, f"{row.due / 1e6:6,.0f}M", f"{row.breakeven_price:10,.2f}")
+    2022      0M       0.00
+    2023      0M       0.00
+    2024      0M       0.00
+    2025  1,355M  10,447.27
+    2026      0M  10,447.27
+    2027  1,061M  18,627.75
+    2028      0M  18,627.75
+    """
+    company = _company(company)
+    end, m, level = _check_wall_options(
+        company,
+        by=by,
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        include_interest=include_interest,
+        include_cash=include_cash,
+        mnav=mnav,
+        mnav_basis=mnav_basis,
+        until=until,
+        index_level=index_level,
+    )
+    opts = _Options(
+        start=company.as_of,
+        end=end,
+        include_interest=include_interest,
+        include_principal=True,
+        index_level=level,
+    )
+    solved = _solve(
+        company,
+        opts,
+        by=by,
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        include_cash=include_cash,
+        mnav=m,
+        basis=mnav_basis,
+    )
+    rows = tuple(
+        MaturityWallRow(
+            period=solved.labels[j],
+            end=solved.ends[j],
+            due=float(solved.due[j]),
+            cumulative_due=float(solved.cumulative[j]),
+            breakeven_price=float(solved.breakeven[j]),
+            items=solved.items[j],
+        )
+        for j in range(len(solved.labels))
+    )
+    shares = conversion == "shares"
+    return MaturityWall(
+        rows=rows,
+        as_of=company.as_of,
+        until=end,
+        by=by,
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        include_interest=include_interest,
+        include_cash=include_cash,
+        mnav=m if shares else None,
+        mnav_basis=mnav_basis if shares else None,
+        units=company.holdings.units,
+        cash=company.cash if include_cash else 0.0,
+    )
+
+
+# --- springing tests --------------------------------------------------------------------
+
+
+def springing_trigger_price(
+    company: Company, name: str
+) -> tuple[tuple[_dt.date, float | None], ...]:
+    """Per springing clause of a secured note: the price below which its test fails.
+
+    On the clause's test date the note's maturity springs to that date unless liquidity is
+    at least ``liquidity_multiple × (principal + accrued interest)`` of the reference
+    instrument, where liquidity is the company's cash plus the value of its unencumbered
+    units::
+
+        P* = (multiple × (principal + accrued) - cash) / unencumbered units
+
+    The reference's principal is what its stated schedule leaves outstanding on the test
+    date (nothing once it has matured); balances are those of the as-of date.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    name
+        Name of an instrument of the company.
+
+    Returns
+    -------
+    tuple of (date, float or None)
+        One pair per clause dated after the as-of date, in date order: ``None`` when the
+        test cannot fail at any price (less than ``min_outstanding`` of the reference
+        remains, or cash alone passes it); ``inf`` when it fails at every price (no
+        unencumbered units and too little cash). Empty for an instrument without clauses.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no instrument of the company.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import (Company, ConvertibleNote, Holdings, SecuredNote,
+    ...     SpringingMaturity)
+    >>> cvt = ConvertibleNote(name="cvt", principal=100e6, issued=dt.date(2024, 1, 1),
+    ...     maturity=dt.date(2027, 12, 15), conversion_price=50.0)
+    >>> sec = SecuredNote(name="sec", principal=50e6, issued=dt.date(2024, 1, 1),
+    ...     maturity=dt.date(2029, 1, 1), pledged_units=200,
+    ...     springing=[SpringingMaturity(date=dt.date(2027, 9, 15), reference="cvt",
+    ...                                  liquidity_multiple=1.3)])
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_200),
+    ...     shares_basic=1e6, cash=10e6, instruments=[cvt, sec])
+    >>> springing_trigger_price(co, "sec")    # (1.3 × 100M − 10M) / 1,000 BTC
+    ((datetime.date(2027, 9, 15), 120000.0),)
+    """
+    company = _company(company)
+    if not isinstance(name, str):
+        raise ValidationError("name", name, "must be an instrument name")
+    inst = company.instrument(name)
+    if not isinstance(inst, SecuredNote):
+        return ()
+    out: list[tuple[_dt.date, float | None]] = []
+    for clause in inst.springing:
+        if clause.date <= company.as_of:
+            continue
+        ref = company.instrument(clause.reference)
+        outstanding, need = _reference_amount(company, ref, clause.date, _stated_repaid(ref))
+        out.append((clause.date, _clause_threshold(company, clause, outstanding, need)))
+    return tuple(out)
+
+
+# --- obligation coverage ------------------------------------------------------------------
+
+
+def coverage_break_price(
+    company: Company,
+    *,
+    years: float,
+    include_principal: bool = True,
+    springing: Springing = "worst",
+    conversion: Conversion = "cash",
+    puts: bool = False,
+    mnav: float = 1.0,
+    mnav_basis: MnavBasis = "ev",
+    index_level: float | None = None,
+) -> float:
+    """The price below which cash plus holdings cannot cover the next ``years`` of obligations.
+
+    The obligations are scheduled interest, preferred dividends and (unless
+    ``include_principal=False``) principal falling due in ``(as_of, as_of + years]``; the
+    resources are the company's cash and all units held::
+
+        P* = max(obligations - cash, 0) / units held
+
+    It is the last row of :func:`maturity_wall` with ``include_interest=True`` and
+    ``include_cash=True`` over that window, and takes the same options.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    years
+        Horizon in years, a whole number of months (``0.5``, ``1``, ``2.25``).
+    include_principal
+        Count principal as well as interest and dividends.
+    springing, conversion, puts, mnav, mnav_basis, index_level
+        As for :func:`maturity_wall`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
+    >>> co = Company(name="X", as_of=dt.date(2025, 12, 31), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, cash=20e6, instruments=[
+    ...         Note(name="n", principal=100e6, coupon=0.04, frequency=1,
+    ...              issued=dt.date(2024, 12, 31), maturity=dt.date(2027, 12, 31)),
+    ...         PreferredStock(name="P", notional=200e6, rate=0.10, frequency=4)])
+    >>> coverage_break_price(co, years=2)  # (8M + 100M + 40M − 20M) / 1,000 BTC
+    128000.0
+    >>> coverage_break_price(co, years=2, include_principal=False)
+    28000.0
+    """
+    company = _company(company)
+    y = _number("years", years, minimum=0.0, strict=True)
+    months = round(y * 12.0)
+    if months < 1 or abs(y * 12.0 - months) > 1e-9:
+        raise ValidationError("years", years, "must be a positive whole number of months")
+    _flag("include_principal", include_principal)
+    end = schedule.add_months(company.as_of, months, end_of_month=True)
+    _, m, level = _check_wall_options(
+        company,
+        by="year",
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        include_interest=True,
+        include_cash=True,
+        mnav=mnav,
+        mnav_basis=mnav_basis,
+        until=end,
+        index_level=index_level,
+    )
+    opts = _Options(
+        start=company.as_of,
+        end=end,
+        include_interest=True,
+        include_principal=include_principal,
+        index_level=level,
+    )
+    solved = _solve(
+        company,
+        opts,
+        by="year",
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        include_cash=True,
+        mnav=m,
+        basis=mnav_basis,
+    )
+    return float(solved.breakeven.max()) if solved.breakeven.size else 0.0
+
+
+def dividend_coverage_months(
+    company: Company, *, include_interest: bool = False, index_level: float | None = None
+) -> float:
+    """Months of preferred dividends the company's cash covers: 12 × cash / annual dividends.
+
+    Annual dividends are each series' notional times the rate in force on the as-of date,
+    in the reporting currency. With ``include_interest=True`` annualized interest on debt is
+    added to the denominator, which gives the company's published "USD months of coverage"
+    (also ``metrics(...).usd_months_of_coverage``).
+
+    Returns
+    -------
+    float
+        ``inf`` when there is nothing to pay.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
+    >>> co = Company(name="X", as_of=dt.date(2026, 2, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, cash=150e6, instruments=[
+    ...         PreferredStock(name="P", notional=1e9, rate=0.10),
+    ...         Note(name="n", principal=1e9, coupon=0.02, maturity=dt.date(2030, 1, 1))])
+    >>> dividend_coverage_months(co)
+    18.0
+    >>> dividend_coverage_months(co, include_interest=True)
+    15.0
+    """
+    company = _company(company)
+    _flag("include_interest", include_interest)
+    level = _index_level(index_level)
+    chosen: list[Instrument] = list(company.preferreds)
+    if include_interest:
+        chosen.extend(company.debts)
+    annual = schedule.annual_obligations(
+        chosen,
+        on=company.as_of,
+        fx=dict(company.fx),
+        currency=company.currency,
+        index_level=level,
+    )
+    if annual <= 0.0:
+        return math.inf
+    return 12.0 * company.cash / annual
+
+
+# --- NAV sensitivity ------------------------------------------------------------------
+
+
+def _over_reserve(numerator: FloatArray, reserve: FloatArray) -> FloatArray:
+    """``numerator / reserve`` with ``x / 0 = ±inf`` and ``0 / 0 = 0``, as in metrics."""
+    ok = reserve > 0.0
+    limit = np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator))
+    return np.where(ok, numerator / np.where(ok, reserve, 1.0), limit)
+
+
+def _frozen(value: FloatArray) -> FloatArray:
+    arr = np.array(value, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class NavSensitivity:
+    """NAV, NAV per share and mNAV over a grid of asset prices, as parallel 1-d arrays.
+
+    Attributes
+    ----------
+    btc_price
+        The grid of asset prices.
+    nav, nav_per_share, nav_per_share_diluted
+        As in :class:`treasurymodel.Metrics`.
+    share_price
+        The share price at each grid point (given, or implied by ``mnav``); ``None`` when
+        neither was given.
+    mnav, mnav_simple
+        EV / BTC Reserve and market cap / BTC Reserve at that share price; ``None``
+        without one.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6)
+    >>> table = nav_sensitivity(co, btc_prices=[50_000.0, 100_000.0], share_price=75.0)
+    >>> table.mnav.tolist()
+    [1.5, 0.75]
+    >>> table.rows()[0]["nav_per_share"]
+    50.0
+    """
+
+    btc_price: FloatArray
+    nav: FloatArray
+    nav_per_share: FloatArray
+    nav_per_share_diluted: FloatArray
+    share_price: FloatArray | None = None
+    mnav: FloatArray | None = None
+    mnav_simple: FloatArray | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NavSensitivity):
+            return NotImplemented
+        for field in attrs.fields(NavSensitivity):
+            a, b = getattr(self, field.name), getattr(other, field.name)
+            if (a is None) != (b is None):
+                return False
+            if a is not None and not np.array_equal(a, b):
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return int(self.btc_price.size)
+
+    def rows(self) -> list[dict[str, float | None]]:
+        """One dict per grid point, keyed by field name (``None`` for absent fields).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
+        ...     shares_basic=100)
+        >>> nav_sensitivity(co, btc_prices=[1_000.0]).rows()  # doctest: +NORMALIZE_WHITESPACE
+        [{'btc_price': 1000.0, 'nav': 10000.0, 'nav_per_share': 100.0,
+          'nav_per_share_diluted': 100.0, 'share_price': None, 'mnav': None,
+          'mnav_simple': None}]
+        """
+        names = [f.name for f in attrs.fields(NavSensitivity)]
+        columns = {n: getattr(self, n) for n in names}
+        return [
+            {n: (None if col is None else float(col[i])) for n, col in columns.items()}
+            for i in range(len(self))
+        ]
+
+
+def nav_sensitivity(
+    company: Company,
+    *,
+    btc_prices: ArrayLike,
+    share_price: float | None = None,
+    mnav: float | None = None,
+    mnav_basis: MnavBasis = "ev",
+) -> NavSensitivity:
+    """NAV, NAV per share (basic and diluted) and mNAV over a grid of asset prices.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    btc_prices
+        The grid: a number or an array of finite non-negative prices (flattened to 1-d).
+    share_price
+        A fixed share price: mNAV then varies along the grid.
+    mnav
+        A fixed multiple (on ``mnav_basis``): the share price is implied at each grid point
+        by :func:`treasurymodel.share_price_for_mnav` (on the ``"ev"`` basis it can be
+        negative where the multiple is below (debt + pref − cash) / BTC Reserve). Give at
+        most one of ``share_price`` and ``mnav``.
+    mnav_basis
+        ``"ev"`` (EV / BTC Reserve, the company's mNAV) or ``"market_cap"``.
+
+    Returns
+    -------
+    NavSensitivity
+        Arrays over the grid, from :func:`treasurymodel.metrics`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, cash=5e6, instruments=[Note(name="n", principal=40e6,
+    ...     maturity=dt.date(2030, 1, 1))])
+    >>> table = nav_sensitivity(co, btc_prices=[50_000.0, 100_000.0], mnav=1.5)
+    >>> table.nav.tolist(), table.share_price.tolist()
+    ([15000000.0, 65000000.0], [40.0, 115.0])
+    >>> table.mnav.tolist()
+    [1.5, 1.5]
+    """
+    company = _company(company)
+    prices = _prices("btc_prices", btc_prices)
+    _choice("mnav_basis", mnav_basis, _BASIS)
+    if share_price is not None and mnav is not None:
+        raise ValidationError("mnav", mnav, "give share_price or mnav, not both")
+    implied: FloatArray | None = None
+    if share_price is not None:
+        sp = _number("share_price", share_price, minimum=0.0)
+        implied = np.full(prices.shape, sp)
+    elif mnav is not None:
+        target = _number("mnav", mnav, minimum=0.0)
+        implied = np.asarray(
+            share_price_for_mnav(company, mnav=target, btc_price=prices, basis=mnav_basis),
+            dtype=np.float64,
+        )
+    m = metrics(company, btc_price=prices)
+    ratio: FloatArray | None = None
+    simple: FloatArray | None = None
+    if implied is not None:
+        # mNAV at the share price: EV and market cap over the reserve (as metrics does,
+        # without its non-negativity check, since an implied share price may be negative).
+        reserve = company.holdings.units * prices
+        cap = company.shares_basic * implied
+        ev = cap + (company.total_debt + company.total_preferred - company.cash)
+        ratio = _over_reserve(ev, reserve)
+        simple = _over_reserve(cap, reserve)
+        if mnav is not None:
+            exact = np.full(prices.shape, float(mnav))
+            if mnav_basis == "ev":
+                ratio = exact
+            else:
+                simple = exact
+    return NavSensitivity(
+        btc_price=_frozen(prices),
+        nav=_frozen(np.asarray(m.nav)),
+        nav_per_share=_frozen(np.asarray(m.nav_per_share)),
+        nav_per_share_diluted=_frozen(np.asarray(m.nav_per_share_diluted)),
+        share_price=None if implied is None else _frozen(implied),
+        mnav=None if ratio is None else _frozen(ratio),
+        mnav_simple=None if simple is None else _frozen(simple),
+    )

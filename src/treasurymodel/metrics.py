@@ -1,0 +1,659 @@
+"""Balance-sheet metrics at a BTC (and share) price, BTC Ratings and the BTC Yield KPIs.
+
+Every function here takes a float or a numpy array for each price and broadcasts: a float
+in gives floats out, any array in gives ``numpy.ndarray`` out. The formulas are the ones the
+companies publish; :doc:`/theory/metrics` states each of them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Generic, Literal, TypeVar, overload
+
+import attrs
+import numpy as np
+
+from . import schedule
+from ._typing import ArrayLike, FloatArray
+from .company import Company
+from .errors import ValidationError
+from .instruments import ConvertibleNote, Instrument, PreferredStock
+
+__all__ = [
+    "Metrics",
+    "btc_dollar_gain",
+    "btc_gain",
+    "btc_rating",
+    "btc_ratings",
+    "btc_yield",
+    "metrics",
+    "share_price_for_mnav",
+]
+
+_T = TypeVar("_T", float, FloatArray)
+
+
+# --- input handling -------------------------------------------------------------------
+
+
+def _as_array(field: str, value: Any, *, positive: bool = False) -> FloatArray:
+    """``value`` as a float64 array, or a ValidationError naming the first bad element."""
+    if isinstance(value, bool | np.bool_) or (
+        isinstance(value, np.ndarray) and value.dtype == np.bool_
+    ):
+        raise ValidationError(field, value, "must be a number or an array of numbers")
+    if isinstance(value, str | bytes) or np.iscomplexobj(value):
+        raise ValidationError(field, value, "must be a number or an array of numbers")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError(field, value, "must be a number or an array of numbers") from None
+    bad = ~np.isfinite(arr) | ((arr <= 0.0) if positive else (arr < 0.0))
+    if bad.any():
+        reason = "must be finite and positive" if positive else "must be finite and non-negative"
+        if arr.ndim == 0:
+            raise ValidationError(field, value, reason)
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = ", ".join(str(i) for i in idx)
+        raise ValidationError(f"{field}[{where}]", float(arr[idx]), reason)
+    return arr
+
+
+def _out(value: Any, scalar: bool) -> Any:
+    """A float when ``scalar``; otherwise a read-only float64 ndarray."""
+    if scalar:
+        return float(value)
+    arr = np.asarray(value, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
+def _over(numerator: Any, denominator: Any, *, all_positive: bool) -> Any:
+    """``numerator / denominator`` with ``x / 0 = ±inf`` and ``0 / 0 = 0`` (never NaN)."""
+    if all_positive:
+        return numerator / denominator
+    num = np.asarray(numerator, dtype=np.float64)
+    den = np.asarray(denominator, dtype=np.float64)
+    ok = den > 0.0
+    safe = np.where(ok, den, 1.0)
+    limit = np.where(num == 0.0, 0.0, np.copysign(np.inf, num))
+    return np.where(ok, num / safe, limit)
+
+
+# --- the record -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Metrics(Generic[_T]):
+    """Everything read off a balance sheet at one BTC price (or an array of them).
+
+    Each field is a float when every price given was a float, and otherwise a read-only
+    ``numpy.ndarray`` with the broadcast shape of ``btc_price`` and ``share_price``. Amounts
+    are in the company's reporting currency. The fields that need a share price
+    (``market_cap``, ``enterprise_value``, ``mnav``, ``mnav_simple``) are ``None`` when no
+    share price was given. Build it with :func:`metrics`.
+
+    Attributes
+    ----------
+    btc_price, share_price
+        The prices the record was computed at (``share_price`` may be ``None``).
+    btc_reserve
+        BTC Reserve = units held × BTC price.
+    cash, debt, pref
+        Reported cash; aggregate debt principal; aggregate preferred notional (at the
+        company's FX rates).
+    market_cap
+        Basic shares × share price.
+    enterprise_value
+        Market cap + debt + pref − cash.
+    mnav
+        Enterprise value / BTC Reserve (the company's own definition of mNAV).
+    mnav_simple
+        Market cap / BTC Reserve (the simpler ratio quoted elsewhere).
+    amplification
+        (Debt + pref) / BTC Reserve.
+    net_leverage
+        (Debt − cash) / BTC Reserve.
+    annual_obligations
+        Annualized interest on debt plus dividends on preferred, at the rates in force on
+        the company's as-of date.
+    btc_years_of_coverage
+        BTC Reserve / annual obligations (``inf`` when there are no obligations).
+    usd_months_of_coverage
+        12 × cash / annual obligations (``inf`` when there are no obligations).
+    nav
+        BTC Reserve + cash + other assets − debt − pref.
+    nav_per_share
+        NAV / basic shares.
+    nav_per_share_diluted
+        NAV per share by the if-converted method (see :func:`metrics`).
+    shares_if_converted
+        The share count behind ``nav_per_share_diluted``: basic + other dilutive shares +
+        the conversion shares of every instrument counted as converted at that price.
+    unrealized_gain
+        BTC Reserve − cost basis.
+    btc_per_share
+        Units held / assumed diluted shares (the company's definition).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, metrics
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
+    ...     holdings=Holdings(units=1_000, cost_basis=50e6), shares_basic=1e6, cash=5e6,
+    ...     instruments=[Note(name="n", principal=40e6, coupon=0.02,
+    ...                       maturity=dt.date(2030, 1, 1))])
+    >>> m = metrics(co, btc_price=100_000.0, share_price=80.0)
+    >>> m.btc_reserve, m.nav, m.mnav
+    (100000000.0, 65000000.0, 1.15)
+    >>> m.amplification, m.annual_obligations
+    (0.4, 800000.0)
+    """
+
+    btc_price: _T
+    share_price: _T | None
+    btc_reserve: _T
+    cash: _T
+    debt: _T
+    pref: _T
+    market_cap: _T | None
+    enterprise_value: _T | None
+    mnav: _T | None
+    mnav_simple: _T | None
+    amplification: _T
+    net_leverage: _T
+    annual_obligations: _T
+    btc_years_of_coverage: _T
+    usd_months_of_coverage: _T
+    nav: _T
+    nav_per_share: _T
+    nav_per_share_diluted: _T
+    shares_if_converted: _T
+    unrealized_gain: _T
+    btc_per_share: _T
+
+
+# --- metrics --------------------------------------------------------------------------
+
+
+def _conversion_candidates(company: Company) -> list[tuple[float, float, float]]:
+    """(conversion price, amount added back, shares added) per convertible instrument.
+
+    Sorted by conversion price in the reporting currency (the incremental NAV per
+    incremental share), notes before preferred series at equal price.
+    """
+    rows: list[tuple[float, int, float, float]] = []
+    for inst in company.instruments:
+        if isinstance(inst, ConvertibleNote):
+            shares = inst.shares_on_conversion
+            kind = 0
+        elif isinstance(inst, PreferredStock) and inst.conversion_ratio > 0.0:
+            shares = inst.conversion_shares
+            kind = 1
+        else:
+            continue
+        amount = company.amount(inst)
+        rows.append((amount / shares, kind, amount, shares))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [(price, amount, shares) for price, _, amount, shares in rows]
+
+
+def _annual_obligations(company: Company) -> float:
+    return schedule.annual_obligations(
+        company.instruments, on=company.as_of, fx=dict(company.fx), currency=company.currency
+    )
+
+
+@overload
+def metrics(
+    company: Company, *, btc_price: float, share_price: float | None = None
+) -> Metrics[float]: ...
+@overload
+def metrics(
+    company: Company, *, btc_price: FloatArray | list[float], share_price: ArrayLike | None = None
+) -> Metrics[FloatArray]: ...
+@overload
+def metrics(
+    company: Company, *, btc_price: ArrayLike, share_price: FloatArray | list[float]
+) -> Metrics[FloatArray]: ...
+def metrics(
+    company: Company, *, btc_price: ArrayLike, share_price: ArrayLike | None = None
+) -> Metrics[float] | Metrics[FloatArray]:
+    """Balance-sheet metrics of ``company`` at ``btc_price`` (and ``share_price``).
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    btc_price
+        Price of one unit of the reserve asset, in the reporting currency; a float or an
+        array, finite and non-negative.
+    share_price
+        Price of one common share, or ``None``; broadcasts with ``btc_price``. Without it
+        ``market_cap``, ``enterprise_value``, ``mnav`` and ``mnav_simple`` are ``None``.
+
+    Returns
+    -------
+    Metrics
+        Floats if every price is a float (or a 0-d array), otherwise arrays of the
+        broadcast shape.
+
+    Notes
+    -----
+    The diluted NAV per share uses the if-converted method, price by price: start from
+    basic + other dilutive shares (options and restricted units always count) and the NAV;
+    take the convertible notes and convertible preferred series in ascending order of
+    conversion price (amount in the reporting currency / conversion shares) and count one as
+    converted (its amount added back to NAV, its shares added) only while that lowers NAV per
+    share, that is while its conversion price is below the current NAV per share.
+
+    Ratios over the BTC Reserve are ``±inf`` when the reserve is zero (``0`` if the numerator
+    is also zero); coverage ratios are ``inf`` when there are no annual obligations. No field
+    is ever NaN.
+
+    Raises
+    ------
+    ValidationError
+        If a price is not a finite non-negative number (or array of them), or if the
+        shapes do not broadcast.
+
+    Examples
+    --------
+    >>> import datetime as dt, numpy as np
+    >>> from treasurymodel import Company, ConvertibleNote, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
+    ...     holdings=Holdings(units=1_000, cost_basis=60e6), shares_basic=1e6,
+    ...     instruments=[ConvertibleNote(name="cvt", principal=20e6, issued=dt.date(2025, 1, 1),
+    ...                                  maturity=dt.date(2030, 1, 1), conversion_price=50.0)])
+    >>> m = metrics(co, btc_price=np.array([30_000.0, 100_000.0]))
+    >>> m.nav.tolist(), m.nav_per_share.tolist()
+    ([10000000.0, 80000000.0], [10.0, 80.0])
+    >>> m.nav_per_share_diluted.tolist()  # converts only when $50 < NAV per share
+    [10.0, 71.42857142857143]
+    >>> m.mnav is None
+    True
+    >>> metrics(co, btc_price=100_000.0, share_price=90.0).mnav
+    1.1
+    """
+    btc = _as_array("btc_price", btc_price)
+    if share_price is None:
+        share: FloatArray | None = None
+    else:
+        share = _as_array("share_price", share_price)
+        try:
+            btc, share = np.broadcast_arrays(btc, share)
+        except ValueError:
+            raise ValidationError(
+                "share_price", np.shape(share), f"does not broadcast with btc_price {btc.shape}"
+            ) from None
+    scalar = btc.ndim == 0
+
+    units = company.holdings.units
+    cash = company.cash
+    debt = company.total_debt
+    pref = company.total_preferred
+    obligations = _annual_obligations(company)
+    all_positive = units > 0.0 and bool((btc > 0.0).all())
+
+    reserve = units * btc
+    nav = reserve + (cash + company.other_assets - debt - pref)
+    nav_per_share = nav / company.shares_basic
+
+    # If-converted: a loop over the (few) instruments, vectorized over prices.
+    cur_nav: Any = nav
+    cur_shares: Any = company.shares_basic + company.other_dilutive_shares
+    for price, amount, shares in _conversion_candidates(company):
+        include = price * cur_shares < cur_nav
+        cur_nav = np.where(include, cur_nav + amount, cur_nav)
+        cur_shares = np.where(include, cur_shares + shares, cur_shares)
+    shape = btc.shape
+
+    def full(value: Any) -> Any:
+        return value if scalar else np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
+
+    if obligations > 0.0:
+        years: Any = reserve / obligations
+        months: Any = 12.0 * cash / obligations
+    else:
+        years, months = math.inf, math.inf
+
+    market_cap = enterprise_value = mnav = mnav_simple = None
+    if share is not None:
+        market_cap = _out(company.shares_basic * share, scalar)
+        ev = company.shares_basic * share + (debt + pref - cash)
+        enterprise_value = _out(ev, scalar)
+        mnav = _out(_over(ev, reserve, all_positive=all_positive), scalar)
+        mnav_simple = _out(
+            _over(company.shares_basic * share, reserve, all_positive=all_positive), scalar
+        )
+
+    return Metrics(
+        btc_price=_out(btc, scalar),
+        share_price=None if share is None else _out(share, scalar),
+        btc_reserve=_out(reserve, scalar),
+        cash=_out(full(cash), scalar),
+        debt=_out(full(debt), scalar),
+        pref=_out(full(pref), scalar),
+        market_cap=market_cap,
+        enterprise_value=enterprise_value,
+        mnav=mnav,
+        mnav_simple=mnav_simple,
+        amplification=_out(full(_over(debt + pref, reserve, all_positive=all_positive)), scalar),
+        net_leverage=_out(full(_over(debt - cash, reserve, all_positive=all_positive)), scalar),
+        annual_obligations=_out(full(obligations), scalar),
+        btc_years_of_coverage=_out(full(years), scalar),
+        usd_months_of_coverage=_out(full(months), scalar),
+        nav=_out(nav, scalar),
+        nav_per_share=_out(nav_per_share, scalar),
+        nav_per_share_diluted=_out(full(cur_nav / cur_shares), scalar),
+        shares_if_converted=_out(full(cur_shares), scalar),
+        unrealized_gain=_out(reserve - company.holdings.cost_basis, scalar),
+        btc_per_share=_out(full(units / company.diluted_shares), scalar),
+    )
+
+
+@overload
+def share_price_for_mnav(
+    company: Company,
+    *,
+    mnav: float,
+    btc_price: float,
+    basis: Literal["ev", "market_cap"] = "ev",
+) -> float: ...
+@overload
+def share_price_for_mnav(
+    company: Company,
+    *,
+    mnav: ArrayLike,
+    btc_price: FloatArray | list[float],
+    basis: Literal["ev", "market_cap"] = "ev",
+) -> FloatArray: ...
+@overload
+def share_price_for_mnav(
+    company: Company,
+    *,
+    mnav: FloatArray | list[float],
+    btc_price: ArrayLike,
+    basis: Literal["ev", "market_cap"] = "ev",
+) -> FloatArray: ...
+def share_price_for_mnav(
+    company: Company,
+    *,
+    mnav: ArrayLike,
+    btc_price: ArrayLike,
+    basis: Literal["ev", "market_cap"] = "ev",
+) -> float | FloatArray:
+    """The share price at which the company trades at ``mnav`` times its BTC Reserve.
+
+    The inverse of ``metrics(...).mnav`` (``basis="ev"``, the default) or of
+    ``metrics(...).mnav_simple`` (``basis="market_cap"``):
+
+    * ``"ev"``: share price = (mNAV × BTC Reserve − debt − pref + cash) / basic shares;
+    * ``"market_cap"``: share price = mNAV × BTC Reserve / basic shares.
+
+    With ``basis="ev"`` the result is negative when ``mnav`` is below
+    (debt + pref − cash) / BTC Reserve: no share price gives so low an mNAV. It is returned
+    as it is (not clipped) so that a caller can see by how much.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    mnav
+        Target multiple; finite and non-negative (float or array).
+    btc_price
+        BTC price; finite and non-negative (float or array). Broadcasts with ``mnav``.
+    basis
+        ``"ev"`` (the company's mNAV) or ``"market_cap"`` (the simple ratio).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, cash=5e6, instruments=[Note(name="n", principal=40e6,
+    ...     maturity=dt.date(2030, 1, 1))])
+    >>> round(share_price_for_mnav(co, mnav=1.15, btc_price=100_000.0), 9)
+    80.0
+    >>> share_price_for_mnav(co, mnav=1.0, btc_price=100_000.0, basis="market_cap")
+    100.0
+    """
+    if basis not in ("ev", "market_cap"):
+        raise ValidationError("basis", basis, "must be 'ev' or 'market_cap'")
+    target = _as_array("mnav", mnav)
+    btc = _as_array("btc_price", btc_price)
+    try:
+        target, btc = np.broadcast_arrays(target, btc)
+    except ValueError:
+        raise ValidationError(
+            "mnav", np.shape(target), f"does not broadcast with btc_price {btc.shape}"
+        ) from None
+    value = target * (company.holdings.units * btc)
+    if basis == "ev":
+        value = value - (company.total_debt + company.total_preferred - company.cash)
+    price = value / company.shares_basic
+    return float(price) if price.ndim == 0 else np.asarray(price, dtype=np.float64)
+
+
+# --- BTC Rating -----------------------------------------------------------------------
+
+
+def _senior_claims(company: Company) -> dict[str, float]:
+    """Per instrument: its amount plus everything ranking senior or equal to it."""
+    debt = company.total_debt
+    claims: dict[str, float] = {d.name: debt for d in company.debts}
+    by_rank: dict[int, float] = {}
+    for p in company.preferreds:
+        by_rank[p.seniority] = by_rank.get(p.seniority, 0.0) + company.amount(p)
+    for p in company.preferreds:
+        claims[p.name] = debt + sum(v for rank, v in by_rank.items() if rank <= p.seniority)
+    return claims
+
+
+def _rating(company: Company, claim: float, btc: FloatArray) -> float | FloatArray:
+    reserve = company.holdings.units * btc
+    value = reserve / claim
+    return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)
+
+
+@overload
+def btc_rating(company: Company, name: str, *, btc_price: float) -> float: ...
+@overload
+def btc_rating(
+    company: Company, name: str, *, btc_price: FloatArray | list[float]
+) -> FloatArray: ...
+def btc_rating(company: Company, name: str, *, btc_price: ArrayLike) -> float | FloatArray:
+    """BTC Rating of one debt or preferred instrument: BTC Reserve / claims at or above it.
+
+    The denominator is the instrument's amount plus the amount of everything ranking senior
+    to it or equal with it: all debt ranks together, ahead of every preferred series;
+    preferred series rank by ``seniority`` (series of equal rank count together).
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    name
+        Name of a debt or preferred instrument of the company.
+    btc_price
+        BTC price (float or array), finite and non-negative.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` names no instrument of the company, or the price is invalid.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, instruments=[
+    ...         Note(name="debt", principal=10e6, maturity=dt.date(2030, 1, 1)),
+    ...         PreferredStock(name="A", notional=10e6, rate=0.1, seniority=1),
+    ...         PreferredStock(name="B", notional=30e6, rate=0.1, seniority=2)])
+    >>> btc_rating(co, "debt", btc_price=100_000.0), btc_rating(co, "B", btc_price=100_000.0)
+    (10.0, 2.0)
+    """
+    company.instrument(name)
+    btc = _as_array("btc_price", btc_price)
+    return _rating(company, _senior_claims(company)[name], btc)
+
+
+@overload
+def btc_ratings(company: Company, *, btc_price: float) -> dict[str, float]: ...
+@overload
+def btc_ratings(
+    company: Company, *, btc_price: FloatArray | list[float]
+) -> dict[str, FloatArray]: ...
+def btc_ratings(
+    company: Company, *, btc_price: ArrayLike
+) -> dict[str, float] | dict[str, FloatArray]:
+    """BTC Rating of every debt and preferred instrument, in seniority order.
+
+    See :func:`btc_rating` for the definition.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, instruments=[
+    ...         PreferredStock(name="P", notional=15e6, rate=0.1),
+    ...         Note(name="debt", principal=5e6, maturity=dt.date(2030, 1, 1))])
+    >>> btc_ratings(co, btc_price=100_000.0)
+    {'debt': 20.0, 'P': 5.0}
+    """
+    btc = _as_array("btc_price", btc_price)
+    claims = _senior_claims(company)
+    order: tuple[Instrument, ...] = company.seniority_order()
+    result: dict[str, Any] = {
+        inst.name: _rating(company, claims[inst.name], btc) for inst in order
+    }
+    return result
+
+
+# --- BTC Yield, Gain, $ Gain ------------------------------------------------------------
+
+
+def _kpi_inputs(
+    start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
+) -> tuple[FloatArray, ...]:
+    arrays = (
+        _as_array("start_units", start_units, positive=True),
+        _as_array("start_shares", start_shares, positive=True),
+        _as_array("end_units", end_units),
+        _as_array("end_shares", end_shares, positive=True),
+    )
+    try:
+        return tuple(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = [a.shape for a in arrays]
+        raise ValidationError("end_units", shapes, "input shapes do not broadcast") from None
+
+
+def _yield(
+    s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
+) -> FloatArray:
+    result: FloatArray = (e_units / e_shares) / (s_units / s_shares) - 1.0
+    return result
+
+
+def _ret(value: FloatArray) -> float | FloatArray:
+    return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)
+
+
+@overload
+def btc_yield(
+    *, start_units: float, start_shares: float, end_units: float, end_shares: float
+) -> float: ...
+@overload
+def btc_yield(
+    *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
+) -> float | FloatArray: ...
+def btc_yield(
+    *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
+) -> float | FloatArray:
+    """BTC Yield over a period: the relative change of units per assumed diluted share.
+
+    BTC Yield = (end units / end shares) / (start units / start shares) − 1, as a fraction
+    (0.10 is 10%). Shares are assumed diluted shares, the company's definition.
+
+    Examples
+    --------
+    >>> btc_yield(start_units=100.0, start_shares=1_000.0, end_units=150.0, end_shares=1_200.0)
+    0.25
+    """
+    return _ret(_yield(*_kpi_inputs(start_units, start_shares, end_units, end_shares)))
+
+
+@overload
+def btc_gain(
+    *, start_units: float, start_shares: float, end_units: float, end_shares: float
+) -> float: ...
+@overload
+def btc_gain(
+    *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
+) -> float | FloatArray: ...
+def btc_gain(
+    *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
+) -> float | FloatArray:
+    """BTC Gain over a period: units held at the start × BTC Yield.
+
+    Examples
+    --------
+    >>> btc_gain(start_units=100.0, start_shares=1_000.0, end_units=150.0, end_shares=1_200.0)
+    25.0
+    """
+    s_units, s_shares, e_units, e_shares = _kpi_inputs(
+        start_units, start_shares, end_units, end_shares
+    )
+    return _ret(s_units * _yield(s_units, s_shares, e_units, e_shares))
+
+
+@overload
+def btc_dollar_gain(
+    *,
+    start_units: float,
+    start_shares: float,
+    end_units: float,
+    end_shares: float,
+    end_price: float,
+) -> float: ...
+@overload
+def btc_dollar_gain(
+    *,
+    start_units: ArrayLike,
+    start_shares: ArrayLike,
+    end_units: ArrayLike,
+    end_shares: ArrayLike,
+    end_price: ArrayLike,
+) -> float | FloatArray: ...
+def btc_dollar_gain(
+    *,
+    start_units: ArrayLike,
+    start_shares: ArrayLike,
+    end_units: ArrayLike,
+    end_shares: ArrayLike,
+    end_price: ArrayLike,
+) -> float | FloatArray:
+    """BTC $ Gain over a period: BTC Gain × the BTC price at the end of the period.
+
+    Examples
+    --------
+    >>> btc_dollar_gain(start_units=100.0, start_shares=1_000.0, end_units=150.0,
+    ...                 end_shares=1_200.0, end_price=80_000.0)
+    2000000.0
+    """
+    s_units, s_shares, e_units, e_shares = _kpi_inputs(
+        start_units, start_shares, end_units, end_shares
+    )
+    price = _as_array("end_price", end_price)
+    gain = s_units * _yield(s_units, s_shares, e_units, e_shares)
+    try:
+        value = np.multiply(gain, price)
+    except ValueError:
+        raise ValidationError(
+            "end_price", price.shape, f"does not broadcast with the units {gain.shape}"
+        ) from None
+    return _ret(value)

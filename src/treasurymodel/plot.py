@@ -1,0 +1,345 @@
+"""Figures for reports: the debt maturity ladder and NAV per share against the asset price.
+
+Needs matplotlib (``pip install 'treasurymodel[plot]'``), imported only when a figure is
+drawn. The functions build a :class:`matplotlib.figure.Figure` directly, without pyplot, so
+they work on headless machines and in threads (no GUI backend, no global figure state);
+save one with ``fig.savefig("ladder.png")``. Give ``ax`` to draw into your own axes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import numpy.typing
+
+from .company import Company
+from .errors import ValidationError
+from .instruments import ConvertibleNote, Debt, SecuredNote, TermLoan
+
+if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figure is drawn
+    import matplotlib.axes
+    import matplotlib.figure
+
+__all__ = ["maturity_ladder", "nav_chart"]
+
+_INSTALL_HINT: Final = "plotting needs matplotlib: pip install 'treasurymodel[plot]'"
+
+# Colour-blind-safe palette (Okabe-Ito), one colour per kind of debt.
+_KIND_STYLE: Final = {
+    "convertible_note": ("Convertible notes", "#0072B2"),
+    "secured_note": ("Secured notes", "#D55E00"),
+    "term_loan": ("Term loans", "#E69F00"),
+    "note": ("Other debt", "#999999"),
+}
+
+
+def _figure_class() -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(_INSTALL_HINT) from None
+    return Figure
+
+
+def _check_company(company: Any) -> Company:
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    return company
+
+
+def _axes(
+    ax: Any, size: tuple[float, float]
+) -> tuple[matplotlib.figure.Figure, matplotlib.axes.Axes]:
+    figure_class = _figure_class()
+    if ax is None:
+        fig = figure_class(figsize=size, layout="constrained")
+        return fig, fig.add_subplot()
+    return ax.figure, ax
+
+
+def _principal_flows(company: Company, debt: Debt) -> list[tuple[_dt.date, float]]:
+    """Principal repaid on each date after the as-of date, at the stated schedule."""
+    rate = company.fx_rate(debt.currency)
+    flows: list[tuple[_dt.date, float]] = []
+    remaining = debt.principal
+    if isinstance(debt, TermLoan):
+        for step in debt.amortization:
+            remaining -= step.amount
+            if step.date > company.as_of:
+                flows.append((step.date, step.amount * rate))
+    if debt.maturity > company.as_of and remaining > 0:
+        flows.append((debt.maturity, remaining * rate))
+    return flows
+
+
+def maturity_ladder(
+    company: Company,
+    *,
+    ax: matplotlib.axes.Axes | None = None,
+    scale: float = 1e6,
+    title: str | None = None,
+) -> matplotlib.figure.Figure:
+    """The debt maturity ladder: principal falling due each year, stacked by kind of debt.
+
+    Solid bars are principal at stated maturity (and scheduled amortization), one colour per
+    kind of debt, in the reporting currency. Outlined bars mark what could fall due earlier:
+    a convertible's principal at its first holder put after the as-of date (dashed) and a
+    secured note's principal at each springing-maturity test date (hatched). Perpetual
+    preferred stock has no maturity and is not drawn. This is the chart of company
+    presentations, read off the contract terms.
+
+    Parameters
+    ----------
+    company
+        The balance sheet; years after its as-of date are drawn.
+    ax
+        Axes to draw into; a new figure when ``None``.
+    scale
+        Divisor of the amounts on the y axis (``1e6``: millions).
+    title
+        Figure title; default names the company and the as-of date.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``ax.figure`` when ``ax`` was given).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
+
+    Examples
+    --------
+    >>> from treasurymodel import datasets
+    >>> from treasurymodel.plot import maturity_ladder
+    >>> fig = maturity_ladder(datasets.load("mstr-2022q2"))
+    >>> ax = fig.axes[0]
+    >>> [label for label in ax.get_legend_handles_labels()[1]][:3]
+    ['Convertible notes', 'Secured notes', 'Term loans']
+    """
+    company = _check_company(company)
+    if not (isinstance(scale, int | float) and not isinstance(scale, bool) and scale > 0):
+        raise ValidationError("scale", scale, "must be a positive number")
+    fig, axes = _axes(ax, (10.0, 4.8))
+
+    debts = company.debts
+    by_kind: dict[str, dict[int, float]] = {kind: {} for kind in _KIND_STYLE}
+    puts: dict[int, float] = {}
+    springs: dict[int, float] = {}
+    years: set[int] = set()
+    for debt in debts:
+        bucket = by_kind[type(debt).KIND]
+        for when, amount in _principal_flows(company, debt):
+            bucket[when.year] = bucket.get(when.year, 0.0) + amount / scale
+            years.add(when.year)
+        rate = company.fx_rate(debt.currency)
+        if isinstance(debt, ConvertibleNote):
+            first = next((p for p in debt.puts if p > company.as_of), None)
+            if first is not None and first.year != debt.maturity.year:
+                value = debt.principal * debt.put_price * rate / scale
+                puts[first.year] = puts.get(first.year, 0.0) + value
+                years.add(first.year)
+        if isinstance(debt, SecuredNote):
+            for clause in debt.springing:
+                if clause.date > company.as_of and clause.date.year != debt.maturity.year:
+                    value = debt.principal * rate / scale
+                    springs[clause.date.year] = max(springs.get(clause.date.year, 0.0), value)
+                    years.add(clause.date.year)
+
+    unit = {1.0: "", 1e3: " thousands", 1e6: " millions", 1e9: " billions"}.get(float(scale))
+    ylabel = f"Principal ({company.currency}{unit if unit is not None else f' / {scale:g}'})"
+    if years:
+        xs = np.arange(min(years), max(years) + 1)
+        bottom = np.zeros(xs.size)
+        for kind, (label, colour) in _KIND_STYLE.items():
+            heights = np.array([by_kind[kind].get(int(x), 0.0) for x in xs])
+            if heights.any():
+                axes.bar(xs, heights, bottom=bottom, color=colour, label=label, width=0.7)
+                bottom = bottom + heights
+        for x, total in zip(xs, bottom, strict=True):
+            if total > 0:
+                axes.annotate(
+                    f"{total:,.0f}",
+                    (float(x), float(total)),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                )
+        if puts:
+            px = np.array(sorted(puts))
+            ph = np.array([puts[int(x)] for x in px])
+            pb = np.array([bottom[int(x) - xs[0]] for x in px])
+            axes.bar(
+                px,
+                ph,
+                bottom=pb,
+                width=0.7,
+                fill=False,
+                edgecolor=_KIND_STYLE["convertible_note"][1],
+                linestyle="--",
+                linewidth=1.2,
+                label="Convertible principal at first holder put",
+            )
+        if springs:
+            sx = np.array(sorted(springs))
+            sh = np.array([springs[int(x)] for x in sx])
+            sb = np.array([bottom[int(x) - xs[0]] for x in sx])
+            axes.bar(
+                sx,
+                sh,
+                bottom=sb,
+                width=0.7,
+                fill=False,
+                hatch="//",
+                edgecolor=_KIND_STYLE["secured_note"][1],
+                linewidth=1.2,
+                label="Secured principal if its maturity springs",
+            )
+        axes.set_xticks(xs)
+        axes.set_xticklabels([str(int(x)) for x in xs])
+    else:
+        axes.text(
+            0.5, 0.5, "No debt falls due", ha="center", va="center", transform=axes.transAxes
+        )
+    axes.set_ylabel(ylabel)
+    axes.set_xlabel("Year")
+    axes.yaxis.set_major_formatter(_thousands())
+    axes.spines[["top", "right"]].set_visible(False)
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes.set_title(
+        title
+        if title is not None
+        else f"{company.name}: debt maturities after {company.as_of.isoformat()}"
+    )
+    return fig
+
+
+def _thousands() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _pos: f"{value:,.0f}")
+
+
+def nav_chart(
+    company: Company,
+    *,
+    btc_prices: numpy.typing.ArrayLike | None = None,
+    btc_price: float | None = None,
+    share_price: float | None = None,
+    ax: matplotlib.axes.Axes | None = None,
+    title: str | None = None,
+) -> matplotlib.figure.Figure:
+    """NAV per share (basic and diluted) against the asset price, with break prices marked.
+
+    Vertical lines mark the current asset price, the NAV breakeven (the price at which
+    equity NAV is zero: (debt + preferred − cash − other assets) / units held), the
+    margin-call price of each loan with an LTV limit, and the maturity-wall breakeven
+    over the whole debt (the price at which the holdings cover every maturity, secured
+    notes springing). A horizontal line shows the share price (mNAV of 1 on the basic
+    market-cap basis where it meets the basic line).
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    btc_prices
+        The x grid; default 400 prices from 0 to twice the largest marked price.
+    btc_price
+        Current asset price to mark; default ``company.market.asset_price``.
+    share_price
+        Share price to draw; default ``company.market.share_price``.
+    ax
+        Axes to draw into; a new figure when ``None``.
+    title
+        Figure title; default names the company and the as-of date.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``ax.figure`` when ``ax`` was given).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
+
+    Examples
+    --------
+    >>> from treasurymodel import datasets
+    >>> from treasurymodel.plot import nav_chart
+    >>> fig = nav_chart(datasets.load("mstr-2022q2"))
+    >>> [text for text in fig.axes[0].get_legend_handles_labels()[1]][:2]
+    ['NAV per share', 'NAV per share, diluted']
+    """
+    from .liquidation import margin_call_price, maturity_wall, nav_sensitivity
+
+    company = _check_company(company)
+    market = company.market
+    if btc_price is None and market is not None:
+        btc_price = market.asset_price
+    if share_price is None and market is not None:
+        share_price = market.share_price
+    units = company.holdings.units
+    marks: list[tuple[float, str, str, str]] = []  # price, label, colour, style
+    if btc_price is not None:
+        marks.append((float(btc_price), f"{company.holdings.asset} price", "#000000", "-"))
+    if units > 0:
+        claims = company.total_debt + company.total_preferred - company.cash - company.other_assets
+        marks.append((max(claims, 0.0) / units, "NAV breakeven (NAV = 0)", "#CC79A7", "--"))
+    for inst in company.instruments:
+        if isinstance(inst, TermLoan) and inst.max_ltv is not None:
+            price = margin_call_price(company, inst.name)
+            if price is not None and np.isfinite(price):
+                marks.append((price, f"Margin call: {inst.name}", "#D55E00", ":"))
+    if company.debts:
+        wall = maturity_wall(company)
+        last = wall.rows[-1].breakeven_price if wall.rows else 0.0
+        if np.isfinite(last) and last > 0:
+            marks.append((last, "Maturity-wall breakeven (all debt)", "#009E73", "-."))
+
+    if btc_prices is None:
+        top = max([m[0] for m in marks] + [1.0]) * 2.0
+        grid = np.linspace(0.0, top, 400)
+    else:
+        grid = np.sort(np.asarray(btc_prices, dtype=np.float64).ravel())
+    table = nav_sensitivity(company, btc_prices=grid)
+
+    fig, axes = _axes(ax, (10.0, 5.0))
+    axes.plot(grid, table.nav_per_share, color="#0072B2", label="NAV per share")
+    axes.plot(
+        grid,
+        table.nav_per_share_diluted,
+        color="#56B4E9",
+        linestyle="--",
+        label="NAV per share, diluted",
+    )
+    if share_price is not None:
+        axes.axhline(
+            float(share_price),
+            color="#999999",
+            linewidth=1.0,
+            label=f"Share price {float(share_price):,.2f}",
+        )
+    axes.axhline(0.0, color="#000000", linewidth=0.6)
+    for price, label, colour, style in marks:
+        axes.axvline(
+            price, color=colour, linestyle=style, linewidth=1.2, label=f"{label}: {price:,.0f}"
+        )
+    axes.set_xlabel(f"{company.holdings.asset} price ({company.currency})")
+    axes.set_ylabel(f"NAV per share ({company.currency})")
+    axes.xaxis.set_major_formatter(_thousands())
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes.set_title(
+        title
+        if title is not None
+        else f"{company.name}: NAV per share against the "
+        f"{company.holdings.asset} price ({company.as_of.isoformat()})"
+    )
+    return fig

@@ -1,0 +1,58 @@
+"""Scenario simulation: a company stepped through price paths (issue 8) and Monte Carlo (issue 9).
+
+The public names are re-exported from :mod:`treasurymodel`.
+"""
+
+from __future__ import annotations
+
+# --- scenario engine (issue 8) ---
+from .engine import RECORDABLE, simulate_paths
+from .impact import ImpactModel
+from .policy import FundingPolicy
+from .premium import (
+    MIN_SHARE_PRICE,
+    CallablePremium,
+    ConstantPremium,
+    PeakCompressionPremium,
+    PremiumModel,
+    PremiumState,
+    share_price_from_mnav,
+)
+from .presets import PRESETS, preset_names, preset_path, run_preset
+from .result import PATH_FIELDS, SimulationResult, StepHistogram
+
+# --- Monte Carlo (issue 9) ---
+# isort: split
+from .models import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel
+from .montecarlo import BLOCK_PATHS, price_paths, simulate, simulation_dates
+
+__all__ = [
+    # scenario engine (issue 8)
+    "MIN_SHARE_PRICE",
+    "PATH_FIELDS",
+    "PRESETS",
+    "RECORDABLE",
+    "CallablePremium",
+    "ConstantPremium",
+    "FundingPolicy",
+    "ImpactModel",
+    "PeakCompressionPremium",
+    "PremiumModel",
+    "PremiumState",
+    "SimulationResult",
+    "StepHistogram",
+    "preset_names",
+    "preset_path",
+    "run_preset",
+    "share_price_from_mnav",
+    "simulate_paths",
+    # Monte Carlo (issue 9)
+    "BLOCK_PATHS",
+    "GBM",
+    "BlockBootstrap",
+    "MertonJumpDiffusion",
+    "PriceModel",
+    "price_paths",
+    "simulate",
+    "simulation_dates",
+]

@@ -1,0 +1,1155 @@
+"""The scenario engine: a company stepped through given price paths, all paths at once.
+
+:func:`simulate_paths` takes a matrix of asset prices (one row a path) and the dates of its
+columns, and runs the company's obligations, the funding policy, the premium model and the
+market-impact model along every path at once. ``docs/theory/simulation.rst`` states the order
+of operations, the funding waterfall and every formula.
+
+How the work is organised (for speed):
+
+* An *event calendar* is computed once per company, dates and policy (and cached): the steps on
+  which something is due (coupons, dividends, puts, maturities, amortization, springing tests)
+  with the scheduled amounts. An event dated ``d`` falls on the first step whose date is on or
+  after ``d``; events in ``(as_of, dates[0]]`` fall on step 0.
+* Between events only the price moves, so the engine visits only event steps, plus every step
+  while a collateralized loan is outstanding (a margin check: one vectorized comparison; only
+  breaching paths do more), plus every step when the flywheel or ``record`` needs it.
+* Per-path state lives in arrays of shape ``(paths,)``; the loops are over visited steps and
+  over the company's (few) instruments, never over paths.
+* A path's own sales (and purchases) move its later prices through a per-path factor applied
+  when a price column is read; the price matrix itself is never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from .. import schedule
+from .._typing import BoolArray, FloatArray, IntArray
+from ..company import Company
+from ..errors import ValidationError
+from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
+from .impact import ImpactModel, _sell_units
+from .policy import FundingPolicy
+from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel, PremiumState
+from .result import SimulationResult, StepHistogram
+
+__all__ = ["RECORDABLE", "simulate_paths"]
+
+RECORDABLE: Final[tuple[str, ...]] = (
+    "units",
+    "cash",
+    "shares",
+    "nav_per_share",
+    "btc_per_share",
+    "price",
+)
+"""Quantities that ``record`` can follow step by step (as per-step histograms)."""
+
+_DEFAULT_BINS: Final = 800
+"""Bins of a default ``record`` histogram (between the outer ``-inf``/``+inf`` bins)."""
+
+
+# --- the event calendar -----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _Debt:
+    """One debt instrument, as the engine sees it (amounts in the reporting currency)."""
+
+    name: str
+    kind: str  # "convertible", "secured", "loan" or "note"
+    principal: float
+    fx: float
+    maturity_step: int  # -1: beyond the horizon
+    conversion_price: float  # reporting currency; inf when not convertible
+    shares_per_principal: float  # conversion shares per unit of principal (reporting ccy)
+    conversion_shares: float
+    pledged: float
+    max_ltv: float | None  # collateralized loans only
+    call_step: int  # first step on which a call is possible; -1 for none
+    call_threshold: float  # share price needed for a call
+    call_price: float
+    put_price: float
+
+
+@attrs.frozen(kw_only=True)
+class _Pref:
+    name: str
+    notional: float  # reporting currency
+    frequency: int
+    cumulative: bool
+    unpaid_rate: float | None
+    unpaid_step: float
+    unpaid_cap: float
+
+
+@attrs.frozen(kw_only=True)
+class _Step:
+    """What falls due on one step."""
+
+    coupons: tuple[tuple[int, float, float], ...] = ()  # (debt, amount, scheduled outstanding)
+    conv_maturities: tuple[int, ...] = ()
+    maturities: tuple[int, ...] = ()  # non-convertible debt
+    amortizations: tuple[tuple[int, float, float], ...] = ()  # (debt, amount, sched. before)
+    puts: tuple[tuple[int, float], ...] = ()  # (debt, accrued interest at full principal)
+    springs: tuple[tuple[int, int, float, float, float, float, float], ...] = ()
+    # (secured, reference (-1 - pref index for a preferred), multiple, min outstanding
+    #  (reporting ccy, 0 for none), accrued on reference, reference principal, accrued on
+    #  the secured note)
+    calls: tuple[tuple[int, float], ...] = ()  # (debt, accrued at full principal)
+    dividends: tuple[tuple[int, float, int], ...] = ()  # (pref, rate sum per notional, periods)
+
+
+@attrs.frozen(kw_only=True)
+class _Plan:
+    dates: tuple[_dt.date, ...]
+    debts: tuple[_Debt, ...]
+    prefs: tuple[_Pref, ...]  # most senior first
+    events: Mapping[int, _Step]
+    event_steps: tuple[int, ...]
+    margin_loans: tuple[int, ...]
+    margin_until: int  # last step needing a margin check (inclusive), -1 for none
+    trading_days: FloatArray  # per step
+    years: FloatArray  # per step, since dates[0]
+    initial_units: float
+    initial_cash: float
+    initial_shares: float
+    initial_diluted: float
+    other_assets: float
+    preferred_target: int  # index into prefs of the series sold at the market, -1 for none
+
+
+def _check_dates(company: Company, dates: Any) -> tuple[_dt.date, ...]:
+    try:
+        out = tuple(dates)
+    except TypeError:
+        raise ValidationError("dates", dates, "must be a sequence of datetime.date") from None
+    if not out:
+        raise ValidationError("dates", dates, "must hold at least one date")
+    for d in out:
+        if not isinstance(d, _dt.date) or isinstance(d, _dt.datetime):
+            raise ValidationError("dates", d, "must hold only datetime.date values")
+    for a, b in itertools.pairwise(out):
+        if b <= a:
+            raise ValidationError("dates", b, f"must be strictly increasing (after {a})")
+    if out[0] < company.as_of:
+        raise ValidationError(
+            "dates", out[0], f"must start on or after the company's as-of date {company.as_of}"
+        )
+    return out
+
+
+class _Calendar:
+    def __init__(self, company: Company, dates: tuple[_dt.date, ...]) -> None:
+        self.as_of = company.as_of
+        self.end = dates[-1]
+        self.ordinals = np.array([d.toordinal() for d in dates], dtype=np.int64)
+
+    def step(self, when: _dt.date) -> int:
+        """Step on which an event dated ``when`` falls; -1 if before the start or after the end."""
+        if when <= self.as_of or when > self.end:
+            return -1
+        return int(np.searchsorted(self.ordinals, when.toordinal(), side="left"))
+
+
+def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> _Plan:
+    cal = _Calendar(company, dates)
+    end = dates[-1]
+    steps: dict[int, dict[str, list[Any]]] = {}
+
+    def at(step: int) -> dict[str, list[Any]]:
+        return steps.setdefault(
+            step,
+            {
+                k: []
+                for k in (
+                    "coupons",
+                    "conv_maturities",
+                    "maturities",
+                    "amortizations",
+                    "puts",
+                    "springs",
+                    "calls",
+                    "dividends",
+                )
+            },
+        )
+
+    debts: list[_Debt] = []
+    debt_index = {d.name: i for i, d in enumerate(company.debts)}
+    amort_before: dict[int, list[tuple[int, float]]] = {}
+    for k, inst in enumerate(company.debts):
+        if inst.maturity <= company.as_of:
+            raise ValidationError(
+                f"{inst.name}.maturity",
+                inst.maturity,
+                f"is on or before the company's as-of date {company.as_of}",
+            )
+        fx = company.fx_rate(inst.currency)
+        principal = inst.principal * fx
+        mat_step = cal.step(inst.maturity)
+        kind = "note"
+        cp = math.inf
+        spp = 0.0
+        conv_shares = 0.0
+        pledged = 0.0
+        max_ltv: float | None = None
+        call_step = -1
+        call_threshold = math.inf
+        call_price = 1.0
+        put_price = 1.0
+        if isinstance(inst, ConvertibleNote):
+            kind = "convertible"
+            cp = inst.conversion_price * fx
+            conv_shares = inst.shares_on_conversion
+            spp = conv_shares / principal
+            put_price = inst.put_price
+            call_price = inst.call_price
+            if policy.issuer_calls and inst.call_from is not None:
+                first = max(inst.call_from, dates[0])
+                call_step = int(np.searchsorted(cal.ordinals, first.toordinal(), side="left"))
+                if call_step >= len(dates):
+                    call_step = -1
+                trigger = inst.call_trigger if inst.call_trigger is not None else 1.0
+                call_threshold = trigger * cp
+        elif isinstance(inst, SecuredNote):
+            kind = "secured"
+            pledged = inst.pledged_units
+        elif isinstance(inst, TermLoan):
+            kind = "loan"
+            pledged = inst.pledged_units
+            max_ltv = inst.max_ltv
+        debts.append(
+            _Debt(
+                name=inst.name,
+                kind=kind,
+                principal=principal,
+                fx=fx,
+                maturity_step=mat_step,
+                conversion_price=cp,
+                shares_per_principal=spp,
+                conversion_shares=conv_shares,
+                pledged=pledged,
+                max_ltv=max_ltv,
+                call_step=call_step,
+                call_threshold=call_threshold,
+                call_price=call_price,
+                put_price=put_price,
+            )
+        )
+        # scheduled outstanding just before each step's payments (amortizing loans)
+        outstanding = principal
+        amort_steps: list[tuple[int, float]] = []
+        if isinstance(inst, TermLoan):
+            for a in inst.amortization:
+                s = cal.step(a.date)
+                if a.date <= company.as_of:
+                    outstanding = outstanding - a.amount * fx
+                elif s >= 0:
+                    amort_steps.append((s, a.amount * fx))
+        amort_before[k] = amort_steps
+        start_outstanding = outstanding
+
+        def sched_before(step: int, _k: int = k, _start: float = start_outstanding) -> float:
+            value = _start
+            for s, amount in amort_before[_k]:
+                if s < step:
+                    value = value - amount
+            return value
+
+        # coupons
+        flows = schedule.cash_flows(inst, start=company.as_of, end=end)
+        sums: dict[int, float] = {}
+        for d, interest in zip(flows.dates, flows.interest, strict=True):
+            if interest > 0.0:
+                s = cal.step(d)
+                sums[s] = sums.get(s, 0.0) + float(interest) * fx
+        for s, amount in sums.items():
+            at(s)["coupons"].append((k, amount, sched_before(s)))
+        # amortization
+        for s, amount in amort_steps:
+            if s != mat_step:
+                at(s)["amortizations"].append((k, amount, sched_before(s)))
+        # maturity
+        if mat_step >= 0:
+            at(mat_step)["conv_maturities" if kind == "convertible" else "maturities"].append(k)
+        # puts
+        if isinstance(inst, ConvertibleNote):
+            for put in inst.puts:
+                s = cal.step(put)
+                if s >= 0 and s != mat_step:
+                    accrued = schedule.accrued_interest(inst, put) * fx
+                    at(s)["puts"].append((k, accrued))
+        # springing
+        if isinstance(inst, SecuredNote):
+            for clause in inst.springing:
+                s = cal.step(clause.date)
+                if s < 0 or s == mat_step:
+                    continue
+                ref = company.instrument(clause.reference)
+                ref_fx = company.fx_rate(ref.currency)
+                if isinstance(ref, PreferredStock):
+                    ref_code = -1 - [p.name for p in company.preferreds].index(ref.name)
+                    ref_accrued = 0.0
+                    ref_principal = ref.notional * ref_fx
+                else:
+                    ref_code = debt_index[ref.name]
+                    ref_accrued = (
+                        schedule.accrued_interest(ref, clause.date) * ref_fx
+                        if clause.date <= ref.maturity
+                        else 0.0
+                    )
+                    ref_principal = ref.principal * ref_fx
+                minimum = (
+                    clause.min_outstanding * ref_fx if clause.min_outstanding is not None else 0.0
+                )
+                own_accrued = schedule.accrued_interest(inst, clause.date) * fx
+                at(s)["springs"].append(
+                    (
+                        k,
+                        ref_code,
+                        clause.liquidity_multiple,
+                        minimum,
+                        ref_accrued,
+                        ref_principal,
+                        own_accrued,
+                    )
+                )
+
+    prefs: list[_Pref] = []
+    for j, pref in enumerate(company.preferreds):
+        fx = company.fx_rate(pref.currency)
+        prefs.append(
+            _Pref(
+                name=pref.name,
+                notional=pref.notional * fx,
+                frequency=pref.frequency,
+                cumulative=pref.cumulative,
+                unpaid_rate=pref.unpaid_rate,
+                unpaid_step=pref.unpaid_step,
+                unpaid_cap=pref.unpaid_cap if pref.unpaid_cap is not None else math.inf,
+            )
+        )
+        months = 12 // pref.frequency
+        rates: dict[int, list[float]] = {}
+        for d in schedule.dividend_dates(pref, after=company.as_of, until=end):
+            start = schedule.add_months(d, -months, end_of_month=True) + _dt.timedelta(days=1)
+            rates.setdefault(cal.step(d), []).append(pref.rate_on(start) / pref.frequency)
+        for s, values in rates.items():
+            total = 0.0
+            for v in values:
+                total = total + v
+            at(s)["dividends"].append((j, total, len(values)))
+
+    # issuer calls are considered on event steps (from the first call step, before maturity)
+    for k, debt in enumerate(debts):
+        if debt.call_step < 0:
+            continue
+        inst = company.debts[k]
+        for s in sorted(steps):
+            if s < debt.call_step or (debt.maturity_step >= 0 and s >= debt.maturity_step):
+                continue
+            when = dates[s]
+            accrued = (
+                schedule.accrued_interest(inst, when) * debt.fx if when < inst.maturity else 0.0
+            )
+            steps[s]["calls"].append((k, accrued))
+
+    events = {s: _Step(**{k: tuple(v) for k, v in d.items()}) for s, d in steps.items()}
+    margin = tuple(k for k, d in enumerate(debts) if d.max_ltv is not None)
+    margin_until = -1
+    for k in margin:
+        m = debts[k].maturity_step
+        margin_until = max(margin_until, len(dates) - 1 if m < 0 else m)
+
+    days = np.array(
+        [(dates[0] - company.as_of).days] + [(b - a).days for a, b in itertools.pairwise(dates)],
+        dtype=np.float64,
+    )
+    trading_days = days * (policy.trading_days_per_year / 365.0)
+    years = np.array([(d - dates[0]).days / 365.25 for d in dates])
+
+    target = -1
+    if policy.preferred_series is not None:
+        names = [p.name for p in prefs]
+        if policy.preferred_series not in names:
+            raise ValidationError(
+                "policy.preferred_series",
+                policy.preferred_series,
+                f"names no preferred series of {company.name!r} (has {names})",
+            )
+        target = names.index(policy.preferred_series)
+
+    return _Plan(
+        dates=dates,
+        debts=tuple(debts),
+        prefs=tuple(prefs),
+        events=events,
+        event_steps=tuple(sorted(events)),
+        margin_loans=margin,
+        margin_until=margin_until,
+        trading_days=trading_days,
+        years=years,
+        initial_units=company.holdings.units,
+        initial_cash=company.cash,
+        initial_shares=company.shares_basic,
+        initial_diluted=company.diluted_shares,
+        other_assets=company.other_assets,
+        preferred_target=target,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> _Plan:
+    return _build_plan(company, dates, policy)
+
+
+def _plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> _Plan:
+    try:
+        return _cached_plan(company, dates, policy)
+    except TypeError:  # pragma: no cover - an unhashable field
+        return _build_plan(company, dates, policy)
+
+
+# --- input checks -------------------------------------------------------------------------
+
+
+def _check_prices(prices: Any, n_dates: int) -> FloatArray:
+    try:
+        arr = np.asarray(prices, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError("prices", prices, "must be an array of numbers") from None
+    if arr.ndim == 1:
+        arr = arr[np.newaxis, :]
+    if arr.ndim != 2 or arr.shape[0] < 1:
+        raise ValidationError("prices", arr.shape, "must have shape (paths, steps + 1)")
+    if arr.shape[1] != n_dates:
+        raise ValidationError(
+            "prices", arr.shape, f"must have one column per date ({n_dates} dates)"
+        )
+    low = float(arr.min())
+    if not low > 0.0 or not math.isfinite(float(arr.max())):
+        raise ValidationError("prices", low, "must be finite and positive")
+    return arr
+
+
+def _check_models(policy: Any, premium: Any, impact: Any) -> None:
+    if not isinstance(policy, FundingPolicy):
+        raise ValidationError("policy", policy, "must be a FundingPolicy or None")
+    if not isinstance(premium, PremiumModel):
+        raise ValidationError(
+            "premium", premium, "must be a premium model (mnav(state) and uses_peak) or None"
+        )
+    if impact is not None and not isinstance(impact, ImpactModel):
+        raise ValidationError("impact", impact, "must be an ImpactModel or None")
+
+
+def _record_edges(
+    names: Sequence[str],
+    edges: Mapping[str, Any] | None,
+    plan: _Plan,
+    price0: float,
+) -> dict[str, FloatArray]:
+    if isinstance(names, str):
+        raise ValidationError("record", names, "must be a sequence of names, not one string")
+    out: dict[str, FloatArray] = {}
+    given = dict(edges or {})
+    for key in given:
+        if key not in names:
+            raise ValidationError("record_edges", key, "names a quantity not in record")
+    reserve_ps = plan.initial_units * price0 / plan.initial_shares
+    for name in names:
+        if name not in RECORDABLE:
+            raise ValidationError("record", name, f"must be one of {RECORDABLE}")
+        if name in given:
+            e = np.asarray(given[name], dtype=np.float64)
+            if e.ndim != 1 or e.size < 2 or not bool(np.all(np.diff(e) > 0)):
+                raise ValidationError(f"record_edges[{name!r}]", e, "must be increasing")
+            if bool(np.any(np.isnan(e))):
+                raise ValidationError(f"record_edges[{name!r}]", e, "must not hold NaN")
+        else:
+            if name == "units":
+                top = 4.0 * max(plan.initial_units, 1e-12)
+                inner = np.linspace(0.0, top, _DEFAULT_BINS - 1)
+            elif name == "cash":
+                scale = max(plan.initial_cash, 0.05 * plan.initial_units * price0, 1.0)
+                inner = np.linspace(0.0, 4.0 * scale, _DEFAULT_BINS - 1)
+            elif name == "shares":
+                inner = np.linspace(
+                    plan.initial_shares, 8.0 * plan.initial_shares, _DEFAULT_BINS - 1
+                )
+            elif name == "nav_per_share":
+                scale = max(reserve_ps, 1e-12)
+                inner = np.linspace(-2.0 * scale, 6.0 * scale, _DEFAULT_BINS - 1)
+            elif name == "btc_per_share":
+                top = 4.0 * max(plan.initial_units / plan.initial_diluted, 1e-300)
+                inner = np.linspace(0.0, top, _DEFAULT_BINS - 1)
+            else:  # price
+                inner = np.linspace(0.0, 4.0 * price0, _DEFAULT_BINS - 1)
+            e = np.concatenate(([-np.inf], inner, [np.inf]))
+        if e[0] != -np.inf:
+            e = np.concatenate(([-np.inf], e))
+        if e[-1] != np.inf:
+            e = np.concatenate((e, [np.inf]))
+        out[name] = e
+    return out
+
+
+# --- the engine -----------------------------------------------------------------------------
+
+
+def simulate_paths(
+    company: Company,
+    *,
+    prices: Any,
+    dates: Sequence[_dt.date],
+    policy: FundingPolicy | None = None,
+    premium: PremiumModel | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+) -> SimulationResult:
+    """Step ``company`` through given price paths of its reserve asset, all paths at once.
+
+    At every step where something is due (interest, dividends, maturities, puts, springing
+    tests, amortization), for every path, the engine: reads the price (after the path's own
+    market impact); checks margin on collateralized loans (topping up from unencumbered
+    coins, or losing the collateral); prices the stock through the premium model; converts
+    convertibles that are in the money at maturity (or called), decides puts and springing
+    tests; and pays what is due through the funding policy's waterfall (cash, new shares, new
+    preferred, coin sales). A debt payment left unpaid after every source is a default: the
+    path is frozen from then on. See ``docs/theory/simulation.rst`` for every rule.
+
+    Parameters
+    ----------
+    company
+        The company on its as-of date.
+    prices
+        Asset prices, shape ``(paths, steps + 1)`` (a 1-d array is one path), finite and
+        positive; column ``t`` is the price on ``dates[t]``. Any memory layout works; a
+        column-major (Fortran-ordered) array reads fastest, e.g. the transpose of a C-ordered
+        ``(steps + 1, paths)`` array.
+    dates
+        The dates of the columns, strictly increasing, the first on or after
+        ``company.as_of``. An event dated ``d`` falls on the first step on or after ``d``.
+    policy
+        The :class:`~treasurymodel.FundingPolicy` (default: ``FundingPolicy()``).
+    premium
+        A premium model giving the mNAV, from which the share price follows (default:
+        ``ConstantPremium(mnav=1.0)``).
+    impact
+        An :class:`~treasurymodel.ImpactModel` for the company's own trades, or ``None`` for
+        none.
+    record
+        Names from :data:`RECORDABLE` to follow step by step as per-step histograms (see
+        :meth:`SimulationResult.fan`). Recording visits every step, which costs time.
+    record_edges
+        Optional bin edges by recorded name. The default edges depend only on the company
+        and ``prices[0, 0]``, so chunks of one simulation share them.
+
+    Returns
+    -------
+    SimulationResult
+        Per-path outcomes (forced sales, defaults, coins sold, bought and seized, final
+        state, NAV and BTC per share, cash flows) and summaries.
+
+    Raises
+    ------
+    ValidationError
+        If an input is invalid, before any work.
+
+    Examples
+    --------
+    A company with a note due in six months, on a flat path and on a crash:
+
+    >>> import datetime as dt, numpy as np
+    >>> from treasurymodel import Company, Holdings, Note, FundingPolicy, simulate_paths
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, cash=10e6, instruments=[Note(name="N", principal=30e6,
+    ...     maturity=dt.date(2026, 7, 1))])
+    >>> dates = [dt.date(2026, 1, 1) + dt.timedelta(weeks=w) for w in range(53)]
+    >>> prices = np.array([np.full(53, 50_000.0), np.full(53, 15_000.0)])
+    >>> res = simulate_paths(co, prices=prices, dates=dates,
+    ...                      policy=FundingPolicy(issue_equity=False))
+    >>> res.btc_sold.tolist(), res.default.tolist()
+    ([400.0, 1000.0], [False, True])
+    >>> str(res.date_of(res.default_time)[1])  # the first weekly step on or after 1 July
+    '2026-07-02'
+    """
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    the_dates = _check_dates(company, dates)
+    policy = FundingPolicy() if policy is None else policy
+    premium = ConstantPremium(mnav=1.0) if premium is None else premium
+    _check_models(policy, premium, impact)
+    arr = _check_prices(prices, len(the_dates))
+    plan = _plan(company, the_dates, policy)
+    edges = _record_edges(record, record_edges, plan, float(arr[0, 0]))
+    return _run(plan, arr, policy, premium, impact, edges)
+
+
+def _hist(values: FloatArray, edges: FloatArray) -> IntArray:
+    idx = np.searchsorted(edges, values, side="right") - 1
+    np.clip(idx, 0, edges.size - 2, out=idx)
+    return np.bincount(idx, minlength=edges.size - 1)
+
+
+def _run(
+    plan: _Plan,
+    prices: FloatArray,
+    policy: FundingPolicy,
+    premium: PremiumModel,
+    impact: ImpactModel | None,
+    edges: Mapping[str, FloatArray],
+) -> SimulationResult:
+    n = prices.shape[0]
+    last_step = prices.shape[1] - 1
+    debts = plan.debts
+    prefs = plan.prefs
+    a = impact.scale if impact is not None else 0.0
+    phi = impact.permanent_fraction if impact is not None else 0.0
+    floor = policy.cash_reserve_floor
+    track_peak = bool(premium.uses_peak)
+    constant_mnav = premium.mnav_level if isinstance(premium, ConstantPremium) else None
+
+    # state
+    units = np.full(n, plan.initial_units)
+    free = np.full(n, max(plan.initial_units - sum(d.pledged for d in debts), 0.0))
+    cash = np.full(n, plan.initial_cash)
+    shares = np.full(n, plan.initial_shares)
+    out = [np.full(n, d.principal) for d in debts]
+    pledged = {
+        k: np.full(n, d.pledged) for k, d in enumerate(debts) if d.kind in ("secured", "loan")
+    }
+    notional = [np.full(n, p.notional) for p in prefs]
+    arrears = [np.zeros(n) for _ in prefs]
+    crate = [np.zeros(n) for _ in prefs]
+    factor = np.ones(n)
+    peak = prices[:, 0].copy() if track_peak else None
+    peak_done = 0
+    live = np.ones(n, dtype=bool)
+    default_time = np.full(n, -1, dtype=np.int64)
+    first_sale = np.full(n, -1, dtype=np.int64)
+    first_seizure = np.full(n, -1, dtype=np.int64)
+    sold = np.zeros(n)
+    bought = np.zeros(n)
+    seized = np.zeros(n)
+    equity_raised = np.zeros(n)
+    shares_issued = np.zeros(n)
+    shares_converted = np.zeros(n)
+    pref_raised = np.zeros(n)
+    sale_proceeds = np.zeros(n)
+    purchase_cost = np.zeros(n)
+    interest_paid = np.zeros(n)
+    principal_paid = np.zeros(n)
+    dividends_paid = np.zeros(n)
+    # snapshots of defaulted paths (their frozen state)
+    snap: dict[str, FloatArray] = {}
+    counts = {
+        name: np.zeros((last_step + 1, e.size - 1), dtype=np.int64) for name, e in edges.items()
+    }
+
+    visit: set[int] = set(plan.event_steps)
+    if plan.margin_loans:
+        visit.update(range(0, min(plan.margin_until, last_step) + 1))
+    if policy.flywheel or edges:
+        visit.update(range(last_step + 1))
+
+    for t in sorted(visit):
+        ev = plan.events.get(t)
+        price = prices[:, t] * factor
+        if peak is not None and (ev is not None or policy.flywheel) and t > peak_done:
+            segment = prices[:, peak_done + 1 : t + 1].max(axis=1) * factor
+            np.maximum(peak, segment, out=peak)
+            peak_done = t
+
+        # 1. margin checks on collateralized loans
+        if plan.margin_loans and t <= plan.margin_until:
+            for k in plan.margin_loans:
+                ltv = debts[k].max_ltv
+                assert ltv is not None
+                required = out[k] / (ltv * price)
+                short = required - pledged[k]
+                breach = short > 0.0
+                if not breach.any():
+                    continue
+                can = breach & (free >= short)
+                topup = np.where(can, short, 0.0)
+                free = free - topup
+                pledged[k] = pledged[k] + topup
+                lost = breach & ~can
+                if lost.any():
+                    gone = np.where(lost, pledged[k], 0.0)
+                    units = units - gone
+                    seized = seized + gone
+                    pledged[k] = pledged[k] - gone
+                    out[k] = np.where(lost, 0.0, out[k])
+                    first_seizure = np.where(lost & (first_seizure < 0), t, first_seizure)
+
+        if ev is None and not policy.flywheel:
+            if edges:
+                _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
+                        plan, live, snap)  # fmt: skip
+            continue
+
+        # 2. the share price
+        debt_total: Any = 0.0
+        for k in range(len(debts)):
+            debt_total = debt_total + out[k]
+        pref_total: Any = 0.0
+        for j in range(len(prefs)):
+            pref_total = pref_total + notional[j]
+        if constant_mnav is not None:
+            mnav: Any = constant_mnav
+        else:
+            state = PremiumState(
+                step=t,
+                date=plan.dates[t],
+                years=float(plan.years[t]),
+                price=price,
+                peak=peak,
+                units=units,
+                cash=cash,
+                debt=np.broadcast_to(debt_total, (n,)),
+                preferred=np.broadcast_to(pref_total, (n,)),
+                shares=shares,
+            )
+            mnav = premium.mnav(state)
+        share_price = np.maximum(
+            (mnav * (units * price) - debt_total - pref_total + cash) / shares, MIN_SHARE_PRICE
+        )
+
+        debt_due: Any = 0.0
+        interest_due: Any = 0.0
+        retire: list[tuple[int, FloatArray]] = []
+        cap_e: Any = 0.0
+        e: Any = 0.0
+        raw_cap: Any = 0.0
+        tdays = float(plan.trading_days[t])
+        if policy.issue_equity or policy.flywheel:
+            raw_cap = (
+                policy.max_issuance_fraction
+                * policy.daily_turnover
+                * tdays
+                * (shares * share_price)
+            )
+
+        if ev is not None:
+            # 3. interest on what is outstanding at the start of the step
+            for k, amount, sched in ev.coupons:
+                x = amount * (out[k] / sched)
+                interest_due = interest_due + x
+            # 4. issuer calls
+            for k, accrued in ev.calls:
+                d = debts[k]
+                called = (share_price >= d.call_threshold) & (out[k] > 0.0)
+                if not called.any():
+                    continue
+                conv = called & (share_price >= d.call_price * d.conversion_price)
+                new_shares = np.where(conv, out[k] * d.shares_per_principal, 0.0)
+                shares = shares + new_shares
+                shares_converted = shares_converted + new_shares
+                out[k] = np.where(conv, 0.0, out[k])
+                cash_call = called & ~conv
+                if cash_call.any():
+                    owed = np.where(cash_call, out[k], 0.0)
+                    debt_due = debt_due + d.call_price * owed
+                    interest_due = interest_due + accrued * (owed / d.principal)
+                    retire.append((k, owed))
+            # 5. convertibles at maturity: shares if in the money, else cash
+            for k in ev.conv_maturities:
+                d = debts[k]
+                conv = share_price >= d.conversion_price
+                new_shares = np.where(conv, out[k] * d.shares_per_principal, 0.0)
+                shares = shares + new_shares
+                shares_converted = shares_converted + new_shares
+                out[k] = np.where(conv, 0.0, out[k])
+                debt_due = debt_due + out[k]
+                retire.append((k, out[k]))
+            # 6. holder puts
+            for k, accrued in ev.puts:
+                d = debts[k]
+                if policy.holder_puts == "never":
+                    continue
+                if policy.holder_puts == "always":
+                    owed = out[k]
+                else:
+                    owed = np.where(share_price < d.put_price * d.conversion_price, out[k], 0.0)
+                debt_due = debt_due + d.put_price * owed
+                interest_due = interest_due + accrued * (owed / d.principal)
+                retire.append((k, owed))
+            # 7. springing maturities
+            released: list[tuple[int, Any]] = []
+            for k, ref, multiple, minimum, ref_accrued, ref_principal, own_accrued in ev.springs:
+                if policy.springing == "best":
+                    continue
+                if policy.springing == "worst":
+                    owed = out[k]
+                else:
+                    if ref >= 0:
+                        ref_out = out[ref]
+                        need = ref_out + ref_accrued * (ref_out / ref_principal)
+                    else:
+                        ref_out = notional[-1 - ref]
+                        need = ref_out
+                    liquidity = cash + free * price
+                    springs = liquidity < multiple * need
+                    if minimum > 0.0:
+                        springs = springs & (ref_out >= minimum)
+                    owed = np.where(springs, out[k], 0.0)
+                debt_due = debt_due + owed
+                interest_due = interest_due + own_accrued * (owed / debts[k].principal)
+                retire.append((k, owed))
+                released.append((k, owed > 0.0))
+            # 8. scheduled principal of other debt
+            for k in ev.maturities:
+                debt_due = debt_due + out[k]
+                retire.append((k, out[k]))
+                if k in pledged:
+                    released.append((k, out[k] > 0.0))
+            for k, amount, sched in ev.amortizations:
+                owed = amount * (out[k] / sched)
+                debt_due = debt_due + owed
+                retire.append((k, owed))
+            # coins pledged to debt repaid in full on this step can be sold to repay it
+            for k, mask in released:
+                freed = np.where(mask, pledged[k], 0.0)
+                free = free + freed
+                pledged[k] = pledged[k] - freed
+            principal_due = debt_due
+            debt_due = debt_due + interest_due
+            # 9. dividends
+            owed_div: list[tuple[int, Any, Any, int]] = []  # (pref, owed, payable, periods)
+            for j, rate_sum, periods in ev.dividends:
+                p = prefs[j]
+                regular = notional[j] * rate_sum
+                if p.cumulative:
+                    arr_j = arrears[j]
+                    if p.unpaid_rate is not None:
+                        growth = 1.0 + crate[j] / p.frequency
+                        for _ in range(periods):
+                            arr_j = arr_j * growth
+                    owed = arr_j + regular
+                    threshold = policy.defer_cumulative_below_mnav
+                else:
+                    owed = regular
+                    threshold = policy.skip_noncumulative_below_mnav
+                payable = owed
+                if threshold is not None:
+                    payable = np.where(np.less(mnav, threshold), 0.0, owed)
+                owed_div.append((j, owed, payable, periods))
+            div_due: Any = 0.0
+            for _, _, payable, _ in owed_div:
+                div_due = div_due + payable
+        else:
+            principal_due = 0.0
+            owed_div = []
+            div_due = 0.0
+
+        # 10. the funding waterfall
+        need = debt_due + div_due
+        c1 = np.minimum(np.maximum(cash - floor, 0.0), need)
+        rem = need - c1
+        if policy.issue_equity:
+            cap_e = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
+            e = np.minimum(cap_e, rem)
+            rem = rem - e
+        pf: Any = 0.0
+        if plan.preferred_target >= 0:
+            cap_p = policy.preferred_daily_capacity * tdays * policy.preferred_price
+            pf = np.where(
+                np.greater_equal(mnav, policy.min_mnav_to_issue_preferred),
+                np.minimum(cap_p, rem),
+                0.0,
+            )
+            rem = rem - pf
+        nonsale = c1 + e + pf
+        debt_rem = np.maximum(debt_due - nonsale, 0.0)
+        proceeds: Any = 0.0
+        if policy.sell_btc:
+            target = rem if policy.sell_btc_for_dividends else np.minimum(debt_rem, rem)
+            selling = target > 0.0
+            if selling.any():
+                r_max = free * price if a == 0.0 else free * price / (1.0 + a * np.sqrt(free))
+                enough = target <= r_max
+                q = np.where(
+                    enough,
+                    np.minimum(_sell_units(target, price, a), free),
+                    free,
+                )
+                q = np.where(selling, q, 0.0)
+                proceeds = np.where(selling, np.where(enough, target, r_max), 0.0)
+                units = units - q
+                free = free - q
+                sold = sold + q
+                sale_proceeds = sale_proceeds + proceeds
+                if a != 0.0:
+                    factor = factor / (1.0 + phi * (a * np.sqrt(q)))
+                sold_now = q > 0.0
+                first_sale = np.where(sold_now & (first_sale < 0), t, first_sale)
+        debt_rem2 = np.maximum(debt_rem - proceeds, 0.0)
+        spare = cash - c1
+        cb = np.minimum(spare, debt_rem2)
+        failed = debt_rem2 > cb
+        funds = nonsale + proceeds + cb
+        cash = spare - cb
+        if policy.issue_equity:
+            new = e / share_price
+            shares = shares + new
+            shares_issued = shares_issued + new
+            equity_raised = equity_raised + e
+        if plan.preferred_target >= 0:
+            j = plan.preferred_target
+            notional[j] = notional[j] + pf / policy.preferred_price
+            pref_raised = pref_raised + pf
+
+        any_failed = bool(np.any(failed))
+        if any_failed:
+            ratio: Any = np.where(failed, funds / np.where(failed, debt_due, 1.0), 1.0)
+            interest_paid = interest_paid + interest_due * ratio
+            principal_paid = principal_paid + principal_due * ratio
+            for k, owed in retire:
+                out[k] = out[k] - owed * ratio
+            left = np.where(failed, 0.0, np.maximum(funds - debt_due, 0.0))
+        else:
+            interest_paid = interest_paid + interest_due
+            principal_paid = principal_paid + principal_due
+            for k, owed in retire:
+                out[k] = out[k] - owed
+            left = np.maximum(funds - debt_due, 0.0)
+
+        # 11. dividends, most senior first
+        for j, owed, payable, periods in owed_div:
+            paid = np.minimum(payable, left)
+            left = left - paid
+            dividends_paid = dividends_paid + paid
+            p = prefs[j]
+            if p.cumulative:
+                before = arrears[j]
+                unpaid = owed - paid
+                arrears[j] = unpaid
+                if p.unpaid_rate is not None:
+                    first_rate = p.unpaid_rate
+                    for _ in range(periods - 1):
+                        first_rate = min(first_rate + p.unpaid_step, p.unpaid_cap)
+                    stepped = crate[j]
+                    for _ in range(periods):
+                        stepped = np.minimum(stepped + p.unpaid_step, p.unpaid_cap)
+                    crate[j] = np.where(
+                        unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
+                    )
+
+        # 12. defaults: freeze the path
+        if any_failed:
+            newly = failed & live
+            default_time = np.where(newly, t, default_time)
+            live = live & ~failed
+            _snapshot(snap, newly, units, cash, shares, out, notional, arrears, debts)
+            for k in range(len(debts)):
+                out[k] = np.where(newly, 0.0, out[k])
+            for j in range(len(prefs)):
+                notional[j] = np.where(newly, 0.0, notional[j])
+                arrears[j] = np.where(newly, 0.0, arrears[j])
+
+        # 13. the flywheel
+        if policy.flywheel:
+            assert policy.buy_btc_above_mnav is not None
+            buying = np.greater_equal(mnav, policy.buy_btc_above_mnav) & live
+            if buying.any():
+                budget = np.where(buying, policy.buy_fraction * np.maximum(raw_cap - e, 0.0), 0.0)
+                if a == 0.0:
+                    q = budget / price
+                    cost = np.minimum(q * price, budget)  # never more than raised (rounding)
+                else:
+                    q = budget / (price * (1.0 + a * np.sqrt(budget / price)))
+                    cost = np.minimum(q * price * (1.0 + a * np.sqrt(q)), budget)
+                new = budget / share_price
+                shares = shares + new
+                shares_issued = shares_issued + new
+                equity_raised = equity_raised + budget
+                purchase_cost = purchase_cost + cost
+                cash = cash + (budget - cost)
+                units = units + q
+                free = free + q
+                bought = bought + q
+                if a != 0.0:
+                    factor = factor * (1.0 + phi * (a * np.sqrt(q)))
+                    if peak is not None:
+                        np.maximum(peak, prices[:, t] * factor, out=peak)
+
+        if edges:
+            _record(counts, edges, t, prices[:, t] * factor, units, cash, shares, out, notional,
+                    arrears, plan, live, snap)  # fmt: skip
+
+    # results: live paths from the working state, defaulted ones from their snapshots
+    final_price = prices[:, last_step] * factor
+    fields = _final_fields(units, cash, shares, out, notional, arrears, debts)
+    if snap:
+        for name, value in fields.items():
+            fields[name] = np.where(live, value, snap[name])
+    conversion_left = fields.pop("conversion_left")
+    final_debt = fields["final_debt"]
+    final_pref = fields["final_preferred"]
+    unpaid = fields["unpaid_dividends"]
+    f_units = fields["final_units"]
+    f_cash = fields["final_cash"]
+    f_shares = fields["final_shares"]
+    nav = f_units * final_price + f_cash + plan.other_assets - final_debt - final_pref - unpaid
+    total_conv = 0.0
+    for d in debts:
+        total_conv = total_conv + d.conversion_shares
+    diluted = (
+        plan.initial_diluted - total_conv + conversion_left + shares_issued + shares_converted
+    )
+    return SimulationResult(
+        dates=plan.dates,
+        initial_units=plan.initial_units,
+        initial_cash=plan.initial_cash,
+        initial_shares=plan.initial_shares,
+        forced_sale=first_sale >= 0,
+        first_forced_sale=first_sale,
+        default=default_time >= 0,
+        default_time=default_time,
+        first_seizure=first_seizure,
+        btc_sold=sold,
+        btc_bought=bought,
+        btc_seized=seized,
+        final_units=f_units,
+        final_cash=f_cash,
+        final_shares=f_shares,
+        final_diluted_shares=diluted,
+        final_price=final_price,
+        final_debt=final_debt,
+        final_preferred=final_pref,
+        unpaid_dividends=unpaid,
+        nav_per_share=nav / f_shares,
+        btc_per_share=f_units / diluted,
+        equity_raised=equity_raised,
+        shares_issued=shares_issued,
+        shares_converted=shares_converted,
+        preferred_raised=pref_raised,
+        sale_proceeds=sale_proceeds,
+        purchase_cost=purchase_cost,
+        interest_paid=interest_paid,
+        principal_paid=principal_paid,
+        dividends_paid=dividends_paid,
+        histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
+    )
+
+
+def _final_fields(
+    units: FloatArray,
+    cash: FloatArray,
+    shares: FloatArray,
+    out: list[FloatArray],
+    notional: list[FloatArray],
+    arrears: list[FloatArray],
+    debts: Sequence[_Debt],
+) -> dict[str, FloatArray]:
+    debt: Any = 0.0
+    conv: Any = 0.0
+    for k, d in enumerate(debts):
+        debt = debt + out[k]
+        if d.kind == "convertible":
+            conv = conv + out[k] * d.shares_per_principal
+    pref: Any = 0.0
+    unpaid: Any = 0.0
+    for j in range(len(notional)):
+        pref = pref + notional[j]
+        unpaid = unpaid + arrears[j]
+    n = units.shape[0]
+    return {
+        "final_units": units,
+        "final_cash": cash,
+        "final_shares": shares,
+        "final_debt": np.broadcast_to(np.asarray(debt, dtype=np.float64), (n,)).copy(),
+        "final_preferred": np.broadcast_to(np.asarray(pref, dtype=np.float64), (n,)).copy(),
+        "unpaid_dividends": np.broadcast_to(np.asarray(unpaid, dtype=np.float64), (n,)).copy(),
+        "conversion_left": np.broadcast_to(np.asarray(conv, dtype=np.float64), (n,)).copy(),
+    }
+
+
+def _snapshot(
+    snap: dict[str, FloatArray],
+    newly: BoolArray,
+    units: FloatArray,
+    cash: FloatArray,
+    shares: FloatArray,
+    out: list[FloatArray],
+    notional: list[FloatArray],
+    arrears: list[FloatArray],
+    debts: Sequence[_Debt],
+) -> None:
+    now = _final_fields(units, cash, shares, out, notional, arrears, debts)
+    for name, value in now.items():
+        if name in snap:
+            snap[name] = np.where(newly, value, snap[name])
+        else:
+            snap[name] = np.where(newly, value, 0.0)
+
+
+def _record(
+    counts: dict[str, IntArray],
+    edges: Mapping[str, FloatArray],
+    t: int,
+    price: FloatArray,
+    units: FloatArray,
+    cash: FloatArray,
+    shares: FloatArray,
+    out: list[FloatArray],
+    notional: list[FloatArray],
+    arrears: list[FloatArray],
+    plan: _Plan,
+    live: BoolArray,
+    snap: Mapping[str, FloatArray],
+) -> None:
+    """Add step ``t``'s values of the recorded quantities to their histograms.
+
+    Defaulted paths keep their frozen balance sheet (from ``snap``); their NAV moves with the
+    price like any other path's.
+    """
+    fields: dict[str, FloatArray] | None = None
+    for name, e in edges.items():
+        if name == "units":
+            values = units
+        elif name == "cash":
+            values = cash
+        elif name == "shares":
+            values = shares
+        elif name == "price":
+            values = price
+        else:
+            if fields is None:
+                fields = _final_fields(units, cash, shares, out, notional, arrears, plan.debts)
+                if snap:
+                    fields = {k: np.where(live, v, snap[k]) for k, v in fields.items()}
+            if name == "nav_per_share":
+                values = (
+                    units * price
+                    + cash
+                    + plan.other_assets
+                    - fields["final_debt"]
+                    - fields["final_preferred"]
+                    - fields["unpaid_dividends"]
+                ) / shares
+            else:
+                total_conv = 0.0
+                for d in plan.debts:
+                    total_conv = total_conv + d.conversion_shares
+                diluted = (
+                    plan.initial_diluted
+                    - total_conv
+                    + fields["conversion_left"]
+                    + (shares - plan.initial_shares)
+                )
+                values = units / diluted
+        counts[name][t] = _hist(values, e)

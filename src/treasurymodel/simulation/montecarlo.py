@@ -1,0 +1,456 @@
+"""Monte Carlo at scale: many random price paths through the scenario engine, in chunks.
+
+:func:`simulate` draws price paths from a :class:`~treasurymodel.PriceModel`, runs them
+through the scenario engine (:func:`~treasurymodel.simulate_paths`) a chunk at a time and joins
+the per-path results into one :class:`~treasurymodel.SimulationResult`.
+
+Reproducibility
+    Paths are grouped into fixed blocks of :data:`BLOCK_PATHS` paths. Block ``i`` draws its
+    random numbers from ``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(i,))))``,
+    which is the ``i``-th child of ``SeedSequence(seed).spawn(...)``. A chunk is a whole number
+    of blocks and chunks are joined in block order, so the result depends only on the inputs
+    and the seed: not on ``chunk_size``, on the executor or on the number of its workers.
+
+Memory
+    A chunk holds one ``(chunk paths) x (steps + 1)`` float64 matrix of prices; the engine
+    keeps per-path results only. Peak memory therefore grows with the chunk size, not with
+    ``paths x steps``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as _dt
+import math
+import pickle
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from .._typing import FloatArray
+from ..company import Company
+from ..errors import ValidationError
+from ..validators import check_finite
+from .engine import RECORDABLE, _check_models, simulate_paths
+from .impact import ImpactModel
+from .models import PriceModel, _check_grid
+from .policy import FundingPolicy
+from .premium import ConstantPremium, PremiumModel
+from .result import SimulationResult
+
+__all__ = ["BLOCK_PATHS", "price_paths", "simulate", "simulation_dates"]
+
+BLOCK_PATHS: Final = 1024
+"""Paths per random-number block: block ``i`` is seeded with ``SeedSequence(seed,
+spawn_key=(i,))``. Fixed forever: changing it changes every simulated path.
+
+Examples
+--------
+>>> BLOCK_PATHS
+1024
+>>> -(-2500 // BLOCK_PATHS)  # 2,500 paths make 3 blocks (the last one partial)
+3
+"""
+
+_CHUNK_ELEMENTS: Final = 2**22
+"""Default chunk: about this many prices (32 MiB of float64) per chunk's price matrix."""
+
+_TASKS_PER_EXECUTOR: Final = 16
+"""With an executor, the default chunk size aims at this many tasks (to balance workers)."""
+
+_MAX_STEPS_PER_YEAR: Final = 365
+
+
+def simulation_dates(
+    as_of: _dt.date, *, years: float, steps_per_year: int = 52
+) -> tuple[_dt.date, ...]:
+    """The dates of a simulation grid: ``as_of`` and one date per step.
+
+    Step ``k`` falls ``round(k * 365.25 / steps_per_year)`` days after ``as_of`` (halves
+    rounded up), for ``k = 0 .. steps`` with ``steps = ceil(years * steps_per_year)``: the grid
+    covers at least ``years`` years. ``steps_per_year`` is a whole number from 1 to 365, so
+    the dates are strictly increasing. The price model sees equal steps of
+    ``1 / steps_per_year`` years; the dates only place the steps on the calendar (whole days,
+    so calendar gaps differ by at most a day).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> d = simulation_dates(dt.date(2026, 2, 1), years=1, steps_per_year=4)
+    >>> [x.isoformat() for x in d]
+    ['2026-02-01', '2026-05-03', '2026-08-03', '2026-11-02', '2027-02-01']
+    >>> len(simulation_dates(dt.date(2026, 2, 1), years=10))
+    521
+    """
+    steps = _steps(years, steps_per_year)
+    if not isinstance(as_of, _dt.date) or isinstance(as_of, _dt.datetime):
+        raise ValidationError("as_of", as_of, "must be a datetime.date")
+    # round(k * 365.25 / steps_per_year), halves up, in exact integer arithmetic
+    scale = 200 * steps_per_year
+    return tuple(
+        as_of + _dt.timedelta(days=(73_050 * k + 100 * steps_per_year) // scale)
+        for k in range(steps + 1)
+    )
+
+
+def _steps(years: Any, steps_per_year: Any) -> int:
+    if (
+        isinstance(steps_per_year, bool)
+        or not isinstance(steps_per_year, int)
+        or not 1 <= steps_per_year <= _MAX_STEPS_PER_YEAR
+    ):
+        raise ValidationError(
+            "steps_per_year",
+            steps_per_year,
+            f"must be a whole number from 1 to {_MAX_STEPS_PER_YEAR}",
+        )
+    horizon = check_finite("years", years)
+    if horizon <= 0:
+        raise ValidationError("years", years, "must be positive")
+    steps = math.ceil(horizon * steps_per_year - 1e-9)
+    return max(steps, 1)
+
+
+def _check_model(model: Any) -> None:
+    if not isinstance(model, PriceModel):
+        raise ValidationError(
+            "model", model, "must be a price model (a spot price and a log_returns method)"
+        )
+    if check_finite("model.spot", model.spot) <= 0:
+        raise ValidationError("model.spot", model.spot, "must be positive")
+
+
+def _whole(field: str, value: Any, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValidationError(field, value, f"must be a whole number >= {minimum}")
+    return int(value)
+
+
+@attrs.frozen(kw_only=True)
+class _Chunk:
+    """One task: the paths ``start .. start + size`` of a simulation (picklable)."""
+
+    company: Company
+    model: Any
+    seed: int
+    start: int
+    size: int
+    total: int
+    steps: int
+    dt: float
+    dates: tuple[_dt.date, ...]
+    policy: FundingPolicy | None
+    premium: PremiumModel | None
+    impact: ImpactModel | None
+    record: tuple[str, ...]
+    record_edges: Mapping[str, Any] | None
+
+
+def price_paths(
+    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+) -> FloatArray:
+    """Prices of paths ``start .. start + size`` of a ``total``-path simulation.
+
+    Returns a ``(size, steps + 1)`` float64 array whose first column is ``model.spot``, in
+    column-major (Fortran) order: the prices of one date are contiguous in memory. Block
+    ``i`` of :data:`BLOCK_PATHS` paths draws its log returns with its own generator seeded by
+    ``SeedSequence(seed, spawn_key=(i,))``; ``start`` must be a multiple of
+    :data:`BLOCK_PATHS`. The prices are ``spot * exp(cumsum(log returns))``.
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM
+    >>> m = GBM(spot=100.0, drift=0.0, volatility=0.5)
+    >>> p = price_paths(m, seed=1, start=0, size=3, total=3, steps=52, dt=1 / 52)
+    >>> p.shape, p[:, 0].tolist()
+    ((3, 53), [100.0, 100.0, 100.0])
+    >>> whole = price_paths(m, seed=1, start=0, size=2048, total=3000, steps=4, dt=0.25)
+    >>> part = price_paths(m, seed=1, start=1024, size=1024, total=3000, steps=4, dt=0.25)
+    >>> bool((whole[1024:] == part).all())
+    True
+    """
+    _check_model(model)
+    seed = _whole("seed", seed, minimum=0)
+    total = _whole("total", total, minimum=1)
+    size = _whole("size", size, minimum=1)
+    start = _whole("start", start, minimum=0)
+    if start % BLOCK_PATHS:
+        raise ValidationError("start", start, f"must be a multiple of {BLOCK_PATHS}")
+    if start + size > total:
+        raise ValidationError("size", size, f"runs past the {total} paths (from {start})")
+    _check_grid(size, steps, dt)
+    # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
+    # of contiguous memory and the engine reads a date's prices contiguously; returned
+    # transposed, i.e. (size, steps + 1) in Fortran order.
+    log_price = np.empty((steps + 1, size))
+    log_price[0] = 0.0
+    first = start // BLOCK_PATHS
+    last = (start + size - 1) // BLOCK_PATHS
+    for block in range(first, last + 1):
+        lo = block * BLOCK_PATHS
+        rows = min(BLOCK_PATHS, total - lo)
+        rng = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
+        )
+        returns = model.log_returns(rng, paths=rows, steps=steps, dt=dt)
+        if not isinstance(returns, np.ndarray) or returns.shape != (rows, steps):
+            raise ValidationError(
+                "model.log_returns",
+                getattr(returns, "shape", returns),
+                f"must return an array of shape ({rows}, {steps})",
+            )
+        log_price[1:, lo - start : lo - start + rows] = returns.T
+    for k in range(2, steps + 1):
+        np.add(log_price[k - 1], log_price[k], out=log_price[k])
+    # NaN and infinity propagate through the running sum, so the last row shows them all.
+    bad = ~np.isfinite(log_price[-1])
+    if bad.any():
+        path = start + int(np.flatnonzero(bad)[0])
+        raise ValidationError(
+            "model.log_returns",
+            float(log_price[-1, path - start]),
+            f"gave a non-finite return on path {path}",
+        )
+    np.exp(log_price, out=log_price)
+    log_price *= model.spot
+    return log_price.T
+
+
+def _run_chunk(chunk: _Chunk) -> SimulationResult:
+    prices = price_paths(
+        chunk.model,
+        seed=chunk.seed,
+        start=chunk.start,
+        size=chunk.size,
+        total=chunk.total,
+        steps=chunk.steps,
+        dt=chunk.dt,
+    )
+    return simulate_paths(
+        chunk.company,
+        prices=prices,
+        dates=chunk.dates,
+        policy=chunk.policy,
+        premium=chunk.premium,
+        impact=chunk.impact,
+        record=chunk.record,
+        record_edges=chunk.record_edges,
+    )
+
+
+def _chunk_paths(chunk_size: Any, *, paths: int, steps: int, executor: Any) -> int:
+    if chunk_size is not None:
+        size = _whole("chunk_size", chunk_size, minimum=1)
+        return -(-size // BLOCK_PATHS) * BLOCK_PATHS
+    blocks = max(1, _CHUNK_ELEMENTS // (steps + 1) // BLOCK_PATHS)
+    if executor is not None:
+        wanted = -(-paths // (_TASKS_PER_EXECUTOR * BLOCK_PATHS))
+        blocks = max(1, min(blocks, wanted))
+    return blocks * BLOCK_PATHS
+
+
+def _check_record(record: Any, record_edges: Any) -> tuple[str, ...]:
+    if isinstance(record, str) or not isinstance(record, Sequence | set | frozenset):
+        raise ValidationError("record", record, "must be a sequence of names, not one string")
+    for name in record:
+        if name not in RECORDABLE:
+            raise ValidationError("record", name, f"must be one of {RECORDABLE}")
+    if record_edges is not None and not isinstance(record_edges, Mapping):
+        raise ValidationError("record_edges", record_edges, "must be a mapping of name to edges")
+    return tuple(record)
+
+
+def _check_picklable(field: str, value: Any) -> None:
+    try:
+        pickle.dumps(value)
+    except Exception as exc:  # pickling can fail with many types of error
+        raise ValidationError(
+            field, value, f"cannot be sent to worker processes (not picklable: {exc})"
+        ) from None
+
+
+def _progress_bar(progress: Any, total: int) -> Any:
+    if not isinstance(progress, bool):
+        raise ValidationError("progress", progress, "must be true or false")
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ValidationError(
+            "progress", progress, "needs the progress extra: pip install 'treasurymodel[progress]'"
+        ) from None
+    return tqdm(total=total, unit="path", unit_scale=True, desc="simulate")
+
+
+def simulate(
+    company: Company,
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | None = None,
+    premium: PremiumModel | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+) -> SimulationResult:
+    """Simulate ``paths`` random price paths of the held asset through the scenario engine.
+
+    Prices come from ``model`` on the grid of :func:`simulation_dates` (``as_of`` and
+    ``ceil(years * steps_per_year)`` equal steps of ``1 / steps_per_year`` years). Each chunk of
+    paths is run through :func:`~treasurymodel.simulate_paths` with ``policy``, ``premium``
+    and ``impact``, and the chunk results are joined in path order.
+
+    Parameters
+    ----------
+    company
+        The company on its as-of date (the simulation starts there).
+    model
+        Any :class:`~treasurymodel.PriceModel`: :class:`~treasurymodel.GBM`,
+        :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
+        your own; its ``spot`` is the price on ``company.as_of``.
+    years
+        Horizon in years, > 0.
+    steps_per_year
+        Steps a year, a whole number from 1 to 365 (52: weekly).
+    paths
+        Number of paths, >= 1.
+    seed
+        Non-negative integer seed. The result depends only on the inputs and the seed.
+    chunk_size
+        Paths per chunk, rounded up to a multiple of :data:`BLOCK_PATHS` (it never changes the
+        result, only memory and speed). ``None`` picks about 4 million prices per chunk, and
+        with an executor at most ``paths / 16`` paths so that every worker gets work.
+    executor
+        A :class:`concurrent.futures.Executor` that runs the chunks: a
+        :class:`~concurrent.futures.ProcessPoolExecutor` on one machine, the executor of a Dask
+        ``distributed`` client (``client.get_executor()``) on a cluster. ``None`` runs the
+        chunks one after another in this process. The company, model and scenario settings are
+        pickled to the workers.
+    progress
+        Show a tqdm progress bar (needs the ``progress`` extra: ``pip install
+        'treasurymodel[progress]'``; without tqdm, ``progress=True`` raises
+        :class:`~treasurymodel.ValidationError` before any work).
+    policy, premium, impact
+        Funding policy, premium model and market-impact model, passed to
+        :func:`~treasurymodel.simulate_paths` unchanged (``None``: the engine's defaults).
+    record, record_edges
+        Quantities to follow step by step as per-step histograms (for fan charts, see
+        :meth:`~treasurymodel.SimulationResult.fan`) and optional bin edges, passed to
+        :func:`~treasurymodel.simulate_paths`. The default edges depend only on the company
+        and the spot price, so every chunk uses the same ones and the histograms add up
+        exactly. Recording visits every step, which costs time.
+
+    Returns
+    -------
+    SimulationResult
+        Per-path arrays (forced sale, default, final units, ...) and summaries, exactly as
+        :func:`~treasurymodel.simulate_paths` returns for the same price matrix.
+
+    Raises
+    ------
+    ValidationError
+        If an argument is invalid, before any path is drawn.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, GBM, Holdings, Note, simulate
+    >>> co = Company(name="Example", as_of=dt.date(2026, 2, 1),
+    ...     holdings=Holdings(units=1_000, cost_basis=60e6), shares_basic=1e6, cash=1e6,
+    ...     instruments=[Note(name="N", principal=40e6, coupon=0.05,
+    ...                       maturity=dt.date(2028, 2, 1))])
+    >>> res = simulate(co, model=GBM(spot=68_000.0, volatility=0.5), years=3, paths=2_000,
+    ...                seed=1)
+    >>> len(res.forced_sale)
+    2000
+    """
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    _check_model(model)
+    dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
+    steps = len(dates) - 1
+    n_paths = _whole("paths", paths, minimum=1)
+    seed_value = _whole("seed", seed, minimum=0)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ValidationError(
+            "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
+        )
+    _check_models(
+        FundingPolicy() if policy is None else policy,
+        ConstantPremium(mnav=1.0) if premium is None else premium,
+        impact,
+    )
+    names = _check_record(record, record_edges)
+    if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        for field, value in (
+            ("company", company),
+            ("model", model),
+            ("policy", policy),
+            ("premium", premium),
+            ("impact", impact),
+        ):
+            _check_picklable(field, value)
+    size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=executor)
+    bar = _progress_bar(progress, n_paths)
+
+    chunks = [
+        _Chunk(
+            company=company,
+            model=model,
+            seed=seed_value,
+            start=start,
+            size=min(size, n_paths - start),
+            total=n_paths,
+            steps=steps,
+            dt=1.0 / steps_per_year,
+            dates=dates,
+            policy=policy,
+            premium=premium,
+            impact=impact,
+            record=names,
+            record_edges=record_edges,
+        )
+        for start in range(0, n_paths, size)
+    ]
+    try:
+        results = list(_run(chunks, executor, bar))
+    finally:
+        if bar is not None:
+            bar.close()
+    if len(results) == 1:
+        return results[0]
+    return SimulationResult.concat(results)
+
+
+def _run(chunks: Sequence[_Chunk], executor: Any, bar: Any) -> Iterator[SimulationResult]:
+    """Run the chunks, serially or on ``executor``, and yield their results in order."""
+    tick: Callable[[_Chunk], None] = (
+        (lambda chunk: bar.update(chunk.size)) if bar is not None else (lambda chunk: None)
+    )
+    if executor is None:
+        for chunk in chunks:
+            result = _run_chunk(chunk)
+            tick(chunk)
+            yield result
+        return
+    futures = [executor.submit(_run_chunk, chunk) for chunk in chunks]
+    try:
+        if bar is not None:
+            owner = {id(f): c for f, c in zip(futures, chunks, strict=True)}
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+                tick(owner[id(future)])
+        for future in futures:
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()

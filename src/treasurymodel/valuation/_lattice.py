@@ -1,0 +1,325 @@
+"""The Tsiveriotis–Fernandes binomial lattice shared by convertible notes and preferred stock.
+
+Private machinery; the public functions live in :mod:`treasurymodel.valuation.convertible` and
+:mod:`treasurymodel.valuation.preferred`. :doc:`/theory/valuation` states the model.
+
+Layout and tricks (none changes a result beyond rounding):
+
+* A batch of ``nb`` independent trees is rolled back together. Node values are stored in an
+  array ``Z`` of shape ``(nodes, 2, nb)``: ``Z[:, 0]`` is the equity component E and
+  ``Z[:, 1]`` the cash component B, stored *rescaled* as ``B~ = B / g_i`` with
+  ``g_i = exp(-s (T - t_i))``. The rescaled cash component then rolls back at the risk-free
+  rate like E, so one multiply-add updates both components.
+* A batch row may start with ``width`` nodes instead of one: its step-0 nodes are spaced
+  ``2 dx`` apart in log price, which is a tree started ``width - 1`` steps before the
+  valuation date (the *shared* path reads many share prices off one such tree).
+* Node ``j`` at step ``i`` has share price ``s_base * u**(2 j - i)``; the conversion values
+  of every level are computed once and sliced per step.
+* The arrays are not shrunk node by node: the active width is rounded up to a block of
+  nodes, so array views are rebuilt only every few steps. The extra nodes carry values
+  that no valid node reads.
+* With ``smooth=True`` the last step is not a binomial step: the values one step before
+  maturity are the Black–Scholes values of the two maturity claims over that step (shares
+  above the redemption, cash below), the "binomial Black–Scholes" of Broadie and Detemple.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .._typing import BoolArray, FloatArray
+from ..errors import ValidationError
+
+__all__ = ["Lattice", "TreeParameters", "accrual_by_step", "roll_back", "tree_parameters"]
+
+_BLOCK = 32
+_MAX_EXPONENT = 700.0
+_ROW_BUDGET = 3_000_000  # float64 elements per chunk of rows (about 24 MB)
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _normal_cdf(x: FloatArray) -> FloatArray:
+    return 0.5 * np.asarray(_ERFC(x * -math.sqrt(0.5)), dtype=np.float64)
+
+
+@attrs.frozen(kw_only=True)
+class Lattice:
+    """Contract events on a tree's time grid, per 100 of face; no market data.
+
+    ``cash[i]`` is added to the cash component at step ``i`` (coupons, dividends);
+    ``put[i]`` / ``call[i]`` are the amounts of a holder put / issuer call exercisable at step
+    ``i`` (``None`` where there is none), each already including ``cash[i]``; ``redemption``
+    is paid at the last step on top of ``cash[steps]``. Plain tuples: the roll-back loop
+    reads one entry a step.
+    """
+
+    steps: int
+    horizon: float
+    cash: tuple[float, ...]
+    redemption: float
+    put: tuple[float | None, ...]
+    call: tuple[float | None, ...]
+    call_trigger: float | None
+    ratio: float
+
+    @property
+    def dt(self) -> float:
+        """Length of one step in years."""
+        return self.horizon / self.steps
+
+
+def accrual_by_step(steps: int, periods: list[tuple[float, float, float]]) -> FloatArray:
+    """Accrued amount at each step, linear in steps within each period.
+
+    ``periods`` holds ``(start, end, amount)`` in (fractional) steps; each bound is rounded
+    to the nearest step, so that the accrual is zero on the step where the amount is paid.
+    """
+    index = np.arange(steps + 1, dtype=np.float64)
+    accrued = np.zeros(steps + 1)
+    for start, end, amount in periods:
+        a, b = float(round(start)), float(round(end))
+        if b > a and amount > 0.0:
+            inside = (index >= a) & (index < b)
+            accrued[inside] = amount * (index[inside] - a) / (b - a)
+    return accrued
+
+
+@attrs.frozen(kw_only=True)
+class TreeParameters:
+    """Per-row market inputs and CRR parameters (log step, up probability, discount)."""
+
+    sigma: FloatArray
+    rate: FloatArray
+    dividend_yield: FloatArray
+    dx: FloatArray
+    p: FloatArray
+    disc: FloatArray
+
+    def rows(self, index: Any) -> TreeParameters:
+        """The parameters of some rows."""
+        return TreeParameters(
+            sigma=self.sigma[index],
+            rate=self.rate[index],
+            dividend_yield=self.dividend_yield[index],
+            dx=self.dx[index],
+            p=self.p[index],
+            disc=self.disc[index],
+        )
+
+
+def tree_parameters(
+    lattice: Lattice,
+    *,
+    sigma: FloatArray,
+    rate: FloatArray,
+    dividend_yield: FloatArray,
+) -> TreeParameters:
+    """CRR parameters of each row; a ValidationError if a probability leaves (0, 1).
+
+    ``u = exp(sigma sqrt(dt))``, ``d = 1 / u``, ``p = (exp((r - q) dt) - d) / (u - d)``.
+    """
+    dt = lattice.dt
+    dx = sigma * math.sqrt(dt)
+    up = np.exp(dx)
+    down = np.exp(-dx)
+    growth = np.exp((rate - dividend_yield) * dt)
+    p = (growth - down) / (up - down)
+    bad = ~((p > 0.0) & (p < 1.0))
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise ValidationError(
+            "volatility",
+            float(sigma[k]),
+            f"is too low for a {lattice.steps}-step tree at rate {float(rate[k])!r} and "
+            f"dividend_yield {float(dividend_yield[k])!r}: the up probability "
+            f"{float(p[k])!r} is outside (0, 1); use more steps",
+        )
+    return TreeParameters(
+        sigma=sigma,
+        rate=rate,
+        dividend_yield=dividend_yield,
+        dx=dx,
+        p=p,
+        disc=np.exp(-rate * dt),
+    )
+
+
+def check_range(lattice: Lattice, s_base: FloatArray, dx: FloatArray, width: int = 1) -> None:
+    """Refuse trees whose top node would overflow a float."""
+    top = np.log(np.maximum(s_base, 1e-300)) + dx * (lattice.steps + 2 * width)
+    if (top > 690.0).any():
+        k = int(np.argmax(top > 690.0))
+        raise ValidationError(
+            "volatility",
+            float(dx[k] / math.sqrt(lattice.dt)),
+            "is too high for this tree: its top share price overflows a float",
+        )
+
+
+@functools.lru_cache(maxsize=32)
+def _widths(steps: int, width: int) -> tuple[int, ...]:
+    """Active node count (rounded up to a block) used when rolling back to step ``i``."""
+    full = width + steps
+    return tuple(min(-(-(width + i) // _BLOCK) * _BLOCK, full - 1) for i in range(steps))
+
+
+def _uniform(*arrays: FloatArray) -> bool:
+    return all(bool(np.all(a == a[0])) for a in arrays)
+
+
+def roll_back(
+    lattice: Lattice,
+    *,
+    s_base: FloatArray,
+    params: TreeParameters,
+    spread: FloatArray,
+    width: int = 1,
+    smooth: bool = True,
+    final_cash: FloatArray | None = None,
+) -> FloatArray:
+    """Values at the valuation date: an array ``(width, nb)`` for ``nb`` batch rows.
+
+    Row ``b`` is a tree whose step-0 nodes are ``s_base[b] * u**(2 j)``, ``j < width``.
+    ``final_cash`` (per row) replaces the cash paid at the last step when the shares are
+    not taken (by default ``redemption + cash[steps]``, or the put there if larger).
+    """
+    nb = s_base.shape[0]
+    full = width + lattice.steps
+    levels = lattice.steps + 2 * full + 2 * _BLOCK
+    rows = max(1, _ROW_BUDGET // (4 * levels))
+    if final_cash is None:
+        final = lattice.redemption + lattice.cash[-1]
+        last_put = lattice.put[-1]
+        if last_put is not None:
+            final = max(final, last_put)
+        final_cash = np.full(nb, final)
+    out = np.empty((width, nb))
+    for start in range(0, nb, rows):
+        part = slice(start, min(start + rows, nb))
+        out[:, part] = _roll_back_rows(
+            lattice,
+            s_base=s_base[part],
+            params=params.rows(part),
+            spread=spread[part],
+            width=width,
+            smooth=smooth,
+            final=final_cash[part],
+        )
+    return out
+
+
+def _roll_back_rows(
+    lattice: Lattice,
+    *,
+    s_base: FloatArray,
+    params: TreeParameters,
+    spread: FloatArray,
+    width: int,
+    smooth: bool,
+    final: FloatArray,
+) -> FloatArray:
+    n = lattice.steps
+    nb = s_base.shape[0]
+    full = width + n
+    dx, p, disc = params.dx, params.p, params.disc
+    widths = _widths(n, width)
+    top = max([2 * full - 1] + [n - i + 2 * (r - 1) for i, r in enumerate(widths)])
+    exponent = np.arange(top + 1, dtype=np.float64) - n  # level l is u**(l - n)
+    with np.errstate(divide="ignore"):
+        log_base = np.log(s_base)
+    power = np.minimum(exponent[:, None] * dx[None, :], _MAX_EXPONENT - np.abs(log_base))
+    prices = s_base[None, :] * np.exp(power)  # (levels, nb)
+    conversion = lattice.ratio * prices
+    trigger: BoolArray | None = None
+    if lattice.call_trigger is not None and any(c is not None for c in lattice.call):
+        trigger = prices >= lattice.call_trigger
+    times = np.arange(n + 1, dtype=np.float64) * lattice.dt
+    gam_table = np.exp(-np.outer(lattice.horizon - times, spread))  # (n + 1, nb): B = g B~
+
+    uniform = _uniform(dx, p, disc, spread)
+    pu: Any
+    pd: Any
+    if uniform:
+        # 0-d arrays: numpy multiplies by them faster than by Python floats.
+        pu, pd = np.array(disc[0] * p[0]), np.array(disc[0] * (1.0 - p[0]))
+        gam: list[Any] = [float(g) for g in gam_table[:, 0]]
+    else:
+        pu, pd = disc * p, disc * (1.0 - p)
+        gam = list(gam_table)
+    cash, puts, calls = lattice.cash, lattice.put, lattice.call
+
+    z = np.empty((full, 2, nb))
+    if smooth:
+        # One step before maturity: Black–Scholes values of the shares (if above the cash)
+        # and of the cash (if above the shares) over the last step.
+        dt = lattice.dt
+        root = params.sigma * math.sqrt(dt)
+        shares = conversion[1 : 2 * full : 2]  # step n - 1 nodes, one spare
+        with np.errstate(divide="ignore"):
+            d1 = (np.log(shares / final) + (params.rate - params.dividend_yield) * dt) / root
+        d1 = d1 + 0.5 * root
+        z[:, 0] = shares * np.exp(-params.dividend_yield * dt) * _normal_cdf(d1)
+        z[:, 1] = final * disc * _normal_cdf(root - d1)
+        first = n - 1
+    else:
+        shares = conversion[0 : 2 * full - 1 : 2]
+        convert = shares > final
+        z[:, 0] = np.where(convert, shares, 0.0)
+        z[:, 1] = np.where(convert, 0.0, final / gam_table[n])
+        first = n
+    scratch = np.empty_like(z)
+    hold = np.empty((full, nb))
+    cap = np.empty_like(hold)
+    mask = np.empty(hold.shape, dtype=np.bool_)
+    result = z
+    if uniform and nb == 1:  # one tree: 2-d and 1-d views are faster
+        z, scratch, hold, cap, mask = z[..., 0], scratch[..., 0], hold[:, 0], cap[:, 0], mask[:, 0]
+        conversion = conversion[:, 0]
+        if trigger is not None:
+            trigger = trigger[:, 0]
+    mul, add, greater, copyto = np.multiply, np.add, np.greater, np.copyto
+    current = -1
+    for i in range(n - 1, -1, -1):
+        r = widths[i]
+        if r != current:
+            current = r
+            z_up, z_dn, tmp = z[1 : r + 1], z[:r], scratch[:r]
+            e, b = z[:r, 0], z[:r, 1]
+            h, c, m = hold[:r], cap[:r], mask[:r]
+        if i < first:  # continuation: the discounted expectation of both components
+            mul(z_up, pu, out=tmp)
+            mul(z_dn, pd, out=z_dn)
+            add(z_dn, tmp, out=z_dn)
+        g = gam[i]
+        if cash[i]:
+            add(b, cash[i] / g, out=b)
+        mul(b, g, out=h)
+        add(h, e, out=h)  # the value of holding
+        lo = n - i
+        cv = conversion[lo : lo + 2 * r - 1 : 2]
+        put = puts[i]
+        if put is not None:  # the holder puts when the put pays more than holding
+            greater(put, h, out=m)
+            copyto(e, 0.0, where=m)
+            copyto(b, put / g, where=m)
+            np.maximum(h, put, out=h)
+        call = calls[i]
+        if call is not None:  # the issuer calls when holding is worth more than the call
+            np.maximum(cv, call, out=c)
+            greater(h, c, out=m)
+            if trigger is not None:
+                np.logical_and(m, trigger[lo : lo + 2 * r - 1 : 2], out=m)
+            copyto(e, 0.0, where=m)
+            copyto(b, call / g, where=m)
+            copyto(h, call, where=m)
+        # Conversion, including the conversion forced by a call below the conversion value.
+        greater(cv, h, out=m)
+        copyto(e, cv, where=m)
+        copyto(b, 0.0, where=m)
+    g0 = gam_table[0]
+    return np.asarray(result[:width, 0] + g0[None, :] * result[:width, 1], dtype=np.float64)

@@ -1,0 +1,184 @@
+"""A convertible's value at a BTC price: the link from the balance sheet to the valuation.
+
+The share price is not an input here but a function of the BTC price, through an assumed
+multiple of net asset value (mNAV) and the company's balance sheet
+(:func:`treasurymodel.share_price_for_mnav`):
+
+* ``basis="ev"`` (default, the company's own mNAV, EV / BTC Reserve):
+  ``S = (mnav × units × P − debt − pref + cash) / basic shares``;
+* ``basis="market_cap"`` (market cap / BTC Reserve): ``S = mnav × units × P / basic shares``.
+
+Debt and preferred are taken at their face amounts, as in the published mNAV. Where the EV
+formula gives a negative share price (the claims exceed ``mnav`` times the BTC Reserve) the
+share is worth nothing to a convertible holder, and the share price is taken as 0: the note
+is then worth its bond floor. The volatility, rate and credit spread are inputs, held fixed
+as the BTC price moves; let them move with it by passing arrays of the same shape.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Literal, overload
+
+import numpy as np
+
+from .._typing import ArrayLike, FloatArray
+from ..company import Company
+from ..errors import ValidationError
+from ..instruments import ConvertibleNote, PreferredStock
+from ..metrics import share_price_for_mnav
+from ._inputs import as_array
+from .convertible import Method, value_convertible
+from .preferred import value_preferred
+
+__all__ = ["convertible_value_at_btc_price"]
+
+
+@overload
+def convertible_value_at_btc_price(  # type: ignore[overload-overlap]
+    company: Company,
+    name: str,
+    *,
+    btc_price: float,
+    valuation_date: _dt.date,
+    mnav: float,
+    volatility: float,
+    rate: float,
+    credit_spread: float,
+    dividend_yield: float = 0.0,
+    basis: Literal["ev", "market_cap"] = "ev",
+    steps: int = 1000,
+    clean: bool = False,
+    method: Method = "direct",
+) -> float: ...
+@overload
+def convertible_value_at_btc_price(
+    company: Company,
+    name: str,
+    *,
+    btc_price: ArrayLike,
+    valuation_date: _dt.date,
+    mnav: ArrayLike,
+    volatility: ArrayLike,
+    rate: ArrayLike,
+    credit_spread: ArrayLike,
+    dividend_yield: ArrayLike = 0.0,
+    basis: Literal["ev", "market_cap"] = "ev",
+    steps: int = 1000,
+    clean: bool = False,
+    method: Method = "direct",
+) -> FloatArray: ...
+def convertible_value_at_btc_price(
+    company: Company,
+    name: str,
+    *,
+    btc_price: ArrayLike,
+    valuation_date: _dt.date,
+    mnav: ArrayLike,
+    volatility: ArrayLike,
+    rate: ArrayLike,
+    credit_spread: ArrayLike,
+    dividend_yield: ArrayLike = 0.0,
+    basis: Literal["ev", "market_cap"] = "ev",
+    steps: int = 1000,
+    clean: bool = False,
+    method: Method = "direct",
+) -> float | FloatArray:
+    """Value per 100 of a company's convertible note or convertible preferred at a BTC price.
+
+    The share price is the one at which the company trades at ``mnav`` times its BTC
+    Reserve (module docstring; negative values floored at 0); the instrument is then valued
+    by :func:`treasurymodel.value_convertible` (a note) or
+    :func:`treasurymodel.value_preferred` (a convertible preferred series, with its default
+    horizon). Every market input broadcasts with ``btc_price``, so an array of BTC prices
+    gives the note's value along a BTC path, and its differences the note's sensitivity to
+    BTC.
+
+    Parameters
+    ----------
+    company
+        The balance sheet (units held, share count, debt, preferred, cash).
+    name
+        Name of a :class:`~treasurymodel.ConvertibleNote` or of a convertible
+        :class:`~treasurymodel.PreferredStock` of the company.
+    btc_price
+        Price of the reserve asset (float or array).
+    valuation_date
+        Date of the valuation.
+    mnav
+        Assumed mNAV on ``basis`` (float or array).
+    volatility, rate, credit_spread, dividend_yield
+        As for :func:`treasurymodel.value_convertible`.
+    basis
+        ``"ev"`` or ``"market_cap"``: which mNAV ``mnav`` is.
+    steps, clean, method
+        As for :func:`treasurymodel.value_convertible` (``method`` for notes only).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import (Company, ConvertibleNote, Holdings,
+    ...     convertible_value_at_btc_price)
+    >>> note = ConvertibleNote(name="CB", principal=500e6, issued=dt.date(2025, 1, 1),
+    ...     maturity=dt.date(2030, 1, 1), conversion_price=100.0)
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=20_000),
+    ...     shares_basic=20e6, instruments=[note])
+    >>> convertible_value_at_btc_price(co, "CB", btc_price=[20_000.0, 100_000.0, 200_000.0],
+    ...     valuation_date=dt.date(2026, 1, 1), mnav=1.2, volatility=0.6, rate=0.04,
+    ...     credit_spread=0.05, steps=300).round(2)
+    array([ 69.75, 120.21, 226.84])
+
+    At $20,000 the EV formula gives a negative share price (1.2 × $400M < $500M of debt):
+    the note is worth its bond floor.
+    """
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a Company")
+    instrument = company.instrument(name)
+    convertible_preferred = (
+        isinstance(instrument, PreferredStock) and instrument.conversion_ratio > 0.0
+    )
+    if not (isinstance(instrument, ConvertibleNote) or convertible_preferred):
+        raise ValidationError(
+            "name", name, "is neither a convertible note nor a convertible preferred series"
+        )
+    if instrument.currency not in (None, company.currency):
+        raise ValidationError(
+            f"{name}.currency",
+            instrument.currency,
+            f"differs from the reporting currency {company.currency!r}: the share price is "
+            "in the reporting currency",
+        )
+    btc = as_array("btc_price", btc_price, "non_negative")
+    multiple = as_array("mnav", mnav, "non_negative")
+    price = share_price_for_mnav(company, mnav=multiple, btc_price=btc, basis=basis)
+    share_price = np.maximum(np.asarray(price, dtype=np.float64), 0.0)
+    scalar = btc.ndim == 0 and multiple.ndim == 0
+    share: float | FloatArray = float(share_price) if scalar else share_price
+    # The market inputs are passed through unchanged: the valuation functions check them.
+    market: dict[str, Any] = {
+        "volatility": volatility,
+        "rate": rate,
+        "credit_spread": credit_spread,
+        "dividend_yield": dividend_yield,
+    }
+    if isinstance(instrument, ConvertibleNote):
+        note_value: Any = value_convertible
+        return note_value(  # type: ignore[no-any-return]
+            instrument,
+            valuation_date=valuation_date,
+            share_price=share,
+            steps=steps,
+            clean=clean,
+            method=method,
+            **market,
+        )
+    assert isinstance(instrument, PreferredStock)
+    pref_value: Any = value_preferred
+    return pref_value(  # type: ignore[no-any-return]
+        instrument,
+        valuation_date=valuation_date,
+        share_price=share,
+        steps=steps,
+        clean=clean,
+        **market,
+    )

@@ -1,0 +1,552 @@
+"""A readable scalar reference of the scenario engine: one path, one step at a time.
+
+:func:`reference_path` runs one price path through the same rules as
+:func:`treasurymodel.simulate_paths`, with plain Python floats and ``if`` statements instead
+of arrays and masks, visiting every step. It builds its own calendar by looking at each step's
+window ``(previous date, date]`` (``(as_of, dates[0]]`` for step 0) with the schedule
+functions, so it shares no state with the engine's event calendar.
+
+The arithmetic follows the engine's order of operations exactly (IEEE doubles give the same
+result only for the same sequence of operations), so the engine must match it bit for bit,
+path by path. The rules themselves are checked independently by the hand-worked cases in
+``tests/test_simulation_engine.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from treasurymodel import (
+    Company,
+    ConvertibleNote,
+    FundingPolicy,
+    ImpactModel,
+    PreferredStock,
+    PremiumState,
+    SecuredNote,
+    TermLoan,
+    schedule,
+)
+from treasurymodel.simulation.premium import MIN_SHARE_PRICE, PremiumModel
+
+__all__ = ["PathOutcome", "reference_path"]
+
+
+@attrs.define
+class PathOutcome:
+    """The per-path fields of a SimulationResult, for one path."""
+
+    forced_sale: bool = False
+    first_forced_sale: int = -1
+    default: bool = False
+    default_time: int = -1
+    first_seizure: int = -1
+    btc_sold: float = 0.0
+    btc_bought: float = 0.0
+    btc_seized: float = 0.0
+    final_units: float = 0.0
+    final_cash: float = 0.0
+    final_shares: float = 0.0
+    final_diluted_shares: float = 0.0
+    final_price: float = 0.0
+    final_debt: float = 0.0
+    final_preferred: float = 0.0
+    unpaid_dividends: float = 0.0
+    nav_per_share: float = 0.0
+    btc_per_share: float = 0.0
+    equity_raised: float = 0.0
+    shares_issued: float = 0.0
+    shares_converted: float = 0.0
+    preferred_raised: float = 0.0
+    sale_proceeds: float = 0.0
+    purchase_cost: float = 0.0
+    interest_paid: float = 0.0
+    principal_paid: float = 0.0
+    dividends_paid: float = 0.0
+
+
+def _in(day: dt.date, lo: dt.date, hi: dt.date) -> bool:
+    return lo < day <= hi
+
+
+def _mnav(premium: PremiumModel, state: dict[str, Any], t: int, dates: Sequence[dt.date]) -> float:
+    one = np.ones(1)
+    s = PremiumState(
+        step=t,
+        date=dates[t],
+        years=(dates[t] - dates[0]).days / 365.25,
+        price=one * state["price"],
+        peak=one * state["peak"] if premium.uses_peak else None,
+        units=one * state["units"],
+        cash=one * state["cash"],
+        debt=one * state["debt"],
+        preferred=one * state["pref"],
+        shares=one * state["shares"],
+    )
+    value = premium.mnav(s)
+    return float(np.asarray(value).reshape(-1)[0])
+
+
+def reference_path(
+    company: Company,
+    path: Sequence[float],
+    dates: Sequence[dt.date],
+    policy: FundingPolicy,
+    premium: PremiumModel,
+    impact: ImpactModel | None,
+) -> PathOutcome:
+    """Run one price path through the engine's rules, scalar and step by step."""
+    debts = list(company.debts)
+    prefs = list(company.preferreds)
+    a = impact.scale if impact is not None else 0.0
+    phi = impact.permanent_fraction if impact is not None else 0.0
+    res = PathOutcome()
+
+    # --- balance sheet -------------------------------------------------------------------
+    units = company.holdings.units
+    pledged = {
+        k: d.pledged_units for k, d in enumerate(debts) if isinstance(d, SecuredNote | TermLoan)
+    }
+    free = max(
+        units - sum(d.pledged_units for d in debts if isinstance(d, SecuredNote | TermLoan)), 0.0
+    )
+    cash = company.cash
+    shares = company.shares_basic
+    fx = [company.fx_rate(d.currency) for d in debts]
+    principal = [d.principal * fx[k] for k, d in enumerate(debts)]
+    out = list(principal)
+    sched = []  # scheduled outstanding of each debt (amortizing loans move)
+    for k, d in enumerate(debts):
+        value = principal[k]
+        if isinstance(d, TermLoan):
+            for step_ in d.amortization:
+                if step_.date <= company.as_of:
+                    value = value - step_.amount * fx[k]
+        sched.append(value)
+    notional = [p.notional * company.fx_rate(p.currency) for p in prefs]
+    arrears = [0.0 for _ in prefs]
+    crate = [0.0 for _ in prefs]
+    factor = 1.0
+    peak = path[0]
+    pref_target = (
+        [p.name for p in prefs].index(policy.preferred_series)
+        if policy.preferred_series is not None
+        else -1
+    )
+
+    def conversion_price(k: int) -> float:
+        d = debts[k]
+        assert isinstance(d, ConvertibleNote)
+        return d.conversion_price * fx[k]
+
+    def spp(k: int) -> float:
+        d = debts[k]
+        assert isinstance(d, ConvertibleNote)
+        return d.shares_on_conversion / principal[k]
+
+    for t in range(len(dates)):
+        lo = company.as_of if t == 0 else dates[t - 1]
+        hi = dates[t]
+        raw = path[t]
+        price = raw * factor
+        peak = max(peak, price)
+
+        # --- 1. margin checks ---------------------------------------------------------
+        for k, d in enumerate(debts):
+            if isinstance(d, TermLoan) and d.max_ltv is not None and out[k] > 0.0:
+                required = out[k] / (d.max_ltv * price)
+                short = required - pledged[k]
+                if short > 0.0:
+                    if free >= short:
+                        free = free - short
+                        pledged[k] = pledged[k] + short
+                    else:  # the lender takes the collateral; the loan is gone
+                        units = units - pledged[k]
+                        res.btc_seized = res.btc_seized + pledged[k]
+                        pledged[k] = 0.0
+                        out[k] = 0.0
+                        if res.first_seizure < 0:
+                            res.first_seizure = t
+
+        # --- what is scheduled in this step's window ------------------------------------
+        coupons: list[tuple[int, float]] = []
+        for k, d in enumerate(debts):
+            flows = schedule.cash_flows(d, start=lo, end=hi)
+            total = 0.0
+            found = False
+            for interest in flows.interest:
+                if interest > 0.0:
+                    total = total + float(interest) * fx[k]
+                    found = True
+            if found:
+                coupons.append((k, total))
+        maturing = [k for k, d in enumerate(debts) if _in(d.maturity, lo, hi)]
+        amortizing: list[tuple[int, float]] = []
+        for k, d in enumerate(debts):
+            if isinstance(d, TermLoan) and k not in maturing:
+                for step_ in d.amortization:
+                    if _in(step_.date, lo, hi):
+                        amortizing.append((k, step_.amount * fx[k]))
+        putting = [
+            (k, p)
+            for k, d in enumerate(debts)
+            if isinstance(d, ConvertibleNote) and k not in maturing
+            for p in d.puts
+            if _in(p, lo, hi)
+        ]
+        springing = [
+            (k, c)
+            for k, d in enumerate(debts)
+            if isinstance(d, SecuredNote) and k not in maturing
+            for c in d.springing
+            if _in(c.date, lo, hi)
+        ]
+        dividends: list[tuple[int, float, int]] = []
+        for j, p in enumerate(prefs):
+            days = schedule.dividend_dates(p, after=lo, until=hi)
+            if days:
+                total = 0.0
+                for day in days:
+                    start = schedule.add_months(day, -(12 // p.frequency), end_of_month=True)
+                    total = total + p.rate_on(start + dt.timedelta(days=1)) / p.frequency
+                dividends.append((j, total, len(days)))
+        event = bool(coupons or maturing or amortizing or putting or springing or dividends)
+        if not event and not policy.flywheel:
+            continue
+
+        # --- 2. share price -----------------------------------------------------------
+        debt_total = 0.0
+        for k in range(len(debts)):
+            debt_total = debt_total + out[k]
+        pref_total = 0.0
+        for j in range(len(prefs)):
+            pref_total = pref_total + notional[j]
+        mnav = _mnav(
+            premium,
+            {
+                "price": price,
+                "peak": peak,
+                "units": units,
+                "cash": cash,
+                "debt": debt_total,
+                "pref": pref_total,
+                "shares": shares,
+            },
+            t,
+            dates,
+        )
+        share_price = max(
+            (mnav * (units * price) - debt_total - pref_total + cash) / shares, MIN_SHARE_PRICE
+        )
+        days_in_step = (hi - lo).days
+        tdays = days_in_step * (policy.trading_days_per_year / 365.0)
+        raw_cap = 0.0
+        if policy.issue_equity or policy.flywheel:
+            raw_cap = (
+                policy.max_issuance_fraction
+                * policy.daily_turnover
+                * tdays
+                * (shares * share_price)
+            )
+
+        debt_due = 0.0
+        interest_due = 0.0
+        retire: list[tuple[int, float]] = []
+        released: list[int] = []
+        owed_div: list[tuple[int, float, float, int]] = []
+        if event:
+            # 3. interest
+            for k, amount in coupons:
+                interest_due = interest_due + amount * (out[k] / sched[k])
+            # 4. issuer calls
+            if policy.issuer_calls:
+                for k, d in enumerate(debts):
+                    if not isinstance(d, ConvertibleNote) or d.call_from is None:
+                        continue
+                    if k in maturing or d.maturity <= lo or hi < max(d.call_from, dates[0]):
+                        continue
+                    trigger = d.call_trigger if d.call_trigger is not None else 1.0
+                    if share_price >= trigger * conversion_price(k) and out[k] > 0.0:
+                        if share_price >= d.call_price * conversion_price(k):
+                            new_shares = out[k] * spp(k)
+                            shares = shares + new_shares
+                            res.shares_converted = res.shares_converted + new_shares
+                            out[k] = 0.0
+                        else:
+                            accrued = (
+                                schedule.accrued_interest(d, hi) * fx[k]
+                                if hi < d.maturity
+                                else 0.0
+                            )
+                            owed = out[k]
+                            debt_due = debt_due + d.call_price * owed
+                            interest_due = interest_due + accrued * (owed / principal[k])
+                            retire.append((k, owed))
+            # 5. convertibles at maturity
+            for k in maturing:
+                if isinstance(debts[k], ConvertibleNote):
+                    if share_price >= conversion_price(k):
+                        new_shares = out[k] * spp(k)
+                        shares = shares + new_shares
+                        res.shares_converted = res.shares_converted + new_shares
+                        out[k] = 0.0
+                    debt_due = debt_due + out[k]
+                    retire.append((k, out[k]))
+            # 6. puts
+            for k, when in putting:
+                note = debts[k]
+                assert isinstance(note, ConvertibleNote)
+                if policy.holder_puts == "never":
+                    continue
+                exercise = policy.holder_puts == "always" or (
+                    share_price < note.put_price * conversion_price(k)
+                )
+                owed = out[k] if exercise else 0.0
+                accrued = schedule.accrued_interest(note, when) * fx[k]
+                debt_due = debt_due + note.put_price * owed
+                interest_due = interest_due + accrued * (owed / principal[k])
+                retire.append((k, owed))
+            # 7. springing maturities
+            for k, clause in springing:
+                if policy.springing == "best":
+                    continue
+                if policy.springing == "worst":
+                    owed = out[k]
+                else:
+                    ref = company.instrument(clause.reference)
+                    ref_fx = company.fx_rate(ref.currency)
+                    if isinstance(ref, PreferredStock):
+                        ref_out = notional[prefs.index(ref)]
+                        need = ref_out
+                    else:
+                        ref_accrued = (
+                            schedule.accrued_interest(ref, clause.date) * ref_fx
+                            if clause.date <= ref.maturity
+                            else 0.0
+                        )
+                        ref_out = out[debts.index(ref)]
+                        need = ref_out + ref_accrued * (ref_out / (ref.principal * ref_fx))
+                    liquidity = cash + free * price
+                    springs = liquidity < clause.liquidity_multiple * need
+                    if (
+                        clause.min_outstanding is not None
+                        and clause.min_outstanding * ref_fx > 0.0
+                    ):
+                        springs = springs and ref_out >= clause.min_outstanding * ref_fx
+                    owed = out[k] if springs else 0.0
+                own_accrued = schedule.accrued_interest(debts[k], clause.date) * fx[k]
+                debt_due = debt_due + owed
+                interest_due = interest_due + own_accrued * (owed / principal[k])
+                retire.append((k, owed))
+                if owed > 0.0:
+                    released.append(k)
+            # 8. other maturities and amortization
+            for k in maturing:
+                if not isinstance(debts[k], ConvertibleNote):
+                    debt_due = debt_due + out[k]
+                    retire.append((k, out[k]))
+                    if k in pledged and out[k] > 0.0:
+                        released.append(k)
+            for k, amount in amortizing:
+                owed = amount * (out[k] / sched[k])
+                debt_due = debt_due + owed
+                retire.append((k, owed))
+            for k in released:
+                free = free + pledged[k]
+                pledged[k] = 0.0
+            # 9. dividends
+            for j, rate_sum, periods in dividends:
+                p = prefs[j]
+                regular = notional[j] * rate_sum
+                if p.cumulative:
+                    owed_arrears = arrears[j]
+                    if p.unpaid_rate is not None:
+                        growth = 1.0 + crate[j] / p.frequency
+                        for _ in range(periods):
+                            owed_arrears = owed_arrears * growth
+                    owed = owed_arrears + regular
+                    threshold = policy.defer_cumulative_below_mnav
+                else:
+                    owed = regular
+                    threshold = policy.skip_noncumulative_below_mnav
+                payable = 0.0 if threshold is not None and mnav < threshold else owed
+                owed_div.append((j, owed, payable, periods))
+        principal_due = debt_due
+        debt_due = debt_due + interest_due
+        div_due = 0.0
+        for _, _, payable, _ in owed_div:
+            div_due = div_due + payable
+
+        # --- 10. the funding waterfall --------------------------------------------------
+        need = debt_due + div_due
+        c1 = min(max(cash - policy.cash_reserve_floor, 0.0), need)
+        rem = need - c1
+        e = 0.0
+        if policy.issue_equity:
+            cap_e = raw_cap if mnav >= policy.min_mnav_to_issue else 0.0
+            e = min(cap_e, rem)
+            rem = rem - e
+        pf = 0.0
+        if pref_target >= 0:
+            if mnav >= policy.min_mnav_to_issue_preferred:
+                cap_p = policy.preferred_daily_capacity * tdays * policy.preferred_price
+                pf = min(cap_p, rem)
+            rem = rem - pf
+        nonsale = c1 + e + pf
+        debt_rem = max(debt_due - nonsale, 0.0)
+        proceeds = 0.0
+        if policy.sell_btc:
+            target = rem if policy.sell_btc_for_dividends else min(debt_rem, rem)
+            if target > 0.0:
+                r_max = free * price if a == 0.0 else free * price / (1.0 + a * math.sqrt(free))
+                if target <= r_max:
+                    if a == 0.0:
+                        q = target / price
+                    else:
+                        ra = target * a
+                        s = (ra + math.sqrt(ra * ra + 4.0 * price * target)) / (2.0 * price)
+                        q = s * s
+                    q = min(q, free)
+                    proceeds = target
+                else:
+                    q = free
+                    proceeds = r_max
+                units = units - q
+                free = free - q
+                res.btc_sold = res.btc_sold + q
+                res.sale_proceeds = res.sale_proceeds + proceeds
+                if a != 0.0:
+                    factor = factor / (1.0 + phi * (a * math.sqrt(q)))
+                if q > 0.0 and res.first_forced_sale < 0:
+                    res.first_forced_sale = t
+        debt_rem2 = max(debt_rem - proceeds, 0.0)
+        spare = cash - c1
+        cb = min(spare, debt_rem2)
+        failed = debt_rem2 > cb
+        funds = nonsale + proceeds + cb
+        cash = spare - cb
+        if policy.issue_equity:
+            new = e / share_price
+            shares = shares + new
+            res.shares_issued = res.shares_issued + new
+            res.equity_raised = res.equity_raised + e
+        if pref_target >= 0:
+            notional[pref_target] = notional[pref_target] + pf / policy.preferred_price
+            res.preferred_raised = res.preferred_raised + pf
+
+        if failed:
+            ratio = funds / debt_due
+            res.interest_paid = res.interest_paid + interest_due * ratio
+            res.principal_paid = res.principal_paid + principal_due * ratio
+            for k, owed in retire:
+                out[k] = out[k] - owed * ratio
+            left = 0.0
+        else:
+            res.interest_paid = res.interest_paid + interest_due
+            res.principal_paid = res.principal_paid + principal_due
+            for k, owed in retire:
+                out[k] = out[k] - owed
+            left = max(funds - debt_due, 0.0)
+
+        # --- 11. dividends, most senior first -----------------------------------------
+        for j, owed, payable, periods in owed_div:
+            paid = min(payable, left)
+            left = left - paid
+            res.dividends_paid = res.dividends_paid + paid
+            p = prefs[j]
+            if p.cumulative:
+                before = arrears[j]
+                unpaid = owed - paid
+                arrears[j] = unpaid
+                if p.unpaid_rate is not None:
+                    cap = p.unpaid_cap if p.unpaid_cap is not None else math.inf
+                    if unpaid > 0.0:
+                        if before > 0.0:
+                            rate = crate[j]
+                            for _ in range(periods):
+                                rate = min(rate + p.unpaid_step, cap)
+                            crate[j] = rate
+                        else:
+                            rate = p.unpaid_rate
+                            for _ in range(periods - 1):
+                                rate = min(rate + p.unpaid_step, cap)
+                            crate[j] = rate
+                    else:
+                        crate[j] = 0.0
+
+        # sched of amortizing loans moves with the calendar
+        for k, amount in amortizing:
+            sched[k] = sched[k] - amount
+
+        # --- 12. default: freeze ------------------------------------------------------
+        if failed:
+            res.default = True
+            res.default_time = t
+            break
+
+        # --- 13. the flywheel -----------------------------------------------------------
+        if policy.flywheel:
+            assert policy.buy_btc_above_mnav is not None
+            if mnav >= policy.buy_btc_above_mnav:
+                budget = policy.buy_fraction * max(raw_cap - e, 0.0)
+                if a == 0.0:
+                    q = budget / price
+                    cost = min(q * price, budget)
+                else:
+                    q = budget / (price * (1.0 + a * math.sqrt(budget / price)))
+                    cost = min(q * price * (1.0 + a * math.sqrt(q)), budget)
+                new = budget / share_price
+                shares = shares + new
+                res.shares_issued = res.shares_issued + new
+                res.equity_raised = res.equity_raised + budget
+                res.purchase_cost = res.purchase_cost + cost
+                cash = cash + (budget - cost)
+                units = units + q
+                free = free + q
+                res.btc_bought = res.btc_bought + q
+                if a != 0.0:
+                    factor = factor * (1.0 + phi * (a * math.sqrt(q)))
+                    peak = max(peak, raw * factor)
+
+    # --- results -----------------------------------------------------------------------
+    final_price = path[-1] * factor
+    debt_total = 0.0
+    conv_left = 0.0
+    for k, d in enumerate(debts):
+        debt_total = debt_total + out[k]
+        if isinstance(d, ConvertibleNote):
+            conv_left = conv_left + out[k] * spp(k)
+    pref_total = 0.0
+    unpaid_total = 0.0
+    for j in range(len(prefs)):
+        pref_total = pref_total + notional[j]
+        unpaid_total = unpaid_total + arrears[j]
+    total_conv = 0.0
+    for d in debts:
+        total_conv = total_conv + (
+            d.shares_on_conversion if isinstance(d, ConvertibleNote) else 0.0
+        )
+    nav = (
+        units * final_price + cash + company.other_assets - debt_total - pref_total - unpaid_total
+    )
+    diluted = (
+        company.diluted_shares - total_conv + conv_left + res.shares_issued + res.shares_converted
+    )
+    res.forced_sale = res.first_forced_sale >= 0
+    res.final_units = units
+    res.final_cash = cash
+    res.final_shares = shares
+    res.final_diluted_shares = diluted
+    res.final_price = final_price
+    res.final_debt = debt_total
+    res.final_preferred = pref_total
+    res.unpaid_dividends = unpaid_total
+    res.nav_per_share = nav / shares
+    res.btc_per_share = units / diluted
+    return res

@@ -1,0 +1,243 @@
+"""Tests of the bundled data sets against the published figures they were built from.
+
+Expected values come from /work/shared/domain/strategy-facts.md and the primer's worked
+2022 case (/work/shared/domain/primer.md), never from the library's own output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+
+import pytest
+
+from treasurymodel import (
+    ConvertibleNote,
+    PreferredStock,
+    SecuredNote,
+    TermLoan,
+    ValidationError,
+    datasets,
+    dumps,
+    loads,
+    schedule,
+)
+
+
+def test_names() -> None:
+    assert datasets.names() == ("mstr-2022q2", "mstr-2026-02")
+
+
+@pytest.mark.parametrize("name", ["mstr-2030", "", "../io", 5])
+def test_unknown_name_is_a_validation_error(name: object) -> None:
+    with pytest.raises(ValidationError, match="not a bundled data set"):
+        datasets.load(name)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="not a bundled data set"):
+        datasets.text(name)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["mstr-2022q2", "mstr-2026-02"])
+def test_round_trip_of_the_bundled_files(name: str) -> None:
+    company = datasets.load(name)
+    assert loads(datasets.text(name)) == company
+    for syntax in ("toml", "json"):
+        assert loads(dumps(company, format=syntax), format=syntax) == company
+
+
+# --- every figure carries its source; unconfirmed ones are marked ---------------------
+
+_VALUE_LINE = re.compile(r"^\s*([a-z_]+)\s*=\s*(.+)$")
+_STRUCTURAL = {"format", "kind", "name", "reference", "currency", "asset", "ticker"}
+
+
+@pytest.mark.parametrize("name", ["mstr-2022q2", "mstr-2026-02"])
+def test_every_figure_has_a_comment(name: str) -> None:
+    """Each key holding a number, date or date list is annotated (its source or a marking)."""
+    missing = []
+    lines = datasets.text(name).splitlines()
+    for number, line in enumerate(lines, start=1):
+        match = _VALUE_LINE.match(line)
+        if not match or match.group(1) in _STRUCTURAL:
+            continue
+        if match.group(1) in ("frequency", "issued", "maturity", "as_of", "date"):
+            continue  # terms read off the same row of the facts as their neighbours
+        if "#" not in match.group(2):
+            missing.append(f"{number}: {line}")
+    assert missing == []
+
+
+def _line_of(name: str, key: str, *, after: str | None = None) -> str:
+    text = datasets.text(name)
+    if after is not None:
+        text = text[text.index(after) :]
+    for line in text.splitlines():
+        if re.match(rf"^\s*{key}\s*=", line):
+            return line
+    raise AssertionError(key)
+
+
+def test_unconfirmed_and_assumed_figures_are_marked() -> None:
+    # strategy-facts.md: "Cash: about $60M (unconfirmed)".
+    assert "UNCONFIRMED" in _line_of("mstr-2022q2", "cash")
+    # The second springing test's date is derived, unconfirmed.
+    text = datasets.text("mstr-2022q2")
+    second = text[text.index("date = 2026-11-16") - 200 : text.index("date = 2026-11-16")]
+    assert "UNCONFIRMED" in second
+    # The $11M of other debt: "mostly 2027", no rate given.
+    assert "ASSUMPTION" in _line_of("mstr-2022q2", "maturity", after="Other long-term")
+    # 30,051 BTC pledged is the figure at 30 Sep 2022, not at the as-of date.
+    assert "30 Sep 2022" in _line_of("mstr-2022q2", "pledged_units")
+    # 2026: the ~$30M of other secured debt, rate and maturity assumed.
+    assert "ASSUMPTION" in _line_of("mstr-2026-02", "coupon", after="Other secured debt")
+    assert "ASSUMPTION" in _line_of("mstr-2026-02", "maturity", after="Other secured debt")
+    # Calls "dashboard only" (2029, 2030 A) and triggers not confirmed (all but 2030 A/B).
+    assert "UNCONFIRMED" in _line_of("mstr-2026-02", "call_from", after="due 2029")
+    assert "confirmed" in _line_of("mstr-2026-02", "call_trigger", after="due 2030 (A)")
+    assert "UNCONFIRMED" in _line_of("mstr-2026-02", "call_trigger", after="due 2032")
+
+
+def test_the_files_are_plain_toml_of_format_1() -> None:
+    for name in datasets.names():
+        assert tomllib.loads(datasets.text(name))["format"] == "treasurymodel/1"
+
+
+# --- mstr-2022q2: Q2 2022 filing figures and the primer's worked case ------------------
+
+
+def test_2022_balance_sheet() -> None:
+    co = datasets.load("mstr-2022q2")
+    assert co.as_of == dt.date(2022, 6, 30)
+    assert co.holdings.units == 129_699.0  # 10-Q: 129,699 BTC
+    assert co.total_debt == 2_416e6  # primer: $2.416B of debt
+    assert co.shares_basic == 11.3e6
+    # 14,590 BTC to the secured notes, "so 115,109 remained available to pledge".
+    secured = co.instrument("6.125% senior secured notes due 2028")
+    assert isinstance(secured, SecuredNote)
+    assert co.holdings.units - secured.pledged_units == 115_109.0
+    assert co.pledged_units <= co.holdings.units
+    loan = co.instrument("BTC-backed term loan")
+    assert isinstance(loan, TermLoan)
+    assert (loan.rate, loan.spread, loan.floor, loan.max_ltv) == (0.0375, 0.037, 0.0375, 0.5)
+    assert loan.pledged_units == 30_051.0
+    assert [(c.date, c.liquidity_multiple) for c in secured.springing] == [
+        (dt.date(2025, 9, 15), 1.3),
+        (dt.date(2026, 11, 16), 1.3),
+    ]
+    assert secured.springing[0].min_outstanding == 100e6
+    assert co.market is not None
+    assert co.market.asset_price is not None
+    assert co.market.share_price is not None
+
+
+def test_2022_margin_call_and_maturity_wall_reproduce_the_primer() -> None:
+    liquidation = pytest.importorskip("treasurymodel.liquidation")
+    co = datasets.load("mstr-2022q2")
+    # Primer: 410M / 115,109 = $3,561.84 (published as $3,562).
+    price = liquidation.margin_call_price(co, "BTC-backed term loan")
+    assert price == pytest.approx(410e6 / 115_109, rel=1e-12)
+    assert round(price) == 3_562
+    wall = liquidation.maturity_wall(co, springing="worst")
+    # Primer: $1.355B due by the end of 2025 over 129,699 BTC = $10,447.27; $2.416B by the
+    # end of 2027 = $18,627.75 (published, cents cut, as $10,447 and $18,627).
+    assert wall.row("2025").cumulative_due == pytest.approx(1_355e6, rel=1e-12)
+    assert wall.row("2025").breakeven_price == pytest.approx(1_355e6 / 129_699, rel=1e-12)
+    assert wall.row("2027").cumulative_due == pytest.approx(2_416e6, rel=1e-12)
+    assert wall.row("2027").breakeven_price == pytest.approx(2_416e6 / 129_699, rel=1e-12)
+    assert int(wall.row("2025").breakeven_price) == 10_447
+    assert int(wall.row("2027").breakeven_price) == 18_627
+
+
+# --- mstr-2026-02: the dashboard figures ------------------------------------------------
+
+
+def test_2026_balance_sheet() -> None:
+    co = datasets.load("mstr-2026-02")
+    assert co.as_of == dt.date(2026, 2, 1)
+    assert co.holdings.units == 713_502.0
+    assert co.holdings.cost_basis == 54.26e9
+    assert co.cash == 2_250e6
+    assert co.shares_basic == 332_431e3  # 312,791k + 19,640k
+    assert co.shares_diluted == 364_845e3
+    assert co.other_dilutive_shares == (3_369 + 1_202) * 1e3
+    assert co.market is not None
+    assert (co.market.asset_price, co.market.share_price) == (68_141.0, 114.45)
+    # Debt $8,244M: convertibles $8,214M (8,213.75) + about $30M.
+    assert sum(c.principal for c in co.convertibles) == pytest.approx(8_213.75e6, abs=1.0)
+    assert co.total_debt == pytest.approx(8_244e6, rel=1e-4)
+    # Preferred notional $8,389M in USD with STRE at about 1.188.
+    assert co.total_preferred == pytest.approx(8_389e6, rel=1e-4)
+    assert co.fx_rate("EUR") == 1.188
+
+
+def test_2026_convertibles_convert_into_the_published_share_counts() -> None:
+    co = datasets.load("mstr-2026-02")
+    # Thousands of shares on conversion, from the dashboard (2028 .. 2032).
+    published = [5_513, 4_462, 5_342, 4_614, 2_594, 3_915]
+    shares = [round(c.shares_on_conversion / 1e3) for c in co.convertibles]
+    assert shares == published
+    assert round(sum(c.shares_on_conversion for c in co.convertibles) / 1e3) == 26_440
+    # Derived diluted count (basic + converts + STRK + options + RSUs) within 1k of 364,845k.
+    derived = co.shares_basic + co.convertible_shares + co.other_dilutive_shares
+    assert abs(derived - 364_845e3) < 1e3
+
+
+def test_2026_convertible_terms() -> None:
+    co = datasets.load("mstr-2026-02")
+    rows = {c.name: c for c in co.convertibles}
+    # maturity, conversion price, put, earliest call (strategy-facts.md)
+    expected = {
+        "0.625% convertible notes due 2028": (
+            (2028, 9, 15), 183.19, (2027, 9, 15), (2027, 12, 20)),
+        "0% convertible notes due 2029": (
+            (2029, 12, 1), 672.40, (2028, 6, 1), (2026, 12, 4)),
+        "0.625% convertible notes due 2030 (A)": (
+            (2030, 3, 15), 149.77, (2028, 9, 15), (2027, 3, 22)),
+        "0% convertible notes due 2030 (B)": (
+            (2030, 3, 1), 433.43, (2028, 3, 1), (2027, 3, 5)),
+        "0.875% convertible notes due 2031": (
+            (2031, 3, 15), 232.72, (2028, 9, 15), (2028, 3, 22)),
+        "2.25% convertible notes due 2032": (
+            (2032, 6, 15), 204.33, (2029, 6, 15), (2029, 6, 20)),
+    }  # fmt: skip
+    assert set(rows) == set(expected)
+    for name, (maturity, price, put, call) in expected.items():
+        note = rows[name]
+        assert isinstance(note, ConvertibleNote)
+        assert note.maturity == dt.date(*maturity)
+        assert note.conversion_price == price
+        assert note.puts == (dt.date(*put),)
+        assert note.call_from == dt.date(*call)
+        assert note.call_trigger == 1.3
+
+
+def test_2026_preferred_series() -> None:
+    co = datasets.load("mstr-2026-02")
+    # Seniority: debt > STRF > STRC > STRE > STRK > STRD > common.
+    assert [p.name for p in co.preferreds] == ["STRF", "STRC", "STRE", "STRK", "STRD"]
+    prefs = {p.name: p for p in co.preferreds}
+    strf, strc, stre, strk, strd = (prefs[n] for n in ("STRF", "STRC", "STRE", "STRK", "STRD"))
+    assert (strf.rate, strf.unpaid_rate, strf.unpaid_step, strf.unpaid_cap) == (
+        0.10,
+        0.11,
+        0.01,
+        0.18,
+    )
+    assert strc.frequency == 12
+    assert strc.rate_on(dt.date(2025, 8, 15)) == 0.09  # 9.00% at launch
+    assert strc.rate_on(dt.date(2025, 9, 15)) == 0.10
+    assert strc.rate_on(dt.date(2026, 2, 1)) == 0.1125  # 11.25% Feb 2026
+    assert (stre.currency, stre.notional, stre.unpaid_cap) == ("EUR", 775e6, 0.18)
+    assert strk.conversion_ratio == 0.1
+    assert strk.conversion_shares == pytest.approx(1_402.1e3)  # 1,402k STRK shares
+    assert strd.cumulative is False
+    assert all(isinstance(p, PreferredStock) and p.cumulative for p in (strf, strc, stre, strk))
+
+
+def test_2026_annual_obligations_match_the_company_figure() -> None:
+    co = datasets.load("mstr-2026-02")
+    # Strategy states annual interest + dividends of $888M.
+    total = schedule.annual_obligations(
+        co.instruments, on=co.as_of, fx=dict(co.fx), currency=co.currency
+    )
+    assert total == pytest.approx(888e6, abs=1e6)

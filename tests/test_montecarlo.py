@@ -1,0 +1,528 @@
+"""Tests of the Monte Carlo driver (treasurymodel.simulate and its helpers).
+
+Reproducibility is checked bit for bit (chunk sizes, executors, worker counts); the statistics
+of simulated outcomes against closed forms derived here, within a stated number of standard
+errors of the estimate.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import itertools
+import json
+import math
+import sys
+from collections.abc import Iterator
+from statistics import NormalDist
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import treasurymodel as tm
+from treasurymodel import (
+    BLOCK_PATHS,
+    GBM,
+    BlockBootstrap,
+    CallablePremium,
+    Company,
+    FundingPolicy,
+    Holdings,
+    MertonJumpDiffusion,
+    Note,
+    SimulationResult,
+    ValidationError,
+    price_paths,
+    simulate,
+    simulate_paths,
+    simulation_dates,
+)
+from treasurymodel._typing import FloatArray
+
+Z_TOL = 5.0  # standard errors allowed in statistical checks (a false failure: < 1e-6)
+
+AS_OF = dt.date(2026, 2, 1)
+
+
+def _company_2026() -> Company:
+    return tm.datasets.load("mstr-2026-02")
+
+
+def _spot(company: Company) -> float:
+    assert company.market is not None
+    assert company.market.asset_price is not None
+    return company.market.asset_price
+
+
+def _single_note(principal: float, maturity: dt.date, units: float = 1_000.0) -> Company:
+    return Company(
+        name="One note",
+        as_of=AS_OF,
+        holdings=Holdings(units=units, cost_basis=50e6),
+        shares_basic=1e6,
+        cash=0.0,
+        instruments=[Note(name="N", principal=principal, coupon=0.0, maturity=maturity)],
+    )
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[concurrent.futures.ProcessPoolExecutor]:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as executor:
+        yield executor
+
+
+# --- the calendar -----------------------------------------------------------------------------
+
+
+@settings(max_examples=40)
+@given(
+    steps_per_year=st.integers(1, 365),
+    years=st.floats(0.01, 12.0),
+    as_of=st.dates(dt.date(2000, 1, 1), dt.date(2060, 1, 1)),
+)
+def test_dates_are_increasing_and_cover_the_horizon(
+    steps_per_year: int, years: float, as_of: dt.date
+) -> None:
+    dates = simulation_dates(as_of, years=years, steps_per_year=steps_per_year)
+    steps = math.ceil(years * steps_per_year - 1e-9)
+    assert len(dates) == steps + 1
+    assert dates[0] == as_of
+    assert all(b > a for a, b in itertools.pairwise(dates))
+    # step k is k * 365.25 / steps_per_year days after as_of, to the nearest day
+    for k in (0, steps // 2, steps):
+        exact = k * 365.25 / steps_per_year
+        assert abs((dates[k] - as_of).days - exact) <= 0.5
+    # the last date reaches the horizon (to within the half-day rounding)
+    assert (dates[-1] - as_of).days >= years * 365.25 - 0.5
+
+
+def test_weekly_dates_of_ten_years() -> None:
+    dates = simulation_dates(AS_OF, years=10)
+    assert len(dates) == 521
+    # 52 weeks of 365.25/52 = 7.024 days: step 1 is 7 days, step 52 is 365 days (365.25 rounds
+    # down), step 104 is 730.5 -> 731 days (halves round up), step 520 is 3652.5 -> 3653 days.
+    assert dates[1] == dt.date(2026, 2, 8)
+    assert dates[52] == dt.date(2027, 2, 1)
+    assert dates[104] == dt.date(2028, 2, 2)
+    assert dates[520] == AS_OF + dt.timedelta(days=3653)
+
+
+# --- price paths and seeding ------------------------------------------------------------------
+
+
+def test_price_paths_follow_the_documented_seeding() -> None:
+    model = GBM(spot=100.0, drift=0.02, volatility=0.4)
+    total, steps, dt_ = 2 * BLOCK_PATHS + 10, 6, 1 / 12
+    prices = price_paths(model, seed=7, start=0, size=total, total=total, steps=steps, dt=dt_)
+    assert prices.shape == (total, steps + 1)
+    children = np.random.SeedSequence(7).spawn(3)  # block i uses the i-th spawned child
+    for block, rows in ((0, BLOCK_PATHS), (1, BLOCK_PATHS), (2, 10)):
+        rng = np.random.Generator(np.random.PCG64(children[block]))
+        z = rng.standard_normal((rows, steps))
+        log_returns = (0.02 - 0.5 * 0.4**2) * dt_ + 0.4 * math.sqrt(dt_) * z
+        expected = 100.0 * np.exp(
+            np.concatenate([np.zeros((rows, 1)), log_returns], axis=1).cumsum(axis=1)
+        )
+        lo = block * BLOCK_PATHS
+        np.testing.assert_allclose(prices[lo : lo + rows], expected, rtol=1e-12)
+    assert np.all(prices[:, 0] == 100.0)
+
+
+@settings(max_examples=25)
+@given(data=st.data(), total=st.integers(1, 5 * BLOCK_PATHS), seed=st.integers(0, 2**63))
+def test_any_run_of_blocks_reproduces_the_same_paths(
+    data: st.DataObject, total: int, seed: int
+) -> None:
+    model = MertonJumpDiffusion(
+        spot=50.0, volatility=0.5, intensity=3.0, jump_mean=-0.1, jump_volatility=0.2
+    )
+    n_blocks = -(-total // BLOCK_PATHS)
+    first = data.draw(st.integers(0, n_blocks - 1))
+    last = data.draw(st.integers(first, n_blocks - 1))
+    start = first * BLOCK_PATHS
+    size = min((last + 1) * BLOCK_PATHS, total) - start
+    kw: dict[str, Any] = {"seed": seed, "total": total, "steps": 3, "dt": 1 / 52}
+    whole = price_paths(model, start=0, size=total, **kw)
+    part = price_paths(model, start=start, size=size, **kw)
+    np.testing.assert_array_equal(part, whole[start : start + size])
+
+
+def test_price_paths_refuse_a_start_inside_a_block() -> None:
+    with pytest.raises(ValidationError, match="start"):
+        price_paths(
+            GBM(spot=1.0, volatility=0.1), seed=0, start=5, size=3, total=8, steps=2, dt=0.5
+        )
+
+
+@attrs.frozen(kw_only=True)
+class _BadModel:
+    spot: float = 100.0
+    value: float = float("nan")
+    shape: tuple[int, int] | None = None
+
+    def log_returns(
+        self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
+    ) -> FloatArray:
+        return np.full(self.shape or (paths, steps), self.value)
+
+
+def test_a_model_returning_bad_returns_is_named() -> None:
+    company = _single_note(1e6, dt.date(2027, 1, 1))
+    with pytest.raises(ValidationError, match="non-finite return on path 0") as info:
+        simulate(company, model=_BadModel(), years=1, paths=3, seed=1)
+    assert info.value.field == "model.log_returns"
+    with pytest.raises(ValidationError, match=r"shape \(3, 52\)"):
+        simulate(company, model=_BadModel(value=0.0, shape=(2, 2)), years=1, paths=3, seed=1)
+
+
+# --- reproducibility --------------------------------------------------------------------------
+
+
+def _run_2026(**kwargs: Any) -> SimulationResult:
+    company = _company_2026()
+    kw: dict[str, Any] = {
+        "model": GBM(spot=_spot(company), drift=0.0, volatility=0.8),
+        "years": 3,
+        "paths": 2 * BLOCK_PATHS + 300,
+        "seed": 2026,
+    }
+    kw.update(kwargs)
+    return simulate(company, **kw)
+
+
+def test_same_seed_same_result_for_every_chunk_size() -> None:
+    reference = _run_2026()
+    assert reference.paths == 2 * BLOCK_PATHS + 300
+    assert 0.0 < reference.probability("forced_sale") < 1.0  # the paths differ in outcome
+    for chunk_size in (1, BLOCK_PATHS, 1500, 10 * BLOCK_PATHS):
+        assert _run_2026(chunk_size=chunk_size) == reference
+
+
+def test_same_seed_same_result_serial_or_in_processes(
+    pool: concurrent.futures.ProcessPoolExecutor,
+) -> None:
+    serial = _run_2026(chunk_size=BLOCK_PATHS)
+    assert _run_2026(executor=pool) == serial
+    assert _run_2026(executor=pool, chunk_size=2 * BLOCK_PATHS) == serial
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as one:
+        assert _run_2026(executor=one) == serial
+
+
+def test_same_seed_same_result_on_a_thread_pool() -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as threads:
+        assert _run_2026(executor=threads, chunk_size=1) == _run_2026()
+
+
+def test_different_seeds_differ() -> None:
+    a, b = _run_2026(seed=1), _run_2026(seed=2)
+    assert not np.array_equal(a.final_price, b.final_price)
+    assert a != b
+
+
+def test_recorded_histograms_do_not_depend_on_chunks() -> None:
+    kw: dict[str, Any] = {"record": ("units", "nav_per_share"), "paths": BLOCK_PATHS + 50}
+    whole = _run_2026(**kw)
+    chunked = _run_2026(chunk_size=1, **kw)
+    assert chunked == whole
+    assert whole.histograms["units"].counts.sum(axis=1).tolist() == [BLOCK_PATHS + 50] * 157
+
+
+def test_paths_are_a_prefix_of_more_paths() -> None:
+    # Block i's paths do not depend on the total (for a full block), so the first paths of a
+    # larger simulation are the paths of a smaller one.
+    small = _run_2026(paths=BLOCK_PATHS)
+    large = _run_2026(paths=3 * BLOCK_PATHS)
+    np.testing.assert_array_equal(small.final_price, large.final_price[:BLOCK_PATHS])
+    np.testing.assert_array_equal(small.btc_sold, large.btc_sold[:BLOCK_PATHS])
+
+
+def test_bootstrap_paths_only_use_given_returns() -> None:
+    returns = np.array([-0.2, -0.05, 0.0, 0.04, 0.1])
+    model = BlockBootstrap(spot=60_000.0, returns=returns, block=2)
+    prices = price_paths(model, seed=3, start=0, size=200, total=200, steps=30, dt=1 / 52)
+    steps = np.diff(np.log(prices), axis=1)
+    nearest = returns[np.abs(steps[..., None] - returns).argmin(axis=-1)]
+    np.testing.assert_allclose(steps, nearest, atol=1e-9)
+
+
+# --- agreement with the scenario engine and with closed forms ---------------------------------
+
+
+def test_zero_volatility_equals_the_scenario_engine_on_the_deterministic_path() -> None:
+    company = _company_2026()
+    spot, drift, years = _spot(company), -0.6, 5
+    model = GBM(spot=spot, drift=drift, volatility=0.0)
+    result = simulate(company, model=model, years=years, paths=3, seed=11)
+    # The deterministic path: S_k = S_0 exp(mu k / 52) on dates as_of + round(k * 7.024) days.
+    k = np.arange(years * 52 + 1)
+    path = spot * np.exp(drift * k / 52)
+    dates = [company.as_of + dt.timedelta(days=math.floor(j * 365.25 / 52 + 0.5)) for j in k]
+    expected = simulate_paths(company, prices=np.tile(path, (3, 1)), dates=dates)
+    assert result.dates == expected.dates
+    assert result.forced_sale.all()  # BTC at 5% of today in 5 years: sales are certain
+    for name in tm.simulation.PATH_FIELDS:
+        got, want = getattr(result, name), getattr(expected, name)
+        if got.dtype == np.float64:
+            np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-6, err_msg=name)
+        else:
+            np.testing.assert_array_equal(got, want, err_msg=name)
+
+
+def test_default_probability_matches_the_lognormal_closed_form() -> None:
+    # A company whose only resource is its coins and whose only obligation is one zero-coupon
+    # note due on step 104 (2028-02-02, two model years): it defaults exactly when
+    # units * S_T < principal, with P = N((ln(K / S_0) - (mu - s^2/2) T) / (s sqrt(T))),
+    # K = principal / units.
+    units, principal, spot, mu, sigma, years_to_due = 1_000.0, 40e6, 60_000.0, 0.05, 0.6, 2.0
+    company = _single_note(principal, dt.date(2028, 2, 2), units=units)
+    paths = 20_000
+    result = simulate(
+        company,
+        model=GBM(spot=spot, drift=mu, volatility=sigma),
+        years=3,
+        paths=paths,
+        seed=99,
+        policy=FundingPolicy(issue_equity=False),
+    )
+    d = (math.log(principal / units / spot) - (mu - 0.5 * sigma**2) * years_to_due) / (
+        sigma * math.sqrt(years_to_due)
+    )
+    p = NormalDist().cdf(d)
+    se = math.sqrt(p * (1 - p) / paths)
+    assert abs(result.probability("default") - p) <= Z_TOL * se
+    assert set(result.default_time[result.default].tolist()) == {104}
+    assert result.probability("default", by=dt.date(2028, 2, 1)) == 0.0
+    # every path sells coins at maturity (there is no cash), so a forced sale is certain
+    assert result.probability("forced_sale") == 1.0
+    # log(S_3 / S_0) ~ N((mu - s^2/2) 3, s^2 3): the final prices carry the model's moments
+    log_final = np.log(result.final_price / spot)
+    mean, var = (mu - 0.5 * sigma**2) * 3.0, sigma**2 * 3.0
+    assert abs(log_final.mean() - mean) <= Z_TOL * math.sqrt(var / paths)
+    assert abs(log_final.var(ddof=1) - var) <= Z_TOL * var * math.sqrt(2 / (paths - 1))
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+def test_progress_bar_counts_every_path(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    simulate(
+        _single_note(1e6, dt.date(2027, 1, 1)),
+        model=GBM(spot=60_000.0, volatility=0.5),
+        years=1,
+        paths=BLOCK_PATHS + 1,
+        seed=1,
+        chunk_size=BLOCK_PATHS,
+        progress=True,
+    )
+    err = capsys.readouterr().err
+    assert "simulate" in err
+    assert "1.02k/1.02k" in err  # unit_scale: 1,025 paths
+
+
+def test_progress_without_tqdm_is_refused_before_any_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    with pytest.raises(ValidationError, match=r"treasurymodel\[progress\]") as info:
+        simulate(
+            _single_note(1e6, dt.date(2027, 1, 1)),
+            model=GBM(spot=60_000.0, volatility=0.5),
+            years=1,
+            paths=10,
+            seed=1,
+            progress=True,
+        )
+    assert info.value.field == "progress"
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _unpicklable_premium(state: Any) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"model": "GBM"}, "model"),
+        ({"model": GBM(spot=1.0, volatility=0.1), "years": 0}, "years"),
+        ({"years": float("nan")}, "years"),
+        ({"years": -1.0}, "years"),
+        ({"steps_per_year": 0}, "steps_per_year"),
+        ({"steps_per_year": 366}, "steps_per_year"),
+        ({"steps_per_year": 52.0}, "steps_per_year"),
+        ({"paths": 0}, "paths"),
+        ({"paths": 10.0}, "paths"),
+        ({"seed": -1}, "seed"),
+        ({"seed": None}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"chunk_size": 0}, "chunk_size"),
+        ({"executor": object()}, "executor"),
+        ({"progress": "yes"}, "progress"),
+        ({"policy": "cautious"}, "policy"),
+        ({"premium": 1.2}, "premium"),
+        ({"impact": 0.01}, "impact"),
+        ({"record": "units"}, "record"),
+        ({"record": ("units", "mood")}, "record"),
+    ],
+)
+def test_invalid_arguments_are_refused_by_name(kwargs: dict[str, Any], field: str) -> None:
+    args: dict[str, Any] = {
+        "model": GBM(spot=60_000.0, volatility=0.5),
+        "years": 1,
+        "paths": 10,
+        "seed": 1,
+    }
+    args.update(kwargs)
+    with pytest.raises(ValidationError) as info:
+        simulate(_single_note(1e6, dt.date(2027, 1, 1)), **args)
+    assert info.value.field == field
+
+
+def test_a_company_is_required() -> None:
+    with pytest.raises(ValidationError) as info:
+        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[arg-type]
+    assert info.value.field == "company"
+
+
+def test_unpicklable_inputs_are_refused_before_reaching_a_process_pool(
+    pool: concurrent.futures.ProcessPoolExecutor,
+) -> None:
+    premium = CallablePremium(fn=lambda state: 1.0, uses_peak=False)
+    with pytest.raises(ValidationError, match="not picklable") as info:
+        simulate(
+            _single_note(1e6, dt.date(2027, 1, 1)),
+            model=GBM(spot=60_000.0, volatility=0.5),
+            years=1,
+            paths=10,
+            seed=1,
+            premium=premium,
+            executor=pool,
+        )
+    assert info.value.field == "premium"
+    # a module-level function travels
+    ok = CallablePremium(fn=_unpicklable_premium, uses_peak=False)
+    result = simulate(
+        _single_note(1e6, dt.date(2027, 1, 1)),
+        model=GBM(spot=60_000.0, volatility=0.5),
+        years=1,
+        paths=10,
+        seed=1,
+        premium=ok,
+        executor=pool,
+    )
+    assert result.paths == 10
+
+
+# --- Dask ---------------------------------------------------------------------------------------
+
+
+def test_dask_distributed_executor_gives_the_same_result() -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        result = _run_2026(executor=client.get_executor(), chunk_size=BLOCK_PATHS)
+    assert result == _run_2026()
+
+
+# --- the stress command -----------------------------------------------------------------------
+
+
+def _stress(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from treasurymodel.cli import main
+
+    code = main(["stress", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_stress_default_probability_by_year_matches_the_closed_form(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The one-note company of the closed-form test above, written to a file: the note of 40M
+    # on 1,000 coins falls due on 2028-02-02 (step 104, two model years). With no share
+    # issuance and no cash, P(default by year 2) = N((ln(K/S0) - (mu - s^2/2) T) / (s sqrt T)).
+    company = _single_note(40e6, dt.date(2028, 2, 2))
+    path = tmp_path / "one-note.toml"
+    tm.dump(company, path)
+    paths = 20_000
+    code, out, err = _stress(
+        capsys,
+        str(path),
+        "--vol", "0.6", "--drift", "0.05", "--spot", "60000", "--years", "3",
+        "--paths", str(paths), "--seed", "5", "--no-equity", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    rows = doc["by_year"]
+    assert [r["year"] for r in rows] == [1.0, 2.0, 3.0]
+    assert [r["date"] for r in rows] == ["2027-02-01", "2028-02-02", "2029-02-01"]
+    d = (math.log(40e6 / 1_000 / 60_000) - (0.05 - 0.5 * 0.6**2) * 2) / (0.6 * math.sqrt(2))
+    p = NormalDist().cdf(d)
+    assert rows[0]["default"] == 0.0
+    assert abs(rows[1]["default"] - p) <= Z_TOL * math.sqrt(p * (1 - p) / paths)
+    assert rows[2]["default"] == rows[1]["default"]  # nothing else falls due
+    assert [r["forced_sale"] for r in rows] == [0.0, 1.0, 1.0]
+    dist = doc["distributions"]
+    # Paths that did not default sold exactly 40M worth of coins at S_T; the defaulted sold all.
+    assert dist["btc_sold"]["p95"] == pytest.approx(1_000.0)
+    assert doc["simulation"]["paths"] == paths
+
+
+def test_stress_table_is_reproducible_and_executor_independent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ("mstr-2022q2", "--vol", "0.7", "--paths", "3000", "--years", "2", "--spot", "20000")
+    code, serial, _ = _stress(capsys, *args)
+    assert code == 0
+    assert "Probability by year (cumulative)" in serial
+    assert "NAV per share (USD)" in serial
+    code, again, _ = _stress(capsys, *args)
+    assert again == serial
+    code, pooled, _ = _stress(capsys, *args, "--executor", "processes", "--workers", "2")
+    assert code == 0
+    assert pooled == serial
+    code, other_seed, _ = _stress(capsys, *args, "--seed", "2")
+    assert other_seed != serial
+
+
+def test_stress_draws_a_fan_chart(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "fan.png"
+    code, _, err = _stress(
+        capsys, "mstr-2026-02", "--vol", "0.5", "--paths", "500", "--years", "1",
+        "--plot", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {target}" in err
+
+
+def test_stress_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _stress(capsys, "mstr-2026-02")  # --vol is required
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        _stress(capsys, "mstr-2026-02", "--vol", "0.5", "--plot", "fan.pdf")
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        _stress(capsys, "mstr-2026-02", "--vol", "-0.5")
+    assert exit_info.value.code == 2
+    # a company file without [market] prices needs --spot
+    path = tmp_path / "no-market.toml"
+    tm.dump(_single_note(1e6, dt.date(2027, 1, 1)), path)
+    code, out, err = _stress(capsys, str(path), "--vol", "0.5")
+    assert code == 1
+    assert "--spot" in err
+    assert out == ""
