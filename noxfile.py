@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import sys
 import tarfile
@@ -157,11 +158,10 @@ def build(session: nox.Session) -> None:
             )  # fmt: skip
             # The README's first command, past its install step, against the installed wheel.
             command = _readme_command("readme: main-command")
-            if command and (bindir / "treasurymodel").exists():
-                job = command.split("&&")[-1].split()
-                session.run(*job, env=env, external=True)
-            elif command:
-                session.warn("the wheel has no `treasurymodel` command yet: README job skipped")
+            if command is None:
+                session.error("README.md has no <!-- readme: main-command --> block")
+            program, *args = shlex.split(command.split("&&")[-1])
+            session.run(str(bindir / program), *args, env=env, external=True)
     session.log(f"built {sdists[0].name} and {wheels[0].name} in {dist}")
 
 

@@ -86,6 +86,19 @@ def bench_floor(repeats: int, paths: int) -> None:
     print(f"   ratio simulate / floor: {r / f:.2f}x   (goal <= {GOAL_FLOOR_RATIO}x)")
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes, from /proc (0 where /proc is missing)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def bench_workers(repeats: int, paths: int) -> None:
     company = _company()
     model = _model(company)
@@ -100,10 +113,18 @@ def bench_workers(repeats: int, paths: int) -> None:
 
         parallel()  # start and warm the workers
         serial()
+        pids = list(pool._processes)  # the workers, for their CPU time
         singles, doubles = [], []
+        cpu_serial = cpu_parent = cpu_workers = 0.0
         for _ in range(repeats):
+            c0 = time.process_time()
             singles.append(_timed(serial))
+            c1, w1 = time.process_time(), _cpu_seconds(pids)
             doubles.append(_timed(parallel))
+            c2, w2 = time.process_time(), _cpu_seconds(pids)
+            cpu_serial += c1 - c0
+            cpu_parent += c2 - c1
+            cpu_workers += w2 - w1
     s, d = statistics.median(singles), statistics.median(doubles)
     print(f"2. {paths:,} paths x {YEARS * STEPS_PER_YEAR} steps, ProcessPoolExecutor(2) vs serial")
     print(
@@ -114,6 +135,11 @@ def bench_workers(repeats: int, paths: int) -> None:
     print(
         f"   best of {repeats}: {min(singles) / min(doubles):.2f}x; load average"
         f" {_load()} (other processes on the CPUs lower this ratio)"
+    )
+    print(
+        f"   CPU seconds per run: serial {cpu_serial / repeats:.3f}; with 2 workers"
+        f" {(cpu_parent + cpu_workers) / repeats:.3f} (parent {cpu_parent / repeats:.3f},"
+        f" workers {cpu_workers / repeats:.3f})"
     )
 
 

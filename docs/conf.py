@@ -38,11 +38,11 @@ from typing import Any, TypeVar
 
 import attrs
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.ext.intersphinx import missing_reference as intersphinx_missing_reference
 from sphinx.util.docstrings import prepare_docstring
+from sphinx.util.typing import restify
 
 import treasurymodel
 
@@ -86,6 +86,9 @@ autodoc_typehints = "description"
 autodoc_typehints_description_target = "documented_params"
 autodoc_typehints_format = "short"
 python_use_unqualified_type_names = True  # "Holdings", not "treasurymodel.company.Holdings"
+# autodoc_type_aliases (to show ``FloatArray`` rather than the numpy type it stands for) is
+# not used: with typehints in the description, Sphinx 9 renders such aliases as unresolvable
+# ``TypeAliasForwardRef`` references.
 autoclass_content = "class"
 autodoc_class_signature = "mixed"
 napoleon_google_docstring = False
@@ -168,34 +171,41 @@ def _package_modules() -> dict[str, ModuleType]:
     return found
 
 
-def _module_attribute_docs(modules: dict[str, ModuleType]) -> dict[str, tuple[str, str]]:
-    """``name -> (module, docstring)`` for module-level assignments followed by a docstring."""
-    docs: dict[str, tuple[str, str]] = {}
-    for modname, module in modules.items():
-        try:
-            source = inspect.getsource(module)
-        except (OSError, TypeError):
+def _module_attribute_docs(module: ModuleType) -> dict[str, str]:
+    """``name -> docstring`` for the module-level assignments followed by a docstring."""
+    docs: dict[str, str] = {}
+    try:
+        source = inspect.getsource(module)
+    except (OSError, TypeError):
+        return docs
+    body = ast.parse(source).body
+    for stmt, nxt in itertools.pairwise(body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+        elif isinstance(stmt, ast.AnnAssign):
+            target = stmt.target
+        else:
             continue
-        body = ast.parse(source).body
-        for stmt, nxt in itertools.pairwise(body):
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target = stmt.targets[0]
-            elif isinstance(stmt, ast.AnnAssign):
-                target = stmt.target
-            else:
-                continue
-            if (
-                isinstance(target, ast.Name)
-                and isinstance(nxt, ast.Expr)
-                and isinstance(nxt.value, ast.Constant)
-                and isinstance(nxt.value.value, str)
-            ):
-                docs.setdefault(target.id, (modname, nxt.value.value))
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant)
+            and isinstance(nxt.value.value, str)
+        ):
+            docs[target.id] = nxt.value.value
     return docs
 
 
 _MODULES = _package_modules()
-_ATTRIBUTE_DOCS = _module_attribute_docs(_MODULES)
+_ATTRIBUTE_DOCS = {name: _module_attribute_docs(module) for name, module in _MODULES.items()}
+
+
+def _data_docstring(name: str, obj: Any) -> tuple[str, str] | None:
+    """``(module, docstring)`` of the assignment that defines data ``obj`` as ``name``."""
+    for modname, docs in _ATTRIBUTE_DOCS.items():
+        if name in docs and getattr(_MODULES[modname], name, None) is obj:
+            return modname, docs[name]
+    return None
 
 
 def _home(name: str, obj: Any) -> str:
@@ -207,9 +217,8 @@ def _home(name: str, obj: Any) -> str:
         "treasurymodel"
     ):
         return str(module)
-    if name in _ATTRIBUTE_DOCS:
-        return _ATTRIBUTE_DOCS[name][0]
-    return "treasurymodel"
+    found = _data_docstring(name, obj)
+    return found[0] if found else "treasurymodel"
 
 
 def _section_key(home: str) -> str:
@@ -227,7 +236,7 @@ _CODE_OR_ROLE = re.compile(r"(:\w+(?::\w+)*:`[^`]*`|``[^`]*``|`[^`]*`)")
 def _summary(obj: Any, name: str) -> str:
     """The first sentence of the docstring of ``obj`` (or of the one under data ``name``)."""
     if _is_data(obj):
-        doc = inspect.cleandoc(_ATTRIBUTE_DOCS.get(name, ("", ""))[1])
+        doc = inspect.cleandoc((_data_docstring(name, obj) or ("", ""))[1])
     else:
         doc = inspect.getdoc(obj) or ""
     paragraph = " ".join(doc.strip().split("\n\n")[0].split())
@@ -283,16 +292,14 @@ def _directive(name: str, obj: Any) -> str:
     return f".. autodata:: {name}\n   :no-value:\n"
 
 
-def _write_api_reference() -> dict[str, str]:
-    """Write the API pages under ``api/generated``; return ``public full name -> home``."""
+def _write_api_reference() -> None:
+    """Write the API pages under ``api/generated`` and the sections of the API page."""
     shutil.rmtree(_API_DIR, ignore_errors=True)
     _API_DIR.mkdir(parents=True)
-    homes: dict[str, str] = {}
     sections: dict[str, list[str]] = {}
     for name in _public_names():
         obj = getattr(treasurymodel, name)
         home = _home(name, obj)
-        homes[f"treasurymodel.{name}"] = home
         sections.setdefault(_section_key(home), []).append(name)
         stub = _API_DIR / f"treasurymodel.{name}.rst"
         stub.write_text(_stub(name, obj, home), encoding="utf-8")
@@ -320,23 +327,24 @@ def _write_api_reference() -> dict[str, str]:
         lines += [f"   api/generated/treasurymodel.{n}" for n in names]
         lines.append("")
     _REFERENCE.write_text("\n".join(lines), encoding="utf-8")
-    return homes
 
 
 _write_api_reference()
 
-# Canonical dotted paths of public objects (``treasurymodel.company.Company``) and the
-# public names they are documented under (``treasurymodel.Company``).
+
+def _canonical(name: str, obj: Any) -> str:
+    """Where public ``obj`` is defined: ``treasurymodel.company.Company`` for ``Company``."""
+    routine = inspect.isclass(obj) or inspect.isroutine(obj)
+    return f"{_home(name, obj)}.{obj.__qualname__ if routine else name}"
+
+
+# Canonical dotted paths of public objects and the public names they are documented under
+# (``treasurymodel.Company``); modules are documented under their own names.
 _PUBLIC_PATH = {
-    f"{obj.__module__}.{obj.__qualname__}": f"treasurymodel.{name}"
+    _canonical(name, obj): f"treasurymodel.{name}"
     for name in _public_names()
     for obj in [getattr(treasurymodel, name)]
-    if (inspect.isclass(obj) or inspect.isfunction(obj))
-    and str(getattr(obj, "__module__", "")).startswith("treasurymodel")
-} | {
-    f"{_ATTRIBUTE_DOCS[name][0]}.{name}": f"treasurymodel.{name}"
-    for name in _public_names()
-    if name in _ATTRIBUTE_DOCS and _ATTRIBUTE_DOCS[name][0] != "treasurymodel"
+    if not inspect.ismodule(obj) and _canonical(name, obj) != f"treasurymodel.{name}"
 }
 
 
@@ -359,12 +367,11 @@ def _before_napoleon(
       a leading empty comment keeps that line prose. Types come from annotations instead.
     """
     short = name.removeprefix("treasurymodel.")
-    if what == "data" and short in _ATTRIBUTE_DOCS and short in treasurymodel.__all__:
-        lines[:] = prepare_docstring(_ATTRIBUTE_DOCS[short][1])
+    public = name.startswith("treasurymodel.") and short in treasurymodel.__all__
+    if what == "data" and public and (found := _data_docstring(short, obj)):
+        lines[:] = prepare_docstring(found[1])
     if what == "data" and isinstance(obj, types.UnionType):
-        members = " | ".join(
-            f":class:`~{arg.__module__}.{arg.__qualname__}`" for arg in typing.get_args(obj)
-        )
+        members = " | ".join(restify(arg, "smart") for arg in typing.get_args(obj))
         end = lines.index("") if "" in lines else len(lines)
         lines[end:end] = ["", f"An alias of {members}."]
     if what in {"property", "attribute", "data"} and lines and _napoleon_splits(lines[0]):
@@ -440,8 +447,8 @@ def _names_in(modname: str) -> dict[str, str]:
             names[key] = value.__name__
         elif inspect.isclass(value) or inspect.isroutine(value):
             names[key] = f"{value.__module__}.{value.__qualname__}"
-        elif _is_type_variable_or_alias(value) and key in _ATTRIBUTE_DOCS:
-            names[key] = f"{_ATTRIBUTE_DOCS[key][0]}.{key}"
+        elif _is_type_variable_or_alias(value) and (found := _data_docstring(key, value)):
+            names[key] = f"{found[0]}.{key}"
     package = modname if hasattr(module, "__path__") else modname.rpartition(".")[0]
     try:
         tree = ast.parse(inspect.getsource(module))
@@ -492,10 +499,16 @@ def _missing_reference(
     domain = env.get_domain("py")
     target: str = node["reftarget"]
     modname: str = node.get("py:module") or ""
+    # The names the documented object's own module sees (``_dt`` is ``datetime``), then those
+    # of the module it is documented in.
+    owner = _lookup(f"{modname}.{node['py:class']}") if node.get("py:class") else _MISSING
+    home = getattr(owner, "__module__", None) if owner is not _MISSING else None
     head, dot, rest = target.partition(".")
-    known = _names_in(modname)
-    if head in known:
-        target = known[head] + dot + rest
+    for scope in filter(None, [home, modname]):
+        known = _names_in(scope)
+        if head in known:
+            target = known[head] + dot + rest
+            break
 
     def resolve(new_target: str, reftype: str) -> nodes.Element | None:
         found: nodes.Element | None = domain.resolve_xref(
@@ -531,27 +544,12 @@ def _missing_reference(
     return None
 
 
-def _shorten_own_type_names(app: Sphinx, doctree: nodes.document) -> None:
-    """Show ``Holdings`` for a type hint written out as ``treasurymodel.company.Holdings``.
-
-    autodoc spells out the types of an attrs class's fields in full; the library's own types
-    read better by their short (public) names. Other packages' names keep their module.
-    """
-    for ref in doctree.findall(addnodes.pending_xref):
-        target = ref.get("reftarget", "")
-        if ref.get("refdomain") != "py" or not target.startswith("treasurymodel."):
-            continue
-        if len(ref.children) == 1 and isinstance(ref.children[0], nodes.TextElement):
-            inner = ref.children[0]
-            if inner.astext() == target:
-                inner.children = [nodes.Text(target.rpartition(".")[2])]
+# TypeAliasType (a ``type X = ...`` statement) exists from Python 3.12 on.
+_ALIAS_TYPES = (TypeVar, types.UnionType, *filter(None, [getattr(typing, "TypeAliasType", None)]))
 
 
 def _is_type_variable_or_alias(obj: Any) -> bool:
-    return (
-        isinstance(obj, TypeVar | types.UnionType | typing.TypeAliasType)
-        or typing.get_origin(obj) is not None
-    )
+    return isinstance(obj, _ALIAS_TYPES) or typing.get_origin(obj) is not None
 
 
 # -- build-time hooks ----------------------------------------------------------------------
@@ -583,6 +581,31 @@ BUILD_HOOKS.append(_write_plot_figures)
 # -- end of build-time hooks ---------------------------------------------------------------
 
 
+def _one_return_type(app: Sphinx, domain: str, objtype: str, contentnode: nodes.Element) -> None:
+    """Keep one "Return type" field per object.
+
+    autodoc adds the return type to every field list of a description, and a docstring whose
+    Returns section is followed by Notes or Raises has two; keep the one beside Returns.
+    """
+
+    def fields(field_list: nodes.Element) -> list[nodes.field]:
+        return [f for f in field_list.children if isinstance(f, nodes.field)]
+
+    field_lists = [n for n in contentnode.children if isinstance(n, nodes.field_list)]
+    rtypes = [(fl, f) for fl in field_lists for f in fields(fl) if f[0].astext() == "rtype"]
+    if len(rtypes) < 2:
+        return
+    beside_returns = [
+        (fl, f) for fl, f in rtypes if any(g[0].astext() == "returns" for g in fields(fl))
+    ]
+    keep = (beside_returns or rtypes)[0][1]
+    for field_list, field in rtypes:
+        if field is not keep:
+            field_list.remove(field)
+            if not field_list.children:
+                contentnode.remove(field_list)
+
+
 def _run_build_hooks(app: Sphinx) -> None:
     for hook in BUILD_HOOKS:
         hook(app)
@@ -594,5 +617,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", _after_napoleon, priority=600)
     app.connect("missing-reference", _missing_reference, priority=900)
     app.connect("builder-inited", _run_build_hooks, priority=400)
-    app.connect("doctree-read", _shorten_own_type_names)
+    # after autodoc adds the type hints (priority 500)
+    app.connect("object-description-transform", _one_return_type, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

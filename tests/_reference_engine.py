@@ -129,6 +129,7 @@ def reference_path(
                 if step_.date <= company.as_of:
                     value = value - step_.amount * fx[k]
         sched.append(value)
+    margined = [True for _ in debts]  # a loan is no longer margined after a seizure
     notional = [p.notional * company.fx_rate(p.currency) for p in prefs]
     arrears = [0.0 for _ in prefs]
     crate = [0.0 for _ in prefs]
@@ -159,18 +160,20 @@ def reference_path(
 
         # --- 1. margin checks ---------------------------------------------------------
         for k, d in enumerate(debts):
-            if isinstance(d, TermLoan) and d.max_ltv is not None and out[k] > 0.0:
+            if isinstance(d, TermLoan) and d.max_ltv is not None and margined[k] and out[k] > 0.0:
                 required = out[k] / (d.max_ltv * price)
                 short = required - pledged[k]
                 if short > 0.0:
                     if free >= short:
                         free = free - short
                         pledged[k] = pledged[k] + short
-                    else:  # the lender takes the collateral; the loan is gone
+                    else:  # the lender takes the collateral at its value; the rest is owed
+                        value = pledged[k] * price
                         units = units - pledged[k]
                         res.btc_seized = res.btc_seized + pledged[k]
                         pledged[k] = 0.0
-                        out[k] = 0.0
+                        out[k] = max(out[k] - value, 0.0)
+                        margined[k] = False
                         if res.first_seizure < 0:
                             res.first_seizure = t
 
@@ -242,7 +245,7 @@ def reference_path(
             dates,
         )
         share_price = max(
-            (mnav * (units * price) - debt_total - pref_total + cash) / shares, MIN_SHARE_PRICE
+            (mnav * (units * price) - (debt_total + pref_total - cash)) / shares, MIN_SHARE_PRICE
         )
         days_in_step = (hi - lo).days
         tdays = days_in_step * (policy.trading_days_per_year / 365.0)
@@ -383,102 +386,121 @@ def reference_path(
         for _, _, payable, _ in owed_div:
             div_due = div_due + payable
 
-        # --- 10. the funding waterfall --------------------------------------------------
-        need = debt_due + div_due
-        c1 = min(max(cash - policy.cash_reserve_floor, 0.0), need)
-        rem = need - c1
+        # --- 10. the funding waterfall: each source serves debt first, then dividends --
+        du = debt_due  # debt not yet covered
+        vu = div_due  # dividends not yet covered
+        avail = max(cash - policy.cash_reserve_floor, 0.0)
+        x = min(avail, du)
+        du = du - x
+        y = min(avail - x, vu)
+        vu = vu - y
+        cash = cash - x - y
         e = 0.0
-        if policy.issue_equity:
-            cap_e = raw_cap if mnav >= policy.min_mnav_to_issue else 0.0
-            e = min(cap_e, rem)
-            rem = rem - e
         pf = 0.0
-        if pref_target >= 0:
-            if mnav >= policy.min_mnav_to_issue_preferred:
-                cap_p = policy.preferred_daily_capacity * tdays * policy.preferred_price
-                pf = min(cap_p, rem)
-            rem = rem - pf
-        nonsale = c1 + e + pf
-        debt_rem = max(debt_due - nonsale, 0.0)
-        proceeds = 0.0
-        if policy.sell_btc:
-            target = rem if policy.sell_btc_for_dividends else min(debt_rem, rem)
-            if target > 0.0:
-                r_max = free * price if a == 0.0 else free * price / (1.0 + a * math.sqrt(free))
-                if target <= r_max:
-                    if a == 0.0:
-                        q = target / price
-                    else:
-                        ra = target * a
-                        s = (ra + math.sqrt(ra * ra + 4.0 * price * target)) / (2.0 * price)
-                        q = s * s
-                    q = min(q, free)
-                    proceeds = target
-                else:
-                    q = free
-                    proceeds = r_max
-                units = units - q
-                free = free - q
-                res.btc_sold = res.btc_sold + q
-                res.sale_proceeds = res.sale_proceeds + proceeds
-                if a != 0.0:
-                    factor = factor / (1.0 + phi * (a * math.sqrt(q)))
-                if q > 0.0 and res.first_forced_sale < 0:
-                    res.first_forced_sale = t
-        debt_rem2 = max(debt_rem - proceeds, 0.0)
-        spare = cash - c1
-        cb = min(spare, debt_rem2)
-        failed = debt_rem2 > cb
-        funds = nonsale + proceeds + cb
-        cash = spare - cb
-        if policy.issue_equity:
+        if du > 0.0 or vu > 0.0:
+            if policy.issue_equity:  # new shares at the market
+                cap = raw_cap if mnav >= policy.min_mnav_to_issue else 0.0
+                x = min(cap, du)
+                du = du - x
+                y = min(cap - x, vu)
+                vu = vu - y
+                e = x + y
+            if pref_target >= 0:  # new preferred stock
+                cap = 0.0
+                if mnav >= policy.min_mnav_to_issue_preferred:
+                    cap = policy.preferred_daily_capacity * tdays * policy.preferred_price
+                x = min(cap, du)
+                du = du - x
+                y = min(cap - x, vu)
+                vu = vu - y
+                pf = x + y
+            if policy.sell_btc:  # coin sales, in one trade
+                owed_debt = du
+                target = du + vu if policy.sell_btc_for_dividends else du
+                if target > 0.0:
+                    r_max = (
+                        free * price if a == 0.0 else free * price / (1.0 + a * math.sqrt(free))
+                    )
+                    enough = target <= r_max
+                    if enough:
+                        if a == 0.0:
+                            q = target / price
+                        else:
+                            ra = target * a
+                            s = (ra + math.sqrt(ra * ra + 4.0 * price * target)) / (2.0 * price)
+                            q = s * s
+                        q = min(q, free)
+                        proceeds = target
+                    else:  # everything goes, and it is not enough
+                        q = free
+                        proceeds = r_max
+                    paid_debt = min(proceeds, owed_debt)
+                    du = owed_debt - paid_debt
+                    if policy.sell_btc_for_dividends:
+                        vu = 0.0 if enough else max(vu - (proceeds - paid_debt), 0.0)
+                    units = units - q
+                    free = free - q
+                    res.btc_sold = res.btc_sold + q
+                    res.sale_proceeds = res.sale_proceeds + proceeds
+                    if a != 0.0:
+                        factor = factor / (1.0 + phi * (a * math.sqrt(q)))
+                    if q > 0.0 and res.first_forced_sale < 0:
+                        res.first_forced_sale = t
+            if policy.cash_reserve_floor > 0.0:  # cash below the floor, for debt only
+                x = min(cash, du)
+                du = du - x
+                cash = cash - x
+        failed = du > 0.0
+        if e != 0.0:
             new = e / share_price
             shares = shares + new
             res.shares_issued = res.shares_issued + new
             res.equity_raised = res.equity_raised + e
-        if pref_target >= 0:
+        if pf != 0.0:
             notional[pref_target] = notional[pref_target] + pf / policy.preferred_price
             res.preferred_raised = res.preferred_raised + pf
 
-        if failed:
-            ratio = funds / debt_due
+        if failed:  # what was raised is shared pro rata among the debt due
+            ratio = (debt_due - du) / debt_due
             res.interest_paid = res.interest_paid + interest_due * ratio
             res.principal_paid = res.principal_paid + principal_due * ratio
             for k, owed in retire:
                 out[k] = out[k] - owed * ratio
-            left = 0.0
         else:
             res.interest_paid = res.interest_paid + interest_due
             res.principal_paid = res.principal_paid + principal_due
             for k, owed in retire:
                 out[k] = out[k] - owed
-            left = max(funds - debt_due, 0.0)
 
-        # --- 11. dividends, most senior first -----------------------------------------
-        for j, owed, payable, periods in owed_div:
-            paid = min(payable, left)
-            left = left - paid
-            res.dividends_paid = res.dividends_paid + paid
-            p = prefs[j]
-            if p.cumulative:
-                before = arrears[j]
-                unpaid = owed - paid
-                arrears[j] = unpaid
-                if p.unpaid_rate is not None:
-                    cap = p.unpaid_cap if p.unpaid_cap is not None else math.inf
-                    if unpaid > 0.0:
-                        if before > 0.0:
-                            rate = crate[j]
-                            for _ in range(periods):
-                                rate = min(rate + p.unpaid_step, cap)
-                            crate[j] = rate
+        # --- 11. dividends: the uncovered part falls on the most junior series first ----
+        if owed_div:
+            paid_total = 0.0
+            for j, owed, payable, periods in reversed(owed_div):
+                short = min(payable, vu)
+                vu = vu - short
+                paid = payable - short
+                paid_total = paid_total + paid
+                p = prefs[j]
+                if p.cumulative:
+                    before = arrears[j]
+                    unpaid = owed - paid
+                    arrears[j] = unpaid
+                    if p.unpaid_rate is not None:
+                        cap = p.unpaid_cap if p.unpaid_cap is not None else math.inf
+                        if unpaid > 0.0:
+                            if before > 0.0:
+                                rate = crate[j]
+                                for _ in range(periods):
+                                    rate = min(rate + p.unpaid_step, cap)
+                                crate[j] = rate
+                            else:
+                                rate = p.unpaid_rate
+                                for _ in range(periods - 1):
+                                    rate = min(rate + p.unpaid_step, cap)
+                                crate[j] = rate
                         else:
-                            rate = p.unpaid_rate
-                            for _ in range(periods - 1):
-                                rate = min(rate + p.unpaid_step, cap)
-                            crate[j] = rate
-                    else:
-                        crate[j] = 0.0
+                            crate[j] = 0.0
+            res.dividends_paid = res.dividends_paid + paid_total
 
         # sched of amortizing loans moves with the calendar
         for k, amount in amortizing:

@@ -43,6 +43,8 @@ from treasurymodel import (
 )
 from treasurymodel._typing import FloatArray
 
+from . import strategies
+
 Z_TOL = 5.0  # standard errors allowed in statistical checks (a false failure: < 1e-6)
 
 AS_OF = dt.date(2026, 2, 1)
@@ -151,13 +153,6 @@ def test_any_run_of_blocks_reproduces_the_same_paths(
     np.testing.assert_array_equal(part, whole[start : start + size])
 
 
-def test_price_paths_refuse_a_start_inside_a_block() -> None:
-    with pytest.raises(ValidationError, match="start"):
-        price_paths(
-            GBM(spot=1.0, volatility=0.1), seed=0, start=5, size=3, total=8, steps=2, dt=0.5
-        )
-
-
 @attrs.frozen(kw_only=True)
 class _BadModel:
     spot: float = 100.0
@@ -168,6 +163,39 @@ class _BadModel:
         self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
     ) -> FloatArray:
         return np.full(self.shape or (paths, steps), self.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"start": 5}, "start"),
+        ({"start": -BLOCK_PATHS}, "start"),
+        ({"size": 9}, "size"),
+        ({"size": 0}, "size"),
+        ({"start": BLOCK_PATHS}, "size"),
+        ({"total": 0}, "total"),
+        ({"seed": -1}, "seed"),
+        ({"steps": 0}, "steps"),
+        ({"dt": -0.5}, "dt"),
+        ({"model": object()}, "model"),
+        ({"model": _BadModel(spot=-1.0)}, "model.spot"),
+    ],
+)
+def test_price_paths_refuse_invalid_arguments(kwargs: dict[str, Any], field: str) -> None:
+    args: dict[str, Any] = {
+        "model": GBM(spot=1.0, volatility=0.1),
+        "seed": 0,
+        "start": 0,
+        "size": 8,
+        "total": 8,
+        "steps": 2,
+        "dt": 0.5,
+    }
+    args.update(kwargs)
+    model = args.pop("model")
+    with pytest.raises(ValidationError) as info:
+        price_paths(model, **args)
+    assert info.value.field == field
 
 
 def test_a_model_returning_bad_returns_is_named() -> None:
@@ -215,6 +243,32 @@ def test_same_seed_same_result_serial_or_in_processes(
 def test_same_seed_same_result_on_a_thread_pool() -> None:
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as threads:
         assert _run_2026(executor=threads, chunk_size=1) == _run_2026()
+
+
+@settings(max_examples=12)
+@given(
+    company=strategies.companies(max_instruments=4),
+    spot=strategies.btc_prices(),
+    volatility=st.floats(0.0, 1.5),
+    seed=st.integers(0, 2**32),
+)
+def test_any_company_chunked_equals_whole(
+    company: Company, spot: float, volatility: float, seed: int
+) -> None:
+    kw: dict[str, Any] = {
+        "model": GBM(spot=spot, drift=-0.2, volatility=volatility),
+        "years": 2,
+        "steps_per_year": 12,
+        "paths": BLOCK_PATHS + 37,
+        "seed": seed,
+    }
+    whole = simulate(company, **kw)
+    assert simulate(company, chunk_size=1, **kw) == whole
+    # each chunk is the scenario engine on that chunk's price paths
+    prices = price_paths(kw["model"], seed=seed, start=0, size=kw["paths"], total=kw["paths"],
+                         steps=24, dt=1 / 12)  # fmt: skip
+    dates = simulation_dates(company.as_of, years=2, steps_per_year=12)
+    assert simulate_paths(company, prices=prices, dates=dates) == whole
 
 
 def test_different_seeds_differ() -> None:
@@ -526,3 +580,13 @@ def test_stress_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 1
     assert "--spot" in err
     assert out == ""
+
+
+def test_stress_plot_without_matplotlib_fails_before_simulating(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    code, out, err = _stress(capsys, "mstr-2026-02", "--vol", "0.5", "--plot", "fan.png")
+    assert code == 1
+    assert "treasurymodel[plot]" in err
+    assert out == ""  # nothing was simulated or printed

@@ -142,6 +142,19 @@ def test_crash_below_margin_call_price_seizes_the_collateral() -> None:
     assert not res.forced_sale.any()
 
 
+def test_a_seizure_worth_less_than_the_loan_leaves_the_rest_owed() -> None:
+    # A one-step fall from 80,000 to 15,000: the 3,000 pledged coins are worth 45M against a
+    # 100M loan. The lender takes them; 55M stays owed, unsecured (no further margin calls).
+    co = _loan_company()
+    prices = np.array([80_000.0] * 3 + [15_000.0] * 8)
+    res = simulate_paths(co, prices=prices, dates=weekly(10))
+    assert res.btc_seized[0] == 3_000.0
+    assert res.first_seizure[0] == 3
+    assert res.final_debt[0] == 100e6 - 3_000 * 15_000.0
+    assert res.final_units[0] == 2_000.0
+    assert not res.default[0]
+
+
 def test_put_window_with_stock_below_conversion_price_draws_cash() -> None:
     cvt = ConvertibleNote(
         name="C",
@@ -371,6 +384,26 @@ def test_equity_issuance_is_capped_by_the_traded_value() -> None:
     )
     assert low.equity_raised[0] == 0.0
     assert low.btc_sold[0] == pytest.approx(2e6 / 50_000.0, rel=1e-15)
+
+
+def test_cash_then_equity_covers_a_payment_without_a_rounding_default() -> None:
+    # 1,672,251.18 + (3,809,559.90 - 1,672,251.18) rounds to 3,809,559.90 - 4.7e-10 in
+    # doubles: a waterfall that re-adds its pieces would see an unpaid sliver and default.
+    note = Note(name="N", principal=3_809_559.90, maturity=dt.date(2026, 1, 8))
+    co = company(cash=1_672_251.18, instruments=[note])
+    assert 1_672_251.18 + (3_809_559.90 - 1_672_251.18) < 3_809_559.90
+    res = simulate_paths(
+        co,
+        prices=np.full(2, 50_000.0),
+        dates=weekly(1),
+        policy=FundingPolicy(max_issuance_fraction=1.0),
+        premium=ConstantPremium(mnav=2.0),
+    )
+    assert not res.default[0]
+    assert res.btc_sold[0] == 0.0
+    assert res.final_cash[0] == 0.0
+    assert res.equity_raised[0] == 3_809_559.90 - 1_672_251.18
+    assert res.principal_paid[0] == 3_809_559.90
 
 
 def test_flywheel_compounds_units() -> None:
@@ -734,7 +767,7 @@ def test_one_dimensional_prices_are_one_path_and_layout_does_not_matter() -> Non
 
 # --- properties ------------------------------------------------------------------------------
 
-_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -742,7 +775,8 @@ def _cases(draw: st.DrawFn, springing: bool = False) -> tuple[Any, ...]:
     co = draw(companies_with_springing() if springing else companies())
     prices, dates, _ = draw(price_paths(paths=4, steps=40, as_of=co.as_of))
     policy = draw(funding_policies())
-    if co.preferreds and draw(st.booleans()):
+    sell_preferred = draw(st.booleans())
+    if co.preferreds and sell_preferred:
         policy = attrs.evolve(
             policy, preferred_series=co.preferreds[-1].name, preferred_daily_capacity=5e6
         )
@@ -762,7 +796,8 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     # Cash moves only by the recorded flows.
     inflow = res.equity_raised + res.preferred_raised + res.sale_proceeds
     outflow = res.purchase_cost + res.interest_paid + res.principal_paid + res.dividends_paid
-    scale = co.cash + inflow + outflow + 1.0
+    # rounding is relative to the largest amount handled (a default shares a whole debt)
+    scale = co.cash + co.total_debt + co.total_preferred + inflow + outflow + 1.0
     np.testing.assert_allclose(
         res.final_cash, co.cash + inflow - outflow, rtol=0, atol=1e-12 * scale.max()
     )
@@ -777,7 +812,7 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     # Events are consistent with their flags.
     assert np.array_equal(res.default, res.default_time >= 0)
     assert np.array_equal(res.forced_sale, res.first_forced_sale >= 0)
-    assert np.array_equal(res.btc_seized > 0, res.first_seizure >= 0)
+    assert (res.first_seizure[res.btc_seized > 0] >= 0).all()
 
 
 @_SETTINGS

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import importlib.util
 import json
 import math
 import os
@@ -21,6 +22,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from .cli import _price, load_source
 from .company import Company
 from .errors import ValidationError
 from .simulation import (
@@ -33,6 +35,8 @@ from .simulation import (
 )
 
 __all__ = ["QUANTILES", "add_parser", "fan_figure", "render_table", "stress_data"]
+
+_PLOT_HINT: Final = "--plot needs matplotlib: pip install 'treasurymodel[plot]'"
 
 QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles printed for the distributions (and drawn as fan bands)."""
@@ -67,7 +71,7 @@ def _seed(text: str) -> int:
     return value
 
 
-def _number(*, positive: bool = False, non_negative: bool = False) -> Any:
+def _number(*, non_negative: bool = False) -> Any:
     def parse(text: str) -> float:
         try:
             value = float(text.replace(",", "").replace("_", ""))
@@ -75,8 +79,6 @@ def _number(*, positive: bool = False, non_negative: bool = False) -> Any:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
-        if positive and value <= 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
         if non_negative and value < 0:
             raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
         return value
@@ -99,10 +101,10 @@ def add_parser(subparsers: Any) -> None:
     stress = subparsers.add_parser(
         "stress",
         help="Monte Carlo probabilities of forced BTC sales and default, by year",
-        description="Simulate the reserve asset as geometric Brownian motion with the "
-        "volatility you believe in and print, by year, the probability that the company must "
-        "sell some of it and that it defaults, and the distribution of the asset sold and of "
-        "NAV per share at the horizon.",
+        description="Simulate the reserve asset as geometric Brownian motion with the volatility\n"
+        "you believe in and print, by year, the probability that the company must sell some\n"
+        "of it and that it defaults, and the distribution of the asset sold and of NAV per\n"
+        "share at the horizon.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -121,9 +123,7 @@ def add_parser(subparsers: Any) -> None:
     stress.add_argument(
         "--paths", type=_positive_int, default=10_000, metavar="N", help="paths (10,000)"
     )
-    stress.add_argument(
-        "--years", type=_number(positive=True), default=5.0, metavar="Y", help="horizon (5)"
-    )
+    stress.add_argument("--years", type=_price, default=5.0, metavar="Y", help="horizon (5)")
     stress.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (1)")
     stress.add_argument(
         "--drift",
@@ -134,7 +134,7 @@ def add_parser(subparsers: Any) -> None:
     )
     stress.add_argument(
         "--spot",
-        type=_number(positive=True),
+        type=_price,
         default=None,
         metavar="P",
         help="starting asset price (default: the file's [market] asset_price)",
@@ -172,7 +172,7 @@ def add_parser(subparsers: Any) -> None:
         type=_positive_int,
         default=None,
         metavar="C",
-        help=f"paths per chunk, a multiple of {BLOCK_PATHS} (default: automatic)",
+        help=f"paths per chunk, rounded up to a multiple of {BLOCK_PATHS} (default: automatic)",
     )
     stress.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
     stress.add_argument(
@@ -359,7 +359,7 @@ def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = 
         from matplotlib.figure import Figure
         from matplotlib.ticker import StrMethodFormatter
     except ImportError:
-        raise ImportError("--plot needs matplotlib: pip install 'treasurymodel[plot]'") from None
+        raise ImportError(_PLOT_HINT) from None
     dates = np.array([np.datetime64(d, "D") for d in result.dates])
     fig = Figure(figsize=(9.0, 6.5), layout="constrained")
     axes = fig.subplots(2, 1, sharex=True)
@@ -381,12 +381,12 @@ def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = 
 
 
 def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .cli import load_source
-
     if args.plot is not None:
         suffix = os.path.splitext(args.plot)[1].lower()
         if suffix not in (".png", ".svg"):
             parser.error(f"argument --plot: must end in .png or .svg, got {args.plot!r}")
+        if importlib.util.find_spec("matplotlib") is None:  # fail before the simulation
+            raise ImportError(_PLOT_HINT)
     if args.workers is not None and args.executor != "processes":
         parser.error("argument --workers: needs --executor processes")
     if args.steps_per_year > 365:

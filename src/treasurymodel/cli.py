@@ -54,7 +54,14 @@ __all__ = [
 PROG: Final = "treasurymodel"
 
 GRID_MULTIPLES: Final = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-"""Default NAV-sensitivity grid: these multiples of the (first) BTC price."""
+"""Default NAV-sensitivity grid: these multiples of the (first) BTC price.
+
+Examples
+--------
+>>> from treasurymodel.cli import GRID_MULTIPLES
+>>> [round(68_000 * m) for m in GRID_MULTIPLES]
+[17000, 34000, 51000, 68000, 85000, 102000, 136000]
+"""
 
 
 # ---------------------------------------------------------------------------------------

@@ -52,10 +52,24 @@ __all__ = [
 ]
 
 FORMAT_VERSION: Final = "treasurymodel/1"
-"""The value of the ``format`` key this version of the library reads and writes."""
+"""The value of the ``format`` key this version of the library reads and writes.
+
+Examples
+--------
+>>> from treasurymodel import FORMAT_VERSION
+>>> FORMAT_VERSION
+'treasurymodel/1'
+"""
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
-"""Largest company file accepted (10 MiB); larger input is refused before it is parsed."""
+"""Largest company file accepted (10 MiB); larger input is refused before it is parsed.
+
+Examples
+--------
+>>> from treasurymodel import MAX_FILE_BYTES
+>>> MAX_FILE_BYTES == 10 * 1024 * 1024
+True
+"""
 
 _Format = Literal["toml", "json"]  # a file syntax (spelled out in the public signatures)
 

@@ -550,7 +550,8 @@ def simulate_paths(
         An :class:`~treasurymodel.ImpactModel` for the company's own trades, or ``None`` for
         none.
     record
-        Names from :data:`RECORDABLE` to follow step by step as per-step histograms (see
+        Names to follow step by step as per-step histograms, among ``"units"``, ``"cash"``,
+        ``"shares"``, ``"nav_per_share"``, ``"btc_per_share"`` and ``"price"`` (see
         :meth:`SimulationResult.fan`). Recording visits every step, which costs time.
     record_edges
         Optional bin edges by recorded name. The default edges depend only on the company
@@ -603,6 +604,25 @@ def _hist(values: FloatArray, edges: FloatArray) -> IntArray:
     return np.bincount(idx, minlength=edges.size - 1)
 
 
+def _total(values: Sequence[Any]) -> Any:
+    """Sum in order, starting from 0.0 (the reference sums in the same order)."""
+    acc: Any = 0.0
+    for v in values:
+        acc = acc + v
+    return acc
+
+
+def _share_price(
+    mnav: Any, units: Any, price: Any, debt: Any, pref: Any, cash: Any, shares: Any
+) -> Any:
+    return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+
+
+def _zero(value: Any) -> bool:
+    """Whether ``value`` is the untouched scalar 0.0 (no path has anything there)."""
+    return isinstance(value, float) and value == 0.0
+
+
 def _run(
     plan: _Plan,
     prices: FloatArray,
@@ -611,6 +631,13 @@ def _run(
     impact: ImpactModel | None,
     edges: Mapping[str, FloatArray],
 ) -> SimulationResult:
+    """Step every path through the visited steps (see the module docstring).
+
+    State that is the same on every path stays a Python float until paths differ (a price
+    enters it), so steps on which nothing depends on the price cost almost nothing. Every
+    operation is written in the order of the scalar reference (tests/_reference_engine.py),
+    which the engine matches bit for bit.
+    """
     n = prices.shape[0]
     last_step = prices.shape[1] - 1
     debts = plan.debts
@@ -618,68 +645,79 @@ def _run(
     a = impact.scale if impact is not None else 0.0
     phi = impact.permanent_fraction if impact is not None else 0.0
     floor = policy.cash_reserve_floor
-    track_peak = bool(premium.uses_peak)
     constant_mnav = premium.mnav_level if isinstance(premium, ConstantPremium) else None
+    flywheel = policy.flywheel
+    issue = policy.issue_equity
+    target_pref = plan.preferred_target
+    turnover = policy.max_issuance_fraction * policy.daily_turnover
 
-    # state
-    units = np.full(n, plan.initial_units)
-    free = np.full(n, max(plan.initial_units - sum(d.pledged for d in debts), 0.0))
-    cash = np.full(n, plan.initial_cash)
-    shares = np.full(n, plan.initial_shares)
-    out = [np.full(n, d.principal) for d in debts]
-    pledged = {
-        k: np.full(n, d.pledged) for k, d in enumerate(debts) if d.kind in ("secured", "loan")
+    # --- state: floats while uniform across paths, arrays of shape (n,) once not ---
+    units: Any = plan.initial_units
+    free: Any = max(plan.initial_units - sum(d.pledged for d in debts), 0.0)
+    cash: Any = plan.initial_cash
+    shares: Any = plan.initial_shares
+    out: list[Any] = [d.principal for d in debts]
+    pledged: dict[int, Any] = {
+        k: d.pledged for k, d in enumerate(debts) if d.kind in ("secured", "loan")
     }
-    notional = [np.full(n, p.notional) for p in prefs]
-    arrears = [np.zeros(n) for _ in prefs]
-    crate = [np.zeros(n) for _ in prefs]
-    factor = np.ones(n)
-    peak = prices[:, 0].copy() if track_peak else None
+    margined: dict[int, Any] = dict.fromkeys(plan.margin_loans, True)  # False after a seizure
+    notional: list[Any] = [p.notional for p in prefs]
+    arrears: list[Any] = [0.0 for _ in prefs]
+    crate: list[Any] = [0.0 for _ in prefs]
+    factor: Any = 1.0
+    peak = prices[:, 0].copy() if premium.uses_peak else None
     peak_done = 0
-    live = np.ones(n, dtype=bool)
-    default_time = np.full(n, -1, dtype=np.int64)
-    first_sale = np.full(n, -1, dtype=np.int64)
-    first_seizure = np.full(n, -1, dtype=np.int64)
-    sold = np.zeros(n)
-    bought = np.zeros(n)
-    seized = np.zeros(n)
-    equity_raised = np.zeros(n)
-    shares_issued = np.zeros(n)
-    shares_converted = np.zeros(n)
-    pref_raised = np.zeros(n)
-    sale_proceeds = np.zeros(n)
-    purchase_cost = np.zeros(n)
-    interest_paid = np.zeros(n)
-    principal_paid = np.zeros(n)
-    dividends_paid = np.zeros(n)
-    # snapshots of defaulted paths (their frozen state)
+    live: Any = True
+    default_time: Any = -1
+    first_sale: Any = -1
+    all_sold = False
+    first_seizure: Any = -1
+    sold: Any = 0.0
+    bought: Any = 0.0
+    seized: Any = 0.0
+    equity_raised: Any = 0.0
+    shares_issued: Any = 0.0
+    shares_converted: Any = 0.0
+    pref_raised: Any = 0.0
+    sale_proceeds: Any = 0.0
+    purchase_cost: Any = 0.0
+    interest_paid: Any = 0.0
+    principal_paid: Any = 0.0
+    dividends_paid: Any = 0.0
     snap: dict[str, FloatArray] = {}
     counts = {
         name: np.zeros((last_step + 1, e.size - 1), dtype=np.int64) for name, e in edges.items()
     }
+    debt_total: Any = None  # cached sums, recomputed after a change
+    pref_total: Any = None
 
     visit: set[int] = set(plan.event_steps)
     if plan.margin_loans:
         visit.update(range(0, min(plan.margin_until, last_step) + 1))
-    if policy.flywheel or edges:
+    if flywheel or edges:
         visit.update(range(last_step + 1))
 
     for t in sorted(visit):
         ev = plan.events.get(t)
-        price = prices[:, t] * factor
-        if peak is not None and (ev is not None or policy.flywheel) and t > peak_done:
-            segment = prices[:, peak_done + 1 : t + 1].max(axis=1) * factor
-            np.maximum(peak, segment, out=peak)
+        price: Any = prices[:, t] if _one(factor) else prices[:, t] * factor
+        if peak is not None and (ev is not None or flywheel) and t > peak_done:
+            # the running peak: the maximum since the last update (factor is constant there),
+            # column by column (fast on a column-major matrix, one strided pass otherwise)
+            top = prices[:, peak_done + 1].copy()
+            for c in range(peak_done + 2, t + 1):
+                np.maximum(top, prices[:, c], out=top)
+            np.maximum(peak, top if _one(factor) else top * factor, out=peak)
             peak_done = t
 
         # 1. margin checks on collateralized loans
         if plan.margin_loans and t <= plan.margin_until:
             for k in plan.margin_loans:
+                if _zero(out[k]):
+                    continue
                 ltv = debts[k].max_ltv
                 assert ltv is not None
-                required = out[k] / (ltv * price)
-                short = required - pledged[k]
-                breach = short > 0.0
+                short = out[k] / (ltv * price) - pledged[k]
+                breach = (short > 0.0) & margined[k]
                 if not breach.any():
                     continue
                 can = breach & (free >= short)
@@ -688,81 +726,79 @@ def _run(
                 pledged[k] = pledged[k] + topup
                 lost = breach & ~can
                 if lost.any():
+                    # the lender takes every pledged coin and credits its value to the loan;
+                    # any remainder stays owed, unsecured
                     gone = np.where(lost, pledged[k], 0.0)
                     units = units - gone
                     seized = seized + gone
                     pledged[k] = pledged[k] - gone
-                    out[k] = np.where(lost, 0.0, out[k])
+                    out[k] = np.where(lost, np.maximum(out[k] - gone * price, 0.0), out[k])
+                    margined[k] = margined[k] & ~lost
+                    debt_total = None
                     first_seizure = np.where(lost & (first_seizure < 0), t, first_seizure)
 
-        if ev is None and not policy.flywheel:
+        if ev is None and not flywheel:
             if edges:
                 _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                        plan, live, snap)  # fmt: skip
+                        plan, live, snap, n)  # fmt: skip
             continue
 
-        # 2. the share price
-        debt_total: Any = 0.0
-        for k in range(len(debts)):
-            debt_total = debt_total + out[k]
-        pref_total: Any = 0.0
-        for j in range(len(prefs)):
-            pref_total = pref_total + notional[j]
+        # 2. mNAV (every visited event step) and the share price (when something needs it)
+        if debt_total is None:
+            debt_total = _total(out)
+        if pref_total is None:
+            pref_total = _total(notional)
         if constant_mnav is not None:
             mnav: Any = constant_mnav
         else:
-            state = PremiumState(
-                step=t,
-                date=plan.dates[t],
-                years=float(plan.years[t]),
-                price=price,
-                peak=peak,
-                units=units,
-                cash=cash,
-                debt=np.broadcast_to(debt_total, (n,)),
-                preferred=np.broadcast_to(pref_total, (n,)),
-                shares=shares,
+            mnav = premium.mnav(
+                PremiumState(
+                    step=t,
+                    date=plan.dates[t],
+                    years=float(plan.years[t]),
+                    price=price,
+                    peak=peak,
+                    units=_view(units, n),
+                    cash=_view(cash, n),
+                    debt=_view(debt_total, n),
+                    preferred=_view(pref_total, n),
+                    shares=_view(shares, n),
+                )
             )
-            mnav = premium.mnav(state)
-        share_price = np.maximum(
-            (mnav * (units * price) - debt_total - pref_total + cash) / shares, MIN_SHARE_PRICE
-        )
-
-        debt_due: Any = 0.0
-        interest_due: Any = 0.0
-        retire: list[tuple[int, FloatArray]] = []
-        cap_e: Any = 0.0
-        e: Any = 0.0
-        raw_cap: Any = 0.0
+        # the share price is that of the start of the step (after margin calls)
+        start_units, start_cash, start_shares = units, cash, shares
+        start_debt, start_pref = debt_total, pref_total
+        share_price: Any = None
+        if ev is not None and (ev.calls or ev.conv_maturities or ev.puts):
+            share_price = _share_price(
+                mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
+            )
         tdays = float(plan.trading_days[t])
-        if policy.issue_equity or policy.flywheel:
-            raw_cap = (
-                policy.max_issuance_fraction
-                * policy.daily_turnover
-                * tdays
-                * (shares * share_price)
-            )
 
+        interest_due: Any = 0.0
+        principal_due: Any = 0.0
+        retire: list[tuple[int, Any]] = []
+        owed_div: list[tuple[int, Any, Any, int]] = []  # (pref, owed, payable, periods)
         if ev is not None:
             # 3. interest on what is outstanding at the start of the step
             for k, amount, sched in ev.coupons:
-                x = amount * (out[k] / sched)
-                interest_due = interest_due + x
+                interest_due = interest_due + amount * (out[k] / sched)
             # 4. issuer calls
             for k, accrued in ev.calls:
                 d = debts[k]
                 called = (share_price >= d.call_threshold) & (out[k] > 0.0)
-                if not called.any():
+                if not np.any(called):
                     continue
                 conv = called & (share_price >= d.call_price * d.conversion_price)
                 new_shares = np.where(conv, out[k] * d.shares_per_principal, 0.0)
                 shares = shares + new_shares
                 shares_converted = shares_converted + new_shares
                 out[k] = np.where(conv, 0.0, out[k])
+                debt_total = None
                 cash_call = called & ~conv
-                if cash_call.any():
+                if np.any(cash_call):
                     owed = np.where(cash_call, out[k], 0.0)
-                    debt_due = debt_due + d.call_price * owed
+                    principal_due = principal_due + d.call_price * owed
                     interest_due = interest_due + accrued * (owed / d.principal)
                     retire.append((k, owed))
             # 5. convertibles at maturity: shares if in the money, else cash
@@ -773,72 +809,69 @@ def _run(
                 shares = shares + new_shares
                 shares_converted = shares_converted + new_shares
                 out[k] = np.where(conv, 0.0, out[k])
-                debt_due = debt_due + out[k]
+                debt_total = None
+                principal_due = principal_due + out[k]
                 retire.append((k, out[k]))
             # 6. holder puts
-            for k, accrued in ev.puts:
-                d = debts[k]
-                if policy.holder_puts == "never":
-                    continue
-                if policy.holder_puts == "always":
-                    owed = out[k]
-                else:
-                    owed = np.where(share_price < d.put_price * d.conversion_price, out[k], 0.0)
-                debt_due = debt_due + d.put_price * owed
-                interest_due = interest_due + accrued * (owed / d.principal)
-                retire.append((k, owed))
+            if policy.holder_puts != "never":
+                for k, accrued in ev.puts:
+                    d = debts[k]
+                    if policy.holder_puts == "always":
+                        owed = out[k]
+                    else:
+                        owed = np.where(
+                            share_price < d.put_price * d.conversion_price, out[k], 0.0
+                        )
+                    principal_due = principal_due + d.put_price * owed
+                    interest_due = interest_due + accrued * (owed / d.principal)
+                    retire.append((k, owed))
             # 7. springing maturities
             released: list[tuple[int, Any]] = []
-            for k, ref, multiple, minimum, ref_accrued, ref_principal, own_accrued in ev.springs:
-                if policy.springing == "best":
-                    continue
-                if policy.springing == "worst":
-                    owed = out[k]
-                else:
-                    if ref >= 0:
-                        ref_out = out[ref]
-                        need = ref_out + ref_accrued * (ref_out / ref_principal)
+            if policy.springing != "best":
+                for k, ref, multiple, minimum, ref_acc, ref_principal, own_acc in ev.springs:
+                    if policy.springing == "worst":
+                        owed = out[k]
                     else:
-                        ref_out = notional[-1 - ref]
-                        need = ref_out
-                    liquidity = cash + free * price
-                    springs = liquidity < multiple * need
-                    if minimum > 0.0:
-                        springs = springs & (ref_out >= minimum)
-                    owed = np.where(springs, out[k], 0.0)
-                debt_due = debt_due + owed
-                interest_due = interest_due + own_accrued * (owed / debts[k].principal)
-                retire.append((k, owed))
-                released.append((k, owed > 0.0))
+                        if ref >= 0:
+                            ref_out = out[ref]
+                            need = ref_out + ref_acc * (ref_out / ref_principal)
+                        else:
+                            ref_out = notional[-1 - ref]
+                            need = ref_out
+                        springs = cash + free * price < multiple * need
+                        if minimum > 0.0:
+                            springs = springs & (ref_out >= minimum)
+                        owed = np.where(springs, out[k], 0.0)
+                    principal_due = principal_due + owed
+                    interest_due = interest_due + own_acc * (owed / debts[k].principal)
+                    retire.append((k, owed))
+                    released.append((k, owed > 0.0))
             # 8. scheduled principal of other debt
             for k in ev.maturities:
-                debt_due = debt_due + out[k]
+                principal_due = principal_due + out[k]
                 retire.append((k, out[k]))
                 if k in pledged:
                     released.append((k, out[k] > 0.0))
             for k, amount, sched in ev.amortizations:
                 owed = amount * (out[k] / sched)
-                debt_due = debt_due + owed
+                principal_due = principal_due + owed
                 retire.append((k, owed))
             # coins pledged to debt repaid in full on this step can be sold to repay it
             for k, mask in released:
                 freed = np.where(mask, pledged[k], 0.0)
                 free = free + freed
                 pledged[k] = pledged[k] - freed
-            principal_due = debt_due
-            debt_due = debt_due + interest_due
             # 9. dividends
-            owed_div: list[tuple[int, Any, Any, int]] = []  # (pref, owed, payable, periods)
             for j, rate_sum, periods in ev.dividends:
                 p = prefs[j]
                 regular = notional[j] * rate_sum
                 if p.cumulative:
-                    arr_j = arrears[j]
-                    if p.unpaid_rate is not None:
+                    owed = arrears[j]
+                    if p.unpaid_rate is not None and not _zero(owed):
                         growth = 1.0 + crate[j] / p.frequency
                         for _ in range(periods):
-                            arr_j = arr_j * growth
-                    owed = arr_j + regular
+                            owed = owed * growth
+                    owed = owed + regular
                     threshold = policy.defer_cumulative_below_mnav
                 else:
                     owed = regular
@@ -847,95 +880,125 @@ def _run(
                 if threshold is not None:
                     payable = np.where(np.less(mnav, threshold), 0.0, owed)
                 owed_div.append((j, owed, payable, periods))
-            div_due: Any = 0.0
-            for _, _, payable, _ in owed_div:
-                div_due = div_due + payable
-        else:
-            principal_due = 0.0
-            owed_div = []
-            div_due = 0.0
+        debt_due = principal_due + interest_due
+        div_due = _total([payable for _, _, payable, _ in owed_div])
 
-        # 10. the funding waterfall
-        need = debt_due + div_due
-        c1 = np.minimum(np.maximum(cash - floor, 0.0), need)
-        rem = need - c1
-        if policy.issue_equity:
-            cap_e = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
-            e = np.minimum(cap_e, rem)
-            rem = rem - e
+        # 10. the funding waterfall: each source serves debt first, then dividends
+        du: Any = debt_due  # debt not yet covered
+        vu: Any = div_due  # dividends not yet covered
+        avail = cash if floor == 0.0 else np.maximum(cash - floor, 0.0)  # cash >= 0
+        x: Any = 0.0
+        if not _zero(du):
+            x = np.minimum(avail, du)
+            du = du - x
+        if not _zero(vu):
+            y = np.minimum(avail - x, vu)
+            vu = vu - y
+            cash = cash - x - y
+        elif not _zero(x):
+            cash = cash - x
+        e: Any = 0.0
+        raw_cap: Any = None
         pf: Any = 0.0
-        if plan.preferred_target >= 0:
-            cap_p = policy.preferred_daily_capacity * tdays * policy.preferred_price
-            pf = np.where(
+        left = bool(np.any(du > 0.0)) or bool(np.any(vu > 0.0))
+        if left and issue:
+            if share_price is None:
+                share_price = _share_price(
+                    mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
+                )
+            raw_cap = turnover * tdays * (start_shares * share_price)
+            if constant_mnav is not None:
+                cap = raw_cap if constant_mnav >= policy.min_mnav_to_issue else 0.0
+            else:
+                cap = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
+            x = np.minimum(cap, du)
+            du = du - x
+            y = np.minimum(cap - x, vu)
+            vu = vu - y
+            e = x + y
+        if left and target_pref >= 0:
+            capp = np.where(
                 np.greater_equal(mnav, policy.min_mnav_to_issue_preferred),
-                np.minimum(cap_p, rem),
+                policy.preferred_daily_capacity * tdays * policy.preferred_price,
                 0.0,
             )
-            rem = rem - pf
-        nonsale = c1 + e + pf
-        debt_rem = np.maximum(debt_due - nonsale, 0.0)
-        proceeds: Any = 0.0
-        if policy.sell_btc:
-            target = rem if policy.sell_btc_for_dividends else np.minimum(debt_rem, rem)
+            x = np.minimum(capp, du)
+            du = du - x
+            y = np.minimum(capp - x, vu)
+            vu = vu - y
+            pf = x + y
+        if left and policy.sell_btc:
+            td = du
+            target = du + vu if policy.sell_btc_for_dividends else du
             selling = target > 0.0
-            if selling.any():
+            if np.any(selling):
                 r_max = free * price if a == 0.0 else free * price / (1.0 + a * np.sqrt(free))
                 enough = target <= r_max
-                q = np.where(
-                    enough,
-                    np.minimum(_sell_units(target, price, a), free),
-                    free,
-                )
-                q = np.where(selling, q, 0.0)
-                proceeds = np.where(selling, np.where(enough, target, r_max), 0.0)
+                # (where nothing is sold the target is 0: q and proceeds come out 0)
+                q = np.where(enough, np.minimum(_sell_units(target, price, a), free), free)
+                proceeds = np.where(enough, target, r_max)
+                paid_d = np.minimum(proceeds, td)
+                du = td - paid_d
+                if policy.sell_btc_for_dividends:
+                    vu = np.where(enough, 0.0, np.maximum(vu - (proceeds - paid_d), 0.0))
                 units = units - q
                 free = free - q
                 sold = sold + q
                 sale_proceeds = sale_proceeds + proceeds
                 if a != 0.0:
                     factor = factor / (1.0 + phi * (a * np.sqrt(q)))
-                sold_now = q > 0.0
-                first_sale = np.where(sold_now & (first_sale < 0), t, first_sale)
-        debt_rem2 = np.maximum(debt_rem - proceeds, 0.0)
-        spare = cash - c1
-        cb = np.minimum(spare, debt_rem2)
-        failed = debt_rem2 > cb
-        funds = nonsale + proceeds + cb
-        cash = spare - cb
-        if policy.issue_equity:
+                if not all_sold:
+                    first_sale = np.where((q > 0.0) & (first_sale < 0), t, first_sale)
+                    all_sold = bool(np.all(first_sale >= 0))
+        if left and floor > 0.0:  # the cash below the floor, for debt only
+            x = np.minimum(cash, du)
+            du = du - x
+            cash = cash - x
+        failed = du > 0.0
+        any_failed = bool(np.any(failed))
+        if not _zero(e):
             new = e / share_price
             shares = shares + new
             shares_issued = shares_issued + new
             equity_raised = equity_raised + e
-        if plan.preferred_target >= 0:
-            j = plan.preferred_target
-            notional[j] = notional[j] + pf / policy.preferred_price
+        if not _zero(pf):
+            notional[target_pref] = notional[target_pref] + pf / policy.preferred_price
+            pref_total = None
             pref_raised = pref_raised + pf
 
-        any_failed = bool(np.any(failed))
         if any_failed:
-            ratio: Any = np.where(failed, funds / np.where(failed, debt_due, 1.0), 1.0)
+            ratio: Any = np.where(failed, (debt_due - du) / np.where(failed, debt_due, 1.0), 1.0)
             interest_paid = interest_paid + interest_due * ratio
             principal_paid = principal_paid + principal_due * ratio
             for k, owed in retire:
                 out[k] = out[k] - owed * ratio
-            left = np.where(failed, 0.0, np.maximum(funds - debt_due, 0.0))
         else:
             interest_paid = interest_paid + interest_due
             principal_paid = principal_paid + principal_due
             for k, owed in retire:
                 out[k] = out[k] - owed
-            left = np.maximum(funds - debt_due, 0.0)
+        if retire:
+            debt_total = None
 
-        # 11. dividends, most senior first
-        for j, owed, payable, periods in owed_div:
-            paid = np.minimum(payable, left)
-            left = left - paid
-            dividends_paid = dividends_paid + paid
-            p = prefs[j]
-            if p.cumulative:
+        # 11. dividends: what stays uncovered falls on the most junior series first
+        if owed_div:
+            paid_total: Any = 0.0
+            covered = not np.any(vu > 0.0)  # then every payable dividend is paid in full
+            for j, owed, payable, periods in reversed(owed_div):
+                if covered:
+                    paid = payable
+                else:
+                    short = np.minimum(payable, vu)
+                    vu = vu - short
+                    paid = payable - short
+                paid_total = paid_total + paid
+                p = prefs[j]
+                if not p.cumulative:
+                    continue
                 before = arrears[j]
                 unpaid = owed - paid
+                if _zero(before) and not np.any(unpaid > 0.0):
+                    continue  # nothing owed before or now: arrears and rate stay 0
                 arrears[j] = unpaid
                 if p.unpaid_rate is not None:
                     first_rate = p.unpaid_rate
@@ -947,24 +1010,32 @@ def _run(
                     crate[j] = np.where(
                         unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
                     )
+            dividends_paid = dividends_paid + paid_total
 
         # 12. defaults: freeze the path
         if any_failed:
             newly = failed & live
             default_time = np.where(newly, t, default_time)
             live = live & ~failed
-            _snapshot(snap, newly, units, cash, shares, out, notional, arrears, debts)
+            _snapshot(snap, newly, units, cash, shares, out, notional, arrears, debts, n)
             for k in range(len(debts)):
                 out[k] = np.where(newly, 0.0, out[k])
             for j in range(len(prefs)):
                 notional[j] = np.where(newly, 0.0, notional[j])
                 arrears[j] = np.where(newly, 0.0, arrears[j])
+            debt_total = pref_total = None
 
         # 13. the flywheel
-        if policy.flywheel:
+        if flywheel:
             assert policy.buy_btc_above_mnav is not None
             buying = np.greater_equal(mnav, policy.buy_btc_above_mnav) & live
-            if buying.any():
+            if np.any(buying):
+                if share_price is None:
+                    share_price = _share_price(
+                        mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
+                    )
+                if raw_cap is None:
+                    raw_cap = turnover * tdays * (start_shares * share_price)
                 budget = np.where(buying, policy.buy_fraction * np.maximum(raw_cap - e, 0.0), 0.0)
                 if a == 0.0:
                     q = budget / price
@@ -987,114 +1058,134 @@ def _run(
                         np.maximum(peak, prices[:, t] * factor, out=peak)
 
         if edges:
-            _record(counts, edges, t, prices[:, t] * factor, units, cash, shares, out, notional,
-                    arrears, plan, live, snap)  # fmt: skip
+            price = prices[:, t] if _one(factor) else prices[:, t] * factor
+            _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
+                    plan, live, snap, n)  # fmt: skip
 
     # results: live paths from the working state, defaulted ones from their snapshots
     final_price = prices[:, last_step] * factor
-    fields = _final_fields(units, cash, shares, out, notional, arrears, debts)
+    fields = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
     if snap:
         for name, value in fields.items():
             fields[name] = np.where(live, value, snap[name])
-    conversion_left = fields.pop("conversion_left")
-    final_debt = fields["final_debt"]
-    final_pref = fields["final_preferred"]
-    unpaid = fields["unpaid_dividends"]
     f_units = fields["final_units"]
     f_cash = fields["final_cash"]
     f_shares = fields["final_shares"]
-    nav = f_units * final_price + f_cash + plan.other_assets - final_debt - final_pref - unpaid
-    total_conv = 0.0
-    for d in debts:
-        total_conv = total_conv + d.conversion_shares
-    diluted = (
-        plan.initial_diluted - total_conv + conversion_left + shares_issued + shares_converted
+    nav = (
+        f_units * final_price
+        + f_cash
+        + plan.other_assets
+        - fields["final_debt"]
+        - fields["final_preferred"]
+        - fields["unpaid_dividends"]
     )
+    issued = _full(shares_issued, n)
+    converted = _full(shares_converted, n)
+    diluted = (
+        plan.initial_diluted
+        - _total([d.conversion_shares for d in debts])
+        + fields["conversion_left"]
+        + issued
+        + converted
+    )
+    first_sale_arr = _steps(first_sale, n)
+    default_arr = _steps(default_time, n)
     return SimulationResult(
         dates=plan.dates,
         initial_units=plan.initial_units,
         initial_cash=plan.initial_cash,
         initial_shares=plan.initial_shares,
-        forced_sale=first_sale >= 0,
-        first_forced_sale=first_sale,
-        default=default_time >= 0,
-        default_time=default_time,
-        first_seizure=first_seizure,
-        btc_sold=sold,
-        btc_bought=bought,
-        btc_seized=seized,
+        forced_sale=first_sale_arr >= 0,
+        first_forced_sale=first_sale_arr,
+        default=default_arr >= 0,
+        default_time=default_arr,
+        first_seizure=_steps(first_seizure, n),
+        btc_sold=_full(sold, n),
+        btc_bought=_full(bought, n),
+        btc_seized=_full(seized, n),
         final_units=f_units,
         final_cash=f_cash,
         final_shares=f_shares,
         final_diluted_shares=diluted,
-        final_price=final_price,
-        final_debt=final_debt,
-        final_preferred=final_pref,
-        unpaid_dividends=unpaid,
+        final_price=_full(final_price, n),
+        final_debt=fields["final_debt"],
+        final_preferred=fields["final_preferred"],
+        unpaid_dividends=fields["unpaid_dividends"],
         nav_per_share=nav / f_shares,
         btc_per_share=f_units / diluted,
-        equity_raised=equity_raised,
-        shares_issued=shares_issued,
-        shares_converted=shares_converted,
-        preferred_raised=pref_raised,
-        sale_proceeds=sale_proceeds,
-        purchase_cost=purchase_cost,
-        interest_paid=interest_paid,
-        principal_paid=principal_paid,
-        dividends_paid=dividends_paid,
+        equity_raised=_full(equity_raised, n),
+        shares_issued=issued,
+        shares_converted=converted,
+        preferred_raised=_full(pref_raised, n),
+        sale_proceeds=_full(sale_proceeds, n),
+        purchase_cost=_full(purchase_cost, n),
+        interest_paid=_full(interest_paid, n),
+        principal_paid=_full(principal_paid, n),
+        dividends_paid=_full(dividends_paid, n),
         histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
     )
 
 
+def _one(value: Any) -> bool:
+    """Whether ``value`` is the untouched scalar 1.0 (no path's price has been moved)."""
+    return isinstance(value, float) and value == 1.0
+
+
+def _full(value: Any, n: int) -> FloatArray:
+    """``value`` (a float or an array of shape (n,)) as a fresh float64 array of shape (n,)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
+
+
+def _view(value: Any, n: int) -> FloatArray:
+    """``value`` as a read-only float64 array of shape (n,), without copying an array."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+
+
+def _steps(value: Any, n: int) -> IntArray:
+    """A step index or an array of them (-1 for never) as an int64 array of shape (n,)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.int64), (n,)).copy()
+
+
 def _final_fields(
-    units: FloatArray,
-    cash: FloatArray,
-    shares: FloatArray,
-    out: list[FloatArray],
-    notional: list[FloatArray],
-    arrears: list[FloatArray],
+    units: Any,
+    cash: Any,
+    shares: Any,
+    out: list[Any],
+    notional: list[Any],
+    arrears: list[Any],
     debts: Sequence[_Debt],
+    n: int,
 ) -> dict[str, FloatArray]:
-    debt: Any = 0.0
     conv: Any = 0.0
     for k, d in enumerate(debts):
-        debt = debt + out[k]
         if d.kind == "convertible":
             conv = conv + out[k] * d.shares_per_principal
-    pref: Any = 0.0
-    unpaid: Any = 0.0
-    for j in range(len(notional)):
-        pref = pref + notional[j]
-        unpaid = unpaid + arrears[j]
-    n = units.shape[0]
     return {
-        "final_units": units,
-        "final_cash": cash,
-        "final_shares": shares,
-        "final_debt": np.broadcast_to(np.asarray(debt, dtype=np.float64), (n,)).copy(),
-        "final_preferred": np.broadcast_to(np.asarray(pref, dtype=np.float64), (n,)).copy(),
-        "unpaid_dividends": np.broadcast_to(np.asarray(unpaid, dtype=np.float64), (n,)).copy(),
-        "conversion_left": np.broadcast_to(np.asarray(conv, dtype=np.float64), (n,)).copy(),
+        "final_units": _full(units, n),
+        "final_cash": _full(cash, n),
+        "final_shares": _full(shares, n),
+        "final_debt": _full(_total(out), n),
+        "final_preferred": _full(_total(notional), n),
+        "unpaid_dividends": _full(_total(arrears), n),
+        "conversion_left": _full(conv, n),
     }
 
 
 def _snapshot(
     snap: dict[str, FloatArray],
     newly: BoolArray,
-    units: FloatArray,
-    cash: FloatArray,
-    shares: FloatArray,
-    out: list[FloatArray],
-    notional: list[FloatArray],
-    arrears: list[FloatArray],
+    units: Any,
+    cash: Any,
+    shares: Any,
+    out: list[Any],
+    notional: list[Any],
+    arrears: list[Any],
     debts: Sequence[_Debt],
+    n: int,
 ) -> None:
-    now = _final_fields(units, cash, shares, out, notional, arrears, debts)
+    now = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
     for name, value in now.items():
-        if name in snap:
-            snap[name] = np.where(newly, value, snap[name])
-        else:
-            snap[name] = np.where(newly, value, 0.0)
+        snap[name] = np.where(newly, value, snap.get(name, 0.0))
 
 
 def _record(
@@ -1102,15 +1193,16 @@ def _record(
     edges: Mapping[str, FloatArray],
     t: int,
     price: FloatArray,
-    units: FloatArray,
-    cash: FloatArray,
-    shares: FloatArray,
-    out: list[FloatArray],
-    notional: list[FloatArray],
-    arrears: list[FloatArray],
+    units: Any,
+    cash: Any,
+    shares: Any,
+    out: list[Any],
+    notional: list[Any],
+    arrears: list[Any],
     plan: _Plan,
-    live: BoolArray,
+    live: Any,
     snap: Mapping[str, FloatArray],
+    n: int,
 ) -> None:
     """Add step ``t``'s values of the recorded quantities to their histograms.
 
@@ -1120,36 +1212,33 @@ def _record(
     fields: dict[str, FloatArray] | None = None
     for name, e in edges.items():
         if name == "units":
-            values = units
+            values = _full(units, n)
         elif name == "cash":
-            values = cash
+            values = _full(cash, n)
         elif name == "shares":
-            values = shares
+            values = _full(shares, n)
         elif name == "price":
             values = price
         else:
             if fields is None:
-                fields = _final_fields(units, cash, shares, out, notional, arrears, plan.debts)
+                fields = _final_fields(units, cash, shares, out, notional, arrears, plan.debts, n)
                 if snap:
                     fields = {k: np.where(live, v, snap[k]) for k, v in fields.items()}
             if name == "nav_per_share":
                 values = (
-                    units * price
-                    + cash
+                    fields["final_units"] * price
+                    + fields["final_cash"]
                     + plan.other_assets
                     - fields["final_debt"]
                     - fields["final_preferred"]
                     - fields["unpaid_dividends"]
-                ) / shares
+                ) / fields["final_shares"]
             else:
-                total_conv = 0.0
-                for d in plan.debts:
-                    total_conv = total_conv + d.conversion_shares
                 diluted = (
                     plan.initial_diluted
-                    - total_conv
+                    - _total([d.conversion_shares for d in plan.debts])
                     + fields["conversion_left"]
-                    + (shares - plan.initial_shares)
+                    + (fields["final_shares"] - plan.initial_shares)
                 )
-                values = units / diluted
+                values = fields["final_units"] / diluted
         counts[name][t] = _hist(values, e)

@@ -3,7 +3,7 @@
 A premium model maps the state of every path at a step to an mNAV (the company's own
 definition: enterprise value over BTC Reserve). The engine turns the mNAV into a share price
 with :func:`share_price_from_mnav`, the same formula as
-:func:`treasurymodel.share_price_for_mnav`, floored at :data:`MIN_SHARE_PRICE`.
+:func:`treasurymodel.share_price_for_mnav`, floored at ``MIN_SHARE_PRICE`` (0.01).
 """
 
 from __future__ import annotations
@@ -282,9 +282,9 @@ def share_price_from_mnav(
     cash: FloatArray | float,
     shares: FloatArray | float,
 ) -> FloatArray:
-    """Share price at which EV / BTC Reserve equals ``mnav``, floored at :data:`MIN_SHARE_PRICE`.
+    """Share price at which EV / BTC Reserve equals ``mnav``, floored at 0.01.
 
-    .. math:: S = \\max\\Bigl(\\frac{m \\cdot R - D - P + C}{N},\\; S_{min}\\Bigr)
+    .. math:: S = \\max\\Bigl(\\frac{m \\cdot R - (D + P - C)}{N},\\; S_{min}\\Bigr)
 
     with :math:`R` the BTC Reserve (units × price), :math:`D` debt, :math:`P` preferred
     notional, :math:`C` cash and :math:`N` basic shares: the inverse of the company's mNAV,
@@ -299,5 +299,5 @@ def share_price_from_mnav(
     ...                       shares=1.0).tolist()
     0.01
     """
-    value = (np.multiply(mnav, reserve) - debt - preferred + cash) / shares
+    value = (np.multiply(mnav, reserve) - (np.add(debt, preferred) - cash)) / shares
     return np.maximum(value, MIN_SHARE_PRICE)

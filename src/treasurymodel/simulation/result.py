@@ -189,7 +189,8 @@ class SimulationResult:
     default_time
         Step of the default, or -1.
     first_seizure
-        Step at which a lender first seized collateral after a failed margin call, or -1.
+        Step of the first failed margin call, or -1: the lender took the pledged coins (and
+        credited their value to the loan; any remainder stays owed).
     btc_sold, btc_bought, btc_seized
         Units sold, bought and seized by lenders over the path.
     final_units, final_cash, final_shares
@@ -390,13 +391,12 @@ class SimulationResult:
                     "must record the same quantities on the same bin edges",
                 )
         arrays = {n: np.concatenate([getattr(r, n) for r in items]) for n in PATH_FIELDS}
-        hists = {
-            k: StepHistogram(
-                edges=first.histograms[k].edges,
-                counts=np.sum([r.histograms[k].counts for r in items], axis=0),
-            )
-            for k in first.histograms
-        }
+        hists: dict[str, StepHistogram] = {}
+        for k in first.histograms:
+            total = first.histograms[k].counts.copy()
+            for r in items[1:]:
+                total += r.histograms[k].counts
+            hists[k] = StepHistogram(edges=first.histograms[k].edges, counts=total)
         return cls(
             dates=first.dates,
             initial_units=first.initial_units,

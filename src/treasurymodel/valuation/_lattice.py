@@ -181,12 +181,14 @@ def roll_back(
     width: int = 1,
     smooth: bool = True,
     final_cash: FloatArray | None = None,
+    final_bonus: float = 0.0,
 ) -> FloatArray:
     """Values at the valuation date: an array ``(width, nb)`` for ``nb`` batch rows.
 
     Row ``b`` is a tree whose step-0 nodes are ``s_base[b] * u**(2 j)``, ``j < width``.
     ``final_cash`` (per row) replaces the cash paid at the last step when the shares are
-    not taken (by default ``redemption + cash[steps]``, or the put there if larger).
+    not taken (by default ``redemption + cash[steps]``, or the put there if larger);
+    ``final_bonus`` is cash paid at the last step whether or not the shares are taken.
     """
     nb = s_base.shape[0]
     full = width + lattice.steps
@@ -209,6 +211,7 @@ def roll_back(
             width=width,
             smooth=smooth,
             final=final_cash[part],
+            bonus=final_bonus,
         )
     return out
 
@@ -222,6 +225,7 @@ def _roll_back_rows(
     width: int,
     smooth: bool,
     final: FloatArray,
+    bonus: float,
 ) -> FloatArray:
     n = lattice.steps
     nb = s_base.shape[0]
@@ -264,13 +268,13 @@ def _roll_back_rows(
             d1 = (np.log(shares / final) + (params.rate - params.dividend_yield) * dt) / root
         d1 = d1 + 0.5 * root
         z[:, 0] = shares * np.exp(-params.dividend_yield * dt) * _normal_cdf(d1)
-        z[:, 1] = final * disc * _normal_cdf(root - d1)
+        z[:, 1] = (final * _normal_cdf(root - d1) + bonus) * disc
         first = n - 1
     else:
         shares = conversion[0 : 2 * full - 1 : 2]
         convert = shares > final
         z[:, 0] = np.where(convert, shares, 0.0)
-        z[:, 1] = np.where(convert, 0.0, final / gam_table[n])
+        z[:, 1] = (np.where(convert, 0.0, final) + bonus) / gam_table[n]
         first = n
     scratch = np.empty_like(z)
     hold = np.empty((full, nb))

@@ -43,8 +43,8 @@ __all__ = [
 Method = Literal["direct", "shared"]
 """How a batch of scenarios is valued: one tree each, or one shared tree per parameter group."""
 
-SHARED_REFINEMENT = 8
-"""Sub-trees per group on the shared path: the step-0 grid spacing is ``2 dx / 8``."""
+SHARED_REFINEMENT = 16
+"""Sub-trees per group on the shared path: the step-0 grid spacing is ``2 dx / 16``."""
 
 _MIN_SHARED = 2 * SHARED_REFINEMENT
 
@@ -184,14 +184,19 @@ def _shared_values(
     Each group's share prices are read off ``SHARED_REFINEMENT`` trees whose step-0 nodes
     interleave into one uniform grid in log price, spacing ``2 dx / SHARED_REFINEMENT``;
     values between grid nodes are monotone cubic (PCHIP) interpolates. Groups with fewer
-    than ``2 × SHARED_REFINEMENT`` positive prices, and zero prices, get a tree each.
+    than ``2 × SHARED_REFINEMENT`` positive prices, zero prices and prices within two tree
+    spacings of a soft-call trigger in force today (where the value jumps) get a tree each.
     """
     out = np.empty(share_price.shape[0])
     keys = np.stack([volatility, rate, credit_spread, dividend_yield], axis=1)
     _, group, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
     group = group.reshape(-1)
-    positive = share_price > 0.0
-    shared = positive & (counts[group] >= _MIN_SHARED)
+    shared = (share_price > 0.0) & (counts[group] >= _MIN_SHARED)
+    if lattice.call_trigger is not None and lattice.call[0] is not None:
+        dx = volatility * math.sqrt(lattice.dt)
+        with np.errstate(divide="ignore"):
+            distance = np.abs(np.log(share_price / lattice.call_trigger))
+        shared &= distance > 4.0 * dx
     direct = ~shared
     if direct.any():
         out[direct] = tree_values(
@@ -205,8 +210,8 @@ def _shared_values(
         )
     if not shared.any():
         return out
-    ids = np.unique(group[shared])
-    first = np.array([int(np.argmax(shared & (group == g))) for g in ids])
+    ids, first_shared = np.unique(group[shared], return_index=True)
+    first = np.flatnonzero(shared)[first_shared]  # one row of each shared group
     k = SHARED_REFINEMENT
     sigma, r, s, q = volatility[first], rate[first], credit_spread[first], dividend_yield[first]
     params = tree_parameters(lattice, sigma=sigma, rate=r, dividend_yield=q)
@@ -342,8 +347,11 @@ def value_convertible(
         ``"direct"`` (default): one tree per scenario; an array gives exactly the values the
         scalar calls give. ``"shared"``: scenarios with equal volatility, rate, spread and
         yield share one tree, read by monotone cubic interpolation in log price; an order
-        of magnitude faster for hundreds of share prices, within about 1e-6 of the
-        direct values per 100 (see :doc:`/theory/valuation`).
+        of magnitude faster for hundreds of share prices. Where the value is smooth in the
+        share price it is within 1e-6 per 100 of the direct values; next to the direct
+        tree's own jumps (exercise boundaries with a spread, a soft-call trigger) it differs
+        by up to their size, hundredths to tenths per 100, and is as close to the converged
+        value as the direct tree (see :doc:`/theory/valuation`).
     smoothing
         ``True`` (default): the last step before maturity uses the Black–Scholes values of
         the maturity claims instead of a binomial step, which removes most of the tree's

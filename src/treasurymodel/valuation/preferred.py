@@ -14,7 +14,8 @@ such date, ``t_1`` years away. A perpetual stream of equal dividends is worth
     V = D\\,e^{-y t_1}\\,\\frac{1}{1 - e^{-y/f}},\\qquad y = r + s,
 
 which, just after a payment (``t_1 = 1/f``), is ``D / (e^{y/f} − 1)`` and, to first order,
-``100 × rate / y``. Later dividends are spaced exactly ``1/f`` years apart in that tail.
+``100 × rate / y``. After the first, dividends are spaced exactly ``1/f`` years apart
+(calendar quarters differ from a quarter year by a day or two).
 """
 
 from __future__ import annotations
@@ -89,7 +90,10 @@ class _Dividends:
         self.frequency = pref.frequency
         self.dates = dates
         self.previous = schedule.add_months(first, -step, end_of_month=True)
-        self.times = np.array([_years(valuation_date, d) for d in dates])
+        # The first dividend on its date; later ones exactly 1/f years apart (so the value
+        # does not depend on how many periods are listed explicitly).
+        t1 = _years(valuation_date, dates[0])
+        self.times = t1 + np.arange(len(dates)) / pref.frequency
         self.amounts = np.array(rates) * (100.0 / pref.frequency)
         self.tail = rate * (100.0 / pref.frequency)  # each later dividend
 
@@ -234,7 +238,7 @@ def value_preferred(
     >>> with_option = value_preferred(strk, valuation_date=dt.date(2025, 12, 31), rate=0.04,
     ...     credit_spread=0.06, share_price=114.45, volatility=0.6, steps=400)
     >>> round(straight, 2), round(with_option, 2)
-    (79.03, 89.38)
+    (79.03, 89.45)
     """
     if not isinstance(pref, PreferredStock):
         raise ValidationError("pref", pref, "must be a PreferredStock")
@@ -352,7 +356,7 @@ def _convertible(
         call_trigger=None,
         ratio=pref.conversion_ratio,
     )
-    # At the horizon: its dividend plus the straight perpetuity from there on.
+    # At the horizon: the straight perpetuity from there on, against the shares.
     y = r + spread
     growth = np.exp(-y / div.frequency)
     tail = [div.amounts[k] for k in range(last + 1, len(div.amounts))]
@@ -360,8 +364,15 @@ def _convertible(
     for j, amount in enumerate(tail, start=1):
         later = later + amount * growth**j
     later = later + div.tail * growth ** (len(tail) + 1) / (1.0 - growth)
-    final = cash[steps] + later
+    # The dividend of the horizon date is paid whether or not the holder converts there.
     params = tree_parameters(lattice, sigma=sigma, rate=r, dividend_yield=q)
     check_range(lattice, s, params.dx)
-    values = roll_back(lattice, s_base=s, params=params, spread=spread, final_cash=final)
+    values = roll_back(
+        lattice,
+        s_base=s,
+        params=params,
+        spread=spread,
+        final_cash=later,
+        final_bonus=float(cash[steps]),
+    )
     return np.asarray(values[0], dtype=np.float64)
