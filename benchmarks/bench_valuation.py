@@ -21,25 +21,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import pathlib
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import numpy as np
 
-from treasurymodel import ConvertibleNote, value_convertible
+import treasurymodel as tm
+from treasurymodel import value_convertible
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from tests._quantlib import quantlib_bond  # the tests' QuantLib builder
 
 VD = dt.date(2026, 2, 5)
-NOTE = ConvertibleNote(
-    name="0.625% 2028",
-    principal=1_010e6,
-    coupon=0.00625,
-    issued=dt.date(2024, 9, 19),
-    maturity=dt.date(2028, 9, 15),
-    conversion_price=183.19,
-    puts=[dt.date(2027, 9, 15)],
+# Strategy's 0.625% 2028 note from the bundled data set, with its put and without its call.
+NOTE = attrs.evolve(
+    tm.datasets.load("mstr-2026-02").instrument("0.625% convertible notes due 2028"),
+    call_from=None,
+    call_trigger=None,
 )
 MARKET: dict[str, Any] = {"volatility": 0.55, "rate": 0.04, "credit_spread": 0.03}
 GOAL_BATCH = 10.0
@@ -48,40 +51,8 @@ GOAL_SINGLE = 2.0
 
 def quantlib_pricer(ql: Any, steps: int, spread: float) -> tuple[Any, Any]:
     """QuantLib's bond and spot quote for NOTE, with our conventions."""
-
-    def date(d: dt.date) -> Any:
-        return ql.Date(d.day, d.month, d.year)
-
-    today = date(VD)
-    ql.Settings.instance().evaluationDate = today
-    dc = ql.Actual365Fixed()
-    spot = ql.SimpleQuote(114.45)
-    process = ql.BlackScholesMertonProcess(
-        ql.QuoteHandle(spot),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, 0.0, dc, ql.Continuous)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, MARKET["rate"], dc, ql.Continuous)),
-        ql.BlackVolTermStructureHandle(
-            ql.BlackConstantVol(today, ql.NullCalendar(), MARKET["volatility"], dc)
-        ),
-    )
-    schedule = ql.Schedule(
-        date(NOTE.issued), date(NOTE.maturity), ql.Period(6, ql.Months), ql.NullCalendar(),
-        ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Backward, False,
-    )  # fmt: skip
-    puts = ql.CallabilitySchedule()
-    for put in NOTE.puts:
-        price = ql.BondPrice(100.0, ql.BondPrice.Clean)
-        puts.append(ql.Callability(price, ql.Callability.Put, date(put)))
-    bond = ql.ConvertibleFixedCouponBond(
-        ql.AmericanExercise(date(NOTE.issued), date(NOTE.maturity)),
-        NOTE.conversion_rate / 10.0, puts, date(NOTE.issued), 0, [NOTE.coupon],
-        ql.Thirty360(ql.Thirty360.BondBasis), schedule, 100.0,
-    )  # fmt: skip
-    engine = ql.BinomialConvertibleEngine(
-        process, "crr", steps, ql.QuoteHandle(ql.SimpleQuote(spread))
-    )
-    bond.setPricingEngine(engine)
-    return bond, spot
+    market = {**MARKET, "credit_spread": spread}
+    return quantlib_bond(ql, NOTE, valuation_date=VD, share_price=114.45, steps=steps, **market)
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -54,6 +54,7 @@ __all__ = [
     "preferred_stocks",
     "premium_models",
     "price_paths",
+    "scale_company",
     "secured_notes",
     "term_loans",
     "usd_amounts",
@@ -292,6 +293,8 @@ def preferred_stocks(
         unpaid_step = draw(_rates(0.02))
         unpaid_cap = draw(st.none() | st.floats(min_value=unpaid_rate, max_value=0.3))
     ccy = draw(st.sampled_from((None, "USD", "EUR"))) if currency is None else currency
+    issued = draw(st.none() | dates(MIN_DATE, dt.date(2030, 12, 31)))
+    call_from = draw(st.none() | dates(MIN_DATE if issued is None else issued, MAX_DATE))
     return PreferredStock(
         name=name if name is not None else draw(_names("PREF")),
         notional=draw(usd_amounts()),
@@ -305,9 +308,9 @@ def preferred_stocks(
         unpaid_rate=unpaid_rate,
         unpaid_step=unpaid_step,
         unpaid_cap=unpaid_cap,
-        call_from=draw(st.none() | dates()),
+        call_from=call_from,  # a first call date is never before the issue date
         call_price=draw(st.sampled_from((1.0, 1.0, 1.01))),
-        issued=draw(st.none() | dates(MIN_DATE, dt.date(2030, 12, 31))),
+        issued=issued,
         currency=ccy,
     )
 
@@ -532,3 +535,53 @@ def price_paths(
     returns = rng.standard_normal((paths, steps)) * vol * np.sqrt(step_days / 365.0)
     log_path = np.concatenate((np.zeros((paths, 1)), np.cumsum(returns, axis=1)), axis=1)
     return spot * np.exp(log_path), grid, as_of
+
+
+# --- helpers for scaling properties (metrics and liquidation tests) ---------------------------
+
+
+def scale_company(company: Company, k: float) -> Company:
+    """``company`` with every amount in the reporting currency multiplied by ``k``.
+
+    Cash, other assets, cost basis, every principal, notional and scheduled amortization, a
+    springing clause's minimum outstanding, and the conversion prices (a note's conversion
+    price; a preferred series' stated amount, with its conversion ratio divided by ``k``) all
+    scale; units, share counts, rates and dates do not. Every USD figure of the company then
+    scales by ``k``, every ratio and break price per unit of asset likewise by ``k``.
+    """
+
+    def one(inst: Instrument) -> Instrument:
+        if isinstance(inst, ConvertibleNote):
+            return attrs.evolve(
+                inst,
+                principal=inst.principal * k,
+                conversion_price=inst.conversion_price * k,
+                conversion_rate=inst.conversion_rate / k,
+            )
+        if isinstance(inst, SecuredNote):
+            clauses = [
+                attrs.evolve(
+                    c, min_outstanding=None if c.min_outstanding is None else c.min_outstanding * k
+                )
+                for c in inst.springing
+            ]
+            return attrs.evolve(inst, principal=inst.principal * k, springing=clauses)
+        if isinstance(inst, TermLoan):
+            steps = [attrs.evolve(a, amount=a.amount * k) for a in inst.amortization]
+            return attrs.evolve(inst, principal=inst.principal * k, amortization=steps)
+        if isinstance(inst, PreferredStock):
+            return attrs.evolve(
+                inst,
+                notional=inst.notional * k,
+                stated_amount=inst.stated_amount * k,
+                conversion_ratio=inst.conversion_ratio / k,
+            )
+        return attrs.evolve(inst, principal=inst.principal * k)
+
+    return attrs.evolve(
+        company,
+        cash=company.cash * k,
+        other_assets=company.other_assets * k,
+        holdings=attrs.evolve(company.holdings, cost_basis=company.holdings.cost_basis * k),
+        instruments=[one(i) for i in company.instruments],
+    )

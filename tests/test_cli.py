@@ -7,17 +7,27 @@ hand in the comments, never from the command's own output.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import math
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
 
-from treasurymodel.cli import main
+from treasurymodel import Company, ValidationError, datasets
+from treasurymodel.cli import load_source, main, render_csv, render_json, render_table, report_data
 
+from ._figures import png_size, svg_size
+from .strategies import btc_price_arrays, companies
 from .test_io import BASE
 
 
@@ -163,7 +173,16 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
         (["report", "{tmp}/empty.toml"], "is empty"),
         (["report", "no-such-dataset"], "neither a bundled data set"),
         (["report", "{tmp}/nomarket.toml"], "--btc-price"),
+        (["report", "{tmp}/missing.toml"], "no such file"),
+        (["report", "{tmp}"], "is a directory"),
+        (["report", "{tmp}/latin1.toml"], "not UTF-8"),
         (["plot", "{tmp}/empty.toml", "-o", "{tmp}/x.png"], "is empty"),
+        (["plot", "mstr-2022q2", "-o", "{tmp}/no/dir/x.png"], "--output: cannot be written"),
+        (["plot", "mstr-2022q2", "-o", "{tmp}/empty.toml/x.png"], "--output: cannot be written"),
+        (["plot", "mstr-2022q2", "-o", "{tmp}/folder.png"], "--output: cannot be written"),
+        (["stress", "mstr-2022q2", "--vol", "0.5", "--plot", "{tmp}/no/fan.svg"], "--plot"),
+        (["stress", "{tmp}/empty.toml", "--vol", "0.5"], "is empty"),
+        (["datasets", "mstr-2030"], "not a bundled data set"),
     ],
 )
 def test_invalid_input_exits_1_with_one_line(
@@ -171,6 +190,10 @@ def test_invalid_input_exits_1_with_one_line(
 ) -> None:
     (tmp_path / "empty.toml").write_text("")
     (tmp_path / "nomarket.toml").write_text(BASE)
+    (tmp_path / "latin1.toml").write_bytes(
+        BASE.replace("Test Co", "Soci\xe9t\xe9").encode("latin-1")
+    )
+    (tmp_path / "folder.png").mkdir()
     # In-process through main(): the same code path as the entry point, without a subprocess.
     code = main([a.format(tmp=tmp_path) for a in args])
     captured = capsys.readouterr()
@@ -190,6 +213,8 @@ def test_invalid_input_through_the_entry_point_exits_1(tmp_path: Path) -> None:
     assert "treasurymodel/2" in result.stderr
 
 
+SUBCOMMANDS = ["report", "datasets", "validate", "plot", "stress"]
+
 # --- usage errors: exit code 2 ------------------------------------------------------------
 
 
@@ -200,27 +225,55 @@ def test_usage_errors_exit_2_through_the_entry_point() -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "words"),
     [
-        [],
-        ["frobnicate"],
-        ["report"],
-        ["report", "mstr-2026-02", "--btc-price", "-5"],
-        ["report", "mstr-2026-02", "--btc-price", "abc"],
-        ["report", "mstr-2026-02", "--share-price", "nan"],
-        ["plot", "mstr-2026-02"],
-        ["plot", "mstr-2026-02", "-o", "figure.pdf"],
-        ["plot", "mstr-2026-02", "--kind", "pie", "-o", "x.png"],
+        ([], "required: COMMAND"),
+        (["frobnicate"], "invalid choice"),
+        (["report"], "required: DATASET|FILE"),
+        (["report", "mstr-2026-02", "--btc-price", "-5"], "--btc-price: must be a positive"),
+        (["report", "mstr-2026-02", "--btc-price=-5"], "--btc-price: must be a positive"),
+        (["report", "mstr-2026-02", "--btc-price", "0"], "--btc-price: must be a positive"),
+        (["report", "mstr-2026-02", "--btc-price", "abc"], "--btc-price: not a number"),
+        (["report", "mstr-2026-02", "--btc-price", "1e400"], "--btc-price: must be a finite"),
+        (["report", "mstr-2026-02", "--share-price", "nan"], "--share-price: must be a finite"),
+        (["report", "mstr-2026-02", "--grid", ""], "--grid: no prices given"),
+        (["report", "mstr-2026-02", "--grid", "1,x"], "--grid: not a number"),
+        (["report", "mstr-2026-02", "--format", "bogus"], "--format: invalid choice"),
+        (["report", "mstr-2026-02", "--springing", "never"], "--springing: invalid choice"),
+        (["plot", "mstr-2026-02"], "required: -o/--output"),
+        (["plot", "mstr-2026-02", "-o", "figure.pdf"], "--output: must end in .png or .svg"),
+        (["plot", "mstr-2026-02", "-o", "figure"], "--output: must end in .png or .svg"),
+        (["plot", "mstr-2026-02", "--kind", "pie", "-o", "x.png"], "--kind: invalid choice"),
+        (["plot", "mstr-2026-02", "--btc-price", "5", "-o", "x.png"], "only for --kind nav"),
+        (["stress", "mstr-2026-02"], "required: --vol"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "0"], "--paths: must be a"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "1.5"], "--paths: not a whole"),
+        (["stress", "mstr-2026-02", "--vol", "-1"], "--vol: must not be negative"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--years", "0"], "--years: must be a pos"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--seed", "-1"], "--seed: must not be neg"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--steps-per-year", "366"], "at most 365"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--plot", "fan.pdf"], "--plot: must end"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--workers", "2"], "--executor processes"),
     ],
 )
-def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_exit_2(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as info:
         main(args)
     assert info.value.code == 2
-    assert "usage:" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    # The usage of the subcommand at fault, then one line naming the problem.
+    command = f"treasurymodel {args[0]}" if args and args[0] in SUBCOMMANDS else "treasurymodel"
+    assert captured.err.startswith(f"usage: {command} ")
+    last = captured.err.splitlines()[-1]
+    assert last.startswith(f"{command}: error: ")
+    assert words in last
+    assert "Traceback" not in captured.err
 
 
-@pytest.mark.parametrize("command", ["report", "datasets", "validate", "plot"])
+@pytest.mark.parametrize("command", SUBCOMMANDS)
 def test_every_subcommand_has_help_with_an_example(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -235,23 +288,34 @@ def test_every_subcommand_has_help_with_an_example(
 def test_help_and_version_through_the_entry_point() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("report", "datasets", "validate", "plot"):
+    for command in SUBCOMMANDS:
         assert command in result.stdout
     assert "exit codes" in result.stdout
 
 
-def test_console_script_if_installed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "mstr-2022q2", "--format", "csv"],  # exit code 0
+        ["validate", "no-such-file.toml"],  # 1
+        ["report", "mstr-2022q2", "--btc-price", "x"],  # 2
+    ],
+)
+def test_python_m_equals_the_console_script(args: list[str]) -> None:
     script = Path(sys.executable).with_name("treasurymodel")
     if not script.exists():
         script_path = shutil.which("treasurymodel")
         if script_path is None:
             pytest.skip("the treasurymodel console script is not installed")
         script = Path(script_path)
-    result = subprocess.run(
-        [str(script), "datasets"], capture_output=True, text=True, timeout=60, check=False
+    by_script = subprocess.run(
+        [str(script), *args], capture_output=True, text=True, timeout=60, check=False
     )
-    assert result.returncode == 0
-    assert "mstr-2026-02" in result.stdout
+    by_module = run(*args)
+    assert by_script.returncode == by_module.returncode
+    assert by_script.stdout == by_module.stdout
+    assert by_script.stderr == by_module.stderr
+    assert by_script.stdout or by_script.stderr
 
 
 # --- plot ---------------------------------------------------------------------------------
@@ -262,17 +326,187 @@ def test_plot_writes_png_and_svg(tmp_path: Path) -> None:
     png = tmp_path / "ladder.png"
     result = run("plot", "mstr-2022q2", "-o", str(png))
     assert result.returncode == 0, result.stderr
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert result.stdout == f"wrote {png}\n"
+    # A valid PNG of the documented size: 10 x 4.8 inches at 150 dots per inch.
+    assert png_size(png) == (1500, 720)
+    nav_png = tmp_path / "NAV.PNG"  # the extension is read in any case
+    assert main(["plot", "mstr-2026-02", "--kind", "nav", "-o", str(nav_png)]) == 0
+    assert png_size(nav_png) == (1500, 750)  # 10 x 5 inches
     svg = tmp_path / "nav.svg"
-    code = main(["plot", "mstr-2026-02", "--kind", "nav", "-o", str(svg)])
+    code = main(["plot", "mstr-2026-02", "--kind", "nav", "--btc-price", "50000", "-o", str(svg)])
     assert code == 0
-    assert "<svg" in svg.read_text()
+    assert svg_size(svg) == ("720pt", "360pt")  # well-formed XML, 10 x 5 inches at 72 pt
 
 
-def test_plot_into_a_missing_directory_exits_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+# --- the Python functions behind the command ----------------------------------------------
+
+_2022 = datasets.load("mstr-2022q2")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"company": "mstr-2022q2"}, "company"),
+        ({"btc_prices": "20000"}, "btc_prices"),  # a string is not a list of prices
+        ({"btc_prices": ["20000"]}, "btc_prices[0]"),
+        ({"btc_prices": [True]}, "btc_prices[0]"),
+        ({"btc_prices": [None]}, "btc_prices[0]"),
+        ({"btc_prices": []}, "btc_prices"),
+        ({"btc_prices": [20_000.0, -1.0]}, "btc_prices[1]"),
+        ({"btc_prices": [math.nan]}, "btc_prices[0]"),
+        ({"btc_prices": np.array([[1.0, 2.0]])}, "btc_prices[0]"),  # 1-d only
+        ({"grid": [math.inf]}, "grid[0]"),
+        ({"grid": "1,2"}, "grid"),
+        ({"share_price": -1.0}, "share_price"),
+        ({"share_price": "114"}, "share_price"),
+        ({"springing": "never"}, "springing"),
+        ({"puts": "yes"}, "puts"),
+        ({"source": 5}, "source"),
+    ],
+)
+def test_report_data_refuses_bad_arguments(kwargs: dict[str, Any], field: str) -> None:
+    args: dict[str, Any] = {"company": _2022, "btc_prices": [20_000.0], **kwargs}
+    company = args.pop("company")
+    with pytest.raises(ValidationError) as info:
+        report_data(company, **args)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    "prices",
+    [20_000, 20_000.0, np.float64(20_000.0), [20_000.0], np.array([20_000.0]), (20_000,)],
+)
+def test_report_data_takes_a_price_of_any_numeric_kind(prices: Any) -> None:
+    data = report_data(_2022, btc_prices=prices, grid=prices)
+    (row,) = data["metrics"]
+    assert type(row["btc_price"]) is float
+    # NAV at $20,000: 129,699 x 20,000 + 60M - 2,416M = 237.98M.
+    assert row["nav"] == pytest.approx(129_699 * 20_000 + 60e6 - 2_416e6, rel=1e-12)
+    assert [r["btc_price"] for r in data["nav_sensitivity"]["rows"]] == [20_000.0]
+
+
+@settings(max_examples=25)
+@given(company=companies(max_instruments=4), prices=btc_price_arrays(max_size=5))
+def test_report_rows_of_an_array_equal_the_rows_of_each_price(
+    company: Company, prices: npt.NDArray[np.float64]
 ) -> None:
-    pytest.importorskip("matplotlib")
-    code = main(["plot", "mstr-2022q2", "-o", str(tmp_path / "no" / "dir" / "x.png")])
-    assert code == 1
-    assert capsys.readouterr().err.startswith("treasurymodel: error: ")
+    whole = report_data(company, btc_prices=prices, share_price=50.0)["metrics"]
+    assert len(whole) == prices.size
+    for price, row in zip(prices, whole, strict=True):
+        (alone,) = report_data(company, btc_prices=float(price), share_price=50.0)["metrics"]
+        assert row.keys() == alone.keys()
+        for key, value in row.items():  # equal, NaN (no meaning at this price) included
+            assert value == alone[key] or (value != value and alone[key] != alone[key]), key
+
+
+def test_report_rows_follow_the_prices_in_the_order_given() -> None:
+    data = report_data(_2022, btc_prices=np.array([30_000.0, 10_000.0, 20_000.0]))
+    navs = [row["nav"] for row in data["metrics"]]
+    assert navs == pytest.approx([129_699 * p + 60e6 - 2_416e6 for p in (30e3, 10e3, 20e3)])
+
+
+@pytest.mark.parametrize("render", [render_json, render_csv, render_table])
+@pytest.mark.parametrize("data", [{}, [], None, {"company": {}}])
+def test_renderers_refuse_what_report_data_did_not_make(render: Any, data: Any) -> None:
+    with pytest.raises(ValidationError, match="report_data"):
+        render(data)
+
+
+@pytest.mark.parametrize("source", [5, None, Path("mstr-2022q2")])
+def test_load_source_refuses_what_is_not_a_name(source: Any) -> None:
+    with pytest.raises(ValidationError, match="source"):
+        load_source(source)
+
+
+# --- the JSON and CSV layouts are the documented ones ---------------------------------------
+
+_HOWTO = Path(__file__).resolve().parents[1] / "docs" / "howto" / "files-and-cli.rst"
+
+
+def _documented(section: str) -> dict[str, set[str]]:
+    """Each top-level key of a JSON layout in the docs, with the words quoted in its entry."""
+    text = _HOWTO.read_text(encoding="utf-8")
+    title = f"\n{section}\n{'-' * len(section)}\n"
+    body = text[text.index(title) + len(title) :]
+    end = body.find("\n----")  # the underline of the next section, if any
+    body = body if end < 0 else body[:end]
+    entries = re.findall(r"^``(\w+)``\n((?:   .*\n)+)", body, flags=re.MULTILINE)
+    return {
+        key: set(re.findall(r"\w+", " ".join(re.findall(r"``([^`]+)``", entry, re.DOTALL))))
+        for key, entry in entries
+    }
+
+
+def _keys(value: Any) -> set[str]:
+    """Every key of every object in a JSON document."""
+    if isinstance(value, dict):
+        return set(value).union(*(_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_keys(v) for v in value))
+    return set()
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.skipif(not _HOWTO.exists(), reason="docs not in this tree")
+def test_report_json_keys_are_the_documented_ones() -> None:
+    documented = _documented("The JSON report")
+    for name in datasets.names():
+        doc = _strict_json(render_json(report_data(datasets.load(name))))
+        assert set(doc) == set(documented)
+        for key, value in doc.items():
+            assert _keys(value) <= documented[key], (key, _keys(value) - documented[key])
+
+
+@pytest.mark.skipif(not _HOWTO.exists(), reason="docs not in this tree")
+def test_stress_json_keys_are_the_documented_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    documented = _documented("The stress JSON")
+    args = ["stress", "mstr-2022q2", "--vol", "0.7", "--paths", "200", "--years", "1.5"]
+    assert main([*args, "--spot", "20000", "--format", "json"]) == 0
+    doc = _strict_json(capsys.readouterr().out)
+    assert set(doc) == set(documented)
+    for key, value in doc.items():
+        assert _keys(value) <= documented[key], (key, _keys(value) - documented[key])
+    # A whole year, then the horizon: 1.5 years of 52 weekly steps is 78 steps.
+    assert [row["year"] for row in doc["by_year"]] == [1.0, 1.5]
+    assert doc["simulation"]["steps"] == 78
+
+
+def test_json_has_no_infinity_or_nan_literals(tmp_path: Path) -> None:
+    # No debt, no preferred: the coverage ratios are infinite, written as the string "inf".
+    path = tmp_path / "no-debt.toml"
+    path.write_text(BASE[: BASE.index("[[instruments]]")])
+    doc = _strict_json(render_json(report_data(load_source(str(path))[0], btc_prices=[1.0])))
+    assert doc["metrics"][0]["btc_years_of_coverage"] == "inf"
+    assert doc["metrics"][0]["share_price"] is None
+
+
+_ALWAYS = {"company", "instrument", "metrics", "maturity_wall", "nav_sensitivity"}
+
+
+@pytest.mark.parametrize(
+    ("name", "sections"),
+    [
+        ("mstr-2026-02", _ALWAYS),  # no loan with an LTV limit, no springing clause
+        ("mstr-2022q2", _ALWAYS | {"margin_call_prices", "springing_tests"}),
+    ],
+)
+def test_csv_parses_into_six_columns_of_documented_sections(name: str, sections: set[str]) -> None:
+    text = render_csv(report_data(datasets.load(name)))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["section", "subject", "date", "btc_price", "field", "value"]
+    assert all(len(row) == 6 for row in rows)
+    assert {row[0] for row in rows[1:]} == sections
+    for section, _subject, date, price, _field, value in rows[1:]:
+        if date:
+            dt.date.fromisoformat(date)
+        if price:
+            assert float(price) > 0
+        numeric = section in ("metrics", "nav_sensitivity", "maturity_wall", "margin_call_prices")
+        if numeric and value:
+            float(value)  # a number, "inf" included

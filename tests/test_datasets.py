@@ -12,8 +12,10 @@ import tomllib
 
 import pytest
 
+import treasurymodel as tm
 from treasurymodel import (
     ConvertibleNote,
+    Note,
     PreferredStock,
     SecuredNote,
     TermLoan,
@@ -88,6 +90,11 @@ def test_unconfirmed_and_assumed_figures_are_marked() -> None:
     assert "ASSUMPTION" in _line_of("mstr-2022q2", "maturity", after="Other long-term")
     # 30,051 BTC pledged is the figure at 30 Sep 2022, not at the as-of date.
     assert "30 Sep 2022" in _line_of("mstr-2022q2", "pledged_units")
+    # The facts give the loan as "interest only", not how often interest is paid.
+    assert "ASSUMPTION" in _line_of("mstr-2022q2", "frequency", after="BTC-backed term loan")
+    # The 2022 [market] prices are public price data, not in the facts.
+    assert "UNCONFIRMED" in _line_of("mstr-2022q2", "asset_price")
+    assert "UNCONFIRMED" in _line_of("mstr-2022q2", "share_price")
     # 2026: the ~$30M of other secured debt, rate and maturity assumed.
     assert "ASSUMPTION" in _line_of("mstr-2026-02", "coupon", after="Other secured debt")
     assert "ASSUMPTION" in _line_of("mstr-2026-02", "maturity", after="Other secured debt")
@@ -130,6 +137,30 @@ def test_2022_balance_sheet() -> None:
     assert co.market.share_price is not None
 
 
+def test_2022_debt_terms() -> None:
+    co = datasets.load("mstr-2022q2")
+    # strategy-facts.md, the 2022 table: principal ($M), coupon / rate, issued, maturity.
+    expected = {
+        "BTC-backed term loan": (205, 0.0375, (2022, 3, 23), (2025, 3, 23)),
+        "0.75% convertible notes due 2025": (650, 0.0075, (2020, 12, 11), (2025, 12, 15)),
+        "0% convertible notes due 2027": (1_050, 0.0, (2021, 2, 19), (2027, 2, 15)),
+        "6.125% senior secured notes due 2028": (500, 0.06125, (2021, 6, 14), (2028, 6, 15)),
+    }
+    for name, (principal, rate, issued, maturity) in expected.items():
+        debt = co.instrument(name)
+        assert isinstance(debt, TermLoan | ConvertibleNote | SecuredNote)
+        assert debt.principal == principal * 1e6
+        assert (debt.rate if isinstance(debt, TermLoan) else debt.coupon) == rate
+        assert (debt.issued, debt.maturity) == (dt.date(*issued), dt.date(*maturity))
+    # Conversion prices before the 2024 split: $397.99 and $1,432.46.
+    prices = [c.conversion_price for c in co.convertibles]
+    assert prices == [397.99, 1_432.46]
+    # "Other long-term secured debt: $11M, mostly 2027".
+    other = co.instrument("Other long-term secured debt")
+    assert isinstance(other, Note)
+    assert (other.principal, other.maturity.year) == (11e6, 2027)
+
+
 def test_2022_margin_call_and_maturity_wall_reproduce_the_primer() -> None:
     liquidation = pytest.importorskip("treasurymodel.liquidation")
     co = datasets.load("mstr-2022q2")
@@ -162,12 +193,17 @@ def test_2026_balance_sheet() -> None:
     assert co.other_dilutive_shares == (3_369 + 1_202) * 1e3
     assert co.market is not None
     assert (co.market.asset_price, co.market.share_price) == (68_141.0, 114.45)
-    # Debt $8,244M: convertibles $8,214M (8,213.75) + about $30M.
-    assert sum(c.principal for c in co.convertibles) == pytest.approx(8_213.75e6, abs=1.0)
-    assert co.total_debt == pytest.approx(8_244e6, rel=1e-4)
-    # Preferred notional $8,389M in USD with STRE at about 1.188.
-    assert co.total_preferred == pytest.approx(8_389e6, rel=1e-4)
+    # Debt $8,244M: convertibles $8,214M (1,010 + 3,000 + 800 + 2,000 + 603.75 + 800 =
+    # 8,213.75) + about $30M of other secured debt = 8,243.75.
+    assert sum(c.principal for c in co.convertibles) == pytest.approx(8_213.75e6, rel=1e-12)
+    assert co.total_debt == pytest.approx(8_243.75e6, rel=1e-12)
+    assert round(co.total_debt / 1e6) == 8_244
+    # Preferred notional $8,389M in USD at the EUR rate: STRF 1,284.0 + STRC 3,379.5 +
+    # STRE 775 x 1.188 (= 920.7) + STRK 1,402.1 + STRD 1,402.4 = 8,388.7.
     assert co.fx_rate("EUR") == 1.188
+    assert co.amount(co.instrument("STRE")) == pytest.approx(920.7e6, rel=1e-12)
+    assert co.total_preferred == pytest.approx(8_388.7e6, rel=1e-12)
+    assert round(co.total_preferred / 1e6) == 8_389
 
 
 def test_2026_convertibles_convert_into_the_published_share_counts() -> None:
@@ -185,28 +221,34 @@ def test_2026_convertibles_convert_into_the_published_share_counts() -> None:
 def test_2026_convertible_terms() -> None:
     co = datasets.load("mstr-2026-02")
     rows = {c.name: c for c in co.convertibles}
-    # maturity, conversion price, put, earliest call (strategy-facts.md)
+    # strategy-facts.md, the convertibles' table: principal ($M), coupon, issued, maturity,
+    # conversion price, holder put, earliest issuer call.
     expected = {
-        "0.625% convertible notes due 2028": (
+        "0.625% convertible notes due 2028": (1_010, 0.00625, (2024, 9, 19),
             (2028, 9, 15), 183.19, (2027, 9, 15), (2027, 12, 20)),
-        "0% convertible notes due 2029": (
+        "0% convertible notes due 2029": (3_000, 0.0, (2024, 11, 21),
             (2029, 12, 1), 672.40, (2028, 6, 1), (2026, 12, 4)),
-        "0.625% convertible notes due 2030 (A)": (
+        "0.625% convertible notes due 2030 (A)": (800, 0.00625, (2024, 3, 8),
             (2030, 3, 15), 149.77, (2028, 9, 15), (2027, 3, 22)),
-        "0% convertible notes due 2030 (B)": (
+        "0% convertible notes due 2030 (B)": (2_000, 0.0, (2025, 2, 21),
             (2030, 3, 1), 433.43, (2028, 3, 1), (2027, 3, 5)),
-        "0.875% convertible notes due 2031": (
+        "0.875% convertible notes due 2031": (603.75, 0.00875, (2024, 3, 18),
             (2031, 3, 15), 232.72, (2028, 9, 15), (2028, 3, 22)),
-        "2.25% convertible notes due 2032": (
+        "2.25% convertible notes due 2032": (800, 0.0225, (2024, 6, 17),
             (2032, 6, 15), 204.33, (2029, 6, 15), (2029, 6, 20)),
     }  # fmt: skip
     assert set(rows) == set(expected)
-    for name, (maturity, price, put, call) in expected.items():
+    for name, (principal, coupon, issued, maturity, price, put, call) in expected.items():
         note = rows[name]
         assert isinstance(note, ConvertibleNote)
+        assert note.principal == principal * 1e6
+        assert note.coupon == coupon
+        assert note.frequency == 2
+        assert note.issued == dt.date(*issued)
         assert note.maturity == dt.date(*maturity)
         assert note.conversion_price == price
         assert note.puts == (dt.date(*put),)
+        assert note.put_price == 1.0  # holder put at 100% (+ accrued)
         assert note.call_from == dt.date(*call)
         assert note.call_trigger == 1.3
 
@@ -234,10 +276,21 @@ def test_2026_preferred_series() -> None:
     assert all(isinstance(p, PreferredStock) and p.cumulative for p in (strf, strc, stre, strk))
 
 
+# Strategy states annual interest + dividends of $888M. By hand ($M), at the rates in force on
+# 2026-02-01: interest 1,010 x 0.625% + 800 x 0.625% + 603.75 x 0.875% + 800 x 2.25% =
+# 6.3125 + 5 + 5.2828125 + 18 = 34.5953125 (the 0% notes and the 0%-assumed other debt pay
+# nothing); dividends STRF 1,284.0 x 10% + STRC 3,379.5 x 11.25% + STRE 775 x 1.188 x 10% +
+# STRK 1,402.1 x 8% + STRD 1,402.4 x 10% = 128.4 + 380.19375 + 92.07 + 112.168 + 140.24 =
+# 853.07175; in all 887.6670625, which rounds to the stated 888.
+ANNUAL_OBLIGATIONS_2026 = 887.6670625e6
+
+
 def test_2026_annual_obligations_match_the_company_figure() -> None:
     co = datasets.load("mstr-2026-02")
-    # Strategy states annual interest + dividends of $888M.
     total = schedule.annual_obligations(
         co.instruments, on=co.as_of, fx=dict(co.fx), currency=co.currency
     )
-    assert total == pytest.approx(888e6, abs=1e6)
+    assert total == pytest.approx(ANNUAL_OBLIGATIONS_2026, rel=1e-12)
+    m = tm.metrics(co, btc_price=68_141.0, share_price=114.45)
+    assert m.annual_obligations == pytest.approx(ANNUAL_OBLIGATIONS_2026, rel=1e-12)
+    assert round(m.annual_obligations / 1e6) == 888

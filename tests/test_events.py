@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -403,8 +404,6 @@ def test_pledge_and_release() -> None:
 
 
 def test_events_refuse_arrays_of_prices() -> None:
-    import numpy as np
-
     with pytest.raises(ValidationError, match=r"^btc_price: must be a single number"):
         buy_btc(_company(), 1, btc_price=np.array([1.0, 2.0]))  # type: ignore[arg-type]
     assert buy_btc(_company(), 1, btc_price=np.float64(2.0)).cash == 100e6 - 2.0
@@ -425,3 +424,88 @@ def test_company_methods_delegate() -> None:
     assert co.issue_instrument(note, proceeds=1e6, buy=False) == issue_instrument(
         co, note, proceeds=1e6, buy=False
     )
+
+
+# --- review: inputs a newcomer may pass -------------------------------------------------------
+
+_EVENTS: dict[str, Any] = {
+    "raise_equity": lambda co, x: raise_equity(co, x(1e6), share_price=x(10.0), btc_price=x(1e5)),
+    "buy_btc": lambda co, x: buy_btc(co, x(2), btc_price=x(1e5)),
+    "sell_btc": lambda co, x: sell_btc(co, x(2), btc_price=x(1e5)),
+    "issue_instrument": lambda co, x: issue_instrument(
+        co,
+        Note(name="new", principal=1e6, maturity=dt.date(2030, 1, 1)),
+        proceeds=x(1e6),
+        btc_price=x(1e5),
+    ),
+    "repay": lambda co, x: repay(co, "sec", x(1e6), price=x(1.25)),
+    "convert": lambda co, x: convert(co, "cvt", x(4e6)),
+    "pledge": lambda co, x: pledge(co, "loan", x(10)),
+    "release": lambda co, x: release(co, "loan", x(10)),
+}
+
+
+@pytest.mark.parametrize("event", sorted(_EVENTS))
+@pytest.mark.parametrize("company", ["MSTR", None, Holdings(units=1.0)])
+def test_events_refuse_what_is_not_a_company(event: str, company: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        _EVENTS[event](company, float)
+    assert (info.value.field, info.value.value) == ("company", company)
+
+
+@pytest.mark.parametrize("event", sorted(_EVENTS))
+@pytest.mark.parametrize(
+    "kind",
+    [np.float64, np.float32, lambda v: np.int64(round(v)) if v == round(v) else np.float64(v),
+     np.array],
+    ids=["float64", "float32", "int64", "0-d array"],
+)  # fmt: skip
+def test_events_take_numpy_scalars(event: str, kind: Any) -> None:
+    # A numpy number (or a 0-d array) gives exactly the company a Python float gives (the
+    # amounts here are exact in float32 too).
+    co = _company()
+    assert _EVENTS[event](co, kind) == _EVENTS[event](co, float)
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda co: raise_equity(co, 1e6, share_price=10.0, btc_price=1e5, fee="2%"),  # type: ignore[arg-type]
+         "fee"),
+        (lambda co: buy_btc(co, 1e4, btc_price=1e5), "units"),  # costs more than the cash
+        (lambda co: sell_btc(co, 701, btc_price=1e5), "units"),  # only 700 unencumbered
+        (lambda co: sell_btc(co, np.array([1.0, 2.0]), btc_price=1e5),  # type: ignore[arg-type]
+         "units"),
+        (  # the pledged coins exceed the holdings: refused by Company, after the evolve
+            lambda co: issue_instrument(
+                co,
+                TermLoan(name="L2", principal=1e6, max_ltv=0.5, pledged_units=5_000,
+                         issued=dt.date(2025, 1, 1), maturity=dt.date(2028, 1, 1)),
+                proceeds=1e6, buy=False,
+            ),
+            "Company.instruments.pledged_units",
+        ),
+        (  # a currency without an fx rate
+            lambda co: issue_instrument(
+                co, PreferredStock(name="PJ", notional=1e6, rate=0.1, currency="JPY"),
+                proceeds=1e6, btc_price=1e5,
+            ),
+            "PJ.currency",
+        ),
+        (lambda co: issue_instrument(co, co.instruments[0], proceeds=1e6, buy=False),
+         "instrument.name"),
+        (lambda co: repay(co, "sec", 1e6, price=math.inf), "price"),
+        (lambda co: convert(co, "cvt", 0.0), "amount"),
+        (lambda co: pledge(co, "loan", 701), "units"),
+        (lambda co: release(co, "sec", 100.5), "units"),
+    ],
+)  # fmt: skip
+def test_failed_events_leave_the_company_untouched(call: Any, field: str) -> None:
+    co = _company()
+    snapshot = attrs.evolve(co)
+    instruments = co.instruments
+    with pytest.raises(ValidationError) as info:
+        call(co)
+    assert info.value.field == field
+    assert co == snapshot
+    assert co.instruments is instruments

@@ -13,11 +13,22 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import treasurymodel
+from tests.mstr_facts import (
+    LOAN_2022,
+    NOTE_2028,
+    NOTE_2029,
+    NOTE_2030A,
+    NOTE_2030B,
+    NOTE_2031,
+    NOTE_2032,
+    mstr_2026_02,
+)
 from tests.strategies import (
     convertible_notes,
     instruments,
@@ -28,7 +39,9 @@ from tests.strategies import (
 from treasurymodel import (
     INSTRUMENT_KINDS,
     Amortization,
+    Company,
     ConvertibleNote,
+    Holdings,
     Instrument,
     Note,
     PreferredStock,
@@ -41,61 +54,8 @@ from treasurymodel import (
 
 D = dt.date
 
-# --- the February 2026 convertibles (strategy-facts.md, "mstr-2026-02") -------------------
-
-NOTE_2028 = ConvertibleNote(
-    name="0.625% due 2028",
-    principal=1_010e6,
-    coupon=0.00625,
-    issued=D(2024, 9, 19),
-    maturity=D(2028, 9, 15),
-    conversion_price=183.19,
-    puts=[D(2027, 9, 15)],
-    call_from=D(2027, 12, 20),
-    call_trigger=1.30,
-)
-NOTE_2029 = ConvertibleNote(
-    name="0% due 2029",
-    principal=3_000e6,
-    issued=D(2024, 11, 21),
-    maturity=D(2029, 12, 1),
-    conversion_price=672.40,
-    puts=[D(2028, 6, 1)],
-)
-NOTE_2030A = ConvertibleNote(
-    name="0.625% due 2030 (A)",
-    principal=800e6,
-    coupon=0.00625,
-    issued=D(2024, 3, 8),
-    maturity=D(2030, 3, 15),
-    conversion_price=149.77,
-)
-NOTE_2030B = ConvertibleNote(
-    name="0% due 2030 (B)",
-    principal=2_000e6,
-    issued=D(2025, 2, 21),
-    maturity=D(2030, 3, 1),
-    conversion_price=433.43,
-)
-NOTE_2031 = ConvertibleNote(
-    name="0.875% due 2031",
-    principal=603.75e6,
-    coupon=0.00875,
-    issued=D(2024, 3, 18),
-    maturity=D(2031, 3, 15),
-    conversion_price=232.72,
-)
-NOTE_2032 = ConvertibleNote(
-    name="2.25% due 2032",
-    principal=800e6,
-    coupon=0.0225,
-    issued=D(2024, 6, 17),
-    maturity=D(2032, 6, 15),
-    conversion_price=204.33,
-    puts=[D(2029, 6, 15)],
-    call_from=D(2029, 6, 20),
-    call_trigger=1.30,
-)
+# The February 2026 convertibles (strategy-facts.md, "mstr-2026-02") are built by hand in
+# tests/mstr_facts.py.
 
 
 # --- construction and derived terms -----------------------------------------------------
@@ -210,17 +170,7 @@ def test_strc_rate_schedule_lookup() -> None:
 
 def test_term_loan_rates() -> None:
     # 2022 BTC-backed term loan: SOFR + 3.70%, floor 3.75%.
-    loan = TermLoan(
-        name="BTC-backed term loan",
-        principal=205e6,
-        rate=0.0375,
-        spread=0.037,
-        floor=0.0375,
-        issued=D(2022, 3, 23),
-        maturity=D(2025, 3, 23),
-        max_ltv=0.5,
-        pledged_units=30_051,
-    )
+    loan = LOAN_2022
     assert loan.frequency == 12
     assert loan.interest_rate() == 0.0375  # no index given: the assumed rate
     assert loan.interest_rate(0.05) == pytest.approx(0.087, abs=1e-15)  # 5% + 3.70%
@@ -595,6 +545,19 @@ BAD_INPUT = [
           "ccy-lower"),
     _case(PreferredStock, {"currency": "EURO"}, "PreferredStock.currency", "EURO", "ccy-long"),
     _case(Note, {"currency": "US"}, "Note.currency", "US", "ccy-short"),
+    # Found in review: a derived term overflowed to inf; a call before issue was accepted.
+    _case(ConvertibleNote, {"conversion_price": None, "conversion_rate": 1e-320},
+          "ConvertibleNote.conversion_rate", 1e-320, "cvt-rate-overflows-price"),
+    _case(ConvertibleNote, {"conversion_price": 1e-320}, "ConvertibleNote.conversion_price",
+          1e-320, "cvt-price-overflows-rate"),
+    _case(PreferredStock, {"issued": D(2025, 1, 1), "call_from": D(2024, 12, 31)},
+          "PreferredStock.call_from", D(2024, 12, 31), "pref-call-before-issue"),
+    _case(Note, {"principal": np.array([1e6, 2e6])}, "Note.principal", None, "principal-array"),
+    _case(Note, {"principal": 10**400}, "Note.principal", 10**400, "principal-huge-int"),
+    _case(PreferredStock, {"seniority": np.float64(2.0)}, "PreferredStock.seniority",
+          np.float64(2.0), "seniority-float"),
+    _case(Note, {"frequency": np.float64(2.0)}, "Note.frequency", np.float64(2.0),
+          "frequency-float"),
 ]  # fmt: skip
 
 
@@ -610,7 +573,7 @@ def test_bad_input_names_field_and_value(
     if isinstance(value, float) and math.isnan(value):
         assert isinstance(err.value, float)
         assert math.isnan(err.value)
-    else:
+    elif value is not None:  # None: an array, compared by the message only
         assert err.value == value
         assert type(err.value) is type(value)
     assert field in str(err)
@@ -627,6 +590,115 @@ def test_from_shares_rejects_bad_share_count() -> None:
     with pytest.raises(ValidationError) as info:
         PreferredStock.from_shares(name="P", shares=0, rate=0.1)
     assert (info.value.field, info.value.value) == ("PreferredStock.shares", 0)
+
+
+def test_from_shares_takes_numpy_numbers_and_refuses_a_notional() -> None:
+    # 14,021,000 STRK shares of $100 (strategy-facts.md): $1,402.1M.
+    shares: Any = np.int64(14_021_000)
+    strk = PreferredStock.from_shares(name="STRK", shares=shares, rate=0.08)
+    assert strk.notional == 1_402.1e6
+    with pytest.raises(ValidationError) as info:
+        PreferredStock.from_shares(name="P", shares=10, rate=0.1, notional=1e3)
+    assert (info.value.field, info.value.value) == ("PreferredStock.notional", 1e3)
+    with pytest.raises(ValidationError) as info:
+        PreferredStock.from_shares(name="P", shares=10, stated_amount="100", rate=0.1)  # type: ignore[arg-type]
+    assert info.value.field == "PreferredStock.stated_amount"
+
+
+def test_numpy_integers_are_whole_numbers() -> None:
+    # A count read from a numpy array is an int: frequency and seniority take it.
+    pref = PreferredStock(**_PREF, frequency=np.int64(12), seniority=np.int32(2))
+    assert (pref.frequency, pref.seniority) == (12, 2)
+    assert type(pref.frequency) is int
+    assert type(pref.seniority) is int
+    for cls in (ConvertibleNote, SecuredNote, TermLoan, Note):
+        inst = cls(**{**BASES[cls], "frequency": np.int64(4)})
+        assert type(inst.frequency) is int
+        assert inst.frequency == 4
+
+
+@pytest.mark.parametrize(
+    ("index_level", "message"),
+    [("5%", "must be a number"), (math.nan, "finite"), (True, "must be a number")],
+)
+def test_term_loan_rate_refuses_a_bad_index_level(index_level: Any, message: str) -> None:
+    loan = TermLoan(**_LOAN, spread=0.037, floor=0.0375)
+    with pytest.raises(ValidationError, match=message) as info:
+        loan.interest_rate(index_level)
+    assert info.value.field == "index_level"
+    assert loan.interest_rate(np.float64(0.05)) == pytest.approx(0.087, abs=1e-15)
+
+
+def test_rate_on_refuses_a_string() -> None:
+    strc = PreferredStock(**_PREF, rate_schedule=[RateStep(date=D(2025, 9, 1), rate=0.1)])
+    with pytest.raises(ValidationError) as info:
+        strc.rate_on("2025-10-01")  # type: ignore[arg-type]
+    assert (info.value.field, info.value.value) == ("when", "2025-10-01")
+
+
+# --- the company record -------------------------------------------------------------------
+
+_CO: dict[str, Any] = {
+    "name": "X",
+    "as_of": D(2026, 1, 1),
+    "holdings": Holdings(units=10.0),
+    "shares_basic": 1e6,
+}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        # Found in review: attrs' own TypeError, a raw TypeError or ValueError, or accepted.
+        ({"holdings": None}, "Company.holdings"),
+        ({"holdings": {"units": 10.0}}, "Company.holdings"),
+        ({"market": "68141"}, "Company.market"),
+        ({"instruments": 5}, "Company.instruments"),
+        ({"instruments": "abc"}, "Company.instruments"),
+        ({"fx": 5}, "Company.fx"),
+        ({"fx": [("EUR",)]}, "Company.fx"),
+        ({"fx": {1: 1.0, "EUR": 1.2}}, "Company.fx"),
+        ({"fx": [("EUR", 1.1), ("EUR", 1.2)]}, "Company.fx"),
+        ({"fx": {"EUR": "1.2"}}, "Company.fx.EUR"),
+        ({"fx": {"USD": 2.0}}, "Company.fx.USD"),
+        ({"currency": None}, "Company.currency"),
+        ({"shares_basic": [1e6]}, "Company.shares_basic"),
+    ],
+)
+def test_company_refuses_bad_records(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Company(**{**_CO, **overrides})
+    assert info.value.field == field
+
+
+def test_company_takes_numpy_numbers_and_a_unit_fx_rate() -> None:
+    co = Company(**{**_CO, "shares_basic": np.array(2e6), "cash": np.float32(5.0)})
+    assert (co.shares_basic, co.cash) == (2e6, 5.0)
+    assert type(co.shares_basic) is float
+    assert Company(**{**_CO, "fx": {"USD": 1.0, "EUR": 1.188}}).fx_rate("EUR") == 1.188
+
+
+def test_derived_assumed_diluted_shares_2026() -> None:
+    # strategy-facts.md, mstr-2026-02: "Assumed diluted 364,845 = basic 332,431 + convert
+    # shares 26,440 + STRK conversion shares 1,402 + options 3,369 + restricted units 1,202"
+    # (thousands). By hand, principal / conversion price: 5,513,401.39 + 4,461,629.98
+    # + 5,341,523.67 + 4,614,355.26 + 2,594,319.35 + 3,915,235.16 = 26,440,464.81 convert
+    # shares; STRK 14,021,000 x 0.1 = 1,402,100; total 364,844,564.81 (364,845k rounded).
+    derived = attrs.evolve(mstr_2026_02(), shares_diluted=None)
+    assert derived.convertible_shares == pytest.approx(26_440_464.81 + 1_402_100, abs=0.01)
+    assert derived.diluted_shares == pytest.approx(364_844_564.81, abs=0.01)
+    assert round(derived.diluted_shares / 1e3) == 364_845
+
+
+def test_company_lookups_refuse_bad_names() -> None:
+    co = Company(**_CO, instruments=[Note(**_NOTE)])
+    for name in (np.array(["n", "m"]), ["n"], None):
+        with pytest.raises(ValidationError) as info:
+            co.instrument(name)  # type: ignore[arg-type]
+        assert info.value.field == "name"
+    with pytest.raises(ValidationError) as info:
+        co.amount("n")  # type: ignore[arg-type]
+    assert (info.value.field, info.value.value) == ("instrument", "n")
 
 
 def test_missing_required_term_is_a_type_error() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -98,19 +100,20 @@ def _replace(old: str, new: str) -> str:
     return BASE.replace(old, new)
 
 
+def _as_json(value: Any) -> Any:
+    """A parsed TOML document in the shape of JSON: dates as ISO strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    return value
+
+
 def _json_base() -> dict[str, Any]:
     """BASE as a JSON-shaped dict (dates as ISO strings)."""
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    result: dict[str, Any] = convert(tomllib.loads(BASE))
+    result: dict[str, Any] = _as_json(tomllib.loads(BASE))
     return result
 
 
@@ -151,93 +154,62 @@ def test_json_document_loads_to_the_same_company() -> None:
     assert loads(json.dumps(_json_base()), format="json") == loads(BASE)
 
 
-# The example of /work/shared/design/file-format.md, verbatim: the documented contract.
-DESIGN_EXAMPLE = """\
-format = "treasurymodel/1"
-
-[company]
-name = "MicroStrategy"
-ticker = "MSTR"                 # optional
-as_of = 2022-06-30
-currency = "USD"                # reporting currency; default USD
-shares_basic = 11_300_000
-other_dilutive_shares = 0
-cash = 60_000_000
-other_assets = 0
-
-[market]
-asset_price = 19_000.0
-share_price = 160.0
-
-[holdings]
-asset = "BTC"
-units = 129_699
-cost_basis = 3_977_000_000
-
-[[instruments]]
-kind = "term_loan"
-name = "BTC-backed term loan"
-principal = 205_000_000
-rate = 0.0375
-issued = 2022-03-23
-maturity = 2025-03-23
-max_ltv = 0.50
-pledged_units = 30_051
-
-[[instruments]]
-kind = "convertible_note"
-name = "0.75% convertible notes due 2025"
-principal = 650_000_000
-coupon = 0.0075
-frequency = 2
-issued = 2020-12-11
-maturity = 2025-12-15
-conversion_price = 397.99
-
-[[instruments]]
-kind = "secured_note"
-name = "6.125% senior secured notes due 2028"
-principal = 500_000_000
-coupon = 0.06125
-frequency = 2
-issued = 2021-06-14
-maturity = 2028-06-15
-pledged_units = 14_590
-
-  [[instruments.springing]]
-  date = 2025-09-15
-  reference = "0.75% convertible notes due 2025"
-  liquidity_multiple = 1.30
-  min_outstanding = 100_000_000
-
-[[instruments]]
-kind = "note"
-name = "Other long-term secured debt"
-principal = 11_000_000
-maturity = 2027-06-30
-
-[[instruments]]
-kind = "preferred_stock"
-name = "STRF"
-notional = 1_284_000_000
-currency = "USD"
-rate = 0.10
-frequency = 4
-cumulative = true
-seniority = 1
-conversion_ratio = 0.0
-"""
+DATA = Path(__file__).parent / "data"
 
 
 def test_design_example_loads() -> None:
-    co = loads(DESIGN_EXAMPLE)
-    assert co.ticker == "MSTR"
+    # tests/data/file-format-example.toml is the example of the format's specification
+    # (design/file-format.md), copied verbatim with its comments; the docs include this copy.
+    path = DATA / "file-format-example.toml"
+    co = load(path)
+    assert (co.name, co.ticker, co.as_of, co.currency) == (
+        "MicroStrategy",
+        "MSTR",
+        dt.date(2022, 6, 30),
+        "USD",
+    )
+    assert (co.shares_basic, co.shares_diluted, co.cash) == (11_300_000.0, None, 60_000_000.0)
     assert co.market == Market(asset_price=19_000.0, share_price=160.0)
+    assert co.holdings == Holdings(asset="BTC", units=129_699.0, cost_basis=3_977_000_000.0)
+    assert [type(i).KIND for i in co.instruments] == [
+        "term_loan",
+        "convertible_note",
+        "secured_note",
+        "note",
+        "preferred_stock",
+    ]
     # 205 + 650 + 500 + 11 = 1,366 ($M) of debt; 30,051 + 14,590 coins pledged.
     assert co.total_debt == 1_366e6
     assert co.pledged_units == 44_641.0
-    assert co.preferreds[0].cumulative is True
+    note = co.instrument("0.75% convertible notes due 2025")
+    assert isinstance(note, ConvertibleNote)
+    assert (note.conversion_price, note.frequency, note.maturity) == (
+        397.99,
+        2,
+        dt.date(2025, 12, 15),
+    )
+    secured = co.instrument("6.125% senior secured notes due 2028")
+    assert isinstance(secured, SecuredNote)
+    assert secured.springing == (
+        SpringingMaturity(
+            date=dt.date(2025, 9, 15),
+            reference="0.75% convertible notes due 2025",
+            liquidity_multiple=1.3,
+            min_outstanding=100e6,
+        ),
+    )
+    strf = co.preferreds[0]
+    assert (strf.notional, strf.rate, strf.frequency, strf.cumulative, strf.seniority) == (
+        1_284e6,
+        0.10,
+        4,
+        True,
+        1,
+    )
     assert co.instrument("Other long-term secured debt").issued is None
+    # "JSON with the same structure is accepted too": dates as "YYYY-MM-DD" strings.
+    doc = _as_json(tomllib.loads(path.read_text(encoding="utf-8")))
+    assert loads(json.dumps(doc), format="json") == co
 
 
 def test_load_reads_toml_and_json_files(tmp_path: Path) -> None:
@@ -410,6 +382,8 @@ TOML_CASES: list[tuple[str, str, str, str, str | None, str]] = [
      "instruments[3].name", "Loan", "not unique"),
     ("reference names no instrument", 'reference = "CN25"', 'reference = "CN26"',
      "instruments[2].springing[0].reference", "SN28", "names no other instrument"),
+    ("reference names a preferred stock", 'reference = "CN25"', 'reference = "PREF"',
+     "instruments[2].springing[0].reference", "SN28", "names a preferred stock"),
     ("currency with no fx", 'currency = "USD"', 'currency = "EUR"',
      "instruments[3].currency", "PREF", "no rate in company.fx"),
     ("bad currency code", 'currency = "USD"', 'currency = "usd"',
@@ -440,6 +414,24 @@ TOML_CASES: list[tuple[str, str, str, str, str | None, str]] = [
      "format", None, "is required"),
     ("invalid TOML", "rate = 0.0375", "rate = = 0.0375",
      "content", None, "not valid TOML"),
+    ("maturity on the issue date", "maturity = 2025-03-23", "maturity = 2022-03-23",
+     "instruments[0].maturity", "Loan", "must be after issue"),
+    ("call outside life", "puts = [2023-12-15]", "puts = [2023-12-15]\ncall_from = 2026-01-01",
+     "instruments[1].call_from", "CN25", "after issue and on or before maturity"),
+    ("date with a time zone", "as_of = 2022-06-30", "as_of = 2022-06-30T00:00:00Z",
+     "company.as_of", None, "no time"),
+    ("a time, not a date", "issued = 2021-06-14", "issued = 10:00:00",
+     "instruments[2].issued", "SN28", "TOML date"),
+    ("integer too large for a float", "principal = 650_000_000", "principal = 1" + "0" * 400,
+     "instruments[1].principal", "CN25", "too large"),
+    ("float overflow", "cash = 60_000_000", "cash = 1e309",
+     "company.cash", None, "finite"),
+    ("negative units", "units = 129_699", "units = -1",
+     "holdings.units", None, "must not be negative"),
+    ("LTV zero", "max_ltv = 0.5", "max_ltv = 0.0",
+     "instruments[0].max_ltv", "Loan", "must lie in"),
+    ("negative notional", "notional = 100_000_000", "notional = -1",
+     "instruments[3].notional", "PREF", "must be positive"),
 ]  # fmt: skip
 
 
@@ -483,6 +475,8 @@ def _json_case(edit: str) -> dict[str, Any]:
         doc["holdings"] = 5
     elif edit == "company not a table":
         doc["company"] = [1]
+    elif edit == "puts null":
+        doc["instruments"][1]["puts"] = None
     elif edit == "springing not a list":
         doc["instruments"][2]["springing"] = {"date": "2025-09-15"}
     return doc
@@ -497,6 +491,7 @@ JSON_CASES = [
     ("huge integer", "instruments[0].principal", "Loan", "too large"),
     ("dates as numbers", "instruments[1].puts[0]", "CN25", "YYYY-MM-DD"),
     ("springing not a list", "instruments[2].springing", "SN28", "list of tables"),
+    ("puts null", "instruments[1].puts", "CN25", "must be a list of dates, not null"),
     ("section not a table", "holdings", None, "must be a table"),
     ("company not a table", "company", None, "must be a table"),
 ]
@@ -582,6 +577,80 @@ def test_not_utf8(tmp_path: Path) -> None:
         load(path)
 
 
+def test_byte_order_mark_is_ignored_by_load_and_loads(tmp_path: Path) -> None:
+    # Editors on Windows write a BOM; open(..., encoding="utf-8") keeps it in the text.
+    (tmp_path / "bom.json").write_text("\ufeff" + json.dumps(_json_base()), encoding="utf-8")
+    assert load(tmp_path / "bom.json") == loads(BASE)
+    assert loads("\ufeff" + BASE) == loads(BASE)
+
+
+def test_symlinks_are_followed_and_a_dangling_one_is_no_such_file(tmp_path: Path) -> None:
+    target = tmp_path / "real.toml"
+    target.write_text(BASE, encoding="utf-8")
+    (tmp_path / "link.toml").symlink_to(target)
+    assert load(tmp_path / "link.toml") == loads(BASE)
+    (tmp_path / "dangling.toml").symlink_to(tmp_path / "gone.toml")
+    with pytest.raises(ValidationError, match="no such file"):
+        load(tmp_path / "dangling.toml")
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    with pytest.raises(ValidationError, match="cannot be read") as info:
+        load(tmp_path / "loop.toml")
+    assert info.value.field == "path"
+
+
+def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret.toml"
+    path.write_text(BASE, encoding="utf-8")
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # chmod does not stop root (CI containers), so the refusal is simulated.
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(ValidationError) as info:
+        load(path)
+    assert str(info.value) == f"path: cannot be read (permission denied), got {str(path)!r}"
+
+
+@pytest.mark.parametrize("path", ["", "a\0b.toml", b"company.toml", None, 3.5])
+def test_bad_paths_are_refused_by_load_and_dump(path: Any) -> None:
+    for call in (lambda: load(path), lambda: dump(loads(BASE), path)):
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.field == "path"
+
+
+def test_dump_to_an_unwritable_place_names_the_path(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    for where in (tmp_path / "no" / "dir" / "c.toml", tmp_path / "file" / "c.toml", tmp_path):
+        with pytest.raises(ValidationError, match="cannot be written") as info:
+            dump(loads(BASE), where)
+        assert info.value.value == str(where)
+
+
+def test_dump_writes_nothing_for_a_bad_company_or_format(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="company"):
+        dump("not a company", tmp_path / "a.toml")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="format"):
+        dump(loads(BASE), tmp_path / "b.toml", format="yaml")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dump_of_a_lone_surrogate_writes_nothing(tmp_path: Path) -> None:
+    try:
+        co = Company(
+            name="X\ud800", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1), shares_basic=1
+        )
+    except ValidationError:
+        pytest.skip("the contract layer refuses lone surrogates in names")
+    # JSON text can carry the surrogate (and loads reads it back); a UTF-8 file cannot.
+    assert loads(dumps(co, format="json"), format="json") == co
+    for name in ("c.json", "c.toml"):
+        with pytest.raises(ValidationError, match="lone surrogate"):
+            dump(co, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_wrong_format_version_file(tmp_path: Path) -> None:
     path = tmp_path / "v2.json"
     doc = _json_base()
@@ -615,11 +684,32 @@ def test_loads_refuses_bad_arguments() -> None:
         load(5)  # type: ignore[arg-type]
 
 
-def test_failed_load_raises_and_leaves_nothing_behind(tmp_path: Path) -> None:
-    # The last instrument is bad: nothing of the others is returned or cached.
-    text = _replace('currency = "USD"', 'currency = "EUR"')
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('currency = "USD"', 'currency = "EUR"'),  # the last instrument: no fx rate
+        ("pledged_units = 14_590", "pledged_units = 114_590"),  # too many coins in total
+        ('reference = "CN25"', 'reference = "CN26"'),  # a rule across instruments
+    ],
+)
+def test_failed_load_builds_no_company(
+    old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every instrument before the bad one is valid on its own; none of them may reach a
+    # Company (nothing is half-loaded) and a later good load is unaffected.
+    built: list[str] = []
+    build = treasurymodel.io._Reader.build
+
+    def spy(self: Any, cls: type[Any], *args: Any) -> Any:
+        built.append(cls.__name__)
+        return build(self, cls, *args)
+
+    monkeypatch.setattr(treasurymodel.io._Reader, "build", spy)
     with pytest.raises(ValidationError):
-        loads(text)
+        loads(_replace(old, new))
+    assert "TermLoan" in built  # the good instruments were read ...
+    assert "Company" not in built  # ... but no company was made of them
+    monkeypatch.undo()
     assert loads(BASE).instrument("PREF").currency == "USD"
 
 
@@ -631,6 +721,20 @@ def test_public_names() -> None:
 # --- the format reference documents every key -------------------------------------------
 
 _REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "theory" / "file-format.rst"
+
+
+_HOWTO = _REFERENCE.parents[1] / "howto" / "files-and-cli.rst"
+
+
+@pytest.mark.skipif(not _HOWTO.exists(), reason="docs not in this tree")
+def test_the_how_to_page_example_file_loads() -> None:
+    text = _HOWTO.read_text(encoding="utf-8")
+    blocks = re.findall(r"\.\. code-block:: toml\n\n((?:   .*\n|\n)+)", text)
+    assert len(blocks) == 1
+    co = loads(textwrap.dedent(blocks[0]), source="files-and-cli.rst")
+    loan = co.instrument("BTC-backed loan")
+    assert isinstance(loan, TermLoan)
+    assert (loan.principal, loan.max_ltv, loan.pledged_units) == (100e6, 0.5, 2_500.0)
 
 
 @pytest.mark.skipif(not _REFERENCE.exists(), reason="docs not in this tree")

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import companies, companies_with_springing
+from tests.mstr_facts import company_2022, mstr_2026_02
+from tests.strategies import companies, companies_with_springing, scale_company
 from treasurymodel import (
     Amortization,
     Company,
@@ -47,72 +48,7 @@ from treasurymodel import (
 from treasurymodel.events import raise_equity
 
 # --- the 2022 structure (primer.md, worked case; strategy-facts.md, mstr-2022q2) ---------
-
-AS_OF_2022 = dt.date(2022, 6, 30)
-
-
-def company_2022(*, loan_pledged: float = 30_051.0, cash: float = 60e6) -> Company:
-    """Strategy on 30 June 2022: 129,699 BTC; $2.416B of debt (strategy-facts, mstr-2022q2)."""
-    loan = TermLoan(
-        name="BTC-backed term loan",
-        principal=205e6,  # $205M, max LTV 50%
-        rate=0.0375,
-        spread=0.037,
-        floor=0.0375,
-        issued=dt.date(2022, 3, 23),
-        maturity=dt.date(2025, 3, 23),
-        max_ltv=0.5,
-        pledged_units=loan_pledged,  # 30,051 BTC pledged at 30 Sep 2022
-    )
-    cvt25 = ConvertibleNote(
-        name="0.75% convertible notes due 2025",
-        principal=650e6,
-        coupon=0.0075,
-        issued=dt.date(2020, 12, 11),
-        maturity=dt.date(2025, 12, 15),
-        conversion_price=397.99,
-    )
-    cvt27 = ConvertibleNote(
-        name="0% convertible notes due 2027",
-        principal=1_050e6,
-        coupon=0.0,
-        issued=dt.date(2021, 2, 19),
-        maturity=dt.date(2027, 2, 15),
-        conversion_price=1432.46,
-    )
-    secured = SecuredNote(
-        name="6.125% senior secured notes due 2028",
-        principal=500e6,
-        coupon=0.06125,
-        issued=dt.date(2021, 6, 14),
-        maturity=dt.date(2028, 6, 15),
-        pledged_units=14_590,  # 14,590 BTC pledged to the secured notes
-        springing=[
-            SpringingMaturity(
-                date=dt.date(2025, 9, 15),
-                reference=cvt25.name,
-                liquidity_multiple=1.30,
-                min_outstanding=100e6,
-            ),
-            SpringingMaturity(  # second test date derived, unconfirmed (strategy-facts)
-                date=dt.date(2026, 11, 16),
-                reference=cvt27.name,
-                liquidity_multiple=1.30,
-                min_outstanding=100e6,
-            ),
-        ],
-    )
-    other = Note(
-        name="Other long-term secured debt", principal=11e6, maturity=dt.date(2027, 6, 30)
-    )
-    return Company(
-        name="MicroStrategy",
-        as_of=AS_OF_2022,
-        holdings=Holdings(units=129_699, cost_basis=3.977e9),
-        shares_basic=11.3e6,
-        cash=cash,
-        instruments=[loan, cvt25, cvt27, secured, other],
-    )
+# company_2022() is built by hand in tests/mstr_facts.py.
 
 
 @pytest.mark.parametrize("loan_pledged", [0.0, 30_051.0])
@@ -294,18 +230,21 @@ def test_puts_hand_case() -> None:
     assert wall.row("2027").breakeven_price == pytest.approx(37_750.0, rel=1e-12)
 
 
-def test_test_mode_hand_case() -> None:
-    cvt = _cvt(principal=100e6, maturity=dt.date(2027, 12, 15))
-    sec = SecuredNote(
+def _secured(test_date: dt.date = dt.date(2027, 9, 15), pledged: float = 200.0) -> SecuredNote:
+    """$50M secured notes due 2029 springing to ``test_date`` unless liquidity > 130% of "cvt"."""
+    return SecuredNote(
         name="sec",
         principal=50e6,
         issued=dt.date(2024, 1, 1),
         maturity=dt.date(2029, 1, 1),
-        pledged_units=200,
-        springing=[
-            SpringingMaturity(date=dt.date(2027, 9, 15), reference="cvt", liquidity_multiple=1.3)
-        ],
+        pledged_units=pledged,
+        springing=[SpringingMaturity(date=test_date, reference="cvt", liquidity_multiple=1.3)],
     )
+
+
+def test_test_mode_hand_case() -> None:
+    cvt = _cvt(principal=100e6, maturity=dt.date(2027, 12, 15))
+    sec = _secured()
     co = _tiny(cvt, sec, units=1_200, cash=10e6)
     # Trigger: (1.3 × 100M − 10M) / 1,000 unencumbered = 120,000.
     assert springing_trigger_price(co, "sec") == ((dt.date(2027, 9, 15), 120_000.0),)
@@ -322,16 +261,7 @@ def test_test_mode_hand_case() -> None:
 
 def _put_then_spring(put: dt.date) -> Company:
     cvt = _cvt(principal=100e6, conversion_price=200.0, maturity=dt.date(2027, 12, 15), puts=[put])
-    sec = SecuredNote(
-        name="sec",
-        principal=50e6,
-        issued=dt.date(2024, 1, 1),
-        maturity=dt.date(2029, 1, 1),
-        pledged_units=200,
-        springing=[
-            SpringingMaturity(date=dt.date(2027, 9, 15), reference="cvt", liquidity_multiple=1.3)
-        ],
-    )
+    sec = _secured()
     return _tiny(cvt, sec, units=1_200, cash=20e6)
 
 
@@ -360,15 +290,7 @@ def test_reference_put_before_the_test_date() -> None:
 
 def test_springing_on_the_maturity_date_counts_once() -> None:
     cvt = _cvt(maturity=dt.date(2029, 6, 1))
-    sec = SecuredNote(
-        name="sec",
-        principal=50e6,
-        issued=dt.date(2024, 1, 1),
-        maturity=dt.date(2029, 1, 1),
-        springing=[
-            SpringingMaturity(date=dt.date(2029, 1, 1), reference="cvt", liquidity_multiple=1.3)
-        ],
-    )
+    sec = _secured(dt.date(2029, 1, 1), pledged=0.0)
     wall = maturity_wall(_tiny(cvt, sec))
     assert wall.row("2029").due == 100e6  # 50M secured + 50M convertible
 
@@ -861,39 +783,6 @@ def test_tighter_ltv_never_lowers_the_margin_call(co: Company, factor: float) ->
     _no_higher(_all_prices(tighter, mode, False), _all_prices(co, mode, False))
 
 
-def _scaled(co: Company, k: float) -> Company:
-    def one(inst: Instrument) -> Instrument:
-        if isinstance(inst, PreferredStock):
-            return attrs.evolve(inst, notional=inst.notional * k)
-        if isinstance(inst, ConvertibleNote):
-            return attrs.evolve(
-                inst,
-                principal=inst.principal * k,
-                conversion_price=inst.conversion_price * k,
-                conversion_rate=inst.conversion_rate / k,
-            )
-        if isinstance(inst, TermLoan):
-            steps = [attrs.evolve(a, amount=a.amount * k) for a in inst.amortization]
-            return attrs.evolve(inst, principal=inst.principal * k, amortization=steps)
-        if isinstance(inst, SecuredNote):
-            clauses = [
-                attrs.evolve(
-                    c, min_outstanding=None if c.min_outstanding is None else c.min_outstanding * k
-                )
-                for c in inst.springing
-            ]
-            return attrs.evolve(inst, principal=inst.principal * k, springing=clauses)
-        return attrs.evolve(inst, principal=inst.principal * k)
-
-    return attrs.evolve(
-        co,
-        cash=co.cash * k,
-        other_assets=co.other_assets * k,
-        holdings=attrs.evolve(co.holdings, cost_basis=co.holdings.cost_basis * k),
-        instruments=[one(i) for i in co.instruments],
-    )
-
-
 @given(
     co=any_company,
     mode=mode_strategy,
@@ -904,7 +793,7 @@ def test_break_prices_scale_with_usd_amounts(
     co: Company, mode: dict[str, Any], interest: bool, k: float
 ) -> None:
     before = _all_prices(co, mode, interest)
-    after = _all_prices(_scaled(co, k), mode, interest)
+    after = _all_prices(scale_company(co, k), mode, interest)
     for a, b in zip(before, after, strict=True):
         if a is None:
             assert b is None
@@ -1016,3 +905,192 @@ def test_test_mode_breakeven_matches_the_oracle(
 ) -> None:
     # The same check on companies whose liquidity tests can go either way.
     _check_against_oracle(co, mode, include_cash)
+
+
+# --- review: the 2026 structure, every option, every instrument kind, bad input -------------
+
+_M26 = 1e6
+_UNITS_26 = 713_502.0
+
+
+def test_maturity_wall_2026_published_convention_and_puts() -> None:
+    # strategy-facts.md, mstr-2026-02, principal only, coins only (713,502 BTC). By hand:
+    # maturities 2028: 1,010; 2029: 3,000; 2030: 800 + 2,000; 2031: 603.75; 2032: 800 (M).
+    # With puts every note falls due on its put date instead: 2027: 1,010 (2028 notes);
+    # 2028: 3,000 + 800 + 2,000 + 603.75 (2029, 2030A, 2030B, 2031); 2029: 800 (2032).
+    co = mstr_2026_02()
+    cumulative = {"2028": 1_010.0, "2029": 4_010.0, "2030": 6_810.0, "2031": 7_413.75}
+    cumulative["2032"] = 8_213.75
+    wall = maturity_wall(co)
+    for period, due in cumulative.items():
+        assert wall.row(period).breakeven_price == pytest.approx(due * _M26 / _UNITS_26, rel=1e-12)
+    put_cumulative = {"2027": 1_010.0, "2028": 7_413.75, "2029": 8_213.75, "2032": 8_213.75}
+    puts = maturity_wall(co, puts=True)
+    for period, due in put_cumulative.items():
+        assert puts.row(period).breakeven_price == pytest.approx(due * _M26 / _UNITS_26, rel=1e-12)
+    assert [i.kind for i in puts.row("2027").items] == ["put"]
+    # No secured note: the springing treatments agree.
+    for mode in ("best", "test"):
+        assert maturity_wall(co, springing=mode).breakeven_prices.tolist() == (
+            wall.breakeven_prices.tolist()
+        )
+
+
+def test_maturity_wall_2026_shares_mode_by_hand() -> None:
+    # Share price on the ev basis at mNAV 10: S(P) = (10 x 713,502 P - D - F + C) / N_b with
+    # D + F - C = 8,243.75 + 8,388.7 - 2,250 = 14,382.45M, N_b = 332.431M; a note converts when
+    # S(P) >= K, i.e. from P_K = (K N_b + 14,382.45M) / (7,135,020).
+    n_b, net, slope = 332.431e6, 14_382.45e6, 10 * _UNITS_26
+    p_2030a = (149.77 * n_b + net) / slope  # 8,993.7; 2028 notes (183.19): 10,551.0
+    co = mstr_2026_02()
+    wall = maturity_wall(co, conversion="shares", mnav=10.0)
+    # 2030: below P_2030A all 6,810M is due (needs 9,544 > P_2030A); above it the 2030A
+    # notes convert and 6,010M needs 8,423 < P_2030A: the threshold itself binds.
+    assert wall.row("2030").breakeven_price == pytest.approx(p_2030a, rel=1e-12)
+    # 2031: above P_2030A, 7,413.75 - 800 = 6,613.75M needs 9,269.3 (< 10,551): it binds.
+    assert wall.row("2031").breakeven_price == pytest.approx(
+        6_613.75 * _M26 / _UNITS_26, rel=1e-12
+    )
+    # Market-cap basis: S(P) = 10 x 713,502 P / N_b; 2030A converts from 149.77 N_b / slope
+    # = 6,978.0, where 6,010M needs 8,423.2, below the 2028 notes' threshold (8,535.1).
+    cap = maturity_wall(co, conversion="shares", mnav=10.0, mnav_basis="market_cap")
+    assert cap.row("2030").breakeven_price == pytest.approx(6_010 * _M26 / _UNITS_26, rel=1e-12)
+    assert (cap.mnav, cap.mnav_basis, wall.mnav_basis) == (10.0, "market_cap", "ev")
+    # At mNAV 1 nothing is in the money at these prices: the cash convention stands.
+    assert maturity_wall(co, conversion="shares").breakeven_prices.tolist() == (
+        maturity_wall(co).breakeven_prices.tolist()
+    )
+
+
+_WALL_OPTIONS = list(
+    itertools.product(
+        ("worst", "best", "test"), (False, True), (False, True), ("cash", "shares"), (False, True)
+    )
+)
+
+
+@pytest.mark.parametrize("dataset", ["mstr-2022q2", "mstr-2026-02"])
+def test_every_wall_option_on_the_bundled_data_sets(dataset: str) -> None:
+    # Whatever the options: the cumulative breakeven never falls with the horizon (what is due
+    # through T only grows with T, at every price), it is finite and non-negative, the wall
+    # by date ends where the wall by year ends, and the wall echoes its options.
+    co = datasets.load(dataset)
+    for springing, interest, cash, conversion, puts in _WALL_OPTIONS:
+        options: dict[str, Any] = {
+            "springing": springing,
+            "include_interest": interest,
+            "include_cash": cash,
+            "conversion": conversion,
+            "puts": puts,
+            "mnav": 3.0,
+        }
+        by_year = maturity_wall(co, **options)
+        by_date = maturity_wall(co, by="date", **options)
+        prices = by_year.breakeven_prices
+        assert np.all(np.isfinite(prices)), options
+        assert np.all(prices >= 0.0), options
+        assert np.all(np.diff(prices) >= 0.0), options
+        assert np.all(np.diff(by_date.breakeven_prices) >= 0.0), options
+        assert by_date.breakeven_prices.max() == pytest.approx(prices[-1], rel=1e-12), options
+        if springing != "test" and conversion == "cash":
+            # One scenario for every row (otherwise each row reports its own binding one).
+            assert by_year.rows[-1].cumulative_due == pytest.approx(
+                sum(r.due for r in by_year), rel=1e-12
+            )
+        assert all(r.cumulative_due >= r.due for r in by_year)
+        assert (by_year.springing, by_year.puts, by_year.include_cash) == (springing, puts, cash)
+        assert by_year.cash == (co.cash if cash else 0.0)
+        assert by_year.mnav == (3.0 if conversion == "shares" else None)
+
+
+@pytest.mark.parametrize("dataset", ["mstr-2022q2", "mstr-2026-02"])
+def test_margin_call_price_of_every_instrument_kind(dataset: str) -> None:
+    # Only a loan with a maximum LTV has a margin call; everything else has no asset trigger:
+    # None, never 0. The 2022 loan: 410M / 115,109 BTC (primer.md).
+    co = datasets.load(dataset)
+    kinds = set()
+    for inst in co.instruments:
+        kinds.add(type(inst).__name__)
+        price = margin_call_price(co, inst.name)
+        if isinstance(inst, TermLoan) and inst.max_ltv is not None:
+            assert price == pytest.approx(410e6 / 115_109, rel=1e-12)
+        else:
+            assert price is None, inst.name
+    expected = {"ConvertibleNote", "Note"} | (
+        {"TermLoan", "SecuredNote"} if dataset == "mstr-2022q2" else {"PreferredStock"}
+    )
+    assert kinds == expected
+    for inst in co.instruments:
+        if isinstance(inst, TermLoan):  # the same loan without a maximum LTV: no trigger
+            no_ltv = attrs.evolve(inst, max_ltv=None)
+            bare = attrs.evolve(co, instruments=[no_ltv])
+            assert margin_call_price(bare, no_ltv.name) is None
+
+
+_NOT_A_COMPANY: list[tuple[str, Any]] = [
+    ("margin_call_price", lambda c: margin_call_price(c, "x")),
+    ("joint_margin_call_price", joint_margin_call_price),
+    ("maturity_wall", maturity_wall),
+    ("springing_trigger_price", lambda c: springing_trigger_price(c, "x")),
+    ("coverage_break_price", lambda c: coverage_break_price(c, years=1)),
+    ("dividend_coverage_months", dividend_coverage_months),
+    ("nav_sensitivity", lambda c: nav_sensitivity(c, btc_prices=[1.0])),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), _NOT_A_COMPANY, ids=[n for n, _ in _NOT_A_COMPANY])
+@pytest.mark.parametrize("company", ["MSTR", None, Holdings(units=1.0)])
+def test_break_prices_refuse_what_is_not_a_company(name: str, call: Any, company: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        call(company)
+    assert (info.value.field, info.value.value) == ("company", company)
+
+
+_LOAN_NAME = "BTC-backed term loan"
+
+
+@pytest.mark.parametrize(
+    ("function", "kwargs", "field"),
+    [
+        # Found in review: a far horizon overflowed the calendar (a raw ValueError).
+        (coverage_break_price, {"years": 100_000}, "years"),
+        (coverage_break_price, {"years": 1e300}, "years"),
+        (coverage_break_price, {"years": np.array([1.0, 2.0])}, "years"),
+        # A 2-d grid used to be flattened silently; a ragged list raised a raw ValueError.
+        (nav_sensitivity, {"btc_prices": np.ones((2, 2))}, "btc_prices"),
+        (nav_sensitivity, {"btc_prices": [[1.0], [1.0, 2.0]]}, "btc_prices"),
+        (nav_sensitivity, {"btc_prices": [1.0, None]}, "btc_prices"),
+        (nav_sensitivity, {"btc_prices": [1.0], "share_price": -1.0}, "share_price"),
+        (nav_sensitivity, {"btc_prices": [1.0], "mnav": "1.5"}, "mnav"),
+        (nav_sensitivity, {"btc_prices": [1.0], "mnav": 1.0, "mnav_basis": "EV"}, "mnav_basis"),
+        (maturity_wall, {"until": dt.datetime(2030, 1, 1)}, "until"),
+        (maturity_wall, {"by": None}, "by"),
+        (maturity_wall, {"conversion": "Shares"}, "conversion"),
+        (maturity_wall, {"puts": np.bool_(True)}, "puts"),
+        (maturity_wall, {"mnav": "1"}, "mnav"),
+        (maturity_wall, {"index_level": "SOFR"}, "index_level"),
+        (dividend_coverage_months, {"index_level": math.nan}, "index_level"),
+        (dividend_coverage_months, {"include_interest": 1}, "include_interest"),
+    ],
+)
+def test_break_prices_reject_bad_input(function: Any, kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        function(company_2022(), **kwargs)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("name", [np.array([_LOAN_NAME]), [_LOAN_NAME], 5, None])
+def test_break_prices_refuse_a_name_that_is_not_a_string(name: Any) -> None:
+    for function in (margin_call_price, springing_trigger_price):
+        with pytest.raises(ValidationError) as info:
+            function(company_2022(), name)
+        assert (info.value.field, info.value.value is name) == ("name", True)
+
+
+def test_nav_sensitivity_takes_every_kind_of_number() -> None:
+    co = company_2022()
+    expected = nav_sensitivity(co, btc_prices=[20_000.0]).nav.tolist()
+    grids: list[Any] = [20_000.0, 20_000, np.float32(20_000.0), np.int64(20_000), np.array(2e4)]
+    for grid in grids:
+        assert nav_sensitivity(co, btc_prices=grid).nav.tolist() == expected
+    assert len(nav_sensitivity(co, btc_prices=[])) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -13,18 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.mstr_facts import BTC_PRICE, SHARE_PRICE, mstr_2026_02
-from tests.strategies import btc_price_arrays, btc_prices, companies
+from tests.mstr_facts import BTC_PRICE, SHARE_PRICE, company_2022, mstr_2026_02
+from tests.strategies import btc_price_arrays, btc_prices, companies, scale_company
 from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
-    Instrument,
     Metrics,
     Note,
     PreferredStock,
-    SecuredNote,
-    TermLoan,
     ValidationError,
     btc_dollar_gain,
     btc_gain,
@@ -34,7 +32,6 @@ from treasurymodel import (
     metrics,
     share_price_for_mnav,
 )
-from treasurymodel.instruments import Amortization, SpringingMaturity
 
 M = 1e6
 
@@ -404,11 +401,80 @@ def test_types_float_in_float_out_array_in_array_out() -> None:
         ({"btc_price": True}, "btc_price"),
         ({"btc_price": 1.0, "share_price": -2.0}, "share_price"),
         ({"btc_price": np.ones(3), "share_price": np.ones(2)}, "share_price"),
+        # Found in review: these used to give a raw ValueError or a misleading "got nan".
+        ({"btc_price": None}, "btc_price"),
+        ({"btc_price": [1.0, None]}, "btc_price"),
+        ({"btc_price": [[1.0], [1.0, 2.0]]}, "btc_price"),
+        ({"btc_price": [1.0, "2"]}, "btc_price"),
+        ({"btc_price": 1 + 2j}, "btc_price"),
+        ({"btc_price": np.array([1 + 0j])}, "btc_price"),
+        ({"btc_price": dt.date(2026, 1, 1)}, "btc_price"),
+        ({"btc_price": 10**400}, "btc_price"),
+        ({"btc_price": 1.0, "share_price": [[1.0], [2.0, 3.0]]}, "share_price"),
+        ({"btc_price": 1.0, "share_price": np.array([np.nan, 1.0])}, r"share_price\[0\]"),
     ],
 )
 def test_bad_prices_raise_validation_error(kwargs: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError, match=f"^{field}"):
         metrics(_small(), **kwargs)
+
+
+@pytest.mark.parametrize("company", ["MSTR", None, 1.0, Holdings(units=1.0)])
+def test_every_metric_refuses_what_is_not_a_company(company: Any) -> None:
+    calls: list[Callable[[], object]] = [
+        lambda: metrics(company, btc_price=1.0),
+        lambda: share_price_for_mnav(company, mnav=1.0, btc_price=1.0),
+        lambda: btc_rating(company, "cheap", btc_price=1.0),
+        lambda: btc_ratings(company, btc_price=1.0),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert (info.value.field, info.value.value) == ("company", company)
+
+
+@pytest.mark.parametrize("name", [np.array(["cheap", "dear"]), ["cheap"], 5, None])
+def test_btc_rating_refuses_a_name_that_is_not_a_string(name: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        btc_rating(_small(), name, btc_price=1.0)
+    assert info.value.field == "name"
+
+
+def test_share_price_for_mnav_refuses_an_unknown_basis() -> None:
+    with pytest.raises(ValidationError) as info:
+        share_price_for_mnav(_small(), mnav=1.0, btc_price=1.0, basis="EV")  # type: ignore[call-overload]
+    assert (info.value.field, info.value.value) == ("basis", "EV")
+
+
+@settings(max_examples=25)
+@given(
+    company=companies(max_instruments=5),
+    prices=btc_price_arrays(max_size=6),
+    shares=st.lists(share_prices, min_size=1, max_size=4),
+)
+def test_prices_broadcast_like_numpy(
+    company: Company, prices: np.ndarray[Any, np.dtype[np.float64]], shares: list[float]
+) -> None:
+    # A scalar against an array, an array against a scalar, and a column against a row: each
+    # field has the numpy broadcast shape and equals the scalar result element by element.
+    share_row = np.asarray(shares)
+    cases: list[tuple[Any, Any]] = [
+        (float(prices[0]), share_row),
+        (prices, shares[0]),
+        (prices[:, None], share_row[None, :]),
+    ]
+    for btc, share in cases:
+        shape = np.broadcast_shapes(np.shape(btc), np.shape(share))
+        grid = metrics(company, btc_price=btc, share_price=share)
+        b_full, s_full = np.broadcast_arrays(np.asarray(btc), np.asarray(share))
+        for index in np.ndindex(shape):
+            at = float(b_full[index]), float(s_full[index])
+            one = metrics(company, btc_price=at[0], share_price=at[1])
+            for name in FIELDS:
+                value = getattr(grid, name)
+                assert isinstance(value, np.ndarray), name
+                assert value.shape == shape, name
+                assert value[index] == getattr(one, name), name
 
 
 def test_btc_rating_unknown_name() -> None:
@@ -453,45 +519,6 @@ def test_reserve_and_nav_are_affine_in_btc_price(
     )
 
 
-def _scale_instrument(inst: Instrument, k: float) -> Instrument:
-    if isinstance(inst, ConvertibleNote):
-        return attrs.evolve(
-            inst,
-            principal=inst.principal * k,
-            conversion_price=inst.conversion_price * k,
-            conversion_rate=inst.conversion_rate / k,
-        )
-    if isinstance(inst, SecuredNote):
-        clauses = [
-            attrs.evolve(
-                c, min_outstanding=None if c.min_outstanding is None else c.min_outstanding * k
-            )
-            for c in inst.springing
-        ]
-        return attrs.evolve(inst, principal=inst.principal * k, springing=clauses)
-    if isinstance(inst, TermLoan):
-        steps = [Amortization(date=s.date, amount=s.amount * k) for s in inst.amortization]
-        return attrs.evolve(inst, principal=inst.principal * k, amortization=steps)
-    if isinstance(inst, Note):
-        return attrs.evolve(inst, principal=inst.principal * k)
-    return attrs.evolve(
-        inst,
-        notional=inst.notional * k,
-        stated_amount=inst.stated_amount * k,
-        conversion_ratio=inst.conversion_ratio / k,
-    )
-
-
-def _scale_company(company: Company, k: float) -> Company:
-    return attrs.evolve(
-        company,
-        cash=company.cash * k,
-        other_assets=company.other_assets * k,
-        holdings=attrs.evolve(company.holdings, cost_basis=company.holdings.cost_basis * k),
-        instruments=[_scale_instrument(i, k) for i in company.instruments],
-    )
-
-
 @given(
     company=companies(),
     btc=btc_prices(),
@@ -502,7 +529,7 @@ def test_usd_figures_scale_and_ratios_do_not(
     company: Company, btc: float, share: float, k: float
 ) -> None:
     base = metrics(company, btc_price=btc, share_price=share)
-    scaled = metrics(_scale_company(company, k), btc_price=btc * k, share_price=share * k)
+    scaled = metrics(scale_company(company, k), btc_price=btc * k, share_price=share * k)
     assert base.market_cap is not None
     # Rounding scale: the largest amounts that enter any USD figure.
     tol = 1e-9 * (
@@ -571,30 +598,57 @@ def test_no_nan_anywhere(
         assert not np.isnan(getattr(m, name)).any(), name
 
 
-def test_springing_company_metrics_run() -> None:
-    cvt = ConvertibleNote(
-        name="c",
-        principal=650e6,
-        coupon=0.0075,
-        issued=dt.date(2020, 12, 11),
-        maturity=dt.date(2025, 12, 15),
-        conversion_price=397.99,
+def test_2022_company_metrics() -> None:
+    # primer.md / strategy-facts.md mstr-2022q2 (a secured note with springing clauses and a
+    # loan). By hand: obligations = loan 205 x 3.75% + 650 x 0.75% + 1,050 x 0% + 500 x 6.125%
+    # + 11 x 0% = 7.6875 + 4.875 + 30.625 = 43.1875M; at BTC $20,000 the reserve is
+    # 129,699 x 20,000 = 2,593.98M, NAV = 2,593.98 + 60 - 2,416 = 237.98M, 21.0602 a share
+    # (11.3M basic); amplification 2,416 / 2,593.98 = 0.931387.
+    m = metrics(company_2022(), btc_price=20_000.0)
+    assert m.annual_obligations == pytest.approx(43.1875e6, rel=1e-12)
+    assert m.nav == pytest.approx(237.98e6, rel=1e-12)
+    assert m.nav_per_share == pytest.approx(21.060177, abs=1e-6)
+    assert m.amplification == pytest.approx(0.9313873, abs=1e-7)
+
+
+@settings(max_examples=25)
+@given(
+    company=companies(max_instruments=5),
+    prices=btc_price_arrays(max_size=8),
+    target=st.floats(0.0, 5.0),
+)
+def test_other_price_functions_are_elementwise(
+    company: Company, prices: np.ndarray[Any, np.dtype[np.float64]], target: float
+) -> None:
+    # share_price_for_mnav, btc_rating(s) and the BTC Yield KPIs: an array gives an array of
+    # the same shape equal, element by element, to the float results; a float gives a float.
+    grid = prices.reshape(-1, 1) if prices.size % 2 else prices.reshape(2, -1)
+    spm = share_price_for_mnav(company, mnav=target, btc_price=grid)
+    ratings = btc_ratings(company, btc_price=grid)
+    units = grid / 1e3
+    kpi = btc_dollar_gain(
+        start_units=100.0, start_shares=1e6, end_units=units, end_shares=1.1e6, end_price=grid
     )
-    sec = SecuredNote(
-        name="s",
-        principal=500e6,
-        coupon=0.06125,
-        issued=dt.date(2021, 6, 14),
-        maturity=dt.date(2028, 6, 15),
-        pledged_units=14_590,
-        springing=[SpringingMaturity(date=dt.date(2025, 9, 15), reference="c")],
-    )
-    co = Company(
-        name="2022",
-        as_of=dt.date(2022, 6, 30),
-        holdings=Holdings(units=129_699),
-        shares_basic=11.3e6,
-        instruments=[cvt, sec],
-    )
-    # Obligations 650 x 0.75% + 500 x 6.125% = 4.875 + 30.625 = 35.5M
-    assert metrics(co, btc_price=20_000.0).annual_obligations == pytest.approx(35.5e6)
+    assert isinstance(kpi, np.ndarray)
+    assert kpi.shape == grid.shape
+    for index in np.ndindex(grid.shape):
+        p = float(grid[index])
+        one = share_price_for_mnav(company, mnav=target, btc_price=p)
+        assert type(one) is float
+        assert spm[index] == one
+        for name, value in ratings.items():
+            assert value.shape == grid.shape
+            assert value[index] == btc_rating(company, name, btc_price=p)
+        one_kpi = btc_dollar_gain(
+            start_units=100.0, start_shares=1e6, end_units=p / 1e3, end_shares=1.1e6, end_price=p
+        )
+        assert type(one_kpi) is float
+        assert kpi[index] == one_kpi
+
+
+def test_a_subnormal_price_gives_infinite_ratios_without_a_warning() -> None:
+    # The reserve at 1e-320 is subnormal: EV / reserve overflows a float, and its limit is
+    # +inf. The test suite turns warnings into errors, so a bare division would fail here.
+    m = metrics(mstr_2026_02(), btc_price=1e-320, share_price=SHARE_PRICE)
+    assert m.mnav == math.inf
+    assert m.amplification == math.inf

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,12 +17,17 @@ pytest.importorskip("matplotlib")
 
 import matplotlib.image
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from treasurymodel import Company, Holdings, ValidationError, datasets
 from treasurymodel.plot import maturity_ladder, nav_chart
+
+from ._figures import png_size, svg_size
+from .strategies import companies
 
 
 def _bars(ax: Axes) -> dict[str, dict[int, float]]:
@@ -46,12 +52,11 @@ def _solid_totals(bars: dict[str, dict[int, float]]) -> dict[int, float]:
     return totals
 
 
-def _check_png(path: Path) -> None:
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def _check_png(path: Path, size: tuple[int, int]) -> None:
+    """A valid PNG of exactly ``size`` pixels (figure inches x dpi) with something drawn."""
+    assert png_size(path) == size
     image = matplotlib.image.imread(path)
-    height, width = image.shape[:2]
-    assert width > 600
-    assert height > 300
+    assert image.shape[1::-1] == size
     assert float(np.std(image[..., :3])) > 0.05  # something was drawn, not a blank canvas
 
 
@@ -69,7 +74,7 @@ def test_ladder_2022(tmp_path: Path) -> None:
     assert "Convertible principal at first holder put" not in bars  # no puts in 2022
     path = tmp_path / "ladder-2022.png"
     fig.savefig(path, dpi=100)
-    _check_png(path)
+    _check_png(path, (1000, 480))  # 10 x 4.8 inches at 100 dpi
 
 
 def test_ladder_2026_marks_the_puts(tmp_path: Path) -> None:
@@ -86,8 +91,25 @@ def test_ladder_2026_marks_the_puts(tmp_path: Path) -> None:
         {2027: 1_010.0, 2028: 6_403.75, 2029: 800.0}
     )
     path = tmp_path / "ladder-2026.png"
-    fig.savefig(path, dpi=100)
-    _check_png(path)
+    fig.savefig(path, dpi=80)
+    _check_png(path, (800, 384))  # 10 x 4.8 inches at 80 dpi
+
+
+@settings(max_examples=20)
+@given(company=companies(max_instruments=4), scale=st.sampled_from([1.0, 1e6, 1e9]))
+def test_ladder_bars_add_up_to_the_principal_outstanding(company: Company, scale: float) -> None:
+    # Conservation: the solid bars hold every unit of principal still owed after the as-of
+    # date (the principal less amortization paid by then), in the reporting currency.
+    owed = 0.0
+    for debt in company.debts:
+        if debt.maturity > company.as_of:
+            paid = sum(
+                a.amount for a in getattr(debt, "amortization", ()) if a.date <= company.as_of
+            )
+            owed += (debt.principal - paid) * company.fx_rate(debt.currency)
+    fig = maturity_ladder(company, scale=scale)
+    drawn = sum(_solid_totals(_bars(fig.axes[0])).values())
+    assert drawn * scale == pytest.approx(owed, rel=1e-9, abs=1e-6)
 
 
 def test_nav_chart_2022_marks_the_break_prices(tmp_path: Path) -> None:
@@ -112,7 +134,9 @@ def test_nav_chart_2022_marks_the_break_prices(tmp_path: Path) -> None:
     assert y[0] == pytest.approx((60e6 - 2_416e6) / 11.3e6)
     path = tmp_path / "nav-2022.png"
     fig.savefig(path, dpi=100)
-    _check_png(path)
+    _check_png(path, (1000, 500))  # 10 x 5 inches at 100 dpi
+    fig.savefig(tmp_path / "nav-2022.svg")
+    assert svg_size(tmp_path / "nav-2022.svg") == ("720pt", "360pt")  # 10 x 5 inches
 
 
 def test_nav_chart_on_a_grid_and_into_given_axes() -> None:
@@ -143,13 +167,74 @@ def test_ladder_of_a_company_without_debt(tmp_path: Path) -> None:
     assert "<svg" in (tmp_path / "nav.svg").read_text()
 
 
-def test_bad_arguments() -> None:
-    with pytest.raises(ValidationError, match="Company"):
-        maturity_ladder("mstr-2022q2")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="Company"):
-        nav_chart(None)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="scale"):
-        maturity_ladder(datasets.load("mstr-2022q2"), scale=0)
+_2022 = datasets.load("mstr-2022q2")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"company": "mstr-2022q2"}, "company"),
+        ({"company": None}, "company"),
+        ({"scale": 0}, "scale"),
+        ({"scale": -1e6}, "scale"),
+        ({"scale": float("nan")}, "scale"),
+        ({"scale": float("inf")}, "scale"),
+        ({"scale": "1e6"}, "scale"),
+        ({"scale": True}, "scale"),
+        ({"title": 5}, "title"),
+        ({"ax": "axes"}, "ax"),
+    ],
+)
+def test_ladder_refuses_bad_arguments(kwargs: dict[str, Any], field: str) -> None:
+    args = {"company": _2022, **kwargs}
+    with pytest.raises(ValidationError) as info:
+        maturity_ladder(**args)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"company": None}, "company"),
+        ({"btc_prices": "abc"}, "btc_prices"),
+        ({"btc_prices": ["1", "2"]}, "btc_prices"),
+        ({"btc_prices": []}, "btc_prices"),
+        ({"btc_prices": 50_000.0}, "btc_prices"),  # one price: use btc_price
+        ({"btc_prices": [[1.0, 2.0], [3.0, 4.0]]}, "btc_prices"),
+        ({"btc_prices": [True, False]}, "btc_prices"),
+        ({"btc_prices": [1.0, None]}, "btc_prices"),
+        ({"btc_prices": [5.0, -1.0]}, "btc_prices[1]"),  # its position as given, not sorted
+        ({"btc_prices": [2.0, float("nan")]}, "btc_prices[1]"),
+        ({"btc_price": "abc"}, "btc_price"),
+        ({"btc_price": -1.0}, "btc_price"),
+        ({"btc_price": 0.0}, "btc_price"),
+        ({"btc_price": float("inf")}, "btc_price"),
+        ({"btc_price": np.array([1.0, 2.0])}, "btc_price"),
+        ({"btc_price": True}, "btc_price"),
+        ({"share_price": float("nan")}, "share_price"),
+        ({"share_price": -5.0}, "share_price"),
+        ({"title": b"title"}, "title"),
+        ({"ax": object()}, "ax"),
+    ],
+)
+def test_nav_chart_refuses_bad_arguments(kwargs: dict[str, Any], field: str) -> None:
+    args = {"company": _2022, **kwargs}
+    with pytest.raises(ValidationError) as info:
+        nav_chart(**args)
+    assert info.value.field == field
+
+
+def test_nav_chart_takes_prices_of_any_numeric_kind() -> None:
+    # A list, an int array and a float array of the same prices draw the same line.
+    lines = []
+    for grid in ([10_000, 20_000], np.array([10_000, 20_000]), np.array([20_000.0, 10_000.0])):
+        fig = nav_chart(_2022, btc_prices=grid, btc_price=np.float64(19_785), share_price=164)
+        line = fig.axes[0].get_lines()[0]
+        lines.append(np.asarray(line.get_ydata(), dtype=float))
+    # NAV per share at 10,000 and 20,000: (129,699 P + 60M - 2,416M) / 11.3M.
+    expected = [(129_699 * p + 60e6 - 2_416e6) / 11.3e6 for p in (10_000, 20_000)]
+    for y in lines:
+        assert y == pytest.approx(expected, rel=1e-12)
 
 
 def test_missing_matplotlib_points_at_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

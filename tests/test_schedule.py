@@ -13,12 +13,27 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from tests.mstr_facts import (
+    LOAN_2022,
+    NOTE_2028,
+    NOTE_2029,
+    NOTE_2030A,
+    NOTE_2030B,
+    NOTE_2031,
+    NOTE_2032,
+    STRC,
+    STRD,
+    STRE,
+    STRF,
+    STRK,
+)
 from tests.strategies import (
     btc_price_arrays,
     companies,
@@ -38,7 +53,6 @@ from treasurymodel import (
     Instrument,
     Note,
     PreferredStock,
-    RateStep,
     SecuredNote,
     TermLoan,
     ValidationError,
@@ -66,90 +80,7 @@ from treasurymodel.schedule import (
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
 
-# --- instruments from strategy-facts.md ---------------------------------------------------
-
-NOTE_2028 = ConvertibleNote(
-    name="0.625% due 2028",
-    principal=1_010e6,
-    coupon=0.00625,
-    issued=D(2024, 9, 19),
-    maturity=D(2028, 9, 15),
-    conversion_price=183.19,
-    puts=[D(2027, 9, 15)],
-    call_from=D(2027, 12, 20),
-    call_trigger=1.30,
-)
-NOTE_2029 = ConvertibleNote(
-    name="0% due 2029",
-    principal=3_000e6,
-    issued=D(2024, 11, 21),
-    maturity=D(2029, 12, 1),
-    conversion_price=672.40,
-    puts=[D(2028, 6, 1)],
-)
-NOTE_2030A = ConvertibleNote(
-    name="0.625% due 2030 (A)",
-    principal=800e6,
-    coupon=0.00625,
-    issued=D(2024, 3, 8),
-    maturity=D(2030, 3, 15),
-    conversion_price=149.77,
-)
-NOTE_2030B = ConvertibleNote(
-    name="0% due 2030 (B)",
-    principal=2_000e6,
-    issued=D(2025, 2, 21),
-    maturity=D(2030, 3, 1),
-    conversion_price=433.43,
-)
-NOTE_2031 = ConvertibleNote(
-    name="0.875% due 2031",
-    principal=603.75e6,
-    coupon=0.00875,
-    issued=D(2024, 3, 18),
-    maturity=D(2031, 3, 15),
-    conversion_price=232.72,
-)
-NOTE_2032 = ConvertibleNote(
-    name="2.25% due 2032",
-    principal=800e6,
-    coupon=0.0225,
-    issued=D(2024, 6, 17),
-    maturity=D(2032, 6, 15),
-    conversion_price=204.33,
-)
-STRF = PreferredStock(
-    name="STRF",
-    notional=1_284.0e6,
-    rate=0.10,
-    frequency=4,
-    unpaid_rate=0.11,
-    unpaid_step=0.01,
-    unpaid_cap=0.18,
-)
-# STRC: 9.00% at launch (Aug 2025), 10.00% Sep, 10.25% Oct, 10.50% Nov, 10.75% Dec 2025,
-# 11.00% Jan 2026, 11.25% Feb 2026; monthly.
-STRC = PreferredStock(
-    name="STRC",
-    notional=3_379.5e6,
-    rate=0.09,
-    frequency=12,
-    seniority=2,
-    issued=D(2025, 7, 29),
-    rate_schedule=[
-        RateStep(date=D(2025, 9, 1), rate=0.10),
-        RateStep(date=D(2025, 10, 1), rate=0.1025),
-        RateStep(date=D(2025, 11, 1), rate=0.1050),
-        RateStep(date=D(2025, 12, 1), rate=0.1075),
-        RateStep(date=D(2026, 1, 1), rate=0.1100),
-        RateStep(date=D(2026, 2, 1), rate=0.1125),
-    ],
-)
-STRE = PreferredStock(name="STRE", notional=775e6, rate=0.10, seniority=3, currency="EUR")
-STRK = PreferredStock(
-    name="STRK", notional=1_402.1e6, rate=0.08, seniority=4, conversion_ratio=0.1
-)
-STRD = PreferredStock(name="STRD", notional=1_402.4e6, rate=0.10, seniority=5, cumulative=False)
+# The instruments from strategy-facts.md are built by hand in tests/mstr_facts.py.
 
 
 def _month_index(day: dt.date) -> int:
@@ -446,16 +377,7 @@ def test_accrued_interest_zero_coupon() -> None:
 def test_accrued_interest_term_loan_act_360() -> None:
     # $205M at 3.75%, monthly on the 23rd. On 2022-07-01, 8 actual days since 2022-06-23:
     # 205e6 * 0.0375 * 8 / 360 = 170,833.33. At SOFR 5% + 3.70%: 205e6 * 0.087 * 8/360.
-    loan = TermLoan(
-        name="BTC-backed term loan",
-        principal=205e6,
-        rate=0.0375,
-        spread=0.037,
-        floor=0.0375,
-        issued=D(2022, 3, 23),
-        maturity=D(2025, 3, 23),
-        max_ltv=0.5,
-    )
+    loan = LOAN_2022
     assert accrued_interest(loan, D(2022, 7, 1)) == pytest.approx(170_833.33, abs=0.01)
     assert accrued_interest(loan, D(2022, 7, 1), index_level=0.05) == pytest.approx(
         205e6 * 0.087 * 8 / 360, rel=1e-12
@@ -939,13 +861,85 @@ def test_conversion_value_float_and_array() -> None:
     np.testing.assert_allclose(values, [[0.0, 1_010e6], [505e6, 2_020e6]], rtol=1e-12)
 
 
-@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf")])
-def test_conversion_value_bad_price(bad: float) -> None:
+@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), None, "100", True, 1 + 1j])
+def test_conversion_value_bad_price(bad: Any) -> None:
     with pytest.raises(ValidationError) as info:
         conversion_value(NOTE_2028, bad)
     assert info.value.field == "share_price"
     with pytest.raises(ValidationError):
-        conversion_value(NOTE_2028, np.array([100.0, bad]))
+        conversion_value(NOTE_2028, [100.0, bad])
+
+
+def test_conversion_value_takes_every_kind_of_number() -> None:
+    # 5,513,401.39 shares (1,010M / 183.19) at $100: 551,340,138.6.
+    expected = 1_010e6 / 183.19 * 100.0
+    prices: list[Any] = [100.0, 100, np.float32(100.0), np.int64(100), np.array(100.0)]
+    for price in prices:
+        value = conversion_value(NOTE_2028, price)
+        assert type(value) is float
+        assert value == pytest.approx(expected, rel=1e-12)
+    listed = conversion_value(NOTE_2028, [100.0, 0.0])
+    assert isinstance(listed, np.ndarray)
+    assert listed.tolist() == pytest.approx([expected, 0.0], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "kwargs", "field"),
+    [
+        # Found in review: each of these raised a raw AttributeError, TypeError or ValueError,
+        # or gave a NaN or a negative count.
+        (add_months, ("2026-01-31", 1), {}, "anchor"),
+        (add_months, (D(2026, 1, 31), 1.5), {}, "months"),
+        (add_months, (D(2026, 1, 31), True), {}, "months"),
+        (add_months, (D(2026, 1, 31), 100_000), {}, "months"),
+        (payment_dates, (), {"maturity": D(2030, 1, 1), "frequency": 2, "after": D(2025, 1, 1),
+                             "end_of_month": "yes"}, "end_of_month"),
+        (coupon_dates, (NOTE_2032,), {"after": "2026-01-01"}, "after"),
+        (coupon_dates, (STRF,), {}, "instrument"),
+        (accrued_interest, (STRF, D(2026, 1, 1)), {}, "instrument"),
+        (accrued_interest, (LOAN_2022, D(2023, 1, 1)), {"index_level": "5%"}, "index_level"),
+        (interest_rate, (STRF,), {}, "instrument"),
+        (interest_rate, (LOAN_2022, float("nan")), {}, "index_level"),
+        (cash_flows, ("STRF",), {"start": D(2026, 1, 1), "end": D(2027, 1, 1)}, "instrument"),
+        (cash_flows, (LOAN_2022,), {"start": D(2023, 1, 1), "end": D(2024, 1, 1),
+                                     "index_level": float("inf")}, "index_level"),
+        (dividend_dates, (NOTE_2032,), {"after": D(2026, 1, 1), "until": D(2027, 1, 1)},
+         "preferred"),
+        (shares_on_conversion, (NOTE_2028, -1_000.0), {}, "principal"),
+        (shares_on_conversion, (NOTE_2028, "1000"), {}, "principal"),
+        (shares_on_conversion, (STRK,), {}, "note"),
+        (conversion_value, (STRK, 100.0), {}, "note"),
+        (puts_in_window, (STRF,), {"start": D(2026, 1, 1), "end": D(2027, 1, 1)}, "note"),
+        (call_in_window, (NOTE_2032,), {"start": D(2026, 1, 1), "end": "2027-01-01"}, "end"),
+        (obligations_ladder, ("STRF",), {"start": D(2026, 1, 1), "end": D(2027, 1, 1)},
+         "instruments"),
+        (obligations_ladder, ([STRF, "STRC"],), {"start": D(2026, 1, 1), "end": D(2027, 1, 1)},
+         "instruments[1]"),
+        (obligations_ladder, ([STRE],), {"start": D(2026, 1, 1), "end": D(2027, 1, 1),
+                                         "fx": {"EUR": "1.188"}}, "fx.EUR"),
+        (obligations_ladder, ([STRE],), {"start": D(2026, 1, 1), "end": D(2027, 1, 1),
+                                         "fx": 1.188}, "fx"),
+        (obligations_ladder, ([STRF],), {"start": D(2026, 1, 1), "end": D(2027, 1, 1),
+                                         "currency": "usd"}, "currency"),
+        (annual_obligations, ([STRE],), {"on": D(2026, 1, 1), "fx": {"EUR": -1.0}}, "fx.EUR"),
+        (annual_obligations, ([LOAN_2022],), {"on": D(2023, 1, 1), "index_level": "x"},
+         "index_level"),
+    ],
+)  # fmt: skip
+def test_schedule_functions_reject_bad_input(
+    function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        function(*args, **kwargs)
+    assert info.value.field == field
+
+
+def test_rate_schedule_and_fx_accept_numpy_numbers() -> None:
+    # STRE: EUR 775M x 10% = EUR 77.5M a year at 1.188 = $92.07M (strategy-facts.md).
+    total = annual_obligations([STRE], on=D(2026, 2, 1), fx={"EUR": np.float64(1.188)})
+    assert total == pytest.approx(92.07e6, rel=1e-12)
+    one: Any = np.int64(1)
+    assert add_months(D(2026, 1, 31), one) == D(2026, 2, 28)
 
 
 @given(
@@ -974,12 +968,17 @@ def test_puts_and_calls_in_window() -> None:
     assert puts_in_window(NOTE_2028, start=D(2027, 1, 1), end=D(2027, 12, 31)) == (D(2027, 9, 15),)
     assert puts_in_window(NOTE_2028, start=D(2027, 9, 15), end=D(2027, 12, 31)) == ()
     assert puts_in_window(NOTE_2028, start=D(2027, 1, 1), end=D(2027, 9, 15)) == (D(2027, 9, 15),)
-    assert puts_in_window(NOTE_2030B, start=D(2026, 1, 1), end=D(2030, 1, 1)) == ()
+    # 2030 (B) notes: put 2028-03-01, call from 2027-03-05 (strategy-facts.md).
+    assert puts_in_window(NOTE_2030B, start=D(2026, 1, 1), end=D(2030, 1, 1)) == (D(2028, 3, 1),)
+    assert call_in_window(NOTE_2030B, start=D(2026, 1, 1), end=D(2027, 3, 5))
+    assert not call_in_window(NOTE_2030B, start=D(2026, 1, 1), end=D(2027, 3, 4))
+    plain = attrs.evolve(NOTE_2030B, puts=(), call_from=None, call_trigger=None)
+    assert puts_in_window(plain, start=D(2026, 1, 1), end=D(2030, 1, 1)) == ()
     assert not call_in_window(NOTE_2028, start=D(2027, 1, 1), end=D(2027, 12, 19))
     assert call_in_window(NOTE_2028, start=D(2027, 1, 1), end=D(2027, 12, 20))
     assert call_in_window(NOTE_2028, start=D(2028, 1, 1), end=D(2028, 6, 30))  # still callable
     assert not call_in_window(NOTE_2028, start=D(2028, 9, 15), end=D(2029, 1, 1))  # matured
-    assert not call_in_window(NOTE_2030B, start=D(2026, 1, 1), end=D(2030, 1, 1))  # no call
+    assert not call_in_window(plain, start=D(2026, 1, 1), end=D(2030, 1, 1))  # no call
     # An empty window (start == end) holds no day (a regression test: it used to say True).
     assert not call_in_window(NOTE_2028, start=D(2028, 1, 1), end=D(2028, 1, 1))
     assert puts_in_window(NOTE_2028, start=D(2027, 9, 15), end=D(2027, 9, 15)) == ()

@@ -6,7 +6,9 @@ import datetime as dt
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.strategies import (
     btc_price_arrays,
@@ -15,6 +17,7 @@ from tests.strategies import (
     convertible_notes,
     instruments,
     preferred_stocks,
+    scale_company,
 )
 from treasurymodel import (
     Company,
@@ -42,6 +45,8 @@ def _check_company(co: Company) -> None:
             assert 1e6 <= inst.notional <= 5e9
             assert 0.0 <= inst.rate <= 0.15
             assert inst.currency in (None, co.currency) or inst.currency in fx
+            if inst.issued is not None and inst.call_from is not None:
+                assert inst.call_from >= inst.issued
             continue
         assert inst.maturity > co.as_of
         assert inst.issued is None or inst.issued <= co.as_of
@@ -116,3 +121,14 @@ def test_prices(price: float, prices: npt.NDArray[np.float64]) -> None:
     assert prices.size >= 1
     assert np.all(np.isfinite(prices))
     assert np.all(prices >= 1.0)
+
+
+@given(companies(), st.sampled_from([0.5, 3.0]))
+def test_scale_company_scales_amounts_not_counts(co: Company, k: float) -> None:
+    scaled = scale_company(co, k)
+    assert scaled.cash == co.cash * k
+    assert scaled.total_debt == pytest.approx(co.total_debt * k, rel=1e-12)
+    assert scaled.total_preferred == pytest.approx(co.total_preferred * k, rel=1e-12)
+    assert scaled.holdings.units == co.holdings.units
+    assert scaled.convertible_shares == pytest.approx(co.convertible_shares, rel=1e-12)
+    assert scaled.pledged_units == co.pledged_units

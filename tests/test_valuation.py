@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from typing import Any
 
 import attrs
@@ -24,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import treasurymodel as tm
+from tests.mstr_facts import NOTE_2028, NOTE_2029, NOTE_2030A, NOTE_2032
 from tests.strategies import convertible_notes
 from treasurymodel import (
     ConvergenceError,
@@ -44,46 +46,13 @@ from treasurymodel.valuation.convertible import note_lattice
 
 VD = dt.date(2026, 2, 5)
 
-# Strategy's notes (strategy-facts.md), as of 2026-02.
-N2028 = ConvertibleNote(
-    name="0.625% 2028",
-    principal=1_010e6,
-    coupon=0.00625,
-    issued=dt.date(2024, 9, 19),
-    maturity=dt.date(2028, 9, 15),
-    conversion_price=183.19,
-    puts=[dt.date(2027, 9, 15)],
-)
-N2029 = ConvertibleNote(
-    name="0% 2029",
-    principal=3_000e6,
-    issued=dt.date(2024, 11, 21),
-    maturity=dt.date(2029, 12, 1),
-    conversion_price=672.40,
-    puts=[dt.date(2028, 6, 1)],
-)
-N2030A = ConvertibleNote(
-    name="0.625% 2030A",
-    principal=800e6,
-    coupon=0.00625,
-    issued=dt.date(2024, 3, 8),
-    maturity=dt.date(2030, 3, 15),
-    conversion_price=149.77,
-    puts=[dt.date(2028, 9, 15)],
-    call_from=dt.date(2027, 3, 22),
-    call_trigger=1.3,
-)
-N2032 = ConvertibleNote(
-    name="2.25% 2032",
-    principal=800e6,
-    coupon=0.0225,
-    issued=dt.date(2024, 6, 17),
-    maturity=dt.date(2032, 6, 15),
-    conversion_price=204.33,
-    puts=[dt.date(2029, 6, 15)],
-    call_from=dt.date(2029, 6, 20),
-    call_trigger=1.3,
-)
+# Strategy's notes (strategy-facts.md, via tests/mstr_facts.py), as of 2026-02. The 2028 and
+# 2029 notes are used with their puts but without their (assumed or dashboard-only) calls:
+# the figures of the theory page are for those.
+N2028 = attrs.evolve(NOTE_2028, call_from=None, call_trigger=None)
+N2029 = attrs.evolve(NOTE_2029, call_from=None, call_trigger=None)
+N2030A = NOTE_2030A
+N2032 = NOTE_2032
 HARD_CALL = ConvertibleNote(
     name="4% hard call",
     principal=100e6,
@@ -383,26 +352,13 @@ def test_value_is_at_least_parity(
 
 
 @settings(max_examples=25)
-@given(note=convertible_notes(VD), sigma=sigmas, r=rates, spread=spreads, smooth=st.booleans())
-def test_value_is_non_decreasing_in_the_share_price_without_calls(
-    note: ConvertibleNote, sigma: float, r: float, spread: float, smooth: bool
-) -> None:
-    # Without issuer calls the value is non-decreasing in S, with or without a spread. (A soft
-    # call makes it jump down where S reaches the trigger; with a spread a hard call can too:
-    # see the theory page.)
-    note = attrs.evolve(note, call_from=None, call_trigger=None)
-    value = value_convertible(
-        note, valuation_date=VD, share_price=_prices(note, 60), volatility=sigma, rate=r,
-        credit_spread=spread, steps=80, smoothing=smooth,
-    )  # fmt: skip
-    assert np.all(np.diff(value) >= -1e-9 * value[1:])
-
-
-@settings(max_examples=25)
 @given(note=convertible_notes(VD), sigma=sigmas, r=rates, smooth=st.booleans())
-def test_at_zero_spread_value_is_non_decreasing_with_hard_calls(
+def test_at_zero_spread_value_is_non_decreasing_in_the_share_price(
     note: ConvertibleNote, sigma: float, r: float, smooth: bool
 ) -> None:
+    # At zero spread the tree is one optimal-stopping game whose payoffs all rise with S: the
+    # value does too, with puts and hard calls. (A soft call makes it jump down where S reaches
+    # the trigger; with a spread it can fall even without calls: see the two-step trees below.)
     note = attrs.evolve(note, call_trigger=None)
     value = value_convertible(
         note, valuation_date=VD, share_price=_prices(note, 60), volatility=sigma, rate=r,
@@ -435,6 +391,88 @@ def test_a_put_never_lowers_and_a_call_never_raises_the_value(
     )  # fmt: skip
     assert np.all(base >= no_put - 1e-9 * no_put)
     assert np.all(base <= no_call + 1e-9 * no_call)
+
+
+# --- TF with a spread, checked on two-step trees by hand ------------------------------------
+#
+# A zero-coupon note, conversion price 100 (one share per 100), two years, two steps
+# (dt = 1), rate 0: the up factor is u = e^sigma, the up probability p = (1 - d) / (u - d)
+# = 1 / (1 + u), and the cash component is discounted by e^-s a step. TF decides each exercise
+# by the node's total value but values the result by its split: with a spread, a put that
+# pays more than holding can lower the value today, a call can raise it, and a higher share
+# price can lower it. These trees show each on numbers that can be checked by hand (the
+# library's tree must give the same, to rounding); the theory page quotes them.
+
+
+def _two_step(u: float, spread: float, share_price: float, **terms: Any) -> float:
+    day = dt.date(2026, 1, 1)
+    note = ConvertibleNote(
+        name="two-step", principal=1e6, issued=day, maturity=day + dt.timedelta(days=730),
+        conversion_price=100.0, **terms,
+    )  # fmt: skip
+    return value_convertible(
+        note, valuation_date=day, share_price=share_price, volatility=math.log(u), rate=0.0,
+        credit_spread=spread, steps=2, smoothing=False,
+    )  # fmt: skip
+
+
+def test_two_step_tree_a_put_lowers_the_value_with_a_spread() -> None:
+    # u = 1.5, p = 0.4, s = 10%, S = 110, a put at par after one year (k = e^-0.1 = 0.904837).
+    # Maturity: 247.5 and 110 convert (E), 48.9 takes 100 (B).
+    # Year 1, up (S = 165): E = 0.4 * 247.5 + 0.6 * 110 = 165, B = 0: hold (165, 0).
+    # Year 1, down (S = 73.3): E = 0.4 * 110 = 44, B = 0.6 * 100 k = 54.2902; holding is
+    #   98.2902 < 100, so the holder puts: (0, 100).
+    # Today with the put: E = 0.4 * 165 = 66, B = 0.6 * 100 k = 54.2902: 120.2902.
+    # Without: E = 66 + 0.6 * 44 = 92.4, B = 0.6 * 54.2902 k = 29.4743: 121.8743.
+    k = math.exp(-0.1)
+    with_put = 0.4 * 165 + 0.6 * 100 * k
+    without = 0.4 * 165 + 0.6 * 44 + 0.6 * (0.6 * 100 * k) * k
+    assert with_put == pytest.approx(120.2902, abs=1e-4)
+    assert without == pytest.approx(121.8743, abs=1e-4)
+    put = [dt.date(2027, 1, 1)]
+    assert _two_step(1.5, 0.1, 110.0, puts=put) == pytest.approx(with_put, rel=1e-12)
+    assert _two_step(1.5, 0.1, 110.0) == pytest.approx(without, rel=1e-12)
+    # At zero spread the same put raises the value, as it must.
+    assert _two_step(1.5, 0.0, 110.0, puts=put) >= _two_step(1.5, 0.0, 110.0)
+
+
+def test_two_step_tree_a_call_raises_the_value_with_a_spread() -> None:
+    # u = 1.5, p = 0.4, s = 10%, S = 90, a hard call at par in year 1 (k = e^-0.1).
+    # Maturity: 202.5 converts; 90 and 40 take 100.
+    # Year 1, up (S = 135): E = 0.4 * 202.5 = 81, B = 0.6 * 100 k = 54.2902; holding is
+    #   135.2902 > max(100, 135): the issuer calls and the holder converts: (135, 0).
+    #   Without the call the holder keeps (81, 54.2902) (135.29 > 135).
+    # Year 1, down (S = 60): B = 100 k = 90.4837.
+    # Today with the call: E = 0.4 * 135 = 54, B = 0.6 * 90.4837 k = 49.1238: 103.1238.
+    # Without: E = 0.4 * 81 = 32.4, B = (0.4 * 54.2902 + 0.6 * 90.4837) k = 68.7734: 101.1734.
+    k = math.exp(-0.1)
+    with_call = 0.4 * 135 + 0.6 * 100 * k * k
+    without = 0.4 * 81 + (0.4 * 0.6 * 100 * k + 0.6 * 100 * k) * k
+    assert with_call == pytest.approx(103.1238, abs=1e-4)
+    assert without == pytest.approx(101.1734, abs=1e-4)
+    call = {"call_from": dt.date(2027, 1, 1)}
+    assert _two_step(1.5, 0.1, 90.0, **call) == pytest.approx(with_call, rel=1e-12)
+    assert _two_step(1.5, 0.1, 90.0) == pytest.approx(without, rel=1e-12)
+    assert _two_step(1.5, 0.0, 90.0, **call) <= _two_step(1.5, 0.0, 90.0)
+
+
+def test_two_step_tree_value_falls_as_the_share_price_rises_with_a_spread() -> None:
+    # u = 1.2, p = 1 / 2.2 = 5/11, s = 20% (k = e^-0.2 = 0.818731), no put, no call.
+    # S = 69: at maturity 99.36 < 100, so every node takes 100. Year 1, up (S = 82.8): holding
+    #   is 100 k = 81.873 < 82.8: the holder converts, (82.8, 0); down: (0, 81.873).
+    #   Today: E = 5/11 * 82.8 = 37.636, B = 6/11 * 81.873 k = 36.563: 74.1993.
+    # S = 70: at maturity 100.8 converts. Year 1, up (S = 84): E = 5/11 * 100.8 = 45.818,
+    #   B = 6/11 * 100 k = 44.658; holding 90.476 > 84: no conversion, and 44.658 of it is
+    #   now credit-risky. Today: E = 5/11 * 45.818 = 20.826,
+    #   B = (5/11 * 44.658 + 6/11 * 81.873) k = 53.182: 74.0089 < 74.1993.
+    k, p = math.exp(-0.2), 5 / 11
+    at_69 = p * 82.8 + (1 - p) * 100 * k * k
+    at_70 = p * p * 100.8 + (p * (1 - p) * 100 * k + (1 - p) * 100 * k) * k
+    assert at_69 == pytest.approx(74.1993, abs=1e-4)
+    assert at_70 == pytest.approx(74.0089, abs=1e-4)
+    assert _two_step(1.2, 0.2, 69.0) == pytest.approx(at_69, rel=1e-12)
+    assert _two_step(1.2, 0.2, 70.0) == pytest.approx(at_70, rel=1e-12)
+    assert _two_step(1.2, 0.0, 70.0) >= _two_step(1.2, 0.0, 69.0)
 
 
 def test_with_a_spread_a_put_can_lower_the_value_as_documented() -> None:
@@ -506,13 +544,16 @@ def test_arrays_equal_scalar_results_element_by_element(
     s = np.array(data.draw(st.lists(st.floats(0.0, 3.0), min_size=n, max_size=n)))
     s = s * note.conversion_price
     sigma = np.array(data.draw(st.lists(sigmas, min_size=n, max_size=n)))
+    q = np.array(data.draw(st.lists(st.floats(0.0, 0.05), min_size=n, max_size=n)))
     spread = data.draw(spreads)
     r = data.draw(rates)
     kw: dict[str, Any] = {"valuation_date": VD, "rate": r, "credit_spread": spread, "steps": 60}
-    together = value_convertible(note, share_price=s, volatility=sigma, **kw)
+    together = value_convertible(note, share_price=s, volatility=sigma, dividend_yield=q, **kw)
     one_by_one = [
-        value_convertible(note, share_price=float(a), volatility=float(b), **kw)
-        for a, b in zip(s, sigma, strict=True)
+        value_convertible(
+            note, share_price=float(a), volatility=float(b), dividend_yield=float(c), **kw
+        )
+        for a, b, c in zip(s, sigma, q, strict=True)
     ]
     assert isinstance(one_by_one[0], float)
     np.testing.assert_allclose(together, one_by_one, rtol=1e-13, atol=0.0)
@@ -559,6 +600,70 @@ def test_clean_value_is_dirty_less_accrued_interest() -> None:
     dirty = value_convertible(N2028, **kw)
     clean = value_convertible(N2028, clean=True, **kw)
     assert dirty - clean == pytest.approx(0.3125 * 140 / 180, rel=1e-12)
+
+
+def test_on_a_coupon_date_the_value_is_ex_coupon() -> None:
+    # 2026-03-15 is a coupon date of the 2028 note: the coupon of that date is past (paid to
+    # the holder of the day before), nothing has accrued, so dirty = clean. The day before,
+    # the value includes that coupon of 0.3125 and 179/180 of it as accrued interest.
+    on, before = dt.date(2026, 3, 15), dt.date(2026, 3, 14)
+    kw: dict[str, Any] = {
+        "share_price": 114.45, "volatility": 0.5, "rate": 0.04, "credit_spread": 0.02,
+        "steps": 400,
+    }  # fmt: skip
+    dirty = value_convertible(N2028, valuation_date=on, **kw)
+    assert value_convertible(N2028, valuation_date=on, clean=True, **kw) == dirty
+    floor = bond_floor(N2028, valuation_date=on, rate=0.04, credit_spread=0.02)
+    assert bond_floor(N2028, valuation_date=on, rate=0.04, credit_spread=0.02, clean=True) == floor
+    day_before = bond_floor(N2028, valuation_date=before, rate=0.04, credit_spread=0.02)
+    assert day_before == pytest.approx((floor + 0.3125) * math.exp(-0.06 / 365), rel=1e-12)
+    clean_before = bond_floor(
+        N2028, valuation_date=before, rate=0.04, credit_spread=0.02, clean=True
+    )
+    assert day_before - clean_before == pytest.approx(0.3125 * 179 / 180, rel=1e-12)
+
+
+def test_on_a_put_date_the_put_is_past() -> None:
+    # The 2028 note's put date 2027-09-15 is also a coupon date: the day before, the put pays
+    # 100 plus that coupon (100.3125) tomorrow, and with the share at 50 the holder takes it;
+    # on the put date itself the put is past and the note is worth its remaining bond value.
+    kw: dict[str, Any] = {"rate": 0.04, "credit_spread": 0.03}
+    before = bond_floor(N2028, valuation_date=dt.date(2027, 9, 14), **kw)
+    assert before == pytest.approx(100.3125 * math.exp(-0.07 / 365), rel=1e-12)
+    on = bond_floor(N2028, valuation_date=dt.date(2027, 9, 15), **kw)
+    # Coupons of 0.3125 on 2028-03-15 and 2028-09-15, and 100 at maturity.
+    t1, t2 = 182 / 365, 366 / 365
+    assert on == pytest.approx(0.3125 * math.exp(-0.07 * t1) + 100.3125 * math.exp(-0.07 * t2))
+    # The tree with 367 steps of one day each, so that the put falls exactly on step 1.
+    tree = value_convertible(
+        N2028, valuation_date=dt.date(2027, 9, 14), share_price=50.0, volatility=0.5, steps=367,
+        **kw,
+    )  # fmt: skip
+    assert tree == pytest.approx(before, rel=1e-12)
+
+
+def test_the_day_before_maturity() -> None:
+    # One day left: deep in the money the holder converts (parity, the last coupon forfeited);
+    # far out of it the note pays 100 plus the last coupon tomorrow.
+    day = dt.date(2028, 9, 14)
+    kw: dict[str, Any] = {"valuation_date": day, "volatility": 0.5, "rate": 0.04, "steps": 10}
+    s = np.array([10.0, 1000.0])
+    value = value_convertible(N2028, share_price=s, credit_spread=0.03, **kw)
+    assert value[0] == pytest.approx(100.3125 * math.exp(-0.07 / 365), rel=1e-12)
+    assert value[1] == pytest.approx(1000.0 * 100 / 183.19, rel=1e-12)
+
+
+def test_coarsest_and_finest_trees() -> None:
+    # Two steps is the smallest tree; it is a valid (coarse) value between the bond floor and
+    # the zero-spread value with no upper bound on conversion.
+    kw: dict[str, Any] = {
+        "valuation_date": VD, "share_price": 114.45, "volatility": 0.5, "rate": 0.04,
+        "credit_spread": 0.03,
+    }  # fmt: skip
+    coarse = value_convertible(N2028, steps=2, **kw)
+    fine = value_convertible(N2028, steps=4000, **kw)
+    assert bond_floor(N2028, valuation_date=VD, rate=0.04, credit_spread=0.03) < coarse
+    assert abs(coarse - fine) < 5.0
 
 
 def test_conversion_premium_and_parity() -> None:
@@ -783,42 +888,207 @@ def test_implied_volatility_outside_range_is_a_clear_error() -> None:
 # --- input checks --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"share_price": -1.0}, "share_price"),
-        ({"share_price": [1.0, float("nan")]}, "share_price[1]"),
-        ({"volatility": 0.0}, "volatility"),
-        ({"rate": float("inf")}, "rate"),
-        ({"credit_spread": -0.01}, "credit_spread"),
-        ({"steps": 1}, "steps"),
-        ({"steps": 10.0}, "steps"),
-        ({"valuation_date": dt.date(2028, 9, 15)}, "valuation_date"),
-        ({"valuation_date": "2026-01-01"}, "valuation_date"),
-        ({"method": "fast"}, "method"),
-        ({"share_price": True}, "share_price"),
-        ({"volatility": 0.001, "steps": 10}, "volatility"),
-        ({"share_price": [1.0, 2.0], "volatility": [0.5, 0.5, 0.5]}, "share_price"),
-    ],
-)
-def test_bad_inputs_name_the_field(changes: dict[str, object], field: str) -> None:
-    kw: dict[str, Any] = {
-        "valuation_date": VD, "share_price": 100.0, "volatility": 0.5, "rate": 0.04,
-        "credit_spread": 0.02, "steps": 50,
-    }  # fmt: skip
-    kw.update(changes)
-    with pytest.raises(ValidationError) as info:
-        value_convertible(N2028, **kw)
+# Every public function of a note, with valid inputs: the note, then the keyword arguments,
+# then the optional keywords it also takes. The tables below change one or two of them.
+_MARKET: dict[str, Any] = {
+    "valuation_date": VD, "share_price": 114.45, "volatility": 0.5, "rate": 0.04,
+    "credit_spread": 0.02,
+}  # fmt: skip
+_TREE = ("dividend_yield", "steps", "clean")
+CALLS: dict[str, tuple[Any, ConvertibleNote, dict[str, Any], tuple[str, ...]]] = {
+    "value_convertible": (
+        value_convertible, N2028, {**_MARKET, "steps": 50}, (*_TREE, "method", "smoothing")
+    ),
+    "convertible_sensitivities": (
+        convertible_sensitivities, N2028, {**_MARKET, "steps": 50}, _TREE
+    ),
+    "implied_volatility": (
+        implied_volatility, N2028,
+        {**_MARKET, "volatility": None, "price": 100.0, "steps": 50}, (*_TREE, "bracket"),
+    ),
+    "implied_credit_spread": (
+        implied_credit_spread, N2028,
+        {**_MARKET, "credit_spread": None, "price": 100.0, "steps": 50}, (*_TREE, "bracket"),
+    ),
+    "bond_floor": (
+        bond_floor, N2028, {"valuation_date": VD, "rate": 0.04, "credit_spread": 0.02}, ("clean",)
+    ),
+    "parity": (parity, N2028, {"share_price": 114.45}, ()),
+    "conversion_premium": (conversion_premium, N2028, {"price": 100.0, "share_price": 114.45}, ()),
+    "value_zero_coupon_convertible": (value_zero_coupon_convertible, ZERO, dict(_MARKET), ()),
+}  # fmt: skip
+
+NAN, INF = float("nan"), float("inf")
+BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
+    # share prices and prices: non-negative finite numbers, arrays of them, not empty
+    ({"share_price": -1.0}, "share_price"),
+    ({"share_price": [1.0, NAN]}, "share_price[1]"),
+    ({"share_price": [[1.0], [INF]]}, "share_price[1, 0]"),
+    ({"share_price": True}, "share_price"),
+    ({"share_price": "114.45"}, "share_price"),
+    ({"share_price": ["1", "2"]}, "share_price"),
+    ({"share_price": None}, "share_price"),
+    ({"share_price": []}, "share_price"),
+    ({"share_price": np.array([1.0, None], dtype=object)}, "share_price"),
+    ({"share_price": 1 + 2j}, "share_price"),
+    ({"price": -0.5}, "price"),
+    ({"price": np.array([], dtype=np.float64)}, "price"),
+    # volatility in (0, 5]: zero and a percentage are refused
+    ({"volatility": 0.0}, "volatility"),
+    ({"volatility": 55.0}, "volatility"),
+    ({"volatility": [0.5, -0.1]}, "volatility[1]"),
+    # rates and yields in [-1, 1], spreads in [0, 5]: 4 (meaning 4%) is refused
+    ({"rate": INF}, "rate"),
+    ({"rate": 4.0}, "rate"),
+    ({"rate": [0.04, 1.5]}, "rate[1]"),
+    ({"credit_spread": -0.01}, "credit_spread"),
+    ({"credit_spread": 6.0}, "credit_spread"),
+    ({"dividend_yield": NAN}, "dividend_yield"),
+    ({"dividend_yield": "0.01"}, "dividend_yield"),
+    # inputs that do not broadcast: the second one is named
+    ({"share_price": [1.0, 2.0], "volatility": [0.5, 0.5, 0.5]}, "volatility"),
+    ({"rate": [0.01, 0.02], "credit_spread": [0.0, 0.01, 0.02]}, "credit_spread"),
+    ({"price": [100.0, 110.0], "share_price": [1.0, 2.0, 3.0]}, "share_price"),
+    # tree steps: whole numbers from 2 to 100,000
+    ({"steps": 1}, "steps"),
+    ({"steps": 100_001}, "steps"),
+    ({"steps": 10.0}, "steps"),
+    ({"steps": True}, "steps"),
+    # dates: a datetime.date from the issue date to the day before maturity
+    ({"valuation_date": dt.date(2031, 1, 1)}, "valuation_date"),
+    ({"valuation_date": dt.date(2028, 9, 15)}, "valuation_date"),
+    ({"valuation_date": dt.date(2024, 1, 1)}, "valuation_date"),
+    ({"valuation_date": "2026-02-05"}, "valuation_date"),
+    ({"valuation_date": dt.datetime(2026, 2, 5)}, "valuation_date"),
+    ({"valuation_date": np.datetime64("2026-02-05")}, "valuation_date"),
+    # options
+    ({"clean": "yes"}, "clean"),
+    ({"clean": None}, "clean"),
+    ({"smoothing": 0}, "smoothing"),
+    ({"method": "fast"}, "method"),
+    ({"method": None}, "method"),
+    ({"bracket": (0.5, 0.1)}, "bracket"),
+    ({"bracket": "ab"}, "bracket"),
+    ({"bracket": (0.0, 100.0)}, "bracket"),
+    # a tree too coarse for a low volatility, or whose top node overflows
+    ({"volatility": 0.001, "steps": 10}, "volatility"),
+    ({"share_price": 1e300, "steps": 50}, "share_price"),
+]
+
+
+def _applicable() -> list[Any]:
+    cases = []
+    for name, (_, _, base, optional) in CALLS.items():
+        for changes, field in BAD_INPUTS:
+            # A case applies where the function takes every argument it changes (and, for
+            # the issue date, where the note is not the zero-coupon one issued in 2026).
+            takes = all((k in base and base[k] is not None) or k in optional for k in changes)
+            if name == "value_zero_coupon_convertible" and changes.get("valuation_date") in (
+                dt.date(2028, 9, 15),
+                dt.date(2024, 1, 1),
+            ):
+                takes = False
+            if takes:
+                cases.append(pytest.param(name, changes, field, id=f"{name}-{field}"))
+    return cases
+
+
+@pytest.mark.parametrize(("name", "changes", "field"), _applicable())
+def test_bad_inputs_name_the_field(name: str, changes: dict[str, Any], field: str) -> None:
+    function, note, base, _ = CALLS[name]
+    kw = {k: v for k, v in base.items() if v is not None} | changes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValidationError) as info:
+            function(note, **kw)
     assert info.value.field == field
 
 
-def test_not_a_note_is_refused() -> None:
-    not_a_note: Any = "note"
-    with pytest.raises(ValidationError, match="ConvertibleNote"):
-        value_convertible(
-            not_a_note,
-            valuation_date=VD, share_price=1.0, volatility=0.5, rate=0.0, credit_spread=0.0,
-        )  # fmt: skip
+@pytest.mark.parametrize("name", list(CALLS))
+@pytest.mark.parametrize(
+    "other",
+    [
+        tm.datasets.load("mstr-2026-02").instrument("Other secured debt"),
+        tm.datasets.load("mstr-2026-02").instrument("STRK"),
+        None,
+        "0.625% convertible notes due 2028",
+    ],
+    ids=["Note", "PreferredStock", "None", "a name"],
+)
+def test_only_a_convertible_note_is_valued(name: str, other: Any) -> None:
+    function, _, base, _ = CALLS[name]
+    kw = {k: v for k, v in base.items() if v is not None}
+    with pytest.raises(ValidationError, match="ConvertibleNote") as info:
+        function(other, **kw)
+    assert info.value.field == "note"
+
+
+# --- the numeric contract: float in, float out; arrays broadcast like numpy -----------------
+
+# For each function, two array arguments of shapes (2, 1) and (3,): the result is (2, 3).
+GRIDS: dict[str, dict[str, Any]] = {
+    "value_convertible": {"share_price": [[60.0], [250.0]], "volatility": [0.3, 0.5, 0.8]},
+    "convertible_sensitivities": {
+        "share_price": [[60.0], [250.0]], "dividend_yield": [0.0, 0.01, 0.03],
+    },
+    "implied_volatility": {"price": [[100.0], [104.0]], "dividend_yield": [0.0, 0.01, 0.03]},
+    "implied_credit_spread": {"price": [[95.0], [100.0]], "volatility": [0.4, 0.5, 0.6]},
+    "bond_floor": {"rate": [[0.0], [0.04]], "credit_spread": [0.0, 0.03, 0.1]},
+    "parity": {"share_price": [[0.0, 1.0, 2.0], [10.0, 100.0, 1000.0]]},
+    "conversion_premium": {"price": [[90.0], [130.0]], "share_price": [0.0, 114.45, 300.0]},
+    "value_zero_coupon_convertible": {
+        "share_price": [[0.0], [130.0]], "credit_spread": [0.0, 0.03, 0.1],
+    },
+}  # fmt: skip
+
+
+def _numbers(result: Any) -> list[Any]:
+    """The numbers of a result (every field of a ConvertibleSensitivities)."""
+    if isinstance(result, tm.ConvertibleSensitivities):
+        return [getattr(result, f.name) for f in attrs.fields(type(result))]
+    return [result]
+
+
+@pytest.mark.parametrize("name", list(GRIDS))
+def test_arrays_broadcast_to_the_scalar_results(name: str) -> None:
+    function, note, base, _ = CALLS[name]
+    kw = {k: v for k, v in base.items() if v is not None}
+    grid = GRIDS[name]
+    together = _numbers(function(note, **(kw | grid)))
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in grid.values()))
+    tol = 1e-9 if name.startswith("implied") else 0.0  # solved to 1e-7, scalar or not
+    for index in np.ndindex(2, 3):
+        scalars = {k: float(a[index]) for k, a in zip(grid, arrays, strict=True)}
+        alone = _numbers(function(note, **(kw | scalars)))
+        for array, value in zip(together, alone, strict=True):
+            assert array.shape == (2, 3)
+            assert type(value) is float
+            np.testing.assert_allclose(array[index], value, rtol=1e-13, atol=tol)
+
+
+@pytest.mark.parametrize("name", list(GRIDS))
+@pytest.mark.parametrize(
+    "kind",
+    [float, int, np.float64, np.float32, np.int64, np.array, list],
+    ids=["float", "int", "np.float64", "np.float32", "np.int64", "0-d array", "list"],
+)
+def test_any_number_is_accepted(name: str, kind: Any) -> None:
+    # A float, an int or a numpy scalar (or a 0-d array) gives a Python float; a list gives an
+    # array of its shape. The value is the float's.
+    function, note, base, _ = CALLS[name]
+    kw = {k: v for k, v in base.items() if v is not None}
+    field = next(iter(GRIDS[name]))
+    number = np.asarray(GRIDS[name][field], dtype=np.float64).reshape(-1)[-1]
+    given = [int(number)] if kind is list else kind(int(number))
+    want = _numbers(function(note, **(kw | {field: float(int(number))})))
+    got = _numbers(function(note, **(kw | {field: given})))
+    for a, b in zip(got, want, strict=True):
+        if kind is list:
+            assert isinstance(a, np.ndarray)
+            assert a.shape == (1,)
+        else:
+            assert type(a) is float
+        np.testing.assert_allclose(a, b, rtol=1e-13)
 
 
 def test_public_names_are_exported() -> None:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.mstr_facts import STRF, STRK
 from treasurymodel import (
     Company,
     ConvertibleNote,
@@ -30,9 +31,10 @@ from treasurymodel import (
 )
 
 DIV_DAY = dt.date(2025, 12, 31)  # a quarter end: a dividend date of every series
-STRF = PreferredStock(name="STRF", notional=1_284e6, rate=0.10, frequency=4)
-STRK = PreferredStock(name="STRK", notional=1_402.1e6, rate=0.08, conversion_ratio=0.1)
-STRC = PreferredStock(
+# STRF (10% quarterly) and STRK (8% quarterly, 0.1 share per $100) as in strategy-facts.md;
+# a variable series on STRC's terms with a made-up April 2026 step to 12%, so that a rate
+# change after the valuation date is tested.
+STRC_LIKE = PreferredStock(
     name="STRC",
     notional=3_379.5e6,
     rate=0.09,
@@ -102,7 +104,7 @@ def test_variable_rate_follows_the_schedule() -> None:
     # 12% (the last known step, held after it).
     # The first dividend on 2026-02-28, later ones 1/12 year apart.
     day = dt.date(2026, 2, 1)
-    value = value_preferred(STRC, valuation_date=day, rate=0.04, credit_spread=0.07)
+    value = value_preferred(STRC_LIKE, valuation_date=day, rate=0.04, credit_spread=0.07)
     t1 = years(day, dt.date(2026, 2, 28))
     expected = written_out([t1, t1 + 1 / 12], [11.25 / 12, 11.25 / 12], 1.0, 12, 0.11)
     assert value == pytest.approx(expected, rel=1e-12)
@@ -112,7 +114,7 @@ def test_variable_rate_with_a_forward_path() -> None:
     day = dt.date(2026, 2, 1)
     path = [0.1125, 0.11, 0.105]
     value = value_preferred(
-        STRC, valuation_date=day, rate=0.04, credit_spread=0.07, forward_rates=path
+        STRC_LIKE, valuation_date=day, rate=0.04, credit_spread=0.07, forward_rates=path
     )
     # The path covers February to April; the schedule's April step (12%) comes after the
     # path's end, so the schedule keeps explicit periods to April, all at the path's rates,
@@ -219,12 +221,27 @@ def test_convertible_preferred_arrays_equal_scalars() -> None:
         ({"share_price": 100.0, "volatility": 0.5, "pref": STRF}, "share_price"),
         ({"share_price": 100.0}, "volatility"),
         ({"volatility": 0.5}, "volatility"),
+        ({"dividend_yield": 0.02}, "dividend_yield"),
         ({"rate": -0.05, "credit_spread": 0.0}, "rate"),
+        ({"rate": 4.0}, "rate"),
+        ({"rate": ["0.04"]}, "rate"),
+        ({"rate": []}, "rate"),
+        ({"credit_spread": 7.0}, "credit_spread"),
         ({"forward_rates": []}, "forward_rates"),
         ({"forward_rates": [0.1, 2.0]}, "forward_rates"),
+        ({"forward_rates": "0.1"}, "forward_rates"),
+        ({"forward_rates": [0.1] * 2401}, "forward_rates"),
         ({"horizon": 0.0, "share_price": 1.0, "volatility": 0.5}, "horizon"),
+        ({"horizon": 1e6, "share_price": 1.0, "volatility": 0.5}, "horizon"),
+        ({"share_price": [], "volatility": 0.5}, "share_price"),
+        ({"share_price": 100.0, "volatility": 0.0}, "volatility"),
+        ({"steps": 1}, "steps"),
+        ({"clean": "yes"}, "clean"),
         ({"valuation_date": "2026-01-01"}, "valuation_date"),
+        ({"valuation_date": dt.datetime(2026, 1, 1)}, "valuation_date"),
         ({"credit_spread": [0.01, -0.01]}, "credit_spread[1]"),
+        ({"pref": attrs.evolve(STRF, issued=dt.date(2026, 6, 1))}, "valuation_date"),
+        ({"pref": "STRF"}, "pref"),
     ],
 )
 def test_bad_inputs_name_the_field(kwargs: dict[str, object], field: str) -> None:
@@ -262,58 +279,50 @@ COMPANY = Company(
 MARKET: dict[str, Any] = {"volatility": 0.6, "rate": 0.04, "credit_spread": 0.05, "steps": 200}
 
 
-def test_share_price_through_mnav_by_hand() -> None:
-    # EV basis: S = (mNAV x units x P - debt - pref + cash) / basic shares
-    #   = (1.5 x 20,000 x 100,000 - 600M - 200M + 30M) / 20M = (3,000M - 770M) / 20M = 111.5.
+@pytest.mark.parametrize(
+    ("name", "btc_price", "basis", "share_price"),
+    [
+        # EV basis: S = (mNAV x units x P - debt - pref + cash) / basic shares
+        #   = (1.5 x 20,000 x 100,000 - 600M - 200M + 30M) / 20M = (3,000M - 770M) / 20M.
+        ("CB", 100_000.0, "ev", 111.5),
+        # Market-cap basis: S = 1.5 x 2,000M / 20M.
+        ("CB", 100_000.0, "market_cap", 150.0),
+        # 1.5 x 20,000 x 20,000 = 600M < 770M of net claims: no equity, S = 0 (bond floor).
+        ("CB", 20_000.0, "ev", 0.0),
+        # The convertible preferred at the same share price as the note.
+        ("PK", 100_000.0, "ev", 111.5),
+    ],
+)
+def test_value_at_a_btc_price_is_the_value_at_the_hand_computed_share_price(
+    name: str, btc_price: float, basis: Any, share_price: float
+) -> None:
     value = convertible_value_at_btc_price(
-        COMPANY, "CB", btc_price=100_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
-        **MARKET,
+        COMPANY, name, btc_price=btc_price, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
+        basis=basis, **MARKET,
     )  # fmt: skip
-    direct = value_convertible(
-        NOTE,
-        valuation_date=dt.date(2026, 1, 1),
-        share_price=111.5,
-        **MARKET,
-    )
+    instrument = COMPANY.instrument(name)
+    kw: dict[str, Any] = {"valuation_date": dt.date(2026, 1, 1), "share_price": share_price}
+    if isinstance(instrument, ConvertibleNote):
+        direct = value_convertible(instrument, **kw, **MARKET)
+    else:
+        assert isinstance(instrument, PreferredStock)
+        direct = value_preferred(instrument, **kw, **MARKET)
+    assert isinstance(value, float)
     assert value == pytest.approx(direct, rel=1e-12)
-    # Market-cap basis: S = 1.5 x 2,000M / 20M = 150.
-    value = convertible_value_at_btc_price(
-        COMPANY, "CB", btc_price=100_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
-        basis="market_cap", **MARKET,
-    )  # fmt: skip
-    direct = value_convertible(
-        NOTE,
-        valuation_date=dt.date(2026, 1, 1),
-        share_price=150.0,
-        **MARKET,
-    )
-    assert value == pytest.approx(direct, rel=1e-12)
 
 
-def test_claims_above_the_reserve_give_the_bond_floor() -> None:
-    # 1.5 x 20,000 x 20,000 = 600M < 770M of net claims: no equity; S = 0.
-    value = convertible_value_at_btc_price(
-        COMPANY, "CB", btc_price=20_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
-        **MARKET,
-    )  # fmt: skip
-    floor = value_convertible(
-        NOTE,
-        valuation_date=dt.date(2026, 1, 1),
-        share_price=0.0,
-        **MARKET,
-    )
-    assert value == floor
-
-
-def test_convertible_preferred_through_mnav() -> None:
-    value = convertible_value_at_btc_price(
-        COMPANY, "PK", btc_price=100_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
-        **MARKET,
-    )  # fmt: skip
-    pk = COMPANY.instrument("PK")
-    assert isinstance(pk, PreferredStock)
-    direct = value_preferred(pk, valuation_date=dt.date(2026, 1, 1), share_price=111.5, **MARKET)
-    assert value == pytest.approx(direct, rel=1e-12)
+def test_btc_prices_broadcast_with_the_market_inputs() -> None:
+    # BTC prices (2, 1) against mNAVs (3,): a (2, 3) grid, each the scalar result.
+    btc = np.array([[50_000.0], [100_000.0]])
+    mnav = np.array([1.0, 1.5, 2.0])
+    kw: dict[str, Any] = {"valuation_date": dt.date(2026, 1, 1), **MARKET, "steps": 60}
+    grid = convertible_value_at_btc_price(COMPANY, "CB", btc_price=btc, mnav=mnav, **kw)
+    assert grid.shape == (2, 3)
+    for i, j in np.ndindex(2, 3):
+        alone = convertible_value_at_btc_price(
+            COMPANY, "CB", btc_price=float(btc[i, 0]), mnav=float(mnav[j]), **kw
+        )
+        assert grid[i, j] == pytest.approx(alone, rel=1e-13)
 
 
 @settings(max_examples=15)
@@ -336,6 +345,7 @@ def test_value_is_non_decreasing_in_the_btc_price(prices: list[float], mnav: flo
     [
         ("plain", COMPANY, "name"),
         ("missing", COMPANY, "name"),
+        (None, COMPANY, "name"),
         ("CB", "not a company", "company"),
         (
             "CB",
@@ -353,4 +363,32 @@ def test_balance_sheet_bad_inputs(name: str, company: Any, field: str) -> None:
             name, btc_price=100_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
             **MARKET,
         )  # fmt: skip
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("name", ["CB", "PK"])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"btc_price": ["100000"]}, "btc_price"),
+        ({"btc_price": []}, "btc_price"),
+        ({"btc_price": -1.0}, "btc_price"),
+        ({"mnav": float("nan")}, "mnav"),
+        ({"mnav": "1.5"}, "mnav"),
+        ({"volatility": 0.0}, "volatility"),
+        ({"rate": 4.0}, "rate"),
+        ({"btc_price": [1e5, 2e5], "volatility": [0.5, 0.6, 0.7]}, "volatility"),
+        ({"basis": "nav"}, "basis"),
+        ({"method": "fast"}, "method"),
+        ({"clean": "no"}, "clean"),
+        ({"steps": 0}, "steps"),
+        ({"valuation_date": "2026-01-01"}, "valuation_date"),
+    ],
+)
+def test_balance_sheet_bad_market_inputs(name: str, changes: dict[str, Any], field: str) -> None:
+    kw: dict[str, Any] = {
+        "btc_price": 100_000.0, "valuation_date": dt.date(2026, 1, 1), "mnav": 1.5, **MARKET,
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        convertible_value_at_btc_price(COMPANY, name, **(kw | changes))
     assert info.value.field == field

@@ -11,13 +11,15 @@ differences, and the last test pins them.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
+from tests._quantlib import quantlib_bond
+from tests.mstr_facts import NOTE_2028, NOTE_2029, NOTE_2032
 from treasurymodel import ConvertibleNote, value_convertible
 
 ql = pytest.importorskip("QuantLib")
@@ -26,19 +28,15 @@ pytestmark = pytest.mark.crosscheck
 
 VD = dt.date(2026, 2, 5)
 
+
+def _puts_only(note: ConvertibleNote) -> ConvertibleNote:
+    return attrs.evolve(note, call_from=None, call_trigger=None)
+
+
 NOTES = [
-    ConvertibleNote(
-        name="0.625% 2028", principal=1_010e6, coupon=0.00625, issued=dt.date(2024, 9, 19),
-        maturity=dt.date(2028, 9, 15), conversion_price=183.19, puts=[dt.date(2027, 9, 15)],
-    ),
-    ConvertibleNote(
-        name="2.25% 2032", principal=800e6, coupon=0.0225, issued=dt.date(2024, 6, 17),
-        maturity=dt.date(2032, 6, 15), conversion_price=204.33, puts=[dt.date(2029, 6, 15)],
-    ),
-    ConvertibleNote(
-        name="0% 2029", principal=3e9, issued=dt.date(2024, 11, 21),
-        maturity=dt.date(2029, 12, 1), conversion_price=672.40, puts=[dt.date(2028, 6, 1)],
-    ),
+    _puts_only(NOTE_2028),
+    _puts_only(NOTE_2032),
+    _puts_only(NOTE_2029),
     ConvertibleNote(
         name="5% quarterly, two puts", principal=1e8, coupon=0.05, frequency=4,
         issued=dt.date(2025, 1, 31), maturity=dt.date(2030, 1, 31), conversion_price=150.0,
@@ -56,60 +54,9 @@ NOTES = [
 ]  # fmt: skip
 
 
-def _date(day: dt.date) -> Any:
-    return ql.Date(day.day, day.month, day.year)
-
-
-def quantlib_value(
-    note: ConvertibleNote,
-    *,
-    share_price: float,
-    volatility: float,
-    rate: float,
-    credit_spread: float,
-    dividend_yield: float = 0.0,
-    steps: int = 1000,
-) -> float:
-    """QuantLib's value per 100 with our conventions (a call on every day from call_from)."""
-    today = _date(VD)
-    ql.Settings.instance().evaluationDate = today
-    dc = ql.Actual365Fixed()
-    process = ql.BlackScholesMertonProcess(
-        ql.QuoteHandle(ql.SimpleQuote(share_price)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, dividend_yield, dc, ql.Continuous)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, rate, dc, ql.Continuous)),
-        ql.BlackVolTermStructureHandle(
-            ql.BlackConstantVol(today, ql.NullCalendar(), volatility, dc)
-        ),
-    )
-    month_end = (
-        note.maturity.day == calendar.monthrange(note.maturity.year, note.maturity.month)[1]
-    )
-    schedule = ql.Schedule(
-        _date(note.issued), _date(note.maturity), ql.Period(12 // note.frequency, ql.Months),
-        ql.NullCalendar(), ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Backward, month_end,
-    )  # fmt: skip
-    callability = ql.CallabilitySchedule()
-    for put in note.puts:
-        if put > VD:
-            price = ql.BondPrice(note.put_price * 100.0, ql.BondPrice.Clean)
-            callability.append(ql.Callability(price, ql.Callability.Put, _date(put)))
-    if note.call_from is not None:
-        day = max(note.call_from, VD + dt.timedelta(days=1))
-        while day < note.maturity:
-            price = ql.BondPrice(note.call_price * 100.0, ql.BondPrice.Clean)
-            if note.call_trigger is None:
-                callability.append(ql.Callability(price, ql.Callability.Call, _date(day)))
-            else:
-                callability.append(ql.SoftCallability(price, _date(day), note.call_trigger))
-            day += dt.timedelta(days=1)
-    bond = ql.ConvertibleFixedCouponBond(
-        ql.AmericanExercise(_date(note.issued), _date(note.maturity)),
-        note.conversion_rate / 10.0, callability, _date(note.issued), 0, [note.coupon],
-        ql.Thirty360(ql.Thirty360.BondBasis), schedule, 100.0,
-    )  # fmt: skip
-    spread = ql.QuoteHandle(ql.SimpleQuote(credit_spread))
-    bond.setPricingEngine(ql.BinomialConvertibleEngine(process, "crr", steps, spread))
+def quantlib_value(note: ConvertibleNote, **market: Any) -> float:
+    """QuantLib's value per 100 with our conventions (tests/_quantlib.py)."""
+    bond, _ = quantlib_bond(ql, note, valuation_date=VD, **market)
     return float(bond.NPV())
 
 
@@ -148,3 +95,26 @@ def test_with_a_spread_quantlib_differs_as_documented(
     theirs = quantlib_value(note, share_price=114.45, **market)
     ours = value_convertible(note, valuation_date=VD, share_price=114.45, **market)
     assert (ours / theirs - 1.0) * 100 == pytest.approx(documented, abs=0.02)
+
+
+@pytest.mark.parametrize(("share_price", "documented"), [(40.0, -1.53), (60.0, -2.69)])
+def test_quantlib_is_below_tf_on_an_out_of_the_money_zero_coupon_note(
+    share_price: float, documented: float
+) -> None:
+    # primer.md, "Valuing convertibles": with a spread QuantLib "falls below [the classic
+    # split] ... (about 1% on an out-of-the-money 0% note at a 5% spread)". Measured (theory
+    # page): a five-year 0% note, conversion price 100, volatility 50%, rate 4%, spread 5%,
+    # QuantLib's value over ours, minus 1, in percent, at 1,000 steps.
+    note = ConvertibleNote(
+        name="0% five-year", principal=1e9, issued=VD, maturity=dt.date(2031, 2, 5),
+        conversion_price=100.0,
+    )  # fmt: skip
+    market: dict[str, Any] = {"volatility": 0.5, "rate": 0.04, "credit_spread": 0.05}
+    theirs = quantlib_value(note, share_price=share_price, **market)
+    ours = value_convertible(note, valuation_date=VD, share_price=share_price, **market)
+    assert (theirs / ours - 1.0) * 100 == pytest.approx(documented, abs=0.02)
+    # At zero spread the two agree (the models coincide).
+    zero = {**market, "credit_spread": 0.0}
+    theirs = quantlib_value(note, share_price=share_price, **zero)
+    ours = value_convertible(note, valuation_date=VD, share_price=share_price, **zero)
+    assert ours == pytest.approx(theirs, rel=1e-3)

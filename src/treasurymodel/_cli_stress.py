@@ -13,16 +13,24 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import importlib.util
-import json
 import math
-import os
 import sys
-from collections.abc import Sequence
 from typing import Any, Final
 
 import numpy as np
 
-from .cli import _price, load_source
+from .cli import (
+    _check_output,
+    _figure_argument,
+    _json_text,
+    _number_argument,
+    _price,
+    _save_figure,
+    _source_argument,
+    _subcommand,
+    _table,
+    load_source,
+)
 from .company import Company
 from .errors import ValidationError
 from .simulation import (
@@ -51,39 +59,7 @@ The probabilities are Monte Carlo estimates: their standard error is sqrt(p(1-p)
 The same arguments and seed always give the same figures, whatever the executor."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
-    return value
-
-
-def _number(*, non_negative: bool = False) -> Any:
-    def parse(text: str) -> float:
-        try:
-            value = float(text.replace(",", "").replace("_", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
-        if non_negative and value < 0:
-            raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
-        return value
-
-    return parse
+_count = _number_argument(whole=True, positive=True)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -98,7 +74,8 @@ def add_parser(subparsers: Any) -> None:
     >>> args.command, args.source, args.vol, args.paths, args.years, args.seed
     ('stress', 'mstr-2026-02', 0.5, 2000, 5.0, 1)
     """
-    stress = subparsers.add_parser(
+    stress = _subcommand(
+        subparsers,
         "stress",
         help="Monte Carlo probabilities of forced BTC sales and default, by year",
         description="Simulate the reserve asset as geometric Brownian motion with the volatility\n"
@@ -106,28 +83,28 @@ def add_parser(subparsers: Any) -> None:
         "of it and that it defaults, and the distribution of the asset sold and of NAV per\n"
         "share at the horizon.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        handler=_cmd_stress,
     )
-    stress.add_argument(
-        "source",
-        metavar="DATASET|FILE",
-        help="a bundled data set name (see `treasurymodel datasets`) or a company file",
-    )
+    _source_argument(stress)
     stress.add_argument(
         "--vol",
         required=True,
-        type=_number(non_negative=True),
+        type=_number_argument(non_negative=True),
         metavar="V",
         help="annual volatility of the asset (0.5 for 50%%)",
     )
-    stress.add_argument(
-        "--paths", type=_positive_int, default=10_000, metavar="N", help="paths (10,000)"
-    )
+    stress.add_argument("--paths", type=_count, default=10_000, metavar="N", help="paths (10,000)")
     stress.add_argument("--years", type=_price, default=5.0, metavar="Y", help="horizon (5)")
-    stress.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (1)")
+    stress.add_argument(
+        "--seed",
+        type=_number_argument(whole=True, non_negative=True),
+        default=1,
+        metavar="S",
+        help="random seed (1)",
+    )
     stress.add_argument(
         "--drift",
-        type=_number(),
+        type=_number_argument(),
         default=0.0,
         metavar="MU",
         help="expected annual return of the asset, continuously compounded (0)",
@@ -140,11 +117,15 @@ def add_parser(subparsers: Any) -> None:
         help="starting asset price (default: the file's [market] asset_price)",
     )
     stress.add_argument(
-        "--steps-per-year", type=_positive_int, default=52, metavar="K", help="steps a year (52)"
+        "--steps-per-year",
+        type=_number_argument(whole=True, positive=True, at_most=365),
+        default=52,
+        metavar="K",
+        help="steps a year, at most 365 (52)",
     )
     stress.add_argument(
         "--mnav",
-        type=_number(non_negative=True),
+        type=_number_argument(non_negative=True),
         default=1.0,
         metavar="M",
         help="constant mNAV of the stock, which decides whether shares can be sold (1.0)",
@@ -162,14 +143,14 @@ def add_parser(subparsers: Any) -> None:
     )
     stress.add_argument(
         "--workers",
-        type=_positive_int,
+        type=_count,
         default=None,
         metavar="W",
         help="worker processes for --executor processes (default: the CPU count)",
     )
     stress.add_argument(
         "--chunk-size",
-        type=_positive_int,
+        type=_count,
         default=None,
         metavar="C",
         help=f"paths per chunk, rounded up to a multiple of {BLOCK_PATHS} (default: automatic)",
@@ -178,13 +159,13 @@ def add_parser(subparsers: Any) -> None:
     stress.add_argument(
         "--plot",
         metavar="FILE",
+        type=_figure_argument,
         default=None,
         help="draw a fan chart of BTC held and NAV per share to FILE (.png or .svg)",
     )
     stress.add_argument(
         "--format", choices=("table", "json"), default="table", help="output format (table)"
     )
-    stress.set_defaults(handler=_cmd_stress)
 
 
 def stress_data(
@@ -298,44 +279,31 @@ def render_table(data: dict[str, Any]) -> str:
         "",
         "Probability by year (cumulative)",
     ]
-    table: list[tuple[str, ...]] = [("year", "date", "forced sale", "default")]
-    for row in data["by_year"]:
-        table.append(
-            (f"{row['year']:g}", row["date"], _pct(row["forced_sale"]), _pct(row["default"]))
-        )
-    lines += _columns(table, "rlrr")
+    rows = [
+        [f"{row['year']:g}", row["date"], _pct(row["forced_sale"]), _pct(row["default"])]
+        for row in data["by_year"]
+    ]
+    lines += _table(["year", "date", "forced sale", "default"], rows, align="rlrr")
     # The standard error sqrt(p (1 - p) / N) is largest for the p nearest one half.
     variance = max(p * (1 - p) for r in data["by_year"] for p in (r["forced_sale"], r["default"]))
     se = math.sqrt(variance / paths)
     lines.append(f"  standard error of these estimates at most {100 * se:.2f} points")
     lines += ["", "Distribution at the horizon"]
-    head = ("", "mean", *(f"p{round(p * 100)}" for p in QUANTILES))
+    head = ["", "mean", *(f"p{round(p * 100)}" for p in QUANTILES)]
     dist = data["distributions"]
     cur = co["currency"]
-    table = [
-        head,
-        (f"{co['asset']} sold", *_fmt_row(dist["btc_sold"], "{:,.0f}")),
-        (f"{co['asset']} held", *_fmt_row(dist["btc_held"], "{:,.0f}")),
-        (f"NAV per share ({cur})", *_fmt_row(dist["nav_per_share"], "{:,.2f}")),
+    rows = [
+        [f"{co['asset']} sold", *_fmt_row(dist["btc_sold"], "{:,.0f}")],
+        [f"{co['asset']} held", *_fmt_row(dist["btc_held"], "{:,.0f}")],
+        [f"NAV per share ({cur})", *_fmt_row(dist["nav_per_share"], "{:,.2f}")],
     ]
-    lines += _columns(table, "l" + "r" * (len(head) - 1))
+    lines += _table(head, rows)
     return "\n".join(lines) + "\n"
 
 
 def _fmt_row(values: dict[str, float], pattern: str) -> list[str]:
     keys = ["mean", *(f"p{round(p * 100)}" for p in QUANTILES)]
     return [pattern.format(values[k]) for k in keys]
-
-
-def _columns(rows: Sequence[Sequence[str]], align: str) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for r in rows:
-        cells = [
-            c.ljust(widths[i]) if align[i] == "l" else c.rjust(widths[i]) for i, c in enumerate(r)
-        ]
-        out.append(("  " + "  ".join(cells)).rstrip())
-    return out
 
 
 def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = "USD") -> Any:
@@ -381,16 +349,12 @@ def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = 
 
 
 def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.plot is not None:
-        suffix = os.path.splitext(args.plot)[1].lower()
-        if suffix not in (".png", ".svg"):
-            parser.error(f"argument --plot: must end in .png or .svg, got {args.plot!r}")
-        if importlib.util.find_spec("matplotlib") is None:  # fail before the simulation
-            raise ImportError(_PLOT_HINT)
     if args.workers is not None and args.executor != "processes":
         parser.error("argument --workers: needs --executor processes")
-    if args.steps_per_year > 365:
-        parser.error("argument --steps-per-year: must be at most 365")
+    if args.plot is not None:  # fail before the simulation
+        if importlib.util.find_spec("matplotlib") is None:
+            raise ImportError(_PLOT_HINT)
+        _check_output(args.plot, "--plot")
     company, label = load_source(args.source)
     spot = args.spot
     if spot is None:
@@ -427,12 +391,12 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         source=label,
     )
     if args.format == "json":
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(_json_text(data))
     else:
         sys.stdout.write(render_table(data))
     if args.plot is not None:
         fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
-        fig.savefig(args.plot, dpi=150)
+        _save_figure(fig, args.plot, "--plot")
         sys.stdout.flush()
         sys.stderr.write(f"wrote {args.plot}\n")
     return 0

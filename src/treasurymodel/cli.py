@@ -11,10 +11,12 @@ Run ``treasurymodel --help`` (or ``python -m treasurymodel --help``) for the sub
     Check a company file; exit code 0 when it is valid.
 ``plot``
     Draw the debt maturity ladder or NAV per share against the BTC price.
+``stress``
+    Monte Carlo probabilities of a forced sale and of default, year by year.
 
 Exit codes: 0 success, 1 invalid input (one line naming the file, instrument and key; never a
-traceback), 2 usage error. The JSON and CSV layouts are documented in the how-to page
-*Files and the command line*.
+traceback), 2 usage error (the subcommand's usage and one line). The JSON and CSV layouts are
+documented in the how-to page *Files and the command line*.
 """
 
 from __future__ import annotations
@@ -32,12 +34,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
+import attrs
 import numpy as np
 
 from . import datasets
+from ._typing import ArrayLike
 from .company import Company
 from .errors import TreasuryModelError, ValidationError
 from .instruments import SecuredNote, TermLoan
+from .io import _os_reason
 from .io import load as _load_file
 
 __all__ = [
@@ -79,6 +84,8 @@ def load_source(source: str) -> tuple[Company, str]:
     >>> company.name, label
     ('MicroStrategy', 'data set mstr-2022q2')
     """
+    if not isinstance(source, str):
+        raise ValidationError("source", source, "must be a data set name or a file path (a str)")
     if source in datasets.names():
         return datasets.load(source), f"data set {source}"
     looks_like_name = os.sep not in source and "." not in os.path.basename(source)
@@ -95,30 +102,6 @@ def load_source(source: str) -> tuple[Company, str]:
 # The report, as plain data
 # ---------------------------------------------------------------------------------------
 
-_METRIC_FIELDS: Final = (
-    "btc_price",
-    "share_price",
-    "btc_reserve",
-    "cash",
-    "debt",
-    "pref",
-    "market_cap",
-    "enterprise_value",
-    "mnav",
-    "mnav_simple",
-    "amplification",
-    "net_leverage",
-    "annual_obligations",
-    "btc_years_of_coverage",
-    "usd_months_of_coverage",
-    "nav",
-    "nav_per_share",
-    "nav_per_share_diluted",
-    "shares_if_converted",
-    "unrealized_gain",
-    "btc_per_share",
-)
-
 
 def _column(value: Any, n: int) -> list[float | None]:
     if value is None:
@@ -129,12 +112,13 @@ def _column(value: Any, n: int) -> list[float | None]:
 def _metrics_rows(
     company: Company, prices: Sequence[float], share_price: float | None
 ) -> list[dict[str, float | None]]:
-    from .metrics import metrics
+    from .metrics import Metrics, metrics
 
     m = metrics(company, btc_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
     n = len(prices)
-    columns = {name: _column(getattr(m, name), n) for name in _METRIC_FIELDS}
-    return [{name: columns[name][i] for name in _METRIC_FIELDS} for i in range(n)]
+    names = [field.name for field in attrs.fields(Metrics)]  # the fields, in their order
+    columns = {name: _column(getattr(m, name), n) for name in names}
+    return [{name: columns[name][i] for name in names} for i in range(n)]
 
 
 def _margin_calls(company: Company) -> dict[str, Any]:
@@ -234,9 +218,9 @@ def _company_summary(company: Company, label: str) -> dict[str, Any]:
 def report_data(
     company: Company,
     *,
-    btc_prices: Sequence[float] | None = None,
+    btc_prices: ArrayLike | Sequence[float] | None = None,
     share_price: float | None = None,
-    grid: Sequence[float] | None = None,
+    grid: ArrayLike | Sequence[float] | None = None,
     springing: str = "worst",
     puts: bool = False,
     source: str | None = None,
@@ -248,12 +232,13 @@ def report_data(
     company
         The balance sheet.
     btc_prices
-        Prices of the held asset; default the company's ``market.asset_price``.
+        A price of the held asset, or a 1-d list or array of them (one ``metrics`` row
+        each, in the order given); default the company's ``market.asset_price``.
     share_price
         Price of one share; default the company's ``market.share_price`` (may be absent).
     grid
-        Asset prices of the NAV sensitivity grid; default :data:`GRID_MULTIPLES` times the
-        first of ``btc_prices``.
+        Asset prices of the NAV sensitivity grid (a price or a 1-d list, sorted for the
+        table); default :data:`GRID_MULTIPLES` times the first of ``btc_prices``.
     springing, puts
         Maturity-wall options (see :func:`treasurymodel.liquidation.maturity_wall`).
     source
@@ -269,7 +254,9 @@ def report_data(
     Raises
     ------
     ValidationError
-        If no BTC price is given and the company states none.
+        If ``company`` is not a :class:`~treasurymodel.Company`; if a price is not a finite
+        number >= 0 or a list of prices is empty; if no BTC price is given and the company
+        states none; or if ``springing`` or ``puts`` is invalid.
 
     Examples
     --------
@@ -281,8 +268,12 @@ def report_data(
     >>> round(data["margin_call_prices"]["instruments"][0]["price"], 2)
     3561.84
     """
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    if source is not None and not isinstance(source, str):
+        raise ValidationError("source", source, "must be a str or None")
     market = company.market
-    if btc_prices is None or len(btc_prices) == 0:
+    if btc_prices is None:
         default = market.asset_price if market is not None else None
         if default is None:
             raise ValidationError(
@@ -290,12 +281,14 @@ def report_data(
                 None,
                 "is not stated in the company's [market] section; give one (--btc-price)",
             )
-        btc_prices = [default]
+        prices = [default]
+    else:
+        prices = _price_list("btc_prices", btc_prices)
     if share_price is None and market is not None:
         share_price = market.share_price
-    prices = [float(p) for p in btc_prices]
-    if grid is None or len(grid) == 0:
-        grid = [prices[0] * k for k in GRID_MULTIPLES]
+    grid_prices = (
+        [prices[0] * k for k in GRID_MULTIPLES] if grid is None else _price_list("grid", grid)
+    )
     return {
         "company": _company_summary(company, source or company.name),
         "metrics": _metrics_rows(company, prices, share_price),
@@ -303,9 +296,36 @@ def report_data(
         "maturity_wall": _maturity_wall(company, springing, puts),
         "nav_sensitivity": {
             "share_price": share_price,
-            "rows": _nav_grid(company, sorted(float(g) for g in grid), share_price),
+            "rows": _nav_grid(company, sorted(grid_prices), share_price),
         },
     }
+
+
+def _price_list(field: str, value: Any) -> list[float]:
+    """A number or a 1-d sequence of numbers as a non-empty list of finite prices >= 0."""
+    if isinstance(value, str | bytes | bool | np.bool_) or value is None:
+        raise ValidationError(field, value, "must be a price or a list of prices")
+    if isinstance(value, int | float | np.integer | np.floating):
+        value = [value]
+    try:
+        items = list(value)
+    except TypeError:
+        raise ValidationError(field, value, "must be a price or a list of prices") from None
+    if not items:
+        raise ValidationError(field, value, "must hold at least one price")
+    prices = []
+    for i, item in enumerate(items):
+        if isinstance(item, np.ndarray) and item.ndim == 0:
+            item = item.item()
+        if isinstance(item, bool | np.bool_) or not isinstance(
+            item, int | float | np.integer | np.floating
+        ):
+            raise ValidationError(f"{field}[{i}]", item, "must be a number")
+        price = float(item)
+        if not math.isfinite(price) or price < 0:
+            raise ValidationError(f"{field}[{i}]", item, "must be finite and non-negative")
+        prices.append(price)
+    return prices
 
 
 # ---------------------------------------------------------------------------------------
@@ -348,14 +368,38 @@ def render_json(data: dict[str, Any]) -> str:
     >>> doc["company"]["as_of"], doc["metrics"][0]["btc_price"]
     ('2026-02-01', 68141.0)
     """
+    return _json_text(_checked_report(data))
+
+
+def _json_text(data: Any) -> str:
+    """``data`` as indented JSON, after :func:`_plain` (no NaN or infinity literals)."""
     return json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+_REPORT_KEYS: Final = (
+    "company",
+    "metrics",
+    "margin_call_prices",
+    "maturity_wall",
+    "nav_sensitivity",
+)
+
+
+def _checked_report(data: Any) -> dict[str, Any]:
+    """``data`` if it has the keys of :func:`report_data`'s result, else a ValidationError."""
+    if not isinstance(data, dict) or any(key not in data for key in _REPORT_KEYS):
+        shown = sorted(data) if isinstance(data, dict) else data
+        raise ValidationError(
+            "data", shown, f"must be the dict report_data returns (keys {', '.join(_REPORT_KEYS)})"
+        )
+    return data
 
 
 _CSV_COLUMNS: Final = ("section", "subject", "date", "btc_price", "field", "value")
 
 
 def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-    plain = _plain(data)
+    plain = _plain(_checked_report(data))
     for key, value in plain["company"].items():
         if key != "instruments":
             yield ("company", "", "", "", key, value)
@@ -376,22 +420,8 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         for key in ("due", "cumulative_due", "breakeven_price"):
             yield ("maturity_wall", row["period"], row["end"], "", key, row[key])
     for test in wall["springing_tests"]:
-        yield (
-            "springing_tests",
-            test["instrument"],
-            test["date"],
-            "",
-            "reference",
-            test["reference"],
-        )
-        yield (
-            "springing_tests",
-            test["instrument"],
-            test["date"],
-            "",
-            "trigger_price",
-            test["trigger_price"],
-        )
+        for key in ("reference", "trigger_price"):
+            yield ("springing_tests", test["instrument"], test["date"], "", key, test[key])
     for row in plain["nav_sensitivity"]["rows"]:
         for key, value in row.items():
             if key != "btc_price":
@@ -476,7 +506,7 @@ def render_table(data: dict[str, Any]) -> str:
     >>> print(text.splitlines()[0])
     MicroStrategy (MSTR), balance sheet as of 2022-06-30  [MicroStrategy]
     """
-    co = data["company"]
+    co = _checked_report(data)["company"]
     ccy = co["currency"]
     asset = co["asset"]
     money = f"({ccy} M)"
@@ -592,18 +622,74 @@ def render_table(data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _price(text: str) -> float:
-    try:
-        value = float(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
-    return value
+def _number_argument(
+    *,
+    whole: bool = False,
+    positive: bool = False,
+    non_negative: bool = False,
+    at_most: float | None = None,
+) -> Callable[[str], Any]:
+    """An argparse ``type=``: a finite number (``1,000`` and ``1_000`` allowed) in a range.
+
+    A bad value is a usage error (exit code 2) naming the option.
+    """
+    kind = "whole number" if whole else "number"
+
+    def parse(text: str) -> Any:
+        cleaned = text.replace(",", "").replace("_", "")
+        try:
+            value: float | int = int(cleaned) if whole else float(cleaned)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {kind}: {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite {kind}, got {text!r}")
+        if positive and value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a positive {kind}, got {text!r}")
+        if non_negative and value < 0:
+            raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+        if at_most is not None and value > at_most:
+            raise argparse.ArgumentTypeError(f"must be at most {at_most:g}, got {text!r}")
+        return value
+
+    return parse
+
+
+_price = _number_argument(positive=True)
 
 
 def _grid(text: str) -> list[float]:
-    return [_price(part) for part in text.split(",") if part.strip()]
+    prices = [_price(part) for part in text.split(",") if part.strip()]
+    if not prices:
+        raise argparse.ArgumentTypeError(f"no prices given, got {text!r}")
+    return prices
+
+
+_FIGURE_SUFFIXES: Final = (".png", ".svg")
+_FIGURE_DPI: Final = 150  # resolution of the PNG files the command writes
+
+
+def _figure_argument(text: str) -> str:
+    """An argparse ``type=``: the name of a figure file, ending in .png or .svg."""
+    if os.path.splitext(text)[1].lower() not in _FIGURE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"must end in .png or .svg, got {text!r}")
+    return text
+
+
+def _check_output(path: str, option: str) -> None:
+    """Invalid input (exit code 1) if ``path`` cannot be written: checked before any work."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValidationError(option, path, f"cannot be written: no directory {folder!r}")
+    if os.path.isdir(path):
+        raise ValidationError(option, path, "cannot be written: it is a directory")
+
+
+def _save_figure(fig: Any, path: str, option: str) -> None:
+    """``fig.savefig(path)`` at 150 dpi; a failure to write is invalid input naming ``option``."""
+    try:
+        fig.savefig(path, dpi=_FIGURE_DPI)
+    except OSError as err:
+        raise ValidationError(option, path, f"cannot be written ({_os_reason(err)})") from None
 
 
 _EXAMPLES: Final = {
@@ -623,8 +709,22 @@ _EXAMPLES: Final = {
 }
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
+Handler = Callable[[argparse.Namespace, argparse.ArgumentParser], int]
+
+
+def _subcommand(
+    sub: Any, name: str, *, help: str, description: str, epilog: str, handler: Handler
+) -> argparse.ArgumentParser:
+    """Add subcommand ``name``; its handler is called with the subcommand's own parser."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler, subparser=parser)
+    return parser
 
 
 def _source_argument(parser: argparse.ArgumentParser) -> None:
@@ -637,7 +737,7 @@ def _source_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command's argument parser (subcommands report, datasets, validate, plot).
+    """The command's argument parser (subcommands report, datasets, validate, plot, stress).
 
     Examples
     --------
@@ -651,20 +751,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Capital structure and break prices of digital-asset treasury companies.",
         epilog="examples:\n  treasurymodel report mstr-2026-02\n  treasurymodel validate "
         "company.toml\n\nexit codes: 0 success, 1 invalid input, 2 usage error",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    report = sub.add_parser(
+    report = _subcommand(
+        sub,
         "report",
         help="metrics, margin calls, maturity wall, springing tests, NAV grid",
         description="Balance-sheet metrics, margin-call prices, the maturity wall, springing "
         "tests and a NAV sensitivity grid. Prices default to the file's [market] section.",
         epilog=_EXAMPLES["report"],
-        formatter_class=_Formatter,
+        handler=_cmd_report,
     )
     _source_argument(report)
     report.add_argument(
@@ -702,52 +803,58 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help="output format"
     )
-    report.set_defaults(handler=_cmd_report)
 
-    ds = sub.add_parser(
+    ds = _subcommand(
+        sub,
         "datasets",
         help="list the bundled data sets, or print one",
         description="List the bundled data sets; with a name, print that data set's file "
         "(with the source of every figure), a starting point for your own.",
         epilog=_EXAMPLES["datasets"],
-        formatter_class=_Formatter,
+        handler=_cmd_datasets,
     )
     ds.add_argument("name", nargs="?", help="print this data set's TOML file")
-    ds.set_defaults(handler=_cmd_datasets)
 
-    validate = sub.add_parser(
+    validate = _subcommand(
+        sub,
         "validate",
         help="check a company file",
         description="Check a company file against the treasurymodel/1 format; exit code 0 "
         "when it is valid, 1 (with one line naming the file, instrument and key) when not.",
         epilog=_EXAMPLES["validate"],
-        formatter_class=_Formatter,
+        handler=_cmd_validate,
     )
     validate.add_argument(
         "file", metavar="FILE", help="a company file (.toml or .json), or a data set name"
     )
-    validate.set_defaults(handler=_cmd_validate)
 
-    plot = sub.add_parser(
+    plot = _subcommand(
+        sub,
         "plot",
         help="draw the maturity ladder or NAV per share against the BTC price",
         description="Draw a figure: the debt maturity ladder (default) or NAV per share "
         "against the BTC price. Needs matplotlib: pip install 'treasurymodel[plot]'.",
         epilog=_EXAMPLES["plot"],
-        formatter_class=_Formatter,
+        handler=_cmd_plot,
     )
     _source_argument(plot)
     plot.add_argument(
         "--kind", choices=("ladder", "nav"), default="ladder", help="which figure (ladder)"
     )
     plot.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="output file, .png or .svg"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        type=_figure_argument,
+        help="output file, .png or .svg",
     )
     plot.add_argument(
-        "--btc-price", metavar="P", type=_price, help="nav: price to mark as current"
+        "--btc-price", metavar="P", type=_price, help="nav only: price to mark as current"
     )
-    plot.add_argument("--share-price", metavar="S", type=_price, help="nav: share price to draw")
-    plot.set_defaults(handler=_cmd_plot)
+    plot.add_argument(
+        "--share-price", metavar="S", type=_price, help="nav only: share price to draw"
+    )
 
     _add_optional_subcommands(sub)
     return parser
@@ -823,9 +930,9 @@ def _cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    suffix = os.path.splitext(args.output)[1].lower()
-    if suffix not in (".png", ".svg"):
-        parser.error(f"argument -o/--output: must end in .png or .svg, got {args.output!r}")
+    if args.kind == "ladder" and (args.btc_price is not None or args.share_price is not None):
+        parser.error("argument --btc-price/--share-price: only for --kind nav")
+    _check_output(args.output, "--output")
     company, _ = load_source(args.source)
     from . import plot
 
@@ -833,13 +940,17 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         fig = plot.maturity_ladder(company)
     else:
         fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
-    fig.savefig(args.output, dpi=150)
+    _save_figure(fig, args.output, "--output")
     _write(f"wrote {args.output}\n")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 invalid input, 2 usage).
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code.
+
+    Returns 0 on success and 1 on invalid input (one line on standard error). A usage error
+    raises :exc:`SystemExit` with code 2, and ``--help`` / ``--version`` with code 0, as
+    ``argparse`` does; the console script turns either into the process's exit code.
 
     Examples
     --------
@@ -852,9 +963,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace, argparse.ArgumentParser], int] = args.handler
+    handler: Handler = args.handler
     try:
-        return handler(args, parser)
+        return handler(args, args.subparser)
     except TreasuryModelError as err:
         print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
         return 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -18,7 +18,7 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
-from .instruments._common import currency_code, name_text, to_tuple
+from .instruments._common import name_text, required_currency, to_tuple
 from .validators import check_finite, is_date, non_negative, optional, positive, to_float
 
 __all__ = ["Company", "Holdings", "Market"]
@@ -78,28 +78,79 @@ class Market:
     )
 
 
-def _to_fx(
-    value: Mapping[str, float] | Iterable[tuple[str, float]],
-) -> tuple[tuple[str, float], ...]:
+def _to_fx(value: Any) -> Any:
+    """Converter: a mapping or pairs to sorted ``(code, rate)`` pairs; odd input left as is."""
     if isinstance(value, Mapping):
-        items = list(value.items())
+        items: list[Any] = list(value.items())
+    elif isinstance(value, str | bytes):
+        return value
     else:
         try:
             items = list(value)
         except TypeError:
-            return value  # type: ignore[return-value]
-    return tuple(sorted((k, to_float(v)) for k, v in items))
+            return value
+    if not all(isinstance(item, tuple | list) and len(item) == 2 for item in items):
+        return value
+    pairs = [(k, to_float(v)) for k, v in items]
+    if not all(isinstance(k, str) for k, _ in pairs):
+        return tuple(pairs)  # the validator names the bad key
+    return tuple(sorted(pairs))
 
 
 def _fx_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(
+        isinstance(p, tuple) and len(p) == 2 for p in value
+    ):
+        raise ValidationError(
+            "Company.fx", value, "must map currency codes to rates, e.g. {'EUR': 1.188}"
+        )
+    seen: set[str] = set()
     for code, rate in value:
         if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
             raise ValidationError("Company.fx", code, "keys must be three-letter currency codes")
+        if code in seen:
+            raise ValidationError("Company.fx", code, "gives this currency twice")
+        seen.add(code)
         if check_finite(f"Company.fx.{code}", rate) <= 0:
             raise ValidationError(f"Company.fx.{code}", rate, "must be positive")
+        if code == instance.currency and rate != 1.0:
+            raise ValidationError(
+                f"Company.fx.{code}", rate, "is the reporting currency: its rate is 1"
+            )
+
+
+def check_company(value: Any, field: str = "company") -> Company:
+    """``value`` if it is a :class:`Company`, else a ValidationError naming ``field``.
+
+    Examples
+    --------
+    >>> check_company("MSTR")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: company: must be a treasurymodel.Company, got 'MSTR'
+    """
+    if not isinstance(value, Company):
+        raise ValidationError(field, value, "must be a treasurymodel.Company")
+    return value
+
+
+def _instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """Validator: an instance of ``cls`` (a ValidationError, not attrs' TypeError)."""
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, cls):
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name}",
+                value,
+                f"must be a treasurymodel.{cls.__name__}",
+            )
+
+    return validate
 
 
 def _instruments_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple):
+        raise ValidationError("Company.instruments", value, "must be a list of instruments")
     for i, item in enumerate(value):
         if not isinstance(item, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock):
             raise ValidationError(f"Company.instruments[{i}]", item, "is not an instrument")
@@ -132,7 +183,8 @@ class Company:
     other_dilutive_shares
         Options and restricted units, used when deriving the diluted count.
     fx
-        Reporting currency per unit of each foreign currency used by an instrument.
+        Reporting currency per unit of each foreign currency used by an instrument, e.g.
+        ``{"EUR": 1.188}`` (each code once; the reporting currency, if listed, at 1).
     instruments
         Debt and preferred stock, with unique names.
     market
@@ -153,10 +205,10 @@ class Company:
 
     name: str = attrs.field(validator=name_text)
     as_of: _dt.date = attrs.field(validator=is_date)
-    holdings: Holdings = attrs.field(validator=attrs.validators.instance_of(Holdings))
+    holdings: Holdings = attrs.field(validator=_instance_of(Holdings))
     shares_basic: float = attrs.field(converter=to_float, validator=positive)
     cash: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
-    currency: str = attrs.field(default="USD", validator=currency_code)
+    currency: str = attrs.field(default="USD", validator=required_currency)
     ticker: str | None = attrs.field(default=None, validator=optional(name_text))
     other_assets: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
     shares_diluted: float | None = attrs.field(
@@ -171,9 +223,7 @@ class Company:
     instruments: tuple[Instrument, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_instruments_validator
     )
-    market: Market | None = attrs.field(
-        default=None, validator=optional(attrs.validators.instance_of(Market))
-    )
+    market: Market | None = attrs.field(default=None, validator=optional(_instance_of(Market)))
 
     def __attrs_post_init__(self) -> None:
         names = [i.name for i in self.instruments]
@@ -183,6 +233,7 @@ class Company:
                 raise ValidationError("Company.instruments.name", name, "is not unique")
             seen.add(name)
         fx = dict(self.fx)
+        preferred_names = {i.name for i in self.instruments if isinstance(i, PreferredStock)}
         for inst in self.instruments:
             if (
                 inst.currency is not None
@@ -199,6 +250,12 @@ class Company:
                             f"{inst.name}.springing.reference",
                             clause.reference,
                             "names no other instrument of the company",
+                        )
+                    if clause.reference in preferred_names:
+                        raise ValidationError(
+                            f"{inst.name}.springing.reference",
+                            clause.reference,
+                            "names a preferred stock; a springing test refers to debt",
                         )
         pledged = self.pledged_units
         if pledged > self.holdings.units * (1 + 1e-12):
@@ -228,9 +285,10 @@ class Company:
         ...
         treasurymodel.errors.ValidationError: name: names no instrument of 'X', got 'missing'
         """
-        for inst in self.instruments:
-            if inst.name == name:
-                return inst
+        if isinstance(name, str):
+            for inst in self.instruments:
+                if inst.name == name:
+                    return inst
         raise ValidationError("name", name, f"names no instrument of {self.name!r}")
 
     @property
@@ -284,7 +342,22 @@ class Company:
         return rates[currency]
 
     def amount(self, instrument: Instrument) -> float:
-        """Outstanding principal or notional of ``instrument`` in the reporting currency."""
+        """Outstanding principal or notional of ``instrument`` in the reporting currency.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import PreferredStock
+        >>> stre = PreferredStock(name="STRE", notional=775e6, rate=0.10, currency="EUR")
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
+        ...              shares_basic=1, fx={"EUR": 1.188}, instruments=[stre])
+        >>> round(co.amount(stre) / 1e6, 1)
+        920.7
+        """
+        if not isinstance(
+            instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
+        ):
+            raise ValidationError("instrument", instrument, "is not an instrument")
         face = (
             instrument.notional if isinstance(instrument, PreferredStock) else instrument.principal
         )

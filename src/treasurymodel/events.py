@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .company import Company
+from .company import Company, check_company
 from .errors import ValidationError
 from .instruments import (
     ConvertibleNote,
@@ -39,7 +39,7 @@ from .instruments import (
     TermLoan,
 )
 from .instruments.loan import Amortization
-from .validators import check_finite
+from .validators import check_finite, check_flag, check_number
 
 __all__ = [
     "buy_btc",
@@ -60,20 +60,16 @@ _REL_TOL = 1e-12
 
 
 def _number(field: str, value: Any) -> float:
-    if isinstance(value, np.ndarray):
-        if value.ndim != 0:
-            raise ValidationError(
-                field, value, "must be a single number (an event applies to one balance sheet)"
-            )
-        value = value[()]
+    if isinstance(value, np.ndarray) and value.ndim != 0:
+        raise ValidationError(
+            field, value, "must be a single number (an event applies to one balance sheet)"
+        )
     return check_finite(field, value)
 
 
 def _positive(field: str, value: Any) -> float:
-    x = _number(field, value)
-    if x <= 0.0:
-        raise ValidationError(field, value, "must be positive")
-    return x
+    _number(field, value)
+    return check_number(field, value, minimum=0.0, strict=True)
 
 
 def _fits(field: str, value: float, available: float, what: str) -> float:
@@ -122,6 +118,14 @@ def _replace(company: Company, name: str, new: Instrument | None) -> tuple[Instr
                 inst = attrs.evolve(inst, springing=kept)
         result.append(inst)
     return tuple(result)
+
+
+def _retire(inst: Instrument, amount: Any) -> tuple[float, Instrument | None]:
+    """(face retired, what remains of ``inst``: ``None`` when all of it goes)."""
+    outstanding = _face(inst)
+    face = outstanding if amount is None else _positive("amount", amount)
+    face = _fits("amount", face, outstanding, f"outstanding of {inst.name!r}")
+    return face, (None if face >= outstanding else _shrink(inst, outstanding - face))
 
 
 def _shrink(instrument: Instrument, remaining: float) -> Instrument:
@@ -178,6 +182,7 @@ def raise_equity(
     >>> co.holdings.units  # the original is unchanged
     1000.0
     """
+    check_company(company)
     gross = _positive("amount", amount)
     price = _positive("share_price", share_price)
     btc = _positive("btc_price", btc_price)
@@ -226,6 +231,7 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     ...
     treasurymodel.errors.ValidationError: units: costs 2e+06, more than the 1e+06 of cash, got 20
     """
+    check_company(company)
     qty = _positive("units", units)
     btc = _positive("btc_price", btc_price)
     cost = qty * btc
@@ -264,6 +270,7 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
     >>> new.holdings.units, new.holdings.cost_basis, new.cash
     (75.0, 3750000.0, 2000000.0)
     """
+    check_company(company)
     qty = _positive("units", units)
     btc = _positive("btc_price", btc_price)
     qty = _fits("units", qty, company.unencumbered_units, "unencumbered units")
@@ -321,13 +328,13 @@ def issue_instrument(
     >>> new.holdings.units, new.total_debt, new.shares_diluted
     (200.0, 10000000.0, 1150000.0)
     """
+    check_company(company)
     if not isinstance(
         instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
     ):
         raise ValidationError("instrument", instrument, "is not an instrument")
     cash_in = _positive("proceeds", proceeds)
-    if not isinstance(buy, bool):
-        raise ValidationError("buy", buy, "must be true or false")
+    check_flag("buy", buy)
     if any(i.name == instrument.name for i in company.instruments):
         raise ValidationError("instrument.name", instrument.name, "is already used by the company")
     changes: dict[str, Any] = {"instruments": (*company.instruments, instrument)}
@@ -388,18 +395,15 @@ def repay(
     >>> repay(co, "n", price=1.05).instruments, repay(co, "n", price=1.05).cash
     ((), 8000000.0)
     """
+    check_company(company)
     inst = company.instrument(name)
-    outstanding = _face(inst)
-    face = outstanding if amount is None else _positive("amount", amount)
-    face = _fits("amount", face, outstanding, f"outstanding of {name!r}")
+    face, new_inst = _retire(inst, amount)
     pay_price = _positive("price", price)
     cost = face * pay_price * company.fx_rate(inst.currency)
     if cost > company.cash * (1.0 + _REL_TOL):
         raise ValidationError(
             "amount", face, f"costs {cost:g}, more than the {company.cash:g} of cash"
         )
-    full = face >= outstanding
-    new_inst = None if full else _shrink(inst, outstanding - face)
     kept_shares = 0.0 if new_inst is None else _dilutive_shares(new_inst)
     return _rebuild(
         company,
@@ -436,6 +440,7 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
     >>> convert(co, "c").instruments
     ()
     """
+    check_company(company)
     inst = company.instrument(name)
     if isinstance(inst, ConvertibleNote):
         per_unit = inst.conversion_rate / 1000.0
@@ -443,11 +448,7 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
         per_unit = inst.conversion_ratio / 100.0
     else:
         raise ValidationError("name", name, "is not a convertible instrument")
-    outstanding = _face(inst)
-    face = outstanding if amount is None else _positive("amount", amount)
-    face = _fits("amount", face, outstanding, f"outstanding of {name!r}")
-    full = face >= outstanding
-    new_inst = None if full else _shrink(inst, outstanding - face)
+    face, new_inst = _retire(inst, amount)
     return _rebuild(
         company,
         instruments=_replace(company, name, new_inst),
@@ -456,6 +457,7 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
 
 
 def _pledgeable(company: Company, name: str) -> SecuredNote | TermLoan:
+    check_company(company)
     inst = company.instrument(name)
     if not isinstance(inst, SecuredNote | TermLoan):
         raise ValidationError("name", name, "is not a secured note or term loan")

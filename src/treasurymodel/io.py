@@ -38,6 +38,7 @@ from .instruments import (
     INSTRUMENT_KINDS,
     ConvertibleNote,
     Instrument,
+    PreferredStock,
     SecuredNote,
     TermLoan,
 )
@@ -100,6 +101,28 @@ _KIND_DATE = "date"
 _KIND_DATES = "dates"
 _KIND_RECORDS = "records"
 _KIND_FX = "fx"
+
+# What a value of each kind is, for messages ("must be a list of dates, not null").
+_EXPECTED: Final = {
+    _KIND_NUMBER: "a number",
+    _KIND_INT: "a whole number",
+    _KIND_BOOL: "true or false",
+    _KIND_STR: "a string",
+    _KIND_DATE: "a date",
+    _KIND_DATES: "a list of dates",
+    _KIND_RECORDS: "a list of tables",
+    _KIND_FX: "a table of currency = rate",
+}
+
+# The Python type a parsed value of each kind must have (numbers and dates are read apart).
+_CONTAINER: Final[dict[str, type[Any]]] = {
+    _KIND_INT: int,
+    _KIND_BOOL: bool,
+    _KIND_STR: str,
+    _KIND_DATES: list,
+    _KIND_RECORDS: list,
+    _KIND_FX: dict,
+}
 
 
 @attrs.frozen
@@ -247,45 +270,29 @@ class _Reader:
         if raw is None:
             if key.nullable:
                 return None
-            raise self.error(path, raw, f"must be a {key.kind}, not null", instrument=instrument)
+            expected = _EXPECTED[key.kind]
+            raise self.error(path, raw, f"must be {expected}, not null", instrument=instrument)
         kind = key.kind
         if kind == _KIND_NUMBER:
             return self.number(raw, path, instrument)
-        if kind == _KIND_INT:
-            if isinstance(raw, bool) or not isinstance(raw, int):
-                raise self.error(path, raw, "must be a whole number", instrument=instrument)
-            return raw
-        if kind == _KIND_BOOL:
-            if not isinstance(raw, bool):
-                raise self.error(path, raw, "must be true or false", instrument=instrument)
-            return raw
-        if kind == _KIND_STR:
-            if not isinstance(raw, str):
-                raise self.error(path, raw, "must be a string", instrument=instrument)
-            return raw
         if kind == _KIND_DATE:
             return self.date(raw, path, instrument)
+        container = _CONTAINER[kind]
+        if not isinstance(raw, container) or (container is int and isinstance(raw, bool)):
+            raise self.error(path, raw, f"must be {_EXPECTED[kind]}", instrument=instrument)
         if kind == _KIND_DATES:
-            if not isinstance(raw, list):
-                raise self.error(path, raw, "must be a list of dates", instrument=instrument)
             return tuple(self.date(d, f"{path}[{i}]", instrument) for i, d in enumerate(raw))
         if kind == _KIND_RECORDS:
             assert key.record is not None
-            if not isinstance(raw, list):
-                raise self.error(path, raw, "must be a list of tables", instrument=instrument)
             return tuple(
                 self.record(key.record, item, f"{path}[{i}]", instrument)
                 for i, item in enumerate(raw)
             )
         if kind == _KIND_FX:
-            if not isinstance(raw, dict):
-                raise self.error(
-                    path, raw, "must be a table of currency = rate", instrument=instrument
-                )
             return {
                 code: self.number(rate, f"{path}.{code}", instrument) for code, rate in raw.items()
             }
-        raise AssertionError(kind)  # pragma: no cover
+        return raw  # an integer, a boolean or a string, checked above
 
     def number(self, raw: Any, path: str, instrument: str | None) -> float:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -458,6 +465,13 @@ class _Reader:
                             "names no other instrument of the file",
                             instrument=label,
                         )
+                    if isinstance(instruments[names[clause.reference]], PreferredStock):
+                        raise self.error(
+                            f"instruments[{i}].springing[{j}].reference",
+                            clause.reference,
+                            "names a preferred stock; a springing test refers to debt",
+                            instrument=label,
+                        )
             if isinstance(inst, SecuredNote | TermLoan):
                 pledged += inst.pledged_units
                 if pledged > holdings.units * (1 + 1e-12):
@@ -592,14 +606,23 @@ def loads(
     example.toml, instrument 'Bank loan': instruments[0].principal: must be positive, got -1.0
     """
     syntax = _check_format(format)
+    if source is not None and not isinstance(source, str):
+        raise ValidationError("source", source, "must be a string (a file name) or None")
     name = source if source is not None else "<string>"
     if not isinstance(text, str):
         raise ValidationError("text", type(text).__name__, "must be a str", context=name)
     if len(text) > MAX_FILE_BYTES:
         _check_size(len(text), name)
     _check_size(len(text.encode("utf-8", "surrogatepass")), name)
-    document = _parse(text, syntax, name)
-    return _Reader(name, syntax).company(document)
+    return _read(text, syntax, name)
+
+
+def _read(text: str, syntax: _Format, source: str) -> Company:
+    """The company in ``text`` (a leading byte-order mark is ignored), or one error."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    document = _parse(text, syntax, source)
+    return _Reader(source, syntax).company(document)
 
 
 def _syntax_for(path: Path, text: str | None = None) -> _Format:
@@ -656,9 +679,7 @@ def load(
     """
     if format is not None:
         _check_format(format)
-    if not isinstance(path, str | os.PathLike):
-        raise ValidationError("path", path, "must be a file path")
-    file = Path(path)
+    file = _check_path(path)
     source = str(path)
     try:
         with file.open("rb") as handle:
@@ -667,10 +688,8 @@ def load(
         raise ValidationError("path", source, "no such file") from None
     except IsADirectoryError:
         raise ValidationError("path", source, "is a directory, not a file") from None
-    except PermissionError:
-        raise ValidationError("path", source, "cannot be read (permission denied)") from None
     except OSError as err:
-        raise ValidationError("path", source, f"cannot be read ({err.strerror or err})") from None
+        raise ValidationError("path", source, f"cannot be read ({_os_reason(err)})") from None
     if len(data) > MAX_FILE_BYTES:
         try:
             size = max(file.stat().st_size, len(data))
@@ -683,11 +702,25 @@ def load(
         raise ValidationError(
             "content", f"byte {err.start}", "is not UTF-8 text", context=source
         ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    syntax = format if format is not None else _syntax_for(file, text)
-    document = _parse(text, syntax, source)
-    return _Reader(source, syntax).company(document)
+    syntax = format if format is not None else _syntax_for(file, text.lstrip("\ufeff"))
+    return _read(text, syntax, source)
+
+
+def _check_path(path: Any) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, or a ValidationError if it cannot be one."""
+    if not isinstance(path, str | os.PathLike):
+        raise ValidationError("path", path, "must be a file path")
+    text = os.fspath(path)
+    if not isinstance(text, str) or not text or "\0" in text:
+        raise ValidationError("path", path, "must be a non-empty file path without NUL bytes")
+    return Path(text)
+
+
+def _os_reason(err: OSError) -> str:
+    """The reason of an operating-system error, in words ("permission denied")."""
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    return (err.strerror or str(err)).lower()
 
 
 # ---------------------------------------------------------------------------------------
@@ -913,6 +946,13 @@ def dump(
     format
         ``"toml"`` or ``"json"``; by default JSON for a ``*.json`` name and TOML otherwise.
 
+    Raises
+    ------
+    ValidationError
+        If ``company`` is not a :class:`~treasurymodel.Company`, ``format`` is unknown, or
+        the file cannot be written (no such directory, permission denied, a directory).
+        Nothing is written when the company or the format is invalid.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -926,7 +966,18 @@ def dump(
     True
     True
     """
-    file = Path(path)
+    file = _check_path(path)
     syntax = _check_format(format) if format is not None else _syntax_for(file)
     text = dumps(company, format=syntax)
-    file.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate, which JSON text may carry
+        piece = err.object[max(err.start - 20, 0) : err.end + 20]
+        raise ValidationError(
+            "text", piece, "holds a lone surrogate and cannot be written as UTF-8"
+        ) from None
+    try:
+        file.write_bytes(data)
+    except OSError as err:
+        reason = f"cannot be written ({_os_reason(err)})"
+        raise ValidationError("path", str(path), reason) from None

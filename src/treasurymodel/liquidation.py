@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 import attrs
@@ -29,7 +29,7 @@ import numpy as np
 
 from . import schedule
 from ._typing import ArrayLike, FloatArray, IntArray
-from .company import Company
+from .company import Company, check_company
 from .errors import ValidationError
 from .instruments import (
     ConvertibleNote,
@@ -40,7 +40,8 @@ from .instruments import (
     SpringingMaturity,
     TermLoan,
 )
-from .metrics import metrics, share_price_for_mnav
+from .metrics import _market, metrics, share_price_for_mnav
+from .validators import check_choice, check_date, check_flag, check_number, price_array
 
 __all__ = [
     "DueItem",
@@ -75,65 +76,22 @@ _SPRINGING = ("worst", "best", "test")
 _CONVERSION = ("cash", "shares")
 _BY = ("year", "date")
 _BASIS = ("ev", "market_cap")
+_MAX_YEARS = 1000.0  # a coverage horizon beyond this is surely a mistake (and a slow one)
 
 
 # --- input checks ---------------------------------------------------------------------
 
 
-def _choice(field: str, value: Any, allowed: Sequence[str]) -> None:
-    if not isinstance(value, str) or value not in allowed:
-        names = ", ".join(repr(a) for a in allowed)
-        raise ValidationError(field, value, f"must be one of {names}")
-
-
-def _flag(field: str, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ValidationError(field, value, "must be True or False")
-
-
-def _company(value: Any) -> Company:
-    if not isinstance(value, Company):
-        raise ValidationError("company", value, "must be a treasurymodel.Company")
-    return value
-
-
-def _number(
-    field: str, value: Any, *, minimum: float | None = None, strict: bool = False
-) -> float:
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise ValidationError(field, value, "must be a number")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValidationError(field, value, "must be a finite number")
-    if minimum is not None and (x <= minimum if strict else x < minimum):
-        raise ValidationError(
-            field, value, "must be positive" if strict and minimum == 0 else "must not be negative"
-        )
-    return x
-
-
 def _index_level(value: Any) -> float | None:
-    return None if value is None else _number("index_level", value)
+    return None if value is None else check_number("index_level", value)
 
 
 def _prices(field: str, value: Any) -> FloatArray:
-    """A 1-d float64 array of finite non-negative prices."""
-    if isinstance(value, bool | np.bool_ | str | bytes) or (
-        isinstance(value, np.ndarray) and value.dtype == np.bool_
-    ):
-        raise ValidationError(field, value, "must be a number or an array of numbers")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValidationError(field, value, "must be a number or an array of numbers") from None
-    flat = arr.reshape(-1)
-    bad = ~np.isfinite(flat) | (flat < 0.0)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValidationError(f"{field}[{i}]", float(flat[i]), "must be finite and non-negative")
-    return np.array(flat, dtype=np.float64)
+    """A 1-d float64 array of finite non-negative prices (a number gives one price)."""
+    arr = price_array(field, value)
+    if arr.ndim > 1:
+        raise ValidationError(field, value, "must be a number or a 1-d array of prices")
+    return np.array(arr.reshape(-1), dtype=np.float64)
 
 
 # --- small helpers ----------------------------------------------------------------------
@@ -143,10 +101,7 @@ def _outstanding(instrument: Debt, on: _dt.date) -> float:
     """Principal outstanding just after ``on`` on the stated schedule (instrument currency)."""
     if on >= instrument.maturity:
         return 0.0
-    if isinstance(instrument, TermLoan):
-        paid = sum(a.amount for a in instrument.amortization if a.date <= on)
-        return max(instrument.principal - paid, 0.0)
-    return instrument.principal
+    return max(schedule._outstanding(instrument, on), 0.0)
 
 
 def _per_unit(amount: float, units: float) -> float:
@@ -230,7 +185,7 @@ def margin_call_price(company: Company, name: str) -> float | None:
     >>> margin_call_price(co, "secured") is None
     True
     """
-    company = _company(company)
+    company = check_company(company)
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
     inst = company.instrument(name)
@@ -282,8 +237,8 @@ def joint_margin_call_price(company: Company, *, release_excess: bool = False) -
     >>> joint_margin_call_price(co, release_excess=True)           # one pool of 1,000 BTC
     22000.0
     """
-    company = _company(company)
-    _flag("release_excess", release_excess)
+    company = check_company(company)
+    check_flag("release_excess", release_excess)
     need: list[float] = []
     pledged: list[float] = []
     for inst in company.debts:
@@ -930,7 +885,7 @@ def _default_until(company: Company) -> _dt.date:
     return _dt.date(company.as_of.year, 12, 31)
 
 
-def _check_wall_options(
+def _checked_solve(
     company: Company,
     *,
     by: Any,
@@ -938,30 +893,48 @@ def _check_wall_options(
     conversion: Any,
     puts: Any,
     include_interest: Any,
+    include_principal: bool,
     include_cash: Any,
     mnav: Any,
     mnav_basis: Any,
     until: Any,
     index_level: Any,
-) -> tuple[_dt.date, float, float | None]:
-    _choice("by", by, _BY)
-    _choice("springing", springing, _SPRINGING)
-    _choice("conversion", conversion, _CONVERSION)
-    _choice("mnav_basis", mnav_basis, _BASIS)
-    _flag("puts", puts)
-    _flag("include_interest", include_interest)
-    _flag("include_cash", include_cash)
-    m = _number("mnav", mnav, minimum=0.0)
+) -> tuple[_Solved, _dt.date, float]:
+    """Check the options of a wall, then solve it: (solution, end of window, mNAV)."""
+    check_choice("by", by, _BY)
+    check_choice("springing", springing, _SPRINGING)
+    check_choice("conversion", conversion, _CONVERSION)
+    check_choice("mnav_basis", mnav_basis, _BASIS)
+    check_flag("puts", puts)
+    check_flag("include_interest", include_interest)
+    check_flag("include_cash", include_cash)
+    m = check_number("mnav", mnav, minimum=0.0)
     level = _index_level(index_level)
     if until is None:
         end = _default_until(company)
     else:
-        if not isinstance(until, _dt.date) or isinstance(until, _dt.datetime):
-            raise ValidationError("until", until, "must be a datetime.date")
-        if until <= company.as_of:
+        end = check_date("until", until)
+        if end <= company.as_of:
             raise ValidationError("until", until, f"must be after as_of ({company.as_of})")
-        end = until
-    return end, m, level
+    opts = _Options(
+        start=company.as_of,
+        end=end,
+        include_interest=include_interest,
+        include_principal=include_principal,
+        index_level=level,
+    )
+    solved = _solve(
+        company,
+        opts,
+        by=by,
+        springing=springing,
+        conversion=conversion,
+        puts=puts,
+        include_cash=include_cash,
+        mnav=m,
+        basis=mnav_basis,
+    )
+    return solved, end, m
 
 
 def maturity_wall(
@@ -1075,37 +1048,20 @@ def maturity_wall(
     2027  1,061M  18,627.75
     2028      0M  18,627.75
     """
-    company = _company(company)
-    end, m, level = _check_wall_options(
+    company = check_company(company)
+    solved, end, m = _checked_solve(
         company,
         by=by,
         springing=springing,
         conversion=conversion,
         puts=puts,
         include_interest=include_interest,
+        include_principal=True,
         include_cash=include_cash,
         mnav=mnav,
         mnav_basis=mnav_basis,
         until=until,
         index_level=index_level,
-    )
-    opts = _Options(
-        start=company.as_of,
-        end=end,
-        include_interest=include_interest,
-        include_principal=True,
-        index_level=level,
-    )
-    solved = _solve(
-        company,
-        opts,
-        by=by,
-        springing=springing,
-        conversion=conversion,
-        puts=puts,
-        include_cash=include_cash,
-        mnav=m,
-        basis=mnav_basis,
     )
     rows = tuple(
         MaturityWallRow(
@@ -1190,7 +1146,7 @@ def springing_trigger_price(
     >>> springing_trigger_price(co, "sec")    # (1.3 × 100M − 10M) / 1,000 BTC
     ((datetime.date(2027, 9, 15), 120000.0),)
     """
-    company = _company(company)
+    company = check_company(company)
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
     inst = company.instrument(name)
@@ -1237,7 +1193,8 @@ def coverage_break_price(
     company
         The balance sheet.
     years
-        Horizon in years, a whole number of months (``0.5``, ``1``, ``2.25``).
+        Horizon in years, a whole number of months (``0.5``, ``1``, ``2.25``), at most
+        1,000 years.
     include_principal
         Count principal as well as interest and dividends.
     springing, conversion, puts, mnav, mnav_basis, index_level
@@ -1257,43 +1214,31 @@ def coverage_break_price(
     >>> coverage_break_price(co, years=2, include_principal=False)
     28000.0
     """
-    company = _company(company)
-    y = _number("years", years, minimum=0.0, strict=True)
+    company = check_company(company)
+    y = check_number("years", years, minimum=0.0, strict=True)
+    if y > _MAX_YEARS:
+        raise ValidationError("years", years, f"must be at most {_MAX_YEARS:g}")
     months = round(y * 12.0)
     if months < 1 or abs(y * 12.0 - months) > 1e-9:
         raise ValidationError("years", years, "must be a positive whole number of months")
-    _flag("include_principal", include_principal)
-    end = schedule.add_months(company.as_of, months, end_of_month=True)
-    _, m, level = _check_wall_options(
+    check_flag("include_principal", include_principal)
+    try:
+        end = schedule.add_months(company.as_of, months, end_of_month=True)
+    except ValidationError:
+        raise ValidationError("years", years, "reaches past the year 9999") from None
+    solved, _, _ = _checked_solve(
         company,
         by="year",
         springing=springing,
         conversion=conversion,
         puts=puts,
         include_interest=True,
+        include_principal=include_principal,
         include_cash=True,
         mnav=mnav,
         mnav_basis=mnav_basis,
         until=end,
         index_level=index_level,
-    )
-    opts = _Options(
-        start=company.as_of,
-        end=end,
-        include_interest=True,
-        include_principal=include_principal,
-        index_level=level,
-    )
-    solved = _solve(
-        company,
-        opts,
-        by="year",
-        springing=springing,
-        conversion=conversion,
-        puts=puts,
-        include_cash=True,
-        mnav=m,
-        basis=mnav_basis,
     )
     return float(solved.breakeven.max()) if solved.breakeven.size else 0.0
 
@@ -1326,8 +1271,8 @@ def dividend_coverage_months(
     >>> dividend_coverage_months(co, include_interest=True)
     15.0
     """
-    company = _company(company)
-    _flag("include_interest", include_interest)
+    company = check_company(company)
+    check_flag("include_interest", include_interest)
     level = _index_level(index_level)
     chosen: list[Instrument] = list(company.preferreds)
     if include_interest:
@@ -1345,13 +1290,6 @@ def dividend_coverage_months(
 
 
 # --- NAV sensitivity ------------------------------------------------------------------
-
-
-def _over_reserve(numerator: FloatArray, reserve: FloatArray) -> FloatArray:
-    """``numerator / reserve`` with ``x / 0 = ±inf`` and ``0 / 0 = 0``, as in metrics."""
-    ok = reserve > 0.0
-    limit = np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator))
-    return np.where(ok, numerator / np.where(ok, reserve, 1.0), limit)
 
 
 def _frozen(value: FloatArray) -> FloatArray:
@@ -1451,7 +1389,8 @@ def nav_sensitivity(
     company
         The balance sheet.
     btc_prices
-        The grid: a number or an array of finite non-negative prices (flattened to 1-d).
+        The grid: a number or a 1-d array (or list) of finite non-negative prices; a 2-d
+        array is refused (flatten it first if that is what you mean).
     share_price
         A fixed share price: mNAV then varies along the grid.
     mnav
@@ -1480,17 +1419,17 @@ def nav_sensitivity(
     >>> table.mnav.tolist()
     [1.5, 1.5]
     """
-    company = _company(company)
+    company = check_company(company)
     prices = _prices("btc_prices", btc_prices)
-    _choice("mnav_basis", mnav_basis, _BASIS)
+    check_choice("mnav_basis", mnav_basis, _BASIS)
     if share_price is not None and mnav is not None:
         raise ValidationError("mnav", mnav, "give share_price or mnav, not both")
     implied: FloatArray | None = None
     if share_price is not None:
-        sp = _number("share_price", share_price, minimum=0.0)
+        sp = check_number("share_price", share_price, minimum=0.0)
         implied = np.full(prices.shape, sp)
     elif mnav is not None:
-        target = _number("mnav", mnav, minimum=0.0)
+        target = check_number("mnav", mnav, minimum=0.0)
         implied = np.asarray(
             share_price_for_mnav(company, mnav=target, btc_price=prices, basis=mnav_basis),
             dtype=np.float64,
@@ -1501,11 +1440,7 @@ def nav_sensitivity(
     if implied is not None:
         # mNAV at the share price: EV and market cap over the reserve (as metrics does,
         # without its non-negativity check, since an implied share price may be negative).
-        reserve = company.holdings.units * prices
-        cap = company.shares_basic * implied
-        ev = cap + (company.total_debt + company.total_preferred - company.cash)
-        ratio = _over_reserve(ev, reserve)
-        simple = _over_reserve(cap, reserve)
+        _, _, ratio, simple = _market(company, implied, company.holdings.units * prices)
         if mnav is not None:
             exact = np.full(prices.shape, float(mnav))
             if mnav_basis == "ev":

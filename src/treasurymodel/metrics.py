@@ -15,9 +15,10 @@ import numpy as np
 
 from . import schedule
 from ._typing import ArrayLike, FloatArray
-from .company import Company
+from .company import Company, check_company
 from .errors import ValidationError
 from .instruments import ConvertibleNote, Instrument, PreferredStock
+from .validators import check_choice, price_array
 
 __all__ = [
     "Metrics",
@@ -36,29 +37,6 @@ _T = TypeVar("_T", float, FloatArray)
 # --- input handling -------------------------------------------------------------------
 
 
-def _as_array(field: str, value: Any, *, positive: bool = False) -> FloatArray:
-    """``value`` as a float64 array, or a ValidationError naming the first bad element."""
-    if isinstance(value, bool | np.bool_) or (
-        isinstance(value, np.ndarray) and value.dtype == np.bool_
-    ):
-        raise ValidationError(field, value, "must be a number or an array of numbers")
-    if isinstance(value, str | bytes) or np.iscomplexobj(value):
-        raise ValidationError(field, value, "must be a number or an array of numbers")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValidationError(field, value, "must be a number or an array of numbers") from None
-    bad = ~np.isfinite(arr) | ((arr <= 0.0) if positive else (arr < 0.0))
-    if bad.any():
-        reason = "must be finite and positive" if positive else "must be finite and non-negative"
-        if arr.ndim == 0:
-            raise ValidationError(field, value, reason)
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = ", ".join(str(i) for i in idx)
-        raise ValidationError(f"{field}[{where}]", float(arr[idx]), reason)
-    return arr
-
-
 def _out(value: Any, scalar: bool) -> Any:
     """A float when ``scalar``; otherwise a read-only float64 ndarray."""
     if scalar:
@@ -68,16 +46,35 @@ def _out(value: Any, scalar: bool) -> Any:
     return arr
 
 
-def _over(numerator: Any, denominator: Any, *, all_positive: bool) -> Any:
-    """``numerator / denominator`` with ``x / 0 = ±inf`` and ``0 / 0 = 0`` (never NaN)."""
-    if all_positive:
-        return numerator / denominator
-    num = np.asarray(numerator, dtype=np.float64)
-    den = np.asarray(denominator, dtype=np.float64)
-    ok = den > 0.0
-    safe = np.where(ok, den, 1.0)
-    limit = np.where(num == 0.0, 0.0, np.copysign(np.inf, num))
-    return np.where(ok, num / safe, limit)
+def _over(numerator: Any, denominator: Any, *, all_positive: bool = False) -> Any:
+    """``numerator / denominator`` with ``x / 0 = ±inf`` and ``0 / 0 = 0`` (never NaN).
+
+    ``all_positive=True`` promises that every denominator is positive (a plain division).
+    A quotient too large for a float (a tiny positive denominator) is ``±inf``, its limit.
+    """
+    with np.errstate(over="ignore"):
+        if all_positive:
+            return numerator / denominator
+        num = np.asarray(numerator, dtype=np.float64)
+        den = np.asarray(denominator, dtype=np.float64)
+        ok = den > 0.0
+        safe = np.where(ok, den, 1.0)
+        limit = np.where(num == 0.0, 0.0, np.copysign(np.inf, num))
+        return np.where(ok, num / safe, limit)
+
+
+def _market(
+    company: Company, share: Any, reserve: Any, *, all_positive: bool = False
+) -> tuple[Any, Any, Any, Any]:
+    """Market cap, EV, mNAV and simple mNAV at share price ``share`` (of any sign)."""
+    cap = company.shares_basic * share
+    ev = cap + (company.total_debt + company.total_preferred - company.cash)
+    return (
+        cap,
+        ev,
+        _over(ev, reserve, all_positive=all_positive),
+        _over(cap, reserve, all_positive=all_positive),
+    )
 
 
 # --- the record -----------------------------------------------------------------------
@@ -254,8 +251,9 @@ def metrics(
     Raises
     ------
     ValidationError
-        If a price is not a finite non-negative number (or array of them), or if the
-        shapes do not broadcast.
+        If ``company`` is not a :class:`~treasurymodel.Company`, a price is not a finite
+        non-negative number (or a list or array of them; strings, booleans and ``None`` are
+        refused), or the shapes do not broadcast.
 
     Examples
     --------
@@ -275,11 +273,12 @@ def metrics(
     >>> metrics(co, btc_price=100_000.0, share_price=90.0).mnav
     1.1
     """
-    btc = _as_array("btc_price", btc_price)
+    check_company(company)
+    btc = price_array("btc_price", btc_price)
     if share_price is None:
         share: FloatArray | None = None
     else:
-        share = _as_array("share_price", share_price)
+        share = price_array("share_price", share_price)
         try:
             btc, share = np.broadcast_arrays(btc, share)
         except ValueError:
@@ -319,13 +318,9 @@ def metrics(
 
     market_cap = enterprise_value = mnav = mnav_simple = None
     if share is not None:
-        market_cap = _out(company.shares_basic * share, scalar)
-        ev = company.shares_basic * share + (debt + pref - cash)
-        enterprise_value = _out(ev, scalar)
-        mnav = _out(_over(ev, reserve, all_positive=all_positive), scalar)
-        mnav_simple = _out(
-            _over(company.shares_basic * share, reserve, all_positive=all_positive), scalar
-        )
+        cap, ev, ratio, simple = _market(company, share, reserve, all_positive=all_positive)
+        market_cap, enterprise_value = _out(cap, scalar), _out(ev, scalar)
+        mnav, mnav_simple = _out(ratio, scalar), _out(simple, scalar)
 
     return Metrics(
         btc_price=_out(btc, scalar),
@@ -418,10 +413,10 @@ def share_price_for_mnav(
     >>> share_price_for_mnav(co, mnav=1.0, btc_price=100_000.0, basis="market_cap")
     100.0
     """
-    if basis not in ("ev", "market_cap"):
-        raise ValidationError("basis", basis, "must be 'ev' or 'market_cap'")
-    target = _as_array("mnav", mnav)
-    btc = _as_array("btc_price", btc_price)
+    check_company(company)
+    check_choice("basis", basis, ("ev", "market_cap"))
+    target = price_array("mnav", mnav)
+    btc = price_array("btc_price", btc_price)
     try:
         target, btc = np.broadcast_arrays(target, btc)
     except ValueError:
@@ -495,8 +490,9 @@ def btc_rating(company: Company, name: str, *, btc_price: ArrayLike) -> float | 
     >>> btc_rating(co, "debt", btc_price=100_000.0), btc_rating(co, "B", btc_price=100_000.0)
     (10.0, 2.0)
     """
+    check_company(company)
     company.instrument(name)
-    btc = _as_array("btc_price", btc_price)
+    btc = price_array("btc_price", btc_price)
     return _rating(company, _senior_claims(company)[name], btc)
 
 
@@ -524,7 +520,8 @@ def btc_ratings(
     >>> btc_ratings(co, btc_price=100_000.0)
     {'debt': 20.0, 'P': 5.0}
     """
-    btc = _as_array("btc_price", btc_price)
+    check_company(company)
+    btc = price_array("btc_price", btc_price)
     claims = _senior_claims(company)
     order: tuple[Instrument, ...] = company.seniority_order()
     result: dict[str, Any] = {
@@ -540,10 +537,10 @@ def _kpi_inputs(
     start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
 ) -> tuple[FloatArray, ...]:
     arrays = (
-        _as_array("start_units", start_units, positive=True),
-        _as_array("start_shares", start_shares, positive=True),
-        _as_array("end_units", end_units),
-        _as_array("end_shares", end_shares, positive=True),
+        price_array("start_units", start_units, positive=True),
+        price_array("start_shares", start_shares, positive=True),
+        price_array("end_units", end_units),
+        price_array("end_shares", end_shares, positive=True),
     )
     try:
         return tuple(np.broadcast_arrays(*arrays))
@@ -556,6 +553,13 @@ def _yield(
     s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
 ) -> FloatArray:
     result: FloatArray = (e_units / e_shares) / (s_units / s_shares) - 1.0
+    return result
+
+
+def _gain(
+    s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
+) -> FloatArray:
+    result: FloatArray = s_units * _yield(s_units, s_shares, e_units, e_shares)
     return result
 
 
@@ -605,10 +609,7 @@ def btc_gain(
     >>> btc_gain(start_units=100.0, start_shares=1_000.0, end_units=150.0, end_shares=1_200.0)
     25.0
     """
-    s_units, s_shares, e_units, e_shares = _kpi_inputs(
-        start_units, start_shares, end_units, end_shares
-    )
-    return _ret(s_units * _yield(s_units, s_shares, e_units, e_shares))
+    return _ret(_gain(*_kpi_inputs(start_units, start_shares, end_units, end_shares)))
 
 
 @overload
@@ -645,11 +646,9 @@ def btc_dollar_gain(
     ...                 end_shares=1_200.0, end_price=80_000.0)
     2000000.0
     """
-    s_units, s_shares, e_units, e_shares = _kpi_inputs(
-        start_units, start_shares, end_units, end_shares
-    )
-    price = _as_array("end_price", end_price)
-    gain = s_units * _yield(s_units, s_shares, e_units, e_shares)
+    inputs = _kpi_inputs(start_units, start_shares, end_units, end_shares)
+    price = price_array("end_price", end_price)
+    gain = _gain(*inputs)
     try:
         value = np.multiply(gain, price)
     except ValueError:

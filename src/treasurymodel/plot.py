@@ -9,6 +9,7 @@ save one with ``fig.savefig("ladder.png")``. Give ``ax`` to draw into your own a
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -47,6 +48,53 @@ def _check_company(company: Any) -> Company:
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
     return company
+
+
+def _positive(field: str, value: Any) -> float:
+    """``value`` as a float if it is a finite number > 0, else a ValidationError."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise ValidationError(field, value, "must be a positive number")
+    number = float(value)
+    if not (math.isfinite(number) and number > 0):
+        raise ValidationError(field, value, "must be a positive finite number")
+    return number
+
+
+def _price_grid(value: Any) -> numpy.typing.NDArray[np.float64]:
+    """The x axis of a chart: a sorted 1-d array of at least two finite prices >= 0."""
+    reason = "must be a 1-d list or array of at least two prices (mark one with btc_price=)"
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # a ragged list
+        raise ValidationError("btc_prices", value, reason) from None
+    if raw.dtype.kind not in "iuf" or raw.ndim != 1 or raw.size < 2:  # booleans, strings, ...
+        raise ValidationError("btc_prices", value, reason)
+    grid = raw.astype(np.float64)
+    bad = ~np.isfinite(grid) | (grid < 0.0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValidationError(f"btc_prices[{i}]", float(grid[i]), "must be finite and >= 0")
+    return np.sort(grid)
+
+
+def _check_title(title: Any) -> str | None:
+    if title is not None and not isinstance(title, str):
+        raise ValidationError("title", title, "must be a string or None")
+    return title
+
+
+def _check_ax(ax: Any) -> Any:
+    """``ax`` if it is None or matplotlib axes (imports matplotlib when axes are given)."""
+    if ax is None:
+        return None
+    _figure_class()  # the install hint if matplotlib is missing
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise ValidationError("ax", ax, "must be matplotlib Axes or None")
+    return ax
 
 
 def _axes(
@@ -108,6 +156,9 @@ def maturity_ladder(
 
     Raises
     ------
+    ValidationError
+        If ``company`` is not a :class:`~treasurymodel.Company`, ``scale`` not a positive
+        finite number, ``title`` not a string or ``ax`` not matplotlib axes.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
 
@@ -121,9 +172,9 @@ def maturity_ladder(
     ['Convertible notes', 'Secured notes', 'Term loans']
     """
     company = _check_company(company)
-    if not (isinstance(scale, int | float) and not isinstance(scale, bool) and scale > 0):
-        raise ValidationError("scale", scale, "must be a positive number")
-    fig, axes = _axes(ax, (10.0, 4.8))
+    scale = _positive("scale", scale)
+    title = _check_title(title)
+    fig, axes = _axes(_check_ax(ax), (10.0, 4.8))
 
     debts = company.debts
     by_kind: dict[str, dict[int, float]] = {kind: {} for kind in _KIND_STYLE}
@@ -249,7 +300,8 @@ def nav_chart(
     company
         The balance sheet.
     btc_prices
-        The x grid; default 400 prices from 0 to twice the largest marked price.
+        The x grid: a 1-d list or array of at least two prices, drawn in increasing order;
+        default 400 prices from 0 to twice the largest marked price.
     btc_price
         Current asset price to mark; default ``company.market.asset_price``.
     share_price
@@ -266,6 +318,10 @@ def nav_chart(
 
     Raises
     ------
+    ValidationError
+        If ``company`` is not a :class:`~treasurymodel.Company`; ``btc_prices`` not a 1-d
+        list or array of at least two finite prices >= 0; ``btc_price`` or ``share_price``
+        not a positive finite number; ``title`` not a string or ``ax`` not matplotlib axes.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
 
@@ -280,11 +336,18 @@ def nav_chart(
     from .liquidation import margin_call_price, maturity_wall, nav_sensitivity
 
     company = _check_company(company)
+    given_grid = None if btc_prices is None else _price_grid(btc_prices)
     market = company.market
     if btc_price is None and market is not None:
         btc_price = market.asset_price
     if share_price is None and market is not None:
         share_price = market.share_price
+    if btc_price is not None:
+        btc_price = _positive("btc_price", btc_price)
+    if share_price is not None:
+        share_price = _positive("share_price", share_price)
+    title = _check_title(title)
+    ax = _check_ax(ax)
     units = company.holdings.units
     marks: list[tuple[float, str, str, str]] = []  # price, label, colour, style
     if btc_price is not None:
@@ -303,11 +366,11 @@ def nav_chart(
         if np.isfinite(last) and last > 0:
             marks.append((last, "Maturity-wall breakeven (all debt)", "#009E73", "-."))
 
-    if btc_prices is None:
+    if given_grid is None:
         top = max([m[0] for m in marks] + [1.0]) * 2.0
         grid = np.linspace(0.0, top, 400)
     else:
-        grid = np.sort(np.asarray(btc_prices, dtype=np.float64).ravel())
+        grid = given_grid
     table = nav_sensitivity(company, btc_prices=grid)
 
     fig, axes = _axes(ax, (10.0, 5.0))

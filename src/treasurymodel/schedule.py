@@ -29,7 +29,16 @@ import numpy as np
 
 from ._typing import FloatArray
 from .errors import ValidationError
-from .instruments import ConvertibleNote, Debt, Instrument, PreferredStock, TermLoan
+from .instruments import (
+    ConvertibleNote,
+    Debt,
+    Instrument,
+    Note,
+    PreferredStock,
+    SecuredNote,
+    TermLoan,
+)
+from .validators import check_choice, check_date, check_finite, check_number, price_array
 
 __all__ = [
     "CashFlows",
@@ -68,10 +77,37 @@ Examples
 _DAY_COUNTS = ("30/360", "ACT/365F", "ACT/360")
 
 
-def _check_date(field: str, value: object) -> _dt.date:
-    if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
-        raise ValidationError(field, value, "must be a datetime.date")
-    return value
+_DEBT = (ConvertibleNote, SecuredNote, TermLoan, Note)
+
+
+def _debt(instrument: object) -> Debt:
+    if not isinstance(instrument, _DEBT):
+        raise ValidationError(
+            "instrument", instrument, "must be a debt instrument (a note, secured note or loan)"
+        )
+    return instrument
+
+
+def _convertible(note: object) -> ConvertibleNote:
+    if not isinstance(note, ConvertibleNote):
+        raise ValidationError("note", note, "must be a ConvertibleNote")
+    return note
+
+
+def _preferred(preferred: object) -> PreferredStock:
+    if not isinstance(preferred, PreferredStock):
+        raise ValidationError("preferred", preferred, "must be a PreferredStock")
+    return preferred
+
+
+def _instrument(instrument: object, field: str = "instrument") -> Instrument:
+    if not isinstance(instrument, (*_DEBT, PreferredStock)):
+        raise ValidationError(field, instrument, "is not an instrument")
+    return instrument
+
+
+def _index_level(value: object) -> float | None:
+    return None if value is None else check_finite("index_level", value)
 
 
 def year_fraction(start: _dt.date, end: _dt.date, day_count: DayCount = "30/360") -> float:
@@ -90,8 +126,8 @@ def year_fraction(start: _dt.date, end: _dt.date, day_count: DayCount = "30/360"
     >>> round(year_fraction(dt.date(2025, 1, 1), dt.date(2025, 2, 1), "ACT/360"), 6)
     0.086111
     """
-    _check_date("start", start)
-    _check_date("end", end)
+    check_date("start", start)
+    check_date("end", end)
     if day_count == "ACT/365F":
         return (end - start).days / 365.0
     if day_count == "ACT/360":
@@ -125,9 +161,16 @@ def add_months(anchor: _dt.date, months: int, *, end_of_month: bool = False) -> 
     >>> add_months(dt.date(2025, 2, 28), 6, end_of_month=True)
     datetime.date(2025, 8, 31)
     """
+    check_date("anchor", anchor)
+    if isinstance(months, np.integer):
+        months = int(months)
+    if isinstance(months, bool) or not isinstance(months, int):
+        raise ValidationError("months", months, "must be a whole number of months")
     index = anchor.year * 12 + (anchor.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if not _dt.MINYEAR <= year <= _dt.MAXYEAR:
+        raise ValidationError("months", months, f"moves {anchor} outside the years 1 to 9999")
     last = calendar.monthrange(year, month)[1]
     if end_of_month and _is_month_end(anchor):
         return _dt.date(year, month, last)
@@ -160,14 +203,16 @@ def payment_dates(
     >>> payment_dates(maturity=dt.date(2026, 6, 15), frequency=2, after=dt.date(2025, 1, 1))
     (datetime.date(2025, 6, 15), datetime.date(2025, 12, 15), datetime.date(2026, 6, 15))
     """
-    _check_date("maturity", maturity)
-    _check_date("after", after)
+    check_date("maturity", maturity)
+    check_date("after", after)
     if (
         isinstance(frequency, bool)
         or not isinstance(frequency, int)
         or frequency not in (1, 2, 4, 12)
     ):
         raise ValidationError("frequency", frequency, "must be one of 1, 2, 4 or 12")
+    if end_of_month is not None and not isinstance(end_of_month, bool):
+        raise ValidationError("end_of_month", end_of_month, "must be True, False or None")
     eom = _is_month_end(maturity) if end_of_month is None else end_of_month
     step = 12 // frequency
     out: list[_dt.date] = []
@@ -195,6 +240,8 @@ def interest_rate(instrument: Debt, index_level: float | None = None) -> float:
     >>> interest_rate(Note(name="n", principal=1e6, coupon=0.05, maturity=dt.date(2030, 1, 1)))
     0.05
     """
+    _debt(instrument)
+    index_level = _index_level(index_level)
     if isinstance(instrument, TermLoan):
         return instrument.interest_rate(index_level)
     return instrument.coupon
@@ -214,6 +261,9 @@ def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_d
     >>> coupon_dates(note)[:2]
     (datetime.date(2024, 12, 15), datetime.date(2025, 6, 15))
     """
+    _debt(instrument)
+    if after is not None:
+        check_date("after", after)
     if _coupon_of(instrument) == 0.0 and not (
         isinstance(instrument, TermLoan) and instrument.spread is not None
     ):
@@ -279,7 +329,9 @@ def accrued_interest(instrument: Debt, on: _dt.date, *, index_level: float | Non
     >>> round(accrued_interest(note, dt.date(2026, 2, 1)), 2)
     2384722.22
     """
-    _check_date("on", on)
+    _debt(instrument)
+    check_date("on", on)
+    index_level = _index_level(index_level)
     if on > instrument.maturity:
         raise ValidationError("on", on, f"is after the maturity of {instrument.name!r}")
     if instrument.issued is not None and on <= instrument.issued:
@@ -311,8 +363,9 @@ def dividend_dates(
     (datetime.date(2026, 3, 31), datetime.date(2026, 6, 30),
      datetime.date(2026, 9, 30), datetime.date(2026, 12, 31))
     """
-    _check_date("after", after)
-    _check_date("until", until)
+    _preferred(preferred)
+    check_date("after", after)
+    check_date("until", until)
     step = 12 // preferred.frequency
     start = after if preferred.issued is None else max(after, preferred.issued)
     out: list[_dt.date] = []
@@ -378,8 +431,8 @@ class CashFlows:
 
 
 def _check_window(start: _dt.date, end: _dt.date) -> None:
-    _check_date("start", start)
-    _check_date("end", end)
+    check_date("start", start)
+    check_date("end", end)
     if end < start:
         raise ValidationError("end", end, f"must not be before start ({start})")
 
@@ -409,7 +462,9 @@ def cash_flows(
     >>> (flows.interest / 1e6).tolist()
     [9.0, 9.0]
     """
+    _instrument(instrument)
     _check_window(start, end)
+    index_level = _index_level(index_level)
     if isinstance(instrument, PreferredStock):
         days = dividend_dates(instrument, after=start, until=end)
         step = 12 // instrument.frequency
@@ -457,15 +512,30 @@ def cash_flows(
     )
 
 
-def _fx_rate(instrument: Instrument, fx: Mapping[str, float] | None, base: str | None) -> float:
-    currency = instrument.currency
-    if currency is None or currency == base:
-        return 1.0
-    if fx is None or currency not in fx:
-        raise ValidationError(
-            f"{instrument.name}.currency", currency, "has no fx rate to the reporting currency"
-        )
-    return float(fx[currency])
+def _portfolio(
+    instruments: object, fx: object, currency: object
+) -> list[tuple[Instrument, float]]:
+    """The instruments, each with its rate to the reporting currency; all checked first."""
+    if isinstance(instruments, str | bytes | Mapping) or not isinstance(instruments, Iterable):
+        raise ValidationError("instruments", instruments, "must be a list of instruments")
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
+        raise ValidationError("currency", currency, "must be a three-letter code such as 'USD'")
+    if fx is not None and not isinstance(fx, Mapping):
+        raise ValidationError("fx", fx, "must map currency codes to rates, e.g. {'EUR': 1.188}")
+    rates = {} if fx is None else dict(fx)
+    out: list[tuple[Instrument, float]] = []
+    for i, item in enumerate(instruments):
+        inst = _instrument(item, f"instruments[{i}]")
+        code = inst.currency
+        if code is None or code == currency:
+            out.append((inst, 1.0))
+            continue
+        if code not in rates:
+            raise ValidationError(
+                f"{inst.name}.currency", code, "has no fx rate to the reporting currency"
+            )
+        out.append((inst, check_number(f"fx.{code}", rates[code], minimum=0.0, strict=True)))
+    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -517,11 +587,11 @@ def obligations_ladder(
     [('2025', 10.0), ('2026', 110.0), ('2027', 50.0)]
     """
     _check_window(start, end)
-    if by not in ("year", "date"):
-        raise ValidationError("by", by, "must be 'year' or 'date'")
+    check_choice("by", by, ("year", "date"))
+    chosen = _portfolio(instruments, fx, currency)
+    index_level = _index_level(index_level)
     buckets: dict[str, list[float]] = {}
-    for instrument in instruments:
-        rate = _fx_rate(instrument, fx, currency)
+    for instrument, rate in chosen:
         flows = cash_flows(instrument, start=start, end=end, index_level=index_level)
         for i, day in enumerate(flows.dates):
             key = str(day.year) if by == "year" else day.isoformat()
@@ -560,10 +630,11 @@ def annual_obligations(
     ...                    on=dt.date(2026, 1, 1))
     70.0
     """
-    _check_date("on", on)
+    check_date("on", on)
+    chosen = _portfolio(instruments, fx, currency)
+    index_level = _index_level(index_level)
     total = 0.0
-    for instrument in instruments:
-        rate = _fx_rate(instrument, fx, currency)
+    for instrument, rate in chosen:
         if isinstance(instrument, PreferredStock):
             total += instrument.notional * instrument.rate_on(on) * rate
         elif instrument.maturity > on:
@@ -583,15 +654,22 @@ def shares_on_conversion(note: ConvertibleNote, principal: float | None = None) 
     >>> shares_on_conversion(note), shares_on_conversion(note, 1000.0)
     (4000.0, 4.0)
     """
-    amount = note.principal if principal is None else principal
+    _convertible(note)
+    amount = (
+        note.principal if principal is None else check_number("principal", principal, minimum=0.0)
+    )
     return amount / 1000.0 * note.conversion_rate
 
 
 @overload
 def conversion_value(note: ConvertibleNote, share_price: float) -> float: ...
 @overload
-def conversion_value(note: ConvertibleNote, share_price: FloatArray) -> FloatArray: ...
-def conversion_value(note: ConvertibleNote, share_price: float | FloatArray) -> float | FloatArray:
+def conversion_value(
+    note: ConvertibleNote, share_price: FloatArray | list[float]
+) -> FloatArray: ...
+def conversion_value(
+    note: ConvertibleNote, share_price: float | FloatArray | list[float]
+) -> float | FloatArray:
     """Value of the shares the whole note converts into at ``share_price`` (broadcasts).
 
     Examples
@@ -605,9 +683,8 @@ def conversion_value(note: ConvertibleNote, share_price: float | FloatArray) -> 
     >>> conversion_value(note, np.array([100.0, 250.0])).tolist()
     [400000.0, 1000000.0]
     """
-    price = np.asarray(share_price, dtype=np.float64)
-    if np.any(~np.isfinite(price)) or np.any(price < 0):
-        raise ValidationError("share_price", share_price, "must be finite and non-negative")
+    _convertible(note)
+    price = price_array("share_price", share_price)
     value = note.shares_on_conversion * price
     return float(value) if value.ndim == 0 else value
 
@@ -626,6 +703,7 @@ def puts_in_window(
     >>> puts_in_window(note, start=dt.date(2027, 1, 1), end=dt.date(2028, 12, 31))
     (datetime.date(2028, 1, 1),)
     """
+    _convertible(note)
     _check_window(start, end)
     return tuple(p for p in note.puts if start < p <= end)
 
@@ -642,6 +720,7 @@ def call_in_window(note: ConvertibleNote, *, start: _dt.date, end: _dt.date) -> 
     >>> call_in_window(note, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
     False
     """
+    _convertible(note)
     _check_window(start, end)
     if note.call_from is None:
         return False

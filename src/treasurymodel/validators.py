@@ -8,23 +8,32 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 
+from ._typing import FloatArray
 from .errors import ValidationError
 
 __all__ = [
+    "check_choice",
+    "check_date",
     "check_finite",
+    "check_flag",
+    "check_number",
     "finite",
     "in_range",
     "is_date",
     "non_negative",
     "optional",
     "positive",
+    "price_array",
     "real_number",
     "to_float",
+    "to_int",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -34,59 +43,217 @@ def _field(instance: Any, attribute: attrs.Attribute[Any]) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
 
-def check_finite(field: str, value: Any) -> float:
-    """Return ``value`` as a float, or raise if it is not a finite real number.
+def _scalar(value: Any) -> Any:
+    """A numeric 0-d array as its element; anything else unchanged."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        return value[()]
+    return value
 
-    Booleans are rejected: ``True`` is not an amount.
+
+def check_finite(field: str, value: Any) -> float:
+    """Return ``value`` as a float, or raise if it is not one finite real number.
+
+    Python and numpy ints and floats are accepted, as is a 0-d numeric array. Booleans are
+    rejected (``True`` is not an amount), and so is an array of more than one number.
 
     Examples
     --------
-    >>> check_finite("cash", 5)
-    5.0
+    >>> import numpy as np
+    >>> check_finite("cash", 5), check_finite("cash", np.float32(0.5))
+    (5.0, 0.5)
     >>> check_finite("cash", float("nan"))
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: cash: must be a finite number, got nan
+    >>> check_finite("cash", [1.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: cash: must be a single number, got [1.0, 2.0]
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            import numpy as np
-
-            if isinstance(value, np.floating | np.integer) and not isinstance(value, np.bool_):
-                value = float(value)
-            else:
-                raise ValidationError(field, value, "must be a number")
-        except ImportError:  # pragma: no cover - numpy is a dependency
-            raise ValidationError(field, value, "must be a number") from None
-    result = float(value)
+    value = _scalar(value)
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        if isinstance(value, list | tuple | np.ndarray):
+            raise ValidationError(field, value, "must be a single number")
+        raise ValidationError(field, value, "must be a number")
+    try:
+        result = float(value)
+    except OverflowError:  # an int too large for a float
+        raise ValidationError(field, value, "must be a finite number") from None
     if not math.isfinite(result):
         raise ValidationError(field, value, "must be a finite number")
     return result
 
 
-def to_float(value: Any) -> Any:
-    """attrs converter: turn ints (not bools) and numpy scalars into floats, leave the rest.
-
-    Leaving other values alone lets the validator report them with their original type.
+def check_number(
+    field: str, value: Any, *, minimum: float | None = None, strict: bool = False
+) -> float:
+    """:func:`check_finite`, and at least ``minimum`` (above it when ``strict``).
 
     Examples
     --------
-    >>> to_float(3)
-    3.0
+    >>> check_number("units", 2, minimum=0.0, strict=True)
+    2.0
+    >>> check_number("units", 0.0, minimum=0.0, strict=True)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: units: must be positive, got 0.0
+    >>> check_number("fee", -0.5, minimum=0.0)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: fee: must not be negative, got -0.5
+    """
+    x = check_finite(field, value)
+    if minimum is not None and (x <= minimum if strict else x < minimum):
+        if minimum == 0.0:
+            reason = "must be positive" if strict else "must not be negative"
+        else:
+            reason = f"must be {'above' if strict else 'at least'} {minimum:g}"
+        raise ValidationError(field, value, reason)
+    return x
+
+
+def price_array(field: str, value: Any, *, positive: bool = False) -> FloatArray:
+    """``value`` (a number, a list of numbers or an array) as a float64 array of any shape.
+
+    Every element must be a finite real number, non-negative (positive with
+    ``positive=True``). A bad element is reported with its index, e.g. ``btc_price[2]``.
+    Strings, booleans, ``None``, complex numbers and ragged lists are refused.
+
+    Examples
+    --------
+    >>> price_array("btc_price", [1, 2.5]).tolist()
+    [1.0, 2.5]
+    >>> price_array("btc_price", [1.0, -2.0])
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: btc_price[1]: must be finite and non-negative, got -2.0
+    >>> price_array("p", [None])
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: p: must be a number or an array of numbers, got [None]
+    """
+    reason = "must be a number or an array of numbers"
+    if value is None or isinstance(value, bool | np.bool_ | str | bytes):
+        raise ValidationError(field, value, reason)
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # a ragged list
+        raise ValidationError(field, value, reason) from None
+    kind = raw.dtype.kind
+    # numpy reads True in [100.0, True] as 1.0: refuse booleans inside a list too.
+    if isinstance(value, list | tuple) and any(
+        isinstance(x, bool | np.bool_) for x in np.asarray(value, dtype=object).flat
+    ):
+        raise ValidationError(field, value, reason)
+    if kind == "O":
+        # Python ints beyond int64, Fractions, ...: accept real numbers only (not None, bool).
+        if not all(
+            isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_) for x in raw.flat
+        ):
+            raise ValidationError(field, value, reason)
+    elif kind not in "iuf":
+        raise ValidationError(field, value, reason)
+    try:
+        arr = raw.astype(np.float64)
+    except (OverflowError, TypeError, ValueError):
+        raise ValidationError(field, value, "must be finite") from None
+    bad = ~np.isfinite(arr) | ((arr <= 0.0) if positive else (arr < 0.0))
+    if bad.any():
+        what = "must be finite and positive" if positive else "must be finite and non-negative"
+        if arr.ndim == 0:
+            raise ValidationError(field, value, what)
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = ", ".join(str(i) for i in idx)
+        raise ValidationError(f"{field}[{where}]", float(arr[idx]), what)
+    return arr
+
+
+def check_date(field: str, value: Any) -> _dt.date:
+    """``value`` if it is a :class:`datetime.date` (not a datetime), else a ValidationError.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> check_date("on", dt.date(2026, 2, 1))
+    datetime.date(2026, 2, 1)
+    >>> check_date("on", "2026-02-01")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: on: must be a datetime.date, got '2026-02-01'
+    """
+    if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
+        raise ValidationError(field, value, "must be a datetime.date")
+    return value
+
+
+def check_flag(field: str, value: Any) -> bool:
+    """``value`` if it is a real ``bool``, else a ValidationError.
+
+    Examples
+    --------
+    >>> check_flag("puts", 1)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: puts: must be True or False, got 1
+    """
+    if not isinstance(value, bool):
+        raise ValidationError(field, value, "must be True or False")
+    return value
+
+
+def check_choice(field: str, value: Any, allowed: Sequence[str]) -> str:
+    """``value`` if it is one of the strings ``allowed``, else a ValidationError.
+
+    Examples
+    --------
+    >>> check_choice("by", "month", ("year", "date"))
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: by: must be one of 'year', 'date', got 'month'
+    """
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(repr(a) for a in allowed)
+        raise ValidationError(field, value, f"must be one of {names}")
+    return value
+
+
+def to_float(value: Any) -> Any:
+    """attrs converter: turn ints (not bools), numpy scalars and 0-d arrays into floats.
+
+    Other values are left alone, so that the validator reports them with their original type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_float(3), to_float(np.array(2.5))
+    (3.0, 2.5)
     >>> to_float(True)
     True
     """
-    if isinstance(value, bool):
+    value = _scalar(value)
+    if isinstance(value, bool | np.bool_):
         return value
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        import numpy as np
-
-        if isinstance(value, np.floating | np.integer) and not isinstance(value, np.bool_):
+    if isinstance(value, int | float | np.integer | np.floating):
+        try:
             return float(value)
-    except ImportError:  # pragma: no cover
-        pass
+        except OverflowError:
+            return value
+    return value
+
+
+def to_int(value: Any) -> Any:
+    """attrs converter: turn numpy integers into Python ints, leave the rest for the validator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_int(np.int64(4)), to_int(4.0)
+    (4, 4.0)
+    """
+    if isinstance(value, np.integer):
+        return int(value)
     return value
 
 
@@ -132,9 +299,7 @@ def positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
     ...
     treasurymodel.errors.ValidationError: A.x: must be positive, got 0.0
     """
-    name = _field(instance, attribute)
-    if check_finite(name, value) <= 0.0:
-        raise ValidationError(name, value, "must be positive")
+    check_number(_field(instance, attribute), value, minimum=0.0, strict=True)
 
 
 def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -151,9 +316,7 @@ def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
     ...
     treasurymodel.errors.ValidationError: A.x: must not be negative, got -1.0
     """
-    name = _field(instance, attribute)
-    if check_finite(name, value) < 0.0:
-        raise ValidationError(name, value, "must not be negative")
+    check_number(_field(instance, attribute), value, minimum=0.0)
 
 
 def in_range(
@@ -201,8 +364,7 @@ def is_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     ...
     treasurymodel.errors.ValidationError: A.d: must be a datetime.date, got '2025-01-01'
     """
-    if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
-        raise ValidationError(_field(instance, attribute), value, "must be a datetime.date")
+    check_date(_field(instance, attribute), value)
 
 
 def optional(validator: Validator) -> Validator:

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from ..errors import ValidationError
+from ..validators import Validator
 
 FREQUENCIES = (1, 2, 4, 12)
 
@@ -36,6 +37,15 @@ def currency_code(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
         )
 
 
+def required_currency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A three-letter upper-case currency code such as ``"USD"`` (``None`` is refused)."""
+    if value is None:
+        raise ValidationError(
+            _field(instance, attribute), value, "must be a three-letter code such as 'USD'"
+        )
+    currency_code(instance, attribute, value)
+
+
 def frequency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Payments a year: 1, 2, 4 or 12."""
     if isinstance(value, bool) or not isinstance(value, int) or value not in FREQUENCIES:
@@ -52,6 +62,25 @@ def whole_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
     """A positive int (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(_field(instance, attribute), value, "must be a whole number >= 1")
+
+
+def dated_entries(cls: type, *, noun: str = "entries", ordered: bool = True) -> Validator:
+    """Validator factory: a tuple of ``cls`` records, each with a ``date``.
+
+    With ``ordered`` the dates must be strictly increasing; otherwise only distinct.
+    """
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        field = _field(instance, attribute)
+        if not isinstance(value, tuple) or not all(isinstance(v, cls) for v in value):
+            raise ValidationError(field, value, f"must be a list of {cls.__name__} {noun}")
+        dates = [v.date for v in value]
+        if ordered and any(b <= a for a, b in itertools.pairwise(dates)):
+            raise ValidationError(field, dates, "dates must be strictly increasing")
+        if not ordered and len(set(dates)) != len(dates):
+            raise ValidationError(field, dates, "test dates must be distinct")
+
+    return validate
 
 
 def to_dates(value: Iterable[_dt.date]) -> tuple[_dt.date, ...]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import ClassVar
 
 import attrs
 
 from ..errors import ValidationError
-from ..validators import in_range, is_date, optional, positive, to_float
+from ..validators import in_range, is_date, optional, positive, to_float, to_int
 from ._common import (
     check_life,
     check_maturity_after_issue,
@@ -79,7 +80,7 @@ class ConvertibleNote:
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
     coupon: float = attrs.field(default=0.0, converter=to_float, validator=in_range(0.0, 1.0))
-    frequency: int = attrs.field(default=2, validator=frequency)
+    frequency: int = attrs.field(default=2, converter=to_int, validator=frequency)
     issued: _dt.date = attrs.field(validator=is_date)
     maturity: _dt.date = attrs.field(validator=is_date)
     conversion_price: float = attrs.field(
@@ -108,8 +109,16 @@ class ConvertibleNote:
                 f"{owner}.conversion_price", None, "give conversion_price or conversion_rate"
             )
         if price is None:
+            if not math.isfinite(1000.0 / rate):
+                raise ValidationError(
+                    f"{owner}.conversion_rate", rate, "is too small: 1000 / rate overflows"
+                )
             object.__setattr__(self, "conversion_price", 1000.0 / rate)
         elif rate is None:
+            if not math.isfinite(1000.0 / price):
+                raise ValidationError(
+                    f"{owner}.conversion_price", price, "is too small: 1000 / price overflows"
+                )
             object.__setattr__(self, "conversion_rate", 1000.0 / price)
         elif abs(price * rate / 1000.0 - 1.0) > _RATE_TOLERANCE:
             raise ValidationError(

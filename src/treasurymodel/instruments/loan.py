@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from ..errors import ValidationError
-from ..validators import in_range, is_date, non_negative, optional, positive, to_float
+from ..validators import (
+    check_finite,
+    in_range,
+    is_date,
+    non_negative,
+    optional,
+    positive,
+    to_float,
+    to_int,
+)
 from ._common import (
     check_life,
     check_maturity_after_issue,
     currency_code,
+    dated_entries,
     frequency,
     name_text,
     to_tuple,
@@ -35,15 +44,6 @@ class Amortization:
 
     date: _dt.date = attrs.field(validator=is_date)
     amount: float = attrs.field(converter=to_float, validator=positive)
-
-
-def _amortizations(instance: Any, attribute: Any, value: Any) -> None:
-    field = f"{type(instance).__name__}.{attribute.name}"
-    if not isinstance(value, tuple) or not all(isinstance(a, Amortization) for a in value):
-        raise ValidationError(field, value, "must be a list of Amortization entries")
-    dates = [a.date for a in value]
-    if any(b <= a for a, b in itertools.pairwise(dates)):
-        raise ValidationError(field, dates, "dates must be strictly increasing")
 
 
 @attrs.frozen(kw_only=True)
@@ -85,7 +85,7 @@ class TermLoan:
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
     rate: float = attrs.field(default=0.0, converter=to_float, validator=in_range(0.0, 1.0))
-    frequency: int = attrs.field(default=12, validator=frequency)
+    frequency: int = attrs.field(default=12, converter=to_int, validator=frequency)
     issued: _dt.date = attrs.field(validator=is_date)
     maturity: _dt.date = attrs.field(validator=is_date)
     spread: float | None = attrs.field(
@@ -101,7 +101,7 @@ class TermLoan:
     )
     pledged_units: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
     amortization: tuple[Amortization, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_amortizations
+        default=(), converter=to_tuple, validator=dated_entries(Amortization)
     )
     currency: str | None = attrs.field(default=None, validator=currency_code)
 
@@ -124,8 +124,13 @@ class TermLoan:
         Parameters
         ----------
         index_level
-            Level of the floating index (a market input). Ignored for a fixed loan; for a
-            floating loan ``None`` means "use ``rate``".
+            Level of the floating index (a market input, a finite number). Ignored for a
+            fixed loan; for a floating loan ``None`` means "use ``rate``".
+
+        Raises
+        ------
+        ValidationError
+            If ``index_level`` is not ``None`` or a finite number.
 
         Examples
         --------
@@ -134,6 +139,8 @@ class TermLoan:
         ...          maturity=dt.date(2023, 1, 1)).interest_rate(0.10)
         0.05
         """
+        if index_level is not None:
+            index_level = check_finite("index_level", index_level)
         if self.spread is None or index_level is None:
             return self.rate
         level = index_level + self.spread

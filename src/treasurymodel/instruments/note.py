@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from ..validators import in_range, is_date, optional, positive, to_float
+from ..validators import in_range, is_date, optional, positive, to_float, to_int
 from ._common import check_maturity_after_issue, currency_code, frequency, name_text
 
 __all__ = ["Note"]
@@ -37,7 +37,7 @@ class Note:
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
     coupon: float = attrs.field(default=0.0, converter=to_float, validator=in_range(0.0, 1.0))
-    frequency: int = attrs.field(default=2, validator=frequency)
+    frequency: int = attrs.field(default=2, converter=to_int, validator=frequency)
     issued: _dt.date | None = attrs.field(default=None, validator=optional(is_date))
     maturity: _dt.date = attrs.field(validator=is_date)
     currency: str | None = attrs.field(default=None, validator=currency_code)

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from ..errors import ValidationError
-from ..validators import in_range, is_date, non_negative, optional, positive, to_float
-from ._common import boolean, currency_code, frequency, name_text, to_tuple, whole_number
+from ..validators import (
+    check_date,
+    check_number,
+    in_range,
+    is_date,
+    non_negative,
+    optional,
+    positive,
+    to_float,
+    to_int,
+)
+from ._common import (
+    boolean,
+    currency_code,
+    dated_entries,
+    frequency,
+    name_text,
+    to_tuple,
+    whole_number,
+)
 
 __all__ = ["PreferredStock", "RateStep"]
 
@@ -28,15 +45,6 @@ class RateStep:
 
     date: _dt.date = attrs.field(validator=is_date)
     rate: float = attrs.field(converter=to_float, validator=in_range(0.0, 1.0))
-
-
-def _rate_steps(instance: Any, attribute: Any, value: Any) -> None:
-    field = f"{type(instance).__name__}.{attribute.name}"
-    if not isinstance(value, tuple) or not all(isinstance(s, RateStep) for s in value):
-        raise ValidationError(field, value, "must be a list of RateStep entries")
-    dates = [s.date for s in value]
-    if any(b <= a for a, b in itertools.pairwise(dates)):
-        raise ValidationError(field, dates, "dates must be strictly increasing")
 
 
 @attrs.frozen(kw_only=True)
@@ -97,13 +105,13 @@ class PreferredStock:
     name: str = attrs.field(validator=name_text)
     notional: float = attrs.field(converter=to_float, validator=positive)
     rate: float = attrs.field(converter=to_float, validator=in_range(0.0, 1.0))
-    frequency: int = attrs.field(default=4, validator=frequency)
+    frequency: int = attrs.field(default=4, converter=to_int, validator=frequency)
     cumulative: bool = attrs.field(default=True, validator=boolean)
-    seniority: int = attrs.field(default=1, validator=whole_number)
+    seniority: int = attrs.field(default=1, converter=to_int, validator=whole_number)
     conversion_ratio: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
     stated_amount: float = attrs.field(default=100.0, converter=to_float, validator=positive)
     rate_schedule: tuple[RateStep, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_rate_steps
+        default=(), converter=to_tuple, validator=dated_entries(RateStep)
     )
     unpaid_rate: float | None = attrs.field(
         default=None, converter=to_float, validator=optional(in_range(0.0, 1.0))
@@ -125,6 +133,10 @@ class PreferredStock:
                 raise ValidationError(
                     f"{owner}.unpaid_cap", self.unpaid_cap, f"is below the starting rate {start}"
                 )
+        if self.call_from is not None and self.issued is not None and self.call_from < self.issued:
+            raise ValidationError(
+                f"{owner}.call_from", self.call_from, f"must not be before issue ({self.issued})"
+            )
         if not self.cumulative and self.unpaid_rate is not None:
             raise ValidationError(
                 f"{owner}.unpaid_rate", self.unpaid_rate, "needs a cumulative series"
@@ -142,9 +154,15 @@ class PreferredStock:
         ...     conversion_ratio=0.1).notional
         1402100000.0
         """
-        if isinstance(shares, bool) or not isinstance(shares, int | float) or shares <= 0:
-            raise ValidationError("PreferredStock.shares", shares, "must be positive")
-        return cls(notional=shares * stated_amount, stated_amount=stated_amount, **terms)  # type: ignore[arg-type]
+        count = check_number("PreferredStock.shares", shares, minimum=0.0, strict=True)
+        amount = check_number(
+            "PreferredStock.stated_amount", stated_amount, minimum=0.0, strict=True
+        )
+        if "notional" in terms:
+            raise ValidationError(
+                "PreferredStock.notional", terms["notional"], "give shares or notional, not both"
+            )
+        return cls(notional=count * amount, stated_amount=amount, **terms)  # type: ignore[arg-type]
 
     @property
     def shares(self) -> float:
@@ -180,6 +198,7 @@ class PreferredStock:
         >>> strc.rate_on(dt.date(2025, 8, 15)), strc.rate_on(dt.date(2025, 9, 1))
         (0.09, 0.1)
         """
+        check_date("when", when)
         current = self.rate
         for step in self.rate_schedule:
             if step.date <= when:

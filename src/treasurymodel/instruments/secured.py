@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from ..errors import ValidationError
-from ..validators import in_range, is_date, non_negative, optional, positive, to_float
+from ..validators import in_range, is_date, non_negative, optional, positive, to_float, to_int
 from ._common import (
     check_life,
     check_maturity_after_issue,
     currency_code,
+    dated_entries,
     frequency,
     name_text,
     to_tuple,
@@ -59,15 +59,6 @@ class SpringingMaturity:
     )
 
 
-def _clauses(instance: Any, attribute: Any, value: Any) -> None:
-    field = f"{type(instance).__name__}.{attribute.name}"
-    if not isinstance(value, tuple) or not all(isinstance(c, SpringingMaturity) for c in value):
-        raise ValidationError(field, value, "must be a list of SpringingMaturity clauses")
-    dates = [c.date for c in value]
-    if len(set(dates)) != len(dates):
-        raise ValidationError(field, dates, "test dates must be distinct")
-
-
 @attrs.frozen(kw_only=True)
 class SecuredNote:
     """A note secured by pledged coins, with optional springing maturities.
@@ -102,12 +93,14 @@ class SecuredNote:
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
     coupon: float = attrs.field(default=0.0, converter=to_float, validator=in_range(0.0, 1.0))
-    frequency: int = attrs.field(default=2, validator=frequency)
+    frequency: int = attrs.field(default=2, converter=to_int, validator=frequency)
     issued: _dt.date = attrs.field(validator=is_date)
     maturity: _dt.date = attrs.field(validator=is_date)
     pledged_units: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
     springing: tuple[SpringingMaturity, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_clauses
+        default=(),
+        converter=to_tuple,
+        validator=dated_entries(SpringingMaturity, noun="clauses", ordered=False),
     )
     currency: str | None = attrs.field(default=None, validator=currency_code)
 

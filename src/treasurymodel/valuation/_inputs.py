@@ -1,68 +1,146 @@
-"""Checking and broadcasting the market inputs of the valuation functions (private)."""
+"""Checking and broadcasting the inputs of the valuation functions (private).
+
+One source of truth for what each market input accepts: :data:`KINDS` maps an argument's name
+to its admissible range, and :func:`broadcast` checks the named arguments against it,
+broadcasts them together and flattens them.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 from .._typing import FloatArray
 from ..errors import ValidationError
+from ..instruments import ConvertibleNote
 
-__all__ = ["Kind", "as_array", "broadcast", "check_date", "check_steps", "output"]
+__all__ = [
+    "KINDS",
+    "MAX_HORIZON",
+    "MAX_RATE",
+    "MAX_SPREAD",
+    "MAX_STEPS",
+    "MAX_VOLATILITY",
+    "Kind",
+    "as_array",
+    "broadcast",
+    "check_choice",
+    "check_date",
+    "check_flag",
+    "check_note",
+    "check_note_date",
+    "check_steps",
+    "output",
+    "years",
+]
 
-Kind = Literal["finite", "non_negative", "positive"]
+MAX_RATE = 1.0
+"""Largest absolute risk-free rate or dividend yield accepted (100% continuously compounded)."""
 
-_REASONS = {
-    "finite": "must be finite",
-    "non_negative": "must be finite and non-negative",
-    "positive": "must be finite and positive",
+MAX_SPREAD = 5.0
+"""Largest credit spread accepted (500% continuously compounded)."""
+
+MAX_VOLATILITY = 5.0
+"""Largest annual volatility accepted (500%)."""
+
+MAX_STEPS = 100_000
+"""Most tree steps accepted (about a minute for one tree; 1,000 to 5,000 are typical)."""
+
+MAX_HORIZON = 200.0
+"""Longest tree horizon of a convertible preferred series, in years."""
+
+Kind = Literal["finite", "non_negative", "rate", "spread", "volatility"]
+
+# (lowest, lowest allowed?, highest, reason)
+_RANGES: dict[Kind, tuple[float, bool, float, str]] = {
+    "finite": (-np.inf, True, np.inf, "must be finite"),
+    "non_negative": (0.0, True, np.inf, "must be finite and non-negative"),
+    "rate": (
+        -MAX_RATE,
+        True,
+        MAX_RATE,
+        f"must be a finite rate in [-{MAX_RATE:g}, {MAX_RATE:g}] (a fraction: 0.04 for 4%)",
+    ),
+    "spread": (
+        0.0,
+        True,
+        MAX_SPREAD,
+        f"must be a finite spread in [0, {MAX_SPREAD:g}] (a fraction: 0.03 for 300bp)",
+    ),
+    "volatility": (
+        0.0,
+        False,
+        MAX_VOLATILITY,
+        f"must be a finite volatility in (0, {MAX_VOLATILITY:g}] (a fraction: 0.5 for 50%)",
+    ),
 }
 
+KINDS: dict[str, Kind] = {
+    "share_price": "non_negative",
+    "price": "non_negative",
+    "btc_price": "non_negative",
+    "mnav": "non_negative",
+    "volatility": "volatility",
+    "rate": "rate",
+    "dividend_yield": "rate",
+    "credit_spread": "spread",
+}
+"""The admissible range of each market input, by argument name."""
 
-def as_array(field: str, value: Any, kind: Kind) -> FloatArray:
-    """``value`` as a float64 array, or a ValidationError naming the first bad element."""
-    if (
-        isinstance(value, bool | np.bool_ | str | bytes)
-        or (isinstance(value, np.ndarray) and value.dtype == np.bool_)
-        or np.iscomplexobj(value)
-    ):
-        raise ValidationError(field, value, "must be a number or an array of numbers")
+_S = TypeVar("_S", bound=str)
+
+_NOT_NUMBERS = "must be a number or a non-empty array of numbers"
+
+
+def as_array(field: str, value: Any, kind: Kind | None = None) -> FloatArray:
+    """``value`` as a float64 array, or a ValidationError naming the first bad element.
+
+    Refused: booleans, strings (also inside lists), ``None``, complex and object arrays,
+    empty arrays, and values outside the range of ``kind`` (by default ``KINDS[field]``).
+    """
+    if isinstance(value, bool | np.bool_ | str | bytes) or value is None:
+        raise ValidationError(field, value, _NOT_NUMBERS)
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValidationError(field, value, "must be a number or an array of numbers") from None
-    bad = ~np.isfinite(arr)
-    if kind == "non_negative":
-        bad |= arr < 0.0
-    elif kind == "positive":
-        bad |= arr <= 0.0
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nested lists
+        raise ValidationError(field, value, _NOT_NUMBERS) from None
+    if raw.dtype.kind not in "iuf":  # bool, complex, strings, objects, dates
+        raise ValidationError(field, value, _NOT_NUMBERS)
+    if raw.size == 0:
+        raise ValidationError(field, value, "must not be empty")
+    arr = np.asarray(raw, dtype=np.float64)
+    low, closed, high, reason = _RANGES[kind if kind is not None else KINDS[field]]
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(arr) | (arr > high) | ((arr < low) if closed else (arr <= low))
     if bad.any():
         if arr.ndim == 0:
-            raise ValidationError(field, value, _REASONS[kind])
+            raise ValidationError(field, value, reason)
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         where = ", ".join(str(i) for i in idx)
-        raise ValidationError(f"{field}[{where}]", float(arr[idx]), _REASONS[kind])
+        raise ValidationError(f"{field}[{where}]", float(arr[idx]), reason)
     return arr
 
 
-def broadcast(
-    fields: dict[str, tuple[Any, Kind]],
-) -> tuple[dict[str, FloatArray], tuple[int, ...], bool]:
-    """Check each ``(value, kind)``, broadcast them together and flatten.
+def broadcast(**values: Any) -> tuple[dict[str, FloatArray], tuple[int, ...], bool]:
+    """Check each named input (see :data:`KINDS`), broadcast them together and flatten.
 
     Returns the flat arrays by name, the broadcast shape and whether every input was a
-    scalar (the caller then returns a float).
+    scalar (the caller then returns a float). An input that does not broadcast with the
+    ones before it is named in the error.
     """
-    arrays = {name: as_array(name, value, kind) for name, (value, kind) in fields.items()}
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
-    except ValueError:
-        shapes = {name: a.shape for name, a in arrays.items()}
-        raise ValidationError(
-            "share_price", shapes, "the array inputs do not broadcast together"
-        ) from None
+    arrays = {name: as_array(name, value) for name, value in values.items()}
+    shape: tuple[int, ...] = ()
+    for name, a in arrays.items():
+        try:
+            shape = np.broadcast_shapes(shape, a.shape)
+        except ValueError:
+            shapes = {n: arrays[n].shape for n in arrays}
+            raise ValidationError(
+                name, shapes, f"has shape {a.shape}, which does not broadcast with {shape}"
+            ) from None
     flat = {
         name: np.ascontiguousarray(np.broadcast_to(a, shape).reshape(-1), dtype=np.float64)
         for name, a in arrays.items()
@@ -85,8 +163,60 @@ def check_date(field: str, value: Any) -> _dt.date:
     return value
 
 
+def check_note(note: Any) -> ConvertibleNote:
+    """``note`` if it is a :class:`~treasurymodel.ConvertibleNote`, else a ValidationError."""
+    if not isinstance(note, ConvertibleNote):
+        raise ValidationError("note", note, "must be a ConvertibleNote")
+    return note
+
+
+def check_note_date(note: ConvertibleNote, valuation_date: Any) -> _dt.date:
+    """A valuation date of ``note``: on or after its issue date and before its maturity."""
+    day = check_date("valuation_date", valuation_date)
+    if day < note.issued:
+        raise ValidationError(
+            "valuation_date",
+            day,
+            f"must not be before the issue date of {note.name!r} ({note.issued})",
+        )
+    if day >= note.maturity:
+        raise ValidationError(
+            "valuation_date",
+            day,
+            f"must be before the maturity of {note.name!r} ({note.maturity})",
+        )
+    return day
+
+
 def check_steps(value: Any, *, minimum: int = 2) -> int:
-    """A whole number of tree steps, at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValidationError("steps", value, f"must be a whole number >= {minimum}")
+    """A whole number of tree steps in ``[minimum, MAX_STEPS]``."""
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, int | np.integer)
+        or not minimum <= value <= MAX_STEPS
+    ):
+        raise ValidationError(
+            "steps", value, f"must be a whole number from {minimum} to {MAX_STEPS:,}"
+        )
     return int(value)
+
+
+def check_flag(field: str, value: Any) -> bool:
+    """``value`` if it is ``True`` or ``False`` (a numpy bool too), else a ValidationError."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValidationError(field, value, "must be True or False")
+    return bool(value)
+
+
+def check_choice(field: str, value: Any, choices: Sequence[_S]) -> _S:
+    """``value`` if it is one of ``choices``, else a ValidationError listing them."""
+    for choice in choices:
+        if isinstance(value, str) and value == choice:
+            return choice
+    listed = " or ".join(repr(c) for c in choices)
+    raise ValidationError(field, value, f"must be {listed}")
+
+
+def years(start: _dt.date, end: _dt.date) -> float:
+    """ACT/365F years from ``start`` to ``end``."""
+    return (end - start).days / 365.0

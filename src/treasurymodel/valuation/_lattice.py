@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -35,16 +36,47 @@ import numpy as np
 from .._typing import BoolArray, FloatArray
 from ..errors import ValidationError
 
-__all__ = ["Lattice", "TreeParameters", "accrual_by_step", "roll_back", "tree_parameters"]
+__all__ = [
+    "Lattice",
+    "TreeParameters",
+    "accrual_by_step",
+    "build_lattice",
+    "check_range",
+    "normal_cdf",
+    "roll_back",
+    "step_index",
+    "tree_parameters",
+]
 
 _BLOCK = 32
 _MAX_EXPONENT = 700.0
+_MAX_LOG_PRICE = 690.0  # the top node's log share price must stay below this
 _ROW_BUDGET = 3_000_000  # float64 elements per chunk of rows (about 24 MB)
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
 
 
-def _normal_cdf(x: FloatArray) -> FloatArray:
-    return 0.5 * np.asarray(_ERFC(x * -math.sqrt(0.5)), dtype=np.float64)
+@overload
+def normal_cdf(x: float) -> float: ...
+@overload
+def normal_cdf(x: FloatArray) -> FloatArray: ...
+def normal_cdf(x: float | FloatArray) -> float | FloatArray:
+    """Standard normal distribution function, ``0.5 erfc(-x / sqrt 2)``, elementwise.
+
+    Uses the C library's ``erfc`` (through :func:`math.erfc`), accurate to a few units in
+    the last place in both tails; infinities map to 0 and 1.
+
+    Examples
+    --------
+    >>> normal_cdf(0.0)
+    0.5
+    >>> round(normal_cdf(1.959963984540054), 12)
+    0.975
+    >>> normal_cdf(np.array([-np.inf, np.inf])).tolist()
+    [0.0, 1.0]
+    """
+    arr = np.asarray(x, dtype=np.float64)
+    value = 0.5 * np.asarray(_ERFC(-arr / math.sqrt(2.0)), dtype=np.float64)
+    return float(value) if value.ndim == 0 else value
 
 
 @attrs.frozen(kw_only=True)
@@ -71,6 +103,50 @@ class Lattice:
     def dt(self) -> float:
         """Length of one step in years."""
         return self.horizon / self.steps
+
+
+def step_index(t: float, dt: float, steps: int) -> int:
+    """The step nearest time ``t`` (years) on a grid of ``dt``, clipped to ``[0, steps]``."""
+    return min(max(round(t / dt), 0), steps)
+
+
+def build_lattice(
+    *,
+    horizon: float,
+    cash: FloatArray,
+    accrued: FloatArray,
+    redemption: float,
+    put_steps: Iterable[int] = (),
+    put_price: float = 100.0,
+    call_step: int | None = None,
+    call_price: float = 100.0,
+    call_trigger: float | None = None,
+    ratio: float,
+) -> Lattice:
+    """A :class:`Lattice` from per-step cash and accrual (arrays of ``steps + 1``).
+
+    A put (on each of ``put_steps``) or a call (on every step from ``call_step`` to the step
+    before maturity) pays its price per 100 plus the interest accrued at the step plus the
+    cash paid on it: on a coupon step the coupon, elsewhere the accrued interest.
+    """
+    steps = cash.shape[0] - 1
+    on_top = [float(a) for a in accrued + cash]
+    put: list[float | None] = [None] * (steps + 1)
+    for k in put_steps:
+        put[k] = put_price + on_top[k]
+    call: list[float | None] = [None] * (steps + 1)
+    if call_step is not None:
+        call[call_step:steps] = [call_price + a for a in on_top[call_step:steps]]
+    return Lattice(
+        steps=steps,
+        horizon=horizon,
+        cash=tuple(float(c) for c in cash),
+        redemption=redemption,
+        put=tuple(put),
+        call=tuple(call),
+        call_trigger=call_trigger,
+        ratio=ratio,
+    )
 
 
 def accrual_by_step(steps: int, periods: list[tuple[float, float, float]]) -> FloatArray:
@@ -150,14 +226,22 @@ def tree_parameters(
 
 
 def check_range(lattice: Lattice, s_base: FloatArray, dx: FloatArray, width: int = 1) -> None:
-    """Refuse trees whose top node would overflow a float."""
-    top = np.log(np.maximum(s_base, 1e-300)) + dx * (lattice.steps + 2 * width)
-    if (top > 690.0).any():
-        k = int(np.argmax(top > 690.0))
+    """Refuse trees whose top node would overflow a float, naming the larger cause."""
+    log_price = np.log(np.maximum(s_base, 1e-300))
+    reach = dx * (lattice.steps + 2 * width)  # log of the top node over the base price
+    over = log_price + reach > _MAX_LOG_PRICE
+    if over.any():
+        k = int(np.argmax(over))
+        if log_price[k] > reach[k]:
+            raise ValidationError(
+                "share_price",
+                float(s_base[k]),
+                "is too high: the tree's top share price overflows a float",
+            )
         raise ValidationError(
             "volatility",
             float(dx[k] / math.sqrt(lattice.dt)),
-            "is too high for this tree: its top share price overflows a float",
+            f"is too high for a {lattice.steps}-step tree: its top share price overflows a float",
         )
 
 
@@ -267,8 +351,8 @@ def _roll_back_rows(
         with np.errstate(divide="ignore"):
             d1 = (np.log(shares / final) + (params.rate - params.dividend_yield) * dt) / root
         d1 = d1 + 0.5 * root
-        z[:, 0] = shares * np.exp(-params.dividend_yield * dt) * _normal_cdf(d1)
-        z[:, 1] = (final * _normal_cdf(root - d1) + bonus) * disc
+        z[:, 0] = shares * np.exp(-params.dividend_yield * dt) * normal_cdf(d1)
+        z[:, 1] = (final * normal_cdf(root - d1) + bonus) * disc
         first = n - 1
     else:
         shares = conversion[0 : 2 * full - 1 : 2]

@@ -27,8 +27,8 @@ from ..company import Company
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote, PreferredStock
 from ..metrics import share_price_for_mnav
-from ._inputs import as_array
-from .convertible import Method, value_convertible
+from ._inputs import broadcast, check_choice, output
+from .convertible import METHODS, Method, value_convertible
 from .preferred import value_preferred
 
 __all__ = ["convertible_value_at_btc_price"]
@@ -148,37 +148,33 @@ def convertible_value_at_btc_price(
             f"differs from the reporting currency {company.currency!r}: the share price is "
             "in the reporting currency",
         )
-    btc = as_array("btc_price", btc_price, "non_negative")
-    multiple = as_array("mnav", mnav, "non_negative")
-    price = share_price_for_mnav(company, mnav=multiple, btc_price=btc, basis=basis)
-    share_price = np.maximum(np.asarray(price, dtype=np.float64), 0.0)
-    scalar = btc.ndim == 0 and multiple.ndim == 0
-    share: float | FloatArray = float(share_price) if scalar else share_price
-    # The market inputs are passed through unchanged: the valuation functions check them.
-    market: dict[str, Any] = {
-        "volatility": volatility,
-        "rate": rate,
-        "credit_spread": credit_spread,
-        "dividend_yield": dividend_yield,
-    }
-    if isinstance(instrument, ConvertibleNote):
-        note_value: Any = value_convertible
-        return note_value(  # type: ignore[no-any-return]
-            instrument,
-            valuation_date=valuation_date,
-            share_price=share,
-            steps=steps,
-            clean=clean,
-            method=method,
-            **market,
-        )
-    assert isinstance(instrument, PreferredStock)
-    pref_value: Any = value_preferred
-    return pref_value(  # type: ignore[no-any-return]
-        instrument,
-        valuation_date=valuation_date,
-        share_price=share,
-        steps=steps,
-        clean=clean,
-        **market,
+    how = check_choice("method", method, METHODS)
+    flat, shape, scalar = broadcast(
+        btc_price=btc_price,
+        mnav=mnav,
+        volatility=volatility,
+        rate=rate,
+        credit_spread=credit_spread,
+        dividend_yield=dividend_yield,
     )
+    price = share_price_for_mnav(
+        company, mnav=flat.pop("mnav"), btc_price=flat.pop("btc_price"), basis=basis
+    )
+    share_price = np.maximum(np.asarray(price, dtype=np.float64), 0.0)
+    market: dict[str, Any] = {
+        "valuation_date": valuation_date,
+        "share_price": share_price,
+        "volatility": flat["volatility"],
+        "rate": flat["rate"],
+        "credit_spread": flat["credit_spread"],
+        "dividend_yield": flat["dividend_yield"],
+        "steps": steps,
+        "clean": clean,
+    }
+    # Flat arrays of one length in, flat values out.
+    if isinstance(instrument, ConvertibleNote):
+        values = value_convertible(instrument, method=how, **market)
+    else:
+        assert isinstance(instrument, PreferredStock)
+        values = value_preferred(instrument, **market)
+    return output(values, shape, scalar)  # type: ignore[no-any-return]

@@ -27,45 +27,20 @@ import numpy as np
 from .._typing import ArrayLike, FloatArray
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote
-from ._inputs import broadcast, check_date, output
+from ._inputs import broadcast, check_note, check_note_date, output, years
+from ._lattice import normal_cdf
 
 __all__ = ["normal_cdf", "value_zero_coupon_convertible"]
 
-_ERFC = np.frompyfunc(math.erfc, 1, 1)
 
-
-@overload
-def normal_cdf(x: float) -> float: ...
-@overload
-def normal_cdf(x: FloatArray) -> FloatArray: ...
-def normal_cdf(x: float | FloatArray) -> float | FloatArray:
-    """Standard normal distribution function, ``0.5 erfc(-x / sqrt 2)``, elementwise.
-
-    Uses the C library's ``erfc`` (through :func:`math.erfc`), accurate to a few units in
-    the last place in both tails; infinities map to 0 and 1.
-
-    Examples
-    --------
-    >>> normal_cdf(0.0)
-    0.5
-    >>> round(normal_cdf(1.959963984540054), 12)
-    0.975
-    >>> normal_cdf(np.array([-np.inf, np.inf])).tolist()
-    [0.0, 1.0]
-    """
-    arr = np.asarray(x, dtype=np.float64)
-    value = 0.5 * np.asarray(_ERFC(-arr / math.sqrt(2.0)), dtype=np.float64)
-    return float(value) if value.ndim == 0 else value
-
-
-def _check_plain_zero(note: Any, valuation_date: _dt.date) -> ConvertibleNote:
-    if not isinstance(note, ConvertibleNote):
-        raise ValidationError("note", note, "must be a ConvertibleNote")
+def _check_plain_zero(note: Any, valuation_date: Any) -> tuple[ConvertibleNote, _dt.date]:
+    note = check_note(note)
+    day = check_note_date(note, valuation_date)
     if note.coupon != 0.0:
         raise ValidationError(
             f"{note.name}.coupon", note.coupon, "must be 0 for the zero-coupon closed form"
         )
-    if any(p > valuation_date for p in note.puts):
+    if any(p > day for p in note.puts):
         raise ValidationError(
             f"{note.name}.puts", note.puts, "must be empty (past) for the closed form"
         )
@@ -73,11 +48,7 @@ def _check_plain_zero(note: Any, valuation_date: _dt.date) -> ConvertibleNote:
         raise ValidationError(
             f"{note.name}.call_from", note.call_from, "must be None for the closed form"
         )
-    if valuation_date >= note.maturity:
-        raise ValidationError(
-            "valuation_date", valuation_date, f"must be before maturity ({note.maturity})"
-        )
-    return note
+    return note, day
 
 
 @overload
@@ -119,7 +90,8 @@ def value_zero_coupon_convertible(
     Raises
     ------
     ValidationError
-        If the note has a coupon, a future put or a call.
+        If the note has a coupon, a future put or a call, or an input is invalid (ranges as
+        for :func:`treasurymodel.value_convertible`).
 
     Examples
     --------
@@ -137,15 +109,9 @@ def value_zero_coupon_convertible(
     ...     share_price=0.0, volatility=0.5, rate=0.04, credit_spread=0.03), 6)
     70.455296
     """
-    day = check_date("valuation_date", valuation_date)
-    note = _check_plain_zero(note, day)
+    note, day = _check_plain_zero(note, valuation_date)
     flat, shape, scalar = broadcast(
-        {
-            "share_price": (share_price, "non_negative"),
-            "volatility": (volatility, "positive"),
-            "rate": (rate, "finite"),
-            "credit_spread": (credit_spread, "non_negative"),
-        }
+        share_price=share_price, volatility=volatility, rate=rate, credit_spread=credit_spread
     )
     s, sigma, r, spread = (
         flat["share_price"],
@@ -153,7 +119,7 @@ def value_zero_coupon_convertible(
         flat["rate"],
         flat["credit_spread"],
     )
-    t = (note.maturity - day).days / 365.0
+    t = years(day, note.maturity)
     ratio = note.conversion_rate / 10.0
     parity = ratio * s
     root = sigma * math.sqrt(t)

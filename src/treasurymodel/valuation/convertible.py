@@ -6,8 +6,10 @@ Conventions (see :doc:`/theory/valuation` for the model and :doc:`/howto/valuati
   ``dividend_yield`` are continuously compounded annual rates;
 * values are per 100 of principal and *dirty* (they include interest accrued since the last
   coupon) unless ``clean=True``;
-* events (coupons, puts, the first call date) sit on the tree step nearest their date; events
-  on or before the valuation date are past;
+* the valuation date lies from the issue date to the day before maturity; events (coupons,
+  puts, the first call date) sit on the tree step nearest their date, and events on or before
+  the valuation date are past: valued on a coupon date a note is ex-coupon (nothing accrued,
+  dirty = clean), and valued on a put date its put is gone;
 * coupons go to the cash component; a put or call on a coupon step pays its price plus that
   coupon; elsewhere it pays its price plus accrued interest (linear between coupon steps);
 * a soft call (``call_trigger``) is allowed at a node whose share price is at least
@@ -27,10 +29,26 @@ import numpy as np
 
 from .. import schedule
 from .._typing import ArrayLike, FloatArray
-from ..errors import ValidationError
 from ..instruments import ConvertibleNote
-from ._inputs import broadcast, check_date, check_steps, output
-from ._lattice import Lattice, accrual_by_step, check_range, roll_back, tree_parameters
+from ._inputs import (
+    broadcast,
+    check_choice,
+    check_flag,
+    check_note,
+    check_note_date,
+    check_steps,
+    output,
+    years,
+)
+from ._lattice import (
+    Lattice,
+    accrual_by_step,
+    build_lattice,
+    check_range,
+    roll_back,
+    step_index,
+    tree_parameters,
+)
 
 __all__ = [
     "Method",
@@ -43,31 +61,23 @@ __all__ = [
 Method = Literal["direct", "shared"]
 """How a batch of scenarios is valued: one tree each, or one shared tree per parameter group."""
 
+METHODS: tuple[Method, ...] = ("direct", "shared")
+
 SHARED_REFINEMENT = 16
 """Sub-trees per group on the shared path: the step-0 grid spacing is ``2 dx / 16``."""
 
 _MIN_SHARED = 2 * SHARED_REFINEMENT
 
 
-def _check_note(note: Any) -> ConvertibleNote:
-    if not isinstance(note, ConvertibleNote):
-        raise ValidationError("note", note, "must be a ConvertibleNote")
-    return note
-
-
-def _years(start: _dt.date, end: _dt.date) -> float:
-    return (end - start).days / 365.0
-
-
 @functools.lru_cache(maxsize=64)
 def note_lattice(note: ConvertibleNote, valuation_date: _dt.date, steps: int) -> Lattice:
     """The note's events on a ``steps``-step grid from ``valuation_date`` to maturity."""
-    horizon = _years(valuation_date, note.maturity)
+    horizon = years(valuation_date, note.maturity)
     dt = horizon / steps
     per_100 = 100.0 / note.principal
 
     def step_of(day: _dt.date) -> int:
-        return min(max(round(_years(valuation_date, day) / dt), 0), steps)
+        return step_index(years(valuation_date, day), dt, steps)
 
     cash = np.zeros(steps + 1)
     flows = schedule.cash_flows(note, start=valuation_date, end=note.maturity)
@@ -82,52 +92,36 @@ def note_lattice(note: ConvertibleNote, valuation_date: _dt.date, steps: int) ->
         if day > valuation_date:
             periods.append(
                 (
-                    _years(valuation_date, start) / dt,
-                    _years(valuation_date, day) / dt,
+                    years(valuation_date, start) / dt,
+                    years(valuation_date, day) / dt,
                     float(amount) * per_100,
                 )
             )
         start = day
-    accrued = accrual_by_step(steps, periods)
-
-    put = np.full(steps + 1, np.nan)
-    for day in note.puts:
-        if day > valuation_date:
-            k = step_of(day)
-            amount = note.put_price * 100.0 + accrued[k] + cash[k]
-            put[k] = amount if math.isnan(put[k]) else max(put[k], amount)
-
-    call = np.full(steps + 1, np.nan)
-    trigger: float | None = None
+    call_step: int | None = None
     if note.call_from is not None:
-        first = step_of(note.call_from) if note.call_from > valuation_date else 0
-        call[first:steps] = note.call_price * 100.0 + accrued[first:steps] + cash[first:steps]
-        if note.call_trigger is not None:
-            trigger = note.call_trigger * note.conversion_price
-    return Lattice(
-        steps=steps,
+        call_step = step_of(note.call_from) if note.call_from > valuation_date else 0
+    return build_lattice(
         horizon=horizon,
-        cash=tuple(float(c) for c in cash),
+        cash=cash,
+        accrued=accrual_by_step(steps, periods),
         redemption=100.0,
-        put=tuple(None if math.isnan(v) else float(v) for v in put),
-        call=tuple(None if math.isnan(v) else float(v) for v in call),
-        call_trigger=trigger,
+        put_steps=[step_of(day) for day in note.puts if day > valuation_date],
+        put_price=note.put_price * 100.0,
+        call_step=call_step,
+        call_price=note.call_price * 100.0,
+        call_trigger=(
+            None if note.call_trigger is None else note.call_trigger * note.conversion_price
+        ),
         ratio=note.conversion_rate / 10.0,
     )
 
 
 def prepare(note: Any, valuation_date: Any, steps: Any) -> Lattice:
     """Check the contract inputs and return the note's lattice (cached)."""
-    note = _check_note(note)
-    day = check_date("valuation_date", valuation_date)
-    n = check_steps(steps)
-    if day >= note.maturity:
-        raise ValidationError(
-            "valuation_date",
-            day,
-            f"must be before the maturity of {note.name!r} ({note.maturity})",
-        )
-    return note_lattice(note, day, n)
+    note = check_note(note)
+    day = check_note_date(note, valuation_date)
+    return note_lattice(note, day, check_steps(steps))
 
 
 def accrued_per_100(note: ConvertibleNote, valuation_date: _dt.date) -> float:
@@ -156,8 +150,6 @@ def tree_values(
             lattice, s_base=share_price, params=params, spread=credit_spread, smooth=smooth
         )
         return np.asarray(values[0], dtype=np.float64)
-    if method != "shared":
-        raise ValidationError("method", method, "must be 'direct' or 'shared'")
     return _shared_values(
         lattice,
         share_price=share_price,
@@ -327,22 +319,26 @@ def value_convertible(
     note
         The convertible.
     valuation_date
-        Date of the valuation; must be before maturity. Events on or before it are past.
+        Date of the valuation, from the issue date to the day before maturity. Events on or
+        before it are past (a coupon of that date is not in the value, a put of that date
+        cannot be exercised).
     share_price
-        Share price, in the currency of the conversion price; zero gives the bond floor
-        (with puts). Float or array.
+        Share price, in the currency of the conversion price, ``>= 0``; zero gives the bond
+        floor (with puts). Float or array.
     volatility
-        Annual volatility of the share price (lognormal); float or array, positive.
+        Annual volatility of the share price (lognormal), a fraction in ``(0, 5]`` (0.55 for
+        55%); float or array. Zero is refused: the tree needs a spread of prices.
     rate
-        Continuously compounded risk-free rate; float or array.
+        Continuously compounded risk-free rate, a fraction in ``[-1, 1]``; float or array.
     credit_spread
-        Continuously compounded credit spread of the issuer; float or array, non-negative.
+        Continuously compounded credit spread of the issuer, in ``[0, 5]``; float or array.
     dividend_yield
-        Continuous dividend yield of the share; float or array (0 for a company paying none).
+        Continuous dividend yield of the share, in ``[-1, 1]``; float or array (0 for a
+        company paying none).
     steps
-        Tree steps from the valuation date to maturity.
+        Tree steps from the valuation date to maturity, 2 to 100,000.
     clean
-        Subtract the interest accrued on ``valuation_date`` (quoted price) when true.
+        Subtract the interest accrued on ``valuation_date`` (quoted price) when ``True``.
     method
         ``"direct"`` (default): one tree per scenario; an array gives exactly the values the
         scalar calls give. ``"shared"``: scenarios with equal volatility, rate, spread and
@@ -362,8 +358,15 @@ def value_convertible(
     Returns
     -------
     float or numpy.ndarray
-        A float when every market input is a float; otherwise an array of their broadcast
-        shape.
+        A float when every market input is a number (a float, an int or a numpy scalar);
+        otherwise an array of their broadcast shape.
+
+    Raises
+    ------
+    ValidationError
+        For an input of the wrong type or out of range (naming it), an empty array, inputs
+        that do not broadcast, or a tree that cannot be built (a volatility too low for
+        ``steps`` at this rate and yield, or a top node that overflows a float).
 
     Examples
     --------
@@ -385,16 +388,15 @@ def value_convertible(
     array([ 70.46, 107.05, 404.15])
     """
     lattice = prepare(note, valuation_date, steps)
-    if method not in ("direct", "shared"):
-        raise ValidationError("method", method, "must be 'direct' or 'shared'")
+    how = check_choice("method", method, METHODS)
+    smooth = check_flag("smoothing", smoothing)
+    quoted = check_flag("clean", clean)
     flat, shape, scalar = broadcast(
-        {
-            "share_price": (share_price, "non_negative"),
-            "volatility": (volatility, "positive"),
-            "rate": (rate, "finite"),
-            "credit_spread": (credit_spread, "non_negative"),
-            "dividend_yield": (dividend_yield, "finite"),
-        }
+        share_price=share_price,
+        volatility=volatility,
+        rate=rate,
+        credit_spread=credit_spread,
+        dividend_yield=dividend_yield,
     )
     values = tree_values(
         lattice,
@@ -403,10 +405,10 @@ def value_convertible(
         rate=flat["rate"],
         credit_spread=flat["credit_spread"],
         dividend_yield=flat["dividend_yield"],
-        method=method,
-        smooth=bool(smoothing),
+        method=how,
+        smooth=smooth,
     )
-    if clean:
+    if quoted:
         values = values - accrued_per_100(note, valuation_date)
     return output(values, shape, scalar)  # type: ignore[no-any-return]
 
@@ -429,8 +431,8 @@ def parity(note: ConvertibleNote, *, share_price: ArrayLike) -> float | FloatArr
     >>> parity(note, share_price=[125.0, 250.0]).tolist()
     [50.0, 100.0]
     """
-    note = _check_note(note)
-    flat, shape, scalar = broadcast({"share_price": (share_price, "non_negative")})
+    note = check_note(note)
+    flat, shape, scalar = broadcast(share_price=share_price)
     return output(flat["share_price"] * (note.conversion_rate / 10.0), shape, scalar)  # type: ignore[no-any-return]
 
 
@@ -458,14 +460,16 @@ def conversion_premium(
     >>> round(conversion_premium(note, price=110.0, share_price=200.0), 6)
     0.375
     """
-    note = _check_note(note)
-    flat, shape, scalar = broadcast(
-        {"price": (price, "non_negative"), "share_price": (share_price, "non_negative")}
-    )
+    note = check_note(note)
+    flat, shape, scalar = broadcast(price=price, share_price=share_price)
     conv = flat["share_price"] * (note.conversion_rate / 10.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        premium = np.where(conv > 0.0, flat["price"] / np.where(conv > 0, conv, 1.0) - 1.0, np.inf)
-    return output(premium, shape, scalar)  # type: ignore[no-any-return]
+    return output(premium(flat["price"], conv), shape, scalar)  # type: ignore[no-any-return]
+
+
+def premium(value: FloatArray, conv: FloatArray) -> FloatArray:
+    """``value / conv - 1`` elementwise, infinite where ``conv`` is zero."""
+    positive = conv > 0.0
+    return np.where(positive, value / np.where(positive, conv, 1.0) - 1.0, np.inf)
 
 
 @overload
@@ -497,7 +501,7 @@ def bond_floor(
     """Value of the note without its conversion right, per 100: the investment value.
 
     Coupons and redemption are discounted at ``rate + credit_spread`` (continuously, ACT/365F
-    from ``valuation_date``), and the holder puts on a put date when the put (price plus
+    from ``valuation_date``; inputs as for :func:`value_convertible`), and the holder puts on a put date when the put (price plus
     accrued interest, plus the coupon on a coupon date) pays more than holding. Issuer calls
     are ignored: with no conversion value a call pays off for the issuer only when the
     straight bond trades above the call price. This is the limit of :func:`value_convertible`
@@ -515,17 +519,10 @@ def bond_floor(
     ...     credit_spread=0.02), 4)
     92.3494
     """
-    note = _check_note(note)
-    day = check_date("valuation_date", valuation_date)
-    if day >= note.maturity:
-        raise ValidationError(
-            "valuation_date",
-            day,
-            f"must be before the maturity of {note.name!r} ({note.maturity})",
-        )
-    flat, shape, scalar = broadcast(
-        {"rate": (rate, "finite"), "credit_spread": (credit_spread, "non_negative")}
-    )
+    note = check_note(note)
+    day = check_note_date(note, valuation_date)
+    quoted = check_flag("clean", clean)
+    flat, shape, scalar = broadcast(rate=rate, credit_spread=credit_spread)
     y = flat["rate"] + flat["credit_spread"]
     flows = schedule.cash_flows(note, start=day, end=note.maturity)
     coupons = {
@@ -537,11 +534,11 @@ def bond_floor(
     value = np.full(y.shape, 100.0)
     later = note.maturity
     for d in dates:
-        value = value * np.exp(-y * _years(d, later)) + coupons.get(d, 0.0)
+        value = value * np.exp(-y * years(d, later)) + coupons.get(d, 0.0)
         if d in puts:
             value = np.maximum(value, puts[d] + coupons.get(d, 0.0))
         later = d
-    value = value * np.exp(-y * _years(day, later))
-    if clean:
+    value = value * np.exp(-y * years(day, later))
+    if quoted:
         value = value - accrued_per_100(note, day)
     return output(value, shape, scalar)  # type: ignore[no-any-return]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Callable
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -19,23 +19,36 @@ from .._typing import ArrayLike, FloatArray, IntArray
 from ..errors import ConvergenceError, ValidationError
 from ..instruments import ConvertibleNote
 from ..validators import check_finite
-from ._inputs import broadcast, output
-from ._lattice import Lattice
+from ._inputs import MAX_SPREAD, MAX_VOLATILITY, broadcast, check_flag, output
 from .convertible import accrued_per_100, prepare, tree_values
 
 __all__ = ["implied_credit_spread", "implied_volatility"]
 
 _MAX_ITERATIONS = 200
 
+Unknown = Literal["volatility", "credit_spread"]
 
-def _check_bracket(field: str, bracket: Any, *, low: float) -> tuple[float, float]:
+# The bracket allowed for each unknown: (lowest, lowest allowed?, highest).
+_BRACKETS: dict[Unknown, tuple[float, bool, float]] = {
+    "volatility": (0.0, False, MAX_VOLATILITY),
+    "credit_spread": (0.0, True, MAX_SPREAD),
+}
+
+
+def _check_bracket(unknown: Unknown, bracket: Any) -> tuple[float, float]:
+    lowest, closed, highest = _BRACKETS[unknown]
+    if isinstance(bracket, str | bytes):
+        raise ValidationError("bracket", bracket, "must be a pair (low, high)")
     try:
         a, b = bracket
     except (TypeError, ValueError):
-        raise ValidationError(field, bracket, "must be a pair (low, high)") from None
-    a, b = check_finite(field, a), check_finite(field, b)
-    if not low <= a < b:
-        raise ValidationError(field, bracket, f"must satisfy {low} <= low < high")
+        raise ValidationError("bracket", bracket, "must be a pair (low, high)") from None
+    a, b = check_finite("bracket", a), check_finite("bracket", b)
+    if not ((lowest <= a) if closed else (lowest < a)) or not a < b <= highest:
+        sign = "<=" if closed else "<"
+        raise ValidationError(
+            "bracket", bracket, f"must satisfy {lowest:g} {sign} low < high <= {highest:g}"
+        )
     return a, b
 
 
@@ -75,7 +88,7 @@ def _solve(
         if idx.size == 0:
             return x
         ai, bi, fai, fbi = a[idx], b[idx], fa[idx], fb[idx]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             c = bi - fbi * (bi - ai) / (fbi - fai)
         lo, hi = np.minimum(ai, bi), np.maximum(ai, bi)
         slow = np.abs(bi - ai) > 0.5 * width_2[idx]
@@ -96,11 +109,66 @@ def _solve(
     )
 
 
-def _target(
-    note: ConvertibleNote, valuation_date: _dt.date, price: FloatArray, clean: bool
-) -> FloatArray:
-    """The dirty price to solve for."""
-    return price + accrued_per_100(note, valuation_date) if clean else price
+def _implied(
+    note: Any,
+    unknown: Unknown,
+    *,
+    price: Any,
+    valuation_date: Any,
+    market: dict[str, Any],
+    steps: Any,
+    clean: Any,
+    bracket: Any,
+    tolerance: Any,
+) -> Any:
+    """The value of ``unknown`` at which the tree value equals ``price``, elementwise.
+
+    ``market`` holds the other four market inputs of :func:`value_convertible` by name.
+    """
+    lattice = prepare(note, valuation_date, steps)
+    quoted = check_flag("clean", clean)
+    low, high = _check_bracket(unknown, bracket)
+    tol = check_finite("tolerance", tolerance)
+    if tol <= 0.0:
+        raise ValidationError("tolerance", tolerance, "must be positive")
+    flat, shape, scalar = broadcast(price=price, **market)
+    target = flat.pop("price")
+    if quoted:  # solve for the dirty price
+        target = target + accrued_per_100(note, valuation_date)
+    lows = np.full(target.shape, low)
+    if unknown == "volatility":
+        # Below |r - q| sqrt(dt) the tree's up probability leaves (0, 1).
+        floor = 1.000001 * np.abs(flat["rate"] - flat["dividend_yield"]) * math.sqrt(lattice.dt)
+        lows = np.maximum(lows, floor + 1e-12)
+        if (lows >= high).any():
+            k = int(np.argmax(lows >= high))
+            raise ValidationError(
+                "bracket", bracket, f"is below the lowest usable volatility {lows[k]}"
+            )
+
+    def value(x: FloatArray, rows: IntArray) -> FloatArray:
+        inputs = {name: a[rows] for name, a in flat.items()}
+        inputs[unknown] = x
+        return tree_values(
+            lattice,
+            share_price=inputs["share_price"],
+            volatility=inputs["volatility"],
+            rate=inputs["rate"],
+            credit_spread=inputs["credit_spread"],
+            dividend_yield=inputs["dividend_yield"],
+        )
+
+    what = unknown.replace("_", " ")
+    result = _solve(
+        value,
+        target,
+        lows,
+        np.full(target.shape, high),
+        tolerance=tol,
+        what=what,
+        scalar=scalar,
+    )
+    return output(result, shape, scalar)
 
 
 @overload
@@ -159,8 +227,8 @@ def implied_volatility(
     clean
         Whether ``price`` is clean (accrued interest is then added before solving).
     bracket
-        Volatilities searched, ``(low, high)``. The low end is raised where needed to keep
-        the tree's probabilities in (0, 1).
+        Volatilities searched, ``(low, high)`` with ``0 < low < high <= 5``. The low end is
+        raised where needed to keep the tree's probabilities in (0, 1).
     tolerance
         Width of the final bracket, in volatility.
 
@@ -188,57 +256,21 @@ def implied_volatility(
     treasurymodel.errors.ConvergenceError: price 60 is outside the values 80 to 150.39...
     that the note takes for volatility in [0.01, 3]: no implied volatility in that bracket
     """
-    lattice = prepare(note, valuation_date, steps)
-    low, high = _check_bracket("bracket", bracket, low=0.0)
-    tol = check_finite("tolerance", tolerance)
-    if low <= 0.0:
-        raise ValidationError("bracket", bracket, "volatilities must be positive")
-    if tol <= 0.0:
-        raise ValidationError("tolerance", tolerance, "must be positive")
-    flat, shape, scalar = broadcast(
-        {
-            "price": (price, "non_negative"),
-            "share_price": (share_price, "non_negative"),
-            "rate": (rate, "finite"),
-            "credit_spread": (credit_spread, "non_negative"),
-            "dividend_yield": (dividend_yield, "finite"),
-        }
-    )
-    s, r, spread, q = (flat[k] for k in ("share_price", "rate", "credit_spread", "dividend_yield"))
-    target = _target(note, valuation_date, flat["price"], clean)
-    floor = 1.000001 * np.abs(r - q) * math.sqrt(lattice.dt) + 1e-12
-    lows = np.maximum(low, floor)
-    if (lows >= high).any():
-        k = int(np.argmax(lows >= high))
-        raise ValidationError(
-            "bracket", bracket, f"is below the lowest usable volatility {lows[k]}"
-        )
-
-    def value(x: FloatArray, rows: IntArray) -> FloatArray:
-        return _values(lattice, s[rows], x, r[rows], spread[rows], q[rows])
-
-    result = _solve(
-        value,
-        target,
-        lows,
-        np.full(target.shape, high),
-        tolerance=tol,
-        what="volatility",
-        scalar=scalar,
-    )
-    return output(result, shape, scalar)  # type: ignore[no-any-return]
-
-
-def _values(
-    lattice: Lattice,
-    s: FloatArray,
-    sigma: FloatArray,
-    r: FloatArray,
-    spread: FloatArray,
-    q: FloatArray,
-) -> FloatArray:
-    return tree_values(
-        lattice, share_price=s, volatility=sigma, rate=r, credit_spread=spread, dividend_yield=q
+    return _implied(  # type: ignore[no-any-return]
+        note,
+        "volatility",
+        price=price,
+        valuation_date=valuation_date,
+        market={
+            "share_price": share_price,
+            "rate": rate,
+            "credit_spread": credit_spread,
+            "dividend_yield": dividend_yield,
+        },
+        steps=steps,
+        clean=clean,
+        bracket=bracket,
+        tolerance=tolerance,
     )
 
 
@@ -298,7 +330,8 @@ def implied_credit_spread(
     clean
         Whether ``price`` is clean.
     bracket
-        Spreads searched, ``(low, high)``, continuously compounded; ``low >= 0``.
+        Spreads searched, ``(low, high)``, continuously compounded, with
+        ``0 <= low < high <= 5``.
     tolerance
         Width of the final bracket, in spread.
 
@@ -321,33 +354,19 @@ def implied_credit_spread(
     >>> round(implied_credit_spread(note, price=price, **kw), 6)
     0.025
     """
-    lattice = prepare(note, valuation_date, steps)
-    low, high = _check_bracket("bracket", bracket, low=0.0)
-    tol = check_finite("tolerance", tolerance)
-    if tol <= 0.0:
-        raise ValidationError("tolerance", tolerance, "must be positive")
-    flat, shape, scalar = broadcast(
-        {
-            "price": (price, "non_negative"),
-            "share_price": (share_price, "non_negative"),
-            "volatility": (volatility, "positive"),
-            "rate": (rate, "finite"),
-            "dividend_yield": (dividend_yield, "finite"),
-        }
+    return _implied(  # type: ignore[no-any-return]
+        note,
+        "credit_spread",
+        price=price,
+        valuation_date=valuation_date,
+        market={
+            "share_price": share_price,
+            "volatility": volatility,
+            "rate": rate,
+            "dividend_yield": dividend_yield,
+        },
+        steps=steps,
+        clean=clean,
+        bracket=bracket,
+        tolerance=tolerance,
     )
-    s, sigma, r, q = (flat[k] for k in ("share_price", "volatility", "rate", "dividend_yield"))
-    target = _target(note, valuation_date, flat["price"], clean)
-
-    def value(x: FloatArray, rows: IntArray) -> FloatArray:
-        return _values(lattice, s[rows], sigma[rows], r[rows], x, q[rows])
-
-    result = _solve(
-        value,
-        target,
-        np.full(target.shape, low),
-        np.full(target.shape, high),
-        tolerance=tol,
-        what="credit spread",
-        scalar=scalar,
-    )
-    return output(result, shape, scalar)  # type: ignore[no-any-return]

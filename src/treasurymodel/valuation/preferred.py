@@ -21,7 +21,6 @@ which, just after a payment (``t_1 = 1/f``), is ``D / (e^{y/f} − 1)`` and, to 
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -32,16 +31,28 @@ from .._typing import ArrayLike, FloatArray
 from ..errors import ValidationError
 from ..instruments import PreferredStock
 from ..validators import check_finite
-from ._inputs import broadcast, check_date, check_steps, output
-from ._lattice import Lattice, accrual_by_step, check_range, roll_back, tree_parameters
+from ._inputs import (
+    MAX_HORIZON,
+    as_array,
+    broadcast,
+    check_date,
+    check_flag,
+    check_steps,
+    output,
+    years,
+)
+from ._lattice import (
+    accrual_by_step,
+    build_lattice,
+    check_range,
+    roll_back,
+    step_index,
+    tree_parameters,
+)
 
 __all__ = ["value_preferred"]
 
 _MAX_PERIODS = 12 * 200
-
-
-def _years(start: _dt.date, end: _dt.date) -> float:
-    return (end - start).days / 365.0
 
 
 class _Dividends:
@@ -80,9 +91,12 @@ class _Dividends:
                 and (last_change is None or begins > last_change)
             ):
                 break
-            if k >= _MAX_PERIODS:
+            if k >= _MAX_PERIODS:  # a call date or a rate step centuries away
                 raise ValidationError(
-                    "horizon", until, f"needs more than {_MAX_PERIODS} dividend periods"
+                    pref.name,
+                    pay,
+                    f"needs more than {_MAX_PERIODS} dividend periods valued one by one "
+                    "(a call_from or rate_schedule date too far after the valuation date)",
                 )
             dates.append(pay)
             rates.append(rate)
@@ -92,7 +106,7 @@ class _Dividends:
         self.previous = schedule.add_months(first, -step, end_of_month=True)
         # The first dividend on its date; later ones exactly 1/f years apart (so the value
         # does not depend on how many periods are listed explicitly).
-        t1 = _years(valuation_date, dates[0])
+        t1 = years(valuation_date, dates[0])
         self.times = t1 + np.arange(len(dates)) / pref.frequency
         self.amounts = np.array(rates) * (100.0 / pref.frequency)
         self.tail = rate * (100.0 / pref.frequency)  # each later dividend
@@ -129,9 +143,11 @@ def _check_forward(forward_rates: Any) -> tuple[float, ...] | None:
         raise ValidationError(
             "forward_rates", forward_rates, "must be a sequence of rates"
         ) from None
-    if not rates or any(not 0.0 <= r < 1.0 for r in rates):
+    if not 0 < len(rates) <= _MAX_PERIODS or any(not 0.0 <= r < 1.0 for r in rates):
         raise ValidationError(
-            "forward_rates", forward_rates, "must be a non-empty sequence of rates in [0, 1)"
+            "forward_rates",
+            forward_rates,
+            f"must be a sequence of 1 to {_MAX_PERIODS} rates in [0, 1)",
         )
     return rates
 
@@ -202,19 +218,23 @@ def value_preferred(
     pref
         The preferred series.
     valuation_date
-        Date of the valuation.
+        Date of the valuation; not before ``pref.issued`` when that is given. A dividend
+        paid on it is past (the value is ex-dividend, dirty = clean).
     rate, credit_spread
-        Continuously compounded risk-free rate and credit spread (floats or arrays); their
-        sum must be positive.
+        Continuously compounded risk-free rate (in ``[-1, 1]``) and credit spread (in
+        ``[0, 5]``), floats or arrays; their sum must be positive.
     share_price, volatility, dividend_yield
         Common share price (currency of the stated amount), its volatility and dividend
-        yield, for a convertible series; ``None`` values the series without conversion.
+        yield, for a convertible series, with the ranges of
+        :func:`treasurymodel.value_convertible`; without a ``share_price`` the series is
+        valued without conversion (and ``volatility`` and ``dividend_yield`` must be left
+        out).
     forward_rates
         Optional dividend-rate path for a variable series (see above).
     horizon
-        Years covered by the tree of a convertible series.
+        Years covered by the tree of a convertible series, at most 200.
     steps
-        Steps of that tree.
+        Steps of that tree, 2 to 100,000.
     clean
         Subtract the dividend accrued in the current period (days elapsed over days in the
         period).
@@ -243,6 +263,12 @@ def value_preferred(
     if not isinstance(pref, PreferredStock):
         raise ValidationError("pref", pref, "must be a PreferredStock")
     day = check_date("valuation_date", valuation_date)
+    if pref.issued is not None and day < pref.issued:
+        raise ValidationError(
+            "valuation_date",
+            day,
+            f"must not be before the issue date of {pref.name!r} ({pref.issued})",
+        )
     forwards = _check_forward(forward_rates)
     convertible = share_price is not None
     if convertible:
@@ -254,28 +280,28 @@ def value_preferred(
             raise ValidationError("volatility", None, "is needed with a share_price")
     elif volatility is not None:
         raise ValidationError("volatility", volatility, "needs a share_price")
-    years = check_finite("horizon", horizon)
-    if years <= 0.0:
-        raise ValidationError("horizon", horizon, "must be positive")
+    elif np.any(as_array("dividend_yield", dividend_yield) != 0.0):
+        raise ValidationError("dividend_yield", dividend_yield, "needs a share_price")
+    span = check_finite("horizon", horizon)
+    if not 0.0 < span <= MAX_HORIZON:
+        raise ValidationError("horizon", horizon, f"must be in (0, {MAX_HORIZON:g}] years")
     n = check_steps(steps)
-    fields: dict[str, tuple[Any, Any]] = {
-        "rate": (rate, "finite"),
-        "credit_spread": (credit_spread, "non_negative"),
-    }
+    quoted = check_flag("clean", clean)
+    market: dict[str, Any] = {"rate": rate, "credit_spread": credit_spread}
     if convertible:
-        fields |= {
-            "share_price": (share_price, "non_negative"),
-            "volatility": (volatility, "positive"),
-            "dividend_yield": (dividend_yield, "finite"),
+        market |= {
+            "share_price": share_price,
+            "volatility": volatility,
+            "dividend_yield": dividend_yield,
         }
-    flat, shape, scalar = broadcast(fields)
+    flat, shape, scalar = broadcast(**market)
     y = flat["rate"] + flat["credit_spread"]
     if (y <= 0.0).any():
         k = int(np.argmax(y <= 0.0))
         raise ValidationError(
             "rate", float(flat["rate"][k]), "plus credit_spread must be positive for a perpetual"
         )
-    until = day + _dt.timedelta(days=round(years * 365.0)) if convertible else day
+    until = day + _dt.timedelta(days=round(span * 365.0)) if convertible else day
     if pref.call_from is not None and pref.call_from > until:
         until = pref.call_from
     div = _Dividends(pref, day, until=until, forward_rates=forwards)
@@ -284,7 +310,7 @@ def value_preferred(
             pref,
             div,
             day,
-            until=day + _dt.timedelta(days=round(years * 365.0)),
+            until=day + _dt.timedelta(days=round(span * 365.0)),
             steps=n,
             s=flat["share_price"],
             sigma=flat["volatility"],
@@ -296,7 +322,7 @@ def value_preferred(
         value = _straight(div, y)
         if pref.call_from is not None:
             value = np.minimum(value, _called(pref, div, day, y))
-    if clean:
+    if quoted:
         value = value - div.accrued(day)
     return output(value, shape, scalar)  # type: ignore[no-any-return]
 
@@ -306,7 +332,7 @@ def _called(pref: PreferredStock, div: _Dividends, day: _dt.date, y: FloatArray)
     assert pref.call_from is not None
     when = max(pref.call_from, day)
     paid = sum(1 for d in div.dates if d <= when)
-    t = _years(day, when)
+    t = years(day, when)
     redemption = pref.call_price * 100.0 + (div.accrued(when) if when > day else 0.0)
     return _straight(div, y, upto=paid) + redemption * np.exp(-y * t)
 
@@ -330,30 +356,26 @@ def _convertible(
     end = float(div.times[last])
     dt = end / steps
 
-    def step_of(t: float) -> int:
-        return min(max(round(t / dt), 0), steps)
-
     cash = np.zeros(steps + 1)
     periods = []
-    start = _years(day, div.previous)
+    start = years(day, div.previous)
     for k in range(last + 1):
         t = float(div.times[k])
-        cash[step_of(t)] += float(div.amounts[k])
+        cash[step_index(t, dt, steps)] += float(div.amounts[k])
         periods.append((start / dt, t / dt, float(div.amounts[k])))
         start = t
-    accrued = accrual_by_step(steps, periods)
-    call = np.full(steps + 1, np.nan)
+    call_step: int | None = None
     if pref.call_from is not None and pref.call_from <= div.dates[last]:
-        first = step_of(_years(day, pref.call_from)) if pref.call_from > day else 0
-        call[first:steps] = pref.call_price * 100.0 + accrued[first:steps] + cash[first:steps]
-    lattice = Lattice(
-        steps=steps,
+        call_step = (
+            step_index(years(day, pref.call_from), dt, steps) if pref.call_from > day else 0
+        )
+    lattice = build_lattice(
         horizon=end,
-        cash=tuple(float(c) for c in cash),
+        cash=cash,
+        accrued=accrual_by_step(steps, periods),
         redemption=0.0,
-        put=(None,) * (steps + 1),
-        call=tuple(None if math.isnan(v) else float(v) for v in call),
-        call_trigger=None,
+        call_step=call_step,
+        call_price=pref.call_price * 100.0,
         ratio=pref.conversion_ratio,
     )
     # At the horizon: the straight perpetuity from there on, against the shares.

@@ -16,9 +16,9 @@ from .._typing import ArrayLike, FloatArray
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote
 from ..validators import check_finite
-from ._inputs import broadcast, output
+from ._inputs import broadcast, check_flag, output
 from ._lattice import check_range, roll_back, tree_parameters
-from .convertible import accrued_per_100, bond_floor, prepare
+from .convertible import accrued_per_100, bond_floor, premium, prepare
 
 __all__ = ["ConvertibleSensitivities", "convertible_sensitivities"]
 
@@ -136,7 +136,9 @@ def convertible_sensitivities(
       a zero share price);
     * volatility up and down by ``volatility_bump`` (the down bump stops at half the
       volatility); vega is the central difference;
-    * credit spread up and down by ``spread_bump``; credit rho is the central difference.
+    * credit spread up and down by ``spread_bump``; credit rho is the central difference (at
+      a zero spread the lower bump is a slightly negative spread, where the tree's value
+      continues smoothly).
 
     Parameters
     ----------
@@ -166,6 +168,7 @@ def convertible_sensitivities(
     (107.05, 0.749, 57.6)
     """
     lattice = prepare(note, valuation_date, steps)
+    quoted = check_flag("clean", clean)
     if share_bump is not None and not 0.0 < check_finite("share_bump", share_bump) < 1.0:
         raise ValidationError("share_bump", share_bump, "must lie in (0, 1) or be None")
     if check_finite("volatility_bump", volatility_bump) <= 0.0:
@@ -173,13 +176,11 @@ def convertible_sensitivities(
     if check_finite("spread_bump", spread_bump) <= 0.0:
         raise ValidationError("spread_bump", spread_bump, "must be positive")
     flat, shape, scalar = broadcast(
-        {
-            "share_price": (share_price, "non_negative"),
-            "volatility": (volatility, "positive"),
-            "rate": (rate, "finite"),
-            "credit_spread": (credit_spread, "non_negative"),
-            "dividend_yield": (dividend_yield, "finite"),
-        }
+        share_price=share_price,
+        volatility=volatility,
+        rate=rate,
+        credit_spread=credit_spread,
+        dividend_yield=dividend_yield,
     )
     s, sigma, r = flat["share_price"], flat["volatility"], flat["rate"]
     spread, q = flat["credit_spread"], flat["dividend_yield"]
@@ -215,13 +216,13 @@ def convertible_sensitivities(
     vega = (wu - wd) / (v_up - v_dn)
     credit_rho = (cu - cd) / (c_up - c_dn)
     floor = np.asarray(
-        bond_floor(note, valuation_date=valuation_date, rate=r, credit_spread=spread, clean=clean),
+        bond_floor(
+            note, valuation_date=valuation_date, rate=r, credit_spread=spread, clean=quoted
+        ),
         dtype=np.float64,
     )
-    value = v - accrued_per_100(note, valuation_date) if clean else v
+    value = v - accrued_per_100(note, valuation_date) if quoted else v
     parity = ratio * s
-    with np.errstate(divide="ignore", invalid="ignore"):
-        premium = np.where(parity > 0.0, value / np.where(parity > 0, parity, 1.0) - 1.0, np.inf)
 
     def out(x: FloatArray) -> Any:
         return output(np.asarray(x, dtype=np.float64), shape, scalar)
@@ -230,7 +231,7 @@ def convertible_sensitivities(
         value=out(value),
         parity=out(parity),
         bond_floor=out(floor),
-        conversion_premium=out(premium),
+        conversion_premium=out(premium(value, parity)),
         delta=out(delta),
         parity_delta=out(delta / ratio),
         gamma=out(gamma),
