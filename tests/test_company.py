@@ -34,7 +34,7 @@ def _company(*instruments: object) -> Company:
         as_of=dt.date(2022, 6, 30),
         holdings=Holdings(units=100.0),
         shares_basic=1e6,
-        instruments=list(instruments),  # type: ignore[arg-type]
+        instruments=list(instruments),
     )
 
 

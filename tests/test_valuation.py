@@ -475,6 +475,22 @@ def test_two_step_tree_value_falls_as_the_share_price_rises_with_a_spread() -> N
     assert _two_step(1.2, 0.0, 70.0) >= _two_step(1.2, 0.0, 69.0)
 
 
+def test_with_a_spread_the_value_can_fall_as_the_share_price_rises_as_documented() -> None:
+    # Theory page, "Local decisions": a five-year 3% note at a 20% spread, 1,000 steps; the
+    # holder converts at once at S = 59.52 (the value is its parity) but not at 59.50.
+    day = dt.date(2026, 1, 1)
+    note = ConvertibleNote(
+        name="3% five-year", principal=1e6, coupon=0.03, issued=day,
+        maturity=day + dt.timedelta(days=1825), conversion_price=100.0,
+    )  # fmt: skip
+    value = value_convertible(
+        note, valuation_date=day, share_price=[59.50, 59.52], volatility=0.2, rate=0.03,
+        credit_spread=0.2,
+    )  # fmt: skip
+    assert value[0] == pytest.approx(60.0495, abs=1e-4)
+    assert value[1] == pytest.approx(59.52, rel=1e-12)
+
+
 def test_with_a_spread_a_put_can_lower_the_value_as_documented() -> None:
     # The TF artefact stated on the theory page: a put at 101% 18 days before maturity, a
     # 7.55% spread, 77 steps; the holder's put turns an equity-like claim into cash.

@@ -102,17 +102,19 @@ def convertible_value_at_btc_price(
         Name of a :class:`~treasurymodel.ConvertibleNote` or of a convertible
         :class:`~treasurymodel.PreferredStock` of the company.
     btc_price
-        Price of the reserve asset (float or array).
+        Price of the reserve asset, ``>= 0`` (float or array).
     valuation_date
         Date of the valuation.
     mnav
-        Assumed mNAV on ``basis`` (float or array).
+        Assumed mNAV on ``basis``, ``>= 0`` (float or array).
     volatility, rate, credit_spread, dividend_yield
-        As for :func:`treasurymodel.value_convertible`.
+        As for :func:`treasurymodel.value_convertible`; they broadcast with ``btc_price``
+        and ``mnav``, and the result has the broadcast shape (a float when all are numbers).
     basis
         ``"ev"`` or ``"market_cap"``: which mNAV ``mnav`` is.
     steps, clean, method
-        As for :func:`treasurymodel.value_convertible` (``method`` for notes only).
+        As for :func:`treasurymodel.value_convertible` (``method`` is checked but only a
+        note uses it; a preferred series has one tree per scenario).
 
     Examples
     --------

@@ -501,11 +501,11 @@ def bond_floor(
     """Value of the note without its conversion right, per 100: the investment value.
 
     Coupons and redemption are discounted at ``rate + credit_spread`` (continuously, ACT/365F
-    from ``valuation_date``; inputs as for :func:`value_convertible`), and the holder puts on a put date when the put (price plus
-    accrued interest, plus the coupon on a coupon date) pays more than holding. Issuer calls
-    are ignored: with no conversion value a call pays off for the issuer only when the
-    straight bond trades above the call price. This is the limit of :func:`value_convertible`
-    as the share price tends to zero (for such notes).
+    from ``valuation_date``; inputs as for :func:`value_convertible`), and the holder puts on
+    a put date when the put (price plus accrued interest, plus the coupon on a coupon date)
+    pays more than holding. Issuer calls are ignored: with no conversion value a call pays
+    off for the issuer only when the straight bond trades above the call price. This is the
+    limit of :func:`value_convertible` as the share price tends to zero (for such notes).
 
     Examples
     --------
