@@ -93,6 +93,15 @@ def _mnav(premium: PremiumModel, state: dict[str, Any], t: int, dates: Sequence[
     return float(np.asarray(value).reshape(-1)[0])
 
 
+def _unclaimed(out: Sequence[float], claimed: dict[int, float], k: int) -> float:
+    """Principal of debt ``k`` not yet due on this step."""
+    return out[k] - claimed[k] if k in claimed else out[k]
+
+
+def _claim(claimed: dict[int, float], k: int, owed: float) -> None:
+    claimed[k] = claimed[k] + owed if k in claimed else owed
+
+
 def reference_path(
     company: Company,
     path: Sequence[float],
@@ -267,6 +276,10 @@ def reference_path(
             # 3. interest
             for k, amount in coupons:
                 interest_due = interest_due + amount * (out[k] / sched[k])
+            # principal of each debt already due on this step: a debt falls due at most once
+            # (a second put date, a put after a cash call, a second springing clause in the
+            # same step only get what the earlier claims left)
+            claimed: dict[int, float] = {}
             # 4. issuer calls
             if policy.issuer_calls:
                 for k, d in enumerate(debts):
@@ -287,10 +300,11 @@ def reference_path(
                                 if hi < d.maturity
                                 else 0.0
                             )
-                            owed = out[k]
+                            owed = _unclaimed(out, claimed, k)
                             debt_due = debt_due + d.call_price * owed
                             interest_due = interest_due + accrued * (owed / principal[k])
                             retire.append((k, owed))
+                            _claim(claimed, k, owed)
             # 5. convertibles at maturity
             for k in maturing:
                 if isinstance(debts[k], ConvertibleNote):
@@ -310,17 +324,18 @@ def reference_path(
                 exercise = policy.holder_puts == "always" or (
                     share_price < note.put_price * conversion_price(k)
                 )
-                owed = out[k] if exercise else 0.0
+                owed = _unclaimed(out, claimed, k) if exercise else 0.0
                 accrued = schedule.accrued_interest(note, when) * fx[k]
                 debt_due = debt_due + note.put_price * owed
                 interest_due = interest_due + accrued * (owed / principal[k])
                 retire.append((k, owed))
+                _claim(claimed, k, owed)
             # 7. springing maturities
             for k, clause in springing:
                 if policy.springing == "best":
                     continue
                 if policy.springing == "worst":
-                    owed = out[k]
+                    owed = _unclaimed(out, claimed, k)
                 else:
                     ref = company.instrument(clause.reference)
                     ref_fx = company.fx_rate(ref.currency)
@@ -342,11 +357,12 @@ def reference_path(
                         and clause.min_outstanding * ref_fx > 0.0
                     ):
                         springs = springs and ref_out >= clause.min_outstanding * ref_fx
-                    owed = out[k] if springs else 0.0
+                    owed = _unclaimed(out, claimed, k) if springs else 0.0
                 own_accrued = schedule.accrued_interest(debts[k], clause.date) * fx[k]
                 debt_due = debt_due + owed
                 interest_due = interest_due + own_accrued * (owed / principal[k])
                 retire.append((k, owed))
+                _claim(claimed, k, owed)
                 if owed > 0.0:
                     released.append(k)
             # 8. other maturities and amortization

@@ -294,7 +294,7 @@ def test_objects_without_log_returns_are_not_price_models() -> None:
         (lambda: BlockBootstrap(spot=1.0, returns="0.1", block=1), "BlockBootstrap.returns"),
         (lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=0), "BlockBootstrap.block"),
         (
-            lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=2.0),  # type: ignore[arg-type]
+            lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=2.0),
             "BlockBootstrap.block",
         ),
         (lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=3), "BlockBootstrap.block"),
@@ -302,12 +302,60 @@ def test_objects_without_log_returns_are_not_price_models() -> None:
             lambda: BlockBootstrap(spot=1.0, returns=[0.1], block=1, periods_per_year=0),
             "BlockBootstrap.periods_per_year",
         ),
+        # the limits: prices in [1e-200, 1e200], rates and log jumps within +-10, 1,000 jumps
+        (lambda: GBM(spot=1e300, volatility=0.5), "GBM.spot"),
+        (lambda: GBM(spot=1e-201, volatility=0.5), "GBM.spot"),
+        (lambda: GBM(spot=1.0, volatility=1e10), "GBM.volatility"),
+        (lambda: GBM(spot=1.0, volatility=10.01), "GBM.volatility"),
+        (lambda: GBM(spot=1.0, drift=1e10, volatility=0.5), "GBM.drift"),
+        (lambda: GBM(spot=1.0, drift=-10.01, volatility=0.5), "GBM.drift"),
+        (lambda: GBM(spot=1.0, drift=True, volatility=0.5), "GBM.drift"),
+        (lambda: _merton(intensity=1e300), "MertonJumpDiffusion.intensity"),
+        (lambda: _merton(jump_mean=-1000.0), "MertonJumpDiffusion.jump_mean"),
+        (lambda: _merton(jump_volatility=40.0), "MertonJumpDiffusion.jump_volatility"),
+        (lambda: _merton(volatility=1e200), "MertonJumpDiffusion.volatility"),
+        (lambda: _merton(spot=0.0), "MertonJumpDiffusion.spot"),
+        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, True]), "BlockBootstrap.returns[1]"),
+        (lambda: BlockBootstrap(spot=1.0, returns=(0.1, True)), "BlockBootstrap.returns[1]"),
+        (lambda: BlockBootstrap(spot=1.0, returns=[[0.1], [0.2]]), "BlockBootstrap.returns"),
+        (lambda: BlockBootstrap(spot=1.0, returns=["0.1"]), "BlockBootstrap.returns"),
+        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, None]), "BlockBootstrap.returns"),
+        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, np.inf]), "BlockBootstrap.returns[1]"),
+        (lambda: BlockBootstrap(spot=1e300, returns=[0.1]), "BlockBootstrap.spot"),
+        (lambda: BlockBootstrap(spot=1.0, returns=[0.1], block=True), "BlockBootstrap.block"),
+        (lambda: BlockBootstrap(spot=1.0, returns=[0.1], block=-1), "BlockBootstrap.block"),
     ],
 )
 def test_invalid_models_are_refused(build: Any, field: str) -> None:
     with pytest.raises(ValidationError) as info:
         build()
     assert info.value.field == field
+
+
+def _merton(**kwargs: Any) -> MertonJumpDiffusion:
+    args: dict[str, Any] = {
+        "spot": 1.0,
+        "volatility": 0.1,
+        "intensity": 1.0,
+        "jump_mean": 0.0,
+        "jump_volatility": 0.1,
+    }
+    args.update(kwargs)
+    return MertonJumpDiffusion(**args)
+
+
+def test_the_limits_themselves_are_accepted() -> None:
+    low = GBM(spot=1e-200, drift=-10.0, volatility=10.0)
+    high = GBM(spot=1e200, drift=10, volatility=0)
+    assert (low.spot, low.drift, low.volatility) == (1e-200, -10.0, 10.0)
+    assert (high.spot, high.drift, high.volatility) == (1e200, 10.0, 0.0)
+    jumps = _merton(intensity=1000, jump_mean=-10.0, jump_volatility=10.0)
+    # kappa = e^(mu_J + sigma_J^2 / 2) - 1 = e^40 - 1 at the limits: finite
+    assert jumps.jump_compensator == pytest.approx(math.exp(40.0), rel=1e-12)
+    boot = BlockBootstrap(spot=1.0, returns=np.array([1, 2, 3], dtype=np.int32), block=np.int64(2))
+    assert boot.returns == (1.0, 2.0, 3.0)
+    assert boot.block == 2
+    assert type(boot.block) is int
 
 
 @pytest.mark.parametrize(
@@ -319,12 +367,16 @@ def test_invalid_models_are_refused(build: Any, field: str) -> None:
         ({"paths": 1, "steps": 2, "dt": 0.0}, "dt"),
         ({"paths": 1, "steps": 2, "dt": float("nan")}, "dt"),
         ({"paths": 1, "steps": 2, "dt": "1"}, "dt"),
+        ({"paths": 1, "steps": 2, "dt": 0.1, "rng": 0}, "rng"),
+        ({"paths": 1, "steps": 2, "dt": 0.1, "rng": None}, "rng"),
+        ({"paths": 1, "steps": 2, "dt": 0.1, "rng": np.random.RandomState(0)}, "rng"),
     ],
 )
 @pytest.mark.parametrize("model", MODELS)
 def test_invalid_grids_are_refused(model: Any, kwargs: dict[str, Any], field: str) -> None:
+    args = {"rng": _rng(0), **kwargs}
     with pytest.raises(ValidationError) as info:
-        model.log_returns(_rng(0), **kwargs)
+        model.log_returns(args.pop("rng"), **args)
     assert info.value.field == field
 
 

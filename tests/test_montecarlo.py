@@ -71,6 +71,18 @@ def _single_note(principal: float, maturity: dt.date, units: float = 1_000.0) ->
     )
 
 
+def _small(**kwargs: Any) -> SimulationResult:
+    """A small simulation of a one-note company (10 paths, 1 year), ``kwargs`` overriding."""
+    args: dict[str, Any] = {
+        "model": GBM(spot=60_000.0, volatility=0.5),
+        "years": 1,
+        "paths": 10,
+        "seed": 1,
+    }
+    args.update(kwargs)
+    return simulate(_single_note(1e6, dt.date(2027, 1, 1)), **args)
+
+
 @pytest.fixture(scope="module")
 def pool() -> Iterator[concurrent.futures.ProcessPoolExecutor]:
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as executor:
@@ -198,11 +210,92 @@ def test_price_paths_refuse_invalid_arguments(kwargs: dict[str, Any], field: str
     assert info.value.field == field
 
 
+@pytest.mark.parametrize(("step_return", "sign"), [(5.0, 1.0), (-5.0, -1.0)])
+def test_a_path_leaving_the_price_range_is_named(step_return: float, sign: float) -> None:
+    # Prices must stay in [1e-200, 1e200] = spot * e^(+-460.517) for spot 1: a path rising or
+    # falling by 5 a step is at 5 * 92 = 460 after 92 steps and out at 5 * 93 = 465.
+    model = BlockBootstrap(spot=1.0, returns=[step_return])
+    kw: dict[str, Any] = {"seed": 0, "start": 0, "size": 3, "total": 3, "dt": 1 / 52}
+    inside = price_paths(model, steps=92, **kw)
+    assert inside[0, -1] == pytest.approx(math.exp(sign * 460.0), rel=1e-12)
+    with pytest.raises(ValidationError, match=r"path 0 out of .* at step 93") as info:
+        price_paths(model, steps=100, **kw)
+    assert info.value.field == "model.log_returns"
+    assert info.value.value == pytest.approx(sign * 465.0, rel=1e-12)
+
+
+_MERTON_1000 = MertonJumpDiffusion(
+    spot=1.0, volatility=0.0, intensity=1000.0, jump_mean=-1.0, jump_volatility=0.0
+)
+
+
+@pytest.mark.parametrize(
+    ("model", "years", "field"),
+    [
+        # no volatility: S_T = e^(-10 T) stays above 1e-200 = e^-460.517 up to T = 46.05
+        (GBM(spot=1.0, drift=-10.0, volatility=0.0), 46, None),
+        (GBM(spot=1.0, drift=-10.0, volatility=0.0), 47, "GBM.drift"),
+        # drift = sigma^2 / 2: the log price is sigma W_t, allowed 8 sd: 8 sqrt(T) <= 460.517
+        # up to T = 3313.7 years
+        (GBM(spot=1.0, drift=0.5, volatility=1.0), 3300, None),
+        (GBM(spot=1.0, drift=0.5, volatility=1.0), 3320, "GBM.volatility"),
+        # 1,000 jumps a year of log size -1 (kappa = e^-1 - 1): the log price drifts by
+        # 1000 (-1 - kappa) = -367.9 a year with variance 1000 a year; at T = 1 it reaches
+        # -367.9 - 8 sqrt(1000) = -620.9 < -460.5, at T = 0.5 only -183.9 - 8 sqrt(500) = -362.8
+        (_MERTON_1000, 0.5, None),
+        (_MERTON_1000, 1, "MertonJumpDiffusion.intensity"),
+    ],
+)
+def test_models_are_checked_for_the_price_range_up_front(
+    model: Any, years: float, field: str | None
+) -> None:
+    steps_per_year = 2 if isinstance(model, MertonJumpDiffusion) else 1
+    steps = round(years * steps_per_year)
+    kw: dict[str, Any] = {"seed": 0, "start": 0, "size": 1, "total": 1, "steps": steps}
+    if field is None:
+        prices = price_paths(model, dt=1 / steps_per_year, **kw)
+        assert np.all((prices >= 1e-200) & (prices <= 1e200))
+        return
+    with pytest.raises(ValidationError, match=f"too large for a {years:,}-year horizon") as info:
+        price_paths(model, dt=1 / steps_per_year, **kw)
+    assert info.value.field == field
+
+
+@settings(max_examples=30)
+@given(
+    log_spot=st.floats(-460.0, 460.0),
+    drift=st.floats(-10.0, 10.0),
+    volatility=st.floats(0.0, 10.0),
+    steps=st.integers(1, 300),
+    seed=st.integers(0, 2**32),
+)
+def test_gbm_paths_stay_in_range_or_are_refused_up_front(
+    log_spot: float, drift: float, volatility: float, steps: int, seed: int
+) -> None:
+    model = GBM(spot=math.exp(log_spot), drift=drift, volatility=volatility)
+    kw: dict[str, Any] = {"seed": seed, "start": 0, "size": 64, "total": 64, "dt": 1 / 12}
+    refused: ValidationError | None = None
+    try:
+        prices = price_paths(model, steps=steps, **kw)
+    except ValidationError as err:
+        refused = err
+    if refused is not None:
+        # refused by a parameter, never by a drawn path; a longer horizon is refused too
+        assert refused.field in ("GBM.drift", "GBM.volatility")
+        with pytest.raises(ValidationError, match="too large for"):
+            price_paths(model, steps=steps + 12, **kw)
+        return
+    assert np.all((prices >= 1e-200) & (prices <= 1e200))
+    if steps > 1:  # a shorter horizon is accepted too
+        assert price_paths(model, steps=steps - 1, **kw).shape == (64, steps)
+
+
 def test_a_model_returning_bad_returns_is_named() -> None:
     company = _single_note(1e6, dt.date(2027, 1, 1))
-    with pytest.raises(ValidationError, match="non-finite return on path 0") as info:
-        simulate(company, model=_BadModel(), years=1, paths=3, seed=1)
-    assert info.value.field == "model.log_returns"
+    for value in (float("nan"), float("-inf")):
+        with pytest.raises(ValidationError, match="non-finite return on path 0") as info:
+            simulate(company, model=_BadModel(value=value), years=1, paths=3, seed=1)
+        assert info.value.field == "model.log_returns"
     with pytest.raises(ValidationError, match=r"shape \(3, 52\)"):
         simulate(company, model=_BadModel(value=0.0, shape=(2, 2)), years=1, paths=3, seed=1)
 
@@ -362,20 +455,20 @@ def test_default_probability_matches_the_lognormal_closed_form() -> None:
 # --- progress ---------------------------------------------------------------------------------
 
 
-def test_progress_bar_counts_every_path(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("threads", [0, 2])
+def test_progress_bar_counts_every_path(capsys: pytest.CaptureFixture[str], threads: int) -> None:
     pytest.importorskip("tqdm")
-    simulate(
-        _single_note(1e6, dt.date(2027, 1, 1)),
-        model=GBM(spot=60_000.0, volatility=0.5),
-        years=1,
-        paths=BLOCK_PATHS + 1,
-        seed=1,
-        chunk_size=BLOCK_PATHS,
-        progress=True,
-    )
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
+        result = _small(
+            paths=BLOCK_PATHS + 1,
+            chunk_size=BLOCK_PATHS,
+            progress=True,
+            executor=pool if threads else None,
+        )
     err = capsys.readouterr().err
     assert "simulate" in err
     assert "1.02k/1.02k" in err  # unit_scale: 1,025 paths
+    assert result == _small(paths=BLOCK_PATHS + 1)  # the bar changes nothing
 
 
 def test_progress_without_tqdm_is_refused_before_any_work(
@@ -384,21 +477,14 @@ def test_progress_without_tqdm_is_refused_before_any_work(
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     with pytest.raises(ValidationError, match=r"treasurymodel\[progress\]") as info:
-        simulate(
-            _single_note(1e6, dt.date(2027, 1, 1)),
-            model=GBM(spot=60_000.0, volatility=0.5),
-            years=1,
-            paths=10,
-            seed=1,
-            progress=True,
-        )
+        _small(progress=True)
     assert info.value.field == "progress"
 
 
 # --- validation -------------------------------------------------------------------------------
 
 
-def _unpicklable_premium(state: Any) -> float:
+def _module_level_premium(state: Any) -> float:
     return 1.0
 
 
@@ -425,19 +511,73 @@ def _unpicklable_premium(state: Any) -> float:
         ({"impact": 0.01}, "impact"),
         ({"record": "units"}, "record"),
         ({"record": ("units", "mood")}, "record"),
+        ({"record": None}, "record"),
+        ({"progress": 1}, "progress"),
+        ({"years": 1e6}, "years"),  # the grid would run past 9999-12-31
+        ({"steps_per_year": True}, "steps_per_year"),
+        ({"paths": 10**9 + 1}, "paths"),
+        ({"seed": np.random.default_rng(1)}, "seed"),
+        ({"executor": concurrent.futures.ThreadPoolExecutor}, "executor"),  # a class, no pool
+        ({"model": GBM}, "model"),  # a class, not a model
+        ({"model": _BadModel(spot=1e300, value=0.0)}, "model.spot"),
+        # 8 sd below: 0.5 * 10^2 * 10 + 8 * 10 * sqrt(10) = 753 > ln(6e4 / 1e-200) = 471.5
+        ({"model": GBM(spot=60_000.0, volatility=10.0), "years": 10}, "GBM.volatility"),
+        # 60,000 * e^(-10 T) < 1e-200 once T > (ln 60,000 + 200 ln 10) / 10 = 47.15 years
+        ({"model": GBM(spot=60_000.0, drift=-10.0, volatility=0.0), "years": 48}, "GBM.drift"),
+        ({"record": ("units",), "record_edges": {"units": [3.0, 1.0]}}, "record_edges['units']"),
     ],
 )
 def test_invalid_arguments_are_refused_by_name(kwargs: dict[str, Any], field: str) -> None:
-    args: dict[str, Any] = {
-        "model": GBM(spot=60_000.0, volatility=0.5),
-        "years": 1,
-        "paths": 10,
-        "seed": 1,
-    }
-    args.update(kwargs)
     with pytest.raises(ValidationError) as info:
-        simulate(_single_note(1e6, dt.date(2027, 1, 1)), **args)
+        _small(**kwargs)
     assert info.value.field == field
+
+
+def test_whole_numbers_may_be_numpy_integers() -> None:
+    ref = _small(steps_per_year=12)
+    assert _small(steps_per_year=np.int64(12), paths=np.int32(10), seed=np.uint8(1)) == ref
+
+
+def test_a_shut_down_executor_is_refused() -> None:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    pool.shutdown()
+    with pytest.raises(ValidationError, match="refused the work") as info:
+        _small(executor=pool)
+    assert info.value.field == "executor"
+
+
+@attrs.frozen(kw_only=True)
+class _MustNotDraw:
+    spot: float = 60_000.0
+
+    def log_returns(
+        self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
+    ) -> FloatArray:
+        raise AssertionError("a path was drawn")
+
+
+def test_record_edges_are_checked_before_any_path_is_drawn() -> None:
+    with (
+        concurrent.futures.ThreadPoolExecutor(max_workers=2) as threads,
+        pytest.raises(ValidationError) as info,
+    ):
+        _small(
+            model=_MustNotDraw(),
+            executor=threads,
+            record=("units",),
+            record_edges={"units": [0.0, 2.0, 1.0]},
+        )
+    assert info.value.field == "record_edges['units']"
+
+
+def test_the_grid_ends_by_the_last_date() -> None:
+    # 52 weekly steps end round(52 * 365.25 / 52) = 365 days on: 9998-12-31 + 365 days is
+    # 9999-12-31, the last date Python has; a day later does not fit.
+    dates = simulation_dates(dt.date(9998, 12, 31), years=1)
+    assert dates[-1] == dt.date(9999, 12, 31)
+    with pytest.raises(ValidationError, match="runs past the last date") as info:
+        simulation_dates(dt.date(9999, 1, 1), years=1)
+    assert info.value.field == "years"
 
 
 def test_a_company_is_required() -> None:
@@ -451,28 +591,11 @@ def test_unpicklable_inputs_are_refused_before_reaching_a_process_pool(
 ) -> None:
     premium = CallablePremium(fn=lambda state: 1.0, uses_peak=False)
     with pytest.raises(ValidationError, match="not picklable") as info:
-        simulate(
-            _single_note(1e6, dt.date(2027, 1, 1)),
-            model=GBM(spot=60_000.0, volatility=0.5),
-            years=1,
-            paths=10,
-            seed=1,
-            premium=premium,
-            executor=pool,
-        )
+        _small(premium=premium, executor=pool)
     assert info.value.field == "premium"
     # a module-level function travels
-    ok = CallablePremium(fn=_unpicklable_premium, uses_peak=False)
-    result = simulate(
-        _single_note(1e6, dt.date(2027, 1, 1)),
-        model=GBM(spot=60_000.0, volatility=0.5),
-        years=1,
-        paths=10,
-        seed=1,
-        premium=ok,
-        executor=pool,
-    )
-    assert result.paths == 10
+    ok = CallablePremium(fn=_module_level_premium, uses_peak=False)
+    assert _small(premium=ok, executor=pool).paths == 10
 
 
 # --- Dask ---------------------------------------------------------------------------------------
@@ -579,6 +702,40 @@ def test_stress_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_p
     code, out, err = _stress(capsys, str(path), "--vol", "0.5")
     assert code == 1
     assert "--spot" in err
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--vol", "1e10"], "--vol: must be at most 10 (1,000% a year), got 10000000000.0"),
+        (["--vol", "0.5", "--drift", "1e10"], "--drift: must lie between -10 and 10"),
+        (["--vol", "0.5", "--drift=-1e10"], "--drift: must lie between -10 and 10"),
+        (["--vol", "0.5", "--spot", "1e300"], "--spot: must lie between 1e-200 and 1e+200"),
+        (["--vol", "5", "--years", "30"], "--vol: too large for a 30-year horizon"),
+        (["--vol", "0.5", "--years", "1e6"], "--years: runs past the last date, 9999-12-31"),
+        (["--vol", "0.5", "--paths", "2000000000"], "--paths: must be a whole number from 1"),
+    ],
+)
+def test_stress_names_the_option_of_a_bad_value(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    # Checked before any path is drawn: no numpy warning (warnings are errors here), no output.
+    code, out, err = _stress(capsys, "mstr-2026-02", *args)
+    assert code == 1
+    assert err.startswith(f"treasurymodel: error: {message}")
+    assert out == ""
+
+
+def test_stress_names_the_file_field_of_a_bad_asset_price(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    company = attrs.evolve(_company_2026(), market=tm.Market(asset_price=1e-250))
+    path = tmp_path / "tiny.toml"
+    tm.dump(company, path)
+    code, out, err = _stress(capsys, str(path), "--vol", "0.5")
+    assert code == 1
+    assert "[market] asset_price: must lie between 1e-200 and 1e+200, got 1e-250" in err
     assert out == ""
 
 

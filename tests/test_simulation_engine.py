@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests._reference_engine import reference_path
@@ -205,6 +205,65 @@ def test_holder_put_modes() -> None:
         for mode in ("rational", "always", "never")
     }
     assert paid == {"rational": 0.0, "always": 100e6, "never": 0.0}
+
+
+def test_two_put_dates_in_one_step_put_the_principal_once() -> None:
+    # Puts on 1 and 4 January 2027 both fall in the weekly step (31 Dec 2026, 7 Jan 2027]. The
+    # first put takes the whole 100M; the second finds nothing left. (The engine used to claim
+    # the principal once per put date: 200M due, and a negative outstanding afterwards.)
+    cvt = ConvertibleNote(
+        name="C",
+        principal=100e6,
+        issued=dt.date(2024, 1, 1),
+        maturity=dt.date(2030, 1, 1),
+        conversion_price=200.0,
+        puts=[dt.date(2027, 1, 1), dt.date(2027, 1, 4)],
+    )
+    co = company(cash=150e6, shares_basic=10e6, instruments=[cvt])
+    dates = weekly(60)
+    assert step_on_or_after(dates, dt.date(2027, 1, 1)) == step_on_or_after(
+        dates, dt.date(2027, 1, 4)
+    )
+    policy = FundingPolicy(issue_equity=False, holder_puts="always")
+    res = simulate_paths(co, prices=np.full(61, 60_000.0), dates=dates, policy=policy)
+    assert res.principal_paid[0] == 100e6
+    assert res.final_cash[0] == 50e6
+    assert res.final_debt[0] == 0.0
+    assert res.btc_sold[0] == 0.0
+
+
+def test_two_springing_clauses_in_one_step_spring_the_note_once() -> None:
+    # Clauses dated 2 and 4 March 2026 (one weekly step) on a 50M secured note, "worst": the
+    # note is due once, 50M from the 60M of cash; both references stay outstanding.
+    refs = [
+        ConvertibleNote(
+            name=name,
+            principal=100e6,
+            issued=dt.date(2024, 1, 1),
+            maturity=dt.date(2028, 1, 1),
+            conversion_price=1e6,
+        )
+        for name in ("R1", "R2")
+    ]
+    sec = SecuredNote(
+        name="S",
+        principal=50e6,
+        issued=dt.date(2024, 1, 1),
+        maturity=dt.date(2030, 1, 1),
+        pledged_units=100.0,
+        springing=[
+            SpringingMaturity(date=dt.date(2026, 3, 2), reference="R1", liquidity_multiple=1.3),
+            SpringingMaturity(date=dt.date(2026, 3, 4), reference="R2", liquidity_multiple=1.3),
+        ],
+    )
+    co = company(cash=60e6, instruments=[*refs, sec])
+    policy = FundingPolicy(issue_equity=False, springing="worst")
+    res = simulate_paths(co, prices=np.full(21, 50_000.0), dates=weekly(20), policy=policy)
+    assert res.principal_paid[0] == 50e6
+    assert res.final_cash[0] == 10e6
+    assert res.final_debt[0] == 200e6
+    assert res.btc_sold[0] == 0.0
+    assert res.final_units[0] == 1_000.0
 
 
 def test_convertible_in_the_money_at_maturity_converts_without_cash() -> None:
@@ -767,7 +826,12 @@ def test_one_dimensional_prices_are_one_path_and_layout_does_not_matter() -> Non
 
 # --- properties ------------------------------------------------------------------------------
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 150 examples, or the profile's budget when larger (HYPOTHESIS_PROFILE=thorough: 500)
+_SETTINGS = settings(
+    max_examples=max(150, settings().max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -815,8 +879,49 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     assert (res.first_seizure[res.btc_seized > 0] >= 0).all()
 
 
+def _double_put_case() -> tuple[Any, ...]:
+    """A counterexample to the engine/reference agreement before the fix (in the strategies'
+    range: principal 5e9, conversion price 10, 1e6 shares, cash 1e10; steps of 14 days).
+
+    Both put dates of the 5B convertible fall in one step and holders always put: the engine
+    and the reference claimed the principal once per put date, leaving -5B outstanding; the
+    note then "converted" at maturity into -500M shares, the issuance capacity went negative,
+    and the vectorized waterfall (which runs each source on every path once any path owes
+    something) charged it to paths that owed nothing, unlike the reference: NaN interest and
+    principal paid, different shares issued. Now a debt falls due at most once a step.
+    """
+    as_of = dt.date(2026, 1, 1)
+    dates = tuple(as_of + dt.timedelta(days=14 * k) for k in range(41))
+    cvt = ConvertibleNote(
+        name="convertible 1",
+        principal=5e9,
+        issued=dt.date(2024, 1, 1),
+        maturity=dt.date(2026, 9, 1),
+        conversion_price=10.0,
+        puts=[dt.date(2026, 3, 2), dt.date(2026, 3, 5)],
+    )
+    notes = [
+        Note(name="note 2", principal=2e9, maturity=dt.date(2027, 3, 1)),
+        Note(name="note 3", principal=1e8, coupon=0.1, frequency=12, maturity=dt.date(2030, 1, 1)),
+    ]
+    co = Company(
+        name="Example Corp",
+        as_of=as_of,
+        holdings=Holdings(units=100_000.0),
+        shares_basic=1e6,
+        cash=1e10,
+        instruments=[cvt, *notes],
+    )
+    rng = np.random.default_rng(1)
+    steps = np.concatenate((np.zeros((4, 1)), rng.normal(0.0, 0.3, (4, 40))), axis=1)
+    prices = 50_000.0 * np.exp(np.cumsum(steps, axis=1))
+    policy = FundingPolicy(holder_puts="always", min_mnav_to_issue=0.0, max_issuance_fraction=0.1)
+    return co, prices, dates, policy, ConstantPremium(mnav=1.0), None
+
+
 @_SETTINGS
 @given(case=st.one_of(_cases(), _cases(springing=True)))
+@example(case=_double_put_case())
 def test_vectorized_engine_matches_the_scalar_reference_path_by_path(
     case: tuple[Any, ...],
 ) -> None:

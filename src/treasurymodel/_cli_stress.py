@@ -61,6 +61,37 @@ The same arguments and seed always give the same figures, whatever the executor.
 
 _count = _number_argument(whole=True, positive=True)
 
+_OPTIONS: Final = {
+    "GBM.volatility": "--vol",
+    "GBM.drift": "--drift",
+    "GBM.spot": "--spot",
+    "years": "--years",
+    "paths": "--paths",
+    "steps_per_year": "--steps-per-year",
+    "chunk_size": "--chunk-size",
+    "ConstantPremium.mnav": "--mnav",
+}
+"""The option behind each field that the model and :func:`~treasurymodel.simulate` check."""
+
+
+def _option_error(err: ValidationError, *, spot_given: bool) -> ValidationError:
+    """``err`` naming the command-line option (or file field) the bad value came from.
+
+    Examples
+    --------
+    >>> err = ValidationError("GBM.volatility", 1e10, "must be at most 10")
+    >>> str(_option_error(err, spot_given=False))
+    '--vol: must be at most 10, got 10000000000.0'
+    >>> str(_option_error(ValidationError("GBM.spot", 1e300, "is too large"), spot_given=False))
+    '[market] asset_price: is too large, got 1e+300'
+    """
+    option = _OPTIONS.get(err.field)
+    if option is None:
+        return err
+    if option == "--spot" and not spot_given:
+        option = "[market] asset_price"
+    return ValidationError(option, err.value, err.reason, context=err.context)
+
 
 def add_parser(subparsers: Any) -> None:
     """Register the ``stress`` subcommand on ``subparsers`` (from ``add_subparsers``).
@@ -91,7 +122,7 @@ def add_parser(subparsers: Any) -> None:
         required=True,
         type=_number_argument(non_negative=True),
         metavar="V",
-        help="annual volatility of the asset (0.5 for 50%%)",
+        help="annual volatility of the asset, 0 to 10 (0.5 for 50%%)",
     )
     stress.add_argument("--paths", type=_count, default=10_000, metavar="N", help="paths (10,000)")
     stress.add_argument("--years", type=_price, default=5.0, metavar="Y", help="horizon (5)")
@@ -107,7 +138,7 @@ def add_parser(subparsers: Any) -> None:
         type=_number_argument(),
         default=0.0,
         metavar="MU",
-        help="expected annual return of the asset, continuously compounded (0)",
+        help="expected annual return of the asset, continuously compounded, -10 to 10 (0)",
     )
     stress.add_argument(
         "--spot",
@@ -254,6 +285,17 @@ def _pct(p: float) -> str:
     return f"{100 * p:.2f}%"
 
 
+def _spot_text(spot: float) -> str:
+    """A price with two decimals, or in exponent form if that would hide or bloat it.
+
+    Examples
+    --------
+    >>> _spot_text(68_141.0), _spot_text(2.5e-7), _spot_text(3e40)
+    ('68,141.00', '2.5e-07', '3e+40')
+    """
+    return f"{spot:,.2f}" if 0.01 <= spot < 1e15 else f"{spot:.6g}"
+
+
 def render_table(data: dict[str, Any]) -> str:
     """The figures of :func:`stress_data` as aligned, human-readable text.
 
@@ -272,7 +314,7 @@ def render_table(data: dict[str, Any]) -> str:
     paths = sim["paths"]
     lines = [
         f"{co['name']}, Monte Carlo stress from {sim['start']} to {sim['end']}  [{co['source']}]",
-        f"  {co['asset']} as geometric Brownian motion: spot {sim['spot']:,.2f}, drift "
+        f"  {co['asset']} as geometric Brownian motion: spot {_spot_text(sim['spot'])}, drift "
         f"{sim['drift']:.2%}, volatility {sim['volatility']:.2%}",
         f"  {paths:,} paths x {sim['steps']} steps ({sim['steps_per_year']} a year), seed "
         f"{sim['seed']}",
@@ -363,25 +405,27 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 "--spot", None, f"{label} has no [market] asset_price: give --spot"
             )
         spot = company.market.asset_price
-    model = GBM(spot=spot, drift=args.drift, volatility=args.vol)
-    record = ("units", "nav_per_share") if args.plot is not None else ()
-    kwargs: dict[str, Any] = {
-        "model": model,
-        "years": args.years,
-        "steps_per_year": args.steps_per_year,
-        "paths": args.paths,
-        "seed": args.seed,
-        "chunk_size": args.chunk_size,
-        "progress": args.progress,
-        "premium": ConstantPremium(mnav=args.mnav),
-        "policy": FundingPolicy(issue_equity=not args.no_equity),
-        "record": record,
-    }
-    if args.executor == "processes":
-        with concurrent.futures.ProcessPoolExecutor(max_workers=args.workers) as pool:
-            result = simulate(company, executor=pool, **kwargs)
-    else:
-        result = simulate(company, **kwargs)
+    try:
+        model = GBM(spot=spot, drift=args.drift, volatility=args.vol)
+        kwargs: dict[str, Any] = {
+            "model": model,
+            "years": args.years,
+            "steps_per_year": args.steps_per_year,
+            "paths": args.paths,
+            "seed": args.seed,
+            "chunk_size": args.chunk_size,
+            "progress": args.progress,
+            "premium": ConstantPremium(mnav=args.mnav),
+            "policy": FundingPolicy(issue_equity=not args.no_equity),
+            "record": ("units", "nav_per_share") if args.plot is not None else (),
+        }
+        if args.executor == "processes":
+            with concurrent.futures.ProcessPoolExecutor(max_workers=args.workers) as pool:
+                result = simulate(company, executor=pool, **kwargs)
+        else:
+            result = simulate(company, **kwargs)
+    except ValidationError as err:
+        raise _option_error(err, spot_given=args.spot is not None) from None
     data = stress_data(
         result,
         company=company,

@@ -618,6 +618,16 @@ def _share_price(
     return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
 
 
+def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
+    """Principal of debt ``k`` not yet claimed on this step: a debt falls due at most once."""
+    return out[k] if k not in claimed else out[k] - claimed[k]
+
+
+def _claim(claimed: dict[int, Any], k: int, owed: Any) -> None:
+    """Record that ``owed`` of debt ``k``'s principal falls due on this step."""
+    claimed[k] = owed if k not in claimed else claimed[k] + owed
+
+
 def _zero(value: Any) -> bool:
     """Whether ``value`` is the untouched scalar 0.0 (no path has anything there)."""
     return isinstance(value, float) and value == 0.0
@@ -783,6 +793,10 @@ def _run(
             # 3. interest on what is outstanding at the start of the step
             for k, amount, sched in ev.coupons:
                 interest_due = interest_due + amount * (out[k] / sched)
+            # principal of each debt already falling due on this step (calls, puts, springing):
+            # a later claim on the same debt (two put dates in one step, a put after a cash
+            # call, two springing clauses) only gets what the earlier ones left
+            claimed: dict[int, Any] = {}
             # 4. issuer calls
             for k, accrued in ev.calls:
                 d = debts[k]
@@ -797,10 +811,11 @@ def _run(
                 debt_total = None
                 cash_call = called & ~conv
                 if np.any(cash_call):
-                    owed = np.where(cash_call, out[k], 0.0)
+                    owed = np.where(cash_call, _unclaimed(out, claimed, k), 0.0)
                     principal_due = principal_due + d.call_price * owed
                     interest_due = interest_due + accrued * (owed / d.principal)
                     retire.append((k, owed))
+                    _claim(claimed, k, owed)
             # 5. convertibles at maturity: shares if in the money, else cash
             for k in ev.conv_maturities:
                 d = debts[k]
@@ -816,21 +831,23 @@ def _run(
             if policy.holder_puts != "never":
                 for k, accrued in ev.puts:
                     d = debts[k]
+                    remaining = _unclaimed(out, claimed, k)
                     if policy.holder_puts == "always":
-                        owed = out[k]
+                        owed = remaining
                     else:
                         owed = np.where(
-                            share_price < d.put_price * d.conversion_price, out[k], 0.0
+                            share_price < d.put_price * d.conversion_price, remaining, 0.0
                         )
                     principal_due = principal_due + d.put_price * owed
                     interest_due = interest_due + accrued * (owed / d.principal)
                     retire.append((k, owed))
+                    _claim(claimed, k, owed)
             # 7. springing maturities
             released: list[tuple[int, Any]] = []
             if policy.springing != "best":
                 for k, ref, multiple, minimum, ref_acc, ref_principal, own_acc in ev.springs:
                     if policy.springing == "worst":
-                        owed = out[k]
+                        owed = _unclaimed(out, claimed, k)
                     else:
                         if ref >= 0:
                             ref_out = out[ref]
@@ -841,10 +858,11 @@ def _run(
                         springs = cash + free * price < multiple * need
                         if minimum > 0.0:
                             springs = springs & (ref_out >= minimum)
-                        owed = np.where(springs, out[k], 0.0)
+                        owed = np.where(springs, _unclaimed(out, claimed, k), 0.0)
                     principal_due = principal_due + owed
                     interest_due = interest_due + own_acc * (owed / debts[k].principal)
                     retire.append((k, owed))
+                    _claim(claimed, k, owed)
                     released.append((k, owed > 0.0))
             # 8. scheduled principal of other debt
             for k in ev.maturities:
@@ -901,6 +919,9 @@ def _run(
         raw_cap: Any = None
         pf: Any = 0.0
         left = bool(np.any(du > 0.0)) or bool(np.any(vu > 0.0))
+        # The sources below run on every path once any path still owes something: on a path
+        # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
+        # outstanding principal never go negative, since a debt falls due at most once a step).
         if left and issue:
             if share_price is None:
                 share_price = _share_price(

@@ -12,27 +12,53 @@ fill a ``(paths, steps)`` array of log returns.
 from __future__ import annotations
 
 import math
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 import numpy as np
 
 from .._typing import FloatArray
 from ..errors import ValidationError
-from ..validators import non_negative, optional, positive, real_number, to_float
+from ..validators import (
+    check_finite,
+    check_number,
+    non_negative,
+    optional,
+    positive,
+    real_number,
+    to_float,
+    to_int,
+)
 
 __all__ = ["GBM", "BlockBootstrap", "MertonJumpDiffusion", "PriceModel"]
+
+_PRICE_RANGE: Final = (1e-200, 1e200)
+"""Prices a simulation may reach: a spot and every simulated price must lie in this range.
+
+Far wider than any asset's history (400 orders of magnitude), it keeps every amount the
+scenario engine computes from a price (value of the holdings, coins to sell for a payment)
+finite and non-zero in float64. A model whose paths leave it is refused by name.
+"""
+
+_MAX_RATE: Final = 10.0
+"""Largest annual volatility, absolute drift and log jump size a model accepts (1,000%)."""
+
+_MAX_INTENSITY: Final = 1_000.0
+"""Largest expected number of jumps a year."""
+
+_TAIL_SDS: Final = 8.0
+"""Standard deviations of the log price allowed for when checking a horizon up front."""
 
 
 @runtime_checkable
 class PriceModel(Protocol):
     """What :func:`treasurymodel.simulate` needs from a price model.
 
-    A price model has a positive ``spot`` (the asset price on the company's as-of date) and a
-    method ``log_returns(rng, *, paths, steps, dt)`` returning a float64 array of shape
-    ``(paths, steps)``: row ``i`` holds path ``i``'s log returns ``log(S[k+1] / S[k])`` over
-    ``steps`` equal steps of ``dt`` years each. The price path is then
-    ``S[k] = spot * exp(sum of the first k returns)``.
+    A price model has a ``spot`` (the asset price on the company's as-of date, from 1e-200 to
+    1e200) and a method ``log_returns(rng, *, paths, steps, dt)`` returning a float64 array
+    of shape ``(paths, steps)``: row ``i`` holds path ``i``'s log returns
+    ``log(S[k+1] / S[k])`` over ``steps`` equal steps of ``dt`` years each. The price path is
+    then ``S[k] = spot * exp(sum of the first k returns)``.
 
     Contract for implementers:
 
@@ -40,7 +66,8 @@ class PriceModel(Protocol):
       nothing else, so that a seed reproduces the paths; the result must depend only on the
       model, the generator's state and the arguments;
     * return finite values, float64, shape ``(paths, steps)`` (a fresh array the caller may
-      overwrite);
+      overwrite), that keep every price within [1e-200, 1e200] (the driver checks each path
+      and names the first one that leaves);
     * be picklable (a frozen attrs class is), so that it can travel to worker processes.
 
     Examples
@@ -84,13 +111,82 @@ def _check_grid(paths: Any, steps: Any, dt: Any) -> None:
     ...
     treasurymodel.errors.ValidationError: paths: must be a whole number >= 1, got 0
     """
-    for name, value in (("paths", paths), ("steps", steps)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValidationError(name, value, "must be a whole number >= 1")
-    if isinstance(dt, bool) or not isinstance(dt, int | float | np.floating):
-        raise ValidationError("dt", dt, "must be a positive number of years")
-    if not math.isfinite(float(dt)) or dt <= 0:
-        raise ValidationError("dt", dt, "must be a positive number of years")
+    _whole("paths", paths, minimum=1)
+    _whole("steps", steps, minimum=1)
+    check_number("dt", dt, minimum=0.0, strict=True)
+
+
+def _whole(field: str, value: Any, *, minimum: int, maximum: int | None = None) -> int:
+    """``value`` as an int if it is a whole number (Python or numpy, not a bool) in range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _whole("block", np.int64(3), minimum=1)
+    3
+    >>> _whole("paths", 2.0, minimum=1, maximum=10)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: paths: must be a whole number from 1 to 10, got 2.0
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
+        what = f">= {minimum}" if maximum is None else f"from {minimum:,} to {maximum:,}"
+        raise ValidationError(field, value, f"must be a whole number {what}")
+    return int(value)
+
+
+def _check_call(rng: Any, paths: Any, steps: Any, dt: Any) -> None:
+    """The checks of every ``log_returns``: a numpy Generator and a valid grid."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValidationError("rng", rng, "must be a numpy.random.Generator")
+    _check_grid(paths, steps, dt)
+
+
+def _check_spot(field: str, value: Any) -> float:
+    """``value`` as a float if it is a price in :data:`_PRICE_RANGE`, else a ValidationError.
+
+    Examples
+    --------
+    >>> _check_spot("spot", 68_141)
+    68141.0
+    >>> _check_spot("spot", 1e300)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: spot: must lie between 1e-200 and 1e+200, got 1e+300
+    """
+    price = check_number(field, value, minimum=0.0, strict=True)
+    low, high = _PRICE_RANGE
+    if not low <= price <= high:
+        raise ValidationError(field, value, f"must lie between {low:g} and {high:g}")
+    return price
+
+
+def _spot(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _check_spot(f"{type(instance).__name__}.{attribute.name}", value)
+
+
+def _limit(limit: float, meaning: str, *, signed: bool = False) -> Any:
+    """attrs validator (after the number checks): at most ``limit``, in size if ``signed``."""
+    between = f"must lie between {-limit:g} and {limit:g}"
+    reason = between if signed else f"must be at most {limit:g}"
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if (abs(value) if signed else value) > limit:
+            field = f"{type(instance).__name__}.{attribute.name}"
+            raise ValidationError(field, value, f"{reason} ({meaning})")
+
+    return validate
+
+
+_RATE: Final = _limit(_MAX_RATE, "1,000% a year")
+_SIGNED_RATE: Final = _limit(_MAX_RATE, "±1,000% a year", signed=True)
+_JUMP: Final = _limit(_MAX_RATE, "a log jump of 10 is a factor of 22,026")
+_SIGNED_JUMP: Final = _limit(_MAX_RATE, "a log jump of 10 is a factor of 22,026", signed=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,13 +202,20 @@ class GBM:
     Parameters
     ----------
     spot
-        Asset price on the as-of date, > 0.
+        Asset price on the as-of date, from 1e-200 to 1e200 (the range every simulated price
+        must stay in; see :func:`~treasurymodel.simulate`).
     drift
         Annual expected rate of return :math:`\\mu` (continuously compounded; 0.0 for none;
-        the risk-free rate for risk-neutral paths).
+        the risk-free rate for risk-neutral paths), from -10 to 10.
     volatility
-        Annual volatility :math:`\\sigma` >= 0 (``0.5`` for 50%). Zero gives the deterministic
-        path :math:`S_0 e^{\\mu t}` and draws no random numbers.
+        Annual volatility :math:`\\sigma`, from 0 to 10 (``0.5`` for 50%). Zero gives the
+        deterministic path :math:`S_0 e^{\\mu t}` and draws no random numbers.
+
+    Notes
+    -----
+    The limits of ±1,000% a year are far beyond any asset's history; they keep the arithmetic
+    of the model finite. :func:`~treasurymodel.simulate` also refuses, up front, a drift or
+    volatility that would take prices out of [1e-200, 1e200] within the horizon.
 
     Examples
     --------
@@ -130,9 +233,11 @@ class GBM:
     treasurymodel.errors.ValidationError: GBM.volatility: must not be negative, got -0.1
     """
 
-    spot: float = attrs.field(converter=to_float, validator=positive)
-    drift: float = attrs.field(default=0.0, converter=to_float, validator=real_number)
-    volatility: float = attrs.field(converter=to_float, validator=non_negative)
+    spot: float = attrs.field(converter=to_float, validator=_spot)
+    drift: float = attrs.field(
+        default=0.0, converter=to_float, validator=[real_number, _SIGNED_RATE]
+    )
+    volatility: float = attrs.field(converter=to_float, validator=[non_negative, _RATE])
 
     def log_returns(
         self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
@@ -146,7 +251,7 @@ class GBM:
         ...     np.random.default_rng(1), paths=4, steps=3, dt=0.25).shape
         (4, 3)
         """
-        _check_grid(paths, steps, dt)
+        _check_call(rng, paths, steps, dt)
         mean = (self.drift - 0.5 * self.volatility**2) * dt
         if self.volatility == 0.0:
             return np.full((paths, steps), mean)
@@ -177,17 +282,18 @@ class MertonJumpDiffusion:
     Parameters
     ----------
     spot
-        Asset price on the as-of date, > 0.
+        Asset price on the as-of date, from 1e-200 to 1e200.
     drift
-        Annual expected rate of return :math:`\\mu`.
+        Annual expected rate of return :math:`\\mu`, from -10 to 10.
     volatility
-        Annual volatility of the diffusion part :math:`\\sigma` >= 0.
+        Annual volatility of the diffusion part :math:`\\sigma`, from 0 to 10.
     intensity
-        Expected number of jumps a year :math:`\\lambda` >= 0.
+        Expected number of jumps a year :math:`\\lambda`, from 0 to 1,000.
     jump_mean
-        Mean of the log jump size :math:`\\mu_J` (``-0.2`` for jumps of about -18%).
+        Mean of the log jump size :math:`\\mu_J`, from -10 to 10 (``-0.2`` for jumps of about
+        -18%).
     jump_volatility
-        Standard deviation of the log jump size :math:`\\sigma_J` >= 0.
+        Standard deviation of the log jump size :math:`\\sigma_J`, from 0 to 10.
 
     Examples
     --------
@@ -200,12 +306,17 @@ class MertonJumpDiffusion:
     -0.134978
     """
 
-    spot: float = attrs.field(converter=to_float, validator=positive)
-    drift: float = attrs.field(default=0.0, converter=to_float, validator=real_number)
-    volatility: float = attrs.field(converter=to_float, validator=non_negative)
-    intensity: float = attrs.field(converter=to_float, validator=non_negative)
-    jump_mean: float = attrs.field(converter=to_float, validator=real_number)
-    jump_volatility: float = attrs.field(converter=to_float, validator=non_negative)
+    spot: float = attrs.field(converter=to_float, validator=_spot)
+    drift: float = attrs.field(
+        default=0.0, converter=to_float, validator=[real_number, _SIGNED_RATE]
+    )
+    volatility: float = attrs.field(converter=to_float, validator=[non_negative, _RATE])
+    intensity: float = attrs.field(
+        converter=to_float,
+        validator=[non_negative, _limit(_MAX_INTENSITY, "jumps a year")],
+    )
+    jump_mean: float = attrs.field(converter=to_float, validator=[real_number, _SIGNED_JUMP])
+    jump_volatility: float = attrs.field(converter=to_float, validator=[non_negative, _JUMP])
 
     @property
     def jump_compensator(self) -> float:
@@ -236,7 +347,7 @@ class MertonJumpDiffusion:
         >>> m.log_returns(np.random.default_rng(0), paths=1, steps=2, dt=1.0)
         array([[0., 0.]])
         """
-        _check_grid(paths, steps, dt)
+        _check_call(rng, paths, steps, dt)
         sigma, lam = self.volatility, self.intensity
         mean = (self.drift - 0.5 * sigma**2 - lam * self.jump_compensator) * dt
         if sigma == 0.0:
@@ -258,8 +369,11 @@ class MertonJumpDiffusion:
 
 
 def _to_returns(value: Any) -> Any:
+    """attrs converter: a 1-d numeric sequence as a tuple of floats; anything else unchanged."""
     if isinstance(value, str | bytes):
         return value
+    if isinstance(value, list | tuple) and any(isinstance(x, bool | np.bool_) for x in value):
+        return tuple(value)  # numpy would read True as 1.0: the validator names the element
     try:
         array = np.asarray(value)
     except (TypeError, ValueError):
@@ -275,15 +389,12 @@ def _returns_validator(instance: Any, attribute: attrs.Attribute[Any], value: An
         raise ValidationError(field, value, "must be a one-dimensional sequence of numbers")
     if not value:
         raise ValidationError(field, value, "must not be empty")
-    bad = [i for i, x in enumerate(value) if not math.isfinite(x)]
-    if bad:
-        raise ValidationError(f"{field}[{bad[0]}]", value[bad[0]], "must be a finite number")
+    for i, x in enumerate(value):
+        check_finite(f"{field}[{i}]", x)
 
 
 def _block_validator(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    field = f"{type(instance).__name__}.{attribute.name}"
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(field, value, "must be a whole number >= 1")
+    _whole(f"{type(instance).__name__}.{attribute.name}", value, minimum=1)
 
 
 @attrs.frozen(kw_only=True)
@@ -301,12 +412,13 @@ class BlockBootstrap:
     Parameters
     ----------
     spot
-        Asset price on the as-of date, > 0.
+        Asset price on the as-of date, from 1e-200 to 1e200.
     returns
         Historical log returns ``log(P[t+1] / P[t])`` (finite, at least one), one per period.
-        Stored as a tuple of floats; a numpy array or a list is accepted.
+        Stored as a tuple of floats; a one-dimensional numpy array, list or tuple of numbers
+        (not booleans) is accepted.
     block
-        Length of a block in periods, ``1 <= block <= len(returns)``.
+        Length of a block in periods, a whole number with ``1 <= block <= len(returns)``.
     periods_per_year
         Optional frequency of the series (52 for weekly returns). When given, a simulation
         must step at the same frequency (``dt == 1 / periods_per_year``), which guards against
@@ -327,11 +439,11 @@ class BlockBootstrap:
     treasurymodel.errors.ValidationError: BlockBootstrap.block: exceeds the 2 returns given, got 3
     """
 
-    spot: float = attrs.field(converter=to_float, validator=positive)
+    spot: float = attrs.field(converter=to_float, validator=_spot)
     returns: tuple[float, ...] = attrs.field(
         converter=_to_returns, validator=_returns_validator, repr=False
     )
-    block: int = attrs.field(default=1, validator=_block_validator)
+    block: int = attrs.field(default=1, converter=to_int, validator=_block_validator)
     periods_per_year: float | None = attrs.field(
         default=None, converter=to_float, validator=optional(positive)
     )
@@ -368,7 +480,7 @@ class BlockBootstrap:
         >>> sorted(r.ravel().tolist())
         [0.1, 0.2, 0.3]
         """
-        _check_grid(paths, steps, dt)
+        _check_call(rng, paths, steps, dt)
         if self.periods_per_year is not None and abs(dt * self.periods_per_year - 1.0) > 1e-9:
             raise ValidationError(
                 "dt",
@@ -386,28 +498,68 @@ class BlockBootstrap:
         return out
 
 
-def _describe(model: object) -> str:
-    """A one-line description of a price model, for reports.
+def _check_horizon(model: Any, *, years: float) -> None:
+    """Refuse a GBM or Merton model whose prices could leave :data:`_PRICE_RANGE` in ``years``.
+
+    The log price of either model is a drift :math:`m t` (``m`` the mean log return a year)
+    plus a martingale of variance :math:`v^2 t`. Over the horizon :math:`T` a path stays
+    within :math:`[\\min(0, mT) - 8v\\sqrt T,\\ \\max(0, mT) + 8v\\sqrt T]` of the log spot
+    (:data:`_TAIL_SDS` = 8 standard deviations: for GBM, but for a chance below
+    :math:`10^{-14}` a path; the jumps of Merton's model have fatter tails). If that band leaves
+    the price range, the parameter whose share of it is largest is named. Every drawn path is
+    checked as well (:func:`~treasurymodel.price_paths`), which covers other models.
 
     Examples
     --------
-    >>> _describe(GBM(spot=68_141.0, drift=0.0, volatility=0.5))
-    'GBM(spot=68,141, drift=0%, volatility=50%)'
+    >>> _check_horizon(GBM(spot=68_141.0, volatility=0.5), years=10)
+    >>> _check_horizon(GBM(spot=68_141.0, volatility=10.0), years=10)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: GBM.volatility: too large for a 10-year horizon: \
+prices would leave [1e-200, 1e+200] (they reach 1e-322 to 1e+115 at 8 standard deviations), \
+got 10.0
     """
     if isinstance(model, GBM):
-        return (
-            f"GBM(spot={model.spot:,.0f}, drift={model.drift:.0%}, "
-            f"volatility={model.volatility:.0%})"
-        )
-    if isinstance(model, MertonJumpDiffusion):
-        return (
-            f"MertonJumpDiffusion(spot={model.spot:,.0f}, drift={model.drift:.0%}, "
-            f"volatility={model.volatility:.0%}, intensity={model.intensity:g}, "
-            f"jump_mean={model.jump_mean:g}, jump_volatility={model.jump_volatility:g})"
-        )
-    if isinstance(model, BlockBootstrap):
-        return (
-            f"BlockBootstrap(spot={model.spot:,.0f}, returns={len(model.returns)}, "
-            f"block={model.block})"
-        )
-    return repr(model)
+        sigma = model.volatility
+        mean, var = model.drift - 0.5 * sigma**2, sigma**2
+        jumps = 0.0
+    elif isinstance(model, MertonJumpDiffusion):
+        sigma, lam = model.volatility, model.intensity
+        jump_var = lam * (model.jump_mean**2 + model.jump_volatility**2)
+        jump_mean = lam * (model.jump_mean - model.jump_compensator)
+        mean = model.drift - 0.5 * sigma**2 + jump_mean
+        var = sigma**2 + jump_var
+        jumps = abs(jump_mean) * years + _TAIL_SDS * math.sqrt(jump_var * years)
+    else:
+        return
+    spread = _TAIL_SDS * math.sqrt(var * years)
+    log_spot = math.log(model.spot)
+    low = log_spot + min(0.0, mean * years) - spread
+    high = log_spot + max(0.0, mean * years) + spread
+    floor, ceiling = (math.log(x) for x in _PRICE_RANGE)
+    if floor <= low and high <= ceiling:
+        return
+    share = {
+        "drift": abs(model.drift) * years,
+        "volatility": 0.5 * sigma**2 * years + _TAIL_SDS * sigma * math.sqrt(years),
+        "intensity": jumps,
+    }
+    name = max(share, key=lambda k: share[k])
+    raise ValidationError(
+        f"{type(model).__name__}.{name}",
+        getattr(model, name),
+        f"too large for a {years:,.4g}-year horizon: prices would leave"
+        f" [{_PRICE_RANGE[0]:g}, {_PRICE_RANGE[1]:g}] (they reach {_power(low)} to"
+        f" {_power(high)} at {_TAIL_SDS:g} standard deviations)",
+    )
+
+
+def _power(log_price: float) -> str:
+    """``exp(log_price)`` as a power of ten, ``1e-322``, for messages.
+
+    Examples
+    --------
+    >>> _power(math.log(68_141.0)), _power(-742.0)
+    ('1e+5', '1e-322')
+    """
+    return f"1e{log_price / math.log(10.0):+.0f}"

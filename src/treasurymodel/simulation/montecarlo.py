@@ -32,10 +32,10 @@ import numpy as np
 from .._typing import FloatArray
 from ..company import Company
 from ..errors import ValidationError
-from ..validators import check_finite
+from ..validators import check_date, check_flag, check_number
 from .engine import RECORDABLE, _check_models, simulate_paths
 from .impact import ImpactModel
-from .models import PriceModel, _check_grid
+from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _check_spot, _whole
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
@@ -62,6 +62,9 @@ _TASKS_PER_EXECUTOR: Final = 16
 
 _MAX_STEPS_PER_YEAR: Final = 365
 
+_MAX_PATHS: Final = 10**9
+"""Most paths one simulation accepts (its result alone holds about 200 bytes a path)."""
+
 
 def simulation_dates(
     as_of: _dt.date, *, years: float, steps_per_year: int = 52
@@ -84,48 +87,29 @@ def simulation_dates(
     >>> len(simulation_dates(dt.date(2026, 2, 1), years=10))
     521
     """
-    steps = _steps(years, steps_per_year)
-    if not isinstance(as_of, _dt.date) or isinstance(as_of, _dt.datetime):
-        raise ValidationError("as_of", as_of, "must be a datetime.date")
+    as_of = check_date("as_of", as_of)
+    per_year = _whole("steps_per_year", steps_per_year, minimum=1, maximum=_MAX_STEPS_PER_YEAR)
+    horizon = check_number("years", years, minimum=0.0, strict=True)
+    steps = max(math.ceil(horizon * per_year - 1e-9), 1)
     # round(k * 365.25 / steps_per_year), halves up, in exact integer arithmetic
-    scale = 200 * steps_per_year
-    return tuple(
-        as_of + _dt.timedelta(days=(73_050 * k + 100 * steps_per_year) // scale)
-        for k in range(steps + 1)
-    )
+    scale = 200 * per_year
+
+    def days(k: int) -> int:
+        return (73_050 * k + 100 * per_year) // scale
+
+    if days(steps) > (_dt.date.max - as_of).days:
+        raise ValidationError("years", years, f"runs past the last date, {_dt.date.max}")
+    return tuple(as_of + _dt.timedelta(days=days(k)) for k in range(steps + 1))
 
 
-def _steps(years: Any, steps_per_year: Any) -> int:
-    if (
-        isinstance(steps_per_year, bool)
-        or not isinstance(steps_per_year, int)
-        or not 1 <= steps_per_year <= _MAX_STEPS_PER_YEAR
-    ):
-        raise ValidationError(
-            "steps_per_year",
-            steps_per_year,
-            f"must be a whole number from 1 to {_MAX_STEPS_PER_YEAR}",
-        )
-    horizon = check_finite("years", years)
-    if horizon <= 0:
-        raise ValidationError("years", years, "must be positive")
-    steps = math.ceil(horizon * steps_per_year - 1e-9)
-    return max(steps, 1)
-
-
-def _check_model(model: Any) -> None:
-    if not isinstance(model, PriceModel):
+def _check_model(model: Any, *, years: float) -> None:
+    """A price model (an instance) whose prices can stay in range for ``years`` years."""
+    if isinstance(model, type) or not isinstance(model, PriceModel):
         raise ValidationError(
             "model", model, "must be a price model (a spot price and a log_returns method)"
         )
-    if check_finite("model.spot", model.spot) <= 0:
-        raise ValidationError("model.spot", model.spot, "must be positive")
-
-
-def _whole(field: str, value: Any, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValidationError(field, value, f"must be a whole number >= {minimum}")
-    return int(value)
+    _check_spot("model.spot", model.spot)
+    _check_horizon(model, years=years)
 
 
 @attrs.frozen(kw_only=True)
@@ -171,7 +155,6 @@ def price_paths(
     >>> bool((whole[1024:] == part).all())
     True
     """
-    _check_model(model)
     seed = _whole("seed", seed, minimum=0)
     total = _whole("total", total, minimum=1)
     size = _whole("size", size, minimum=1)
@@ -181,6 +164,8 @@ def price_paths(
     if start + size > total:
         raise ValidationError("size", size, f"runs past the {total} paths (from {start})")
     _check_grid(size, steps, dt)
+    steps, dt = int(steps), float(dt)
+    _check_model(model, years=steps * dt)
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
     # of contiguous memory and the engine reads a date's prices contiguously; returned
     # transposed, i.e. (size, steps + 1) in Fortran order.
@@ -204,30 +189,45 @@ def price_paths(
         log_price[1:, lo - start : lo - start + rows] = returns.T
     for k in range(2, steps + 1):
         np.add(log_price[k - 1], log_price[k], out=log_price[k])
-    # NaN and infinity propagate through the running sum, so the last row shows them all.
-    bad = ~np.isfinite(log_price[-1])
-    if bad.any():
-        path = start + int(np.flatnonzero(bad)[0])
-        raise ValidationError(
-            "model.log_returns",
-            float(log_price[-1, path - start]),
-            f"gave a non-finite return on path {path}",
-        )
+    spot = float(model.spot)
+    floor, ceiling = (math.log(x) - math.log(spot) for x in _PRICE_RANGE)
+    # min and max are NaN if any return is NaN (and inf - inf is NaN): one test covers all.
+    if not (floor <= log_price.min() and log_price.max() <= ceiling):
+        _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
     np.exp(log_price, out=log_price)
-    log_price *= model.spot
+    log_price *= spot
     return log_price.T
 
 
-def _run_chunk(chunk: _Chunk) -> SimulationResult:
-    prices = price_paths(
-        chunk.model,
-        seed=chunk.seed,
-        start=chunk.start,
-        size=chunk.size,
-        total=chunk.total,
-        steps=chunk.steps,
-        dt=chunk.dt,
+def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: float) -> None:
+    """Name the first path whose (date-major) log prices are not finite or out of range."""
+    inside = (log_price >= floor) & (log_price <= ceiling)  # False for NaN
+    column = int(np.flatnonzero(~inside.all(axis=0))[0])
+    step = int(np.flatnonzero(~inside[:, column])[0])
+    value = float(log_price[step, column])
+    path = start + column
+    low, high = _PRICE_RANGE
+    reason = (
+        f"took the price of path {path} out of [{low:g}, {high:g}] at step {step} (the value"
+        " is its log return since the start)"
+        if math.isfinite(value)
+        else f"gave a non-finite return on path {path}"
     )
+    raise ValidationError("model.log_returns", value, reason)
+
+
+def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationResult:
+    """The chunk's paths through the engine (or given ``prices`` on the chunk's settings)."""
+    if prices is None:
+        prices = price_paths(
+            chunk.model,
+            seed=chunk.seed,
+            start=chunk.start,
+            size=chunk.size,
+            total=chunk.total,
+            steps=chunk.steps,
+            dt=chunk.dt,
+        )
     return simulate_paths(
         chunk.company,
         prices=prices,
@@ -253,7 +253,7 @@ def _chunk_paths(chunk_size: Any, *, paths: int, steps: int, executor: Any) -> i
 
 def _check_record(record: Any, record_edges: Any) -> tuple[str, ...]:
     if isinstance(record, str) or not isinstance(record, Sequence | set | frozenset):
-        raise ValidationError("record", record, "must be a sequence of names, not one string")
+        raise ValidationError("record", record, "must be a sequence of names (not one string)")
     for name in record:
         if name not in RECORDABLE:
             raise ValidationError("record", name, f"must be one of {RECORDABLE}")
@@ -272,9 +272,7 @@ def _check_picklable(field: str, value: Any) -> None:
 
 
 def _progress_bar(progress: Any, total: int) -> Any:
-    if not isinstance(progress, bool):
-        raise ValidationError("progress", progress, "must be true or false")
-    if not progress:
+    if not check_flag("progress", progress):
         return None
     try:
         from tqdm.auto import tqdm
@@ -316,19 +314,27 @@ def simulate(
     model
         Any :class:`~treasurymodel.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
-        your own; its ``spot`` is the price on ``company.as_of``.
+        your own; its ``spot`` is the price on ``company.as_of``. Every simulated price must
+        stay within [1e-200, 1e200], which keeps the engine's amounts finite and non-zero:
+        a GBM or Merton model whose drift, volatility or jumps would take prices out of it
+        within the horizon (at 8 standard deviations of the log price) is refused up front,
+        naming that parameter, and any path that leaves it is refused by number.
     years
-        Horizon in years, > 0.
+        Horizon in years, > 0 (the grid must end by 9999-12-31).
     steps_per_year
         Steps a year, a whole number from 1 to 365 (52: weekly).
     paths
-        Number of paths, >= 1.
+        Number of paths, a whole number from 1 to 1,000,000,000.
     seed
-        Non-negative integer seed. The result depends only on the inputs and the seed.
+        Integer seed >= 0 (Python or numpy integer; not a ``Generator``, whose state could not
+        be split into the fixed per-block streams). The result depends only on the inputs and
+        the seed.
     chunk_size
-        Paths per chunk, rounded up to a multiple of :data:`BLOCK_PATHS` (it never changes the
-        result, only memory and speed). ``None`` picks about 4 million prices per chunk, and
-        with an executor at most ``paths / 16`` paths so that every worker gets work.
+        Paths per chunk, a whole number >= 1 rounded up to a multiple of :data:`BLOCK_PATHS`
+        (it never changes the result, only memory and speed: a chunk's price matrix takes
+        ``8 * chunk * (steps + 1)`` bytes, so ``chunk_size`` beyond ``paths`` means one
+        chunk of all the paths). ``None`` picks about 4 million prices per chunk, and with an
+        executor at most ``paths / 16`` paths so that every worker gets work.
     executor
         A :class:`concurrent.futures.Executor` that runs the chunks: a
         :class:`~concurrent.futures.ProcessPoolExecutor` on one machine, the executor of a Dask
@@ -358,7 +364,9 @@ def simulate(
     Raises
     ------
     ValidationError
-        If an argument is invalid, before any path is drawn.
+        If an argument is invalid, before any path is drawn; if the executor refuses the work
+        (it was shut down); if a path of a model other than GBM and Merton leaves the price
+        range (the path is named).
 
     Examples
     --------
@@ -375,12 +383,15 @@ def simulate(
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
-    _check_model(model)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
     steps = len(dates) - 1
-    n_paths = _whole("paths", paths, minimum=1)
+    dt = 1.0 / steps_per_year
+    _check_model(model, years=steps * dt)
+    n_paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
     seed_value = _whole("seed", seed, minimum=0)
-    if executor is not None and not callable(getattr(executor, "submit", None)):
+    if executor is not None and (
+        isinstance(executor, type) or not callable(getattr(executor, "submit", None))
+    ):
         raise ValidationError(
             "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
         )
@@ -400,8 +411,6 @@ def simulate(
         ):
             _check_picklable(field, value)
     size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=executor)
-    bar = _progress_bar(progress, n_paths)
-
     chunks = [
         _Chunk(
             company=company,
@@ -411,7 +420,7 @@ def simulate(
             size=min(size, n_paths - start),
             total=n_paths,
             steps=steps,
-            dt=1.0 / steps_per_year,
+            dt=dt,
             dates=dates,
             policy=policy,
             premium=premium,
@@ -421,6 +430,9 @@ def simulate(
         )
         for start in range(0, n_paths, size)
     ]
+    if record_edges is not None:  # the engine checks the edges: on one flat path, up front
+        _run_chunk(chunks[0], np.full((1, steps + 1), float(model.spot)))
+    bar = _progress_bar(progress, n_paths)
     try:
         results = list(_run(chunks, executor, bar))
     finally:
@@ -442,7 +454,14 @@ def _run(chunks: Sequence[_Chunk], executor: Any, bar: Any) -> Iterator[Simulati
             tick(chunk)
             yield result
         return
-    futures = [executor.submit(_run_chunk, chunk) for chunk in chunks]
+    futures: list[concurrent.futures.Future[SimulationResult]] = []
+    try:
+        for chunk in chunks:
+            futures.append(executor.submit(_run_chunk, chunk))
+    except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
+        for future in futures:
+            future.cancel()
+        raise ValidationError("executor", executor, f"refused the work ({exc})") from None
     try:
         if bar is not None:
             owner = {id(f): c for f, c in zip(futures, chunks, strict=True)}
