@@ -21,31 +21,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import time
 from collections.abc import Callable
 
 import numpy as np
+from _common import load_average, timed
 
 import treasurymodel as tm
 
 PATHS = 10_000
 STEPS = 520
 VOLATILITY = 0.5
-
-
-def _timed(func: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
-
-
-def _load() -> str:
-    try:
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:  # pragma: no cover - not on every platform
-        return "unknown"
 
 
 def main() -> None:
@@ -87,14 +73,14 @@ def main() -> None:
     floors: list[float] = []
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeats):
-        floors.append(_timed(floor))
+        floors.append(timed(floor))
         for name, case in cases.items():
-            times[name].append(_timed(case))
+            times[name].append(timed(case))
 
     base = statistics.median(floors)
     result = tm.simulate_paths(company, prices=prices, dates=dates)
     print(f"scenario engine, {company.name}, {PATHS:,} paths x {STEPS} weekly steps")
-    print(f"load average: {_load()}; repeats: {repeats} (medians)")
+    print(f"load average: {load_average()}; repeats: {repeats} (medians)")
     print(f"numpy: {PATHS * STEPS:,} normal variates in {base * 1e3:.1f} ms")
     for name, values in times.items():
         t = statistics.median(values)

@@ -25,9 +25,9 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
 
 import numpy as np
+from _common import load_average, timed
 
 import treasurymodel as tm
 
@@ -38,19 +38,6 @@ VOLATILITY = 0.5
 GOAL_FLOOR_RATIO = 3.0
 GOAL_SPEEDUP = 1.6
 GOAL_PEAK_GIB = 1.5
-
-
-def _timed(func: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
-
-
-def _load() -> str:
-    try:
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:  # pragma: no cover - not on every platform
-        return "unknown"
 
 
 def _company() -> tm.Company:
@@ -77,8 +64,8 @@ def bench_floor(repeats: int, paths: int) -> None:
     run()  # warm-up: imports, caches
     floors, runs = [], []
     for _ in range(repeats):
-        floors.append(_timed(floor))
-        runs.append(_timed(run))
+        floors.append(timed(floor))
+        runs.append(timed(run))
     f, r = statistics.median(floors), statistics.median(runs)
     print(f"1. single process, {paths:,} paths x {steps} steps (mstr-2026-02, GBM 50% vol)")
     print(f"   floor (standard_normal of {paths * steps:,} variates): {f:.3f} s")
@@ -118,9 +105,9 @@ def bench_workers(repeats: int, paths: int) -> None:
         cpu_serial = cpu_parent = cpu_workers = 0.0
         for _ in range(repeats):
             c0 = time.process_time()
-            singles.append(_timed(serial))
+            singles.append(timed(serial))
             c1, w1 = time.process_time(), _cpu_seconds(pids)
-            doubles.append(_timed(parallel))
+            doubles.append(timed(parallel))
             c2, w2 = time.process_time(), _cpu_seconds(pids)
             cpu_serial += c1 - c0
             cpu_parent += c2 - c1
@@ -134,7 +121,7 @@ def bench_workers(repeats: int, paths: int) -> None:
     print(f"   throughput ratio: {s / d:.2f}x   (goal >= {GOAL_SPEEDUP}x; {os.cpu_count()} CPUs)")
     print(
         f"   best of {repeats}: {min(singles) / min(doubles):.2f}x; load average"
-        f" {_load()} (other processes on the CPUs lower this ratio)"
+        f" {load_average()} (other processes on the CPUs lower this ratio)"
     )
     print(
         f"   CPU seconds per run: serial {cpu_serial / repeats:.3f}; with 2 workers"
@@ -197,7 +184,7 @@ def main() -> None:
     repeats = 3 if args.quick else 5
     print(
         f"treasurymodel {tm.__version__}, numpy {np.__version__}, {os.cpu_count()} CPUs,"
-        f" load average {_load()}"
+        f" load average {load_average()}"
     )
     if args.only in (None, "floor"):
         bench_floor(repeats, PATHS)

@@ -24,8 +24,6 @@ import datetime as dt
 import pathlib
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -35,6 +33,7 @@ import treasurymodel as tm
 from treasurymodel import value_convertible
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from _common import timed
 from tests._quantlib import quantlib_bond  # the tests' QuantLib builder
 
 VD = dt.date(2026, 2, 5)
@@ -53,12 +52,6 @@ def quantlib_pricer(ql: Any, steps: int, spread: float) -> tuple[Any, Any]:
     """QuantLib's bond and spot quote for NOTE, with our conventions."""
     market = {**MARKET, "credit_spread": spread}
     return quantlib_bond(ql, NOTE, valuation_date=VD, share_price=114.45, steps=steps, **market)
-
-
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main() -> None:

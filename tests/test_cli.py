@@ -232,6 +232,9 @@ def test_usage_errors_exit_2_through_the_entry_point() -> None:
         (["report"], "required: DATASET|FILE"),
         (["report", "mstr-2026-02", "--btc-price", "-5"], "--btc-price: must be a positive"),
         (["report", "mstr-2026-02", "--btc-price=-5"], "--btc-price: must be a positive"),
+        # exponent form: a value (judged by the option), not an unknown option
+        (["report", "mstr-2026-02", "--btc-price", "-1e3"], "--btc-price: must be a positive"),
+        (["report", "mstr-2026-02", "--btc-price", "-inf"], "--btc-price: must be a finite"),
         (["report", "mstr-2026-02", "--btc-price", "0"], "--btc-price: must be a positive"),
         (["report", "mstr-2026-02", "--btc-price", "abc"], "--btc-price: not a number"),
         (["report", "mstr-2026-02", "--btc-price", "1e400"], "--btc-price: must be a finite"),
@@ -249,6 +252,7 @@ def test_usage_errors_exit_2_through_the_entry_point() -> None:
         (["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "0"], "--paths: must be a"),
         (["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "1.5"], "--paths: not a whole"),
         (["stress", "mstr-2026-02", "--vol", "-1"], "--vol: must not be negative"),
+        (["stress", "mstr-2026-02", "--vol", "-5E-1"], "--vol: must not be negative"),
         (["stress", "mstr-2026-02", "--vol", "0.5", "--years", "0"], "--years: must be a pos"),
         (["stress", "mstr-2026-02", "--vol", "0.5", "--seed", "-1"], "--seed: must not be neg"),
         (["stress", "mstr-2026-02", "--vol", "0.5", "--steps-per-year", "366"], "at most 365"),
@@ -475,6 +479,18 @@ def test_stress_json_keys_are_the_documented_ones(capsys: pytest.CaptureFixture[
     # A whole year, then the horizon: 1.5 years of 52 weekly steps is 78 steps.
     assert [row["year"] for row in doc["by_year"]] == [1.0, 1.5]
     assert doc["simulation"]["steps"] == 78
+
+
+@pytest.mark.parametrize("drift", ["-1e-1", "-1.0E-1", "-.1", "-0.1"])
+def test_negative_drift_in_any_number_form_is_a_value(
+    drift: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse's own test of a negative number misses the exponent form ("expected one
+    # argument" for --drift -1e-1): every spelling of -0.1 must reach the model.
+    args = ["stress", "mstr-2022q2", "--vol", "0.5", "--paths", "50", "--years", "0.5"]
+    assert main([*args, "--drift", drift, "--format", "json"]) == 0
+    doc = _strict_json(capsys.readouterr().out)
+    assert doc["simulation"]["drift"] == -0.1
 
 
 def test_json_has_no_infinity_or_nan_literals(tmp_path: Path) -> None:

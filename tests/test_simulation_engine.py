@@ -789,6 +789,20 @@ def test_invalid_inputs_are_refused_before_any_work() -> None:
         ({"policy": FundingPolicy(preferred_series="STRX")}, "policy.preferred_series"),
         ({"record": ["units", "colour"]}, "record"),
         ({"record": "units"}, "record"),
+        ({"record": None}, "record"),
+        # prices must stay in [1e-200, 1e200]: 1e-297 overflowed the coins to sell
+        ({"prices": np.array([1.0, 1e-297, 1.0])}, "prices"),
+        ({"prices": np.array([1.0, 1e201, 1.0])}, "prices"),
+        ({"prices": np.array([1.0, np.inf, 1.0])}, "prices"),
+        ({"prices": [True, True, True]}, "prices"),
+        ({"prices": ["5e4", "5e4", "5e4"]}, "prices"),
+        ({"prices": np.empty((0, 3))}, "prices"),
+        ({"record": ["units"], "record_edges": "units"}, "record_edges"),
+        ({"record": ["price"], "record_edges": {"units": [0.0, 1.0]}}, "record_edges"),
+        ({"record": ["units"], "record_edges": {"units": "x"}}, "record_edges['units']"),
+        ({"record": ["units"], "record_edges": {"units": [0.0, np.nan]}}, "record_edges['units']"),
+        ({"record": ["units"], "record_edges": {"units": [1.0, 0.0]}}, "record_edges['units']"),
+        ({"record": ["units"], "record_edges": {"units": [[0.0, 1.0]]}}, "record_edges['units']"),
     ]
     for change, field in cases:
         kw: dict[str, Any] = {"prices": good, "dates": dates, **change}
@@ -797,6 +811,23 @@ def test_invalid_inputs_are_refused_before_any_work() -> None:
         assert err.value.field == field, change
     with pytest.raises(ValidationError, match="company"):
         simulate_paths("co", prices=good, dates=dates)  # type: ignore[arg-type]
+
+
+def test_refusals_name_the_reason() -> None:
+    co = company(instruments=[Note(name="N", principal=1e6, maturity=dt.date(2027, 1, 1))])
+    dates = weekly(2)
+    prices = np.full((3, 3), 50_000.0)
+    prices[2, 1] = 1e-297
+    with pytest.raises(ValidationError, match=r"\[1e-200, 1e\+200\] \(path 2, step 1\)"):
+        simulate_paths(co, prices=prices, dates=dates)
+    prices[2, 1] = 1e-200  # the ends of the range are accepted
+    prices[0, 2] = 1e200
+    assert simulate_paths(co, prices=prices, dates=dates).paths == 3
+    # NaN edges are reported as NaN (they once read "must be increasing")
+    with pytest.raises(ValidationError, match="NaN"):
+        simulate_paths(
+            co, prices=prices, dates=dates, record=["units"], record_edges={"units": [0, np.nan]}
+        )
 
 
 def test_matured_instrument_is_refused() -> None:

@@ -162,11 +162,68 @@ def test_impact_refuses_bad_input() -> None:
         ImpactModel(daily_volume=0.0)
     with pytest.raises(ValidationError, match="permanent_fraction"):
         ImpactModel(daily_volume=1.0, permanent_fraction=1.5)
-    m = ImpactModel(daily_volume=1.0)
-    with pytest.raises(ValidationError, match="units"):
-        m.fraction(-1.0)
-    with pytest.raises(ValidationError, match="price"):
-        m.units_for_proceeds(1.0, price=0.0)
+
+
+_IMPACT = ImpactModel(daily_volume=1e4)
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "kwargs", "field"),
+    [
+        ("fraction", (-1.0,), {}, "units"),
+        ("fraction", ("1",), {}, "units"),
+        ("fraction", (True,), {}, "units"),
+        ("fraction", ([np.nan],), {}, "units"),
+        ("fraction", (None,), {}, "units"),
+        ("execution_price", (1.0,), {"price": -5.0}, "price"),
+        ("execution_price", (1.0,), {"price": 1e-300}, "price"),
+        ("execution_price", (1.0,), {"price": ["a"]}, "price"),
+        ("proceeds", (1.0,), {"price": 1e201}, "price"),
+        ("proceeds", (1e200,), {"price": 1e200}, "units"),  # 1e400 overflows float64
+        ("units_for_proceeds", (1.0,), {"price": 0.0}, "price"),
+        # 1e10 / 1e-300 overflowed (a RuntimeWarning) before prices were held to the range
+        ("units_for_proceeds", (1e10,), {"price": 1e-300}, "price"),
+        ("units_for_proceeds", (1e300,), {"price": 1e-200}, "amount"),
+        ("units_for_proceeds", (math.inf,), {"price": 1.0}, "amount"),
+    ],
+)
+def test_impact_methods_refuse_bad_input_by_name(
+    method: str, args: tuple[Any, ...], kwargs: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        getattr(_IMPACT, method)(*args, **kwargs)
+    assert err.value.field == field
+
+
+@pytest.mark.parametrize("price", [1e-200, 1e200])
+def test_impact_accepts_the_ends_of_the_price_range(price: float) -> None:
+    # one unit at the price, no impact: the proceeds are the price, and back
+    m = ImpactModel(daily_volume=1.0, coefficient=0.0)
+    assert m.proceeds(1.0, price=price) == price
+    assert m.units_for_proceeds(price, price=price) == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    units=st.lists(st.floats(min_value=0.0, max_value=1e6), min_size=1, max_size=4),
+    prices=st.lists(st.floats(min_value=1.0, max_value=1e6), min_size=1, max_size=3),
+)
+def test_impact_methods_broadcast_like_numpy_and_match_scalars(
+    units: list[float], prices: list[float]
+) -> None:
+    m = ImpactModel(daily_volume=5e3, coefficient=0.2)
+    q = np.array(units)[:, np.newaxis]  # (n, 1) against (k,): an (n, k) grid
+    p = np.array(prices)
+    for name in ("execution_price", "proceeds", "units_for_proceeds"):
+        grid = getattr(m, name)(q, price=p)
+        assert isinstance(grid, np.ndarray)
+        assert grid.shape == (len(units), len(prices))
+        for i, j in np.ndindex(grid.shape):
+            one = getattr(m, name)(units[i], price=prices[j])
+            assert type(one) is float
+            assert grid[i, j] == one
+    assert type(m.fraction(np.float64(units[0]))) is float
+    assert m.fraction(np.array(units)).tolist() == [m.fraction(u) for u in units]
 
 
 @settings(max_examples=60, deadline=None)

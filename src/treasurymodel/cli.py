@@ -30,6 +30,7 @@ import io as _io
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
@@ -736,6 +737,34 @@ def _source_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that reads every negative number as a value, not an option.
+
+    argparse takes an argument starting with ``-`` for an option unless it looks like a
+    negative number, and its test (``-5``, ``-.5``, ``-0.5``) misses the exponent form, so
+    ``--drift -1e-1`` failed with "expected one argument". This parser also accepts
+    ``-1e3``, ``-1.5E+2`` and ``-inf`` as values (the option's own check then judges them).
+    Subparsers are of the same class (``add_subparsers`` uses the parser's type).
+
+    Examples
+    --------
+    >>> p = _ArgumentParser(prog="x")
+    >>> _ = p.add_argument("--drift", type=float)
+    >>> p.parse_args(["--drift", "-1e-1"]).drift
+    -0.1
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER
+
+
+_NEGATIVE_NUMBER: Final = re.compile(
+    r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-inf(inity)?$", re.IGNORECASE
+)
+"""What argparse should read as a negative number (a value) rather than an option."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command's argument parser (subcommands report, datasets, validate, plot, stress).
 
@@ -746,7 +775,7 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args.command, args.source, args.format
     ('report', 'mstr-2026-02', 'json')
     """
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog=PROG,
         description="Capital structure and break prices of digital-asset treasury companies.",
         epilog="examples:\n  treasurymodel report mstr-2026-02\n  treasurymodel validate "

@@ -38,6 +38,7 @@ from ..company import Company
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
 from .impact import ImpactModel, _sell_units
+from .models import _PRICE_RANGE
 from .policy import FundingPolicy
 from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel, PremiumState
 from .result import SimulationResult, StepHistogram
@@ -424,8 +425,18 @@ def _plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) 
 
 
 def _check_prices(prices: Any, n_dates: int) -> FloatArray:
+    """``prices`` as a float64 ``(paths, steps + 1)`` array, every price in the price range.
+
+    Prices must lie in :data:`~treasurymodel.simulation.models._PRICE_RANGE` (1e-200 to
+    1e200, the range the Monte Carlo driver holds its models to): beyond it the coins that
+    pay an amount, or the value of the holdings, leave float64. The first offending price is
+    named with its path and step.
+    """
     try:
-        arr = np.asarray(prices, dtype=np.float64)
+        raw = np.asarray(prices)
+        if raw.dtype.kind not in "iufO":  # bool, complex, text, dates...
+            raise TypeError
+        arr = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValidationError("prices", prices, "must be an array of numbers") from None
     if arr.ndim == 1:
@@ -436,9 +447,17 @@ def _check_prices(prices: Any, n_dates: int) -> FloatArray:
         raise ValidationError(
             "prices", arr.shape, f"must have one column per date ({n_dates} dates)"
         )
-    low = float(arr.min())
-    if not low > 0.0 or not math.isfinite(float(arr.max())):
-        raise ValidationError("prices", low, "must be finite and positive")
+    low, high = _PRICE_RANGE
+    # min and max are NaN if any price is NaN: one comparison covers every case
+    if not (low <= float(arr.min()) and float(arr.max()) <= high):
+        inside = (arr >= low) & (arr <= high)  # False for NaN
+        path = int(np.flatnonzero(~inside.all(axis=1))[0])
+        step = int(np.flatnonzero(~inside[path])[0])
+        raise ValidationError(
+            "prices",
+            float(arr[path, step]),
+            f"must be finite and lie in [{low:g}, {high:g}] (path {path}, step {step})",
+        )
     return arr
 
 
@@ -453,14 +472,29 @@ def _check_models(policy: Any, premium: Any, impact: Any) -> None:
         raise ValidationError("impact", impact, "must be an ImpactModel or None")
 
 
+def check_record(record: Any, record_edges: Any) -> tuple[str, ...]:
+    """Check the ``record`` names and the shape of ``record_edges``; return the names.
+
+    Shared by :func:`simulate_paths` and the Monte Carlo driver, which checks before any
+    path is drawn. The edges themselves are checked where they are used.
+    """
+    if isinstance(record, str) or not isinstance(record, Sequence | set | frozenset):
+        raise ValidationError("record", record, "must be a sequence of names (not one string)")
+    for name in record:
+        if name not in RECORDABLE:
+            raise ValidationError("record", name, f"must be one of {RECORDABLE}")
+    if record_edges is not None and not isinstance(record_edges, Mapping):
+        raise ValidationError("record_edges", record_edges, "must be a mapping of name to edges")
+    return tuple(record)
+
+
 def _record_edges(
     names: Sequence[str],
     edges: Mapping[str, Any] | None,
     plan: _Plan,
     price0: float,
 ) -> dict[str, FloatArray]:
-    if isinstance(names, str):
-        raise ValidationError("record", names, "must be a sequence of names, not one string")
+    check_record(names, edges)
     out: dict[str, FloatArray] = {}
     given = dict(edges or {})
     for key in given:
@@ -468,14 +502,19 @@ def _record_edges(
             raise ValidationError("record_edges", key, "names a quantity not in record")
     reserve_ps = plan.initial_units * price0 / plan.initial_shares
     for name in names:
-        if name not in RECORDABLE:
-            raise ValidationError("record", name, f"must be one of {RECORDABLE}")
         if name in given:
-            e = np.asarray(given[name], dtype=np.float64)
-            if e.ndim != 1 or e.size < 2 or not bool(np.all(np.diff(e) > 0)):
-                raise ValidationError(f"record_edges[{name!r}]", e, "must be increasing")
+            field = f"record_edges[{name!r}]"
+            try:
+                raw = np.asarray(given[name])
+                if raw.dtype.kind not in "iufO":  # bool, complex, text...
+                    raise TypeError
+                e = np.asarray(raw, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValidationError(field, given[name], "must be numbers") from None
             if bool(np.any(np.isnan(e))):
-                raise ValidationError(f"record_edges[{name!r}]", e, "must not hold NaN")
+                raise ValidationError(field, e, "must not hold NaN")
+            if e.ndim != 1 or e.size < 2 or not bool(np.all(np.diff(e) > 0)):
+                raise ValidationError(field, e, "must be increasing, 2 or more (1-d)")
         else:
             if name == "units":
                 top = 4.0 * max(plan.initial_units, 1e-12)

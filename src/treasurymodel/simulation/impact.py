@@ -21,6 +21,7 @@ amount has a closed form (:meth:`ImpactModel.units_for_proceeds`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import overload
 
 import attrs
@@ -29,19 +30,43 @@ import numpy as np
 from .._typing import FloatArray
 from ..errors import ValidationError
 from ..validators import in_range, non_negative, positive, to_float
+from .models import _PRICE_RANGE
 
 __all__ = ["ImpactModel"]
 
 
 def _array(field: str, value: float | FloatArray) -> FloatArray:
-    arr = np.asarray(value, dtype=np.float64)
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iufO":  # bool, complex, text...
+            raise TypeError
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError(field, value, "must be a number or an array of numbers") from None
     if not bool(np.all(np.isfinite(arr))) or bool(np.any(arr < 0.0)):
         raise ValidationError(field, value, "must be finite and non-negative")
     return arr
 
 
-def _out(value: FloatArray) -> float | FloatArray:
-    return float(value) if value.ndim == 0 else value
+def _price(value: float | FloatArray) -> FloatArray:
+    """``price`` as an array, every element in the simulations' price range (1e-200 to 1e200)."""
+    p = _array("price", value)
+    low, high = _PRICE_RANGE
+    if p.size and not (low <= float(p.min()) and float(p.max()) <= high):
+        raise ValidationError("price", value, f"must lie in [{low:g}, {high:g}]")
+    return p
+
+
+def _out(
+    field: str, value: float | FloatArray, compute: Callable[[], FloatArray]
+) -> float | FloatArray:
+    """``compute()``, a float for 0-d; a result beyond float64 is blamed on ``field``."""
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            result = compute()
+    except FloatingPointError:
+        raise ValidationError(field, value, "too large: the result overflows float64") from None
+    return float(result) if result.ndim == 0 else result
 
 
 @attrs.frozen(kw_only=True)
@@ -64,6 +89,15 @@ class ImpactModel:
         (about 57% a year, bitcoin's typical level).
     permanent_fraction
         :math:`\\phi` in ``[0, 1]``: the share of the impact that stays (2/3 by default).
+
+    Notes
+    -----
+    The methods take a float or an array for ``units``, ``amount`` and ``price`` and
+    broadcast them (a float in gives a float out). Units and amounts must be finite and
+    non-negative; prices must lie in ``[1e-200, 1e200]``, the range every simulated price
+    lies in (:func:`~treasurymodel.simulate_paths`). A result beyond float64 (say, the units
+    that raise 1e300 at a price of 1e-200) is refused by a ``ValidationError`` naming the
+    quantity rather than returned as ``inf``.
 
     Examples
     --------
@@ -106,7 +140,7 @@ class ImpactModel:
         0.05
         """
         q = _array("units", units)
-        return _out(self.scale * np.sqrt(q))
+        return _out("units", units, lambda: self.scale * np.sqrt(q))
 
     @overload
     def execution_price(self, units: float, *, price: float, buy: bool = False) -> float: ...
@@ -130,9 +164,9 @@ class ImpactModel:
         (100.0, 105.0)
         """
         q = _array("units", units)
-        p = _array("price", price)
+        p = _price(price)
         factor = 1.0 + self.scale * np.sqrt(q)
-        return _out(p * factor if buy else p / factor)
+        return _out("units", units, lambda: p * factor if buy else p / factor)
 
     @overload
     def proceeds(self, units: float, *, price: float) -> float: ...
@@ -151,8 +185,8 @@ class ImpactModel:
         2500.0
         """
         q = _array("units", units)
-        p = _array("price", price)
-        return _out(q * p / (1.0 + self.scale * np.sqrt(q)))
+        p = _price(price)
+        return _out("units", units, lambda: q * p / (1.0 + self.scale * np.sqrt(q)))
 
     @overload
     def units_for_proceeds(self, amount: float, *, price: float) -> float: ...
@@ -178,10 +212,8 @@ class ImpactModel:
         25.0
         """
         a_ = _array("amount", amount)
-        p = _array("price", price)
-        if bool(np.any(p <= 0.0)):
-            raise ValidationError("price", price, "must be positive")
-        return _out(_sell_units(a_, p, self.scale))
+        p = _price(price)
+        return _out("amount", amount, lambda: _sell_units(a_, p, self.scale))
 
 
 def _sell_units(amount: FloatArray, price: FloatArray, scale: float) -> FloatArray:

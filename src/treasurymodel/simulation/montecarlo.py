@@ -33,7 +33,7 @@ from .._typing import FloatArray
 from ..company import Company
 from ..errors import ValidationError
 from ..validators import check_date, check_flag, check_number
-from .engine import RECORDABLE, _check_models, simulate_paths
+from .engine import _check_models, check_record, simulate_paths
 from .impact import ImpactModel
 from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _check_spot, _whole
 from .policy import FundingPolicy
@@ -251,17 +251,6 @@ def _chunk_paths(chunk_size: Any, *, paths: int, steps: int, executor: Any) -> i
     return blocks * BLOCK_PATHS
 
 
-def _check_record(record: Any, record_edges: Any) -> tuple[str, ...]:
-    if isinstance(record, str) or not isinstance(record, Sequence | set | frozenset):
-        raise ValidationError("record", record, "must be a sequence of names (not one string)")
-    for name in record:
-        if name not in RECORDABLE:
-            raise ValidationError("record", name, f"must be one of {RECORDABLE}")
-    if record_edges is not None and not isinstance(record_edges, Mapping):
-        raise ValidationError("record_edges", record_edges, "must be a mapping of name to edges")
-    return tuple(record)
-
-
 def _check_picklable(field: str, value: Any) -> None:
     try:
         pickle.dumps(value)
@@ -400,7 +389,7 @@ def simulate(
         ConstantPremium(mnav=1.0) if premium is None else premium,
         impact,
     )
-    names = _check_record(record, record_edges)
+    names = check_record(record, record_edges)
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
         for field, value in (
             ("company", company),
