@@ -155,16 +155,21 @@ def test_a_seizure_worth_less_than_the_loan_leaves_the_rest_owed() -> None:
     assert not res.default[0]
 
 
-def test_put_window_with_stock_below_conversion_price_draws_cash() -> None:
+def _put_company(*puts: dt.date) -> Company:
+    """150M of cash, 10M shares and a 100M convertible (conversion price 200) with ``puts``."""
     cvt = ConvertibleNote(
         name="C",
         principal=100e6,
         issued=dt.date(2024, 1, 1),
         maturity=dt.date(2030, 1, 1),
         conversion_price=200.0,
-        puts=[dt.date(2027, 1, 1)],
+        puts=list(puts),
     )
-    co = company(cash=150e6, shares_basic=10e6, instruments=[cvt])
+    return company(cash=150e6, shares_basic=10e6, instruments=[cvt])
+
+
+def test_put_window_with_stock_below_conversion_price_draws_cash() -> None:
+    co = _put_company(dt.date(2027, 1, 1))
     dates = weekly(104)
     prices = np.full(105, 60_000.0)
     # mNAV 1: share price (60M - 100M + 150M) / 10M = 11 < 200: holders put at par.
@@ -183,15 +188,7 @@ def test_put_window_with_stock_below_conversion_price_draws_cash() -> None:
 
 
 def test_holder_put_modes() -> None:
-    cvt = ConvertibleNote(
-        name="C",
-        principal=100e6,
-        issued=dt.date(2024, 1, 1),
-        maturity=dt.date(2030, 1, 1),
-        conversion_price=200.0,
-        puts=[dt.date(2027, 1, 1)],
-    )
-    co = company(cash=150e6, shares_basic=10e6, instruments=[cvt])
+    co = _put_company(dt.date(2027, 1, 1))
     dates = weekly(104)
     prices = np.full(105, 60_000.0)
     paid = {
@@ -211,15 +208,7 @@ def test_two_put_dates_in_one_step_put_the_principal_once() -> None:
     # Puts on 1 and 4 January 2027 both fall in the weekly step (31 Dec 2026, 7 Jan 2027]. The
     # first put takes the whole 100M; the second finds nothing left. (The engine used to claim
     # the principal once per put date: 200M due, and a negative outstanding afterwards.)
-    cvt = ConvertibleNote(
-        name="C",
-        principal=100e6,
-        issued=dt.date(2024, 1, 1),
-        maturity=dt.date(2030, 1, 1),
-        conversion_price=200.0,
-        puts=[dt.date(2027, 1, 1), dt.date(2027, 1, 4)],
-    )
-    co = company(cash=150e6, shares_basic=10e6, instruments=[cvt])
+    co = _put_company(dt.date(2027, 1, 1), dt.date(2027, 1, 4))
     dates = weekly(60)
     assert step_on_or_after(dates, dt.date(2027, 1, 1)) == step_on_or_after(
         dates, dt.date(2027, 1, 4)
