@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import tomllib
 
+import attrs
 import pytest
 
 import treasurymodel as tm
@@ -102,6 +103,35 @@ def test_unconfirmed_and_assumed_figures_are_marked() -> None:
     assert "UNCONFIRMED" in _line_of("mstr-2026-02", "call_from", after="due 2029")
     assert "confirmed" in _line_of("mstr-2026-02", "call_trigger", after="due 2030 (A)")
     assert "UNCONFIRMED" in _line_of("mstr-2026-02", "call_trigger", after="due 2032")
+    # The loan's rate on the as-of date rests on a SOFR level not in the filings found.
+    rate_line = _line_of("mstr-2022q2", "rate", after="BTC-backed term loan")
+    assert "UNCONFIRMED" in rate_line
+    assert "APPROXIMATE" in rate_line
+    # STRD's notional on the as-of date: dashboard only; STRE's step-up: assumed like STRF's.
+    assert "UNCONFIRMED" in _line_of("mstr-2026-02", "notional", after='name = "STRD"')
+    assert "UNCONFIRMED" in _line_of("mstr-2026-02", "unpaid_rate", after='name = "STRE"')
+    # STRC's rule for unpaid dividends is not confirmed: no compounding terms are invented.
+    strc = datasets.load("mstr-2026-02").instrument("STRC")
+    assert isinstance(strc, PreferredStock)
+    assert strc.cumulative
+    assert (strc.unpaid_rate, strc.unpaid_cap) == (None, None)
+    strc_text = datasets.text("mstr-2026-02")
+    strc_text = strc_text[strc_text.index('name = "STRC"') : strc_text.index('name = "STRE"')]
+    assert "compound is UNCONFIRMED" in strc_text
+
+
+def test_data_sets_cite_primary_sources_not_an_internal_file() -> None:
+    for name in datasets.names():
+        text = datasets.text(name)
+        assert "strategy-facts" not in text
+        assert "Sources (primary" in text
+    # Form types with their filing identity, and the press releases, are named in the header.
+    header_2022 = datasets.text("mstr-2022q2").split("format =")[0]
+    for source in ("10-Q Q2 2022", "0001564590-22-027479", "8-K 2022-03", "PR 2020-12-11"):
+        assert source in header_2022
+    header_2026 = datasets.text("mstr-2026-02").split("format =")[0]
+    for source in ("8-K 2026-02-05", "0001050446-26-000012", "10-Q Q2 2025", "Dashboard"):
+        assert source in header_2026
 
 
 def test_the_files_are_plain_toml_of_format_1() -> None:
@@ -125,7 +155,13 @@ def test_2022_balance_sheet() -> None:
     assert co.pledged_units <= co.holdings.units
     loan = co.instrument("BTC-backed term loan")
     assert isinstance(loan, TermLoan)
-    assert (loan.rate, loan.spread, loan.floor, loan.max_ltv) == (0.0375, 0.037, 0.0375, 0.5)
+    # 8-K of 29 Mar 2022: 30-day SOFR average + 3.70%, floor 3.75%, LTV <= 50%. On 30 Jun 2022
+    # the 30-day SOFR average was about 1.1% (the index had risen from 0.099% at closing), so
+    # the loan paid about 1.1% + 3.70% = 4.8%, not the 3.75% floor.
+    assert (loan.spread, loan.floor, loan.max_ltv) == (0.037, 0.0375, 0.5)
+    assert loan.rate == 0.048
+    assert loan.rate > 0.0375  # above the floor
+    assert loan.interest_rate(0.011) == pytest.approx(0.048, abs=1e-12)
     assert loan.pledged_units == 30_051.0
     assert [(c.date, c.liquidity_multiple) for c in secured.springing] == [
         (dt.date(2025, 9, 15), 1.3),
@@ -141,7 +177,7 @@ def test_2022_debt_terms() -> None:
     co = datasets.load("mstr-2022q2")
     # strategy-facts.md, the 2022 table: principal ($M), coupon / rate, issued, maturity.
     expected = {
-        "BTC-backed term loan": (205, 0.0375, (2022, 3, 23), (2025, 3, 23)),
+        "BTC-backed term loan": (205, 0.048, (2022, 3, 23), (2025, 3, 23)),
         "0.75% convertible notes due 2025": (650, 0.0075, (2020, 12, 11), (2025, 12, 15)),
         "0% convertible notes due 2027": (1_050, 0.0, (2021, 2, 19), (2027, 2, 15)),
         "6.125% senior secured notes due 2028": (500, 0.06125, (2021, 6, 14), (2028, 6, 15)),
@@ -155,6 +191,13 @@ def test_2022_debt_terms() -> None:
     # Conversion prices before the 2024 split: $397.99 and $1,432.46.
     prices = [c.conversion_price for c in co.convertibles]
     assert prices == [397.99, 1_432.46]
+    # Press release of 11 Dec 2020: the 2025 notes are callable for cash "on or after December
+    # 20, 2023" if the stock is at least 130% of the conversion price, so not in 2022.
+    notes_2025 = co.instrument("0.75% convertible notes due 2025")
+    assert isinstance(notes_2025, ConvertibleNote)
+    assert (notes_2025.call_from, notes_2025.call_trigger) == (dt.date(2023, 12, 20), 1.3)
+    assert notes_2025.call_from is not None
+    assert notes_2025.call_from > co.as_of
     # "Other long-term secured debt: $11M, mostly 2027".
     other = co.instrument("Other long-term secured debt")
     assert isinstance(other, Note)
@@ -283,6 +326,22 @@ def test_2026_preferred_series() -> None:
 # STRK 1,402.1 x 8% + STRD 1,402.4 x 10% = 128.4 + 380.19375 + 92.07 + 112.168 + 140.24 =
 # 853.07175; in all 887.6670625, which rounds to the stated 888.
 ANNUAL_OBLIGATIONS_2026 = 887.6670625e6
+
+
+def test_2026_strd_notional_is_the_one_consistent_with_the_888m() -> None:
+    # The June 2025 10-Q's 11,764,700 STRD shares ($1,176.47M) would give, by hand,
+    # 887.6670625 - 10% x (1,402.4 - 1,176.47) = 887.6670625 - 22.593 = 865.0740625, which
+    # does not round to the company's $888M; the dashboard's $1,402.4M does (test below).
+    co = datasets.load("mstr-2026-02")
+    strd = co.instrument("STRD")
+    assert isinstance(strd, PreferredStock)
+    assert strd.notional == 1_402.4e6
+    assert strd.notional > 11_764_700 * 100.0  # sold at the market after the June 2025 IPO
+    smaller = [attrs.evolve(i, notional=11_764_700 * 100.0) if i is strd else i
+               for i in co.instruments]  # fmt: skip
+    total = schedule.annual_obligations(smaller, on=co.as_of, fx=dict(co.fx), currency="USD")
+    assert total == pytest.approx(865.0740625e6, rel=1e-12)
+    assert round(total / 1e6) != 888
 
 
 def test_2026_annual_obligations_match_the_company_figure() -> None:
