@@ -29,7 +29,7 @@ from treasurymodel import (
 
 
 def test_names() -> None:
-    assert datasets.names() == ("mstr-2022q2", "mstr-2026-02")
+    assert datasets.names() == ("mstr-2022q2", "mstr-2026-02", "sbet-2025-10", "xxi-2026-01")
 
 
 @pytest.mark.parametrize("name", ["mstr-2030", "", "../io", 5])
@@ -40,7 +40,7 @@ def test_unknown_name_is_a_validation_error(name: object) -> None:
         datasets.text(name)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["mstr-2022q2", "mstr-2026-02"])
+@pytest.mark.parametrize("name", datasets.names())
 def test_round_trip_of_the_bundled_files(name: str) -> None:
     company = datasets.load(name)
     assert loads(datasets.text(name)) == company
@@ -54,7 +54,7 @@ _VALUE_LINE = re.compile(r"^\s*([a-z_]+)\s*=\s*(.+)$")
 _STRUCTURAL = {"format", "kind", "name", "reference", "currency", "asset", "ticker"}
 
 
-@pytest.mark.parametrize("name", ["mstr-2022q2", "mstr-2026-02"])
+@pytest.mark.parametrize("name", datasets.names())
 def test_every_figure_has_a_comment(name: str) -> None:
     """Each key holding a number, date or date list is annotated (its source or a marking)."""
     missing = []
