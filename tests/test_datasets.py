@@ -353,3 +353,24 @@ def test_2026_annual_obligations_match_the_company_figure() -> None:
     m = tm.metrics(co, btc_price=68_141.0, share_price=114.45)
     assert m.annual_obligations == pytest.approx(ANNUAL_OBLIGATIONS_2026, rel=1e-12)
     assert round(m.annual_obligations / 1e6) == 888
+
+
+def test_2022_seed_raise_of_500m_at_250() -> None:
+    # The September 2022 case (docs/howto/break-prices.rst): $500M of shares at $250, bitcoin
+    # bought at $21,381.15, no fees, on the 30 June 2022 balance sheet. By hand: 500e6 /
+    # 21,381.15 = 23,385.0845 BTC bought (153,084.0845 held), 2M new shares; margin call
+    # 410e6 / (115,109 + 23,385.0845) = 2,960.42; wall 1,355e6 / 153,084.0845 = 8,851.34 and
+    # 2,416e6 / 153,084.0845 = 15,782.18.
+    liquidation = pytest.importorskip("treasurymodel.liquidation")
+    co = tm.raise_equity(
+        datasets.load("mstr-2022q2"), 500e6, share_price=250.0, btc_price=21_381.15
+    )
+    bought = 500e6 / 21_381.15
+    assert co.holdings.units == pytest.approx(129_699 + bought, rel=1e-12)
+    assert co.shares_basic == 13.3e6
+    call = liquidation.margin_call_price(co, "BTC-backed term loan")
+    assert call == pytest.approx(410e6 / (115_109 + bought), rel=1e-12)
+    assert round(call, 2) == 2_960.42
+    wall = liquidation.maturity_wall(co)
+    assert round(wall.row("2025").breakeven_price, 2) == 8_851.34
+    assert round(wall.row("2027").breakeven_price, 2) == 15_782.18
