@@ -23,7 +23,7 @@ from .risk import Event, _inputs, spread_from_risk
 
 __all__ = ["CreditTable", "credit_table"]
 
-_NAME_WIDTH: Final = 34
+_NAME_WIDTH: Final = 28
 
 
 def _ro(values: Any, dtype: Any = np.float64) -> Any:
@@ -189,17 +189,19 @@ class CreditTable:
         return (
             f"{self.company} as of {self.as_of.isoformat()}: BTC {self.btc_price:,.2f}, "
             f"vol {self.asset_volatility:.0%}, return {self.expected_return:.0%}, "
-            f"horizon {self.horizon:g}y; definition {self.definition!r}, event {self.event!r}"
+            f"horizon {self.horizon:g}y;\n  definition {self.definition!r}, event {self.event!r}"
         )
 
     def _cells(self) -> tuple[list[str], list[list[str]]]:
         market = bool(np.isfinite(self.market_price).any())
         header = ["security", "rank", "claim (M)", "rating", "break price", "risk", "spread"]
         if market:
-            header += ["price", "yield", "mkt spread", "surplus"]
+            header += ["price", "yield", "mkt sprd", "surplus"]
         rows = []
         for i, name in enumerate(self.security):
-            short = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
+            short = name  # too long: keep both ends, where names differ
+            if len(name) > _NAME_WIDTH:
+                short = name[:10] + "…" + name[len(name) - (_NAME_WIDTH - 11) :]
             cells = [
                 short,
                 str(int(self.rank[i])),
@@ -243,7 +245,7 @@ class CreditTable:
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
         )
         return (
-            f"<table><caption>{html.escape(self._header())}</caption>"
+            f"<table><caption>{html.escape(' '.join(self._header().split()))}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
             f"<tfoot><tr><td colspan='{len(header)}'>{html.escape(self._footer())}</td></tr>"
             "</tfoot></table>"
