@@ -316,8 +316,9 @@ def btc_risks(
 ) -> dict[str, float] | dict[str, FloatArray]:
     """BTC Risk of every debt and preferred security in one call, most senior first.
 
-    The model inputs are checked and broadcast once; each security then costs one pass
-    over the grid. See :func:`btc_risk` for the arguments.
+    The model inputs are checked and broadcast once; each distinct break price then costs
+    one pass over the grid (securities ranking together share one). See :func:`btc_risk` for
+    the arguments.
 
     Examples
     --------
@@ -336,9 +337,15 @@ def btc_risks(
     ranked = claims(company, seniority)
     barriers = [barrier_price(company, c.claim, definition) for c in ranked]
     grid = _inputs(company, btc_price, asset_volatility, expected_return, horizon, event)
-    result: dict[str, Any] = {
-        c.name: out(grid.probability(b, event)) for c, b in zip(ranked, barriers, strict=True)
-    }
+    done: dict[float, float | FloatArray] = {}  # securities of one tier share a break price
+    result: dict[str, Any] = {}
+    for c, b in zip(ranked, barriers, strict=True):
+        if b not in done:
+            done[b] = out(grid.probability(b, event))
+            result[c.name] = done[b]
+        else:
+            value = done[b]
+            result[c.name] = value.copy() if isinstance(value, np.ndarray) else value
     return result
 
 
