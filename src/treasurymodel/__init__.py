@@ -137,8 +137,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 __all__ = [
-    # credit view (issue 14); btc_rating and btc_ratings live in treasurymodel.credit
-    "CreditTable",
+    # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
+    # too) are documented under treasurymodel.credit
     "btc_credit_spread",
     "btc_risk",
     "btc_risks",

@@ -4,7 +4,7 @@ Registered by :mod:`treasurymodel.cli` through :func:`add_parser`. For each debt
 security, most senior first, it prints the BTC Rating, the BTC Risk (closed form, lognormal
 asset) over the horizon and the BTC Credit spread; with ``--price`` and ``--risk-free`` also
 the effective yield, the market spread and the credit surplus; and the common's BTC Rating.
-The data behind it is :func:`credit_data` (one :class:`~treasurymodel.CreditTable`).
+The data behind it is :func:`credit_data` (one :class:`~treasurymodel.credit.CreditTable`).
 """
 
 from __future__ import annotations

@@ -2,15 +2,15 @@
 
 One job per module:
 
-* :mod:`~treasurymodel.credit.rating`: :func:`btc_rating`, :func:`btc_ratings` (explicit
+* ``treasurymodel.credit.rating``: :func:`btc_rating`, :func:`btc_ratings` (explicit
   seniority; the ``"reserve"``, ``"dashboard"`` and ``"asset_coverage"`` definitions; the
   common stock);
-* :mod:`~treasurymodel.credit.risk`: :func:`btc_risk`, :func:`btc_risks`,
+* ``treasurymodel.credit.risk``: :func:`btc_risk`, :func:`btc_risks`,
   :func:`btc_credit_spread`, :func:`spread_from_risk`, :func:`risk_from_spread` (closed
   forms under a lognormal asset, at the horizon or before it);
-* :mod:`~treasurymodel.credit.market`: :func:`effective_yield`, :func:`market_spread`,
+* ``treasurymodel.credit.market``: :func:`effective_yield`, :func:`market_spread`,
   :func:`credit_surplus` (market prices are inputs);
-* :mod:`~treasurymodel.credit.table`: :class:`CreditTable` and :func:`credit_table`.
+* ``treasurymodel.credit.table``: :class:`CreditTable` and :func:`credit_table`.
 
 The theory page *Credit* gives every definition and its source.
 """

@@ -52,7 +52,8 @@ def _num(x: float, spec: str) -> str:
 class CreditTable:
     """One row per debt and preferred security, most senior first: rating, risk, spread.
 
-    Build it with :func:`credit_table`. Columns (read-only arrays, one entry per security):
+    Build it with :func:`credit_table`. The columns are read-only arrays, one entry per
+    security (``security`` and ``kind`` are tuples of strings).
 
     Attributes
     ----------
@@ -71,9 +72,10 @@ class CreditTable:
     market_price, effective_yield, market_spread, credit_surplus
         The market side where a price was given (``NaN`` marks a security without one, and
         ``market_spread``/``credit_surplus`` are ``NaN`` without a risk-free rate).
-
-    The scalar inputs are kept with the table (``btc_price``, ``asset_volatility``, ...), and
-    ``common_rating`` is the common stock's BTC Rating (``None`` without a share price).
+    btc_price, share_price, asset_volatility, expected_return, horizon, event, definition
+        The scalar inputs the table was computed with.
+    common_rating
+        The common stock's BTC Rating (``None`` without a share price).
 
     Examples
     --------
