@@ -119,7 +119,9 @@ from .simulation import (  # Monte Carlo (issue 9)
 # isort: split
 from . import credit
 from .credit import (
-    CreditTable,
+    CreditTable as CreditTable,  # documented under treasurymodel.credit
+)
+from .credit import (
     btc_credit_spread,
     btc_risk,
     btc_risks,
