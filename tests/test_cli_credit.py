@@ -89,7 +89,7 @@ def test_usage_errors_exit_2(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--price", "NOPE=5"], "security: names no instrument"),
+        (["--price", "NOPE=5"], "--price: names no debt or preferred security"),
         (["--horizon", "5000"], "--horizon: must be finite and in (0, 1000]"),
         (["--return", "20"], "--return: must be finite and in [-10, 10]"),
         (["--price", "Other secured debt=90", "--yield-to", "put"], "--yield-to: 'Other"),

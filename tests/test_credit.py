@@ -686,7 +686,7 @@ def test_table_refuses_bad_market_prices() -> None:
     co = datasets.load("mstr-2026-02")
     with pytest.raises(ValidationError) as info:
         credit_table(co, asset_volatility=0.5, expected_return=0.0, market_prices={"X": 1.0})
-    assert info.value.field == "security"
+    assert (info.value.field, info.value.value) == ("market_prices", "X")
     with pytest.raises(ValidationError) as info:
         credit_table(co, asset_volatility=0.5, expected_return=0.0, market_prices={"STRF": -1})
     assert info.value.field == "market_prices['STRF']"

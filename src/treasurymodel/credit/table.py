@@ -16,7 +16,7 @@ from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..validators import check_finite
-from ._claims import COMMON, Definition, Seniority, barrier_price, claims, offsets, resolve
+from ._claims import COMMON, Definition, Seniority, barrier_price, claims, offsets
 from .market import YieldTo, effective_yield
 from .rating import btc_rating
 from .risk import Event, _inputs, spread_from_risk
@@ -333,10 +333,12 @@ def credit_table(
     if rate is not None and not -1.0 < rate < 1.0:
         raise ValidationError("risk_free_rate", risk_free_rate, "must be a rate in (-1, 1)")
     given = dict(market_prices or {})
+    rows = {c.name for c in ranked}
     for name, value in given.items():
-        claim = resolve(company, name, seniority)
-        if claim is None:
-            raise ValidationError("market_prices", name, "the common has no yield to compute")
+        if name not in rows:
+            raise ValidationError(
+                "market_prices", name, "names no debt or preferred security of the company"
+            )
         _scalar(f"market_prices[{name!r}]", value, positive=True)
 
     breaks = [barrier_price(company, c.claim, definition) for c in ranked]
