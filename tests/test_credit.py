@@ -350,6 +350,28 @@ def test_doubling_every_amount_and_the_reserve_leaves_ratings_unchanged(
         assert two[name] == pytest.approx(one[name], rel=1e-9, abs=1e-12)
 
 
+@settings(max_examples=25)
+@given(
+    company=companies(min_instruments=1, max_instruments=5),
+    price=st.floats(min_value=10.0, max_value=1e6),
+    vol=st.floats(min_value=0.05, max_value=2.0),
+    mu=st.floats(min_value=-1.0, max_value=1.0),
+    definition=st.sampled_from(DEFINITIONS),
+    event=st.sampled_from(EVENTS),
+)
+def test_doubling_every_amount_and_the_price_leaves_risk_unchanged(
+    company: Company, price: float, vol: float, mu: float, definition: Any, event: Any
+) -> None:
+    kw: dict[str, Any] = {
+        "asset_volatility": vol, "expected_return": mu, "horizon": 2.0,
+        "definition": definition, "event": event,
+    }  # fmt: skip
+    one = btc_risks(company, btc_price=price, **kw)
+    two = btc_risks(scale_company(company, 2.0), btc_price=2 * price, **kw)
+    for name, p in one.items():
+        assert two[name] == pytest.approx(p, rel=1e-9, abs=1e-12)
+
+
 def test_ratings_broadcast_over_prices() -> None:
     co = _small()
     grid = np.array([[1_000.0, 50_000.0], [100_000.0, 0.0]])

@@ -82,8 +82,8 @@ class CreditTable:
     >>> from treasurymodel import credit_table, datasets
     >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
     ...                  expected_return=0.0)
-    >>> len(t), t.security[-1], round(float(t.rating[-1]), 3)
-    (12, 'STRD', 2.923)
+    >>> len(t), t.security[7], round(float(t.rating[7]), 3)   # 48,619M / 9,528M
+    (12, 'STRF', 5.103)
     >>> sorted(t.to_dict())[:3]
     ['amount', 'break_price', 'claim']
     """
