@@ -93,6 +93,7 @@ def test_usage_errors_exit_2(
         (["--horizon", "5000"], "--horizon: must be finite and in (0, 1000]"),
         (["--return", "20"], "--return: must be finite and in [-10, 10]"),
         (["--price", "Other secured debt=90", "--yield-to", "put"], "--yield-to: 'Other"),
+        (["--price", "Other secured debt=1e17"], "--price: implies a yield outside"),
     ],
 )
 def test_invalid_input_exits_1_naming_the_option(

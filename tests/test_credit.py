@@ -639,6 +639,8 @@ def test_credit_surplus_is_market_spread_less_model_spread() -> None:
     ("security", "kwargs", "field"),
     [
         ("P", {"price": 0.0}, "price"),
+        ("zero", {"price": 1e9}, "price"),  # a yield below -99%
+        ("zero", {"price": 1e-9}, "price"),  # a yield above 10,000%
         ("zero", {"price": 90.0, "to": "put"}, "to"),
         ("P", {"price": 90.0, "to": "call"}, "to"),
         (COMMON, {"price": 90.0}, "security"),

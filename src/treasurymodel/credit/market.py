@@ -75,7 +75,18 @@ def _note_flows(company: Company, note: Any, to: str) -> tuple[FloatArray, Float
 
 
 def _yield_to(times: FloatArray, cash: FloatArray, price: FloatArray) -> FloatArray:
-    """The annual yield ``y`` with ``sum(cash / (1 + y) ** times) = price``, elementwise."""
+    """The annual yield ``y`` with ``sum(cash / (1 + y) ** times) = price``, elementwise.
+
+    A price whose yield lies outside (-99%, 10,000%) is refused, not clipped.
+    """
+    richest = float((cash * (1.0 + _LOW) ** (-times)).sum())
+    cheapest = float((cash * (1.0 + _HIGH) ** (-times)).sum())
+    bad = (price >= richest) | (price <= cheapest)
+    if bad.any():
+        value = float(price[bad].flat[0])
+        raise ValidationError(
+            "price", value, "implies a yield outside (-99%, 10,000%): not a price of this note"
+        )
     lo = np.full(price.shape, _LOW)
     hi = np.full(price.shape, _HIGH)
     target = price[..., None]

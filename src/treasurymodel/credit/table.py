@@ -350,10 +350,15 @@ def credit_table(
     ]
     nan = math.nan
     price = [float(given[c.name]) if c.name in given else nan for c in ranked]
-    yields = [
-        nan if math.isnan(p) else effective_yield(company, c.name, price=p, to=to)
-        for c, p in zip(ranked, price, strict=True)
-    ]
+    yields: list[float] = []
+    for c, p in zip(ranked, price, strict=True):
+        try:
+            yields.append(
+                nan if math.isnan(p) else effective_yield(company, c.name, price=p, to=to)
+            )
+        except ValidationError as err:
+            field = f"market_prices[{c.name!r}]" if err.field == "price" else err.field
+            raise ValidationError(field, err.value, err.reason) from None
     mkt = [nan if rate is None or math.isnan(y) else y - rate for y in yields]
     surplus = [m - s for m, s in zip(mkt, spread, strict=True)]
     common = (
