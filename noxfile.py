@@ -17,7 +17,8 @@ tests      pytest + hypothesis over tests/, the docstring examples of the packag
            (``--doctest-modules``) and a branch-coverage report.
 typecheck  ``mypy --strict`` over src and tests.
 lint       ``ruff check`` and ``ruff format --check`` over the whole tree.
-docs       Sphinx: the doctest builder, then HTML with warnings as errors (``-W -n``).
+docs       Sphinx: the doctest builder, then HTML with warnings as errors (``-W -n``); the
+           gallery's examples (docs/examples/plot_*.py) run in the first build.
 build      sdist + wheel, ``twine check --strict``, then the wheel installed into a fresh
            virtualenv outside the source tree and the test suite run against it.
 crosscheck the tests marked ``crosscheck`` with QuantLib installed (the extra of that name).
@@ -98,6 +99,9 @@ def docs(session: nox.Session) -> None:
     session.env["MPLBACKEND"] = "Agg"
     build_dir = ROOT / "docs" / "_build"
     doctrees = build_dir / "doctrees"
+    # sphinx-gallery reruns only the examples whose source changed: start from scratch so that
+    # every example runs against the current library.
+    shutil.rmtree(ROOT / "docs" / "gallery", ignore_errors=True)
     # -E: a fresh environment, so warnings of unchanged pages are reported on every run.
     common = ["-E", "-W", "-n", "--keep-going", "-q", "-d", str(doctrees)]
     session.run("sphinx-build", "-b", "doctest", *common, "docs", str(build_dir / "doctest"))

@@ -64,9 +64,11 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "myst_parser",  # only for ``changelog.rst``, which includes ../CHANGELOG.md
+    "sphinx_gallery.gen_gallery",  # the gallery: docs/examples/plot_*.py, run on every build
 ]
 
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# examples/ holds the gallery's sources (its header is not a page); gallery/ is generated.
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "examples"]
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 nitpicky = True
@@ -107,6 +109,33 @@ doctest_default_flags = (
     | doctest.NORMALIZE_WHITESPACE
 )
 doctest_test_doctest_blocks = "default"
+
+# -- the gallery (sphinx-gallery) ---------------------------------------------------------
+# Every docs/examples/plot_*.py script runs during the build and its figures and printed
+# output go on its page under gallery/ (generated, not in git). A failing script fails the
+# build. Scripts draw with pyplot (plt.subplots, then ``ax=`` for treasurymodel.plot): the
+# matplotlib scraper collects pyplot's figures.
+
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "gallery",
+    "filename_pattern": r"/plot_",
+    "ignore_pattern": r"__init__\.py",
+    "within_subsection_order": "FileNameSortKey",
+    "image_scrapers": ("matplotlib",),
+    "matplotlib_animations": False,
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    "show_memory": False,
+    "show_signature": False,
+    "min_reported_time": 1e9,  # no "Total running time" line: it changes on every build
+    "write_computation_times": False,
+    "backreferences_dir": None,
+    "reset_modules": ("matplotlib",),
+    "image_srcset": ["2x"],
+}
 
 # -- intersphinx, offline-safe -------------------------------------------------------------
 
