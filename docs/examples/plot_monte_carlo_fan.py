@@ -49,9 +49,10 @@ fig, (top, bottom) = plt.subplots(
     height_ratios=[3, 1.4],
     layout="constrained",
 )
-top.fill_between(dates, bands[:, 0], bands[:, 4], alpha=0.25, label="5-95%")
-top.fill_between(dates, bands[:, 1], bands[:, 3], alpha=0.45, label="25-75%")
-top.plot(dates, bands[:, 2], color="C0", label="median")
+blue = "C0"
+top.fill_between(dates, bands[:, 0], bands[:, 4], color=blue, alpha=0.2, label="5-95%")
+top.fill_between(dates, bands[:, 1], bands[:, 3], color=blue, alpha=0.4, label="25-75%")
+top.plot(dates, bands[:, 2], color=blue, label="median")
 top.axhline(0.0, color="0.3", linewidth=0.8)
 top.set_ylabel("NAV per share (USD)")
 top.set_title("Strategy from 1 February 2026, BTC at 50% volatility")
