@@ -115,12 +115,21 @@ from .simulation import (  # Monte Carlo (issue 9)
     simulation_dates,
 )
 
+# --- side by side (issue 19) ---
+# isort: split
+from .compare import Comparison, ComparisonRow, compare
+
 try:
     __version__ = version("treasurymodel")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    # side by side (issue 19)
+    "Comparison",
+    "ComparisonRow",
+    "compare",
+    # end issue 19
     # valuation (issue 7)
     "ConvertibleSensitivities",
     "bond_floor",

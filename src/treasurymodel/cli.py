@@ -886,6 +886,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_optional_subcommands(sub)
+    from ._cli_compare import add_parser as add_compare  # `compare`: companies side by side
+
+    add_compare(sub)
     return parser
 
 
