@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import importlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -33,9 +34,6 @@ from .liquidation import (
 )
 from .metrics import btc_ratings, metrics
 from .validators import check_choice, check_flag, check_number, price_array
-
-if TYPE_CHECKING:  # pragma: no cover - pandas is imported only by Comparison.to_frame
-    import pandas
 
 __all__ = ["DEFAULT_SHOCKS", "Comparison", "ComparisonRow", "compare"]
 
@@ -288,10 +286,10 @@ class Comparison:
             out[f"nav_per_share_diluted_{name}"] = self.shock_nav_per_share_diluted[:, j].copy()
         return out
 
-    def to_frame(self) -> pandas.DataFrame:
+    def to_frame(self) -> Any:
         """The columns of :meth:`to_dict` as a pandas DataFrame indexed by label.
 
-        Needs pandas (imported only here).
+        Needs pandas (imported only here); returns a ``pandas.DataFrame``.
 
         Examples
         --------
@@ -301,7 +299,7 @@ class Comparison:
         (['MicroStrategy'], 'BTC')
         """
         try:
-            import pandas
+            pandas = importlib.import_module("pandas")
         except ImportError:
             raise ImportError("to_frame needs pandas: pip install pandas") from None
         return pandas.DataFrame(self.to_dict()).set_index("label")
