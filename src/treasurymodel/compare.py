@@ -599,7 +599,7 @@ def compare(
         not changed when another asset price is given.
     shocks
         Common relative shocks applied to every asset price for the NAV-per-share columns
-        (``-0.8`` is a fall of 80%; each at least -1); default :data:`DEFAULT_SHOCKS`.
+        (``-0.8`` is a fall of 80%; each at least -1); default ``DEFAULT_SHOCKS``, −80% to +100%.
     years
         Horizon of the near maturity wall and the coverage break price: a positive whole
         number of months, in years (default 2).
