@@ -380,6 +380,11 @@ _loose: Any = compare  # bad input on purpose: no type checking of the arguments
         (lambda: _loose(_all(), springing="never"), "springing", "never"),
         (lambda: _loose(_all(), puts=1), "puts", 1),
         (lambda: _loose([_bare()]), "asset_prices", None),
+        (
+            lambda: _loose([attrs.evolve(_bare(), as_of=dt.date(9990, 1, 1))], years=20),
+            "years",
+            20,
+        ),
     ],
 )
 def test_bad_input_names_the_argument(call: Any, field: str, value: Any) -> None:

@@ -523,6 +523,7 @@ def _row(
     *,
     asset_price: float,
     share_price: float | None,
+    until: _dt.date,
     months: int,
     springing: Springing,
     puts: bool,
@@ -532,10 +533,6 @@ def _row(
     junior = order[-1].name if order else None
     rating = btc_ratings(company, btc_price=asset_price)[junior] if junior else None
     call = joint_margin_call_price(company)
-    try:
-        until = schedule.add_months(company.as_of, months, end_of_month=True)
-    except ValidationError:
-        raise ValidationError("years", months / 12, "reaches past the year 9999") from None
     near = maturity_wall(company, until=until, springing=springing, puts=puts).rows[-1]
     whole = maturity_wall(company, springing=springing, puts=puts).rows[-1]
     cover = coverage_break_price(company, years=months / 12, springing=springing, puts=puts)
@@ -592,7 +589,9 @@ def compare(
     asset_prices
         Prices of the reserve assets by ticker, e.g. ``{"BTC": 70_000, "ETH": 2_500}``: every
         company holding that asset is read at that price (a price in the company's reporting
-        currency). A company whose asset is not listed uses its ``[market]`` asset price.
+        currency). A company whose asset is not listed uses its ``[market]`` asset price;
+        to give one company a price of its own, give it its own ``market``
+        (``attrs.evolve(company, market=Market(asset_price=...))``).
     share_prices
         Share prices by row label. A company not listed uses its ``[market]`` share price;
         without one its mNAV is ``None``. As for ``treasurymodel report``, a share price is
@@ -652,8 +651,12 @@ def compare(
     check_choice("springing", springing, ("worst", "best", "test"))
     check_flag("puts", puts)
 
-    prices: list[tuple[float, float | None]] = []
+    prices: list[tuple[float, float | None, _dt.date]] = []
     for label, co in pairs:
+        try:
+            until = schedule.add_months(co.as_of, months, end_of_month=True)
+        except ValidationError:
+            raise ValidationError("years", years, "reaches past the year 9999") from None
         market = co.market
         asset_price = given_assets.get(co.holdings.asset)
         if asset_price is None:
@@ -667,18 +670,19 @@ def compare(
         share = given_shares.get(label)
         if share is None and market is not None:
             share = market.share_price
-        prices.append((asset_price, share))
+        prices.append((asset_price, share, until))
 
     rows: list[ComparisonRow] = []
     shocked: list[npt.NDArray[np.float64]] = []
     shocked_diluted: list[npt.NDArray[np.float64]] = []
-    for (label, co), (asset_price, share) in zip(pairs, prices, strict=True):
+    for (label, co), (asset_price, share, until) in zip(pairs, prices, strict=True):
         rows.append(
             _row(
                 label,
                 co,
                 asset_price=asset_price,
                 share_price=share,
+                until=until,
                 months=months,
                 springing=springing,
                 puts=puts,
