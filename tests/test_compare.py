@@ -85,6 +85,10 @@ def test_row_equals_single_company_functions(name: str) -> None:
     assert row.asset_price == price
     assert row.share_price == share
     for field, expected in [
+        ("reserve", m.btc_reserve),
+        ("cash", m.cash),
+        ("debt", m.debt),
+        ("preferred", m.pref),
         ("nav", m.nav),
         ("nav_per_share", m.nav_per_share),
         ("nav_per_share_diluted", m.nav_per_share_diluted),
@@ -128,6 +132,9 @@ def test_mstr_2022q2_row_by_hand() -> None:
     row = compare([datasets.load("mstr-2022q2")])["MicroStrategy"]
     reserve = 129_699 * 19_785.0  # 2,566,094,715
     debt, cash, cap = 2_416e6, 60e6, 11.3e6 * 164
+    assert row.reserve == reserve
+    assert row.debt == debt
+    assert row.preferred == 0.0
     assert row.mnav == pytest.approx((cap + debt - cash) / reserve, rel=1e-12)  # 1.6403
     assert row.mnav == pytest.approx(1.64031, abs=1e-5)
     assert row.mnav_simple == pytest.approx(cap / reserve, rel=1e-12)  # 0.7222

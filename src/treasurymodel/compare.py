@@ -71,6 +71,11 @@ class ComparisonRow:
         Units of the asset held.
     asset_price, share_price
         The prices the row was computed at (``share_price`` may be ``None``).
+    reserve
+        Units held × asset price.
+    cash, debt, preferred
+        Reported cash, aggregate debt principal and aggregate preferred notional (at the
+        company's FX rates).
     nav, nav_per_share, nav_per_share_diluted
         Equity NAV, per basic share and per share by the if-converted method
         (:func:`~treasurymodel.metrics`).
@@ -131,6 +136,10 @@ class ComparisonRow:
     units: float
     asset_price: float
     share_price: float | None
+    reserve: float
+    cash: float
+    debt: float
+    preferred: float
     nav: float
     nav_per_share: float
     nav_per_share_diluted: float
@@ -327,6 +336,8 @@ class Comparison:
             ("units held", [_text(r.units, "count") for r in self.rows]),
             ("asset price", [_text(r.asset_price, "price") for r in self.rows]),
             ("share price", [_text(r.share_price, "price") for r in self.rows]),
+            ("reserve (M)", [_text(r.reserve, "money") for r in self.rows]),
+            ("debt + preferred (M)", [_text(r.debt + r.preferred, "money") for r in self.rows]),
             ("NAV (M)", [_text(r.nav, "money") for r in self.rows]),
             ("NAV per share", [_text(r.nav_per_share, "price") for r in self.rows]),
             ("  diluted", [_text(r.nav_per_share_diluted, "price") for r in self.rows]),
@@ -360,11 +371,12 @@ class Comparison:
 
     def __repr__(self) -> str:
         n = len(self.rows)
-        head = (
-            f"Comparison of {n} compan{'y' if n == 1 else 'ies'} (prices in each company's "
-            f"currency, per unit of its asset; fall = 1 - break price / price)"
+        head = f"Comparison of {n} compan{'y' if n == 1 else 'ies'}"
+        foot = (
+            "Prices per unit of each company's asset, in its currency; "
+            "fall = 1 - break price / price."
         )
-        return head + "\n" + "\n".join(_aligned(self.table()))
+        return "\n".join([head, *_aligned(self.table()), foot])
 
     def _repr_html_(self) -> str:
         rows = self.table()
@@ -546,6 +558,10 @@ def _row(
         units=company.holdings.units,
         asset_price=asset_price,
         share_price=share_price,
+        reserve=m.btc_reserve,
+        cash=m.cash,
+        debt=m.debt,
+        preferred=m.pref,
         nav=m.nav,
         nav_per_share=m.nav_per_share,
         nav_per_share_diluted=m.nav_per_share_diluted,
