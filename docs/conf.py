@@ -180,6 +180,7 @@ _LAYER_ORDER = [
     "treasurymodel.schedule",
     "treasurymodel.metrics",
     "treasurymodel.liquidation",
+    "treasurymodel.compare",
     "treasurymodel.valuation",
     "treasurymodel.simulation",
     "treasurymodel.io",
@@ -636,6 +637,19 @@ def _write_tutorial_fan(app: Sphinx) -> None:
 
 
 BUILD_HOOKS.append(_write_tutorial_fan)
+# issue 19 (compare): the figure of howto/compare.rst, from every bundled data set.
+def _write_comparison_figure(app: Sphinx) -> None:
+    from treasurymodel import compare, datasets
+    from treasurymodel.plot import comparison
+
+    out = DOCS / "_build" / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    result = compare([datasets.load(name) for name in datasets.names()])
+    comparison(result).savefig(out / "compare-bundled.png", dpi=100)
+
+
+BUILD_HOOKS.append(_write_comparison_figure)
+# end issue 19
 
 # -- end of build-time hooks ---------------------------------------------------------------
 

@@ -132,6 +132,9 @@ from .credit import (
     risk_from_spread,
     spread_from_risk,
 )
+# --- side by side (issue 19) ---
+# isort: split
+from .compare import Comparison, ComparisonRow, compare
 
 try:
     __version__ = version("treasurymodel")
@@ -152,6 +155,11 @@ __all__ = [
     "risk_from_spread",
     "spread_from_risk",
     # end issue 14
+    # side by side (issue 19)
+    "Comparison",
+    "ComparisonRow",
+    "compare",
+    # end issue 19
     # valuation (issue 7)
     "ConvertibleSensitivities",
     "bond_floor",
