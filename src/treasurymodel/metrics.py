@@ -253,7 +253,8 @@ def metrics(
     ValidationError
         If ``company`` is not a :class:`~treasurymodel.Company`, a price is not a finite
         non-negative number (or a list or array of them; strings, booleans and ``None`` are
-        refused), or the shapes do not broadcast.
+        refused), the shapes do not broadcast, or the BTC Reserve at a price (units held ×
+        price) leaves the float range.
 
     Examples
     --------
@@ -292,11 +293,22 @@ def metrics(
     debt = company.total_debt
     pref = company.total_preferred
     obligations = _annual_obligations(company)
-    all_positive = units > 0.0 and bool((btc > 0.0).all())
 
-    reserve = units * btc
+    with np.errstate(over="ignore", under="ignore"):
+        reserve = units * btc
+    _check_reserve(reserve, btc_price)
+    # A plain division needs a positive reserve, not just positive factors: units x price
+    # can underflow to zero (1e-200 units at 1e-200), and 0 / 0 would be NaN.
+    all_positive = bool((reserve > 0.0).all())
     nav = reserve + (cash + company.other_assets - debt - pref)
-    nav_per_share = nav / company.shares_basic
+    with np.errstate(over="ignore"):
+        nav_per_share = nav / company.shares_basic
+    if not bool(np.isfinite(nav_per_share).all()):
+        raise ValidationError(
+            "btc_price",
+            btc_price,
+            "is too large: NAV per share leaves the float range (few shares, a high price)",
+        )
 
     # If-converted: a loop over the (few) instruments, vectorized over prices.
     cur_nav: Any = nav
@@ -318,7 +330,14 @@ def metrics(
 
     market_cap = enterprise_value = mnav = mnav_simple = None
     if share is not None:
-        cap, ev, ratio, simple = _market(company, share, reserve, all_positive=all_positive)
+        with np.errstate(over="ignore"):
+            cap, ev, ratio, simple = _market(company, share, reserve, all_positive=all_positive)
+        if not bool(np.isfinite(ev).all() & np.isfinite(cap).all()):
+            raise ValidationError(
+                "share_price",
+                share_price,
+                "is too large: the market cap (basic shares x price) leaves the float range",
+            )
         market_cap, enterprise_value = _out(cap, scalar), _out(ev, scalar)
         mnav, mnav_simple = _out(ratio, scalar), _out(simple, scalar)
 
@@ -345,6 +364,16 @@ def metrics(
         unrealized_gain=_out(reserve - company.holdings.cost_basis, scalar),
         btc_per_share=_out(full(units / company.diluted_shares), scalar),
     )
+
+
+def _check_reserve(reserve: FloatArray, btc_price: Any) -> None:
+    """Refuse a price at which the BTC Reserve (units x price) leaves the float range."""
+    if not bool(np.isfinite(reserve).all()):
+        raise ValidationError(
+            "btc_price",
+            btc_price,
+            "is too large: the BTC Reserve (units held x price) leaves the float range",
+        )
 
 
 @overload
@@ -388,7 +417,9 @@ def share_price_for_mnav(
 
     With ``basis="ev"`` the result is negative when ``mnav`` is below
     (debt + pref − cash) / BTC Reserve: no share price gives so low an mNAV. It is returned
-    as it is (not clipped) so that a caller can see by how much.
+    as it is (not clipped) so that a caller can see by how much; this is the one function
+    of the library whose result can be a negative price, on purpose. The result is always
+    finite.
 
     Parameters
     ----------
@@ -400,6 +431,13 @@ def share_price_for_mnav(
         BTC price; finite and non-negative (float or array). Broadcasts with ``mnav``.
     basis
         ``"ev"`` (the company's mNAV) or ``"market_cap"`` (the simple ratio).
+
+    Raises
+    ------
+    ValidationError
+        If ``company`` is not a :class:`~treasurymodel.Company`, ``mnav`` or ``btc_price`` is
+        not a finite non-negative number (or array of them), the shapes do not broadcast,
+        ``basis`` is unknown, or the price would leave the float range.
 
     Examples
     --------
@@ -423,10 +461,17 @@ def share_price_for_mnav(
         raise ValidationError(
             "mnav", np.shape(target), f"does not broadcast with btc_price {btc.shape}"
         ) from None
-    value = target * (company.holdings.units * btc)
-    if basis == "ev":
-        value = value - (company.total_debt + company.total_preferred - company.cash)
-    price = value / company.shares_basic
+    with np.errstate(over="ignore", under="ignore"):
+        reserve = company.holdings.units * btc
+        _check_reserve(reserve, btc_price)
+        value = target * reserve
+        if basis == "ev":
+            value = value - (company.total_debt + company.total_preferred - company.cash)
+        price = value / company.shares_basic
+    if not bool(np.isfinite(price).all()):
+        raise ValidationError(
+            "mnav", mnav, "is too large: the share price it implies leaves the float range"
+        )
     return float(price) if price.ndim == 0 else np.asarray(price, dtype=np.float64)
 
 
