@@ -641,10 +641,11 @@ def _line(text: str, number: int) -> str:
 
 
 def _check_format(format: Any) -> _Format:
-    if format not in _FORMATS:
-        raise ValidationError("format", format, "must be 'toml' or 'json'")
-    result: _Format = format
-    return result
+    if isinstance(format, str) and format == "toml":
+        return "toml"
+    if isinstance(format, str) and format == "json":
+        return "json"
+    raise ValidationError("format", format, "must be 'toml' or 'json'")
 
 
 def loads(

@@ -208,6 +208,8 @@ def price_paths(
     start = _whole("start", start, minimum=0)
     if start % BLOCK_PATHS:
         raise ValidationError("start", start, f"must be a multiple of {BLOCK_PATHS}")
+    if start >= total:
+        raise ValidationError("start", start, f"must be below total ({total})")
     if start + size > total:
         raise ValidationError("size", size, f"runs past the {total} paths (from {start})")
     _check_grid(size, steps, dt)

@@ -168,7 +168,7 @@ def preset_path(
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
-    if name not in PRESETS:
+    if not isinstance(name, str) or name not in PRESETS:
         raise ValidationError("name", name, f"must be one of {PRESETS}")
     if start_price is None:
         start_price = company.market.asset_price if company.market is not None else None
