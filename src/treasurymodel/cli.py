@@ -1038,7 +1038,7 @@ def _cmd_datasets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 def _cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, _ = load_source(args.file)
     _write(
-        f"{args.file}: valid {company.name!r} as of {company.as_of.isoformat()}, "
+        f"{printable(args.file)}: valid {company.name!r} as of {company.as_of.isoformat()}, "
         f"{len(company.instruments)} instrument(s)\n"
     )
     return 0
