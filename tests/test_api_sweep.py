@@ -258,7 +258,10 @@ def _names_argument(err: tm.ValidationError, parameter: str) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_bad_arguments_give_a_validation_error_naming_them(name: str, tmp_path: Path) -> None:
+def test_bad_arguments_give_a_validation_error_naming_them(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # dump(path="x") writes a file "x": here, not in the checkout
     (tmp_path / "valid.toml").write_text(tm.dumps(_SMALL), encoding="utf-8")
     fn, signature, args, kwargs = _bind(name, tmp_path)
     valid = fn(*args, **kwargs)

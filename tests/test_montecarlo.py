@@ -184,7 +184,7 @@ class _BadModel:
         ({"start": -BLOCK_PATHS}, "start"),
         ({"size": 9}, "size"),
         ({"size": 0}, "size"),
-        ({"start": BLOCK_PATHS}, "size"),
+        ({"start": BLOCK_PATHS}, "start"),  # past the 8 paths: the start is wrong
         ({"total": 0}, "total"),
         ({"seed": -1}, "seed"),
         ({"steps": 0}, "steps"),

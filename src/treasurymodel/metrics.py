@@ -314,7 +314,10 @@ def metrics(
     cur_nav: Any = nav
     cur_shares: Any = company.shares_basic + company.other_dilutive_shares
     for price, amount, shares in _conversion_candidates(company):
-        include = price * cur_shares < cur_nav
+        # price x shares may overflow to inf for astronomical share counts: inf < NAV is
+        # False, which is the right answer (converting would not lower NAV per share).
+        with np.errstate(over="ignore"):
+            include = price * cur_shares < cur_nav
         cur_nav = np.where(include, cur_nav + amount, cur_nav)
         cur_shares = np.where(include, cur_shares + shares, cur_shares)
     shape = btc.shape
