@@ -124,6 +124,11 @@ def test_2_dump_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) ->
     path.chmod(0o640)
     tm.dump(_2026, path)
     assert path.stat().st_mode & 0o777 == 0o640
+    link = tmp_path / "link.toml"
+    link.symlink_to(path)
+    tm.dump(datasets.load("mstr-2022q2"), link)
+    assert link.is_symlink()  # the link is kept, the file it points to replaced
+    assert tm.load(path) == datasets.load("mstr-2022q2")
 
 
 def test_2_a_failed_figure_write_leaves_the_old_file_and_prints_nothing(

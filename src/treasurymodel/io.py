@@ -1112,14 +1112,15 @@ def atomic_write(path: Path, write: Callable[[str], Any], *, field: str) -> None
 
     Until the rename, which replaces the file in one step, ``path`` keeps its old content;
     if writing fails (a full disk, say) the temporary file is removed and ``path`` is left
-    as it was. The new file gets the old file's permissions, or the default ones.
+    as it was. The new file gets the old file's permissions, or the default ones; a symbolic
+    link is followed (the file it points to is replaced, the link kept).
 
     Raises
     ------
     ValidationError
         Naming ``field`` and the path, if the file cannot be written.
     """
-    target = Path(os.path.abspath(path))
+    target = Path(os.path.realpath(path))  # through a symbolic link: replace what it points to
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
