@@ -716,3 +716,23 @@ def test_23_a_missing_file_is_both_errors(tmp_path: Path) -> None:
     assert type(again) is tm.MissingFileError
     assert str(again) == str(info.value)
     assert isinstance(info.value.with_context("x"), FileNotFoundError)
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["report", "mstr-2026-02", "--grid", "1e308"], "--grid"),
+        (["report", "mstr-2026-02", "--btc-price", "1e306"], "--btc-price"),  # x 738,731 coins
+        (["report", "mstr-2026-02", "--share-price", "1e308"], "--share-price"),
+        (["plot", "mstr-2026-02", "--kind", "nav", "--btc-price", "1e308", "-o", "n.png"],
+         "--btc-price"),
+    ],
+)  # fmt: skip
+def test_21_a_price_out_of_range_is_a_usage_error_naming_its_option(
+    argv: list[str], option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _cli(*argv)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1].startswith(f"treasurymodel {argv[0]}: error: argument {option}:")
+    assert list(tmp_path.iterdir()) == []

@@ -302,6 +302,14 @@ def report_data(
             )
     else:
         grid_prices = _price_list("grid", grid)
+    for field, values in (("btc_prices", prices), ("grid", grid_prices)):
+        for i, price in enumerate(values):
+            if not math.isfinite(company.holdings.units * price):
+                raise ValidationError(
+                    f"{field}[{i}]",
+                    price,
+                    "is too large: the BTC Reserve (units held x price) leaves the float range",
+                )
     return {
         "company": _company_summary(company, source or company.name),
         "metrics": _metrics_rows(company, prices, share_price),
@@ -993,16 +1001,7 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             source=label,
         )
     except ValidationError as err:
-        given = {
-            "btc_price": "--btc-price" if args.btc_price is not None else None,
-            "btc_prices": "--btc-price" if args.btc_price is not None else None,
-            "share_price": "--share-price" if args.share_price is not None else None,
-            "grid": "--grid" if args.grid is not None else None,
-        }
-        option = given.get(err.field.partition("[")[0])
-        if option is None:
-            raise
-        usage_error(parser, option, err)
+        _option_error(parser, err, args)
     render: Callable[[dict[str, Any]], str] = {
         "json": render_json,
         "csv": render_csv,
@@ -1051,10 +1050,13 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, _ = load_source(args.source)
     from . import plot
 
-    if args.kind == "ladder":
-        fig = plot.maturity_ladder(company)
-    else:
-        fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
+    try:
+        if args.kind == "ladder":
+            fig = plot.maturity_ladder(company)
+        else:
+            fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
+    except ValidationError as err:
+        _option_error(parser, err, args)
     _save_figure(fig, args.output, "--output")
     return 0
 
@@ -1097,6 +1099,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+_PRICE_OPTIONS: Final = {
+    "btc_price": ("--btc-price", "btc_price"),
+    "btc_prices": ("--btc-price", "btc_price"),
+    "share_price": ("--share-price", "share_price"),
+    "grid": ("--grid", "grid"),
+}
+"""Error field -> (option, attribute of the parsed arguments) of ``report`` and ``plot``."""
+
+
+def _option_error(
+    parser: argparse.ArgumentParser, err: ValidationError, args: argparse.Namespace
+) -> NoReturn:
+    """Re-raise ``err``, as a usage error if it is about a price given on the command line."""
+    option, attribute = _PRICE_OPTIONS.get(err.field.partition("[")[0], (None, ""))
+    if option is not None and getattr(args, attribute, None) is not None:
+        usage_error(parser, option, err)
+    raise err
 
 
 def usage_error(parser: argparse.ArgumentParser, option: str, err: ValidationError) -> NoReturn:
