@@ -671,8 +671,14 @@ def test_20_a_failing_event_names_its_argument() -> None:
     co = _company()
     with pytest.raises(ValidationError) as info:
         tm.raise_equity(co, 1e10, share_price=1e-300, btc_price=1.0)  # 1e310 new shares
-    assert info.value.field == "amount"
+    assert info.value.field == "share_price"  # the argument that sets the new share count
     assert "Company.shares_basic" in info.value.reason  # the rule broken, as the cause
+    with pytest.raises(ValidationError) as info:
+        tm.sell_btc(_company(), 5.0, btc_price=1e308)  # 5e308 of cash
+    assert info.value.field == "btc_price"
+    with pytest.raises(ValidationError) as info:
+        tm.raise_equity(co, 1e10, share_price=1.0, btc_price=1e-320)  # 1e330 coins bought
+    assert info.value.field == "btc_price"
 
 
 # --- 21. one exit code for range errors on the command line ---------------------------------

@@ -109,10 +109,14 @@ _INTERNAL: Final = (
 """Field prefixes of the checks of the records an event builds (not the user's arguments)."""
 
 
-def _blames(argument: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """Decorator: a check of the new balance sheet that fails is reported against the
-    event's ``argument`` (``units: takes the balance sheet out of range ...``), not as an
-    internal field the caller never gave (``Company.shares_basic``)."""
+def _blames(argument: str, **by_field: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorator: a check of the new balance sheet that fails is reported against one of the
+    event's arguments (``units: gives a balance sheet that breaks a rule ...``), not as an
+    internal field the caller never gave (``Company.shares_basic``).
+
+    ``by_field`` maps an internal field (``Company_shares_basic`` for ``Company.shares_basic``)
+    to the argument that sets it (the share price sets the new share count); any other field
+    is reported against ``argument``."""
 
     def decorate(event: Callable[_P, _R]) -> Callable[_P, _R]:
         signature = inspect.signature(event)
@@ -125,9 +129,10 @@ def _blames(argument: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
                 if not err.field.startswith(_INTERNAL):
                     raise
                 bound = signature.bind(*args, **kwargs)
-                value = bound.arguments.get(argument)
+                blamed = by_field.get(err.field.replace(".", "_"), argument)
+                value = bound.arguments.get(blamed)
                 raise ValidationError(
-                    argument,
+                    blamed,
                     value,
                     f"gives a balance sheet that breaks a rule ({err.field}: {err.reason})",
                 ) from None
@@ -203,7 +208,7 @@ def _shrink(instrument: Instrument, remaining: float) -> Instrument:
 # --- equity and coins -----------------------------------------------------------------
 
 
-@_blames("amount")
+@_blames("amount", Company_shares_basic="share_price", Holdings_units="btc_price")
 def raise_equity(
     company: Company, amount: float, *, share_price: float, btc_price: float, fee: float = 0.0
 ) -> Company:
@@ -296,6 +301,8 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     qty = _positive("units", units)
     btc = _positive("btc_price", btc_price)
     cost = qty * btc
+    if not np.isfinite(cost):
+        raise ValidationError("btc_price", btc_price, "is too large: units x price overflows")
     if cost > company.cash * (1.0 + _REL_TOL):
         raise ValidationError(
             "units", units, f"costs {_amount(cost)}, more than the {_amount(company.cash)} of cash"
@@ -308,7 +315,7 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     return _rebuild(company, holdings=holdings, cash=max(company.cash - cost, 0.0))
 
 
-@_blames("units")
+@_blames("units", Company_cash="btc_price")
 def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
     """Sell ``units`` of unencumbered coins at ``btc_price``; the proceeds go to cash.
 
@@ -346,7 +353,7 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
 # --- instruments ----------------------------------------------------------------------
 
 
-@_blames("instrument")
+@_blames("instrument", Holdings_units="btc_price", Company_cash="proceeds")
 def issue_instrument(
     company: Company,
     instrument: Instrument,
@@ -464,6 +471,8 @@ def repay(
     face, new_inst = _retire(inst, amount)
     pay_price = _positive("price", price)
     cost = face * pay_price * company.fx_rate(inst.currency)
+    if not np.isfinite(cost):
+        raise ValidationError("price", price, "is too large: amount x price overflows")
     if cost > company.cash * (1.0 + _REL_TOL):
         raise ValidationError(
             "amount", face, f"costs {_amount(cost)}, more than the {_amount(company.cash)} of cash"

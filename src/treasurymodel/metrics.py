@@ -245,8 +245,8 @@ def metrics(
     share, that is while its conversion price is below the current NAV per share.
 
     Ratios over the BTC Reserve are ``±inf`` when the reserve is zero (``0`` if the numerator
-    is also zero); coverage ratios are ``inf`` when there are no annual obligations. No field
-    is ever NaN.
+    is also zero), or so small that the ratio leaves the float range (its limit); coverage
+    ratios are ``inf`` when there are no annual obligations. No field is ever NaN.
 
     Raises
     ------
@@ -494,8 +494,10 @@ def _senior_claims(company: Company) -> dict[str, float]:
 
 
 def _rating(company: Company, claim: float, btc: FloatArray) -> float | FloatArray:
-    reserve = company.holdings.units * btc
-    value = reserve / claim
+    with np.errstate(over="ignore", under="ignore"):
+        reserve = company.holdings.units * btc
+        _check_reserve(reserve, btc)
+        value = _finite("btc_price", btc, reserve / claim, "the rating (reserve / claims)")
     return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)
 
 
@@ -597,18 +599,37 @@ def _kpi_inputs(
         raise ValidationError("end_units", shapes, "input shapes do not broadcast") from None
 
 
+def _finite(field: str, value: Any, result: FloatArray, reason: str) -> FloatArray:
+    """``result`` if every element is finite, else a ValidationError naming ``field``."""
+    if not bool(np.isfinite(result).all()):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = float(value)
+        raise ValidationError(field, value, f"is out of range: {reason} leaves the float range")
+    return result
+
+
 def _yield(
     s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
 ) -> FloatArray:
-    result: FloatArray = (e_units / e_shares) / (s_units / s_shares) - 1.0
+    # Each step is checked, so that an extreme input is named instead of giving inf or NaN.
+    with np.errstate(all="ignore"):
+        start = _finite("start_shares", s_shares, s_units / s_shares, "units per share")
+        if not bool((start > 0.0).all()):
+            raise ValidationError(
+                "start_units", s_units, "is too small: units per share underflows to zero"
+            )
+        end = _finite("end_shares", e_shares, e_units / e_shares, "units per share")
+        ratio = _finite("end_units", e_units, end / start, "the yield")
+    result: FloatArray = ratio - 1.0
     return result
 
 
 def _gain(
     s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
 ) -> FloatArray:
-    result: FloatArray = s_units * _yield(s_units, s_shares, e_units, e_shares)
-    return result
+    with np.errstate(all="ignore"):
+        gain = s_units * _yield(s_units, s_shares, e_units, e_shares)
+    return _finite("start_units", s_units, gain, "the gain (start units x yield)")
 
 
 def _ret(value: FloatArray) -> float | FloatArray:
@@ -698,9 +719,10 @@ def btc_dollar_gain(
     price = price_array("end_price", end_price)
     gain = _gain(*inputs)
     try:
-        value = np.multiply(gain, price)
+        with np.errstate(over="ignore"):
+            value = np.multiply(gain, price)
     except ValueError:
         raise ValidationError(
             "end_price", price.shape, f"does not broadcast with the units {gain.shape}"
         ) from None
-    return _ret(value)
+    return _ret(_finite("end_price", end_price, value, "the gain x price"))
