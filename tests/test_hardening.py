@@ -742,3 +742,13 @@ def test_21_a_price_out_of_range_is_a_usage_error_naming_its_option(
     assert (code, out) == (2, "")
     assert err.splitlines()[-1].startswith(f"treasurymodel {argv[0]}: error: argument {option}:")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_12_a_constant_mnav_is_bounded() -> None:
+    with pytest.raises(ValidationError, match="at most 1,000") as info:
+        tm.ConstantPremium(mnav=1e308)  # share prices of 1e308 x reserve overflow in the engine
+    assert info.value.field == "ConstantPremium.mnav"
+    assert tm.ConstantPremium(mnav=1_000.0).mnav(None) == 1_000.0
+    code, out, err = _cli("stress", "mstr-2026-02", "--vol", "0.5", "--mnav", "1e308")
+    assert (code, out) == (2, "")
+    assert "argument --mnav: must be at most 1000" in err

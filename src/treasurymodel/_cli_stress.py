@@ -162,10 +162,11 @@ def add_parser(subparsers: Any) -> None:
     )
     stress.add_argument(
         "--mnav",
-        type=_number_argument(non_negative=True),
+        type=_number_argument(non_negative=True, at_most=1_000.0),
         default=1.0,
         metavar="M",
-        help="constant mNAV of the stock, which decides whether shares can be sold (1.0)",
+        help="constant mNAV of the stock, 0 to 1,000, which decides whether shares can be "
+        "sold (1.0)",
     )
     stress.add_argument(
         "--no-equity",

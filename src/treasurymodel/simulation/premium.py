@@ -28,6 +28,10 @@ __all__ = [
     "PremiumState",
 ]
 
+MAX_MNAV: Final = 1_000.0
+"""Largest constant mNAV (a stock at a thousand times its BTC Reserve; beyond, share prices
+computed from it leave the float range at extreme paths)."""
+
 MIN_SHARE_PRICE: Final = 0.01
 """Lowest share price the engine uses (reporting currency): where mNAV × BTC Reserve does not
 cover debt + preferred − cash, the formula gives zero or less, and a stock never trades there.
@@ -110,6 +114,13 @@ class PremiumModel(Protocol):
         ...
 
 
+def _at_most_max_mnav(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value > MAX_MNAV:
+        raise ValidationError(
+            f"{type(instance).__name__}.mnav", value, f"must be at most {MAX_MNAV:,.0f}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class ConstantPremium:
     """The same mNAV on every path at every step.
@@ -117,7 +128,7 @@ class ConstantPremium:
     Parameters
     ----------
     mnav
-        The multiple, >= 0 (1.0: enterprise value equals the BTC Reserve).
+        The multiple, from 0 to 1,000 (1.0: enterprise value equals the BTC Reserve).
 
     Examples
     --------
@@ -126,7 +137,7 @@ class ConstantPremium:
     """
 
     mnav_level: float = attrs.field(
-        default=1.0, converter=to_float, validator=non_negative, alias="mnav"
+        default=1.0, converter=to_float, validator=[non_negative, _at_most_max_mnav], alias="mnav"
     )
 
     @property
