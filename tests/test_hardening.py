@@ -752,3 +752,10 @@ def test_12_a_constant_mnav_is_bounded() -> None:
     code, out, err = _cli("stress", "mstr-2026-02", "--vol", "0.5", "--mnav", "1e308")
     assert (code, out) == (2, "")
     assert "argument --mnav: must be at most 1000" in err
+
+
+@pytest.mark.parametrize("value", [np.array([]), np.array(["test", "worst"]), ["test"]])
+def test_20_a_choice_given_as_an_array_is_a_validation_error(value: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        tm.FundingPolicy(springing=value)
+    assert info.value.field == "FundingPolicy.springing"
