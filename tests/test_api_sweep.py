@@ -30,6 +30,7 @@ import numpy as np
 import pytest
 
 import treasurymodel as tm
+from treasurymodel.cli import load_source, report_data
 
 _CO = tm.datasets.load("mstr-2026-02")
 _CO22 = tm.datasets.load("mstr-2022q2")
@@ -342,4 +343,46 @@ def test_bad_arguments_give_a_validation_error_naming_them(
                 )
             ):
                 problems.append(f"{where}: returned an infinity")
+    assert not problems, "\n".join(problems)
+
+
+_RESULT = tm.simulate(_SMALL, model=_GBM, years=0.1, paths=8, seed=1, record=("units",))
+
+METHODS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "SimulationResult.probability(event)": ("event", lambda v: _RESULT.probability(v)),
+    "SimulationResult.probability(by)": ("by", lambda v: _RESULT.probability("default", by=v)),
+    "SimulationResult.quantiles(field)": ("field", lambda v: _RESULT.quantiles(v, [0.5])),
+    "SimulationResult.quantiles(q)": ("q", lambda v: _RESULT.quantiles("btc_sold", v)),
+    "SimulationResult.fan(name)": ("name", lambda v: _RESULT.fan(v, [0.5])),
+    "SimulationResult.fan(q)": ("q", lambda v: _RESULT.fan("units", v)),
+    "Company.instrument(name)": ("name", lambda v: _CO.instrument(v)),
+    "Company.amount(instrument)": ("instrument", lambda v: _CO.amount(v)),
+    "Company.fx_rate(currency)": ("currency", lambda v: _CO.fx_rate(v)),
+    "cli.report_data(btc_prices)": ("btc_prices", lambda v: report_data(_CO, btc_prices=v)),
+    "cli.report_data(grid)": ("grid", lambda v: report_data(_CO, grid=v)),
+    "cli.load_source(source)": ("source", lambda v: load_source(v)),
+    "datasets.load(name)": ("name", lambda v: tm.datasets.load(v)),
+}
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_methods_and_helpers_refuse_bad_arguments_by_name(
+    method: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    parameter, call = METHODS[method]
+    problems: list[str] = []
+    for label, bad in BAD:
+        try:
+            result = call(bad)
+        except tm.ValidationError as err:
+            head = err.field.split("[", 1)[0].split(".", 1)[0]
+            if head != parameter:
+                problems.append(f"{method} with {label}: names {err.field!r}")
+            continue
+        except Exception as exc:
+            problems.append(f"{method} with {label}: {type(exc).__name__}: {str(exc)[:200]}")
+            continue
+        if _has_nan(result):
+            problems.append(f"{method} with {label}: returned NaN")
     assert not problems, "\n".join(problems)

@@ -342,7 +342,10 @@ def _price_list(field: str, value: Any) -> list[float]:
             item, int | float | np.integer | np.floating
         ):
             raise ValidationError(f"{field}[{i}]", item, "must be a number")
-        price = float(item)
+        try:
+            price = float(item)
+        except OverflowError:  # an int beyond float64
+            raise ValidationError(f"{field}[{i}]", item, "must be finite") from None
         if not math.isfinite(price) or price < 0:
             raise ValidationError(f"{field}[{i}]", item, "must be finite and non-negative")
         prices.append(price)

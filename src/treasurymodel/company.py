@@ -453,6 +453,8 @@ class Company:
         >>> co.fx_rate("EUR"), co.fx_rate(None)
         (1.188, 1.0)
         """
+        if currency is not None and not isinstance(currency, str):
+            raise ValidationError("currency", currency, "must be a currency code or None")
         if currency is None or currency == self.currency:
             return 1.0
         rates = dict(self.fx)
