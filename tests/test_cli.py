@@ -330,7 +330,9 @@ def test_plot_writes_png_and_svg(tmp_path: Path) -> None:
     png = tmp_path / "ladder.png"
     result = run("plot", "mstr-2022q2", "-o", str(png))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"wrote {png}\n"
+    # The status line goes to standard error, like stress --plot's (standard output is data).
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {png}\n"
     # A valid PNG of the documented size: 10 x 4.8 inches at 150 dots per inch.
     assert png_size(png) == (1500, 720)
     nav_png = tmp_path / "NAV.PNG"  # the extension is read in any case

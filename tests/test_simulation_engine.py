@@ -820,12 +820,12 @@ def test_refusals_name_the_reason() -> None:
 
 
 def test_matured_instrument_is_refused() -> None:
-    co = company(
-        as_of=dt.date(2026, 6, 1),
-        instruments=[Note(name="N", principal=1e6, maturity=dt.date(2026, 6, 1))],
-    )
+    # Refused where the Company is validated (one rule for metrics, wall and simulation).
     with pytest.raises(ValidationError, match=r"N\.maturity"):
-        simulate_paths(co, prices=np.ones(3), dates=weekly(2, dt.date(2026, 6, 1)))
+        company(
+            as_of=dt.date(2026, 6, 1),
+            instruments=[Note(name="N", principal=1e6, maturity=dt.date(2026, 6, 1))],
+        )
 
 
 def test_one_dimensional_prices_are_one_path_and_layout_does_not_matter() -> None:

@@ -23,9 +23,8 @@ from treasurymodel import (
     PremiumState,
     ValidationError,
     share_price_for_mnav,
-    share_price_from_mnav,
 )
-from treasurymodel.simulation.premium import MIN_SHARE_PRICE
+from treasurymodel.simulation.premium import MIN_SHARE_PRICE, _share_price_from_mnav
 
 
 def _state(price: Any, peak: Any = None) -> PremiumState:
@@ -136,7 +135,7 @@ def test_share_price_is_the_metrics_inverse_of_mnav(mnav: float, price: float) -
         instruments=[Note(name="n", principal=40e6, maturity=dt.date(2030, 1, 1))],
     )
     want = share_price_for_mnav(co, mnav=mnav, btc_price=price)
-    got = share_price_from_mnav(
+    got = _share_price_from_mnav(
         mnav, reserve=1_000.0 * price, debt=40e6, preferred=0.0, cash=5e6, shares=1e6
     )
     assert float(got) == pytest.approx(max(want, MIN_SHARE_PRICE), rel=1e-12, abs=1e-9)

@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import schedule
 from .company import Company, Holdings, Market
-from .errors import ConvergenceError, TreasuryModelError, ValidationError
+from .errors import ConvergenceError, MissingFileError, TreasuryModelError, ValidationError
 from .instruments import (
     INSTRUMENT_KINDS,
     Amortization,
@@ -66,7 +66,7 @@ from .liquidation import (
 # --- io and datasets (issue 6) ---
 # isort: split
 from . import cli, datasets, plot
-from .io import FORMAT_VERSION, MAX_FILE_BYTES, dump, dumps, load, loads
+from .io import FORMAT_VERSION, MAX_FILE_BYTES, MAX_INSTRUMENTS, dump, dumps, load, loads
 
 # --- valuation (issue 7) ---
 # isort: split
@@ -99,7 +99,6 @@ from .simulation import (  # scenario engine (issue 8)
     preset_names,
     preset_path,
     run_preset,
-    share_price_from_mnav,
     simulate_paths,
 )
 
@@ -186,7 +185,6 @@ __all__ = [
     "preset_names",
     "preset_path",
     "run_preset",
-    "share_price_from_mnav",
     "simulate_paths",
     # end issue 8
     # simulation: Monte Carlo (issue 9)
@@ -215,6 +213,7 @@ __all__ = [
     # io and datasets (issue 6)
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
+    "MAX_INSTRUMENTS",
     "cli",
     "datasets",
     "plot",
@@ -256,6 +255,7 @@ __all__ = [
     "SecuredNote",
     "SpringingMaturity",
     "TermLoan",
+    "MissingFileError",
     "TreasuryModelError",
     "ValidationError",
     "__version__",

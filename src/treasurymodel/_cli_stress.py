@@ -14,7 +14,7 @@ import argparse
 import concurrent.futures
 import importlib.util
 import math
-import sys
+import os
 from typing import Any, Final
 
 import numpy as np
@@ -29,7 +29,9 @@ from .cli import (
     _source_argument,
     _subcommand,
     _table,
+    _write,
     load_source,
+    usage_error,
 )
 from .company import Company
 from .errors import ValidationError
@@ -72,6 +74,10 @@ _OPTIONS: Final = {
     "ConstantPremium.mnav": "--mnav",
 }
 """The option behind each field that the model and :func:`~treasurymodel.simulate` check."""
+
+
+_MAX_WORKERS: Final = 256
+"""Most worker processes ``--workers`` accepts (never more are started than chunks of work)."""
 
 
 def _option_error(err: ValidationError, *, spot_given: bool) -> ValidationError:
@@ -120,7 +126,7 @@ def add_parser(subparsers: Any) -> None:
     stress.add_argument(
         "--vol",
         required=True,
-        type=_number_argument(non_negative=True),
+        type=_number_argument(non_negative=True, at_most=10.0),
         metavar="V",
         help="annual volatility of the asset, 0 to 10 (0.5 for 50%%)",
     )
@@ -135,7 +141,7 @@ def add_parser(subparsers: Any) -> None:
     )
     stress.add_argument(
         "--drift",
-        type=_number_argument(),
+        type=_number_argument(at_least=-10.0, at_most=10.0),
         default=0.0,
         metavar="MU",
         help="expected annual return of the asset, continuously compounded, -10 to 10 (0)",
@@ -156,10 +162,11 @@ def add_parser(subparsers: Any) -> None:
     )
     stress.add_argument(
         "--mnav",
-        type=_number_argument(non_negative=True),
+        type=_number_argument(non_negative=True, at_most=1_000.0),
         default=1.0,
         metavar="M",
-        help="constant mNAV of the stock, which decides whether shares can be sold (1.0)",
+        help="constant mNAV of the stock, 0 to 1,000, which decides whether shares can be "
+        "sold (1.0)",
     )
     stress.add_argument(
         "--no-equity",
@@ -174,10 +181,11 @@ def add_parser(subparsers: Any) -> None:
     )
     stress.add_argument(
         "--workers",
-        type=_count,
+        type=_number_argument(whole=True, positive=True, at_most=_MAX_WORKERS),
         default=None,
         metavar="W",
-        help="worker processes for --executor processes (default: the CPU count)",
+        help=f"worker processes for --executor processes, at most {_MAX_WORKERS} and never "
+        "more than the chunks of work (default: the CPU count)",
     )
     stress.add_argument(
         "--chunk-size",
@@ -420,12 +428,16 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             "record": ("units", "nav_per_share") if args.plot is not None else (),
         }
         if args.executor == "processes":
-            with concurrent.futures.ProcessPoolExecutor(max_workers=args.workers) as pool:
+            workers = _workers(args.workers, paths=args.paths, chunk_size=args.chunk_size)
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
                 result = simulate(company, executor=pool, **kwargs)
         else:
             result = simulate(company, **kwargs)
     except ValidationError as err:
-        raise _option_error(err, spot_given=args.spot is not None) from None
+        mapped = _option_error(err, spot_given=args.spot is not None)
+        if mapped.field.startswith("--"):
+            usage_error(parser, mapped.field, mapped)
+        raise mapped from None
     data = stress_data(
         result,
         company=company,
@@ -435,12 +447,24 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         source=label,
     )
     if args.format == "json":
-        sys.stdout.write(_json_text(data))
+        _write(_json_text(data))
     else:
-        sys.stdout.write(render_table(data))
+        _write(render_table(data))
     if args.plot is not None:
         fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")
-        sys.stdout.flush()
-        sys.stderr.write(f"wrote {args.plot}\n")
     return 0
+
+
+def _workers(workers: int | None, *, paths: int, chunk_size: int | None) -> int:
+    """Worker processes to start: as asked (or the CPU count), never more than the chunks.
+
+    Examples
+    --------
+    >>> _workers(40, paths=2_048, chunk_size=1_024)
+    2
+    """
+    wanted = workers if workers is not None else (os.cpu_count() or 1)
+    per_chunk = -(-(chunk_size or BLOCK_PATHS) // BLOCK_PATHS) * BLOCK_PATHS
+    chunks = max(1, -(-paths // min(per_chunk, max(paths, 1))))
+    return max(1, min(wanted, chunks, _MAX_WORKERS))

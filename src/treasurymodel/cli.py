@@ -37,7 +37,8 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final
+from pathlib import Path
+from typing import Any, Final, NoReturn
 
 import attrs
 import numpy as np
@@ -45,9 +46,9 @@ import numpy as np
 from . import datasets
 from ._typing import ArrayLike
 from .company import Company
-from .errors import TreasuryModelError, ValidationError
+from .errors import TreasuryModelError, ValidationError, printable, shown
 from .instruments import SecuredNote, TermLoan
-from .io import _os_reason
+from .io import atomic_write
 from .io import load as _load_file
 
 __all__ = [
@@ -80,7 +81,10 @@ Examples
 
 
 def load_source(source: str) -> tuple[Company, str]:
-    """A bundled data set by name, else a company file; returns the company and a label.
+    """A company file if ``source`` names one that exists, else a bundled data set by name.
+
+    Returns the company and a label. A path that exists wins over a data set of the same
+    name (``validate mstr-2026-02`` reads the file ``mstr-2026-02`` when there is one).
 
     Examples
     --------
@@ -91,7 +95,7 @@ def load_source(source: str) -> tuple[Company, str]:
     """
     if not isinstance(source, str):
         raise ValidationError("source", source, "must be a data set name or a file path (a str)")
-    if source in datasets.names():
+    if source in datasets.names() and not os.path.lexists(source):
         return datasets.load(source), f"data set {source}"
     looks_like_name = os.sep not in source and "." not in os.path.basename(source)
     if looks_like_name and not os.path.exists(source):
@@ -291,9 +295,25 @@ def report_data(
         prices = _price_list("btc_prices", btc_prices)
     if share_price is None and market is not None:
         share_price = market.share_price
-    grid_prices = (
-        [prices[0] * k for k in GRID_MULTIPLES] if grid is None else _price_list("grid", grid)
-    )
+    if grid is None:
+        grid_prices = [prices[0] * k for k in GRID_MULTIPLES]
+        if not math.isfinite(grid_prices[-1]):
+            raise ValidationError(
+                "btc_prices[0]",
+                prices[0],
+                f"is too large: the default NAV grid goes to {GRID_MULTIPLES[-1]:g} times it, "
+                "beyond the float range (give a grid)",
+            )
+    else:
+        grid_prices = _price_list("grid", grid)
+    for field, values in (("btc_prices", prices), ("grid", grid_prices)):
+        for i, price in enumerate(values):
+            if not math.isfinite(company.holdings.units * price):
+                raise ValidationError(
+                    f"{field}[{i}]",
+                    price,
+                    "is too large: the BTC Reserve (units held x price) leaves the float range",
+                )
     return {
         "company": _company_summary(company, source or company.name),
         "metrics": _metrics_rows(company, prices, share_price),
@@ -326,7 +346,10 @@ def _price_list(field: str, value: Any) -> list[float]:
             item, int | float | np.integer | np.floating
         ):
             raise ValidationError(f"{field}[{i}]", item, "must be a number")
-        price = float(item)
+        try:
+            price = float(item)
+        except OverflowError:  # an int beyond float64
+            raise ValidationError(f"{field}[{i}]", item, "must be finite") from None
         if not math.isfinite(price) or price < 0:
             raise ValidationError(f"{field}[{i}]", item, "must be finite and non-negative")
         prices.append(price)
@@ -632,6 +655,7 @@ def _number_argument(
     whole: bool = False,
     positive: bool = False,
     non_negative: bool = False,
+    at_least: float | None = None,
     at_most: float | None = None,
 ) -> Callable[[str], Any]:
     """An argparse ``type=``: a finite number (``1,000`` and ``1_000`` allowed) in a range.
@@ -641,22 +665,62 @@ def _number_argument(
     kind = "whole number" if whole else "number"
 
     def parse(text: str) -> Any:
-        cleaned = text.replace(",", "").replace("_", "")
-        try:
-            value: float | int = int(cleaned) if whole else float(cleaned)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a {kind}: {text!r}") from None
+        value = parse_number(text, whole=whole)
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"must be a finite {kind}, got {text!r}")
         if positive and value <= 0:
             raise argparse.ArgumentTypeError(f"must be a positive {kind}, got {text!r}")
         if non_negative and value < 0:
             raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+        if at_least is not None and value < at_least:
+            raise argparse.ArgumentTypeError(f"must be at least {at_least:g}, got {text!r}")
         if at_most is not None and value > at_most:
             raise argparse.ArgumentTypeError(f"must be at most {at_most:g}, got {text!r}")
         return value
 
     return parse
+
+
+_GROUPED: Final = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
+"""A number with its thousands grouped by commas: ``1,000``, ``68,141.5``, ``-1,000,000``."""
+
+
+def parse_number(text: str, *, whole: bool = False) -> float | int:
+    """A number written on the command line: ``0.5``, ``1e6``, ``1_000`` or ``1,000,000``.
+
+    A comma may only group thousands (three digits after each comma, one to three before
+    the first); anything else, such as the decimal comma of ``0,5`` or ``68141,5``, is
+    refused rather than read as something else. With ``whole`` the number must be an
+    integer (``2.5`` and ``1e6`` are refused).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        If ``text`` is not such a number (argparse turns it into a usage error, exit 2).
+
+    Examples
+    --------
+    >>> parse_number("68,141.5"), parse_number("1_000", whole=True), parse_number("-2e-1")
+    (68141.5, 1000, -0.2)
+    >>> parse_number("0,5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: not a number: '0,5' (a comma only groups thousands, ...: 0.5)
+    """
+    kind = "whole number" if whole else "number"
+    cleaned = text.strip()
+    if "," in cleaned:
+        if not _GROUPED.fullmatch(cleaned):
+            hint = cleaned.replace(",", ".") if cleaned.count(",") == 1 else None
+            tip = f"; write a decimal point: {hint}" if hint is not None else ""
+            raise argparse.ArgumentTypeError(
+                f"not a {kind}: {text!r} (a comma only groups thousands, as in 1,000,000{tip})"
+            )
+        cleaned = cleaned.replace(",", "")
+    try:
+        return int(cleaned) if whole else float(cleaned)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a {kind}: {text!r}") from None
 
 
 _price = _number_argument(positive=True)
@@ -690,11 +754,28 @@ def _check_output(path: str, option: str) -> None:
 
 
 def _save_figure(fig: Any, path: str, option: str) -> None:
-    """``fig.savefig(path)`` at 150 dpi; a failure to write is invalid input naming ``option``."""
-    try:
-        fig.savefig(path, dpi=_FIGURE_DPI)
-    except OSError as err:
-        raise ValidationError(option, path, f"cannot be written ({_os_reason(err)})") from None
+    """``fig.savefig(path)`` at 150 dpi, atomically, then the status line ``wrote PATH``.
+
+    The figure is written to a temporary file in the same folder and renamed onto ``path``:
+    a failed write leaves an existing file as it was. A failure to write is invalid input
+    naming ``option``. The status line goes to standard error (standard output carries
+    the command's data), and only once the file is in place.
+    """
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    atomic_write(
+        Path(path),
+        lambda tmp: fig.savefig(tmp, dpi=_FIGURE_DPI, format=suffix),
+        field=option,
+    )
+    _status(f"wrote {path}")
+
+
+def _status(line: str) -> None:
+    """A status line (``wrote fan.png``) on standard error, after any data on standard output."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    if sys.stderr is not None:
+        sys.stderr.write(printable(line) + "\n")
 
 
 _EXAMPLES: Final = {
@@ -908,20 +989,27 @@ def _add_optional_subcommands(sub: Any) -> None:
 
 
 def _write(text: str) -> None:
+    """``text`` on standard output; a closed standard output is invalid input (exit 1)."""
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        raise OSError("standard output is closed: nowhere to write the result")
     sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, label = load_source(args.source)
-    data = report_data(
-        company,
-        btc_prices=args.btc_price,
-        share_price=args.share_price,
-        grid=args.grid,
-        springing=args.springing,
-        puts=args.puts,
-        source=label,
-    )
+    try:
+        data = report_data(
+            company,
+            btc_prices=args.btc_price,
+            share_price=args.share_price,
+            grid=args.grid,
+            springing=args.springing,
+            puts=args.puts,
+            source=label,
+        )
+    except ValidationError as err:
+        _option_error(parser, err, args)
     render: Callable[[dict[str, Any]], str] = {
         "json": render_json,
         "csv": render_csv,
@@ -957,7 +1045,7 @@ def _cmd_datasets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 def _cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, _ = load_source(args.file)
     _write(
-        f"{args.file}: valid {company.name!r} as of {company.as_of.isoformat()}, "
+        f"{printable(args.file)}: valid {company.name!r} as of {company.as_of.isoformat()}, "
         f"{len(company.instruments)} instrument(s)\n"
     )
     return 0
@@ -970,12 +1058,14 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, _ = load_source(args.source)
     from . import plot
 
-    if args.kind == "ladder":
-        fig = plot.maturity_ladder(company)
-    else:
-        fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
+    try:
+        if args.kind == "ladder":
+            fig = plot.maturity_ladder(company)
+        else:
+            fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
+    except ValidationError as err:
+        _option_error(parser, err, args)
     _save_figure(fig, args.output, "--output")
-    _write(f"wrote {args.output}\n")
     return 0
 
 
@@ -1012,8 +1102,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         print(f"{PROG}: error: {_one_line(str(err))}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print(f"{PROG}: error: out of memory; ask for less work", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+_PRICE_OPTIONS: Final = {
+    "btc_price": ("--btc-price", "btc_price"),
+    "btc_prices": ("--btc-price", "btc_price"),
+    "share_price": ("--share-price", "share_price"),
+    "grid": ("--grid", "grid"),
+}
+"""Error field -> (option, attribute of the parsed arguments) of ``report`` and ``plot``."""
+
+
+def _option_error(
+    parser: argparse.ArgumentParser, err: ValidationError, args: argparse.Namespace
+) -> NoReturn:
+    """Re-raise ``err``, as a usage error if it is about a price given on the command line."""
+    option, attribute = _PRICE_OPTIONS.get(err.field.partition("[")[0], (None, ""))
+    if option is not None and getattr(args, attribute, None) is not None:
+        usage_error(parser, option, err)
+    raise err
+
+
+def usage_error(parser: argparse.ArgumentParser, option: str, err: ValidationError) -> NoReturn:
+    """Report ``err`` about command-line ``option`` as a usage error (exit code 2).
+
+    One rule for the command line: a value given on it that is not a number, or is out of
+    its range, is a usage error, whether argparse or the library finds it.
+    """
+    parser.error(f"argument {option}: {err.reason}, got {shown(err.value)}")
 
 
 def _one_line(message: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -18,7 +20,7 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
-from .instruments._common import name_text, required_currency, to_tuple
+from .instruments._common import _CURRENCY, name_text, required_currency, to_tuple
 from .validators import check_finite, is_date, non_negative, optional, positive, to_float
 
 __all__ = ["Company", "Holdings", "Market"]
@@ -106,8 +108,10 @@ def _fx_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any
         )
     seen: set[str] = set()
     for code, rate in value:
-        if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
-            raise ValidationError("Company.fx", code, "keys must be three-letter currency codes")
+        if not isinstance(code, str) or not is_currency_code(code):
+            raise ValidationError(
+                "Company.fx", code, "keys must be three-letter currency codes (ASCII A-Z)"
+            )
         if code in seen:
             raise ValidationError("Company.fx", code, "gives this currency twice")
         seen.add(code)
@@ -132,6 +136,78 @@ def check_company(value: Any, field: str = "company") -> Company:
     if not isinstance(value, Company):
         raise ValidationError(field, value, "must be a treasurymodel.Company")
     return value
+
+
+def is_currency_code(code: str) -> bool:
+    """True for three ASCII capital letters such as ``"USD"``.
+
+    Examples
+    --------
+    >>> is_currency_code("EUR"), is_currency_code("\uff35\uff33\uff24")
+    (True, False)
+    """
+    return _CURRENCY.fullmatch(code) is not None
+
+
+def pledge_excess(units: float, pledges: list[float]) -> float:
+    """How far the ``pledges`` (units pledged, one per instrument) exceed the ``units`` held.
+
+    Returns 0.0 when they fit. The sum is exact (:func:`math.fsum`) and the only slack
+    allowed is rounding: one unit in the last place of ``units`` per pledge (each amount
+    written in decimal is within half of one of its float). So 0.1 + 0.2 coins pledged out
+    of 0.3 held fit, while 900 coins too many out of 10^15 do not.
+
+    Examples
+    --------
+    >>> pledge_excess(0.3, [0.1, 0.2]), pledge_excess(1e15, [1e15, 900.0])
+    (0.0, 900.0)
+    """
+    total = math.fsum(pledges)
+    if total <= units + len(pledges) * math.ulp(units):
+        return 0.0
+    return total - units
+
+
+def matured_debt(company_as_of: _dt.date, instruments: Any) -> int | None:
+    """Position of the first debt instrument due on or before ``company_as_of``, or None.
+
+    A company's debt is what it owes after its as-of date: a debt whose maturity falls on
+    or before it has been repaid (leave it out of the file) or is in default, and the
+    library refuses it everywhere (the metrics, the maturity wall and the simulations would
+    otherwise disagree about it).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Note
+    >>> notes = [Note(name="a", principal=1, maturity=dt.date(2030, 1, 1)),
+    ...          Note(name="b", principal=1, maturity=dt.date(2026, 1, 1))]
+    >>> matured_debt(dt.date(2026, 1, 1), notes)
+    1
+    """
+    for i, inst in enumerate(instruments):
+        if not isinstance(inst, PreferredStock) and inst.maturity <= company_as_of:
+            return i
+    return None
+
+
+MATURED_REASON: Final = (
+    "is on or before the company's as-of date {as_of}: a debt due by then is repaid "
+    "(leave it out) or in default"
+)
+
+
+AS_OF_RANGE: Final = (_dt.date(2, 1, 1), _dt.date(9998, 12, 31))
+"""The as-of dates a company may have: schedules look up to a year back (a dividend
+period) and forward from it, and Python's calendar runs from year 1 to 9999."""
+
+
+def _as_of_range(instance: Any, attribute: attrs.Attribute[Any], value: _dt.date) -> None:
+    low, high = AS_OF_RANGE
+    if not low <= value <= high:
+        raise ValidationError(
+            "Company.as_of", value, f"must lie between {low.isoformat()} and {high.isoformat()}"
+        )
 
 
 def _instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -165,7 +241,7 @@ class Company:
     name
         Company name.
     as_of
-        Date of the balance sheet.
+        Date of the balance sheet, from 0002-01-01 to 9998-12-31.
     holdings
         The reserve asset held (:class:`Holdings`).
     shares_basic
@@ -204,7 +280,7 @@ class Company:
     """
 
     name: str = attrs.field(validator=name_text)
-    as_of: _dt.date = attrs.field(validator=is_date)
+    as_of: _dt.date = attrs.field(validator=[is_date, _as_of_range])
     holdings: Holdings = attrs.field(validator=_instance_of(Holdings))
     shares_basic: float = attrs.field(converter=to_float, validator=positive)
     cash: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
@@ -257,12 +333,50 @@ class Company:
                             clause.reference,
                             "names a preferred stock; a springing test refers to debt",
                         )
-        pledged = self.pledged_units
-        if pledged > self.holdings.units * (1 + 1e-12):
+        excess = pledge_excess(self.holdings.units, self._pledges())
+        if excess > 0.0:
             raise ValidationError(
                 "Company.instruments.pledged_units",
-                pledged,
-                f"exceeds the {self.holdings.units:g} units held",
+                math.fsum(self._pledges()),
+                f"exceeds the {self.holdings.units!r} units held by {excess!r}",
+            )
+        late = matured_debt(self.as_of, self.instruments)
+        if late is not None:
+            inst = self.instruments[late]
+            raise ValidationError(
+                f"{inst.name}.maturity",
+                inst.maturity,  # type: ignore[union-attr]
+                MATURED_REASON.format(as_of=self.as_of),
+            )
+        self._check_totals(fx)
+
+    def _pledges(self) -> list[float]:
+        return [i.pledged_units for i in self.instruments if isinstance(i, SecuredNote | TermLoan)]
+
+    def _check_totals(self, fx: dict[str, float]) -> None:
+        """Every amount and every total the library forms must stay a finite float."""
+        total = self.cash + self.other_assets
+        for inst in self.instruments:
+            face = inst.notional if isinstance(inst, PreferredStock) else inst.principal
+            amount = face * (fx.get(inst.currency, 1.0) if inst.currency else 1.0)
+            total += amount
+            if not math.isfinite(total):
+                key = "notional" if isinstance(inst, PreferredStock) else "principal"
+                raise ValidationError(
+                    f"{inst.name}.{key}",
+                    face,
+                    "is too large: the company's total claims and assets leave the float range",
+                )
+        shares = self.shares_basic + self.other_dilutive_shares + self.convertible_shares
+        if not math.isfinite(shares):
+            raise ValidationError(
+                "Company.shares_basic",
+                self.shares_basic,
+                "is too large: the share counts with conversions leave the float range",
+            )
+        if not math.isfinite(self.holdings.units + self.holdings.cost_basis):
+            raise ValidationError(
+                "Holdings.units", self.holdings.units, "is too large with the cost basis"
             )
 
     # --- look-ups -------------------------------------------------------------------
@@ -286,23 +400,28 @@ class Company:
         treasurymodel.errors.ValidationError: name: names no instrument of 'X', got 'missing'
         """
         if isinstance(name, str):
-            for inst in self.instruments:
-                if inst.name == name:
-                    return inst
+            found = self._by_name.get(name)
+            if found is not None:
+                return found
         raise ValidationError("name", name, f"names no instrument of {self.name!r}")
 
-    @property
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Instrument]:
+        """The instruments by name (computed once: look-ups stay linear in the file)."""
+        return {inst.name: inst for inst in self.instruments}
+
+    @functools.cached_property
     def debts(self) -> tuple[Debt, ...]:
         """Debt instruments, in the order given."""
         return tuple(i for i in self.instruments if not isinstance(i, PreferredStock))
 
-    @property
+    @functools.cached_property
     def preferreds(self) -> tuple[PreferredStock, ...]:
         """Preferred series, most senior first (rank 1 first, then order given)."""
         prefs = [i for i in self.instruments if isinstance(i, PreferredStock)]
         return tuple(sorted(prefs, key=lambda p: p.seniority))
 
-    @property
+    @functools.cached_property
     def convertibles(self) -> tuple[ConvertibleNote, ...]:
         """Convertible notes, in the order given."""
         return tuple(i for i in self.instruments if isinstance(i, ConvertibleNote))
@@ -334,6 +453,8 @@ class Company:
         >>> co.fx_rate("EUR"), co.fx_rate(None)
         (1.188, 1.0)
         """
+        if currency is not None and not isinstance(currency, str):
+            raise ValidationError("currency", currency, "must be a currency code or None")
         if currency is None or currency == self.currency:
             return 1.0
         rates = dict(self.fx)
@@ -365,17 +486,17 @@ class Company:
 
     # --- aggregates -----------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def total_debt(self) -> float:
         """Aggregate principal of debt, reporting currency."""
         return sum((self.amount(d) for d in self.debts), 0.0)
 
-    @property
+    @functools.cached_property
     def total_preferred(self) -> float:
         """Aggregate notional of preferred stock, reporting currency."""
         return sum((self.amount(p) for p in self.preferreds), 0.0)
 
-    @property
+    @functools.cached_property
     def pledged_units(self) -> float:
         """Units pledged to secured notes and loans."""
         return sum(
@@ -400,7 +521,7 @@ class Company:
         """
         return max(self.holdings.units - self.pledged_units, 0.0)
 
-    @property
+    @functools.cached_property
     def convertible_shares(self) -> float:
         """Shares from converting every convertible note and convertible preferred."""
         notes = sum((c.shares_on_conversion for c in self.convertibles), 0.0)

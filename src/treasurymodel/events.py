@@ -23,7 +23,10 @@ sales.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, Final, ParamSpec, TypeVar
 
 import attrs
 import numpy as np
@@ -75,8 +78,68 @@ def _positive(field: str, value: Any) -> float:
 def _fits(field: str, value: float, available: float, what: str) -> float:
     """``value`` if it does not exceed ``available`` (up to rounding), else an error."""
     if value > available + abs(available) * _REL_TOL:
-        raise ValidationError(field, value, f"exceeds the {available:g} {what}")
+        raise ValidationError(field, value, f"exceeds the {_amount(available)} {what}")
     return min(value, available)
+
+
+def _amount(x: float) -> str:
+    """An amount with every digit needed to tell it apart (``2,250,000,000.0001``).
+
+    Examples
+    --------
+    >>> _amount(2.25e9 + 1e-4), _amount(1e6), _amount(1e300)
+    ('2,250,000,000.0001', '1,000,000.0', '1e+300')
+    """
+    return f"{x:,}" if abs(x) < 1e16 else repr(x)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_INTERNAL: Final = (
+    "Company.",
+    "Holdings.",
+    "ConvertibleNote.",
+    "Note.",
+    "SecuredNote.",
+    "TermLoan.",
+    "PreferredStock.",
+    "Amortization.",
+)
+"""Field prefixes of the checks of the records an event builds (not the user's arguments)."""
+
+
+def _blames(argument: str, **by_field: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorator: a check of the new balance sheet that fails is reported against one of the
+    event's arguments (``units: gives a balance sheet that breaks a rule ...``), not as an
+    internal field the caller never gave (``Company.shares_basic``).
+
+    ``by_field`` maps an internal field (``Company_shares_basic`` for ``Company.shares_basic``)
+    to the argument that sets it (the share price sets the new share count); any other field
+    is reported against ``argument``."""
+
+    def decorate(event: Callable[_P, _R]) -> Callable[_P, _R]:
+        signature = inspect.signature(event)
+
+        @functools.wraps(event)
+        def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return event(*args, **kwargs)
+            except ValidationError as err:
+                if not err.field.startswith(_INTERNAL):
+                    raise
+                bound = signature.bind(*args, **kwargs)
+                blamed = by_field.get(err.field.replace(".", "_"), argument)
+                value = bound.arguments.get(blamed)
+                raise ValidationError(
+                    blamed,
+                    value,
+                    f"gives a balance sheet that breaks a rule ({err.field}: {err.reason})",
+                ) from None
+
+        return run
+
+    return decorate
 
 
 def _face(instrument: Instrument) -> float:
@@ -145,6 +208,7 @@ def _shrink(instrument: Instrument, remaining: float) -> Instrument:
 # --- equity and coins -----------------------------------------------------------------
 
 
+@_blames("amount", Company_shares_basic="share_price", Holdings_units="btc_price")
 def raise_equity(
     company: Company, amount: float, *, share_price: float, btc_price: float, fee: float = 0.0
 ) -> Company:
@@ -204,6 +268,7 @@ def raise_equity(
     )
 
 
+@_blames("units")
 def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     """Buy ``units`` at ``btc_price``, paid from cash.
 
@@ -229,15 +294,18 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     >>> buy_btc(co, 20, btc_price=100_000.0)
     Traceback (most recent call last):
     ...
-    treasurymodel.errors.ValidationError: units: costs 2e+06, more than the 1e+06 of cash, got 20
+    treasurymodel.errors.ValidationError: units: costs 2,000,000.0, more than the
+    1,000,000.0 of cash, got 20
     """
     check_company(company)
     qty = _positive("units", units)
     btc = _positive("btc_price", btc_price)
     cost = qty * btc
+    if not np.isfinite(cost):
+        raise ValidationError("btc_price", btc_price, "is too large: units x price overflows")
     if cost > company.cash * (1.0 + _REL_TOL):
         raise ValidationError(
-            "units", units, f"costs {cost:g}, more than the {company.cash:g} of cash"
+            "units", units, f"costs {_amount(cost)}, more than the {_amount(company.cash)} of cash"
         )
     holdings = attrs.evolve(
         company.holdings,
@@ -247,6 +315,7 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     return _rebuild(company, holdings=holdings, cash=max(company.cash - cost, 0.0))
 
 
+@_blames("units", Company_cash="btc_price")
 def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
     """Sell ``units`` of unencumbered coins at ``btc_price``; the proceeds go to cash.
 
@@ -284,6 +353,7 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
 # --- instruments ----------------------------------------------------------------------
 
 
+@_blames("instrument", Holdings_units="btc_price", Company_cash="proceeds")
 def issue_instrument(
     company: Company,
     instrument: Instrument,
@@ -354,6 +424,7 @@ def issue_instrument(
     return _rebuild(company, diluted_delta=_dilutive_shares(instrument), **changes)
 
 
+@_blames("amount")
 def repay(
     company: Company, name: str, amount: float | None = None, *, price: float = 1.0
 ) -> Company:
@@ -400,9 +471,11 @@ def repay(
     face, new_inst = _retire(inst, amount)
     pay_price = _positive("price", price)
     cost = face * pay_price * company.fx_rate(inst.currency)
+    if not np.isfinite(cost):
+        raise ValidationError("price", price, "is too large: amount x price overflows")
     if cost > company.cash * (1.0 + _REL_TOL):
         raise ValidationError(
-            "amount", face, f"costs {cost:g}, more than the {company.cash:g} of cash"
+            "amount", face, f"costs {_amount(cost)}, more than the {_amount(company.cash)} of cash"
         )
     kept_shares = 0.0 if new_inst is None else _dilutive_shares(new_inst)
     return _rebuild(
@@ -413,6 +486,7 @@ def repay(
     )
 
 
+@_blames("amount")
 def convert(company: Company, name: str, amount: float | None = None) -> Company:
     """Convert ``amount`` of a convertible note or convertible preferred into common shares.
 
@@ -464,6 +538,7 @@ def _pledgeable(company: Company, name: str) -> SecuredNote | TermLoan:
     return inst
 
 
+@_blames("units")
 def pledge(company: Company, name: str, units: float) -> Company:
     """Pledge ``units`` more unencumbered coins to a secured note or term loan.
 
@@ -490,6 +565,7 @@ def pledge(company: Company, name: str, units: float) -> Company:
     return _rebuild(company, instruments=_replace(company, name, new_inst))
 
 
+@_blames("units")
 def release(company: Company, name: str, units: float) -> Company:
     """Release ``units`` of the coins pledged to a secured note or term loan.
 

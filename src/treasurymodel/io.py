@@ -18,22 +18,25 @@ The format is documented, key by key, in the docs (*Company file format*).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import math
 import os
 import re
+import stat
+import tempfile
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import attrs
 
-from .company import Company, Holdings, Market
-from .errors import ValidationError
+from .company import MATURED_REASON, Company, Holdings, Market, matured_debt, pledge_excess
+from .errors import MissingFileError, ValidationError
 from .instruments import (
     INSTRUMENT_KINDS,
     ConvertibleNote,
@@ -46,6 +49,7 @@ from .instruments import (
 __all__ = [
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
+    "MAX_INSTRUMENTS",
     "dump",
     "dumps",
     "load",
@@ -71,6 +75,44 @@ Examples
 >>> MAX_FILE_BYTES == 10 * 1024 * 1024
 True
 """
+
+MAX_INSTRUMENTS: Final = 100_000
+"""Most instruments a company file may list; every analysis is linear in their number.
+
+Examples
+--------
+>>> from treasurymodel import MAX_INSTRUMENTS
+>>> MAX_INSTRUMENTS
+100000
+"""
+
+_MAX_DIGITS: Final = 4300
+"""Longest integer literal read (Python's own limit on decimal conversion)."""
+
+
+class _BigInt:
+    """An integer literal of a JSON file too long to convert (more than 4,300 digits)."""
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text.lstrip("+-"))
+
+    def __repr__(self) -> str:
+        return f"an integer of {self.digits:,} digits"
+
+
+def _json_int(text: str) -> int | _BigInt:
+    return int(text) if len(text) <= _MAX_DIGITS else _BigInt(text)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a key given twice is refused (TOML refuses it too)."""
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise ValidationError(key, value, "is given twice in one object; give each key once")
+        table[key] = value
+    return table
+
 
 _Format = Literal["toml", "json"]  # a file syntax (spelled out in the public signatures)
 
@@ -273,6 +315,8 @@ class _Reader:
             expected = _EXPECTED[key.kind]
             raise self.error(path, raw, f"must be {expected}, not null", instrument=instrument)
         kind = key.kind
+        if isinstance(raw, _BigInt):
+            raise self.error(path, raw, "is too large", instrument=instrument)
         if kind == _KIND_NUMBER:
             return self.number(raw, path, instrument)
         if kind == _KIND_DATE:
@@ -295,6 +339,8 @@ class _Reader:
         return raw  # an integer, a boolean or a string, checked above
 
     def number(self, raw: Any, path: str, instrument: str | None) -> float:
+        if isinstance(raw, _BigInt):
+            raise self.error(path, raw, "is too large", instrument=instrument)
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise self.error(path, raw, "must be a number", instrument=instrument)
         try:
@@ -422,6 +468,12 @@ class _Reader:
         tables = document.get("instruments", [])
         if not isinstance(tables, list):
             raise self.error("instruments", tables, "must be a list of tables ([[instruments]])")
+        if len(tables) > MAX_INSTRUMENTS:
+            raise self.error(
+                "instruments",
+                f"{len(tables):,} instruments",
+                f"are more than the {MAX_INSTRUMENTS:,} a company file may list",
+            )
         instruments = [self.instrument(t, i) for i, t in enumerate(tables)]
         self.check_together(instruments, kwargs, holdings)
 
@@ -446,7 +498,17 @@ class _Reader:
             names[inst.name] = i
         currency = company.get("currency", "USD")
         fx = company.get("fx", {})
-        pledged = 0.0
+        as_of = company.get("as_of")
+        late = matured_debt(as_of, instruments) if isinstance(as_of, _dt.date) else None
+        if late is not None:
+            inst = instruments[late]
+            raise self.error(
+                f"instruments[{late}].maturity",
+                inst.maturity,  # type: ignore[union-attr]
+                MATURED_REASON.format(as_of=as_of),
+                instrument=f"instrument {inst.name!r}",
+            )
+        pledges: list[float] = []
         for i, inst in enumerate(instruments):
             label = f"instrument {inst.name!r}"
             if inst.currency is not None and inst.currency != currency and inst.currency not in fx:
@@ -473,13 +535,13 @@ class _Reader:
                             instrument=label,
                         )
             if isinstance(inst, SecuredNote | TermLoan):
-                pledged += inst.pledged_units
-                if pledged > holdings.units * (1 + 1e-12):
+                pledges.append(inst.pledged_units)
+                if pledge_excess(holdings.units, pledges) > 0.0:
                     raise self.error(
                         f"instruments[{i}].pledged_units",
                         inst.pledged_units,
-                        f"brings the units pledged in total to {pledged:,.10g}, more than the "
-                        f"{holdings.units:,.10g} held (holdings.units)",
+                        f"brings the units pledged in total to {math.fsum(pledges)!r}, more "
+                        f"than the {holdings.units!r} held (holdings.units)",
                         instrument=label,
                     )
 
@@ -522,7 +584,9 @@ def _parse(text: str, syntax: _Format, source: str) -> Any:
     try:
         if syntax == "toml":
             return tomllib.loads(text)
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int)
+    except ValidationError as err:  # a JSON key given twice
+        raise err.with_context(source) from None
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"\(at line (\d+)", str(err))
         line = _line(text, int(match.group(1))) if match else _line(text, 1)
@@ -537,6 +601,36 @@ def _parse(text: str, syntax: _Format, source: str) -> Any:
         raise ValidationError(
             "content", _line(text, 1), "is nested too deeply", context=source
         ) from None
+    except ValueError:  # tomllib: an integer too long to convert
+        field, line = _long_integer(text)
+        raise ValidationError(
+            field, line, f"holds an integer of more than {_MAX_DIGITS:,} digits", context=source
+        ) from None
+
+
+_LONG_INTEGER: Final = re.compile(rf"^\s*([A-Za-z0-9_-]+)\s*=\s*[-+]?[0-9_]{{{_MAX_DIGITS + 1},}}")
+_HEADER: Final = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]")
+
+
+def _long_integer(text: str) -> tuple[str, str]:
+    """The key (as a dotted path) and the line of the first over-long integer in TOML text."""
+    table = ""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(2)
+            if header.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+                table = f"{name}[{counts[name]}]"
+            else:
+                table = name
+            continue
+        match = _LONG_INTEGER.match(line)
+        if match:
+            shown = line.strip()
+            return _join(table, match.group(1)), f"{shown[:40]}... ({len(shown):,} characters)"
+    return "content", "(an integer literal)"
 
 
 def _line(text: str, number: int) -> str:
@@ -547,10 +641,11 @@ def _line(text: str, number: int) -> str:
 
 
 def _check_format(format: Any) -> _Format:
-    if format not in _FORMATS:
-        raise ValidationError("format", format, "must be 'toml' or 'json'")
-    result: _Format = format
-    return result
+    if isinstance(format, str) and format == "toml":
+        return "toml"
+    if isinstance(format, str) and format == "json":
+        return "json"
+    raise ValidationError("format", format, "must be 'toml' or 'json'")
 
 
 def loads(
@@ -656,11 +751,14 @@ def load(
 
     Raises
     ------
+    MissingFileError
+        If the file does not exist: a :class:`ValidationError` that is also a
+        :class:`FileNotFoundError`.
     ValidationError
-        If the file is missing, a directory, unreadable, empty, over
-        :data:`MAX_FILE_BYTES`, not UTF-8, not valid TOML or JSON, of another format
-        version, or breaks a rule of the format. The message names the file, the
-        instrument and the key.
+        If the file is a directory or not a regular file (a pipe, a device), unreadable,
+        empty, over :data:`MAX_FILE_BYTES`, not UTF-8, not valid TOML or JSON, of another
+        format version, lists more than :data:`MAX_INSTRUMENTS` instruments, or breaks a
+        rule of the format. The message names the file, the instrument and the key.
 
     Examples
     --------
@@ -675,21 +773,13 @@ def load(
     >>> load("no-such-file.toml")
     Traceback (most recent call last):
     ...
-    treasurymodel.errors.ValidationError: path: no such file, got 'no-such-file.toml'
+    treasurymodel.errors.MissingFileError: path: no such file, got 'no-such-file.toml'
     """
     if format is not None:
         _check_format(format)
     file = _check_path(path)
     source = str(path)
-    try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ValidationError("path", source, "no such file") from None
-    except IsADirectoryError:
-        raise ValidationError("path", source, "is a directory, not a file") from None
-    except OSError as err:
-        raise ValidationError("path", source, f"cannot be read ({_os_reason(err)})") from None
+    data = _read_regular_file(file, source)
     if len(data) > MAX_FILE_BYTES:
         try:
             size = max(file.stat().st_size, len(data))
@@ -704,6 +794,38 @@ def load(
         ) from None
     syntax = format if format is not None else _syntax_for(file, text.lstrip("\ufeff"))
     return _read(text, syntax, source)
+
+
+def _read_regular_file(file: Path, source: str) -> bytes:
+    """The first ``MAX_FILE_BYTES + 1`` bytes of ``file`` if it is a regular file.
+
+    The file is opened without blocking and checked with ``fstat`` before anything is read,
+    so a FIFO with no writer, a device or a socket is refused at once instead of hanging.
+    """
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise MissingFileError("path", source, "no such file") from None
+    except IsADirectoryError:
+        raise ValidationError("path", source, "is a directory, not a file") from None
+    except OSError as err:
+        raise ValidationError("path", source, f"cannot be read ({_os_reason(err)})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ValidationError("path", source, "is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise ValidationError(
+                "path", source, "is not a regular file (a pipe, device or socket)"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise ValidationError("path", source, f"cannot be read ({_os_reason(err)})") from None
+    finally:
+        os.close(fd)
 
 
 def _check_path(path: Any) -> Path:
@@ -950,8 +1072,14 @@ def dump(
     ------
     ValidationError
         If ``company`` is not a :class:`~treasurymodel.Company`, ``format`` is unknown, or
-        the file cannot be written (no such directory, permission denied, a directory).
-        Nothing is written when the company or the format is invalid.
+        the file cannot be written (no such directory, permission denied, a directory, a
+        full disk). Nothing is written when the company or the format is invalid.
+
+    Notes
+    -----
+    The write is atomic: the text goes to a temporary file in the same folder, which is
+    then renamed onto ``path``. A failed write leaves an existing file as it was, never
+    half-written.
 
     Examples
     --------
@@ -976,8 +1104,51 @@ def dump(
         raise ValidationError(
             "text", piece, "holds a lone surrogate and cannot be written as UTF-8"
         ) from None
+    atomic_write(file, lambda tmp: Path(tmp).write_bytes(data), field="path")
+
+
+def atomic_write(path: Path, write: Callable[[str], Any], *, field: str) -> None:
+    """Call ``write(tmp)`` on a new file next to ``path``, then rename it onto ``path``.
+
+    Until the rename, which replaces the file in one step, ``path`` keeps its old content;
+    if writing fails (a full disk, say) the temporary file is removed and ``path`` is left
+    as it was. The new file gets the old file's permissions, or the default ones; a symbolic
+    link is followed (the file it points to is replaced, the link kept).
+
+    Raises
+    ------
+    ValidationError
+        Naming ``field`` and the path, if the file cannot be written.
+    """
+    target = Path(os.path.realpath(path))  # through a symbolic link: replace what it points to
     try:
-        file.write_bytes(data)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
         reason = f"cannot be written ({_os_reason(err)})"
-        raise ValidationError("path", str(path), reason) from None
+        raise ValidationError(field, str(path), reason) from None
+    try:
+        os.close(fd)
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        reason = f"cannot be written ({_os_reason(err)})"
+        raise ValidationError(field, str(path), reason) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """The permission bits of ``target`` if it exists, else those of a new file (umask)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask

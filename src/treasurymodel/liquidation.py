@@ -1434,13 +1434,26 @@ def nav_sensitivity(
             share_price_for_mnav(company, mnav=target, btc_price=prices, basis=mnav_basis),
             dtype=np.float64,
         )
-    m = metrics(company, btc_price=prices)
+    try:
+        m = metrics(company, btc_price=prices)
+    except ValidationError as err:  # named as this function's argument
+        if err.field != "btc_price":
+            raise
+        raise ValidationError("btc_prices", btc_prices, err.reason) from None
     ratio: FloatArray | None = None
     simple: FloatArray | None = None
     if implied is not None:
         # mNAV at the share price: EV and market cap over the reserve (as metrics does,
         # without its non-negativity check, since an implied share price may be negative).
-        _, _, ratio, simple = _market(company, implied, company.holdings.units * prices)
+        with np.errstate(over="ignore"):
+            cap, ev, ratio, simple = _market(company, implied, company.holdings.units * prices)
+        if not bool(np.isfinite(cap).all() & np.isfinite(ev).all()):
+            field, value = ("share_price", share_price) if mnav is None else ("mnav", mnav)
+            raise ValidationError(
+                field,
+                value,
+                "is too large: the market cap (basic shares x price) leaves the float range",
+            )
         if mnav is not None:
             exact = np.full(prices.shape, float(mnav))
             if mnav_basis == "ev":

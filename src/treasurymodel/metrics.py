@@ -246,15 +246,16 @@ def metrics(
     share, that is while its conversion price is below the current NAV per share.
 
     Ratios over the BTC Reserve are ``±inf`` when the reserve is zero (``0`` if the numerator
-    is also zero); coverage ratios are ``inf`` when there are no annual obligations. No field
-    is ever NaN.
+    is also zero), or so small that the ratio leaves the float range (its limit); coverage
+    ratios are ``inf`` when there are no annual obligations. No field is ever NaN.
 
     Raises
     ------
     ValidationError
         If ``company`` is not a :class:`~treasurymodel.Company`, a price is not a finite
         non-negative number (or a list or array of them; strings, booleans and ``None`` are
-        refused), or the shapes do not broadcast.
+        refused), the shapes do not broadcast, or the BTC Reserve at a price (units held ×
+        price) leaves the float range.
 
     Examples
     --------
@@ -293,17 +294,31 @@ def metrics(
     debt = company.total_debt
     pref = company.total_preferred
     obligations = _annual_obligations(company)
-    all_positive = units > 0.0 and bool((btc > 0.0).all())
 
-    reserve = units * btc
+    with np.errstate(over="ignore", under="ignore"):
+        reserve = units * btc
+    _check_reserve(reserve, btc_price)
+    # A plain division needs a positive reserve, not just positive factors: units x price
+    # can underflow to zero (1e-200 units at 1e-200), and 0 / 0 would be NaN.
+    all_positive = bool((reserve > 0.0).all())
     nav = reserve + (cash + company.other_assets - debt - pref)
-    nav_per_share = nav / company.shares_basic
+    with np.errstate(over="ignore"):
+        nav_per_share = nav / company.shares_basic
+    if not bool(np.isfinite(nav_per_share).all()):
+        raise ValidationError(
+            "btc_price",
+            btc_price,
+            "is too large: NAV per share leaves the float range (few shares, a high price)",
+        )
 
     # If-converted: a loop over the (few) instruments, vectorized over prices.
     cur_nav: Any = nav
     cur_shares: Any = company.shares_basic + company.other_dilutive_shares
     for price, amount, shares in _conversion_candidates(company):
-        include = price * cur_shares < cur_nav
+        # price x shares may overflow to inf for astronomical share counts: inf < NAV is
+        # False, which is the right answer (converting would not lower NAV per share).
+        with np.errstate(over="ignore"):
+            include = price * cur_shares < cur_nav
         cur_nav = np.where(include, cur_nav + amount, cur_nav)
         cur_shares = np.where(include, cur_shares + shares, cur_shares)
     shape = btc.shape
@@ -319,7 +334,14 @@ def metrics(
 
     market_cap = enterprise_value = mnav = mnav_simple = None
     if share is not None:
-        cap, ev, ratio, simple = _market(company, share, reserve, all_positive=all_positive)
+        with np.errstate(over="ignore"):
+            cap, ev, ratio, simple = _market(company, share, reserve, all_positive=all_positive)
+        if not bool(np.isfinite(ev).all() & np.isfinite(cap).all()):
+            raise ValidationError(
+                "share_price",
+                share_price,
+                "is too large: the market cap (basic shares x price) leaves the float range",
+            )
         market_cap, enterprise_value = _out(cap, scalar), _out(ev, scalar)
         mnav, mnav_simple = _out(ratio, scalar), _out(simple, scalar)
 
@@ -346,6 +368,16 @@ def metrics(
         unrealized_gain=_out(reserve - company.holdings.cost_basis, scalar),
         btc_per_share=_out(full(units / company.diluted_shares), scalar),
     )
+
+
+def _check_reserve(reserve: FloatArray, btc_price: Any) -> None:
+    """Refuse a price at which the BTC Reserve (units x price) leaves the float range."""
+    if not bool(np.isfinite(reserve).all()):
+        raise ValidationError(
+            "btc_price",
+            btc_price,
+            "is too large: the BTC Reserve (units held x price) leaves the float range",
+        )
 
 
 @overload
@@ -389,7 +421,9 @@ def share_price_for_mnav(
 
     With ``basis="ev"`` the result is negative when ``mnav`` is below
     (debt + pref − cash) / BTC Reserve: no share price gives so low an mNAV. It is returned
-    as it is (not clipped) so that a caller can see by how much.
+    as it is (not clipped) so that a caller can see by how much; this is the one function
+    of the library whose result can be a negative price, on purpose. The result is always
+    finite.
 
     Parameters
     ----------
@@ -401,6 +435,13 @@ def share_price_for_mnav(
         BTC price; finite and non-negative (float or array). Broadcasts with ``mnav``.
     basis
         ``"ev"`` (the company's mNAV) or ``"market_cap"`` (the simple ratio).
+
+    Raises
+    ------
+    ValidationError
+        If ``company`` is not a :class:`~treasurymodel.Company`, ``mnav`` or ``btc_price`` is
+        not a finite non-negative number (or array of them), the shapes do not broadcast,
+        ``basis`` is unknown, or the price would leave the float range.
 
     Examples
     --------
@@ -424,10 +465,17 @@ def share_price_for_mnav(
         raise ValidationError(
             "mnav", np.shape(target), f"does not broadcast with btc_price {btc.shape}"
         ) from None
-    value = target * (company.holdings.units * btc)
-    if basis == "ev":
-        value = value - (company.total_debt + company.total_preferred - company.cash)
-    price = value / company.shares_basic
+    with np.errstate(over="ignore", under="ignore"):
+        reserve = company.holdings.units * btc
+        _check_reserve(reserve, btc_price)
+        value = target * reserve
+        if basis == "ev":
+            value = value - (company.total_debt + company.total_preferred - company.cash)
+        price = value / company.shares_basic
+    if not bool(np.isfinite(price).all()):
+        raise ValidationError(
+            "mnav", mnav, "is too large: the share price it implies leaves the float range"
+        )
     return float(price) if price.ndim == 0 else np.asarray(price, dtype=np.float64)
 
 
@@ -453,18 +501,37 @@ def _kpi_inputs(
         raise ValidationError("end_units", shapes, "input shapes do not broadcast") from None
 
 
+def _finite(field: str, value: Any, result: FloatArray, reason: str) -> FloatArray:
+    """``result`` if every element is finite, else a ValidationError naming ``field``."""
+    if not bool(np.isfinite(result).all()):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = float(value)
+        raise ValidationError(field, value, f"is out of range: {reason} leaves the float range")
+    return result
+
+
 def _yield(
     s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
 ) -> FloatArray:
-    result: FloatArray = (e_units / e_shares) / (s_units / s_shares) - 1.0
+    # Each step is checked, so that an extreme input is named instead of giving inf or NaN.
+    with np.errstate(all="ignore"):
+        start = _finite("start_shares", s_shares, s_units / s_shares, "units per share")
+        if not bool((start > 0.0).all()):
+            raise ValidationError(
+                "start_units", s_units, "is too small: units per share underflows to zero"
+            )
+        end = _finite("end_shares", e_shares, e_units / e_shares, "units per share")
+        ratio = _finite("end_units", e_units, end / start, "the yield")
+    result: FloatArray = ratio - 1.0
     return result
 
 
 def _gain(
     s_units: FloatArray, s_shares: FloatArray, e_units: FloatArray, e_shares: FloatArray
 ) -> FloatArray:
-    result: FloatArray = s_units * _yield(s_units, s_shares, e_units, e_shares)
-    return result
+    with np.errstate(all="ignore"):
+        gain = s_units * _yield(s_units, s_shares, e_units, e_shares)
+    return _finite("start_units", s_units, gain, "the gain (start units x yield)")
 
 
 def _ret(value: FloatArray) -> float | FloatArray:
@@ -554,9 +621,10 @@ def btc_dollar_gain(
     price = price_array("end_price", end_price)
     gain = _gain(*inputs)
     try:
-        value = np.multiply(gain, price)
+        with np.errstate(over="ignore"):
+            value = np.multiply(gain, price)
     except ValueError:
         raise ValidationError(
             "end_price", price.shape, f"does not broadcast with the units {gain.shape}"
         ) from None
-    return _ret(value)
+    return _ret(_finite("end_price", end_price, value, "the gain x price"))

@@ -368,6 +368,18 @@ def nav_chart(
 
     if given_grid is None:
         top = max([m[0] for m in marks] + [1.0]) * 2.0
+        if not np.isfinite(top):
+            field = (
+                "btc_price"
+                if btc_price is not None and not np.isfinite(2.0 * btc_price)
+                else "company"
+            )
+            raise ValidationError(
+                field,
+                btc_price if field == "btc_price" else company.name,
+                "is too large to chart: the price axis goes to twice the highest marked price, "
+                "beyond the float range (give btc_prices)",
+            )
         grid = np.linspace(0.0, top, 400)
     else:
         grid = given_grid

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Literal, overload
 
@@ -518,7 +519,7 @@ def _portfolio(
     """The instruments, each with its rate to the reporting currency; all checked first."""
     if isinstance(instruments, str | bytes | Mapping) or not isinstance(instruments, Iterable):
         raise ValidationError("instruments", instruments, "must be a list of instruments")
-    if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
         raise ValidationError("currency", currency, "must be a three-letter code such as 'USD'")
     if fx is not None and not isinstance(fx, Mapping):
         raise ValidationError("fx", fx, "must map currency codes to rates, e.g. {'EUR': 1.188}")

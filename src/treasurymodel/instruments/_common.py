@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import re
+import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -19,19 +21,47 @@ def _field(instance: Any, attribute: attrs.Attribute[Any]) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
 
+_CURRENCY: Final = re.compile(r"[A-Z]{3}")
+"""A currency code: three ASCII capital letters (not ``ΑΒΓ``, not full-width ``ＵＳＤ``)."""
+
+_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_plain_text(text: str) -> bool:
+    """True if ``text`` holds no control character, lone surrogate, line or paragraph
+    separator, or bidirectional override: text that prints as it reads.
+
+    Examples
+    --------
+    >>> is_plain_text("Strategy Inc. \u00e9"), is_plain_text("red\x1b[31m")
+    (True, False)
+    """
+    if text.isprintable():
+        return True
+    return not any(
+        unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in text
+    )
+
+
 def name_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A non-empty string without surrounding white space."""
+    """A non-empty string without surrounding white space or control characters."""
     if not isinstance(value, str) or not value.strip() or value != value.strip():
         raise ValidationError(
             _field(instance, attribute), value, "must be a non-empty string without outer spaces"
         )
+    if not is_plain_text(value):
+        raise ValidationError(
+            _field(instance, attribute),
+            value,
+            "must be plain text (no control characters, lone surrogates or direction overrides)",
+        )
 
 
 def currency_code(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """``None`` or a three-letter upper-case currency code such as ``"USD"``."""
+    """``None`` or a three-letter upper-case ASCII currency code such as ``"USD"``."""
     if value is None:
         return
-    if not isinstance(value, str) or len(value) != 3 or not value.isalpha() or not value.isupper():
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
         raise ValidationError(
             _field(instance, attribute), value, "must be a three-letter code such as 'USD'"
         )
@@ -58,10 +88,16 @@ def boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError(_field(instance, attribute), value, "must be true or false")
 
 
+MAX_RANK: Final = 1_000_000_000
+"""Largest seniority rank (any larger whole number is refused, so every rank can be written)."""
+
+
 def whole_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A positive int (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(_field(instance, attribute), value, "must be a whole number >= 1")
+    """A whole number (an int, not a bool) from 1 to :data:`MAX_RANK`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RANK:
+        raise ValidationError(
+            _field(instance, attribute), value, f"must be a whole number from 1 to {MAX_RANK:,}"
+        )
 
 
 def dated_entries(cls: type, *, noun: str = "entries", ordered: bool = True) -> Validator:

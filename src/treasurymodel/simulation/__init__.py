@@ -16,7 +16,6 @@ from .premium import (
     PeakCompressionPremium,
     PremiumModel,
     PremiumState,
-    share_price_from_mnav,
 )
 from .presets import PRESETS, preset_names, preset_path, run_preset
 from .result import PATH_FIELDS, SimulationResult, StepHistogram
@@ -44,7 +43,6 @@ __all__ = [
     "preset_names",
     "preset_path",
     "run_preset",
-    "share_price_from_mnav",
     "simulate_paths",
     # Monte Carlo (issue 9)
     "BLOCK_PATHS",

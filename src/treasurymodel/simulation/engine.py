@@ -437,7 +437,7 @@ def _check_prices(prices: Any, n_dates: int) -> FloatArray:
         if raw.dtype.kind not in "iufO":  # bool, complex, text, dates...
             raise TypeError
         arr = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float64
         raise ValidationError("prices", prices, "must be an array of numbers") from None
     if arr.ndim == 1:
         arr = arr[np.newaxis, :]

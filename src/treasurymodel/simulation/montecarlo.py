@@ -22,6 +22,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as _dt
 import math
+import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final
@@ -65,6 +66,50 @@ _MAX_STEPS_PER_YEAR: Final = 365
 _MAX_PATHS: Final = 10**9
 """Most paths one simulation accepts (its result alone holds about 200 bytes a path)."""
 
+_MAX_YEARS: Final = 10_000.0
+"""Longest horizon in years (the calendar ends on 9999-12-31 anyway)."""
+
+_MAX_STEPS: Final = int(_MAX_YEARS) * _MAX_STEPS_PER_YEAR
+"""Most steps of one price path (10,000 years of daily steps)."""
+
+_RESULT_BYTES_PER_PATH: Final = 450
+"""Memory a simulated path holds at the peak: about 200 bytes of per-path results, twice
+over while the chunks' results are joined, and some slack."""
+
+_PRICE_MATRIX_COPIES: Final = 2
+"""A chunk's price matrix (8 bytes a price) and the engine's working arrays of its size."""
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory this process can expect to get (MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return None
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB"
+
+
+def _check_memory(field: str, value: Any, needed: float, what: str) -> None:
+    """Refuse up front work whose memory estimate exceeds what the machine has available."""
+    available = _available_memory()
+    if available is not None and needed > available:
+        raise ValidationError(
+            field,
+            value,
+            f"needs about {_gib(needed)} of memory ({what}), more than the {_gib(available)} "
+            "available; ask for less",
+        )
+
 
 def simulation_dates(
     as_of: _dt.date, *, years: float, steps_per_year: int = 52
@@ -90,6 +135,8 @@ def simulation_dates(
     as_of = check_date("as_of", as_of)
     per_year = _whole("steps_per_year", steps_per_year, minimum=1, maximum=_MAX_STEPS_PER_YEAR)
     horizon = check_number("years", years, minimum=0.0, strict=True)
+    if horizon > _MAX_YEARS:
+        raise ValidationError("years", years, f"must be at most {_MAX_YEARS:,.0f}")
     steps = max(math.ceil(horizon * per_year - 1e-9), 1)
     # round(k * 365.25 / steps_per_year), halves up, in exact integer arithmetic
     scale = 200 * per_year
@@ -156,16 +203,26 @@ def price_paths(
     True
     """
     seed = _whole("seed", seed, minimum=0)
-    total = _whole("total", total, minimum=1)
+    total = _whole("total", total, minimum=1, maximum=_MAX_PATHS)
     size = _whole("size", size, minimum=1)
     start = _whole("start", start, minimum=0)
     if start % BLOCK_PATHS:
         raise ValidationError("start", start, f"must be a multiple of {BLOCK_PATHS}")
+    if start >= total:
+        raise ValidationError("start", start, f"must be below total ({total})")
     if start + size > total:
         raise ValidationError("size", size, f"runs past the {total} paths (from {start})")
     _check_grid(size, steps, dt)
-    steps, dt = int(steps), float(dt)
+    steps = _whole("steps", steps, minimum=1, maximum=_MAX_STEPS)
+    dt = float(dt)
+    if steps * dt > _MAX_YEARS:
+        raise ValidationError(
+            "dt", dt, f"makes the paths longer than {_MAX_YEARS:,.0f} years ({steps} steps)"
+        )
     _check_model(model, years=steps * dt)
+    _check_memory(
+        "size", size, 8.0 * size * (steps + 1), f"a {size:,} x {steps + 1:,} matrix of prices"
+    )
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
     # of contiguous memory and the engine reads a date's prices contiguously; returned
     # transposed, i.e. (size, steps + 1) in Fortran order.
@@ -186,7 +243,10 @@ def price_paths(
                 getattr(returns, "shape", returns),
                 f"must return an array of shape ({rows}, {steps})",
             )
-        log_price[1:, lo - start : lo - start + rows] = returns.T
+        # The block is drawn whole (its paths do not depend on how it is split); a chunk
+        # that ends inside it keeps its first paths only.
+        take = min(rows, start + size - lo)
+        log_price[1:, lo - start : lo - start + take] = returns[:take].T
     for k in range(2, steps + 1):
         np.add(log_price[k - 1], log_price[k], out=log_price[k])
     spot = float(model.spot)
@@ -309,7 +369,7 @@ def simulate(
         within the horizon (at 8 standard deviations of the log price) is refused up front,
         naming that parameter, and any path that leaves it is refused by number.
     years
-        Horizon in years, > 0 (the grid must end by 9999-12-31).
+        Horizon in years, > 0 and at most 10,000 (the grid must end by 9999-12-31).
     steps_per_year
         Steps a year, a whole number from 1 to 365 (52: weekly).
     paths
@@ -353,7 +413,10 @@ def simulate(
     Raises
     ------
     ValidationError
-        If an argument is invalid, before any path is drawn; if the executor refuses the work
+        If an argument is invalid, before any path is drawn; if the paths and chunks asked
+        for would not fit in the memory available (an estimate of about 450 bytes a path
+        plus 16 bytes a price of each chunk in flight, stated in the message); if the
+        executor refuses the work
         (it was shut down); if a path of a model other than GBM and Merton leaves the price
         range (the path is named).
 
@@ -400,6 +463,17 @@ def simulate(
         ):
             _check_picklable(field, value)
     size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=executor)
+    chunk_paths = min(size, n_paths)
+    workers = getattr(executor, "_max_workers", 1) if executor is not None else 1
+    in_flight = min(int(workers) if isinstance(workers, int) else 1, -(-n_paths // size))
+    _check_memory(
+        "paths" if chunk_size is None else "chunk_size",
+        n_paths if chunk_size is None else chunk_size,
+        _RESULT_BYTES_PER_PATH * n_paths
+        + _PRICE_MATRIX_COPIES * 8.0 * chunk_paths * (steps + 1) * in_flight,
+        f"{_RESULT_BYTES_PER_PATH} bytes a path and {_PRICE_MATRIX_COPIES * 8} bytes a price "
+        f"of each chunk of {chunk_paths:,} paths x {steps + 1:,} dates",
+    )
     chunks = [
         _Chunk(
             company=company,

@@ -27,7 +27,7 @@ PutMode = Literal["rational", "always", "never"]
 
 def _choice(*allowed: str) -> Any:
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:  # an array is not a choice
             raise ValidationError(
                 f"{type(instance).__name__}.{attribute.name}",
                 value,

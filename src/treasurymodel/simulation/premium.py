@@ -2,7 +2,7 @@
 
 A premium model maps the state of every path at a step to an mNAV (the company's own
 definition: enterprise value over BTC Reserve). The engine turns the mNAV into a share price
-with :func:`share_price_from_mnav`, the same formula as
+with ``_share_price_from_mnav``, the same formula as
 :func:`treasurymodel.share_price_for_mnav`, floored at ``MIN_SHARE_PRICE`` (0.01).
 """
 
@@ -26,8 +26,11 @@ __all__ = [
     "PeakCompressionPremium",
     "PremiumModel",
     "PremiumState",
-    "share_price_from_mnav",
 ]
+
+MAX_MNAV: Final = 1_000.0
+"""Largest constant mNAV (a stock at a thousand times its BTC Reserve; beyond, share prices
+computed from it leave the float range at extreme paths)."""
 
 MIN_SHARE_PRICE: Final = 0.01
 """Lowest share price the engine uses (reporting currency): where mNAV × BTC Reserve does not
@@ -111,6 +114,13 @@ class PremiumModel(Protocol):
         ...
 
 
+def _at_most_max_mnav(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value > MAX_MNAV:
+        raise ValidationError(
+            f"{type(instance).__name__}.mnav", value, f"must be at most {MAX_MNAV:,.0f}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class ConstantPremium:
     """The same mNAV on every path at every step.
@@ -118,7 +128,7 @@ class ConstantPremium:
     Parameters
     ----------
     mnav
-        The multiple, >= 0 (1.0: enterprise value equals the BTC Reserve).
+        The multiple, from 0 to 1,000 (1.0: enterprise value equals the BTC Reserve).
 
     Examples
     --------
@@ -127,7 +137,7 @@ class ConstantPremium:
     """
 
     mnav_level: float = attrs.field(
-        default=1.0, converter=to_float, validator=non_negative, alias="mnav"
+        default=1.0, converter=to_float, validator=[non_negative, _at_most_max_mnav], alias="mnav"
     )
 
     @property
@@ -273,7 +283,7 @@ class CallablePremium:
         return float(out) if out.ndim == 0 else out
 
 
-def share_price_from_mnav(
+def _share_price_from_mnav(
     mnav: FloatArray | float,
     *,
     reserve: FloatArray | float,
@@ -282,7 +292,10 @@ def share_price_from_mnav(
     cash: FloatArray | float,
     shares: FloatArray | float,
 ) -> FloatArray:
-    """Share price at which EV / BTC Reserve equals ``mnav``, floored at 0.01.
+    """Share price at which EV / BTC Reserve equals ``mnav``, floored at 0.01 (internal).
+
+    Unvalidated, on raw amounts: the public, validated form is
+    :func:`treasurymodel.share_price_for_mnav`.
 
     .. math:: S = \\max\\Bigl(\\frac{m \\cdot R - (D + P - C)}{N},\\; S_{min}\\Bigr)
 
@@ -292,10 +305,10 @@ def share_price_from_mnav(
 
     Examples
     --------
-    >>> round(share_price_from_mnav(1.15, reserve=100e6, debt=40e6, preferred=0.0,
+    >>> round(_share_price_from_mnav(1.15, reserve=100e6, debt=40e6, preferred=0.0,
     ...                             cash=5e6, shares=1e6).tolist(), 9)
     80.0
-    >>> share_price_from_mnav(1.0, reserve=10.0, debt=40.0, preferred=0.0, cash=0.0,
+    >>> _share_price_from_mnav(1.0, reserve=10.0, debt=40.0, preferred=0.0, cash=0.0,
     ...                       shares=1.0).tolist()
     0.01
     """

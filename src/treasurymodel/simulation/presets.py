@@ -34,6 +34,7 @@ from ..errors import ValidationError
 from ..validators import check_finite
 from .engine import simulate_paths
 from .impact import ImpactModel
+from .models import _PRICE_RANGE
 from .policy import FundingPolicy
 from .premium import PremiumModel
 from .result import SimulationResult
@@ -75,6 +76,13 @@ def preset_names() -> tuple[str, ...]:
     return PRESETS
 
 
+_MAX_YEARS: Final = 1_000.0
+"""Longest span of a preset, in years."""
+
+_MAX_WEEKS: Final = 52_200
+"""Most weeks of a crash or a recovery (about 1,000 years)."""
+
+
 def _positive(field: str, value: Any) -> float:
     x = check_finite(field, value)
     if x <= 0.0:
@@ -82,9 +90,20 @@ def _positive(field: str, value: Any) -> float:
     return x
 
 
+def _price(field: str, value: Any) -> float:
+    """A price in the range every simulated price must stay in, [1e-200, 1e200]."""
+    x = _positive(field, value)
+    low, high = _PRICE_RANGE
+    if not low <= x <= high:
+        raise ValidationError(field, value, f"must lie between {low:g} and {high:g}")
+    return x
+
+
 def _weeks(field: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(field, value, "must be a whole number of weeks >= 1")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_WEEKS:
+        raise ValidationError(
+            field, value, f"must be a whole number of weeks from 1 to {_MAX_WEEKS:,}"
+        )
     return value
 
 
@@ -116,16 +135,19 @@ def preset_path(
     name
         One of :func:`preset_names`.
     start_price
-        Price on the as-of date (default: ``company.market.asset_price``).
+        Price on the as-of date (default: ``company.market.asset_price``), from 1e-200 to
+        1e200 like every simulated price.
     to
-        The bottom price (defaults: a fraction of the start, per preset).
+        The bottom price (defaults: a fraction of the start, per preset), from 1e-200 to
+        1e200.
     years
         Length of the stay after the crash (``"crash-and-stay"``, ``"crash-in-put-window"``),
-        of the decline (``"slow-bleed"``), or of the whole path (``"v-shape"``).
+        of the decline (``"slow-bleed"``), or of the whole path (``"v-shape"``); positive,
+        at most 1,000, and the path must end by 9999-12-31.
     crash_weeks
-        Weeks the fall takes (not used by ``"slow-bleed"``).
+        Weeks the fall takes (not used by ``"slow-bleed"``), 1 to 52,200.
     recovery_weeks
-        Weeks of the recovery of ``"v-shape"``.
+        Weeks of the recovery of ``"v-shape"``, 1 to 52,200.
 
     Returns
     -------
@@ -146,7 +168,7 @@ def preset_path(
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
-    if name not in PRESETS:
+    if not isinstance(name, str) or name not in PRESETS:
         raise ValidationError("name", name, f"must be one of {PRESETS}")
     if start_price is None:
         start_price = company.market.asset_price if company.market is not None else None
@@ -154,9 +176,11 @@ def preset_path(
             raise ValidationError(
                 "start_price", None, "is needed: the company has no market.asset_price"
             )
-    p0 = _positive("start_price", start_price)
-    bottom = p0 * _DEFAULT_LEVEL[name] if to is None else _positive("to", to)
+    p0 = _price("start_price", start_price)
+    bottom = _price("to", p0 * _DEFAULT_LEVEL[name] if to is None else to)
     span = _positive("years", _DEFAULT_YEARS[name] if years is None else years)
+    if span > _MAX_YEARS:
+        raise ValidationError("years", years, f"must be at most {_MAX_YEARS:,.0f}")
     span_weeks = max(1, round(span * 365.25 / 7))
     crash = _weeks(
         "crash_weeks", _DEFAULT_CRASH_WEEKS.get(name, 1) if crash_weeks is None else crash_weeks
@@ -186,6 +210,9 @@ def preset_path(
         head = np.full(flat, p0)
         down = _glide(p0, bottom, fall) if fall > 0 else np.array([p0])
         path = np.concatenate((head, down, np.full(span_weeks, bottom)))
+    room = (_dt.date.max - company.as_of).days // 7
+    if path.size - 1 > room:
+        raise ValidationError("years", years, f"takes the path past the last date, {_dt.date.max}")
     dates = tuple(company.as_of + i * _WEEK for i in range(path.size))
     return path[np.newaxis, :], dates
 

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
+from ..validators import price_array
 
 __all__ = ["PATH_FIELDS", "SimulationResult", "StepHistogram"]
 
@@ -82,6 +83,14 @@ def _date_tuple(value: Iterable[_dt.date]) -> tuple[_dt.date, ...]:
     return tuple(value)
 
 
+def _probabilities(q: Any) -> FloatArray:
+    """``q`` (a number or an array of them) as float64 probabilities in [0, 1]."""
+    probs = price_array("q", q)  # numbers only: no text, bools, complex or ragged lists
+    if bool(np.any(probs > 1.0)):
+        raise ValidationError("q", q, "must lie in [0, 1]")
+    return probs
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class StepHistogram:
     """Counts of paths per bin at every step, for one recorded quantity (mergeable).
@@ -139,9 +148,7 @@ class StepHistogram:
         >>> h.quantiles([0.1, 0.9]).tolist()
         [[1.0, 9.0]]
         """
-        probs = np.atleast_1d(np.asarray(q, dtype=np.float64))
-        if bool(np.any((probs < 0.0) | (probs > 1.0))) or not bool(np.all(np.isfinite(probs))):
-            raise ValidationError("q", q, "must lie in [0, 1]")
+        probs = np.atleast_1d(_probabilities(q))
         counts = self.counts.astype(np.float64)
         total = counts.sum(axis=1, keepdims=True)
         cum = np.cumsum(counts, axis=1) / np.where(total > 0, total, 1.0)
@@ -421,7 +428,7 @@ class SimulationResult:
     # --- summaries ------------------------------------------------------------------
 
     def _event_steps(self, event: str) -> IntArray:
-        if event not in _EVENT_FIELDS:
+        if not isinstance(event, str) or event not in _EVENT_FIELDS:
             raise ValidationError("event", event, "must be 'default', 'forced_sale' or 'seizure'")
         steps: IntArray = getattr(self, _EVENT_FIELDS[event])
         return steps
@@ -508,11 +515,9 @@ class SimulationResult:
         >>> r.quantiles("btc_sold", [0.5]).tolist()
         [0.0]
         """
-        if field not in PATH_FIELDS or field in _BOOL_FIELDS:
+        if not isinstance(field, str) or field not in PATH_FIELDS or field in _BOOL_FIELDS:
             raise ValidationError("field", field, "names no numeric per-path field")
-        probs = np.asarray(q, dtype=np.float64)
-        if bool(np.any((probs < 0.0) | (probs > 1.0))) or not bool(np.all(np.isfinite(probs))):
-            raise ValidationError("q", q, "must lie in [0, 1]")
+        probs = _probabilities(q)
         values = np.asarray(getattr(self, field), dtype=np.float64)
         return np.asarray(np.quantile(values, probs), dtype=np.float64)
 
@@ -536,7 +541,7 @@ class SimulationResult:
         ...
         treasurymodel.errors.ValidationError: name: was not recorded (recorded: []), got 'units'
         """
-        if name not in self.histograms:
+        if not isinstance(name, str) or name not in self.histograms:
             raise ValidationError(
                 "name", name, f"was not recorded (recorded: {sorted(self.histograms)})"
             )
