@@ -69,6 +69,9 @@ class PathOutcome:
     interest_paid: float = 0.0
     principal_paid: float = 0.0
     dividends_paid: float = 0.0
+    liquidation_penalty: float = 0.0
+    dividend_shares: float = 0.0
+    dividends_paid_in_shares: float = 0.0
 
 
 def _in(day: dt.date, lo: dt.date, hi: dt.date) -> bool:
@@ -144,6 +147,12 @@ def reference_path(
     crate = [0.0 for _ in prefs]
     factor = 1.0
     peak = path[0]
+    total_conv0 = 0.0
+    for d in debts:
+        total_conv0 = total_conv0 + (
+            d.shares_on_conversion if isinstance(d, ConvertibleNote) else 0.0
+        )
+    other_dil = company.diluted_shares - company.shares_basic - total_conv0
     pref_target = (
         [p.name for p in prefs].index(policy.preferred_series)
         if policy.preferred_series is not None
@@ -176,12 +185,26 @@ def reference_path(
                     if free >= short:
                         free = free - short
                         pledged[k] = pledged[k] + short
-                    else:  # the lender takes the collateral at its value; the rest is owed
-                        value = pledged[k] * price
-                        units = units - pledged[k]
-                        res.btc_seized = res.btc_seized + pledged[k]
+                    else:
+                        # the lender takes the coins worth what is owed plus the penalty (the
+                        # whole pledge if worth less: the rest stays owed); the rest comes back
+                        pen = d.liquidation_penalty
+                        claim = out[k] * (1.0 + pen)
+                        if pledged[k] * price >= claim:
+                            take = min(claim / price, pledged[k])
+                            res.liquidation_penalty = res.liquidation_penalty + out[k] * pen
+                            out[k] = 0.0
+                        else:
+                            take = pledged[k]
+                            credited = (take * price) / (1.0 + pen)
+                            res.liquidation_penalty = res.liquidation_penalty + (
+                                take * price - credited
+                            )
+                            out[k] = out[k] - credited
+                        units = units - take
+                        res.btc_seized = res.btc_seized + take
+                        free = free + (pledged[k] - take)
                         pledged[k] = 0.0
-                        out[k] = max(out[k] - value, 0.0)
                         margined[k] = False
                         if res.first_seizure < 0:
                             res.first_seizure = t
@@ -256,6 +279,17 @@ def reference_path(
         share_price = max(
             (mnav * (units * price) - (debt_total + pref_total - cash)) / shares, MIN_SHARE_PRICE
         )
+        # the accretion gate: units x price / assumed-diluted shares, at the start of the step
+        conv_now = 0.0
+        for k, d in enumerate(debts):
+            if isinstance(d, ConvertibleNote):
+                conv_now = conv_now + out[k] * spp(k)
+        accretive = policy.accretion_margin * (units * price) / ((shares + other_dil) + conv_now)
+        gate_open = (
+            share_price >= accretive
+            if policy.equity_gate == "accretion"
+            else mnav >= policy.min_mnav_to_issue
+        )
         days_in_step = (hi - lo).days
         tdays = days_in_step * (policy.trading_days_per_year / 365.0)
         raw_cap = 0.0
@@ -271,7 +305,7 @@ def reference_path(
         interest_due = 0.0
         retire: list[tuple[int, float]] = []
         released: list[int] = []
-        owed_div: list[tuple[int, float, float, int]] = []
+        owed_div: list[tuple[int, float, float, int, float]] = []
         if event:
             # 3. interest
             for k, amount in coupons:
@@ -395,11 +429,16 @@ def reference_path(
                     owed = regular
                     threshold = policy.skip_noncumulative_below_mnav
                 payable = 0.0 if threshold is not None and mnav < threshold else owed
-                owed_div.append((j, owed, payable, periods))
+                in_shares = 0.0
+                floor_ = policy.pay_dividends_in_shares_above
+                if p.dividends_in_shares and floor_ is not None and share_price >= floor_:
+                    in_shares = payable
+                    payable = 0.0
+                owed_div.append((j, owed, payable, periods, in_shares))
         principal_due = debt_due
         debt_due = debt_due + interest_due
         div_due = 0.0
-        for _, _, payable, _ in owed_div:
+        for _, _, payable, _, _ in owed_div:
             div_due = div_due + payable
 
         # --- 10. the funding waterfall: each source serves debt first, then dividends --
@@ -415,7 +454,7 @@ def reference_path(
         pf = 0.0
         if du > 0.0 or vu > 0.0:
             if policy.issue_equity:  # new shares at the market
-                cap = raw_cap if mnav >= policy.min_mnav_to_issue else 0.0
+                cap = raw_cap if gate_open else 0.0
                 x = min(cap, du)
                 du = du - x
                 y = min(cap - x, vu)
@@ -491,11 +530,15 @@ def reference_path(
         # --- 11. dividends: the uncovered part falls on the most junior series first ----
         if owed_div:
             paid_total = 0.0
-            for j, owed, payable, periods in reversed(owed_div):
+            in_shares_total = 0.0
+            for j, owed, payable, periods, in_shares in reversed(owed_div):
                 short = min(payable, vu)
                 vu = vu - short
                 paid = payable - short
                 paid_total = paid_total + paid
+                if in_shares != 0.0:
+                    in_shares_total = in_shares_total + in_shares
+                    paid = paid + in_shares
                 p = prefs[j]
                 if p.cumulative:
                     before = arrears[j]
@@ -517,6 +560,11 @@ def reference_path(
                         else:
                             crate[j] = 0.0
             res.dividends_paid = res.dividends_paid + paid_total
+            if in_shares_total != 0.0:
+                new = in_shares_total / share_price
+                shares = shares + new
+                res.dividend_shares = res.dividend_shares + new
+                res.dividends_paid_in_shares = res.dividends_paid_in_shares + in_shares_total
 
         # sched of amortizing loans moves with the calendar
         for k, amount in amortizing:
@@ -531,7 +579,9 @@ def reference_path(
         # --- 13. the flywheel -----------------------------------------------------------
         if policy.flywheel:
             assert policy.buy_btc_above_mnav is not None
-            if mnav >= policy.buy_btc_above_mnav:
+            if mnav >= policy.buy_btc_above_mnav and (
+                policy.equity_gate != "accretion" or share_price >= accretive
+            ):
                 budget = policy.buy_fraction * max(raw_cap - e, 0.0)
                 if a == 0.0:
                     q = budget / price
@@ -574,7 +624,12 @@ def reference_path(
         units * final_price + cash + company.other_assets - debt_total - pref_total - unpaid_total
     )
     diluted = (
-        company.diluted_shares - total_conv + conv_left + res.shares_issued + res.shares_converted
+        company.diluted_shares
+        - total_conv
+        + conv_left
+        + res.shares_issued
+        + res.shares_converted
+        + res.dividend_shares
     )
     res.forced_sale = res.first_forced_sale >= 0
     res.final_units = units

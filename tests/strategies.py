@@ -254,6 +254,7 @@ def term_loans(
         floor=draw(st.none() | _rates(0.05)) if floating else None,
         max_ltv=draw(st.none() | st.floats(min_value=0.05, max_value=1.0)),
         pledged_units=draw(_units()) if pledged_units is None else pledged_units,
+        liquidation_penalty=draw(st.sampled_from((0.0, 0.0, 0.05))),
         amortization=amortization,
     )
 
@@ -301,6 +302,7 @@ def preferred_stocks(
         rate=rate,
         frequency=draw(st.sampled_from(_FREQUENCIES)),
         cumulative=cumulative,
+        dividends_in_shares=draw(st.booleans()),
         seniority=draw(st.integers(min_value=1, max_value=4)),
         conversion_ratio=draw(st.sampled_from((0.0, 0.0, 0.1, 0.5))),
         stated_amount=draw(st.sampled_from((100.0, 100.0, 10.0, 1000.0))),
@@ -472,6 +474,8 @@ def funding_policies() -> st.SearchStrategy[FundingPolicy]:
         FundingPolicy,
         cash_reserve_floor=st.sampled_from((0.0, 1e6, 1e8)),
         issue_equity=st.booleans(),
+        equity_gate=st.sampled_from(("accretion", "mnav")),
+        accretion_margin=st.sampled_from((1.0, 0.5, 1.2)),
         min_mnav_to_issue=st.sampled_from((0.0, 1.0, 1.5)),
         max_issuance_fraction=st.sampled_from((0.0, 0.1, 1.0)),
         daily_turnover=st.sampled_from((0.01, 0.05)),
@@ -484,6 +488,7 @@ def funding_policies() -> st.SearchStrategy[FundingPolicy]:
         issuer_calls=st.booleans(),
         holder_puts=st.sampled_from(("rational", "always", "never")),
         springing=st.sampled_from(("test", "worst", "best")),
+        pay_dividends_in_shares_above=st.sampled_from((None, 0.0, 50.0)),
     )
 
 

@@ -109,8 +109,9 @@ def test_cash_short_sells_exactly_the_gap() -> None:
     assert res.sale_proceeds[0] == 20e6
 
 
-def _loan_company() -> Company:
+def _loan_company(penalty: float = 0.0) -> Company:
     loan = TermLoan(
+        liquidation_penalty=penalty,
         name="L",
         principal=100e6,
         rate=0.0,
@@ -131,11 +132,15 @@ def test_crash_below_margin_call_price_seizes_the_collateral() -> None:
     above = np.array([80_000.0] * 3 + [41_000.0] * 8)
     at = np.array([80_000.0] * 3 + [40_000.0] * 8)
     res = simulate_paths(co, prices=np.array([below, above, at]), dates=dates)
-    # Below: the 3,000 pledged coins are lost, the loan with them; 2,000 coins remain.
-    assert res.btc_seized.tolist() == [3_000.0, 0.0, 0.0]
+    # Below: the lender takes the coins that cover the 100M owed at 39,000, 2,564.10 of the
+    # 3,000 pledged; the other 435.90 return to the free coins, the loan is repaid.
+    taken = 100e6 / 39_000.0
+    assert res.btc_seized[0] == pytest.approx(taken, rel=1e-15)
+    assert res.btc_seized[1:].tolist() == [0.0, 0.0]
     assert res.first_seizure.tolist() == [3, -1, -1]
-    assert res.final_units[0] == 2_000.0
+    assert res.final_units[0] == pytest.approx(5_000.0 - taken, rel=1e-15)
     assert res.final_debt.tolist() == [0.0, 100e6, 100e6]
+    assert res.liquidation_penalty.tolist() == [0.0, 0.0, 0.0]
     # Above and exactly at the margin-call price the company tops up and keeps every coin.
     assert res.final_units[1] == res.final_units[2] == 5_000.0
     assert not res.default.any()
@@ -153,6 +158,24 @@ def test_a_seizure_worth_less_than_the_loan_leaves_the_rest_owed() -> None:
     assert res.final_debt[0] == 100e6 - 3_000 * 15_000.0
     assert res.final_units[0] == 2_000.0
     assert not res.default[0]
+
+
+def test_a_liquidation_penalty_takes_coins_worth_what_is_owed_plus_the_penalty() -> None:
+    # 5% penalty. At 39,000 the pledge (3,000 coins, 117M) covers 105M: the lender takes
+    # 105M / 39,000 = 2,692.31 coins, the loan is repaid and 5M is the penalty. At 15,000 it
+    # covers 45M only: all 3,000 go, 45M / 1.05 = 42.857M repays the loan, 2.143M is penalty.
+    co = _loan_company(penalty=0.05)
+    prices = np.array([[80_000.0] * 3 + [39_000.0] * 8, [80_000.0] * 3 + [15_000.0] * 8])
+    res = simulate_paths(co, prices=prices, dates=weekly(10))
+    assert res.btc_seized[0] == pytest.approx(105e6 / 39_000.0, rel=1e-15)
+    assert res.btc_seized[0] * 39_000.0 == pytest.approx(100e6 + 5e6, rel=1e-15)
+    assert res.liquidation_penalty[0] == pytest.approx(5e6, rel=1e-15)
+    assert res.final_debt[0] == 0.0
+    assert res.final_units[0] == pytest.approx(5_000.0 - 105e6 / 39_000.0, rel=1e-15)
+    assert res.btc_seized[1] == 3_000.0
+    assert res.final_debt[1] == pytest.approx(100e6 - 45e6 / 1.05, rel=1e-15)
+    assert res.liquidation_penalty[1] == pytest.approx(45e6 - 45e6 / 1.05, rel=1e-15)
+    assert res.final_units[1] == 2_000.0
 
 
 def _put_company(*puts: dt.date) -> Company:
@@ -885,10 +908,15 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     np.testing.assert_allclose(
         res.final_cash, co.cash + inflow - outflow, rtol=0, atol=1e-12 * scale.max()
     )
-    # Shares only by issuance and conversion.
+    # Shares only by issuance (for cash and as dividends) and conversion.
     np.testing.assert_allclose(
-        res.final_shares, co.shares_basic + res.shares_issued + res.shares_converted, rtol=1e-14
+        res.final_shares,
+        co.shares_basic + res.shares_issued + res.shares_converted + res.dividend_shares,
+        rtol=1e-14,
     )
+    assert (res.liquidation_penalty >= 0).all()
+    assert (res.dividends_paid_in_shares >= 0).all()
+    assert (res.dividend_shares >= 0).all()
     assert (res.final_units >= -1e-9 * co.holdings.units).all()
     assert (res.final_cash >= -1e-9 * scale).all()
     assert (res.btc_sold >= 0).all()

@@ -115,6 +115,11 @@ from .simulation import (  # Monte Carlo (issue 9)
     simulation_dates,
 )
 
+# isort: split
+from .simulation import (  # funding channels (issue 12)
+    accretive_share_price,
+)
+
 try:
     __version__ = version("treasurymodel")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
@@ -160,6 +165,9 @@ __all__ = [
     "simulate",
     "simulation_dates",
     # end issue 9
+    # simulation: funding channels (issue 12)
+    "accretive_share_price",
+    # end issue 12
     # liquidation (issue 5)
     "DueItem",
     "MaturityWall",

@@ -8,7 +8,7 @@ from __future__ import annotations
 # --- scenario engine (issue 8) ---
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
-from .policy import FundingPolicy
+from .policy import FundingPolicy, accretive_share_price
 from .premium import (
     MIN_SHARE_PRICE,
     CallablePremium,
@@ -41,6 +41,7 @@ __all__ = [
     "PremiumState",
     "SimulationResult",
     "StepHistogram",
+    "accretive_share_price",
     "preset_names",
     "preset_path",
     "run_preset",

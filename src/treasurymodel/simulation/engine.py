@@ -80,6 +80,7 @@ class _Debt:
     call_threshold: float  # share price needed for a call
     call_price: float
     put_price: float
+    penalty: float = 0.0  # collateralized loans: liquidation penalty, fraction of what is owed
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +92,7 @@ class _Pref:
     unpaid_rate: float | None
     unpaid_step: float
     unpaid_cap: float
+    in_shares: bool = False  # dividends may be paid in common shares
 
 
 @attrs.frozen(kw_only=True)
@@ -125,6 +127,7 @@ class _Plan:
     initial_cash: float
     initial_shares: float
     initial_diluted: float
+    other_dilution: float  # diluted shares that are neither basic nor debt conversion shares
     other_assets: float
     preferred_target: int  # index into prefs of the series sold at the market, -1 for none
 
@@ -204,6 +207,7 @@ def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPo
         conv_shares = 0.0
         pledged = 0.0
         max_ltv: float | None = None
+        penalty = 0.0
         call_step = -1
         call_threshold = math.inf
         call_price = 1.0
@@ -229,6 +233,7 @@ def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPo
             kind = "loan"
             pledged = inst.pledged_units
             max_ltv = inst.max_ltv
+            penalty = inst.liquidation_penalty
         debts.append(
             _Debt(
                 name=inst.name,
@@ -245,6 +250,7 @@ def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPo
                 call_threshold=call_threshold,
                 call_price=call_price,
                 put_price=put_price,
+                penalty=penalty,
             )
         )
         # scheduled outstanding just before each step's payments (amortizing loans)
@@ -338,6 +344,7 @@ def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPo
                 unpaid_rate=pref.unpaid_rate,
                 unpaid_step=pref.unpaid_step,
                 unpaid_cap=pref.unpaid_cap if pref.unpaid_cap is not None else math.inf,
+                in_shares=pref.dividends_in_shares,
             )
         )
         months = 12 // pref.frequency
@@ -404,6 +411,11 @@ def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPo
         initial_cash=company.cash,
         initial_shares=company.shares_basic,
         initial_diluted=company.diluted_shares,
+        other_dilution=(
+            company.diluted_shares
+            - company.shares_basic
+            - _total([d.conversion_shares for d in debts])
+        ),
         other_assets=company.other_assets,
         preferred_target=target,
     )
@@ -657,6 +669,28 @@ def _share_price(
     return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
 
 
+def _accretive(
+    margin: float,
+    units: Any,
+    price: Any,
+    shares: Any,
+    out: Sequence[Any],
+    debts: Sequence[_Debt],
+    plan: _Plan,
+) -> Any:
+    """The accretion gate's share price: margin × units × price / assumed-diluted shares.
+
+    The diluted count is the basic shares, plus the conversion shares of the convertible
+    principal outstanding, plus the company's other dilutive shares (options, restricted
+    units, convertible preferred), all at the start of the step.
+    """
+    conv: Any = 0.0
+    for k, d in enumerate(debts):
+        if d.kind == "convertible":
+            conv = conv + out[k] * d.shares_per_principal
+    return margin * (units * price) / ((shares + plan.other_dilution) + conv)
+
+
 def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
     """Principal of debt ``k`` not yet claimed on this step: a debt falls due at most once."""
     return out[k] if k not in claimed else out[k] - claimed[k]
@@ -699,6 +733,9 @@ def _run(
     issue = policy.issue_equity
     target_pref = plan.preferred_target
     turnover = policy.max_issuance_fraction * policy.daily_turnover
+    accretion = policy.equity_gate == "accretion"
+    margin = policy.accretion_margin
+    div_floor = policy.pay_dividends_in_shares_above
 
     # --- state: floats while uniform across paths, arrays of shape (n,) once not ---
     units: Any = plan.initial_units
@@ -724,6 +761,9 @@ def _run(
     sold: Any = 0.0
     bought: Any = 0.0
     seized: Any = 0.0
+    penalty_paid: Any = 0.0
+    dividend_shares: Any = 0.0
+    dividends_in_shares: Any = 0.0
     equity_raised: Any = 0.0
     shares_issued: Any = 0.0
     shares_converted: Any = 0.0
@@ -775,13 +815,26 @@ def _run(
                 pledged[k] = pledged[k] + topup
                 lost = breach & ~can
                 if lost.any():
-                    # the lender takes every pledged coin and credits its value to the loan;
-                    # any remainder stays owed, unsecured
-                    gone = np.where(lost, pledged[k], 0.0)
-                    units = units - gone
-                    seized = seized + gone
-                    pledged[k] = pledged[k] - gone
-                    out[k] = np.where(lost, np.maximum(out[k] - gone * price, 0.0), out[k])
+                    # the lender takes the coins worth what is owed plus the penalty (all of
+                    # the pledge if it is worth less, the rest then staying owed, unsecured)
+                    # and the rest of the pledge returns to the free coins
+                    pen = debts[k].penalty
+                    claim = out[k] * (1.0 + pen)
+                    cover = pledged[k] * price >= claim
+                    take = np.where(
+                        lost,
+                        np.where(cover, np.minimum(claim / price, pledged[k]), pledged[k]),
+                        0.0,
+                    )
+                    credited = np.where(cover, out[k], (take * price) / (1.0 + pen))
+                    penalty_paid = penalty_paid + np.where(
+                        lost, np.where(cover, out[k] * pen, take * price - credited), 0.0
+                    )
+                    units = units - take
+                    seized = seized + take
+                    free = free + np.where(lost, pledged[k] - take, 0.0)
+                    pledged[k] = np.where(lost, 0.0, pledged[k])
+                    out[k] = np.where(lost, out[k] - credited, out[k])
                     margined[k] = margined[k] & ~lost
                     debt_total = None
                     first_seizure = np.where(lost & (first_seizure < 0), t, first_seizure)
@@ -817,6 +870,8 @@ def _run(
         # the share price is that of the start of the step (after margin calls)
         start_units, start_cash, start_shares = units, cash, shares
         start_debt, start_pref = debt_total, pref_total
+        start_out = list(out) if accretion else out
+        threshold: Any = None  # the accretive share price, when needed
         share_price: Any = None
         if ev is not None and (ev.calls or ev.conv_maturities or ev.puts):
             share_price = _share_price(
@@ -827,7 +882,8 @@ def _run(
         interest_due: Any = 0.0
         principal_due: Any = 0.0
         retire: list[tuple[int, Any]] = []
-        owed_div: list[tuple[int, Any, Any, int]] = []  # (pref, owed, payable, periods)
+        # (pref, owed, payable in cash, periods, paid in shares)
+        owed_div: list[tuple[int, Any, Any, int, Any]] = []
         if ev is not None:
             # 3. interest on what is outstanding at the start of the step
             for k, amount, sched in ev.coupons:
@@ -929,16 +985,26 @@ def _run(
                         for _ in range(periods):
                             owed = owed * growth
                     owed = owed + regular
-                    threshold = policy.defer_cumulative_below_mnav
+                    level = policy.defer_cumulative_below_mnav
                 else:
                     owed = regular
-                    threshold = policy.skip_noncumulative_below_mnav
+                    level = policy.skip_noncumulative_below_mnav
                 payable = owed
-                if threshold is not None:
-                    payable = np.where(np.less(mnav, threshold), 0.0, owed)
-                owed_div.append((j, owed, payable, periods))
+                if level is not None:
+                    payable = np.where(np.less(mnav, level), 0.0, owed)
+                in_shares: Any = 0.0
+                if p.in_shares and div_floor is not None:
+                    if share_price is None:
+                        share_price = _share_price(
+                            mnav, start_units, price, start_debt, start_pref, start_cash,
+                            start_shares,
+                        )  # fmt: skip
+                    by_shares = share_price >= div_floor
+                    in_shares = np.where(by_shares, payable, 0.0)
+                    payable = np.where(by_shares, 0.0, payable)
+                owed_div.append((j, owed, payable, periods, in_shares))
         debt_due = principal_due + interest_due
-        div_due = _total([payable for _, _, payable, _ in owed_div])
+        div_due = _total([payable for _, _, payable, _, _ in owed_div])
 
         # 10. the funding waterfall: each source serves debt first, then dividends
         du: Any = debt_due  # debt not yet covered
@@ -967,7 +1033,13 @@ def _run(
                     mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
                 )
             raw_cap = turnover * tdays * (start_shares * share_price)
-            if constant_mnav is not None:
+            cap: Any
+            if accretion:
+                threshold = _accretive(
+                    margin, start_units, price, start_shares, start_out, debts, plan
+                )
+                cap = np.where(share_price >= threshold, raw_cap, 0.0)
+            elif constant_mnav is not None:
                 cap = raw_cap if constant_mnav >= policy.min_mnav_to_issue else 0.0
             else:
                 cap = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
@@ -1044,7 +1116,8 @@ def _run(
         if owed_div:
             paid_total: Any = 0.0
             covered = not np.any(vu > 0.0)  # then every payable dividend is paid in full
-            for j, owed, payable, periods in reversed(owed_div):
+            in_shares_total: Any = 0.0
+            for j, owed, payable, periods, in_shares in reversed(owed_div):
                 if covered:
                     paid = payable
                 else:
@@ -1052,6 +1125,9 @@ def _run(
                     vu = vu - short
                     paid = payable - short
                 paid_total = paid_total + paid
+                if not _zero(in_shares):
+                    in_shares_total = in_shares_total + in_shares
+                    paid = paid + in_shares
                 p = prefs[j]
                 if not p.cumulative:
                     continue
@@ -1071,6 +1147,11 @@ def _run(
                         unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
                     )
             dividends_paid = dividends_paid + paid_total
+            if not _zero(in_shares_total):
+                new = in_shares_total / share_price
+                shares = shares + new
+                dividend_shares = dividend_shares + new
+                dividends_in_shares = dividends_in_shares + in_shares_total
 
         # 12. defaults: freeze the path
         if any_failed:
@@ -1089,6 +1170,16 @@ def _run(
         if flywheel:
             assert policy.buy_btc_above_mnav is not None
             buying = np.greater_equal(mnav, policy.buy_btc_above_mnav) & live
+            if np.any(buying) and accretion:
+                if share_price is None:
+                    share_price = _share_price(
+                        mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
+                    )
+                if threshold is None:
+                    threshold = _accretive(
+                        margin, start_units, price, start_shares, start_out, debts, plan
+                    )
+                buying = buying & (share_price >= threshold)
             if np.any(buying):
                 if share_price is None:
                     share_price = _share_price(
@@ -1141,12 +1232,14 @@ def _run(
     )
     issued = _full(shares_issued, n)
     converted = _full(shares_converted, n)
+    div_shares = _full(dividend_shares, n)
     diluted = (
         plan.initial_diluted
         - _total([d.conversion_shares for d in debts])
         + fields["conversion_left"]
         + issued
         + converted
+        + div_shares
     )
     first_sale_arr = _steps(first_sale, n)
     default_arr = _steps(default_time, n)
@@ -1182,6 +1275,9 @@ def _run(
         interest_paid=_full(interest_paid, n),
         principal_paid=_full(principal_paid, n),
         dividends_paid=_full(dividends_paid, n),
+        liquidation_penalty=_full(penalty_paid, n),
+        dividend_shares=div_shares,
+        dividends_paid_in_shares=_full(dividends_in_shares, n),
         histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
     )
 
