@@ -23,7 +23,9 @@ import attrs
 import numpy as np
 
 from treasurymodel import (
+    ChannelState,
     Company,
+    ConvertibleIssuance,
     ConvertibleNote,
     FundingPolicy,
     ImpactModel,
@@ -72,6 +74,44 @@ class PathOutcome:
     liquidation_penalty: float = 0.0
     dividend_shares: float = 0.0
     dividends_paid_in_shares: float = 0.0
+    notes_issued: float = 0.0
+    notes_average_coupon: float = 0.0
+    notes_average_premium: float = 0.0
+    other_raised: float = 0.0
+
+
+@attrs.frozen
+class _Tranche:
+    """New convertible notes sold on one step: their terms and dated events."""
+
+    conversion_price: float
+    shares_per_principal: float
+    coupon: float
+    frequency: int
+    coupon_dates: tuple[dt.date, ...]
+    put: dt.date | None
+    maturity: dt.date
+
+
+def _tranche(channel: ConvertibleIssuance, issue: dt.date, share_price: float) -> _Tranche:
+    months = 12 // channel.frequency
+    cp = share_price * (1.0 + channel.conversion_premium)
+    return _Tranche(
+        conversion_price=cp,
+        shares_per_principal=1.0 / cp,
+        coupon=channel.coupon,
+        frequency=channel.frequency,
+        coupon_dates=tuple(
+            schedule.add_months(issue, months * i)
+            for i in range(1, channel.tenor_years * channel.frequency + 1)
+        ),
+        put=(
+            schedule.add_months(issue, 12 * channel.put_years)
+            if channel.put_years is not None
+            else None
+        ),
+        maturity=schedule.add_months(issue, 12 * channel.tenor_years),
+    )
 
 
 def _in(day: dt.date, lo: dt.date, hi: dt.date) -> bool:
@@ -159,12 +199,25 @@ def reference_path(
         else -1
     )
 
+    tranches: dict[int, _Tranche] = {}  # notes issued on this path, by debt index
+    capacity_left: dict[int, float] = {}  # convertible channels: left in the year
+    budget_year: dict[int, int] = {}
+    coupon_sum = 0.0
+    premium_sum = 0.0
+
+    def is_convertible(k: int) -> bool:
+        return k in tranches or isinstance(debts[k], ConvertibleNote)
+
     def conversion_price(k: int) -> float:
+        if k in tranches:
+            return tranches[k].conversion_price
         d = debts[k]
         assert isinstance(d, ConvertibleNote)
         return d.conversion_price * fx[k]
 
     def spp(k: int) -> float:
+        if k in tranches:
+            return tranches[k].shares_per_principal
         d = debts[k]
         assert isinstance(d, ConvertibleNote)
         return d.shares_on_conversion / principal[k]
@@ -221,7 +274,17 @@ def reference_path(
                     found = True
             if found:
                 coupons.append((k, total))
+        for k, tr in tranches.items():
+            total = 0.0
+            found = False
+            for day in tr.coupon_dates:
+                if _in(day, lo, hi) and tr.coupon > 0.0:
+                    total = total + tr.coupon / tr.frequency
+                    found = True
+            if found:
+                coupons.append((k, total))
         maturing = [k for k, d in enumerate(debts) if _in(d.maturity, lo, hi)]
+        maturing += [k for k, tr in tranches.items() if _in(tr.maturity, lo, hi)]
         amortizing: list[tuple[int, float]] = []
         for k, d in enumerate(debts):
             if isinstance(d, TermLoan) and k not in maturing:
@@ -242,6 +305,11 @@ def reference_path(
             for c in d.springing
             if _in(c.date, lo, hi)
         ]
+        putting_new = [
+            k
+            for k, tr in tranches.items()
+            if tr.put is not None and k not in maturing and _in(tr.put, lo, hi)
+        ]
         dividends: list[tuple[int, float, int]] = []
         for j, p in enumerate(prefs):
             days = schedule.dividend_dates(p, after=lo, until=hi)
@@ -251,13 +319,23 @@ def reference_path(
                     start = schedule.add_months(day, -(12 // p.frequency), end_of_month=True)
                     total = total + p.rate_on(start + dt.timedelta(days=1)) / p.frequency
                 dividends.append((j, total, len(days)))
-        event = bool(coupons or maturing or amortizing or putting or springing or dividends)
+        # issuer calls are looked at on the company's own event steps only (not on steps
+        # where only notes issued on the path have something due)
+        own_event = bool(
+            [c for c in coupons if c[0] < len(debts)]
+            or [k for k in maturing if k < len(debts)]
+            or amortizing
+            or putting
+            or springing
+            or dividends
+        )
+        event = own_event or bool(coupons or maturing or putting_new)
         if not event and not policy.flywheel:
             continue
 
         # --- 2. share price -----------------------------------------------------------
         debt_total = 0.0
-        for k in range(len(debts)):
+        for k in range(len(out)):
             debt_total = debt_total + out[k]
         pref_total = 0.0
         for j in range(len(prefs)):
@@ -279,10 +357,11 @@ def reference_path(
         share_price = max(
             (mnav * (units * price) - (debt_total + pref_total - cash)) / shares, MIN_SHARE_PRICE
         )
+        units_start, cash_start, shares_start = units, cash, shares
         # the accretion gate: units x price / assumed-diluted shares, at the start of the step
         conv_now = 0.0
-        for k, d in enumerate(debts):
-            if isinstance(d, ConvertibleNote):
+        for k in range(len(out)):
+            if is_convertible(k):
                 conv_now = conv_now + out[k] * spp(k)
         accretive = policy.accretion_margin * (units * price) / ((shares + other_dil) + conv_now)
         gate_open = (
@@ -315,7 +394,7 @@ def reference_path(
             # same step only get what the earlier claims left)
             claimed: dict[int, float] = {}
             # 4. issuer calls
-            if policy.issuer_calls:
+            if policy.issuer_calls and own_event:
                 for k, d in enumerate(debts):
                     if not isinstance(d, ConvertibleNote) or d.call_from is None:
                         continue
@@ -341,7 +420,7 @@ def reference_path(
                             _claim(claimed, k, owed)
             # 5. convertibles at maturity
             for k in maturing:
-                if isinstance(debts[k], ConvertibleNote):
+                if is_convertible(k):
                     if share_price >= conversion_price(k):
                         new_shares = out[k] * spp(k)
                         shares = shares + new_shares
@@ -362,6 +441,17 @@ def reference_path(
                 accrued = schedule.accrued_interest(note, when) * fx[k]
                 debt_due = debt_due + note.put_price * owed
                 interest_due = interest_due + accrued * (owed / principal[k])
+                retire.append((k, owed))
+                _claim(claimed, k, owed)
+            for k in putting_new:  # notes issued on the path: put at par, no accrued interest
+                if policy.holder_puts == "never":
+                    continue
+                exercise = policy.holder_puts == "always" or (
+                    share_price < 1.0 * conversion_price(k)
+                )
+                owed = _unclaimed(out, claimed, k) if exercise else 0.0
+                debt_due = debt_due + 1.0 * owed
+                interest_due = interest_due + 0.0 * (owed / 1.0)
                 retire.append((k, owed))
                 _claim(claimed, k, owed)
             # 7. springing maturities
@@ -401,7 +491,7 @@ def reference_path(
                     released.append(k)
             # 8. other maturities and amortization
             for k in maturing:
-                if not isinstance(debts[k], ConvertibleNote):
+                if not is_convertible(k):
                     debt_due = debt_due + out[k]
                     retire.append((k, out[k]))
                     if k in pledged and out[k] > 0.0:
@@ -452,55 +542,96 @@ def reference_path(
         cash = cash - x - y
         e = 0.0
         pf = 0.0
+        new_notes: list[tuple[ConvertibleIssuance, float]] = []
         if du > 0.0 or vu > 0.0:
-            if policy.issue_equity:  # new shares at the market
-                cap = raw_cap if gate_open else 0.0
-                x = min(cap, du)
-                du = du - x
-                y = min(cap - x, vu)
-                vu = vu - y
-                e = x + y
-            if pref_target >= 0:  # new preferred stock
-                cap = 0.0
-                if mnav >= policy.min_mnav_to_issue_preferred:
-                    cap = policy.preferred_daily_capacity * tdays * policy.preferred_price
-                x = min(cap, du)
-                du = du - x
-                y = min(cap - x, vu)
-                vu = vu - y
-                pf = x + y
-            if policy.sell_btc:  # coin sales, in one trade
-                owed_debt = du
-                target = du + vu if policy.sell_btc_for_dividends else du
-                if target > 0.0:
-                    r_max = (
-                        free * price if a == 0.0 else free * price / (1.0 + a * math.sqrt(free))
+            for position, channel in enumerate(policy.channels):
+                if channel == "common" and policy.issue_equity:  # new shares
+                    cap = raw_cap if gate_open else 0.0
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    e = x + y
+                elif channel == "preferred" and pref_target >= 0:  # new preferred
+                    cap = 0.0
+                    if mnav >= policy.min_mnav_to_issue_preferred:
+                        cap = policy.preferred_daily_capacity * tdays * policy.preferred_price
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    pf = x + y
+                elif channel == "coins" and policy.sell_btc:  # coin sales, one trade
+                    owed_debt = du
+                    target = du + vu if policy.sell_btc_for_dividends else du
+                    if target > 0.0:
+                        r_max = (
+                            free * price
+                            if a == 0.0
+                            else free * price / (1.0 + a * math.sqrt(free))
+                        )
+                        enough = target <= r_max
+                        if enough:
+                            if a == 0.0:
+                                q = target / price
+                            else:
+                                ra = target * a
+                                s = (ra + math.sqrt(ra * ra + 4.0 * price * target)) / (
+                                    2.0 * price
+                                )
+                                q = s * s
+                            q = min(q, free)
+                            proceeds = target
+                        else:  # everything goes, and it is not enough
+                            q = free
+                            proceeds = r_max
+                        paid_debt = min(proceeds, owed_debt)
+                        du = owed_debt - paid_debt
+                        if policy.sell_btc_for_dividends:
+                            vu = 0.0 if enough else max(vu - (proceeds - paid_debt), 0.0)
+                        units = units - q
+                        free = free - q
+                        res.btc_sold = res.btc_sold + q
+                        res.sale_proceeds = res.sale_proceeds + proceeds
+                        if a != 0.0:
+                            factor = factor / (1.0 + phi * (a * math.sqrt(q)))
+                        if q > 0.0 and res.first_forced_sale < 0:
+                            res.first_forced_sale = t
+                elif isinstance(channel, ConvertibleIssuance):  # new convertible notes
+                    year = dates[t].year
+                    if budget_year.get(position) != year:
+                        capacity_left[position] = channel.capacity_per_year
+                        budget_year[position] = year
+                    cap = 0.0
+                    if share_price >= channel.min_share_price and mnav >= channel.min_mnav:
+                        cap = capacity_left[position]
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    capacity_left[position] = capacity_left[position] - (x + y)
+                    new_notes.append((channel, x + y))
+                elif not isinstance(channel, str):  # a user's channel
+                    one = np.ones(1)
+                    state = ChannelState(
+                        step=t,
+                        date=dates[t],
+                        price=one * price,
+                        share_price=one * share_price,
+                        mnav=one * mnav,
+                        units=one * units_start,
+                        cash=one * cash_start,
+                        debt=one * debt_total,
+                        preferred=one * pref_total,
+                        shares=one * shares_start,
+                        owed=one * (du + vu),
                     )
-                    enough = target <= r_max
-                    if enough:
-                        if a == 0.0:
-                            q = target / price
-                        else:
-                            ra = target * a
-                            s = (ra + math.sqrt(ra * ra + 4.0 * price * target)) / (2.0 * price)
-                            q = s * s
-                        q = min(q, free)
-                        proceeds = target
-                    else:  # everything goes, and it is not enough
-                        q = free
-                        proceeds = r_max
-                    paid_debt = min(proceeds, owed_debt)
-                    du = owed_debt - paid_debt
-                    if policy.sell_btc_for_dividends:
-                        vu = 0.0 if enough else max(vu - (proceeds - paid_debt), 0.0)
-                    units = units - q
-                    free = free - q
-                    res.btc_sold = res.btc_sold + q
-                    res.sale_proceeds = res.sale_proceeds + proceeds
-                    if a != 0.0:
-                        factor = factor / (1.0 + phi * (a * math.sqrt(q)))
-                    if q > 0.0 and res.first_forced_sale < 0:
-                        res.first_forced_sale = t
+                    cap = float(np.asarray(channel.available(state), dtype=float).reshape(-1)[0])
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    res.other_raised = res.other_raised + (x + y)
             if policy.cash_reserve_floor > 0.0:  # cash below the floor, for debt only
                 x = min(cash, du)
                 du = du - x
@@ -526,6 +657,15 @@ def reference_path(
             res.principal_paid = res.principal_paid + principal_due
             for k, owed in retire:
                 out[k] = out[k] - owed
+        for channel, raised in new_notes:
+            if raised > 0.0:
+                k = len(out)
+                tranches[k] = _tranche(channel, dates[t], share_price)
+                out.append(raised)
+                sched.append(1.0)
+                res.notes_issued = res.notes_issued + raised
+                coupon_sum = coupon_sum + raised * channel.coupon
+                premium_sum = premium_sum + raised * channel.conversion_premium
 
         # --- 11. dividends: the uncovered part falls on the most junior series first ----
         if owed_div:
@@ -606,9 +746,9 @@ def reference_path(
     final_price = path[-1] * factor
     debt_total = 0.0
     conv_left = 0.0
-    for k, d in enumerate(debts):
+    for k in range(len(out)):
         debt_total = debt_total + out[k]
-        if isinstance(d, ConvertibleNote):
+        if is_convertible(k):
             conv_left = conv_left + out[k] * spp(k)
     pref_total = 0.0
     unpaid_total = 0.0
@@ -631,6 +771,9 @@ def reference_path(
         + res.shares_converted
         + res.dividend_shares
     )
+    if res.notes_issued > 0.0:
+        res.notes_average_coupon = coupon_sum / res.notes_issued
+        res.notes_average_premium = premium_sum / res.notes_issued
     res.forced_sale = res.first_forced_sale >= 0
     res.final_units = units
     res.final_cash = cash

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -457,7 +458,9 @@ def companies_with_springing(draw: st.DrawFn, max_other: int = 3) -> Company:
 # --- simulation (issue 8): funding policies, premium and impact models, price paths -------
 
 from treasurymodel import (  # noqa: E402
+    ChannelState,
     ConstantPremium,
+    ConvertibleIssuance,
     FundingPolicy,
     ImpactModel,
     PeakCompressionPremium,
@@ -489,7 +492,54 @@ def funding_policies() -> st.SearchStrategy[FundingPolicy]:
         holder_puts=st.sampled_from(("rational", "always", "never")),
         springing=st.sampled_from(("test", "worst", "best")),
         pay_dividends_in_shares_above=st.sampled_from((None, 0.0, 50.0)),
+        channels=funding_channels(),
     )
+
+
+class UnitsGrant:
+    """A user-defined funding channel: a share of the reserve's value each step, no strings."""
+
+    name = "units grant"
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+
+    def available(self, state: ChannelState) -> npt.NDArray[np.float64]:
+        return self.share * (state.units * state.price)
+
+
+def convertible_issuances() -> st.SearchStrategy[ConvertibleIssuance]:
+    """New-convertible channels whose tranches mature, or are put, within a year or two."""
+    return st.builds(
+        ConvertibleIssuance,
+        capacity_per_year=st.sampled_from((0.0, 1e8, 1e10)),
+        coupon=st.sampled_from((0.0, 0.05)),
+        frequency=st.sampled_from((2, 4)),
+        conversion_premium=st.sampled_from((0.0, 0.35)),
+        tenor_years=st.sampled_from((1, 2)),
+        put_years=st.none(),
+        min_share_price=st.sampled_from((0.0, 50.0)),
+        min_mnav=st.sampled_from((0.0, 1.0)),
+    ) | st.builds(
+        ConvertibleIssuance,
+        capacity_per_year=st.just(1e10),
+        coupon=st.just(0.02),
+        tenor_years=st.just(2),
+        put_years=st.just(1),
+    )
+
+
+@st.composite
+def funding_channels(draw: st.DrawFn) -> tuple[Any, ...]:
+    """Ordered channel lists: the default, with new convertibles or a user channel between."""
+    kind = draw(st.sampled_from(("default", "convertible", "convertible first", "user")))
+    if kind == "default":
+        return ("common", "preferred", "coins")
+    if kind == "convertible":
+        return ("common", draw(convertible_issuances()), "preferred", "coins")
+    if kind == "convertible first":
+        return (draw(convertible_issuances()), "coins", "common")
+    return ("common", UnitsGrant(draw(st.sampled_from((0.0, 1e-3)))), "coins")
 
 
 def premium_models() -> st.SearchStrategy[PremiumModel]:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tests._reference_engine import reference_path
 from tests.strategies import (
+    UnitsGrant,
     companies,
     companies_with_springing,
     funding_policies,
@@ -30,6 +31,7 @@ from treasurymodel import (
     CallablePremium,
     Company,
     ConstantPremium,
+    ConvertibleIssuance,
     ConvertibleNote,
     FundingPolicy,
     Holdings,
@@ -901,7 +903,13 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     units = co.holdings.units + res.btc_bought - res.btc_sold - res.btc_seized
     np.testing.assert_allclose(res.final_units, units, rtol=1e-12, atol=1e-9 * co.holdings.units)
     # Cash moves only by the recorded flows.
-    inflow = res.equity_raised + res.preferred_raised + res.sale_proceeds
+    inflow = (
+        res.equity_raised
+        + res.preferred_raised
+        + res.notes_issued
+        + res.other_raised
+        + res.sale_proceeds
+    )
     outflow = res.purchase_cost + res.interest_paid + res.principal_paid + res.dividends_paid
     # rounding is relative to the largest amount handled (a default shares a whole debt)
     scale = co.cash + co.total_debt + co.total_preferred + inflow + outflow + 1.0
@@ -967,9 +975,31 @@ def _double_put_case() -> tuple[Any, ...]:
     return co, prices, dates, policy, ConstantPremium(mnav=1.0), None
 
 
+def _refinancing_case() -> tuple[Any, ...]:
+    """New convertible notes (with coupons, a put and a maturity inside the horizon) refinance
+    a maturity and a put on some paths only, a user channel after them, and dividends paid in
+    shares above a floor: every path-dependent part of the funding channels at once."""
+    co, prices, dates, _, _, _ = _double_put_case()
+    pref = PreferredStock(name="K", notional=5e8, rate=0.08, frequency=4, dividends_in_shares=True)
+    co = attrs.evolve(co, instruments=[*co.instruments, pref], cash=3e9)
+    notes = ConvertibleIssuance(
+        capacity_per_year=3e9, coupon=0.04, frequency=4, tenor_years=1, min_share_price=20.0
+    )
+    put_notes = ConvertibleIssuance(
+        name="put notes", capacity_per_year=2e9, coupon=0.02, tenor_years=2, put_years=1
+    )
+    policy = FundingPolicy(
+        holder_puts="always",
+        pay_dividends_in_shares_above=30.0,
+        channels=("common", notes, put_notes, UnitsGrant(1e-4), "coins"),
+    )
+    return co, prices, dates, policy, ConstantPremium(mnav=1.5), ImpactModel(daily_volume=5e4)
+
+
 @_SETTINGS
 @given(case=st.one_of(_cases(), _cases(springing=True)))
 @example(case=_double_put_case())
+@example(case=_refinancing_case())
 def test_vectorized_engine_matches_the_scalar_reference_path_by_path(
     case: tuple[Any, ...],
 ) -> None:

@@ -10,15 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.strategies import btc_prices, companies
+from tests.strategies import (
+    btc_prices,
+    companies,
+    impact_models,
+    premium_models,
+    price_paths,
+)
+from tests.test_simulation_engine import _fixed_obligations
 from treasurymodel import (
     Company,
     ConstantPremium,
+    ConvertibleIssuance,
     FundingPolicy,
     Holdings,
     Note,
@@ -30,6 +39,7 @@ from treasurymodel import (
     margin_call_price,
     simulate_paths,
 )
+from treasurymodel import ConvertibleNote as tm_ConvertibleNote
 
 AS_OF = dt.date(2026, 1, 1)
 
@@ -238,8 +248,6 @@ def test_2022_slide_liquidates_only_the_coins_that_cover_the_loan(penalty: float
 
 
 def _evolve_penalty(loan: TermLoan, penalty: float) -> TermLoan:
-    import attrs
-
     return attrs.evolve(loan, liquidation_penalty=penalty)
 
 
@@ -308,3 +316,262 @@ def test_new_policy_fields_are_validated() -> None:
         FundingPolicy(pay_dividends_in_shares_above=-1.0)
     with pytest.raises(ValidationError, match="dividends_in_shares"):
         PreferredStock(name="P", notional=1.0, rate=0.1, dividends_in_shares="yes")  # type: ignore[arg-type]
+
+
+# --- funding channels: new convertible notes and user channels ------------------------------
+
+
+def _due_company(*, cash: float = 0.0, maturity: dt.date = dt.date(2026, 7, 1)) -> Company:
+    # 1,000 coins, 1M shares, a zero-coupon 10M note; weekly steps are Thursdays from 1 Jan.
+    note = Note(name="N", principal=10e6, maturity=maturity)
+    return Company(
+        name="R", as_of=AS_OF, holdings=Holdings(units=1_000.0), shares_basic=1e6, cash=cash,
+        instruments=[note],
+    )  # fmt: skip
+
+
+def _notes_policy(channel: ConvertibleIssuance) -> FundingPolicy:
+    return FundingPolicy(issue_equity=False, channels=(channel, "coins"))
+
+
+def test_new_notes_refinance_a_maturity_and_their_coupons_follow() -> None:
+    # The 10M falls due on step 26 (2 July 2026); 1M of cash pays part, 9M of new 4% notes
+    # the rest, at a share price of (50M - (10M - 1M)) / 1M = 41 and a conversion price of
+    # 41 x 1.35 = 55.35. Their coupons, 180k each on 2 January and 2 July 2027 (steps on
+    # 7 January and 8 July), are raised by new notes too: 180k on 7 January, then 180k plus
+    # that tranche's first coupon 2% x 180k = 3.6k on 8 July. 2028's coupons are past the end.
+    dates = weekly(104)
+    prices = np.full(105, 50_000.0)
+    channel = ConvertibleIssuance(capacity_per_year=1e9, coupon=0.04, tenor_years=5)
+    res = simulate_paths(
+        _due_company(cash=1e6), prices=prices, dates=dates, policy=_notes_policy(channel)
+    )
+    assert res.btc_sold[0] == 0.0
+    issued = 9e6 + 180e3 + (180e3 + 0.02 * 180e3)
+    assert res.notes_issued[0] == pytest.approx(issued, rel=1e-14)
+    assert res.interest_paid[0] == pytest.approx(180e3 + 183.6e3, rel=1e-14)
+    assert res.principal_paid[0] == 10e6
+    assert res.final_debt[0] == pytest.approx(issued, rel=1e-14)
+    assert res.final_cash[0] == 0.0
+    assert res.notes_average_coupon[0] == pytest.approx(0.04, rel=1e-14)
+    assert res.notes_average_premium[0] == pytest.approx(0.35, rel=1e-14)
+    # the first tranche's conversion shares count in the diluted count: 9M / 55.35 of them
+    assert res.final_diluted_shares[0] > 1e6 + 9e6 / 55.35
+
+
+def test_a_closed_note_market_gives_the_old_behaviour() -> None:
+    # The share price, 41, is below the market's floor of 100: nothing is issued and every
+    # result is that of the policy without the channel (9M from 180 coins).
+    dates = weekly(104)
+    prices = np.full(105, 50_000.0)
+    co = _due_company(cash=1e6)
+    closed = ConvertibleIssuance(capacity_per_year=1e9, coupon=0.04, min_share_price=100.0)
+    res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(closed))
+    old = simulate_paths(co, prices=prices, dates=dates, policy=FundingPolicy(issue_equity=False))
+    assert res == old
+    assert res.btc_sold[0] == pytest.approx(180.0, rel=1e-15)
+    # the same with an mNAV floor above the premium model's 1.0
+    shut = ConvertibleIssuance(capacity_per_year=1e9, min_mnav=1.01)
+    assert simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(shut)) == old
+
+
+def test_a_put_of_new_notes_is_rolled_within_the_yearly_capacity() -> None:
+    # 10M due 1 March 2026 (step on 5 March), no cash. New zero-coupon notes, put after a
+    # year: the share price stays (50M - 10M) / 1M = 40, below the conversion price 54, so
+    # holders put on 5 March 2027 (step on 11 March) and the put is rolled again.
+    dates = weekly(80)
+    prices = np.full(81, 50_000.0)
+    co = _due_company(maturity=dt.date(2026, 3, 1))
+    ample = ConvertibleIssuance(capacity_per_year=15e6, tenor_years=3, put_years=1)
+    res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(ample))
+    assert res.notes_issued[0] == 20e6
+    assert res.principal_paid[0] == 20e6
+    assert res.final_debt[0] == 10e6
+    assert res.btc_sold[0] == 0.0
+    # 5M a calendar year: 5M of notes and 100 coins in 2026; the 5M put in 2027 is rolled
+    # whole from 2027's fresh 5M
+    small = attrs.evolve(ample, capacity_per_year=5e6)
+    res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(small))
+    assert res.notes_issued[0] == 10e6
+    assert res.btc_sold[0] == pytest.approx(100.0, rel=1e-15)
+    assert res.final_debt[0] == 5e6
+    # 4M a year: 4M of notes in 2026 (120 coins for 6M); of the 4M put, 4M rolled in 2027
+    tight = attrs.evolve(ample, capacity_per_year=4e6)
+    res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(tight))
+    assert res.notes_issued[0] == 8e6
+    assert res.btc_sold[0] == pytest.approx(120.0, rel=1e-15)
+
+
+def test_new_notes_convert_at_maturity_when_in_the_money() -> None:
+    # No premium: the conversion price is the issue's share price, 40; the price is flat, so
+    # at maturity a year later the stock is at the conversion price and the 10M converts
+    # into 10M / 40 = 250,000 shares, with no cash.
+    dates = weekly(80)
+    prices = np.full(81, 50_000.0)
+    co = _due_company(maturity=dt.date(2026, 3, 1))
+    channel = ConvertibleIssuance(capacity_per_year=1e9, conversion_premium=0.0, tenor_years=1)
+    res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(channel))
+    assert res.shares_converted[0] == pytest.approx(250_000.0, rel=1e-15)
+    assert res.final_debt[0] == 0.0
+    assert res.principal_paid[0] == 10e6
+    assert res.btc_sold[0] == 0.0
+
+
+class _Fixed:
+    """A user channel returning what it was built with."""
+
+    name = "fixed"
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def available(self, state: Any) -> Any:
+        return self.value
+
+
+def test_a_user_channel_is_walked_in_its_place() -> None:
+    # 3M from the user's channel, then 7M from 140 coins at 50,000.
+    dates = weekly(30)
+    prices = np.full(31, 50_000.0)
+    policy = FundingPolicy(issue_equity=False, channels=(_Fixed(3e6), "coins"))
+    res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=policy)
+    assert res.other_raised[0] == 3e6
+    assert res.btc_sold[0] == pytest.approx(140.0, rel=1e-15)
+    # without "coins" in the list the rest is a default
+    policy = FundingPolicy(channels=(_Fixed(3e6),))
+    res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=policy)
+    assert res.default[0]
+    assert res.btc_sold[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (-1.0, "non-negative"),
+        (float("nan"), "non-negative"),
+        (np.ones(3), r"one amount per path \(2,\)"),
+        ("lots", "numbers"),
+    ],
+)
+def test_a_misbehaving_user_channel_is_refused_by_name(value: Any, reason: str) -> None:
+    policy = FundingPolicy(channels=(_Fixed(value), "coins"))
+    prices = np.full((2, 31), 50_000.0)
+    with pytest.raises(ValidationError, match=f"channel 'fixed'.*{reason}"):
+        simulate_paths(_due_company(), prices=prices, dates=weekly(30), policy=policy)
+
+
+def test_channel_lists_and_fields_are_validated() -> None:
+    with pytest.raises(ValidationError, match=r"channels\[0\]"):
+        FundingPolicy(channels=("cash",))
+    with pytest.raises(ValidationError, match=r"channels\[1\].*twice"):
+        FundingPolicy(channels=("coins", "coins"))
+    with pytest.raises(ValidationError, match=r"channels\[0\]"):
+        FundingPolicy(channels=(42,))
+    with pytest.raises(ValidationError, match="channels"):
+        FundingPolicy(channels="coins")
+    for field, value in [
+        ("capacity_per_year", -1.0),
+        ("coupon", 1.0),
+        ("frequency", 3),
+        ("conversion_premium", -0.1),
+        ("tenor_years", 0),
+        ("tenor_years", 2.5),
+        ("min_share_price", float("nan")),
+        ("min_mnav", -1.0),
+    ]:
+        kw: dict[str, Any] = {"capacity_per_year": 1e9, field: value}
+        with pytest.raises(ValidationError, match=f"ConvertibleIssuance.{field}"):
+            ConvertibleIssuance(**kw)
+    with pytest.raises(ValidationError, match="put_years"):
+        ConvertibleIssuance(capacity_per_year=1e9, tenor_years=3, put_years=3)
+
+
+def test_refinancing_the_2027_28_puts_on_a_flat_path_sells_no_coin() -> None:
+    # mstr-2026-02, flat at $68,141 to the end of 2029, the stock at mNAV 1 far below every
+    # conversion price: $7.41B of convertibles are put in 2027 and 2028. With a market for new
+    # 1% notes (put after 3 years, maturity after 5) of ample capacity, everything due is
+    # rolled and no coin is sold; with that market closed, coins pay as before.
+    co = datasets.load("mstr-2026-02")
+    dates = [co.as_of + dt.timedelta(weeks=w) for w in range(205)]
+    assert dates[-1] <= dt.date(2029, 12, 31) < dates[-1] + dt.timedelta(weeks=1)
+    flat = np.full(len(dates), 68_141.0)
+    puts = sum(
+        d.principal for d in co.debts if isinstance(d, tm_ConvertibleNote) and d.puts
+        and d.puts[0] < dt.date(2029, 1, 1)
+    )  # fmt: skip
+    assert puts == pytest.approx(7.41375e9, rel=1e-12)
+    notes = ConvertibleIssuance(
+        capacity_per_year=50e9, coupon=0.01, conversion_premium=0.35, tenor_years=5, put_years=3
+    )
+    policy = FundingPolicy(channels=("common", notes, "preferred", "coins"))
+    rolled = simulate_paths(co, prices=flat, dates=dates, policy=policy)
+    closed = simulate_paths(
+        co,
+        prices=flat,
+        dates=dates,
+        policy=attrs.evolve(
+            policy, channels=("common", attrs.evolve(notes, min_share_price=1e6), "coins")
+        ),
+    )
+    base = simulate_paths(co, prices=flat, dates=dates)
+    assert rolled.btc_sold[0] == 0.0
+    assert not rolled.forced_sale[0]
+    assert rolled.principal_paid[0] >= puts
+    assert rolled.notes_issued[0] >= puts
+    # the new notes' coupons are paid later on the path: more interest than the old notes'
+    assert rolled.interest_paid[0] > base.interest_paid[0]
+    assert closed == base
+    assert base.btc_sold[0] > 0.0
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    paths=price_paths(paths=3, steps=40),
+    premium=premium_models(),
+    impact=impact_models(),
+    puts=st.sampled_from(("always", "never")),
+    springing=st.sampled_from(("worst", "best")),
+    for_dividends=st.booleans(),
+    capacity=st.sampled_from((0.0, 1e7, 1e9)),
+    extra=st.sampled_from((1e6, 1e8, 1e10)),
+)
+def test_more_capacity_never_sells_more_coins(
+    data: st.DataObject,
+    paths: tuple[Any, ...],
+    premium: Any,
+    impact: Any,
+    puts: Any,
+    springing: Any,
+    for_dividends: bool,
+    capacity: float,
+    extra: float,
+) -> None:
+    # Holds when nothing that falls due depends on the path (the conditions of
+    # test_lower_price_paths_never_sell_fewer_coins: no equity, no dividend skipping, no
+    # conversion or collateral, puts and springing decided alike on every path) and the
+    # channel's notes fall due after the last date (no coupon, no put, a 5-year maturity)
+    # with the market always open: each step's shortfall after the channel is then no larger,
+    # so fewer coins are sold at a price no lower (less impact); a path that runs out of coins
+    # with less capacity has sold all it had.
+    prices, dates, as_of = paths
+    co = _fixed_obligations(data.draw(companies(as_of=as_of)))
+
+    def policy(cap: float) -> FundingPolicy:
+        notes = ConvertibleIssuance(capacity_per_year=cap, tenor_years=5)
+        return FundingPolicy(
+            issue_equity=False,
+            sell_btc_for_dividends=for_dividends,
+            holder_puts=puts,
+            springing=springing,
+            channels=(notes, "coins"),
+        )
+
+    kw: dict[str, Any] = {"prices": prices, "dates": dates, "premium": premium, "impact": impact}
+    less = simulate_paths(co, policy=policy(capacity), **kw)
+    more = simulate_paths(co, policy=policy(capacity + extra), **kw)
+    assert (more.btc_sold <= less.btc_sold * (1 + 1e-12) + 1e-9).all()
+    assert (more.notes_issued >= less.notes_issued * (1 - 1e-12)).all()

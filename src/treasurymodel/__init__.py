@@ -117,6 +117,9 @@ from .simulation import (  # Monte Carlo (issue 9)
 
 # isort: split
 from .simulation import (  # funding channels (issue 12)
+    ChannelState,
+    ConvertibleIssuance,
+    FundingChannel,
     accretive_share_price,
 )
 
@@ -166,6 +169,9 @@ __all__ = [
     "simulation_dates",
     # end issue 9
     # simulation: funding channels (issue 12)
+    "ChannelState",
+    "ConvertibleIssuance",
+    "FundingChannel",
     "accretive_share_price",
     # end issue 12
     # liquidation (issue 5)

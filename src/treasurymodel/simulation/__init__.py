@@ -6,6 +6,7 @@ The public names are re-exported from :mod:`treasurymodel`.
 from __future__ import annotations
 
 # --- scenario engine (issue 8) ---
+from .channels import ChannelState, ConvertibleIssuance, FundingChannel
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
 from .policy import FundingPolicy, accretive_share_price
@@ -33,7 +34,10 @@ __all__ = [
     "PRESETS",
     "RECORDABLE",
     "CallablePremium",
+    "ChannelState",
     "ConstantPremium",
+    "ConvertibleIssuance",
+    "FundingChannel",
     "FundingPolicy",
     "ImpactModel",
     "PeakCompressionPremium",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import heapq
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,7 @@ from .._typing import BoolArray, FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
+from .channels import ChannelState, ConvertibleIssuance, channel_amount
 from .impact import ImpactModel, _sell_units
 from .models import _PRICE_RANGE
 from .policy import FundingPolicy
@@ -71,8 +73,9 @@ class _Debt:
     principal: float
     fx: float
     maturity_step: int  # -1: beyond the horizon
-    conversion_price: float  # reporting currency; inf when not convertible
-    shares_per_principal: float  # conversion shares per unit of principal (reporting ccy)
+    # reporting currency; inf when not convertible (per path for notes issued on a path)
+    conversion_price: Any
+    shares_per_principal: Any  # conversion shares per unit of principal (reporting ccy)
     conversion_shares: float
     pledged: float
     max_ltv: float | None  # collateralized loans only
@@ -723,7 +726,7 @@ def _run(
     """
     n = prices.shape[0]
     last_step = prices.shape[1] - 1
-    debts = plan.debts
+    debts: list[_Debt] = list(plan.debts)  # notes issued on the paths are added
     prefs = plan.prefs
     a = impact.scale if impact is not None else 0.0
     phi = impact.permanent_fraction if impact is not None else 0.0
@@ -786,8 +789,27 @@ def _run(
     if flywheel or edges:
         visit.update(range(last_step + 1))
 
-    for t in sorted(visit):
+    # funding channels; notes issued on a step join the calendar (`extra`) for later steps
+    channels = policy.channels
+    capacity_left: dict[int, Any] = {}  # this calendar year, by channel position
+    budget_year: dict[int, int] = {}
+    extra: dict[int, dict[str, list[Any]]] = {}
+    notes_issued: Any = 0.0
+    notes_coupons: Any = 0.0  # sum of principal x coupon
+    notes_premiums: Any = 0.0  # sum of principal x conversion premium
+    other_raised: Any = 0.0
+    ordinals = np.array([d.toordinal() for d in plan.dates], dtype=np.int64)
+
+    heap = sorted(visit)
+    done = -1
+    while heap:
+        t = heapq.heappop(heap)
+        if t <= done:
+            continue
+        done = t
         ev = plan.events.get(t)
+        if t in extra:
+            ev = _merge(ev, extra.pop(t))
         price: Any = prices[:, t] if _one(factor) else prices[:, t] * factor
         if peak is not None and (ev is not None or flywheel) and t > peak_done:
             # the running peak: the maximum since the last update (factor is constant there),
@@ -842,7 +864,7 @@ def _run(
         if ev is None and not flywheel:
             if edges:
                 _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                        plan, live, snap, n)  # fmt: skip
+                        plan, debts, live, snap, n)  # fmt: skip
             continue
 
         # 2. mNAV (every visited event step) and the share price (when something needs it)
@@ -1027,61 +1049,118 @@ def _run(
         # The sources below run on every path once any path still owes something: on a path
         # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
         # outstanding principal never go negative, since a debt falls due at most once a step).
-        if left and issue:
-            if share_price is None:
-                share_price = _share_price(
-                    mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
+        new_notes: list[tuple[ConvertibleIssuance, Any]] = []
+        for position, channel in enumerate(channels if left else ()):
+            if channel == "common":
+                if not issue:
+                    continue
+                if share_price is None:
+                    share_price = _share_price(
+                        mnav, start_units, price, start_debt, start_pref, start_cash,
+                        start_shares,
+                    )  # fmt: skip
+                raw_cap = turnover * tdays * (start_shares * share_price)
+                cap: Any
+                if accretion:
+                    threshold = _accretive(
+                        margin, start_units, price, start_shares, start_out, debts, plan
+                    )
+                    cap = np.where(share_price >= threshold, raw_cap, 0.0)
+                elif constant_mnav is not None:
+                    cap = raw_cap if constant_mnav >= policy.min_mnav_to_issue else 0.0
+                else:
+                    cap = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
+                x = np.minimum(cap, du)
+                du = du - x
+                y = np.minimum(cap - x, vu)
+                vu = vu - y
+                e = x + y
+            elif channel == "preferred":
+                if target_pref < 0:
+                    continue
+                capp = np.where(
+                    np.greater_equal(mnav, policy.min_mnav_to_issue_preferred),
+                    policy.preferred_daily_capacity * tdays * policy.preferred_price,
+                    0.0,
                 )
-            raw_cap = turnover * tdays * (start_shares * share_price)
-            cap: Any
-            if accretion:
-                threshold = _accretive(
-                    margin, start_units, price, start_shares, start_out, debts, plan
+                x = np.minimum(capp, du)
+                du = du - x
+                y = np.minimum(capp - x, vu)
+                vu = vu - y
+                pf = x + y
+            elif channel == "coins":
+                if not policy.sell_btc:
+                    continue
+                td = du
+                target = du + vu if policy.sell_btc_for_dividends else du
+                selling = target > 0.0
+                if np.any(selling):
+                    r_max = free * price if a == 0.0 else free * price / (1.0 + a * np.sqrt(free))
+                    enough = target <= r_max
+                    # (where nothing is sold the target is 0: q and proceeds come out 0)
+                    q = np.where(enough, np.minimum(_sell_units(target, price, a), free), free)
+                    proceeds = np.where(enough, target, r_max)
+                    paid_d = np.minimum(proceeds, td)
+                    du = td - paid_d
+                    if policy.sell_btc_for_dividends:
+                        vu = np.where(enough, 0.0, np.maximum(vu - (proceeds - paid_d), 0.0))
+                    units = units - q
+                    free = free - q
+                    sold = sold + q
+                    sale_proceeds = sale_proceeds + proceeds
+                    if a != 0.0:
+                        factor = factor / (1.0 + phi * (a * np.sqrt(q)))
+                    if not all_sold:
+                        first_sale = np.where((q > 0.0) & (first_sale < 0), t, first_sale)
+                        all_sold = bool(np.all(first_sale >= 0))
+            elif isinstance(channel, ConvertibleIssuance):
+                if share_price is None:
+                    share_price = _share_price(
+                        mnav, start_units, price, start_debt, start_pref, start_cash,
+                        start_shares,
+                    )  # fmt: skip
+                year = plan.dates[t].year
+                if budget_year.get(position) != year:
+                    capacity_left[position] = channel.capacity_per_year
+                    budget_year[position] = year
+                capn = np.where(
+                    (share_price >= channel.min_share_price)
+                    & np.greater_equal(mnav, channel.min_mnav),
+                    capacity_left[position],
+                    0.0,
                 )
-                cap = np.where(share_price >= threshold, raw_cap, 0.0)
-            elif constant_mnav is not None:
-                cap = raw_cap if constant_mnav >= policy.min_mnav_to_issue else 0.0
-            else:
-                cap = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
-            x = np.minimum(cap, du)
-            du = du - x
-            y = np.minimum(cap - x, vu)
-            vu = vu - y
-            e = x + y
-        if left and target_pref >= 0:
-            capp = np.where(
-                np.greater_equal(mnav, policy.min_mnav_to_issue_preferred),
-                policy.preferred_daily_capacity * tdays * policy.preferred_price,
-                0.0,
-            )
-            x = np.minimum(capp, du)
-            du = du - x
-            y = np.minimum(capp - x, vu)
-            vu = vu - y
-            pf = x + y
-        if left and policy.sell_btc:
-            td = du
-            target = du + vu if policy.sell_btc_for_dividends else du
-            selling = target > 0.0
-            if np.any(selling):
-                r_max = free * price if a == 0.0 else free * price / (1.0 + a * np.sqrt(free))
-                enough = target <= r_max
-                # (where nothing is sold the target is 0: q and proceeds come out 0)
-                q = np.where(enough, np.minimum(_sell_units(target, price, a), free), free)
-                proceeds = np.where(enough, target, r_max)
-                paid_d = np.minimum(proceeds, td)
-                du = td - paid_d
-                if policy.sell_btc_for_dividends:
-                    vu = np.where(enough, 0.0, np.maximum(vu - (proceeds - paid_d), 0.0))
-                units = units - q
-                free = free - q
-                sold = sold + q
-                sale_proceeds = sale_proceeds + proceeds
-                if a != 0.0:
-                    factor = factor / (1.0 + phi * (a * np.sqrt(q)))
-                if not all_sold:
-                    first_sale = np.where((q > 0.0) & (first_sale < 0), t, first_sale)
-                    all_sold = bool(np.all(first_sale >= 0))
+                x = np.minimum(capn, du)
+                du = du - x
+                y = np.minimum(capn - x, vu)
+                vu = vu - y
+                raised = x + y
+                capacity_left[position] = capacity_left[position] - raised
+                new_notes.append((channel, raised))
+            else:  # a user's channel
+                if share_price is None:
+                    share_price = _share_price(
+                        mnav, start_units, price, start_debt, start_pref, start_cash,
+                        start_shares,
+                    )  # fmt: skip
+                state = ChannelState(
+                    step=t,
+                    date=plan.dates[t],
+                    price=_view(price, n),
+                    share_price=_view(share_price, n),
+                    mnav=_view(mnav, n),
+                    units=_view(start_units, n),
+                    cash=_view(start_cash, n),
+                    debt=_view(start_debt, n),
+                    preferred=_view(start_pref, n),
+                    shares=_view(start_shares, n),
+                    owed=_full(du + vu, n),
+                )
+                capo = channel_amount(channel, channel.available(state), n)
+                x = np.minimum(capo, du)
+                du = du - x
+                y = np.minimum(capo - x, vu)
+                vu = vu - y
+                other_raised = other_raised + (x + y)
         if left and floor > 0.0:  # the cash below the floor, for debt only
             x = np.minimum(cash, du)
             du = du - x
@@ -1111,6 +1190,17 @@ def _run(
                 out[k] = out[k] - owed
         if retire:
             debt_total = None
+        for channel, raised in new_notes:
+            if not np.any(raised > 0.0):
+                continue
+            k = len(debts)
+            cp = share_price * (1.0 + channel.conversion_premium)
+            debts.append(_note_tranche(channel, k, t, cp, plan, ordinals, extra, heap))
+            out.append(raised)
+            debt_total = None
+            notes_issued = notes_issued + raised
+            notes_coupons = notes_coupons + raised * channel.coupon
+            notes_premiums = notes_premiums + raised * channel.conversion_premium
 
         # 11. dividends: what stays uncovered falls on the most junior series first
         if owed_div:
@@ -1211,7 +1301,7 @@ def _run(
         if edges:
             price = prices[:, t] if _one(factor) else prices[:, t] * factor
             _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                    plan, live, snap, n)  # fmt: skip
+                    plan, debts, live, snap, n)  # fmt: skip
 
     # results: live paths from the working state, defaulted ones from their snapshots
     final_price = prices[:, last_step] * factor
@@ -1278,7 +1368,91 @@ def _run(
         liquidation_penalty=_full(penalty_paid, n),
         dividend_shares=div_shares,
         dividends_paid_in_shares=_full(dividends_in_shares, n),
+        notes_issued=_full(notes_issued, n),
+        notes_average_coupon=_average(notes_coupons, notes_issued, n),
+        notes_average_premium=_average(notes_premiums, notes_issued, n),
+        other_raised=_full(other_raised, n),
         histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
+    )
+
+
+def _average(weighted: Any, total: Any, n: int) -> FloatArray:
+    """``weighted / total`` per path, 0 where ``total`` is 0."""
+    w = _full(weighted, n)
+    d = _full(total, n)
+    return np.where(d > 0.0, w / np.where(d > 0.0, d, 1.0), 0.0)
+
+
+def _merge(ev: _Step | None, more: Mapping[str, list[Any]]) -> _Step:
+    """A step's calendar events followed by those of notes issued on the paths."""
+    if ev is None:
+        return _Step(**{k: tuple(v) for k, v in more.items()})
+    return attrs.evolve(ev, **{k: getattr(ev, k) + tuple(v) for k, v in more.items()})
+
+
+def _note_tranche(
+    channel: ConvertibleIssuance,
+    k: int,
+    t: int,
+    conversion_price: Any,
+    plan: _Plan,
+    ordinals: IntArray,
+    extra: dict[int, dict[str, list[Any]]],
+    heap: list[int],
+) -> _Debt:
+    """The notes a channel sold on step ``t`` (debt ``k``), their events put on the calendar.
+
+    Coupons fall every ``12 / frequency`` months from the issue date (the step's date), the
+    put and the maturity after whole years, so no interest is accrued at either. Events after
+    the last date are dropped; an event dated ``d`` falls on the first step on or after ``d``.
+    """
+    issue = plan.dates[t]
+    end = plan.dates[-1]
+
+    def step(when: _dt.date) -> int:
+        if when > end:
+            return -1
+        return int(np.searchsorted(ordinals, when.toordinal(), side="left"))
+
+    def at(s: int) -> dict[str, list[Any]]:
+        if s not in extra:
+            extra[s] = {"coupons": [], "conv_maturities": [], "puts": []}
+            heapq.heappush(heap, s)
+        return extra[s]
+
+    months = 12 // channel.frequency
+    maturity = schedule.add_months(issue, 12 * channel.tenor_years)
+    mat_step = step(maturity)
+    sums: dict[int, float] = {}
+    for i in range(1, channel.tenor_years * channel.frequency + 1):
+        s = step(schedule.add_months(issue, months * i))
+        if s < 0:
+            break
+        if channel.coupon > 0.0:
+            sums[s] = sums.get(s, 0.0) + channel.coupon / channel.frequency
+    for s, amount in sums.items():
+        at(s)["coupons"].append((k, amount, 1.0))
+    if mat_step >= 0:
+        at(mat_step)["conv_maturities"].append(k)
+    if channel.put_years is not None:
+        s = step(schedule.add_months(issue, 12 * channel.put_years))
+        if s >= 0 and s != mat_step:
+            at(s)["puts"].append((k, 0.0))
+    return _Debt(
+        name=f"{channel.name} ({issue.isoformat()})",
+        kind="convertible",
+        principal=1.0,
+        fx=1.0,
+        maturity_step=mat_step,
+        conversion_price=conversion_price,
+        shares_per_principal=1.0 / conversion_price,
+        conversion_shares=0.0,
+        pledged=0.0,
+        max_ltv=None,
+        call_step=-1,
+        call_threshold=math.inf,
+        call_price=1.0,
+        put_price=1.0,
     )
 
 
@@ -1356,6 +1530,7 @@ def _record(
     notional: list[Any],
     arrears: list[Any],
     plan: _Plan,
+    debts: Sequence[_Debt],
     live: Any,
     snap: Mapping[str, FloatArray],
     n: int,
@@ -1377,7 +1552,7 @@ def _record(
             values = price
         else:
             if fields is None:
-                fields = _final_fields(units, cash, shares, out, notional, arrears, plan.debts, n)
+                fields = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
                 if snap:
                     fields = {k: np.where(live, v, snap[k]) for k, v in fields.items()}
             if name == "nav_per_share":

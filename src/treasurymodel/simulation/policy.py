@@ -17,6 +17,7 @@ from ..company import Company, check_company
 from ..errors import ValidationError
 from ..instruments._common import boolean, name_text
 from ..validators import in_range, non_negative, optional, positive, price_array, to_float
+from .channels import BUILTIN_CHANNELS, check_channel
 
 __all__ = ["FundingPolicy", "accretive_share_price"]
 
@@ -29,6 +30,22 @@ PutMode = Literal["rational", "always", "never"]
 
 EquityGate = Literal["accretion", "mnav"]
 """When common shares may be sold: only at an accretive share price, or above an mNAV level."""
+
+
+def _channels(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError("FundingPolicy.channels", value, "must be a list or tuple")
+    return tuple(value)
+
+
+def _check_channels(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    seen: set[str] = set()
+    for i, channel in enumerate(value):
+        check_channel(channel, i)
+        if isinstance(channel, str):
+            if channel in seen:
+                raise ValidationError(f"FundingPolicy.channels[{i}]", channel, "appears twice")
+            seen.add(channel)
 
 
 def _choice(*allowed: str) -> Any:
@@ -62,6 +79,12 @@ class FundingPolicy:
     4. sales of the reserve asset (``sell_btc``): unencumbered coins, plus the coins pledged
        to a secured note or loan that is repaid on that step;
     5. for debt only, the cash below the floor.
+
+    Sources 2 to 4 are the default ``channels``, ``("common", "preferred", "coins")``: the
+    list orders them, leaves some out, and adds others between them, such as new convertible
+    notes (:class:`~treasurymodel.ConvertibleIssuance`) or an object of your own following the
+    :class:`~treasurymodel.FundingChannel` protocol. The cash above the floor always comes
+    first and the cash below it last.
 
     Dividends of a series whose terms allow payment in common shares
     (:attr:`PreferredStock.dividends_in_shares <treasurymodel.PreferredStock.dividends_in_shares>`)
@@ -140,6 +163,11 @@ class FundingPolicy:
     holder_puts
         ``"rational"`` (holders put when the conversion value is below the put price),
         ``"always"`` or ``"never"``.
+    channels
+        The ordered funding channels between the cash above the floor and the cash below it:
+        ``"common"``, ``"preferred"`` and ``"coins"`` (each at most once; their terms are the
+        fields above), :class:`~treasurymodel.ConvertibleIssuance` records and
+        :class:`~treasurymodel.FundingChannel` objects.
     pay_dividends_in_shares_above
         When set, dividends of series that allow it are paid in common shares on dividend
         dates where the share price is at or above this level (reporting currency per share);
@@ -219,6 +247,9 @@ class FundingPolicy:
     )
     pay_dividends_in_shares_above: float | None = attrs.field(
         default=None, converter=to_float, validator=optional(non_negative)
+    )
+    channels: tuple[Any, ...] = attrs.field(
+        default=BUILTIN_CHANNELS, converter=_channels, validator=_check_channels
     )
 
     @classmethod

@@ -49,6 +49,10 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "liquidation_penalty",
     "dividend_shares",
     "dividends_paid_in_shares",
+    "notes_issued",
+    "notes_average_coupon",
+    "notes_average_premium",
+    "other_raised",
 )
 """Names of the per-path arrays of a :class:`SimulationResult`, in export order."""
 
@@ -229,6 +233,12 @@ class SimulationResult:
         the prices of the seizures.
     dividend_shares, dividends_paid_in_shares
         Common shares issued to pay preferred dividends, and the dividends so paid.
+    notes_issued, notes_average_coupon, notes_average_premium
+        Principal of new convertible notes sold through
+        :class:`~treasurymodel.ConvertibleIssuance` channels (at par: also the cash raised),
+        and their principal-weighted average coupon and conversion premium (0 where none).
+    other_raised
+        Cash raised through user-defined :class:`~treasurymodel.FundingChannel` objects.
     histograms
         Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
         ``record``), by name.
@@ -238,8 +248,9 @@ class SimulationResult:
     The identities every path satisfies (up to rounding):
 
     * final_units = initial_units + btc_bought − btc_sold − btc_seized;
-    * final_cash = initial_cash + equity_raised + preferred_raised + sale_proceeds
-      − purchase_cost − interest_paid − principal_paid − dividends_paid;
+    * final_cash = initial_cash + equity_raised + preferred_raised + notes_issued
+      + other_raised + sale_proceeds − purchase_cost − interest_paid − principal_paid
+      − dividends_paid;
     * final_shares = initial_shares + shares_issued + shares_converted + dividend_shares.
 
     Examples
@@ -292,6 +303,10 @@ class SimulationResult:
     liquidation_penalty: FloatArray = attrs.field(converter=_floats)
     dividend_shares: FloatArray = attrs.field(converter=_floats)
     dividends_paid_in_shares: FloatArray = attrs.field(converter=_floats)
+    notes_issued: FloatArray = attrs.field(converter=_floats)
+    notes_average_coupon: FloatArray = attrs.field(converter=_floats)
+    notes_average_premium: FloatArray = attrs.field(converter=_floats)
+    other_raised: FloatArray = attrs.field(converter=_floats)
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict, converter=_histograms)
 
     def __attrs_post_init__(self) -> None:

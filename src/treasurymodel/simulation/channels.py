@@ -1,0 +1,223 @@
+"""Funding channels: where a simulated company raises money when something falls due.
+
+A :class:`~treasurymodel.FundingPolicy` walks an ordered list of channels (its ``channels``)
+each time something is due: after the cash above the reserve floor and before the cash below
+it. The built-in channels are named by strings (``"common"``, ``"preferred"``, ``"coins"``:
+configured by the policy's own fields) or are frozen records that issue new securities
+(:class:`ConvertibleIssuance`); any object following the :class:`FundingChannel` protocol is a
+channel too. ``docs/theory/simulation.rst`` states the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+import numpy as np
+
+from .._typing import FloatArray
+from ..errors import ValidationError
+from ..instruments._common import frequency, name_text
+from ..validators import in_range, non_negative, to_float, to_int
+
+__all__ = ["BUILTIN_CHANNELS", "ChannelState", "ConvertibleIssuance", "FundingChannel"]
+
+BUILTIN_CHANNELS: tuple[str, ...] = ("common", "preferred", "coins")
+"""Names of the channels configured by :class:`~treasurymodel.FundingPolicy`'s own fields:
+new common shares at the market, the preferred series sold at the market, and coin sales."""
+
+
+def _whole_years(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or not 1 <= value <= 50:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}", value, "must be whole years in [1, 50]"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ConvertibleIssuance:
+    """A market for new convertible notes, used to pay what falls due (refinancing).
+
+    On a step where money is needed the channel sells new notes at par, up to what is left of
+    ``capacity_per_year`` in the calendar year of the step, while the share price is at or
+    above ``min_share_price`` and the premium model's mNAV at or above ``min_mnav`` (the
+    market is closed otherwise). The notes sold on one step form a tranche: coupon
+    ``coupon`` paid ``frequency`` times a year from the issue date, conversion price the
+    share price of the step times ``1 + conversion_premium``, a holder put at par after
+    ``put_years`` (``None``: none) and maturity after ``tenor_years``. The tranche then enters
+    the path's calendar like any note: its coupons are due, holders put it when the stock is
+    below the conversion price, and at maturity it converts into shares if the stock is at
+    or above the conversion price and is repaid in cash otherwise.
+
+    Parameters
+    ----------
+    name
+        A label for the channel (in messages).
+    capacity_per_year
+        Principal that can be sold in one calendar year (reporting currency, >= 0).
+    coupon
+        Annual coupon rate in ``[0, 1)``.
+    frequency
+        Coupons a year: 1, 2, 4 or 12.
+    conversion_premium
+        Conversion price over the share price at issue, minus 1 (0.35: 35% above), >= 0.
+    tenor_years
+        Whole years to maturity, 1 to 50.
+    put_years
+        Whole years to the holder put (before maturity), or ``None``.
+    min_share_price
+        Share price below which the market is closed (reporting currency, >= 0).
+    min_mnav
+        mNAV below which the market is closed (>= 0).
+
+    Examples
+    --------
+    >>> c = ConvertibleIssuance(capacity_per_year=5e9, coupon=0.01, conversion_premium=0.35,
+    ...                         tenor_years=5, put_years=3)
+    >>> c.tenor_years, c.put_years
+    (5, 3)
+    >>> ConvertibleIssuance(capacity_per_year=5e9, tenor_years=5, put_years=5)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: ConvertibleIssuance.put_years: must be before the \
+maturity (5 years), got 5
+    """
+
+    name: str = attrs.field(default="new convertible notes", validator=name_text)
+    capacity_per_year: float = attrs.field(converter=to_float, validator=non_negative)
+    coupon: float = attrs.field(default=0.0, converter=to_float, validator=in_range(0.0, 1.0))
+    frequency: int = attrs.field(default=2, converter=to_int, validator=frequency)
+    conversion_premium: float = attrs.field(
+        default=0.35, converter=to_float, validator=in_range(0.0, 10.0, high_closed=True)
+    )
+    tenor_years: int = attrs.field(default=5, validator=_whole_years)
+    put_years: int | None = attrs.field(default=None, validator=_whole_years)
+    min_share_price: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    min_mnav: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        if self.put_years is not None and self.put_years >= self.tenor_years:
+            raise ValidationError(
+                "ConvertibleIssuance.put_years",
+                self.put_years,
+                f"must be before the maturity ({self.tenor_years} years)",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class ChannelState:
+    """What a :class:`FundingChannel` sees on a step: the path state, one value per path.
+
+    Every array has shape ``(paths,)`` and holds the state at the start of the step (after
+    margin calls). ``owed`` is what is still to be raised when the channel is reached.
+
+    Examples
+    --------
+    >>> import datetime as dt, numpy as np
+    >>> s = ChannelState(step=3, date=dt.date(2026, 1, 22), price=np.array([5e4]),
+    ...     share_price=np.array([100.0]), mnav=np.array([1.2]), units=np.array([1e3]),
+    ...     cash=np.array([0.0]), debt=np.array([1e7]), preferred=np.array([0.0]),
+    ...     shares=np.array([1e6]), owed=np.array([2e6]))
+    >>> s.paths
+    1
+    """
+
+    step: int
+    date: _dt.date
+    price: FloatArray
+    share_price: FloatArray
+    mnav: FloatArray
+    units: FloatArray
+    cash: FloatArray
+    debt: FloatArray
+    preferred: FloatArray
+    shares: FloatArray
+    owed: FloatArray
+
+    @property
+    def paths(self) -> int:
+        """Number of paths.
+
+        Examples
+        --------
+        >>> import datetime as dt, numpy as np
+        >>> z = np.zeros(2)
+        >>> ChannelState(step=0, date=dt.date(2026, 1, 1), price=z, share_price=z, mnav=z,
+        ...     units=z, cash=z, debt=z, preferred=z, shares=z, owed=z).paths
+        2
+        """
+        return int(self.price.shape[0])
+
+
+@runtime_checkable
+class FundingChannel(Protocol):
+    """A user-defined source of money: anything with a ``name`` and an ``available`` method.
+
+    ``available(state)`` returns the cash the channel can provide on this step, per path (a
+    number, or an array of shape ``(paths,)``), finite and non-negative; the engine takes what
+    it needs of it, debt first. The money carries no obligation the engine serves later (a
+    sale of other assets, a capital injection); model a security with later payments with
+    :class:`ConvertibleIssuance`. A channel that returns a negative amount, NaN or the wrong
+    shape is refused with a ``ValidationError`` naming it.
+
+    Examples
+    --------
+    >>> class Grant:
+    ...     name = "parent company"
+    ...     def available(self, state):
+    ...         return 1e6
+    >>> isinstance(Grant(), FundingChannel)
+    True
+    """
+
+    name: str
+
+    def available(self, state: ChannelState) -> Any:
+        """Cash available on this step, per path."""
+        ...
+
+
+def check_channel(channel: Any, position: int) -> None:
+    """Refuse anything in a channel list that is not a channel (the field is named)."""
+    field = f"FundingPolicy.channels[{position}]"
+    if isinstance(channel, str):
+        if channel not in BUILTIN_CHANNELS:
+            raise ValidationError(field, channel, f"must be one of {BUILTIN_CHANNELS}")
+        return
+    if isinstance(channel, ConvertibleIssuance):
+        return
+    if not isinstance(channel, FundingChannel) or not isinstance(
+        getattr(channel, "name", None), str
+    ):
+        raise ValidationError(
+            field,
+            channel,
+            "must be a built-in channel name, a ConvertibleIssuance or an object with a "
+            "str name and an available(state) method",
+        )
+
+
+def channel_amount(channel: FundingChannel, value: Any, paths: int) -> FloatArray:
+    """Check what a user channel returned: numbers, shape () or (paths,), finite, >= 0."""
+    field = f"channel {channel.name!r}"
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":
+            raise TypeError
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError(field, value, "must return numbers") from None
+    if arr.ndim == 0:
+        arr = np.full(paths, float(arr))
+    if arr.shape != (paths,):
+        raise ValidationError(field, arr.shape, f"must return one amount per path ({paths},)")
+    bad = ~np.isfinite(arr) | (arr < 0.0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValidationError(
+            field, float(arr[i]), f"must return finite, non-negative amounts (path {i})"
+        )
+    return arr
