@@ -14,6 +14,7 @@ path by path. The rules themselves are checked independently by the hand-worked 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -88,29 +89,44 @@ class _Tranche:
     shares_per_principal: float
     coupon: float
     frequency: int
-    coupon_dates: tuple[dt.date, ...]
+    coupon_dates: tuple[tuple[dt.date, float], ...]  # (date, fraction of a coupon)
     put: dt.date | None
     maturity: dt.date
 
 
+def _period_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _tranche(channel: ConvertibleIssuance, issue: dt.date, share_price: float) -> _Tranche:
+    # coupons on the calendar's period ends (month ends every 12 / frequency months), the
+    # first after the issue for the elapsed part of its period; the last is the maturity
     months = 12 // channel.frequency
+    count = channel.tenor_years * channel.frequency
+    ends: list[dt.date] = []  # period ends from the year before the issue on
+    year, month = issue.year - 1, months
+    while len([e for e in ends if e > issue]) < count:
+        ends.append(_period_end(year, month))
+        month += months
+        if month > 12:
+            year, month = year + 1, month - 12
+    previous = max(e for e in ends if e <= issue)
+    dates = [e for e in ends if e > issue]
+    first = (dates[0] - issue).days / (dates[0] - previous).days
+    coupons = tuple((d, first if i == 0 else 1.0) for i, d in enumerate(dates))
     cp = share_price * (1.0 + channel.conversion_premium)
     return _Tranche(
         conversion_price=cp,
         shares_per_principal=1.0 / cp,
         coupon=channel.coupon,
         frequency=channel.frequency,
-        coupon_dates=tuple(
-            schedule.add_months(issue, months * i)
-            for i in range(1, channel.tenor_years * channel.frequency + 1)
-        ),
+        coupon_dates=coupons,
         put=(
-            schedule.add_months(issue, 12 * channel.put_years)
+            dates[channel.put_years * channel.frequency - 1]
             if channel.put_years is not None
             else None
         ),
-        maturity=schedule.add_months(issue, 12 * channel.tenor_years),
+        maturity=dates[-1],
     )
 
 
@@ -204,6 +220,8 @@ def reference_path(
     budget_year: dict[int, int] = {}
     coupon_sum = 0.0
     premium_sum = 0.0
+    new_debt = 0.0  # principal of the notes issued on the path (a running total, as the engine)
+    new_conv = 0.0  # and their conversion shares
 
     def is_convertible(k: int) -> bool:
         return k in tranches or isinstance(debts[k], ConvertibleNote)
@@ -277,9 +295,9 @@ def reference_path(
         for k, tr in tranches.items():
             total = 0.0
             found = False
-            for day in tr.coupon_dates:
+            for day, fraction in tr.coupon_dates:
                 if _in(day, lo, hi) and tr.coupon > 0.0:
-                    total = total + tr.coupon / tr.frequency
+                    total = total + tr.coupon / tr.frequency * fraction
                     found = True
             if found:
                 coupons.append((k, total))
@@ -335,8 +353,9 @@ def reference_path(
 
         # --- 2. share price -----------------------------------------------------------
         debt_total = 0.0
-        for k in range(len(out)):
+        for k in range(len(debts)):
             debt_total = debt_total + out[k]
+        debt_total = debt_total + new_debt
         pref_total = 0.0
         for j in range(len(prefs)):
             pref_total = pref_total + notional[j]
@@ -360,9 +379,10 @@ def reference_path(
         units_start, cash_start, shares_start = units, cash, shares
         # the accretion gate: units x price / assumed-diluted shares, at the start of the step
         conv_now = 0.0
-        for k in range(len(out)):
+        for k in range(len(debts)):
             if is_convertible(k):
                 conv_now = conv_now + out[k] * spp(k)
+        conv_now = conv_now + new_conv
         accretive = policy.accretion_margin * (units * price) / ((shares + other_dil) + conv_now)
         gate_open = (
             share_price >= accretive
@@ -425,6 +445,9 @@ def reference_path(
                         new_shares = out[k] * spp(k)
                         shares = shares + new_shares
                         res.shares_converted = res.shares_converted + new_shares
+                        if k in tranches:
+                            new_debt = new_debt - out[k]
+                            new_conv = new_conv - new_shares
                         out[k] = 0.0
                     debt_due = debt_due + out[k]
                     retire.append((k, out[k]))
@@ -651,18 +674,27 @@ def reference_path(
             res.interest_paid = res.interest_paid + interest_due * ratio
             res.principal_paid = res.principal_paid + principal_due * ratio
             for k, owed in retire:
-                out[k] = out[k] - owed * ratio
+                part = owed * ratio
+                out[k] = out[k] - part
+                if k in tranches:
+                    new_debt = new_debt - part
+                    new_conv = new_conv - part * spp(k)
         else:
             res.interest_paid = res.interest_paid + interest_due
             res.principal_paid = res.principal_paid + principal_due
             for k, owed in retire:
                 out[k] = out[k] - owed
+                if k in tranches:
+                    new_debt = new_debt - owed
+                    new_conv = new_conv - owed * spp(k)
         for channel, raised in new_notes:
             if raised > 0.0:
                 k = len(out)
                 tranches[k] = _tranche(channel, dates[t], share_price)
                 out.append(raised)
                 sched.append(1.0)
+                new_debt = new_debt + raised
+                new_conv = new_conv + raised * spp(k)
                 res.notes_issued = res.notes_issued + raised
                 coupon_sum = coupon_sum + raised * channel.coupon
                 premium_sum = premium_sum + raised * channel.conversion_premium
@@ -746,10 +778,12 @@ def reference_path(
     final_price = path[-1] * factor
     debt_total = 0.0
     conv_left = 0.0
-    for k in range(len(out)):
+    for k in range(len(debts)):
         debt_total = debt_total + out[k]
         if is_convertible(k):
             conv_left = conv_left + out[k] * spp(k)
+    debt_total = debt_total + new_debt  # the notes issued on the path, kept as running totals
+    conv_left = conv_left + new_conv
     pref_total = 0.0
     unpaid_total = 0.0
     for j in range(len(prefs)):

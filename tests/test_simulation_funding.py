@@ -335,23 +335,26 @@ def _notes_policy(channel: ConvertibleIssuance) -> FundingPolicy:
 
 
 def test_new_notes_refinance_a_maturity_and_their_coupons_follow() -> None:
-    # The 10M falls due on step 26 (2 July 2026); 1M of cash pays part, 9M of new 4% notes
-    # the rest, at a share price of (50M - (10M - 1M)) / 1M = 41 and a conversion price of
-    # 41 x 1.35 = 55.35. Their coupons, 180k each on 2 January and 2 July 2027 (steps on
-    # 7 January and 8 July), are raised by new notes too: 180k on 7 January, then 180k plus
-    # that tranche's first coupon 2% x 180k = 3.6k on 8 July. 2028's coupons are past the end.
+    # The 10M falls due on step 26 (Thursday 2 July 2026); 1M of cash pays part, 9M of new 4%
+    # semiannual notes the rest, at a share price of (50M - (10M - 1M)) / 1M = 41 and a
+    # conversion price of 41 x 1.35 = 55.35. Their coupons fall on period ends: 31 December
+    # 2026 (step 52) for the 182 of the period's 184 days since the issue, 9M x 2% x 182/184,
+    # and 30 June 2027 (step 78, 1 July), 9M x 2%. Both are raised by new notes too; the one
+    # issued on 31 December 2026 pays its own first coupon, a whole period, on 30 June 2027.
+    # The coupons of 31 December 2027 fall after the last date (30 December 2027).
     dates = weekly(104)
     prices = np.full(105, 50_000.0)
     channel = ConvertibleIssuance(capacity_per_year=1e9, coupon=0.04, tenor_years=5)
     res = simulate_paths(
         _due_company(cash=1e6), prices=prices, dates=dates, policy=_notes_policy(channel)
     )
+    first = 9e6 * 0.02 * 182 / 184
+    second = 9e6 * 0.02 + first * 0.02
     assert res.btc_sold[0] == 0.0
-    issued = 9e6 + 180e3 + (180e3 + 0.02 * 180e3)
-    assert res.notes_issued[0] == pytest.approx(issued, rel=1e-14)
-    assert res.interest_paid[0] == pytest.approx(180e3 + 183.6e3, rel=1e-14)
+    assert res.notes_issued[0] == pytest.approx(9e6 + first + second, rel=1e-14)
+    assert res.interest_paid[0] == pytest.approx(first + second, rel=1e-14)
     assert res.principal_paid[0] == 10e6
-    assert res.final_debt[0] == pytest.approx(issued, rel=1e-14)
+    assert res.final_debt[0] == pytest.approx(9e6 + first + second, rel=1e-14)
     assert res.final_cash[0] == 0.0
     assert res.notes_average_coupon[0] == pytest.approx(0.04, rel=1e-14)
     assert res.notes_average_premium[0] == pytest.approx(0.35, rel=1e-14)
@@ -376,36 +379,35 @@ def test_a_closed_note_market_gives_the_old_behaviour() -> None:
 
 
 def test_a_put_of_new_notes_is_rolled_within_the_yearly_capacity() -> None:
-    # 10M due 1 March 2026 (step on 5 March), no cash. New zero-coupon notes, put after a
-    # year: the share price stays (50M - 10M) / 1M = 40, below the conversion price 54, so
-    # holders put on 5 March 2027 (step on 11 March) and the put is rolled again.
-    dates = weekly(80)
-    prices = np.full(81, 50_000.0)
+    # 10M due 1 March 2026 (step on 5 March), no cash. New zero-coupon semiannual notes with a
+    # put on their second coupon date: 31 December 2026 for the notes of March (step 52) and
+    # 31 December 2027 (step on 6 January 2028) for those of 31 December 2026. The share
+    # price stays (50M - 10M) / 1M = 40 (new notes replace old debt one for one, and 100 coins
+    # sold repay 5M), below the conversion price 54, so holders put and the put is rolled.
+    dates = weekly(105)
+    prices = np.full(106, 50_000.0)
     co = _due_company(maturity=dt.date(2026, 3, 1))
-    ample = ConvertibleIssuance(capacity_per_year=15e6, tenor_years=3, put_years=1)
+    ample = ConvertibleIssuance(capacity_per_year=1e9, tenor_years=3, put_years=1)
     res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(ample))
-    assert res.notes_issued[0] == 20e6
-    assert res.principal_paid[0] == 20e6
+    assert res.notes_issued[0] == 30e6
+    assert res.principal_paid[0] == 30e6
     assert res.final_debt[0] == 10e6
     assert res.btc_sold[0] == 0.0
-    # 5M a calendar year: 5M of notes and 100 coins in 2026; the 5M put in 2027 is rolled
-    # whole from 2027's fresh 5M
-    small = attrs.evolve(ample, capacity_per_year=5e6)
+    # 15M a calendar year: 10M in March 2026, 5M of the December put (and 100 coins for the
+    # other 5M); the 5M put of 2027 falls on a step of 2028, with a fresh 15M.
+    small = attrs.evolve(ample, capacity_per_year=15e6)
     res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(small))
-    assert res.notes_issued[0] == 10e6
+    assert res.notes_issued[0] == 20e6
+    assert res.principal_paid[0] == 25e6
     assert res.btc_sold[0] == pytest.approx(100.0, rel=1e-15)
     assert res.final_debt[0] == 5e6
-    # 4M a year: 4M of notes in 2026 (120 coins for 6M); of the 4M put, 4M rolled in 2027
-    tight = attrs.evolve(ample, capacity_per_year=4e6)
-    res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(tight))
-    assert res.notes_issued[0] == 8e6
-    assert res.btc_sold[0] == pytest.approx(120.0, rel=1e-15)
 
 
 def test_new_notes_convert_at_maturity_when_in_the_money() -> None:
     # No premium: the conversion price is the issue's share price, 40; the price is flat, so
-    # at maturity a year later the stock is at the conversion price and the 10M converts
-    # into 10M / 40 = 250,000 shares, with no cash.
+    # at maturity on 31 December 2026 (the second semiannual period end after the issue on
+    # 5 March) the stock is at the conversion price and the 10M converts into
+    # 10M / 40 = 250,000 shares, with no cash.
     dates = weekly(80)
     prices = np.full(81, 50_000.0)
     co = _due_company(maturity=dt.date(2026, 3, 1))

@@ -10,6 +10,7 @@ channel too. ``docs/theory/simulation.rst`` states the rules.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 from typing import Any, Protocol, runtime_checkable
 
@@ -45,9 +46,13 @@ class ConvertibleIssuance:
     ``capacity_per_year`` in the calendar year of the step, while the share price is at or
     above ``min_share_price`` and the premium model's mNAV at or above ``min_mnav`` (the
     market is closed otherwise). The notes sold on one step form a tranche: coupon
-    ``coupon`` paid ``frequency`` times a year from the issue date, conversion price the
-    share price of the step times ``1 + conversion_premium``, a holder put at par after
-    ``put_years`` (``None``: none) and maturity after ``tenor_years``. The tranche then enters
+    ``coupon`` paid ``frequency`` times a year on the calendar's period ends (30 June and
+    31 December for 2), the first one for the days since the issue
+    (:meth:`coupon_dates`), conversion price the share price of the step times
+    ``1 + conversion_premium``, a holder put at par on the coupon date ending year
+    ``put_years`` (``None``: none) and maturity on the one ending year ``tenor_years``.
+    Aligning the coupons of all tranches on the same dates keeps the engine's calendar
+    short. The tranche then enters
     the path's calendar like any note: its coupons are due, holders put it when the stock is
     below the conversion price, and at maturity it converts into shares if the stock is at
     or above the conversion price and is repaid in cash otherwise.
@@ -105,6 +110,43 @@ maturity (5 years), got 5
                 self.put_years,
                 f"must be before the maturity ({self.tenor_years} years)",
             )
+
+    def coupon_dates(self, issued: _dt.date) -> tuple[tuple[_dt.date, float], ...]:
+        """The coupon dates of notes issued on ``issued``, with the fraction of a coupon due.
+
+        The dates are the calendar's period ends (every ``12 / frequency`` months, at month
+        ends), the first strictly after ``issued``; there are ``tenor_years × frequency`` of
+        them and the last is the maturity. The first coupon is the fraction of its period
+        elapsed since the issue (actual days over the period's days); the others are whole.
+        The put, if any, falls on date number ``put_years × frequency``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> c = ConvertibleIssuance(capacity_per_year=1e9, coupon=0.02, tenor_years=1)
+        >>> [(str(d), round(f, 4)) for d, f in c.coupon_dates(dt.date(2026, 4, 1))]
+        [('2026-06-30', 0.4972), ('2026-12-31', 1.0)]
+        """
+        months = 12 // self.frequency
+        index = issued.year * 12 + issued.month - 1
+        index -= index % months
+        out: list[tuple[_dt.date, float]] = []
+        previous: _dt.date | None = None
+        while len(out) < self.tenor_years * self.frequency:
+            year, month = divmod(index + months - 1, 12)
+            day = _dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+            index += months
+            if day <= issued:
+                previous = day
+                continue
+            if not out:
+                if previous is None:
+                    y0, m0 = divmod(index - 2 * months + months - 1, 12)
+                    previous = _dt.date(y0, m0 + 1, calendar.monthrange(y0, m0 + 1)[1])
+                out.append((day, (day - issued).days / (day - previous).days))
+            else:
+                out.append((day, 1.0))
+        return tuple(out)
 
 
 @attrs.frozen(kw_only=True)

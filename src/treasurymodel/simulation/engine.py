@@ -678,6 +678,7 @@ def _accretive(
     price: Any,
     shares: Any,
     out: Sequence[Any],
+    issued_conv: Any,
     debts: Sequence[_Debt],
     plan: _Plan,
 ) -> Any:
@@ -688,9 +689,10 @@ def _accretive(
     units, convertible preferred), all at the start of the step.
     """
     conv: Any = 0.0
-    for k, d in enumerate(debts):
-        if d.kind == "convertible":
-            conv = conv + out[k] * d.shares_per_principal
+    for k in range(len(out)):
+        if debts[k].kind == "convertible":
+            conv = conv + out[k] * debts[k].shares_per_principal
+    conv = conv + issued_conv
     return margin * (units * price) / ((shares + plan.other_dilution) + conv)
 
 
@@ -727,6 +729,7 @@ def _run(
     n = prices.shape[0]
     last_step = prices.shape[1] - 1
     debts: list[_Debt] = list(plan.debts)  # notes issued on the paths are added
+    issued = _Issued(len(plan.debts))
     prefs = plan.prefs
     a = impact.scale if impact is not None else 0.0
     phi = impact.permanent_fraction if impact is not None else 0.0
@@ -809,7 +812,14 @@ def _run(
         done = t
         ev = plan.events.get(t)
         if t in extra:
-            ev = _merge(ev, extra.pop(t))
+            more = extra.pop(t)
+            ev = _merge(ev, more)
+            if not (isinstance(live, bool) and live):
+                # a defaulted path's notes were frozen with it: zero them before they are read
+                for k in {e[0] for e in more["coupons"] + more["puts"]} | set(
+                    more["conv_maturities"]
+                ):
+                    out[k] = np.where(live, out[k], 0.0)
         price: Any = prices[:, t] if _one(factor) else prices[:, t] * factor
         if peak is not None and (ev is not None or flywheel) and t > peak_done:
             # the running peak: the maximum since the last update (factor is constant there),
@@ -864,12 +874,12 @@ def _run(
         if ev is None and not flywheel:
             if edges:
                 _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                        plan, debts, live, snap, n)  # fmt: skip
+                        plan, debts, issued, live, snap, n)  # fmt: skip
             continue
 
         # 2. mNAV (every visited event step) and the share price (when something needs it)
         if debt_total is None:
-            debt_total = _total(out)
+            debt_total = _total(out[: issued.first]) + issued.debt
         if pref_total is None:
             pref_total = _total(notional)
         if constant_mnav is not None:
@@ -892,7 +902,8 @@ def _run(
         # the share price is that of the start of the step (after margin calls)
         start_units, start_cash, start_shares = units, cash, shares
         start_debt, start_pref = debt_total, pref_total
-        start_out = list(out) if accretion else out
+        start_out = out[: issued.first] if accretion else out
+        start_conv = issued.conv
         threshold: Any = None  # the accretive share price, when needed
         share_price: Any = None
         if ev is not None and (ev.calls or ev.conv_maturities or ev.puts):
@@ -940,6 +951,9 @@ def _run(
                 new_shares = np.where(conv, out[k] * d.shares_per_principal, 0.0)
                 shares = shares + new_shares
                 shares_converted = shares_converted + new_shares
+                if k >= issued.first:
+                    issued.debt = issued.debt - np.where(conv, out[k], 0.0)
+                    issued.conv = issued.conv - new_shares
                 out[k] = np.where(conv, 0.0, out[k])
                 debt_total = None
                 principal_due = principal_due + out[k]
@@ -1063,8 +1077,9 @@ def _run(
                 cap: Any
                 if accretion:
                     threshold = _accretive(
-                        margin, start_units, price, start_shares, start_out, debts, plan
-                    )
+                        margin, start_units, price, start_shares, start_out, start_conv, debts,
+                        plan,
+                    )  # fmt: skip
                     cap = np.where(share_price >= threshold, raw_cap, 0.0)
                 elif constant_mnav is not None:
                     cap = raw_cap if constant_mnav >= policy.min_mnav_to_issue else 0.0
@@ -1182,12 +1197,17 @@ def _run(
             interest_paid = interest_paid + interest_due * ratio
             principal_paid = principal_paid + principal_due * ratio
             for k, owed in retire:
-                out[k] = out[k] - owed * ratio
+                part = owed * ratio
+                out[k] = out[k] - part
+                if k >= issued.first:
+                    issued.retire(part, debts[k].shares_per_principal)
         else:
             interest_paid = interest_paid + interest_due
             principal_paid = principal_paid + principal_due
             for k, owed in retire:
                 out[k] = out[k] - owed
+                if k >= issued.first:
+                    issued.retire(owed, debts[k].shares_per_principal)
         if retire:
             debt_total = None
         for channel, raised in new_notes:
@@ -1195,8 +1215,11 @@ def _run(
                 continue
             k = len(debts)
             cp = share_price * (1.0 + channel.conversion_premium)
-            debts.append(_note_tranche(channel, k, t, cp, plan, ordinals, extra, heap))
+            tranche = _note_tranche(channel, k, t, cp, plan, ordinals, extra, heap)
+            debts.append(tranche)
             out.append(raised)
+            issued.debt = issued.debt + raised
+            issued.conv = issued.conv + raised * tranche.shares_per_principal
             debt_total = None
             notes_issued = notes_issued + raised
             notes_coupons = notes_coupons + raised * channel.coupon
@@ -1248,9 +1271,11 @@ def _run(
             newly = failed & live
             default_time = np.where(newly, t, default_time)
             live = live & ~failed
-            _snapshot(snap, newly, units, cash, shares, out, notional, arrears, debts, n)
-            for k in range(len(debts)):
+            _snapshot(snap, newly, units, cash, shares, out, notional, arrears, debts, issued, n)
+            for k in range(issued.first):
                 out[k] = np.where(newly, 0.0, out[k])
+            issued.debt = np.where(newly, 0.0, issued.debt)  # the notes are zeroed when read
+            issued.conv = np.where(newly, 0.0, issued.conv)
             for j in range(len(prefs)):
                 notional[j] = np.where(newly, 0.0, notional[j])
                 arrears[j] = np.where(newly, 0.0, arrears[j])
@@ -1267,8 +1292,9 @@ def _run(
                     )
                 if threshold is None:
                     threshold = _accretive(
-                        margin, start_units, price, start_shares, start_out, debts, plan
-                    )
+                        margin, start_units, price, start_shares, start_out, start_conv, debts,
+                        plan,
+                    )  # fmt: skip
                 buying = buying & (share_price >= threshold)
             if np.any(buying):
                 if share_price is None:
@@ -1301,11 +1327,11 @@ def _run(
         if edges:
             price = prices[:, t] if _one(factor) else prices[:, t] * factor
             _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                    plan, debts, live, snap, n)  # fmt: skip
+                    plan, debts, issued, live, snap, n)  # fmt: skip
 
     # results: live paths from the working state, defaulted ones from their snapshots
     final_price = prices[:, last_step] * factor
-    fields = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
+    fields = _final_fields(units, cash, shares, out, notional, arrears, debts, issued, n)
     if snap:
         for name, value in fields.items():
             fields[name] = np.where(live, value, snap[name])
@@ -1320,14 +1346,14 @@ def _run(
         - fields["final_preferred"]
         - fields["unpaid_dividends"]
     )
-    issued = _full(shares_issued, n)
+    sold_shares = _full(shares_issued, n)
     converted = _full(shares_converted, n)
     div_shares = _full(dividend_shares, n)
     diluted = (
         plan.initial_diluted
         - _total([d.conversion_shares for d in debts])
         + fields["conversion_left"]
-        + issued
+        + sold_shares
         + converted
         + div_shares
     )
@@ -1357,7 +1383,7 @@ def _run(
         nav_per_share=nav / f_shares,
         btc_per_share=f_units / diluted,
         equity_raised=_full(equity_raised, n),
-        shares_issued=issued,
+        shares_issued=sold_shares,
         shares_converted=converted,
         preferred_raised=_full(pref_raised, n),
         sale_proceeds=_full(sale_proceeds, n),
@@ -1374,6 +1400,25 @@ def _run(
         other_raised=_full(other_raised, n),
         histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
     )
+
+
+class _Issued:
+    """Running totals of the notes issued on the paths: principal and conversion shares.
+
+    Kept by addition and subtraction (as the scalar reference does) so that a step costs the
+    same however many tranches were issued; ``first`` is the index of the first tranche.
+    """
+
+    __slots__ = ("conv", "debt", "first")
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.debt: Any = 0.0
+        self.conv: Any = 0.0
+
+    def retire(self, principal: Any, shares_per_principal: Any) -> None:
+        self.debt = self.debt - principal
+        self.conv = self.conv - principal * shares_per_principal
 
 
 def _average(weighted: Any, total: Any, n: int) -> FloatArray:
@@ -1402,9 +1447,10 @@ def _note_tranche(
 ) -> _Debt:
     """The notes a channel sold on step ``t`` (debt ``k``), their events put on the calendar.
 
-    Coupons fall every ``12 / frequency`` months from the issue date (the step's date), the
-    put and the maturity after whole years, so no interest is accrued at either. Events after
-    the last date are dropped; an event dated ``d`` falls on the first step on or after ``d``.
+    Coupons fall on the calendar's period ends (:meth:`ConvertibleIssuance.coupon_dates`,
+    issued on the step's date), the put and the maturity on coupon dates, so no interest is
+    accrued at either. Events after the last date are dropped; an event dated ``d`` falls on
+    the first step on or after ``d``.
     """
     issue = plan.dates[t]
     end = plan.dates[-1]
@@ -1420,22 +1466,21 @@ def _note_tranche(
             heapq.heappush(heap, s)
         return extra[s]
 
-    months = 12 // channel.frequency
-    maturity = schedule.add_months(issue, 12 * channel.tenor_years)
-    mat_step = step(maturity)
+    coupons = channel.coupon_dates(issue)
+    mat_step = step(coupons[-1][0])
     sums: dict[int, float] = {}
-    for i in range(1, channel.tenor_years * channel.frequency + 1):
-        s = step(schedule.add_months(issue, months * i))
+    for when, fraction in coupons:
+        s = step(when)
         if s < 0:
             break
         if channel.coupon > 0.0:
-            sums[s] = sums.get(s, 0.0) + channel.coupon / channel.frequency
+            sums[s] = sums.get(s, 0.0) + channel.coupon / channel.frequency * fraction
     for s, amount in sums.items():
         at(s)["coupons"].append((k, amount, 1.0))
     if mat_step >= 0:
         at(mat_step)["conv_maturities"].append(k)
     if channel.put_years is not None:
-        s = step(schedule.add_months(issue, 12 * channel.put_years))
+        s = step(coupons[channel.put_years * channel.frequency - 1][0])
         if s >= 0 and s != mat_step:
             at(s)["puts"].append((k, 0.0))
     return _Debt(
@@ -1484,17 +1529,19 @@ def _final_fields(
     notional: list[Any],
     arrears: list[Any],
     debts: Sequence[_Debt],
+    issued: _Issued,
     n: int,
 ) -> dict[str, FloatArray]:
     conv: Any = 0.0
-    for k, d in enumerate(debts):
-        if d.kind == "convertible":
-            conv = conv + out[k] * d.shares_per_principal
+    for k in range(issued.first):
+        if debts[k].kind == "convertible":
+            conv = conv + out[k] * debts[k].shares_per_principal
+    conv = conv + issued.conv
     return {
         "final_units": _full(units, n),
         "final_cash": _full(cash, n),
         "final_shares": _full(shares, n),
-        "final_debt": _full(_total(out), n),
+        "final_debt": _full(_total(out[: issued.first]) + issued.debt, n),
         "final_preferred": _full(_total(notional), n),
         "unpaid_dividends": _full(_total(arrears), n),
         "conversion_left": _full(conv, n),
@@ -1511,9 +1558,10 @@ def _snapshot(
     notional: list[Any],
     arrears: list[Any],
     debts: Sequence[_Debt],
+    issued: _Issued,
     n: int,
 ) -> None:
-    now = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
+    now = _final_fields(units, cash, shares, out, notional, arrears, debts, issued, n)
     for name, value in now.items():
         snap[name] = np.where(newly, value, snap.get(name, 0.0))
 
@@ -1531,6 +1579,7 @@ def _record(
     arrears: list[Any],
     plan: _Plan,
     debts: Sequence[_Debt],
+    issued: _Issued,
     live: Any,
     snap: Mapping[str, FloatArray],
     n: int,
@@ -1552,7 +1601,9 @@ def _record(
             values = price
         else:
             if fields is None:
-                fields = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
+                fields = _final_fields(
+                    units, cash, shares, out, notional, arrears, debts, issued, n
+                )
                 if snap:
                     fields = {k: np.where(live, v, snap[k]) for k, v in fields.items()}
             if name == "nav_per_share":
