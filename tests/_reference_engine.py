@@ -30,6 +30,7 @@ from treasurymodel import (
     ConvertibleNote,
     FundingPolicy,
     ImpactModel,
+    PreferredIssuance,
     PreferredStock,
     PremiumState,
     SecuredNote,
@@ -79,6 +80,8 @@ class PathOutcome:
     notes_average_coupon: float = 0.0
     notes_average_premium: float = 0.0
     other_raised: float = 0.0
+    preferred_issued: float = 0.0
+    preferred_average_rate: float = 0.0
 
 
 @attrs.frozen
@@ -220,6 +223,9 @@ def reference_path(
     budget_year: dict[int, int] = {}
     coupon_sum = 0.0
     premium_sum = 0.0
+    series: dict[int, int] = {}  # PreferredIssuance channel position -> index into prefs
+    per_period: dict[int, list[float]] = {}  # its series -> [dividend a period, next stub]
+    rate_sum_new = 0.0
     new_debt = 0.0  # principal of the notes issued on the path (a running total, as the engine)
     new_conv = 0.0  # and their conversion shares
 
@@ -329,8 +335,11 @@ def reference_path(
             if tr.put is not None and k not in maturing and _in(tr.put, lo, hi)
         ]
         dividends: list[tuple[int, float, int]] = []
+        own_dividends = False
         for j, p in enumerate(prefs):
             days = schedule.dividend_dates(p, after=lo, until=hi)
+            if days and j not in per_period:
+                own_dividends = True
             if days:
                 total = 0.0
                 for day in days:
@@ -345,9 +354,9 @@ def reference_path(
             or amortizing
             or putting
             or springing
-            or dividends
+            or own_dividends
         )
-        event = own_event or bool(coupons or maturing or putting_new)
+        event = own_event or bool(coupons or maturing or putting_new or dividends)
         if not event and not policy.flywheel:
             continue
 
@@ -529,7 +538,11 @@ def reference_path(
             # 9. dividends
             for j, rate_sum, periods in dividends:
                 p = prefs[j]
-                regular = notional[j] * rate_sum
+                if j in per_period:  # a series sold on the path
+                    regular = per_period[j][0] * float(periods) + per_period[j][1]
+                    per_period[j][1] = 0.0
+                else:
+                    regular = notional[j] * rate_sum
                 if p.cumulative:
                     owed_arrears = arrears[j]
                     if p.unpaid_rate is not None:
@@ -566,6 +579,7 @@ def reference_path(
         e = 0.0
         pf = 0.0
         new_notes: list[tuple[ConvertibleIssuance, float]] = []
+        new_pref: list[tuple[int, PreferredIssuance, float, float]] = []
         if du > 0.0 or vu > 0.0:
             for position, channel in enumerate(policy.channels):
                 if channel == "common" and policy.issue_equity:  # new shares
@@ -634,6 +648,32 @@ def reference_path(
                     vu = vu - y
                     capacity_left[position] = capacity_left[position] - (x + y)
                     new_notes.append((channel, x + y))
+                elif isinstance(channel, PreferredIssuance):  # a new preferred series
+                    year = dates[t].year
+                    if budget_year.get(position) != year:
+                        capacity_left[position] = channel.capacity_per_year
+                        budget_year[position] = year
+                    senior = debt_total + pref_total
+                    rating = (units_start * price) / senior if senior > 0.0 else math.inf
+                    rate = channel.rate
+                    if channel.rating_for_rate is not None:
+                        rate = channel.rate + channel.widening * max(
+                            channel.rating_for_rate - rating, 0.0
+                        )
+                    cap = 0.0
+                    if (
+                        rating >= channel.min_rating
+                        and rate <= channel.max_rate
+                        and share_price >= channel.min_share_price
+                        and mnav >= channel.min_mnav
+                    ):
+                        cap = capacity_left[position]
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    capacity_left[position] = capacity_left[position] - (x + y)
+                    new_pref.append((position, channel, x + y, rate))
                 elif not isinstance(channel, str):  # a user's channel
                     one = np.ones(1)
                     state = ChannelState(
@@ -698,6 +738,35 @@ def reference_path(
                 res.notes_issued = res.notes_issued + raised
                 coupon_sum = coupon_sum + raised * channel.coupon
                 premium_sum = premium_sum + raised * channel.conversion_premium
+        for position, pchannel, raised, rate in new_pref:
+            if raised > 0.0:
+                if position not in series:
+                    j = series[position] = len(prefs)
+                    prefs.append(
+                        PreferredStock(
+                            name=f"{pchannel.name} (sold on the path)",
+                            notional=1.0,  # (a placeholder: the amounts below are used)
+                            rate=pchannel.rate,
+                            frequency=pchannel.frequency,
+                            cumulative=pchannel.cumulative,
+                        )
+                    )
+                    notional.append(0.0)
+                    arrears.append(0.0)
+                    crate.append(0.0)
+                    per_period[j] = [0.0, 0.0]
+                j = series[position]
+                notional[j] = notional[j] + raised
+                per = raised * rate / pchannel.frequency
+                per_period[j][0] = per_period[j][0] + per
+                nxt = schedule.dividend_dates(prefs[j], after=dates[t], until=dates[-1])
+                if nxt:  # the first period counts from the sale
+                    months = 12 // pchannel.frequency
+                    prior = schedule.add_months(nxt[0], -months, end_of_month=True)
+                    fraction = (nxt[0] - dates[t]).days / (nxt[0] - prior).days
+                    per_period[j][1] = per_period[j][1] + (per * fraction - per)
+                res.preferred_issued = res.preferred_issued + raised
+                rate_sum_new = rate_sum_new + raised * rate
 
         # --- 11. dividends: the uncovered part falls on the most junior series first ----
         if owed_div:
@@ -805,6 +874,8 @@ def reference_path(
         + res.shares_converted
         + res.dividend_shares
     )
+    if res.preferred_issued > 0.0:
+        res.preferred_average_rate = rate_sum_new / res.preferred_issued
     if res.notes_issued > 0.0:
         res.notes_average_coupon = coupon_sum / res.notes_issued
         res.notes_average_premium = premium_sum / res.notes_issued

@@ -464,6 +464,7 @@ from treasurymodel import (  # noqa: E402
     FundingPolicy,
     ImpactModel,
     PeakCompressionPremium,
+    PreferredIssuance,
     PremiumModel,
 )
 
@@ -529,16 +530,40 @@ def convertible_issuances() -> st.SearchStrategy[ConvertibleIssuance]:
     )
 
 
+def preferred_issuances() -> st.SearchStrategy[PreferredIssuance]:
+    """New-preferred channels: fixed or rating-dependent rates, some closing on the rating."""
+    return st.builds(
+        PreferredIssuance,
+        capacity_per_year=st.sampled_from((0.0, 1e8, 1e10)),
+        rate=st.sampled_from((0.0, 0.1)),
+        frequency=st.sampled_from((4, 12)),
+        cumulative=st.booleans(),
+        rating_for_rate=st.sampled_from((None, 2.0, 20.0)),
+        widening=st.sampled_from((0.0, 0.01)),
+        max_rate=st.sampled_from((0.12, 0.5)),
+        min_rating=st.sampled_from((0.0, 1.0)),
+        min_share_price=st.sampled_from((0.0, 50.0)),
+    )
+
+
 @st.composite
 def funding_channels(draw: st.DrawFn) -> tuple[Any, ...]:
     """Ordered channel lists: the default, with new convertibles or a user channel between."""
-    kind = draw(st.sampled_from(("default", "convertible", "convertible first", "user")))
+    kind = draw(
+        st.sampled_from(
+            ("default", "convertible", "convertible first", "user", "preferred", "both")
+        )
+    )
     if kind == "default":
         return ("common", "preferred", "coins")
     if kind == "convertible":
         return ("common", draw(convertible_issuances()), "preferred", "coins")
     if kind == "convertible first":
         return (draw(convertible_issuances()), "coins", "common")
+    if kind == "preferred":
+        return ("common", "preferred", draw(preferred_issuances()), "coins")
+    if kind == "both":
+        return (draw(preferred_issuances()), draw(convertible_issuances()), "coins")
     return ("common", UnitsGrant(draw(st.sampled_from((0.0, 1e-3)))), "coins")
 
 

@@ -31,6 +31,7 @@ from treasurymodel import (
     FundingPolicy,
     Holdings,
     Note,
+    PreferredIssuance,
     PreferredStock,
     TermLoan,
     ValidationError,
@@ -577,3 +578,68 @@ def test_more_capacity_never_sells_more_coins(
     more = simulate_paths(co, policy=policy(capacity + extra), **kw)
     assert (more.btc_sold <= less.btc_sold * (1 + 1e-12) + 1e-9).all()
     assert (more.notes_issued >= less.notes_issued * (1 - 1e-12)).all()
+
+
+# --- new preferred series --------------------------------------------------------------------
+
+
+def _pref_policy(channel: PreferredIssuance) -> FundingPolicy:
+    return FundingPolicy(issue_equity=False, channels=(channel, "coins"))
+
+
+def test_a_new_preferred_series_refinances_and_pays_its_own_dividends() -> None:
+    # The 10M note due 1 July falls on step 26 (2 July 2026), with no cash: 10M of a new 10%
+    # quarterly series is sold. Its dividends fall on period ends: 30 September (step 39,
+    # 1 October) for 90 of the quarter's 92 days, 10M x 2.5% x 90/92, and 31 December
+    # (step 52), a whole quarter on the 10M plus 91/92 of one on what was sold on 1 October
+    # (the quarter's last 91 days). Each is raised by selling more of the series.
+    dates = weekly(52)
+    prices = np.full(53, 50_000.0)
+    channel = PreferredIssuance(capacity_per_year=1e9, rate=0.10, frequency=4)
+    res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=_pref_policy(channel))
+    second = 10e6 * 0.025 * 90 / 92
+    third = 10e6 * 0.025 + second * 0.025 * 91 / 92
+    assert res.btc_sold[0] == 0.0
+    assert res.preferred_issued[0] == pytest.approx(10e6 + second + third, rel=1e-12)
+    assert res.dividends_paid[0] == pytest.approx(second + third, rel=1e-12)
+    assert res.final_preferred[0] == pytest.approx(10e6 + second + third, rel=1e-12)
+    assert res.principal_paid[0] == 10e6
+    assert res.preferred_average_rate[0] == pytest.approx(0.10, rel=1e-14)
+    assert res.final_debt[0] == 0.0
+
+
+def test_the_new_series_rate_widens_as_its_btc_rating_falls() -> None:
+    # At the sale the reserve is 1,000 x 50,000 = 50M against 10M of debt and no preferred:
+    # a BTC Rating of 5, three below the 8 at which the base 8% applies, so the rate is
+    # 8% + 3 x 2% = 14%. A 12% ceiling, or a minimum rating of 6, shuts the market and the
+    # note is paid with 200 coins, as without the channel.
+    dates = weekly(30)
+    prices = np.full(31, 50_000.0)
+    wide = PreferredIssuance(capacity_per_year=1e9, rate=0.08, rating_for_rate=8.0, widening=0.02)
+    res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=_pref_policy(wide))
+    assert res.preferred_issued[0] == 10e6
+    assert res.preferred_average_rate[0] == pytest.approx(0.14, rel=1e-14)
+    old = simulate_paths(
+        _due_company(), prices=prices, dates=dates, policy=FundingPolicy(issue_equity=False)
+    )
+    assert old.btc_sold[0] == pytest.approx(200.0, rel=1e-15)
+    for shut in (attrs.evolve(wide, max_rate=0.12), attrs.evolve(wide, min_rating=6.0)):
+        res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=_pref_policy(shut))
+        assert res == old
+
+
+def test_preferred_issuance_fields_are_validated() -> None:
+    for field, value in [
+        ("capacity_per_year", -1.0),
+        ("rate", 1.0),
+        ("frequency", 5),
+        ("rating_for_rate", 0.0),
+        ("widening", -0.01),
+        ("max_rate", 0.0),
+        ("min_rating", -1.0),
+        ("min_share_price", float("inf")),
+        ("cumulative", "yes"),
+    ]:
+        kw: dict[str, Any] = {"capacity_per_year": 1e9, "rate": 0.1, field: value}
+        with pytest.raises(ValidationError, match=f"PreferredIssuance.{field}"):
+            PreferredIssuance(**kw)

@@ -120,6 +120,7 @@ from .simulation import (  # funding channels (issue 12)
     ChannelState,
     ConvertibleIssuance,
     FundingChannel,
+    PreferredIssuance,
     accretive_share_price,
 )
 
@@ -172,6 +173,7 @@ __all__ = [
     "ChannelState",
     "ConvertibleIssuance",
     "FundingChannel",
+    "PreferredIssuance",
     "accretive_share_price",
     # end issue 12
     # liquidation (issue 5)

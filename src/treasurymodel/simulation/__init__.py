@@ -6,7 +6,7 @@ The public names are re-exported from :mod:`treasurymodel`.
 from __future__ import annotations
 
 # --- scenario engine (issue 8) ---
-from .channels import ChannelState, ConvertibleIssuance, FundingChannel
+from .channels import ChannelState, ConvertibleIssuance, FundingChannel, PreferredIssuance
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
 from .policy import FundingPolicy, accretive_share_price
@@ -42,6 +42,7 @@ __all__ = [
     "ImpactModel",
     "PeakCompressionPremium",
     "PremiumModel",
+    "PreferredIssuance",
     "PremiumState",
     "SimulationResult",
     "StepHistogram",

@@ -19,10 +19,16 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..errors import ValidationError
-from ..instruments._common import frequency, name_text
-from ..validators import in_range, non_negative, to_float, to_int
+from ..instruments._common import boolean, frequency, name_text
+from ..validators import in_range, non_negative, optional, positive, to_float, to_int
 
-__all__ = ["BUILTIN_CHANNELS", "ChannelState", "ConvertibleIssuance", "FundingChannel"]
+__all__ = [
+    "BUILTIN_CHANNELS",
+    "ChannelState",
+    "ConvertibleIssuance",
+    "FundingChannel",
+    "PreferredIssuance",
+]
 
 BUILTIN_CHANNELS: tuple[str, ...] = ("common", "preferred", "coins")
 """Names of the channels configured by :class:`~treasurymodel.FundingPolicy`'s own fields:
@@ -149,6 +155,98 @@ maturity (5 years), got 5
         return tuple(out)
 
 
+def period_ends(issued: _dt.date, frequency: int, until: _dt.date) -> list[tuple[_dt.date, float]]:
+    """Calendar period ends after ``issued`` up to ``until``, each with the fraction of its
+    period after ``issued`` (the first one's elapsed share, 1 for the others).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> [(str(d), round(f, 4)) for d, f in period_ends(dt.date(2026, 2, 15), 4,
+    ...                                                dt.date(2026, 9, 30))]
+    [('2026-03-31', 0.4889), ('2026-06-30', 1.0), ('2026-09-30', 1.0)]
+    """
+    months = 12 // frequency
+    index = issued.year * 12 + issued.month - 1
+    index -= index % months
+    year, month = divmod(index - 1, 12)
+    previous = _dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    out: list[tuple[_dt.date, float]] = []
+    while True:
+        year, month = divmod(index + months - 1, 12)
+        day = _dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+        index += months
+        if day > until:
+            return out
+        if day <= issued:
+            previous = day
+            continue
+        out.append((day, (day - issued).days / (day - previous).days if not out else 1.0))
+
+
+@attrs.frozen(kw_only=True)
+class PreferredIssuance:
+    """A market for a new perpetual preferred series, used to pay what falls due.
+
+    On a step where money is needed the channel sells stated amount at par, up to what is
+    left of ``capacity_per_year`` in the calendar year of the step. Everything one channel
+    sells on a path forms one series, junior to every existing one, paying dividends
+    ``frequency`` times a year on the calendar's period ends: on what is sold on a step, the
+    annual rate of that step for the elapsed part of the first period, then whole periods.
+    The rate is ``rate``, or, with ``rating_for_rate``, ``rate`` plus ``widening`` per unit
+    of the BTC Rating below ``rating_for_rate``; the BTC Rating of the new series, which ranks
+    below all debt and preferred, is the reserve's value over the debt and preferred
+    outstanding (:math:`uP/(D + F)`). The market is closed when that rate would exceed
+    ``max_rate``, when the rating is below ``min_rating``, when the share price is below
+    ``min_share_price`` or the mNAV below ``min_mnav``. Unpaid dividends of a cumulative
+    series accrue (without compounding); a non-cumulative series' are lost.
+
+    Parameters
+    ----------
+    name
+        A label for the channel.
+    capacity_per_year
+        Stated amount that can be sold in one calendar year (reporting currency, >= 0).
+    rate
+        Annual dividend rate at a BTC Rating at or above ``rating_for_rate``, in ``[0, 1)``.
+    frequency
+        Dividends a year: 1, 2, 4 or 12.
+    cumulative
+        Whether unpaid dividends accrue.
+    rating_for_rate
+        BTC Rating at or above which ``rate`` applies (> 0), or ``None`` for a fixed rate.
+    widening
+        Rate added per unit of BTC Rating below ``rating_for_rate`` (>= 0).
+    max_rate
+        Highest rate the company accepts, in ``(0, 1)``: the market is closed above it.
+    min_rating, min_share_price, min_mnav
+        BTC Rating, share price and mNAV below which the market is closed (>= 0).
+
+    Examples
+    --------
+    >>> p = PreferredIssuance(capacity_per_year=2e9, rate=0.10, rating_for_rate=5.0,
+    ...                       widening=0.01)
+    >>> p.rate, p.max_rate
+    (0.1, 0.2)
+    """
+
+    name: str = attrs.field(default="new preferred", validator=name_text)
+    capacity_per_year: float = attrs.field(converter=to_float, validator=non_negative)
+    rate: float = attrs.field(converter=to_float, validator=in_range(0.0, 1.0))
+    frequency: int = attrs.field(default=4, converter=to_int, validator=frequency)
+    cumulative: bool = attrs.field(default=True, validator=boolean)
+    rating_for_rate: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(positive)
+    )
+    widening: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    max_rate: float = attrs.field(
+        default=0.2, converter=to_float, validator=in_range(0.0, 1.0, low_closed=False)
+    )
+    min_rating: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    min_share_price: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    min_mnav: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+
+
 @attrs.frozen(kw_only=True)
 class ChannelState:
     """What a :class:`FundingChannel` sees on a step: the path state, one value per path.
@@ -229,7 +327,7 @@ def check_channel(channel: Any, position: int) -> None:
         if channel not in BUILTIN_CHANNELS:
             raise ValidationError(field, channel, f"must be one of {BUILTIN_CHANNELS}")
         return
-    if isinstance(channel, ConvertibleIssuance):
+    if isinstance(channel, ConvertibleIssuance | PreferredIssuance):
         return
     if not isinstance(channel, FundingChannel) or not isinstance(
         getattr(channel, "name", None), str
@@ -237,8 +335,8 @@ def check_channel(channel: Any, position: int) -> None:
         raise ValidationError(
             field,
             channel,
-            "must be a built-in channel name, a ConvertibleIssuance or an object with a "
-            "str name and an available(state) method",
+            "must be a built-in channel name, a ConvertibleIssuance, a PreferredIssuance or "
+            "an object with a str name and an available(state) method",
         )
 
 

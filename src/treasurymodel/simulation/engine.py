@@ -38,7 +38,13 @@ from .._typing import BoolArray, FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
-from .channels import ChannelState, ConvertibleIssuance, channel_amount
+from .channels import (
+    ChannelState,
+    ConvertibleIssuance,
+    PreferredIssuance,
+    channel_amount,
+    period_ends,
+)
 from .impact import ImpactModel, _sell_units
 from .models import _PRICE_RANGE
 from .policy import FundingPolicy
@@ -730,7 +736,7 @@ def _run(
     last_step = prices.shape[1] - 1
     debts: list[_Debt] = list(plan.debts)  # notes issued on the paths are added
     issued = _Issued(len(plan.debts))
-    prefs = plan.prefs
+    prefs: list[_Pref] = list(plan.prefs)  # a series per PreferredIssuance channel is added
     a = impact.scale if impact is not None else 0.0
     phi = impact.permanent_fraction if impact is not None else 0.0
     floor = policy.cash_reserve_floor
@@ -801,6 +807,10 @@ def _run(
     notes_coupons: Any = 0.0  # sum of principal x coupon
     notes_premiums: Any = 0.0  # sum of principal x conversion premium
     other_raised: Any = 0.0
+    pref_issued: Any = 0.0
+    pref_rates: Any = 0.0  # sum of stated amount x rate
+    series: dict[int, int] = {}  # PreferredIssuance channel position -> index into prefs
+    per_period: dict[int, list[Any]] = {}  # such a series -> [dividend a period, next stub]
     ordinals = np.array([d.toordinal() for d in plan.dates], dtype=np.int64)
 
     heap = sorted(visit)
@@ -1013,7 +1023,11 @@ def _run(
             # 9. dividends
             for j, rate_sum, periods in ev.dividends:
                 p = prefs[j]
-                regular = notional[j] * rate_sum
+                if j in per_period:  # a series sold on the paths: its own dividend amounts
+                    regular = per_period[j][0] * float(periods) + per_period[j][1]
+                    per_period[j][1] = 0.0
+                else:
+                    regular = notional[j] * rate_sum
                 if p.cumulative:
                     owed = arrears[j]
                     if p.unpaid_rate is not None and not _zero(owed):
@@ -1064,6 +1078,7 @@ def _run(
         # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
         # outstanding principal never go negative, since a debt falls due at most once a step).
         new_notes: list[tuple[ConvertibleIssuance, Any]] = []
+        new_pref: list[tuple[int, PreferredIssuance, Any, Any]] = []
         for position, channel in enumerate(channels if left else ()):
             if channel == "common":
                 if not issue:
@@ -1151,6 +1166,40 @@ def _run(
                 raised = x + y
                 capacity_left[position] = capacity_left[position] - raised
                 new_notes.append((channel, raised))
+            elif isinstance(channel, PreferredIssuance):
+                if share_price is None:
+                    share_price = _share_price(
+                        mnav, start_units, price, start_debt, start_pref, start_cash,
+                        start_shares,
+                    )  # fmt: skip
+                year = plan.dates[t].year
+                if budget_year.get(position) != year:
+                    capacity_left[position] = channel.capacity_per_year
+                    budget_year[position] = year
+                senior = start_debt + start_pref
+                rating = np.where(
+                    senior > 0.0, (start_units * price) / np.where(senior > 0.0, senior, 1.0),
+                    np.inf,
+                )  # fmt: skip
+                rate: Any = channel.rate
+                if channel.rating_for_rate is not None:
+                    rate = channel.rate + channel.widening * np.maximum(
+                        channel.rating_for_rate - rating, 0.0
+                    )
+                open_ = (
+                    (rating >= channel.min_rating)
+                    & np.less_equal(rate, channel.max_rate)
+                    & (share_price >= channel.min_share_price)
+                    & np.greater_equal(mnav, channel.min_mnav)
+                )
+                capq = np.where(open_, capacity_left[position], 0.0)
+                x = np.minimum(capq, du)
+                du = du - x
+                y = np.minimum(capq - x, vu)
+                vu = vu - y
+                raised = x + y
+                capacity_left[position] = capacity_left[position] - raised
+                new_pref.append((position, channel, raised, rate))
             else:  # a user's channel
                 if share_price is None:
                     share_price = _share_price(
@@ -1224,6 +1273,37 @@ def _run(
             notes_issued = notes_issued + raised
             notes_coupons = notes_coupons + raised * channel.coupon
             notes_premiums = notes_premiums + raised * channel.conversion_premium
+        for position, pchannel, raised, rate in new_pref:
+            if not np.any(raised > 0.0):
+                continue
+            ends = period_ends(plan.dates[t], pchannel.frequency, plan.dates[-1])
+            if position not in series:
+                j = series[position] = len(prefs)
+                prefs.append(
+                    _Pref(
+                        name=pchannel.name,
+                        notional=0.0,
+                        frequency=pchannel.frequency,
+                        cumulative=pchannel.cumulative,
+                        unpaid_rate=None,
+                        unpaid_step=0.0,
+                        unpaid_cap=math.inf,
+                    )
+                )
+                notional.append(0.0)
+                arrears.append(0.0)
+                crate.append(0.0)
+                per_period[j] = [0.0, 0.0]
+                _schedule_dividends(j, ends, ordinals, extra, heap)
+            j = series[position]
+            notional[j] = notional[j] + raised
+            per = raised * rate / pchannel.frequency
+            per_period[j][0] = per_period[j][0] + per
+            if ends:  # the first period counts from the sale
+                per_period[j][1] = per_period[j][1] + (per * ends[0][1] - per)
+            pref_total = None
+            pref_issued = pref_issued + raised
+            pref_rates = pref_rates + raised * rate
 
         # 11. dividends: what stays uncovered falls on the most junior series first
         if owed_div:
@@ -1279,6 +1359,9 @@ def _run(
             for j in range(len(prefs)):
                 notional[j] = np.where(newly, 0.0, notional[j])
                 arrears[j] = np.where(newly, 0.0, arrears[j])
+            for amounts in per_period.values():
+                amounts[0] = np.where(newly, 0.0, amounts[0])
+                amounts[1] = np.where(newly, 0.0, amounts[1])
             debt_total = pref_total = None
 
         # 13. the flywheel
@@ -1398,6 +1481,8 @@ def _run(
         notes_average_coupon=_average(notes_coupons, notes_issued, n),
         notes_average_premium=_average(notes_premiums, notes_issued, n),
         other_raised=_full(other_raised, n),
+        preferred_issued=_full(pref_issued, n),
+        preferred_average_rate=_average(pref_rates, pref_issued, n),
         histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
     )
 
@@ -1462,7 +1547,7 @@ def _note_tranche(
 
     def at(s: int) -> dict[str, list[Any]]:
         if s not in extra:
-            extra[s] = {"coupons": [], "conv_maturities": [], "puts": []}
+            extra[s] = {"coupons": [], "conv_maturities": [], "puts": [], "dividends": []}
             heapq.heappush(heap, s)
         return extra[s]
 
@@ -1499,6 +1584,26 @@ def _note_tranche(
         call_price=1.0,
         put_price=1.0,
     )
+
+
+def _schedule_dividends(
+    j: int,
+    ends: Sequence[tuple[_dt.date, float]],
+    ordinals: IntArray,
+    extra: dict[int, dict[str, list[Any]]],
+    heap: list[int],
+) -> None:
+    """Put the dividend dates of series ``j`` (sold on the paths) on the calendar: one entry
+    a step, with the number of dividend dates falling on it."""
+    counts: dict[int, int] = {}
+    for when, _ in ends:
+        s = int(np.searchsorted(ordinals, when.toordinal(), side="left"))
+        counts[s] = counts.get(s, 0) + 1
+    for s, periods in counts.items():
+        if s not in extra:
+            extra[s] = {"coupons": [], "conv_maturities": [], "puts": [], "dividends": []}
+            heapq.heappush(heap, s)
+        extra[s]["dividends"].append((j, 0.0, periods))
 
 
 def _one(value: Any) -> bool:

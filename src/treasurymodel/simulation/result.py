@@ -53,6 +53,8 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "notes_average_coupon",
     "notes_average_premium",
     "other_raised",
+    "preferred_issued",
+    "preferred_average_rate",
 )
 """Names of the per-path arrays of a :class:`SimulationResult`, in export order."""
 
@@ -239,6 +241,10 @@ class SimulationResult:
         and their principal-weighted average coupon and conversion premium (0 where none).
     other_raised
         Cash raised through user-defined :class:`~treasurymodel.FundingChannel` objects.
+    preferred_issued, preferred_average_rate
+        Stated amount of new preferred stock sold through
+        :class:`~treasurymodel.PreferredIssuance` channels (at par: also the cash raised), and
+        its amount-weighted average dividend rate (0 where none).
     histograms
         Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
         ``record``), by name.
@@ -249,8 +255,8 @@ class SimulationResult:
 
     * final_units = initial_units + btc_bought − btc_sold − btc_seized;
     * final_cash = initial_cash + equity_raised + preferred_raised + notes_issued
-      + other_raised + sale_proceeds − purchase_cost − interest_paid − principal_paid
-      − dividends_paid;
+      + preferred_issued + other_raised + sale_proceeds − purchase_cost − interest_paid
+      − principal_paid − dividends_paid;
     * final_shares = initial_shares + shares_issued + shares_converted + dividend_shares.
 
     Examples
@@ -307,6 +313,8 @@ class SimulationResult:
     notes_average_coupon: FloatArray = attrs.field(converter=_floats)
     notes_average_premium: FloatArray = attrs.field(converter=_floats)
     other_raised: FloatArray = attrs.field(converter=_floats)
+    preferred_issued: FloatArray = attrs.field(converter=_floats)
+    preferred_average_rate: FloatArray = attrs.field(converter=_floats)
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict, converter=_histograms)
 
     def __attrs_post_init__(self) -> None:
