@@ -391,6 +391,20 @@ def _begin_step(c: Run, st: PathState, t: int) -> StepWork:
     return StepWork(t, ev, price)
 
 
+def _ensure_share_price(w: StepWork) -> None:
+    """The share price at the start of the step, computed the first time it is needed."""
+    if w.share_price is None:
+        w.share_price = _share_price(
+            w.mnav,
+            w.start_units,
+            w.price,
+            w.start_debt,
+            w.start_pref,
+            w.start_cash,
+            w.start_shares,
+        )
+
+
 def _record_step(c: Run, st: PathState, w: StepWork) -> None:
     """Add the step's recorded quantities to their histograms."""
     _record(
@@ -648,16 +662,7 @@ def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
             payable = np.where(np.less(w.mnav, level), 0.0, owed)
         in_shares: Any = 0.0
         if p.in_shares and c.div_floor is not None:
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
+            _ensure_share_price(w)
             by_shares = w.share_price >= c.div_floor
             in_shares = np.where(by_shares, payable, 0.0)
             payable = np.where(by_shares, 0.0, payable)
@@ -694,189 +699,178 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
     w.new_pref = []
     for position, channel in enumerate(c.channels if left else ()):
         if channel == "common":
-            if not c.issue:
-                continue
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
-            w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
-            cap: Any
-            if c.accretion:
-                w.threshold = _accretive(
-                    c.margin,
-                    w.start_units,
-                    w.price,
-                    w.start_shares,
-                    w.start_out,
-                    w.start_conv,
-                    st.debts,
-                    c.plan,
-                )
-                cap = np.where(w.share_price >= w.threshold, w.raw_cap, 0.0)
-            elif c.constant_mnav is not None:
-                cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
-            else:
-                cap = np.where(
-                    np.greater_equal(w.mnav, c.policy.min_mnav_to_issue), w.raw_cap, 0.0
-                )
-            x = np.minimum(cap, w.du)
-            w.du = w.du - x
-            y = np.minimum(cap - x, w.vu)
-            w.vu = w.vu - y
-            w.e = x + y
+            _from_common(c, st, w)
         elif channel == "preferred":
-            if c.target_pref < 0:
-                continue
-            capp = np.where(
-                np.greater_equal(w.mnav, c.policy.min_mnav_to_issue_preferred),
-                c.policy.preferred_daily_capacity * w.tdays * c.policy.preferred_price,
-                0.0,
-            )
-            x = np.minimum(capp, w.du)
-            w.du = w.du - x
-            y = np.minimum(capp - x, w.vu)
-            w.vu = w.vu - y
-            w.pf = x + y
+            _from_preferred_atm(c, st, w)
         elif channel == "coins":
-            if not c.policy.sell_btc:
-                continue
-            td = w.du
-            target = w.du + w.vu if c.policy.sell_btc_for_dividends else w.du
-            selling = target > 0.0
-            if np.any(selling):
-                r_max = (
-                    st.free * w.price
-                    if c.a == 0.0
-                    else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
-                )
-                enough = target <= r_max
-                # (where nothing is sold the target is 0: q and proceeds come out 0)
-                q = np.where(
-                    enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free
-                )
-                proceeds = np.where(enough, target, r_max)
-                paid_d = np.minimum(proceeds, td)
-                w.du = td - paid_d
-                if c.policy.sell_btc_for_dividends:
-                    w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
-                st.units = st.units - q
-                st.free = st.free - q
-                st.sold = st.sold + q
-                st.sale_proceeds = st.sale_proceeds + proceeds
-                if c.a != 0.0:
-                    st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
-                if not st.all_sold:
-                    st.first_sale = np.where((q > 0.0) & (st.first_sale < 0), w.t, st.first_sale)
-                    st.all_sold = bool(np.all(st.first_sale >= 0))
+            _from_coins(c, st, w)
         elif isinstance(channel, ConvertibleIssuance):
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
-            year = c.plan.dates[w.t].year
-            if st.budget_year.get(position) != year:
-                st.capacity_left[position] = channel.capacity_per_year
-                st.budget_year[position] = year
-            capn = np.where(
-                (w.share_price >= channel.min_share_price)
-                & np.greater_equal(w.mnav, channel.min_mnav),
-                st.capacity_left[position],
-                0.0,
-            )
-            x = np.minimum(capn, w.du)
-            w.du = w.du - x
-            y = np.minimum(capn - x, w.vu)
-            w.vu = w.vu - y
-            raised = x + y
-            st.capacity_left[position] = st.capacity_left[position] - raised
-            w.new_notes.append((channel, raised))
+            _from_notes(c, st, w, position, channel)
         elif isinstance(channel, PreferredIssuance):
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
-            year = c.plan.dates[w.t].year
-            if st.budget_year.get(position) != year:
-                st.capacity_left[position] = channel.capacity_per_year
-                st.budget_year[position] = year
-            senior = w.start_debt + w.start_pref
-            rating = np.where(
-                senior > 0.0,
-                (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0),
-                np.inf,
-            )
-            rate: Any = channel.rate
-            if channel.rating_for_rate is not None:
-                rate = channel.rate + channel.widening * np.maximum(
-                    channel.rating_for_rate - rating, 0.0
-                )
-            open_ = (
-                (rating >= channel.min_rating)
-                & np.less_equal(rate, channel.max_rate)
-                & (w.share_price >= channel.min_share_price)
-                & np.greater_equal(w.mnav, channel.min_mnav)
-            )
-            capq = np.where(open_, st.capacity_left[position], 0.0)
-            x = np.minimum(capq, w.du)
-            w.du = w.du - x
-            y = np.minimum(capq - x, w.vu)
-            w.vu = w.vu - y
-            raised = x + y
-            st.capacity_left[position] = st.capacity_left[position] - raised
-            w.new_pref.append((position, channel, raised, rate))
-        else:  # a user's channel
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
-            state = ChannelState(
-                step=w.t,
-                date=c.plan.dates[w.t],
-                price=_view(w.price, c.n),
-                share_price=_view(w.share_price, c.n),
-                mnav=_view(w.mnav, c.n),
-                units=_view(w.start_units, c.n),
-                cash=_view(w.start_cash, c.n),
-                debt=_view(w.start_debt, c.n),
-                preferred=_view(w.start_pref, c.n),
-                shares=_view(w.start_shares, c.n),
-                owed=_full(w.du + w.vu, c.n),
-            )
-            capo = channel_amount(channel, channel.available(state), c.n)
-            x = np.minimum(capo, w.du)
-            w.du = w.du - x
-            y = np.minimum(capo - x, w.vu)
-            w.vu = w.vu - y
-            st.other_raised = st.other_raised + (x + y)
+            _from_new_preferred(c, st, w, position, channel)
+        else:
+            _from_user_channel(c, st, w, channel)
     if left and c.floor > 0.0:  # the cash below the floor, for debt only
         x = np.minimum(st.cash, w.du)
         w.du = w.du - x
         st.cash = st.cash - x
+
+
+def _from_common(c: Run, st: PathState, w: StepWork) -> None:
+    """New common shares at the market, behind the equity gate."""
+    if not c.issue:
+        return
+    _ensure_share_price(w)
+    w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
+    cap: Any
+    if c.accretion:
+        w.threshold = _accretive(
+            c.margin,
+            w.start_units,
+            w.price,
+            w.start_shares,
+            w.start_out,
+            w.start_conv,
+            st.debts,
+            c.plan,
+        )
+        cap = np.where(w.share_price >= w.threshold, w.raw_cap, 0.0)
+    elif c.constant_mnav is not None:
+        cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
+    else:
+        cap = np.where(np.greater_equal(w.mnav, c.policy.min_mnav_to_issue), w.raw_cap, 0.0)
+    x = np.minimum(cap, w.du)
+    w.du = w.du - x
+    y = np.minimum(cap - x, w.vu)
+    w.vu = w.vu - y
+    w.e = x + y
+
+
+def _from_preferred_atm(c: Run, st: PathState, w: StepWork) -> None:
+    """The preferred series sold at the market (``preferred_series``)."""
+    if c.target_pref < 0:
+        return
+    capp = np.where(
+        np.greater_equal(w.mnav, c.policy.min_mnav_to_issue_preferred),
+        c.policy.preferred_daily_capacity * w.tdays * c.policy.preferred_price,
+        0.0,
+    )
+    x = np.minimum(capp, w.du)
+    w.du = w.du - x
+    y = np.minimum(capp - x, w.vu)
+    w.vu = w.vu - y
+    w.pf = x + y
+
+
+def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
+    """One sale of coins for what is left (of the dividends too, if the policy says so)."""
+    if not c.policy.sell_btc:
+        return
+    td = w.du
+    target = w.du + w.vu if c.policy.sell_btc_for_dividends else w.du
+    selling = target > 0.0
+    if np.any(selling):
+        r_max = (
+            st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
+        )
+        enough = target <= r_max
+        # (where nothing is sold the target is 0: q and proceeds come out 0)
+        q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
+        proceeds = np.where(enough, target, r_max)
+        paid_d = np.minimum(proceeds, td)
+        w.du = td - paid_d
+        if c.policy.sell_btc_for_dividends:
+            w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
+        st.units = st.units - q
+        st.free = st.free - q
+        st.sold = st.sold + q
+        st.sale_proceeds = st.sale_proceeds + proceeds
+        if c.a != 0.0:
+            st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
+        if not st.all_sold:
+            st.first_sale = np.where((q > 0.0) & (st.first_sale < 0), w.t, st.first_sale)
+            st.all_sold = bool(np.all(st.first_sale >= 0))
+
+
+def _from_notes(
+    c: Run, st: PathState, w: StepWork, position: int, channel: ConvertibleIssuance
+) -> None:
+    """New convertible notes (a :class:`ConvertibleIssuance` channel)."""
+    _ensure_share_price(w)
+    year = c.plan.dates[w.t].year
+    if st.budget_year.get(position) != year:
+        st.capacity_left[position] = channel.capacity_per_year
+        st.budget_year[position] = year
+    capn = np.where(
+        (w.share_price >= channel.min_share_price) & np.greater_equal(w.mnav, channel.min_mnav),
+        st.capacity_left[position],
+        0.0,
+    )
+    x = np.minimum(capn, w.du)
+    w.du = w.du - x
+    y = np.minimum(capn - x, w.vu)
+    w.vu = w.vu - y
+    raised = x + y
+    st.capacity_left[position] = st.capacity_left[position] - raised
+    w.new_notes.append((channel, raised))
+
+
+def _from_new_preferred(
+    c: Run, st: PathState, w: StepWork, position: int, channel: PreferredIssuance
+) -> None:
+    """A new preferred series (a :class:`PreferredIssuance` channel)."""
+    _ensure_share_price(w)
+    year = c.plan.dates[w.t].year
+    if st.budget_year.get(position) != year:
+        st.capacity_left[position] = channel.capacity_per_year
+        st.budget_year[position] = year
+    senior = w.start_debt + w.start_pref
+    rating = np.where(
+        senior > 0.0,
+        (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0),
+        np.inf,
+    )
+    rate: Any = channel.rate
+    if channel.rating_for_rate is not None:
+        rate = channel.rate + channel.widening * np.maximum(channel.rating_for_rate - rating, 0.0)
+    open_ = (
+        (rating >= channel.min_rating)
+        & np.less_equal(rate, channel.max_rate)
+        & (w.share_price >= channel.min_share_price)
+        & np.greater_equal(w.mnav, channel.min_mnav)
+    )
+    capq = np.where(open_, st.capacity_left[position], 0.0)
+    x = np.minimum(capq, w.du)
+    w.du = w.du - x
+    y = np.minimum(capq - x, w.vu)
+    w.vu = w.vu - y
+    raised = x + y
+    st.capacity_left[position] = st.capacity_left[position] - raised
+    w.new_pref.append((position, channel, raised, rate))
+
+
+def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None:
+    """A user's channel (a :class:`FundingChannel`): cash with no later obligation."""
+    _ensure_share_price(w)
+    state = ChannelState(
+        step=w.t,
+        date=c.plan.dates[w.t],
+        price=_view(w.price, c.n),
+        share_price=_view(w.share_price, c.n),
+        mnav=_view(w.mnav, c.n),
+        units=_view(w.start_units, c.n),
+        cash=_view(w.start_cash, c.n),
+        debt=_view(w.start_debt, c.n),
+        preferred=_view(w.start_pref, c.n),
+        shares=_view(w.start_shares, c.n),
+        owed=_full(w.du + w.vu, c.n),
+    )
+    capo = channel_amount(channel, channel.available(state), c.n)
+    x = np.minimum(capo, w.du)
+    w.du = w.du - x
+    y = np.minimum(capo - x, w.vu)
+    w.vu = w.vu - y
+    st.other_raised = st.other_raised + (x + y)
 
 
 def _settle(c: Run, st: PathState, w: StepWork) -> None:
@@ -1045,16 +1039,7 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
         assert c.policy.buy_btc_above_mnav is not None
         buying = np.greater_equal(w.mnav, c.policy.buy_btc_above_mnav) & st.live
         if np.any(buying) and c.accretion:
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
+            _ensure_share_price(w)
             if w.threshold is None:
                 w.threshold = _accretive(
                     c.margin,
@@ -1068,16 +1053,7 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
                 )
             buying = buying & (w.share_price >= w.threshold)
         if np.any(buying):
-            if w.share_price is None:
-                w.share_price = _share_price(
-                    w.mnav,
-                    w.start_units,
-                    w.price,
-                    w.start_debt,
-                    w.start_pref,
-                    w.start_cash,
-                    w.start_shares,
-                )
+            _ensure_share_price(w)
             if w.raw_cap is None:
                 w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
             budget = np.where(
