@@ -63,7 +63,6 @@ from .state import (
     PathState,
     Run,
     StepWork,
-    _accretive,
     _average,
     _claim,
     _final_fields,
@@ -391,6 +390,24 @@ def _begin_step(c: Run, st: PathState, t: int) -> StepWork:
     return StepWork(t, ev, price)
 
 
+def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
+    """The accretion gate's share price: margin × units × price / assumed-diluted shares.
+
+    The diluted count is the basic shares, plus the conversion shares of the convertible
+    principal outstanding (the company's own notes, summed once per state of its debt, and
+    the notes sold on the paths), plus the company's other dilutive shares (options,
+    restricted units, convertible preferred), all at the start of the step.
+    """
+    if st.conv_total is None:
+        conv: Any = 0.0
+        for k in range(len(w.start_out)):
+            if st.debts[k].kind == "convertible":
+                conv = conv + w.start_out[k] * st.debts[k].shares_per_principal
+        st.conv_total = conv
+    diluted = (w.start_shares + c.plan.other_dilution) + (st.conv_total + w.start_conv)
+    return c.margin * (w.start_units * w.price) / diluted
+
+
 def _ensure_share_price(w: StepWork) -> None:
     """The share price at the start of the step, computed the first time it is needed."""
     if w.share_price is None:
@@ -476,6 +493,7 @@ def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
     # 2. mNAV (every visited event step) and the share price (when something needs it)
     if st.debt_total is None:
         st.debt_total = ordered_sum(st.out[: st.issued.first]) + st.issued.debt
+        st.conv_total = None  # the company's conversion shares, summed again when needed
     if st.pref_total is None:
         st.pref_total = ordered_sum(st.notional)
     if c.constant_mnav is not None:
@@ -724,16 +742,7 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
     cap: Any
     if c.accretion:
-        w.threshold = _accretive(
-            c.margin,
-            w.start_units,
-            w.price,
-            w.start_shares,
-            w.start_out,
-            w.start_conv,
-            st.debts,
-            c.plan,
-        )
+        w.threshold = _accretive(c, st, w)
         cap = np.where(w.share_price >= w.threshold, w.raw_cap, 0.0)
     elif c.constant_mnav is not None:
         cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
@@ -1041,16 +1050,7 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
         if np.any(buying) and c.accretion:
             _ensure_share_price(w)
             if w.threshold is None:
-                w.threshold = _accretive(
-                    c.margin,
-                    w.start_units,
-                    w.price,
-                    w.start_shares,
-                    w.start_out,
-                    w.start_conv,
-                    st.debts,
-                    c.plan,
-                )
+                w.threshold = _accretive(c, st, w)
             buying = buying & (w.share_price >= w.threshold)
         if np.any(buying):
             _ensure_share_price(w)

@@ -107,6 +107,7 @@ class PathState:
         self.arrears: list[Any] = [0.0 for _ in self.prefs]
         self.crate: list[Any] = [0.0 for _ in self.prefs]
         self.debt_total: Any = None  # cached sums, recomputed after a change
+        self.conv_total: Any = None  # conversion shares of the company's own convertibles
         self.pref_total: Any = None
         # the market
         self.factor: Any = 1.0
@@ -207,30 +208,6 @@ def _share_price(
     mnav: Any, units: Any, price: Any, debt: Any, pref: Any, cash: Any, shares: Any
 ) -> Any:
     return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
-
-
-def _accretive(
-    margin: float,
-    units: Any,
-    price: Any,
-    shares: Any,
-    out: Sequence[Any],
-    issued_conv: Any,
-    debts: Sequence[Debt],
-    plan: Plan,
-) -> Any:
-    """The accretion gate's share price: margin × units × price / assumed-diluted shares.
-
-    The diluted count is the basic shares, plus the conversion shares of the convertible
-    principal outstanding, plus the company's other dilutive shares (options, restricted
-    units, convertible preferred), all at the start of the step.
-    """
-    conv: Any = 0.0
-    for k in range(len(out)):
-        if debts[k].kind == "convertible":
-            conv = conv + out[k] * debts[k].shares_per_principal
-    conv = conv + issued_conv
-    return margin * (units * price) / ((shares + plan.other_dilution) + conv)
 
 
 def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
