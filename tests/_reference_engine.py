@@ -392,7 +392,10 @@ def reference_path(
             if is_convertible(k):
                 conv_now = conv_now + out[k] * spp(k)
         conv_now = conv_now + new_conv
-        accretive = policy.accretion_margin * (units * price) / ((shares + other_dil) + conv_now)
+        diluted_now = (shares + other_dil) + conv_now
+        accretive = policy.accretion_margin * (units * price) / diluted_now
+        senior_now = debt_total + pref_total
+        rating_now = (units * price) / senior_now if senior_now > 0.0 else math.inf
         gate_open = (
             share_price >= accretive
             if policy.equity_gate == "accretion"
@@ -687,6 +690,8 @@ def reference_path(
                         debt=one * debt_total,
                         preferred=one * pref_total,
                         shares=one * shares_start,
+                        btc_per_share=one * (units_start / diluted_now),
+                        btc_rating=one * rating_now,
                         owed=one * (du + vu),
                     )
                     cap = float(np.asarray(channel.available(state), dtype=float).reshape(-1)[0])

@@ -647,3 +647,30 @@ def test_preferred_issuance_fields_are_validated() -> None:
         kw: dict[str, Any] = {"capacity_per_year": 1e9, "rate": 0.1, field: value}
         with pytest.raises(ValidationError, match=f"PreferredIssuance.{field}"):
             PreferredIssuance(**kw)
+
+
+class _RatingLender:
+    """A user channel lending 3M while the BTC Rating is at least 4; it keeps what it saw."""
+
+    name = "rating lender"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[float, float]] = []
+
+    def available(self, state: Any) -> Any:
+        self.seen.append((float(state.btc_rating[0]), float(state.btc_per_share[0])))
+        return np.where(state.btc_rating >= 4.0, 3e6, 0.0)
+
+
+def test_a_user_channel_sees_the_btc_rating_and_btc_per_share() -> None:
+    # At the maturity step: 1,000 coins at 50,000 against 10M of debt is a BTC Rating of 5,
+    # and 1,000 coins over 1M shares is 0.001 BTC per share: 3M lent, 140 coins sold. At
+    # 35,000 the rating is 3.5: nothing lent, 10M / 35,000 coins sold.
+    lender = _RatingLender()
+    policy = FundingPolicy(issue_equity=False, channels=(lender, "coins"))
+    prices = np.array([np.full(31, 50_000.0), np.full(31, 35_000.0)])
+    res = simulate_paths(_due_company(), prices=prices, dates=weekly(30), policy=policy)
+    assert lender.seen == [(5.0, 0.001)]  # one call, for both paths (the first path's values)
+    assert res.other_raised.tolist() == [3e6, 0.0]
+    assert res.btc_sold[0] == pytest.approx(140.0, rel=1e-15)
+    assert res.btc_sold[1] == pytest.approx(10e6 / 35_000.0, rel=1e-15)

@@ -252,7 +252,11 @@ class ChannelState:
     """What a :class:`FundingChannel` sees on a step: the path state, one value per path.
 
     Every array has shape ``(paths,)`` and holds the state at the start of the step (after
-    margin calls). ``owed`` is what is still to be raised when the channel is reached.
+    margin calls): the asset price, the share price, the premium model's mNAV, units held,
+    cash, debt and preferred outstanding, basic shares, BTC per assumed-diluted share, and
+    the BTC Rating of a security junior to everything outstanding (reserve over debt plus
+    preferred, infinite with nothing outstanding). ``owed`` is what is still to be raised
+    when the channel is reached.
 
     Examples
     --------
@@ -260,7 +264,8 @@ class ChannelState:
     >>> s = ChannelState(step=3, date=dt.date(2026, 1, 22), price=np.array([5e4]),
     ...     share_price=np.array([100.0]), mnav=np.array([1.2]), units=np.array([1e3]),
     ...     cash=np.array([0.0]), debt=np.array([1e7]), preferred=np.array([0.0]),
-    ...     shares=np.array([1e6]), owed=np.array([2e6]))
+    ...     shares=np.array([1e6]), btc_per_share=np.array([1e-3]), btc_rating=np.array([5.0]),
+    ...     owed=np.array([2e6]))
     >>> s.paths
     1
     """
@@ -275,6 +280,8 @@ class ChannelState:
     debt: FloatArray
     preferred: FloatArray
     shares: FloatArray
+    btc_per_share: FloatArray
+    btc_rating: FloatArray
     owed: FloatArray
 
     @property
@@ -286,7 +293,8 @@ class ChannelState:
         >>> import datetime as dt, numpy as np
         >>> z = np.zeros(2)
         >>> ChannelState(step=0, date=dt.date(2026, 1, 1), price=z, share_price=z, mnav=z,
-        ...     units=z, cash=z, debt=z, preferred=z, shares=z, owed=z).paths
+        ...     units=z, cash=z, debt=z, preferred=z, shares=z, btc_per_share=z,
+        ...     btc_rating=z, owed=z).paths
         2
         """
         return int(self.price.shape[0])

@@ -398,14 +398,27 @@ def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
     the notes sold on the paths), plus the company's other dilutive shares (options,
     restricted units, convertible preferred), all at the start of the step.
     """
+    return c.margin * (w.start_units * w.price) / _diluted(c, st, w)
+
+
+def _btc_rating(w: StepWork) -> Any:
+    """BTC Rating of a security junior to everything outstanding: u P / (D + F) at the
+    start of the step (infinite with nothing outstanding)."""
+    senior = w.start_debt + w.start_pref
+    return np.where(
+        senior > 0.0, (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0), np.inf
+    )
+
+
+def _diluted(c: Run, st: PathState, w: StepWork) -> Any:
+    """Assumed-diluted shares at the start of the step."""
     if st.conv_total is None:
         conv: Any = 0.0
         for k in range(len(w.start_out)):
             if st.debts[k].kind == "convertible":
                 conv = conv + w.start_out[k] * st.debts[k].shares_per_principal
         st.conv_total = conv
-    diluted = (w.start_shares + c.plan.other_dilution) + (st.conv_total + w.start_conv)
-    return c.margin * (w.start_units * w.price) / diluted
+    return (w.start_shares + c.plan.other_dilution) + (st.conv_total + w.start_conv)
 
 
 def _ensure_share_price(w: StepWork) -> None:
@@ -516,7 +529,7 @@ def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
     # the share price is that of the start of the step (after margin calls)
     w.start_units, w.start_cash, w.start_shares = st.units, st.cash, st.shares
     w.start_debt, w.start_pref = st.debt_total, st.pref_total
-    w.start_out = st.out[: st.issued.first] if c.accretion else st.out
+    w.start_out = st.out[: st.issued.first]
     w.start_conv = st.issued.conv
     w.threshold = None  # the accretive share price, when needed
     w.share_price = None
@@ -833,12 +846,7 @@ def _from_new_preferred(
     if st.budget_year.get(position) != year:
         st.capacity_left[position] = channel.capacity_per_year
         st.budget_year[position] = year
-    senior = w.start_debt + w.start_pref
-    rating = np.where(
-        senior > 0.0,
-        (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0),
-        np.inf,
-    )
+    rating = _btc_rating(w)
     rate: Any = channel.rate
     if channel.rating_for_rate is not None:
         rate = channel.rate + channel.widening * np.maximum(channel.rating_for_rate - rating, 0.0)
@@ -872,6 +880,8 @@ def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None
         debt=_view(w.start_debt, c.n),
         preferred=_view(w.start_pref, c.n),
         shares=_view(w.start_shares, c.n),
+        btc_per_share=_full(w.start_units / _diluted(c, st, w), c.n),
+        btc_rating=_full(_btc_rating(w), c.n),
         owed=_full(w.du + w.vu, c.n),
     )
     capo = channel_amount(channel, channel.available(state), c.n)
