@@ -30,6 +30,7 @@ from treasurymodel import (
     ConvertibleNote,
     FundingPolicy,
     ImpactModel,
+    PreferredAtm,
     PreferredIssuance,
     PreferredStock,
     PremiumState,
@@ -583,6 +584,7 @@ def reference_path(
         pf = 0.0
         new_notes: list[tuple[ConvertibleIssuance, float]] = []
         new_pref: list[tuple[int, PreferredIssuance, float, float]] = []
+        atm: list[tuple[int, float, float]] = []
         if du > 0.0 or vu > 0.0:
             for position, channel in enumerate(policy.channels):
                 if channel == "common" and policy.issue_equity:  # new shares
@@ -601,6 +603,16 @@ def reference_path(
                     y = min(cap - x, vu)
                     vu = vu - y
                     pf = x + y
+                elif isinstance(channel, PreferredAtm):  # a series' own program
+                    cap = 0.0
+                    if mnav >= channel.min_mnav:
+                        cap = channel.daily_capacity * tdays * channel.price
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    j = [p.name for p in prefs].index(channel.series)
+                    atm.append((j, x + y, channel.price))
                 elif channel == "coins" and policy.sell_btc:  # coin sales, one trade
                     owed_debt = du
                     target = du + vu if policy.sell_btc_for_dividends else du
@@ -713,6 +725,9 @@ def reference_path(
         if pf != 0.0:
             notional[pref_target] = notional[pref_target] + pf / policy.preferred_price
             res.preferred_raised = res.preferred_raised + pf
+        for j, raised, atm_price in atm:
+            notional[j] = notional[j] + raised / atm_price
+            res.preferred_raised = res.preferred_raised + raised
 
         if failed:  # what was raised is shared pro rata among the debt due
             ratio = (debt_due - du) / debt_due

@@ -38,6 +38,7 @@ from treasurymodel import (
     ImpactModel,
     Note,
     PeakCompressionPremium,
+    PreferredAtm,
     PreferredIssuance,
     PreferredStock,
     SecuredNote,
@@ -890,6 +891,15 @@ def _cases(draw: st.DrawFn, springing: bool = False) -> tuple[Any, ...]:
         policy = attrs.evolve(
             policy, preferred_series=co.preferreds[-1].name, preferred_daily_capacity=5e6
         )
+    with_atm = draw(st.booleans())
+    if co.preferreds and with_atm:  # a series' own program, tried first
+        atm = PreferredAtm(
+            series=co.preferreds[0].name,
+            daily_capacity=draw(st.sampled_from((1e5, 5e6))),
+            price=draw(st.sampled_from((0.9, 1.0))),
+            min_mnav=draw(st.sampled_from((0.0, 1.0))),
+        )
+        policy = attrs.evolve(policy, channels=(atm, *policy.channels))
     return co, prices, dates, policy, draw(premium_models()), draw(impact_models())
 
 

@@ -31,6 +31,7 @@ from treasurymodel import (
     FundingPolicy,
     Holdings,
     Note,
+    PreferredAtm,
     PreferredIssuance,
     PreferredStock,
     TermLoan,
@@ -674,3 +675,41 @@ def test_a_user_channel_sees_the_btc_rating_and_btc_per_share() -> None:
     assert res.other_raised.tolist() == [3e6, 0.0]
     assert res.btc_sold[0] == pytest.approx(140.0, rel=1e-15)
     assert res.btc_sold[1] == pytest.approx(10e6 / 35_000.0, rel=1e-15)
+
+
+# --- a preferred series' own at-the-market program ---------------------------------------------
+
+
+def test_each_series_can_have_its_own_at_the_market_program() -> None:
+    # A 10M note due on step 26 and two series, A and B. A's program sells up to 1M of stated
+    # amount a trading day at 0.95: the weekly step has 7 x 252 / 365 trading days, so it
+    # raises 0.5M x 7 x 252/365 x 0.95 and A's notional grows by that over 0.95; B's program
+    # (0.5M a day at par) raises 0.5M x 7 x 252/365; coins pay the rest at 50,000.
+    a = PreferredStock(name="A", notional=5e6, rate=0.0, frequency=4)
+    b = PreferredStock(name="B", notional=5e6, rate=0.0, frequency=4)
+    co = attrs.evolve(_due_company(), instruments=[*_due_company().instruments, a, b])
+    days = 7 * 252 / 365
+    policy = FundingPolicy(
+        issue_equity=False,
+        channels=(
+            PreferredAtm(series="A", daily_capacity=0.5e6, price=0.95),
+            PreferredAtm(series="B", daily_capacity=0.5e6),
+            "coins",
+        ),
+    )
+    res = simulate_paths(co, prices=np.full(31, 50_000.0), dates=weekly(30), policy=policy)
+    from_a = 0.5e6 * days * 0.95
+    from_b = 0.5e6 * days
+    assert res.preferred_raised[0] == pytest.approx(from_a + from_b, rel=1e-14)
+    assert res.final_preferred[0] == pytest.approx(10e6 + from_a / 0.95 + from_b, rel=1e-14)
+    assert res.btc_sold[0] == pytest.approx((10e6 - from_a - from_b) / 50_000.0, rel=1e-14)
+
+
+def test_a_program_for_an_unknown_series_is_refused() -> None:
+    policy = FundingPolicy(channels=(PreferredAtm(series="STRZ", daily_capacity=1e6), "coins"))
+    with pytest.raises(ValidationError, match=r"policy.channels\[0\].series.*STRZ"):
+        simulate_paths(_due_company(), prices=np.full(31, 5e4), dates=weekly(30), policy=policy)
+    with pytest.raises(ValidationError, match=r"PreferredAtm\.daily_capacity"):
+        PreferredAtm(series="A", daily_capacity=-1.0)
+    with pytest.raises(ValidationError, match=r"PreferredAtm\.price"):
+        PreferredAtm(series="A", daily_capacity=1.0, price=0.0)

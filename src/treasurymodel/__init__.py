@@ -120,6 +120,7 @@ from .simulation import (  # funding channels (issue 12)
     ChannelState,
     ConvertibleIssuance,
     FundingChannel,
+    PreferredAtm,
     PreferredIssuance,
     accretive_share_price,
 )
@@ -173,6 +174,7 @@ __all__ = [
     "ChannelState",
     "ConvertibleIssuance",
     "FundingChannel",
+    "PreferredAtm",
     "PreferredIssuance",
     "accretive_share_price",
     # end issue 12

@@ -6,7 +6,13 @@ The public names are re-exported from :mod:`treasurymodel`.
 from __future__ import annotations
 
 # --- scenario engine (issue 8) ---
-from .channels import ChannelState, ConvertibleIssuance, FundingChannel, PreferredIssuance
+from .channels import (
+    ChannelState,
+    ConvertibleIssuance,
+    FundingChannel,
+    PreferredAtm,
+    PreferredIssuance,
+)
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
 from .policy import FundingPolicy, accretive_share_price
@@ -42,6 +48,7 @@ __all__ = [
     "ImpactModel",
     "PeakCompressionPremium",
     "PremiumModel",
+    "PreferredAtm",
     "PreferredIssuance",
     "PremiumState",
     "SimulationResult",

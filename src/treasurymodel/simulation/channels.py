@@ -27,6 +27,7 @@ __all__ = [
     "ChannelState",
     "ConvertibleIssuance",
     "FundingChannel",
+    "PreferredAtm",
     "PreferredIssuance",
 ]
 
@@ -248,6 +249,50 @@ class PreferredIssuance:
 
 
 @attrs.frozen(kw_only=True)
+class PreferredAtm:
+    """An at-the-market program of one of the company's existing preferred series.
+
+    The same rule as the policy's ``"preferred"`` channel, for any series and with its own
+    terms, so that each series can have its program: up to ``daily_capacity`` of stated
+    amount a trading day (``trading_days_per_year / 365`` of a calendar day) is sold at
+    ``price`` per unit of stated amount, while the premium model's mNAV is at or above
+    ``min_mnav``. The series' notional, and so its dividends, grow.
+
+    Parameters
+    ----------
+    series
+        Name of a preferred series of the company (checked when the engine runs).
+    daily_capacity
+        Stated amount that can be sold a trading day (reporting currency, >= 0).
+    price
+        Proceeds per unit of stated amount (> 0; 0.95: at a 5% discount).
+    min_mnav
+        mNAV below which the program is closed (>= 0).
+
+    Examples
+    --------
+    >>> PreferredAtm(series="STRC", daily_capacity=20e6, price=0.98).price
+    0.98
+    """
+
+    series: str = attrs.field(validator=name_text)
+    daily_capacity: float = attrs.field(converter=to_float, validator=non_negative)
+    price: float = attrs.field(default=1.0, converter=to_float, validator=positive)
+    min_mnav: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+
+    @property
+    def name(self) -> str:
+        """A label for the channel.
+
+        Examples
+        --------
+        >>> PreferredAtm(series="STRK", daily_capacity=1e6).name
+        'STRK at the market'
+        """
+        return f"{self.series} at the market"
+
+
+@attrs.frozen(kw_only=True)
 class ChannelState:
     """What a :class:`FundingChannel` sees on a step: the path state, one value per path.
 
@@ -335,7 +380,7 @@ def check_channel(channel: Any, position: int) -> None:
         if channel not in BUILTIN_CHANNELS:
             raise ValidationError(field, channel, f"must be one of {BUILTIN_CHANNELS}")
         return
-    if isinstance(channel, ConvertibleIssuance | PreferredIssuance):
+    if isinstance(channel, ConvertibleIssuance | PreferredIssuance | PreferredAtm):
         return
     if not isinstance(channel, FundingChannel) or not isinstance(
         getattr(channel, "name", None), str
@@ -343,8 +388,8 @@ def check_channel(channel: Any, position: int) -> None:
         raise ValidationError(
             field,
             channel,
-            "must be a built-in channel name, a ConvertibleIssuance, a PreferredIssuance or "
-            "an object with a str name and an available(state) method",
+            "must be a built-in channel name, a ConvertibleIssuance, a PreferredIssuance, a "
+            "PreferredAtm or an object with a str name and an available(state) method",
         )
 
 

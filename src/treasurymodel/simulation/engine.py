@@ -50,6 +50,7 @@ from .calendar import (
 from .channels import (
     ChannelState,
     ConvertibleIssuance,
+    PreferredAtm,
     PreferredIssuance,
     channel_amount,
     period_ends,
@@ -735,6 +736,8 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
             _from_preferred_atm(c, st, w)
         elif channel == "coins":
             _from_coins(c, st, w)
+        elif isinstance(channel, PreferredAtm):
+            _from_series_atm(c, w, position, channel)
         elif isinstance(channel, ConvertibleIssuance):
             _from_notes(c, st, w, position, channel)
         elif isinstance(channel, PreferredIssuance):
@@ -782,6 +785,20 @@ def _from_preferred_atm(c: Run, st: PathState, w: StepWork) -> None:
     y = np.minimum(capp - x, w.vu)
     w.vu = w.vu - y
     w.pf = x + y
+
+
+def _from_series_atm(c: Run, w: StepWork, position: int, channel: PreferredAtm) -> None:
+    """A preferred series' own at-the-market program (a :class:`PreferredAtm` channel)."""
+    capp = np.where(
+        np.greater_equal(w.mnav, channel.min_mnav),
+        channel.daily_capacity * w.tdays * channel.price,
+        0.0,
+    )
+    x = np.minimum(capp, w.du)
+    w.du = w.du - x
+    y = np.minimum(capp - x, w.vu)
+    w.vu = w.vu - y
+    w.atm.append((c.atm_series[position], x + y, channel.price))
 
 
 def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
@@ -906,6 +923,10 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
         st.notional[c.target_pref] = st.notional[c.target_pref] + w.pf / c.policy.preferred_price
         st.pref_total = None
         st.pref_raised = st.pref_raised + w.pf
+    for j, raised, price in w.atm:
+        st.notional[j] = st.notional[j] + raised / price
+        st.pref_total = None
+        st.pref_raised = st.pref_raised + raised
 
     if w.any_failed:
         ratio: Any = np.where(

@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from .._typing import BoolArray, FloatArray, IntArray
+from ..errors import ValidationError
 from .calendar import Debt, Plan, Pref, Step, ordered_sum
+from .channels import PreferredAtm
 from .impact import ImpactModel
 from .policy import FundingPolicy
 from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
@@ -61,6 +63,18 @@ class Run:
         self.margin = policy.accretion_margin
         self.div_floor = policy.pay_dividends_in_shares_above
         self.channels = policy.channels
+        # PreferredAtm channels: position -> index of their series (refused if unknown)
+        names = [p.name for p in plan.prefs]
+        self.atm_series: dict[int, int] = {}
+        for position, channel in enumerate(policy.channels):
+            if isinstance(channel, PreferredAtm):
+                if channel.series not in names:
+                    raise ValidationError(
+                        f"policy.channels[{position}].series",
+                        channel.series,
+                        f"names no preferred series of the company (has {names})",
+                    )
+                self.atm_series[position] = names.index(channel.series)
         self.ordinals = np.array([d.toordinal() for d in plan.dates], dtype=np.int64)
 
 
@@ -194,6 +208,7 @@ class StepWork:
         self.pf: Any = 0.0  # raised by the preferred sold at the market
         self.new_notes: list[tuple[Any, Any]] = []
         self.new_pref: list[tuple[int, Any, Any, Any]] = []
+        self.atm: list[tuple[int, Any, float]] = []  # (series, raised, price): PreferredAtm
         self.failed: Any = False
         self.any_failed = False
 
