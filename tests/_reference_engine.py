@@ -4,7 +4,10 @@
 :func:`treasurymodel.simulate_paths`, with plain Python floats and ``if`` statements instead
 of arrays and masks, visiting every step. It builds its own calendar by looking at each step's
 window ``(previous date, date]`` (``(as_of, dates[0]]`` for step 0) with the schedule
-functions, so it shares no state with the engine's event calendar.
+functions, so it shares no state with the engine's event calendar. The securities a path sells
+through funding channels (new convertible notes, a new preferred series) get their dates from
+their terms here, computed independently of the engine's calendar module; their principal and
+conversion shares are kept as running totals, as in the engine (same operations, same order).
 
 The arithmetic follows the engine's order of operations exactly (IEEE doubles give the same
 result only for the same sequence of operations), so the engine must match it bit for bit,

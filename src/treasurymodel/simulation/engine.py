@@ -235,11 +235,13 @@ def simulate_paths(
     At every step where something is due (interest, dividends, maturities, puts, springing
     tests, amortization), for every path, the engine: reads the price (after the path's own
     market impact); checks margin on collateralized loans (topping up from unencumbered
-    coins, or losing the collateral); prices the stock through the premium model; converts
-    convertibles that are in the money at maturity (or called), decides puts and springing
-    tests; and pays what is due through the funding policy's waterfall (cash, new shares, new
-    preferred, coin sales). A debt payment left unpaid after every source is a default: the
-    path is frozen from then on. See ``docs/theory/simulation.rst`` for every rule.
+    coins, or the lender liquidating what covers the loan); prices the stock through the
+    premium model; converts convertibles that are in the money at maturity (or called),
+    decides puts and springing tests; and pays what is due from cash and the funding
+    policy's channels in order (by default new shares behind the equity gate, new preferred,
+    coin sales; new convertible notes and preferred series sold this way join the path's
+    calendar). A debt payment left unpaid after every source is a default: the path is frozen
+    from then on. See ``docs/theory/simulation.rst`` for every rule.
 
     Parameters
     ----------
