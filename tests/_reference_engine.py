@@ -39,6 +39,7 @@ from treasurymodel import (
     PremiumState,
     SecuredNote,
     TermLoan,
+    TermLoanIssuance,
     schedule,
 )
 from treasurymodel.simulation.premium import MIN_SHARE_PRICE, PremiumModel
@@ -86,6 +87,20 @@ class PathOutcome:
     other_raised: float = 0.0
     preferred_issued: float = 0.0
     preferred_average_rate: float = 0.0
+    loans_issued: float = 0.0
+    loans_average_rate: float = 0.0
+
+
+@attrs.frozen
+class _Loan:
+    """Term loans made on one step: their terms and dated events."""
+
+    max_ltv: float
+    penalty: float
+    rate: float
+    frequency: int
+    payments: tuple[tuple[dt.date, float], ...]  # (date, fraction of a period's interest)
+    maturity: dt.date
 
 
 @attrs.frozen
@@ -204,7 +219,7 @@ def reference_path(
                 if step_.date <= company.as_of:
                     value = value - step_.amount * fx[k]
         sched.append(value)
-    margined = [True for _ in debts]  # a loan is no longer margined after a seizure
+    margined = dict.fromkeys(range(len(debts)), True)  # False after a seizure
     notional = [p.notional * company.fx_rate(p.currency) for p in prefs]
     arrears = [0.0 for _ in prefs]
     crate = [0.0 for _ in prefs]
@@ -230,10 +245,14 @@ def reference_path(
     series: dict[int, int] = {}  # PreferredIssuance channel position -> index into prefs
     per_period: dict[int, list[float]] = {}  # its series -> [dividend a period, next stub]
     rate_sum_new = 0.0
+    loans: dict[int, _Loan] = {}  # term loans made on this path, by debt index
+    loan_rate_sum = 0.0
     new_debt = 0.0  # principal of the notes issued on the path (a running total, as the engine)
     new_conv = 0.0  # and their conversion shares
 
     def is_convertible(k: int) -> bool:
+        if k in loans:
+            return False
         return k in tranches or isinstance(debts[k], ConvertibleNote)
 
     def conversion_price(k: int) -> float:
@@ -246,6 +265,8 @@ def reference_path(
     def spp(k: int) -> float:
         if k in tranches:
             return tranches[k].shares_per_principal
+        if k in loans:
+            return 0.0
         d = debts[k]
         assert isinstance(d, ConvertibleNote)
         return d.shares_on_conversion / principal[k]
@@ -258,9 +279,14 @@ def reference_path(
         peak = max(peak, price)
 
         # --- 1. margin checks ---------------------------------------------------------
-        for k, d in enumerate(debts):
-            if isinstance(d, TermLoan) and d.max_ltv is not None and margined[k] and out[k] > 0.0:
-                required = out[k] / (d.max_ltv * price)
+        margin_items = [
+            (k, d.max_ltv, d.liquidation_penalty)
+            for k, d in enumerate(debts)
+            if isinstance(d, TermLoan) and d.max_ltv is not None
+        ] + [(k, ln.max_ltv, ln.penalty) for k, ln in sorted(loans.items())]
+        for k, max_ltv, pen in margin_items:
+            if margined[k] and out[k] > 0.0:
+                required = out[k] / (max_ltv * price)
                 short = required - pledged[k]
                 if short > 0.0:
                     if free >= short:
@@ -269,11 +295,12 @@ def reference_path(
                     else:
                         # the lender takes the coins worth what is owed plus the penalty (the
                         # whole pledge if worth less: the rest stays owed); the rest comes back
-                        pen = d.liquidation_penalty
                         claim = out[k] * (1.0 + pen)
                         if pledged[k] * price >= claim:
                             take = min(claim / price, pledged[k])
                             res.liquidation_penalty = res.liquidation_penalty + out[k] * pen
+                            if k in loans:
+                                new_debt = new_debt - out[k]
                             out[k] = 0.0
                         else:
                             take = pledged[k]
@@ -282,6 +309,8 @@ def reference_path(
                                 take * price - credited
                             )
                             out[k] = out[k] - credited
+                            if k in loans:
+                                new_debt = new_debt - credited
                         units = units - take
                         res.btc_seized = res.btc_seized + take
                         free = free + (pledged[k] - take)
@@ -302,17 +331,27 @@ def reference_path(
                     found = True
             if found:
                 coupons.append((k, total))
-        for k, tr in tranches.items():
+        for k in sorted(set(tranches) | set(loans)):  # in the order they were made
+            if k in tranches:
+                tr = tranches[k]
+                rate_, freq_, dates_ = tr.coupon, tr.frequency, tr.coupon_dates
+            else:
+                ln = loans[k]
+                rate_, freq_, dates_ = ln.rate, ln.frequency, ln.payments
             total = 0.0
             found = False
-            for day, fraction in tr.coupon_dates:
-                if _in(day, lo, hi) and tr.coupon > 0.0:
-                    total = total + tr.coupon / tr.frequency * fraction
+            for day, fraction in dates_:
+                if _in(day, lo, hi) and rate_ > 0.0:
+                    total = total + rate_ / freq_ * fraction
                     found = True
             if found:
                 coupons.append((k, total))
         maturing = [k for k, d in enumerate(debts) if _in(d.maturity, lo, hi)]
-        maturing += [k for k, tr in tranches.items() if _in(tr.maturity, lo, hi)]
+        maturing += [
+            k
+            for k in sorted(set(tranches) | set(loans))
+            if _in((tranches[k].maturity if k in tranches else loans[k].maturity), lo, hi)
+        ]
         amortizing: list[tuple[int, float]] = []
         for k, d in enumerate(debts):
             if isinstance(d, TermLoan) and k not in maturing:
@@ -588,6 +627,7 @@ def reference_path(
         new_notes: list[tuple[ConvertibleIssuance, float]] = []
         new_pref: list[tuple[int, PreferredIssuance, float, float]] = []
         atm: list[tuple[int, float, float]] = []
+        new_loans: list[tuple[TermLoanIssuance, float, float]] = []
         if du > 0.0 or vu > 0.0:
             for position, channel in enumerate(policy.channels):
                 if channel == "common" and policy.issue_equity:  # new shares
@@ -606,6 +646,20 @@ def reference_path(
                     y = min(cap - x, vu)
                     vu = vu - y
                     pf = x + y
+                elif isinstance(channel, TermLoanIssuance):  # term loans against free coins
+                    year = dates[t].year
+                    if budget_year.get(position) != year:
+                        capacity_left[position] = channel.capacity_per_year
+                        budget_year[position] = year
+                    cap = min(capacity_left[position], channel.origination_ltv * free * price)
+                    x = min(cap, du)
+                    du = du - x
+                    y = min(cap - x, vu)
+                    vu = vu - y
+                    capacity_left[position] = capacity_left[position] - (x + y)
+                    pledge = (x + y) / (channel.origination_ltv * price)
+                    free = free - pledge
+                    new_loans.append((channel, x + y, pledge))
                 elif isinstance(channel, PreferredAtm):  # a series' own program
                     cap = 0.0
                     if mnav >= channel.min_mnav:
@@ -739,7 +793,7 @@ def reference_path(
             for k, owed in retire:
                 part = owed * ratio
                 out[k] = out[k] - part
-                if k in tranches:
+                if k in tranches or k in loans:
                     new_debt = new_debt - part
                     new_conv = new_conv - part * spp(k)
         else:
@@ -747,7 +801,7 @@ def reference_path(
             res.principal_paid = res.principal_paid + principal_due
             for k, owed in retire:
                 out[k] = out[k] - owed
-                if k in tranches:
+                if k in tranches or k in loans:
                     new_debt = new_debt - owed
                     new_conv = new_conv - owed * spp(k)
         for channel, raised in new_notes:
@@ -790,6 +844,25 @@ def reference_path(
                     per_period[j][1] = per_period[j][1] + (per * fraction - per)
                 res.preferred_issued = res.preferred_issued + raised
                 rate_sum_new = rate_sum_new + raised * rate
+        for lchannel, raised, pledge in new_loans:
+            if raised > 0.0:
+                k = len(out)
+                pays = lchannel.payment_dates(dates[t])
+                loans[k] = _Loan(
+                    max_ltv=lchannel.max_ltv,
+                    penalty=lchannel.liquidation_penalty,
+                    rate=lchannel.rate,
+                    frequency=lchannel.frequency,
+                    payments=pays,
+                    maturity=pays[-1][0],
+                )
+                out.append(raised)
+                sched.append(1.0)
+                pledged[k] = pledge
+                margined[k] = True
+                new_debt = new_debt + raised
+                res.loans_issued = res.loans_issued + raised
+                loan_rate_sum = loan_rate_sum + raised * lchannel.rate
 
         # --- 11. dividends: the uncovered part falls on the most junior series first ----
         if owed_div:
@@ -897,6 +970,8 @@ def reference_path(
         + res.shares_converted
         + res.dividend_shares
     )
+    if res.loans_issued > 0.0:
+        res.loans_average_rate = loan_rate_sum / res.loans_issued
     if res.preferred_issued > 0.0:
         res.preferred_average_rate = rate_sum_new / res.preferred_issued
     if res.notes_issued > 0.0:

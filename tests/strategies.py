@@ -466,6 +466,7 @@ from treasurymodel import (  # noqa: E402
     PeakCompressionPremium,
     PreferredIssuance,
     PremiumModel,
+    TermLoanIssuance,
 )
 
 
@@ -546,12 +547,34 @@ def preferred_issuances() -> st.SearchStrategy[PreferredIssuance]:
     )
 
 
+def term_loan_issuances() -> st.SearchStrategy[TermLoanIssuance]:
+    """New-loan channels, some with margin calls close to the origination LTV."""
+    return st.builds(
+        TermLoanIssuance,
+        capacity_per_year=st.sampled_from((0.0, 1e8, 1e10)),
+        rate=st.sampled_from((0.0, 0.08)),
+        frequency=st.sampled_from((4, 12)),
+        tenor_years=st.sampled_from((1, 3)),
+        origination_ltv=st.sampled_from((0.25, 0.5)),
+        max_ltv=st.just(0.5),
+        liquidation_penalty=st.sampled_from((0.0, 0.05)),
+    )
+
+
 @st.composite
 def funding_channels(draw: st.DrawFn) -> tuple[Any, ...]:
     """Ordered channel lists: the default, with new convertibles or a user channel between."""
     kind = draw(
         st.sampled_from(
-            ("default", "convertible", "convertible first", "user", "preferred", "both")
+            (
+                "default",
+                "convertible",
+                "convertible first",
+                "user",
+                "preferred",
+                "both",
+                "loans",
+            )
         )
     )
     if kind == "default":
@@ -562,6 +585,8 @@ def funding_channels(draw: st.DrawFn) -> tuple[Any, ...]:
         return (draw(convertible_issuances()), "coins", "common")
     if kind == "preferred":
         return ("common", "preferred", draw(preferred_issuances()), "coins")
+    if kind == "loans":
+        return ("common", draw(term_loan_issuances()), draw(convertible_issuances()), "coins")
     if kind == "both":
         return (draw(preferred_issuances()), draw(convertible_issuances()), "coins")
     return ("common", UnitsGrant(draw(st.sampled_from((0.0, 1e-3)))), "coins")

@@ -45,6 +45,7 @@ from treasurymodel import (
     SimulationResult,
     SpringingMaturity,
     TermLoan,
+    TermLoanIssuance,
     ValidationError,
     margin_call_price,
     simulate_paths,
@@ -919,6 +920,7 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
         + res.preferred_raised
         + res.notes_issued
         + res.preferred_issued
+        + res.loans_issued
         + res.other_raised
         + res.sale_proceeds
     )
@@ -1000,13 +1002,21 @@ def _refinancing_case() -> tuple[Any, ...]:
     put_notes = ConvertibleIssuance(
         name="put notes", capacity_per_year=2e9, coupon=0.02, tenor_years=2, put_years=1
     )
+    loans = TermLoanIssuance(
+        capacity_per_year=2e9,
+        rate=0.08,
+        tenor_years=1,
+        origination_ltv=0.4,
+        max_ltv=0.5,
+        liquidation_penalty=0.05,
+    )
     new_pref = PreferredIssuance(
         capacity_per_year=1e9, rate=0.09, frequency=12, rating_for_rate=3.0, widening=0.02
     )
     policy = FundingPolicy(
         holder_puts="always",
         pay_dividends_in_shares_above=30.0,
-        channels=("common", notes, put_notes, new_pref, UnitsGrant(1e-4), "coins"),
+        channels=("common", loans, notes, put_notes, new_pref, UnitsGrant(1e-4), "coins"),
     )
     return co, prices, dates, policy, ConstantPremium(mnav=1.5), ImpactModel(daily_volume=5e4)
 

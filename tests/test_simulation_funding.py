@@ -35,6 +35,7 @@ from treasurymodel import (
     PreferredIssuance,
     PreferredStock,
     TermLoan,
+    TermLoanIssuance,
     ValidationError,
     accretive_share_price,
     datasets,
@@ -713,3 +714,76 @@ def test_a_program_for_an_unknown_series_is_refused() -> None:
         PreferredAtm(series="A", daily_capacity=-1.0)
     with pytest.raises(ValidationError, match=r"PreferredAtm\.price"):
         PreferredAtm(series="A", daily_capacity=1.0, price=0.0)
+
+
+# --- term loans against free coins ---------------------------------------------------------
+
+
+def _loan_policy(channel: TermLoanIssuance) -> FundingPolicy:
+    return FundingPolicy(issue_equity=False, channels=(channel, "coins"))
+
+
+def test_a_term_loan_against_free_coins_refinances_and_is_margined() -> None:
+    # The 10M note due on step 26 (2 July 2026) is paid with a loan at 25% LTV: it pledges
+    # 10M / (0.25 x 50,000) = 800 of the 1,000 coins. Its first interest date (31 July) is
+    # after the last date (23 July). On the flat path nothing else happens. On the other
+    # path BTC falls to 15,000 on step 28: at the 50% margin LTV the loan needs
+    # 10M / (0.5 x 15,000) = 1,333.3 coins, more than the 1,000 held, so the lender sells
+    # 10M / 15,000 = 666.7 of the 800 pledged and 133.3 return to the free coins.
+    loan = TermLoanIssuance(
+        capacity_per_year=1e9, rate=0.06, tenor_years=1, origination_ltv=0.25, max_ltv=0.5
+    )
+    dates = weekly(29)
+    flat = np.full(30, 50_000.0)
+    fall = np.where(np.arange(30) < 28, 50_000.0, 15_000.0)
+    res = simulate_paths(
+        _due_company(), prices=np.array([flat, fall]), dates=dates, policy=_loan_policy(loan)
+    )
+    assert res.loans_issued.tolist() == [10e6, 10e6]
+    assert res.loans_average_rate.tolist() == [0.06, 0.06]
+    assert res.btc_sold.tolist() == [0.0, 0.0]
+    assert res.final_debt.tolist() == [10e6, 0.0]
+    assert res.btc_seized[0] == 0.0
+    assert res.btc_seized[1] == pytest.approx(10e6 / 15_000.0, rel=1e-14)
+    assert res.first_seizure.tolist() == [-1, 28]
+    assert res.final_units[1] == pytest.approx(1_000.0 - 10e6 / 15_000.0, rel=1e-14)
+
+
+def test_a_maturing_term_loan_is_rolled_with_the_coins_it_frees() -> None:
+    # A 0% loan made on 2 July 2026 matures on its twelfth monthly period end, 30 June 2027
+    # (step 78, 1 July). Its 800 pledged coins are freed before the funding, so a new loan
+    # can pledge them again: 20M borrowed in all, 20M of principal paid, no coin sold.
+    loan = TermLoanIssuance(capacity_per_year=12e6, rate=0.0, tenor_years=1)
+    res = simulate_paths(
+        _due_company(), prices=np.full(81, 50_000.0), dates=weekly(80), policy=_loan_policy(loan)
+    )
+    assert res.loans_issued[0] == 20e6
+    assert res.principal_paid[0] == 20e6
+    assert res.final_debt[0] == 10e6
+    assert res.btc_sold[0] == 0.0
+    # The list's order matters: with the coins tried first, they pay the whole 10M (200 coins)
+    # and the loan channel, after them, has nothing left to fund.
+    small = attrs.evolve(loan, origination_ltv=0.1)
+    res = simulate_paths(
+        _due_company(),
+        prices=np.full(31, 50_000.0),
+        dates=weekly(30),
+        policy=FundingPolicy(issue_equity=False, channels=("coins", small)),
+    )
+    assert res.loans_issued[0] == 0.0  # the coins paid everything first
+    assert res.btc_sold[0] == pytest.approx(200.0, rel=1e-15)
+
+
+def test_term_loan_issuance_fields_are_validated() -> None:
+    for field, value in [
+        ("capacity_per_year", -1.0),
+        ("rate", 1.0),
+        ("frequency", 6),
+        ("tenor_years", 0),
+        ("origination_ltv", 0.0),
+        ("max_ltv", 1.5),
+        ("liquidation_penalty", 1.0),
+    ]:
+        kw: dict[str, Any] = {"capacity_per_year": 1e9, "rate": 0.05, field: value}
+        with pytest.raises(ValidationError, match=rf"TermLoanIssuance\.{field}"):
+            TermLoanIssuance(**kw)

@@ -122,6 +122,7 @@ from .simulation import (  # funding channels (issue 12)
     FundingChannel,
     PreferredAtm,
     PreferredIssuance,
+    TermLoanIssuance,
     accretive_share_price,
 )
 
@@ -176,6 +177,7 @@ __all__ = [
     "FundingChannel",
     "PreferredAtm",
     "PreferredIssuance",
+    "TermLoanIssuance",
     "accretive_share_price",
     # end issue 12
     # liquidation (issue 5)

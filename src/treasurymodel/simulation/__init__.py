@@ -12,6 +12,7 @@ from .channels import (
     FundingChannel,
     PreferredAtm,
     PreferredIssuance,
+    TermLoanIssuance,
 )
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
@@ -53,6 +54,7 @@ __all__ = [
     "PremiumState",
     "SimulationResult",
     "StepHistogram",
+    "TermLoanIssuance",
     "accretive_share_price",
     "preset_names",
     "preset_path",

@@ -32,7 +32,7 @@ from .._typing import FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
-from .channels import ConvertibleIssuance
+from .channels import ConvertibleIssuance, TermLoanIssuance
 from .policy import FundingPolicy
 
 __all__ = ["Debt", "Plan", "Pref", "Step", "build_plan", "check_dates", "merge", "plan_for"]
@@ -452,7 +452,13 @@ def schedule_note_tranche(
 
     def at(s: int) -> dict[str, list[Any]]:
         if s not in extra:
-            extra[s] = {"coupons": [], "conv_maturities": [], "puts": [], "dividends": []}
+            extra[s] = {
+                "coupons": [],
+                "conv_maturities": [],
+                "maturities": [],
+                "puts": [],
+                "dividends": [],
+            }
             heapq.heappush(heap, s)
         return extra[s]
 
@@ -506,6 +512,77 @@ def schedule_dividends(
         counts[s] = counts.get(s, 0) + 1
     for s, periods in counts.items():
         if s not in extra:
-            extra[s] = {"coupons": [], "conv_maturities": [], "puts": [], "dividends": []}
+            extra[s] = {
+                "coupons": [],
+                "conv_maturities": [],
+                "maturities": [],
+                "puts": [],
+                "dividends": [],
+            }
             heapq.heappush(heap, s)
         extra[s]["dividends"].append((j, 0.0, periods))
+
+
+def schedule_loan_tranche(
+    channel: TermLoanIssuance,
+    k: int,
+    t: int,
+    plan: Plan,
+    ordinals: IntArray,
+    extra: dict[int, dict[str, list[Any]]],
+    heap: list[int],
+) -> Debt:
+    """The loans a channel made on step ``t`` (debt ``k``): interest dates and maturity on the
+    calendar, and every later step until the maturity visited for the margin check."""
+    issue = plan.dates[t]
+    end = plan.dates[-1]
+
+    def step(when: _dt.date) -> int:
+        if when > end:
+            return -1
+        return int(np.searchsorted(ordinals, when.toordinal(), side="left"))
+
+    def at(s: int) -> dict[str, list[Any]]:
+        if s not in extra:
+            extra[s] = {
+                "coupons": [],
+                "conv_maturities": [],
+                "maturities": [],
+                "puts": [],
+                "dividends": [],
+            }
+            heapq.heappush(heap, s)
+        return extra[s]
+
+    payments = channel.payment_dates(issue)
+    mat_step = step(payments[-1][0])
+    sums: dict[int, float] = {}
+    for when, fraction in payments:
+        s = step(when)
+        if s < 0:
+            break
+        if channel.rate > 0.0:
+            sums[s] = sums.get(s, 0.0) + channel.rate / channel.frequency * fraction
+    for s, amount in sums.items():
+        at(s)["coupons"].append((k, amount, 1.0))
+    if mat_step >= 0:
+        at(mat_step)["maturities"].append(k)
+    for s in range(t + 1, (mat_step if mat_step >= 0 else len(plan.dates) - 1) + 1):
+        heapq.heappush(heap, s)  # margin checks
+    return Debt(
+        name=f"{channel.name} ({issue.isoformat()})",
+        kind="loan",
+        principal=1.0,
+        fx=1.0,
+        maturity_step=mat_step,
+        conversion_price=math.inf,
+        shares_per_principal=0.0,
+        conversion_shares=0.0,
+        pledged=0.0,
+        max_ltv=channel.max_ltv,
+        call_step=-1,
+        call_threshold=math.inf,
+        call_price=1.0,
+        put_price=1.0,
+        penalty=channel.liquidation_penalty,
+    )

@@ -29,6 +29,7 @@ __all__ = [
     "FundingChannel",
     "PreferredAtm",
     "PreferredIssuance",
+    "TermLoanIssuance",
 ]
 
 BUILTIN_CHANNELS: tuple[str, ...] = ("common", "preferred", "coins")
@@ -249,6 +250,99 @@ class PreferredIssuance:
 
 
 @attrs.frozen(kw_only=True)
+class TermLoanIssuance:
+    """New term loans against the company's free coins, used to pay what falls due.
+
+    On a step where money is needed the channel lends up to what is left of
+    ``capacity_per_year`` in the calendar year, and at most ``origination_ltv`` of the value
+    of the free (unpledged) coins: a loan of ``L`` pledges ``L / (origination_ltv × P)`` of
+    them.
+    The loans made on one step form a tranche that enters the path's calendar: interest at
+    ``rate`` paid ``frequency`` times a year on the calendar's period ends (the first for the
+    elapsed part of its period), the principal due on the period end ending year
+    ``tenor_years`` (its pledge then freed, so it can be sold to repay it), and a margin check
+    on every step: above ``max_ltv`` the company tops the pledge up from free coins, and if it
+    cannot, the lender liquidates the coins that cover what is owed plus
+    ``liquidation_penalty``, as for a :class:`~treasurymodel.TermLoan`.
+
+    Parameters
+    ----------
+    name
+        A label for the channel.
+    capacity_per_year
+        Principal that can be borrowed in one calendar year (reporting currency, >= 0).
+    rate
+        Annual interest rate in ``[0, 1)``.
+    frequency
+        Interest payments a year: 1, 2, 4 or 12.
+    tenor_years
+        Whole years to maturity, 1 to 50.
+    origination_ltv
+        Loan over the value of the coins pledged when it is made, in ``(0, 1]``.
+    max_ltv
+        Margin-call level, in ``(0, 1]``, at least ``origination_ltv``.
+    liquidation_penalty
+        Cost of a forced liquidation, a fraction of what is owed, in ``[0, 1)``.
+
+    Examples
+    --------
+    >>> TermLoanIssuance(capacity_per_year=1e9, rate=0.08, origination_ltv=0.25,
+    ...                  max_ltv=0.5).tenor_years
+    3
+    >>> TermLoanIssuance(capacity_per_year=1e9, rate=0.08, origination_ltv=0.6, max_ltv=0.5)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: TermLoanIssuance.max_ltv: must be at least the \
+origination LTV 0.6, got 0.5
+    """
+
+    name: str = attrs.field(default="new term loans", validator=name_text)
+    capacity_per_year: float = attrs.field(converter=to_float, validator=non_negative)
+    rate: float = attrs.field(converter=to_float, validator=in_range(0.0, 1.0))
+    frequency: int = attrs.field(default=12, converter=to_int, validator=frequency)
+    tenor_years: int = attrs.field(default=3, validator=_whole_years)
+    origination_ltv: float = attrs.field(
+        default=0.25,
+        converter=to_float,
+        validator=in_range(0.0, 1.0, low_closed=False, high_closed=True),
+    )
+    max_ltv: float = attrs.field(
+        default=0.5,
+        converter=to_float,
+        validator=in_range(0.0, 1.0, low_closed=False, high_closed=True),
+    )
+    liquidation_penalty: float = attrs.field(
+        default=0.0, converter=to_float, validator=in_range(0.0, 1.0)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_ltv < self.origination_ltv:
+            raise ValidationError(
+                "TermLoanIssuance.max_ltv",
+                self.max_ltv,
+                f"must be at least the origination LTV {self.origination_ltv}",
+            )
+
+    def payment_dates(self, issued: _dt.date) -> tuple[tuple[_dt.date, float], ...]:
+        """Interest dates of loans made on ``issued`` (the last is the maturity), with the
+        fraction of a period's interest due on each (see
+        :meth:`ConvertibleIssuance.coupon_dates`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> loan = TermLoanIssuance(capacity_per_year=1e9, rate=0.08, frequency=2,
+        ...                         tenor_years=1)
+        >>> [str(d) for d, _ in loan.payment_dates(dt.date(2026, 3, 5))]
+        ['2026-06-30', '2026-12-31']
+        """
+        notes = ConvertibleIssuance(
+            capacity_per_year=0.0, frequency=self.frequency, tenor_years=self.tenor_years
+        )
+        return notes.coupon_dates(issued)
+
+
+@attrs.frozen(kw_only=True)
 class PreferredAtm:
     """An at-the-market program of one of the company's existing preferred series.
 
@@ -380,7 +474,9 @@ def check_channel(channel: Any, position: int) -> None:
         if channel not in BUILTIN_CHANNELS:
             raise ValidationError(field, channel, f"must be one of {BUILTIN_CHANNELS}")
         return
-    if isinstance(channel, ConvertibleIssuance | PreferredIssuance | PreferredAtm):
+    if isinstance(
+        channel, ConvertibleIssuance | PreferredIssuance | PreferredAtm | TermLoanIssuance
+    ):
         return
     if not isinstance(channel, FundingChannel) or not isinstance(
         getattr(channel, "name", None), str
@@ -389,7 +485,8 @@ def check_channel(channel: Any, position: int) -> None:
             field,
             channel,
             "must be a built-in channel name, a ConvertibleIssuance, a PreferredIssuance, a "
-            "PreferredAtm or an object with a str name and an available(state) method",
+            "PreferredAtm, a TermLoanIssuance or an object with a str name and an "
+            "available(state) method",
         )
 
 

@@ -45,6 +45,7 @@ from .calendar import (
     ordered_sum,
     plan_for,
     schedule_dividends,
+    schedule_loan_tranche,
     schedule_note_tranche,
 )
 from .channels import (
@@ -52,6 +53,7 @@ from .channels import (
     ConvertibleIssuance,
     PreferredAtm,
     PreferredIssuance,
+    TermLoanIssuance,
     channel_amount,
     period_ends,
 )
@@ -461,47 +463,56 @@ def _record_step(c: Run, st: PathState, w: StepWork) -> None:
 
 
 def _margin_calls(c: Run, st: PathState, w: StepWork) -> None:
-    """Phase 1: margin checks on collateralized loans (top-ups, liquidations)."""
-    # 1. margin checks on collateralized loans
+    """Phase 1: margin checks on collateralized loans (top-ups, liquidations): the company's
+    own, then those made on the paths (a :class:`TermLoanIssuance`), in the order made."""
     if c.plan.margin_loans and w.t <= c.plan.margin_until:
         for k in c.plan.margin_loans:
-            if _zero(st.out[k]):
-                continue
-            ltv = st.debts[k].max_ltv
-            assert ltv is not None
-            short = st.out[k] / (ltv * w.price) - st.pledged[k]
-            breach = (short > 0.0) & st.margined[k]
-            if not breach.any():
-                continue
-            can = breach & (st.free >= short)
-            topup = np.where(can, short, 0.0)
-            st.free = st.free - topup
-            st.pledged[k] = st.pledged[k] + topup
-            lost = breach & ~can
-            if lost.any():
-                # the lender takes the coins worth what is owed plus the penalty (all of
-                # the pledge if it is worth less, the rest then staying owed, unsecured)
-                # and the rest of the pledge returns to the free coins
-                pen = st.debts[k].penalty
-                claim = st.out[k] * (1.0 + pen)
-                cover = st.pledged[k] * w.price >= claim
-                take = np.where(
-                    lost,
-                    np.where(cover, np.minimum(claim / w.price, st.pledged[k]), st.pledged[k]),
-                    0.0,
-                )
-                credited = np.where(cover, st.out[k], (take * w.price) / (1.0 + pen))
-                st.penalty_paid = st.penalty_paid + np.where(
-                    lost, np.where(cover, st.out[k] * pen, take * w.price - credited), 0.0
-                )
-                st.units = st.units - take
-                st.seized = st.seized + take
-                st.free = st.free + np.where(lost, st.pledged[k] - take, 0.0)
-                st.pledged[k] = np.where(lost, 0.0, st.pledged[k])
-                st.out[k] = np.where(lost, st.out[k] - credited, st.out[k])
-                st.margined[k] = st.margined[k] & ~lost
-                st.debt_total = None
-                st.first_seizure = np.where(lost & (st.first_seizure < 0), w.t, st.first_seizure)
+            _margin_check(st, w, k)
+    for k in st.loan_tranches:
+        _margin_check(st, w, k)
+
+
+def _margin_check(st: PathState, w: StepWork, k: int) -> None:
+    """The margin check of loan ``k``."""
+    if _zero(st.out[k]):
+        return
+    ltv = st.debts[k].max_ltv
+    assert ltv is not None
+    short = st.out[k] / (ltv * w.price) - st.pledged[k]
+    breach = (short > 0.0) & st.margined[k]
+    if not breach.any():
+        return
+    can = breach & (st.free >= short)
+    topup = np.where(can, short, 0.0)
+    st.free = st.free - topup
+    st.pledged[k] = st.pledged[k] + topup
+    lost = breach & ~can
+    if lost.any():
+        # the lender takes the coins worth what is owed plus the penalty (all of
+        # the pledge if it is worth less, the rest then staying owed, unsecured)
+        # and the rest of the pledge returns to the free coins
+        pen = st.debts[k].penalty
+        claim = st.out[k] * (1.0 + pen)
+        cover = st.pledged[k] * w.price >= claim
+        take = np.where(
+            lost,
+            np.where(cover, np.minimum(claim / w.price, st.pledged[k]), st.pledged[k]),
+            0.0,
+        )
+        credited = np.where(cover, st.out[k], (take * w.price) / (1.0 + pen))
+        st.penalty_paid = st.penalty_paid + np.where(
+            lost, np.where(cover, st.out[k] * pen, take * w.price - credited), 0.0
+        )
+        st.units = st.units - take
+        st.seized = st.seized + take
+        st.free = st.free + np.where(lost, st.pledged[k] - take, 0.0)
+        st.pledged[k] = np.where(lost, 0.0, st.pledged[k])
+        st.out[k] = np.where(lost, st.out[k] - credited, st.out[k])
+        if k >= st.issued.first:  # a loan made on the paths
+            st.issued.debt = st.issued.debt - np.where(lost, credited, 0.0)
+        st.margined[k] = st.margined[k] & ~lost
+        st.debt_total = None
+        st.first_seizure = np.where(lost & (st.first_seizure < 0), w.t, st.first_seizure)
 
 
 def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
@@ -740,6 +751,8 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
             _from_coins(c, st, w)
         elif isinstance(channel, PreferredAtm):
             _from_series_atm(c, w, position, channel)
+        elif isinstance(channel, TermLoanIssuance):
+            _from_loans(c, st, w, position, channel)
         elif isinstance(channel, ConvertibleIssuance):
             _from_notes(c, st, w, position, channel)
         elif isinstance(channel, PreferredIssuance):
@@ -801,6 +814,27 @@ def _from_series_atm(c: Run, w: StepWork, position: int, channel: PreferredAtm) 
     y = np.minimum(capp - x, w.vu)
     w.vu = w.vu - y
     w.atm.append((c.atm_series[position], x + y, channel.price))
+
+
+def _from_loans(
+    c: Run, st: PathState, w: StepWork, position: int, channel: TermLoanIssuance
+) -> None:
+    """New term loans against free coins (a :class:`TermLoanIssuance` channel): the coins
+    pledged leave the free coins at once, so a later channel cannot sell them."""
+    year = c.plan.dates[w.t].year
+    if st.budget_year.get(position) != year:
+        st.capacity_left[position] = channel.capacity_per_year
+        st.budget_year[position] = year
+    capl = np.minimum(st.capacity_left[position], channel.origination_ltv * st.free * w.price)
+    x = np.minimum(capl, w.du)
+    w.du = w.du - x
+    y = np.minimum(capl - x, w.vu)
+    w.vu = w.vu - y
+    raised = x + y
+    st.capacity_left[position] = st.capacity_left[position] - raised
+    pledge = raised / (channel.origination_ltv * w.price)
+    st.free = st.free - pledge
+    w.new_loans.append((channel, raised, pledge))
 
 
 def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
@@ -995,6 +1029,21 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
         st.pref_total = None
         st.pref_issued = st.pref_issued + raised
         st.pref_rates = st.pref_rates + raised * rate
+    for lchannel, raised, pledge in w.new_loans:
+        if not np.any(raised > 0.0):
+            continue
+        k = len(st.debts)
+        st.debts.append(
+            schedule_loan_tranche(lchannel, k, w.t, c.plan, c.ordinals, st.extra, st.heap)
+        )
+        st.out.append(raised)
+        st.pledged[k] = pledge
+        st.margined[k] = True
+        st.loan_tranches.append(k)
+        st.issued.debt = st.issued.debt + raised
+        st.debt_total = None
+        st.loans_issued = st.loans_issued + raised
+        st.loan_rates = st.loan_rates + raised * lchannel.rate
 
 
 def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
@@ -1062,6 +1111,8 @@ def _defaults(c: Run, st: PathState, w: StepWork) -> None:
             c.n,
         )
         for k in range(st.issued.first):
+            st.out[k] = np.where(newly, 0.0, st.out[k])
+        for k in st.loan_tranches:  # (margin checks read them on every step)
             st.out[k] = np.where(newly, 0.0, st.out[k])
         st.issued.debt = np.where(newly, 0.0, st.issued.debt)  # the notes are zeroed when read
         st.issued.conv = np.where(newly, 0.0, st.issued.conv)
@@ -1188,6 +1239,8 @@ def _results(c: Run, st: PathState) -> SimulationResult:
         other_raised=_full(st.other_raised, c.n),
         preferred_issued=_full(st.pref_issued, c.n),
         preferred_average_rate=_average(st.pref_rates, st.pref_issued, c.n),
+        loans_issued=_full(st.loans_issued, c.n),
+        loans_average_rate=_average(st.loan_rates, st.loans_issued, c.n),
         histograms={
             name: StepHistogram(edges=c.edges[name], counts=st.counts[name]) for name in c.edges
         },

@@ -55,6 +55,8 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "other_raised",
     "preferred_issued",
     "preferred_average_rate",
+    "loans_issued",
+    "loans_average_rate",
 )
 """Names of the per-path arrays of a :class:`SimulationResult`, in export order."""
 
@@ -245,6 +247,9 @@ class SimulationResult:
         Stated amount of new preferred stock sold through
         :class:`~treasurymodel.PreferredIssuance` channels (at par: also the cash raised), and
         its amount-weighted average dividend rate (0 where none).
+    loans_issued, loans_average_rate
+        Principal borrowed through :class:`~treasurymodel.TermLoanIssuance` channels, and its
+        principal-weighted average rate (0 where none).
     histograms
         Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
         ``record``), by name.
@@ -255,8 +260,8 @@ class SimulationResult:
 
     * final_units = initial_units + btc_bought − btc_sold − btc_seized;
     * final_cash = initial_cash + equity_raised + preferred_raised + notes_issued
-      + preferred_issued + other_raised + sale_proceeds − purchase_cost − interest_paid
-      − principal_paid − dividends_paid;
+      + preferred_issued + loans_issued + other_raised + sale_proceeds − purchase_cost
+      − interest_paid − principal_paid − dividends_paid;
     * final_shares = initial_shares + shares_issued + shares_converted + dividend_shares.
 
     Examples
@@ -315,6 +320,8 @@ class SimulationResult:
     other_raised: FloatArray = attrs.field(converter=_floats)
     preferred_issued: FloatArray = attrs.field(converter=_floats)
     preferred_average_rate: FloatArray = attrs.field(converter=_floats)
+    loans_issued: FloatArray = attrs.field(converter=_floats)
+    loans_average_rate: FloatArray = attrs.field(converter=_floats)
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict, converter=_histograms)
 
     def __attrs_post_init__(self) -> None:

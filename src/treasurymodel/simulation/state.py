@@ -158,6 +158,9 @@ class PathState:
         self.other_raised: Any = 0.0
         self.pref_issued: Any = 0.0
         self.pref_rates: Any = 0.0  # sum of stated amount x rate
+        self.loans_issued: Any = 0.0
+        self.loan_rates: Any = 0.0  # sum of principal x rate
+        self.loan_tranches: list[int] = []  # debt indices of loans made on the paths
         self.series: dict[int, int] = {}  # PreferredIssuance position -> index into prefs
         self.per_period: dict[int, list[Any]] = {}  # its series -> [a period's dividend, stub]
         # the calendar still to come: events of securities sold on the paths, steps to visit
@@ -208,6 +211,7 @@ class StepWork:
         self.pf: Any = 0.0  # raised by the preferred sold at the market
         self.new_notes: list[tuple[Any, Any]] = []
         self.new_pref: list[tuple[int, Any, Any, Any]] = []
+        self.new_loans: list[tuple[Any, Any, Any]] = []  # (channel, raised, pledge)
         self.atm: list[tuple[int, Any, float]] = []  # (series, raised, price): PreferredAtm
         self.failed: Any = False
         self.any_failed = False
