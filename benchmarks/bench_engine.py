@@ -11,7 +11,11 @@ prices (50% volatility):
    share has to be well below 1x);
 3. the same with the price matrix in column-major (Fortran) order, and with a
    peak-compression premium (which reads every price once more: a strided pass over a
-   row-major matrix, a fast one over a column-major matrix).
+   row-major matrix, a fast one over a column-major matrix);
+4. the funding channels: the default policy (the accretion gate, the default channels) and
+   the rules of version 0.1 (``FundingPolicy.legacy()``), both to stay within 1.5x of the
+   normals, and refinancing channels on (new convertible notes with coupons, a put and a
+   maturity that enter each path's calendar, and a user channel), to stay within 2.5x.
 
 Times are medians of repeats, interleaved so that load from other processes affects both sides
 alike. Run: ``python benchmarks/bench_engine.py [--quick]``.
@@ -54,6 +58,10 @@ def main() -> None:
     prices = spot * np.exp(prices)
     fortran = np.asfortranarray(prices)
     peak_premium = tm.PeakCompressionPremium(initial=1.5, floor=0.7, sensitivity=2.0)
+    notes = tm.ConvertibleIssuance(
+        capacity_per_year=10e9, coupon=0.01, conversion_premium=0.35, tenor_years=5, put_years=3
+    )
+    refinancing = tm.FundingPolicy(channels=("common", notes, "preferred", "coins"))
 
     def floor() -> None:
         np.random.default_rng(0).standard_normal(PATHS * STEPS)
@@ -66,6 +74,12 @@ def main() -> None:
         ),
         "peak premium, Fortran": lambda: tm.simulate_paths(
             company, prices=fortran, dates=dates, premium=peak_premium
+        ),
+        "0.1 rules (legacy)": lambda: tm.simulate_paths(
+            company, prices=prices, dates=dates, policy=tm.FundingPolicy.legacy()
+        ),
+        "refinancing channels": lambda: tm.simulate_paths(
+            company, prices=prices, dates=dates, policy=refinancing
         ),
     }
     for case in cases.values():
@@ -89,10 +103,13 @@ def main() -> None:
             f"{name:>24}: {t * 1e3:7.1f} ms  {rate / 1e6:7.1f} M path-steps/s  "
             f"ratio to the normals: {t / base:.2f}x"
         )
-    print(
-        f"(defaults {result.probability('default'):.1%}, forced sales "
-        f"{result.probability('forced_sale'):.1%} over {STEPS / 52:.0f} years)"
-    )
+    refi = tm.simulate_paths(company, prices=prices, dates=dates, policy=refinancing)
+    for label, res in (("default policy", result), ("refinancing", refi)):
+        print(
+            f"({label}: defaults {res.probability('default'):.1%}, forced sales "
+            f"{res.probability('forced_sale'):.1%} over {STEPS / 52:.0f} years)"
+        )
+    print("targets: default channels within 1.5x, refinancing channels within 2.5x")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -254,6 +255,7 @@ def term_loans(
         floor=draw(st.none() | _rates(0.05)) if floating else None,
         max_ltv=draw(st.none() | st.floats(min_value=0.05, max_value=1.0)),
         pledged_units=draw(_units()) if pledged_units is None else pledged_units,
+        liquidation_penalty=draw(st.sampled_from((0.0, 0.0, 0.05))),
         amortization=amortization,
     )
 
@@ -301,6 +303,7 @@ def preferred_stocks(
         rate=rate,
         frequency=draw(st.sampled_from(_FREQUENCIES)),
         cumulative=cumulative,
+        dividends_in_shares=draw(st.booleans()),
         seniority=draw(st.integers(min_value=1, max_value=4)),
         conversion_ratio=draw(st.sampled_from((0.0, 0.0, 0.1, 0.5))),
         stated_amount=draw(st.sampled_from((100.0, 100.0, 10.0, 1000.0))),
@@ -455,11 +458,15 @@ def companies_with_springing(draw: st.DrawFn, max_other: int = 3) -> Company:
 # --- simulation (issue 8): funding policies, premium and impact models, price paths -------
 
 from treasurymodel import (  # noqa: E402
+    ChannelState,
     ConstantPremium,
+    ConvertibleIssuance,
     FundingPolicy,
     ImpactModel,
     PeakCompressionPremium,
+    PreferredIssuance,
     PremiumModel,
+    TermLoanIssuance,
 )
 
 
@@ -472,6 +479,8 @@ def funding_policies() -> st.SearchStrategy[FundingPolicy]:
         FundingPolicy,
         cash_reserve_floor=st.sampled_from((0.0, 1e6, 1e8)),
         issue_equity=st.booleans(),
+        equity_gate=st.sampled_from(("accretion", "mnav")),
+        accretion_margin=st.sampled_from((1.0, 0.5, 1.2)),
         min_mnav_to_issue=st.sampled_from((0.0, 1.0, 1.5)),
         max_issuance_fraction=st.sampled_from((0.0, 0.1, 1.0)),
         daily_turnover=st.sampled_from((0.01, 0.05)),
@@ -484,7 +493,103 @@ def funding_policies() -> st.SearchStrategy[FundingPolicy]:
         issuer_calls=st.booleans(),
         holder_puts=st.sampled_from(("rational", "always", "never")),
         springing=st.sampled_from(("test", "worst", "best")),
+        pay_dividends_in_shares_above=st.sampled_from((None, 0.0, 50.0)),
+        channels=funding_channels(),
     )
+
+
+class UnitsGrant:
+    """A user-defined funding channel: a share of the reserve's value each step, no strings."""
+
+    name = "units grant"
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+
+    def available(self, state: ChannelState) -> npt.NDArray[np.float64]:
+        return self.share * (state.units * state.price)
+
+
+def convertible_issuances() -> st.SearchStrategy[ConvertibleIssuance]:
+    """New-convertible channels whose tranches mature, or are put, within a year or two."""
+    return st.builds(
+        ConvertibleIssuance,
+        capacity_per_year=st.sampled_from((0.0, 1e8, 1e10)),
+        coupon=st.sampled_from((0.0, 0.05)),
+        frequency=st.sampled_from((2, 4)),
+        conversion_premium=st.sampled_from((0.0, 0.35)),
+        tenor_years=st.sampled_from((1, 2)),
+        put_years=st.none(),
+        min_share_price=st.sampled_from((0.0, 50.0)),
+        min_mnav=st.sampled_from((0.0, 1.0)),
+    ) | st.builds(
+        ConvertibleIssuance,
+        capacity_per_year=st.just(1e10),
+        coupon=st.just(0.02),
+        tenor_years=st.just(2),
+        put_years=st.just(1),
+    )
+
+
+def preferred_issuances() -> st.SearchStrategy[PreferredIssuance]:
+    """New-preferred channels: fixed or rating-dependent rates, some closing on the rating."""
+    return st.builds(
+        PreferredIssuance,
+        capacity_per_year=st.sampled_from((0.0, 1e8, 1e10)),
+        rate=st.sampled_from((0.0, 0.1)),
+        frequency=st.sampled_from((4, 12)),
+        cumulative=st.booleans(),
+        rating_for_rate=st.sampled_from((None, 2.0, 20.0)),
+        widening=st.sampled_from((0.0, 0.01)),
+        max_rate=st.sampled_from((0.12, 0.5)),
+        min_rating=st.sampled_from((0.0, 1.0)),
+        min_share_price=st.sampled_from((0.0, 50.0)),
+    )
+
+
+def term_loan_issuances() -> st.SearchStrategy[TermLoanIssuance]:
+    """New-loan channels, some with margin calls close to the origination LTV."""
+    return st.builds(
+        TermLoanIssuance,
+        capacity_per_year=st.sampled_from((0.0, 1e8, 1e10)),
+        rate=st.sampled_from((0.0, 0.08)),
+        frequency=st.sampled_from((4, 12)),
+        tenor_years=st.sampled_from((1, 3)),
+        origination_ltv=st.sampled_from((0.25, 0.5)),
+        max_ltv=st.just(0.5),
+        liquidation_penalty=st.sampled_from((0.0, 0.05)),
+    )
+
+
+@st.composite
+def funding_channels(draw: st.DrawFn) -> tuple[Any, ...]:
+    """Ordered channel lists: the default, with new convertibles or a user channel between."""
+    kind = draw(
+        st.sampled_from(
+            (
+                "default",
+                "convertible",
+                "convertible first",
+                "user",
+                "preferred",
+                "both",
+                "loans",
+            )
+        )
+    )
+    if kind == "default":
+        return ("common", "preferred", "coins")
+    if kind == "convertible":
+        return ("common", draw(convertible_issuances()), "preferred", "coins")
+    if kind == "convertible first":
+        return (draw(convertible_issuances()), "coins", "common")
+    if kind == "preferred":
+        return ("common", "preferred", draw(preferred_issuances()), "coins")
+    if kind == "loans":
+        return ("common", draw(term_loan_issuances()), draw(convertible_issuances()), "coins")
+    if kind == "both":
+        return (draw(preferred_issuances()), draw(convertible_issuances()), "coins")
+    return ("common", UnitsGrant(draw(st.sampled_from((0.0, 1e-3)))), "coins")
 
 
 def premium_models() -> st.SearchStrategy[PremiumModel]:

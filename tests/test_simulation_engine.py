@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tests._reference_engine import reference_path
 from tests.strategies import (
+    UnitsGrant,
     companies,
     companies_with_springing,
     funding_policies,
@@ -30,17 +31,21 @@ from treasurymodel import (
     CallablePremium,
     Company,
     ConstantPremium,
+    ConvertibleIssuance,
     ConvertibleNote,
     FundingPolicy,
     Holdings,
     ImpactModel,
     Note,
     PeakCompressionPremium,
+    PreferredAtm,
+    PreferredIssuance,
     PreferredStock,
     SecuredNote,
     SimulationResult,
     SpringingMaturity,
     TermLoan,
+    TermLoanIssuance,
     ValidationError,
     margin_call_price,
     simulate_paths,
@@ -109,8 +114,9 @@ def test_cash_short_sells_exactly_the_gap() -> None:
     assert res.sale_proceeds[0] == 20e6
 
 
-def _loan_company() -> Company:
+def _loan_company(penalty: float = 0.0) -> Company:
     loan = TermLoan(
+        liquidation_penalty=penalty,
         name="L",
         principal=100e6,
         rate=0.0,
@@ -131,11 +137,15 @@ def test_crash_below_margin_call_price_seizes_the_collateral() -> None:
     above = np.array([80_000.0] * 3 + [41_000.0] * 8)
     at = np.array([80_000.0] * 3 + [40_000.0] * 8)
     res = simulate_paths(co, prices=np.array([below, above, at]), dates=dates)
-    # Below: the 3,000 pledged coins are lost, the loan with them; 2,000 coins remain.
-    assert res.btc_seized.tolist() == [3_000.0, 0.0, 0.0]
+    # Below: the lender takes the coins that cover the 100M owed at 39,000, 2,564.10 of the
+    # 3,000 pledged; the other 435.90 return to the free coins, the loan is repaid.
+    taken = 100e6 / 39_000.0
+    assert res.btc_seized[0] == pytest.approx(taken, rel=1e-15)
+    assert res.btc_seized[1:].tolist() == [0.0, 0.0]
     assert res.first_seizure.tolist() == [3, -1, -1]
-    assert res.final_units[0] == 2_000.0
+    assert res.final_units[0] == pytest.approx(5_000.0 - taken, rel=1e-15)
     assert res.final_debt.tolist() == [0.0, 100e6, 100e6]
+    assert res.liquidation_penalty.tolist() == [0.0, 0.0, 0.0]
     # Above and exactly at the margin-call price the company tops up and keeps every coin.
     assert res.final_units[1] == res.final_units[2] == 5_000.0
     assert not res.default.any()
@@ -153,6 +163,24 @@ def test_a_seizure_worth_less_than_the_loan_leaves_the_rest_owed() -> None:
     assert res.final_debt[0] == 100e6 - 3_000 * 15_000.0
     assert res.final_units[0] == 2_000.0
     assert not res.default[0]
+
+
+def test_a_liquidation_penalty_takes_coins_worth_what_is_owed_plus_the_penalty() -> None:
+    # 5% penalty. At 39,000 the pledge (3,000 coins, 117M) covers 105M: the lender takes
+    # 105M / 39,000 = 2,692.31 coins, the loan is repaid and 5M is the penalty. At 15,000 it
+    # covers 45M only: all 3,000 go, 45M / 1.05 = 42.857M repays the loan, 2.143M is penalty.
+    co = _loan_company(penalty=0.05)
+    prices = np.array([[80_000.0] * 3 + [39_000.0] * 8, [80_000.0] * 3 + [15_000.0] * 8])
+    res = simulate_paths(co, prices=prices, dates=weekly(10))
+    assert res.btc_seized[0] == pytest.approx(105e6 / 39_000.0, rel=1e-15)
+    assert res.btc_seized[0] * 39_000.0 == pytest.approx(100e6 + 5e6, rel=1e-15)
+    assert res.liquidation_penalty[0] == pytest.approx(5e6, rel=1e-15)
+    assert res.final_debt[0] == 0.0
+    assert res.final_units[0] == pytest.approx(5_000.0 - 105e6 / 39_000.0, rel=1e-15)
+    assert res.btc_seized[1] == 3_000.0
+    assert res.final_debt[1] == pytest.approx(100e6 - 45e6 / 1.05, rel=1e-15)
+    assert res.liquidation_penalty[1] == pytest.approx(45e6 - 45e6 / 1.05, rel=1e-15)
+    assert res.final_units[1] == 2_000.0
 
 
 def _put_company(*puts: dt.date) -> Company:
@@ -864,6 +892,15 @@ def _cases(draw: st.DrawFn, springing: bool = False) -> tuple[Any, ...]:
         policy = attrs.evolve(
             policy, preferred_series=co.preferreds[-1].name, preferred_daily_capacity=5e6
         )
+    with_atm = draw(st.booleans())
+    if co.preferreds and with_atm:  # a series' own program, tried first
+        atm = PreferredAtm(
+            series=co.preferreds[0].name,
+            daily_capacity=draw(st.sampled_from((1e5, 5e6))),
+            price=draw(st.sampled_from((0.9, 1.0))),
+            min_mnav=draw(st.sampled_from((0.0, 1.0))),
+        )
+        policy = attrs.evolve(policy, channels=(atm, *policy.channels))
     return co, prices, dates, policy, draw(premium_models()), draw(impact_models())
 
 
@@ -878,17 +915,30 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     units = co.holdings.units + res.btc_bought - res.btc_sold - res.btc_seized
     np.testing.assert_allclose(res.final_units, units, rtol=1e-12, atol=1e-9 * co.holdings.units)
     # Cash moves only by the recorded flows.
-    inflow = res.equity_raised + res.preferred_raised + res.sale_proceeds
+    inflow = (
+        res.equity_raised
+        + res.preferred_raised
+        + res.notes_issued
+        + res.preferred_issued
+        + res.loans_issued
+        + res.other_raised
+        + res.sale_proceeds
+    )
     outflow = res.purchase_cost + res.interest_paid + res.principal_paid + res.dividends_paid
     # rounding is relative to the largest amount handled (a default shares a whole debt)
     scale = co.cash + co.total_debt + co.total_preferred + inflow + outflow + 1.0
     np.testing.assert_allclose(
         res.final_cash, co.cash + inflow - outflow, rtol=0, atol=1e-12 * scale.max()
     )
-    # Shares only by issuance and conversion.
+    # Shares only by issuance (for cash and as dividends) and conversion.
     np.testing.assert_allclose(
-        res.final_shares, co.shares_basic + res.shares_issued + res.shares_converted, rtol=1e-14
+        res.final_shares,
+        co.shares_basic + res.shares_issued + res.shares_converted + res.dividend_shares,
+        rtol=1e-14,
     )
+    assert (res.liquidation_penalty >= 0).all()
+    assert (res.dividends_paid_in_shares >= 0).all()
+    assert (res.dividend_shares >= 0).all()
     assert (res.final_units >= -1e-9 * co.holdings.units).all()
     assert (res.final_cash >= -1e-9 * scale).all()
     assert (res.btc_sold >= 0).all()
@@ -939,9 +989,42 @@ def _double_put_case() -> tuple[Any, ...]:
     return co, prices, dates, policy, ConstantPremium(mnav=1.0), None
 
 
+def _refinancing_case() -> tuple[Any, ...]:
+    """New convertible notes (with coupons, a put and a maturity inside the horizon) refinance
+    a maturity and a put on some paths only, a user channel after them, and dividends paid in
+    shares above a floor: every path-dependent part of the funding channels at once."""
+    co, prices, dates, _, _, _ = _double_put_case()
+    pref = PreferredStock(name="K", notional=5e8, rate=0.08, frequency=4, dividends_in_shares=True)
+    co = attrs.evolve(co, instruments=[*co.instruments, pref], cash=3e9)
+    notes = ConvertibleIssuance(
+        capacity_per_year=3e9, coupon=0.04, frequency=4, tenor_years=1, min_share_price=20.0
+    )
+    put_notes = ConvertibleIssuance(
+        name="put notes", capacity_per_year=2e9, coupon=0.02, tenor_years=2, put_years=1
+    )
+    loans = TermLoanIssuance(
+        capacity_per_year=2e9,
+        rate=0.08,
+        tenor_years=1,
+        origination_ltv=0.4,
+        max_ltv=0.5,
+        liquidation_penalty=0.05,
+    )
+    new_pref = PreferredIssuance(
+        capacity_per_year=1e9, rate=0.09, frequency=12, rating_for_rate=3.0, widening=0.02
+    )
+    policy = FundingPolicy(
+        holder_puts="always",
+        pay_dividends_in_shares_above=30.0,
+        channels=("common", loans, notes, put_notes, new_pref, UnitsGrant(1e-4), "coins"),
+    )
+    return co, prices, dates, policy, ConstantPremium(mnav=1.5), ImpactModel(daily_volume=5e4)
+
+
 @_SETTINGS
 @given(case=st.one_of(_cases(), _cases(springing=True)))
 @example(case=_double_put_case())
+@example(case=_refinancing_case())
 def test_vectorized_engine_matches_the_scalar_reference_path_by_path(
     case: tuple[Any, ...],
 ) -> None:

@@ -134,6 +134,16 @@ from .credit import (
 # --- side by side (issue 19) ---
 # isort: split
 from .compare import Comparison, ComparisonRow, compare
+# isort: split
+from .simulation import (  # funding channels (issue 12)
+    ChannelState,
+    ConvertibleIssuance,
+    FundingChannel,
+    PreferredAtm,
+    PreferredIssuance,
+    TermLoanIssuance,
+    accretive_share_price,
+)
 
 try:
     __version__ = version("treasurymodel")
@@ -197,6 +207,15 @@ __all__ = [
     "simulate",
     "simulation_dates",
     # end issue 9
+    # simulation: funding channels (issue 12)
+    "ChannelState",
+    "ConvertibleIssuance",
+    "FundingChannel",
+    "PreferredAtm",
+    "PreferredIssuance",
+    "TermLoanIssuance",
+    "accretive_share_price",
+    # end issue 12
     # liquidation (issue 5)
     "DueItem",
     "MaturityWall",

@@ -67,6 +67,10 @@ class TermLoan:
         below it. ``None`` for an unsecured loan.
     pledged_units
         Coins currently pledged to this loan.
+    liquidation_penalty
+        Cost of a forced liquidation of the collateral, as a fraction of what is owed, in
+        ``[0, 1)``: on a failed margin call the lender takes coins worth what is owed times
+        ``1 + liquidation_penalty`` and returns the rest of the pledge.
     amortization
         Scheduled principal repayments before maturity; the rest is due at maturity.
 
@@ -100,6 +104,9 @@ class TermLoan:
         validator=optional(in_range(0.0, 1.0, low_closed=False, high_closed=True)),
     )
     pledged_units: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    liquidation_penalty: float = attrs.field(
+        default=0.0, converter=to_float, validator=in_range(0.0, 1.0)
+    )
     amortization: tuple[Amortization, ...] = attrs.field(
         default=(), converter=to_tuple, validator=dated_entries(Amortization)
     )

@@ -72,6 +72,10 @@ class PreferredStock:
         Dividend payments a year: 1, 2, 4 or 12.
     cumulative
         Whether unpaid dividends accrue.
+    dividends_in_shares
+        Whether the terms let the issuer pay dividends in common shares instead of cash
+        (STRK); the scenario engine uses it when its policy says so
+        (``FundingPolicy.pay_dividends_in_shares_above``).
     seniority
         Rank among preferred series: 1 is the most senior (all debt ranks above).
     conversion_ratio
@@ -107,6 +111,7 @@ class PreferredStock:
     rate: float = attrs.field(converter=to_float, validator=in_range(0.0, 1.0))
     frequency: int = attrs.field(default=4, converter=to_int, validator=frequency)
     cumulative: bool = attrs.field(default=True, validator=boolean)
+    dividends_in_shares: bool = attrs.field(default=False, validator=boolean)
     seniority: int = attrs.field(default=1, converter=to_int, validator=whole_number)
     conversion_ratio: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
     stated_amount: float = attrs.field(default=100.0, converter=to_float, validator=positive)

@@ -6,9 +6,17 @@ The public names are re-exported from :mod:`treasurymodel`.
 from __future__ import annotations
 
 # --- scenario engine (issue 8) ---
+from .channels import (
+    ChannelState,
+    ConvertibleIssuance,
+    FundingChannel,
+    PreferredAtm,
+    PreferredIssuance,
+    TermLoanIssuance,
+)
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
-from .policy import FundingPolicy
+from .policy import FundingPolicy, accretive_share_price
 from .premium import (
     MIN_SHARE_PRICE,
     CallablePremium,
@@ -32,14 +40,21 @@ __all__ = [
     "PRESETS",
     "RECORDABLE",
     "CallablePremium",
+    "ChannelState",
     "ConstantPremium",
+    "ConvertibleIssuance",
+    "FundingChannel",
     "FundingPolicy",
     "ImpactModel",
     "PeakCompressionPremium",
     "PremiumModel",
+    "PreferredAtm",
+    "PreferredIssuance",
     "PremiumState",
     "SimulationResult",
     "StepHistogram",
+    "TermLoanIssuance",
+    "accretive_share_price",
     "preset_names",
     "preset_path",
     "run_preset",

@@ -7,10 +7,14 @@ of operations, the funding waterfall and every formula.
 
 How the work is organised (for speed):
 
-* An *event calendar* is computed once per company, dates and policy (and cached): the steps on
-  which something is due (coupons, dividends, puts, maturities, amortization, springing tests)
-  with the scheduled amounts. An event dated ``d`` falls on the first step whose date is on or
-  after ``d``; events in ``(as_of, dates[0]]`` fall on step 0.
+* An *event calendar* (:mod:`.calendar`) is computed once per company, dates and policy (and
+  cached): the steps on which something is due (coupons, dividends, puts, maturities,
+  amortization, springing tests) with the scheduled amounts. An event dated ``d`` falls on the
+  first step whose date is on or after ``d``; events in ``(as_of, dates[0]]`` fall on step 0.
+  Securities sold on the paths add their events to the steps still to come.
+* The paths' state lives in one :class:`~.state.PathState`; a step runs one function per
+  phase, in the documented order of operations (``docs/theory/simulation.rst``), passing a
+  :class:`~.state.StepWork` between them.
 * Between events only the price moves, so the engine visits only event steps, plus every step
   while a collateralized loan is outstanding (a margin check: one vectorized comparison; only
   breaching paths do more), plus every step when the flywheel or ``record`` needs it.
@@ -23,25 +27,58 @@ How the work is organised (for speed):
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import itertools
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-import attrs
 import numpy as np
 
-from .. import schedule
-from .._typing import BoolArray, FloatArray, IntArray
+from .._typing import FloatArray
 from ..company import Company
 from ..errors import ValidationError
-from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
+from .calendar import (
+    Plan,
+    Pref,
+    check_dates,
+    merge,
+    ordered_sum,
+    plan_for,
+    schedule_dividends,
+    schedule_loan_tranche,
+    schedule_note_tranche,
+)
+from .channels import (
+    ChannelState,
+    ConvertibleIssuance,
+    PreferredAtm,
+    PreferredIssuance,
+    TermLoanIssuance,
+    channel_amount,
+    period_ends,
+)
 from .impact import ImpactModel, _sell_units
 from .models import _PRICE_RANGE
 from .policy import FundingPolicy
-from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel, PremiumState
+from .premium import ConstantPremium, PremiumModel, PremiumState
 from .result import SimulationResult, StepHistogram
+from .state import (
+    PathState,
+    Run,
+    StepWork,
+    _average,
+    _claim,
+    _final_fields,
+    _full,
+    _one,
+    _record,
+    _share_price,
+    _snapshot,
+    _steps,
+    _unclaimed,
+    _view,
+    _zero,
+)
 
 __all__ = ["RECORDABLE", "simulate_paths"]
 
@@ -57,368 +94,6 @@ RECORDABLE: Final[tuple[str, ...]] = (
 
 _DEFAULT_BINS: Final = 800
 """Bins of a default ``record`` histogram (between the outer ``-inf``/``+inf`` bins)."""
-
-
-# --- the event calendar -----------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class _Debt:
-    """One debt instrument, as the engine sees it (amounts in the reporting currency)."""
-
-    name: str
-    kind: str  # "convertible", "secured", "loan" or "note"
-    principal: float
-    fx: float
-    maturity_step: int  # -1: beyond the horizon
-    conversion_price: float  # reporting currency; inf when not convertible
-    shares_per_principal: float  # conversion shares per unit of principal (reporting ccy)
-    conversion_shares: float
-    pledged: float
-    max_ltv: float | None  # collateralized loans only
-    call_step: int  # first step on which a call is possible; -1 for none
-    call_threshold: float  # share price needed for a call
-    call_price: float
-    put_price: float
-
-
-@attrs.frozen(kw_only=True)
-class _Pref:
-    name: str
-    notional: float  # reporting currency
-    frequency: int
-    cumulative: bool
-    unpaid_rate: float | None
-    unpaid_step: float
-    unpaid_cap: float
-
-
-@attrs.frozen(kw_only=True)
-class _Step:
-    """What falls due on one step."""
-
-    coupons: tuple[tuple[int, float, float], ...] = ()  # (debt, amount, scheduled outstanding)
-    conv_maturities: tuple[int, ...] = ()
-    maturities: tuple[int, ...] = ()  # non-convertible debt
-    amortizations: tuple[tuple[int, float, float], ...] = ()  # (debt, amount, sched. before)
-    puts: tuple[tuple[int, float], ...] = ()  # (debt, accrued interest at full principal)
-    springs: tuple[tuple[int, int, float, float, float, float, float], ...] = ()
-    # (secured, reference (-1 - pref index for a preferred), multiple, min outstanding
-    #  (reporting ccy, 0 for none), accrued on reference, reference principal, accrued on
-    #  the secured note)
-    calls: tuple[tuple[int, float], ...] = ()  # (debt, accrued at full principal)
-    dividends: tuple[tuple[int, float, int], ...] = ()  # (pref, rate sum per notional, periods)
-
-
-@attrs.frozen(kw_only=True)
-class _Plan:
-    dates: tuple[_dt.date, ...]
-    debts: tuple[_Debt, ...]
-    prefs: tuple[_Pref, ...]  # most senior first
-    events: Mapping[int, _Step]
-    event_steps: tuple[int, ...]
-    margin_loans: tuple[int, ...]
-    margin_until: int  # last step needing a margin check (inclusive), -1 for none
-    trading_days: FloatArray  # per step
-    years: FloatArray  # per step, since dates[0]
-    initial_units: float
-    initial_cash: float
-    initial_shares: float
-    initial_diluted: float
-    other_assets: float
-    preferred_target: int  # index into prefs of the series sold at the market, -1 for none
-
-
-def _check_dates(company: Company, dates: Any) -> tuple[_dt.date, ...]:
-    try:
-        out = tuple(dates)
-    except TypeError:
-        raise ValidationError("dates", dates, "must be a sequence of datetime.date") from None
-    if not out:
-        raise ValidationError("dates", dates, "must hold at least one date")
-    for d in out:
-        if not isinstance(d, _dt.date) or isinstance(d, _dt.datetime):
-            raise ValidationError("dates", d, "must hold only datetime.date values")
-    for a, b in itertools.pairwise(out):
-        if b <= a:
-            raise ValidationError("dates", b, f"must be strictly increasing (after {a})")
-    if out[0] < company.as_of:
-        raise ValidationError(
-            "dates", out[0], f"must start on or after the company's as-of date {company.as_of}"
-        )
-    return out
-
-
-class _Calendar:
-    def __init__(self, company: Company, dates: tuple[_dt.date, ...]) -> None:
-        self.as_of = company.as_of
-        self.end = dates[-1]
-        self.ordinals = np.array([d.toordinal() for d in dates], dtype=np.int64)
-
-    def step(self, when: _dt.date) -> int:
-        """Step on which an event dated ``when`` falls; -1 if before the start or after the end."""
-        if when <= self.as_of or when > self.end:
-            return -1
-        return int(np.searchsorted(self.ordinals, when.toordinal(), side="left"))
-
-
-def _build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> _Plan:
-    cal = _Calendar(company, dates)
-    end = dates[-1]
-    steps: dict[int, dict[str, list[Any]]] = {}
-
-    def at(step: int) -> dict[str, list[Any]]:
-        return steps.setdefault(
-            step,
-            {
-                k: []
-                for k in (
-                    "coupons",
-                    "conv_maturities",
-                    "maturities",
-                    "amortizations",
-                    "puts",
-                    "springs",
-                    "calls",
-                    "dividends",
-                )
-            },
-        )
-
-    debts: list[_Debt] = []
-    debt_index = {d.name: i for i, d in enumerate(company.debts)}
-    amort_before: dict[int, list[tuple[int, float]]] = {}
-    for k, inst in enumerate(company.debts):
-        if inst.maturity <= company.as_of:
-            raise ValidationError(
-                f"{inst.name}.maturity",
-                inst.maturity,
-                f"is on or before the company's as-of date {company.as_of}",
-            )
-        fx = company.fx_rate(inst.currency)
-        principal = inst.principal * fx
-        mat_step = cal.step(inst.maturity)
-        kind = "note"
-        cp = math.inf
-        spp = 0.0
-        conv_shares = 0.0
-        pledged = 0.0
-        max_ltv: float | None = None
-        call_step = -1
-        call_threshold = math.inf
-        call_price = 1.0
-        put_price = 1.0
-        if isinstance(inst, ConvertibleNote):
-            kind = "convertible"
-            cp = inst.conversion_price * fx
-            conv_shares = inst.shares_on_conversion
-            spp = conv_shares / principal
-            put_price = inst.put_price
-            call_price = inst.call_price
-            if policy.issuer_calls and inst.call_from is not None:
-                first = max(inst.call_from, dates[0])
-                call_step = int(np.searchsorted(cal.ordinals, first.toordinal(), side="left"))
-                if call_step >= len(dates):
-                    call_step = -1
-                trigger = inst.call_trigger if inst.call_trigger is not None else 1.0
-                call_threshold = trigger * cp
-        elif isinstance(inst, SecuredNote):
-            kind = "secured"
-            pledged = inst.pledged_units
-        elif isinstance(inst, TermLoan):
-            kind = "loan"
-            pledged = inst.pledged_units
-            max_ltv = inst.max_ltv
-        debts.append(
-            _Debt(
-                name=inst.name,
-                kind=kind,
-                principal=principal,
-                fx=fx,
-                maturity_step=mat_step,
-                conversion_price=cp,
-                shares_per_principal=spp,
-                conversion_shares=conv_shares,
-                pledged=pledged,
-                max_ltv=max_ltv,
-                call_step=call_step,
-                call_threshold=call_threshold,
-                call_price=call_price,
-                put_price=put_price,
-            )
-        )
-        # scheduled outstanding just before each step's payments (amortizing loans)
-        outstanding = principal
-        amort_steps: list[tuple[int, float]] = []
-        if isinstance(inst, TermLoan):
-            for a in inst.amortization:
-                s = cal.step(a.date)
-                if a.date <= company.as_of:
-                    outstanding = outstanding - a.amount * fx
-                elif s >= 0:
-                    amort_steps.append((s, a.amount * fx))
-        amort_before[k] = amort_steps
-        start_outstanding = outstanding
-
-        def sched_before(step: int, _k: int = k, _start: float = start_outstanding) -> float:
-            value = _start
-            for s, amount in amort_before[_k]:
-                if s < step:
-                    value = value - amount
-            return value
-
-        # coupons
-        flows = schedule.cash_flows(inst, start=company.as_of, end=end)
-        sums: dict[int, float] = {}
-        for d, interest in zip(flows.dates, flows.interest, strict=True):
-            if interest > 0.0:
-                s = cal.step(d)
-                sums[s] = sums.get(s, 0.0) + float(interest) * fx
-        for s, amount in sums.items():
-            at(s)["coupons"].append((k, amount, sched_before(s)))
-        # amortization
-        for s, amount in amort_steps:
-            if s != mat_step:
-                at(s)["amortizations"].append((k, amount, sched_before(s)))
-        # maturity
-        if mat_step >= 0:
-            at(mat_step)["conv_maturities" if kind == "convertible" else "maturities"].append(k)
-        # puts
-        if isinstance(inst, ConvertibleNote):
-            for put in inst.puts:
-                s = cal.step(put)
-                if s >= 0 and s != mat_step:
-                    accrued = schedule.accrued_interest(inst, put) * fx
-                    at(s)["puts"].append((k, accrued))
-        # springing
-        if isinstance(inst, SecuredNote):
-            for clause in inst.springing:
-                s = cal.step(clause.date)
-                if s < 0 or s == mat_step:
-                    continue
-                ref = company.instrument(clause.reference)
-                ref_fx = company.fx_rate(ref.currency)
-                if isinstance(ref, PreferredStock):
-                    ref_code = -1 - [p.name for p in company.preferreds].index(ref.name)
-                    ref_accrued = 0.0
-                    ref_principal = ref.notional * ref_fx
-                else:
-                    ref_code = debt_index[ref.name]
-                    ref_accrued = (
-                        schedule.accrued_interest(ref, clause.date) * ref_fx
-                        if clause.date <= ref.maturity
-                        else 0.0
-                    )
-                    ref_principal = ref.principal * ref_fx
-                minimum = (
-                    clause.min_outstanding * ref_fx if clause.min_outstanding is not None else 0.0
-                )
-                own_accrued = schedule.accrued_interest(inst, clause.date) * fx
-                at(s)["springs"].append(
-                    (
-                        k,
-                        ref_code,
-                        clause.liquidity_multiple,
-                        minimum,
-                        ref_accrued,
-                        ref_principal,
-                        own_accrued,
-                    )
-                )
-
-    prefs: list[_Pref] = []
-    for j, pref in enumerate(company.preferreds):
-        fx = company.fx_rate(pref.currency)
-        prefs.append(
-            _Pref(
-                name=pref.name,
-                notional=pref.notional * fx,
-                frequency=pref.frequency,
-                cumulative=pref.cumulative,
-                unpaid_rate=pref.unpaid_rate,
-                unpaid_step=pref.unpaid_step,
-                unpaid_cap=pref.unpaid_cap if pref.unpaid_cap is not None else math.inf,
-            )
-        )
-        months = 12 // pref.frequency
-        rates: dict[int, list[float]] = {}
-        for d in schedule.dividend_dates(pref, after=company.as_of, until=end):
-            start = schedule.add_months(d, -months, end_of_month=True) + _dt.timedelta(days=1)
-            rates.setdefault(cal.step(d), []).append(pref.rate_on(start) / pref.frequency)
-        for s, values in rates.items():
-            total = 0.0
-            for v in values:
-                total = total + v
-            at(s)["dividends"].append((j, total, len(values)))
-
-    # issuer calls are considered on event steps (from the first call step, before maturity)
-    for k, debt in enumerate(debts):
-        if debt.call_step < 0:
-            continue
-        inst = company.debts[k]
-        for s in sorted(steps):
-            if s < debt.call_step or (debt.maturity_step >= 0 and s >= debt.maturity_step):
-                continue
-            when = dates[s]
-            accrued = (
-                schedule.accrued_interest(inst, when) * debt.fx if when < inst.maturity else 0.0
-            )
-            steps[s]["calls"].append((k, accrued))
-
-    events = {s: _Step(**{k: tuple(v) for k, v in d.items()}) for s, d in steps.items()}
-    margin = tuple(k for k, d in enumerate(debts) if d.max_ltv is not None)
-    margin_until = -1
-    for k in margin:
-        m = debts[k].maturity_step
-        margin_until = max(margin_until, len(dates) - 1 if m < 0 else m)
-
-    days = np.array(
-        [(dates[0] - company.as_of).days] + [(b - a).days for a, b in itertools.pairwise(dates)],
-        dtype=np.float64,
-    )
-    trading_days = days * (policy.trading_days_per_year / 365.0)
-    years = np.array([(d - dates[0]).days / 365.25 for d in dates])
-
-    target = -1
-    if policy.preferred_series is not None:
-        names = [p.name for p in prefs]
-        if policy.preferred_series not in names:
-            raise ValidationError(
-                "policy.preferred_series",
-                policy.preferred_series,
-                f"names no preferred series of {company.name!r} (has {names})",
-            )
-        target = names.index(policy.preferred_series)
-
-    return _Plan(
-        dates=dates,
-        debts=tuple(debts),
-        prefs=tuple(prefs),
-        events=events,
-        event_steps=tuple(sorted(events)),
-        margin_loans=margin,
-        margin_until=margin_until,
-        trading_days=trading_days,
-        years=years,
-        initial_units=company.holdings.units,
-        initial_cash=company.cash,
-        initial_shares=company.shares_basic,
-        initial_diluted=company.diluted_shares,
-        other_assets=company.other_assets,
-        preferred_target=target,
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _cached_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> _Plan:
-    return _build_plan(company, dates, policy)
-
-
-def _plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> _Plan:
-    try:
-        return _cached_plan(company, dates, policy)
-    except TypeError:  # pragma: no cover - an unhashable field
-        return _build_plan(company, dates, policy)
 
 
 # --- input checks -------------------------------------------------------------------------
@@ -491,7 +166,7 @@ def check_record(record: Any, record_edges: Any) -> tuple[str, ...]:
 def _record_edges(
     names: Sequence[str],
     edges: Mapping[str, Any] | None,
-    plan: _Plan,
+    plan: Plan,
     price0: float,
 ) -> dict[str, FloatArray]:
     check_record(names, edges)
@@ -562,11 +237,13 @@ def simulate_paths(
     At every step where something is due (interest, dividends, maturities, puts, springing
     tests, amortization), for every path, the engine: reads the price (after the path's own
     market impact); checks margin on collateralized loans (topping up from unencumbered
-    coins, or losing the collateral); prices the stock through the premium model; converts
-    convertibles that are in the money at maturity (or called), decides puts and springing
-    tests; and pays what is due through the funding policy's waterfall (cash, new shares, new
-    preferred, coin sales). A debt payment left unpaid after every source is a default: the
-    path is frozen from then on. See ``docs/theory/simulation.rst`` for every rule.
+    coins, or the lender liquidating what covers the loan); prices the stock through the
+    premium model; converts convertibles that are in the money at maturity (or called),
+    decides puts and springing tests; and pays what is due from cash and the funding
+    policy's channels in order (by default new shares behind the equity gate, new preferred,
+    coin sales; new convertible notes and preferred series sold this way join the path's
+    calendar). A debt payment left unpaid after every source is a default: the path is frozen
+    from then on. See ``docs/theory/simulation.rst`` for every rule.
 
     Parameters
     ----------
@@ -627,678 +304,944 @@ def simulate_paths(
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
-    the_dates = _check_dates(company, dates)
+    the_dates = check_dates(company, dates)
     policy = FundingPolicy() if policy is None else policy
     premium = ConstantPremium(mnav=1.0) if premium is None else premium
     _check_models(policy, premium, impact)
     arr = _check_prices(prices, len(the_dates))
-    plan = _plan(company, the_dates, policy)
+    plan = plan_for(company, the_dates, policy)
     edges = _record_edges(record, record_edges, plan, float(arr[0, 0]))
     return _run(plan, arr, policy, premium, impact, edges)
 
 
-def _hist(values: FloatArray, edges: FloatArray) -> IntArray:
-    idx = np.searchsorted(edges, values, side="right") - 1
-    np.clip(idx, 0, edges.size - 2, out=idx)
-    return np.bincount(idx, minlength=edges.size - 1)
-
-
-def _total(values: Sequence[Any]) -> Any:
-    """Sum in order, starting from 0.0 (the reference sums in the same order)."""
-    acc: Any = 0.0
-    for v in values:
-        acc = acc + v
-    return acc
-
-
-def _share_price(
-    mnav: Any, units: Any, price: Any, debt: Any, pref: Any, cash: Any, shares: Any
-) -> Any:
-    return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
-
-
-def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
-    """Principal of debt ``k`` not yet claimed on this step: a debt falls due at most once."""
-    return out[k] if k not in claimed else out[k] - claimed[k]
-
-
-def _claim(claimed: dict[int, Any], k: int, owed: Any) -> None:
-    """Record that ``owed`` of debt ``k``'s principal falls due on this step."""
-    claimed[k] = owed if k not in claimed else claimed[k] + owed
-
-
-def _zero(value: Any) -> bool:
-    """Whether ``value`` is the untouched scalar 0.0 (no path has anything there)."""
-    return isinstance(value, float) and value == 0.0
-
-
 def _run(
-    plan: _Plan,
+    plan: Plan,
     prices: FloatArray,
     policy: FundingPolicy,
     premium: PremiumModel,
     impact: ImpactModel | None,
     edges: Mapping[str, FloatArray],
 ) -> SimulationResult:
-    """Step every path through the visited steps (see the module docstring).
+    """Step every path through the visited steps, one phase after the other.
 
-    State that is the same on every path stays a Python float until paths differ (a price
-    enters it), so steps on which nothing depends on the price cost almost nothing. Every
-    operation is written in the order of the scalar reference (tests/_reference_engine.py),
-    which the engine matches bit for bit.
+    The engine visits every step of the calendar, every step while a collateralized loan is
+    outstanding (margin checks), every step when the flywheel buys or ``record`` is asked,
+    and the steps on which securities sold on the paths have something due (added as they
+    are sold). Every operation is written in the order of the scalar reference
+    (tests/_reference_engine.py), which the engine matches bit for bit.
     """
-    n = prices.shape[0]
-    last_step = prices.shape[1] - 1
-    debts = plan.debts
-    prefs = plan.prefs
-    a = impact.scale if impact is not None else 0.0
-    phi = impact.permanent_fraction if impact is not None else 0.0
-    floor = policy.cash_reserve_floor
-    constant_mnav = premium.mnav_level if isinstance(premium, ConstantPremium) else None
-    flywheel = policy.flywheel
-    issue = policy.issue_equity
-    target_pref = plan.preferred_target
-    turnover = policy.max_issuance_fraction * policy.daily_turnover
-
-    # --- state: floats while uniform across paths, arrays of shape (n,) once not ---
-    units: Any = plan.initial_units
-    free: Any = max(plan.initial_units - sum(d.pledged for d in debts), 0.0)
-    cash: Any = plan.initial_cash
-    shares: Any = plan.initial_shares
-    out: list[Any] = [d.principal for d in debts]
-    pledged: dict[int, Any] = {
-        k: d.pledged for k, d in enumerate(debts) if d.kind in ("secured", "loan")
-    }
-    margined: dict[int, Any] = dict.fromkeys(plan.margin_loans, True)  # False after a seizure
-    notional: list[Any] = [p.notional for p in prefs]
-    arrears: list[Any] = [0.0 for _ in prefs]
-    crate: list[Any] = [0.0 for _ in prefs]
-    factor: Any = 1.0
-    peak = prices[:, 0].copy() if premium.uses_peak else None
-    peak_done = 0
-    live: Any = True
-    default_time: Any = -1
-    first_sale: Any = -1
-    all_sold = False
-    first_seizure: Any = -1
-    sold: Any = 0.0
-    bought: Any = 0.0
-    seized: Any = 0.0
-    equity_raised: Any = 0.0
-    shares_issued: Any = 0.0
-    shares_converted: Any = 0.0
-    pref_raised: Any = 0.0
-    sale_proceeds: Any = 0.0
-    purchase_cost: Any = 0.0
-    interest_paid: Any = 0.0
-    principal_paid: Any = 0.0
-    dividends_paid: Any = 0.0
-    snap: dict[str, FloatArray] = {}
-    counts = {
-        name: np.zeros((last_step + 1, e.size - 1), dtype=np.int64) for name, e in edges.items()
-    }
-    debt_total: Any = None  # cached sums, recomputed after a change
-    pref_total: Any = None
-
+    c = Run(plan, prices, policy, premium, impact, edges)
+    st = PathState(c)
     visit: set[int] = set(plan.event_steps)
     if plan.margin_loans:
-        visit.update(range(0, min(plan.margin_until, last_step) + 1))
-    if flywheel or edges:
-        visit.update(range(last_step + 1))
-
-    for t in sorted(visit):
-        ev = plan.events.get(t)
-        price: Any = prices[:, t] if _one(factor) else prices[:, t] * factor
-        if peak is not None and (ev is not None or flywheel) and t > peak_done:
-            # the running peak: the maximum since the last update (factor is constant there),
-            # column by column (fast on a column-major matrix, one strided pass otherwise)
-            top = prices[:, peak_done + 1].copy()
-            for c in range(peak_done + 2, t + 1):
-                np.maximum(top, prices[:, c], out=top)
-            np.maximum(peak, top if _one(factor) else top * factor, out=peak)
-            peak_done = t
-
-        # 1. margin checks on collateralized loans
-        if plan.margin_loans and t <= plan.margin_until:
-            for k in plan.margin_loans:
-                if _zero(out[k]):
-                    continue
-                ltv = debts[k].max_ltv
-                assert ltv is not None
-                short = out[k] / (ltv * price) - pledged[k]
-                breach = (short > 0.0) & margined[k]
-                if not breach.any():
-                    continue
-                can = breach & (free >= short)
-                topup = np.where(can, short, 0.0)
-                free = free - topup
-                pledged[k] = pledged[k] + topup
-                lost = breach & ~can
-                if lost.any():
-                    # the lender takes every pledged coin and credits its value to the loan;
-                    # any remainder stays owed, unsecured
-                    gone = np.where(lost, pledged[k], 0.0)
-                    units = units - gone
-                    seized = seized + gone
-                    pledged[k] = pledged[k] - gone
-                    out[k] = np.where(lost, np.maximum(out[k] - gone * price, 0.0), out[k])
-                    margined[k] = margined[k] & ~lost
-                    debt_total = None
-                    first_seizure = np.where(lost & (first_seizure < 0), t, first_seizure)
-
-        if ev is None and not flywheel:
-            if edges:
-                _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                        plan, live, snap, n)  # fmt: skip
+        visit.update(range(0, min(plan.margin_until, c.last_step) + 1))
+    if c.flywheel or edges:
+        visit.update(range(c.last_step + 1))
+    st.heap = sorted(visit)
+    done = -1
+    while st.heap:
+        t = heapq.heappop(st.heap)
+        if t <= done:
             continue
-
-        # 2. mNAV (every visited event step) and the share price (when something needs it)
-        if debt_total is None:
-            debt_total = _total(out)
-        if pref_total is None:
-            pref_total = _total(notional)
-        if constant_mnav is not None:
-            mnav: Any = constant_mnav
-        else:
-            mnav = premium.mnav(
-                PremiumState(
-                    step=t,
-                    date=plan.dates[t],
-                    years=float(plan.years[t]),
-                    price=price,
-                    peak=peak,
-                    units=_view(units, n),
-                    cash=_view(cash, n),
-                    debt=_view(debt_total, n),
-                    preferred=_view(pref_total, n),
-                    shares=_view(shares, n),
-                )
-            )
-        # the share price is that of the start of the step (after margin calls)
-        start_units, start_cash, start_shares = units, cash, shares
-        start_debt, start_pref = debt_total, pref_total
-        share_price: Any = None
-        if ev is not None and (ev.calls or ev.conv_maturities or ev.puts):
-            share_price = _share_price(
-                mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
-            )
-        tdays = float(plan.trading_days[t])
-
-        interest_due: Any = 0.0
-        principal_due: Any = 0.0
-        retire: list[tuple[int, Any]] = []
-        owed_div: list[tuple[int, Any, Any, int]] = []  # (pref, owed, payable, periods)
-        if ev is not None:
-            # 3. interest on what is outstanding at the start of the step
-            for k, amount, sched in ev.coupons:
-                interest_due = interest_due + amount * (out[k] / sched)
-            # principal of each debt already falling due on this step (calls, puts, springing):
-            # a later claim on the same debt (two put dates in one step, a put after a cash
-            # call, two springing clauses) only gets what the earlier ones left
-            claimed: dict[int, Any] = {}
-            # 4. issuer calls
-            for k, accrued in ev.calls:
-                d = debts[k]
-                called = (share_price >= d.call_threshold) & (out[k] > 0.0)
-                if not np.any(called):
-                    continue
-                conv = called & (share_price >= d.call_price * d.conversion_price)
-                new_shares = np.where(conv, out[k] * d.shares_per_principal, 0.0)
-                shares = shares + new_shares
-                shares_converted = shares_converted + new_shares
-                out[k] = np.where(conv, 0.0, out[k])
-                debt_total = None
-                cash_call = called & ~conv
-                if np.any(cash_call):
-                    owed = np.where(cash_call, _unclaimed(out, claimed, k), 0.0)
-                    principal_due = principal_due + d.call_price * owed
-                    interest_due = interest_due + accrued * (owed / d.principal)
-                    retire.append((k, owed))
-                    _claim(claimed, k, owed)
-            # 5. convertibles at maturity: shares if in the money, else cash
-            for k in ev.conv_maturities:
-                d = debts[k]
-                conv = share_price >= d.conversion_price
-                new_shares = np.where(conv, out[k] * d.shares_per_principal, 0.0)
-                shares = shares + new_shares
-                shares_converted = shares_converted + new_shares
-                out[k] = np.where(conv, 0.0, out[k])
-                debt_total = None
-                principal_due = principal_due + out[k]
-                retire.append((k, out[k]))
-            # 6. holder puts
-            if policy.holder_puts != "never":
-                for k, accrued in ev.puts:
-                    d = debts[k]
-                    remaining = _unclaimed(out, claimed, k)
-                    if policy.holder_puts == "always":
-                        owed = remaining
-                    else:
-                        owed = np.where(
-                            share_price < d.put_price * d.conversion_price, remaining, 0.0
-                        )
-                    principal_due = principal_due + d.put_price * owed
-                    interest_due = interest_due + accrued * (owed / d.principal)
-                    retire.append((k, owed))
-                    _claim(claimed, k, owed)
-            # 7. springing maturities
-            released: list[tuple[int, Any]] = []
-            if policy.springing != "best":
-                for k, ref, multiple, minimum, ref_acc, ref_principal, own_acc in ev.springs:
-                    if policy.springing == "worst":
-                        owed = _unclaimed(out, claimed, k)
-                    else:
-                        if ref >= 0:
-                            ref_out = out[ref]
-                            need = ref_out + ref_acc * (ref_out / ref_principal)
-                        else:
-                            ref_out = notional[-1 - ref]
-                            need = ref_out
-                        springs = cash + free * price < multiple * need
-                        if minimum > 0.0:
-                            springs = springs & (ref_out >= minimum)
-                        owed = np.where(springs, _unclaimed(out, claimed, k), 0.0)
-                    principal_due = principal_due + owed
-                    interest_due = interest_due + own_acc * (owed / debts[k].principal)
-                    retire.append((k, owed))
-                    _claim(claimed, k, owed)
-                    released.append((k, owed > 0.0))
-            # 8. scheduled principal of other debt
-            for k in ev.maturities:
-                principal_due = principal_due + out[k]
-                retire.append((k, out[k]))
-                if k in pledged:
-                    released.append((k, out[k] > 0.0))
-            for k, amount, sched in ev.amortizations:
-                owed = amount * (out[k] / sched)
-                principal_due = principal_due + owed
-                retire.append((k, owed))
-            # coins pledged to debt repaid in full on this step can be sold to repay it
-            for k, mask in released:
-                freed = np.where(mask, pledged[k], 0.0)
-                free = free + freed
-                pledged[k] = pledged[k] - freed
-            # 9. dividends
-            for j, rate_sum, periods in ev.dividends:
-                p = prefs[j]
-                regular = notional[j] * rate_sum
-                if p.cumulative:
-                    owed = arrears[j]
-                    if p.unpaid_rate is not None and not _zero(owed):
-                        growth = 1.0 + crate[j] / p.frequency
-                        for _ in range(periods):
-                            owed = owed * growth
-                    owed = owed + regular
-                    threshold = policy.defer_cumulative_below_mnav
-                else:
-                    owed = regular
-                    threshold = policy.skip_noncumulative_below_mnav
-                payable = owed
-                if threshold is not None:
-                    payable = np.where(np.less(mnav, threshold), 0.0, owed)
-                owed_div.append((j, owed, payable, periods))
-        debt_due = principal_due + interest_due
-        div_due = _total([payable for _, _, payable, _ in owed_div])
-
-        # 10. the funding waterfall: each source serves debt first, then dividends
-        du: Any = debt_due  # debt not yet covered
-        vu: Any = div_due  # dividends not yet covered
-        avail = cash if floor == 0.0 else np.maximum(cash - floor, 0.0)  # cash >= 0
-        x: Any = 0.0
-        if not _zero(du):
-            x = np.minimum(avail, du)
-            du = du - x
-        if not _zero(vu):
-            y = np.minimum(avail - x, vu)
-            vu = vu - y
-            cash = cash - x - y
-        elif not _zero(x):
-            cash = cash - x
-        e: Any = 0.0
-        raw_cap: Any = None
-        pf: Any = 0.0
-        left = bool(np.any(du > 0.0)) or bool(np.any(vu > 0.0))
-        # The sources below run on every path once any path still owes something: on a path
-        # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
-        # outstanding principal never go negative, since a debt falls due at most once a step).
-        if left and issue:
-            if share_price is None:
-                share_price = _share_price(
-                    mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
-                )
-            raw_cap = turnover * tdays * (start_shares * share_price)
-            if constant_mnav is not None:
-                cap = raw_cap if constant_mnav >= policy.min_mnav_to_issue else 0.0
-            else:
-                cap = np.where(np.greater_equal(mnav, policy.min_mnav_to_issue), raw_cap, 0.0)
-            x = np.minimum(cap, du)
-            du = du - x
-            y = np.minimum(cap - x, vu)
-            vu = vu - y
-            e = x + y
-        if left and target_pref >= 0:
-            capp = np.where(
-                np.greater_equal(mnav, policy.min_mnav_to_issue_preferred),
-                policy.preferred_daily_capacity * tdays * policy.preferred_price,
-                0.0,
-            )
-            x = np.minimum(capp, du)
-            du = du - x
-            y = np.minimum(capp - x, vu)
-            vu = vu - y
-            pf = x + y
-        if left and policy.sell_btc:
-            td = du
-            target = du + vu if policy.sell_btc_for_dividends else du
-            selling = target > 0.0
-            if np.any(selling):
-                r_max = free * price if a == 0.0 else free * price / (1.0 + a * np.sqrt(free))
-                enough = target <= r_max
-                # (where nothing is sold the target is 0: q and proceeds come out 0)
-                q = np.where(enough, np.minimum(_sell_units(target, price, a), free), free)
-                proceeds = np.where(enough, target, r_max)
-                paid_d = np.minimum(proceeds, td)
-                du = td - paid_d
-                if policy.sell_btc_for_dividends:
-                    vu = np.where(enough, 0.0, np.maximum(vu - (proceeds - paid_d), 0.0))
-                units = units - q
-                free = free - q
-                sold = sold + q
-                sale_proceeds = sale_proceeds + proceeds
-                if a != 0.0:
-                    factor = factor / (1.0 + phi * (a * np.sqrt(q)))
-                if not all_sold:
-                    first_sale = np.where((q > 0.0) & (first_sale < 0), t, first_sale)
-                    all_sold = bool(np.all(first_sale >= 0))
-        if left and floor > 0.0:  # the cash below the floor, for debt only
-            x = np.minimum(cash, du)
-            du = du - x
-            cash = cash - x
-        failed = du > 0.0
-        any_failed = bool(np.any(failed))
-        if not _zero(e):
-            new = e / share_price
-            shares = shares + new
-            shares_issued = shares_issued + new
-            equity_raised = equity_raised + e
-        if not _zero(pf):
-            notional[target_pref] = notional[target_pref] + pf / policy.preferred_price
-            pref_total = None
-            pref_raised = pref_raised + pf
-
-        if any_failed:
-            ratio: Any = np.where(failed, (debt_due - du) / np.where(failed, debt_due, 1.0), 1.0)
-            interest_paid = interest_paid + interest_due * ratio
-            principal_paid = principal_paid + principal_due * ratio
-            for k, owed in retire:
-                out[k] = out[k] - owed * ratio
-        else:
-            interest_paid = interest_paid + interest_due
-            principal_paid = principal_paid + principal_due
-            for k, owed in retire:
-                out[k] = out[k] - owed
-        if retire:
-            debt_total = None
-
-        # 11. dividends: what stays uncovered falls on the most junior series first
-        if owed_div:
-            paid_total: Any = 0.0
-            covered = not np.any(vu > 0.0)  # then every payable dividend is paid in full
-            for j, owed, payable, periods in reversed(owed_div):
-                if covered:
-                    paid = payable
-                else:
-                    short = np.minimum(payable, vu)
-                    vu = vu - short
-                    paid = payable - short
-                paid_total = paid_total + paid
-                p = prefs[j]
-                if not p.cumulative:
-                    continue
-                before = arrears[j]
-                unpaid = owed - paid
-                if _zero(before) and not np.any(unpaid > 0.0):
-                    continue  # nothing owed before or now: arrears and rate stay 0
-                arrears[j] = unpaid
-                if p.unpaid_rate is not None:
-                    first_rate = p.unpaid_rate
-                    for _ in range(periods - 1):
-                        first_rate = min(first_rate + p.unpaid_step, p.unpaid_cap)
-                    stepped = crate[j]
-                    for _ in range(periods):
-                        stepped = np.minimum(stepped + p.unpaid_step, p.unpaid_cap)
-                    crate[j] = np.where(
-                        unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
-                    )
-            dividends_paid = dividends_paid + paid_total
-
-        # 12. defaults: freeze the path
-        if any_failed:
-            newly = failed & live
-            default_time = np.where(newly, t, default_time)
-            live = live & ~failed
-            _snapshot(snap, newly, units, cash, shares, out, notional, arrears, debts, n)
-            for k in range(len(debts)):
-                out[k] = np.where(newly, 0.0, out[k])
-            for j in range(len(prefs)):
-                notional[j] = np.where(newly, 0.0, notional[j])
-                arrears[j] = np.where(newly, 0.0, arrears[j])
-            debt_total = pref_total = None
-
-        # 13. the flywheel
-        if flywheel:
-            assert policy.buy_btc_above_mnav is not None
-            buying = np.greater_equal(mnav, policy.buy_btc_above_mnav) & live
-            if np.any(buying):
-                if share_price is None:
-                    share_price = _share_price(
-                        mnav, start_units, price, start_debt, start_pref, start_cash, start_shares
-                    )
-                if raw_cap is None:
-                    raw_cap = turnover * tdays * (start_shares * share_price)
-                budget = np.where(buying, policy.buy_fraction * np.maximum(raw_cap - e, 0.0), 0.0)
-                if a == 0.0:
-                    q = budget / price
-                    cost = np.minimum(q * price, budget)  # never more than raised (rounding)
-                else:
-                    q = budget / (price * (1.0 + a * np.sqrt(budget / price)))
-                    cost = np.minimum(q * price * (1.0 + a * np.sqrt(q)), budget)
-                new = budget / share_price
-                shares = shares + new
-                shares_issued = shares_issued + new
-                equity_raised = equity_raised + budget
-                purchase_cost = purchase_cost + cost
-                cash = cash + (budget - cost)
-                units = units + q
-                free = free + q
-                bought = bought + q
-                if a != 0.0:
-                    factor = factor * (1.0 + phi * (a * np.sqrt(q)))
-                    if peak is not None:
-                        np.maximum(peak, prices[:, t] * factor, out=peak)
-
+        done = t
+        w = _begin_step(c, st, t)
+        _margin_calls(c, st, w)
+        if w.ev is None and not c.flywheel:
+            if edges:
+                _record_step(c, st, w)
+            continue
+        _price_the_stock(c, st, w)
+        if w.ev is not None:
+            _interest(c, st, w)
+            _issuer_calls(c, st, w)
+            _maturities(c, st, w)
+            _holder_puts(c, st, w)
+            _springing(c, st, w)
+            _scheduled_principal(c, st, w)
+            _dividends_due(c, st, w)
+        _fund(c, st, w)
+        _settle(c, st, w)
+        _pay_dividends(c, st, w)
+        _defaults(c, st, w)
+        _flywheel(c, st, w)
         if edges:
-            price = prices[:, t] if _one(factor) else prices[:, t] * factor
-            _record(counts, edges, t, price, units, cash, shares, out, notional, arrears,
-                    plan, live, snap, n)  # fmt: skip
+            w.price = prices[:, t] if _one(st.factor) else prices[:, t] * st.factor
+            _record_step(c, st, w)
+    return _results(c, st)
 
+
+def _begin_step(c: Run, st: PathState, t: int) -> StepWork:
+    """The step's events (planned, and of securities sold on the paths), its price (after the
+    path's own market impact) and the running peak."""
+    ev = c.plan.events.get(t)
+    if t in st.extra:
+        more = st.extra.pop(t)
+        ev = merge(ev, more)
+        if not (isinstance(st.live, bool) and st.live):
+            # a defaulted path's notes were frozen with it: zero them before they are read
+            for k in {entry[0] for entry in more["coupons"] + more["puts"]} | set(
+                more["conv_maturities"]
+            ):
+                st.out[k] = np.where(st.live, st.out[k], 0.0)
+    price: Any = c.prices[:, t] if _one(st.factor) else c.prices[:, t] * st.factor
+    if st.peak is not None and (ev is not None or c.flywheel) and t > st.peak_done:
+        # the running peak: the maximum since the last update (factor is constant there),
+        # column by column (fast on a column-major matrix, one strided pass otherwise)
+        top = c.prices[:, st.peak_done + 1].copy()
+        for col in range(st.peak_done + 2, t + 1):
+            np.maximum(top, c.prices[:, col], out=top)
+        np.maximum(st.peak, top if _one(st.factor) else top * st.factor, out=st.peak)
+        st.peak_done = t
+    return StepWork(t, ev, price)
+
+
+def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
+    """The accretion gate's share price: margin × units × price / assumed-diluted shares.
+
+    The diluted count is the basic shares, plus the conversion shares of the convertible
+    principal outstanding (the company's own notes, summed once per state of its debt, and
+    the notes sold on the paths), plus the company's other dilutive shares (options,
+    restricted units, convertible preferred), all at the start of the step.
+    """
+    return c.margin * (w.start_units * w.price) / _diluted(c, st, w)
+
+
+def _btc_rating(w: StepWork) -> Any:
+    """BTC Rating of a security junior to everything outstanding: u P / (D + F) at the
+    start of the step (infinite with nothing outstanding)."""
+    senior = w.start_debt + w.start_pref
+    return np.where(
+        senior > 0.0, (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0), np.inf
+    )
+
+
+def _diluted(c: Run, st: PathState, w: StepWork) -> Any:
+    """Assumed-diluted shares at the start of the step."""
+    if st.conv_total is None:
+        conv: Any = 0.0
+        for k in range(len(w.start_out)):
+            if st.debts[k].kind == "convertible":
+                conv = conv + w.start_out[k] * st.debts[k].shares_per_principal
+        st.conv_total = conv
+    return (w.start_shares + c.plan.other_dilution) + (st.conv_total + w.start_conv)
+
+
+def _ensure_share_price(w: StepWork) -> None:
+    """The share price at the start of the step, computed the first time it is needed."""
+    if w.share_price is None:
+        w.share_price = _share_price(
+            w.mnav,
+            w.start_units,
+            w.price,
+            w.start_debt,
+            w.start_pref,
+            w.start_cash,
+            w.start_shares,
+        )
+
+
+def _record_step(c: Run, st: PathState, w: StepWork) -> None:
+    """Add the step's recorded quantities to their histograms."""
+    _record(
+        st.counts,
+        c.edges,
+        w.t,
+        w.price,
+        st.units,
+        st.cash,
+        st.shares,
+        st.out,
+        st.notional,
+        st.arrears,
+        c.plan,
+        st.debts,
+        st.issued,
+        st.live,
+        st.snap,
+        c.n,
+    )
+
+
+def _margin_calls(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 1: margin checks on collateralized loans (top-ups, liquidations): the company's
+    own, then those made on the paths (a :class:`TermLoanIssuance`), in the order made."""
+    if c.plan.margin_loans and w.t <= c.plan.margin_until:
+        for k in c.plan.margin_loans:
+            _margin_check(st, w, k)
+    for k in st.loan_tranches:
+        _margin_check(st, w, k)
+
+
+def _margin_check(st: PathState, w: StepWork, k: int) -> None:
+    """The margin check of loan ``k``."""
+    if _zero(st.out[k]):
+        return
+    ltv = st.debts[k].max_ltv
+    assert ltv is not None
+    short = st.out[k] / (ltv * w.price) - st.pledged[k]
+    breach = (short > 0.0) & st.margined[k]
+    if not breach.any():
+        return
+    can = breach & (st.free >= short)
+    topup = np.where(can, short, 0.0)
+    st.free = st.free - topup
+    st.pledged[k] = st.pledged[k] + topup
+    lost = breach & ~can
+    if lost.any():
+        # the lender takes the coins worth what is owed plus the penalty (all of
+        # the pledge if it is worth less, the rest then staying owed, unsecured)
+        # and the rest of the pledge returns to the free coins
+        pen = st.debts[k].penalty
+        claim = st.out[k] * (1.0 + pen)
+        cover = st.pledged[k] * w.price >= claim
+        take = np.where(
+            lost,
+            np.where(cover, np.minimum(claim / w.price, st.pledged[k]), st.pledged[k]),
+            0.0,
+        )
+        credited = np.where(cover, st.out[k], (take * w.price) / (1.0 + pen))
+        st.penalty_paid = st.penalty_paid + np.where(
+            lost, np.where(cover, st.out[k] * pen, take * w.price - credited), 0.0
+        )
+        st.units = st.units - take
+        st.seized = st.seized + take
+        st.free = st.free + np.where(lost, st.pledged[k] - take, 0.0)
+        st.pledged[k] = np.where(lost, 0.0, st.pledged[k])
+        st.out[k] = np.where(lost, st.out[k] - credited, st.out[k])
+        if k >= st.issued.first:  # a loan made on the paths
+            st.issued.debt = st.issued.debt - np.where(lost, credited, 0.0)
+        st.margined[k] = st.margined[k] & ~lost
+        st.debt_total = None
+        st.first_seizure = np.where(lost & (st.first_seizure < 0), w.t, st.first_seizure)
+
+
+def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 2: the mNAV, the balance sheet at the start of the step, the share price."""
+    # 2. mNAV (every visited event step) and the share price (when something needs it)
+    if st.debt_total is None:
+        st.debt_total = ordered_sum(st.out[: st.issued.first]) + st.issued.debt
+        st.conv_total = None  # the company's conversion shares, summed again when needed
+    if st.pref_total is None:
+        st.pref_total = ordered_sum(st.notional)
+    if c.constant_mnav is not None:
+        w.mnav = c.constant_mnav
+    else:
+        w.mnav = c.premium.mnav(
+            PremiumState(
+                step=w.t,
+                date=c.plan.dates[w.t],
+                years=float(c.plan.years[w.t]),
+                price=w.price,
+                peak=st.peak,
+                units=_view(st.units, c.n),
+                cash=_view(st.cash, c.n),
+                debt=_view(st.debt_total, c.n),
+                preferred=_view(st.pref_total, c.n),
+                shares=_view(st.shares, c.n),
+            )
+        )
+    # the share price is that of the start of the step (after margin calls)
+    w.start_units, w.start_cash, w.start_shares = st.units, st.cash, st.shares
+    w.start_debt, w.start_pref = st.debt_total, st.pref_total
+    w.start_out = st.out[: st.issued.first]
+    w.start_conv = st.issued.conv
+    w.threshold = None  # the accretive share price, when needed
+    w.share_price = None
+    if w.ev is not None and (w.ev.calls or w.ev.conv_maturities or w.ev.puts):
+        w.share_price = _share_price(
+            w.mnav,
+            w.start_units,
+            w.price,
+            w.start_debt,
+            w.start_pref,
+            w.start_cash,
+            w.start_shares,
+        )
+    w.tdays = float(c.plan.trading_days[w.t])
+
+
+def _interest(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 3: interest on what is outstanding at the start of the step."""
+    assert w.ev is not None
+    # 3. interest on what is outstanding at the start of the step
+    for k, amount, sched in w.ev.coupons:
+        w.interest_due = w.interest_due + amount * (st.out[k] / sched)
+    # principal of each debt already falling due on this step (calls, puts, springing):
+    # a later claim on the same debt (two put dates in one step, a put after a cash
+    # call, two springing clauses) only gets what the earlier ones left
+    w.claimed = {}
+
+
+def _issuer_calls(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 4: issuer calls of convertibles (conversion, or cash)."""
+    assert w.ev is not None
+    # 4. issuer calls
+    for k, accrued in w.ev.calls:
+        d = st.debts[k]
+        called = (w.share_price >= d.call_threshold) & (st.out[k] > 0.0)
+        if not np.any(called):
+            continue
+        conv = called & (w.share_price >= d.call_price * d.conversion_price)
+        new_shares = np.where(conv, st.out[k] * d.shares_per_principal, 0.0)
+        st.shares = st.shares + new_shares
+        st.shares_converted = st.shares_converted + new_shares
+        st.out[k] = np.where(conv, 0.0, st.out[k])
+        st.debt_total = None
+        cash_call = called & ~conv
+        if np.any(cash_call):
+            owed = np.where(cash_call, _unclaimed(st.out, w.claimed, k), 0.0)
+            w.principal_due = w.principal_due + d.call_price * owed
+            w.interest_due = w.interest_due + accrued * (owed / d.principal)
+            w.retire.append((k, owed))
+            _claim(w.claimed, k, owed)
+
+
+def _maturities(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 5: convertibles at maturity: shares if in the money, else cash."""
+    assert w.ev is not None
+    # 5. convertibles at maturity: shares if in the money, else cash
+    for k in w.ev.conv_maturities:
+        d = st.debts[k]
+        conv = w.share_price >= d.conversion_price
+        new_shares = np.where(conv, st.out[k] * d.shares_per_principal, 0.0)
+        st.shares = st.shares + new_shares
+        st.shares_converted = st.shares_converted + new_shares
+        if k >= st.issued.first:
+            st.issued.debt = st.issued.debt - np.where(conv, st.out[k], 0.0)
+            st.issued.conv = st.issued.conv - new_shares
+        st.out[k] = np.where(conv, 0.0, st.out[k])
+        st.debt_total = None
+        w.principal_due = w.principal_due + st.out[k]
+        w.retire.append((k, st.out[k]))
+
+
+def _holder_puts(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 6: holder puts."""
+    assert w.ev is not None
+    # 6. holder puts
+    if c.policy.holder_puts != "never":
+        for k, accrued in w.ev.puts:
+            d = st.debts[k]
+            remaining = _unclaimed(st.out, w.claimed, k)
+            if c.policy.holder_puts == "always":
+                owed = remaining
+            else:
+                owed = np.where(w.share_price < d.put_price * d.conversion_price, remaining, 0.0)
+            w.principal_due = w.principal_due + d.put_price * owed
+            w.interest_due = w.interest_due + accrued * (owed / d.principal)
+            w.retire.append((k, owed))
+            _claim(w.claimed, k, owed)
+
+
+def _springing(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 7: springing maturities of secured notes."""
+    assert w.ev is not None
+    # 7. springing maturities
+    w.released = []
+    if c.policy.springing != "best":
+        for k, ref, multiple, minimum, ref_acc, ref_principal, own_acc in w.ev.springs:
+            if c.policy.springing == "worst":
+                owed = _unclaimed(st.out, w.claimed, k)
+            else:
+                if ref >= 0:
+                    ref_out = st.out[ref]
+                    need = ref_out + ref_acc * (ref_out / ref_principal)
+                else:
+                    ref_out = st.notional[-1 - ref]
+                    need = ref_out
+                springs = st.cash + st.free * w.price < multiple * need
+                if minimum > 0.0:
+                    springs = springs & (ref_out >= minimum)
+                owed = np.where(springs, _unclaimed(st.out, w.claimed, k), 0.0)
+            w.principal_due = w.principal_due + owed
+            w.interest_due = w.interest_due + own_acc * (owed / st.debts[k].principal)
+            w.retire.append((k, owed))
+            _claim(w.claimed, k, owed)
+            w.released.append((k, owed > 0.0))
+
+
+def _scheduled_principal(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 8: maturities of other debt and amortization; pledges freed."""
+    assert w.ev is not None
+    # 8. scheduled principal of other debt
+    for k in w.ev.maturities:
+        w.principal_due = w.principal_due + st.out[k]
+        w.retire.append((k, st.out[k]))
+        if k in st.pledged:
+            w.released.append((k, st.out[k] > 0.0))
+    for k, amount, sched in w.ev.amortizations:
+        owed = amount * (st.out[k] / sched)
+        w.principal_due = w.principal_due + owed
+        w.retire.append((k, owed))
+    # coins pledged to debt repaid in full on this step can be sold to repay it
+    for k, mask in w.released:
+        freed = np.where(mask, st.pledged[k], 0.0)
+        st.free = st.free + freed
+        st.pledged[k] = st.pledged[k] - freed
+
+
+def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 9: preferred dividends due (skipped, deferred or paid in shares)."""
+    assert w.ev is not None
+    # 9. dividends
+    for j, rate_sum, periods in w.ev.dividends:
+        p = st.prefs[j]
+        if j in st.per_period:  # a series sold on the paths: its own dividend amounts
+            regular = st.per_period[j][0] * float(periods) + st.per_period[j][1]
+            st.per_period[j][1] = 0.0
+        else:
+            regular = st.notional[j] * rate_sum
+        if p.cumulative:
+            owed = st.arrears[j]
+            if p.unpaid_rate is not None and not _zero(owed):
+                growth = 1.0 + st.crate[j] / p.frequency
+                for _ in range(periods):
+                    owed = owed * growth
+            owed = owed + regular
+            level = c.policy.defer_cumulative_below_mnav
+        else:
+            owed = regular
+            level = c.policy.skip_noncumulative_below_mnav
+        payable = owed
+        if level is not None:
+            payable = np.where(np.less(w.mnav, level), 0.0, owed)
+        in_shares: Any = 0.0
+        if p.in_shares and c.div_floor is not None:
+            _ensure_share_price(w)
+            by_shares = w.share_price >= c.div_floor
+            in_shares = np.where(by_shares, payable, 0.0)
+            payable = np.where(by_shares, 0.0, payable)
+        w.owed_div.append((j, owed, payable, periods, in_shares))
+
+
+def _fund(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 10: the funding waterfall: cash, the channels in order, the cash reserve."""
+    w.debt_due = w.principal_due + w.interest_due
+    w.div_due = ordered_sum([payable for _, _, payable, _, _ in w.owed_div])
+
+    # 10. the funding waterfall: each source serves debt first, then dividends
+    w.du = w.debt_due  # debt not yet covered
+    w.vu = w.div_due  # dividends not yet covered
+    avail = st.cash if c.floor == 0.0 else np.maximum(st.cash - c.floor, 0.0)  # cash >= 0
+    x: Any = 0.0
+    if not _zero(w.du):
+        x = np.minimum(avail, w.du)
+        w.du = w.du - x
+    if not _zero(w.vu):
+        y = np.minimum(avail - x, w.vu)
+        w.vu = w.vu - y
+        st.cash = st.cash - x - y
+    elif not _zero(x):
+        st.cash = st.cash - x
+    w.e = 0.0
+    w.raw_cap = None
+    w.pf = 0.0
+    left = bool(np.any(w.du > 0.0)) or bool(np.any(w.vu > 0.0))
+    # The sources below run on every path once any path still owes something: on a path
+    # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
+    # outstanding principal never go negative, since a debt falls due at most once a step).
+    w.new_notes = []
+    w.new_pref = []
+    for position, channel in enumerate(c.channels if left else ()):
+        if channel == "common":
+            _from_common(c, st, w)
+        elif channel == "preferred":
+            _from_preferred_atm(c, st, w)
+        elif channel == "coins":
+            _from_coins(c, st, w)
+        elif isinstance(channel, PreferredAtm):
+            _from_series_atm(c, w, position, channel)
+        elif isinstance(channel, TermLoanIssuance):
+            _from_loans(c, st, w, position, channel)
+        elif isinstance(channel, ConvertibleIssuance):
+            _from_notes(c, st, w, position, channel)
+        elif isinstance(channel, PreferredIssuance):
+            _from_new_preferred(c, st, w, position, channel)
+        else:
+            _from_user_channel(c, st, w, channel)
+    if left and c.floor > 0.0:  # the cash below the floor, for debt only
+        x = np.minimum(st.cash, w.du)
+        w.du = w.du - x
+        st.cash = st.cash - x
+
+
+def _from_common(c: Run, st: PathState, w: StepWork) -> None:
+    """New common shares at the market, behind the equity gate."""
+    if not c.issue:
+        return
+    _ensure_share_price(w)
+    w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
+    cap: Any
+    if c.accretion:
+        w.threshold = _accretive(c, st, w)
+        cap = np.where(w.share_price >= w.threshold, w.raw_cap, 0.0)
+    elif c.constant_mnav is not None:
+        cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
+    else:
+        cap = np.where(np.greater_equal(w.mnav, c.policy.min_mnav_to_issue), w.raw_cap, 0.0)
+    x = np.minimum(cap, w.du)
+    w.du = w.du - x
+    y = np.minimum(cap - x, w.vu)
+    w.vu = w.vu - y
+    w.e = x + y
+
+
+def _from_preferred_atm(c: Run, st: PathState, w: StepWork) -> None:
+    """The preferred series sold at the market (``preferred_series``)."""
+    if c.target_pref < 0:
+        return
+    capp = np.where(
+        np.greater_equal(w.mnav, c.policy.min_mnav_to_issue_preferred),
+        c.policy.preferred_daily_capacity * w.tdays * c.policy.preferred_price,
+        0.0,
+    )
+    x = np.minimum(capp, w.du)
+    w.du = w.du - x
+    y = np.minimum(capp - x, w.vu)
+    w.vu = w.vu - y
+    w.pf = x + y
+
+
+def _from_series_atm(c: Run, w: StepWork, position: int, channel: PreferredAtm) -> None:
+    """A preferred series' own at-the-market program (a :class:`PreferredAtm` channel)."""
+    capp = np.where(
+        np.greater_equal(w.mnav, channel.min_mnav),
+        channel.daily_capacity * w.tdays * channel.price,
+        0.0,
+    )
+    x = np.minimum(capp, w.du)
+    w.du = w.du - x
+    y = np.minimum(capp - x, w.vu)
+    w.vu = w.vu - y
+    w.atm.append((c.atm_series[position], x + y, channel.price))
+
+
+def _from_loans(
+    c: Run, st: PathState, w: StepWork, position: int, channel: TermLoanIssuance
+) -> None:
+    """New term loans against free coins (a :class:`TermLoanIssuance` channel): the coins
+    pledged leave the free coins at once, so a later channel cannot sell them."""
+    year = c.plan.dates[w.t].year
+    if st.budget_year.get(position) != year:
+        st.capacity_left[position] = channel.capacity_per_year
+        st.budget_year[position] = year
+    capl = np.minimum(st.capacity_left[position], channel.origination_ltv * st.free * w.price)
+    x = np.minimum(capl, w.du)
+    w.du = w.du - x
+    y = np.minimum(capl - x, w.vu)
+    w.vu = w.vu - y
+    raised = x + y
+    st.capacity_left[position] = st.capacity_left[position] - raised
+    pledge = raised / (channel.origination_ltv * w.price)
+    st.free = st.free - pledge
+    w.new_loans.append((channel, raised, pledge))
+
+
+def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
+    """One sale of coins for what is left (of the dividends too, if the policy says so)."""
+    if not c.policy.sell_btc:
+        return
+    td = w.du
+    target = w.du + w.vu if c.policy.sell_btc_for_dividends else w.du
+    selling = target > 0.0
+    if np.any(selling):
+        r_max = (
+            st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
+        )
+        enough = target <= r_max
+        # (where nothing is sold the target is 0: q and proceeds come out 0)
+        q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
+        proceeds = np.where(enough, target, r_max)
+        paid_d = np.minimum(proceeds, td)
+        w.du = td - paid_d
+        if c.policy.sell_btc_for_dividends:
+            w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
+        st.units = st.units - q
+        st.free = st.free - q
+        st.sold = st.sold + q
+        st.sale_proceeds = st.sale_proceeds + proceeds
+        if c.a != 0.0:
+            st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
+        if not st.all_sold:
+            st.first_sale = np.where((q > 0.0) & (st.first_sale < 0), w.t, st.first_sale)
+            st.all_sold = bool(np.all(st.first_sale >= 0))
+
+
+def _from_notes(
+    c: Run, st: PathState, w: StepWork, position: int, channel: ConvertibleIssuance
+) -> None:
+    """New convertible notes (a :class:`ConvertibleIssuance` channel)."""
+    _ensure_share_price(w)
+    year = c.plan.dates[w.t].year
+    if st.budget_year.get(position) != year:
+        st.capacity_left[position] = channel.capacity_per_year
+        st.budget_year[position] = year
+    capn = np.where(
+        (w.share_price >= channel.min_share_price) & np.greater_equal(w.mnav, channel.min_mnav),
+        st.capacity_left[position],
+        0.0,
+    )
+    x = np.minimum(capn, w.du)
+    w.du = w.du - x
+    y = np.minimum(capn - x, w.vu)
+    w.vu = w.vu - y
+    raised = x + y
+    st.capacity_left[position] = st.capacity_left[position] - raised
+    w.new_notes.append((channel, raised))
+
+
+def _from_new_preferred(
+    c: Run, st: PathState, w: StepWork, position: int, channel: PreferredIssuance
+) -> None:
+    """A new preferred series (a :class:`PreferredIssuance` channel)."""
+    _ensure_share_price(w)
+    year = c.plan.dates[w.t].year
+    if st.budget_year.get(position) != year:
+        st.capacity_left[position] = channel.capacity_per_year
+        st.budget_year[position] = year
+    rating = _btc_rating(w)
+    rate: Any = channel.rate
+    if channel.rating_for_rate is not None:
+        rate = channel.rate + channel.widening * np.maximum(channel.rating_for_rate - rating, 0.0)
+    open_ = (
+        (rating >= channel.min_rating)
+        & np.less_equal(rate, channel.max_rate)
+        & (w.share_price >= channel.min_share_price)
+        & np.greater_equal(w.mnav, channel.min_mnav)
+    )
+    capq = np.where(open_, st.capacity_left[position], 0.0)
+    x = np.minimum(capq, w.du)
+    w.du = w.du - x
+    y = np.minimum(capq - x, w.vu)
+    w.vu = w.vu - y
+    raised = x + y
+    st.capacity_left[position] = st.capacity_left[position] - raised
+    w.new_pref.append((position, channel, raised, rate))
+
+
+def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None:
+    """A user's channel (a :class:`FundingChannel`): cash with no later obligation."""
+    _ensure_share_price(w)
+    state = ChannelState(
+        step=w.t,
+        date=c.plan.dates[w.t],
+        price=_view(w.price, c.n),
+        share_price=_view(w.share_price, c.n),
+        mnav=_view(w.mnav, c.n),
+        units=_view(w.start_units, c.n),
+        cash=_view(w.start_cash, c.n),
+        debt=_view(w.start_debt, c.n),
+        preferred=_view(w.start_pref, c.n),
+        shares=_view(w.start_shares, c.n),
+        btc_per_share=_full(w.start_units / _diluted(c, st, w), c.n),
+        btc_rating=_full(_btc_rating(w), c.n),
+        owed=_full(w.du + w.vu, c.n),
+    )
+    capo = channel_amount(channel, channel.available(state), c.n)
+    x = np.minimum(capo, w.du)
+    w.du = w.du - x
+    y = np.minimum(capo - x, w.vu)
+    w.vu = w.vu - y
+    st.other_raised = st.other_raised + (x + y)
+
+
+def _settle(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 10, continued: shares and preferred sold, debt paid (pro rata on a default),
+    securities sold on the paths put on the calendar."""
+    w.failed = w.du > 0.0
+    w.any_failed = bool(np.any(w.failed))
+    if not _zero(w.e):
+        new = w.e / w.share_price
+        st.shares = st.shares + new
+        st.shares_issued = st.shares_issued + new
+        st.equity_raised = st.equity_raised + w.e
+    if not _zero(w.pf):
+        st.notional[c.target_pref] = st.notional[c.target_pref] + w.pf / c.policy.preferred_price
+        st.pref_total = None
+        st.pref_raised = st.pref_raised + w.pf
+    for j, raised, price in w.atm:
+        st.notional[j] = st.notional[j] + raised / price
+        st.pref_total = None
+        st.pref_raised = st.pref_raised + raised
+
+    if w.any_failed:
+        ratio: Any = np.where(
+            w.failed, (w.debt_due - w.du) / np.where(w.failed, w.debt_due, 1.0), 1.0
+        )
+        st.interest_paid = st.interest_paid + w.interest_due * ratio
+        st.principal_paid = st.principal_paid + w.principal_due * ratio
+        for k, owed in w.retire:
+            part = owed * ratio
+            st.out[k] = st.out[k] - part
+            if k >= st.issued.first:
+                st.issued.retire(part, st.debts[k].shares_per_principal)
+    else:
+        st.interest_paid = st.interest_paid + w.interest_due
+        st.principal_paid = st.principal_paid + w.principal_due
+        for k, owed in w.retire:
+            st.out[k] = st.out[k] - owed
+            if k >= st.issued.first:
+                st.issued.retire(owed, st.debts[k].shares_per_principal)
+    if w.retire:
+        st.debt_total = None
+    for channel, raised in w.new_notes:
+        if not np.any(raised > 0.0):
+            continue
+        k = len(st.debts)
+        cp = w.share_price * (1.0 + channel.conversion_premium)
+        tranche = schedule_note_tranche(channel, k, w.t, cp, c.plan, c.ordinals, st.extra, st.heap)
+        st.debts.append(tranche)
+        st.out.append(raised)
+        st.issued.debt = st.issued.debt + raised
+        st.issued.conv = st.issued.conv + raised * tranche.shares_per_principal
+        st.debt_total = None
+        st.notes_issued = st.notes_issued + raised
+        st.notes_coupons = st.notes_coupons + raised * channel.coupon
+        st.notes_premiums = st.notes_premiums + raised * channel.conversion_premium
+    for position, pchannel, raised, rate in w.new_pref:
+        if not np.any(raised > 0.0):
+            continue
+        ends = period_ends(c.plan.dates[w.t], pchannel.frequency, c.plan.dates[-1])
+        if position not in st.series:
+            j = st.series[position] = len(st.prefs)
+            st.prefs.append(
+                Pref(
+                    name=pchannel.name,
+                    notional=0.0,
+                    frequency=pchannel.frequency,
+                    cumulative=pchannel.cumulative,
+                    unpaid_rate=None,
+                    unpaid_step=0.0,
+                    unpaid_cap=math.inf,
+                )
+            )
+            st.notional.append(0.0)
+            st.arrears.append(0.0)
+            st.crate.append(0.0)
+            st.per_period[j] = [0.0, 0.0]
+            schedule_dividends(j, ends, c.ordinals, st.extra, st.heap)
+        j = st.series[position]
+        st.notional[j] = st.notional[j] + raised
+        per = raised * rate / pchannel.frequency
+        st.per_period[j][0] = st.per_period[j][0] + per
+        if ends:  # the first period counts from the sale
+            st.per_period[j][1] = st.per_period[j][1] + (per * ends[0][1] - per)
+        st.pref_total = None
+        st.pref_issued = st.pref_issued + raised
+        st.pref_rates = st.pref_rates + raised * rate
+    for lchannel, raised, pledge in w.new_loans:
+        if not np.any(raised > 0.0):
+            continue
+        k = len(st.debts)
+        st.debts.append(
+            schedule_loan_tranche(lchannel, k, w.t, c.plan, c.ordinals, st.extra, st.heap)
+        )
+        st.out.append(raised)
+        st.pledged[k] = pledge
+        st.margined[k] = True
+        st.loan_tranches.append(k)
+        st.issued.debt = st.issued.debt + raised
+        st.debt_total = None
+        st.loans_issued = st.loans_issued + raised
+        st.loan_rates = st.loan_rates + raised * lchannel.rate
+
+
+def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 11: dividends paid; what stays uncovered falls on the most junior series."""
+    # 11. dividends: what stays uncovered falls on the most junior series first
+    if w.owed_div:
+        paid_total: Any = 0.0
+        covered = not np.any(w.vu > 0.0)  # then every payable dividend is paid in full
+        in_shares_total: Any = 0.0
+        for j, owed, payable, periods, in_shares in reversed(w.owed_div):
+            if covered:
+                paid = payable
+            else:
+                short = np.minimum(payable, w.vu)
+                w.vu = w.vu - short
+                paid = payable - short
+            paid_total = paid_total + paid
+            if not _zero(in_shares):
+                in_shares_total = in_shares_total + in_shares
+                paid = paid + in_shares
+            p = st.prefs[j]
+            if not p.cumulative:
+                continue
+            before = st.arrears[j]
+            unpaid = owed - paid
+            if _zero(before) and not np.any(unpaid > 0.0):
+                continue  # nothing owed before or now: arrears and rate stay 0
+            st.arrears[j] = unpaid
+            if p.unpaid_rate is not None:
+                first_rate = p.unpaid_rate
+                for _ in range(periods - 1):
+                    first_rate = min(first_rate + p.unpaid_step, p.unpaid_cap)
+                stepped = st.crate[j]
+                for _ in range(periods):
+                    stepped = np.minimum(stepped + p.unpaid_step, p.unpaid_cap)
+                st.crate[j] = np.where(
+                    unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
+                )
+        st.dividends_paid = st.dividends_paid + paid_total
+        if not _zero(in_shares_total):
+            new = in_shares_total / w.share_price
+            st.shares = st.shares + new
+            st.dividend_shares = st.dividend_shares + new
+            st.dividends_in_shares = st.dividends_in_shares + in_shares_total
+
+
+def _defaults(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 12: paths with debt left unpaid default and are frozen."""
+    # 12. defaults: freeze the path
+    if w.any_failed:
+        newly = w.failed & st.live
+        st.default_time = np.where(newly, w.t, st.default_time)
+        st.live = st.live & ~w.failed
+        _snapshot(
+            st.snap,
+            newly,
+            st.units,
+            st.cash,
+            st.shares,
+            st.out,
+            st.notional,
+            st.arrears,
+            st.debts,
+            st.issued,
+            c.n,
+        )
+        for k in range(st.issued.first):
+            st.out[k] = np.where(newly, 0.0, st.out[k])
+        for k in st.loan_tranches:  # (margin checks read them on every step)
+            st.out[k] = np.where(newly, 0.0, st.out[k])
+        st.issued.debt = np.where(newly, 0.0, st.issued.debt)  # the notes are zeroed when read
+        st.issued.conv = np.where(newly, 0.0, st.issued.conv)
+        for j in range(len(st.prefs)):
+            st.notional[j] = np.where(newly, 0.0, st.notional[j])
+            st.arrears[j] = np.where(newly, 0.0, st.arrears[j])
+        for amounts in st.per_period.values():
+            amounts[0] = np.where(newly, 0.0, amounts[0])
+            amounts[1] = np.where(newly, 0.0, amounts[1])
+        st.debt_total = st.pref_total = None
+
+
+def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 13: the flywheel buys the asset with new shares."""
+    # 13. the flywheel
+    if c.flywheel:
+        assert c.policy.buy_btc_above_mnav is not None
+        buying = np.greater_equal(w.mnav, c.policy.buy_btc_above_mnav) & st.live
+        if np.any(buying) and c.accretion:
+            _ensure_share_price(w)
+            if w.threshold is None:
+                w.threshold = _accretive(c, st, w)
+            buying = buying & (w.share_price >= w.threshold)
+        if np.any(buying):
+            _ensure_share_price(w)
+            if w.raw_cap is None:
+                w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
+            budget = np.where(
+                buying, c.policy.buy_fraction * np.maximum(w.raw_cap - w.e, 0.0), 0.0
+            )
+            if c.a == 0.0:
+                q = budget / w.price
+                cost = np.minimum(q * w.price, budget)  # never more than raised (rounding)
+            else:
+                q = budget / (w.price * (1.0 + c.a * np.sqrt(budget / w.price)))
+                cost = np.minimum(q * w.price * (1.0 + c.a * np.sqrt(q)), budget)
+            new = budget / w.share_price
+            st.shares = st.shares + new
+            st.shares_issued = st.shares_issued + new
+            st.equity_raised = st.equity_raised + budget
+            st.purchase_cost = st.purchase_cost + cost
+            st.cash = st.cash + (budget - cost)
+            st.units = st.units + q
+            st.free = st.free + q
+            st.bought = st.bought + q
+            if c.a != 0.0:
+                st.factor = st.factor * (1.0 + c.phi * (c.a * np.sqrt(q)))
+                if st.peak is not None:
+                    np.maximum(st.peak, c.prices[:, w.t] * st.factor, out=st.peak)
+
+
+def _results(c: Run, st: PathState) -> SimulationResult:
+    """The result: live paths from the working state, defaulted ones from their snapshots."""
     # results: live paths from the working state, defaulted ones from their snapshots
-    final_price = prices[:, last_step] * factor
-    fields = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
-    if snap:
+    final_price = c.prices[:, c.last_step] * st.factor
+    fields = _final_fields(
+        st.units, st.cash, st.shares, st.out, st.notional, st.arrears, st.debts, st.issued, c.n
+    )
+    if st.snap:
         for name, value in fields.items():
-            fields[name] = np.where(live, value, snap[name])
+            fields[name] = np.where(st.live, value, st.snap[name])
     f_units = fields["final_units"]
     f_cash = fields["final_cash"]
     f_shares = fields["final_shares"]
     nav = (
         f_units * final_price
         + f_cash
-        + plan.other_assets
+        + c.plan.other_assets
         - fields["final_debt"]
         - fields["final_preferred"]
         - fields["unpaid_dividends"]
     )
-    issued = _full(shares_issued, n)
-    converted = _full(shares_converted, n)
+    sold_shares = _full(st.shares_issued, c.n)
+    converted = _full(st.shares_converted, c.n)
+    div_shares = _full(st.dividend_shares, c.n)
     diluted = (
-        plan.initial_diluted
-        - _total([d.conversion_shares for d in debts])
+        c.plan.initial_diluted
+        - ordered_sum([d.conversion_shares for d in st.debts])
         + fields["conversion_left"]
-        + issued
+        + sold_shares
         + converted
+        + div_shares
     )
-    first_sale_arr = _steps(first_sale, n)
-    default_arr = _steps(default_time, n)
+    first_sale_arr = _steps(st.first_sale, c.n)
+    default_arr = _steps(st.default_time, c.n)
     return SimulationResult(
-        dates=plan.dates,
-        initial_units=plan.initial_units,
-        initial_cash=plan.initial_cash,
-        initial_shares=plan.initial_shares,
+        dates=c.plan.dates,
+        initial_units=c.plan.initial_units,
+        initial_cash=c.plan.initial_cash,
+        initial_shares=c.plan.initial_shares,
         forced_sale=first_sale_arr >= 0,
         first_forced_sale=first_sale_arr,
         default=default_arr >= 0,
         default_time=default_arr,
-        first_seizure=_steps(first_seizure, n),
-        btc_sold=_full(sold, n),
-        btc_bought=_full(bought, n),
-        btc_seized=_full(seized, n),
+        first_seizure=_steps(st.first_seizure, c.n),
+        btc_sold=_full(st.sold, c.n),
+        btc_bought=_full(st.bought, c.n),
+        btc_seized=_full(st.seized, c.n),
         final_units=f_units,
         final_cash=f_cash,
         final_shares=f_shares,
         final_diluted_shares=diluted,
-        final_price=_full(final_price, n),
+        final_price=_full(final_price, c.n),
         final_debt=fields["final_debt"],
         final_preferred=fields["final_preferred"],
         unpaid_dividends=fields["unpaid_dividends"],
         nav_per_share=nav / f_shares,
         btc_per_share=f_units / diluted,
-        equity_raised=_full(equity_raised, n),
-        shares_issued=issued,
+        equity_raised=_full(st.equity_raised, c.n),
+        shares_issued=sold_shares,
         shares_converted=converted,
-        preferred_raised=_full(pref_raised, n),
-        sale_proceeds=_full(sale_proceeds, n),
-        purchase_cost=_full(purchase_cost, n),
-        interest_paid=_full(interest_paid, n),
-        principal_paid=_full(principal_paid, n),
-        dividends_paid=_full(dividends_paid, n),
-        histograms={name: StepHistogram(edges=edges[name], counts=counts[name]) for name in edges},
+        preferred_raised=_full(st.pref_raised, c.n),
+        sale_proceeds=_full(st.sale_proceeds, c.n),
+        purchase_cost=_full(st.purchase_cost, c.n),
+        interest_paid=_full(st.interest_paid, c.n),
+        principal_paid=_full(st.principal_paid, c.n),
+        dividends_paid=_full(st.dividends_paid, c.n),
+        liquidation_penalty=_full(st.penalty_paid, c.n),
+        dividend_shares=div_shares,
+        dividends_paid_in_shares=_full(st.dividends_in_shares, c.n),
+        notes_issued=_full(st.notes_issued, c.n),
+        notes_average_coupon=_average(st.notes_coupons, st.notes_issued, c.n),
+        notes_average_premium=_average(st.notes_premiums, st.notes_issued, c.n),
+        other_raised=_full(st.other_raised, c.n),
+        preferred_issued=_full(st.pref_issued, c.n),
+        preferred_average_rate=_average(st.pref_rates, st.pref_issued, c.n),
+        loans_issued=_full(st.loans_issued, c.n),
+        loans_average_rate=_average(st.loan_rates, st.loans_issued, c.n),
+        histograms={
+            name: StepHistogram(edges=c.edges[name], counts=st.counts[name]) for name in c.edges
+        },
     )
-
-
-def _one(value: Any) -> bool:
-    """Whether ``value`` is the untouched scalar 1.0 (no path's price has been moved)."""
-    return isinstance(value, float) and value == 1.0
-
-
-def _full(value: Any, n: int) -> FloatArray:
-    """``value`` (a float or an array of shape (n,)) as a fresh float64 array of shape (n,)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
-
-
-def _view(value: Any, n: int) -> FloatArray:
-    """``value`` as a read-only float64 array of shape (n,), without copying an array."""
-    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
-
-
-def _steps(value: Any, n: int) -> IntArray:
-    """A step index or an array of them (-1 for never) as an int64 array of shape (n,)."""
-    return np.broadcast_to(np.asarray(value, dtype=np.int64), (n,)).copy()
-
-
-def _final_fields(
-    units: Any,
-    cash: Any,
-    shares: Any,
-    out: list[Any],
-    notional: list[Any],
-    arrears: list[Any],
-    debts: Sequence[_Debt],
-    n: int,
-) -> dict[str, FloatArray]:
-    conv: Any = 0.0
-    for k, d in enumerate(debts):
-        if d.kind == "convertible":
-            conv = conv + out[k] * d.shares_per_principal
-    return {
-        "final_units": _full(units, n),
-        "final_cash": _full(cash, n),
-        "final_shares": _full(shares, n),
-        "final_debt": _full(_total(out), n),
-        "final_preferred": _full(_total(notional), n),
-        "unpaid_dividends": _full(_total(arrears), n),
-        "conversion_left": _full(conv, n),
-    }
-
-
-def _snapshot(
-    snap: dict[str, FloatArray],
-    newly: BoolArray,
-    units: Any,
-    cash: Any,
-    shares: Any,
-    out: list[Any],
-    notional: list[Any],
-    arrears: list[Any],
-    debts: Sequence[_Debt],
-    n: int,
-) -> None:
-    now = _final_fields(units, cash, shares, out, notional, arrears, debts, n)
-    for name, value in now.items():
-        snap[name] = np.where(newly, value, snap.get(name, 0.0))
-
-
-def _record(
-    counts: dict[str, IntArray],
-    edges: Mapping[str, FloatArray],
-    t: int,
-    price: FloatArray,
-    units: Any,
-    cash: Any,
-    shares: Any,
-    out: list[Any],
-    notional: list[Any],
-    arrears: list[Any],
-    plan: _Plan,
-    live: Any,
-    snap: Mapping[str, FloatArray],
-    n: int,
-) -> None:
-    """Add step ``t``'s values of the recorded quantities to their histograms.
-
-    Defaulted paths keep their frozen balance sheet (from ``snap``); their NAV moves with the
-    price like any other path's.
-    """
-    fields: dict[str, FloatArray] | None = None
-    for name, e in edges.items():
-        if name == "units":
-            values = _full(units, n)
-        elif name == "cash":
-            values = _full(cash, n)
-        elif name == "shares":
-            values = _full(shares, n)
-        elif name == "price":
-            values = price
-        else:
-            if fields is None:
-                fields = _final_fields(units, cash, shares, out, notional, arrears, plan.debts, n)
-                if snap:
-                    fields = {k: np.where(live, v, snap[k]) for k, v in fields.items()}
-            if name == "nav_per_share":
-                values = (
-                    fields["final_units"] * price
-                    + fields["final_cash"]
-                    + plan.other_assets
-                    - fields["final_debt"]
-                    - fields["final_preferred"]
-                    - fields["unpaid_dividends"]
-                ) / fields["final_shares"]
-            else:
-                diluted = (
-                    plan.initial_diluted
-                    - _total([d.conversion_shares for d in plan.debts])
-                    + fields["conversion_left"]
-                    + (fields["final_shares"] - plan.initial_shares)
-                )
-                values = fields["final_units"] / diluted
-        counts[name][t] = _hist(values, e)

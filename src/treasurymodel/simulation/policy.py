@@ -7,15 +7,19 @@ A :class:`FundingPolicy` is a frozen, validated record of choices. The scenario 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import attrs
+import numpy as np
 
+from .._typing import FloatArray
+from ..company import Company, check_company
 from ..errors import ValidationError
 from ..instruments._common import boolean, name_text
-from ..validators import in_range, non_negative, optional, positive, to_float
+from ..validators import in_range, non_negative, optional, positive, price_array, to_float
+from .channels import BUILTIN_CHANNELS, check_channel
 
-__all__ = ["FundingPolicy"]
+__all__ = ["FundingPolicy", "accretive_share_price"]
 
 SpringingMode = Literal["test", "worst", "best"]
 """How springing-maturity clauses are decided: by their liquidity test, always, or never
@@ -23,6 +27,25 @@ SpringingMode = Literal["test", "worst", "best"]
 
 PutMode = Literal["rational", "always", "never"]
 """How holders decide a put: when the conversion value is below the put price, always, never."""
+
+EquityGate = Literal["accretion", "mnav"]
+"""When common shares may be sold: only at an accretive share price, or above an mNAV level."""
+
+
+def _channels(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError("FundingPolicy.channels", value, "must be a list or tuple")
+    return tuple(value)
+
+
+def _check_channels(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    seen: set[str] = set()
+    for i, channel in enumerate(value):
+        check_channel(channel, i)
+        if isinstance(channel, str):
+            if channel in seen:
+                raise ValidationError(f"FundingPolicy.channels[{i}]", channel, "appears twice")
+            seen.add(channel)
 
 
 def _choice(*allowed: str) -> Any:
@@ -46,16 +69,34 @@ class FundingPolicy:
     preferred dividends, then raises the money from these sources, in this order:
 
     1. cash above ``cash_reserve_floor``;
-    2. new common shares at the market (``issue_equity``), only while the premium model's
-       mNAV is at or above ``min_mnav_to_issue``, at most ``max_issuance_fraction`` of the
-       step's traded value (share price × ``daily_turnover`` × basic shares × trading days in
-       the step, with ``trading_days_per_year / 365`` trading days per calendar day);
+    2. new common shares at the market (``issue_equity``), only while the equity gate is open
+       (``equity_gate``, below), at most ``max_issuance_fraction`` of the step's traded value
+       (share price × ``daily_turnover`` × basic shares × trading days in the step, with
+       ``trading_days_per_year / 365`` trading days per calendar day);
     3. new preferred stock of the series ``preferred_series`` (``preferred_daily_capacity``
        of notional a trading day, sold at ``preferred_price`` per unit of notional), while the
        mNAV is at or above ``min_mnav_to_issue_preferred``;
     4. sales of the reserve asset (``sell_btc``): unencumbered coins, plus the coins pledged
        to a secured note or loan that is repaid on that step;
     5. for debt only, the cash below the floor.
+
+    Sources 2 to 4 are the default ``channels``, ``("common", "preferred", "coins")``: the
+    list orders them, leaves some out, and adds others between them, such as new convertible
+    notes (:class:`~treasurymodel.ConvertibleIssuance`) or an object of your own following the
+    :class:`~treasurymodel.FundingChannel` protocol. The cash above the floor always comes
+    first and the cash below it last.
+
+    Dividends of a series whose terms allow payment in common shares
+    (:attr:`PreferredStock.dividends_in_shares <treasurymodel.PreferredStock.dividends_in_shares>`)
+    are paid in new shares at the share price when ``pay_dividends_in_shares_above`` is set
+    and the share price is at or above it; they then need no funding.
+
+    The equity gate decides when common shares may be sold (to pay what is due, and for the
+    flywheel): ``"accretion"`` (the default) sells only at a share price at or above
+    ``accretion_margin`` × BTC per assumed-diluted share × asset price, the price at which a
+    sale does not lower BTC per assumed-diluted share (``docs/theory/simulation.rst`` derives
+    it for both uses of the money); ``"mnav"`` sells while the premium model's mNAV is at or
+    above ``min_mnav_to_issue``, the rule of version 0.1 (:meth:`legacy`).
 
     Debt is served first; dividends take what is left, the most senior series first. A debt
     payment left unpaid after all five sources is a default. A dividend left unpaid is not:
@@ -69,9 +110,15 @@ class FundingPolicy:
         for debt only.
     issue_equity
         Whether new common shares may be sold at the market.
+    equity_gate
+        ``"accretion"`` or ``"mnav"`` (above).
+    accretion_margin
+        Multiple of the accretive share price required by the ``"accretion"`` gate (> 0; 1.0:
+        at the break-even price itself; 1.1: 10% above it).
     min_mnav_to_issue
-        Lowest mNAV (the premium model's) at which shares are sold (1.0: only at or above
-        NAV, i.e. when issuance is not dilutive to BTC per share).
+        Lowest mNAV (the premium model's) at which shares are sold under the ``"mnav"`` gate.
+        The mNAV is EV over the reserve, so at 1.0 a company with net debt sells its shares
+        below BTC per share × asset price: the sale is dilutive.
     max_issuance_fraction
         Share of the traded value the company may sell, in ``[0, 1]``.
     daily_turnover
@@ -116,6 +163,15 @@ class FundingPolicy:
     holder_puts
         ``"rational"`` (holders put when the conversion value is below the put price),
         ``"always"`` or ``"never"``.
+    channels
+        The ordered funding channels between the cash above the floor and the cash below it:
+        ``"common"``, ``"preferred"`` and ``"coins"`` (each at most once; their terms are the
+        fields above), :class:`~treasurymodel.ConvertibleIssuance` records and
+        :class:`~treasurymodel.FundingChannel` objects.
+    pay_dividends_in_shares_above
+        When set, dividends of series that allow it are paid in common shares on dividend
+        dates where the share price is at or above this level (reporting currency per share);
+        ``None``: always in cash.
     springing
         ``"test"`` (a clause springs when liquidity is below its multiple of the reference
         repayment, liquidity being cash + unencumbered units × price, as in
@@ -125,8 +181,10 @@ class FundingPolicy:
     Examples
     --------
     >>> p = FundingPolicy()
-    >>> p.issue_equity, p.min_mnav_to_issue, p.sell_btc
-    (True, 1.0, True)
+    >>> p.issue_equity, p.equity_gate, p.sell_btc
+    (True, 'accretion', True)
+    >>> FundingPolicy.legacy().equity_gate
+    'mnav'
     >>> FundingPolicy(issue_equity=False, sell_btc=False).sell_btc
     False
     >>> FundingPolicy(max_issuance_fraction=1.5)
@@ -140,6 +198,10 @@ class FundingPolicy:
         default=0.0, converter=to_float, validator=non_negative
     )
     issue_equity: bool = attrs.field(default=True, validator=boolean)
+    equity_gate: EquityGate = attrs.field(
+        default="accretion", validator=_choice("accretion", "mnav")
+    )
+    accretion_margin: float = attrs.field(default=1.0, converter=to_float, validator=positive)
     min_mnav_to_issue: float = attrs.field(default=1.0, converter=to_float, validator=non_negative)
     max_issuance_fraction: float = attrs.field(
         default=0.1, converter=to_float, validator=in_range(0.0, 1.0, high_closed=True)
@@ -183,6 +245,35 @@ class FundingPolicy:
     springing: SpringingMode = attrs.field(
         default="test", validator=_choice("test", "worst", "best")
     )
+    pay_dividends_in_shares_above: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(non_negative)
+    )
+    channels: tuple[Any, ...] = attrs.field(
+        default=BUILTIN_CHANNELS, converter=_channels, validator=_check_channels
+    )
+
+    @classmethod
+    def legacy(cls, **changes: Any) -> FundingPolicy:
+        """The funding rules of version 0.1: common shares sold on the mNAV gate.
+
+        Every other default is unchanged, so ``FundingPolicy.legacy()`` reproduces the
+        results of version 0.1 except on paths where a margin call failed (the lender now
+        takes only the coins that cover what is owed; the 0.1 engine took the whole pledge,
+        which was a defect, not a policy).
+
+        Parameters
+        ----------
+        **changes
+            Any other field of :class:`FundingPolicy`.
+
+        Examples
+        --------
+        >>> p = FundingPolicy.legacy(min_mnav_to_issue=1.2)
+        >>> p.equity_gate, p.min_mnav_to_issue
+        ('mnav', 1.2)
+        """
+        changes.setdefault("equity_gate", "mnav")
+        return cls(**changes)
 
     @property
     def flywheel(self) -> bool:
@@ -194,3 +285,65 @@ class FundingPolicy:
         (False, True)
         """
         return self.buy_btc_above_mnav is not None and self.buy_fraction > 0.0
+
+
+@overload
+def accretive_share_price(
+    company: Company, *, btc_price: float, amount: float | FloatArray = ...
+) -> float: ...
+@overload
+def accretive_share_price(
+    company: Company, *, btc_price: FloatArray, amount: float | FloatArray = ...
+) -> FloatArray: ...
+def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0) -> Any:
+    """The share price at which selling common shares keeps BTC per diluted share whole.
+
+    With :math:`u` units held, :math:`N` assumed-diluted shares and the asset at :math:`P`:
+
+    * to **buy coins** (``amount=0``), new shares sold at :math:`S` add :math:`S/P` coins per
+      share, and BTC per assumed-diluted share is unchanged at :math:`S^* = uP/N`, rises above
+      it and falls below it;
+    * to **pay an obligation** of ``amount`` :math:`A` instead of selling :math:`A/P` coins,
+      the sale leaves BTC per assumed-diluted share where the coin sale would at
+      :math:`S^* = (uP - A)/N` (floored at 0), and higher above it.
+
+    The ``"accretion"`` gate of :class:`FundingPolicy` uses the first (``amount=0``), which is
+    never below the second: a price that passes it is accretive for either use.
+
+    Parameters
+    ----------
+    company
+        The company (its units and assumed-diluted shares).
+    btc_price
+        Asset price(s), a float or an array (non-negative).
+    amount
+        The obligation paid with the proceeds instead of a coin sale (reporting currency,
+        non-negative; broadcasts with ``btc_price``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The threshold share price, shaped like the broadcast inputs.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...              shares_basic=1e6)
+    >>> accretive_share_price(co, btc_price=50_000.0)
+    50.0
+    >>> accretive_share_price(co, btc_price=50_000.0, amount=10e6)
+    40.0
+    """
+    check_company(company)
+    price = price_array("btc_price", btc_price)
+    owed = price_array("amount", amount)
+    try:
+        price, owed = np.broadcast_arrays(price, owed)
+    except ValueError:
+        raise ValidationError(
+            "amount", np.shape(owed), f"does not broadcast with btc_price {np.shape(price)}"
+        ) from None
+    value = np.maximum((company.holdings.units * price - owed) / company.diluted_shares, 0.0)
+    return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)

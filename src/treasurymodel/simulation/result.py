@@ -47,6 +47,17 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "interest_paid",
     "principal_paid",
     "dividends_paid",
+    "liquidation_penalty",
+    "dividend_shares",
+    "dividends_paid_in_shares",
+    "notes_issued",
+    "notes_average_coupon",
+    "notes_average_premium",
+    "other_raised",
+    "preferred_issued",
+    "preferred_average_rate",
+    "loans_issued",
+    "loans_average_rate",
 )
 """Names of the per-path arrays of a :class:`SimulationResult`, in export order."""
 
@@ -196,15 +207,16 @@ class SimulationResult:
     default_time
         Step of the default, or -1.
     first_seizure
-        Step of the first failed margin call, or -1: the lender took the pledged coins (and
-        credited their value to the loan; any remainder stays owed).
+        Step of the first failed margin call, or -1: the lender took the coins worth what is
+        owed plus the loan's liquidation penalty (all of the pledge if it is worth less; the
+        remainder then stays owed) and returned the rest of the pledge to the free coins.
     btc_sold, btc_bought, btc_seized
         Units sold, bought and seized by lenders over the path.
     final_units, final_cash, final_shares
         Units held, cash and basic shares at the end (at the default, for a defaulted path).
     final_diluted_shares
-        Assumed diluted shares at the end: the company's diluted count plus shares issued,
-        less the conversion shares of notes retired for cash.
+        Assumed diluted shares at the end: the company's diluted count plus shares issued
+        (for cash and as dividends), less the conversion shares of notes retired for cash.
     final_price
         Asset price at the last step, after the path's own market impact.
     final_debt, final_preferred
@@ -227,6 +239,24 @@ class SimulationResult:
     interest_paid, principal_paid, dividends_paid
         Cash paid as interest (including accrued interest on puts, calls and sprung notes),
         as principal (maturities, amortization, puts, calls, springing) and as dividends.
+    liquidation_penalty
+        Value of the coins lenders took beyond what was owed (the liquidation penalty), at
+        the prices of the seizures.
+    dividend_shares, dividends_paid_in_shares
+        Common shares issued to pay preferred dividends, and the dividends so paid.
+    notes_issued, notes_average_coupon, notes_average_premium
+        Principal of new convertible notes sold through
+        :class:`~treasurymodel.ConvertibleIssuance` channels (at par: also the cash raised),
+        and their principal-weighted average coupon and conversion premium (0 where none).
+    other_raised
+        Cash raised through user-defined :class:`~treasurymodel.FundingChannel` objects.
+    preferred_issued, preferred_average_rate
+        Stated amount of new preferred stock sold through
+        :class:`~treasurymodel.PreferredIssuance` channels (at par: also the cash raised), and
+        its amount-weighted average dividend rate (0 where none).
+    loans_issued, loans_average_rate
+        Principal borrowed through :class:`~treasurymodel.TermLoanIssuance` channels, and its
+        principal-weighted average rate (0 where none).
     histograms
         Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
         ``record``), by name.
@@ -236,9 +266,10 @@ class SimulationResult:
     The identities every path satisfies (up to rounding):
 
     * final_units = initial_units + btc_bought − btc_sold − btc_seized;
-    * final_cash = initial_cash + equity_raised + preferred_raised + sale_proceeds
-      − purchase_cost − interest_paid − principal_paid − dividends_paid;
-    * final_shares = initial_shares + shares_issued + shares_converted.
+    * final_cash = initial_cash + equity_raised + preferred_raised + notes_issued
+      + preferred_issued + loans_issued + other_raised + sale_proceeds − purchase_cost
+      − interest_paid − principal_paid − dividends_paid;
+    * final_shares = initial_shares + shares_issued + shares_converted + dividend_shares.
 
     Examples
     --------
@@ -287,6 +318,17 @@ class SimulationResult:
     interest_paid: FloatArray = attrs.field(converter=_floats)
     principal_paid: FloatArray = attrs.field(converter=_floats)
     dividends_paid: FloatArray = attrs.field(converter=_floats)
+    liquidation_penalty: FloatArray = attrs.field(converter=_floats)
+    dividend_shares: FloatArray = attrs.field(converter=_floats)
+    dividends_paid_in_shares: FloatArray = attrs.field(converter=_floats)
+    notes_issued: FloatArray = attrs.field(converter=_floats)
+    notes_average_coupon: FloatArray = attrs.field(converter=_floats)
+    notes_average_premium: FloatArray = attrs.field(converter=_floats)
+    other_raised: FloatArray = attrs.field(converter=_floats)
+    preferred_issued: FloatArray = attrs.field(converter=_floats)
+    preferred_average_rate: FloatArray = attrs.field(converter=_floats)
+    loans_issued: FloatArray = attrs.field(converter=_floats)
+    loans_average_rate: FloatArray = attrs.field(converter=_floats)
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict, converter=_histograms)
 
     def __attrs_post_init__(self) -> None:

@@ -1,0 +1,376 @@
+"""The state of the scenario engine's paths, and what one step works with.
+
+:class:`PathState` holds everything the engine carries from step to step, one value per path:
+the balance sheet (units, free units, cash, shares, debt outstanding, pledges, preferred
+notional and arrears), the market-impact factor and running peak, the default and sale
+markers, the cumulated flows recorded in the result, and the securities sold on the paths
+(through funding channels). A quantity stays a Python float while it is the same on every
+path and becomes an array of shape ``(paths,)`` once it is not, so steps on which nothing
+depends on the price cost almost nothing.
+
+:class:`StepWork` holds what the phases of one step pass to each other (the price, the mNAV
+and share price at the start of the step, what is due, what is still uncovered), and
+:class:`Run` the run's fixed inputs. The helpers at the end turn the state into result fields
+and histograms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._typing import BoolArray, FloatArray, IntArray
+from ..errors import ValidationError
+from .calendar import Debt, Plan, Pref, Step, ordered_sum
+from .channels import PreferredAtm
+from .impact import ImpactModel
+from .policy import FundingPolicy
+from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
+
+__all__ = ["Issued", "PathState", "Run", "StepWork"]
+
+
+class Run:
+    """The fixed inputs of one run of the engine, and the constants derived from them."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        prices: FloatArray,
+        policy: FundingPolicy,
+        premium: PremiumModel,
+        impact: ImpactModel | None,
+        edges: Mapping[str, FloatArray],
+    ) -> None:
+        self.plan = plan
+        self.prices = prices
+        self.policy = policy
+        self.premium = premium
+        self.edges = edges
+        self.n = prices.shape[0]
+        self.last_step = prices.shape[1] - 1
+        self.a = impact.scale if impact is not None else 0.0
+        self.phi = impact.permanent_fraction if impact is not None else 0.0
+        self.floor = policy.cash_reserve_floor
+        self.constant_mnav = premium.mnav_level if isinstance(premium, ConstantPremium) else None
+        self.flywheel = policy.flywheel
+        self.issue = policy.issue_equity
+        self.target_pref = plan.preferred_target
+        self.turnover = policy.max_issuance_fraction * policy.daily_turnover
+        self.accretion = policy.equity_gate == "accretion"
+        self.margin = policy.accretion_margin
+        self.div_floor = policy.pay_dividends_in_shares_above
+        self.channels = policy.channels
+        # PreferredAtm channels: position -> index of their series (refused if unknown)
+        names = [p.name for p in plan.prefs]
+        self.atm_series: dict[int, int] = {}
+        for position, channel in enumerate(policy.channels):
+            if isinstance(channel, PreferredAtm):
+                if channel.series not in names:
+                    raise ValidationError(
+                        f"policy.channels[{position}].series",
+                        channel.series,
+                        f"names no preferred series of the company (has {names})",
+                    )
+                self.atm_series[position] = names.index(channel.series)
+        self.ordinals = np.array([d.toordinal() for d in plan.dates], dtype=np.int64)
+
+
+class Issued:
+    """Running totals of the notes issued on the paths: principal and conversion shares.
+
+    Kept by addition and subtraction (as the scalar reference does) so that a step costs the
+    same however many tranches were issued; ``first`` is the index of the first tranche.
+    """
+
+    __slots__ = ("conv", "debt", "first")
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+        self.debt: Any = 0.0
+        self.conv: Any = 0.0
+
+    def retire(self, principal: Any, shares_per_principal: Any) -> None:
+        self.debt = self.debt - principal
+        self.conv = self.conv - principal * shares_per_principal
+
+
+class PathState:
+    """Everything carried from step to step, per path (floats while uniform across paths)."""
+
+    def __init__(self, run: Run) -> None:
+        plan, prices = run.plan, run.prices
+        self.debts: list[Debt] = list(plan.debts)  # notes issued on the paths are added
+        self.issued = Issued(len(plan.debts))
+        self.prefs: list[Pref] = list(plan.prefs)  # a series per PreferredIssuance channel
+        debts = self.debts
+        # the balance sheet
+        self.units: Any = plan.initial_units
+        self.free: Any = max(plan.initial_units - sum(d.pledged for d in debts), 0.0)
+        self.cash: Any = plan.initial_cash
+        self.shares: Any = plan.initial_shares
+        self.out: list[Any] = [d.principal for d in debts]
+        self.pledged: dict[int, Any] = {
+            k: d.pledged for k, d in enumerate(debts) if d.kind in ("secured", "loan")
+        }
+        # False after a seizure
+        self.margined: dict[int, Any] = dict.fromkeys(plan.margin_loans, True)
+        self.notional: list[Any] = [p.notional for p in self.prefs]
+        self.arrears: list[Any] = [0.0 for _ in self.prefs]
+        self.crate: list[Any] = [0.0 for _ in self.prefs]
+        self.debt_total: Any = None  # cached sums, recomputed after a change
+        self.conv_total: Any = None  # conversion shares of the company's own convertibles
+        self.pref_total: Any = None
+        # the market
+        self.factor: Any = 1.0
+        self.peak = prices[:, 0].copy() if run.premium.uses_peak else None
+        self.peak_done = 0
+        # events
+        self.live: Any = True
+        self.default_time: Any = -1
+        self.first_sale: Any = -1
+        self.all_sold = False
+        self.first_seizure: Any = -1
+        # cumulated flows
+        self.sold: Any = 0.0
+        self.bought: Any = 0.0
+        self.seized: Any = 0.0
+        self.penalty_paid: Any = 0.0
+        self.dividend_shares: Any = 0.0
+        self.dividends_in_shares: Any = 0.0
+        self.equity_raised: Any = 0.0
+        self.shares_issued: Any = 0.0
+        self.shares_converted: Any = 0.0
+        self.pref_raised: Any = 0.0
+        self.sale_proceeds: Any = 0.0
+        self.purchase_cost: Any = 0.0
+        self.interest_paid: Any = 0.0
+        self.principal_paid: Any = 0.0
+        self.dividends_paid: Any = 0.0
+        # funding channels: capacity left in the calendar year, by channel position
+        self.capacity_left: dict[int, Any] = {}
+        self.budget_year: dict[int, int] = {}
+        self.notes_issued: Any = 0.0
+        self.notes_coupons: Any = 0.0  # sum of principal x coupon
+        self.notes_premiums: Any = 0.0  # sum of principal x conversion premium
+        self.other_raised: Any = 0.0
+        self.pref_issued: Any = 0.0
+        self.pref_rates: Any = 0.0  # sum of stated amount x rate
+        self.loans_issued: Any = 0.0
+        self.loan_rates: Any = 0.0  # sum of principal x rate
+        self.loan_tranches: list[int] = []  # debt indices of loans made on the paths
+        self.series: dict[int, int] = {}  # PreferredIssuance position -> index into prefs
+        self.per_period: dict[int, list[Any]] = {}  # its series -> [a period's dividend, stub]
+        # the calendar still to come: events of securities sold on the paths, steps to visit
+        self.extra: dict[int, dict[str, list[Any]]] = {}
+        self.heap: list[int] = []
+        # defaulted paths' frozen balance sheets, and the recorded histograms
+        self.snap: dict[str, FloatArray] = {}
+        self.counts = {
+            name: np.zeros((run.last_step + 1, e.size - 1), dtype=np.int64)
+            for name, e in run.edges.items()
+        }
+
+
+class StepWork:
+    """What the phases of one step pass to each other."""
+
+    def __init__(self, t: int, ev: Step | None, price: Any) -> None:
+        self.t = t
+        self.ev = ev
+        self.price: Any = price
+        self.mnav: Any = None
+        # the balance sheet at the start of the step (after margin calls)
+        self.start_units: Any = None
+        self.start_cash: Any = None
+        self.start_shares: Any = None
+        self.start_debt: Any = None
+        self.start_pref: Any = None
+        self.start_out: Any = None
+        self.start_conv: Any = None
+        self.share_price: Any = None  # computed when something needs it
+        self.threshold: Any = None  # the accretive share price, when needed
+        self.tdays = 0.0
+        # what falls due
+        self.interest_due: Any = 0.0
+        self.principal_due: Any = 0.0
+        self.retire: list[tuple[int, Any]] = []
+        self.claimed: dict[int, Any] = {}
+        self.released: list[tuple[int, Any]] = []
+        # (pref, owed, payable in cash, periods, paid in shares)
+        self.owed_div: list[tuple[int, Any, Any, int, Any]] = []
+        self.debt_due: Any = 0.0
+        self.div_due: Any = 0.0
+        # the funding
+        self.du: Any = 0.0  # debt not yet covered
+        self.vu: Any = 0.0  # dividends not yet covered
+        self.e: Any = 0.0  # raised by common shares
+        self.raw_cap: Any = None
+        self.pf: Any = 0.0  # raised by the preferred sold at the market
+        self.new_notes: list[tuple[Any, Any]] = []
+        self.new_pref: list[tuple[int, Any, Any, Any]] = []
+        self.new_loans: list[tuple[Any, Any, Any]] = []  # (channel, raised, pledge)
+        self.atm: list[tuple[int, Any, float]] = []  # (series, raised, price): PreferredAtm
+        self.failed: Any = False
+        self.any_failed = False
+
+
+def _hist(values: FloatArray, edges: FloatArray) -> IntArray:
+    idx = np.searchsorted(edges, values, side="right") - 1
+    np.clip(idx, 0, edges.size - 2, out=idx)
+    return np.bincount(idx, minlength=edges.size - 1)
+
+
+def _share_price(
+    mnav: Any, units: Any, price: Any, debt: Any, pref: Any, cash: Any, shares: Any
+) -> Any:
+    return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+
+
+def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
+    """Principal of debt ``k`` not yet claimed on this step: a debt falls due at most once."""
+    return out[k] if k not in claimed else out[k] - claimed[k]
+
+
+def _claim(claimed: dict[int, Any], k: int, owed: Any) -> None:
+    """Record that ``owed`` of debt ``k``'s principal falls due on this step."""
+    claimed[k] = owed if k not in claimed else claimed[k] + owed
+
+
+def _zero(value: Any) -> bool:
+    """Whether ``value`` is the untouched scalar 0.0 (no path has anything there)."""
+    return isinstance(value, float) and value == 0.0
+
+
+def _average(weighted: Any, total_: Any, n: int) -> FloatArray:
+    """``weighted / total_`` per path, 0 where ``total_`` is 0."""
+    w = _full(weighted, n)
+    d = _full(total_, n)
+    return np.where(d > 0.0, w / np.where(d > 0.0, d, 1.0), 0.0)
+
+
+def _one(value: Any) -> bool:
+    """Whether ``value`` is the untouched scalar 1.0 (no path's price has been moved)."""
+    return isinstance(value, float) and value == 1.0
+
+
+def _full(value: Any, n: int) -> FloatArray:
+    """``value`` (a float or an array of shape (n,)) as a fresh float64 array of shape (n,)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
+
+
+def _view(value: Any, n: int) -> FloatArray:
+    """``value`` as a read-only float64 array of shape (n,), without copying an array."""
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
+
+
+def _steps(value: Any, n: int) -> IntArray:
+    """A step index or an array of them (-1 for never) as an int64 array of shape (n,)."""
+    return np.broadcast_to(np.asarray(value, dtype=np.int64), (n,)).copy()
+
+
+def _final_fields(
+    units: Any,
+    cash: Any,
+    shares: Any,
+    out: list[Any],
+    notional: list[Any],
+    arrears: list[Any],
+    debts: Sequence[Debt],
+    issued: Issued,
+    n: int,
+) -> dict[str, FloatArray]:
+    conv: Any = 0.0
+    for k in range(issued.first):
+        if debts[k].kind == "convertible":
+            conv = conv + out[k] * debts[k].shares_per_principal
+    conv = conv + issued.conv
+    return {
+        "final_units": _full(units, n),
+        "final_cash": _full(cash, n),
+        "final_shares": _full(shares, n),
+        "final_debt": _full(ordered_sum(out[: issued.first]) + issued.debt, n),
+        "final_preferred": _full(ordered_sum(notional), n),
+        "unpaid_dividends": _full(ordered_sum(arrears), n),
+        "conversion_left": _full(conv, n),
+    }
+
+
+def _snapshot(
+    snap: dict[str, FloatArray],
+    newly: BoolArray,
+    units: Any,
+    cash: Any,
+    shares: Any,
+    out: list[Any],
+    notional: list[Any],
+    arrears: list[Any],
+    debts: Sequence[Debt],
+    issued: Issued,
+    n: int,
+) -> None:
+    now = _final_fields(units, cash, shares, out, notional, arrears, debts, issued, n)
+    for name, value in now.items():
+        snap[name] = np.where(newly, value, snap.get(name, 0.0))
+
+
+def _record(
+    counts: dict[str, IntArray],
+    edges: Mapping[str, FloatArray],
+    t: int,
+    price: FloatArray,
+    units: Any,
+    cash: Any,
+    shares: Any,
+    out: list[Any],
+    notional: list[Any],
+    arrears: list[Any],
+    plan: Plan,
+    debts: Sequence[Debt],
+    issued: Issued,
+    live: Any,
+    snap: Mapping[str, FloatArray],
+    n: int,
+) -> None:
+    """Add step ``t``'s values of the recorded quantities to their histograms.
+
+    Defaulted paths keep their frozen balance sheet (from ``snap``); their NAV moves with the
+    price like any other path's.
+    """
+    fields: dict[str, FloatArray] | None = None
+    for name, e in edges.items():
+        if name == "units":
+            values = _full(units, n)
+        elif name == "cash":
+            values = _full(cash, n)
+        elif name == "shares":
+            values = _full(shares, n)
+        elif name == "price":
+            values = price
+        else:
+            if fields is None:
+                fields = _final_fields(
+                    units, cash, shares, out, notional, arrears, debts, issued, n
+                )
+                if snap:
+                    fields = {k: np.where(live, v, snap[k]) for k, v in fields.items()}
+            if name == "nav_per_share":
+                values = (
+                    fields["final_units"] * price
+                    + fields["final_cash"]
+                    + plan.other_assets
+                    - fields["final_debt"]
+                    - fields["final_preferred"]
+                    - fields["unpaid_dividends"]
+                ) / fields["final_shares"]
+            else:
+                diluted = (
+                    plan.initial_diluted
+                    - ordered_sum([d.conversion_shares for d in plan.debts])
+                    + fields["conversion_left"]
+                    + (fields["final_shares"] - plan.initial_shares)
+                )
+                values = fields["final_units"] / diluted
+        counts[name][t] = _hist(values, e)
