@@ -97,6 +97,9 @@ class ComparisonRow:
         :meth:`~treasurymodel.Company.seniority_order`; all debt ranks together) and its BTC
         Rating, reserve / (its amount + everything senior or equal to it)
         (:func:`~treasurymodel.btc_ratings`); ``None`` for a company with neither.
+    common_rating
+        The common stock's BTC Rating, (reserve − debt − preferred) / market cap
+        (``btc_ratings(..., share_price=...)["common"]``); ``None`` without a share price.
     margin_call_price, margin_call_drop
         :func:`~treasurymodel.joint_margin_call_price`: the price below which the loans
         with an LTV limit can no longer be topped up together (the first margin call met
@@ -151,6 +154,7 @@ class ComparisonRow:
     asset_years_of_coverage: float
     junior_security: str | None
     junior_rating: float | None
+    common_rating: float | None
     margin_call_price: float | None
     margin_call_drop: float | None
     wall_price: float
@@ -355,6 +359,7 @@ class Comparison:
             ),
             ("junior security", [_short(r.junior_security) for r in self.rows]),
             ("  its rating", [_text(r.junior_rating, "ratio") for r in self.rows]),
+            ("common's rating", [_text(r.common_rating, "ratio") for r in self.rows]),
             ("margin call price", [_text(r.margin_call_price, "price") for r in self.rows]),
             ("  fall to it", [_text(r.margin_call_drop, "pct") for r in self.rows]),
             (f"wall price ({horizon})", [_text(r.wall_price, "price") for r in self.rows]),
@@ -543,7 +548,8 @@ def _row(
     m = metrics(company, btc_price=asset_price, share_price=share_price)
     order = company.seniority_order()
     junior = order[-1].name if order else None
-    rating = btc_ratings(company, btc_price=asset_price)[junior] if junior else None
+    ratings = btc_ratings(company, btc_price=asset_price, share_price=share_price)
+    rating = ratings[junior] if junior else None
     call = joint_margin_call_price(company)
     near = maturity_wall(company, until=until, springing=springing, puts=puts).rows[-1]
     whole = maturity_wall(company, springing=springing, puts=puts).rows[-1]
@@ -573,6 +579,7 @@ def _row(
         asset_years_of_coverage=m.btc_years_of_coverage,
         junior_security=junior,
         junior_rating=rating,
+        common_rating=ratings.get("common"),
         margin_call_price=call,
         margin_call_drop=None if call is None else _fall(asset_price, call),
         wall_price=near.breakeven_price,
