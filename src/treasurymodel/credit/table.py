@@ -76,6 +76,8 @@ class CreditTable:
         The scalar inputs the table was computed with.
     common_rating
         The common stock's BTC Rating (``None`` without a share price).
+    asset
+        The reserve asset whose price ``btc_price`` is (``"BTC"``, ``"ETH"``, ...).
 
     Examples
     --------
@@ -128,6 +130,7 @@ class CreditTable:
     market_spread: FloatArray
     credit_surplus: FloatArray
     common_rating: float | None
+    asset: str = "BTC"
 
     def __len__(self) -> int:
         return len(self.security)
@@ -189,7 +192,7 @@ class CreditTable:
 
     def _header(self) -> str:
         return (
-            f"{self.company} as of {self.as_of.isoformat()}: BTC {self.btc_price:,.2f}, "
+            f"{self.company} as of {self.as_of.isoformat()}: {self.asset} {self.btc_price:,.2f}, "
             f"vol {self.asset_volatility:.0%}, return {self.expected_return:.0%}, "
             f"horizon {self.horizon:g}y;\n  definition {self.definition!r}, event {self.event!r}"
         )
@@ -391,4 +394,5 @@ def credit_table(
         market_spread=_ro(mkt),
         credit_surplus=_ro(surplus),
         common_rating=common,
+        asset=company.holdings.asset,
     )
