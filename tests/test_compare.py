@@ -519,3 +519,14 @@ def test_common_rating_only_with_a_share_price() -> None:
     assert row.common_rating == pytest.approx(1.0 / row.mnav_simple, rel=1e-12)
     table = {line[0]: line[1:] for line in compare([co]).table()}
     assert table["common's rating"] == ["-"]
+
+
+def test_html_has_full_names_and_indents_the_lines_that_belong_to_the_one_above() -> None:
+    result = compare([datasets.load("xxi-2026-01")])
+    name = "1.00% convertible senior secured notes due 2030"  # from the data set xxi-2026-01
+    assert result["Twenty One Capital"].junior_security == name
+    assert name not in repr(result)  # the text table cuts it to 20 characters
+    page = result._repr_html_()
+    assert f">{name}</td>" in page
+    assert '<th style="text-align:left;padding-left:1.5em;">its rating</th>' in page
+    assert '<th style="text-align:left;">junior security</th>' in page

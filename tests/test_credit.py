@@ -757,3 +757,14 @@ def test_table_refuses_bad_market_prices() -> None:
     with pytest.raises(ValidationError) as info:
         credit_table(co, asset_volatility=0.5, expected_return=0.0, market_prices={"STRF": -1})
     assert info.value.field == "market_prices['STRF']"
+
+
+def test_html_table_has_full_names_and_right_aligned_figures() -> None:
+    # The text repr cuts long names to keep its width; the HTML table has no width to keep to.
+    t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5, expected_return=0.0)
+    text, page = repr(t), t._repr_html_()
+    assert "0.625% convertible notes due 2030 (A)" not in text  # 37 characters, cut
+    assert "…" in text
+    assert "0.625% convertible notes due 2030 (A)" in page
+    assert "…" not in page
+    assert '<td style="text-align:left">STRF</td><td style="text-align:right">2</td>' in page

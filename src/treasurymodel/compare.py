@@ -330,10 +330,18 @@ class Comparison:
         >>> rows[0], rows[1]
         (['', 'MicroStrategy'], ['as of', '2022-06-30'])
         """
+        return self._lines(short=True)
+
+    def _lines(self, *, short: bool) -> list[list[str]]:
+        """The text cells; ``short`` cuts long names to the text table's column width."""
+
+        def name(text: str | None) -> str:
+            return _short(text) if short else ("-" if text is None else text)
+
         horizon = f"{self.years:g}y"
         lines: list[tuple[str, list[str]]] = []
         if any(r.label != r.company for r in self.rows):
-            lines.append(("company", [_short(r.company) for r in self.rows]))
+            lines.append(("company", [name(r.company) for r in self.rows]))
         lines += [
             ("as of", [r.as_of.isoformat() for r in self.rows]),
             ("asset (currency)", [f"{r.asset} ({r.currency})" for r in self.rows]),
@@ -357,7 +365,7 @@ class Comparison:
                 "asset years of coverage",
                 [_text(r.asset_years_of_coverage, "plain") for r in self.rows],
             ),
-            ("junior security", [_short(r.junior_security) for r in self.rows]),
+            ("junior security", [name(r.junior_security) for r in self.rows]),
             ("  its rating", [_text(r.junior_rating, "ratio") for r in self.rows]),
             ("common's rating", [_text(r.common_rating, "ratio") for r in self.rows]),
             ("margin call price", [_text(r.margin_call_price, "price") for r in self.rows]),
@@ -384,12 +392,14 @@ class Comparison:
         return "\n".join([head, *_aligned(self.table()), foot])
 
     def _repr_html_(self) -> str:
-        rows = self.table()
+        rows = self._lines(short=False)  # no text width to keep to: full names
         parts = ["<table>", "<thead><tr>"]
         parts += [f"<th>{html.escape(c)}</th>" for c in rows[0]]
         parts.append("</tr></thead><tbody>")
         for row in rows[1:]:
-            parts.append(f'<tr><th style="text-align:left">{html.escape(row[0])}</th>')
+            label = row[0].lstrip()  # an indented line belongs to the one above: indent it
+            pad = "padding-left:1.5em;" if label != row[0] else ""
+            parts.append(f'<tr><th style="text-align:left;{pad}">{html.escape(label)}</th>')
             parts += [f'<td style="text-align:right">{html.escape(c)}</td>' for c in row[1:]]
             parts.append("</tr>")
         parts.append("</tbody></table>")

@@ -197,18 +197,18 @@ class CreditTable:
             f"horizon {self.horizon:g}y;\n  definition {self.definition!r}, event {self.event!r}"
         )
 
-    def _cells(self) -> tuple[list[str], list[list[str]]]:
+    def _cells(self, *, short: bool = True) -> tuple[list[str], list[list[str]]]:
         market = bool(np.isfinite(self.market_price).any())
         header = ["security", "rank", "claim (M)", "rating", "break price", "risk", "spread"]
         if market:
             header += ["price", "yield", "mkt sprd", "surplus"]
         rows = []
         for i, name in enumerate(self.security):
-            short = name  # too long: keep both ends, where names differ
-            if len(name) > _NAME_WIDTH:
-                short = name[:10] + "…" + name[len(name) - (_NAME_WIDTH - 11) :]
+            shown = name  # too long: keep both ends, where names differ
+            if short and len(name) > _NAME_WIDTH:
+                shown = name[:10] + "…" + name[len(name) - (_NAME_WIDTH - 11) :]
             cells = [
-                short,
+                shown,
                 str(int(self.rank[i])),
                 f"{self.claim[i] / 1e6:,.1f}",
                 _num(float(self.rating[i]), ".3f"),
@@ -244,10 +244,22 @@ class CreditTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        header, rows = self._cells()
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        header, rows = self._cells(short=False)  # no text width to keep to: full names
+
+        def align(i: int) -> str:
+            return "left" if i == 0 else "right"
+
+        head = "".join(
+            f'<th style="text-align:{align(i)}">{html.escape(h)}</th>'
+            for i, h in enumerate(header)
+        )
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+            "<tr>"
+            + "".join(
+                f'<td style="text-align:{align(i)}">{html.escape(c)}</td>' for i, c in enumerate(r)
+            )
+            + "</tr>"
+            for r in rows
         )
         return (
             f"<table><caption>{html.escape(' '.join(self._header().split()))}</caption>"
