@@ -335,13 +335,13 @@ class Comparison:
     def _lines(self, *, short: bool) -> list[list[str]]:
         """The text cells; ``short`` cuts long names to the text table's column width."""
 
-        def name(text: str | None) -> str:
+        def shown(text: str | None) -> str:
             return _short(text) if short else ("-" if text is None else text)
 
         horizon = f"{self.years:g}y"
         lines: list[tuple[str, list[str]]] = []
         if any(r.label != r.company for r in self.rows):
-            lines.append(("company", [name(r.company) for r in self.rows]))
+            lines.append(("company", [shown(r.company) for r in self.rows]))
         lines += [
             ("as of", [r.as_of.isoformat() for r in self.rows]),
             ("asset (currency)", [f"{r.asset} ({r.currency})" for r in self.rows]),
@@ -365,7 +365,7 @@ class Comparison:
                 "asset years of coverage",
                 [_text(r.asset_years_of_coverage, "plain") for r in self.rows],
             ),
-            ("junior security", [name(r.junior_security) for r in self.rows]),
+            ("junior security", [shown(r.junior_security) for r in self.rows]),
             ("  its rating", [_text(r.junior_rating, "ratio") for r in self.rows]),
             ("common's rating", [_text(r.common_rating, "ratio") for r in self.rows]),
             ("margin call price", [_text(r.margin_call_price, "price") for r in self.rows]),
