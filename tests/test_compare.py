@@ -493,6 +493,10 @@ def test_cli_reads_files(tmp_path: Any) -> None:
         (["compare", "mstr-2026-02", "--asset-price", "BTC"], 2, "KEY=PRICE"),
         (["compare", "mstr-2026-02", "--asset-price", "BTC=-1"], 2, "--asset-price"),
         (["compare"], 2, "DATASET|FILE"),
+        # Finite but absurd: the reserve or market cap would overflow (it used to print
+        # numpy overflow warnings and name "btc_price[7]", a shocked price).
+        (["compare", "mstr-2026-02", "--asset-price", "BTC=1e308"], 1, "--asset-price"),
+        (["compare", "mstr-2026-02", "--share-price", "mstr-2026-02=1e308"], 1, "--share-price"),
     ],
 )
 def test_cli_bad_input(argv: list[str], code: int, message: str) -> None:
@@ -501,6 +505,8 @@ def test_cli_bad_input(argv: list[str], code: int, message: str) -> None:
     assert out == ""
     assert message in err
     assert "Traceback" not in err
+    if code == 1:
+        assert len(err.splitlines()) == 1, err
 
 
 def test_comparison_type_is_public() -> None:

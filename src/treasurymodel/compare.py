@@ -703,6 +703,17 @@ def compare(
         share = given_shares.get(label)
         if share is None and market is not None:
             share = market.share_price
+        # Amounts must stay finite at the largest shock (Python floats: inf, no warning).
+        if not math.isfinite(co.holdings.units * asset_price * (1.0 + float(grid.max()))):
+            raise ValidationError(
+                "asset_prices",
+                asset_price,
+                f"is too large for {label!r}: its reserve at the largest shock is not finite",
+            )
+        if share is not None and not math.isfinite(co.shares_basic * share):
+            raise ValidationError(
+                "share_prices", share, f"is too large for {label!r}: its market cap is not finite"
+            )
         prices.append((asset_price, share, until))
 
     rows: list[ComparisonRow] = []
