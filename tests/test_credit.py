@@ -759,6 +759,18 @@ def test_table_refuses_bad_market_prices() -> None:
     assert info.value.field == "market_prices['STRF']"
 
 
+@pytest.mark.parametrize(("field", "value"), [("btc_price", 1e308), ("share_price", 1e308)])
+def test_table_refuses_a_price_whose_reserve_or_market_cap_overflows(
+    field: str, value: float
+) -> None:
+    # 713,502 BTC x $1e308 is not a float: the ratings came out inf (a wrong number; the
+    # true one is finite) and the common's rating 0.000 at a 300-digit share price.
+    co = datasets.load("mstr-2026-02")
+    with pytest.raises(ValidationError) as info:
+        credit_table(co, asset_volatility=0.5, expected_return=0.0, **{field: value})
+    assert (info.value.field, info.value.value) == (field, value)
+
+
 def test_html_table_has_full_names_and_right_aligned_figures() -> None:
     # The text repr cuts long names to keep its width; the HTML table has no width to keep to.
     t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5, expected_return=0.0)

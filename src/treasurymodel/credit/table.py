@@ -344,6 +344,11 @@ def credit_table(
     if share_price is None and market is not None:
         share_price = market.share_price
     share = None if share_price is None else _scalar("share_price", share_price, positive=True)
+    # Python floats: an overflow is inf, not a warning; a rating of inf would be a wrong number.
+    if not math.isfinite(company.holdings.units * btc + company.cash + company.other_assets):
+        raise ValidationError("btc_price", btc, "is too large: the reserve is not finite")
+    if share is not None and not math.isfinite(company.shares_basic * share):
+        raise ValidationError("share_price", share, "is too large: the market cap is not finite")
     rate = None if risk_free_rate is None else _scalar("risk_free_rate", risk_free_rate)
     if rate is not None and not -1.0 < rate < 1.0:
         raise ValidationError("risk_free_rate", risk_free_rate, "must be a rate in (-1, 1)")
