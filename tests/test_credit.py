@@ -766,8 +766,9 @@ def test_table_refuses_a_price_whose_reserve_or_market_cap_overflows(
     # 713,502 BTC x $1e308 is not a float: the ratings came out inf (a wrong number; the
     # true one is finite) and the common's rating 0.000 at a 300-digit share price.
     co = datasets.load("mstr-2026-02")
+    kwargs: dict[str, Any] = {field: value}
     with pytest.raises(ValidationError) as info:
-        credit_table(co, asset_volatility=0.5, expected_return=0.0, **{field: value})
+        credit_table(co, asset_volatility=0.5, expected_return=0.0, **kwargs)
     assert (info.value.field, info.value.value) == (field, value)
 
 
