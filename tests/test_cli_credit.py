@@ -94,6 +94,9 @@ def test_usage_errors_exit_2(
         (["--return", "20"], "--return: must be finite and in [-10, 10]"),
         (["--price", "Other secured debt=90", "--yield-to", "put"], "--yield-to: 'Other"),
         (["--price", "Other secured debt=1e17"], "--price: implies a yield outside"),
+        (["--price", "STRF=105", "--price", "STRF=106"], "--price: is given twice, got 'STRF'"),
+        (["--price", "STRF=1e-9"], "--price: implies a yield above 10,000%"),
+        (["--btc-price", "1e308"], "--btc-price: is too large"),
     ],
 )
 def test_invalid_input_exits_1_naming_the_option(

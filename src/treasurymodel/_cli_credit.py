@@ -321,7 +321,11 @@ def render_table(data: dict[str, Any]) -> str:
 
 def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, label = load_source(args.source)
-    prices = dict(args.prices or [])
+    prices: dict[str, float] = {}
+    for name, price in args.prices or []:
+        if name in prices:  # as for compare's --asset-price: never a silent choice of one
+            raise ValidationError("--price", name, "is given twice")
+        prices[name] = price
     try:
         table = credit_table(
             company,
