@@ -94,6 +94,9 @@ def test_usage_errors_exit_2(
         (["--return", "20"], "--return: must be finite and in [-10, 10]"),
         (["--price", "Other secured debt=90", "--yield-to", "put"], "--yield-to: 'Other"),
         (["--price", "Other secured debt=1e17"], "--price: implies a yield outside"),
+        (["--price", "STRF=105", "--price", "STRF=106"], "--price: is given twice, got 'STRF'"),
+        (["--price", "STRF=1e-9"], "--price: implies a yield above 10,000%"),
+        (["--btc-price", "1e308"], "--btc-price: is too large"),
     ],
 )
 def test_invalid_input_exits_1_naming_the_option(
@@ -113,3 +116,28 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "examples:" in out
     assert "treasurymodel credit mstr-2026-02 --vol 0.5" in out
+
+
+def test_an_ether_treasury_is_labelled_with_its_asset(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # SharpLink holds 859,853 ETH at $4,028 (data set sbet-2025-10) and has no debt and no
+    # preferred stock: the price line names ETH, and the empty table says why it is empty.
+    code, out, err = _run(["credit", "sbet-2025-10", "--vol", "0.5"], capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1].startswith("  ETH 4,028.00; ")
+    assert "BTC 4,028" not in out
+    assert "horizon 1 year (" in lines[1]
+    assert "No debt and no preferred stock" in out
+    doc = json.loads(
+        _run(["credit", "sbet-2025-10", "--vol", "0.5", "--format", "json"], capsys)[1]
+    )
+    assert doc["company"]["asset"] == "ETH"
+    assert doc["securities"] == []
+    table = credit_table(datasets.load("sbet-2025-10"), asset_volatility=0.5, expected_return=0.0)
+    assert table.asset == "ETH"
+    assert repr(table).splitlines()[0].endswith(": ETH 4,028.00, vol 50%, return 0%, horizon 1y;")
+    _, out, _ = _run(["credit", "mstr-2026-02", "--vol", "0.5", "--horizon", "2"], capsys)
+    assert out.splitlines()[1].startswith("  BTC 68,141.00; ")
+    assert "horizon 2 years (" in out.splitlines()[1]

@@ -108,6 +108,11 @@ def test_row_equals_single_company_functions(name: str) -> None:
     else:
         assert row.junior_security is None
         assert row.junior_rating is None
+    if share is None:
+        assert row.common_rating is None
+    else:
+        common = btc_ratings(co, btc_price=price, share_price=share)["common"]
+        assert _close(row.common_rating, common)
 
     call = joint_margin_call_price(co)
     assert _close(row.margin_call_price, call)
@@ -141,6 +146,9 @@ def test_mstr_2022q2_row_by_hand() -> None:
     assert row.amplification == pytest.approx(0.94151, abs=1e-5)
     assert row.nav_per_share == pytest.approx((reserve + cash - debt) / 11.3e6, rel=1e-12)
     assert row.junior_rating == pytest.approx(reserve / debt, rel=1e-12)  # all debt together
+    # The common: (reserve - debt - preferred) / market cap = 150.09M / 1,853.2M = 0.0810.
+    assert row.common_rating == pytest.approx((reserve - debt) / cap, rel=1e-12)
+    assert row.common_rating == pytest.approx(0.08099, abs=1e-5)
     # Margin call: $410M of collateral over the 129,699 - 14,590 = 115,109 pledgeable BTC.
     assert row.margin_call_price == pytest.approx(3_561.84, abs=0.01)
     assert row.margin_call_drop == pytest.approx(1 - 3_561.84 / 19_785, abs=1e-6)  # 82.0%
@@ -263,6 +271,7 @@ _SIZE_FREE = (
     "cash_months_of_coverage",
     "asset_years_of_coverage",
     "junior_rating",
+    "common_rating",
     "margin_call_price",
     "margin_call_drop",
     "wall_price",
@@ -433,6 +442,9 @@ def test_cli_json_has_every_company() -> None:
     assert sbet["cash_months_of_coverage"] == "inf"
     mstr = doc["companies"][ALL.index("mstr-2022q2")]
     assert mstr["margin_call_price"] == pytest.approx(410e6 / 115_109)
+    # The common's BTC Rating at $164: ($2,566.09M - $2,416M) / (11.3M x $164) = 0.0810.
+    assert mstr["common_rating"] == pytest.approx((2_566_094_715 - 2_416e6) / (11.3e6 * 164))
+    assert sbet["common_rating"] is None
 
 
 def test_cli_csv_has_one_row_per_company() -> None:
@@ -454,6 +466,8 @@ def test_cli_table_has_every_company() -> None:
     assert all(name in lines[1] for name in ALL)
     assert all(co.name in lines[2] for co in _all())
     assert any(line.startswith("wall price (all debt)") for line in lines)
+    common = next(line for line in lines if line.startswith("common's rating"))
+    assert common.split()[2:] == ["0.081", "0.841", "-", "-"]  # 2022, 2026, SBET, XXI
 
 
 def test_cli_reads_files(tmp_path: Any) -> None:
@@ -479,6 +493,10 @@ def test_cli_reads_files(tmp_path: Any) -> None:
         (["compare", "mstr-2026-02", "--asset-price", "BTC"], 2, "KEY=PRICE"),
         (["compare", "mstr-2026-02", "--asset-price", "BTC=-1"], 2, "--asset-price"),
         (["compare"], 2, "DATASET|FILE"),
+        # Finite but absurd: the reserve or market cap would overflow (it used to print
+        # numpy overflow warnings and name "btc_price[7]", a shocked price).
+        (["compare", "mstr-2026-02", "--asset-price", "BTC=1e308"], 1, "--asset-price"),
+        (["compare", "mstr-2026-02", "--share-price", "mstr-2026-02=1e308"], 1, "--share-price"),
     ],
 )
 def test_cli_bad_input(argv: list[str], code: int, message: str) -> None:
@@ -487,7 +505,34 @@ def test_cli_bad_input(argv: list[str], code: int, message: str) -> None:
     assert out == ""
     assert message in err
     assert "Traceback" not in err
+    if code == 1:
+        assert len(err.splitlines()) == 1, err
 
 
 def test_comparison_type_is_public() -> None:
     assert isinstance(compare(_all()), Comparison)
+
+
+def test_common_rating_only_with_a_share_price() -> None:
+    # SharpLink's file states no share price: no rating for its common until one is given.
+    # With $10 a share: ETH reserve 859,853 x $4,028 over the market cap (no debt, no
+    # preferred), the same reserve / market cap as 1 / mNAV on market cap.
+    co = datasets.load("sbet-2025-10")
+    assert compare([co])["SharpLink Gaming"].common_rating is None
+    row = compare([co], share_prices={"SharpLink Gaming": 10.0})["SharpLink Gaming"]
+    assert row.common_rating == pytest.approx(859_853 * 4_028.0 / (co.shares_basic * 10.0))
+    assert row.mnav_simple is not None
+    assert row.common_rating == pytest.approx(1.0 / row.mnav_simple, rel=1e-12)
+    table = {line[0]: line[1:] for line in compare([co]).table()}
+    assert table["common's rating"] == ["-"]
+
+
+def test_html_has_full_names_and_indents_the_lines_that_belong_to_the_one_above() -> None:
+    result = compare([datasets.load("xxi-2026-01")])
+    name = "1.00% convertible senior secured notes due 2030"  # from the data set xxi-2026-01
+    assert result["Twenty One Capital"].junior_security == name
+    assert name not in repr(result)  # the text table cuts it to 20 characters
+    page = result._repr_html_()
+    assert f">{name}</td>" in page
+    assert '<th style="text-align:left;padding-left:1.5em;">its rating</th>' in page
+    assert '<th style="text-align:left;">junior security</th>' in page

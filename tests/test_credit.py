@@ -438,6 +438,47 @@ def test_risk_edge_cases() -> None:
     assert 0.0 <= far <= 1.0
 
 
+@pytest.mark.parametrize("vol", [1e-200, 1e-160, 1e-12])
+@pytest.mark.parametrize(
+    ("mu", "horizon", "expected"),
+    [
+        (0.0, 1.0, 0.0),  # the price stays at $100,000: never down to $50,000
+        (0.1, 1.0, 0.0),  # it rises
+        (-0.5, 1.0, 0.0),  # $100,000 e^-0.5 = $60,653 at the horizon: above $50,000
+        (-1.0, 1.0, 1.0),  # $100,000 e^-1 = $36,788: below it (passed at t = ln 2 = 0.69)
+        (-1.0, 0.5, 0.0),  # half a year: $60,653 again
+    ],
+)
+def test_a_vanishing_volatility_is_the_deterministic_path(
+    vol: float, mu: float, horizon: float, expected: float
+) -> None:
+    # With sigma -> 0 the price is P0 exp(mu t) (the -sigma^2/2 vanishes) and falls
+    # monotonically or not at all: both events are certain or impossible. A volatility whose
+    # square underflows (1e-200, 1e-160) used to give NaN for "before_horizon".
+    co = _one_debt()  # break price $50,000
+    kw: dict[str, Any] = {
+        "asset_volatility": vol, "expected_return": mu, "horizon": horizon, "btc_price": 1e5,
+    }  # fmt: skip
+    assert btc_risk(co, "debt", **kw) == expected
+    assert btc_risk(co, "debt", event="before_horizon", **kw) == expected
+
+
+def test_first_passage_far_in_the_tail_matches_the_direct_formula() -> None:
+    # sigma 0.1, mu -2.495, T 1: nu = -2.5, x = ln 0.5. (x + nu T) / sigma = -31.93 is past
+    # the switch to the asymptotic series, yet exp(2 nu x / sigma^2) = exp(346.6) and
+    # N(-31.93) still fit in a double: the textbook formula computed directly.
+    co = _one_debt()
+    x, nu, s = math.log(0.5), -2.5, 0.1
+    at = _normal_cdf((x - nu) / s)
+    second = math.exp(2 * nu * x / s**2) * _normal_cdf((x + nu) / s)
+    assert 0.0 < second < 1.0
+    got = btc_risk(
+        co, "debt", asset_volatility=s, expected_return=nu + s * s / 2, btc_price=1e5,
+        event="before_horizon",
+    )  # fmt: skip
+    assert got == pytest.approx(at + second, rel=1e-9)
+
+
 @settings(max_examples=40)
 @given(
     gap=st.floats(min_value=-4.0, max_value=-0.01),
@@ -641,6 +682,8 @@ def test_credit_surplus_is_market_spread_less_model_spread() -> None:
         ("P", {"price": 0.0}, "price"),
         ("zero", {"price": 1e9}, "price"),  # a yield below -99%
         ("zero", {"price": 1e-9}, "price"),  # a yield above 10,000%
+        ("P", {"price": 0.1}, "price"),  # $10 a year on $0.10: 10,000%, the same bound
+        ("P", {"price": [80.0, 1e-9]}, "price"),
         ("zero", {"price": 90.0, "to": "put"}, "to"),
         ("P", {"price": 90.0, "to": "call"}, "to"),
         (COMMON, {"price": 90.0}, "security"),
@@ -714,3 +757,27 @@ def test_table_refuses_bad_market_prices() -> None:
     with pytest.raises(ValidationError) as info:
         credit_table(co, asset_volatility=0.5, expected_return=0.0, market_prices={"STRF": -1})
     assert info.value.field == "market_prices['STRF']"
+
+
+@pytest.mark.parametrize(("field", "value"), [("btc_price", 1e308), ("share_price", 1e308)])
+def test_table_refuses_a_price_whose_reserve_or_market_cap_overflows(
+    field: str, value: float
+) -> None:
+    # 713,502 BTC x $1e308 is not a float: the ratings came out inf (a wrong number; the
+    # true one is finite) and the common's rating 0.000 at a 300-digit share price.
+    co = datasets.load("mstr-2026-02")
+    kwargs: dict[str, Any] = {field: value}
+    with pytest.raises(ValidationError) as info:
+        credit_table(co, asset_volatility=0.5, expected_return=0.0, **kwargs)
+    assert (info.value.field, info.value.value) == (field, value)
+
+
+def test_html_table_has_full_names_and_right_aligned_figures() -> None:
+    # The text repr cuts long names to keep its width; the HTML table has no width to keep to.
+    t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5, expected_return=0.0)
+    text, page = repr(t), t._repr_html_()
+    assert "0.625% convertible notes due 2030 (A)" not in text  # 37 characters, cut
+    assert "…" in text
+    assert "0.625% convertible notes due 2030 (A)" in page
+    assert "…" not in page
+    assert '<td style="text-align:left">STRF</td><td style="text-align:right">2</td>' in page

@@ -87,3 +87,16 @@ def test_readme_main_job_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "the report printed nothing"
+
+
+def test_readme_names_every_bundled_data_set() -> None:
+    # The PyPI page counts the bundled data sets and names their companies: a data set added
+    # later must be added there too (it said "Two" after two more had been added).
+    from treasurymodel import datasets
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    names = datasets.names()
+    words = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight"}
+    assert f"{words[len(names)]} company data sets ship with it" in text
+    for name in names:
+        assert datasets.load(name).name in text, name

@@ -32,10 +32,12 @@ for i in range(0, len(prices), 26):
     )
 
 # %%
-# The figure. ``nav_chart`` draws into the axes it is given.
+# The figure. ``nav_chart`` draws into the axes it is given; the two panels share the price
+# axis, so a price reads the same on both.
 
-fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 8), layout="constrained")
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 8), layout="constrained", sharex=True)
 nav_chart(company, btc_prices=prices, ax=top, title="NAV per share")
+top.set_xlabel("")  # the shared axis is labelled once, at the bottom
 bottom.plot(prices, held.mnav, label="share price held at $114.45")
 bottom.axhline(1.0, color="0.5", linewidth=0.8)
 bottom.set_xlabel("BTC price (USD)")

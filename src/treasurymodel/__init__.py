@@ -131,6 +131,7 @@ from .credit import (
     risk_from_spread,
     spread_from_risk,
 )
+
 # --- side by side (issue 19) ---
 # isort: split
 from .compare import Comparison, ComparisonRow, compare

@@ -68,8 +68,9 @@ def add_parser(subparsers: Any) -> None:
         "compare",
         help="several companies side by side: metrics, ratings, break prices, coverage",
         description="Compare treasury companies side by side: NAV, mNAV, leverage, coverage,\n"
-        "the rating of the most junior security, break prices (as prices and as the fall\n"
-        "from today's price) and NAV per share under a common shock to every asset price.",
+        "the rating of the most junior security and of the common, break prices (as prices\n"
+        "and as the fall from today's price) and NAV per share under a common shock to every\n"
+        "asset price.",
         epilog=_EPILOG,
         handler=_cmd_compare,
     )

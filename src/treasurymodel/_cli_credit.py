@@ -179,6 +179,7 @@ def credit_data(table: CreditTable, company: Company, source: str) -> dict[str, 
             "ticker": company.ticker,
             "as_of": company.as_of,
             "currency": company.currency,
+            "asset": company.holdings.asset,
             "source": source,
         },
         "inputs": {
@@ -257,8 +258,10 @@ def render_table(data: dict[str, Any]) -> str:
     rate = inputs["risk_free_rate"]
     out = [
         f"{title}, credit view as of {co['as_of'].isoformat()}  [{co['source']}]",
-        f"  BTC {inputs['btc_price']:,.2f}; volatility {inputs['asset_volatility']:.1%}, "
-        f"expected return {inputs['expected_return']:.1%}, horizon {inputs['horizon']:g} years "
+        f"  {co['asset']} {inputs['btc_price']:,.2f}; "
+        f"volatility {inputs['asset_volatility']:.1%}, "
+        f"expected return {inputs['expected_return']:.1%}, horizon {inputs['horizon']:g} "
+        f"year{'' if inputs['horizon'] == 1 else 's'} "
         f"({inputs['event']}); BTC Rating definition {inputs['definition']!r}"
         + ("" if rate is None else f"; risk-free {rate:.2%}"),
         "",
@@ -300,7 +303,10 @@ def render_table(data: dict[str, Any]) -> str:
                 pct(r["credit_surplus"]),
             ]
         body.append(cells)
-    out += _table(header, body, indent="")
+    if body:
+        out += _table(header, body, indent="")
+    else:
+        out.append("No debt and no preferred stock: no security has a claim on the reserve.")
     common = data["common"]
     out.append("")
     if common["btc_rating"] is None:
@@ -315,7 +321,11 @@ def render_table(data: dict[str, Any]) -> str:
 
 def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, label = load_source(args.source)
-    prices = dict(args.prices or [])
+    prices: dict[str, float] = {}
+    for name, price in args.prices or []:
+        if name in prices:  # as for compare's --asset-price: never a silent choice of one
+            raise ValidationError("--price", name, "is given twice")
+        prices[name] = price
     try:
         table = credit_table(
             company,

@@ -97,6 +97,9 @@ class ComparisonRow:
         :meth:`~treasurymodel.Company.seniority_order`; all debt ranks together) and its BTC
         Rating, reserve / (its amount + everything senior or equal to it)
         (:func:`~treasurymodel.btc_ratings`); ``None`` for a company with neither.
+    common_rating
+        The common stock's BTC Rating, (reserve − debt − preferred) / market cap
+        (``btc_ratings(..., share_price=...)["common"]``); ``None`` without a share price.
     margin_call_price, margin_call_drop
         :func:`~treasurymodel.joint_margin_call_price`: the price below which the loans
         with an LTV limit can no longer be topped up together (the first margin call met
@@ -151,6 +154,7 @@ class ComparisonRow:
     asset_years_of_coverage: float
     junior_security: str | None
     junior_rating: float | None
+    common_rating: float | None
     margin_call_price: float | None
     margin_call_drop: float | None
     wall_price: float
@@ -326,10 +330,18 @@ class Comparison:
         >>> rows[0], rows[1]
         (['', 'MicroStrategy'], ['as of', '2022-06-30'])
         """
+        return self._lines(short=True)
+
+    def _lines(self, *, short: bool) -> list[list[str]]:
+        """The text cells; ``short`` cuts long names to the text table's column width."""
+
+        def shown(text: str | None) -> str:
+            return _short(text) if short else ("-" if text is None else text)
+
         horizon = f"{self.years:g}y"
         lines: list[tuple[str, list[str]]] = []
         if any(r.label != r.company for r in self.rows):
-            lines.append(("company", [_short(r.company) for r in self.rows]))
+            lines.append(("company", [shown(r.company) for r in self.rows]))
         lines += [
             ("as of", [r.as_of.isoformat() for r in self.rows]),
             ("asset (currency)", [f"{r.asset} ({r.currency})" for r in self.rows]),
@@ -353,8 +365,9 @@ class Comparison:
                 "asset years of coverage",
                 [_text(r.asset_years_of_coverage, "plain") for r in self.rows],
             ),
-            ("junior security", [_short(r.junior_security) for r in self.rows]),
+            ("junior security", [shown(r.junior_security) for r in self.rows]),
             ("  its rating", [_text(r.junior_rating, "ratio") for r in self.rows]),
+            ("common's rating", [_text(r.common_rating, "ratio") for r in self.rows]),
             ("margin call price", [_text(r.margin_call_price, "price") for r in self.rows]),
             ("  fall to it", [_text(r.margin_call_drop, "pct") for r in self.rows]),
             (f"wall price ({horizon})", [_text(r.wall_price, "price") for r in self.rows]),
@@ -379,12 +392,14 @@ class Comparison:
         return "\n".join([head, *_aligned(self.table()), foot])
 
     def _repr_html_(self) -> str:
-        rows = self.table()
+        rows = self._lines(short=False)  # no text width to keep to: full names
         parts = ["<table>", "<thead><tr>"]
         parts += [f"<th>{html.escape(c)}</th>" for c in rows[0]]
         parts.append("</tr></thead><tbody>")
         for row in rows[1:]:
-            parts.append(f'<tr><th style="text-align:left">{html.escape(row[0])}</th>')
+            label = row[0].lstrip()  # an indented line belongs to the one above: indent it
+            pad = "padding-left:1.5em;" if label != row[0] else ""
+            parts.append(f'<tr><th style="text-align:left;{pad}">{html.escape(label)}</th>')
             parts += [f'<td style="text-align:right">{html.escape(c)}</td>' for c in row[1:]]
             parts.append("</tr>")
         parts.append("</tbody></table>")
@@ -543,7 +558,8 @@ def _row(
     m = metrics(company, btc_price=asset_price, share_price=share_price)
     order = company.seniority_order()
     junior = order[-1].name if order else None
-    rating = btc_ratings(company, btc_price=asset_price)[junior] if junior else None
+    ratings = btc_ratings(company, btc_price=asset_price, share_price=share_price)
+    rating = ratings[junior] if junior else None
     call = joint_margin_call_price(company)
     near = maturity_wall(company, until=until, springing=springing, puts=puts).rows[-1]
     whole = maturity_wall(company, springing=springing, puts=puts).rows[-1]
@@ -573,6 +589,7 @@ def _row(
         asset_years_of_coverage=m.btc_years_of_coverage,
         junior_security=junior,
         junior_rating=rating,
+        common_rating=ratings.get("common"),
         margin_call_price=call,
         margin_call_drop=None if call is None else _fall(asset_price, call),
         wall_price=near.breakeven_price,
@@ -686,6 +703,17 @@ def compare(
         share = given_shares.get(label)
         if share is None and market is not None:
             share = market.share_price
+        # Amounts must stay finite at the largest shock (Python floats: inf, no warning).
+        if not math.isfinite(co.holdings.units * asset_price * (1.0 + float(grid.max()))):
+            raise ValidationError(
+                "asset_prices",
+                asset_price,
+                f"is too large for {label!r}: its reserve at the largest shock is not finite",
+            )
+        if share is not None and not math.isfinite(co.shares_basic * share):
+            raise ValidationError(
+                "share_prices", share, f"is too large for {label!r}: its market cap is not finite"
+            )
         prices.append((asset_price, share, until))
 
     rows: list[ComparisonRow] = []

@@ -76,6 +76,8 @@ class CreditTable:
         The scalar inputs the table was computed with.
     common_rating
         The common stock's BTC Rating (``None`` without a share price).
+    asset
+        The reserve asset whose price ``btc_price`` is (``"BTC"``, ``"ETH"``, ...).
 
     Examples
     --------
@@ -128,6 +130,7 @@ class CreditTable:
     market_spread: FloatArray
     credit_surplus: FloatArray
     common_rating: float | None
+    asset: str = "BTC"
 
     def __len__(self) -> int:
         return len(self.security)
@@ -189,23 +192,23 @@ class CreditTable:
 
     def _header(self) -> str:
         return (
-            f"{self.company} as of {self.as_of.isoformat()}: BTC {self.btc_price:,.2f}, "
+            f"{self.company} as of {self.as_of.isoformat()}: {self.asset} {self.btc_price:,.2f}, "
             f"vol {self.asset_volatility:.0%}, return {self.expected_return:.0%}, "
             f"horizon {self.horizon:g}y;\n  definition {self.definition!r}, event {self.event!r}"
         )
 
-    def _cells(self) -> tuple[list[str], list[list[str]]]:
+    def _cells(self, *, short: bool = True) -> tuple[list[str], list[list[str]]]:
         market = bool(np.isfinite(self.market_price).any())
         header = ["security", "rank", "claim (M)", "rating", "break price", "risk", "spread"]
         if market:
             header += ["price", "yield", "mkt sprd", "surplus"]
         rows = []
         for i, name in enumerate(self.security):
-            short = name  # too long: keep both ends, where names differ
-            if len(name) > _NAME_WIDTH:
-                short = name[:10] + "…" + name[len(name) - (_NAME_WIDTH - 11) :]
+            shown = name  # too long: keep both ends, where names differ
+            if short and len(name) > _NAME_WIDTH:
+                shown = name[:10] + "…" + name[len(name) - (_NAME_WIDTH - 11) :]
             cells = [
-                short,
+                shown,
                 str(int(self.rank[i])),
                 f"{self.claim[i] / 1e6:,.1f}",
                 _num(float(self.rating[i]), ".3f"),
@@ -241,10 +244,22 @@ class CreditTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        header, rows = self._cells()
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        header, rows = self._cells(short=False)  # no text width to keep to: full names
+
+        def align(i: int) -> str:
+            return "left" if i == 0 else "right"
+
+        head = "".join(
+            f'<th style="text-align:{align(i)}">{html.escape(h)}</th>'
+            for i, h in enumerate(header)
+        )
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+            "<tr>"
+            + "".join(
+                f'<td style="text-align:{align(i)}">{html.escape(c)}</td>' for i, c in enumerate(r)
+            )
+            + "</tr>"
+            for r in rows
         )
         return (
             f"<table><caption>{html.escape(' '.join(self._header().split()))}</caption>"
@@ -329,6 +344,11 @@ def credit_table(
     if share_price is None and market is not None:
         share_price = market.share_price
     share = None if share_price is None else _scalar("share_price", share_price, positive=True)
+    # Python floats: an overflow is inf, not a warning; a rating of inf would be a wrong number.
+    if not math.isfinite(company.holdings.units * btc + company.cash + company.other_assets):
+        raise ValidationError("btc_price", btc, "is too large: the reserve is not finite")
+    if share is not None and not math.isfinite(company.shares_basic * share):
+        raise ValidationError("share_price", share, "is too large: the market cap is not finite")
     rate = None if risk_free_rate is None else _scalar("risk_free_rate", risk_free_rate)
     if rate is not None and not -1.0 < rate < 1.0:
         raise ValidationError("risk_free_rate", risk_free_rate, "must be a rate in (-1, 1)")
@@ -391,4 +411,5 @@ def credit_table(
         market_spread=_ro(mkt),
         credit_surplus=_ro(surplus),
         common_rating=common,
+        asset=company.holdings.asset,
     )
