@@ -601,6 +601,7 @@ def test_unpicklable_inputs_are_refused_before_reaching_a_process_pool(
 # --- Dask ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.distributed
 def test_dask_distributed_executor_gives_the_same_result() -> None:
     distributed = pytest.importorskip("distributed")
     with (

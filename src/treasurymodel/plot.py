@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figur
     import matplotlib.axes
     import matplotlib.figure
 
-__all__ = ["maturity_ladder", "nav_chart"]
+__all__ = ["comparison", "maturity_ladder", "nav_chart"]
 
 _INSTALL_HINT: Final = "plotting needs matplotlib: pip install 'treasurymodel[plot]'"
 
@@ -405,4 +405,128 @@ def nav_chart(
         else f"{company.name}: NAV per share against the "
         f"{company.holdings.asset} price ({company.as_of.isoformat()})"
     )
+    return fig
+
+
+# --- companies side by side (issue 19) ----------------------------------------------------
+
+
+def comparison(result: Any, *, title: str | None = None) -> matplotlib.figure.Figure:
+    """Companies side by side: mNAV, leverage, and NAV per share under a common shock.
+
+    Three panels from a :class:`~treasurymodel.Comparison`: bars of mNAV on both bases
+    (enterprise value and market cap over the reserve; none for a company without a share
+    price), bars of amplification and net leverage, and, against the common shock to every
+    asset price, each company's NAV per share relative to today's
+    (:meth:`~treasurymodel.Comparison.shock_relative`). The dotted line ``1 + shock`` is a
+    holder of the asset alone; a steeper line is a leveraged company. A company whose NAV
+    per share is not positive today has no relative line (the legend says so).
+
+    Parameters
+    ----------
+    result
+        What :func:`treasurymodel.compare` returned.
+    title
+        Figure title; default "Treasury companies side by side".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, built without pyplot.
+
+    Raises
+    ------
+    ValidationError
+        If ``result`` is not a :class:`~treasurymodel.Comparison` or ``title`` not a string.
+    ImportError
+        If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
+
+    Examples
+    --------
+    >>> from treasurymodel import compare, datasets
+    >>> from treasurymodel.plot import comparison
+    >>> fig = comparison(compare([datasets.load("mstr-2026-02"), datasets.load("sbet-2025-10")]))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['mNAV', 'Leverage', 'NAV per share relative to today under a common shock']
+    """
+    from .compare import Comparison
+
+    if not isinstance(result, Comparison):
+        raise ValidationError("result", result, "must be a treasurymodel.Comparison")
+    title = _check_title(title)
+    figure_class = _figure_class()
+    fig: matplotlib.figure.Figure = figure_class(figsize=(11.0, 8.0), layout="constrained")
+    axes = fig.subplot_mosaic([["mnav", "leverage"], ["shock", "shock"]], height_ratios=[1, 1.2])
+    rows = result.rows
+    x = np.arange(len(rows), dtype=np.float64)
+    names = [f"{row.label}\n({row.asset})" for row in rows]
+    width = 0.38
+
+    def bars(ax: Any, pairs: list[tuple[str, list[float | None], str]], name: str) -> None:
+        for k, (label, values, colour) in enumerate(pairs):
+            heights = [np.nan if v is None else float(v) for v in values]
+            ax.bar(x + (k - 0.5) * width, heights, width, label=label, color=colour)
+        ax.set_xticks(x, names, fontsize=8)
+        ax.axhline(0.0, color="#000000", linewidth=0.6)
+        ax.spines[["top", "right"]].set_visible(False)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + 0.3 * (high - low))  # room for the legend
+        ax.legend(frameon=False, fontsize=8, loc="upper right")
+        ax.set_title(name)
+
+    bars(
+        axes["mnav"],
+        [
+            ("EV / reserve", [r.mnav for r in rows], "#0072B2"),
+            ("Market cap / reserve", [r.mnav_simple for r in rows], "#56B4E9"),
+        ],
+        "mNAV",
+    )
+    axes["mnav"].axhline(1.0, color="#999999", linewidth=0.8, linestyle=":")
+    for i, row in enumerate(rows):
+        if row.mnav is None:
+            axes["mnav"].text(
+                x[i], 0.0, "no share\nprice", ha="center", va="bottom", fontsize=8, color="#666666"
+            )
+    bars(
+        axes["leverage"],
+        [
+            ("Amplification (debt + pref) / reserve", [r.amplification for r in rows], "#D55E00"),
+            ("Net leverage (debt − cash) / reserve", [r.net_leverage for r in rows], "#E69F00"),
+        ],
+        "Leverage",
+    )
+
+    ax = axes["shock"]
+    order = np.argsort(result.shocks, kind="stable")
+    shocks = result.shocks[order]
+    relative = result.shock_relative()[:, order]
+    palette = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+    for i, row in enumerate(rows):
+        colour = palette[i % len(palette)]
+        if row.nav_per_share > 0:
+            ax.plot(
+                100 * shocks,
+                relative[i],
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=f"{row.label} ({row.asset})",
+            )
+        else:
+            ax.plot([], [], color=colour, label=f"{row.label}: NAV per share ≤ 0 today")
+    ax.plot(
+        100 * shocks,
+        1.0 + shocks,
+        color="#999999",
+        linestyle=":",
+        label="The asset alone (1 + shock)",
+    )
+    ax.axhline(0.0, color="#000000", linewidth=0.6)
+    ax.set_xlabel("Common shock to every asset price (%)")
+    ax.set_ylabel("NAV per share / today's")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.set_title("NAV per share relative to today under a common shock")
+    fig.suptitle(title if title is not None else "Treasury companies side by side")
     return fig

@@ -349,8 +349,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(3).paths
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.paths
         3
         """
         return int(self.forced_sale.shape[0])
@@ -401,10 +407,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> joined = SimulationResult.concat([_empty_result(2), _empty_result(3)])
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> joined = tm.SimulationResult.concat([r, r])
         >>> joined.paths
-        5
+        6
         """
         items = list(results)
         if not items:
@@ -461,9 +473,13 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
         >>> import datetime as dt
-        >>> r = _empty_result(1)
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.step_of(dt.date(2026, 1, 5)), r.step_of(dt.date(2025, 1, 1))
         (0, -1)
         """
@@ -479,8 +495,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(4).probability("forced_sale")
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.probability("forced_sale")
         0.0
         """
         steps = self._event_steps(event)
@@ -497,8 +519,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(2).survival_curve().tolist()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.survival_curve().tolist()
         [1.0, 1.0]
         """
         steps = self._event_steps(event)
@@ -512,8 +540,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(3).quantiles("btc_sold", [0.5]).tolist()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.quantiles("btc_sold", [0.5]).tolist()
         [0.0]
         """
         if field not in PATH_FIELDS or field in _BOOL_FIELDS:
@@ -532,8 +566,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(1).fan("units", [0.5])
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.fan("units", [0.5])
         Traceback (most recent call last):
         ...
         treasurymodel.errors.ValidationError: name: was not recorded (recorded: []), got 'units'
@@ -549,9 +589,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
+        >>> import datetime as dt
         >>> import numpy as np
-        >>> _empty_result(1).date_of(np.array([1, -1])).tolist()
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.date_of(np.array([1, -1])).tolist()
         [datetime.date(2026, 1, 8), None]
         """
         table = np.array([np.datetime64(d, "D") for d in self.dates] + [np.datetime64("NaT")])
@@ -563,10 +608,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> s = _empty_result(2).summary()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> s = r.summary()
         >>> s["paths"], s["p_default"]
-        (2.0, 0.0)
+        (3.0, 0.0)
         """
         out: dict[str, float] = {"paths": float(self.paths)}
         for event in _EVENT_FIELDS:
@@ -587,10 +638,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> d = _empty_result(2).to_dict()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> d = r.to_dict()
         >>> list(d)[:3], d["btc_sold"].tolist()
-        (['path', 'forced_sale', 'first_forced_sale'], [0.0, 0.0])
+        (['path', 'forced_sale', 'first_forced_sale'], [0.0, 0.0, 0.0])
         """
         out: dict[str, npt.NDArray[Any]] = {"path": np.arange(self.paths, dtype=np.int64)}
         for name in PATH_FIELDS:
@@ -606,10 +663,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> rec = _empty_result(2).to_records()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> rec = r.to_records()
         >>> rec.shape, rec["default"].tolist()
-        ((2,), [False, False])
+        ((3,), [False, False, False])
         """
         columns = self.to_dict()
         dtype = [(name, col.dtype) for name, col in columns.items()]
@@ -620,7 +683,7 @@ class SimulationResult:
 
 
 def _empty_result(paths: int) -> SimulationResult:
-    """A result with ``paths`` untouched paths over one weekly step (for examples and tests)."""
+    """A result with ``paths`` untouched paths over one weekly step (for the tests)."""
     zeros = np.zeros(paths)
     never = np.full(paths, -1, dtype=np.int64)
     arrays: dict[str, Any] = {}
