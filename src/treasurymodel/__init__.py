@@ -133,6 +133,9 @@ from .credit import (
     CreditTable as CreditTable,  # documented under treasurymodel.credit
 )
 from .credit import (
+    SimulatedCredit as SimulatedCredit,  # documented under treasurymodel.credit
+)
+from .credit import (
     btc_credit_spread,
     btc_risk,
     btc_risks,
@@ -141,6 +144,7 @@ from .credit import (
     effective_yield,
     market_spread,
     risk_from_spread,
+    simulated_credit,
     spread_from_risk,
 )
 
@@ -165,6 +169,7 @@ __all__ = [
     "effective_yield",
     "market_spread",
     "risk_from_spread",
+    "simulated_credit",
     "spread_from_risk",
     # end issue 14
     # side by side (issue 19)
