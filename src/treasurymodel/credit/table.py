@@ -141,7 +141,7 @@ class CreditTable:
     SIMULATED_COLUMNS: ClassVar[tuple[str, ...]] = ("impairment", "expected_loss")
 
     def columns(self) -> tuple[str, ...]:
-        """The table's columns: :attr:`COLUMNS`, and the simulated ones when present.
+        """The table's columns: ``COLUMNS``, and the simulated ones when present.
 
         Examples
         --------
