@@ -9,6 +9,7 @@ juniority, independence of chunking), and the result protocol.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
 import math
@@ -362,6 +363,11 @@ def test_chunking_does_not_change_the_view() -> None:
     parts = simulated_credit(co, paths=2_100, chunk_size=1_024, **kwargs)
     np.testing.assert_array_equal(one.impaired_step, parts.impaired_step)
     np.testing.assert_array_equal(one.loss, parts.loss)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        pooled = simulated_credit(co, paths=2_100, chunk_size=1_024, executor=pool, **kwargs)
+    np.testing.assert_array_equal(one.impaired_step, pooled.impaired_step)
+    np.testing.assert_array_equal(one.loss, pooled.loss)
+    np.testing.assert_array_equal(one.available, pooled.available)
 
 
 # --- the result protocol, the table and bad input ----------------------------------------------
@@ -430,6 +436,8 @@ def test_bad_input_paths(kwargs: dict[str, Any], field: str) -> None:
         ({"seed": -1}, "seed"),
         ({"model": "gbm"}, "model"),
         ({"horizons": [5.0]}, "horizons[0]"),
+        ({"policy": "cash"}, "policy"),
+        ({"executor": concurrent.futures.ThreadPoolExecutor}, "executor"),
     ],
 )
 def test_bad_input_monte_carlo(kwargs: dict[str, Any], field: str) -> None:

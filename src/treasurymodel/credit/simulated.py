@@ -10,6 +10,7 @@ by seniority. See the theory page *Credit* for the definitions.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as _dt
 import html
 import math
@@ -24,7 +25,7 @@ from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..simulation.credit_events import CreditRecorder
-from ..simulation.engine import simulate_paths_with_credit
+from ..simulation.engine import _check_models, simulate_paths_with_credit
 from ..simulation.impact import ImpactModel
 from ..simulation.models import PriceModel, _whole
 from ..simulation.montecarlo import (
@@ -35,7 +36,7 @@ from ..simulation.montecarlo import (
     simulation_dates,
 )
 from ..simulation.policy import FundingPolicy
-from ..simulation.premium import PremiumModel
+from ..simulation.premium import ConstantPremium, PremiumModel
 from ..simulation.result import SimulationResult
 from ..validators import check_finite
 from ._claims import Seniority, claims
@@ -565,6 +566,7 @@ def simulated_credit(
     seniority: Seniority | None = None,
     discount_rate: float = 0.0,
     chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
 ) -> SimulatedCredit:
     """Impairment probability and expected loss of every security, by Monte Carlo.
 
@@ -602,6 +604,10 @@ def simulated_credit(
         Continuously compounded rate discounting losses to the as-of date (0: undiscounted).
     chunk_size
         Paths per chunk (memory only; never changes the result).
+    executor
+        A :class:`concurrent.futures.Executor` running the chunks (as for
+        :func:`~treasurymodel.simulate`; the result does not depend on it), or ``None`` to run
+        them one after another in this process.
 
     Returns
     -------
@@ -629,19 +635,33 @@ def simulated_credit(
     rate = _rate(discount_rate)
     claims(company, seniority)
     _horizons(horizons, (dates[-1] - company.as_of).days)
-    size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=None)
-    results: list[SimulationResult] = []
-    recorders: list[CreditRecorder] = []
-    for start in range(0, n_paths, size):
-        chunk = min(size, n_paths - start)
-        prices = price_paths(
-            model, seed=seed_value, start=start, size=chunk, total=n_paths, steps=steps, dt=dt
+    _check_models(
+        FundingPolicy() if policy is None else policy,
+        ConstantPremium(mnav=1.0) if premium is None else premium,
+        impact,
+    )
+    if executor is not None and (
+        isinstance(executor, type) or not callable(getattr(executor, "submit", None))
+    ):
+        raise ValidationError(
+            "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
         )
-        res, rec = simulate_paths_with_credit(
-            company, prices=prices, dates=dates, policy=policy, premium=premium, impact=impact
-        )
-        results.append(res)
-        recorders.append(rec)
+    size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=executor)
+    tasks = [
+        (company, model, seed_value, start, min(size, n_paths - start), n_paths, steps, dt,
+         dates, policy, premium, impact)
+        for start in range(0, n_paths, size)
+    ]  # fmt: skip
+    if executor is None:
+        done = [_credit_chunk(*task) for task in tasks]
+    else:
+        try:
+            futures = [executor.submit(_credit_chunk, *task) for task in tasks]
+        except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
+            raise ValidationError("executor", executor, f"refused the work ({exc})") from None
+        done = [future.result() for future in futures]
+    results = [res for res, _ in done]
+    recorders = [rec for _, rec in done]
     result = results[0] if len(results) == 1 else SimulationResult.concat(results)
     recorder = recorders[0] if len(recorders) == 1 else _join(recorders)
     return _build(
@@ -652,6 +672,27 @@ def simulated_credit(
         seniority=seniority,
         discount_rate=rate,
         years=float(years),
+    )
+
+
+def _credit_chunk(
+    company: Company,
+    model: PriceModel,
+    seed: int,
+    start: int,
+    size: int,
+    total: int,
+    steps: int,
+    dt: float,
+    dates: Sequence[_dt.date],
+    policy: FundingPolicy | None,
+    premium: PremiumModel | None,
+    impact: ImpactModel | None,
+) -> tuple[SimulationResult, CreditRecorder]:
+    """One chunk's paths through the engine, with its credit events (picklable task)."""
+    prices = price_paths(model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt)
+    return simulate_paths_with_credit(
+        company, prices=prices, dates=dates, policy=policy, premium=premium, impact=impact
     )
 
 
