@@ -114,27 +114,6 @@ from .simulation import (  # Monte Carlo (issue 9)
     simulation_dates,
 )
 
-# --- credit view (issue 14) ---
-# isort: split
-from . import credit
-from .credit import (
-    CreditTable as CreditTable,  # documented under treasurymodel.credit
-)
-from .credit import (
-    btc_credit_spread,
-    btc_risk,
-    btc_risks,
-    credit_surplus,
-    credit_table,
-    effective_yield,
-    market_spread,
-    risk_from_spread,
-    spread_from_risk,
-)
-
-# --- side by side (issue 19) ---
-# isort: split
-from .compare import Comparison, ComparisonRow, compare
 # isort: split
 from .simulation import (  # funding channels (issue 12)
     ChannelState,
@@ -145,6 +124,32 @@ from .simulation import (  # funding channels (issue 12)
     TermLoanIssuance,
     accretive_share_price,
 )
+
+# --- credit view (issue 14) ---
+# isort: split
+from . import credit
+from .credit import (
+    CreditTable as CreditTable,  # documented under treasurymodel.credit
+)
+from .credit import (
+    SimulatedCredit as SimulatedCredit,  # documented under treasurymodel.credit
+)
+from .credit import (
+    btc_credit_spread,
+    btc_risk,
+    btc_risks,
+    credit_surplus,
+    credit_table,
+    effective_yield,
+    market_spread,
+    risk_from_spread,
+    simulated_credit,
+    spread_from_risk,
+)
+
+# --- side by side (issue 19) ---
+# isort: split
+from .compare import Comparison, ComparisonRow, compare
 
 try:
     __version__ = version("treasurymodel")
@@ -163,6 +168,7 @@ __all__ = [
     "effective_yield",
     "market_spread",
     "risk_from_spread",
+    "simulated_credit",
     "spread_from_risk",
     # end issue 14
     # side by side (issue 19)

@@ -3,8 +3,10 @@
 Registered by :mod:`treasurymodel.cli` through :func:`add_parser`. For each debt and preferred
 security, most senior first, it prints the BTC Rating, the BTC Risk (closed form, lognormal
 asset) over the horizon and the BTC Credit spread; with ``--price`` and ``--risk-free`` also
-the effective yield, the market spread and the credit surplus; and the common's BTC Rating.
-The data behind it is :func:`credit_data` (one :class:`~treasurymodel.credit.CreditTable`).
+the effective yield, the market spread and the credit surplus; with ``--simulate`` the
+probability of impairment and the expected loss from a Monte Carlo run of the scenario engine;
+and the common's BTC Rating. The data behind it is :func:`credit_data` (one
+:class:`~treasurymodel.credit.CreditTable`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,17 @@ from .cli import (
     load_source,
 )
 from .company import Company
-from .credit import DEFINITIONS, EVENTS, YIELD_TO, CreditTable, credit_table
+from .credit import (
+    DEFINITIONS,
+    EVENTS,
+    YIELD_TO,
+    CreditTable,
+    SimulatedCredit,
+    credit_table,
+    simulated_credit,
+)
 from .errors import ValidationError
+from .simulation import GBM
 
 __all__ = ["add_parser", "credit_data", "render_csv", "render_json", "render_table"]
 
@@ -37,10 +48,15 @@ _EPILOG: Final = """examples:
   treasurymodel credit mstr-2026-02 --vol 0.6 --return 0.1 --horizon 5 --event before_horizon
   treasurymodel credit mstr-2026-02 --vol 0.5 --definition dashboard \\
       --price STRF=105 --price STRD=75 --risk-free 0.04 --format csv
+  treasurymodel credit mstr-2026-02 --vol 0.6 --simulate --paths 10000 --years 5 --seed 1
 
 BTC Risk is the probability that a security's BTC Rating falls below 1x by the horizon, with
 the asset price lognormal (volatility --vol, expected return --return, continuously
-compounded). BTC Credit = -ln(1 - BTC Risk) / horizon."""
+compounded). BTC Credit = -ln(1 - BTC Risk) / horizon. --simulate runs the scenario engine on
+--paths GBM paths with the same volatility and return over --years (default: the horizon):
+impairment is a missed or deferred dividend or a default while the security is outstanding;
+expected loss is what the liquidation by seniority at default leaves unpaid, undiscounted, as
+a fraction of the security's notional."""
 
 _OPTIONS: Final = {
     "asset_volatility": "--vol",
@@ -50,6 +66,9 @@ _OPTIONS: Final = {
     "share_price": "--share-price",
     "risk_free_rate": "--risk-free",
     "to": "--yield-to",
+    "years": "--years",
+    "paths": "--paths",
+    "seed": "--seed",
 }
 
 
@@ -146,6 +165,31 @@ def add_parser(subparsers: Any) -> None:
         "--yield-to", choices=YIELD_TO, default="maturity", help="a note's yield runs to this"
     )
     credit.add_argument(
+        "--simulate",
+        action="store_true",
+        help="add the simulated impairment probability and expected loss (Monte Carlo)",
+    )
+    credit.add_argument(
+        "--paths",
+        type=_number_argument(whole=True, positive=True),
+        default=10_000,
+        metavar="N",
+        help="paths of the simulation (10000)",
+    )
+    credit.add_argument(
+        "--years",
+        type=_price,
+        metavar="Y",
+        help="years simulated (default: --horizon)",
+    )
+    credit.add_argument(
+        "--seed",
+        type=_number_argument(whole=True, non_negative=True),
+        default=0,
+        metavar="S",
+        help="seed of the simulation (0)",
+    )
+    credit.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help="output format"
     )
 
@@ -173,6 +217,7 @@ def credit_data(table: CreditTable, company: Company, source: str) -> dict[str, 
     ('STRD', 'reserve')
     """
     rows = [table.row(name) for name in table.security]
+    sim = table.simulated
     return {
         "company": {
             "name": company.name,
@@ -194,6 +239,18 @@ def credit_data(table: CreditTable, company: Company, source: str) -> dict[str, 
         },
         "securities": rows,
         "common": {"btc_rating": table.common_rating, "share_price": table.share_price},
+        "simulation": None
+        if sim is None
+        else {
+            "paths": sim.paths,
+            "years": sim.years,
+            "horizons": sim.horizons.tolist(),
+            "default_probability": sim.default_probability.tolist(),
+            "impairment_by_horizon": {
+                name: sim.impairment[i].tolist() for i, name in enumerate(sim.security)
+            },
+            "discount_rate": sim.discount_rate,
+        },
     }
 
 
@@ -227,6 +284,8 @@ def render_csv(data: dict[str, Any]) -> str:
     out = _io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     columns = list(CreditTable.COLUMNS)
+    if data.get("simulation") is not None:
+        columns += CreditTable.SIMULATED_COLUMNS
     writer.writerow(columns)
 
     def cell(value: Any) -> Any:
@@ -279,6 +338,9 @@ def render_table(data: dict[str, Any]) -> str:
     ]
     if market:
         header += ["price", "yield", "market spread", "surplus"]
+    sim = data.get("simulation")
+    if sim is not None:
+        header += [f"impaired {sim['years']:g}y", "expected loss"]
 
     def pct(x: float) -> str:
         return "-" if math.isnan(x) else ("inf" if math.isinf(x) else f"{100 * x:.2f}%")
@@ -302,6 +364,8 @@ def render_table(data: dict[str, Any]) -> str:
                 pct(r["market_spread"]),
                 pct(r["credit_surplus"]),
             ]
+        if sim is not None:
+            cells += [pct(r["impairment"]), pct(r["expected_loss"])]
         body.append(cells)
     if body:
         out += _table(header, body, indent="")
@@ -316,7 +380,33 @@ def render_table(data: dict[str, Any]) -> str:
             f"Common stock: BTC Rating {_fmt(common['btc_rating'], 'ratio')} at share price "
             f"{_fmt(common['share_price'], 'price')}"
         )
+    if sim is not None:
+        out.append(
+            f"Simulated: {sim['paths']:,} GBM paths over {sim['years']:g} years; the company "
+            f"defaults on {pct(sim['default_probability'][-1])} of them; expected loss is "
+            "undiscounted, a fraction of notional"
+        )
     return "\n".join(out) + "\n"
+
+
+def _simulate(company: Company, args: argparse.Namespace) -> SimulatedCredit:
+    """The simulated credit view the options ask for (GBM paths at the closed form's inputs)."""
+    spot = args.btc_price
+    if spot is None:
+        if company.market is None:
+            raise ValidationError(
+                "btc_price", None, "is required: the company has no [market] price to default to"
+            )
+        spot = company.market.asset_price
+    years = args.horizon if args.years is None else args.years
+    return simulated_credit(
+        company,
+        model=GBM(spot=spot, drift=args.expected_return, volatility=args.vol),
+        years=years,
+        paths=args.paths,
+        seed=args.seed,
+        horizons=[years],
+    )
 
 
 def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -339,6 +429,7 @@ def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             market_prices=prices,
             risk_free_rate=args.risk_free,
             to=args.yield_to,
+            simulated=_simulate(company, args) if args.simulate else None,
         )
     except ValidationError as err:
         raise _option_error(err) from None

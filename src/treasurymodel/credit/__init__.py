@@ -10,7 +10,10 @@ One job per module:
   forms under a lognormal asset, at the horizon or before it);
 * ``treasurymodel.credit.market``: :func:`effective_yield`, :func:`market_spread`,
   :func:`credit_surplus` (market prices are inputs);
-* ``treasurymodel.credit.table``: :class:`CreditTable` and :func:`credit_table`.
+* ``treasurymodel.credit.table``: :class:`CreditTable` and :func:`credit_table`;
+* ``treasurymodel.credit.simulated``: :func:`simulated_credit`,
+  :func:`simulated_credit_paths` and :class:`SimulatedCredit` (impairment probabilities and
+  expected losses through the scenario engine), :func:`liquidation_waterfall`.
 
 The theory page *Credit* gives every definition and its source.
 """
@@ -28,6 +31,12 @@ from .risk import (
     risk_from_spread,
     spread_from_risk,
 )
+from .simulated import (
+    SimulatedCredit,
+    liquidation_waterfall,
+    simulated_credit,
+    simulated_credit_paths,
+)
 from .table import CreditTable, credit_table
 
 __all__ = [
@@ -36,6 +45,7 @@ __all__ = [
     "EVENTS",
     "YIELD_TO",
     "CreditTable",
+    "SimulatedCredit",
     "btc_credit_spread",
     "btc_rating",
     "btc_ratings",
@@ -44,7 +54,10 @@ __all__ = [
     "credit_surplus",
     "credit_table",
     "effective_yield",
+    "liquidation_waterfall",
     "market_spread",
     "risk_from_spread",
+    "simulated_credit",
+    "simulated_credit_paths",
     "spread_from_risk",
 ]

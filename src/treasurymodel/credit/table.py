@@ -20,6 +20,7 @@ from ._claims import COMMON, Definition, Seniority, barrier_price, claims, offse
 from .market import YieldTo, effective_yield
 from .rating import btc_rating
 from .risk import Event, _inputs, spread_from_risk
+from .simulated import SimulatedCredit
 
 __all__ = ["CreditTable", "credit_table"]
 
@@ -78,6 +79,11 @@ class CreditTable:
         The common stock's BTC Rating (``None`` without a share price).
     asset
         The reserve asset whose price ``btc_price`` is (``"BTC"``, ``"ETH"``, ...).
+    impairment, expected_loss, simulated
+        With a simulated view (``credit_table(..., simulated=...)``): each security's
+        probability of impairment by the end of that run and its expected loss as a fraction
+        of its notional, and the :class:`~treasurymodel.credit.SimulatedCredit` itself
+        (``None`` otherwise; the columns are then left out).
 
     Examples
     --------
@@ -131,6 +137,24 @@ class CreditTable:
     credit_surplus: FloatArray
     common_rating: float | None
     asset: str = "BTC"
+    impairment: FloatArray | None = None
+    expected_loss: FloatArray | None = None
+    simulated: SimulatedCredit | None = attrs.field(default=None, repr=False)
+
+    SIMULATED_COLUMNS: ClassVar[tuple[str, ...]] = ("impairment", "expected_loss")
+
+    def columns(self) -> tuple[str, ...]:
+        """The table's columns: ``COLUMNS``, and the simulated ones when present.
+
+        Examples
+        --------
+        >>> from treasurymodel import credit_table, datasets
+        >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
+        ...                  expected_return=0.0)
+        >>> t.columns()[-1]
+        'credit_surplus'
+        """
+        return self.COLUMNS + (self.SIMULATED_COLUMNS if self.simulated is not None else ())
 
     def __len__(self) -> int:
         return len(self.security)
@@ -151,7 +175,7 @@ class CreditTable:
         i = self.security.index(security)
         return {
             c: (getattr(self, c)[i] if c in ("security", "kind") else getattr(self, c)[i].item())
-            for c in self.COLUMNS
+            for c in self.columns()
         }
 
     def to_dict(self) -> dict[str, npt.NDArray[Any]]:
@@ -168,7 +192,7 @@ class CreditTable:
         """
         return {
             c: np.array(getattr(self, c)) if c in ("security", "kind") else getattr(self, c)
-            for c in self.COLUMNS
+            for c in self.columns()
         }
 
     def to_frame(self) -> Any:
@@ -202,6 +226,9 @@ class CreditTable:
         header = ["security", "rank", "claim (M)", "rating", "break price", "risk", "spread"]
         if market:
             header += ["price", "yield", "mkt sprd", "surplus"]
+        sim = self.simulated
+        if sim is not None:
+            header += [f"impaired {sim.horizons[-1]:g}y", "exp. loss"]
         rows = []
         for i, name in enumerate(self.security):
             shown = name  # too long: keep both ends, where names differ
@@ -223,14 +250,24 @@ class CreditTable:
                     _bp(float(self.market_spread[i])),
                     _bp(float(self.credit_surplus[i])),
                 ]
+            if self.impairment is not None and self.expected_loss is not None:
+                cells += [_pct(float(self.impairment[i])), _pct(float(self.expected_loss[i]))]
             rows.append(cells)
         return header, rows
 
     def _footer(self) -> str:
+        sim = self.simulated
+        tail = (
+            ""
+            if sim is None
+            else f"; simulated: {sim.paths:,} paths, {sim.years:g}y, "
+            f"default {_pct(float(sim.default_probability[-1]))}"
+        )
         if self.common_rating is None:
-            return "common: no share price, no rating"
+            return "common: no share price, no rating" + tail
         return (
             f"common: BTC Rating {self.common_rating:.3f} at share price {self.share_price:,.2f}"
+            + tail
         )
 
     def __repr__(self) -> str:
@@ -290,6 +327,7 @@ def credit_table(
     market_prices: Mapping[str, float] | None = None,
     risk_free_rate: float | None = None,
     to: YieldTo = "maturity",
+    simulated: SimulatedCredit | None = None,
 ) -> CreditTable:
     """The credit view of every debt and preferred security, and the common's rating.
 
@@ -315,6 +353,10 @@ def credit_table(
     to
         ``"maturity"`` or ``"put"``: the yield of a note (see
         :func:`~treasurymodel.credit.effective_yield`).
+    simulated
+        A :class:`~treasurymodel.credit.SimulatedCredit` of the same company with the same
+        seniority (from :func:`~treasurymodel.credit.simulated_credit`): adds the columns
+        ``impairment`` (by the end of its run) and ``expected_loss``.
 
     Examples
     --------
@@ -330,6 +372,18 @@ def credit_table(
     check_company(company)
     market = company.market
     ranked = claims(company, seniority)
+    if simulated is not None and not (
+        isinstance(simulated, SimulatedCredit)
+        and simulated.company == company.name
+        and simulated.as_of == company.as_of
+        and simulated.security == tuple(c.name for c in ranked)
+        and simulated.rank.tolist() == [c.rank for c in ranked]
+    ):
+        raise ValidationError(
+            "simulated",
+            simulated if not isinstance(simulated, SimulatedCredit) else simulated.company,
+            "must be the SimulatedCredit of this company with the same seniority",
+        )
     offsets(company, definition)
     grid = _inputs(
         company,
@@ -412,4 +466,7 @@ def credit_table(
         credit_surplus=_ro(surplus),
         common_rating=common,
         asset=company.holdings.asset,
+        impairment=None if simulated is None else _ro(simulated.impairment[:, -1]),
+        expected_loss=None if simulated is None else simulated.expected_loss,
+        simulated=simulated,
     )

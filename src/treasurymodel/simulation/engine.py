@@ -57,6 +57,7 @@ from .channels import (
     channel_amount,
     period_ends,
 )
+from .credit_events import CreditRecorder
 from .impact import ImpactModel, _sell_units
 from .models import _PRICE_RANGE
 from .policy import FundingPolicy
@@ -314,6 +315,34 @@ def simulate_paths(
     return _run(plan, arr, policy, premium, impact, edges)
 
 
+def simulate_paths_with_credit(
+    company: Company,
+    *,
+    prices: Any,
+    dates: Sequence[_dt.date],
+    policy: FundingPolicy | None = None,
+    premium: PremiumModel | None = None,
+    impact: ImpactModel | None = None,
+) -> tuple[SimulationResult, CreditRecorder]:
+    """:func:`simulate_paths`, also recording the paths' credit events (not public).
+
+    The same checks and the same run (the result is identical); the
+    :class:`~.credit_events.CreditRecorder` holds each preferred series' first missed
+    dividend and, on defaulted paths, the coins, cash and claims at default. Used by
+    :func:`treasurymodel.credit.simulated_credit`.
+    """
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    the_dates = check_dates(company, dates)
+    policy = FundingPolicy() if policy is None else policy
+    premium = ConstantPremium(mnav=1.0) if premium is None else premium
+    _check_models(policy, premium, impact)
+    arr = _check_prices(prices, len(the_dates))
+    plan = plan_for(company, the_dates, policy)
+    recorder = CreditRecorder(arr.shape[0], len(plan.debts), len(plan.prefs))
+    return _run(plan, arr, policy, premium, impact, {}, recorder), recorder
+
+
 def _run(
     plan: Plan,
     prices: FloatArray,
@@ -321,6 +350,7 @@ def _run(
     premium: PremiumModel,
     impact: ImpactModel | None,
     edges: Mapping[str, FloatArray],
+    credit: CreditRecorder | None = None,
 ) -> SimulationResult:
     """Step every path through the visited steps, one phase after the other.
 
@@ -332,6 +362,7 @@ def _run(
     """
     c = Run(plan, prices, policy, premium, impact, edges)
     st = PathState(c)
+    st.credit = credit
     visit: set[int] = set(plan.event_steps)
     if plan.margin_loans:
         visit.update(range(0, min(plan.margin_until, c.last_step) + 1))
@@ -1064,6 +1095,8 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
             if not _zero(in_shares):
                 in_shares_total = in_shares_total + in_shares
                 paid = paid + in_shares
+            if st.credit is not None:  # a dividend missed, deferred or skipped
+                st.credit.dividend(w.t, j, owed, paid)
             p = st.prefs[j]
             if not p.cumulative:
                 continue
@@ -1095,6 +1128,18 @@ def _defaults(c: Run, st: PathState, w: StepWork) -> None:
     # 12. defaults: freeze the path
     if w.any_failed:
         newly = w.failed & st.live
+        if st.credit is not None:  # what a liquidation would share out, before freezing
+            st.credit.default(
+                newly,
+                price=w.price,
+                units=st.units,
+                cash=st.cash,
+                out=st.out,
+                first_issued=st.issued.first,
+                notional=st.notional,
+                arrears=st.arrears,
+                impact=c.a,
+            )
         st.default_time = np.where(newly, w.t, st.default_time)
         st.live = st.live & ~w.failed
         _snapshot(

@@ -25,6 +25,7 @@ from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
 from .calendar import Debt, Plan, Pref, Step, ordered_sum
 from .channels import PreferredAtm
+from .credit_events import CreditRecorder
 from .impact import ImpactModel
 from .policy import FundingPolicy
 from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
@@ -172,6 +173,8 @@ class PathState:
             name: np.zeros((run.last_step + 1, e.size - 1), dtype=np.int64)
             for name, e in run.edges.items()
         }
+        # credit events (the simulated credit view), when asked
+        self.credit: CreditRecorder | None = None
 
 
 class StepWork:
