@@ -35,19 +35,16 @@ print(table)
 # over the bitcoin price, and the risks over the volatility, so each curve is one call.
 
 rows = table.to_dict()
-classes: dict[int, str] = {}
+one_per_rank: dict[int, str] = {}  # rank -> a security of that rank (all debt is rank 1)
 for name, rank in zip(rows["security"], rows["rank"], strict=True):
-    classes.setdefault(int(rank), "debt" if rank == 1 else str(name))
+    one_per_rank.setdefault(int(rank), str(name))
 
 btc = np.linspace(10_000.0, 150_000.0, 300)
 vols = np.linspace(0.2, 1.2, 101)
-first_of_rank = {
-    int(rank): str(name) for name, rank in zip(rows["security"][::-1], rows["rank"][::-1])
-}
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
-for rank, label in classes.items():
-    security = first_of_rank[rank]
+for rank, security in one_per_rank.items():
+    label = "all debt" if rank == 1 else security
     rating = tm.btc_rating(company, security, btc_price=btc, definition="dashboard")
     left.plot(btc / 1e3, rating, label=label)
     risk = tm.btc_risk(
