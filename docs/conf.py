@@ -637,6 +637,8 @@ def _write_tutorial_fan(app: Sphinx) -> None:
 
 
 BUILD_HOOKS.append(_write_tutorial_fan)
+
+
 # issue 19 (compare): the figure of howto/compare.rst, from every bundled data set.
 def _write_comparison_figure(app: Sphinx) -> None:
     from treasurymodel import compare, datasets
