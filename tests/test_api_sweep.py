@@ -151,6 +151,24 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "release": ((_SMALL, "L", 5.0), {}),
     "repay": ((_SMALL, "L", 1e5), {}),
     "sell_btc": ((_SMALL, 5.0), {"btc_price": 60_000.0}),
+    "btc_risk": ((_CO, "STRK"), {"asset_volatility": 0.5, "expected_return": 0.0}),
+    "btc_risks": ((_CO,), {"asset_volatility": 0.5, "expected_return": 0.0}),
+    "btc_credit_spread": ((_CO, "STRK"), {"asset_volatility": 0.5, "expected_return": 0.0}),
+    "risk_from_spread": ((0.02,), {"horizon": 2.0}),
+    "spread_from_risk": ((0.05,), {"horizon": 2.0}),
+    "effective_yield": ((_CO, "STRK"), {"price": 80.0}),
+    "market_spread": ((_CO, "STRK"), {"price": 80.0, "risk_free_rate": 0.04}),
+    "credit_surplus": (
+        (_CO, "STRK"),
+        {"price": 80.0, "risk_free_rate": 0.04, "asset_volatility": 0.5, "expected_return": 0.0},
+    ),
+    "credit_table": (
+        (_CO,),
+        {"asset_volatility": 0.5, "expected_return": 0.0, "market_prices": {"STRK": 80.0},
+         "risk_free_rate": 0.04},
+    ),
+    "compare": (([_CO, _CO22],), {"years": 2.0}),
+    "accretive_share_price": ((_CO,), {"btc_price": 68_141.0, "amount": 1e8}),
 }  # fmt: skip
 
 
