@@ -438,6 +438,47 @@ def test_risk_edge_cases() -> None:
     assert 0.0 <= far <= 1.0
 
 
+@pytest.mark.parametrize("vol", [1e-200, 1e-160, 1e-12])
+@pytest.mark.parametrize(
+    ("mu", "horizon", "expected"),
+    [
+        (0.0, 1.0, 0.0),  # the price stays at $100,000: never down to $50,000
+        (0.1, 1.0, 0.0),  # it rises
+        (-0.5, 1.0, 0.0),  # $100,000 e^-0.5 = $60,653 at the horizon: above $50,000
+        (-1.0, 1.0, 1.0),  # $100,000 e^-1 = $36,788: below it (passed at t = ln 2 = 0.69)
+        (-1.0, 0.5, 0.0),  # half a year: $60,653 again
+    ],
+)
+def test_a_vanishing_volatility_is_the_deterministic_path(
+    vol: float, mu: float, horizon: float, expected: float
+) -> None:
+    # With sigma -> 0 the price is P0 exp(mu t) (the -sigma^2/2 vanishes) and falls
+    # monotonically or not at all: both events are certain or impossible. A volatility whose
+    # square underflows (1e-200, 1e-160) used to give NaN for "before_horizon".
+    co = _one_debt()  # break price $50,000
+    kw: dict[str, Any] = {
+        "asset_volatility": vol, "expected_return": mu, "horizon": horizon, "btc_price": 1e5,
+    }  # fmt: skip
+    assert btc_risk(co, "debt", **kw) == expected
+    assert btc_risk(co, "debt", event="before_horizon", **kw) == expected
+
+
+def test_first_passage_far_in_the_tail_matches_the_direct_formula() -> None:
+    # sigma 0.1, mu -2.495, T 1: nu = -2.5, x = ln 0.5. (x + nu T) / sigma = -31.93 is past
+    # the switch to the asymptotic series, yet exp(2 nu x / sigma^2) = exp(346.6) and
+    # N(-31.93) still fit in a double: the textbook formula computed directly.
+    co = _one_debt()
+    x, nu, s = math.log(0.5), -2.5, 0.1
+    at = _normal_cdf((x - nu) / s)
+    second = math.exp(2 * nu * x / s**2) * _normal_cdf((x + nu) / s)
+    assert 0.0 < second < 1.0
+    got = btc_risk(
+        co, "debt", asset_volatility=s, expected_return=nu + s * s / 2, btc_price=1e5,
+        event="before_horizon",
+    )  # fmt: skip
+    assert got == pytest.approx(at + second, rel=1e-9)
+
+
 @settings(max_examples=40)
 @given(
     gap=st.floats(min_value=-4.0, max_value=-0.01),

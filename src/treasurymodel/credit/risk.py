@@ -128,11 +128,19 @@ class _Grid:
     def __init__(self, spot: FloatArray, vol: FloatArray, mu: FloatArray, years: FloatArray):
         self.spot = spot
         self.vol = vol
-        self.scale = vol * np.sqrt(years)  # sigma sqrt(T)
+        self.scale = vol * np.sqrt(years)  # sigma sqrt(T); 0 if it underflows
         self.drift = (mu - 0.5 * vol * vol) * years  # nu T
-        self.nu_over_var = (mu - 0.5 * vol * vol) / (vol * vol)  # nu / sigma^2
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # nu / sigma^2 written as mu / sigma^2 - 1/2: no 0/0 when sigma^2 underflows
+            # (mu = 0 gives -1/2 exactly; mu != 0 gives +-inf, handled in probability)
+            self.nu_over_var = np.where(mu == 0.0, -0.5, mu / (vol * vol) - 0.5)
             self.log_spot = np.log(spot)
+
+    def _z(self, numerator: FloatArray) -> FloatArray:
+        """``numerator / (sigma sqrt T)``; +-inf when the scale underflows, 0 for 0 / 0."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.asarray(numerator / self.scale, dtype=np.float64)
+        return np.where(np.isnan(z), 0.0, z)
 
     def probability(self, barrier: float, event: str) -> FloatArray:
         """P(impaired) for a break price ``barrier`` over the whole grid."""
@@ -143,14 +151,25 @@ class _Grid:
         log_ratio = math.log(barrier) - self.log_spot  # ln(B / P0); +inf when P0 = 0
         if event == "at_horizon":
             at: FloatArray = np.asarray(
-                normal_cdf((log_ratio - self.drift) / self.scale), dtype=np.float64
+                normal_cdf(self._z(log_ratio - self.drift)), dtype=np.float64
             )
             return at
-        below = self.spot <= barrier
+        below = (self.spot <= barrier) | (log_ratio >= 0.0)
         x = np.where(below, -1.0, log_ratio)  # x < 0 where the barrier is still ahead
-        first = np.asarray(normal_cdf((x - self.drift) / self.scale), dtype=np.float64)
-        exponent = 2.0 * self.nu_over_var * x + _log_normal_cdf((x + self.drift) / self.scale)
-        second = np.exp(np.minimum(exponent, 0.0))
+        z1 = self._z(x - self.drift)
+        z2 = self._z(x + self.drift)
+        first = np.asarray(normal_cdf(z1), dtype=np.float64)
+        # exp(2 nu x / sigma^2) N(z2) in logs. Far in the left tail of z2 the two large
+        # terms cancel: 2 nu x / sigma^2 - z2^2 / 2 = -z1^2 / 2 exactly, so the asymptotic
+        # series of log N(z2) is written with z1 (finite where sigma^2 underflows).
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            direct = 2.0 * self.nu_over_var * x + _log_normal_cdf(np.maximum(z2, _LOG_CDF_SWITCH))
+            far = np.minimum(z2, _LOG_CDF_SWITCH)
+            inv2 = 1.0 / (far * far)
+            series = 1.0 - inv2 * (1.0 - 3.0 * inv2 * (1.0 - 5.0 * inv2 * (1.0 - 7.0 * inv2)))
+            tail = -0.5 * z1 * z1 - np.log(-far) - 0.5 * math.log(2.0 * math.pi) + np.log(series)
+            exponent = np.where(z2 > _LOG_CDF_SWITCH, direct, tail)
+        second = np.exp(np.minimum(np.nan_to_num(exponent, nan=-np.inf), 0.0))
         touched: FloatArray = np.where(below, 1.0, np.minimum(first + second, 1.0))
         return touched
 
