@@ -682,6 +682,8 @@ def test_credit_surplus_is_market_spread_less_model_spread() -> None:
         ("P", {"price": 0.0}, "price"),
         ("zero", {"price": 1e9}, "price"),  # a yield below -99%
         ("zero", {"price": 1e-9}, "price"),  # a yield above 10,000%
+        ("P", {"price": 0.1}, "price"),  # $10 a year on $0.10: 10,000%, the same bound
+        ("P", {"price": [80.0, 1e-9]}, "price"),
         ("zero", {"price": 90.0, "to": "put"}, "to"),
         ("P", {"price": 90.0, "to": "call"}, "to"),
         (COMMON, {"price": 90.0}, "security"),

@@ -153,7 +153,13 @@ def effective_yield(
     inst = claim.instrument
     if isinstance(inst, PreferredStock):
         dividend = inst.rate_on(company.as_of) * inst.stated_amount
-        return out(dividend / p)
+        yields = dividend / p
+        if bool((yields >= _HIGH).any()):  # the same bound as a note's: refused, not printed
+            value = float(p[yields >= _HIGH].flat[0])
+            raise ValidationError(
+                "price", value, "implies a yield above 10,000%: not a price of this series"
+            )
+        return out(yields)
     times, cash = _note_flows(company, inst, to)
     return out(_yield_to(times, cash, p))
 
