@@ -261,13 +261,19 @@ def _bind(
     return fn, inspect.signature(fn), tuple(place(a) for a in args), dict(kwargs)
 
 
-# Results documented as infinite at a zero argument: ratios over a zero reserve or parity.
+# Results documented as infinite at a zero argument: ratios over a zero reserve or parity, the
+# credit spread of a certain impairment.
 INFINITE_AT_ZERO: set[tuple[str, str]] = {  # zero, or so tiny that the ratio overflows
     ("conversion_premium", "share_price"),  # "Infinite where the share price is zero."
     ("convertible_sensitivities", "share_price"),  # its premium, the same
     ("metrics", "btc_price"),  # "Ratios over the BTC Reserve are ±inf when the reserve is zero"
     # (or so small that the ratio leaves the float range)
     ("nav_sensitivity", "btc_prices"),  # its mNAV, the same
+    # "inf where the BTC Risk is 1: at a zero price (no reserve, every claim impaired), or at
+    # a price so far below the break price that the risk rounds to 1."
+    ("btc_credit_spread", "btc_price"),
+    ("credit_surplus", "btc_price"),  # "-inf where BTC Credit is inf (a BTC Risk of 1, ...)"
+    ("credit_table", "btc_price"),  # its spread "inf where the risk is 1" (and surplus -inf)
 }
 
 

@@ -388,7 +388,11 @@ _loose: Any = compare  # bad input on purpose: no type checking of the arguments
         (lambda: _loose(_all(), puts=1), "puts", 1),
         (lambda: _loose([_bare()]), "asset_prices", None),
         (
-            lambda: _loose([attrs.evolve(_bare(), as_of=dt.date(9990, 1, 1))], years=20),
+            # a valid company as of 9990 (no debt: debt due by then would be refused),
+            # whose 20-year horizon reaches past the year 9999
+            lambda: _loose(
+                [attrs.evolve(_bare(), as_of=dt.date(9990, 1, 1), instruments=[])], years=20
+            ),
             "years",
             20,
         ),

@@ -131,9 +131,11 @@ from .credit import (
     risk_from_spread,
     spread_from_risk,
 )
+
 # --- side by side (issue 19) ---
 # isort: split
 from .compare import Comparison, ComparisonRow, compare
+
 # isort: split
 from .simulation import (  # funding channels (issue 12)
     ChannelState,
