@@ -495,3 +495,17 @@ def test_cli_bad_input(argv: list[str], code: int, message: str) -> None:
 
 def test_comparison_type_is_public() -> None:
     assert isinstance(compare(_all()), Comparison)
+
+
+def test_shocks_are_bounded_and_a_shocked_price_must_stay_a_float() -> None:
+    # Shocks run from -1 (a fall of 100%) to 100 (a rise of 10,000%, a 101-fold price).
+    co = datasets.load("mstr-2022q2")
+    assert compare([co], shocks=[-1.0, 100.0]).shocks.tolist() == [-1.0, 100.0]
+    with pytest.raises(ValidationError) as info:
+        compare([co], shocks=[0.0, 100.5])
+    assert (info.value.field, info.value.value) == ("shocks[1]", 100.5)
+    # $1e307 x 101 = 1.01e309 is beyond the largest double (1.797e308): the asset price is
+    # named (it is finite alone; the shock takes it out of range).
+    with pytest.raises(ValidationError) as info:
+        compare([co], asset_prices={"BTC": 1e307}, shocks=[0.0, 100.0])
+    assert info.value.field == "asset_prices"
