@@ -212,6 +212,8 @@ def test_the_sweep_covers_every_public_function() -> None:
 
 
 def _has_nan(value: Any, seen: int = 0) -> bool:
+    # A result record's fields (CreditTable, Comparison and its rows hold None for a missing
+    # figure), never its to_dict()/to_frame() export, where NaN is the documented missing mark.
     if seen > 6:
         return False
     if isinstance(value, float | np.floating):

@@ -268,7 +268,7 @@ class Comparison:
         ``junior_security``) are lists of strings (``None`` where absent); ``as_of`` is a
         ``datetime64[D]`` array; every other column a float64 array with NaN where the row
         has ``None`` (the missing-value mark of numpy and pandas, as in
-        :meth:`CreditTable.to_dict <treasurymodel.CreditTable.to_dict>`; the rows themselves
+        :meth:`CreditTable.to_dict <treasurymodel.credit.CreditTable.to_dict>`; the rows themselves
         never hold NaN). Then one column per shock, ``nav_per_share_-80%`` and so on, and the
         same for the diluted figure. ``pandas.DataFrame(result.to_dict())`` gives one row per
         company.
