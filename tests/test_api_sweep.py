@@ -151,6 +151,24 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "release": ((_SMALL, "L", 5.0), {}),
     "repay": ((_SMALL, "L", 1e5), {}),
     "sell_btc": ((_SMALL, 5.0), {"btc_price": 60_000.0}),
+    "btc_risk": ((_CO, "STRK"), {"asset_volatility": 0.5, "expected_return": 0.0}),
+    "btc_risks": ((_CO,), {"asset_volatility": 0.5, "expected_return": 0.0}),
+    "btc_credit_spread": ((_CO, "STRK"), {"asset_volatility": 0.5, "expected_return": 0.0}),
+    "risk_from_spread": ((0.02,), {"horizon": 2.0}),
+    "spread_from_risk": ((0.05,), {"horizon": 2.0}),
+    "effective_yield": ((_CO, "STRK"), {"price": 80.0}),
+    "market_spread": ((_CO, "STRK"), {"price": 80.0, "risk_free_rate": 0.04}),
+    "credit_surplus": (
+        (_CO, "STRK"),
+        {"price": 80.0, "risk_free_rate": 0.04, "asset_volatility": 0.5, "expected_return": 0.0},
+    ),
+    "credit_table": (
+        (_CO,),
+        {"asset_volatility": 0.5, "expected_return": 0.0, "market_prices": {"STRK": 80.0},
+         "risk_free_rate": 0.04},
+    ),
+    "compare": (([_CO, _CO22],), {"years": 2.0}),
+    "accretive_share_price": ((_CO,), {"btc_price": 68_141.0, "amount": 1e8}),
 }  # fmt: skip
 
 
@@ -194,6 +212,8 @@ def test_the_sweep_covers_every_public_function() -> None:
 
 
 def _has_nan(value: Any, seen: int = 0) -> bool:
+    # A result record's fields (CreditTable, Comparison and its rows hold None for a missing
+    # figure), never its to_dict()/to_frame() export, where NaN is the documented missing mark.
     if seen > 6:
         return False
     if isinstance(value, float | np.floating):
@@ -243,13 +263,19 @@ def _bind(
     return fn, inspect.signature(fn), tuple(place(a) for a in args), dict(kwargs)
 
 
-# Results documented as infinite at a zero argument: ratios over a zero reserve or parity.
+# Results documented as infinite at a zero argument: ratios over a zero reserve or parity, the
+# credit spread of a certain impairment.
 INFINITE_AT_ZERO: set[tuple[str, str]] = {  # zero, or so tiny that the ratio overflows
     ("conversion_premium", "share_price"),  # "Infinite where the share price is zero."
     ("convertible_sensitivities", "share_price"),  # its premium, the same
     ("metrics", "btc_price"),  # "Ratios over the BTC Reserve are ±inf when the reserve is zero"
     # (or so small that the ratio leaves the float range)
     ("nav_sensitivity", "btc_prices"),  # its mNAV, the same
+    # "inf where the BTC Risk is 1: at a zero price (no reserve, every claim impaired), or at
+    # a price so far below the break price that the risk rounds to 1."
+    ("btc_credit_spread", "btc_price"),
+    ("credit_surplus", "btc_price"),  # "-inf where BTC Credit is inf (a BTC Risk of 1, ...)"
+    ("credit_table", "btc_price"),  # its spread "inf where the risk is 1" (and surplus -inf)
 }
 
 

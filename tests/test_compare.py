@@ -397,7 +397,11 @@ _loose: Any = compare  # bad input on purpose: no type checking of the arguments
         (lambda: _loose(_all(), puts=1), "puts", 1),
         (lambda: _loose([_bare()]), "asset_prices", None),
         (
-            lambda: _loose([attrs.evolve(_bare(), as_of=dt.date(9990, 1, 1))], years=20),
+            # a valid company as of 9990 (no debt: debt due by then would be refused),
+            # whose 20-year horizon reaches past the year 9999
+            lambda: _loose(
+                [attrs.evolve(_bare(), as_of=dt.date(9990, 1, 1), instruments=[])], years=20
+            ),
             "years",
             20,
         ),
@@ -536,3 +540,15 @@ def test_html_has_full_names_and_indents_the_lines_that_belong_to_the_one_above(
     assert f">{name}</td>" in page
     assert '<th style="text-align:left;padding-left:1.5em;">its rating</th>' in page
     assert '<th style="text-align:left;">junior security</th>' in page
+def test_shocks_are_bounded_and_a_shocked_price_must_stay_a_float() -> None:
+    # Shocks run from -1 (a fall of 100%) to 100 (a rise of 10,000%, a 101-fold price).
+    co = datasets.load("mstr-2022q2")
+    assert compare([co], shocks=[-1.0, 100.0]).shocks.tolist() == [-1.0, 100.0]
+    with pytest.raises(ValidationError) as info:
+        compare([co], shocks=[0.0, 100.5])
+    assert (info.value.field, info.value.value) == ("shocks[1]", 100.5)
+    # $1e307 x 101 = 1.01e309 is beyond the largest double (1.797e308): the asset price is
+    # named (it is finite alone; the shock takes it out of range).
+    with pytest.raises(ValidationError) as info:
+        compare([co], asset_prices={"BTC": 1e307}, shocks=[0.0, 100.0])
+    assert info.value.field == "asset_prices"

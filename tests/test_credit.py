@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import itertools
 import math
+from collections.abc import Callable
 from typing import Any, cast
 
 import attrs
@@ -715,7 +716,7 @@ def test_table_rows_agree_with_the_functions() -> None:
     strf = t.row("STRF")
     assert strf["effective_yield"] == pytest.approx(10 / 110)
     assert strf["credit_surplus"] == pytest.approx(10 / 110 - 0.04 - strf["spread"])
-    assert math.isnan(t.row("STRD")["market_price"])
+    assert t.row("STRD")["market_price"] is None
     assert t.common_rating == btc_rating(
         co, COMMON, btc_price=68_141.0, share_price=114.45, definition="dashboard"
     )
@@ -781,3 +782,138 @@ def test_html_table_has_full_names_and_right_aligned_figures() -> None:
     assert "0.625% convertible notes due 2030 (A)" in page
     assert "…" not in page
     assert '<td style="text-align:left">STRF</td><td style="text-align:right">2</td>' in page
+# --- extreme but finite inputs: refused by name, or a documented limit ------------------------
+
+
+def test_rating_refuses_a_price_whose_reserve_overflows() -> None:
+    # 1,000 units x $1e305 = 1e308 (a float) over a 50M claim: 2e300. At $1e306 the reserve,
+    # 1e309, is beyond the largest double (1.797e308): refused naming btc_price.
+    co = _one_debt()
+    assert btc_rating(co, "debt", btc_price=1e305) == pytest.approx(1e308 / 50e6, rel=1e-12)
+    for call in (
+        lambda: btc_rating(co, "debt", btc_price=1e306),
+        lambda: btc_ratings(co, btc_price=[1.0, 1e306]),
+    ):
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.field == "btc_price"
+        assert "BTC Reserve" in str(info.value)
+
+
+def test_common_rating_refuses_a_share_price_out_of_the_float_range() -> None:
+    # Reserve 1,000 x $100,000 = 100M less the 50M debt over 1e6 shares x S: 50 / S.
+    co = _one_debt()
+    assert btc_rating(co, COMMON, btc_price=1e5, share_price=25.0) == 2.0
+    # 1e6 shares x 1e303 = 1e309: the market cap overflows (too large) ...
+    with pytest.raises(ValidationError, match="market cap") as info:
+        btc_ratings(co, btc_price=1e5, share_price=1e303)
+    assert info.value.field == "share_price"
+    # ... and 50M / (1e6 x 5e-324) is beyond the float range (too small), not inf.
+    with pytest.raises(ValidationError, match="float range") as info:
+        btc_rating(co, COMMON, btc_price=1e5, share_price=5e-324)
+    assert info.value.field == "share_price"
+    # A share price is checked whenever it is given, even where only a security is rated.
+    with pytest.raises(ValidationError) as info:
+        btc_rating(co, "debt", btc_price=1e5, share_price=cast(Any, "x"))
+    assert info.value.field == "share_price"
+
+
+@pytest.mark.parametrize("event", EVENTS)
+@pytest.mark.parametrize("vol", [5e-324, 1e-310])
+def test_a_subnormal_volatility_is_the_deterministic_path_without_warnings(
+    vol: float, event: str
+) -> None:
+    # Warnings are errors in the suite: sigma sqrt(T) and sigma^2 underflow here, and the
+    # answer is the deterministic path P0 e^(mu T): $100,000 e^-1 = $36,788 < $50,000.
+    co = _one_debt()
+    kw: dict[str, Any] = {"asset_volatility": vol, "btc_price": 1e5, "event": event}
+    assert btc_risk(co, "debt", expected_return=-1.0, **kw) == 1.0
+    assert btc_risk(co, "debt", expected_return=0.0, **kw) == 0.0
+    assert btc_credit_spread(co, "debt", expected_return=0.0, **kw) == 0.0
+
+
+def test_btc_credit_is_infinite_at_a_certain_impairment() -> None:
+    # A zero price: no reserve, the rating is 0 < 1 at any horizon, BTC Risk 1, and
+    # -ln(1 - 1) / T has no finite value: inf (documented), and the surplus -inf.
+    co = _one_debt()
+    kw: dict[str, Any] = {"asset_volatility": 0.5, "expected_return": 0.0, "horizon": 2.0}
+    assert btc_risk(co, "debt", btc_price=0.0, **kw) == 1.0
+    assert btc_credit_spread(co, "debt", btc_price=0.0, **kw) == math.inf
+    pref = Company(
+        name="X", as_of=AS_OF, holdings=Holdings(units=1_000), shares_basic=1e6,
+        instruments=[PreferredStock(name="P", notional=10 * M, rate=0.10)],
+    )  # fmt: skip
+    surplus = credit_surplus(pref, "P", price=100.0, risk_free_rate=0.04, btc_price=0.0, **kw)
+    assert surplus == -math.inf
+
+
+def test_spread_from_risk_refuses_a_horizon_whose_spread_overflows() -> None:
+    # -ln(1 - 0.5) / 1e-308 = 6.9e307 is a float; / 1e-309 = 6.9e308 is not: refused.
+    assert spread_from_risk(0.5, horizon=1e-308) == pytest.approx(math.log(2) * 1e308)
+    with pytest.raises(ValidationError) as info:
+        spread_from_risk(0.5, horizon=1e-309)
+    assert info.value.field == "horizon"
+    assert spread_from_risk(0.0, horizon=5e-324) == 0.0  # no impairment: no spread
+    assert spread_from_risk(1.0, horizon=5e-324) == math.inf  # certain: the documented inf
+
+
+def test_risk_from_spread_takes_an_overflowing_product_as_its_limit() -> None:
+    # 1e308 x 2 is beyond the float range; 1 - exp(-spread T) tends to 1 (no warning).
+    assert risk_from_spread(1e308, horizon=2.0) == 1.0
+    assert np.asarray(risk_from_spread(np.array([0.0, 1e308]), horizon=2.0)).tolist() == [0, 1]
+    with pytest.raises(ValidationError) as info:
+        risk_from_spread(cast(Any, [[0.1], [0.1, 0.2]]))
+    assert info.value.field == "spread"
+
+
+def test_a_preferred_price_whose_yield_overflows_is_refused() -> None:
+    # $10 a year over $5e-324 is beyond the float range: the same refusal as any yield above
+    # 10,000%, naming the price, for the yield, the market spread and the surplus.
+    co = _market_company()
+    calls: list[Callable[[], object]] = [
+        lambda: effective_yield(co, "P", price=5e-324),
+        lambda: market_spread(co, "P", price=5e-324, risk_free_rate=0.04),
+        lambda: credit_surplus(
+            co, "P", price=5e-324, risk_free_rate=0.04, asset_volatility=0.5,
+            expected_return=0.0, btc_price=1e5,
+        ),
+    ]  # fmt: skip
+    for call in calls:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.field == "price"
+
+
+def test_table_marks_a_missing_market_figure_none_and_nan_only_in_its_exports() -> None:
+    # STRF priced at $110 ($10 a year: 9.09%), every other security unpriced; no risk-free
+    # rate: no market spread nor surplus for any security.
+    co = datasets.load("mstr-2026-02")
+    t = credit_table(co, asset_volatility=0.5, expected_return=0.0, market_prices={"STRF": 110.0})
+    i = t.security.index("STRF")
+    assert t.market_price[i] == 110.0
+    assert t.effective_yield[i] == pytest.approx(10 / 110)
+    assert [p is None for p in t.market_price] == [name != "STRF" for name in t.security]
+    assert t.market_spread == (None,) * len(t)
+    assert t.credit_surplus == (None,) * len(t)
+    row = t.row("STRD")
+    assert [row[c] for c in ("market_price", "effective_yield", "market_spread")] == [None] * 3
+    assert not any(isinstance(v, float) and math.isnan(v) for v in t.row("STRF").values())
+    # The array exports mark the same figures NaN (the numpy and pandas convention).
+    d = t.to_dict()
+    assert d["market_price"].dtype == np.float64
+    assert np.isnan(d["market_price"]).tolist() == [name != "STRF" for name in t.security]
+    assert d["market_price"][i] == 110.0
+    assert np.isnan(d["credit_surplus"]).all()
+    assert np.isnan(t.to_frame().loc["STRD", "effective_yield"])
+    assert "-" in repr(t).splitlines()[-2].split()  # shown as "-", never "nan"
+    assert "nan" not in repr(t)
+
+
+def test_table_refuses_market_prices_that_are_not_a_dict() -> None:
+    co = datasets.load("mstr-2026-02")
+    for bad in ("STRF", [("STRF", 110.0)], 110.0):
+        with pytest.raises(ValidationError) as info:
+            credit_table(
+                co, asset_volatility=0.5, expected_return=0.0, market_prices=cast(Any, bad)
+            )
+        assert info.value.field == "market_prices"

@@ -787,3 +787,14 @@ def test_term_loan_issuance_fields_are_validated() -> None:
         kw: dict[str, Any] = {"capacity_per_year": 1e9, "rate": 0.05, field: value}
         with pytest.raises(ValidationError, match=rf"TermLoanIssuance\.{field}"):
             TermLoanIssuance(**kw)
+
+
+def test_accretive_share_price_refuses_a_price_whose_reserve_overflows() -> None:
+    # 1,000 units x 1e305 = 1e308 is a float (below 1.797e308); x 1e306 = 1e309 is not.
+    # Threshold 1e308 / 1e6 shares = 1e302 (hand); beyond, btc_price is named, not an inf.
+    co = Company(name="X", as_of=AS_OF, holdings=Holdings(units=1_000), shares_basic=1e6)
+    assert accretive_share_price(co, btc_price=1e305) == pytest.approx(1e302, rel=1e-12)
+    with pytest.raises(ValidationError) as info:
+        accretive_share_price(co, btc_price=np.array([1.0, 1e306]))
+    assert info.value.field == "btc_price"
+    assert "BTC Reserve" in str(info.value)

@@ -289,9 +289,7 @@ def render_csv(data: dict[str, Any]) -> str:
     writer.writerow(columns)
 
     def cell(value: Any) -> Any:
-        if isinstance(value, float) and math.isnan(value):
-            return ""
-        return value
+        return "" if value is None else value  # no market figure
 
     for row in data["securities"]:
         writer.writerow([cell(row[c]) for c in columns])
@@ -326,7 +324,7 @@ def render_table(data: dict[str, Any]) -> str:
         "",
     ]
     rows = data["securities"]
-    market = any(not math.isnan(r["market_price"]) for r in rows)
+    market = any(r["market_price"] is not None for r in rows)
     header = [
         "security",
         "rank",
@@ -342,8 +340,10 @@ def render_table(data: dict[str, Any]) -> str:
     if sim is not None:
         header += [f"impaired {sim['years']:g}y", "expected loss"]
 
-    def pct(x: float) -> str:
-        return "-" if math.isnan(x) else ("inf" if math.isinf(x) else f"{100 * x:.2f}%")
+    def pct(x: float | None) -> str:
+        if x is None:
+            return "-"
+        return ("inf" if x > 0 else "-inf") if math.isinf(x) else f"{100 * x:.2f}%"
 
     body = []
     for r in rows:
@@ -357,9 +357,8 @@ def render_table(data: dict[str, Any]) -> str:
             pct(r["spread"]),
         ]
         if market:
-            nan = math.isnan(r["market_price"])
             cells += [
-                "-" if nan else _fmt(r["market_price"], "price"),
+                "-" if r["market_price"] is None else _fmt(r["market_price"], "price"),
                 pct(r["effective_yield"]),
                 pct(r["market_spread"]),
                 pct(r["credit_surplus"]),

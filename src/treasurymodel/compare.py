@@ -48,6 +48,7 @@ Examples
 """
 
 _MAX_YEARS: Final = 1000.0
+_MAX_SHOCK: Final = 100.0  # +10,000%: a 101-fold price
 
 
 @attrs.frozen(kw_only=True)
@@ -247,7 +248,8 @@ class Comparison:
 
         ``shock_nav_per_share / nav_per_share``: ``1 + shock`` for a company without debt,
         preferred or cash, more (in both directions) for a leveraged one. NaN for a company
-        whose NAV per share today is not positive (no ratio means anything there).
+        whose NAV per share today is not positive (no ratio means anything there): like
+        :meth:`to_dict`, an array export that marks a missing figure NaN.
 
         Examples
         --------
@@ -269,7 +271,9 @@ class Comparison:
         Text columns (``label``, ``company``, ``ticker``, ``asset``, ``currency``,
         ``junior_security``) are lists of strings (``None`` where absent); ``as_of`` is a
         ``datetime64[D]`` array; every other column a float64 array with NaN where the row
-        has ``None``. Then one column per shock, ``nav_per_share_-80%`` and so on, and the
+        has ``None`` (the missing-value mark of numpy and pandas, as in
+        :meth:`CreditTable.to_dict <treasurymodel.credit.CreditTable.to_dict>`; the rows themselves
+        never hold NaN). Then one column per shock, ``nav_per_share_-80%`` and so on, and the
         same for the diluted figure. ``pandas.DataFrame(result.to_dict())`` gives one row per
         company.
 
@@ -514,11 +518,14 @@ def _shocks(value: Any) -> FloatArray:
     arr = np.atleast_1d(raw.astype(np.float64))
     if arr.size == 0:
         raise ValidationError("shocks", value, "must hold at least one shock")
-    bad = ~np.isfinite(arr) | (arr < -1.0)
+    bad = ~np.isfinite(arr) | (arr < -1.0) | (arr > _MAX_SHOCK)
     if bad.any():
         i = int(np.argmax(bad))
         raise ValidationError(
-            f"shocks[{i}]", float(arr[i]), "must be finite and >= -1 (a fall of 100%)"
+            f"shocks[{i}]",
+            float(arr[i]),
+            f"must be finite and in [-1, {_MAX_SHOCK:g}] (a fall of 100% to a rise of "
+            f"{_MAX_SHOCK:,.0%})",
         )
     arr.flags.writeable = False
     return arr
@@ -631,7 +638,9 @@ def compare(
         not changed when another asset price is given.
     shocks
         Common relative shocks applied to every asset price for the NAV-per-share columns
-        (``-0.8`` is a fall of 80%; each at least -1); default ``DEFAULT_SHOCKS``, −80% to +100%.
+        (``-0.8`` is a fall of 80%; each from -1 to 100, a 101-fold price); default
+        ``DEFAULT_SHOCKS``, −80% to +100%. A shocked price that leaves the float range is
+        refused, naming the asset price.
     years
         Horizon of the near maturity wall and the coverage break price: a positive whole
         number of months, in years (default 2).
@@ -651,8 +660,9 @@ def compare(
         Before any work, if ``companies`` is empty, holds something that is not a
         :class:`~treasurymodel.Company` or two companies of the same name (in a list); if a
         price key names no compared asset or company, or a price is not a positive finite
-        number; if a company has no asset price (none given, none in its file); if a shock
-        is below -1 or not finite; or if ``years``, ``springing`` or ``puts`` is invalid.
+        number, or one that the largest shock takes out of the float range; if a company has
+        no asset price (none given, none in its file); if a shock is below -1, above 100 or
+        not finite; or if ``years``, ``springing`` or ``puts`` is invalid.
 
     Notes
     -----
@@ -703,6 +713,12 @@ def compare(
         share = given_shares.get(label)
         if share is None and market is not None:
             share = market.share_price
+        if not math.isfinite(asset_price * (1.0 + float(grid.max()))):  # floats: no warning
+            raise ValidationError(
+                "asset_prices",
+                asset_price,
+                f"is too large for {label!r}: the price at the largest shock is not finite",
+            )
         # Amounts must stay finite at the largest shock (Python floats: inf, no warning).
         if not math.isfinite(co.holdings.units * asset_price * (1.0 + float(grid.max()))):
             raise ValidationError(

@@ -20,6 +20,8 @@ from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
 from .instruments import ConvertibleNote, PreferredStock
 from .validators import check_choice, price_array
+from .validators import check_reserve as _check_reserve
+from .validators import finite_result as _finite
 
 __all__ = [
     "Metrics",
@@ -370,16 +372,6 @@ def metrics(
     )
 
 
-def _check_reserve(reserve: FloatArray, btc_price: Any) -> None:
-    """Refuse a price at which the BTC Reserve (units x price) leaves the float range."""
-    if not bool(np.isfinite(reserve).all()):
-        raise ValidationError(
-            "btc_price",
-            btc_price,
-            "is too large: the BTC Reserve (units held x price) leaves the float range",
-        )
-
-
 @overload
 def share_price_for_mnav(
     company: Company,
@@ -499,15 +491,6 @@ def _kpi_inputs(
     except ValueError:
         shapes = [a.shape for a in arrays]
         raise ValidationError("end_units", shapes, "input shapes do not broadcast") from None
-
-
-def _finite(field: str, value: Any, result: FloatArray, reason: str) -> FloatArray:
-    """``result`` if every element is finite, else a ValidationError naming ``field``."""
-    if not bool(np.isfinite(result).all()):
-        if isinstance(value, np.ndarray) and value.ndim == 0:
-            value = float(value)
-        raise ValidationError(field, value, f"is out of range: {reason} leaves the float range")
-    return result
 
 
 def _yield(

@@ -24,7 +24,9 @@ __all__ = [
     "check_finite",
     "check_flag",
     "check_number",
+    "check_reserve",
     "finite",
+    "finite_result",
     "in_range",
     "is_date",
     "non_negative",
@@ -168,6 +170,59 @@ def price_array(field: str, value: Any, *, positive: bool = False) -> FloatArray
         where = ", ".join(str(i) for i in idx)
         raise ValidationError(f"{field}[{where}]", float(arr[idx]), what)
     return arr
+
+
+def finite_result(field: str, value: Any, result: FloatArray, reason: str) -> FloatArray:
+    """``result`` if every element is finite, else a ValidationError naming ``field``.
+
+    For a result computed from valid inputs that leaves the float range: the input that
+    drives it (``field``, received as ``value``) is named, and ``reason`` says what overflowed.
+    Compute ``result`` under ``np.errstate(over="ignore")`` so that no warning comes first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> finite_result("end_shares", 1e-320, np.array([2.0]), "units per share").tolist()
+    [2.0]
+    >>> with np.errstate(over="ignore"):
+    ...     ratio = np.float64(5.0) / 1e-320
+    >>> finite_result("end_shares", 1e-320, ratio, "units per share")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: end_shares: is out of range: units per share leaves \
+the float range, got 1e-320
+    """
+    if not bool(np.isfinite(result).all()):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = float(value)
+        raise ValidationError(field, value, f"is out of range: {reason} leaves the float range")
+    return result
+
+
+def check_reserve(reserve: Any, btc_price: Any, field: str = "btc_price") -> None:
+    """Refuse a price at which the BTC Reserve (units x price) leaves the float range.
+
+    ``reserve`` is units x price computed under ``np.errstate(over="ignore")``; the price
+    argument (``field``, received as ``btc_price``) is named.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_reserve(np.array([1e10]), 1e5)
+    >>> with np.errstate(over="ignore"):
+    ...     reserve = np.float64(1_000.0) * 1e308
+    >>> check_reserve(reserve, 1e308)
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: btc_price: is too large: the BTC Reserve (units held \
+x price) leaves the float range, got 1e+308
+    """
+    if not bool(np.isfinite(reserve).all()):
+        raise ValidationError(
+            field,
+            btc_price,
+            "is too large: the BTC Reserve (units held x price) leaves the float range",
+        )
 
 
 def check_date(field: str, value: Any) -> _dt.date:

@@ -125,7 +125,8 @@ def effective_yield(
         A preferred series (``price`` per share, in the series' currency) or a note
         (``price`` per 100 of principal, including accrued interest).
     price
-        Market price (float or array), positive.
+        Market price (float or array), positive. A price whose yield lies outside
+        (-99%, 10,000%) is refused: it is not a price of the security.
     to
         For a note: ``"maturity"`` (default) or ``"put"`` (the first holder put after the
         as-of date). Ignored for a preferred series.
@@ -153,7 +154,8 @@ def effective_yield(
     inst = claim.instrument
     if isinstance(inst, PreferredStock):
         dividend = inst.rate_on(company.as_of) * inst.stated_amount
-        yields = dividend / p
+        with np.errstate(over="ignore"):  # a tiny price: inf, refused just below
+            yields = dividend / p
         if bool((yields >= _HIGH).any()):  # the same bound as a note's: refused, not printed
             value = float(p[yields >= _HIGH].flat[0])
             raise ValidationError(
@@ -240,8 +242,10 @@ def credit_surplus(
 
     ``market_spread(...) - btc_credit_spread(...)``; every array input broadcasts. Positive
     means the security yields more over the risk-free rate than its modelled credit risk
-    asks for. BTC Credit is continuously compounded and the yield is not; the difference is
-    second order at these rates and the company compares them as they are.
+    asks for; ``-inf`` where BTC Credit is ``inf`` (a BTC Risk of 1, as at a zero price: see
+    :func:`~treasurymodel.credit.btc_credit_spread`). BTC Credit is continuously compounded
+    and the yield is not; the difference is second order at these rates and the company
+    compares them as they are.
 
     Examples
     --------

@@ -32,7 +32,7 @@ import numpy as np
 from .._typing import ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..validators import price_array
+from ..validators import check_reserve, finite_result, price_array
 from ._claims import (
     COMMON,
     Definition,
@@ -47,30 +47,47 @@ from ._claims import (
 __all__ = ["btc_rating", "btc_ratings"]
 
 
-def _security_rating(company: Company, claim: float, definition: str, btc: FloatArray) -> Any:
+def _reserve(company: Company, btc: FloatArray, btc_price: Any) -> FloatArray:
+    """Units x price, refused (naming ``btc_price``) where it leaves the float range."""
+    with np.errstate(over="ignore"):
+        reserve: FloatArray = company.holdings.units * btc
+    check_reserve(reserve, btc_price)
+    return reserve
+
+
+def _security_rating(
+    company: Company, claim: float, definition: str, reserve: FloatArray, btc_price: Any
+) -> Any:
     extra, offset = offsets(company, definition)
     denominator = claim - offset
-    reserve = company.holdings.units * btc + extra
     if denominator <= 0.0:  # the cash alone covers every claim up to this one
-        return np.full_like(btc, math.inf)
-    return reserve / denominator
+        return np.full_like(reserve, math.inf)
+    with np.errstate(over="ignore"):
+        rating = (reserve + extra) / denominator
+    return finite_result("btc_price", btc_price, rating, "the BTC Rating")
 
 
 def _common_rating(
-    company: Company, definition: str, btc: FloatArray, share: FloatArray
+    company: Company, definition: str, reserve: FloatArray, share: FloatArray, share_price: Any
 ) -> FloatArray:
     if bool((share <= 0.0).any()):
         raise ValidationError("share_price", share.tolist(), "must be positive for the common")
     try:
-        btc, share = np.broadcast_arrays(btc, share)
+        reserve, share = np.broadcast_arrays(reserve, share)
     except ValueError:
         raise ValidationError(
-            "share_price", share.shape, f"does not broadcast with btc_price {btc.shape}"
+            "share_price", share.shape, f"does not broadcast with btc_price {reserve.shape}"
         ) from None
-    value: FloatArray = (company.holdings.units * btc + common_extra(company, definition)) / (
-        company.shares_basic * share
+    with np.errstate(over="ignore"):
+        cap = company.shares_basic * share
+        if not bool(np.isfinite(cap).all()):
+            raise ValidationError(
+                "share_price", share_price, "is too large: the market cap leaves the float range"
+            )
+        value: FloatArray = (reserve + common_extra(company, definition)) / cap
+    return finite_result(
+        "share_price", share_price, value, "the common's BTC Rating (over the market cap)"
     )
-    return value
 
 
 @overload
@@ -122,7 +139,9 @@ def btc_rating(
         Name of a debt or preferred instrument, or ``"common"`` (or the company's ticker)
         for the common stock.
     btc_price
-        Price of one unit of the reserve asset (float or array), finite and non-negative.
+        Price of one unit of the reserve asset (float or array), finite and non-negative. A
+        price at which the BTC Reserve (units held x price) or the rating leaves the float
+        range (about 1.8e308) is refused.
     definition
         ``"reserve"`` (default), ``"dashboard"`` or ``"asset_coverage"``; see Notes.
     seniority
@@ -130,8 +149,9 @@ def btc_rating(
         list of names that rank together. It must name every instrument once. ``None``
         (default): all debt as one class, then the preferred series by ``seniority`` rank.
     share_price
-        Price of one common share; needed for the common only (broadcasts with
-        ``btc_price``).
+        Price of one common share, positive; needed for the common only (broadcasts with
+        ``btc_price``), and checked whenever it is given. A price so large that the market
+        cap, or so small that the common's rating, leaves the float range is refused.
 
     Returns
     -------
@@ -152,8 +172,9 @@ def btc_rating(
     ------
     ValidationError
         If ``security`` names nothing, a price is invalid, ``seniority`` does not rank every
-        instrument exactly once, ``definition`` is unknown, or the common is asked for
-        without a positive ``share_price``.
+        instrument exactly once, ``definition`` is unknown, the common is asked for
+        without a positive ``share_price``, or a figure would leave the float range (see
+        ``btc_price`` and ``share_price``).
 
     Examples
     --------
@@ -177,16 +198,17 @@ def btc_rating(
     """
     check_company(company)
     btc = price_array("btc_price", btc_price)
+    share = None if share_price is None else price_array("share_price", share_price)
     claim = resolve(company, security, seniority)
+    offsets(company, definition)  # checks the definition first
+    reserve = _reserve(company, btc, btc_price)
     if claim is None:
-        if share_price is None:
+        if share is None:
             raise ValidationError(
                 "share_price", None, f"is required for the rating of the common ({COMMON!r})"
             )
-        share = price_array("share_price", share_price)
-        offsets(company, definition)  # checks the definition first
-        return out(_common_rating(company, definition, btc, share))
-    return out(_security_rating(company, claim.claim, definition, btc))
+        return out(_common_rating(company, definition, reserve, share, share_price))
+    return out(_security_rating(company, claim.claim, definition, reserve, btc_price))
 
 
 @overload
@@ -237,10 +259,11 @@ def btc_ratings(
     btc = price_array("btc_price", btc_price)
     offsets(company, definition)
     share = None if share_price is None else price_array("share_price", share_price)
+    reserve = _reserve(company, btc, btc_price)
     result: dict[str, Any] = {
-        c.name: out(_security_rating(company, c.claim, definition, btc))
+        c.name: out(_security_rating(company, c.claim, definition, reserve, btc_price))
         for c in claims(company, seniority)
     }
     if share is not None:
-        result[COMMON] = out(_common_rating(company, definition, btc, share))
+        result[COMMON] = out(_common_rating(company, definition, reserve, share, share_price))
     return result

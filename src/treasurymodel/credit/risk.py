@@ -25,7 +25,7 @@ import numpy as np
 from .._typing import ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..validators import check_choice
+from ..validators import check_choice, finite_result
 from ._claims import Definition, Seniority, barrier_price, claims, out, prices, resolve
 
 __all__ = [
@@ -138,7 +138,7 @@ class _Grid:
 
     def _z(self, numerator: FloatArray) -> FloatArray:
         """``numerator / (sigma sqrt T)``; +-inf when the scale underflows, 0 for 0 / 0."""
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             z = np.asarray(numerator / self.scale, dtype=np.float64)
         return np.where(np.isnan(z), 0.0, z)
 
@@ -376,7 +376,11 @@ def spread_from_risk(risk: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | Fl
     """BTC Credit from BTC Risk: ``-ln(1 - risk) / horizon`` (``inf`` when ``risk`` is 1).
 
     The constant default intensity that gives the same probability of impairment over the
-    horizon; zero recovery.
+    horizon; zero recovery. ``risk`` lies in ``[0, 1]`` and ``horizon`` in ``(0, 1000]``
+    years. A certain impairment (``risk`` 1) has no finite spread and gives ``inf``; below
+    1, ``-ln(1 - risk)`` is at most about 37, and a horizon so short (below about 1e-307
+    years) that the spread would still leave the float range is refused, naming
+    ``horizon``.
 
     Examples
     --------
@@ -388,8 +392,10 @@ def spread_from_risk(risk: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | Fl
     p = _ranged("risk", risk, 0.0, 1.0, open_low=False)
     years = _ranged("horizon", horizon, 0.0, _MAX_HORIZON, open_low=True)
     p, years = _broadcast(risk=p, horizon=years)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         spread = -np.log1p(-p) / years
+    certain = p == 1.0  # the documented infinity; any other one is an overflow
+    finite_result("horizon", horizon, np.where(certain, 0.0, spread), "the spread")
     return out(spread + 0.0)  # + 0.0 turns -0.0 into 0.0
 
 
@@ -400,7 +406,9 @@ def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | 
 def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | FloatArray:
     """The probability of impairment a credit spread implies: ``1 - exp(-spread * horizon)``.
 
-    The inverse of :func:`spread_from_risk`; ``spread`` may be ``inf`` (certain impairment).
+    The inverse of :func:`spread_from_risk`; ``spread`` is non-negative and may be ``inf``
+    (certain impairment). ``horizon`` lies in ``(0, 1000]`` years. A product
+    ``spread * horizon`` beyond the float range is the limit it tends to: a risk of 1.
 
     Examples
     --------
@@ -410,14 +418,20 @@ def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | 
     years = _ranged("horizon", horizon, 0.0, _MAX_HORIZON, open_low=True)
     if spread is None or isinstance(spread, bool | np.bool_ | str | bytes):
         raise ValidationError("spread", spread, "must be a number or an array of numbers")
-    raw = np.asarray(spread)
+    try:
+        raw = np.asarray(spread)
+    except (TypeError, ValueError):  # a ragged list
+        raise ValidationError(
+            "spread", spread, "must be a number or an array of numbers"
+        ) from None
     if raw.dtype.kind not in "iuf":
         raise ValidationError("spread", spread, "must be a number or an array of numbers")
     s = raw.astype(np.float64)
     if bool((np.isnan(s) | (s < 0.0)).any()):
         raise ValidationError("spread", spread, "must be non-negative (inf allowed)")
     s, years = _broadcast(spread=s, horizon=years)
-    return out(-np.expm1(-s * years))
+    with np.errstate(over="ignore"):  # spread x horizon = inf: exp(-inf) = 0, a risk of 1
+        return out(-np.expm1(-s * years))
 
 
 @overload
@@ -463,6 +477,10 @@ def btc_credit_spread(
     ``-ln(1 - BTC Risk) / horizon``, a continuously compounded annual spread with no recovery
     (Strategy's BTC Credit; pass the security's duration as ``horizon``). Arguments as for
     :func:`btc_risk`.
+
+    ``inf`` where the BTC Risk is 1: at a zero price (no reserve, every claim impaired), or
+    at a price so far below the break price that the risk rounds to 1. A certain impairment
+    with no recovery has no finite spread; the infinity says so rather than a large number.
 
     Examples
     --------

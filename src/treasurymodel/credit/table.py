@@ -33,18 +33,24 @@ def _ro(values: Any, dtype: Any = np.float64) -> Any:
     return arr
 
 
-def _pct(x: float) -> str:
-    return "-" if math.isnan(x) else f"{100 * x:.2f}%"
+_MARKET: Final = ("market_price", "effective_yield", "market_spread", "credit_surplus")
+"""The market columns: ``None`` where a security has no market price (or no risk-free rate)."""
 
 
-def _bp(x: float) -> str:
-    if math.isnan(x):
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.2f}%"
+
+
+def _bp(x: float | None) -> str:
+    if x is None:
         return "-"
-    return "inf" if math.isinf(x) else f"{1e4 * x:,.0f}bp"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return f"{1e4 * x:,.0f}bp"
 
 
-def _num(x: float, spec: str) -> str:
-    if math.isnan(x):
+def _num(x: float | None, spec: str) -> str:
+    if x is None:
         return "-"
     return "inf" if math.isinf(x) else format(x, spec)
 
@@ -54,7 +60,11 @@ class CreditTable:
     """One row per debt and preferred security, most senior first: rating, risk, spread.
 
     Build it with :func:`credit_table`. The columns are read-only arrays, one entry per
-    security (``security`` and ``kind`` are tuples of strings).
+    security, except ``security`` and ``kind`` (tuples of strings) and the four market
+    columns (tuples of floats, ``None`` where the figure does not exist). The table never
+    holds NaN: a missing figure is ``None`` in the columns and in :meth:`row`, as in a
+    :class:`~treasurymodel.ComparisonRow`; only the array exports (:meth:`to_dict`,
+    :meth:`to_frame`) mark it NaN, the missing-value convention of numpy and pandas.
 
     Attributes
     ----------
@@ -69,10 +79,13 @@ class CreditTable:
     break_price
         The asset price at which the rating is 1 (0 when it can never fall that low).
     risk, spread
-        BTC Risk over ``horizon`` (``event``) and the BTC Credit spread it implies.
+        BTC Risk over ``horizon`` (``event``) and the BTC Credit spread it implies (``inf``
+        where the risk is 1, as at a price so low that impairment is certain: see
+        :func:`~treasurymodel.credit.btc_credit_spread`).
     market_price, effective_yield, market_spread, credit_surplus
-        The market side where a price was given (``NaN`` marks a security without one, and
-        ``market_spread``/``credit_surplus`` are ``NaN`` without a risk-free rate).
+        The market side where a price was given: ``None`` for a security without one, and
+        ``market_spread``/``credit_surplus`` are ``None`` without a risk-free rate.
+        ``credit_surplus`` is ``-inf`` where ``spread`` is ``inf`` (a BTC Risk of 1).
     btc_price, share_price, asset_volatility, expected_return, horizon, event, definition
         The scalar inputs the table was computed with.
     common_rating
@@ -131,10 +144,10 @@ class CreditTable:
     break_price: FloatArray
     risk: FloatArray
     spread: FloatArray
-    market_price: FloatArray
-    effective_yield: FloatArray
-    market_spread: FloatArray
-    credit_surplus: FloatArray
+    market_price: tuple[float | None, ...]
+    effective_yield: tuple[float | None, ...]
+    market_spread: tuple[float | None, ...]
+    credit_surplus: tuple[float | None, ...]
     common_rating: float | None
     asset: str = "BTC"
     impairment: FloatArray | None = None
@@ -160,26 +173,34 @@ class CreditTable:
         return len(self.security)
 
     def row(self, security: str) -> dict[str, Any]:
-        """One security's row as a dict of plain Python values.
+        """One security's row as a dict of plain Python values (``None`` where missing).
 
         Examples
         --------
         >>> from treasurymodel import credit_table, datasets
         >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
         ...                  expected_return=0.0)
-        >>> t.row("STRF")["rank"], t.row("STRF")["kind"]
-        (2, 'preferred')
+        >>> t.row("STRF")["rank"], t.row("STRF")["kind"], t.row("STRF")["market_price"]
+        (2, 'preferred', None)
         """
         if security not in self.security:
             raise ValidationError("security", security, "is not a row of this table")
         i = self.security.index(security)
         return {
-            c: (getattr(self, c)[i] if c in ("security", "kind") else getattr(self, c)[i].item())
+            c: (
+                getattr(self, c)[i]
+                if c in ("security", "kind", *_MARKET)
+                else getattr(self, c)[i].item()
+            )
             for c in self.columns()
         }
 
     def to_dict(self) -> dict[str, npt.NDArray[Any]]:
         """The columns as numpy arrays (names and kinds as string arrays).
+
+        The market columns become float arrays with NaN where the table holds ``None`` (no
+        market price, or no risk-free rate): NaN is the missing-value mark of numpy and
+        pandas, here and in :meth:`Comparison.to_dict <treasurymodel.Comparison.to_dict>`.
 
         Examples
         --------
@@ -187,13 +208,20 @@ class CreditTable:
         >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
         ...                  expected_return=0.0)
         >>> d = t.to_dict()
-        >>> d["security"][7], d["rating"].shape
-        (np.str_('STRF'), (12,))
+        >>> import numpy as np
+        >>> d["security"][7], d["rating"].shape, bool(np.isnan(d["market_price"]).all())
+        (np.str_('STRF'), (12,), True)
         """
-        return {
-            c: np.array(getattr(self, c)) if c in ("security", "kind") else getattr(self, c)
-            for c in self.columns()
-        }
+        out: dict[str, npt.NDArray[Any]] = {}
+        for c in self.columns():
+            value = getattr(self, c)
+            if c in ("security", "kind"):
+                out[c] = np.array(value)
+            elif c in _MARKET:
+                out[c] = np.array([np.nan if v is None else v for v in value], dtype=np.float64)
+            else:
+                out[c] = value
+        return out
 
     def to_frame(self) -> Any:
         """The table as a :class:`pandas.DataFrame` indexed by security (needs pandas).
@@ -222,7 +250,7 @@ class CreditTable:
         )
 
     def _cells(self, *, short: bool = True) -> tuple[list[str], list[list[str]]]:
-        market = bool(np.isfinite(self.market_price).any())
+        market = any(p is not None for p in self.market_price)
         header = ["security", "rank", "claim (M)", "rating", "break price", "risk", "spread"]
         if market:
             header += ["price", "yield", "mkt sprd", "surplus"]
@@ -245,10 +273,10 @@ class CreditTable:
             ]
             if market:
                 cells += [
-                    _num(float(self.market_price[i]), ",.2f"),
-                    _pct(float(self.effective_yield[i])),
-                    _bp(float(self.market_spread[i])),
-                    _bp(float(self.credit_surplus[i])),
+                    _num(self.market_price[i], ",.2f"),
+                    _pct(self.effective_yield[i]),
+                    _bp(self.market_spread[i]),
+                    _bp(self.credit_surplus[i]),
                 ]
             if self.impairment is not None and self.expected_loss is not None:
                 cells += [_pct(float(self.impairment[i])), _pct(float(self.expected_loss[i]))]
@@ -346,8 +374,8 @@ def credit_table(
     definition, seniority
         As for :func:`~treasurymodel.credit.btc_rating`.
     market_prices
-        Optional market prices by security name (per share for a preferred series, per 100
-        of principal for a note), for the market columns.
+        Optional dict of market prices by security name (per share for a preferred series,
+        per 100 of principal for a note; each positive), for the market columns.
     risk_free_rate
         Optional risk-free rate for the market spread and the credit surplus.
     to
@@ -406,6 +434,10 @@ def credit_table(
     rate = None if risk_free_rate is None else _scalar("risk_free_rate", risk_free_rate)
     if rate is not None and not -1.0 < rate < 1.0:
         raise ValidationError("risk_free_rate", risk_free_rate, "must be a rate in (-1, 1)")
+    if market_prices is not None and not isinstance(market_prices, Mapping):
+        raise ValidationError(
+            "market_prices", market_prices, "must be a dict {security name: price}"
+        )
     given = dict(market_prices or {})
     rows = {c.name for c in ranked}
     for name, value in given.items():
@@ -422,19 +454,16 @@ def credit_table(
         btc_rating(company, c.name, btc_price=btc, definition=definition, seniority=seniority)
         for c in ranked
     ]
-    nan = math.nan
-    price = [float(given[c.name]) if c.name in given else nan for c in ranked]
-    yields: list[float] = []
+    price = [float(given[c.name]) if c.name in given else None for c in ranked]
+    yields: list[float | None] = []
     for c, p in zip(ranked, price, strict=True):
         try:
-            yields.append(
-                nan if math.isnan(p) else effective_yield(company, c.name, price=p, to=to)
-            )
+            yields.append(None if p is None else effective_yield(company, c.name, price=p, to=to))
         except ValidationError as err:
             field = f"market_prices[{c.name!r}]" if err.field == "price" else err.field
             raise ValidationError(field, err.value, err.reason) from None
-    mkt = [nan if rate is None or math.isnan(y) else y - rate for y in yields]
-    surplus = [m - s for m, s in zip(mkt, spread, strict=True)]
+    mkt = [None if rate is None or y is None else y - rate for y in yields]
+    surplus = [None if m is None else m - s for m, s in zip(mkt, spread, strict=True)]
     common = (
         None
         if share is None
@@ -460,10 +489,10 @@ def credit_table(
         break_price=_ro(breaks),
         risk=_ro(risk),
         spread=_ro(spread),
-        market_price=_ro(price),
-        effective_yield=_ro(yields),
-        market_spread=_ro(mkt),
-        credit_surplus=_ro(surplus),
+        market_price=tuple(price),
+        effective_yield=tuple(yields),
+        market_spread=tuple(mkt),
+        credit_surplus=tuple(surplus),
         common_rating=common,
         asset=company.holdings.asset,
         impairment=None if simulated is None else _ro(simulated.impairment[:, -1]),

@@ -16,7 +16,16 @@ from .._typing import FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..instruments._common import boolean, name_text
-from ..validators import in_range, non_negative, optional, positive, price_array, to_float
+from ..validators import (
+    check_reserve,
+    finite_result,
+    in_range,
+    non_negative,
+    optional,
+    positive,
+    price_array,
+    to_float,
+)
 from .channels import BUILTIN_CHANNELS, check_channel
 
 __all__ = ["FundingPolicy", "accretive_share_price"]
@@ -315,7 +324,8 @@ def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0
     company
         The company (its units and assumed-diluted shares).
     btc_price
-        Asset price(s), a float or an array (non-negative).
+        Asset price(s), a float or an array (non-negative). A price at which the BTC Reserve
+        (units held x price) or the threshold leaves the float range is refused.
     amount
         The obligation paid with the proceeds instead of a coin sale (reporting currency,
         non-negative; broadcasts with ``btc_price``).
@@ -345,5 +355,11 @@ def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0
         raise ValidationError(
             "amount", np.shape(owed), f"does not broadcast with btc_price {np.shape(price)}"
         ) from None
-    value = np.maximum((company.holdings.units * price - owed) / company.diluted_shares, 0.0)
+    with np.errstate(over="ignore"):
+        reserve = company.holdings.units * price
+        check_reserve(reserve, btc_price)
+        per_share = finite_result(
+            "btc_price", btc_price, (reserve - owed) / company.diluted_shares, "the price"
+        )
+    value = np.maximum(per_share, 0.0)
     return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)
