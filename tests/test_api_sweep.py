@@ -169,6 +169,10 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     ),
     "compare": (([_CO, _CO22],), {"years": 2.0}),
     "accretive_share_price": ((_CO,), {"btc_price": 68_141.0, "amount": 1e8}),
+    "simulated_credit": (
+        (_SMALL,),
+        {"model": _GBM, "years": 0.2, "paths": 8, "seed": 1, "horizons": [0.1, 0.2]},
+    ),
 }  # fmt: skip
 
 
@@ -300,10 +304,11 @@ OPEN_VALUATION_FINDINGS: set[tuple[str, str, str]] = {
     ("value_zero_coupon_convertible", "volatility", "tiny float"),
 }
 
-_JOINT = {*tm.events.__all__, "btc_yield", "btc_gain", "btc_dollar_gain"}
+_JOINT = {*tm.events.__all__, "btc_yield", "btc_gain", "btc_dollar_gain", "simulated_credit"}
 """Functions whose rules tie several arguments together (units x price against the cash; the
-yield of units per share): an extreme value may be reported against another argument of the
-same rule, whose combination leaves the range."""
+yield of units per share; simulated_credit's horizons, which must lie within the run that its
+years set): an extreme value may be reported against another argument of the same rule, whose
+combination leaves the range."""
 
 
 def _names_argument(err: tm.ValidationError, parameter: str, names: set[str]) -> bool:

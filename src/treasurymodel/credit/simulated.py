@@ -348,7 +348,8 @@ def _horizons(value: Any, run_days: int) -> FloatArray:
     out = []
     for i, h in enumerate(items):
         x = check_finite(f"horizons[{i}]", h)
-        if not (x > 0.0 and _cutoff(x) <= run_days):
+        # runs are at most 10,000 years (simulation_dates): a larger x is out, unmultiplied
+        if not (0.0 < x < 1e6 and _cutoff(x) <= run_days):
             raise ValidationError(
                 f"horizons[{i}]",
                 h,
