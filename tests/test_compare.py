@@ -540,6 +540,8 @@ def test_html_has_full_names_and_indents_the_lines_that_belong_to_the_one_above(
     assert f">{name}</td>" in page
     assert '<th style="text-align:left;padding-left:1.5em;">its rating</th>' in page
     assert '<th style="text-align:left;">junior security</th>' in page
+
+
 def test_shocks_are_bounded_and_a_shocked_price_must_stay_a_float() -> None:
     # Shocks run from -1 (a fall of 100%) to 100 (a rise of 10,000%, a 101-fold price).
     co = datasets.load("mstr-2022q2")

@@ -782,6 +782,8 @@ def test_html_table_has_full_names_and_right_aligned_figures() -> None:
     assert "0.625% convertible notes due 2030 (A)" in page
     assert "…" not in page
     assert '<td style="text-align:left">STRF</td><td style="text-align:right">2</td>' in page
+
+
 # --- extreme but finite inputs: refused by name, or a documented limit ------------------------
 
 
