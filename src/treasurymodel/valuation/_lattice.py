@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
@@ -37,6 +37,8 @@ from .._typing import BoolArray, FloatArray
 from ..errors import ValidationError
 
 __all__ = [
+    "CALL_CASH",
+    "CallCash",
     "Lattice",
     "TreeParameters",
     "accrual_by_step",
@@ -47,6 +49,11 @@ __all__ = [
     "step_index",
     "tree_parameters",
 ]
+
+CallCash = Literal["risk_free", "credit_risky"]
+"""Where a call price that binds goes: the equity component (classic TF) or the cash one."""
+
+CALL_CASH: tuple[CallCash, ...] = ("risk_free", "credit_risky")
 
 _BLOCK = 32
 _MAX_EXPONENT = 700.0
@@ -83,11 +90,13 @@ def normal_cdf(x: float | FloatArray) -> float | FloatArray:
 class Lattice:
     """Contract events on a tree's time grid, per 100 of face; no market data.
 
-    ``cash[i]`` is added to the cash component at step ``i`` (coupons, dividends);
-    ``put[i]`` / ``call[i]`` are the amounts of a holder put / issuer call exercisable at step
-    ``i`` (``None`` where there is none), each already including ``cash[i]``; ``redemption``
-    is paid at the last step on top of ``cash[steps]``. Plain tuples: the roll-back loop
-    reads one entry a step.
+    ``cash[i]`` is paid at step ``i`` (coupons, dividends) to the holder of record, whatever
+    else happens on the step: it is added to the cash component after the step's put, call
+    and conversion decisions, which are taken on the value without it. ``put[i]`` /
+    ``call[i]`` are the amounts of a holder put / issuer call exercisable at step ``i``
+    (``None`` where there is none): the price plus the interest accrued at the step (zero on
+    a step that pays cash). ``redemption`` is paid at the last step, on top of
+    ``cash[steps]``. Plain tuples: the roll-back loop reads one entry a step.
     """
 
     steps: int
@@ -126,11 +135,12 @@ def build_lattice(
     """A :class:`Lattice` from per-step cash and accrual (arrays of ``steps + 1``).
 
     A put (on each of ``put_steps``) or a call (on every step from ``call_step`` to the step
-    before maturity) pays its price per 100 plus the interest accrued at the step plus the
-    cash paid on it: on a coupon step the coupon, elsewhere the accrued interest.
+    before maturity) pays its price per 100 plus the interest accrued at the step; the cash
+    of a coupon step (where nothing has accrued) is paid on top of it, as on any other node
+    of that step (see :func:`roll_back`).
     """
     steps = cash.shape[0] - 1
-    on_top = [float(a) for a in accrued + cash]
+    on_top = [float(a) for a in accrued]
     put: list[float | None] = [None] * (steps + 1)
     for k in put_steps:
         put[k] = put_price + on_top[k]
@@ -264,26 +274,38 @@ def roll_back(
     spread: FloatArray,
     width: int = 1,
     smooth: bool = True,
+    call_cash: CallCash = "risk_free",
     final_cash: FloatArray | None = None,
-    final_bonus: float = 0.0,
+    final_bonus: float | None = None,
 ) -> FloatArray:
     """Values at the valuation date: an array ``(width, nb)`` for ``nb`` batch rows.
 
     Row ``b`` is a tree whose step-0 nodes are ``s_base[b] * u**(2 j)``, ``j < width``.
     ``final_cash`` (per row) replaces the cash paid at the last step when the shares are
-    not taken (by default ``redemption + cash[steps]``, or the put there if larger);
-    ``final_bonus`` is cash paid at the last step whether or not the shares are taken.
+    not taken (by default ``redemption``, or the put there if larger); ``final_bonus`` is
+    cash paid at the last step whether or not the shares are taken (by default
+    ``cash[steps]``, the last coupon). ``call_cash`` says where a call price that binds goes:
+    ``"risk_free"`` into the equity component (classic TF), ``"credit_risky"`` into the
+    cash component.
+
+    On each step, in this order: the continuation value (both components rolled back); the
+    issuer's call; the holder's put (a called holder may still put); conversion, voluntary
+    or forced by the call; and then the step's ``cash`` (coupon) is added to the cash
+    component. The
+    decisions compare values without that cash, which the holder of record receives
+    whatever is decided (a put or call pays its price plus accrued interest, zero there).
     """
     nb = s_base.shape[0]
     full = width + lattice.steps
     levels = lattice.steps + 2 * full + 2 * _BLOCK
     rows = max(1, _ROW_BUDGET // (4 * levels))
     if final_cash is None:
-        final = lattice.redemption + lattice.cash[-1]
+        final = lattice.redemption
         last_put = lattice.put[-1]
         if last_put is not None:
             final = max(final, last_put)
         final_cash = np.full(nb, final)
+    bonus = lattice.cash[-1] if final_bonus is None else final_bonus
     out = np.empty((width, nb))
     for start in range(0, nb, rows):
         part = slice(start, min(start + rows, nb))
@@ -294,8 +316,9 @@ def roll_back(
             spread=spread[part],
             width=width,
             smooth=smooth,
+            classic=call_cash == "risk_free",
             final=final_cash[part],
-            bonus=final_bonus,
+            bonus=bonus,
         )
     return out
 
@@ -308,6 +331,7 @@ def _roll_back_rows(
     spread: FloatArray,
     width: int,
     smooth: bool,
+    classic: bool,
     final: FloatArray,
     bonus: float,
 ) -> FloatArray:
@@ -384,30 +408,34 @@ def _roll_back_rows(
             mul(z_dn, pd, out=z_dn)
             add(z_dn, tmp, out=z_dn)
         g = gam[i]
-        if cash[i]:
-            add(b, cash[i] / g, out=b)
         mul(b, g, out=h)
-        add(h, e, out=h)  # the value of holding
+        add(h, e, out=h)  # the value of holding, without the cash of the step
         lo = n - i
         cv = conversion[lo : lo + 2 * r - 1 : 2]
-        put = puts[i]
-        if put is not None:  # the holder puts when the put pays more than holding
-            greater(put, h, out=m)
-            copyto(e, 0.0, where=m)
-            copyto(b, put / g, where=m)
-            np.maximum(h, put, out=h)
         call = calls[i]
         if call is not None:  # the issuer calls when holding is worth more than the call
             np.maximum(cv, call, out=c)
             greater(h, c, out=m)
             if trigger is not None:
                 np.logical_and(m, trigger[lo : lo + 2 * r - 1 : 2], out=m)
-            copyto(e, 0.0, where=m)
-            copyto(b, call / g, where=m)
+            if classic:  # the call price is certain: the cash-only component is zero
+                copyto(e, call, where=m)
+                copyto(b, 0.0, where=m)
+            else:
+                copyto(e, 0.0, where=m)
+                copyto(b, call / g, where=m)
             copyto(h, call, where=m)
+        put = puts[i]
+        if put is not None:  # the holder puts when the put pays more than holding (or the call)
+            greater(put, h, out=m)
+            copyto(e, 0.0, where=m)
+            copyto(b, put / g, where=m)
+            np.maximum(h, put, out=h)
         # Conversion, including the conversion forced by a call below the conversion value.
         greater(cv, h, out=m)
         copyto(e, cv, where=m)
         copyto(b, 0.0, where=m)
+        if cash[i]:  # paid to the holder of record whatever was decided on the step
+            add(b, cash[i] / g, out=b)
     g0 = gam_table[0]
     return np.asarray(result[:width, 0] + g0[None, :] * result[:width, 1], dtype=np.float64)

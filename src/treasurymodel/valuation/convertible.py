@@ -41,6 +41,8 @@ from ._inputs import (
     years,
 )
 from ._lattice import (
+    CALL_CASH,
+    CallCash,
     Lattice,
     accrual_by_step,
     build_lattice,
@@ -139,6 +141,7 @@ def tree_values(
     dividend_yield: FloatArray,
     method: Method = "direct",
     smooth: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> FloatArray:
     """Dirty values per 100 of flat, equally long input arrays (no input checks)."""
     if method == "direct":
@@ -147,7 +150,12 @@ def tree_values(
         )
         check_range(lattice, share_price, params.dx)
         values = roll_back(
-            lattice, s_base=share_price, params=params, spread=credit_spread, smooth=smooth
+            lattice,
+            s_base=share_price,
+            params=params,
+            spread=credit_spread,
+            smooth=smooth,
+            call_cash=call_cash,
         )
         return np.asarray(values[0], dtype=np.float64)
     return _shared_values(
@@ -158,6 +166,7 @@ def tree_values(
         credit_spread=credit_spread,
         dividend_yield=dividend_yield,
         smooth=smooth,
+        call_cash=call_cash,
     )
 
 
@@ -170,6 +179,7 @@ def _shared_values(
     credit_spread: FloatArray,
     dividend_yield: FloatArray,
     smooth: bool,
+    call_cash: CallCash,
 ) -> FloatArray:
     """One tree per group of equal (volatility, rate, spread, yield), read by interpolation.
 
@@ -199,6 +209,7 @@ def _shared_values(
             credit_spread=credit_spread[direct],
             dividend_yield=dividend_yield[direct],
             smooth=smooth,
+            call_cash=call_cash,
         )
     if not shared.any():
         return out
@@ -223,7 +234,13 @@ def _shared_values(
     row_params = params.rows(rows)
     check_range(lattice, s_base, row_params.dx, width)
     values = roll_back(
-        lattice, s_base=s_base, params=row_params, spread=s[rows], width=width, smooth=smooth
+        lattice,
+        s_base=s_base,
+        params=row_params,
+        spread=s[rows],
+        width=width,
+        smooth=smooth,
+        call_cash=call_cash,
     )  # (width, groups * k); grid node j * k + sub of a group is values[j, group * k + sub]
     grid = values.reshape(width, ids.shape[0], k).transpose(1, 0, 2).reshape(ids.shape[0], -1)
     where = slot[shared]
@@ -275,6 +292,7 @@ def value_convertible(  # type: ignore[overload-overlap]
     clean: bool = False,
     method: Method = "direct",
     smoothing: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> float: ...
 @overload
 def value_convertible(
@@ -290,6 +308,7 @@ def value_convertible(
     clean: bool = False,
     method: Method = "direct",
     smoothing: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> FloatArray: ...
 def value_convertible(
     note: ConvertibleNote,
@@ -304,6 +323,7 @@ def value_convertible(
     clean: bool = False,
     method: Method = "direct",
     smoothing: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> float | FloatArray:
     """Value of a convertible note per 100 of principal: Tsiveriotis–Fernandes on a CRR tree.
 
@@ -390,6 +410,7 @@ def value_convertible(
     lattice = prepare(note, valuation_date, steps)
     how = check_choice("method", method, METHODS)
     smooth = check_flag("smoothing", smoothing)
+    cash_rule = check_choice("call_cash", call_cash, CALL_CASH)
     quoted = check_flag("clean", clean)
     flat, shape, scalar = broadcast(
         share_price=share_price,
@@ -407,6 +428,7 @@ def value_convertible(
         dividend_yield=flat["dividend_yield"],
         method=how,
         smooth=smooth,
+        call_cash=cash_rule,
     )
     if quoted:
         values = values - accrued_per_100(note, valuation_date)
