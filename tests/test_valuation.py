@@ -499,9 +499,11 @@ def _coupon_two_step(u: float, spread: float, call_price: float, **kw: Any) -> f
         maturity=dt.date(2028, 1, 1), conversion_price=100.0, call_from=dt.date(2027, 1, 1),
         call_price=call_price,
     )  # fmt: skip
-    return value_convertible(
-        note, valuation_date=day, share_price=100.0, volatility=math.log(u), rate=0.0,
-        credit_spread=spread, steps=2, smoothing=False, **kw,
+    return float(
+        value_convertible(
+            note, valuation_date=day, share_price=100.0, volatility=math.log(u), rate=0.0,
+            credit_spread=spread, steps=2, smoothing=False, **kw,
+        )
     )  # fmt: skip
 
 
@@ -582,10 +584,11 @@ def test_call_cash_credit_risky_matches_the_textbook_tree() -> None:
 
 
 def test_call_cash_is_checked() -> None:
+    bad: Any = "risky"
     with pytest.raises(ValidationError, match="call_cash"):
         value_convertible(
             HARD_CALL, valuation_date=VD, share_price=100.0, volatility=0.4, rate=0.04,
-            credit_spread=0.05, call_cash="risky",  # type: ignore[arg-type]
+            credit_spread=0.05, call_cash=bad,
         )  # fmt: skip
 
 

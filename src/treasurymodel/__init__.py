@@ -72,6 +72,7 @@ from .io import FORMAT_VERSION, MAX_FILE_BYTES, dump, dumps, load, loads
 # isort: split
 from .valuation import (
     ConvertibleSensitivities,
+    Curve,
     bond_floor,
     conversion_premium,
     convertible_sensitivities,
@@ -123,6 +124,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     # valuation (issue 7)
     "ConvertibleSensitivities",
+    "Curve",
     "bond_floor",
     "conversion_premium",
     "convertible_sensitivities",

@@ -185,6 +185,8 @@ class TreeParameters:
     dx: FloatArray
     p: FloatArray
     disc: FloatArray
+    step_rate: FloatArray | None = None  # per step, shared by the rows (a rate curve)
+    dt: float = 0.0  # the step length, with step_rate
 
     def rows(self, index: Any) -> TreeParameters:
         """The parameters of some rows."""
@@ -195,7 +197,19 @@ class TreeParameters:
             dx=self.dx[index],
             p=self.p[index],
             disc=self.disc[index],
+            step_rate=self.step_rate,
+            dt=self.dt,
         )
+
+    def step(self, i: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Rate, up probability and one-step discount of step ``i`` (from ``t_i``), per row."""
+        if self.step_rate is None:
+            return self.rate, self.p, self.disc
+        dt = self.dt
+        r = np.full(self.sigma.shape, self.step_rate[i])
+        up, down = np.exp(self.dx), np.exp(-self.dx)
+        p = (np.exp((r - self.dividend_yield) * dt) - down) / (up - down)
+        return r, p, np.exp(-r * dt)
 
 
 def tree_parameters(
@@ -204,15 +218,28 @@ def tree_parameters(
     sigma: FloatArray,
     rate: FloatArray,
     dividend_yield: FloatArray,
+    step_rate: FloatArray | None = None,
 ) -> TreeParameters:
     """CRR parameters of each row; a ValidationError if a probability leaves (0, 1).
 
     ``u = exp(sigma sqrt(dt))``, ``d = 1 / u``, ``p = (exp((r - q) dt) - d) / (u - d)``.
+    With ``step_rate`` (the rate of each step, from a curve) ``rate`` is not used: ``p`` and
+    the discount change from step to step, and every step's ``p`` is checked.
     """
     dt = lattice.dt
     dx = sigma * math.sqrt(dt)
     up = np.exp(dx)
     down = np.exp(-dx)
+    if step_rate is not None:
+        rate = np.full(sigma.shape, float(step_rate[0]))
+        lowest = float(step_rate.min())
+        highest = float(step_rate.max())
+        p_low = (np.exp((lowest - dividend_yield) * dt) - down) / (up - down)
+        p_high = (np.exp((highest - dividend_yield) * dt) - down) / (up - down)
+        worst = np.where(p_low <= 0.0, lowest, highest)
+        bad = ~((p_low > 0.0) & (p_high < 1.0))
+        if bad.any():
+            rate = np.where(bad, worst, rate)
     growth = np.exp((rate - dividend_yield) * dt)
     p = (growth - down) / (up - down)
     bad = ~((p > 0.0) & (p < 1.0))
@@ -232,6 +259,8 @@ def tree_parameters(
         dx=dx,
         p=p,
         disc=np.exp(-rate * dt),
+        step_rate=step_rate,
+        dt=dt,
     )
 
 
@@ -277,6 +306,7 @@ def roll_back(
     call_cash: CallCash = "risk_free",
     final_cash: FloatArray | None = None,
     final_bonus: float | None = None,
+    step_spread: FloatArray | None = None,
 ) -> FloatArray:
     """Values at the valuation date: an array ``(width, nb)`` for ``nb`` batch rows.
 
@@ -286,7 +316,8 @@ def roll_back(
     cash paid at the last step whether or not the shares are taken (by default
     ``cash[steps]``, the last coupon). ``call_cash`` says where a call price that binds goes:
     ``"risk_free"`` into the equity component (classic TF), ``"credit_risky"`` into the
-    cash component.
+    cash component. ``step_spread`` (the spread of each step, from a curve, shared by the
+    rows) is added to each row's ``spread``.
 
     On each step, in this order: the continuation value (both components rolled back); the
     issuer's call; the holder's put (a called holder may still put); conversion, voluntary
@@ -319,6 +350,7 @@ def roll_back(
             classic=call_cash == "risk_free",
             final=final_cash[part],
             bonus=bonus,
+            step_spread=step_spread,
         )
     return out
 
@@ -334,6 +366,7 @@ def _roll_back_rows(
     classic: bool,
     final: FloatArray,
     bonus: float,
+    step_spread: FloatArray | None,
 ) -> FloatArray:
     n = lattice.steps
     nb = s_base.shape[0]
@@ -350,10 +383,17 @@ def _roll_back_rows(
     trigger: BoolArray | None = None
     if lattice.call_trigger is not None and any(c is not None for c in lattice.call):
         trigger = prices >= lattice.call_trigger
-    times = np.arange(n + 1, dtype=np.float64) * lattice.dt
-    gam_table = np.exp(-np.outer(lattice.horizon - times, spread))  # (n + 1, nb): B = g B~
+    if step_spread is None:
+        times = np.arange(n + 1, dtype=np.float64) * lattice.dt
+        gam_table = np.exp(-np.outer(lattice.horizon - times, spread))  # (n + 1, nb): B = g B~
+    else:  # g_i = exp(-dt (s_i + ... + s_{n-1})), times the row's own flat spread on top
+        tail = np.concatenate([np.cumsum(step_spread[::-1])[::-1], [0.0]]) * lattice.dt
+        times = np.arange(n + 1, dtype=np.float64) * lattice.dt
+        own = np.exp(-np.outer(lattice.horizon - times, spread))
+        gam_table = np.exp(-tail)[:, None] * own
 
-    uniform = _uniform(dx, p, disc, spread)
+    curved = params.step_rate is not None
+    uniform = _uniform(dx, p, disc, spread) and (not curved or _uniform(params.dividend_yield))
     pu: Any
     pd: Any
     if uniform:
@@ -363,6 +403,17 @@ def _roll_back_rows(
     else:
         pu, pd = disc * p, disc * (1.0 - p)
         gam = list(gam_table)
+    step_pu: list[Any] = []
+    step_pd: list[Any] = []
+    if curved:  # the rate changes with the step: so do p and the discount
+        for i in range(n):
+            _, p_i, disc_i = params.step(i)
+            if uniform:
+                step_pu.append(np.array(disc_i[0] * p_i[0]))
+                step_pd.append(np.array(disc_i[0] * (1.0 - p_i[0])))
+            else:
+                step_pu.append(disc_i * p_i)
+                step_pd.append(disc_i * (1.0 - p_i))
     cash, puts, calls = lattice.cash, lattice.put, lattice.call
 
     z = np.empty((full, 2, nb))
@@ -371,12 +422,13 @@ def _roll_back_rows(
         # and of the cash (if above the shares) over the last step.
         dt = lattice.dt
         root = params.sigma * math.sqrt(dt)
+        last_rate, _, last_disc = params.step(n - 1)
         shares = conversion[1 : 2 * full : 2]  # step n - 1 nodes, one spare
         with np.errstate(divide="ignore"):
-            d1 = (np.log(shares / final) + (params.rate - params.dividend_yield) * dt) / root
+            d1 = (np.log(shares / final) + (last_rate - params.dividend_yield) * dt) / root
         d1 = d1 + 0.5 * root
         z[:, 0] = shares * np.exp(-params.dividend_yield * dt) * normal_cdf(d1)
-        z[:, 1] = (final * normal_cdf(root - d1) + bonus) * disc
+        z[:, 1] = (final * normal_cdf(root - d1) + bonus) * last_disc
         first = n - 1
     else:
         shares = conversion[0 : 2 * full - 1 : 2]
@@ -404,6 +456,8 @@ def _roll_back_rows(
             e, b = z[:r, 0], z[:r, 1]
             h, c, m = hold[:r], cap[:r], mask[:r]
         if i < first:  # continuation: the discounted expectation of both components
+            if curved:
+                pu, pd = step_pu[i], step_pd[i]
             mul(z_up, pu, out=tmp)
             mul(z_dn, pd, out=z_dn)
             add(z_dn, tmp, out=z_dn)
