@@ -106,6 +106,8 @@ class Curve:
     zero_rates
         Continuously compounded zero rates at ``times`` (fractions: 0.04 for 4%), one each.
 
+    Notes
+    -----
     Discount factors are interpolated log-linearly between the points (forward rates
     constant on each interval, from 0 to the first time too) and the last forward rate is
     held beyond the last time. :meth:`from_discount_factors` builds a curve from discount
