@@ -21,6 +21,10 @@ Layout and tricks (none changes a result beyond rounding):
 * With ``smooth=True`` the last step is not a binomial step: the values one step before
   maturity are the Black–Scholes values of the two maturity claims over that step (shares
   above the redemption, cash below), the "binomial Black–Scholes" of Broadie and Detemple.
+  A soft-call trigger is then interpolated between node levels: each row is rolled back
+  twice, with the trigger on the level just below and just above it, and the two values
+  are weighted by the trigger's position between the levels (Derman, Kani, Ergener and
+  Bardhan, 1995), which removes the oscillation of a trigger fixed between nodes.
 """
 
 from __future__ import annotations
@@ -337,9 +341,36 @@ def roll_back(
             final = max(final, last_put)
         final_cash = np.full(nb, final)
     bonus = lattice.cash[-1] if final_bonus is None else final_bonus
-    out = np.empty((width, nb))
-    for start in range(0, nb, rows):
-        part = slice(start, min(start + rows, nb))
+    triggers: FloatArray | None = None
+    weight: FloatArray | None = None
+    if smooth and lattice.call_trigger is not None and any(c is not None for c in lattice.call):
+        # The trigger between two node levels: one tree with it on the level below, one on
+        # the level above, weighted by its position between them (Derman, Kani, Ergener and
+        # Bardhan's interpolation for barriers on trees).
+        positive = s_base > 0.0
+        with np.errstate(divide="ignore"):
+            gap = math.log(lattice.call_trigger) - np.log(np.where(positive, s_base, 1.0))
+        level = gap / params.dx
+        # Only where the trigger lies among the tree's levels (else both trees are the same).
+        near = positive & (np.abs(level) <= lattice.steps + 2 * width + 2)
+        level = np.where(near, level, 0.0)
+        above = np.ceil(level)
+        weight = np.where(near, level - (above - 1.0), 1.0)
+        low = s_base * np.exp((above - 1.5) * params.dx)
+        high = s_base * np.exp((above - 0.5) * params.dx)
+        fixed = np.full(nb, lattice.call_trigger)
+        triggers = np.concatenate([np.where(near, low, fixed), np.where(near, high, fixed)])
+        both = np.concatenate([np.arange(nb), np.arange(nb)])
+        s_base, params, spread, final_cash = (
+            s_base[both],
+            params.rows(both),
+            spread[both],
+            final_cash[both],
+        )
+    total = s_base.shape[0]
+    out = np.empty((width, total))
+    for start in range(0, total, rows):
+        part = slice(start, min(start + rows, total))
         out[:, part] = _roll_back_rows(
             lattice,
             s_base=s_base[part],
@@ -351,7 +382,10 @@ def roll_back(
             final=final_cash[part],
             bonus=bonus,
             step_spread=step_spread,
+            triggers=None if triggers is None else triggers[part],
         )
+    if weight is not None:
+        out = out[:, :nb] + weight[None, :] * (out[:, nb:] - out[:, :nb])
     return out
 
 
@@ -367,6 +401,7 @@ def _roll_back_rows(
     final: FloatArray,
     bonus: float,
     step_spread: FloatArray | None,
+    triggers: FloatArray | None = None,
 ) -> FloatArray:
     n = lattice.steps
     nb = s_base.shape[0]
@@ -382,7 +417,7 @@ def _roll_back_rows(
     conversion = lattice.ratio * prices
     trigger: BoolArray | None = None
     if lattice.call_trigger is not None and any(c is not None for c in lattice.call):
-        trigger = prices >= lattice.call_trigger
+        trigger = prices >= (lattice.call_trigger if triggers is None else triggers[None, :])
     if step_spread is None:
         times = np.arange(n + 1, dtype=np.float64) * lattice.dt
         gam_table = np.exp(-np.outer(lattice.horizon - times, spread))  # (n + 1, nb): B = g B~

@@ -411,15 +411,19 @@ def value_convertible(
         scalar calls give. ``"shared"``: scenarios with equal volatility, rate, spread and
         yield share one tree, read by monotone cubic interpolation in log price; an order
         of magnitude faster for hundreds of share prices. Where the value is smooth in the
-        share price it is within 1e-6 per 100 of the direct values; next to the direct
-        tree's own jumps (exercise boundaries with a spread, a soft-call trigger) it differs
-        by up to their size, hundredths to tenths per 100, and is as close to the converged
-        value as the direct tree (see :doc:`/theory/valuation`).
+        share price it is within 1e-6 per 100 of the direct values (about 1e-4 for a
+        soft-callable note, whose trigger each tree interpolates on its own levels); next
+        to the direct tree's own jumps (exercise boundaries with a spread, a soft-call
+        trigger) it differs by up to their size, hundredths to tenths per 100, and is as
+        close to the converged value as the direct tree (see :doc:`/theory/valuation`).
     smoothing
         ``True`` (default): the last step before maturity uses the Black–Scholes values of
         the maturity claims instead of a binomial step, which removes most of the tree's
         oscillation in the share price and the number of steps (with a credit spread the
-        plain tree's value jumps as nodes cross the conversion price at maturity).
+        plain tree's value jumps as nodes cross the conversion price at maturity), and a
+        soft-call trigger is interpolated between the two node levels around it (two trees,
+        weighted by its position), which removes the oscillation of a trigger fixed
+        between nodes.
         ``False``: the plain CRR tree, step for step the tree QuantLib builds.
     call_cash
         Where the call price goes when a call binds (the holder takes the cash, not the
