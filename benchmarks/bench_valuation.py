@@ -108,18 +108,22 @@ def equal_accuracy(ql: Any, spread: float, repeats: int) -> None:
                 )
                 return float(bond.NPV())
 
-            cells = []
-            times = []
+            found = []
             for side in (ours, theirs):
                 reference = side(REFERENCE_STEPS)
                 k = _first_accurate([side(n) for n in GRID], reference)
-                steps = GRID[-1] if k is None else GRID[k]
-                taken = statistics.median(
-                    timed(lambda side=side, steps=steps: side(steps)) for _ in range(repeats)
-                )
-                times.append(taken)
-                label = f"{steps:,}" if k is not None else "not reached"
-                cells.append(f"{label}, {taken * 1e3:.1f}")
+                found.append((GRID[-1] if k is None else GRID[k], k is not None))
+            # Interleaved timings at the step counts found, so that load affects both alike.
+            samples: list[list[float]] = [[], []]
+            for _ in range(repeats):
+                for j, side in enumerate((ours, theirs)):
+                    steps = found[j][0]
+                    samples[j].append(timed(lambda side=side, steps=steps: side(steps)))
+            times = [statistics.median(x) for x in samples]
+            cells = [
+                f"{steps:,}, {t * 1e3:.1f}" if reached else f"not reached, {t * 1e3:.1f}"
+                for (steps, reached), t in zip(found, times, strict=True)
+            ]
             ratio = times[0] / times[1]
             ratios.append(ratio)
             print(f"    {note.name[:42]:42s} {cells[0]:>18s} {cells[1]:>22s} {ratio:6.2f}")
@@ -236,7 +240,7 @@ def main() -> None:
     )
     print(f"load average: {load_average()}")
     if not args.quick:
-        equal_accuracy(ql, args.spread, repeats=3)
+        equal_accuracy(ql, args.spread, repeats=5)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import treasurymodel as tm
 from tests.mstr_facts import NOTE_2028
 from treasurymodel import (
     ConvertibleNote,
@@ -227,3 +228,20 @@ def test_implied_volatility_on_a_rate_curve_round_trips() -> None:
     }  # fmt: skip
     price = value_convertible(note, volatility=0.45, **kw)
     assert implied_volatility(note, price=price, **kw) == pytest.approx(0.45, abs=1e-6)
+
+
+def test_btc_price_link_takes_curves_for_notes_not_for_preferred() -> None:
+    co = tm.datasets.load("mstr-2026-02")
+    note = co.convertibles[0].name
+    kw: dict[str, Any] = {
+        "btc_price": np.array([50_000.0, 90_000.0]), "valuation_date": VD, "mnav": 1.1,
+        "volatility": 0.55, "credit_spread": 0.03, "steps": 200,
+    }  # fmt: skip
+    flat = tm.convertible_value_at_btc_price(co, note, rate=0.04, **kw)
+    curve = tm.Curve(times=(2.0,), zero_rates=(0.04,))
+    assert np.array_equal(tm.convertible_value_at_btc_price(co, note, rate=curve, **kw), flat)
+    rising = tm.Curve(times=(1.0, 3.0), zero_rates=(0.03, 0.05))
+    values = tm.convertible_value_at_btc_price(co, note, rate=rising, **kw)
+    assert values[0] < values[1]
+    with pytest.raises(ValidationError, match="rate"):
+        tm.convertible_value_at_btc_price(co, "STRK", rate=rising, **kw)
