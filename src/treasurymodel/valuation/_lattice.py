@@ -64,6 +64,8 @@ _MAX_EXPONENT = 700.0
 _MAX_LOG_PRICE = 690.0  # the top node's log share price must stay below this
 _ROW_BUDGET = 3_000_000  # float64 elements per chunk of rows (about 24 MB)
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
+_CDF_ONE = 8.5  # 0.5 erfc(-x / sqrt 2) == 1.0 exactly from here up
+_CDF_ZERO = -39.0  # and == 0.0 from here down
 
 
 @overload
@@ -86,8 +88,14 @@ def normal_cdf(x: float | FloatArray) -> float | FloatArray:
     [0.0, 1.0]
     """
     arr = np.asarray(x, dtype=np.float64)
-    value = 0.5 * np.asarray(_ERFC(-arr / math.sqrt(2.0)), dtype=np.float64)
-    return float(value) if value.ndim == 0 else value
+    if arr.ndim == 0:
+        return 0.5 * math.erfc(-float(arr) / math.sqrt(2.0))
+    # Beyond these bounds the value is exactly 1.0 or 0.0 in double precision: only the
+    # elements between them go through erfc, one by one (a tree's last step has few).
+    value = np.where(arr >= _CDF_ONE, 1.0, 0.0)
+    middle = ~((arr >= _CDF_ONE) | (arr <= _CDF_ZERO))  # NaN stays NaN
+    value[middle] = 0.5 * np.asarray(_ERFC(-arr[middle] / math.sqrt(2.0)), dtype=np.float64)
+    return value
 
 
 @attrs.frozen(kw_only=True)

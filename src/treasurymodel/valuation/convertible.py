@@ -231,8 +231,12 @@ def _shared_values(
     """
     out = np.empty(share_price.shape[0])
     keys = np.stack([volatility, rate, credit_spread, dividend_yield], axis=1)
-    _, group, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    group = group.reshape(-1)
+    if bool(np.all(keys == keys[0])):  # one group (the usual case): no sorting needed
+        group = np.zeros(keys.shape[0], dtype=np.int64)
+        counts = np.array([keys.shape[0]])
+    else:
+        _, group, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        group = group.reshape(-1)
     shared = (share_price > 0.0) & (counts[group] >= _MIN_SHARED)
     if lattice.call_trigger is not None and lattice.call[0] is not None:
         dx = volatility * math.sqrt(lattice.dt)
@@ -254,7 +258,10 @@ def _shared_values(
         )
     if not shared.any():
         return out
-    ids, first_shared = np.unique(group[shared], return_index=True)
+    if bool(np.all(group == 0)):
+        ids, first_shared = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    else:
+        ids, first_shared = np.unique(group[shared], return_index=True)
     first = np.flatnonzero(shared)[first_shared]  # one row of each shared group
     k = SHARED_REFINEMENT
     sigma, r, s, q = volatility[first], rate[first], credit_spread[first], dividend_yield[first]
