@@ -376,6 +376,8 @@ def roll_back(
             final_cash[both],
         )
     total = s_base.shape[0]
+    if weight is not None and nb == 1:
+        rows = 1  # two single trees: the one-row path's 1-d views beat a two-row batch
     out = np.empty((width, total))
     for start in range(0, total, rows):
         part = slice(start, min(start + rows, total))
