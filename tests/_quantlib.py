@@ -34,10 +34,13 @@ def quantlib_bond(
     credit_spread: float,
     dividend_yield: float = 0.0,
     steps: int = 1000,
+    last_coupon: bool = True,
 ) -> tuple[Any, Any]:
     """QuantLib's ``ConvertibleFixedCouponBond`` for ``note`` on a CRR tree, and its spot quote.
 
     ``bond.NPV()`` is the value per 100; ``spot.setValue(s)`` re-prices at share price ``s``.
+    ``last_coupon=False`` leaves out the coupon paid at maturity: QuantLib pays it only to
+    holders who do not convert there, the library to every holder (add its present value).
     """
     today = _date(ql, valuation_date)
     ql.Settings.instance().evaluationDate = today
@@ -73,9 +76,12 @@ def quantlib_bond(
             else:
                 callability.append(ql.SoftCallability(price, _date(ql, day), note.call_trigger))
             day += dt.timedelta(days=1)
+    coupons = [note.coupon] * (len(schedule) - 1)
+    if not last_coupon:
+        coupons[-1] = 0.0
     bond = ql.ConvertibleFixedCouponBond(
         ql.AmericanExercise(_date(ql, note.issued), _date(ql, note.maturity)),
-        note.conversion_rate / 10.0, callability, _date(ql, note.issued), 0, [note.coupon],
+        note.conversion_rate / 10.0, callability, _date(ql, note.issued), 0, coupons,
         ql.Thirty360(ql.Thirty360.BondBasis), schedule, 100.0,
     )  # fmt: skip
     spread = ql.QuoteHandle(ql.SimpleQuote(credit_spread))

@@ -96,15 +96,30 @@ def tf_european(ratio: float, s: float, t: float, r: float, spread: float, sigma
     return ratio * s * phi(d1) + 100.0 * math.exp(-(r + spread) * t) * phi(-d2)
 
 
-def naive_tf(lat: Lattice, s0: float, sigma: float, r: float, spread: float, q: float) -> float:
-    """A textbook TF tree, node by node, with a plain binomial last step."""
+def naive_tf(
+    lat: Lattice,
+    s0: float,
+    sigma: float,
+    r: float,
+    spread: float,
+    q: float,
+    *,
+    classic_call: bool = True,
+) -> float:
+    """A textbook TF tree, node by node, with a plain binomial last step.
+
+    On each step: the call, the put, conversion, all on the value without the step's coupon,
+    and then the coupon, which the holder of record receives whatever is decided. A binding
+    call sets the value to the call price with no credit-risky part (``classic_call``, TF
+    1998) or all of it credit-risky.
+    """
     n = lat.steps
     dt_ = lat.horizon / n
     u = math.exp(sigma * math.sqrt(dt_))
     d = 1.0 / u
     p = (math.exp((r - q) * dt_) - d) / (u - d)
     disc_e, disc_b = math.exp(-r * dt_), math.exp(-(r + spread) * dt_)
-    final = lat.redemption + lat.cash[n]
+    final = lat.redemption
     last_put = lat.put[n]
     if last_put is not None:
         final = max(final, last_put)
@@ -113,26 +128,26 @@ def naive_tf(lat: Lattice, s0: float, sigma: float, r: float, spread: float, q: 
     for j in range(n + 1):
         conv = lat.ratio * s0 * u ** (2 * j - n)
         eq.append(conv if conv > final else 0.0)
-        cash.append(0.0 if conv > final else final)
+        cash.append((0.0 if conv > final else final) + lat.cash[n])
     for i in range(n - 1, -1, -1):
         new_e: list[float] = []
         new_b: list[float] = []
         for j in range(i + 1):
             e = disc_e * (p * eq[j + 1] + (1 - p) * eq[j])
-            b = disc_b * (p * cash[j + 1] + (1 - p) * cash[j]) + lat.cash[i]
+            b = disc_b * (p * cash[j + 1] + (1 - p) * cash[j])
             price = s0 * u ** (2 * j - i)
             conv = lat.ratio * price
-            put = lat.put[i]
-            if put is not None and put > e + b:
-                e, b = 0.0, put
             call = lat.call[i]
             trigger_ok = lat.call_trigger is None or price >= lat.call_trigger
             if call is not None and trigger_ok and e + b > max(call, conv):
-                e, b = 0.0, call
+                e, b = (call, 0.0) if classic_call else (0.0, call)
+            put = lat.put[i]
+            if put is not None and put > e + b:
+                e, b = 0.0, put
             if conv > e + b:
                 e, b = conv, 0.0
             new_e.append(e)
-            new_b.append(b)
+            new_b.append(b + lat.cash[i])
         eq, cash = new_e, new_b
     return eq[0] + cash[0]
 
@@ -251,11 +266,12 @@ def test_engine_matches_textbook_tree(note: ConvertibleNote, spread: float) -> N
 
 def test_lattice_events_of_the_2028_note() -> None:
     # 1000 steps from 2026-02-05 to 2028-09-15 (953 days): coupons of 0.3125 per 100 on
-    # 15 Mar and 15 Sep; the put on 2027-09-15 pays 100 + the coupon of that date.
+    # 15 Mar and 15 Sep; the put on 2027-09-15 pays 100 (nothing has accrued on a coupon
+    # date), and the coupon of that date is paid on top, to every holder.
     lat = note_lattice(N2028, VD, 1000)
     dt_ = 953 / 365 / 1000
     k_put = round((dt.date(2027, 9, 15) - VD).days / 365 / dt_)
-    assert lat.put[k_put] == pytest.approx(100.3125)
+    assert lat.put[k_put] == pytest.approx(100.0)
     assert lat.cash[k_put] == pytest.approx(0.3125)
     assert sum(lat.cash) == pytest.approx(6 * 0.3125)
     assert [p for p in lat.put if p is not None] == [lat.put[k_put]]
@@ -475,25 +491,126 @@ def test_two_step_tree_value_falls_as_the_share_price_rises_with_a_spread() -> N
     assert _two_step(1.2, 0.0, 70.0) >= _two_step(1.2, 0.0, 69.0)
 
 
+def _coupon_two_step(u: float, spread: float, call_price: float, **kw: Any) -> float:
+    """A two-year note with a 10% annual coupon and a hard call from year 1 (r = 0, S = 100)."""
+    day = dt.date(2026, 1, 1)
+    note = ConvertibleNote(
+        name="two-step", principal=1e6, coupon=0.10, frequency=1, issued=day,
+        maturity=dt.date(2028, 1, 1), conversion_price=100.0, call_from=dt.date(2027, 1, 1),
+        call_price=call_price,
+    )  # fmt: skip
+    return float(
+        value_convertible(
+            note, valuation_date=day, share_price=100.0, volatility=math.log(u), rate=0.0,
+            credit_spread=spread, steps=2, smoothing=False, **kw,
+        )
+    )  # fmt: skip
+
+
+def test_two_step_tree_the_coupon_of_a_call_step_goes_to_the_holder() -> None:
+    # Theory page, "Node rules and their order", worked example: u = 1.5, p = 0.4, r = s = 0,
+    # S = 100, coupons of 10 in years 1 and 2, a call at 100 from year 1 (both on the tree's
+    # steps: 365 days a step).
+    # Maturity: S = 225, 100, 44.4 pay max(parity, 100) + 10 = 235, 110, 110.
+    # Year 1, up (S = 150): holding without the coupon 0.4 * 235 + 0.6 * 110 = 160 >
+    #   max(100, 150): the issuer calls, the holder converts (150) and keeps the coupon: 160.
+    # Year 1, down (S = 66.7): holding 110 > 100: called at 100, plus the coupon: 110.
+    # Today: 0.4 * 160 + 0.6 * 110 = 130. (Coupon first, the call amount including it, the
+    # converting holder would lose it: 0.4 * 150 + 0.6 * 110 = 126. Without the call: 140.)
+    assert _coupon_two_step(1.5, 0.0, 1.0) == pytest.approx(130.0, rel=1e-12)
+    assert _coupon_two_step(1.5, 0.0, 5.0) == pytest.approx(140.0, rel=1e-12)  # never binds
+
+
+def test_two_step_tree_call_cash_conventions() -> None:
+    # Theory page, "The call price: two conventions": u = 1.2, p = 1/2.2 = 5/11, s = 10%
+    # (k = e^-0.1), r = 0, S = 100, coupons of 10 in years 1 and 2, a call at 122 from year 1.
+    # Maturity: S = 144 gives (144, 10); S = 100 and 69.4 give (0, 110).
+    # Year 1, up (S = 120): E = 5/11 * 144 = 65.4545, B = (5/11 * 10 + 6/11 * 110) k = 58.4031;
+    #   holding 123.8577 > max(122, 120): the call binds at 122 (the holder does not convert).
+    #   Classic TF: (122, 0); credit-risky: (0, 122); then the coupon: B += 10.
+    # Year 1, down (S = 83.3): (0, 110 k) = (0, 99.5321), not called; then (0, 109.5321).
+    # Today, classic: 5/11 * 122 + (5/11 * 10 + 6/11 * 109.5321) k = 55.4545 + 58.1722.
+    # Credit-risky: (5/11 * 132 + 6/11 * 109.5321) k = 108.3496.
+    k, p = math.exp(-0.1), 5 / 11
+    up_b = (p * 10 + (1 - p) * 110) * k
+    assert p * 144 + up_b == pytest.approx(123.8577, abs=1e-4)
+    down_b = 110 * k + 10
+    classic = p * 122 + (p * 10 + (1 - p) * down_b) * k
+    risky = (p * 132 + (1 - p) * down_b) * k
+    assert classic == pytest.approx(113.6268, abs=1e-4)
+    assert risky == pytest.approx(108.3496, abs=1e-4)
+    assert _coupon_two_step(1.2, 0.1, 1.22) == pytest.approx(classic, rel=1e-12)
+    value = _coupon_two_step(1.2, 0.1, 1.22, call_cash="credit_risky")
+    assert value == pytest.approx(risky, rel=1e-12)
+    # At zero spread the two conventions agree.
+    zero = _coupon_two_step(1.2, 0.0, 1.22)
+    assert _coupon_two_step(1.2, 0.0, 1.22, call_cash="credit_risky") == pytest.approx(zero)
+
+
+@pytest.mark.parametrize("steps", [1000, 1500, 2000, 3000])
+def test_a_call_on_a_coupon_step_keeps_the_coupon(steps: int) -> None:
+    # The issue's reproducer (the TF 1998 / Ayache-Forsyth-Vetzal 2003 bond at zero spread):
+    # 8% semiannual five-year note, conversion price 100, put at 105 on 2024-01-01, call at
+    # 110 from 2023-01-02, which snaps onto the step of the 2023-01-01 coupon at 1,000 and
+    # 1,500 steps; S 100, volatility 20%, rate 5%. QuantLib 1.44 (BinomialConvertibleEngine,
+    # CRR, 1,000 steps, built as in tests/_quantlib.py): 125.9676. Before the fix the library
+    # gave 124.42 at 1,000 and 1,500 steps. Tolerance: the trees' own wobble, 0.015.
+    note = ConvertibleNote(
+        name="8% 2026", principal=100.0, coupon=0.08, issued=dt.date(2021, 1, 1),
+        maturity=dt.date(2026, 1, 1), conversion_price=100.0, puts=[dt.date(2024, 1, 1)],
+        put_price=1.05, call_from=dt.date(2023, 1, 2), call_price=1.10,
+    )  # fmt: skip
+    value = value_convertible(
+        note, valuation_date=dt.date(2021, 1, 1), share_price=100.0, volatility=0.2, rate=0.05,
+        credit_spread=0.0, steps=steps,
+    )  # fmt: skip
+    assert value == pytest.approx(125.9676, abs=0.015)
+
+
+def test_call_cash_credit_risky_matches_the_textbook_tree() -> None:
+    lat = note_lattice(HARD_CALL, VD, 90)
+    s = np.array([0.8, 1.0, 1.2]) * HARD_CALL.conversion_price
+    got = value_convertible(
+        HARD_CALL, valuation_date=VD, share_price=s, volatility=0.4, rate=0.04,
+        credit_spread=0.05, steps=90, smoothing=False, call_cash="credit_risky",
+    )  # fmt: skip
+    want = [naive_tf(lat, float(x), 0.4, 0.04, 0.05, 0.0, classic_call=False) for x in s]
+    np.testing.assert_allclose(got, want, rtol=1e-11)
+    classic = value_convertible(
+        HARD_CALL, valuation_date=VD, share_price=s, volatility=0.4, rate=0.04,
+        credit_spread=0.05, steps=90, smoothing=False,
+    )  # fmt: skip
+    assert np.all(classic > got)  # the call price escapes the spread
+
+
+def test_call_cash_is_checked() -> None:
+    bad: Any = "risky"
+    with pytest.raises(ValidationError, match="call_cash"):
+        value_convertible(
+            HARD_CALL, valuation_date=VD, share_price=100.0, volatility=0.4, rate=0.04,
+            credit_spread=0.05, call_cash=bad,
+        )  # fmt: skip
+
+
 def test_with_a_spread_the_value_can_fall_as_the_share_price_rises_as_documented() -> None:
     # Theory page, "Local decisions": a five-year 3% note at a 20% spread, 1,000 steps; the
-    # holder converts at once at S = 59.52 (the value is its parity) but not at 59.50.
+    # value falls by more than half a point from S = 62.19 to 62.20, where the holders of
+    # nodes near today convert early.
     day = dt.date(2026, 1, 1)
     note = ConvertibleNote(
         name="3% five-year", principal=1e6, coupon=0.03, issued=day,
         maturity=day + dt.timedelta(days=1825), conversion_price=100.0,
     )  # fmt: skip
     value = value_convertible(
-        note, valuation_date=day, share_price=[59.50, 59.52], volatility=0.2, rate=0.03,
+        note, valuation_date=day, share_price=[62.19, 62.20], volatility=0.2, rate=0.03,
         credit_spread=0.2,
     )  # fmt: skip
-    assert value[0] == pytest.approx(60.0495, abs=1e-4)
-    assert value[1] == pytest.approx(59.52, rel=1e-12)
+    assert 0.5 < value[0] - value[1] < 0.7
 
 
 def test_with_a_spread_a_put_can_lower_the_value_as_documented() -> None:
     # The TF artefact stated on the theory page: a put at 101% 18 days before maturity, a
-    # 7.55% spread, 77 steps; the holder's put turns an equity-like claim into cash.
+    # 7.55% spread, 300 steps; the holder's put turns an equity-like claim into cash.
     note = ConvertibleNote(
         name="late put", principal=1e9, coupon=0.02136, frequency=1,
         issued=dt.date(2025, 12, 30), maturity=dt.date(2035, 1, 14), conversion_price=12.0,
@@ -501,11 +618,11 @@ def test_with_a_spread_a_put_can_lower_the_value_as_documented() -> None:
     )  # fmt: skip
     kw: dict[str, Any] = {
         "valuation_date": VD, "share_price": 22.34, "volatility": 0.3485, "rate": 0.0178,
-        "credit_spread": 0.0755, "steps": 77, "smoothing": False,
+        "credit_spread": 0.0755, "steps": 300, "smoothing": False,
     }  # fmt: skip
     with_put = value_convertible(note, **kw)
     without = value_convertible(attrs.evolve(note, puts=()), **kw)
-    assert 1.0 < without - with_put < 2.5
+    assert 0.1 < without - with_put < 0.4
 
 
 @settings(max_examples=20)
@@ -659,14 +776,18 @@ def test_on_a_put_date_the_put_is_past() -> None:
 
 
 def test_the_day_before_maturity() -> None:
-    # One day left: deep in the money the holder converts (parity, the last coupon forfeited);
-    # far out of it the note pays 100 plus the last coupon tomorrow.
+    # One day left: deep in the money the holder converts tomorrow, on the maturity date, and
+    # also receives the last coupon (he holds it on the record date); far out of the money
+    # the note pays 100 plus the last coupon tomorrow. With no dividend the shares tomorrow
+    # are worth today's parity.
     day = dt.date(2028, 9, 14)
     kw: dict[str, Any] = {"valuation_date": day, "volatility": 0.5, "rate": 0.04, "steps": 10}
     s = np.array([10.0, 1000.0])
     value = value_convertible(N2028, share_price=s, credit_spread=0.03, **kw)
     assert value[0] == pytest.approx(100.3125 * math.exp(-0.07 / 365), rel=1e-12)
-    assert value[1] == pytest.approx(1000.0 * 100 / 183.19, rel=1e-12)
+    assert value[1] == pytest.approx(
+        1000.0 * 100 / 183.19 + 0.3125 * math.exp(-0.07 / 365), rel=1e-12
+    )
 
 
 def test_coarsest_and_finest_trees() -> None:
@@ -1116,3 +1237,22 @@ def test_public_names_are_exported() -> None:
     ):  # fmt: skip
         assert name in tm.__all__
         assert getattr(tm, name) is not None
+
+
+def test_soft_call_trigger_interpolation_steadies_the_value() -> None:
+    # Theory page, "Soft calls": the 0.625% 2030 (A) note at S = 160, zero spread, volatility
+    # 55%. On the plain tree the trigger fixed between node levels makes the value swing by
+    # about 0.25 per 100 between 250 and 2,000 steps; interpolated between the levels it
+    # moves by less than 0.06. The plain tree's trigger sits on or above the contract's
+    # (the first node level at or above it), so it calls later and values higher: its
+    # lowest value, with nodes next to the trigger, is the nearest (within 0.15).
+    kw: dict[str, Any] = {
+        "valuation_date": VD, "share_price": 160.0, "volatility": 0.55, "rate": 0.04,
+        "credit_spread": 0.0,
+    }  # fmt: skip
+    smooth = [value_convertible(N2030A, steps=n, **kw) for n in (250, 500, 1000, 2000)]
+    steps = (250, 500, 1000, 2000)
+    plain = [value_convertible(N2030A, steps=n, smoothing=False, **kw) for n in steps]
+    assert max(smooth) - min(smooth) < 0.06
+    assert max(plain) - min(plain) > 0.2
+    assert 0.0 < min(plain) - smooth[-1] < 0.15

@@ -72,6 +72,7 @@ from .io import FORMAT_VERSION, MAX_FILE_BYTES, MAX_INSTRUMENTS, dump, dumps, lo
 # isort: split
 from .valuation import (
     ConvertibleSensitivities,
+    Curve,
     bond_floor,
     conversion_premium,
     convertible_sensitivities,
@@ -178,6 +179,7 @@ __all__ = [
     # end issue 19
     # valuation (issue 7)
     "ConvertibleSensitivities",
+    "Curve",
     "bond_floor",
     "conversion_premium",
     "convertible_sensitivities",

@@ -29,6 +29,7 @@ from ..instruments import ConvertibleNote, PreferredStock
 from ..metrics import share_price_for_mnav
 from ._inputs import broadcast, check_choice, output
 from .convertible import METHODS, Method, value_convertible
+from .curve import Curve, curve_or_none, flat_value
 from .preferred import value_preferred
 
 __all__ = ["convertible_value_at_btc_price"]
@@ -43,8 +44,8 @@ def convertible_value_at_btc_price(  # type: ignore[overload-overlap]
     valuation_date: _dt.date,
     mnav: float,
     volatility: float,
-    rate: float,
-    credit_spread: float,
+    rate: float | Curve,
+    credit_spread: float | Curve,
     dividend_yield: float = 0.0,
     basis: Literal["ev", "market_cap"] = "ev",
     steps: int = 1000,
@@ -60,8 +61,8 @@ def convertible_value_at_btc_price(
     valuation_date: _dt.date,
     mnav: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     basis: Literal["ev", "market_cap"] = "ev",
     steps: int = 1000,
@@ -76,8 +77,8 @@ def convertible_value_at_btc_price(
     valuation_date: _dt.date,
     mnav: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     basis: Literal["ev", "market_cap"] = "ev",
     steps: int = 1000,
@@ -151,12 +152,20 @@ def convertible_value_at_btc_price(
             "in the reporting currency",
         )
     how = check_choice("method", method, METHODS)
+    rate_curve = curve_or_none("rate", rate)
+    spread_curve = curve_or_none("credit_spread", credit_spread)
+    if isinstance(instrument, PreferredStock) and (rate_curve or spread_curve) is not None:
+        raise ValidationError(
+            "rate" if rate_curve is not None else "credit_spread",
+            rate_curve or spread_curve,
+            "must be a number for a preferred series: value_preferred takes flat rates",
+        )
     flat, shape, scalar = broadcast(
         btc_price=btc_price,
         mnav=mnav,
         volatility=volatility,
-        rate=rate,
-        credit_spread=credit_spread,
+        rate=0.0 if rate_curve is not None else flat_value(rate),
+        credit_spread=0.0 if spread_curve is not None else flat_value(credit_spread),
         dividend_yield=dividend_yield,
     )
     price = share_price_for_mnav(
@@ -167,8 +176,8 @@ def convertible_value_at_btc_price(
         "valuation_date": valuation_date,
         "share_price": share_price,
         "volatility": flat["volatility"],
-        "rate": flat["rate"],
-        "credit_spread": flat["credit_spread"],
+        "rate": flat["rate"] if rate_curve is None else rate_curve,
+        "credit_spread": flat["credit_spread"] if spread_curve is None else spread_curve,
         "dividend_yield": flat["dividend_yield"],
         "steps": steps,
         "clean": clean,

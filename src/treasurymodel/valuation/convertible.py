@@ -10,8 +10,9 @@ Conventions (see :doc:`/theory/valuation` for the model and :doc:`/howto/valuati
   puts, the first call date) sit on the tree step nearest their date, and events on or before
   the valuation date are past: valued on a coupon date a note is ex-coupon (nothing accrued,
   dirty = clean), and valued on a put date its put is gone;
-* coupons go to the cash component; a put or call on a coupon step pays its price plus that
-  coupon; elsewhere it pays its price plus accrued interest (linear between coupon steps);
+* coupons go to the cash component, to every holder of record whatever is decided on their
+  step (call, put, conversion are decided on the value without the coupon); a put or call
+  pays its price plus accrued interest (linear between coupon steps, zero on one);
 * a soft call (``call_trigger``) is allowed at a node whose share price is at least
   ``call_trigger × conversion_price``: an approximation of the contractual "m of n trading
   days" test;
@@ -41,6 +42,8 @@ from ._inputs import (
     years,
 )
 from ._lattice import (
+    CALL_CASH,
+    CallCash,
     Lattice,
     accrual_by_step,
     build_lattice,
@@ -49,6 +52,7 @@ from ._lattice import (
     step_index,
     tree_parameters,
 )
+from .curve import Curve, check_curve_use, curve_or_none, flat_value
 
 __all__ = [
     "Method",
@@ -139,15 +143,32 @@ def tree_values(
     dividend_yield: FloatArray,
     method: Method = "direct",
     smooth: bool = True,
+    call_cash: CallCash = "risk_free",
+    curves: StepCurves | None = None,
 ) -> FloatArray:
-    """Dirty values per 100 of flat, equally long input arrays (no input checks)."""
+    """Dirty values per 100 of flat, equally long input arrays (no input checks).
+
+    ``curves`` holds the per-step rate and spread of curves, which replace ``rate`` and
+    ``credit_spread`` (see :func:`step_curves`).
+    """
+    step_rate, step_spread = (None, None) if curves is None else curves
     if method == "direct":
         params = tree_parameters(
-            lattice, sigma=volatility, rate=rate, dividend_yield=dividend_yield
+            lattice,
+            sigma=volatility,
+            rate=rate,
+            dividend_yield=dividend_yield,
+            step_rate=step_rate,
         )
         check_range(lattice, share_price, params.dx)
         values = roll_back(
-            lattice, s_base=share_price, params=params, spread=credit_spread, smooth=smooth
+            lattice,
+            s_base=share_price,
+            params=params,
+            spread=credit_spread,
+            smooth=smooth,
+            call_cash=call_cash,
+            step_spread=step_spread,
         )
         return np.asarray(values[0], dtype=np.float64)
     return _shared_values(
@@ -158,7 +179,34 @@ def tree_values(
         credit_spread=credit_spread,
         dividend_yield=dividend_yield,
         smooth=smooth,
+        call_cash=call_cash,
+        curves=curves,
     )
+
+
+StepCurves = tuple[FloatArray | None, FloatArray | None]
+"""The rate and the spread of each tree step, from curves (``None`` for a flat input)."""
+
+
+def step_curves(lattice: Lattice, rate: Any, credit_spread: Any) -> tuple[Any, Any, StepCurves]:
+    """Split :class:`Curve` inputs off: flat placeholders for them, and their step rates.
+
+    Returns ``(rate, credit_spread, (step_rate, step_spread))`` where a curve input is
+    replaced by ``0.0`` (so that it broadcasts) and its per-step forwards are checked
+    against the range of the input.
+    """
+    rate_curve = curve_or_none("rate", rate)
+    spread_curve = curve_or_none("credit_spread", credit_spread)
+    step_rate = step_spread = None
+    if rate_curve is not None:
+        step_rate = rate_curve.step_rates(lattice.horizon, lattice.steps)
+        check_curve_use("rate", rate_curve, step_rate)
+        rate = 0.0
+    if spread_curve is not None:
+        step_spread = spread_curve.step_rates(lattice.horizon, lattice.steps)
+        check_curve_use("credit_spread", spread_curve, step_spread)
+        credit_spread = 0.0
+    return flat_value(rate), flat_value(credit_spread), (step_rate, step_spread)
 
 
 def _shared_values(
@@ -170,6 +218,8 @@ def _shared_values(
     credit_spread: FloatArray,
     dividend_yield: FloatArray,
     smooth: bool,
+    call_cash: CallCash,
+    curves: StepCurves | None,
 ) -> FloatArray:
     """One tree per group of equal (volatility, rate, spread, yield), read by interpolation.
 
@@ -181,8 +231,12 @@ def _shared_values(
     """
     out = np.empty(share_price.shape[0])
     keys = np.stack([volatility, rate, credit_spread, dividend_yield], axis=1)
-    _, group, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    group = group.reshape(-1)
+    if bool(np.all(keys == keys[0])):  # one group (the usual case): no sorting needed
+        group = np.zeros(keys.shape[0], dtype=np.int64)
+        counts = np.array([keys.shape[0]])
+    else:
+        _, group, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        group = group.reshape(-1)
     shared = (share_price > 0.0) & (counts[group] >= _MIN_SHARED)
     if lattice.call_trigger is not None and lattice.call[0] is not None:
         dx = volatility * math.sqrt(lattice.dt)
@@ -199,14 +253,20 @@ def _shared_values(
             credit_spread=credit_spread[direct],
             dividend_yield=dividend_yield[direct],
             smooth=smooth,
+            call_cash=call_cash,
+            curves=curves,
         )
     if not shared.any():
         return out
-    ids, first_shared = np.unique(group[shared], return_index=True)
+    if bool(np.all(group == 0)):
+        ids, first_shared = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    else:
+        ids, first_shared = np.unique(group[shared], return_index=True)
     first = np.flatnonzero(shared)[first_shared]  # one row of each shared group
     k = SHARED_REFINEMENT
     sigma, r, s, q = volatility[first], rate[first], credit_spread[first], dividend_yield[first]
-    params = tree_parameters(lattice, sigma=sigma, rate=r, dividend_yield=q)
+    step_rate, step_spread = (None, None) if curves is None else curves
+    params = tree_parameters(lattice, sigma=sigma, rate=r, dividend_yield=q, step_rate=step_rate)
     h = 2.0 * params.dx / k  # grid spacing in log price, per group
     logs = np.log(np.where(shared, share_price, 1.0))
     slot = np.searchsorted(ids, group)  # position of each row's group among ids
@@ -223,7 +283,14 @@ def _shared_values(
     row_params = params.rows(rows)
     check_range(lattice, s_base, row_params.dx, width)
     values = roll_back(
-        lattice, s_base=s_base, params=row_params, spread=s[rows], width=width, smooth=smooth
+        lattice,
+        s_base=s_base,
+        params=row_params,
+        spread=s[rows],
+        width=width,
+        smooth=smooth,
+        call_cash=call_cash,
+        step_spread=step_spread,
     )  # (width, groups * k); grid node j * k + sub of a group is values[j, group * k + sub]
     grid = values.reshape(width, ids.shape[0], k).transpose(1, 0, 2).reshape(ids.shape[0], -1)
     where = slot[shared]
@@ -268,13 +335,14 @@ def value_convertible(  # type: ignore[overload-overlap]
     valuation_date: _dt.date,
     share_price: float,
     volatility: float,
-    rate: float,
-    credit_spread: float,
+    rate: float | Curve,
+    credit_spread: float | Curve,
     dividend_yield: float = 0.0,
     steps: int = 1000,
     clean: bool = False,
     method: Method = "direct",
     smoothing: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> float: ...
 @overload
 def value_convertible(
@@ -283,13 +351,14 @@ def value_convertible(
     valuation_date: _dt.date,
     share_price: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
     method: Method = "direct",
     smoothing: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> FloatArray: ...
 def value_convertible(
     note: ConvertibleNote,
@@ -297,22 +366,24 @@ def value_convertible(
     valuation_date: _dt.date,
     share_price: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
     method: Method = "direct",
     smoothing: bool = True,
+    call_cash: CallCash = "risk_free",
 ) -> float | FloatArray:
     """Value of a convertible note per 100 of principal: Tsiveriotis–Fernandes on a CRR tree.
 
     The value splits into an equity component, discounted at ``rate``, and a cash component
-    (coupons, redemption, put and call cash), discounted at ``rate + credit_spread``. At each
-    node, in this order: the coupon of the step is added to the cash component; the holder
-    puts if the put pays more than holding; the issuer calls if holding is worth more than
-    both the call price and the conversion value (the holder then takes the larger of the
-    two); the holder converts if the shares are worth more than the result.
+    (coupons, redemption, put cash), discounted at ``rate + credit_spread``. At each node, in
+    this order, on the value without the coupon of the step: the issuer calls if holding is
+    worth more than both the call price and the conversion value; the holder puts if the put
+    pays more; the holder converts if the shares are worth more than the result (a call
+    below the conversion value forces it). Then the coupon of the step is added: it goes to
+    the holder of record whatever was decided.
 
     Parameters
     ----------
@@ -329,9 +400,12 @@ def value_convertible(
         Annual volatility of the share price (lognormal), a fraction in ``(0, 5]`` (0.55 for
         55%); float or array. Zero is refused: the tree needs a spread of prices.
     rate
-        Continuously compounded risk-free rate, a fraction in ``[-1, 1]``; float or array.
+        Continuously compounded risk-free rate, a fraction in ``[-1, 1]``; float or array,
+        or a :class:`~treasurymodel.Curve` of zero rates (each tree step then has
+        the curve's average forward rate over it).
     credit_spread
-        Continuously compounded credit spread of the issuer, in ``[0, 5]``; float or array.
+        Continuously compounded credit spread of the issuer, in ``[0, 5]``; float or array,
+        or a :class:`~treasurymodel.Curve` (forward spreads in ``[0, 5]``).
     dividend_yield
         Continuous dividend yield of the share, in ``[-1, 1]``; float or array (0 for a
         company paying none).
@@ -344,16 +418,26 @@ def value_convertible(
         scalar calls give. ``"shared"``: scenarios with equal volatility, rate, spread and
         yield share one tree, read by monotone cubic interpolation in log price; an order
         of magnitude faster for hundreds of share prices. Where the value is smooth in the
-        share price it is within 1e-6 per 100 of the direct values; next to the direct
-        tree's own jumps (exercise boundaries with a spread, a soft-call trigger) it differs
-        by up to their size, hundredths to tenths per 100, and is as close to the converged
-        value as the direct tree (see :doc:`/theory/valuation`).
+        share price it is within 1e-6 per 100 of the direct values (about 1e-4 for a
+        soft-callable note, whose trigger each tree interpolates on its own levels); next
+        to the direct tree's own jumps (exercise boundaries with a spread, a soft-call
+        trigger) it differs by up to their size, hundredths to tenths per 100, and is as
+        close to the converged value as the direct tree (see :doc:`/theory/valuation`).
     smoothing
         ``True`` (default): the last step before maturity uses the Black–Scholes values of
         the maturity claims instead of a binomial step, which removes most of the tree's
         oscillation in the share price and the number of steps (with a credit spread the
-        plain tree's value jumps as nodes cross the conversion price at maturity).
+        plain tree's value jumps as nodes cross the conversion price at maturity), and a
+        soft-call trigger is interpolated between the two node levels around it (two trees,
+        weighted by its position), which removes the oscillation of a trigger fixed
+        between nodes.
         ``False``: the plain CRR tree, step for step the tree QuantLib builds.
+    call_cash
+        Where the call price goes when a call binds (the holder takes the cash, not the
+        shares). ``"risk_free"`` (default, classic Tsiveriotis–Fernandes): the value is the
+        call price and the cash-only component is zero, so the call price is discounted at
+        ``rate``. ``"credit_risky"``: the call price joins the cash component, discounted at
+        ``rate + credit_spread``. Equal at zero spread; see :doc:`/theory/valuation`.
 
     Returns
     -------
@@ -390,7 +474,9 @@ def value_convertible(
     lattice = prepare(note, valuation_date, steps)
     how = check_choice("method", method, METHODS)
     smooth = check_flag("smoothing", smoothing)
+    cash_rule = check_choice("call_cash", call_cash, CALL_CASH)
     quoted = check_flag("clean", clean)
+    rate, credit_spread, curves = step_curves(lattice, rate, credit_spread)
     flat, shape, scalar = broadcast(
         share_price=share_price,
         volatility=volatility,
@@ -407,6 +493,8 @@ def value_convertible(
         dividend_yield=flat["dividend_yield"],
         method=how,
         smooth=smooth,
+        call_cash=cash_rule,
+        curves=curves,
     )
     if quoted:
         values = values - accrued_per_100(note, valuation_date)
@@ -477,8 +565,8 @@ def bond_floor(  # type: ignore[overload-overlap]
     note: ConvertibleNote,
     *,
     valuation_date: _dt.date,
-    rate: float,
-    credit_spread: float,
+    rate: float | Curve,
+    credit_spread: float | Curve,
     clean: bool = False,
 ) -> float: ...
 @overload
@@ -486,16 +574,16 @@ def bond_floor(
     note: ConvertibleNote,
     *,
     valuation_date: _dt.date,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     clean: bool = False,
 ) -> FloatArray: ...
 def bond_floor(
     note: ConvertibleNote,
     *,
     valuation_date: _dt.date,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     clean: bool = False,
 ) -> float | FloatArray:
     """Value of the note without its conversion right, per 100: the investment value.
@@ -506,6 +594,8 @@ def bond_floor(
     pays more than holding. Issuer calls are ignored: with no conversion value a call pays
     off for the issuer only when the straight bond trades above the call price. This is the
     limit of :func:`value_convertible` as the share price tends to zero (for such notes).
+    ``rate`` and ``credit_spread`` may be :class:`~treasurymodel.Curve` objects: a
+    cash flow at ``t`` is then discounted by the product of their discount factors.
 
     Examples
     --------
@@ -522,8 +612,26 @@ def bond_floor(
     note = check_note(note)
     day = check_note_date(note, valuation_date)
     quoted = check_flag("clean", clean)
-    flat, shape, scalar = broadcast(rate=rate, credit_spread=credit_spread)
+    rate_curve = curve_or_none("rate", rate)
+    spread_curve = curve_or_none("credit_spread", credit_spread)
+    for field, curve in (("rate", rate_curve), ("credit_spread", spread_curve)):
+        if curve is not None:
+            check_curve_use(field, curve, curve.forward_rates())
+    flat, shape, scalar = broadcast(
+        rate=0.0 if rate_curve is not None else flat_value(rate),
+        credit_spread=0.0 if spread_curve is not None else flat_value(credit_spread),
+    )
     y = flat["rate"] + flat["credit_spread"]
+
+    def growth(start: _dt.date, end: _dt.date) -> FloatArray:
+        """Discount factor from ``end`` back to ``start`` (dates after ``day``)."""
+        factor = np.exp(-y * years(start, end))
+        for curve in (rate_curve, spread_curve):
+            if curve is not None:
+                t0, t1 = years(day, start), years(day, end)
+                factor = factor * (curve.discount(t1) / curve.discount(t0))
+        return np.asarray(factor, dtype=np.float64)
+
     flows = schedule.cash_flows(note, start=day, end=note.maturity)
     coupons = {
         d: float(a) * 100.0 / note.principal
@@ -534,11 +642,11 @@ def bond_floor(
     value = np.full(y.shape, 100.0)
     later = note.maturity
     for d in dates:
-        value = value * np.exp(-y * years(d, later)) + coupons.get(d, 0.0)
+        value = value * growth(d, later) + coupons.get(d, 0.0)
         if d in puts:
             value = np.maximum(value, puts[d] + coupons.get(d, 0.0))
         later = d
-    value = value * np.exp(-y * years(day, later))
+    value = value * growth(day, later)
     if quoted:
         value = value - accrued_per_100(note, day)
     return output(value, shape, scalar)  # type: ignore[no-any-return]

@@ -20,7 +20,8 @@ from ..errors import ConvergenceError, ValidationError
 from ..instruments import ConvertibleNote
 from ..validators import check_finite
 from ._inputs import MAX_SPREAD, MAX_VOLATILITY, broadcast, check_flag, output
-from .convertible import accrued_per_100, prepare, tree_values
+from .convertible import accrued_per_100, prepare, step_curves, tree_values
+from .curve import Curve
 
 __all__ = ["implied_credit_spread", "implied_volatility"]
 
@@ -131,6 +132,10 @@ def _implied(
     tol = check_finite("tolerance", tolerance)
     if tol <= 0.0:
         raise ValidationError("tolerance", tolerance, "must be positive")
+    rate, spread, curves = step_curves(lattice, market["rate"], market.get("credit_spread", 0.0))
+    market = {**market, "rate": rate}
+    if "credit_spread" in market:
+        market["credit_spread"] = spread
     flat, shape, scalar = broadcast(price=price, **market)
     target = flat.pop("price")
     if quoted:  # solve for the dirty price
@@ -138,7 +143,16 @@ def _implied(
     lows = np.full(target.shape, low)
     if unknown == "volatility":
         # Below |r - q| sqrt(dt) the tree's up probability leaves (0, 1).
-        floor = 1.000001 * np.abs(flat["rate"] - flat["dividend_yield"]) * math.sqrt(lattice.dt)
+        r = flat["rate"]
+        if curves[0] is not None:  # the rate of the step farthest from the yield
+            rates = curves[0]
+            r = np.where(
+                np.abs(rates.max() - flat["dividend_yield"])
+                > np.abs(rates.min() - flat["dividend_yield"]),
+                rates.max(),
+                rates.min(),
+            )
+        floor = 1.000001 * np.abs(r - flat["dividend_yield"]) * math.sqrt(lattice.dt)
         lows = np.maximum(lows, floor + 1e-12)
         if (lows >= high).any():
             k = int(np.argmax(lows >= high))
@@ -156,6 +170,7 @@ def _implied(
             rate=inputs["rate"],
             credit_spread=inputs["credit_spread"],
             dividend_yield=inputs["dividend_yield"],
+            curves=curves,
         )
 
     what = unknown.replace("_", " ")
@@ -178,8 +193,8 @@ def implied_volatility(  # type: ignore[overload-overlap]
     price: float,
     valuation_date: _dt.date,
     share_price: float,
-    rate: float,
-    credit_spread: float,
+    rate: float | Curve,
+    credit_spread: float | Curve,
     dividend_yield: float = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -193,8 +208,8 @@ def implied_volatility(
     price: ArrayLike,
     valuation_date: _dt.date,
     share_price: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -207,8 +222,8 @@ def implied_volatility(
     price: ArrayLike,
     valuation_date: _dt.date,
     share_price: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -282,7 +297,7 @@ def implied_credit_spread(  # type: ignore[overload-overlap]
     valuation_date: _dt.date,
     share_price: float,
     volatility: float,
-    rate: float,
+    rate: float | Curve,
     dividend_yield: float = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -297,7 +312,7 @@ def implied_credit_spread(
     valuation_date: _dt.date,
     share_price: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
+    rate: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -311,7 +326,7 @@ def implied_credit_spread(
     valuation_date: _dt.date,
     share_price: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
+    rate: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,

@@ -18,7 +18,8 @@ from ..instruments import ConvertibleNote
 from ..validators import check_finite
 from ._inputs import broadcast, check_flag, output
 from ._lattice import check_range, roll_back, tree_parameters
-from .convertible import accrued_per_100, bond_floor, premium, prepare
+from .convertible import accrued_per_100, bond_floor, premium, prepare, step_curves
+from .curve import Curve
 
 __all__ = ["ConvertibleSensitivities", "convertible_sensitivities"]
 
@@ -84,8 +85,8 @@ def convertible_sensitivities(  # type: ignore[overload-overlap]
     valuation_date: _dt.date,
     share_price: float,
     volatility: float,
-    rate: float,
-    credit_spread: float,
+    rate: float | Curve,
+    credit_spread: float | Curve,
     dividend_yield: float = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -100,8 +101,8 @@ def convertible_sensitivities(
     valuation_date: _dt.date,
     share_price: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -115,8 +116,8 @@ def convertible_sensitivities(
     valuation_date: _dt.date,
     share_price: ArrayLike,
     volatility: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
+    rate: ArrayLike | Curve,
+    credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
     steps: int = 1000,
     clean: bool = False,
@@ -138,7 +139,8 @@ def convertible_sensitivities(
       volatility); vega is the central difference;
     * credit spread up and down by ``spread_bump``; credit rho is the central difference (at
       a zero spread the lower bump is a slightly negative spread, where the tree's value
-      continues smoothly).
+      continues smoothly). With a spread :class:`~treasurymodel.Curve` the bump
+      is a parallel shift of its forward spreads.
 
     Parameters
     ----------
@@ -175,11 +177,12 @@ def convertible_sensitivities(
         raise ValidationError("volatility_bump", volatility_bump, "must be positive")
     if check_finite("spread_bump", spread_bump) <= 0.0:
         raise ValidationError("spread_bump", spread_bump, "must be positive")
+    flat_rate, flat_spread, (step_rate, step_spread) = step_curves(lattice, rate, credit_spread)
     flat, shape, scalar = broadcast(
         share_price=share_price,
         volatility=volatility,
-        rate=rate,
-        credit_spread=credit_spread,
+        rate=flat_rate,
+        credit_spread=flat_spread,
         dividend_yield=dividend_yield,
     )
     s, sigma, r = flat["share_price"], flat["volatility"], flat["rate"]
@@ -201,9 +204,13 @@ def convertible_sensitivities(
     rows_r = np.tile(r, 7)
     rows_q = np.tile(q, 7)
     rows_spread = stack(spread, spread, spread, spread, spread, c_up, c_dn)
-    params = tree_parameters(lattice, sigma=rows_sigma, rate=rows_r, dividend_yield=rows_q)
+    params = tree_parameters(
+        lattice, sigma=rows_sigma, rate=rows_r, dividend_yield=rows_q, step_rate=step_rate
+    )
     check_range(lattice, rows_s, params.dx)
-    values = roll_back(lattice, s_base=rows_s, params=params, spread=rows_spread)[0]
+    values = roll_back(
+        lattice, s_base=rows_s, params=params, spread=rows_spread, step_spread=step_spread
+    )[0]
     v, vu, vd, wu, wd, cu, cd = values.reshape(7, -1)
 
     ratio = note.conversion_rate / 10.0
@@ -215,11 +222,15 @@ def convertible_sensitivities(
     gamma = np.where(positive, 2.0 * ((vu - v) / safe_up - (v - vd) / safe_dn) / safe_span, 0.0)
     vega = (wu - wd) / (v_up - v_dn)
     credit_rho = (cu - cd) / (c_up - c_dn)
-    floor = np.asarray(
+    floor = np.broadcast_to(
         bond_floor(
-            note, valuation_date=valuation_date, rate=r, credit_spread=spread, clean=quoted
+            note,
+            valuation_date=valuation_date,
+            rate=r if step_rate is None else rate,
+            credit_spread=spread if step_spread is None else credit_spread,
+            clean=quoted,
         ),
-        dtype=np.float64,
+        s.shape,
     )
     value = v - accrued_per_100(note, valuation_date) if quoted else v
     parity = ratio * s
