@@ -103,7 +103,12 @@ def test_a_company_with_no_nav_today_has_no_line() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"result": "x"}, "result"), ({"result": None}, "result"), ({"title": 3}, "title")],
+    [
+        ({"result": "x"}, "result"),
+        ({"result": None}, "result"),
+        ({"title": 3}, "title"),
+        ({"figure": "fig"}, "figure"),
+    ],
 )
 def test_bad_input(kwargs: dict[str, Any], field: str) -> None:
     arguments: dict[str, Any] = {"result": compare([datasets.load("sbet-2025-10")])}
@@ -112,3 +117,23 @@ def test_bad_input(kwargs: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as info:
         comparison(result, **arguments)
     assert info.value.field == field
+
+
+def test_draws_into_a_figure_it_is_given_and_refuses_one_already_drawn() -> None:
+    # The gallery hands it a pyplot figure so that pyplot shows (and sphinx-gallery keeps) it.
+    import matplotlib.pyplot as plt
+
+    result = compare([datasets.load("sbet-2025-10"), datasets.load("mstr-2026-02")])
+    given = plt.figure()
+    try:
+        drawn = comparison(result, figure=given)
+        assert drawn is given
+        alone = comparison(result)
+        assert [ax.get_title() for ax in drawn.axes] == [ax.get_title() for ax in alone.axes]
+        mnav = _panels(drawn)["mNAV"]
+        assert len(mnav.patches) == len(_panels(alone)["mNAV"].patches) > 0
+        with pytest.raises(ValidationError) as info:
+            comparison(result, figure=given)  # it has axes now
+        assert info.value.field == "figure"
+    finally:
+        plt.close(given)

@@ -10,6 +10,8 @@ assets, in different sizes, compare on one scale: the fall in the asset price at
 something breaks, and NAV per share relative to today.
 """
 
+import matplotlib.pyplot as plt
+
 import treasurymodel as tm
 from treasurymodel.plot import comparison
 
@@ -36,4 +38,5 @@ for row in result.rows:
 # %%
 # mNAV and leverage, and NAV per share under the common shock:
 
-fig = comparison(result)
+fig = comparison(result, figure=plt.figure(figsize=(11, 8), layout="constrained"))
+plt.show()

@@ -423,7 +423,12 @@ def nav_chart(
 # --- companies side by side (issue 19) ----------------------------------------------------
 
 
-def comparison(result: Any, *, title: str | None = None) -> matplotlib.figure.Figure:
+def comparison(
+    result: Any,
+    *,
+    title: str | None = None,
+    figure: matplotlib.figure.Figure | None = None,
+) -> matplotlib.figure.Figure:
     """Companies side by side: mNAV, leverage, and NAV per share under a common shock.
 
     Three panels from a :class:`~treasurymodel.Comparison`: bars of mNAV on both bases
@@ -440,16 +445,21 @@ def comparison(result: Any, *, title: str | None = None) -> matplotlib.figure.Fi
         What :func:`treasurymodel.compare` returned.
     title
         Figure title; default "Treasury companies side by side".
+    figure
+        An empty figure to draw into, for instance ``matplotlib.pyplot.figure(figsize=(11,
+        8), layout="constrained")`` to have pyplot show it; default a new figure of that size,
+        built without pyplot.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, built without pyplot.
+        The figure drawn (``figure`` when one is given).
 
     Raises
     ------
     ValidationError
-        If ``result`` is not a :class:`~treasurymodel.Comparison` or ``title`` not a string.
+        If ``result`` is not a :class:`~treasurymodel.Comparison`, ``title`` not a string, or
+        ``figure`` not an empty matplotlib figure.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
 
@@ -467,7 +477,12 @@ def comparison(result: Any, *, title: str | None = None) -> matplotlib.figure.Fi
         raise ValidationError("result", result, "must be a treasurymodel.Comparison")
     title = _check_title(title)
     figure_class = _figure_class()
-    fig: matplotlib.figure.Figure = figure_class(figsize=(11.0, 8.0), layout="constrained")
+    if figure is None:
+        fig: matplotlib.figure.Figure = figure_class(figsize=(11.0, 8.0), layout="constrained")
+    elif not isinstance(figure, figure_class) or figure.axes:
+        raise ValidationError("figure", figure, "must be an empty matplotlib Figure")
+    else:
+        fig = figure
     axes = fig.subplot_mosaic([["mnav", "leverage"], ["shock", "shock"]], height_ratios=[1, 1.2])
     rows = result.rows
     x = np.arange(len(rows), dtype=np.float64)
