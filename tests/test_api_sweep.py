@@ -283,27 +283,6 @@ INFINITE_AT_ZERO: set[tuple[str, str]] = {  # zero, or so tiny that the ratio ov
 }
 
 
-# Open findings in the valuation functions (valuation/*, owned by the convertible-valuation
-# work): extreme but finite floats there raise numpy overflow or divide warnings (errors under
-# the test settings) instead of a ValidationError. Listed precisely so the rest of the sweep
-# holds; remove an entry when it is fixed.
-OPEN_VALUATION_FINDINGS: set[tuple[str, str, str]] = {
-    ("conversion_premium", "share_price", "tiny float"),
-    ("convertible_sensitivities", "share_price", "tiny float"),
-    ("convertible_sensitivities", "volatility", "tiny float"),
-    ("convertible_sensitivities", "share_bump", "tiny float"),
-    ("convertible_sensitivities", "volatility_bump", "huge float"),
-    ("convertible_sensitivities", "volatility_bump", "tiny float"),
-    ("convertible_sensitivities", "spread_bump", "huge float"),
-    ("convertible_sensitivities", "spread_bump", "tiny float"),
-    ("convertible_value_at_btc_price", "volatility", "tiny float"),
-    ("implied_credit_spread", "price", "huge float"),
-    ("implied_credit_spread", "volatility", "tiny float"),
-    ("implied_volatility", "price", "huge float"),
-    ("value_convertible", "volatility", "tiny float"),
-    ("value_zero_coupon_convertible", "volatility", "tiny float"),
-}
-
 _JOINT = {*tm.events.__all__, "btc_yield", "btc_gain", "btc_dollar_gain", "simulated_credit"}
 """Functions whose rules tie several arguments together (units x price against the cash; the
 yield of units per share; simulated_credit's horizons, which must lie within the run that its
@@ -346,8 +325,6 @@ def test_bad_arguments_give_a_validation_error_naming_them(
             else:
                 call_kwargs[parameter.name] = bad
             where = f"{name}({parameter.name}={label})"
-            if (name, parameter.name, label) in OPEN_VALUATION_FINDINGS:
-                continue
             try:
                 result = fn(*call_args, **call_kwargs)
             except tm.ValidationError as err:

@@ -19,11 +19,15 @@ from ..instruments import ConvertibleNote
 
 __all__ = [
     "KINDS",
+    "MAX_BUMP",
     "MAX_HORIZON",
+    "MAX_PRICE",
     "MAX_RATE",
     "MAX_SPREAD",
     "MAX_STEPS",
     "MAX_VOLATILITY",
+    "MIN_BUMP",
+    "MIN_VOLATILITY",
     "Kind",
     "as_array",
     "broadcast",
@@ -46,18 +50,38 @@ MAX_SPREAD = 5.0
 MAX_VOLATILITY = 5.0
 """Largest annual volatility accepted (500%)."""
 
+MIN_VOLATILITY = 1e-4
+"""Smallest annual volatility accepted (0.01%). Below it the tree's node spacing
+``sigma sqrt(dt)`` vanishes against the drift and the closed form divides by almost zero: the
+model is then the deterministic bond, which is not what these functions price."""
+
+MAX_PRICE = 1e9
+"""Largest market price per 100 of principal accepted (ten million times the face value)."""
+
+MIN_BUMP = 1e-6
+"""Smallest finite-difference bump accepted by the sensitivities (relative or absolute)."""
+
+MAX_BUMP = 0.5
+"""Largest finite-difference bump accepted by the sensitivities (relative or absolute)."""
+
 MAX_STEPS = 100_000
 """Most tree steps accepted (about a minute for one tree; 1,000 to 5,000 are typical)."""
 
 MAX_HORIZON = 200.0
 """Longest tree horizon of a convertible preferred series, in years."""
 
-Kind = Literal["finite", "non_negative", "rate", "spread", "volatility"]
+Kind = Literal["finite", "non_negative", "price", "rate", "spread", "volatility"]
 
 # (lowest, lowest allowed?, highest, reason)
 _RANGES: dict[Kind, tuple[float, bool, float, str]] = {
     "finite": (-np.inf, True, np.inf, "must be finite"),
     "non_negative": (0.0, True, np.inf, "must be finite and non-negative"),
+    "price": (
+        0.0,
+        True,
+        MAX_PRICE,
+        f"must be a finite price per 100 of principal in [0, {MAX_PRICE:,.0f}]",
+    ),
     "rate": (
         -MAX_RATE,
         True,
@@ -71,16 +95,17 @@ _RANGES: dict[Kind, tuple[float, bool, float, str]] = {
         f"must be a finite spread in [0, {MAX_SPREAD:g}] (a fraction: 0.03 for 300bp)",
     ),
     "volatility": (
-        0.0,
-        False,
+        MIN_VOLATILITY,
+        True,
         MAX_VOLATILITY,
-        f"must be a finite volatility in (0, {MAX_VOLATILITY:g}] (a fraction: 0.5 for 50%)",
+        f"must be a finite volatility in [{MIN_VOLATILITY:g}, {MAX_VOLATILITY:g}] "
+        "(a fraction: 0.5 for 50%)",
     ),
 }
 
 KINDS: dict[str, Kind] = {
     "share_price": "non_negative",
-    "price": "non_negative",
+    "price": "price",
     "btc_price": "non_negative",
     "mnav": "non_negative",
     "volatility": "volatility",

@@ -109,7 +109,8 @@ def convertible_value_at_btc_price(
     mnav
         Assumed mNAV on ``basis``, ``>= 0`` (float or array).
     volatility, rate, credit_spread, dividend_yield
-        As for :func:`treasurymodel.value_convertible`; they broadcast with ``btc_price``
+        As for :func:`treasurymodel.value_convertible` (volatility in ``[1e-4, 5]``, rate and
+        yield in ``[-1, 1]``, spread in ``[0, 5]``); they broadcast with ``btc_price``
         and ``mnav``, and the result has the broadcast shape (a float when all are numbers).
     basis
         ``"ev"`` or ``"market_cap"``: which mNAV ``mnav`` is.

@@ -87,6 +87,27 @@ def value_zero_coupon_convertible(
     ``valuation_date``; ``rate`` and ``credit_spread`` are continuously compounded. All
     market inputs broadcast.
 
+    Parameters
+    ----------
+    note
+        A zero-coupon convertible without a future put or a call.
+    valuation_date
+        Date of the valuation, from the issue date to the day before maturity.
+    share_price
+        Share price, ``>= 0``; float or array.
+    volatility
+        Annual volatility of the share price, a fraction in ``[1e-4, 5]``: below 1e-4 the
+        formula divides by almost zero (its limit is the deterministic bond, not priced
+        here). Float or array.
+    rate, credit_spread
+        Continuously compounded risk-free rate in ``[-1, 1]`` and credit spread in
+        ``[0, 5]``; floats or arrays.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float when every market input is a number, else an array of their broadcast shape.
+
     Raises
     ------
     ValidationError

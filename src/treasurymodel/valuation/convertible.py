@@ -397,8 +397,10 @@ def value_convertible(
         Share price, in the currency of the conversion price, ``>= 0``; zero gives the bond
         floor (with puts). Float or array.
     volatility
-        Annual volatility of the share price (lognormal), a fraction in ``(0, 5]`` (0.55 for
-        55%); float or array. Zero is refused: the tree needs a spread of prices.
+        Annual volatility of the share price (lognormal), a fraction in ``[1e-4, 5]`` (0.55
+        for 55%); float or array. Zero and values below 1e-4 are refused: the tree needs a
+        spread of prices (and at a low volatility enough steps for its up probability to
+        stay in (0, 1) at the rate and yield given).
     rate
         Continuously compounded risk-free rate, a fraction in ``[-1, 1]``; float or array,
         or a :class:`~treasurymodel.Curve` of zero rates (each tree step then has
@@ -537,7 +539,22 @@ def conversion_premium(
 ) -> float | FloatArray:
     """Conversion premium: ``price / parity − 1`` (price per 100, on the basis you choose).
 
-    Infinite where the share price is zero.
+    Infinite where the share price is zero, or so small (below about 1e-300) that the ratio
+    leaves the float range.
+
+    Parameters
+    ----------
+    note
+        The convertible.
+    price
+        Price per 100 of principal, in ``[0, 1e9]``; float or array.
+    share_price
+        Share price, ``>= 0``; float or array (broadcast with ``price``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float when both inputs are numbers, else an array of their broadcast shape.
 
     Examples
     --------
@@ -555,9 +572,15 @@ def conversion_premium(
 
 
 def premium(value: FloatArray, conv: FloatArray) -> FloatArray:
-    """``value / conv - 1`` elementwise, infinite where ``conv`` is zero."""
+    """``value / conv - 1`` elementwise, infinite where ``conv`` is zero.
+
+    Also infinite where ``conv`` is so small (subnormal) that the ratio leaves the float
+    range: the same limit as at zero, without an overflow warning.
+    """
     positive = conv > 0.0
-    return np.where(positive, value / np.where(positive, conv, 1.0) - 1.0, np.inf)
+    with np.errstate(over="ignore"):
+        ratio = value / np.where(positive, conv, 1.0)
+    return np.where(positive, ratio - 1.0, np.inf)
 
 
 @overload

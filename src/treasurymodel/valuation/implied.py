@@ -19,7 +19,7 @@ from .._typing import ArrayLike, FloatArray, IntArray
 from ..errors import ConvergenceError, ValidationError
 from ..instruments import ConvertibleNote
 from ..validators import check_finite
-from ._inputs import MAX_SPREAD, MAX_VOLATILITY, broadcast, check_flag, output
+from ._inputs import MAX_SPREAD, MAX_VOLATILITY, MIN_VOLATILITY, broadcast, check_flag, output
 from .convertible import accrued_per_100, prepare, step_curves, tree_values
 from .curve import Curve
 
@@ -31,7 +31,7 @@ Unknown = Literal["volatility", "credit_spread"]
 
 # The bracket allowed for each unknown: (lowest, lowest allowed?, highest).
 _BRACKETS: dict[Unknown, tuple[float, bool, float]] = {
-    "volatility": (0.0, False, MAX_VOLATILITY),
+    "volatility": (MIN_VOLATILITY, True, MAX_VOLATILITY),
     "credit_spread": (0.0, True, MAX_SPREAD),
 }
 
@@ -68,7 +68,7 @@ def _solve(
     everything = np.arange(n)
     both = value(np.concatenate([low, high]), np.concatenate([everything, everything]))
     f_lo, f_hi = both[:n] - target, both[n:] - target
-    outside = f_lo * f_hi > 0.0
+    outside = np.sign(f_lo) * np.sign(f_hi) > 0.0  # signs: the product could overflow
     if outside.any():
         k = int(np.argmax(outside))
         v1, v2 = sorted((f_lo[k] + target[k], f_hi[k] + target[k]))
@@ -97,7 +97,7 @@ def _solve(
         c = np.where(bisect, 0.5 * (ai + bi), c)
         fc = value(c, idx) - target[idx]
         # Illinois: keep a bracket [a, b] with b the newest point.
-        flip = fc * fbi < 0.0
+        flip = np.sign(fc) * np.sign(fbi) < 0.0
         new_a = np.where(flip, bi, ai)
         new_fa = np.where(flip, fbi, np.where(bisect, fai, 0.5 * fai))
         a[idx], fa[idx], b[idx], fb[idx] = new_a, new_fa, c, fc
@@ -238,11 +238,12 @@ def implied_volatility(
         As for :func:`treasurymodel.value_convertible`; market inputs and ``price``
         broadcast.
     price
-        Market price per 100 of principal: dirty, or clean with ``clean=True``.
+        Market price per 100 of principal, in ``[0, 1e9]``: dirty, or clean with
+        ``clean=True``.
     clean
         Whether ``price`` is clean (accrued interest is then added before solving).
     bracket
-        Volatilities searched, ``(low, high)`` with ``0 < low < high <= 5``. The low end is
+        Volatilities searched, ``(low, high)`` with ``1e-4 <= low < high <= 5``. The low end is
         raised where needed to keep the tree's probabilities in (0, 1).
     tolerance
         Width of the final bracket, in volatility.
@@ -341,7 +342,8 @@ def implied_credit_spread(
         As for :func:`treasurymodel.value_convertible`; market inputs and ``price``
         broadcast.
     price
-        Market price per 100 of principal: dirty, or clean with ``clean=True``.
+        Market price per 100 of principal, in ``[0, 1e9]``: dirty, or clean with
+        ``clean=True``.
     clean
         Whether ``price`` is clean.
     bracket

@@ -16,7 +16,7 @@ from .._typing import ArrayLike, FloatArray
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote
 from ..validators import check_finite
-from ._inputs import broadcast, check_flag, output
+from ._inputs import MAX_BUMP, MIN_BUMP, broadcast, check_flag, output
 from ._lattice import check_range, roll_back, tree_parameters
 from .convertible import accrued_per_100, bond_floor, premium, prepare, step_curves
 from .curve import Curve
@@ -78,6 +78,15 @@ class ConvertibleSensitivities(Generic[_T]):
     credit_rho: _T
 
 
+def _check_bump(field: str, value: Any, alternative: str = "") -> float:
+    """A bump in ``[MIN_BUMP, MAX_BUMP]``, else a ValidationError stating the range."""
+    bump = check_finite(field, value)
+    if not MIN_BUMP <= bump <= MAX_BUMP:
+        tail = f" {alternative}" if alternative else ""
+        raise ValidationError(field, value, f"must lie in [{MIN_BUMP:g}, {MAX_BUMP:g}]{tail}")
+    return bump
+
+
 @overload
 def convertible_sensitivities(  # type: ignore[overload-overlap]
     note: ConvertibleNote,
@@ -134,7 +143,8 @@ def convertible_sensitivities(
       (``u = exp(σ sqrt(dt))``), so that the three trees share their nodes and the
       differences do not straddle the tree's own small jumps in the share price; or by the
       relative ``share_bump`` given. Delta and gamma are the central differences (zero at
-      a zero share price);
+      a zero share price, or one so small, below about 1e-300, that the bump leaves it
+      unchanged: the value does not move with it there);
     * volatility up and down by ``volatility_bump`` (the down bump stops at half the
       volatility); vega is the central difference;
     * credit spread up and down by ``spread_bump``; credit rho is the central difference (at
@@ -149,10 +159,20 @@ def convertible_sensitivities(
     steps, clean
         As for :func:`treasurymodel.value_convertible`.
     share_bump
-        Relative share-price bump, or ``None`` for one node spacing (about 5% at 1,000
-        steps, 50% volatility and five years).
+        Relative share-price bump in ``[1e-6, 0.5]`` (``S (1 ± share_bump)``), or ``None``
+        for one node spacing (about 5% at 1,000 steps, 50% volatility and five years).
     volatility_bump, spread_bump
-        Absolute bumps (1 volatility point, 1 basis point).
+        Absolute bumps, each in ``[1e-6, 0.5]`` (defaults: 1 volatility point, 1 basis
+        point). Smaller bumps drown the difference in rounding, larger ones are no longer
+        derivatives (and could push the spread far below zero).
+
+    Raises
+    ------
+    ValidationError
+        As for :func:`treasurymodel.value_convertible` (a volatility below 1e-4 or above 5,
+        naming it), or a bump outside ``[1e-6, 0.5]``, naming it. A bumped scenario whose
+        tree cannot be built (the lower volatility too low for ``steps``, the upper one's
+        top node overflowing) names ``volatility``.
 
     Returns
     -------
@@ -171,12 +191,10 @@ def convertible_sensitivities(
     """
     lattice = prepare(note, valuation_date, steps)
     quoted = check_flag("clean", clean)
-    if share_bump is not None and not 0.0 < check_finite("share_bump", share_bump) < 1.0:
-        raise ValidationError("share_bump", share_bump, "must lie in (0, 1) or be None")
-    if check_finite("volatility_bump", volatility_bump) <= 0.0:
-        raise ValidationError("volatility_bump", volatility_bump, "must be positive")
-    if check_finite("spread_bump", spread_bump) <= 0.0:
-        raise ValidationError("spread_bump", spread_bump, "must be positive")
+    if share_bump is not None:
+        _check_bump("share_bump", share_bump, "or be None")
+    _check_bump("volatility_bump", volatility_bump)
+    _check_bump("spread_bump", spread_bump)
     flat_rate, flat_spread, (step_rate, step_spread) = step_curves(lattice, rate, credit_spread)
     flat, shape, scalar = broadcast(
         share_price=share_price,
@@ -214,7 +232,10 @@ def convertible_sensitivities(
     v, vu, vd, wu, wd, cu, cd = values.reshape(7, -1)
 
     ratio = note.conversion_rate / 10.0
-    positive = s > 0.0
+    # Differences only where the bumped share prices differ from the base: at zero, and at a
+    # share price so small (subnormal, below about 1e-300) that the bump does not change it,
+    # the value does not move with the share price and delta and gamma are zero.
+    positive = (s_dn < s) & (s < s_up)
     safe_up = np.where(positive, s_up - s, 1.0)
     safe_dn = np.where(positive, s - s_dn, 1.0)
     safe_span = np.where(positive, s_up - s_dn, 1.0)
