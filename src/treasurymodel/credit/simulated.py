@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as _dt
-import html
 import math
 from collections.abc import Sequence
 from typing import Any, ClassVar, Final
@@ -21,6 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._render import html_table, text_table
 from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
@@ -302,26 +302,11 @@ class SimulatedCredit:
 
     def __repr__(self) -> str:
         header, rows = self._cells()
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [f"SimulatedCredit({self._header()})"]
-        for r in [header, *rows]:
-            cells = [c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)]
-            lines.append(("  " + "  ".join(cells)).rstrip())
-        lines.append("  " + self._footer())
-        return "\n".join(lines)
+        return text_table(f"SimulatedCredit({self._header()})", header, rows, self._footer())
 
     def _repr_html_(self) -> str:
         header, rows = self._cells()
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
-        )
-        return (
-            f"<table><caption>{html.escape(self._header())}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-            f"<tfoot><tr><td colspan='{len(header)}'>{html.escape(self._footer())}</td></tr>"
-            "</tfoot></table>"
-        )
+        return html_table(self._header(), header, rows, self._footer())
 
 
 def _cutoff(years: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import math
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
@@ -12,6 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._render import html_table, text_table
 from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
@@ -300,38 +300,11 @@ class CreditTable:
 
     def __repr__(self) -> str:
         header, rows = self._cells()
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [f"CreditTable({self._header()})"]
-        for r in [header, *rows]:
-            cells = [c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)]
-            lines.append(("  " + "  ".join(cells)).rstrip())
-        lines.append("  " + self._footer())
-        return "\n".join(lines)
+        return text_table(f"CreditTable({self._header()})", header, rows, self._footer())
 
     def _repr_html_(self) -> str:
         header, rows = self._cells(short=False)  # no text width to keep to: full names
-
-        def align(i: int) -> str:
-            return "left" if i == 0 else "right"
-
-        head = "".join(
-            f'<th style="text-align:{align(i)}">{html.escape(h)}</th>'
-            for i, h in enumerate(header)
-        )
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td style="text-align:{align(i)}">{html.escape(c)}</td>' for i, c in enumerate(r)
-            )
-            + "</tr>"
-            for r in rows
-        )
-        return (
-            f"<table><caption>{html.escape(' '.join(self._header().split()))}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-            f"<tfoot><tr><td colspan='{len(header)}'>{html.escape(self._footer())}</td></tr>"
-            "</tfoot></table>"
-        )
+        return html_table(self._header(), header, rows, self._footer())
 
 
 def _scalar(field: str, value: Any, *, positive: bool = False) -> float:
