@@ -122,7 +122,7 @@ def test_runtime_dependencies_are_attrs_and_numpy_only() -> None:
     }
     assert runtime == {"attrs", "numpy"}
     extras = importlib.metadata.metadata("treasurymodel").get_all("Provides-Extra") or []
-    assert set(extras) == {"plot", "progress", "crosscheck"}
+    assert set(extras) == {"plot", "progress", "frame", "crosscheck"}
 
 
 def test_importing_the_package_imports_no_optional_dependency() -> None:
