@@ -1,8 +1,15 @@
+#!/usr/bin/env -S uv run --script
+# /// script
+# dependencies = ["nox>=2025.2"]
+# ///
 """Development sessions: ``python -m nox -s <name>`` (``python -m nox -l`` lists them).
 
 Every tool comes from a dependency group in pyproject.toml, so the runtime requirements stay
 attrs and numpy. Sessions use uv to build their virtualenvs when it is installed (``pip install
 "nox[uv]"``) and plain virtualenv otherwise; either way they run on the interpreter nox runs on.
+
+``python noxfile.py`` runs nox too (``uv run noxfile.py`` installs nox first, from the script
+block above). Without ``-s``, the sessions marked default run: tests, typecheck, lint, docs.
 
 Sessions
 --------
@@ -10,10 +17,13 @@ tests      pytest + hypothesis over tests/, the docstring examples of the packag
            (``--doctest-modules``) and a branch-coverage report.
 typecheck  ``mypy --strict`` over src and tests.
 lint       ``ruff check`` and ``ruff format --check`` over the whole tree.
-docs       Sphinx: the doctest builder, then HTML with warnings as errors (``-W -n``).
+docs       Sphinx: the doctest builder, then HTML with warnings as errors (``-W -n``); the
+           gallery's examples (docs/examples/plot_*.py) run in the first build.
 build      sdist + wheel, ``twine check --strict``, then the wheel installed into a fresh
            virtualenv outside the source tree and the test suite run against it.
 crosscheck the tests marked ``crosscheck`` with QuantLib installed (the extra of that name).
+distributed the tests marked ``distributed`` with Dask ``distributed`` installed: a real local
+           cluster of worker processes (skipped in the tests session, where it is absent).
 bench      every benchmarks/bench_*.py script; never part of the tests.
 """
 
@@ -34,7 +44,6 @@ nox.needs_version = ">=2025.2"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["tests", "typecheck", "lint", "docs"]
 
 ROOT = Path(__file__).resolve().parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -90,6 +99,9 @@ def docs(session: nox.Session) -> None:
     session.env["MPLBACKEND"] = "Agg"
     build_dir = ROOT / "docs" / "_build"
     doctrees = build_dir / "doctrees"
+    # sphinx-gallery reruns only the examples whose source changed: start from scratch so that
+    # every example runs against the current library.
+    shutil.rmtree(ROOT / "docs" / "gallery", ignore_errors=True)
     # -E: a fresh environment, so warnings of unchanged pages are reported on every run.
     common = ["-E", "-W", "-n", "--keep-going", "-q", "-d", str(doctrees)]
     session.run("sphinx-build", "-b", "doctest", *common, "docs", str(build_dir / "doctest"))
@@ -112,7 +124,7 @@ assert "site-packages" in where.parts, f"imported from {where}, not from the ins
 """
 
 
-@nox.session
+@nox.session(default=False)
 def build(session: nox.Session) -> None:
     """Build, check, install the wheel in a fresh virtualenv and test it there."""
     session.install(*_group("build"))
@@ -165,14 +177,25 @@ def build(session: nox.Session) -> None:
     session.log(f"built {sdists[0].name} and {wheels[0].name} in {dist}")
 
 
-@nox.session
+@nox.session(default=False)
 def crosscheck(session: nox.Session) -> None:
     """Run the tests marked ``crosscheck`` against QuantLib."""
     _install_project(session, "test", extras="crosscheck")
     session.run("pytest", "-m", "crosscheck", *session.posargs, success_codes=[0, 5])
 
 
-@nox.session
+@nox.session(default=False)
+def distributed(session: nox.Session) -> None:
+    """Run the tests marked ``distributed`` on a real Dask cluster (they skip without Dask)."""
+    _install_project(session, "test", "distributed")
+    # A broken install fails here instead of turning into a skip inside pytest.
+    session.run("python", "-c", "import distributed")
+    session.run(
+        "pytest", "-p", "no:cacheprovider", "-m", "distributed", "-rs", "tests", *session.posargs
+    )
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run every benchmarks/bench_*.py script (with the plot, progress and crosscheck extras)."""
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
@@ -182,3 +205,7 @@ def bench(session: nox.Session) -> None:
     for script in scripts:
         session.log(f"--- {script.name}")
         session.run("python", str(script), *session.posargs)
+
+
+if __name__ == "__main__":
+    nox.main()

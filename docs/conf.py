@@ -64,9 +64,11 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "myst_parser",  # only for ``changelog.rst``, which includes ../CHANGELOG.md
+    "sphinx_gallery.gen_gallery",  # the gallery: docs/examples/plot_*.py, run on every build
 ]
 
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# examples/ holds the gallery's sources (its header is not a page); gallery/ is generated.
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "examples"]
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 nitpicky = True
@@ -107,6 +109,33 @@ doctest_default_flags = (
     | doctest.NORMALIZE_WHITESPACE
 )
 doctest_test_doctest_blocks = "default"
+
+# -- the gallery (sphinx-gallery) ---------------------------------------------------------
+# Every docs/examples/plot_*.py script runs during the build and its figures and printed
+# output go on its page under gallery/ (generated, not in git). A failing script fails the
+# build. Scripts draw with pyplot (plt.subplots, then ``ax=`` for treasurymodel.plot): the
+# matplotlib scraper collects pyplot's figures.
+
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "gallery",
+    "filename_pattern": r"/plot_",
+    "ignore_pattern": r"__init__\.py",
+    "within_subsection_order": "FileNameSortKey",
+    "image_scrapers": ("matplotlib",),
+    "matplotlib_animations": False,
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    "show_memory": False,
+    "show_signature": False,
+    "min_reported_time": 1e9,  # no "Total running time" line: it changes on every build
+    "write_computation_times": False,
+    "backreferences_dir": None,
+    "reset_modules": ("matplotlib",),
+    "image_srcset": ["2x"],
+}
 
 # -- intersphinx, offline-safe -------------------------------------------------------------
 
@@ -151,6 +180,7 @@ _LAYER_ORDER = [
     "treasurymodel.schedule",
     "treasurymodel.metrics",
     "treasurymodel.liquidation",
+    "treasurymodel.compare",
     "treasurymodel.valuation",
     "treasurymodel.simulation",
     "treasurymodel.io",
@@ -577,6 +607,49 @@ def _write_plot_figures(app: Sphinx) -> None:
 
 BUILD_HOOKS.append(_write_plot_figures)
 # end issue 6
+
+
+# The tutorial's fan chart: the simulation and the drawing of tutorial.rst ("A Monte Carlo and
+# its plots"), step for step; keep the two in step.
+def _write_tutorial_fan(app: Sphinx) -> None:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import treasurymodel as tm
+
+    company = tm.datasets.load("mstr-2022q2")
+    model = tm.GBM(spot=19_785.0, drift=0.0, volatility=0.7)
+    result = tm.simulate(
+        company, model=model, years=5, paths=4_096, seed=1, record=("units", "nav_per_share")
+    )
+    bands = result.fan("nav_per_share", [0.05, 0.25, 0.5, 0.75, 0.95])
+    dates = np.array(result.dates, dtype="datetime64[D]")
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    ax.fill_between(dates, bands[:, 0], bands[:, 4], color="C0", alpha=0.2, label="5-95%")
+    ax.fill_between(dates, bands[:, 1], bands[:, 3], color="C0", alpha=0.4, label="25-75%")
+    ax.plot(dates, bands[:, 2], color="C0", label="median")
+    ax.set_ylabel("NAV per share (USD)")
+    ax.legend(loc="upper left")
+    out = DOCS / "_build" / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "tutorial-fan.png", dpi=110)
+    plt.close(fig)
+
+
+BUILD_HOOKS.append(_write_tutorial_fan)
+# issue 19 (compare): the figure of howto/compare.rst, from every bundled data set.
+def _write_comparison_figure(app: Sphinx) -> None:
+    from treasurymodel import compare, datasets
+    from treasurymodel.plot import comparison
+
+    out = DOCS / "_build" / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    result = compare([datasets.load(name) for name in datasets.names()])
+    comparison(result).savefig(out / "compare-bundled.png", dpi=100)
+
+
+BUILD_HOOKS.append(_write_comparison_figure)
+# end issue 19
 
 # -- end of build-time hooks ---------------------------------------------------------------
 

@@ -179,8 +179,11 @@ AS_OF_2022 = D(2022, 6, 30)
 LOAN_2022 = TermLoan(
     name="BTC-backed term loan",
     principal=205e6,  # $205M, max LTV 50%
+    # The floor, used as the assumed rate in the hand computations of the mechanism tests. The
+    # rate in force on 2022-06-30 was higher (30-day SOFR about 1.1% + 3.70%, about 4.8%: see
+    # the data set mstr-2022q2); these tests do not depend on which rate the loan paid.
     rate=0.0375,
-    spread=0.037,  # 30-day SOFR + 3.70%, floor 3.75%
+    spread=0.037,  # 30-day SOFR + 3.70%, floor 3.75% (Form 8-K of 29 Mar 2022)
     floor=0.0375,
     issued=D(2022, 3, 23),
     maturity=D(2025, 3, 23),  # interest only, monthly

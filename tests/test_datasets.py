@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import tomllib
 
+import attrs
 import pytest
 
 import treasurymodel as tm
@@ -28,7 +29,7 @@ from treasurymodel import (
 
 
 def test_names() -> None:
-    assert datasets.names() == ("mstr-2022q2", "mstr-2026-02")
+    assert datasets.names() == ("mstr-2022q2", "mstr-2026-02", "sbet-2025-10", "xxi-2026-01")
 
 
 @pytest.mark.parametrize("name", ["mstr-2030", "", "../io", 5])
@@ -39,7 +40,7 @@ def test_unknown_name_is_a_validation_error(name: object) -> None:
         datasets.text(name)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["mstr-2022q2", "mstr-2026-02"])
+@pytest.mark.parametrize("name", datasets.names())
 def test_round_trip_of_the_bundled_files(name: str) -> None:
     company = datasets.load(name)
     assert loads(datasets.text(name)) == company
@@ -53,7 +54,7 @@ _VALUE_LINE = re.compile(r"^\s*([a-z_]+)\s*=\s*(.+)$")
 _STRUCTURAL = {"format", "kind", "name", "reference", "currency", "asset", "ticker"}
 
 
-@pytest.mark.parametrize("name", ["mstr-2022q2", "mstr-2026-02"])
+@pytest.mark.parametrize("name", datasets.names())
 def test_every_figure_has_a_comment(name: str) -> None:
     """Each key holding a number, date or date list is annotated (its source or a marking)."""
     missing = []
@@ -102,6 +103,35 @@ def test_unconfirmed_and_assumed_figures_are_marked() -> None:
     assert "UNCONFIRMED" in _line_of("mstr-2026-02", "call_from", after="due 2029")
     assert "confirmed" in _line_of("mstr-2026-02", "call_trigger", after="due 2030 (A)")
     assert "UNCONFIRMED" in _line_of("mstr-2026-02", "call_trigger", after="due 2032")
+    # The loan's rate on the as-of date rests on a SOFR level not in the filings found.
+    rate_line = _line_of("mstr-2022q2", "rate", after="BTC-backed term loan")
+    assert "UNCONFIRMED" in rate_line
+    assert "APPROXIMATE" in rate_line
+    # STRD's notional on the as-of date: dashboard only; STRE's step-up: assumed like STRF's.
+    assert "UNCONFIRMED" in _line_of("mstr-2026-02", "notional", after='name = "STRD"')
+    assert "UNCONFIRMED" in _line_of("mstr-2026-02", "unpaid_rate", after='name = "STRE"')
+    # STRC's rule for unpaid dividends is not confirmed: no compounding terms are invented.
+    strc = datasets.load("mstr-2026-02").instrument("STRC")
+    assert isinstance(strc, PreferredStock)
+    assert strc.cumulative
+    assert (strc.unpaid_rate, strc.unpaid_cap) == (None, None)
+    strc_text = datasets.text("mstr-2026-02")
+    strc_text = strc_text[strc_text.index('name = "STRC"') : strc_text.index('name = "STRE"')]
+    assert "compound is UNCONFIRMED" in strc_text
+
+
+def test_data_sets_cite_primary_sources_not_an_internal_file() -> None:
+    for name in datasets.names():
+        text = datasets.text(name)
+        assert "strategy-facts" not in text
+        assert "Sources (primary" in text
+    # Form types with their filing identity, and the press releases, are named in the header.
+    header_2022 = datasets.text("mstr-2022q2").split("format =")[0]
+    for source in ("10-Q Q2 2022", "0001564590-22-027479", "8-K 2022-03", "PR 2020-12-11"):
+        assert source in header_2022
+    header_2026 = datasets.text("mstr-2026-02").split("format =")[0]
+    for source in ("8-K 2026-02-05", "0001050446-26-000012", "10-Q Q2 2025", "Dashboard"):
+        assert source in header_2026
 
 
 def test_the_files_are_plain_toml_of_format_1() -> None:
@@ -125,7 +155,13 @@ def test_2022_balance_sheet() -> None:
     assert co.pledged_units <= co.holdings.units
     loan = co.instrument("BTC-backed term loan")
     assert isinstance(loan, TermLoan)
-    assert (loan.rate, loan.spread, loan.floor, loan.max_ltv) == (0.0375, 0.037, 0.0375, 0.5)
+    # 8-K of 29 Mar 2022: 30-day SOFR average + 3.70%, floor 3.75%, LTV <= 50%. On 30 Jun 2022
+    # the 30-day SOFR average was about 1.1% (the index had risen from 0.099% at closing), so
+    # the loan paid about 1.1% + 3.70% = 4.8%, not the 3.75% floor.
+    assert (loan.spread, loan.floor, loan.max_ltv) == (0.037, 0.0375, 0.5)
+    assert loan.rate == 0.048
+    assert loan.rate > 0.0375  # above the floor
+    assert loan.interest_rate(0.011) == pytest.approx(0.048, abs=1e-12)
     assert loan.pledged_units == 30_051.0
     assert [(c.date, c.liquidity_multiple) for c in secured.springing] == [
         (dt.date(2025, 9, 15), 1.3),
@@ -141,7 +177,7 @@ def test_2022_debt_terms() -> None:
     co = datasets.load("mstr-2022q2")
     # strategy-facts.md, the 2022 table: principal ($M), coupon / rate, issued, maturity.
     expected = {
-        "BTC-backed term loan": (205, 0.0375, (2022, 3, 23), (2025, 3, 23)),
+        "BTC-backed term loan": (205, 0.048, (2022, 3, 23), (2025, 3, 23)),
         "0.75% convertible notes due 2025": (650, 0.0075, (2020, 12, 11), (2025, 12, 15)),
         "0% convertible notes due 2027": (1_050, 0.0, (2021, 2, 19), (2027, 2, 15)),
         "6.125% senior secured notes due 2028": (500, 0.06125, (2021, 6, 14), (2028, 6, 15)),
@@ -155,6 +191,13 @@ def test_2022_debt_terms() -> None:
     # Conversion prices before the 2024 split: $397.99 and $1,432.46.
     prices = [c.conversion_price for c in co.convertibles]
     assert prices == [397.99, 1_432.46]
+    # Press release of 11 Dec 2020: the 2025 notes are callable for cash "on or after December
+    # 20, 2023" if the stock is at least 130% of the conversion price, so not in 2022.
+    notes_2025 = co.instrument("0.75% convertible notes due 2025")
+    assert isinstance(notes_2025, ConvertibleNote)
+    assert (notes_2025.call_from, notes_2025.call_trigger) == (dt.date(2023, 12, 20), 1.3)
+    assert notes_2025.call_from is not None
+    assert notes_2025.call_from > co.as_of
     # "Other long-term secured debt: $11M, mostly 2027".
     other = co.instrument("Other long-term secured debt")
     assert isinstance(other, Note)
@@ -285,6 +328,22 @@ def test_2026_preferred_series() -> None:
 ANNUAL_OBLIGATIONS_2026 = 887.6670625e6
 
 
+def test_2026_strd_notional_is_the_one_consistent_with_the_888m() -> None:
+    # The June 2025 10-Q's 11,764,700 STRD shares ($1,176.47M) would give, by hand,
+    # 887.6670625 - 10% x (1,402.4 - 1,176.47) = 887.6670625 - 22.593 = 865.0740625, which
+    # does not round to the company's $888M; the dashboard's $1,402.4M does (test below).
+    co = datasets.load("mstr-2026-02")
+    strd = co.instrument("STRD")
+    assert isinstance(strd, PreferredStock)
+    assert strd.notional == 1_402.4e6
+    assert strd.notional > 11_764_700 * 100.0  # sold at the market after the June 2025 IPO
+    smaller = [attrs.evolve(i, notional=11_764_700 * 100.0) if i is strd else i
+               for i in co.instruments]  # fmt: skip
+    total = schedule.annual_obligations(smaller, on=co.as_of, fx=dict(co.fx), currency="USD")
+    assert total == pytest.approx(865.0740625e6, rel=1e-12)
+    assert round(total / 1e6) != 888
+
+
 def test_2026_annual_obligations_match_the_company_figure() -> None:
     co = datasets.load("mstr-2026-02")
     total = schedule.annual_obligations(
@@ -294,3 +353,24 @@ def test_2026_annual_obligations_match_the_company_figure() -> None:
     m = tm.metrics(co, btc_price=68_141.0, share_price=114.45)
     assert m.annual_obligations == pytest.approx(ANNUAL_OBLIGATIONS_2026, rel=1e-12)
     assert round(m.annual_obligations / 1e6) == 888
+
+
+def test_2022_seed_raise_of_500m_at_250() -> None:
+    # The September 2022 case (docs/howto/break-prices.rst): $500M of shares at $250, bitcoin
+    # bought at $21,381.15, no fees, on the 30 June 2022 balance sheet. By hand: 500e6 /
+    # 21,381.15 = 23,385.0845 BTC bought (153,084.0845 held), 2M new shares; margin call
+    # 410e6 / (115,109 + 23,385.0845) = 2,960.42; wall 1,355e6 / 153,084.0845 = 8,851.34 and
+    # 2,416e6 / 153,084.0845 = 15,782.18.
+    liquidation = pytest.importorskip("treasurymodel.liquidation")
+    co = tm.raise_equity(
+        datasets.load("mstr-2022q2"), 500e6, share_price=250.0, btc_price=21_381.15
+    )
+    bought = 500e6 / 21_381.15
+    assert co.holdings.units == pytest.approx(129_699 + bought, rel=1e-12)
+    assert co.shares_basic == 13.3e6
+    call = liquidation.margin_call_price(co, "BTC-backed term loan")
+    assert call == pytest.approx(410e6 / (115_109 + bought), rel=1e-12)
+    assert round(call, 2) == 2_960.42
+    wall = liquidation.maturity_wall(co)
+    assert round(wall.row("2025").breakeven_price, 2) == 8_851.34
+    assert round(wall.row("2027").breakeven_price, 2) == 15_782.18

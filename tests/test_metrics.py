@@ -437,7 +437,7 @@ def test_every_metric_refuses_what_is_not_a_company(company: Any) -> None:
 def test_btc_rating_refuses_a_name_that_is_not_a_string(name: Any) -> None:
     with pytest.raises(ValidationError) as info:
         btc_rating(_small(), name, btc_price=1.0)
-    assert info.value.field == "name"
+    assert info.value.field == "security"
 
 
 def test_share_price_for_mnav_refuses_an_unknown_basis() -> None:

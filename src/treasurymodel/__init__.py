@@ -126,12 +126,67 @@ from .simulation import (  # funding channels (issue 12)
     accretive_share_price,
 )
 
+# isort: split
+from .simulation import (  # watching the spiral (issue 13)
+    KEEP_PATHS_LIMIT,
+    EventTable,
+    PathTraces,
+    SimulationAggregates,
+    estimate_memory,
+)
+
+# --- credit view (issue 14) ---
+# isort: split
+from . import credit
+from .credit import (
+    CreditTable as CreditTable,  # documented under treasurymodel.credit
+)
+from .credit import (
+    btc_credit_spread,
+    btc_risk,
+    btc_risks,
+    credit_surplus,
+    credit_table,
+    effective_yield,
+    market_spread,
+    risk_from_spread,
+    spread_from_risk,
+)
+
+# --- side by side (issue 19) ---
+# isort: split
+from .compare import Comparison, ComparisonRow, compare
+
 try:
     __version__ = version("treasurymodel")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    # watching the spiral (issue 13)
+    "EventTable",
+    "KEEP_PATHS_LIMIT",
+    "PathTraces",
+    "SimulationAggregates",
+    "estimate_memory",
+    # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
+    # too) are documented under treasurymodel.credit
+    "btc_credit_spread",
+    "btc_risk",
+    "btc_risks",
+    "credit",
+    "credit_surplus",
+    "credit_table",
+    "effective_yield",
+    "market_spread",
+    "risk_from_spread",
+    "spread_from_risk",
+    # end issue 14
+    # side by side (issue 19)
+    "Comparison",
+    "ComparisonRow",
+    "compare",
+    # end issue 19
     # valuation (issue 7)
     "ConvertibleSensitivities",
     "bond_floor",

@@ -13,6 +13,10 @@ Run ``treasurymodel --help`` (or ``python -m treasurymodel --help``) for the sub
     Draw the debt maturity ladder or NAV per share against the BTC price.
 ``stress``
     Monte Carlo probabilities of a forced sale and of default, year by year.
+``credit``
+    BTC Rating, BTC Risk and BTC Credit of every security, and market spreads.
+``compare``
+    Several companies side by side: metrics, ratings, break prices and a common price shock.
 
 Exit codes: 0 success, 1 invalid input (one line naming the file, instrument and key; never a
 traceback), 2 usage error (the subcommand's usage and one line). The JSON and CSV layouts are
@@ -890,11 +894,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_subcommands(sub: Any) -> None:
-    """Subcommands of optional modules (the Monte Carlo ``stress`` command)."""
-    name = f"{__package__}._cli_stress"
-    if importlib.util.find_spec(name) is None:
-        return
-    importlib.import_module(name).add_parser(sub)
+    """Subcommands of their own modules (``stress``: Monte Carlo; ``credit``: credit view;
+    ``compare``: companies side by side)."""
+    for module in ("_cli_stress", "_cli_credit", "_cli_compare"):
+        name = f"{__package__}.{module}"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).add_parser(sub)
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ import numpy as np
 from . import schedule
 from ._typing import ArrayLike, FloatArray
 from .company import Company, check_company
+from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
-from .instruments import ConvertibleNote, Instrument, PreferredStock
+from .instruments import ConvertibleNote, PreferredStock
 from .validators import check_choice, price_array
 
 __all__ = [
@@ -430,104 +431,7 @@ def share_price_for_mnav(
     return float(price) if price.ndim == 0 else np.asarray(price, dtype=np.float64)
 
 
-# --- BTC Rating -----------------------------------------------------------------------
-
-
-def _senior_claims(company: Company) -> dict[str, float]:
-    """Per instrument: its amount plus everything ranking senior or equal to it."""
-    debt = company.total_debt
-    claims: dict[str, float] = {d.name: debt for d in company.debts}
-    by_rank: dict[int, float] = {}
-    for p in company.preferreds:
-        by_rank[p.seniority] = by_rank.get(p.seniority, 0.0) + company.amount(p)
-    for p in company.preferreds:
-        claims[p.name] = debt + sum(v for rank, v in by_rank.items() if rank <= p.seniority)
-    return claims
-
-
-def _rating(company: Company, claim: float, btc: FloatArray) -> float | FloatArray:
-    reserve = company.holdings.units * btc
-    value = reserve / claim
-    return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)
-
-
-@overload
-def btc_rating(company: Company, name: str, *, btc_price: float) -> float: ...
-@overload
-def btc_rating(
-    company: Company, name: str, *, btc_price: FloatArray | list[float]
-) -> FloatArray: ...
-def btc_rating(company: Company, name: str, *, btc_price: ArrayLike) -> float | FloatArray:
-    """BTC Rating of one debt or preferred instrument: BTC Reserve / claims at or above it.
-
-    The denominator is the instrument's amount plus the amount of everything ranking senior
-    to it or equal with it: all debt ranks together, ahead of every preferred series;
-    preferred series rank by ``seniority`` (series of equal rank count together).
-
-    Parameters
-    ----------
-    company
-        The balance sheet.
-    name
-        Name of a debt or preferred instrument of the company.
-    btc_price
-        BTC price (float or array), finite and non-negative.
-
-    Raises
-    ------
-    ValidationError
-        If ``name`` names no instrument of the company, or the price is invalid.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
-    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
-    ...     shares_basic=1e6, instruments=[
-    ...         Note(name="debt", principal=10e6, maturity=dt.date(2030, 1, 1)),
-    ...         PreferredStock(name="A", notional=10e6, rate=0.1, seniority=1),
-    ...         PreferredStock(name="B", notional=30e6, rate=0.1, seniority=2)])
-    >>> btc_rating(co, "debt", btc_price=100_000.0), btc_rating(co, "B", btc_price=100_000.0)
-    (10.0, 2.0)
-    """
-    check_company(company)
-    company.instrument(name)
-    btc = price_array("btc_price", btc_price)
-    return _rating(company, _senior_claims(company)[name], btc)
-
-
-@overload
-def btc_ratings(company: Company, *, btc_price: float) -> dict[str, float]: ...
-@overload
-def btc_ratings(
-    company: Company, *, btc_price: FloatArray | list[float]
-) -> dict[str, FloatArray]: ...
-def btc_ratings(
-    company: Company, *, btc_price: ArrayLike
-) -> dict[str, float] | dict[str, FloatArray]:
-    """BTC Rating of every debt and preferred instrument, in seniority order.
-
-    See :func:`btc_rating` for the definition.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
-    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
-    ...     shares_basic=1e6, instruments=[
-    ...         PreferredStock(name="P", notional=15e6, rate=0.1),
-    ...         Note(name="debt", principal=5e6, maturity=dt.date(2030, 1, 1))])
-    >>> btc_ratings(co, btc_price=100_000.0)
-    {'debt': 20.0, 'P': 5.0}
-    """
-    check_company(company)
-    btc = price_array("btc_price", btc_price)
-    claims = _senior_claims(company)
-    order: tuple[Instrument, ...] = company.seniority_order()
-    result: dict[str, Any] = {
-        inst.name: _rating(company, claims[inst.name], btc) for inst in order
-    }
-    return result
+# --- BTC Rating: moved to treasurymodel.credit (kept importable from here) ---------------
 
 
 # --- BTC Yield, Gain, $ Gain ------------------------------------------------------------

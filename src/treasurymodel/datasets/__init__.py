@@ -11,7 +11,15 @@ to see them, or copy it as a starting point for your own company.
                           behind the 2022 margin-call and maturity-wall figures.
 ``mstr-2026-02``          Strategy on 1 February 2026: six convertibles and five perpetual
                           preferred series (STRF, STRC, STRE, STRK, STRD).
+``sbet-2025-10``          SharpLink Gaming on 19 October 2025: an ether treasury (ETH held,
+                          cash, no debt or preferred; staking not modeled).
+``xxi-2026-01``           Twenty One Capital on 2 January 2026: bitcoin funded by one
+                          bitcoin-secured 1% convertible due 2030 (its collateral is not
+                          representable in format 1; the file says so).
 ========================  ===================================================================
+
+The header of each file lists its primary sources (filings with their form type, date and SEC
+accession number, press releases, the company's dashboard with its dates).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ def names() -> tuple[str, ...]:
     --------
     >>> from treasurymodel import datasets
     >>> datasets.names()
-    ('mstr-2022q2', 'mstr-2026-02')
+    ('mstr-2022q2', 'mstr-2026-02', 'sbet-2025-10', 'xxi-2026-01')
     """
     files = resources.files(__name__)
     found = [
@@ -92,7 +100,7 @@ def load(name: str) -> Company:
     Parameters
     ----------
     name
-        One of :func:`names`: ``"mstr-2022q2"`` or ``"mstr-2026-02"``.
+        One of :func:`names`, e.g. ``"mstr-2022q2"`` or ``"mstr-2026-02"``.
 
     Raises
     ------
@@ -108,10 +116,11 @@ def load(name: str) -> Company:
     >>> round(co.total_debt / 1e6, 2), round(co.total_preferred / 1e6, 1)
     (8243.75, 8388.7)
     >>> from treasurymodel import ValidationError
-    >>> try:
+    >>> try:  # doctest: +NORMALIZE_WHITESPACE
     ...     datasets.load("mstr-2030")
     ... except ValidationError as err:
     ...     print(err)
-    name: is not a bundled data set (choose one of mstr-2022q2, mstr-2026-02), got 'mstr-2030'
+    name: is not a bundled data set (choose one of mstr-2022q2, mstr-2026-02, sbet-2025-10,
+    xxi-2026-01), got 'mstr-2030'
     """
     return _load(_check(name))

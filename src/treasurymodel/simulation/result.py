@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
+from .trace import EventTable, PathTraces
 
 __all__ = ["PATH_FIELDS", "SimulationResult", "StepHistogram"]
 
@@ -253,6 +254,9 @@ class SimulationResult:
     histograms
         Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
         ``record``), by name.
+    traces
+        Every recordable quantity of the traced paths at every step (see
+        :func:`~treasurymodel.simulate_paths` ``record_paths``), or ``None``.
 
     Notes
     -----
@@ -323,6 +327,7 @@ class SimulationResult:
     loans_issued: FloatArray = attrs.field(converter=_floats)
     loans_average_rate: FloatArray = attrs.field(converter=_floats)
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict, converter=_histograms)
+    traces: PathTraces | None = None
 
     def __attrs_post_init__(self) -> None:
         n = self.forced_sale.shape[0] if self.forced_sale.ndim == 1 else -1
@@ -349,8 +354,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(3).paths
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.paths
         3
         """
         return int(self.forced_sale.shape[0])
@@ -401,10 +412,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> joined = SimulationResult.concat([_empty_result(2), _empty_result(3)])
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> joined = tm.SimulationResult.concat([r, r])
         >>> joined.paths
-        5
+        6
         """
         items = list(results)
         if not items:
@@ -432,7 +449,9 @@ class SimulationResult:
                     sorted(item.histograms),
                     "must record the same quantities on the same bin edges",
                 )
-        arrays = {n: np.concatenate([getattr(r, n) for r in items]) for n in PATH_FIELDS}
+        arrays: dict[str, Any] = {
+            n: np.concatenate([getattr(r, n) for r in items]) for n in PATH_FIELDS
+        }
         hists: dict[str, StepHistogram] = {}
         for k in first.histograms:
             total = first.histograms[k].counts.copy()
@@ -461,9 +480,13 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
         >>> import datetime as dt
-        >>> r = _empty_result(1)
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.step_of(dt.date(2026, 1, 5)), r.step_of(dt.date(2025, 1, 1))
         (0, -1)
         """
@@ -479,8 +502,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(4).probability("forced_sale")
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.probability("forced_sale")
         0.0
         """
         steps = self._event_steps(event)
@@ -497,8 +526,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(2).survival_curve().tolist()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.survival_curve().tolist()
         [1.0, 1.0]
         """
         steps = self._event_steps(event)
@@ -512,8 +547,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(3).quantiles("btc_sold", [0.5]).tolist()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.quantiles("btc_sold", [0.5]).tolist()
         [0.0]
         """
         if field not in PATH_FIELDS or field in _BOOL_FIELDS:
@@ -532,8 +573,14 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> _empty_result(1).fan("units", [0.5])
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.fan("units", [0.5])
         Traceback (most recent call last):
         ...
         treasurymodel.errors.ValidationError: name: was not recorded (recorded: []), got 'units'
@@ -544,14 +591,45 @@ class SimulationResult:
             )
         return self.histograms[name].quantiles(q)
 
+    def events(self, path: int) -> EventTable:
+        """What happened on traced path ``path``, in date order: an :class:`EventTable`.
+
+        Only for paths traced with ``record_paths``; the table is read off the traced arrays
+        (:attr:`traces`), so the two agree.
+
+        Examples
+        --------
+        >>> import datetime as dt, numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...     holdings=tm.Holdings(units=100), shares_basic=1e6, instruments=[tm.Note(
+        ...     name="N", principal=2e6, coupon=0.0, maturity=dt.date(2026, 6, 30))])
+        >>> res = tm.simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]),
+        ...     dates=[co.as_of, dt.date(2026, 7, 1)],
+        ...     policy=tm.FundingPolicy(issue_equity=False), record_paths=[1])
+        >>> for row in res.events(1).table()[1:]:
+        ...     print(row)
+        ['2026-07-01', '1', 'principal paid', '1,000,000', 'cash']
+        ['2026-07-01', '1', 'coins sold', '100', 'units']
+        ['2026-07-01', '1', 'default', '-', '']
+        """
+        if self.traces is None:
+            raise ValidationError("path", path, "was not traced (no record_paths)")
+        return self.traces.events(path)
+
     def date_of(self, steps: IntArray) -> npt.NDArray[np.datetime64]:
         """Dates of step indices as ``datetime64[D]`` (``NaT`` for -1).
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
+        >>> import datetime as dt
         >>> import numpy as np
-        >>> _empty_result(1).date_of(np.array([1, -1])).tolist()
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> r.date_of(np.array([1, -1])).tolist()
         [datetime.date(2026, 1, 8), None]
         """
         table = np.array([np.datetime64(d, "D") for d in self.dates] + [np.datetime64("NaT")])
@@ -563,10 +641,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> s = _empty_result(2).summary()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> s = r.summary()
         >>> s["paths"], s["p_default"]
-        (2.0, 0.0)
+        (3.0, 0.0)
         """
         out: dict[str, float] = {"paths": float(self.paths)}
         for event in _EVENT_FIELDS:
@@ -587,10 +671,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> d = _empty_result(2).to_dict()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> d = r.to_dict()
         >>> list(d)[:3], d["btc_sold"].tolist()
-        (['path', 'forced_sale', 'first_forced_sale'], [0.0, 0.0])
+        (['path', 'forced_sale', 'first_forced_sale'], [0.0, 0.0, 0.0])
         """
         out: dict[str, npt.NDArray[Any]] = {"path": np.arange(self.paths, dtype=np.int64)}
         for name in PATH_FIELDS:
@@ -606,10 +696,16 @@ class SimulationResult:
 
         Examples
         --------
-        >>> from treasurymodel.simulation.result import _empty_result
-        >>> rec = _empty_result(2).to_records()
+        >>> import datetime as dt
+        >>> import numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
+        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
+        >>> rec = r.to_records()
         >>> rec.shape, rec["default"].tolist()
-        ((2,), [False, False])
+        ((3,), [False, False, False])
         """
         columns = self.to_dict()
         dtype = [(name, col.dtype) for name, col in columns.items()]
@@ -620,7 +716,7 @@ class SimulationResult:
 
 
 def _empty_result(paths: int) -> SimulationResult:
-    """A result with ``paths`` untouched paths over one weekly step (for examples and tests)."""
+    """A result with ``paths`` untouched paths over one weekly step (for the tests)."""
     zeros = np.zeros(paths)
     never = np.full(paths, -1, dtype=np.int64)
     arrays: dict[str, Any] = {}

@@ -1,0 +1,50 @@
+"""The credit view of every security: BTC Rating, BTC Risk, BTC Credit and market spreads.
+
+One job per module:
+
+* ``treasurymodel.credit.rating``: :func:`btc_rating`, :func:`btc_ratings` (explicit
+  seniority; the ``"reserve"``, ``"dashboard"`` and ``"asset_coverage"`` definitions; the
+  common stock);
+* ``treasurymodel.credit.risk``: :func:`btc_risk`, :func:`btc_risks`,
+  :func:`btc_credit_spread`, :func:`spread_from_risk`, :func:`risk_from_spread` (closed
+  forms under a lognormal asset, at the horizon or before it);
+* ``treasurymodel.credit.market``: :func:`effective_yield`, :func:`market_spread`,
+  :func:`credit_surplus` (market prices are inputs);
+* ``treasurymodel.credit.table``: :class:`CreditTable` and :func:`credit_table`.
+
+The theory page *Credit* gives every definition and its source.
+"""
+
+from __future__ import annotations
+
+from ._claims import COMMON, DEFINITIONS
+from .market import YIELD_TO, credit_surplus, effective_yield, market_spread
+from .rating import btc_rating, btc_ratings
+from .risk import (
+    EVENTS,
+    btc_credit_spread,
+    btc_risk,
+    btc_risks,
+    risk_from_spread,
+    spread_from_risk,
+)
+from .table import CreditTable, credit_table
+
+__all__ = [
+    "COMMON",
+    "DEFINITIONS",
+    "EVENTS",
+    "YIELD_TO",
+    "CreditTable",
+    "btc_credit_spread",
+    "btc_rating",
+    "btc_ratings",
+    "btc_risk",
+    "btc_risks",
+    "credit_surplus",
+    "credit_table",
+    "effective_yield",
+    "market_spread",
+    "risk_from_spread",
+    "spread_from_risk",
+]

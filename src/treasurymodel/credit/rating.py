@@ -1,0 +1,246 @@
+"""BTC Rating of every debt and preferred security and of the common stock.
+
+The BTC Rating of a security is the reserve over the claims that rank with it or ahead of it.
+Three definitions are computed, named apart (the theory page *Credit* gives each one with its
+source):
+
+``"reserve"``
+    BTC Reserve / cumulative claim. The primer's definition, and the one behind Strategy's
+    figure of 2 December 2025 for its convertible debt (5.9x at $74,000, 2.0x at $25,000).
+``"dashboard"``
+    BTC Reserve / (cumulative claim - USD Reserve): the cash comes off the senior claims. The
+    only one of the three that reproduces the preferred ratings on Strategy's dashboard of
+    18 January 2026 (STRF 9.1x, STRC 6.4x, STRK 5.2x, STRD 4.7x); for the common it is the
+    formula the company published that day, (BTC Reserve - debt - preferred + USD Reserve) /
+    market cap.
+``"asset_coverage"``
+    (BTC Reserve + cash + other assets) / cumulative claim: the textbook asset coverage of a
+    senior security (U.S. Investment Company Act of 1940, section 18(h)).
+
+The ranking is explicit: by default all debt ranks as one class ahead of the preferred series,
+which follow their ``seniority`` ranks (equal ranks together), as the company file states it;
+``seniority=[...]`` overrides it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, overload
+
+import numpy as np
+
+from .._typing import ArrayLike, FloatArray
+from ..company import Company, check_company
+from ..errors import ValidationError
+from ..validators import price_array
+from ._claims import (
+    COMMON,
+    Definition,
+    Seniority,
+    claims,
+    common_extra,
+    offsets,
+    out,
+    resolve,
+)
+
+__all__ = ["btc_rating", "btc_ratings"]
+
+
+def _security_rating(company: Company, claim: float, definition: str, btc: FloatArray) -> Any:
+    extra, offset = offsets(company, definition)
+    denominator = claim - offset
+    reserve = company.holdings.units * btc + extra
+    if denominator <= 0.0:  # the cash alone covers every claim up to this one
+        return np.full_like(btc, math.inf)
+    return reserve / denominator
+
+
+def _common_rating(
+    company: Company, definition: str, btc: FloatArray, share: FloatArray
+) -> FloatArray:
+    if bool((share <= 0.0).any()):
+        raise ValidationError("share_price", share.tolist(), "must be positive for the common")
+    try:
+        btc, share = np.broadcast_arrays(btc, share)
+    except ValueError:
+        raise ValidationError(
+            "share_price", share.shape, f"does not broadcast with btc_price {btc.shape}"
+        ) from None
+    value: FloatArray = (company.holdings.units * btc + common_extra(company, definition)) / (
+        company.shares_basic * share
+    )
+    return value
+
+
+@overload
+def btc_rating(
+    company: Company,
+    security: str,
+    *,
+    btc_price: float,
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: float | None = None,
+) -> float: ...
+@overload
+def btc_rating(
+    company: Company,
+    security: str,
+    *,
+    btc_price: FloatArray | list[float],
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> FloatArray: ...
+@overload
+def btc_rating(
+    company: Company,
+    security: str,
+    *,
+    btc_price: ArrayLike,
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: FloatArray | list[float],
+) -> FloatArray: ...
+def btc_rating(
+    company: Company,
+    security: str,
+    *,
+    btc_price: ArrayLike,
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> float | FloatArray:
+    """BTC Rating of one security: the reserve over the claims ranking with or ahead of it.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    security
+        Name of a debt or preferred instrument, or ``"common"`` (or the company's ticker)
+        for the common stock.
+    btc_price
+        Price of one unit of the reserve asset (float or array), finite and non-negative.
+    definition
+        ``"reserve"`` (default), ``"dashboard"`` or ``"asset_coverage"``; see Notes.
+    seniority
+        The ranking, most senior first: a list of instrument names, where an entry may be a
+        list of names that rank together. It must name every instrument once. ``None``
+        (default): all debt as one class, then the preferred series by ``seniority`` rank.
+    share_price
+        Price of one common share; needed for the common only (broadcasts with
+        ``btc_price``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The rating (``inf`` when the cash alone covers the claim under ``"dashboard"``).
+
+    Notes
+    -----
+    With :math:`K` the security's cumulative claim (its amount plus every amount ranking with
+    or ahead of it), :math:`U P` the BTC Reserve, :math:`C` cash, :math:`A` other assets,
+    :math:`D` and :math:`Q` all debt and all preferred, :math:`M` the market cap:
+
+    * ``"reserve"``: :math:`U P / K`; common :math:`(U P - D - Q) / M`;
+    * ``"dashboard"``: :math:`U P / (K - C)`; common :math:`(U P - D - Q + C) / M`;
+    * ``"asset_coverage"``: :math:`(U P + C + A) / K`; common :math:`(U P + C + A - D - Q) / M`.
+
+    Raises
+    ------
+    ValidationError
+        If ``security`` names nothing, a price is invalid, ``seniority`` does not rank every
+        instrument exactly once, ``definition`` is unknown, or the common is asked for
+        without a positive ``share_price``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, cash=5e6, instruments=[
+    ...         Note(name="debt", principal=10e6, maturity=dt.date(2030, 1, 1)),
+    ...         PreferredStock(name="A", notional=10e6, rate=0.1, seniority=1),
+    ...         PreferredStock(name="B", notional=30e6, rate=0.1, seniority=2)])
+    >>> btc_rating(co, "B", btc_price=100_000.0)               # 100M / 50M
+    2.0
+    >>> btc_rating(co, "B", btc_price=100_000.0, definition="dashboard")  # 100M / 45M
+    2.2222222222222223
+    >>> btc_rating(co, "B", btc_price=100_000.0, definition="asset_coverage")  # 105M / 50M
+    2.1
+    >>> btc_rating(co, "A", btc_price=100_000.0, seniority=["B", "A", "debt"])
+    2.5
+    >>> btc_rating(co, "common", btc_price=100_000.0, share_price=40.0, definition="dashboard")
+    1.375
+    """
+    check_company(company)
+    btc = price_array("btc_price", btc_price)
+    claim = resolve(company, security, seniority)
+    if claim is None:
+        if share_price is None:
+            raise ValidationError(
+                "share_price", None, f"is required for the rating of the common ({COMMON!r})"
+            )
+        share = price_array("share_price", share_price)
+        offsets(company, definition)  # checks the definition first
+        return out(_common_rating(company, definition, btc, share))
+    return out(_security_rating(company, claim.claim, definition, btc))
+
+
+@overload
+def btc_ratings(
+    company: Company,
+    *,
+    btc_price: float,
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: float | None = None,
+) -> dict[str, float]: ...
+@overload
+def btc_ratings(
+    company: Company,
+    *,
+    btc_price: FloatArray | list[float],
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> dict[str, FloatArray]: ...
+def btc_ratings(
+    company: Company,
+    *,
+    btc_price: ArrayLike,
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> dict[str, float] | dict[str, FloatArray]:
+    """BTC Rating of every debt and preferred security, most senior first, then the common.
+
+    The common (key ``"common"``) is included when ``share_price`` is given. See
+    :func:`btc_rating` for the definitions and the arguments.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note, PreferredStock
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, instruments=[
+    ...         PreferredStock(name="P", notional=15e6, rate=0.1),
+    ...         Note(name="debt", principal=5e6, maturity=dt.date(2030, 1, 1))])
+    >>> btc_ratings(co, btc_price=100_000.0)
+    {'debt': 20.0, 'P': 5.0}
+    >>> btc_ratings(co, btc_price=100_000.0, share_price=100.0)["common"]
+    0.8
+    """
+    check_company(company)
+    btc = price_array("btc_price", btc_price)
+    offsets(company, definition)
+    share = None if share_price is None else price_array("share_price", share_price)
+    result: dict[str, Any] = {
+        c.name: out(_security_rating(company, c.claim, definition, btc))
+        for c in claims(company, seniority)
+    }
+    if share is not None:
+        result[COMMON] = out(_common_rating(company, definition, btc, share))
+    return result

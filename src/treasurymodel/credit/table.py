@@ -1,0 +1,394 @@
+"""The credit view of every security at once: :class:`CreditTable` and :func:`credit_table`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import math
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .._typing import FloatArray, IntArray
+from ..company import Company, check_company
+from ..errors import ValidationError
+from ..validators import check_finite
+from ._claims import COMMON, Definition, Seniority, barrier_price, claims, offsets
+from .market import YieldTo, effective_yield
+from .rating import btc_rating
+from .risk import Event, _inputs, spread_from_risk
+
+__all__ = ["CreditTable", "credit_table"]
+
+_NAME_WIDTH: Final = 28
+
+
+def _ro(values: Any, dtype: Any = np.float64) -> Any:
+    arr = np.array(values, dtype=dtype)
+    arr.flags.writeable = False
+    return arr
+
+
+def _pct(x: float) -> str:
+    return "-" if math.isnan(x) else f"{100 * x:.2f}%"
+
+
+def _bp(x: float) -> str:
+    if math.isnan(x):
+        return "-"
+    return "inf" if math.isinf(x) else f"{1e4 * x:,.0f}bp"
+
+
+def _num(x: float, spec: str) -> str:
+    if math.isnan(x):
+        return "-"
+    return "inf" if math.isinf(x) else format(x, spec)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class CreditTable:
+    """One row per debt and preferred security, most senior first: rating, risk, spread.
+
+    Build it with :func:`credit_table`. The columns are read-only arrays, one entry per
+    security (``security`` and ``kind`` are tuples of strings).
+
+    Attributes
+    ----------
+    security, kind, rank
+        Names, ``"debt"`` or ``"preferred"``, and tier (1 is the most senior; securities of
+        one tier rank together).
+    amount, claim
+        The security's own amount and its cumulative claim (itself plus everything ranking
+        with or ahead of it), in the reporting currency.
+    rating
+        BTC Rating under ``definition`` at ``btc_price``.
+    break_price
+        The asset price at which the rating is 1 (0 when it can never fall that low).
+    risk, spread
+        BTC Risk over ``horizon`` (``event``) and the BTC Credit spread it implies.
+    market_price, effective_yield, market_spread, credit_surplus
+        The market side where a price was given (``NaN`` marks a security without one, and
+        ``market_spread``/``credit_surplus`` are ``NaN`` without a risk-free rate).
+    btc_price, share_price, asset_volatility, expected_return, horizon, event, definition
+        The scalar inputs the table was computed with.
+    common_rating
+        The common stock's BTC Rating (``None`` without a share price).
+
+    Examples
+    --------
+    >>> from treasurymodel import credit_table, datasets
+    >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
+    ...                  expected_return=0.0)
+    >>> len(t), t.security[7], round(float(t.rating[7]), 3)   # 48,619M / 9,528M
+    (12, 'STRF', 5.103)
+    >>> sorted(t.to_dict())[:3]
+    ['amount', 'break_price', 'claim']
+    """
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "security",
+        "kind",
+        "rank",
+        "amount",
+        "claim",
+        "rating",
+        "break_price",
+        "risk",
+        "spread",
+        "market_price",
+        "effective_yield",
+        "market_spread",
+        "credit_surplus",
+    )
+
+    company: str
+    as_of: _dt.date
+    definition: str
+    event: str
+    btc_price: float
+    share_price: float | None
+    asset_volatility: float
+    expected_return: float
+    horizon: float
+    risk_free_rate: float | None
+    security: tuple[str, ...]
+    kind: tuple[str, ...]
+    rank: IntArray
+    amount: FloatArray
+    claim: FloatArray
+    rating: FloatArray
+    break_price: FloatArray
+    risk: FloatArray
+    spread: FloatArray
+    market_price: FloatArray
+    effective_yield: FloatArray
+    market_spread: FloatArray
+    credit_surplus: FloatArray
+    common_rating: float | None
+
+    def __len__(self) -> int:
+        return len(self.security)
+
+    def row(self, security: str) -> dict[str, Any]:
+        """One security's row as a dict of plain Python values.
+
+        Examples
+        --------
+        >>> from treasurymodel import credit_table, datasets
+        >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
+        ...                  expected_return=0.0)
+        >>> t.row("STRF")["rank"], t.row("STRF")["kind"]
+        (2, 'preferred')
+        """
+        if security not in self.security:
+            raise ValidationError("security", security, "is not a row of this table")
+        i = self.security.index(security)
+        return {
+            c: (getattr(self, c)[i] if c in ("security", "kind") else getattr(self, c)[i].item())
+            for c in self.COLUMNS
+        }
+
+    def to_dict(self) -> dict[str, npt.NDArray[Any]]:
+        """The columns as numpy arrays (names and kinds as string arrays).
+
+        Examples
+        --------
+        >>> from treasurymodel import credit_table, datasets
+        >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
+        ...                  expected_return=0.0)
+        >>> d = t.to_dict()
+        >>> d["security"][7], d["rating"].shape
+        (np.str_('STRF'), (12,))
+        """
+        return {
+            c: np.array(getattr(self, c)) if c in ("security", "kind") else getattr(self, c)
+            for c in self.COLUMNS
+        }
+
+    def to_frame(self) -> Any:
+        """The table as a :class:`pandas.DataFrame` indexed by security (needs pandas).
+
+        Examples
+        --------
+        >>> from treasurymodel import credit_table, datasets
+        >>> t = credit_table(datasets.load("mstr-2026-02"), asset_volatility=0.5,
+        ...                  expected_return=0.0)
+        >>> t.to_frame().loc["STRD", "kind"]
+        'preferred'
+        """
+        try:
+            import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+        except ImportError as err:  # pragma: no cover - pandas is in the test environment
+            raise ImportError("CreditTable.to_frame needs pandas: pip install pandas") from err
+        data = self.to_dict()
+        index = data.pop("security")
+        return pd.DataFrame(data, index=pd.Index(index, name="security"))
+
+    def _header(self) -> str:
+        return (
+            f"{self.company} as of {self.as_of.isoformat()}: BTC {self.btc_price:,.2f}, "
+            f"vol {self.asset_volatility:.0%}, return {self.expected_return:.0%}, "
+            f"horizon {self.horizon:g}y;\n  definition {self.definition!r}, event {self.event!r}"
+        )
+
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        market = bool(np.isfinite(self.market_price).any())
+        header = ["security", "rank", "claim (M)", "rating", "break price", "risk", "spread"]
+        if market:
+            header += ["price", "yield", "mkt sprd", "surplus"]
+        rows = []
+        for i, name in enumerate(self.security):
+            short = name  # too long: keep both ends, where names differ
+            if len(name) > _NAME_WIDTH:
+                short = name[:10] + "…" + name[len(name) - (_NAME_WIDTH - 11) :]
+            cells = [
+                short,
+                str(int(self.rank[i])),
+                f"{self.claim[i] / 1e6:,.1f}",
+                _num(float(self.rating[i]), ".3f"),
+                _num(float(self.break_price[i]), ",.2f"),
+                _pct(float(self.risk[i])),
+                _bp(float(self.spread[i])),
+            ]
+            if market:
+                cells += [
+                    _num(float(self.market_price[i]), ",.2f"),
+                    _pct(float(self.effective_yield[i])),
+                    _bp(float(self.market_spread[i])),
+                    _bp(float(self.credit_surplus[i])),
+                ]
+            rows.append(cells)
+        return header, rows
+
+    def _footer(self) -> str:
+        if self.common_rating is None:
+            return "common: no share price, no rating"
+        return (
+            f"common: BTC Rating {self.common_rating:.3f} at share price {self.share_price:,.2f}"
+        )
+
+    def __repr__(self) -> str:
+        header, rows = self._cells()
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = [f"CreditTable({self._header()})"]
+        for r in [header, *rows]:
+            cells = [c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)]
+            lines.append(("  " + "  ".join(cells)).rstrip())
+        lines.append("  " + self._footer())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        header, rows = self._cells()
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+        )
+        return (
+            f"<table><caption>{html.escape(' '.join(self._header().split()))}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            f"<tfoot><tr><td colspan='{len(header)}'>{html.escape(self._footer())}</td></tr>"
+            "</tfoot></table>"
+        )
+
+
+def _scalar(field: str, value: Any, *, positive: bool = False) -> float:
+    x = check_finite(field, value)
+    if positive and x <= 0.0:
+        raise ValidationError(field, value, "must be positive")
+    return x
+
+
+def credit_table(
+    company: Company,
+    *,
+    asset_volatility: float,
+    expected_return: float,
+    horizon: float | None = None,
+    btc_price: float | None = None,
+    share_price: float | None = None,
+    event: Event = "at_horizon",
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    market_prices: Mapping[str, float] | None = None,
+    risk_free_rate: float | None = None,
+    to: YieldTo = "maturity",
+) -> CreditTable:
+    """The credit view of every debt and preferred security, and the common's rating.
+
+    One scenario (scalar inputs); for grids call :func:`~treasurymodel.credit.btc_risks`.
+
+    Parameters
+    ----------
+    company
+        The balance sheet.
+    asset_volatility, expected_return, horizon, event
+        The lognormal model of :func:`~treasurymodel.credit.btc_risk` (``horizon`` ``None``
+        is one year).
+    btc_price, share_price
+        Prices now; ``None`` takes the company's ``[market]`` prices (the common's rating is
+        left out if there is no share price).
+    definition, seniority
+        As for :func:`~treasurymodel.credit.btc_rating`.
+    market_prices
+        Optional market prices by security name (per share for a preferred series, per 100
+        of principal for a note), for the market columns.
+    risk_free_rate
+        Optional risk-free rate for the market spread and the credit surplus.
+    to
+        ``"maturity"`` or ``"put"``: the yield of a note (see
+        :func:`~treasurymodel.credit.effective_yield`).
+
+    Examples
+    --------
+    >>> from treasurymodel import credit_table, datasets
+    >>> co = datasets.load("mstr-2026-02")
+    >>> t = credit_table(co, asset_volatility=0.5, expected_return=0.0,
+    ...     market_prices={"STRF": 110.0}, risk_free_rate=0.04)
+    >>> round(t.row("STRF")["effective_yield"], 6)   # $10 on $110
+    0.090909
+    >>> round(t.common_rating, 2)   # (reserve - debt - pref) / market cap at $114.45
+    0.84
+    """
+    check_company(company)
+    market = company.market
+    ranked = claims(company, seniority)
+    offsets(company, definition)
+    grid = _inputs(
+        company,
+        None if btc_price is None else _scalar("btc_price", btc_price, positive=True),
+        _scalar("asset_volatility", asset_volatility),
+        _scalar("expected_return", expected_return),
+        None if horizon is None else _scalar("horizon", horizon),
+        event,
+    )
+    btc = float(grid.spot)
+    years = 1.0 if horizon is None else float(horizon)
+    if share_price is None and market is not None:
+        share_price = market.share_price
+    share = None if share_price is None else _scalar("share_price", share_price, positive=True)
+    rate = None if risk_free_rate is None else _scalar("risk_free_rate", risk_free_rate)
+    if rate is not None and not -1.0 < rate < 1.0:
+        raise ValidationError("risk_free_rate", risk_free_rate, "must be a rate in (-1, 1)")
+    given = dict(market_prices or {})
+    rows = {c.name for c in ranked}
+    for name, value in given.items():
+        if name not in rows:
+            raise ValidationError(
+                "market_prices", name, "names no debt or preferred security of the company"
+            )
+        _scalar(f"market_prices[{name!r}]", value, positive=True)
+
+    breaks = [barrier_price(company, c.claim, definition) for c in ranked]
+    risk = [float(grid.probability(b, event)) for b in breaks]
+    spread = [float(spread_from_risk(p, horizon=years)) for p in risk]
+    rating = [
+        btc_rating(company, c.name, btc_price=btc, definition=definition, seniority=seniority)
+        for c in ranked
+    ]
+    nan = math.nan
+    price = [float(given[c.name]) if c.name in given else nan for c in ranked]
+    yields: list[float] = []
+    for c, p in zip(ranked, price, strict=True):
+        try:
+            yields.append(
+                nan if math.isnan(p) else effective_yield(company, c.name, price=p, to=to)
+            )
+        except ValidationError as err:
+            field = f"market_prices[{c.name!r}]" if err.field == "price" else err.field
+            raise ValidationError(field, err.value, err.reason) from None
+    mkt = [nan if rate is None or math.isnan(y) else y - rate for y in yields]
+    surplus = [m - s for m, s in zip(mkt, spread, strict=True)]
+    common = (
+        None
+        if share is None
+        else btc_rating(company, COMMON, btc_price=btc, share_price=share, definition=definition)
+    )
+    return CreditTable(
+        company=company.name,
+        as_of=company.as_of,
+        definition=definition,
+        event=event,
+        btc_price=btc,
+        share_price=share,
+        asset_volatility=float(asset_volatility),
+        expected_return=float(expected_return),
+        horizon=years,
+        risk_free_rate=rate,
+        security=tuple(c.name for c in ranked),
+        kind=tuple(c.kind for c in ranked),
+        rank=_ro([c.rank for c in ranked], np.int64),
+        amount=_ro([c.amount for c in ranked]),
+        claim=_ro([c.claim for c in ranked]),
+        rating=_ro(rating),
+        break_price=_ro(breaks),
+        risk=_ro(risk),
+        spread=_ro(spread),
+        market_price=_ro(price),
+        effective_yield=_ro(yields),
+        market_spread=_ro(mkt),
+        credit_surplus=_ro(surplus),
+        common_rating=common,
+    )
