@@ -191,3 +191,15 @@ def test_bad_keep_paths_and_record_paths_are_refused() -> None:
     with pytest.raises(ValidationError) as info:
         tm.simulate(co, paths=10, record_paths=[10], **kw)
     assert info.value.field == "record_paths"
+
+
+@pytest.mark.distributed
+def test_streaming_aggregates_equal_the_kept_arrays_on_a_dask_cluster() -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        _check_against_kept(_bounded(executor=client.get_executor(), chunk_size=1024))

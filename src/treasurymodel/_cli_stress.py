@@ -454,7 +454,9 @@ def _available_memory() -> int | None:
 def _estimate(company: Company, kwargs: dict[str, Any], workers: int) -> str:
     """Time a calibration block of the run; the estimated time on one core and on
     ``workers`` workers (an ideal split), and the memory needed."""
-    probe = dict(kwargs, paths=BLOCK_PATHS, progress=False, record=(), chunk_size=None)
+    probe = dict(
+        kwargs, paths=BLOCK_PATHS, progress=False, record=(), chunk_size=None, record_paths=None
+    )
     start = time.perf_counter()
     simulate(company, keep_paths=True, **probe)
     rate = BLOCK_PATHS / max(time.perf_counter() - start, 1e-9)
@@ -487,7 +489,9 @@ def _fmt_row(values: dict[str, float], pattern: str) -> list[str]:
     return [pattern.format(values[k]) for k in keys]
 
 
-def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = "USD") -> Any:
+def fan_figure(
+    result: SimulationResult | SimulationAggregates, *, asset: str = "BTC", currency: str = "USD"
+) -> Any:
     """A fan chart of the recorded ``units`` and ``nav_per_share`` histograms (matplotlib).
 
     Two panels sharing the date axis: the asset held and NAV per share, each with its 5-95%

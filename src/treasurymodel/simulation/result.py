@@ -403,7 +403,8 @@ class SimulationResult:
         order (path ``i`` of the second result becomes path ``len(first) + i``), and their
         histograms, which must have the same names and edges, are added. Summaries are
         computed from the joined arrays, so the joined result is exactly the result of one
-        simulation over all the paths.
+        simulation over all the paths. Traces are not joined (the joined result has none):
+        :func:`~treasurymodel.simulate` traces its paths after joining.
 
         Raises
         ------
