@@ -130,9 +130,11 @@ from .simulation import (  # funding channels (issue 12)
 from .simulation import (  # watching the spiral (issue 13)
     KEEP_PATHS_LIMIT,
     EventTable,
+    MarketResult,
     PathTraces,
     SimulationAggregates,
     estimate_memory,
+    simulate_market,
 )
 
 # --- credit view (issue 14) ---
@@ -166,9 +168,11 @@ __all__ = [
     # watching the spiral (issue 13)
     "EventTable",
     "KEEP_PATHS_LIMIT",
+    "MarketResult",
     "PathTraces",
     "SimulationAggregates",
     "estimate_memory",
+    "simulate_market",
     # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
     # too) are documented under treasurymodel.credit
     "btc_credit_spread",

@@ -32,6 +32,7 @@ from .result import PATH_FIELDS, SimulationResult, StepHistogram
 # --- watching the spiral (issue 13) ---
 # isort: split
 from .aggregates import SimulationAggregates
+from .market import MarketResult, simulate_market
 from .trace import EventTable, PathTraces
 
 # --- Monte Carlo (issue 9) ---
@@ -75,8 +76,10 @@ __all__ = [
     "simulate_paths",
     # watching the spiral (issue 13)
     "EventTable",
+    "MarketResult",
     "PathTraces",
     "SimulationAggregates",
+    "simulate_market",
     # Monte Carlo (issue 9)
     "BLOCK_PATHS",
     "GBM",
