@@ -571,7 +571,7 @@ def simulation_fan(
     result
         A :class:`~treasurymodel.SimulationResult` or
         :class:`~treasurymodel.SimulationAggregates` simulated with ``name`` in ``record``
-        (any of :data:`~treasurymodel.RECORDABLE`).
+        (any of ``treasurymodel.simulation.RECORDABLE``).
     name
         The recorded quantity.
     label

@@ -67,7 +67,7 @@ _BINS: Final = 4000
 def outcome_edges(
     *, units: float, cash: float, shares: float, diluted: float, claims: float, spot: float
 ) -> dict[str, FloatArray]:
-    """Fixed bin edges of :data:`OUTCOME_FIELDS` from the company at the start and the spot
+    """Fixed bin edges of ``OUTCOME_FIELDS`` from the company at the start and the spot
     price (the same for every chunk of a run; outer bins open to infinity)."""
     reserve = units * spot
     money = max(claims, 0.05 * reserve, cash, 1.0)
@@ -115,12 +115,13 @@ class SimulationAggregates:
         By event (``"default"``, ``"forced_sale"``, ``"seizure"``), the number of paths on
         which it first happened at each step, shape ``(steps + 1,)``.
     count, mean, m2, minimum, maximum
-        By field of :data:`MOMENT_FIELDS`: paths, mean, sum of squared deviations from the
+        By field of ``MOMENT_FIELDS``: paths, mean, sum of squared deviations from the
         mean, smallest and largest value.
     outcomes
-        By field of :data:`OUTCOME_FIELDS`, a one-row :class:`StepHistogram` of the values.
+        By field of ``OUTCOME_FIELDS``, a one-row :class:`~treasurymodel.StepHistogram` of
+        the values.
     histograms
-        The per-step histograms of ``record``, as in :class:`SimulationResult`.
+        The per-step histograms of ``record``, as in :class:`~treasurymodel.SimulationResult`.
     traces
         The traced paths (``record_paths``), or ``None``.
 
@@ -154,7 +155,7 @@ class SimulationAggregates:
         cls, result: SimulationResult, *, edges: Mapping[str, FloatArray]
     ) -> SimulationAggregates:
         """The aggregates of a result's per-path arrays (``edges``: see
-        :func:`outcome_edges`).
+        ``outcome_edges``).
 
         Examples
         --------
@@ -294,7 +295,7 @@ class SimulationAggregates:
 
     def probability(self, event: Event = "default", *, by: _dt.date | None = None) -> float:
         """Fraction of paths on which ``event`` happened on or before ``by`` (default: the
-        end), exactly as :meth:`SimulationResult.probability` gives it.
+        end), exactly as :meth:`~treasurymodel.SimulationResult.probability` gives it.
 
         Examples
         --------
@@ -352,7 +353,7 @@ class SimulationAggregates:
         return self.m2[field] / (self.count - 1) if self.count > 1 else 0.0
 
     def quantiles(self, field: str, q: float | Sequence[float] | FloatArray) -> FloatArray:
-        """Quantiles of a per-path outcome of :data:`OUTCOME_FIELDS`, from its histogram
+        """Quantiles of a per-path outcome of ``OUTCOME_FIELDS``, from its histogram
         (within one bin width of the exact ones).
 
         Examples
@@ -369,7 +370,8 @@ class SimulationAggregates:
         return np.asarray(self.outcomes[field].quantiles(q)[0], dtype=np.float64)
 
     def fan(self, name: str, q: float | Sequence[float] | FloatArray) -> FloatArray:
-        """Per-step quantiles of a recorded quantity (as :meth:`SimulationResult.fan`).
+        """Per-step quantiles of a recorded quantity (as
+        :meth:`~treasurymodel.SimulationResult.fan`).
 
         Examples
         --------
@@ -387,7 +389,8 @@ class SimulationAggregates:
         return self.histograms[name].quantiles(q)
 
     def events(self, path: int) -> Any:
-        """What happened on traced path ``path`` (see :meth:`SimulationResult.events`).
+        """What happened on traced path ``path`` (see
+        :meth:`~treasurymodel.SimulationResult.events`).
 
         Examples
         --------

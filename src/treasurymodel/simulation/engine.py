@@ -283,9 +283,10 @@ def simulate_paths(
         An :class:`~treasurymodel.ImpactModel` for the company's own trades, or ``None`` for
         none.
     record
-        Names to follow step by step as per-step histograms, among :data:`RECORDABLE`
-        (the balance sheet, the price, the share price and mNAV on each basis, what is
-        outstanding, what was raised, sold and paid; see :meth:`SimulationResult.fan`).
+        Names to follow step by step as per-step histograms, among
+        ``treasurymodel.simulation.RECORDABLE`` (the balance sheet, the price, the share
+        price and mNAV on each basis, what is outstanding, what was raised, sold and paid;
+        see :meth:`SimulationResult.fan`).
         Recording visits every step, which costs time.
     record_edges
         Optional bin edges by recorded name. The default edges depend only on the company

@@ -126,7 +126,7 @@ class PathTraces:
     __hash__ = None  # type: ignore[assignment]
 
     def row(self, path: int) -> int:
-        """The row of simulation path ``path`` in :attr:`values`.
+        """The row of simulation path ``path`` in ``values``.
 
         Examples
         --------
@@ -208,7 +208,7 @@ class EventTable:
     """The story of one traced path: one row per event, in date order.
 
     Each row is a change, on one step, of a running total the engine records (see
-    :data:`EVENT_KINDS`): cash raised by shares, preferred, notes or loans; interest,
+    ``EVENT_KINDS``): cash raised by shares, preferred, notes or loans; interest,
     principal and dividends paid; dividends left unpaid; coins sold, bought or seized; notes
     converted. The first failed margin call and the default are rows of their own.
     Amounts are in the reporting currency (``cash``), in coins (``units``) or in shares.
