@@ -101,3 +101,27 @@ def test_bad_markets_are_refused() -> None:
     m = tm.simulate_market([mstr], prices=prices, dates=dates)
     with pytest.raises(ValidationError):
         m.probability_at_least(0)
+
+
+def test_the_monte_carlo_of_a_market_is_the_market_on_the_same_paths() -> None:
+    mstr = tm.datasets.load("mstr-2026-02")
+    xxi = tm.datasets.load("xxi-2026-01")
+    model = tm.GBM(spot=68_141.0, drift=-0.3, volatility=0.7)
+    impact = tm.ImpactModel(daily_volume=15_000.0)
+    mc = tm.simulate_market_mc(
+        [mstr, xxi], model=model, years=2, steps_per_year=12, paths=2_500, seed=4,
+        chunk_size=1024, impact=impact,
+    )  # fmt: skip
+    dates = tm.simulation_dates(mstr.as_of, years=2, steps_per_year=12)
+    prices = tm.price_paths(model, seed=4, start=0, size=2_500, total=2_500, steps=24, dt=1 / 12)
+    whole = tm.simulate_market([mstr, xxi], prices=prices, dates=dates, impact=impact)
+    for a, b in zip(mc.results, whole.results, strict=True):
+        _same(a, b)
+    assert np.array_equal(mc.forced_sellers, whole.forced_sellers)
+    # and each company's paths are the ones simulate draws
+    alone = tm.simulate(mstr, model=model, years=2, steps_per_year=12, paths=2_500, seed=4,
+                        keep_paths=True)  # fmt: skip
+    plain = tm.simulate_market_mc(
+        [mstr], model=model, years=2, steps_per_year=12, paths=2_500, seed=4
+    )
+    _same(plain.results[0], alone)

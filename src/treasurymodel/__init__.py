@@ -135,6 +135,7 @@ from .simulation import (  # watching the spiral (issue 13)
     SimulationAggregates,
     estimate_memory,
     simulate_market,
+    simulate_market_mc,
 )
 
 # --- credit view (issue 14) ---
@@ -173,6 +174,7 @@ __all__ = [
     "SimulationAggregates",
     "estimate_memory",
     "simulate_market",
+    "simulate_market_mc",
     # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
     # too) are documented under treasurymodel.credit
     "btc_credit_spread",

@@ -32,7 +32,7 @@ from .result import PATH_FIELDS, SimulationResult, StepHistogram
 # --- watching the spiral (issue 13) ---
 # isort: split
 from .aggregates import SimulationAggregates
-from .market import MarketResult, simulate_market
+from .market import MarketResult, simulate_market, simulate_market_mc
 from .trace import EventTable, PathTraces
 
 # --- Monte Carlo (issue 9) ---
@@ -80,6 +80,7 @@ __all__ = [
     "PathTraces",
     "SimulationAggregates",
     "simulate_market",
+    "simulate_market_mc",
     # Monte Carlo (issue 9)
     "BLOCK_PATHS",
     "GBM",

@@ -45,12 +45,14 @@ from .engine import (
     _springing,
 )
 from .impact import ImpactModel
+from .models import PriceModel, _whole
+from .montecarlo import _chunk_paths, price_paths, simulation_dates
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
 from .state import PathState, Run
 
-__all__ = ["MarketResult", "simulate_market"]
+__all__ = ["MarketResult", "simulate_market", "simulate_market_mc"]
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -154,6 +156,72 @@ class MarketResult:
         )
         head = "<tr><th>company</th><th>P(forced sale)</th><th>P(default)</th></tr>"
         return f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+
+
+def simulate_market_mc(
+    companies: Sequence[Company],
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    policies: Sequence[FundingPolicy | None] | None = None,
+    premiums: Sequence[PremiumModel | None] | None = None,
+    impact: ImpactModel | None = None,
+) -> MarketResult:
+    """Monte Carlo of several companies on one market: :func:`simulate_market` on random paths.
+
+    The paths are those :func:`~treasurymodel.simulate` draws for the same ``model``,
+    ``years``, ``steps_per_year``, ``paths`` and ``seed`` (from the first company's as-of
+    date), run a chunk at a time in this process; the result is the one of
+    :func:`simulate_market` on all the paths at once.
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> co, xxi = tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")
+    >>> m = tm.simulate_market_mc([co, xxi], model=tm.GBM(spot=68_141.0, volatility=0.6),
+    ...                           years=1, paths=300, seed=1)
+    >>> m.results[1].paths
+    300
+    """
+    if isinstance(companies, Company) or not isinstance(companies, Sequence) or not companies:
+        raise ValidationError("companies", companies, "must be a non-empty list of companies")
+    if not isinstance(companies[0], Company):
+        raise ValidationError("companies[0]", companies[0], "must be a treasurymodel.Company")
+    dates = simulation_dates(companies[0].as_of, years=years, steps_per_year=steps_per_year)
+    steps = len(dates) - 1
+    n_paths = _whole("paths", paths, minimum=1, maximum=10**9)
+    size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=None)
+    parts: list[MarketResult] = []
+    for start in range(0, n_paths, size):
+        prices = price_paths(
+            model, seed=seed, start=start, size=min(size, n_paths - start), total=n_paths,
+            steps=steps, dt=1.0 / steps_per_year,
+        )  # fmt: skip
+        parts.append(
+            simulate_market(
+                companies,
+                prices=prices,
+                dates=dates,
+                policies=policies,
+                premiums=premiums,
+                impact=impact,
+            )
+        )
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    return MarketResult(
+        names=first.names,
+        results=[
+            SimulationResult.concat([p.results[k] for p in parts]) for k in range(len(first.names))
+        ],
+        quarters=first.quarters,
+        forced_sellers=np.concatenate([p.forced_sellers for p in parts]),
+    )
 
 
 def simulate_market(
