@@ -49,6 +49,7 @@ from .simulation import (
     simulate,
     simulation_dates,
 )
+from .simulation.montecarlo import _MAX_PATHS
 
 __all__ = [
     "QUANTILES",
@@ -565,6 +566,8 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             "record_paths": 1 if args.trace is not None else None,
         }
         keep = args.paths <= KEEP_PATHS_LIMIT
+        if args.paths > _MAX_PATHS:  # refused by simulate, naming --paths, before any work
+            simulate(company, keep_paths=False, **kwargs)
         steps = len(simulation_dates(company.as_of, years=args.years,
                                      steps_per_year=args.steps_per_year)) - 1  # fmt: skip
         need = check_memory(
