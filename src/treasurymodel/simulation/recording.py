@@ -20,7 +20,7 @@ import numpy as np
 from .._typing import FloatArray
 from .calendar import ordered_sum
 from .premium import ConstantPremium, PremiumState
-from .state import PathState, Run, StepWork, _final_fields, _full
+from .state import PathState, Run, StepWork
 
 __all__ = ["RECORDABLE", "STATE_RECORDABLE", "record_values"]
 
@@ -76,6 +76,34 @@ the market and new series), ``btc_sold`` the coins sold, ``sale_proceeds`` their
 """
 
 
+def _vec(value: Any, n: int) -> FloatArray:
+    """``value`` (a float, or an array of shape (n,)) as a float64 array of shape (n,), not
+    copied when it already is one (the values are read, never written)."""
+    if isinstance(value, float | int):
+        return np.full(n, float(value))
+    return np.asarray(value, dtype=np.float64)
+
+
+def _balance(st: PathState, n: int) -> dict[str, FloatArray]:
+    """The working balance sheet as :func:`.state._final_fields` gives it (the same
+    operations, so the same numbers), without copying arrays."""
+    conv: Any = 0.0
+    first = st.issued.first
+    for k in range(first):
+        if st.debts[k].kind == "convertible":
+            conv = conv + st.out[k] * st.debts[k].shares_per_principal
+    conv = conv + st.issued.conv
+    return {
+        "final_units": _vec(st.units, n),
+        "final_cash": _vec(st.cash, n),
+        "final_shares": _vec(st.shares, n),
+        "final_debt": _vec(ordered_sum(st.out[:first]) + st.issued.debt, n),
+        "final_preferred": _vec(ordered_sum(st.notional), n),
+        "unpaid_dividends": _vec(ordered_sum(st.arrears), n),
+        "conversion_left": _vec(conv, n),
+    }
+
+
 def _premium_mnav(c: Run, st: PathState, price: Any, f: dict[str, FloatArray], t: int) -> Any:
     """The premium model's mNAV on the end-of-step balance sheet ``f``."""
     if isinstance(c.premium, ConstantPremium):
@@ -117,10 +145,7 @@ def record_values(
     def balance() -> dict[str, FloatArray]:
         nonlocal fields
         if fields is None:
-            fields = _final_fields(
-                st.units, st.cash, st.shares, st.out, st.notional, st.arrears, st.debts,
-                st.issued, n,
-            )  # fmt: skip
+            fields = _balance(st, n)
             if st.snap:
                 fields = {k: np.where(st.live, v, st.snap[k]) for k, v in fields.items()}
         return fields
@@ -128,11 +153,11 @@ def record_values(
     share_price: FloatArray | None = None
     for name in names:
         if name == "units":
-            values = _full(st.units, n)
+            values = _vec(st.units, n)
         elif name == "cash":
-            values = _full(st.cash, n)
+            values = _vec(st.cash, n)
         elif name == "shares":
-            values = _full(st.shares, n)
+            values = _vec(st.shares, n)
         elif name == "price":
             values = np.array(price)
         elif name == "nav_per_share":
@@ -160,7 +185,7 @@ def record_values(
                 mnav = _premium_mnav(c, st, price, f, w.t)
                 from .state import _share_price
 
-                share_price = _full(
+                share_price = _vec(
                     _share_price(
                         mnav,
                         f["final_units"],
@@ -189,10 +214,10 @@ def record_values(
         elif name == "unpaid_dividends":
             values = balance()["unpaid_dividends"].copy()
         elif name == "price_impact":
-            values = _full(st.factor, n) - 1.0
+            values = _vec(st.factor, n) - 1.0
         elif name == "preferred_raised":
-            values = _full(st.pref_raised + st.pref_issued, n)
+            values = _vec(st.pref_raised + st.pref_issued, n)
         else:
-            values = _full(getattr(st, _CUMULATIVE[name]), n)
+            values = _vec(getattr(st, _CUMULATIVE[name]), n)
         out[name] = values
     return out
