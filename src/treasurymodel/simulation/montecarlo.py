@@ -34,7 +34,8 @@ from ..company import Company
 from ..errors import ValidationError
 from ..validators import check_date, check_flag, check_number
 from .aggregates import SimulationAggregates, outcome_edges
-from .engine import _check_models, check_record, simulate_paths
+from .calendar import plan_for
+from .engine import _check_models, check_record, simulate_paths, trace_paths
 from .impact import ImpactModel
 from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _check_spot, _whole
 from .policy import FundingPolicy
@@ -578,28 +579,10 @@ def _trace(template: _Chunk, paths: Any) -> Any:
         )
         rows.append(prices[idx[idx // BLOCK_PATHS == block] - start])
     prices = np.concatenate(rows) if rows else np.empty((0, template.steps + 1))
-    if prices.shape[0] == 0:
-        sub = simulate_paths(
-            template.company,
-            prices=np.full((1, template.steps + 1), float(template.model.spot)),
-            dates=template.dates,
-            policy=template.policy,
-            premium=template.premium,
-            impact=template.impact,
-            record_paths=[],
-        )
-    else:
-        sub = simulate_paths(
-            template.company,
-            prices=prices,
-            dates=template.dates,
-            policy=template.policy,
-            premium=template.premium,
-            impact=template.impact,
-            record_paths=range(prices.shape[0]),
-        )
-    assert sub.traces is not None
-    return attrs.evolve(sub.traces, paths=idx)
+    policy = FundingPolicy() if template.policy is None else template.policy
+    premium = ConstantPremium(mnav=1.0) if template.premium is None else template.premium
+    plan = plan_for(template.company, template.dates, policy)
+    return trace_paths(plan, prices, idx, policy, premium, template.impact)
 
 
 def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
