@@ -9,7 +9,13 @@ Prints:
    1.6x; the pool is started and warmed up before timing);
 3. peak resident memory of 1,000,000 paths x 520 steps, measured in a fresh subprocess with
    its high-water mark of resident memory (``VmHWM``; ``resource.getrusage`` where /proc is
-   missing) (goal: at most 1.5 GiB).
+   missing) (goal: at most 1.5 GiB);
+4. bounded memory (``keep_paths=False``), 10,000,000 paths x 520 steps on one process (a fresh
+   subprocess): peak resident memory, paths per second, and the ratio of the run's time to
+   drawing its normal variates chunk by chunk in the same process (goal: at most 2x); then
+   the peak of 100,000 paths kept in full, which the bounded run must stay below;
+5. tracing: 100,000 paths with ``record_paths=5`` (the worst five) / without (goal: under
+   1.10x).
 
 Times are medians of repeats, interleaved so that load from other processes affects both sides
 alike. Run: ``python benchmarks/bench_montecarlo.py [--quick]``.
@@ -38,6 +44,8 @@ VOLATILITY = 0.5
 GOAL_FLOOR_RATIO = 3.0
 GOAL_SPEEDUP = 1.6
 GOAL_PEAK_GIB = 1.5
+GOAL_BOUNDED_RATIO = 2.0
+GOAL_TRACE_RATIO = 1.10
 
 
 def _company() -> tm.Company:
@@ -176,10 +184,109 @@ def bench_memory(paths: int) -> None:
     )
 
 
+_BOUNDED_SCRIPT = textwrap.dedent(
+    """
+    import time
+    import numpy as np
+    import treasurymodel as tm
+    from treasurymodel.simulation.montecarlo import _chunk_paths
+
+    def peak_kib():
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+
+    company = tm.datasets.load("mstr-2026-02")
+    spot = company.market.asset_price
+    model = tm.GBM(spot=spot, drift=0.0, volatility={vol})
+    tm.simulate(company, model=model, years=1, paths=10, seed=1)
+    base = peak_kib()
+    start = time.perf_counter()
+    res = tm.simulate(company, model=model, years={years}, paths={paths}, seed=1,
+                      keep_paths={keep})
+    elapsed = time.perf_counter() - start
+    peak = peak_kib()
+    steps = {years} * 52
+    chunk = _chunk_paths(None, paths={paths}, steps=steps, executor=None)
+    rng = np.random.default_rng(0)
+    floor = 0.0
+    left = {paths}
+    while left > 0:  # the same variates, drawn chunk by chunk (as the run draws them)
+        size = min(chunk, left)
+        t0 = time.perf_counter()
+        rng.standard_normal(size * steps)
+        floor += time.perf_counter() - t0
+        left -= size
+    print(base, peak, elapsed, floor)
+    """
+)
+
+
+def _subprocess(code: str) -> list[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split()
+
+
+def bench_bounded(paths: int, full_paths: int) -> None:
+    gib = 1024**2
+    out = _subprocess(_BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=paths, keep=False))
+    base, peak, elapsed, floor = int(out[0]), int(out[1]), float(out[2]), float(out[3])
+    full = _subprocess(
+        _BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=full_paths, keep=True)
+    )
+    full_peak = int(full[1])
+    steps = YEARS * STEPS_PER_YEAR
+    print(f"4. bounded memory, {paths:,} paths x {steps} steps, one process")
+    print(
+        f"   peak RSS {peak / gib:.3f} GiB (before the run {base / gib:.3f} GiB);"
+        f" {elapsed:.1f} s, {paths / elapsed:,.0f} paths/s"
+    )
+    print(
+        f"   floor (the same normal variates, chunk by chunk): {floor:.1f} s; ratio"
+        f" {elapsed / floor:.2f}x   (goal <= {GOAL_BOUNDED_RATIO}x)"
+    )
+    print(
+        f"   {full_paths:,} paths kept in full: peak RSS {full_peak / gib:.3f} GiB; bounded"
+        f" {paths:,} paths {'below' if peak < full_peak else 'NOT below'} it"
+    )
+
+
+def bench_trace(repeats: int, paths: int) -> None:
+    company = _company()
+    model = _model(company)
+
+    def plain() -> None:
+        tm.simulate(company, model=model, years=YEARS, paths=paths, seed=1)
+
+    def traced() -> None:
+        tm.simulate(company, model=model, years=YEARS, paths=paths, seed=1, record_paths=5)
+
+    plain()
+    a, b = [], []
+    for _ in range(repeats):
+        a.append(timed(plain))
+        b.append(timed(traced))
+    p, q = statistics.median(a), statistics.median(b)
+    print(f"5. tracing the worst 5 of {paths:,} paths x {YEARS * STEPS_PER_YEAR} steps")
+    print(
+        f"   without: {p:.3f} s; with: {q:.3f} s; ratio {q / p:.3f}x (goal < {GOAL_TRACE_RATIO}x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller runs")
-    parser.add_argument("--only", choices=["floor", "workers", "memory"], default=None)
+    parser.add_argument(
+        "--only", choices=["floor", "workers", "memory", "bounded", "trace"], default=None
+    )
+    parser.add_argument(
+        "--bounded-paths",
+        type=int,
+        default=10_000_000,
+        help="paths of the bounded run (10,000,000; 1,000,000 takes a tenth of the time)",
+    )
     args = parser.parse_args()
     repeats = 3 if args.quick else 5
     print(
@@ -192,6 +299,10 @@ def main() -> None:
         bench_workers(repeats, PATHS)
     if args.only in (None, "memory"):
         bench_memory(100_000 if args.quick else 1_000_000)
+    if args.only in (None, "bounded"):
+        bench_bounded(args.bounded_paths, 100_000)
+    if args.only in (None, "trace"):
+        bench_trace(repeats, PATHS)
 
 
 if __name__ == "__main__":

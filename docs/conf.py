@@ -653,6 +653,33 @@ def _write_comparison_figure(app: Sphinx) -> None:
 BUILD_HOOKS.append(_write_comparison_figure)
 # end issue 19
 
+# issue 13 (watching the spiral): the traced path of howto/death-spiral.rst, the same run.
+def _write_death_spiral_figure(app: Sphinx) -> None:
+    import treasurymodel as tm
+    from treasurymodel.plot import traced_path
+
+    co = tm.datasets.load("mstr-2026-02")
+    res = tm.simulate(
+        co,
+        model=tm.GBM(spot=68_141.0, drift=-0.4, volatility=0.6),
+        years=4,
+        paths=2_000,
+        seed=7,
+        premium=tm.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0),
+        impact=tm.ImpactModel(daily_volume=15_000.0),
+        record_paths=1,
+        choose_paths="first_default",
+    )
+    out = DOCS / "_build" / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    path = int(res.traces.paths[0])
+    fig = traced_path(res, path, title=f"Strategy (February 2026), path {path}")
+    fig.savefig(out / "death-spiral-path.png", dpi=90)
+
+
+BUILD_HOOKS.append(_write_death_spiral_figure)
+# end issue 13
+
 # -- end of build-time hooks ---------------------------------------------------------------
 
 
@@ -695,3 +722,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after autodoc adds the type hints (priority 500)
     app.connect("object-description-transform", _one_return_type, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+

@@ -290,7 +290,14 @@ def mstr_run() -> SimulatedCredit:
 
 def test_monte_carlo_result_is_that_of_simulate(mstr_run: SimulatedCredit) -> None:
     co = datasets.load("mstr-2026-02")
-    plain = simulate(co, model=GBM(spot=68_141.0, volatility=0.7), years=4, paths=1_500, seed=11)
+    plain = simulate(
+        co,
+        model=GBM(spot=68_141.0, volatility=0.7),
+        years=4,
+        paths=1_500,
+        seed=11,
+        keep_paths=True,
+    )
     np.testing.assert_array_equal(plain.default_time, mstr_run.result.default_time)
     np.testing.assert_array_equal(plain.final_units, mstr_run.result.final_units)
     assert 0.0 < mstr_run.default_probability[-1] < 1.0  # the properties below are not void

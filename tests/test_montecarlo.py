@@ -80,7 +80,9 @@ def _small(**kwargs: Any) -> SimulationResult:
         "seed": 1,
     }
     args.update(kwargs)
-    return simulate(_single_note(1e6, dt.date(2027, 1, 1)), **args)
+    res = simulate(_single_note(1e6, dt.date(2027, 1, 1)), keep_paths=True, **args)
+    assert isinstance(res, SimulationResult)
+    return res
 
 
 @pytest.fixture(scope="module")
@@ -312,7 +314,9 @@ def _run_2026(**kwargs: Any) -> SimulationResult:
         "seed": 2026,
     }
     kw.update(kwargs)
-    return simulate(company, **kw)
+    res = simulate(company, keep_paths=True, **kw)
+    assert isinstance(res, SimulationResult)
+    return res
 
 
 def test_same_seed_same_result_for_every_chunk_size() -> None:
@@ -403,7 +407,7 @@ def test_zero_volatility_equals_the_scenario_engine_on_the_deterministic_path() 
     company = _company_2026()
     spot, drift, years = _spot(company), -0.6, 5
     model = GBM(spot=spot, drift=drift, volatility=0.0)
-    result = simulate(company, model=model, years=years, paths=3, seed=11)
+    result = simulate(company, model=model, years=years, paths=3, seed=11, keep_paths=True)
     # The deterministic path: S_k = S_0 exp(mu k / 52) on dates as_of + round(k * 7.024) days.
     k = np.arange(years * 52 + 1)
     path = spot * np.exp(drift * k / 52)
@@ -434,6 +438,7 @@ def test_default_probability_matches_the_lognormal_closed_form() -> None:
         paths=paths,
         seed=99,
         policy=FundingPolicy(issue_equity=False),
+        keep_paths=True,
     )
     d = (math.log(principal / units / spot) - (mu - 0.5 * sigma**2) * years_to_due) / (
         sigma * math.sqrt(years_to_due)
@@ -582,7 +587,7 @@ def test_the_grid_ends_by_the_last_date() -> None:
 
 def test_a_company_is_required() -> None:
     with pytest.raises(ValidationError) as info:
-        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[arg-type]
+        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[call-overload]
     assert info.value.field == "company"
 
 

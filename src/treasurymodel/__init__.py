@@ -126,6 +126,18 @@ from .simulation import (  # funding channels (issue 12)
     accretive_share_price,
 )
 
+# isort: split
+from .simulation import (  # watching the spiral (issue 13)
+    KEEP_PATHS_LIMIT,
+    EventTable,
+    MarketResult,
+    PathTraces,
+    SimulationAggregates,
+    estimate_memory,
+    simulate_market,
+    simulate_market_mc,
+)
+
 # --- credit view (issue 14) ---
 # isort: split
 from . import credit
@@ -158,6 +170,15 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    # watching the spiral (issue 13)
+    "EventTable",
+    "KEEP_PATHS_LIMIT",
+    "MarketResult",
+    "PathTraces",
+    "SimulationAggregates",
+    "estimate_memory",
+    "simulate_market",
+    "simulate_market_mc",
     # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
     # too) are documented under treasurymodel.credit
     "btc_credit_spread",

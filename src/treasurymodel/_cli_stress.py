@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import csv
 import importlib.util
+import io
 import math
 import os
+import time
 from typing import Any, Final
 
 import numpy as np
@@ -27,6 +30,7 @@ from .cli import (
     _price,
     _save_figure,
     _source_argument,
+    _status,
     _subcommand,
     _table,
     _write,
@@ -38,13 +42,26 @@ from .errors import ValidationError
 from .simulation import (
     BLOCK_PATHS,
     GBM,
+    KEEP_PATHS_LIMIT,
     ConstantPremium,
     FundingPolicy,
+    SimulationAggregates,
     SimulationResult,
+    estimate_memory,
     simulate,
+    simulation_dates,
 )
+from .simulation.montecarlo import _MAX_PATHS
 
-__all__ = ["QUANTILES", "add_parser", "fan_figure", "render_table", "stress_data"]
+__all__ = [
+    "QUANTILES",
+    "add_parser",
+    "check_memory",
+    "fan_figure",
+    "render_csv",
+    "render_table",
+    "stress_data",
+]
 
 _PLOT_HINT: Final = "--plot needs matplotlib: pip install 'treasurymodel[plot]'"
 
@@ -56,6 +73,11 @@ _EPILOG: Final = """examples:
   treasurymodel stress mstr-2026-02 --paths 1000000 --years 10 --vol 0.6 --seed 7 \\
       --executor processes --progress
   treasurymodel stress company.toml --vol 0.8 --mnav 1.2 --plot fan.png
+  treasurymodel stress mstr-2026-02 --vol 0.8 --drift -0.5 --trace worst.png --format csv
+
+Above 1,000,000 paths only streaming aggregates are kept (memory does not grow with the
+paths; quantiles then come from fixed-bin histograms); above 100,000 paths the estimated
+time is printed to standard error before the run starts.
 
 The probabilities are Monte Carlo estimates: their standard error is sqrt(p(1-p)/paths).
 The same arguments and seed always give the same figures, whatever the executor."""
@@ -203,12 +225,24 @@ def add_parser(subparsers: Any) -> None:
         help="draw a fan chart of BTC held and NAV per share to FILE (.png or .svg)",
     )
     stress.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format (table)"
+        "--trace",
+        metavar="FILE",
+        type=_figure_argument,
+        default=None,
+        help="trace the path with the worst final NAV per share and draw it to FILE "
+        "(asset price, share price and mNAV, cash and coins, what fell due and how it was "
+        "paid; .png or .svg)",
+    )
+    stress.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output format (table)",
     )
 
 
 def stress_data(
-    result: SimulationResult,
+    result: SimulationResult | SimulationAggregates,
     *,
     company: Company,
     model: GBM,
@@ -257,10 +291,14 @@ def stress_data(
         ("btc_held", "final_units"),
         ("nav_per_share", "nav_per_share"),
     ):
-        values = getattr(result, field)
         q = result.quantiles(field, list(QUANTILES))
+        mean = (
+            result.mean[field]
+            if isinstance(result, SimulationAggregates)
+            else float(np.mean(getattr(result, field)))
+        )
         distributions[key] = {
-            "mean": float(np.mean(values)),
+            "mean": mean,
             **{f"p{round(p * 100)}": float(v) for p, v in zip(QUANTILES, q, strict=True)},
         }
     return {
@@ -351,12 +389,118 @@ def render_table(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_csv(data: dict[str, Any]) -> str:
+    """The figures of :func:`stress_data` as CSV, one figure a row:
+    ``section,key,date,statistic,value`` (``probability`` rows by year, ``distribution``
+    rows by quantity).
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> co = datasets.load("mstr-2022q2")
+    >>> model = GBM(spot=20_000.0, volatility=0.7)
+    >>> res = simulate(co, model=model, years=1, paths=100, seed=3)
+    >>> text = render_csv(stress_data(res, company=co, model=model, steps_per_year=52,
+    ...                               seed=3, source="mstr-2022q2"))
+    >>> text.splitlines()[0]
+    'section,key,date,statistic,value'
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "date", "statistic", "value"])
+    for row in data["by_year"]:
+        for stat in ("forced_sale", "default"):
+            writer.writerow(["probability", f"{row['year']:g}", row["date"], stat, row[stat]])
+    end = data["simulation"]["end"]
+    for key, stats in data["distributions"].items():
+        for stat, value in stats.items():
+            writer.writerow(["distribution", key, end, stat, value])
+    return out.getvalue()
+
+
+_ESTIMATE_FROM: Final = 100_000
+"""Runs of more paths print their estimated time before starting."""
+
+
+def check_memory(*, paths: int, steps: int, chunk_size: int | None, keep_paths: bool) -> int:
+    """The one memory check of ``stress``: the bytes the run needs at its peak
+    (:func:`~treasurymodel.estimate_memory`), refused up front, naming ``--paths``, when it
+    is more than the memory available on this machine.
+
+    Examples
+    --------
+    >>> check_memory(paths=10**9, steps=520, chunk_size=None, keep_paths=False) < 2**30
+    True
+    """
+    need = estimate_memory(paths=paths, steps=steps, chunk_size=chunk_size, keep_paths=keep_paths)
+    free = _available_memory()
+    if free is not None and need > free:
+        raise ValidationError(
+            "--paths",
+            paths,
+            f"needs about {need / 2**30:,.1f} GiB of memory, more than the "
+            f"{free / 2**30:,.1f} GiB available (use fewer paths, a smaller --chunk-size, "
+            f"or more than {KEEP_PATHS_LIMIT:,} paths, which keeps no per-path arrays)",
+        )
+    return need
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available (``MemAvailable`` on Linux), or ``None`` if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _estimate(company: Company, kwargs: dict[str, Any], workers: int) -> str:
+    """Time a calibration block of the run; the estimated time on one core and on
+    ``workers`` workers (an ideal split), and the memory needed."""
+    probe = dict(
+        kwargs, paths=BLOCK_PATHS, progress=False, record=(), chunk_size=None, record_paths=None
+    )
+    start = time.perf_counter()
+    simulate(company, keep_paths=True, **probe)
+    rate = BLOCK_PATHS / max(time.perf_counter() - start, 1e-9)
+    one = kwargs["paths"] / rate
+    return (
+        f"estimated time: {_duration(one)} on one core, {_duration(one / workers)} on "
+        f"{workers} workers ({rate:,.0f} paths/s a core)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    """A duration in seconds, minutes, hours or days.
+
+    Examples
+    --------
+    >>> _duration(42.0), _duration(5400.0), _duration(3 * 86400.0)
+    ('42 s', '1.5 h', '3.0 days')
+    """
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
 def _fmt_row(values: dict[str, float], pattern: str) -> list[str]:
     keys = ["mean", *(f"p{round(p * 100)}" for p in QUANTILES)]
     return [pattern.format(values[k]) for k in keys]
 
 
-def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = "USD") -> Any:
+def fan_figure(
+    result: SimulationResult | SimulationAggregates, *, asset: str = "BTC", currency: str = "USD"
+) -> Any:
     """A fan chart of the recorded ``units`` and ``nav_per_share`` histograms (matplotlib).
 
     Two panels sharing the date axis: the asset held and NAV per share, each with its 5-95%
@@ -401,10 +545,11 @@ def fan_figure(result: SimulationResult, *, asset: str = "BTC", currency: str = 
 def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.workers is not None and args.executor != "processes":
         parser.error("argument --workers: needs --executor processes")
-    if args.plot is not None:  # fail before the simulation
-        if importlib.util.find_spec("matplotlib") is None:
-            raise ImportError(_PLOT_HINT)
-        _check_output(args.plot, "--plot")
+    for figure, option in ((args.plot, "--plot"), (args.trace, "--trace")):
+        if figure is not None:  # fail before the simulation
+            if importlib.util.find_spec("matplotlib") is None:
+                raise ImportError(_PLOT_HINT)
+            _check_output(figure, option)
     company, label = load_source(args.source)
     spot = args.spot
     if spot is None:
@@ -426,7 +571,24 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             "premium": ConstantPremium(mnav=args.mnav),
             "policy": FundingPolicy(issue_equity=not args.no_equity),
             "record": ("units", "nav_per_share") if args.plot is not None else (),
+            "record_paths": 1 if args.trace is not None else None,
         }
+        keep = args.paths <= KEEP_PATHS_LIMIT
+        if args.paths > _MAX_PATHS:  # refused by simulate, naming --paths, before any work
+            simulate(company, keep_paths=False, **kwargs)
+        steps = len(simulation_dates(company.as_of, years=args.years,
+                                     steps_per_year=args.steps_per_year)) - 1  # fmt: skip
+        need = check_memory(
+            paths=args.paths, steps=steps, chunk_size=args.chunk_size, keep_paths=keep
+        )
+        if args.paths > _ESTIMATE_FROM:
+            workers = args.workers or os.cpu_count() or 1
+            _status(
+                f"{args.paths:,} paths x {steps} steps"
+                f"{'' if keep else ' (streaming aggregates, no per-path arrays)'}; "
+                f"memory about {need / 2**20:,.0f} MiB; "
+                f"{_estimate(company, kwargs, workers)}"
+            )
         if args.executor == "processes":
             workers = _workers(args.workers, paths=args.paths, chunk_size=args.chunk_size)
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -448,8 +610,18 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     )
     if args.format == "json":
         _write(_json_text(data))
+    elif args.format == "csv":
+        _write(render_csv(data))
     else:
         _write(render_table(data))
+    if args.trace is not None:
+        from .plot import traced_path
+
+        assert result.traces is not None
+        path = int(result.traces.paths[0])
+        head = f"{company.name}: the path with the worst NAV per share"
+        fig = traced_path(result, path, currency=company.currency, title=head)
+        _save_figure(fig, args.trace, "--trace")
     if args.plot is not None:
         fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")

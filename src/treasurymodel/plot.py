@@ -23,7 +23,14 @@ if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figur
     import matplotlib.axes
     import matplotlib.figure
 
-__all__ = ["comparison", "maturity_ladder", "nav_chart"]
+__all__ = [
+    "comparison",
+    "maturity_ladder",
+    "nav_chart",
+    "simulation_fan",
+    "survival",
+    "traced_path",
+]
 
 _INSTALL_HINT: Final = "plotting needs matplotlib: pip install 'treasurymodel[plot]'"
 
@@ -556,4 +563,224 @@ def comparison(
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     ax.set_title("NAV per share relative to today under a common shock")
     fig.suptitle(title if title is not None else "Treasury companies side by side")
+    return fig
+
+
+# --- simulations: fan charts, survival curves, one traced path ----------------------------
+
+_FAN_QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _simulation(result: Any, field: str = "result") -> Any:
+    from .simulation import SimulationAggregates, SimulationResult
+
+    if not isinstance(result, SimulationResult | SimulationAggregates):
+        raise ValidationError(field, result, "must be a SimulationResult or SimulationAggregates")
+    return result
+
+
+def _date_axis(dates: Any) -> numpy.typing.NDArray[np.datetime64]:
+    return np.array([np.datetime64(d, "D") for d in dates])
+
+
+def simulation_fan(
+    result: Any,
+    name: str,
+    *,
+    label: str | None = None,
+    ax: matplotlib.axes.Axes | None = None,
+    title: str | None = None,
+) -> matplotlib.figure.Figure:
+    """Fan chart of a recorded quantity: its 5-95% and 25-75% bands and median, by step.
+
+    Parameters
+    ----------
+    result
+        A :class:`~treasurymodel.SimulationResult` or
+        :class:`~treasurymodel.SimulationAggregates` simulated with ``name`` in ``record``
+        (any of ``treasurymodel.simulation.RECORDABLE``).
+    name
+        The recorded quantity.
+    label
+        The y-axis label (default: ``name``).
+    ax, title
+        Axes to draw into (default: a new figure) and a title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> from treasurymodel.plot import simulation_fan
+    >>> co = tm.datasets.load("mstr-2026-02")
+    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=1,
+    ...                   paths=300, seed=1, record=["mnav_simple"])
+    >>> fig = simulation_fan(res, "mnav_simple", label="mNAV (market cap)")
+    >>> fig.axes[0].get_ylabel()
+    'mNAV (market cap)'
+    """
+    result = _simulation(result)
+    q = result.fan(name, list(_FAN_QUANTILES))  # refuses a name not recorded
+    title = _check_title(title)
+    fig, axis = _axes(_check_ax(ax), (9.0, 4.0))
+    dates = _date_axis(result.dates)
+    axis.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
+    axis.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
+    axis.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
+    axis.set_ylabel(label if label is not None else name)
+    axis.grid(True, alpha=0.3)
+    axis.legend(loc="best", fontsize="small")
+    if title is not None:
+        axis.set_title(title)
+    return fig
+
+
+def survival(
+    result: Any,
+    *,
+    events: tuple[str, ...] = ("forced_sale", "default"),
+    ax: matplotlib.axes.Axes | None = None,
+    title: str | None = None,
+) -> matplotlib.figure.Figure:
+    """Survival curves: the fraction of paths on which each event has not happened yet.
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> from treasurymodel.plot import survival
+    >>> co = tm.datasets.load("mstr-2026-02")
+    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=2,
+    ...                   paths=300, seed=1)
+    >>> fig = survival(res)
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['no forced sale yet', 'no default yet']
+    """
+    result = _simulation(result)
+    title = _check_title(title)
+    if isinstance(events, str) or not all(
+        e in ("forced_sale", "default", "seizure") for e in events
+    ):
+        raise ValidationError("events", events, "must name forced_sale, default or seizure")
+    fig, axis = _axes(_check_ax(ax), (9.0, 4.0))
+    dates = _date_axis(result.dates)
+    colours = {"forced_sale": "#E69F00", "default": "#D55E00", "seizure": "#CC79A7"}
+    for event in events:
+        curve = result.survival_curve(event)
+        axis.step(dates, curve, where="post", color=colours[event],
+                  label=f"no {event.replace('_', ' ')} yet")  # fmt: skip
+    axis.set_ylim(-0.02, 1.02)
+    axis.set_ylabel("fraction of paths")
+    axis.grid(True, alpha=0.3)
+    axis.legend(loc="lower left", fontsize="small")
+    axis.set_title(title if title is not None else f"{result.paths:,} simulated paths")
+    return fig
+
+
+def traced_path(
+    result: Any, path: int, *, currency: str = "USD", title: str | None = None
+) -> matplotlib.figure.Figure:
+    """One traced path as four panels sharing the date axis.
+
+    1. the asset price the company faces (after its own sales) and without its own impact;
+    2. the share price and the mNAV on both bases;
+    3. cash and the coins held;
+    4. what fell due and how it was paid, step by step: bars of the cash raised by each
+       source (shares, preferred, notes and loans, coin sales) and the amount paid (debt
+       service and dividends) as a line; dividends left unpaid below zero.
+
+    A default is marked on every panel. ``result`` must have traced ``path``
+    (``record_paths``).
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> from treasurymodel.plot import traced_path
+    >>> co = tm.datasets.load("mstr-2026-02")
+    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.7), years=2,
+    ...                   paths=300, seed=1, record_paths=1)
+    >>> fig = traced_path(res, int(res.traces.paths[0]))
+    >>> len(fig.axes)
+    6
+    """
+    result = _simulation(result)
+    title = _check_title(title)
+    if result.traces is None:
+        raise ValidationError("path", path, "was not traced (simulate with record_paths)")
+    v = result.traces.path(path)
+    i = result.traces.row(path)
+    figure_class = _figure_class()
+    fig: matplotlib.figure.Figure = figure_class(figsize=(10.0, 11.0), layout="constrained")
+    axes = fig.subplots(4, 1, sharex=True)
+    dates = _date_axis(result.dates)
+    scale, unit = (1e9, "bn") if float(np.max(np.abs(v["cash"]))) >= 1e9 else (1e6, "M")
+
+    ax = axes[0]
+    ax.plot(dates, v["price"], color="#0072B2", label="price faced")
+    ax.plot(dates, v["price"] / (1.0 + v["price_impact"]), color="#999999", linewidth=0.9,
+            linestyle="--", label="without the company's own sales")  # fmt: skip
+    ax.set_ylabel(f"asset price ({currency})")
+    ax.legend(loc="best", fontsize="small")
+
+    ax = axes[1]
+    ax.plot(dates, v["share_price"], color="#009E73", label="share price")
+    ax.set_ylabel(f"share price ({currency})")
+    twin = ax.twinx()
+    twin.plot(dates, v["mnav"], color="#CC79A7", linewidth=1.0, label="mNAV (EV)")
+    twin.plot(dates, v["mnav_simple"], color="#CC79A7", linewidth=1.0, linestyle=":",
+              label="mNAV (market cap)")  # fmt: skip
+    twin.axhline(1.0, color="#CC79A7", linewidth=0.5, alpha=0.5)
+    top = float(np.nanmax(np.where(np.isfinite(v["mnav"]), v["mnav"], np.nan), initial=1.0))
+    twin.set_ylim(0.0, min(5.0, max(1.5, 1.1 * top)))  # a reserve near zero sends it far up
+    twin.set_ylabel("mNAV (axis cut at 5)" if top > 5.0 else "mNAV")
+    lines = ax.get_lines() + twin.get_lines()[:2]
+    ax.legend(lines, [ln.get_label() for ln in lines], loc="best", fontsize="small")
+
+    ax = axes[2]
+    ax.plot(dates, v["cash"] / scale, color="#56B4E9", label=f"cash ({currency} {unit})")
+    ax.set_ylabel(f"cash ({currency} {unit})")
+    twin2 = ax.twinx()
+    twin2.plot(dates, v["units"], color="#E69F00", label="coins held")
+    twin2.set_ylabel("coins held")
+    lines = ax.get_lines() + twin2.get_lines()
+    ax.legend(lines, [ln.get_label() for ln in lines], loc="best", fontsize="small")
+
+    ax = axes[3]
+
+    def step(*names: str) -> numpy.typing.NDArray[np.float64]:
+        total = sum(v[n] for n in names)
+        return np.diff(np.asarray(total, dtype=np.float64), prepend=0.0) / scale
+
+    sources = (
+        ("shares sold", step("equity_raised"), "#009E73"),
+        ("preferred sold", step("preferred_raised"), "#56B4E9"),
+        ("notes and loans", step("notes_issued", "loans_issued", "other_raised"), "#0072B2"),
+        ("coins sold", step("sale_proceeds"), "#E69F00"),
+    )
+    width = np.timedelta64(max(1, int(0.8 * (dates[-1] - dates[0]).astype(int) / len(dates))), "D")
+    bottom = np.zeros(len(dates))
+    for name, heights, colour in sources:
+        if np.any(heights > 0.0):
+            ax.bar(dates, heights, width=width, bottom=bottom, color=colour, label=name)
+            bottom = bottom + heights
+    unpaid = step("unpaid_dividends")
+    if np.any(unpaid > 0.0):
+        ax.bar(dates, -np.maximum(unpaid, 0.0), width=width, color="#D55E00",
+               label="dividends unpaid")  # fmt: skip
+    paid = step("interest_paid", "principal_paid", "dividends_paid")
+    ax.step(dates, paid, where="mid", color="#000000", linewidth=0.9, label="paid")
+    ax.axhline(0.0, color="#000000", linewidth=0.5)
+    ax.set_ylabel(f"per step ({currency} {unit})")
+    ax.legend(loc="best", fontsize="small")
+
+    default = int(result.traces.default_time[i])
+    for axis in axes:
+        axis.grid(True, alpha=0.3)
+        if default >= 0:
+            axis.axvline(dates[default], color="#D55E00", linewidth=1.2, linestyle="--")
+    head = title if title is not None else f"Path {path}"
+    if default >= 0:
+        head += f" (default on {result.dates[default].isoformat()})"
+    axes[0].set_title(head)
     return fig

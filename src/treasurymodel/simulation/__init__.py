@@ -28,10 +28,23 @@ from .premium import (
 from .presets import PRESETS, preset_names, preset_path, run_preset
 from .result import PATH_FIELDS, SimulationResult, StepHistogram
 
+# --- watching the spiral (issue 13) ---
+# isort: split
+from .aggregates import SimulationAggregates
+from .market import MarketResult, simulate_market, simulate_market_mc
+from .trace import EventTable, PathTraces
+
 # --- Monte Carlo (issue 9) ---
 # isort: split
 from .models import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel
-from .montecarlo import BLOCK_PATHS, price_paths, simulate, simulation_dates
+from .montecarlo import (
+    BLOCK_PATHS,
+    KEEP_PATHS_LIMIT,
+    estimate_memory,
+    price_paths,
+    simulate,
+    simulation_dates,
+)
 
 __all__ = [
     # scenario engine (issue 8)
@@ -59,9 +72,18 @@ __all__ = [
     "preset_path",
     "run_preset",
     "simulate_paths",
+    # watching the spiral (issue 13)
+    "EventTable",
+    "MarketResult",
+    "PathTraces",
+    "SimulationAggregates",
+    "simulate_market",
+    "simulate_market_mc",
     # Monte Carlo (issue 9)
     "BLOCK_PATHS",
     "GBM",
+    "KEEP_PATHS_LIMIT",
+    "estimate_memory",
     "BlockBootstrap",
     "MertonJumpDiffusion",
     "PriceModel",

@@ -32,6 +32,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+import attrs
 import numpy as np
 
 from .._typing import FloatArray
@@ -62,6 +63,7 @@ from .impact import ImpactModel, _sell_units
 from .models import _PRICE_RANGE
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel, PremiumState
+from .recording import RECORDABLE, record_values
 from .result import SimulationResult, StepHistogram
 from .state import (
     PathState,
@@ -71,8 +73,8 @@ from .state import (
     _claim,
     _final_fields,
     _full,
+    _hist,
     _one,
-    _record,
     _share_price,
     _snapshot,
     _steps,
@@ -80,18 +82,9 @@ from .state import (
     _view,
     _zero,
 )
+from .trace import PathTraces, check_record_paths, choose
 
-__all__ = ["RECORDABLE", "simulate_paths"]
-
-RECORDABLE: Final[tuple[str, ...]] = (
-    "units",
-    "cash",
-    "shares",
-    "nav_per_share",
-    "btc_per_share",
-    "price",
-)
-"""Quantities that ``record`` can follow step by step (as per-step histograms)."""
+__all__ = ["RECORDABLE", "simulate_paths", "trace_paths"]
 
 _DEFAULT_BINS: Final = 800
 """Bins of a default ``record`` histogram (between the outer ``-inf``/``+inf`` bins)."""
@@ -208,8 +201,10 @@ def _record_edges(
             elif name == "btc_per_share":
                 top = 4.0 * max(plan.initial_units / plan.initial_diluted, 1e-300)
                 inner = np.linspace(0.0, top, _DEFAULT_BINS - 1)
-            else:  # price
+            elif name == "price":
                 inner = np.linspace(0.0, 4.0 * price0, _DEFAULT_BINS - 1)
+            else:
+                inner = _default_inner(name, plan, price0)
             e = np.concatenate(([-np.inf], inner, [np.inf]))
         if e[0] != -np.inf:
             e = np.concatenate(([-np.inf], e))
@@ -217,6 +212,26 @@ def _record_edges(
             e = np.concatenate((e, [np.inf]))
         out[name] = e
     return out
+
+
+def _default_inner(name: str, plan: Plan, price0: float) -> FloatArray:
+    """Default inner bin edges of the quantities added to the first release's six."""
+    reserve = plan.initial_units * price0
+    debt0 = float(sum(d.principal for d in plan.debts))
+    pref0 = float(sum(p.notional for p in plan.prefs))
+    money = max(debt0 + pref0, 0.05 * reserve, plan.initial_cash, 1.0)
+    bins = _DEFAULT_BINS - 1
+    if name == "share_price":
+        return np.linspace(0.0, 8.0 * max(reserve / plan.initial_shares, 1e-12), bins)
+    if name in ("mnav", "mnav_simple"):
+        return np.linspace(0.0, 5.0, bins)
+    if name == "price_impact":
+        return np.linspace(-0.5, 0.5, bins)
+    if name in ("btc_sold", "btc_bought", "btc_seized"):
+        return np.linspace(0.0, 2.0 * max(plan.initial_units, 1e-12), bins)
+    if name in ("shares_issued", "shares_converted"):
+        return np.linspace(0.0, 4.0 * plan.initial_shares, bins)
+    return np.linspace(0.0, 2.0 * money, bins)  # amounts of money
 
 
 # --- the engine -----------------------------------------------------------------------------
@@ -232,6 +247,8 @@ def simulate_paths(
     impact: ImpactModel | None = None,
     record: Sequence[str] = (),
     record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
 ) -> SimulationResult:
     """Step ``company`` through given price paths of its reserve asset, all paths at once.
 
@@ -267,12 +284,24 @@ def simulate_paths(
         An :class:`~treasurymodel.ImpactModel` for the company's own trades, or ``None`` for
         none.
     record
-        Names to follow step by step as per-step histograms, among ``"units"``, ``"cash"``,
-        ``"shares"``, ``"nav_per_share"``, ``"btc_per_share"`` and ``"price"`` (see
-        :meth:`SimulationResult.fan`). Recording visits every step, which costs time.
+        Names to follow step by step as per-step histograms, among
+        ``treasurymodel.simulation.RECORDABLE`` (the balance sheet, the price, the share
+        price and mNAV on each basis, what is outstanding, what was raised, sold and paid;
+        see :meth:`SimulationResult.fan`).
+        Recording visits every step, which costs time.
     record_edges
         Optional bin edges by recorded name. The default edges depend only on the company
         and ``prices[0, 0]``, so chunks of one simulation share them.
+    record_paths
+        Paths to trace: a sequence of path indices, or a count of paths chosen by
+        ``choose_paths``. A traced path keeps every recordable quantity at every step
+        (:attr:`SimulationResult.traces`) and its story (:meth:`SimulationResult.events`).
+        The traced paths are run again on their own after the run, so tracing costs about
+        what running that many paths costs.
+    choose_paths
+        With a count: ``"worst"`` (lowest final NAV per share, the default),
+        ``"first_default"`` (earliest defaults; fewer if fewer paths default) or
+        ``"random"`` (a sample drawn with a fixed seed).
 
     Returns
     -------
@@ -312,7 +341,55 @@ def simulate_paths(
     arr = _check_prices(prices, len(the_dates))
     plan = plan_for(company, the_dates, policy)
     edges = _record_edges(record, record_edges, plan, float(arr[0, 0]))
-    return _run(plan, arr, policy, premium, impact, edges)
+    wanted = check_record_paths(record_paths, choose_paths, limit=None)
+    if isinstance(wanted, np.ndarray) and wanted.size and int(wanted.max()) >= arr.shape[0]:
+        raise ValidationError(
+            "record_paths", int(wanted.max()), f"must index the {arr.shape[0]} paths"
+        )
+    result = _run(plan, arr, policy, premium, impact, edges)
+    if wanted is None:
+        return result
+    if isinstance(wanted, int):
+        wanted = choose(
+            wanted,
+            choose_paths,
+            paths=result.paths,
+            nav_per_share=result.nav_per_share,
+            default_time=result.default_time,
+        )
+    return attrs.evolve(
+        result, traces=trace_paths(plan, arr[wanted], wanted, policy, premium, impact)
+    )
+
+
+def trace_paths(
+    plan: Plan,
+    prices: FloatArray,
+    paths: Any,
+    policy: FundingPolicy,
+    premium: PremiumModel,
+    impact: ImpactModel | None,
+) -> PathTraces:
+    """Run the rows of ``prices`` (simulation paths ``paths``) again, keeping every
+    recordable quantity at every step. Paths do not interact in the engine, so a traced
+    path's arrays are those it has in any run."""
+    steps = len(plan.dates)
+    values = {name: np.empty((prices.shape[0], steps)) for name in RECORDABLE}
+    if prices.shape[0] == 0:
+        never = np.empty(0, dtype=np.int64)
+        return PathTraces(
+            paths=paths, dates=plan.dates, values=values, default_time=never,
+            first_forced_sale=never, first_seizure=never,
+        )  # fmt: skip
+    sub = _run(plan, np.asfortranarray(prices), policy, premium, impact, {}, trace=values)
+    return PathTraces(
+        paths=paths,
+        dates=plan.dates,
+        values=values,
+        default_time=sub.default_time,
+        first_forced_sale=sub.first_forced_sale,
+        first_seizure=sub.first_seizure,
+    )
 
 
 def simulate_paths_with_credit(
@@ -340,7 +417,7 @@ def simulate_paths_with_credit(
     arr = _check_prices(prices, len(the_dates))
     plan = plan_for(company, the_dates, policy)
     recorder = CreditRecorder(arr.shape[0], len(plan.debts), len(plan.prefs))
-    return _run(plan, arr, policy, premium, impact, {}, recorder), recorder
+    return _run(plan, arr, policy, premium, impact, {}, credit=recorder), recorder
 
 
 def _run(
@@ -351,8 +428,12 @@ def _run(
     impact: ImpactModel | None,
     edges: Mapping[str, FloatArray],
     credit: CreditRecorder | None = None,
+    trace: dict[str, FloatArray] | None = None,
 ) -> SimulationResult:
     """Step every path through the visited steps, one phase after the other.
+
+    With ``trace`` (name -> an array of shape (paths, steps + 1)), every step is visited and
+    every recordable quantity is written into it (a traced run).
 
     The engine visits every step of the calendar, every step while a collateralized loan is
     outstanding (margin checks), every step when the flywheel buys or ``record`` is asked,
@@ -366,7 +447,9 @@ def _run(
     visit: set[int] = set(plan.event_steps)
     if plan.margin_loans:
         visit.update(range(0, min(plan.margin_until, c.last_step) + 1))
-    if c.flywheel or edges:
+    kept: dict[str, FloatArray] = {} if trace is None else trace
+    recording = bool(edges) or trace is not None
+    if c.flywheel or recording:
         visit.update(range(c.last_step + 1))
     st.heap = sorted(visit)
     done = -1
@@ -378,8 +461,8 @@ def _run(
         w = _begin_step(c, st, t)
         _margin_calls(c, st, w)
         if w.ev is None and not c.flywheel:
-            if edges:
-                _record_step(c, st, w)
+            if recording:
+                _record_step(c, st, w, kept)
             continue
         _price_the_stock(c, st, w)
         if w.ev is not None:
@@ -395,9 +478,9 @@ def _run(
         _pay_dividends(c, st, w)
         _defaults(c, st, w)
         _flywheel(c, st, w)
-        if edges:
+        if recording:
             w.price = prices[:, t] if _one(st.factor) else prices[:, t] * st.factor
-            _record_step(c, st, w)
+            _record_step(c, st, w, kept)
     return _results(c, st)
 
 
@@ -471,26 +554,15 @@ def _ensure_share_price(w: StepWork) -> None:
         )
 
 
-def _record_step(c: Run, st: PathState, w: StepWork) -> None:
-    """Add the step's recorded quantities to their histograms."""
-    _record(
-        st.counts,
-        c.edges,
-        w.t,
-        w.price,
-        st.units,
-        st.cash,
-        st.shares,
-        st.out,
-        st.notional,
-        st.arrears,
-        c.plan,
-        st.debts,
-        st.issued,
-        st.live,
-        st.snap,
-        c.n,
-    )
+def _record_step(c: Run, st: PathState, w: StepWork, trace: dict[str, FloatArray]) -> None:
+    """Add the step's recorded quantities to their histograms; keep every recordable
+    quantity of a traced run whole (``trace``: name -> (paths, steps + 1))."""
+    names = tuple(trace) if trace else tuple(c.edges)
+    values = record_values(c, st, w, names)
+    for name, e in c.edges.items():
+        st.counts[name][w.t] = _hist(values[name], e)
+    for name, arr in trace.items():
+        arr[:, w.t] = values[name]
 
 
 def _margin_calls(c: Run, st: PathState, w: StepWork) -> None:

@@ -25,23 +25,33 @@ import math
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal, overload
 
 import attrs
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
 from ..validators import check_date, check_flag, check_number
-from .engine import _check_models, check_record, simulate_paths
+from .aggregates import SimulationAggregates, outcome_edges
+from .calendar import plan_for
+from .engine import _check_models, check_record, simulate_paths, trace_paths
 from .impact import ImpactModel
 from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _check_spot, _whole
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
+from .trace import check_record_paths, choose
 
-__all__ = ["BLOCK_PATHS", "price_paths", "simulate", "simulation_dates"]
+__all__ = [
+    "BLOCK_PATHS",
+    "KEEP_PATHS_LIMIT",
+    "estimate_memory",
+    "price_paths",
+    "simulate",
+    "simulation_dates",
+]
 
 BLOCK_PATHS: Final = 1024
 """Paths per random-number block: block ``i`` is seeded with ``SeedSequence(seed,
@@ -60,6 +70,19 @@ _CHUNK_ELEMENTS: Final = 2**22
 
 _TASKS_PER_EXECUTOR: Final = 16
 """With an executor, the default chunk size aims at this many tasks (to balance workers)."""
+
+KEEP_PATHS_LIMIT: Final = 1_000_000
+"""Above this many paths :func:`simulate` keeps no per-path arrays unless asked
+(``keep_paths=None``): it returns :class:`~treasurymodel.SimulationAggregates`.
+
+Examples
+--------
+>>> KEEP_PATHS_LIMIT
+1000000
+"""
+
+_IN_FLIGHT: Final = 32
+"""Bounded runs on an executor: chunks submitted ahead of the one being merged."""
 
 _MAX_STEPS_PER_YEAR: Final = 365
 
@@ -332,6 +355,7 @@ def _progress_bar(progress: Any, total: int) -> Any:
     return tqdm(total=total, unit="path", unit_scale=True, desc="simulate")
 
 
+@overload
 def simulate(
     company: Company,
     *,
@@ -348,7 +372,78 @@ def simulate(
     impact: ImpactModel | None = None,
     record: Sequence[str] = (),
     record_edges: Mapping[str, Any] | None = None,
-) -> SimulationResult:
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: Literal[True],
+) -> SimulationResult: ...
+
+
+@overload
+def simulate(
+    company: Company,
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | None = None,
+    premium: PremiumModel | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: Literal[False],
+) -> SimulationAggregates: ...
+
+
+@overload
+def simulate(
+    company: Company,
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | None = None,
+    premium: PremiumModel | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: bool | None = None,
+) -> SimulationResult | SimulationAggregates: ...
+
+
+def simulate(
+    company: Company,
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | None = None,
+    premium: PremiumModel | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: bool | None = None,
+) -> SimulationResult | SimulationAggregates:
     """Simulate ``paths`` random price paths of the held asset through the scenario engine.
 
     Prices come from ``model`` on the grid of :func:`simulation_dates` (``as_of`` and
@@ -403,12 +498,25 @@ def simulate(
         :func:`~treasurymodel.simulate_paths`. The default edges depend only on the company
         and the spot price, so every chunk uses the same ones and the histograms add up
         exactly. Recording visits every step, which costs time.
+    record_paths, choose_paths
+        Paths to trace (every recordable quantity at every step, and their events): path
+        indices, or a count chosen by ``choose_paths`` (``"worst"`` final NAV per share,
+        ``"first_default"``, or ``"random"``, a sample drawn from ``seed``), among all the
+        paths of the run. After the run, the traced paths' prices are drawn again from their
+        blocks and run on their own; their arrays are those of any run of the same inputs.
+    keep_paths
+        ``True`` keeps every path's outcome (a :class:`~treasurymodel.SimulationResult`);
+        ``False`` keeps only streaming aggregates, whose size does not depend on ``paths``
+        (a :class:`~treasurymodel.SimulationAggregates`: event counts by step, moments,
+        fixed-bin histograms of outcomes, the ``record`` histograms and the traces).
+        ``None`` (the default) keeps the paths up to :data:`KEEP_PATHS_LIMIT` paths.
 
     Returns
     -------
-    SimulationResult
+    SimulationResult or SimulationAggregates
         Per-path arrays (forced sale, default, final units, ...) and summaries, exactly as
-        :func:`~treasurymodel.simulate_paths` returns for the same price matrix.
+        :func:`~treasurymodel.simulate_paths` returns for the same price matrix; or, with
+        ``keep_paths`` false, their aggregates.
 
     Raises
     ------
@@ -453,6 +561,12 @@ def simulate(
         impact,
     )
     names = check_record(record, record_edges)
+    wanted = check_record_paths(record_paths, choose_paths)
+    if isinstance(wanted, np.ndarray) and wanted.size and int(wanted.max()) >= n_paths:
+        raise ValidationError("record_paths", int(wanted.max()), f"must index the {n_paths} paths")
+    if keep_paths is not None and not isinstance(keep_paths, bool):
+        raise ValidationError("keep_paths", keep_paths, "must be True, False or None")
+    keep = n_paths <= KEEP_PATHS_LIMIT if keep_paths is None else keep_paths
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
         for field, value in (
             ("company", company),
@@ -463,47 +577,223 @@ def simulate(
         ):
             _check_picklable(field, value)
     size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=executor)
-    chunk_paths = min(size, n_paths)
-    workers = getattr(executor, "_max_workers", 1) if executor is not None else 1
-    in_flight = min(int(workers) if isinstance(workers, int) else 1, -(-n_paths // size))
+    in_flight = 1
+    if executor is not None:
+        workers = getattr(executor, "_max_workers", 1)
+        in_flight = min(workers if isinstance(workers, int) else 1, -(-n_paths // size))
     _check_memory(
         "paths" if chunk_size is None else "chunk_size",
         n_paths if chunk_size is None else chunk_size,
-        _RESULT_BYTES_PER_PATH * n_paths
-        + _PRICE_MATRIX_COPIES * 8.0 * chunk_paths * (steps + 1) * in_flight,
-        f"{_RESULT_BYTES_PER_PATH} bytes a path and {_PRICE_MATRIX_COPIES * 8} bytes a price "
-        f"of each chunk of {chunk_paths:,} paths x {steps + 1:,} dates",
+        estimate_memory(
+            paths=n_paths, steps=steps, chunk_size=size, keep_paths=keep, chunks=in_flight
+        ),
+        (f"{_RESULT_BYTES_PER_PATH} bytes a kept path, " if keep else "")
+        + f"{_PRICE_MATRIX_COPIES * 8} bytes a price of {in_flight} chunk(s) of "
+        f"{min(size, n_paths):,} paths x {steps + 1:,} dates",
     )
+    template = _Chunk(
+        company=company,
+        model=model,
+        seed=seed_value,
+        start=0,
+        size=min(size, n_paths),
+        total=n_paths,
+        steps=steps,
+        dt=dt,
+        dates=dates,
+        policy=policy,
+        premium=premium,
+        impact=impact,
+        record=names,
+        record_edges=record_edges,
+    )
+    if record_edges is not None:  # the engine checks the edges: on one flat path, up front
+        _run_chunk(template, np.full((1, steps + 1), float(model.spot)))
+    if not keep:
+        return _simulate_bounded(template, size, executor, progress, wanted, choose_paths)
     chunks = [
-        _Chunk(
-            company=company,
-            model=model,
-            seed=seed_value,
-            start=start,
-            size=min(size, n_paths - start),
-            total=n_paths,
-            steps=steps,
-            dt=dt,
-            dates=dates,
-            policy=policy,
-            premium=premium,
-            impact=impact,
-            record=names,
-            record_edges=record_edges,
-        )
+        attrs.evolve(template, start=start, size=min(size, n_paths - start))
         for start in range(0, n_paths, size)
     ]
-    if record_edges is not None:  # the engine checks the edges: on one flat path, up front
-        _run_chunk(chunks[0], np.full((1, steps + 1), float(model.spot)))
     bar = _progress_bar(progress, n_paths)
     try:
         results = list(_run(chunks, executor, bar))
     finally:
         if bar is not None:
             bar.close()
-    if len(results) == 1:
-        return results[0]
-    return SimulationResult.concat(results)
+    result = results[0] if len(results) == 1 else SimulationResult.concat(results)
+    if wanted is None:
+        return result
+    if isinstance(wanted, int):
+        wanted = choose(
+            wanted,
+            choose_paths,
+            paths=n_paths,
+            nav_per_share=result.nav_per_share,
+            default_time=result.default_time,
+            seed=seed_value,
+        )
+    return attrs.evolve(result, traces=_trace(template, wanted))
+
+
+def _trace(template: _Chunk, paths: Any) -> Any:
+    """Traces of simulation paths ``paths``: their prices drawn again from their blocks."""
+    idx = np.asarray(paths, dtype=np.int64)
+    rows: list[FloatArray] = []
+    for block in np.unique(idx // BLOCK_PATHS):
+        start = int(block) * BLOCK_PATHS
+        prices = price_paths(
+            template.model,
+            seed=template.seed,
+            start=start,
+            size=min(BLOCK_PATHS, template.total - start),
+            total=template.total,
+            steps=template.steps,
+            dt=template.dt,
+        )
+        rows.append(prices[idx[idx // BLOCK_PATHS == block] - start])
+    prices = np.concatenate(rows) if rows else np.empty((0, template.steps + 1))
+    policy = FundingPolicy() if template.policy is None else template.policy
+    premium = ConstantPremium(mnav=1.0) if template.premium is None else template.premium
+    plan = plan_for(template.company, template.dates, policy)
+    return trace_paths(plan, prices, idx, policy, premium, template.impact)
+
+
+def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
+    co = template.company
+    claims = float(
+        sum(getattr(i, "principal", 0.0) or 0.0 for i in co.instruments)
+        + sum(getattr(i, "notional", 0.0) or 0.0 for i in co.instruments)
+    )
+    return outcome_edges(
+        units=float(co.holdings.units),
+        cash=float(co.cash),
+        shares=float(co.shares_basic),
+        diluted=float(co.shares_basic),
+        claims=claims,
+        spot=float(template.model.spot),
+    )
+
+
+def _aggregate_chunk(
+    chunk: _Chunk, edges: Mapping[str, FloatArray], count: int
+) -> tuple[SimulationAggregates, tuple[IntArray, FloatArray, IntArray, IntArray]]:
+    """One chunk of a bounded run: its aggregates, and its candidates for tracing (the
+    ``count`` worst paths by NAV per share and the ``count`` first to default)."""
+    result = _run_chunk(chunk)
+    agg = SimulationAggregates.from_result(result, edges=edges)
+    worst = np.argsort(result.nav_per_share, kind="stable")[:count]
+    hit = np.flatnonzero(result.default_time >= 0)
+    first = hit[np.argsort(result.default_time[hit], kind="stable")][:count]
+    return agg, (
+        worst + chunk.start,
+        result.nav_per_share[worst],
+        first + chunk.start,
+        result.default_time[first],
+    )
+
+
+def _simulate_bounded(
+    template: _Chunk,
+    size: int,
+    executor: Any,
+    progress: bool,
+    wanted: int | IntArray | None,
+    how: str,
+) -> SimulationAggregates:
+    """Run the chunks, merging their aggregates as they come (in path order)."""
+    total = template.total
+    edges = _edges_of(template)
+    count = wanted if isinstance(wanted, int) else 0
+    starts = range(0, total, size)
+
+    def chunk_at(start: int) -> _Chunk:
+        return attrs.evolve(template, start=start, size=min(size, total - start))
+
+    bar = _progress_bar(progress, total)
+    agg: SimulationAggregates | None = None
+    cand: list[Any] = [np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)]
+    cand.append(np.empty(0, np.int64))
+
+    def take(item: tuple[SimulationAggregates, Any], chunk: _Chunk) -> None:
+        nonlocal agg, cand
+        part, (wi, wv, fi, ft) = item
+        agg = part if agg is None else agg.merge(part)
+        if count:
+            ci, cv = np.concatenate((cand[0], wi)), np.concatenate((cand[1], wv))
+            keep = np.argsort(cv, kind="stable")[:count]
+            di, dt_ = np.concatenate((cand[2], fi)), np.concatenate((cand[3], ft))
+            keep_d = np.argsort(dt_, kind="stable")[:count]
+            cand = [ci[keep], cv[keep], di[keep_d], dt_[keep_d]]
+        if bar is not None:
+            bar.update(chunk.size)
+
+    try:
+        if executor is None:
+            for start in starts:
+                chunk = chunk_at(start)
+                take(_aggregate_chunk(chunk, edges, count), chunk)
+        else:
+            pending: list[tuple[concurrent.futures.Future[Any], _Chunk]] = []
+            it = iter(starts)
+            try:
+                for start in it:
+                    chunk = chunk_at(start)
+                    pending.append((executor.submit(_aggregate_chunk, chunk, edges, count), chunk))
+                    if len(pending) >= _IN_FLIGHT:
+                        future, done = pending.pop(0)
+                        take(future.result(), done)
+                while pending:
+                    future, done = pending.pop(0)
+                    take(future.result(), done)
+            except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
+                raise ValidationError("executor", executor, f"refused the work ({exc})") from None
+            finally:
+                for future, _ in pending:
+                    future.cancel()
+    finally:
+        if bar is not None:
+            bar.close()
+    assert agg is not None
+    if wanted is None:
+        return agg
+    if isinstance(wanted, int):
+        if how == "worst":
+            wanted = np.sort(cand[0])
+        elif how == "first_default":
+            wanted = np.sort(cand[2])
+        else:
+            wanted = choose(wanted, "random", paths=total, seed=template.seed)
+    return attrs.evolve(agg, traces=_trace(template, wanted))
+
+
+def estimate_memory(
+    *,
+    paths: int,
+    steps: int,
+    chunk_size: int | None = None,
+    keep_paths: bool | None = None,
+    chunks: int = 1,
+) -> int:
+    """Bytes a :func:`simulate` run of ``paths`` x ``steps`` needs at its peak, about: the
+    price matrix and engine state of each of ``chunks`` chunks in flight (1 in one process;
+    up to the executor's workers), plus the kept per-path results unless the run is bounded
+    (``keep_paths`` as in :func:`simulate`). :func:`simulate` refuses, up front, a run whose
+    estimate exceeds the memory available, and the command line (``stress``) prints it.
+
+    Examples
+    --------
+    >>> estimate_memory(paths=10**9, steps=520) < 2**30  # bounded: no per-path arrays
+    True
+    >>> estimate_memory(paths=10**6, steps=520, keep_paths=True) > 300 * 10**6
+    True
+    """
+    keep = paths <= KEEP_PATHS_LIMIT if keep_paths is None else keep_paths
+    size = _chunk_paths(chunk_size, paths=paths, steps=steps, executor=None)
+    size = min(size, -(-paths // BLOCK_PATHS) * BLOCK_PATHS)
+    chunk = 8 * size * (steps + 1) * _PRICE_MATRIX_COPIES + 8 * size * 200  # and engine state
+    kept = _RESULT_BYTES_PER_PATH * paths if keep else 0
+    return int(chunk * max(1, chunks) + kept + 64 * 2**20)  # and the interpreter with numpy
 
 
 def _run(chunks: Sequence[_Chunk], executor: Any, bar: Any) -> Iterator[SimulationResult]:

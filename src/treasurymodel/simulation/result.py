@@ -13,6 +13,7 @@ import numpy.typing as npt
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
 from ..validators import price_array
+from .trace import EventTable, PathTraces
 
 __all__ = ["PATH_FIELDS", "SimulationResult", "StepHistogram"]
 
@@ -260,6 +261,9 @@ class SimulationResult:
     histograms
         Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
         ``record``), by name.
+    traces
+        Every recordable quantity of the traced paths at every step (see
+        :func:`~treasurymodel.simulate_paths` ``record_paths``), or ``None``.
 
     Notes
     -----
@@ -330,6 +334,7 @@ class SimulationResult:
     loans_issued: FloatArray = attrs.field(converter=_floats)
     loans_average_rate: FloatArray = attrs.field(converter=_floats)
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict, converter=_histograms)
+    traces: PathTraces | None = None
 
     def __attrs_post_init__(self) -> None:
         n = self.forced_sale.shape[0] if self.forced_sale.ndim == 1 else -1
@@ -405,7 +410,8 @@ class SimulationResult:
         order (path ``i`` of the second result becomes path ``len(first) + i``), and their
         histograms, which must have the same names and edges, are added. Summaries are
         computed from the joined arrays, so the joined result is exactly the result of one
-        simulation over all the paths.
+        simulation over all the paths. Traces are not joined (the joined result has none):
+        :func:`~treasurymodel.simulate` traces its paths after joining.
 
         Raises
         ------
@@ -451,7 +457,9 @@ class SimulationResult:
                     sorted(item.histograms),
                     "must record the same quantities on the same bin edges",
                 )
-        arrays = {n: np.concatenate([getattr(r, n) for r in items]) for n in PATH_FIELDS}
+        arrays: dict[str, Any] = {
+            n: np.concatenate([getattr(r, n) for r in items]) for n in PATH_FIELDS
+        }
         hists: dict[str, StepHistogram] = {}
         for k in first.histograms:
             total = first.histograms[k].counts.copy()
@@ -588,6 +596,32 @@ class SimulationResult:
                 "name", name, f"was not recorded (recorded: {sorted(self.histograms)})"
             )
         return self.histograms[name].quantiles(q)
+
+    def events(self, path: int) -> EventTable:
+        """What happened on traced path ``path``, in date order: an :class:`EventTable`.
+
+        Only for paths traced with ``record_paths``; the table is read off the traced arrays
+        (:attr:`traces`), so the two agree.
+
+        Examples
+        --------
+        >>> import datetime as dt, numpy as np
+        >>> import treasurymodel as tm
+        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+        ...     holdings=tm.Holdings(units=100), shares_basic=1e6, instruments=[tm.Note(
+        ...     name="N", principal=2e6, coupon=0.0, maturity=dt.date(2026, 6, 30))])
+        >>> res = tm.simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]),
+        ...     dates=[co.as_of, dt.date(2026, 7, 1)],
+        ...     policy=tm.FundingPolicy(issue_equity=False), record_paths=[1])
+        >>> for row in res.events(1).table()[1:]:
+        ...     print(row)
+        ['2026-07-01', '1', 'principal paid', '1,000,000', 'cash']
+        ['2026-07-01', '1', 'coins sold', '100', 'units']
+        ['2026-07-01', '1', 'default', '-', '']
+        """
+        if self.traces is None:
+            raise ValidationError("path", path, "was not traced (no record_paths)")
+        return self.traces.events(path)
 
     def date_of(self, steps: IntArray) -> npt.NDArray[np.datetime64]:
         """Dates of step indices as ``datetime64[D]`` (``NaT`` for -1).

@@ -1,0 +1,205 @@
+"""Bounded-memory Monte Carlo: streaming aggregates against kept per-path arrays; traces."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+from typing import Any
+
+import numpy as np
+import pytest
+
+import treasurymodel as tm
+from treasurymodel import ValidationError
+from treasurymodel.simulation import montecarlo
+from treasurymodel.simulation.aggregates import MOMENT_FIELDS, OUTCOME_FIELDS, _hist
+from treasurymodel.simulation.recording import RECORDABLE
+from treasurymodel.simulation.result import Event
+
+PATHS = 3_000  # three blocks, the last one partial
+
+
+@functools.cache
+def _setup() -> tuple[tm.Company, dict[str, Any]]:
+    co = tm.datasets.load("mstr-2026-02")
+    kw: dict[str, Any] = {
+        "model": tm.GBM(spot=68_141.0, drift=0.3, volatility=0.8),
+        "years": 3,
+        "steps_per_year": 12,
+        "seed": 5,
+        "premium": tm.PeakCompressionPremium(initial=1.3, floor=0.7, sensitivity=3.0),
+        "impact": tm.ImpactModel(daily_volume=20_000.0),
+    }
+    return co, kw
+
+
+@functools.cache
+def _kept() -> tm.SimulationResult:
+    co, kw = _setup()
+    res = tm.simulate(co, paths=PATHS, keep_paths=True, record=("share_price",), **kw)
+    assert isinstance(res, tm.SimulationResult)
+    return res
+
+
+def _bounded(**extra: Any) -> tm.SimulationAggregates:
+    co, kw = _setup()
+    agg = tm.simulate(co, paths=PATHS, keep_paths=False, record=("share_price",), **kw, **extra)
+    assert isinstance(agg, tm.SimulationAggregates)
+    return agg
+
+
+def _check_against_kept(agg: tm.SimulationAggregates) -> None:
+    res = _kept()
+    assert agg.paths == res.paths == PATHS
+    events: tuple[tuple[Event, str], ...] = (
+        ("default", "default_time"),
+        ("forced_sale", "first_forced_sale"),
+        ("seizure", "first_seizure"),
+    )
+    for event, field in events:
+        steps = getattr(res, field)
+        expected = np.bincount(steps[steps >= 0], minlength=res.steps + 1)
+        assert agg.event_counts[event].tolist() == expected.tolist()  # exact
+        assert agg.probability(event) == res.probability(event)
+        assert np.array_equal(agg.survival_curve(event), res.survival_curve(event))
+    for name in MOMENT_FIELDS:
+        v = getattr(res, name)
+        assert agg.mean[name] == pytest.approx(float(v.mean()), rel=1e-12, abs=1e-9), name
+        assert agg.variance(name) == pytest.approx(float(v.var(ddof=1)), rel=1e-9, abs=1e-9)
+        assert agg.minimum[name] == float(v.min())
+        assert agg.maximum[name] == float(v.max())
+    for name in OUTCOME_FIELDS:
+        h = agg.outcomes[name]
+        assert h.counts[0].tolist() == _hist(getattr(res, name), h.edges).tolist(), name
+    assert np.array_equal(
+        agg.histograms["share_price"].counts, res.histograms["share_price"].counts
+    )
+
+
+def test_the_stress_case_has_events() -> None:
+    res = _kept()
+    assert 0.5 < res.probability("forced_sale") < 1.0
+    assert 0.0 < res.probability("default") < 0.5
+
+
+@pytest.mark.parametrize("chunk_size", [1024, 2048, 10_000])
+def test_streaming_aggregates_equal_the_kept_arrays_for_any_chunk_size(chunk_size: int) -> None:
+    _check_against_kept(_bounded(chunk_size=chunk_size))
+
+
+def test_streaming_aggregates_equal_the_kept_arrays_on_executors() -> None:
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        _check_against_kept(_bounded(executor=ex, chunk_size=1024))
+    with concurrent.futures.ProcessPoolExecutor(2) as ex:
+        _check_against_kept(_bounded(executor=ex, chunk_size=1024))
+
+
+def test_quantiles_from_the_histograms_are_within_a_bin() -> None:
+    agg = _bounded()
+    res = _kept()
+    for name in ("final_price", "nav_per_share", "btc_sold"):
+        edges = agg.outcomes[name].edges
+        width = float(edges[2] - edges[1])
+        for q in (0.1, 0.5, 0.9):
+            exact = float(np.quantile(getattr(res, name), q))
+            assert abs(float(agg.quantiles(name, [q])[0]) - exact) <= width + 1e-9 * abs(exact)
+
+
+def test_merge_is_the_aggregate_of_the_joined_paths() -> None:
+    co, kw = _setup()
+    a = tm.simulate(co, paths=1024, keep_paths=True, **kw)
+    edges = montecarlo._edges_of(
+        montecarlo._Chunk(
+            company=co, model=kw["model"], seed=5, start=0, size=1024, total=1024, steps=36,
+            dt=1 / 12, dates=a.dates, policy=None, premium=None, impact=None, record=(),
+            record_edges=None,
+        )
+    )  # fmt: skip
+    one = tm.SimulationAggregates.from_result(a, edges=edges)
+    both = tm.SimulationAggregates.combine([one, one])
+    joined = tm.SimulationAggregates.from_result(tm.SimulationResult.concat([a, a]), edges=edges)
+    assert both.paths == 2048
+    for event in both.event_counts:
+        assert both.event_counts[event].tolist() == joined.event_counts[event].tolist()
+    for name in MOMENT_FIELDS:
+        assert both.mean[name] == pytest.approx(joined.mean[name], rel=1e-12, abs=1e-9)
+        assert both.m2[name] == pytest.approx(joined.m2[name], rel=1e-9, abs=1e-6)
+
+
+def test_traced_paths_equal_those_of_a_run_keeping_everything() -> None:
+    co, kw = _setup()
+    kept = tm.simulate(co, paths=PATHS, keep_paths=True, record_paths=[5, 2500], **kw)
+    bounded = _bounded(record_paths=[5, 2500], chunk_size=1024)
+    # the keep-everything reference: every path of the run traced, from the same prices
+    prices = np.concatenate(
+        [
+            tm.price_paths(kw["model"], seed=5, start=s, size=min(1024, PATHS - s),
+                           total=PATHS, steps=36, dt=1 / 12)
+            for s in (0, 1024, 2048)
+        ]
+    )  # fmt: skip
+    full = tm.simulate_paths(
+        co, prices=prices, dates=kept.dates, premium=kw["premium"], impact=kw["impact"],
+        record_paths=range(PATHS),
+    )  # fmt: skip
+    assert kept.traces is not None
+    assert bounded.traces is not None
+    assert full.traces is not None
+    for name in RECORDABLE:
+        ref = full.traces.values[name][[5, 2500]]
+        assert np.array_equal(kept.traces.values[name], ref), name
+        assert np.array_equal(bounded.traces.values[name], ref), name
+    assert kept.events(2500) == bounded.events(2500)
+
+
+def test_chosen_paths_are_the_same_kept_or_bounded() -> None:
+    co, kw = _setup()
+    res = _kept()
+    for how in ("worst", "first_default", "random"):
+        kept = tm.simulate(
+            co, paths=PATHS, keep_paths=True, record_paths=3, choose_paths=how, **kw
+        )
+        bounded = _bounded(record_paths=3, choose_paths=how, chunk_size=1024)
+        assert kept.traces is not None
+        assert bounded.traces is not None
+        assert kept.traces.paths.tolist() == bounded.traces.paths.tolist(), how
+    worst = sorted(np.argsort(res.nav_per_share, kind="stable")[:3].tolist())
+    chosen = tm.simulate(co, paths=PATHS, keep_paths=True, record_paths=3, **kw)
+    assert chosen.traces is not None
+    assert chosen.traces.paths.tolist() == worst
+
+
+def test_the_default_keeps_paths_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    co, kw = _setup()
+    assert isinstance(tm.simulate(co, paths=1024, **kw), tm.SimulationResult)
+    monkeypatch.setattr(montecarlo, "KEEP_PATHS_LIMIT", 1000)
+    assert isinstance(tm.simulate(co, paths=1024, **kw), tm.SimulationAggregates)
+
+
+def test_memory_of_a_bounded_run_does_not_grow_with_paths() -> None:
+    small = tm.estimate_memory(paths=10**5, steps=520, keep_paths=False)
+    huge = tm.estimate_memory(paths=10**9, steps=520, keep_paths=False)
+    assert small == huge
+    assert tm.estimate_memory(paths=10**7, steps=520, keep_paths=True) > 10 * huge
+
+
+def test_bad_keep_paths_and_record_paths_are_refused() -> None:
+    co, kw = _setup()
+    with pytest.raises(ValidationError) as info:
+        tm.simulate(co, paths=10, keep_paths="yes", **kw)  # type: ignore[call-overload]
+    assert info.value.field == "keep_paths"
+    with pytest.raises(ValidationError) as info:
+        tm.simulate(co, paths=10, record_paths=[10], **kw)
+    assert info.value.field == "record_paths"
+
+
+@pytest.mark.distributed
+def test_streaming_aggregates_equal_the_kept_arrays_on_a_dask_cluster() -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        _check_against_kept(_bounded(executor=client.get_executor(), chunk_size=1024))
