@@ -33,7 +33,7 @@ def test_trace_draws_the_worst_path(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = tmp_path / "worst.png"
     assert main([*ARGS, "--paths", "500", "--drift", "-0.5", "--trace", str(out)]) == 0
     err = capsys.readouterr().err
-    assert f"wrote {out} (path " in err
+    assert f"wrote {out}\n" in err
     width, height = png_size(out)
     assert width > 0
     assert height > width  # four panels stacked
@@ -44,7 +44,7 @@ def test_trace_draws_the_worst_path(tmp_path: Path, capsys: pytest.CaptureFixtur
         paths=500, seed=1, keep_paths=True,
     )  # fmt: skip
     worst = int(res.nav_per_share.argmin())
-    assert f"(path {worst})" in err
+    assert f"traced path {worst}," in err
 
 
 def test_above_the_limit_the_command_keeps_aggregates(
@@ -73,9 +73,11 @@ def test_a_run_that_cannot_fit_is_refused_up_front(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(_cli_stress, "_available_memory", lambda: 2**20)
-    assert main([*ARGS, "--paths", "500"]) == 1
+    with pytest.raises(SystemExit) as info:  # a command-line value out of range: usage error
+        main([*ARGS, "--paths", "500"])
+    assert info.value.code == 2
     err = capsys.readouterr().err
-    assert "--paths: needs about" in err
+    assert "argument --paths: needs about" in err
     assert "GiB available" in err
     assert "Traceback" not in err
 

@@ -255,18 +255,21 @@ def test_6_validate_reads_the_file_of_that_name(
 def test_7_what_cannot_fit_is_refused_up_front(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("treasurymodel.simulation.montecarlo._available_memory", lambda: 2**30)
     model = tm.GBM(spot=68_000.0, volatility=0.5)
-    with pytest.raises(ValidationError, match=r"needs about 42\.0 GiB") as info:
-        # 10^8 paths x 450 bytes = 4.5e10 bytes, plus the default chunk of 77 blocks (2**22
-        # prices / 53 dates = 79,137 -> 77 x 1,024 = 78,848 paths) x 53 dates x 16 bytes =
-        # 6.7e7: 4.5067e10 bytes = 41.97 GiB, more than the 1 GiB available
-        tm.simulate(_2026, model=model, years=1, paths=10**8, seed=1)
+    with pytest.raises(ValidationError, match=r"needs about 42\.2 GiB") as info:
+        # 10^8 kept paths x 450 bytes = 4.5e10 bytes, plus the default chunk of 77 blocks (2**22
+        # prices / 53 dates = 79,137 -> 77 x 1,024 = 78,848 paths) x (53 dates x 16 bytes +
+        # 1,600 bytes of engine state) = 1.930e8, plus 64 MiB: 4.526e10 bytes = 42.15 GiB,
+        # more than the 1 GiB available
+        tm.simulate(_2026, model=model, years=1, paths=10**8, seed=1, keep_paths=True)
     assert info.value.field == "paths"
     monkeypatch.setattr("treasurymodel.simulation.montecarlo._available_memory", lambda: 2**33)
-    with pytest.raises(ValidationError, match=r"needs about 43\.1 GiB") as info:
-        # 10^7 paths in one chunk of 261 dates (5 years weekly): 450 x 1e7 + 16 x 1e7 x 261
-        # = 4.626e10 bytes = 43.1 GiB at once, more than 8 GiB (the paths alone, 4.2 GiB, fit)
+    with pytest.raises(ValidationError, match=r"needs about 53\.9 GiB") as info:
+        # 10^7 paths (bounded: no per-path arrays) in one chunk of 10,000,384 paths (whole
+        # blocks) x (261 dates x 16 bytes + 1,600) = 5.776e10, plus 64 MiB = 53.86 GiB at
+        # once, more than 8 GiB
         tm.simulate(_2026, model=model, years=5, paths=10**7, seed=1, chunk_size=10**9)
     assert info.value.field == "chunk_size"
+    monkeypatch.setattr("treasurymodel._cli_stress._available_memory", lambda: 2**20)
     code, out, err = _cli("stress", "mstr-2026-02", "--vol", "0.5", "--paths", "100000000")
     assert (code, out) == (2, "")
     assert "argument --paths: needs about" in err.splitlines()[-1]

@@ -621,6 +621,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         path = int(result.traces.paths[0])
         head = f"{company.name}: the path with the worst NAV per share"
         fig = traced_path(result, path, currency=company.currency, title=head)
+        _status(f"traced path {path}, the one with the worst NAV per share")
         _save_figure(fig, args.trace, "--trace")
     if args.plot is not None:
         fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)

@@ -281,16 +281,18 @@ def simulate_market(
             raise ValidationError(
                 f"companies[{i}]", co.holdings.asset, "must hold the same asset as the first"
             )
-    pols = [None] * n_co if policies is None else list(policies)
-    prems = [None] * n_co if premiums is None else list(premiums)
-    if len(pols) != n_co:
-        raise ValidationError("policies", policies, f"must give one per company ({n_co})")
-    if len(prems) != n_co:
-        raise ValidationError("premiums", premiums, f"must give one per company ({n_co})")
+    pols = _per_company("policies", policies, n_co)
+    prems = _per_company("premiums", premiums, n_co)
     policy_list = [FundingPolicy() if p is None else p for p in pols]
     premium_list = [ConstantPremium(mnav=1.0) if p is None else p for p in prems]
-    for p, q in zip(policy_list, premium_list, strict=True):
-        _check_models(p, q, impact)
+    for i, (p, q) in enumerate(zip(policy_list, premium_list, strict=True)):
+        try:
+            _check_models(p, q, impact)
+        except ValidationError as err:  # name the list and the company's place in it
+            if err.field in ("policy", "premium"):
+                field = f"{'policies' if err.field == 'policy' else 'premiums'}[{i}]"
+                raise ValidationError(field, err.value, err.reason) from None
+            raise
     the_dates = check_dates(companies[0], dates)
     for co in companies[1:]:
         check_dates(co, dates)
@@ -357,3 +359,12 @@ def simulate_market(
         quarters=[_dt.date(q // 4, 3 * (q % 4) + 1, 1) for q in range(first_q, first_q + n_q)],
         forced_sellers=sellers,
     )
+
+
+def _per_company(field: str, value: Any, n_co: int) -> list[Any]:
+    """``value`` (a list or tuple with one entry per company, or None) as a list."""
+    if value is None:
+        return [None] * n_co
+    if not isinstance(value, list | tuple) or len(value) != n_co:
+        raise ValidationError(field, value, f"must be a list with one entry per company ({n_co})")
+    return list(value)

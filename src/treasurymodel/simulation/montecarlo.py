@@ -780,6 +780,8 @@ def estimate_memory(
     up to the executor's workers), plus the kept per-path results unless the run is bounded
     (``keep_paths`` as in :func:`simulate`). :func:`simulate` refuses, up front, a run whose
     estimate exceeds the memory available, and the command line (``stress``) prints it.
+    ``paths`` and ``steps`` are whole numbers in the ranges :func:`simulate` accepts, and
+    ``chunks`` from 1 to 1,000.
 
     Examples
     --------
@@ -788,12 +790,17 @@ def estimate_memory(
     >>> estimate_memory(paths=10**6, steps=520, keep_paths=True) > 300 * 10**6
     True
     """
-    keep = paths <= KEEP_PATHS_LIMIT if keep_paths is None else keep_paths
+    paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
+    steps = _whole("steps", steps, minimum=1, maximum=_MAX_STEPS)
+    chunks = _whole("chunks", chunks, minimum=1, maximum=1_000)
+    keep = (
+        paths <= KEEP_PATHS_LIMIT if keep_paths is None else check_flag("keep_paths", keep_paths)
+    )
     size = _chunk_paths(chunk_size, paths=paths, steps=steps, executor=None)
     size = min(size, -(-paths // BLOCK_PATHS) * BLOCK_PATHS)
     chunk = 8 * size * (steps + 1) * _PRICE_MATRIX_COPIES + 8 * size * 200  # and engine state
     kept = _RESULT_BYTES_PER_PATH * paths if keep else 0
-    return int(chunk * max(1, chunks) + kept + 64 * 2**20)  # and the interpreter with numpy
+    return int(chunk * chunks + kept + 64 * 2**20)  # and the interpreter with numpy
 
 
 def _run(chunks: Sequence[_Chunk], executor: Any, bar: Any) -> Iterator[SimulationResult]:

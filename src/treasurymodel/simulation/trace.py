@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from .._typing import FloatArray, IntArray
 from ..errors import ValidationError
+from ..validators import check_choice
 
 __all__ = ["EVENT_KINDS", "EventTable", "PathTraces"]
 
@@ -333,8 +334,7 @@ def check_record_paths(
 ) -> int | IntArray | None:
     """``record_paths`` as a count, an array of indices (unique, sorted) or ``None``;
     at most ``limit`` paths (``None``: no limit, the paths are already in memory)."""
-    if choose_paths not in CHOICES:
-        raise ValidationError("choose_paths", choose_paths, f"must be one of {CHOICES}")
+    check_choice("choose_paths", choose_paths, CHOICES)
     if record_paths is None:
         return None
     if isinstance(record_paths, bool):
@@ -345,7 +345,7 @@ def check_record_paths(
         return int(record_paths)
     try:
         raw = np.asarray(list(record_paths))
-    except TypeError:
+    except (TypeError, ValueError):  # not iterable, or ragged
         raise ValidationError(
             "record_paths", record_paths, "must be a count or a sequence of path indices"
         ) from None
