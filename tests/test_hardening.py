@@ -10,6 +10,7 @@ import datetime as dt
 import errno
 import io
 import json
+import math
 import os
 import pickle
 import subprocess
@@ -520,6 +521,50 @@ def test_14_pledges_may_not_exceed_the_holdings_beyond_rounding() -> None:
     # decimal rounding is allowed: 0.1 + 0.2 coins out of 0.3 (0.30000000000000004 in floats)
     assert _pledged(0.3, [0.1, 0.2]).pledged_units == pytest.approx(0.3)
     assert tm.loads(tm.dumps(_pledged(0.3, [0.1, 0.2]))).holdings.units == 0.3
+
+
+def test_14_pledges_summing_past_the_float_range_are_refused_not_a_traceback() -> None:
+    # 1e308 + 1e308 coins pledged out of 1.7e308 held: the exact sum overflows (math.fsum
+    # raises OverflowError on it), and the total certainly exceeds the holdings.
+    with pytest.raises(ValidationError, match="exceeds"):
+        _pledged(1.7e308, [1e308, 1e308])
+    text = tm.dumps(_pledged(1.7e308, [1e308, 6e307])).replace(
+        "pledged_units = 6e+307", "pledged_units = 1e+308"
+    )
+    assert "pledged_units = 1e+308" in text.split("[[instruments]]")[2]
+    with pytest.raises(ValidationError) as info:
+        tm.loads(text)
+    assert info.value.field == "instruments[1].pledged_units"
+
+
+def test_8_the_loader_sums_each_pledge_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The pledge check runs after every secured instrument. Re-summing the whole list each
+    # time (math.fsum, in C, invisible to a count of Python calls) makes loading quadratic:
+    # n loans would pass n (n + 1) / 2 values to math.fsum. Count the values passed.
+    real_fsum = math.fsum
+    summed = 0
+
+    def counting_fsum(values: Any) -> float:
+        nonlocal summed
+        items = list(values)
+        summed += len(items)
+        return real_fsum(items)
+
+    def values_summed(n: int) -> int:
+        nonlocal summed
+        text = tm.dumps(_pledged(float(n), [1.0] * n))
+        summed = 0
+        with monkeypatch.context() as patch:
+            patch.setattr(math, "fsum", counting_fsum)
+            tm.loads(text)
+        return summed
+
+    small, large = values_summed(200), values_summed(400)
+    assert small > 0
+    assert large < 2.2 * small  # quadratic: about 4 times
+    assert large < 200 * 400  # far below n (n + 1) / 2 = 80,200 for 400 loans
 
 
 # --- 15. JSON duplicate keys ------------------------------------------------------------------

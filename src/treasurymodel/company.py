@@ -149,21 +149,62 @@ def is_currency_code(code: str) -> bool:
     return _CURRENCY.fullmatch(code) is not None
 
 
-def pledge_excess(units: float, pledges: list[float]) -> float:
+def add_exactly(partials: list[float], x: float) -> None:
+    """Add ``x`` to an exact running sum kept as non-overlapping ``partials``, in place.
+
+    Shewchuk's algorithm, the one :func:`math.fsum` runs: ``math.fsum(partials)`` is then the
+    correctly rounded sum of every value added, as ``math.fsum`` of them all would be, and
+    each addition costs a few steps (a double has at most about 40 partials), so a loader
+    can check a running total after each instrument in linear time. A sum that leaves the
+    float range becomes ``[inf]``.
+
+    Examples
+    --------
+    >>> partials: list[float] = []
+    >>> for x in (1e16, 1.0, -1e16):
+    ...     add_exactly(partials, x)
+    >>> math.fsum(partials)
+    1.0
+    """
+    i = 0
+    for y in list(partials):
+        if abs(x) < abs(y):
+            x, y = y, x
+        hi = x + y
+        if not math.isfinite(hi):
+            partials[:] = [hi]
+            return
+        lo = y - (hi - x)
+        if lo:
+            partials[i] = lo
+            i += 1
+        x = hi
+    partials[i:] = [x]
+
+
+def pledge_excess(units: float, pledges: list[float], *, count: int | None = None) -> float:
     """How far the ``pledges`` (units pledged, one per instrument) exceed the ``units`` held.
 
     Returns 0.0 when they fit. The sum is exact (:func:`math.fsum`) and the only slack
     allowed is rounding: one unit in the last place of ``units`` per pledge (each amount
     written in decimal is within half of one of its float). So 0.1 + 0.2 coins pledged out
-    of 0.3 held fit, while 900 coins too many out of 10^15 do not.
+    of 0.3 held fit, while 900 coins too many out of 10^15 do not. ``pledges`` may also be
+    the partials of :func:`add_exactly` with ``count`` the number of pledges added to them.
+    A total beyond the float range exceeds any holding: the excess is ``inf``.
 
     Examples
     --------
     >>> pledge_excess(0.3, [0.1, 0.2]), pledge_excess(1e15, [1e15, 900.0])
     (0.0, 900.0)
+    >>> pledge_excess(1.7e308, [1e308, 1e308])
+    inf
     """
-    total = math.fsum(pledges)
-    if total <= units + len(pledges) * math.ulp(units):
+    n = len(pledges) if count is None else count
+    try:
+        total = math.fsum(pledges)
+    except OverflowError:
+        return math.inf
+    if total <= units + n * math.ulp(units):
         return 0.0
     return total - units
 
@@ -337,7 +378,7 @@ class Company:
         if excess > 0.0:
             raise ValidationError(
                 "Company.instruments.pledged_units",
-                math.fsum(self._pledges()),
+                excess + self.holdings.units,
                 f"exceeds the {self.holdings.units!r} units held by {excess!r}",
             )
         late = matured_debt(self.as_of, self.instruments)

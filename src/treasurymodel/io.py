@@ -35,7 +35,15 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from .company import MATURED_REASON, Company, Holdings, Market, matured_debt, pledge_excess
+from .company import (
+    MATURED_REASON,
+    Company,
+    Holdings,
+    Market,
+    add_exactly,
+    matured_debt,
+    pledge_excess,
+)
 from .errors import MissingFileError, ValidationError
 from .instruments import (
     INSTRUMENT_KINDS,
@@ -508,7 +516,8 @@ class _Reader:
                 MATURED_REASON.format(as_of=as_of),
                 instrument=f"instrument {inst.name!r}",
             )
-        pledges: list[float] = []
+        pledged: list[float] = []  # the exact running total (partials), checked per pledge
+        n_pledges = 0
         for i, inst in enumerate(instruments):
             label = f"instrument {inst.name!r}"
             if inst.currency is not None and inst.currency != currency and inst.currency not in fx:
@@ -535,12 +544,13 @@ class _Reader:
                             instrument=label,
                         )
             if isinstance(inst, SecuredNote | TermLoan):
-                pledges.append(inst.pledged_units)
-                if pledge_excess(holdings.units, pledges) > 0.0:
+                add_exactly(pledged, inst.pledged_units)
+                n_pledges += 1
+                if pledge_excess(holdings.units, pledged, count=n_pledges) > 0.0:
                     raise self.error(
                         f"instruments[{i}].pledged_units",
                         inst.pledged_units,
-                        f"brings the units pledged in total to {math.fsum(pledges)!r}, more "
+                        f"brings the units pledged in total to {math.fsum(pledged)!r}, more "
                         f"than the {holdings.units!r} held (holdings.units)",
                         instrument=label,
                     )
