@@ -653,6 +653,7 @@ def _write_comparison_figure(app: Sphinx) -> None:
 BUILD_HOOKS.append(_write_comparison_figure)
 # end issue 19
 
+
 # issue 13 (watching the spiral): the traced path of howto/death-spiral.rst, the same run.
 def _write_death_spiral_figure(app: Sphinx) -> None:
     import treasurymodel as tm
@@ -722,4 +723,3 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after autodoc adds the type hints (priority 500)
     app.connect("object-description-transform", _one_return_type, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-
