@@ -252,3 +252,20 @@ def test_plots_of_a_simulation() -> None:
     with pytest.raises(ValidationError):
         traced_path(tm.simulate_paths(_simple_company(), prices=np.full((1, 3), 5e4),
                                       dates=_weekly(2)), 0)  # fmt: skip
+
+
+def test_traced_path_draws_into_an_empty_figure_it_is_given() -> None:
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from treasurymodel.plot import traced_path
+
+    res = _traced_all()
+    given = plt.figure()
+    try:
+        assert traced_path(res, 3, figure=given) is given
+        line = given.axes[0].get_lines()[0]
+        assert np.asarray(line.get_ydata()).tolist() == res.traces.values["price"][3].tolist()  # type: ignore[union-attr]
+        with pytest.raises(ValidationError) as info:
+            traced_path(res, 3, figure=given)  # drawn already
+        assert info.value.field == "figure"
+    finally:
+        plt.close(given)

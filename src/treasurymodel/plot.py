@@ -43,6 +43,19 @@ _KIND_STYLE: Final = {
 }
 
 
+def _new_figure(figure: Any, size: tuple[float, float]) -> matplotlib.figure.Figure:
+    """A new figure of ``size`` (constrained layout, no pyplot), or ``figure`` if it is an
+    empty matplotlib figure the caller gives (a ValidationError naming ``figure`` if not)."""
+    figure_class = _figure_class()
+    if figure is None:
+        new: matplotlib.figure.Figure = figure_class(figsize=size, layout="constrained")
+        return new
+    if not isinstance(figure, figure_class) or figure.axes:
+        raise ValidationError("figure", figure, "must be an empty matplotlib Figure")
+    given: matplotlib.figure.Figure = figure
+    return given
+
+
 def _figure_class() -> Any:
     try:
         from matplotlib.figure import Figure
@@ -483,13 +496,7 @@ def comparison(
     if not isinstance(result, Comparison):
         raise ValidationError("result", result, "must be a treasurymodel.Comparison")
     title = _check_title(title)
-    figure_class = _figure_class()
-    if figure is None:
-        fig: matplotlib.figure.Figure = figure_class(figsize=(11.0, 8.0), layout="constrained")
-    elif not isinstance(figure, figure_class) or figure.axes:
-        raise ValidationError("figure", figure, "must be an empty matplotlib Figure")
-    else:
-        fig = figure
+    fig = _new_figure(figure, (11.0, 8.0))
     axes = fig.subplot_mosaic([["mnav", "leverage"], ["shock", "shock"]], height_ratios=[1, 1.2])
     rows = result.rows
     x = np.arange(len(rows), dtype=np.float64)
@@ -679,7 +686,12 @@ def survival(
 
 
 def traced_path(
-    result: Any, path: int, *, currency: str = "USD", title: str | None = None
+    result: Any,
+    path: int,
+    *,
+    currency: str = "USD",
+    title: str | None = None,
+    figure: matplotlib.figure.Figure | None = None,
 ) -> matplotlib.figure.Figure:
     """One traced path as four panels sharing the date axis.
 
@@ -691,7 +703,8 @@ def traced_path(
        service and dividends) as a line; dividends left unpaid below zero.
 
     A default is marked on every panel. ``result`` must have traced ``path``
-    (``record_paths``).
+    (``record_paths``). ``figure``: an empty figure to draw into (a pyplot figure, to have
+    pyplot show it), as for :func:`comparison`; default a new one built without pyplot.
 
     Examples
     --------
@@ -710,8 +723,7 @@ def traced_path(
         raise ValidationError("path", path, "was not traced (simulate with record_paths)")
     v = result.traces.path(path)
     i = result.traces.row(path)
-    figure_class = _figure_class()
-    fig: matplotlib.figure.Figure = figure_class(figsize=(10.0, 11.0), layout="constrained")
+    fig = _new_figure(figure, (10.0, 11.0))
     axes = fig.subplots(4, 1, sharex=True)
     dates = _date_axis(result.dates)
     scale, unit = (1e9, "bn") if float(np.max(np.abs(v["cash"]))) >= 1e9 else (1e6, "M")
