@@ -425,6 +425,54 @@ def merge(ev: Step | None, more: Mapping[str, list[Any]]) -> Step:
     return attrs.evolve(ev, **{k: getattr(ev, k) + tuple(v) for k, v in more.items()})
 
 
+def _slot(extra: dict[int, dict[str, list[Any]]], heap: list[int], s: int) -> dict[str, list[Any]]:
+    """The events of securities sold on the paths that fall on step ``s`` (a new, empty entry
+    the first time, with ``s`` put on the engine's heap of steps to visit)."""
+    if s not in extra:
+        extra[s] = {
+            "coupons": [],
+            "conv_maturities": [],
+            "maturities": [],
+            "puts": [],
+            "dividends": [],
+        }
+        heapq.heappush(heap, s)
+    return extra[s]
+
+
+def _step_on_or_after(plan: Plan, ordinals: IntArray, when: _dt.date) -> int:
+    """The first step on or after ``when``; -1 after the last date."""
+    if when > plan.dates[-1]:
+        return -1
+    return int(np.searchsorted(ordinals, when.toordinal(), side="left"))
+
+
+def _schedule_interest(
+    k: int,
+    payments: Sequence[tuple[_dt.date, float]],
+    rate: float,
+    frequency: int,
+    plan: Plan,
+    ordinals: IntArray,
+    extra: dict[int, dict[str, list[Any]]],
+    heap: list[int],
+) -> int:
+    """Put debt ``k``'s interest (``rate`` a year, ``frequency`` payments, each date with the
+    fraction of a period it pays) on the calendar, summed per step; the maturity step (the
+    last payment's) is returned, -1 past the last date."""
+    mat_step = _step_on_or_after(plan, ordinals, payments[-1][0])
+    sums: dict[int, float] = {}
+    for when, fraction in payments:
+        s = _step_on_or_after(plan, ordinals, when)
+        if s < 0:
+            break
+        if rate > 0.0:
+            sums[s] = sums.get(s, 0.0) + rate / frequency * fraction
+    for s, amount in sums.items():
+        _slot(extra, heap, s)["coupons"].append((k, amount, 1.0))
+    return mat_step
+
+
 def schedule_note_tranche(
     channel: ConvertibleIssuance,
     k: int,
@@ -443,42 +491,17 @@ def schedule_note_tranche(
     the first step on or after ``d``.
     """
     issue = plan.dates[t]
-    end = plan.dates[-1]
-
-    def step(when: _dt.date) -> int:
-        if when > end:
-            return -1
-        return int(np.searchsorted(ordinals, when.toordinal(), side="left"))
-
-    def at(s: int) -> dict[str, list[Any]]:
-        if s not in extra:
-            extra[s] = {
-                "coupons": [],
-                "conv_maturities": [],
-                "maturities": [],
-                "puts": [],
-                "dividends": [],
-            }
-            heapq.heappush(heap, s)
-        return extra[s]
-
     coupons = channel.coupon_dates(issue)
-    mat_step = step(coupons[-1][0])
-    sums: dict[int, float] = {}
-    for when, fraction in coupons:
-        s = step(when)
-        if s < 0:
-            break
-        if channel.coupon > 0.0:
-            sums[s] = sums.get(s, 0.0) + channel.coupon / channel.frequency * fraction
-    for s, amount in sums.items():
-        at(s)["coupons"].append((k, amount, 1.0))
+    mat_step = _schedule_interest(
+        k, coupons, channel.coupon, channel.frequency, plan, ordinals, extra, heap
+    )
     if mat_step >= 0:
-        at(mat_step)["conv_maturities"].append(k)
+        _slot(extra, heap, mat_step)["conv_maturities"].append(k)
     if channel.put_years is not None:
-        s = step(coupons[channel.put_years * channel.frequency - 1][0])
+        when = coupons[channel.put_years * channel.frequency - 1][0]
+        s = _step_on_or_after(plan, ordinals, when)
         if s >= 0 and s != mat_step:
-            at(s)["puts"].append((k, 0.0))
+            _slot(extra, heap, s)["puts"].append((k, 0.0))
     return Debt(
         name=f"{channel.name} ({issue.isoformat()})",
         kind="convertible",
@@ -511,16 +534,7 @@ def schedule_dividends(
         s = int(np.searchsorted(ordinals, when.toordinal(), side="left"))
         counts[s] = counts.get(s, 0) + 1
     for s, periods in counts.items():
-        if s not in extra:
-            extra[s] = {
-                "coupons": [],
-                "conv_maturities": [],
-                "maturities": [],
-                "puts": [],
-                "dividends": [],
-            }
-            heapq.heappush(heap, s)
-        extra[s]["dividends"].append((j, 0.0, periods))
+        _slot(extra, heap, s)["dividends"].append((j, 0.0, periods))
 
 
 def schedule_loan_tranche(
@@ -535,38 +549,12 @@ def schedule_loan_tranche(
     """The loans a channel made on step ``t`` (debt ``k``): interest dates and maturity on the
     calendar, and every later step until the maturity visited for the margin check."""
     issue = plan.dates[t]
-    end = plan.dates[-1]
-
-    def step(when: _dt.date) -> int:
-        if when > end:
-            return -1
-        return int(np.searchsorted(ordinals, when.toordinal(), side="left"))
-
-    def at(s: int) -> dict[str, list[Any]]:
-        if s not in extra:
-            extra[s] = {
-                "coupons": [],
-                "conv_maturities": [],
-                "maturities": [],
-                "puts": [],
-                "dividends": [],
-            }
-            heapq.heappush(heap, s)
-        return extra[s]
-
     payments = channel.payment_dates(issue)
-    mat_step = step(payments[-1][0])
-    sums: dict[int, float] = {}
-    for when, fraction in payments:
-        s = step(when)
-        if s < 0:
-            break
-        if channel.rate > 0.0:
-            sums[s] = sums.get(s, 0.0) + channel.rate / channel.frequency * fraction
-    for s, amount in sums.items():
-        at(s)["coupons"].append((k, amount, 1.0))
+    mat_step = _schedule_interest(
+        k, payments, channel.rate, channel.frequency, plan, ordinals, extra, heap
+    )
     if mat_step >= 0:
-        at(mat_step)["maturities"].append(k)
+        _slot(extra, heap, mat_step)["maturities"].append(k)
     for s in range(t + 1, (mat_step if mat_step >= 0 else len(plan.dates) - 1) + 1):
         heapq.heappush(heap, s)  # margin checks
     return Debt(
