@@ -693,10 +693,18 @@ def _issuer_calls(c: Run, st: PathState, w: StepWork) -> None:
         cash_call = called & ~conv
         if np.any(cash_call):
             owed = np.where(cash_call, _unclaimed(st.out, w.claimed, k), 0.0)
-            w.principal_due = w.principal_due + d.call_price * owed
-            w.interest_due = w.interest_due + accrued * (owed / d.principal)
-            w.retire.append((k, owed))
-            _claim(w.claimed, k, owed)
+            _redeem(w, k, owed, price=d.call_price, accrued=accrued, principal=d.principal)
+
+
+def _redeem(
+    w: StepWork, k: int, owed: FloatArray, *, price: float, accrued: float, principal: float
+) -> None:
+    """Debt ``k`` redeemed early for cash (an issuer call or a holder put): ``owed`` of its
+    principal at ``price`` per unit plus accrued interest falls due this step and is retired."""
+    w.principal_due = w.principal_due + price * owed
+    w.interest_due = w.interest_due + accrued * (owed / principal)
+    w.retire.append((k, owed))
+    _claim(w.claimed, k, owed)
 
 
 def _maturities(c: Run, st: PathState, w: StepWork) -> None:
@@ -730,10 +738,7 @@ def _holder_puts(c: Run, st: PathState, w: StepWork) -> None:
                 owed = remaining
             else:
                 owed = np.where(w.share_price < d.put_price * d.conversion_price, remaining, 0.0)
-            w.principal_due = w.principal_due + d.put_price * owed
-            w.interest_due = w.interest_due + accrued * (owed / d.principal)
-            w.retire.append((k, owed))
-            _claim(w.claimed, k, owed)
+            _redeem(w, k, owed, price=d.put_price, accrued=accrued, principal=d.principal)
 
 
 def _springing(c: Run, st: PathState, w: StepWork) -> None:
