@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 
 from . import schedule
-from ._typing import ArrayLike, FloatArray
+from ._typing import ArrayInput, ArrayLike, FloatArray
 from .company import Company, check_company
 from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
@@ -210,11 +210,11 @@ def metrics(
 ) -> Metrics[float]: ...
 @overload
 def metrics(
-    company: Company, *, btc_price: FloatArray | list[float], share_price: ArrayLike | None = None
+    company: Company, *, btc_price: ArrayInput, share_price: ArrayLike | None = None
 ) -> Metrics[FloatArray]: ...
 @overload
 def metrics(
-    company: Company, *, btc_price: ArrayLike, share_price: FloatArray | list[float]
+    company: Company, *, btc_price: ArrayLike, share_price: ArrayInput
 ) -> Metrics[FloatArray]: ...
 def metrics(
     company: Company, *, btc_price: ArrayLike, share_price: ArrayLike | None = None
@@ -385,14 +385,14 @@ def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayLike,
-    btc_price: FloatArray | list[float],
+    btc_price: ArrayInput,
     basis: Literal["ev", "market_cap"] = "ev",
 ) -> FloatArray: ...
 @overload
 def share_price_for_mnav(
     company: Company,
     *,
-    mnav: FloatArray | list[float],
+    mnav: ArrayInput,
     btc_price: ArrayLike,
     basis: Literal["ev", "market_cap"] = "ev",
 ) -> FloatArray: ...
@@ -522,13 +522,13 @@ def _ret(value: FloatArray) -> float | FloatArray:
 
 
 @overload
-def btc_yield(
+def btc_yield(  # type: ignore[overload-overlap]
     *, start_units: float, start_shares: float, end_units: float, end_shares: float
 ) -> float: ...
 @overload
 def btc_yield(
     *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
-) -> float | FloatArray: ...
+) -> FloatArray: ...
 def btc_yield(
     *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
 ) -> float | FloatArray:
@@ -546,13 +546,13 @@ def btc_yield(
 
 
 @overload
-def btc_gain(
+def btc_gain(  # type: ignore[overload-overlap]
     *, start_units: float, start_shares: float, end_units: float, end_shares: float
 ) -> float: ...
 @overload
 def btc_gain(
     *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
-) -> float | FloatArray: ...
+) -> FloatArray: ...
 def btc_gain(
     *, start_units: ArrayLike, start_shares: ArrayLike, end_units: ArrayLike, end_shares: ArrayLike
 ) -> float | FloatArray:
@@ -567,7 +567,7 @@ def btc_gain(
 
 
 @overload
-def btc_dollar_gain(
+def btc_dollar_gain(  # type: ignore[overload-overlap]
     *,
     start_units: float,
     start_shares: float,
@@ -583,7 +583,7 @@ def btc_dollar_gain(
     end_units: ArrayLike,
     end_shares: ArrayLike,
     end_price: ArrayLike,
-) -> float | FloatArray: ...
+) -> FloatArray: ...
 def btc_dollar_gain(
     *,
     start_units: ArrayLike,

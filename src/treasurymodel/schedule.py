@@ -28,7 +28,7 @@ from typing import Literal, overload
 import attrs
 import numpy as np
 
-from ._typing import FloatArray
+from ._typing import ArrayInput, ArrayLike, FloatArray
 from .errors import ValidationError
 from .instruments import (
     ConvertibleNote,
@@ -665,12 +665,8 @@ def shares_on_conversion(note: ConvertibleNote, principal: float | None = None) 
 @overload
 def conversion_value(note: ConvertibleNote, share_price: float) -> float: ...
 @overload
-def conversion_value(
-    note: ConvertibleNote, share_price: FloatArray | list[float]
-) -> FloatArray: ...
-def conversion_value(
-    note: ConvertibleNote, share_price: float | FloatArray | list[float]
-) -> float | FloatArray:
+def conversion_value(note: ConvertibleNote, share_price: ArrayInput) -> FloatArray: ...
+def conversion_value(note: ConvertibleNote, share_price: ArrayLike) -> float | FloatArray:
     """Value of the shares the whole note converts into at ``share_price`` (broadcasts).
 
     Examples

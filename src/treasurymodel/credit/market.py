@@ -21,7 +21,7 @@ from typing import Any, Final, Literal, TypeAlias, overload
 import numpy as np
 
 from .. import schedule
-from .._typing import ArrayLike, FloatArray
+from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..instruments import PreferredStock
@@ -106,7 +106,7 @@ def effective_yield(
 ) -> float: ...
 @overload
 def effective_yield(
-    company: Company, security: str, *, price: FloatArray | list[float], to: YieldTo = "maturity"
+    company: Company, security: str, *, price: ArrayInput, to: YieldTo = "maturity"
 ) -> FloatArray: ...
 @overload
 def effective_yield(
@@ -187,7 +187,7 @@ def market_spread(
     company: Company,
     security: str,
     *,
-    price: FloatArray | list[float],
+    price: ArrayInput,
     risk_free_rate: float,
     to: YieldTo = "maturity",
 ) -> FloatArray: ...

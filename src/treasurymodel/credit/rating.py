@@ -29,7 +29,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from .._typing import ArrayLike, FloatArray
+from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..validators import check_reserve, finite_result, price_array
@@ -105,7 +105,7 @@ def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: FloatArray | list[float],
+    btc_price: ArrayInput,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -118,7 +118,7 @@ def btc_rating(
     btc_price: ArrayLike,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
-    share_price: FloatArray | list[float],
+    share_price: ArrayInput,
 ) -> FloatArray: ...
 def btc_rating(
     company: Company,
@@ -224,7 +224,7 @@ def btc_ratings(
 def btc_ratings(
     company: Company,
     *,
-    btc_price: FloatArray | list[float],
+    btc_price: ArrayInput,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,

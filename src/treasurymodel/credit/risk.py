@@ -191,7 +191,7 @@ def _inputs(
 
 
 @overload
-def btc_risk(
+def btc_risk(  # type: ignore[overload-overlap]
     company: Company,
     security: str,
     *,
@@ -215,7 +215,7 @@ def btc_risk(
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
-) -> float | FloatArray: ...
+) -> FloatArray: ...
 def btc_risk(
     company: Company,
     security: str,
@@ -299,7 +299,7 @@ def btc_risk(
 
 
 @overload
-def btc_risks(
+def btc_risks(  # type: ignore[overload-overlap]
     company: Company,
     *,
     asset_volatility: float,
@@ -321,7 +321,7 @@ def btc_risks(
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
-) -> dict[str, float] | dict[str, FloatArray]: ...
+) -> dict[str, FloatArray]: ...
 def btc_risks(
     company: Company,
     *,
@@ -369,9 +369,9 @@ def btc_risks(
 
 
 @overload
-def spread_from_risk(risk: float, *, horizon: float = 1.0) -> float: ...
+def spread_from_risk(risk: float, *, horizon: float = 1.0) -> float: ...  # type: ignore[overload-overlap]
 @overload
-def spread_from_risk(risk: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | FloatArray: ...
+def spread_from_risk(risk: ArrayLike, *, horizon: ArrayLike = 1.0) -> FloatArray: ...
 def spread_from_risk(risk: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | FloatArray:
     """BTC Credit from BTC Risk: ``-ln(1 - risk) / horizon`` (``inf`` when ``risk`` is 1).
 
@@ -400,9 +400,9 @@ def spread_from_risk(risk: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | Fl
 
 
 @overload
-def risk_from_spread(spread: float, *, horizon: float = 1.0) -> float: ...
+def risk_from_spread(spread: float, *, horizon: float = 1.0) -> float: ...  # type: ignore[overload-overlap]
 @overload
-def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | FloatArray: ...
+def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> FloatArray: ...
 def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | FloatArray:
     """The probability of impairment a credit spread implies: ``1 - exp(-spread * horizon)``.
 
@@ -435,7 +435,7 @@ def risk_from_spread(spread: ArrayLike, *, horizon: ArrayLike = 1.0) -> float | 
 
 
 @overload
-def btc_credit_spread(
+def btc_credit_spread(  # type: ignore[overload-overlap]
     company: Company,
     security: str,
     *,
@@ -459,7 +459,7 @@ def btc_credit_spread(
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
-) -> float | FloatArray: ...
+) -> FloatArray: ...
 def btc_credit_spread(
     company: Company,
     security: str,

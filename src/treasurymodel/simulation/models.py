@@ -70,6 +70,11 @@ class PriceModel(Protocol):
       and names the first one that leaves);
     * be picklable (a frozen attrs class is), so that it can travel to worker processes.
 
+    In an attrs class, declare ``spot: float`` without an attrs ``converter``: pyright types
+    a converted field as a descriptor, which does not satisfy this protocol's ``spot``
+    (mypy accepts both); the models provided here validate ``spot`` and store it as a float
+    after construction instead.
+
     Examples
     --------
     >>> import numpy as np
@@ -170,6 +175,23 @@ def _spot(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     _check_spot(f"{type(instance).__name__}.{attribute.name}", value)
 
 
+def _store_spot(model: Any) -> None:
+    """Store a model's validated ``spot`` as a Python float (from an int or a numpy number).
+
+    The ``spot`` fields have a validator but no attrs converter: pyright types a field with a
+    converter as a descriptor, and a descriptor does not satisfy the ``spot`` property of
+    :class:`PriceModel`, so ``simulate(company, model=GBM(...))`` would not type-check. The
+    models' ``__attrs_post_init__`` (run after the validators) converts instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> GBM(spot=np.int64(68_141), volatility=0.5).spot
+    68141.0
+    """
+    object.__setattr__(model, "spot", to_float(model.spot))
+
+
 def _limit(limit: float, meaning: str, *, signed: bool = False) -> Any:
     """attrs validator (after the number checks): at most ``limit``, in size if ``signed``."""
     between = f"must lie between {-limit:g} and {limit:g}"
@@ -233,11 +255,14 @@ class GBM:
     treasurymodel.errors.ValidationError: GBM.volatility: must not be negative, got -0.1
     """
 
-    spot: float = attrs.field(converter=to_float, validator=_spot)
+    spot: float = attrs.field(validator=_spot)  # no converter: see _store_spot
     drift: float = attrs.field(
         default=0.0, converter=to_float, validator=[real_number, _SIGNED_RATE]
     )
     volatility: float = attrs.field(converter=to_float, validator=[non_negative, _RATE])
+
+    def __attrs_post_init__(self) -> None:
+        _store_spot(self)
 
     def log_returns(
         self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
@@ -306,7 +331,7 @@ class MertonJumpDiffusion:
     -0.134978
     """
 
-    spot: float = attrs.field(converter=to_float, validator=_spot)
+    spot: float = attrs.field(validator=_spot)  # no converter: see _store_spot
     drift: float = attrs.field(
         default=0.0, converter=to_float, validator=[real_number, _SIGNED_RATE]
     )
@@ -317,6 +342,9 @@ class MertonJumpDiffusion:
     )
     jump_mean: float = attrs.field(converter=to_float, validator=[real_number, _SIGNED_JUMP])
     jump_volatility: float = attrs.field(converter=to_float, validator=[non_negative, _JUMP])
+
+    def __attrs_post_init__(self) -> None:
+        _store_spot(self)
 
     @property
     def jump_compensator(self) -> float:
@@ -439,7 +467,7 @@ class BlockBootstrap:
     treasurymodel.errors.ValidationError: BlockBootstrap.block: exceeds the 2 returns given, got 3
     """
 
-    spot: float = attrs.field(converter=to_float, validator=_spot)
+    spot: float = attrs.field(validator=_spot)  # no converter: see _store_spot
     returns: tuple[float, ...] = attrs.field(
         converter=_to_returns, validator=_returns_validator, repr=False
     )
@@ -450,6 +478,7 @@ class BlockBootstrap:
     _array: FloatArray = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        _store_spot(self)
         if self.block > len(self.returns):
             raise ValidationError(
                 "BlockBootstrap.block",

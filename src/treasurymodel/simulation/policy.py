@@ -12,7 +12,7 @@ from typing import Any, Literal, overload
 import attrs
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..instruments._common import boolean, name_text
@@ -298,11 +298,11 @@ class FundingPolicy:
 
 @overload
 def accretive_share_price(
-    company: Company, *, btc_price: float, amount: float | FloatArray = ...
+    company: Company, *, btc_price: float, amount: ArrayLike = ...
 ) -> float: ...
 @overload
 def accretive_share_price(
-    company: Company, *, btc_price: FloatArray, amount: float | FloatArray = ...
+    company: Company, *, btc_price: ArrayInput, amount: ArrayLike = ...
 ) -> FloatArray: ...
 def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0) -> Any:
     """The share price at which selling common shares keeps BTC per diluted share whole.

@@ -29,7 +29,7 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from .. import schedule
-from .._typing import ArrayLike, FloatArray
+from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..instruments import ConvertibleNote
 from ._inputs import (
     broadcast,
@@ -506,7 +506,7 @@ def value_convertible(
 @overload
 def parity(note: ConvertibleNote, *, share_price: float) -> float: ...
 @overload
-def parity(note: ConvertibleNote, *, share_price: FloatArray | list[float]) -> FloatArray: ...
+def parity(note: ConvertibleNote, *, share_price: ArrayInput) -> FloatArray: ...
 def parity(note: ConvertibleNote, *, share_price: ArrayLike) -> float | FloatArray:
     """Conversion value (parity) per 100 of principal: ``conversion_rate / 10 × share_price``.
 

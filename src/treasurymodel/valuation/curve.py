@@ -22,7 +22,7 @@ from typing import Any, overload
 import attrs
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..errors import ValidationError
 
 __all__ = ["Curve", "MAX_CURVE_RATE", "MAX_CURVE_TIME"]
@@ -182,8 +182,8 @@ class Curve:
     @overload
     def discount(self, t: float) -> float: ...
     @overload
-    def discount(self, t: FloatArray) -> FloatArray: ...
-    def discount(self, t: float | FloatArray) -> float | FloatArray:
+    def discount(self, t: ArrayInput) -> FloatArray: ...
+    def discount(self, t: ArrayLike) -> float | FloatArray:
         """Discount factor ``exp(-z(t) t)`` at ``t >= 0`` years; float or array."""
         arr = np.asarray(t, dtype=np.float64)
         value = np.exp(-self._integral(np.maximum(arr, 0.0)))
@@ -192,8 +192,8 @@ class Curve:
     @overload
     def zero_rate(self, t: float) -> float: ...
     @overload
-    def zero_rate(self, t: FloatArray) -> FloatArray: ...
-    def zero_rate(self, t: float | FloatArray) -> float | FloatArray:
+    def zero_rate(self, t: ArrayInput) -> FloatArray: ...
+    def zero_rate(self, t: ArrayLike) -> float | FloatArray:
         """Continuously compounded zero rate at ``t > 0`` years (the first forward at 0)."""
         arr = np.asarray(t, dtype=np.float64)
         safe = np.where(arr > 0.0, arr, 1.0)
