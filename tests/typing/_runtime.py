@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 
-__all__ = ["is_array", "is_float"]
+from treasurymodel import ValidationError
+
+__all__ = ["is_array", "is_float", "rejected"]
 
 
 def is_float(value: object) -> None:
@@ -18,3 +23,13 @@ def is_array(value: object, shape: tuple[int, ...] | None = None) -> None:
     assert value.dtype == np.float64, f"expected float64, got {value.dtype}"
     if shape is not None:
         assert value.shape == shape, f"expected shape {shape}, got {value.shape}"
+
+
+@contextlib.contextmanager
+def rejected() -> Iterator[None]:
+    """Fail unless the block raises :class:`treasurymodel.ValidationError`."""
+    try:
+        yield
+    except ValidationError:
+        return
+    raise AssertionError("expected a ValidationError")

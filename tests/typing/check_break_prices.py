@@ -45,7 +45,11 @@ for day, price in tm.springing_trigger_price(mstr, secured):
     assert_type(price, float | None)
 
 # A price grid as a list, a tuple or an integer array.
-for btc_prices in ([10_000.0, 20_000.0, 30_000.0], (10_000, 20_000, 30_000), np.arange(1, 4) * 10_000):
+for btc_prices in (
+    [10_000.0, 20_000.0, 30_000.0],
+    (10_000, 20_000, 30_000),
+    np.arange(1, 4) * 10_000,
+):
     table = tm.nav_sensitivity(mstr, btc_prices=btc_prices, share_price=160.0)
     assert_type(table, tm.NavSensitivity)
     assert_type(table.nav_per_share, FloatArray)

@@ -108,10 +108,6 @@ def effective_yield(
 def effective_yield(
     company: Company, security: str, *, price: ArrayInput, to: YieldTo = "maturity"
 ) -> FloatArray: ...
-@overload
-def effective_yield(
-    company: Company, security: str, *, price: ArrayLike, to: YieldTo = "maturity"
-) -> float | FloatArray: ...
 def effective_yield(
     company: Company, security: str, *, price: ArrayLike, to: YieldTo = "maturity"
 ) -> float | FloatArray:
@@ -191,15 +187,6 @@ def market_spread(
     risk_free_rate: float,
     to: YieldTo = "maturity",
 ) -> FloatArray: ...
-@overload
-def market_spread(
-    company: Company,
-    security: str,
-    *,
-    price: ArrayLike,
-    risk_free_rate: float,
-    to: YieldTo = "maturity",
-) -> float | FloatArray: ...
 def market_spread(
     company: Company,
     security: str,
