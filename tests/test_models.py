@@ -259,7 +259,7 @@ def test_objects_without_log_returns_are_not_price_models() -> None:
         (lambda: GBM(spot=1.0, volatility=float("nan")), "GBM.volatility"),
         (lambda: GBM(spot=1.0, volatility=-0.5), "GBM.volatility"),
         (lambda: GBM(spot=1.0, drift=float("inf"), volatility=0.5), "GBM.drift"),
-        (lambda: GBM(spot="100", volatility=0.5), "GBM.spot"),
+        (lambda: GBM(spot="100", volatility=0.5), "GBM.spot"),  # type: ignore[arg-type]
         (
             lambda: MertonJumpDiffusion(
                 spot=1.0, volatility=0.1, intensity=-1.0, jump_mean=0.0, jump_volatility=0.1
@@ -391,3 +391,37 @@ def test_returns_are_finite_float64_of_the_requested_shape(model: Any) -> None:
     assert r.shape == (2, 3)
     assert r.dtype == np.float64
     assert np.isfinite(r).all()
+
+
+_BUILDERS: dict[str, Any] = {
+    "GBM": lambda spot: GBM(spot=spot, volatility=0.5),
+    "MertonJumpDiffusion": lambda spot: MertonJumpDiffusion(
+        spot=spot, volatility=0.5, intensity=1.0, jump_mean=-0.1, jump_volatility=0.1
+    ),
+    "BlockBootstrap": lambda spot: BlockBootstrap(spot=spot, returns=[0.01, -0.02]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BUILDERS))
+@pytest.mark.parametrize(
+    "spot", [68_141, np.int64(68_141), np.int32(68_141), np.float32(68_141.0), np.array(68_141.0)]
+)
+def test_spot_is_stored_as_a_python_float(name: str, spot: Any) -> None:
+    # The models validate ``spot`` and store it as a float after construction (no attrs
+    # converter, so that pyright accepts them as a PriceModel): the same model as the float.
+    model, reference = _BUILDERS[name](spot), _BUILDERS[name](68_141.0)
+    assert type(model.spot) is float
+    assert model.spot == 68_141.0
+    assert model == reference
+    assert hash(model) == hash(reference)
+    assert isinstance(model, PriceModel)
+    assert type(attrs.evolve(model, spot=np.int64(2)).spot) is float
+
+
+@pytest.mark.parametrize("name", sorted(_BUILDERS))
+@pytest.mark.parametrize("spot", [True, np.True_, "100", None, math.nan, 0, 1e201, [1.0]])
+def test_spot_refused_for_every_model(name: str, spot: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        _BUILDERS[name](spot)
+    assert info.value.field == f"{name}.spot"
+    assert info.value.value is spot
