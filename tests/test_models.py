@@ -414,8 +414,8 @@ def test_spot_is_stored_as_a_python_float(name: str, spot: Any) -> None:
     assert model.spot == 68_141.0
     assert model == reference
     assert hash(model) == hash(reference)
-    assert isinstance(model, PriceModel)
     assert type(attrs.evolve(model, spot=np.int64(2)).spot) is float
+    assert isinstance(model, PriceModel)
 
 
 @pytest.mark.parametrize("name", sorted(_BUILDERS))
