@@ -64,7 +64,13 @@ is_array(markets, (2,))
 surplus = tm.credit_surplus(
     co, "STRK", price=80.0, risk_free_rate=0.04, asset_volatility=0.5, expected_return=0.0
 )
-assert_type(surplus, float | FloatArray)
+assert_type(surplus, float)
+is_float(surplus)
+surpluses = tm.credit_surplus(
+    co, "STRK", price=[80, 90], risk_free_rate=0.04, asset_volatility=0.5, expected_return=0.0
+)
+assert_type(surpluses, FloatArray)
+is_array(surpluses, (2,))
 
 table = tm.credit_table(
     co, definition="dashboard", market_prices={"STRF": 105.0, "STRD": 80.0},

@@ -210,6 +210,38 @@ def market_spread(
     return out(np.asarray(effective_yield(company, security, price=price, to=to)) - rate)
 
 
+@overload
+def credit_surplus(  # type: ignore[overload-overlap]
+    company: Company,
+    security: str,
+    *,
+    price: float,
+    risk_free_rate: float,
+    asset_volatility: float,
+    expected_return: float,
+    horizon: float | None = None,
+    btc_price: float | None = None,
+    to: YieldTo = "maturity",
+    event: Event = "at_horizon",
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+) -> float: ...
+@overload
+def credit_surplus(
+    company: Company,
+    security: str,
+    *,
+    price: ArrayLike,
+    risk_free_rate: float,
+    asset_volatility: ArrayLike,
+    expected_return: ArrayLike,
+    horizon: ArrayLike | None = None,
+    btc_price: ArrayLike | None = None,
+    to: YieldTo = "maturity",
+    event: Event = "at_horizon",
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+) -> FloatArray: ...
 def credit_surplus(
     company: Company,
     security: str,
