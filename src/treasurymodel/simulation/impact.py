@@ -27,7 +27,7 @@ from typing import overload
 import attrs
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..errors import ValidationError
 from ..validators import in_range, non_negative, positive, to_float
 from .models import _PRICE_RANGE
@@ -35,7 +35,7 @@ from .models import _PRICE_RANGE
 __all__ = ["ImpactModel"]
 
 
-def _array(field: str, value: float | FloatArray) -> FloatArray:
+def _array(field: str, value: ArrayLike) -> FloatArray:
     try:
         raw = np.asarray(value)
         if raw.dtype.kind not in "iufO":  # bool, complex, text...
@@ -48,7 +48,7 @@ def _array(field: str, value: float | FloatArray) -> FloatArray:
     return arr
 
 
-def _price(value: float | FloatArray) -> FloatArray:
+def _price(value: ArrayLike) -> FloatArray:
     """``price`` as an array, every element in the simulations' price range (1e-200 to 1e200)."""
     p = _array("price", value)
     low, high = _PRICE_RANGE
@@ -57,9 +57,7 @@ def _price(value: float | FloatArray) -> FloatArray:
     return p
 
 
-def _out(
-    field: str, value: float | FloatArray, compute: Callable[[], FloatArray]
-) -> float | FloatArray:
+def _out(field: str, value: ArrayLike, compute: Callable[[], FloatArray]) -> float | FloatArray:
     """``compute()``, a float for 0-d; a result beyond float64 is blamed on ``field``."""
     try:
         with np.errstate(over="raise", invalid="raise"):
@@ -130,8 +128,8 @@ class ImpactModel:
     @overload
     def fraction(self, units: float) -> float: ...
     @overload
-    def fraction(self, units: FloatArray) -> FloatArray: ...
-    def fraction(self, units: float | FloatArray) -> float | FloatArray:
+    def fraction(self, units: ArrayInput) -> FloatArray: ...
+    def fraction(self, units: ArrayLike) -> float | FloatArray:
         """Impact :math:`I = c\\sqrt{q/V}` of trading ``units`` (broadcasts).
 
         Examples
@@ -146,14 +144,14 @@ class ImpactModel:
     def execution_price(self, units: float, *, price: float, buy: bool = False) -> float: ...
     @overload
     def execution_price(
-        self, units: FloatArray, *, price: float | FloatArray, buy: bool = False
+        self, units: ArrayInput, *, price: ArrayLike, buy: bool = False
     ) -> FloatArray: ...
     @overload
     def execution_price(
-        self, units: float | FloatArray, *, price: FloatArray, buy: bool = False
+        self, units: ArrayLike, *, price: ArrayInput, buy: bool = False
     ) -> FloatArray: ...
     def execution_price(
-        self, units: float | FloatArray, *, price: float | FloatArray, buy: bool = False
+        self, units: ArrayLike, *, price: ArrayLike, buy: bool = False
     ) -> float | FloatArray:
         """Average price of a trade of ``units``: :math:`P/(1+I)` (sale) or :math:`P(1+I)` (buy).
 
@@ -171,12 +169,10 @@ class ImpactModel:
     @overload
     def proceeds(self, units: float, *, price: float) -> float: ...
     @overload
-    def proceeds(self, units: FloatArray, *, price: float | FloatArray) -> FloatArray: ...
+    def proceeds(self, units: ArrayInput, *, price: ArrayLike) -> FloatArray: ...
     @overload
-    def proceeds(self, units: float | FloatArray, *, price: FloatArray) -> FloatArray: ...
-    def proceeds(
-        self, units: float | FloatArray, *, price: float | FloatArray
-    ) -> float | FloatArray:
+    def proceeds(self, units: ArrayLike, *, price: ArrayInput) -> FloatArray: ...
+    def proceeds(self, units: ArrayLike, *, price: ArrayLike) -> float | FloatArray:
         """Cash raised by selling ``units`` at pre-trade ``price``: :math:`qP/(1 + a\\sqrt q)`.
 
         Examples
@@ -191,16 +187,10 @@ class ImpactModel:
     @overload
     def units_for_proceeds(self, amount: float, *, price: float) -> float: ...
     @overload
-    def units_for_proceeds(
-        self, amount: FloatArray, *, price: float | FloatArray
-    ) -> FloatArray: ...
+    def units_for_proceeds(self, amount: ArrayInput, *, price: ArrayLike) -> FloatArray: ...
     @overload
-    def units_for_proceeds(
-        self, amount: float | FloatArray, *, price: FloatArray
-    ) -> FloatArray: ...
-    def units_for_proceeds(
-        self, amount: float | FloatArray, *, price: float | FloatArray
-    ) -> float | FloatArray:
+    def units_for_proceeds(self, amount: ArrayLike, *, price: ArrayInput) -> FloatArray: ...
+    def units_for_proceeds(self, amount: ArrayLike, *, price: ArrayLike) -> float | FloatArray:
         """Units to sell to raise ``amount``: :math:`q = s^2` with :math:`P s^2 = A(1 + a s)`.
 
         .. math:: s = \\frac{A a + \\sqrt{A^2 a^2 + 4 P A}}{2P}
