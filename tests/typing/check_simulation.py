@@ -85,6 +85,13 @@ dates = [co.as_of + dt.timedelta(weeks=w) for w in range(53)]
 paths = tm.simulate_paths(co, prices=np.full(len(dates), 60_000.0), dates=dates, policy=policy)
 assert_type(paths, tm.SimulationResult)
 is_array(paths.btc_sold, (1,))
+premium = tm.simulate(
+    co, model=gbm, years=1, paths=50, seed=5, keep_paths=True,
+    premium=tm.PeakCompressionPremium(initial=2.0, floor=0.8, sensitivity=4.0),
+    impact=tm.ImpactModel(daily_volume=1e4, coefficient=0.5),
+)  # fmt: skip
+assert_type(premium, tm.SimulationResult)
+constant: tm.PremiumModel = tm.ConstantPremium(mnav=1.5)
 preset = tm.run_preset(co, "crash-and-stay", start_price=60_000.0, to=20_000.0, years=1)
 assert_type(preset, tm.SimulationResult)
 
