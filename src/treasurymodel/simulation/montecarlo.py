@@ -35,7 +35,7 @@ from ..company import Company
 from ..errors import ValidationError
 from ..validators import check_date, check_flag, check_number
 from .aggregates import SimulationAggregates, outcome_edges
-from .assets import Basket, MultiAssetModel
+from .assets import Basket, MultiAssetModel, basket_price_paths
 from .calendar import plan_for
 from .engine import _check_models, check_record, simulate_paths, trace_paths
 from .impact import ImpactModel
@@ -257,6 +257,10 @@ def price_paths(
     _check_memory(
         "size", size, 8.0 * size * (steps + 1), f"a {size:,} x {steps + 1:,} matrix of prices"
     )
+    if isinstance(model, Basket) and not model.single:  # several assets: summed prices
+        return basket_price_paths(
+            model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+        )
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
     # of contiguous memory and the engine reads a date's prices contiguously; returned
     # transposed, i.e. (size, steps + 1) in Fortran order.

@@ -111,6 +111,9 @@ class Run:
         self.floor = policy.cash_reserve_floor
         self.constant_mnav = premium.mnav_level if isinstance(premium, ConstantPremium) else None
         self.flywheel = policy.flywheel
+        self.inflows = policy.inflows  # operating cash flow, production: every step visited
+        self.cash_flow = policy.operating_cash_flow
+        self.production = policy.production
         self.issue = policy.issue_equity
         self.target_pref = plan.preferred_target
         self.turnover = policy.max_issuance_fraction * policy.daily_turnover
@@ -204,6 +207,8 @@ class PathState:
         self.interest_paid: Any = 0.0
         self.principal_paid: Any = 0.0
         self.dividends_paid: Any = 0.0
+        self.operating_cash: Any = 0.0  # the operating cash flow accrued (negative: burn due)
+        self.produced: Any = 0.0  # units produced
         # funding channels: capacity left in the calendar year, by channel position
         self.capacity_left: dict[int, Any] = {}
         self.budget_year: dict[int, int] = {}
@@ -250,6 +255,7 @@ class StepWork:
         self.share_price: Any = None  # computed when something needs it
         self.threshold: Any = None  # the accretive share price, when needed
         self.tdays = 0.0
+        self.opex_due: Any = 0.0  # an operating burn due on this step (funded like debt)
         # what falls due
         self.interest_due: Any = 0.0
         self.principal_due: Any = 0.0
