@@ -399,3 +399,42 @@ def test_reserve_holdings_reads_one_holding_or_several() -> None:
         holdings = several
 
     assert reserve_holdings(_Several()) == several
+
+
+def test_joint_bootstrap_basket_prices_are_the_weighted_asset_prices() -> None:
+    rng = np.random.default_rng(12)
+    returns = rng.multivariate_normal([0.0, 0.0], [[0.004, 0.003], [0.003, 0.006]], size=200)
+    model = JointBootstrap(
+        tickers=("BTC", "ETH"),
+        spots=(60_000.0, 2_000.0),
+        returns=returns,
+        block=4,
+        periods_per_year=52,
+    )
+    basket = Basket(model=model, units={"BTC": 5.0, "ETH": 100.0}, staking_yields={"ETH": 0.04})
+    kw: dict[str, Any] = {"seed": 2, "start": 0, "size": 1100, "total": 1100, "steps": 52}
+    each = asset_price_paths(basket, dt=1 / 52, **kw)
+    growth = np.stack([np.ones(53), 1.04 ** (np.arange(53) / 52)], axis=1)
+    value = (each * growth * np.array([5.0, 100.0])).sum(axis=2) / 105.0
+    np.testing.assert_allclose(value, price_paths(basket, dt=1 / 52, **kw), rtol=1e-12)
+    # the bootstrapped log returns are pairs of one historical period
+    logs = np.diff(np.log(each), axis=1).reshape(-1, 2)
+    periods = {tuple(np.round(r, 9)) for r in returns}
+    assert {tuple(np.round(r, 9)) for r in logs[:500]} <= periods
+
+
+def test_a_basket_runs_bounded_and_traced() -> None:
+    company = tm.datasets.load("mstr-2022q2")
+    spot = _spot(company)
+    basket = Basket.for_company(
+        company,
+        model=_two(spots=(spot, 1_000.0), vols=(0.8, 1.0), rho=0.8),
+        units={"BTC": company.holdings.units, "ETH": 50_000.0},
+    )
+    kw: dict[str, Any] = {"years": 2, "paths": 1_100, "seed": 3}
+    full = simulate(company, model=basket, keep_paths=True, **kw)
+    agg = simulate(company, model=basket, keep_paths=False, record_paths=2, **kw)
+    assert agg.paths == 1_100
+    assert agg.traces is not None
+    assert agg.probability("default") == pytest.approx(float(full.default.mean()), abs=1e-12)
+    assert full.default.any()

@@ -721,7 +721,7 @@ deviations), got 10.0
 
         Under the pro-rata policy a holding of :math:`b` basket units at time ``t`` is
         :math:`(b / U)\\,u_i\\,g_i(t)` units of asset ``i``. ``basket_units`` is a number or
-        an array (e.g. :attr:`SimulationResult.final_units`); the result has one more
+        an array (e.g. a result's ``final_units``); the result has one more
         trailing axis, one entry per ticker.
 
         Examples
@@ -745,7 +745,7 @@ deviations), got 10.0
     ) -> Basket:
         """The basket of ``company``'s reserve (its holdings) priced by ``model``.
 
-        Reads the holdings through :func:`~treasurymodel.simulation.state.reserve_holdings`
+        Reads the holdings through ``treasurymodel.simulation.state.reserve_holdings``
         (asset, units and staking yield of each). ``units`` overrides the units read.
 
         Examples
