@@ -893,7 +893,8 @@ def asset_price_paths(
     >>> bool(np.allclose(each.mean(axis=2), basket, rtol=1e-12))  # B = (pA + pB) / 2
     True
     """
-    from .montecarlo import _MAX_PATHS, BLOCK_PATHS
+    from .models import _PRICE_RANGE
+    from .montecarlo import _MAX_PATHS, _MAX_STEPS, _MAX_YEARS, BLOCK_PATHS, _check_memory
 
     if not isinstance(basket, Basket):
         raise ValidationError("basket", basket, "must be a Basket")
@@ -906,7 +907,20 @@ def asset_price_paths(
     if start + size > total:
         raise ValidationError("size", size, f"runs past the {total} paths (from {start})")
     _check_grid(size, steps, dt)
+    steps = _whole("steps", steps, minimum=1, maximum=_MAX_STEPS)
+    dt = float(dt)
+    if steps * dt > _MAX_YEARS:
+        raise ValidationError(
+            "dt", dt, f"makes the paths longer than {_MAX_YEARS:,.0f} years ({steps} steps)"
+        )
+    basket.check_horizon(years=steps * dt)
     n = len(basket.tickers)
+    _check_memory(
+        "size",
+        size,
+        8.0 * size * (steps + 1) * n,
+        f"a {size:,} x {steps + 1:,} x {n} array of prices",
+    )
     out = np.empty((size, steps + 1, n))
     out[:, 0, :] = np.asarray(basket.model.spots, dtype=np.float64)
     for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
@@ -922,4 +936,13 @@ def asset_price_paths(
     with np.errstate(over="ignore"):
         np.exp(out[:, 1:, :], out=out[:, 1:, :])
     out[:, 1:, :] *= out[:, :1, :]
+    low, high = _PRICE_RANGE
+    if not (low <= out.min() and out.max() <= high):  # NaN fails both
+        path, step, asset = (int(k) for k in np.argwhere(~((out >= low) & (out <= high)))[0])
+        raise ValidationError(
+            "basket",
+            float(out[path, step, asset]),
+            f"took the price of {basket.tickers[asset]} on path {start + path} out of"
+            f" [{low:g}, {high:g}] at step {step}",
+        )
     return out

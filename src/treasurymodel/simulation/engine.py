@@ -528,12 +528,10 @@ def _inflows(c: Run, st: PathState, w: StepWork) -> None:
             made = np.where(live, made, 0.0)
         st.units = st.units + made
         st.free = st.free + made
-        st.produced = st.produced + made
     if c.cash_flow != 0.0:
         flow = c.cash_flow * years
         if not (isinstance(live, bool) and live):
             flow = np.where(live, flow, 0.0)
-        st.operating_cash = st.operating_cash + flow
         if c.cash_flow > 0.0:
             st.cash = st.cash + flow
         else:

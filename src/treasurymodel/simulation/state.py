@@ -207,8 +207,6 @@ class PathState:
         self.interest_paid: Any = 0.0
         self.principal_paid: Any = 0.0
         self.dividends_paid: Any = 0.0
-        self.operating_cash: Any = 0.0  # the operating cash flow accrued (negative: burn due)
-        self.produced: Any = 0.0  # units produced
         # funding channels: capacity left in the calendar year, by channel position
         self.capacity_left: dict[int, Any] = {}
         self.budget_year: dict[int, int] = {}
