@@ -15,7 +15,11 @@ Prints:
    drawing its normal variates chunk by chunk in the same process (goal: at most 2x); then
    the peak of 100,000 paths kept in full, which the bounded run must stay below;
 5. tracing: 100,000 paths with ``record_paths=5`` (the worst five) / without (goal: under
-   1.10x).
+   1.10x);
+6. several assets (``--only multiasset``): 100,000 paths x 520 weekly steps of a basket of
+   three correlated assets (``CorrelatedGBM`` through ``Basket``, the 2026 structure holding
+   BTC, ETH and SOL) / drawing its 3 x 100,000 x 520 normal variates (goal: at most 2x); the
+   basket's price paths alone against the same floor.
 
 Times are medians of repeats, interleaved so that load from other processes affects both sides
 alike. Run: ``python benchmarks/bench_montecarlo.py [--quick]``.
@@ -275,11 +279,66 @@ def bench_trace(repeats: int, paths: int) -> None:
     )
 
 
+GOAL_MULTIASSET_RATIO = 2.0
+
+
+def bench_multiasset(repeats: int, paths: int) -> None:
+    company = _company()
+    btc = _model(company).spot
+    model = tm.CorrelatedGBM(
+        tickers=("BTC", "ETH", "SOL"),
+        spots=(btc, 2_000.0, 150.0),
+        drifts=(0.0, 0.0, 0.0),
+        volatilities=(0.5, 0.7, 0.9),
+        correlation=((1.0, 0.8, 0.7), (0.8, 1.0, 0.75), (0.7, 0.75, 1.0)),
+    )
+    units = company.holdings.units
+    # about 80% of the reserve's value in BTC, 12% in ETH (staked at 3%) and 8% in SOL
+    value = units * btc / 0.8
+    basket = tm.Basket(
+        model=model,
+        units={"BTC": units, "ETH": 0.12 * value / 2_000.0, "SOL": 0.08 * value / 150.0},
+        staking_yields={"ETH": 0.03},
+    )
+    steps = YEARS * STEPS_PER_YEAR
+
+    def floor() -> None:
+        np.random.default_rng(0).standard_normal(3 * paths * steps)
+
+    def run() -> None:
+        tm.simulate(company, model=basket, years=YEARS, paths=paths, seed=1)
+
+    def prices() -> None:
+        chunk = 8 * tm.BLOCK_PATHS
+        for start in range(0, paths, chunk):
+            size = min(chunk, paths - start)
+            tm.price_paths(
+                basket, seed=1, start=start, size=size, total=paths, steps=steps, dt=1 / 52
+            )
+
+    run()  # warm-up: imports, caches
+    floors, runs, paths_only = [], [], []
+    for _ in range(repeats):
+        floors.append(timed(floor))
+        runs.append(timed(run))
+        paths_only.append(timed(prices))
+    f, r, p = (statistics.median(x) for x in (floors, runs, paths_only))
+    print(f"6. several assets: {paths:,} paths x {steps} steps, a basket of 3 correlated assets")
+    print(f"   floor (standard_normal of {3 * paths * steps:,} variates): {f:.3f} s")
+    print(f"   basket price paths alone: {p:.3f} s  ratio {p / f:.2f}x")
+    print(
+        f"   simulate (mstr-2026-02 holding the basket): {r:.3f} s  ratio {r / f:.2f}x"
+        f" (goal <= {GOAL_MULTIASSET_RATIO:g}x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller runs")
     parser.add_argument(
-        "--only", choices=["floor", "workers", "memory", "bounded", "trace"], default=None
+        "--only",
+        choices=["floor", "workers", "memory", "bounded", "trace", "multiasset"],
+        default=None,
     )
     parser.add_argument(
         "--bounded-paths",
@@ -303,6 +362,8 @@ def main() -> None:
         bench_bounded(args.bounded_paths, 100_000)
     if args.only in (None, "trace"):
         bench_trace(repeats, PATHS)
+    if args.only in (None, "multiasset"):
+        bench_multiasset(repeats, PATHS)
 
 
 if __name__ == "__main__":

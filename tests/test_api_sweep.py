@@ -39,6 +39,16 @@ _PREF = _CO.instrument("STRF")
 _ZERO = _CO.convertibles[1]  # the 0% notes due 2029
 _DAY = _CO.as_of
 _GBM = tm.GBM(spot=68_141.0, volatility=0.5)
+_BASKET = tm.Basket(
+    model=tm.CorrelatedGBM(
+        tickers=("BTC", "ETH"),
+        spots=(68_141.0, 2_000.0),
+        drifts=(0.0, 0.0),
+        volatilities=(0.5, 0.7),
+        correlation=((1.0, 0.8), (0.8, 1.0)),
+    ),
+    units={"BTC": 100.0, "ETH": 1_000.0},
+)
 _SMALL = tm.Company(
     name="S",
     as_of=dt.date(2026, 1, 1),
@@ -111,6 +121,8 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "price_paths": ((_GBM,), {"seed": 1, "start": 0, "size": 4, "total": 4, "steps": 3,
                               "dt": 0.25}),
     "simulate": ((_SMALL,), {"model": _GBM, "years": 0.1, "paths": 8, "seed": 1}),
+    "asset_price_paths": ((_BASKET,), {"seed": 1, "start": 0, "size": 3, "total": 3,
+                                       "steps": 4, "dt": 0.25}),
     "simulation_dates": ((_DAY,), {"years": 1.0}),
     "coverage_break_price": ((_CO,), {"years": 2.0}),
     "dividend_coverage_months": ((_CO,), {}),

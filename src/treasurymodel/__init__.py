@@ -116,6 +116,15 @@ from .simulation import (  # Monte Carlo (issue 9)
 )
 
 # isort: split
+from .simulation import (  # several assets in the simulation (issue 19)
+    Basket,
+    CorrelatedGBM,
+    JointBootstrap,
+    MultiAssetModel,
+    asset_price_paths,
+)
+
+# isort: split
 from .simulation import (  # funding channels (issue 12)
     ChannelState,
     ConvertibleIssuance,
@@ -237,6 +246,13 @@ __all__ = [
     "simulate",
     "simulation_dates",
     # end issue 9
+    # simulation: several assets (issue 19)
+    "Basket",
+    "CorrelatedGBM",
+    "JointBootstrap",
+    "MultiAssetModel",
+    "asset_price_paths",
+    # end issue 19 (simulation)
     # simulation: funding channels (issue 12)
     "ChannelState",
     "ConvertibleIssuance",

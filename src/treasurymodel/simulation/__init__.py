@@ -46,6 +46,10 @@ from .montecarlo import (
     simulation_dates,
 )
 
+# --- several assets (issue 19) ---
+# isort: split
+from .assets import Basket, CorrelatedGBM, JointBootstrap, MultiAssetModel, asset_price_paths
+
 __all__ = [
     # scenario engine (issue 8)
     "MIN_SHARE_PRICE",
@@ -90,4 +94,10 @@ __all__ = [
     "price_paths",
     "simulate",
     "simulation_dates",
+    # several assets (issue 19)
+    "Basket",
+    "CorrelatedGBM",
+    "JointBootstrap",
+    "MultiAssetModel",
+    "asset_price_paths",
 ]

@@ -449,7 +449,7 @@ def _run(
         visit.update(range(0, min(plan.margin_until, c.last_step) + 1))
     kept: dict[str, FloatArray] = {} if trace is None else trace
     recording = bool(edges) or trace is not None
-    if c.flywheel or recording:
+    if c.flywheel or recording or c.inflows:
         visit.update(range(c.last_step + 1))
     st.heap = sorted(visit)
     done = -1
@@ -459,8 +459,10 @@ def _run(
             continue
         done = t
         w = _begin_step(c, st, t)
+        if c.inflows:
+            _inflows(c, st, w)
         _margin_calls(c, st, w)
-        if w.ev is None and not c.flywheel:
+        if w.ev is None and not c.flywheel and _zero(w.opex_due):
             if recording:
                 _record_step(c, st, w, kept)
             continue
@@ -507,6 +509,33 @@ def _begin_step(c: Run, st: PathState, t: int) -> StepWork:
         np.maximum(st.peak, top if _one(st.factor) else top * st.factor, out=st.peak)
         st.peak_done = t
     return StepWork(t, ev, price)
+
+
+def _inflows(c: Run, st: PathState, w: StepWork) -> None:
+    """Phase 1a: the operating cash flow and the production since the previous step.
+
+    Both accrue over the calendar days from the previous date (``days / 365.25`` years; none
+    on step 0) on live paths. A positive cash flow and the units produced are added at once;
+    a burn falls due on this step and is funded by the waterfall like debt service.
+    """
+    if w.t == 0:
+        return
+    years = (c.ordinals[w.t] - c.ordinals[w.t - 1]) / 365.25
+    live = st.live
+    if c.production > 0.0:
+        made = c.production * years
+        if not (isinstance(live, bool) and live):
+            made = np.where(live, made, 0.0)
+        st.units = st.units + made
+        st.free = st.free + made
+    if c.cash_flow != 0.0:
+        flow = c.cash_flow * years
+        if not (isinstance(live, bool) and live):
+            flow = np.where(live, flow, 0.0)
+        if c.cash_flow > 0.0:
+            st.cash = st.cash + flow
+        else:
+            w.opex_due = -flow
 
 
 def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
@@ -825,6 +854,8 @@ def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
 def _fund(c: Run, st: PathState, w: StepWork) -> None:
     """Phase 10: the funding waterfall: cash, the channels in order, the cash reserve."""
     w.debt_due = w.principal_due + w.interest_due
+    if not _zero(w.opex_due):  # an operating burn: due like debt service
+        w.debt_due = w.debt_due + w.opex_due
     w.div_due = ordered_sum([payable for _, _, payable, _, _ in w.owed_div])
 
     # 10. the funding waterfall: each source serves debt first, then dividends

@@ -35,6 +35,7 @@ from ..company import Company
 from ..errors import ValidationError
 from ..validators import check_date, check_flag, check_number
 from .aggregates import SimulationAggregates, outcome_edges
+from .assets import Basket, MultiAssetModel, basket_price_paths
 from .calendar import plan_for
 from .engine import _check_models, check_record, simulate_paths, trace_paths
 from .impact import ImpactModel
@@ -42,6 +43,7 @@ from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _chec
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
+from .state import basket_company
 from .trace import check_record_paths, choose
 
 __all__ = [
@@ -174,12 +176,21 @@ def simulation_dates(
 
 def _check_model(model: Any, *, years: float) -> None:
     """A price model (an instance) whose prices can stay in range for ``years`` years."""
+    if not isinstance(model, type) and isinstance(model, MultiAssetModel):
+        raise ValidationError(
+            "model",
+            model,
+            "is a model of several assets: give the company's basket, "
+            "treasurymodel.Basket.for_company(company, model=...)",
+        )
     if isinstance(model, type) or not isinstance(model, PriceModel):
         raise ValidationError(
             "model", model, "must be a price model (a spot price and a log_returns method)"
         )
     _check_spot("model.spot", model.spot)
     _check_horizon(model, years=years)
+    if isinstance(model, Basket):
+        model.check_horizon(years=years)
 
 
 @attrs.frozen(kw_only=True)
@@ -246,6 +257,10 @@ def price_paths(
     _check_memory(
         "size", size, 8.0 * size * (steps + 1), f"a {size:,} x {steps + 1:,} matrix of prices"
     )
+    if isinstance(model, Basket) and not model.single:  # several assets: summed prices
+        return basket_price_paths(
+            model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+        )
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
     # of contiguous memory and the engine reads a date's prices contiguously; returned
     # transposed, i.e. (size, steps + 1) in Fortran order.
@@ -458,8 +473,10 @@ def simulate(
     model
         Any :class:`~treasurymodel.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
-        your own; its ``spot`` is the price on ``company.as_of``. Every simulated price must
-        stay within [1e-200, 1e200], which keeps the engine's amounts finite and non-zero:
+        your own, or a :class:`~treasurymodel.Basket` of several assets (the engine then holds
+        its basket units); its ``spot`` is the price on ``company.as_of``. Every simulated
+        price must stay within [1e-200, 1e200], which keeps the engine's amounts finite and
+        non-zero:
         a GBM or Merton model whose drift, volatility or jumps would take prices out of it
         within the horizon (at 8 standard deviations of the log price) is refused up front,
         naming that parameter, and any path that leaves it is refused by number.
@@ -543,6 +560,8 @@ def simulate(
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
+    if isinstance(model, Basket):  # several assets: the engine holds basket units
+        company = basket_company(company, model)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
     steps = len(dates) - 1
     dt = 1.0 / steps_per_year

@@ -24,6 +24,7 @@ from ..validators import (
     optional,
     positive,
     price_array,
+    real_number,
     to_float,
 )
 from .channels import BUILTIN_CHANNELS, check_channel
@@ -186,6 +187,16 @@ class FundingPolicy:
         repayment, liquidity being cash + unencumbered units × price, as in
         :func:`treasurymodel.springing_trigger_price`), ``"worst"`` (every clause springs: the
         published maturity-wall assumption) or ``"best"`` (none does).
+    operating_cash_flow
+        An annual operating cash flow in the reporting currency (a software business's, a
+        miner's margin), accrued step by step over the calendar days between steps
+        (``days / 365.25`` years): a positive flow adds to cash; a negative one (a burn) falls
+        due on each step like debt service and is funded by the waterfall, so a path that
+        cannot fund it defaults. ``0.0``: none.
+    production
+        Units of the reserve asset added a year (a miner keeping its output; in basket units
+        for a :class:`~treasurymodel.Basket`), accrued like ``operating_cash_flow``, >= 0.
+        With either inflow the engine visits every step.
 
     Examples
     --------
@@ -196,6 +207,8 @@ class FundingPolicy:
     'mnav'
     >>> FundingPolicy(issue_equity=False, sell_btc=False).sell_btc
     False
+    >>> FundingPolicy(operating_cash_flow=-5e6, production=120.0).inflows
+    True
     >>> FundingPolicy(max_issuance_fraction=1.5)
     Traceback (most recent call last):
     ...
@@ -260,6 +273,10 @@ class FundingPolicy:
     channels: tuple[Any, ...] = attrs.field(
         default=BUILTIN_CHANNELS, converter=_channels, validator=_check_channels
     )
+    operating_cash_flow: float = attrs.field(
+        default=0.0, converter=to_float, validator=real_number
+    )
+    production: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
 
     @classmethod
     def legacy(cls, **changes: Any) -> FundingPolicy:
@@ -283,6 +300,17 @@ class FundingPolicy:
         """
         changes.setdefault("equity_gate", "mnav")
         return cls(**changes)
+
+    @property
+    def inflows(self) -> bool:
+        """Whether an operating cash flow or a production accrues on every step.
+
+        Examples
+        --------
+        >>> FundingPolicy().inflows, FundingPolicy(operating_cash_flow=1e6).inflows
+        (False, True)
+        """
+        return self.operating_cash_flow != 0.0 or self.production > 0.0
 
     @property
     def flywheel(self) -> bool:

@@ -30,7 +30,61 @@ from .impact import ImpactModel
 from .policy import FundingPolicy
 from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
 
-__all__ = ["Issued", "PathState", "Run", "StepWork"]
+__all__ = ["Issued", "PathState", "Run", "StepWork", "basket_company", "reserve_holdings"]
+
+
+def reserve_holdings(company: Any) -> tuple[Any, ...]:
+    """The company's reserve holdings as a tuple, the primary asset first.
+
+    The one place the simulation reads a company's holdings when it holds several assets:
+    a single :class:`~treasurymodel.Holdings` gives a one-element tuple, a tuple or list of
+    them is returned as a tuple. Each element has ``asset``, ``units`` and ``cost_basis``; its
+    staking yield is read with ``getattr(h, "staking_yield", 0.0)`` (see
+    :meth:`~treasurymodel.Basket.for_company`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import treasurymodel as tm
+    >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+    ...     holdings=tm.Holdings(units=10.0), shares_basic=1e3)
+    >>> [(h.asset, h.units) for h in reserve_holdings(co)]
+    [('BTC', 10.0)]
+    """
+    held = company.holdings
+    if isinstance(held, tuple | list):
+        return tuple(held)
+    return (held,)
+
+
+def basket_company(company: Any, basket: Any) -> Any:
+    """``company`` holding ``basket.total_units`` basket units: what the engine simulates.
+
+    The primary holding (first of :func:`reserve_holdings`) keeps its asset name and gets the
+    basket's units and the cost basis of all the holdings; nothing else changes. A one-asset
+    basket of the company's own units gives back an equal company.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import treasurymodel as tm
+    >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
+    ...     holdings=tm.Holdings(units=10.0), shares_basic=1e3)
+    >>> m = tm.JointBootstrap(tickers=("BTC", "ETH"), spots=(5.0, 1.0), returns=[[0.0, 0.0]])
+    >>> b = tm.Basket(model=m, units={"BTC": 10.0, "ETH": 30.0})
+    >>> basket_company(co, b).holdings.units
+    40.0
+    """
+    import attrs
+
+    held = reserve_holdings(company)
+    primary = held[0]
+    units = basket.total_units
+    if units == primary.units and len(held) == 1:
+        return company
+    cost = float(sum(h.cost_basis for h in held))
+    merged = attrs.evolve(primary, units=units, cost_basis=cost)
+    return attrs.evolve(company, holdings=merged)
 
 
 class Run:
@@ -57,6 +111,9 @@ class Run:
         self.floor = policy.cash_reserve_floor
         self.constant_mnav = premium.mnav_level if isinstance(premium, ConstantPremium) else None
         self.flywheel = policy.flywheel
+        self.inflows = policy.inflows  # operating cash flow, production: every step visited
+        self.cash_flow = policy.operating_cash_flow
+        self.production = policy.production
         self.issue = policy.issue_equity
         self.target_pref = plan.preferred_target
         self.turnover = policy.max_issuance_fraction * policy.daily_turnover
@@ -196,6 +253,7 @@ class StepWork:
         self.share_price: Any = None  # computed when something needs it
         self.threshold: Any = None  # the accretive share price, when needed
         self.tdays = 0.0
+        self.opex_due: Any = 0.0  # an operating burn due on this step (funded like debt)
         # what falls due
         self.interest_due: Any = 0.0
         self.principal_due: Any = 0.0

@@ -1,0 +1,440 @@
+"""Tests of the simulation of several reserve assets (CorrelatedGBM, JointBootstrap, Basket).
+
+A company with several assets is built through the simulation's one seam,
+``Basket(model=..., units=..., staking_yields=...)`` (what ``Basket.for_company`` reads from a
+company's holdings): the company itself keeps one ``Holdings`` until the several-holdings
+``Company`` lands. Equalities with the one-asset engine are checked bit for bit; statistics
+within a stated number of standard errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import treasurymodel as tm
+from treasurymodel import (
+    GBM,
+    Basket,
+    BlockBootstrap,
+    Company,
+    CorrelatedGBM,
+    Holdings,
+    JointBootstrap,
+    ValidationError,
+    asset_price_paths,
+    price_paths,
+    simulate,
+)
+from treasurymodel.simulation import PATH_FIELDS
+from treasurymodel.simulation.state import basket_company, reserve_holdings
+
+DATASETS = ("mstr-2026-02", "mstr-2022q2")
+
+
+def _spot(company: Company) -> float:
+    market = company.market
+    assert market is not None
+    assert market.asset_price is not None
+    return float(market.asset_price)
+
+
+def _assert_same(got: tm.SimulationResult, want: tm.SimulationResult) -> None:
+    for name in PATH_FIELDS:
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+
+
+def _assert_close(got: tm.SimulationResult, want: tm.SimulationResult) -> None:
+    for name in PATH_FIELDS:
+        a, b = getattr(got, name), getattr(want, name)
+        if a.dtype == np.float64:
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-6, err_msg=name)
+        else:
+            np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def _two(
+    spots: tuple[float, float] = (60_000.0, 2_000.0),
+    vols: tuple[float, float] = (0.5, 0.7),
+    rho: float = 0.6,
+    drifts: tuple[float, float] = (0.0, 0.0),
+) -> CorrelatedGBM:
+    return CorrelatedGBM(
+        tickers=("BTC", "ETH"),
+        spots=spots,
+        drifts=drifts,
+        volatilities=vols,
+        correlation=((1.0, rho), (rho, 1.0)),
+    )
+
+
+# --- the models ---------------------------------------------------------------------------
+
+
+def test_correlation_and_volatilities_are_recovered_from_simulated_returns() -> None:
+    corr = np.array([[1.0, 0.6, 0.3], [0.6, 1.0, -0.2], [0.3, -0.2, 1.0]])
+    vols = (0.5, 0.8, 1.2)
+    m = CorrelatedGBM(
+        tickers=("BTC", "ETH", "SOL"),
+        spots=(1.0, 1.0, 1.0),
+        drifts=(0.1, -0.2, 0.0),
+        volatilities=vols,
+        correlation=corr,
+    )
+    dt_ = 1 / 52
+    r = m.asset_log_returns(np.random.default_rng(19), paths=400, steps=50, dt=dt_)
+    n = r[0].size  # 20,000 independent draws per asset
+    sample = np.corrcoef(r.reshape(3, -1))
+    # Standard error of a sample correlation of n normal pairs: (1 - rho^2) / sqrt(n), at
+    # most 0.0071 here; allow 5 of them (a fixed seed: the test cannot flake).
+    se = (1.0 - corr**2) / math.sqrt(n) + 1e-12
+    assert (np.abs(sample - corr) <= 5 * se).all(), (sample, corr)
+    # Standard error of a sample standard deviation: sigma / sqrt(2 n).
+    sd = r.reshape(3, -1).std(axis=1, ddof=1) / math.sqrt(dt_)
+    for got, want in zip(sd, vols, strict=True):
+        assert abs(got - want) <= 5 * want / math.sqrt(2 * n)
+    # mean log return (mu - sigma^2 / 2) dt, standard error sigma sqrt(dt / n)
+    means = r.reshape(3, -1).mean(axis=1)
+    for got, mu, s in zip(means, (0.1, -0.2, 0.0), vols, strict=True):
+        assert abs(got - (mu - 0.5 * s**2) * dt_) <= 5 * s * math.sqrt(dt_ / n)
+
+
+def test_first_asset_is_the_one_asset_gbm_with_the_same_generator() -> None:
+    m = _two(rho=0.9)
+    one = GBM(spot=60_000.0, drift=0.0, volatility=0.5)
+    a = m.asset_log_returns(np.random.default_rng(5), paths=7, steps=11, dt=1 / 52)
+    b = one.log_returns(np.random.default_rng(5), paths=7, steps=11, dt=1 / 52)
+    np.testing.assert_array_equal(a[0], b)
+
+
+def test_perfect_correlation_gives_identical_shocks() -> None:
+    m = _two(vols=(0.5, 0.5), rho=1.0, spots=(10.0, 10.0))
+    r = m.asset_log_returns(np.random.default_rng(2), paths=5, steps=9, dt=0.1)
+    np.testing.assert_array_equal(r[0], r[1])
+
+
+def test_zero_volatility_returns_are_the_drifts_and_draw_nothing() -> None:
+    m = _two(vols=(0.0, 0.0), drifts=(0.1, -0.3))
+    rng = np.random.default_rng(0)
+    r = m.asset_log_returns(rng, paths=2, steps=3, dt=0.5)
+    np.testing.assert_array_equal(r[0], np.full((2, 3), 0.05))  # 0.1 x 0.5
+    np.testing.assert_array_equal(r[1], np.full((2, 3), -0.15))
+    assert rng.standard_normal() == np.random.default_rng(0).standard_normal()
+
+
+def test_joint_bootstrap_uses_the_same_blocks_for_every_asset() -> None:
+    series = np.random.default_rng(8).normal(0.0, 0.05, size=(37, 1))
+    returns = np.hstack([series, 2.0 * series, -series])  # exact multiples in float64
+    m = JointBootstrap(tickers=("A", "B", "C"), spots=(1.0, 1.0, 1.0), returns=returns, block=5)
+    r = m.asset_log_returns(np.random.default_rng(3), paths=20, steps=60, dt=1 / 52)
+    np.testing.assert_array_equal(r[1], 2.0 * r[0])
+    np.testing.assert_array_equal(r[2], -r[0])
+    one = BlockBootstrap(spot=1.0, returns=series[:, 0], block=5)
+    b = one.log_returns(np.random.default_rng(3), paths=20, steps=60, dt=1 / 52)
+    np.testing.assert_array_equal(r[0], b)
+
+
+def test_joint_bootstrap_checks_the_frequency() -> None:
+    m = JointBootstrap(tickers=("A",), spots=(1.0,), returns=[[0.1]], periods_per_year=52)
+    with pytest.raises(ValidationError, match="dt"):
+        m.asset_log_returns(np.random.default_rng(0), paths=1, steps=1, dt=1 / 12)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("correlation", "field", "reason"),
+    [
+        (((1.0, 0.5), (0.4, 1.0)), r"correlation\[0\]\[1\]", "symmetric"),
+        (((0.9, 0.5), (0.5, 1.0)), r"correlation\[0\]\[0\]", "diagonal"),
+        (((1.0, 1.5), (1.5, 1.0)), r"correlation\[0\]\[1\]", "between -1 and 1"),
+        (((1.0, 0.5, 0.0), (0.5, 1.0, 0.0)), "correlation", "2 x 2"),
+        (((1.0, float("nan")), (float("nan"), 1.0)), r"correlation\[0\]\[1\]", "finite"),
+        ("identity", "correlation", "2 x 2"),
+    ],
+)
+def test_bad_correlation_matrices_are_refused(correlation: Any, field: str, reason: str) -> None:
+    with pytest.raises(ValidationError, match=f"CorrelatedGBM.{field}: .*{reason}"):
+        CorrelatedGBM(
+            tickers=("A", "B"),
+            spots=(1.0, 1.0),
+            drifts=(0.0, 0.0),
+            volatilities=(0.5, 0.5),
+            correlation=correlation,
+        )
+
+
+def test_a_matrix_that_is_not_positive_semi_definite_is_refused() -> None:
+    # every entry valid, but no three variables can have these correlations (eigenvalue -0.8)
+    bad = ((1.0, 0.9, -0.9), (0.9, 1.0, 0.9), (-0.9, 0.9, 1.0))
+    with pytest.raises(ValidationError, match="positive semi-definite"):
+        CorrelatedGBM(
+            tickers=("A", "B", "C"),
+            spots=(1.0, 1.0, 1.0),
+            drifts=(0.0, 0.0, 0.0),
+            volatilities=(0.5, 0.5, 0.5),
+            correlation=bad,
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"tickers": ("A", "A")}, "tickers: must not repeat"),
+        ({"tickers": ("A", "")}, r"tickers\[1\]"),
+        ({"spots": (1.0,)}, "spots: must have one number per ticker"),
+        ({"spots": (1.0, 0.0)}, r"spots\[1\]"),
+        ({"volatilities": (0.5, -0.1)}, r"volatilities\[1\]: must not be negative"),
+        ({"volatilities": (0.5, 11.0)}, r"volatilities\[1\]: must be at most 10"),
+        ({"drifts": (0.0, float("inf"))}, r"drifts\[1\]"),
+    ],
+)
+def test_bad_model_fields_are_named(kwargs: dict[str, Any], match: str) -> None:
+    base: dict[str, Any] = {
+        "tickers": ("A", "B"),
+        "spots": (1.0, 1.0),
+        "drifts": (0.0, 0.0),
+        "volatilities": (0.5, 0.5),
+        "correlation": np.eye(2),
+    }
+    with pytest.raises(ValidationError, match=match):
+        CorrelatedGBM(**(base | kwargs))
+
+
+def test_basket_refuses_mismatched_tickers_and_empty_reserves() -> None:
+    m = _two()
+    with pytest.raises(ValidationError, match=r"Basket\.units: must name the model's tickers"):
+        Basket(model=m, units={"BTC": 1.0})
+    with pytest.raises(ValidationError, match=r"Basket\.units: must hold some units"):
+        Basket(model=m, units={"BTC": 0.0, "ETH": 0.0})
+    with pytest.raises(ValidationError, match=r"Basket.units\['ETH'\]"):
+        Basket(model=m, units={"BTC": 1.0, "ETH": -1.0})
+    with pytest.raises(ValidationError, match=r"Basket\.staking_yields: must name one of"):
+        Basket(model=m, units={"BTC": 1.0, "ETH": 1.0}, staking_yields={"SOL": 0.05})
+    with pytest.raises(ValidationError, match=r"Basket.staking_yields\['ETH'\]"):
+        Basket(model=m, units={"BTC": 1.0, "ETH": 1.0}, staking_yields={"ETH": -0.01})
+    with pytest.raises(ValidationError, match=r"Basket\.model"):
+        Basket(model=GBM(spot=1.0, volatility=0.1), units={"BTC": 1.0})  # type: ignore[arg-type]
+    company = tm.datasets.load("mstr-2026-02")
+    eth_only = CorrelatedGBM(
+        tickers=("ETH",), spots=(2_000.0,), drifts=(0.0,), volatilities=(0.7,), correlation=[[1]]
+    )
+    with pytest.raises(ValidationError, match=r"model\.tickers: must include every asset"):
+        Basket.for_company(company, model=eth_only)
+
+
+def test_simulate_refuses_a_bare_multi_asset_model_and_points_to_the_basket() -> None:
+    company = tm.datasets.load("mstr-2026-02")
+    with pytest.raises(ValidationError, match=r"Basket\.for_company"):
+        simulate(company, model=_two(), years=1, paths=10, seed=0)  # type: ignore[call-overload]
+
+
+# --- the basket against the one-asset engine -----------------------------------------------
+
+
+@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("seed", [1, 7, 2026])
+def test_one_asset_company_gives_exactly_the_one_asset_results(name: str, seed: int) -> None:
+    company = tm.datasets.load(name)
+    spot = _spot(company)
+    gbm = GBM(spot=spot, drift=0.0, volatility=0.7)
+    one = CorrelatedGBM(
+        tickers=("BTC",), spots=(spot,), drifts=(0.0,), volatilities=(0.7,), correlation=[[1]]
+    )
+    basket = Basket.for_company(company, model=one)
+    assert basket_company(company, basket) is company
+    kw: dict[str, Any] = {"years": 4, "paths": 1_500, "seed": seed, "keep_paths": True}
+    want = simulate(company, model=gbm, **kw)
+    got = simulate(company, model=basket, **kw)
+    assert want.forced_sale.any()
+    assert want.default.any()
+    _assert_same(got, want)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_one_asset_bootstrap_gives_exactly_the_one_asset_results(seed: int) -> None:
+    company = tm.datasets.load("mstr-2022q2")
+    spot = _spot(company)
+    series = np.random.default_rng(1).normal(-0.005, 0.1, size=(150, 1))
+    want = simulate(
+        company,
+        model=BlockBootstrap(spot=spot, returns=series[:, 0], block=4),
+        years=3,
+        paths=1_200,
+        seed=seed,
+        keep_paths=True,
+    )
+    joint = JointBootstrap(tickers=("BTC",), spots=(spot,), returns=series, block=4)
+    got = simulate(
+        company,
+        model=Basket.for_company(company, model=joint),
+        years=3,
+        paths=1_200,
+        seed=seed,
+        keep_paths=True,
+    )
+    _assert_same(got, want)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_a_second_asset_at_zero_units_changes_nothing(name: str) -> None:
+    company = tm.datasets.load(name)
+    spot = _spot(company)
+    units = company.holdings.units
+    two = _two(spots=(spot, 3_000.0), vols=(0.6, 0.9), rho=0.7)
+    basket = Basket(model=two, units={"BTC": units, "ETH": 0.0}, staking_yields={"ETH": 0.04})
+    kw: dict[str, Any] = {"years": 3, "paths": 1_100, "seed": 5}
+    want = simulate(company, model=GBM(spot=spot, volatility=0.6), **kw)
+    _assert_same(simulate(company, model=basket, **kw), want)
+    final = basket.asset_units(want.final_units, years=3.0)
+    np.testing.assert_array_equal(final[:, 0], want.final_units)
+    assert (final[:, 1] == 0.0).all()
+
+
+def test_two_perfectly_correlated_identical_assets_are_one_asset_with_the_summed_units() -> None:
+    company = tm.datasets.load("mstr-2022q2")
+    spot = _spot(company)
+    u1, u2 = 0.3 * company.holdings.units, 0.7 * company.holdings.units
+    two = CorrelatedGBM(
+        tickers=("BTC", "WBTC"),
+        spots=(spot, spot),
+        drifts=(-0.1, -0.1),
+        volatilities=(0.8, 0.8),
+        correlation=np.ones((2, 2)),
+    )
+    basket = Basket(model=two, units={"BTC": u1, "WBTC": u2})
+    summed = attrs.evolve(company, holdings=attrs.evolve(company.holdings, units=u1 + u2))
+    kw: dict[str, Any] = {"years": 3, "paths": 1_100, "seed": 9}
+    want = simulate(summed, model=GBM(spot=spot, drift=-0.1, volatility=0.8), **kw)
+    got = simulate(company, model=basket, **kw)
+    assert want.forced_sale.any()
+    _assert_close(got, want)
+
+
+# --- staking and the per-asset outputs ----------------------------------------------------
+
+
+def _plain_company() -> Company:
+    return Company(
+        name="Two assets",
+        as_of=dt.date(2026, 1, 1),
+        holdings=Holdings(units=100.0),
+        shares_basic=1e4,
+        cash=1e6,
+    )
+
+
+def test_staking_growth_is_exact_in_a_zero_volatility_run() -> None:
+    # 100 BTC at $60,000 and 1,000 ETH at $2,000 staked at 5% a year, for two years:
+    # ETH units 1,000 x 1.05^2 = 1,102.5; reserve 6,000,000 + 1,102.5 x 2,000 = 8,205,000;
+    # NAV per share (8,205,000 + 1,000,000 cash) / 10,000 shares = 920.5.
+    model = _two(vols=(0.0, 0.0))
+    basket = Basket(
+        model=model, units={"BTC": 100.0, "ETH": 1_000.0}, staking_yields={"ETH": 0.05}
+    )
+    res = simulate(_plain_company(), model=basket, years=2, paths=3, seed=0, keep_paths=True)
+    units = basket.asset_units(res.final_units, years=2.0)
+    np.testing.assert_allclose(units[:, 0], 100.0, rtol=1e-12)
+    np.testing.assert_allclose(units[:, 1], 1_102.5, rtol=1e-12)
+    np.testing.assert_allclose(res.nav_per_share, 920.5, rtol=1e-12)
+    np.testing.assert_allclose(res.final_price * res.final_units, 8_205_000.0, rtol=1e-12)
+
+
+def test_asset_price_paths_are_the_paths_behind_the_basket() -> None:
+    model = CorrelatedGBM(
+        tickers=("BTC", "ETH", "SOL"),
+        spots=(60_000.0, 2_000.0, 150.0),
+        drifts=(0.05, 0.0, -0.1),
+        volatilities=(0.5, 0.7, 0.9),
+        correlation=((1.0, 0.7, 0.5), (0.7, 1.0, 0.6), (0.5, 0.6, 1.0)),
+    )
+    units = {"BTC": 10.0, "ETH": 200.0, "SOL": 1_000.0}
+    basket = Basket(model=model, units=units, staking_yields={"SOL": 0.07})
+    kw: dict[str, Any] = {"seed": 4, "start": 1024, "size": 1500, "total": 3000, "steps": 26}
+    each = asset_price_paths(basket, dt=1 / 52, **kw)
+    assert each.shape == (1500, 27, 3)
+    np.testing.assert_array_equal(each[:, 0, :], np.tile([60_000.0, 2_000.0, 150.0], (1500, 1)))
+    t = np.arange(27) / 52
+    growth = np.stack([np.ones(27), np.ones(27), 1.07**t], axis=1)
+    value = (each * growth * np.array([10.0, 200.0, 1_000.0])).sum(axis=2) / 1_210.0
+    np.testing.assert_allclose(value, price_paths(basket, dt=1 / 52, **kw), rtol=1e-12)
+
+
+@given(
+    scale=st.floats(min_value=1e-3, max_value=1e3),
+    u=st.tuples(*[st.floats(min_value=0.0, max_value=1e6)] * 3).filter(lambda x: sum(x) > 1e-3),
+)
+def test_scaling_every_holding_leaves_the_basket_price_unchanged(
+    scale: float, u: tuple[float, float, float]
+) -> None:
+    model = CorrelatedGBM(
+        tickers=("A", "B", "C"),
+        spots=(3.0, 50.0, 700.0),
+        drifts=(0.0, 0.1, 0.2),
+        volatilities=(0.3, 0.6, 0.9),
+        correlation=np.eye(3),
+    )
+    one = Basket(model=model, units=dict(zip("ABC", u, strict=True)))
+    many = Basket(model=model, units={k: scale * x for k, x in zip("ABC", u, strict=True)})
+    assert many.spot == pytest.approx(one.spot, rel=1e-12)
+    a = one.log_returns(np.random.default_rng(1), paths=3, steps=5, dt=0.1)
+    b = many.log_returns(np.random.default_rng(1), paths=3, steps=5, dt=0.1)
+    np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_reserve_holdings_reads_one_holding_or_several() -> None:
+    company = _plain_company()
+    assert reserve_holdings(company) == (company.holdings,)
+    several = (Holdings(units=1.0), Holdings(asset="ETH", units=2.0))
+
+    class _Several:  # the several-holdings Company: holdings is a tuple
+        holdings = several
+
+    assert reserve_holdings(_Several()) == several
+
+
+def test_joint_bootstrap_basket_prices_are_the_weighted_asset_prices() -> None:
+    rng = np.random.default_rng(12)
+    returns = rng.multivariate_normal([0.0, 0.0], [[0.004, 0.003], [0.003, 0.006]], size=200)
+    model = JointBootstrap(
+        tickers=("BTC", "ETH"),
+        spots=(60_000.0, 2_000.0),
+        returns=returns,
+        block=4,
+        periods_per_year=52,
+    )
+    basket = Basket(model=model, units={"BTC": 5.0, "ETH": 100.0}, staking_yields={"ETH": 0.04})
+    kw: dict[str, Any] = {"seed": 2, "start": 0, "size": 1100, "total": 1100, "steps": 52}
+    each = asset_price_paths(basket, dt=1 / 52, **kw)
+    growth = np.stack([np.ones(53), 1.04 ** (np.arange(53) / 52)], axis=1)
+    value = (each * growth * np.array([5.0, 100.0])).sum(axis=2) / 105.0
+    np.testing.assert_allclose(value, price_paths(basket, dt=1 / 52, **kw), rtol=1e-12)
+    # the bootstrapped log returns are pairs of one historical period
+    logs = np.diff(np.log(each), axis=1).reshape(-1, 2)
+    periods = {tuple(np.round(r, 9)) for r in returns}
+    assert {tuple(np.round(r, 9)) for r in logs[:500]} <= periods
+
+
+def test_a_basket_runs_bounded_and_traced() -> None:
+    company = tm.datasets.load("mstr-2022q2")
+    spot = _spot(company)
+    basket = Basket.for_company(
+        company,
+        model=_two(spots=(spot, 1_000.0), vols=(0.8, 1.0), rho=0.8),
+        units={"BTC": company.holdings.units, "ETH": 50_000.0},
+    )
+    kw: dict[str, Any] = {"years": 2, "paths": 1_100, "seed": 3}
+    full = simulate(company, model=basket, keep_paths=True, **kw)
+    agg = simulate(company, model=basket, keep_paths=False, record_paths=2, **kw)
+    assert agg.paths == 1_100
+    assert agg.traces is not None
+    assert agg.probability("default") == pytest.approx(float(full.default.mean()), abs=1e-12)
+    assert full.default.any()
