@@ -20,8 +20,18 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
-from .instruments._common import _CURRENCY, name_text, required_currency, to_tuple
-from .validators import check_finite, is_date, non_negative, optional, positive, to_float
+from .validators import (
+    _CURRENCY,
+    check_finite,
+    is_date,
+    name_text,
+    non_negative,
+    optional,
+    positive,
+    required_currency,
+    to_float,
+    to_tuple,
+)
 
 __all__ = ["Company", "Holdings", "Market"]
 

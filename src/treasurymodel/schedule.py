@@ -39,7 +39,14 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
-from .validators import check_choice, check_date, check_finite, check_number, price_array
+from .validators import (
+    FREQUENCIES,
+    check_choice,
+    check_date,
+    check_finite,
+    check_number,
+    price_array,
+)
 
 __all__ = [
     "CashFlows",
@@ -209,7 +216,7 @@ def payment_dates(
     if (
         isinstance(frequency, bool)
         or not isinstance(frequency, int)
-        or frequency not in (1, 2, 4, 12)
+        or frequency not in FREQUENCIES
     ):
         raise ValidationError("frequency", frequency, "must be one of 1, 2, 4 or 12")
     if end_of_month is not None and not isinstance(end_of_month, bool):

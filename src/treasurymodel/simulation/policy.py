@@ -15,11 +15,12 @@ import numpy as np
 from .._typing import FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..instruments._common import boolean, name_text
 from ..validators import (
+    boolean,
     check_reserve,
     finite_result,
     in_range,
+    name_text,
     non_negative,
     optional,
     positive,
