@@ -20,6 +20,7 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
+from .instruments.capabilities import Collateralized, HasMaturity, HasSpringing, InstrumentKind
 from .validators import (
     _CURRENCY,
     check_finite,
@@ -360,7 +361,7 @@ class Company:
                 raise ValidationError("Company.instruments.name", name, "is not unique")
             seen.add(name)
         fx = dict(self.fx)
-        preferred_names = {i.name for i in self.instruments if isinstance(i, PreferredStock)}
+        preferred_names = {i.name for i in self.instruments if i.CLAIM == "preferred"}
         for inst in self.instruments:
             if (
                 inst.currency is not None
@@ -370,7 +371,7 @@ class Company:
                 raise ValidationError(
                     f"{inst.name}.currency", inst.currency, "has no fx rate in Company.fx"
                 )
-            if isinstance(inst, SecuredNote):
+            if isinstance(inst, HasSpringing):
                 for clause in inst.springing:
                     if clause.reference not in seen or clause.reference == inst.name:
                         raise ValidationError(
@@ -402,7 +403,7 @@ class Company:
         self._check_totals(fx)
 
     def _pledges(self) -> list[float]:
-        return [i.pledged_units for i in self.instruments if isinstance(i, SecuredNote | TermLoan)]
+        return [i.pledged_units for i in self.instruments if isinstance(i, Collateralized)]
 
     def _check_totals(self, fx: dict[str, float]) -> None:
         """Every amount and every total the library forms must stay a finite float."""
@@ -464,7 +465,7 @@ class Company:
     @functools.cached_property
     def debts(self) -> tuple[Debt, ...]:
         """Debt instruments, in the order given."""
-        return tuple(i for i in self.instruments if not isinstance(i, PreferredStock))
+        return tuple(i for i in self.instruments if isinstance(i, HasMaturity))
 
     @functools.cached_property
     def preferreds(self) -> tuple[PreferredStock, ...]:
@@ -526,14 +527,9 @@ class Company:
         >>> round(co.amount(stre) / 1e6, 1)
         920.7
         """
-        if not isinstance(
-            instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
-        ):
+        if not isinstance(instrument, InstrumentKind):
             raise ValidationError("instrument", instrument, "is not an instrument")
-        face = (
-            instrument.notional if isinstance(instrument, PreferredStock) else instrument.principal
-        )
-        return face * self.fx_rate(instrument.currency)
+        return instrument.face * self.fx_rate(instrument.currency)
 
     # --- aggregates -----------------------------------------------------------------
 
@@ -551,7 +547,7 @@ class Company:
     def pledged_units(self) -> float:
         """Units pledged to secured notes and loans."""
         return sum(
-            (i.pledged_units for i in self.instruments if isinstance(i, SecuredNote | TermLoan)),
+            (i.pledged_units for i in self.instruments if isinstance(i, Collateralized)),
             0.0,
         )
 

@@ -41,6 +41,7 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
+from .instruments.capabilities import Collateralized, Convertible, HasSpringing
 from .instruments.loan import Amortization
 from .validators import check_finite, check_flag, check_number
 
@@ -143,17 +144,11 @@ def _blames(argument: str, **by_field: str) -> Callable[[Callable[_P, _R]], Call
 
 
 def _face(instrument: Instrument) -> float:
-    if isinstance(instrument, PreferredStock):
-        return instrument.notional
-    return instrument.principal
+    return instrument.face
 
 
 def _dilutive_shares(instrument: Instrument) -> float:
-    if isinstance(instrument, ConvertibleNote):
-        return instrument.shares_on_conversion
-    if isinstance(instrument, PreferredStock):
-        return instrument.conversion_shares
-    return 0.0
+    return instrument.shares_if_converted if isinstance(instrument, Convertible) else 0.0
 
 
 def _rebuild(company: Company, *, diluted_delta: float = 0.0, **changes: Any) -> Company:
@@ -175,7 +170,7 @@ def _replace(company: Company, name: str, new: Instrument | None) -> tuple[Instr
             if new is not None:
                 result.append(new)
             continue
-        if new is None and isinstance(inst, SecuredNote):
+        if new is None and isinstance(inst, HasSpringing):
             kept = tuple(c for c in inst.springing if c.reference != name)
             if len(kept) != len(inst.springing):
                 inst = attrs.evolve(inst, springing=kept)
@@ -404,7 +399,7 @@ def issue_instrument(
     ):
         raise ValidationError("instrument", instrument, "is not an instrument")
     cash_in = _positive("proceeds", proceeds)
-    check_flag("buy", buy)
+    buy = check_flag("buy", buy)
     if any(i.name == instrument.name for i in company.instruments):
         raise ValidationError("instrument.name", instrument.name, "is already used by the company")
     changes: dict[str, Any] = {"instruments": (*company.instruments, instrument)}
@@ -516,10 +511,8 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
     """
     check_company(company)
     inst = company.instrument(name)
-    if isinstance(inst, ConvertibleNote):
-        per_unit = inst.conversion_rate / 1000.0
-    elif isinstance(inst, PreferredStock) and inst.conversion_ratio > 0.0:
-        per_unit = inst.conversion_ratio / 100.0
+    if isinstance(inst, Convertible) and inst.converts:
+        per_unit = inst.shares_per_face
     else:
         raise ValidationError("name", name, "is not a convertible instrument")
     face, new_inst = _retire(inst, amount)
@@ -533,7 +526,7 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
 def _pledgeable(company: Company, name: str) -> SecuredNote | TermLoan:
     check_company(company)
     inst = company.instrument(name)
-    if not isinstance(inst, SecuredNote | TermLoan):
+    if not isinstance(inst, Collateralized):
         raise ValidationError("name", name, "is not a secured note or term loan")
     return inst
 

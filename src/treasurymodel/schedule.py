@@ -39,6 +39,7 @@ from .instruments import (
     SecuredNote,
     TermLoan,
 )
+from .instruments.capabilities import Amortizing
 from .validators import (
     FREQUENCIES,
     check_choice,
@@ -235,7 +236,7 @@ def payment_dates(
 
 
 def _coupon_of(instrument: Debt) -> float:
-    return instrument.rate if isinstance(instrument, TermLoan) else instrument.coupon
+    return instrument.coupon_rate
 
 
 def interest_rate(instrument: Debt, index_level: float | None = None) -> float:
@@ -250,9 +251,7 @@ def interest_rate(instrument: Debt, index_level: float | None = None) -> float:
     """
     _debt(instrument)
     index_level = _index_level(index_level)
-    if isinstance(instrument, TermLoan):
-        return instrument.interest_rate(index_level)
-    return instrument.coupon
+    return instrument.interest_rate(index_level)
 
 
 def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_dt.date, ...]:
@@ -272,9 +271,7 @@ def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_d
     _debt(instrument)
     if after is not None:
         check_date("after", after)
-    if _coupon_of(instrument) == 0.0 and not (
-        isinstance(instrument, TermLoan) and instrument.spread is not None
-    ):
+    if _coupon_of(instrument) == 0.0 and not instrument.floating:
         return ()
     start = after if after is not None else instrument.issued
     if start is None:
@@ -288,9 +285,8 @@ def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_d
 
 def _outstanding(instrument: Debt, on: _dt.date) -> float:
     """Principal outstanding just after ``on`` (after amortization paid on ``on``)."""
-    if isinstance(instrument, TermLoan):
-        paid = sum(a.amount for a in instrument.amortization if a.date <= on)
-        return instrument.principal - paid
+    if isinstance(instrument, Amortizing):
+        return instrument.outstanding_on(on)
     return instrument.principal
 
 
@@ -313,8 +309,10 @@ def _period(instrument: Debt, pay_date: _dt.date) -> tuple[_dt.date, bool]:
 def _interest_for_period(instrument: Debt, pay_date: _dt.date, index_level: float | None) -> float:
     start, regular = _period(instrument, pay_date)
     rate = interest_rate(instrument, index_level)
-    if isinstance(instrument, TermLoan):
-        return _outstanding(instrument, start) * rate * year_fraction(start, pay_date, "ACT/360")
+    if isinstance(instrument, Amortizing):
+        # Accrued on the principal outstanding at the period's start, actual days.
+        day_count = instrument.DAY_COUNT
+        return _outstanding(instrument, start) * rate * year_fraction(start, pay_date, day_count)
     if regular:
         return instrument.principal * rate / instrument.frequency
     return instrument.principal * rate * year_fraction(start, pay_date, "30/360")
@@ -350,7 +348,7 @@ def accrued_interest(instrument: Debt, on: _dt.date, *, index_level: float | Non
     nxt = dates[0]
     prev, _ = _period(instrument, nxt)
     full = _interest_for_period(instrument, nxt, index_level)
-    day_count: DayCount = "ACT/360" if isinstance(instrument, TermLoan) else "30/360"
+    day_count: DayCount = instrument.DAY_COUNT
     span = year_fraction(prev, nxt, day_count)
     elapsed = year_fraction(prev, on, day_count)
     fraction = min(max(elapsed / span, 0.0), 1.0) if span > 0 else 0.0
@@ -497,7 +495,7 @@ def cash_flows(
                 break
             amount = _interest_for_period(instrument, day, index_level)
             flows.setdefault(day, [0.0, 0.0])[0] += amount
-    if isinstance(instrument, TermLoan):
+    if isinstance(instrument, Amortizing):
         for step_ in instrument.amortization:
             if start < step_.date <= end:
                 flows.setdefault(step_.date, [0.0, 0.0])[1] += step_.amount

@@ -17,7 +17,7 @@ Protocol               Kinds today
 :class:`DividendPaying`   preferred stock
 :class:`IssuerCallable`   convertible note, preferred stock
 :class:`Puttable`         convertible note
-:class:`Springing`        secured note (springing-maturity clauses)
+:class:`HasSpringing`        secured note (springing-maturity clauses)
 =====================  ========================================================================
 
 A protocol checks the presence of its members, not their values: a term loan without a
@@ -52,7 +52,7 @@ __all__ = [
     "IssuerCallable",
     "MarginCallable",
     "Puttable",
-    "Springing",
+    "HasSpringing",
 ]
 
 Claim = Literal["debt", "preferred"]
@@ -298,7 +298,7 @@ class Puttable(Protocol):
 
 
 @runtime_checkable
-class Springing(Protocol):
+class HasSpringing(Protocol):
     """Carries springing-maturity clauses that may bring its maturity forward.
 
     Examples
@@ -307,7 +307,7 @@ class Springing(Protocol):
     >>> from treasurymodel import SecuredNote
     >>> s = SecuredNote(name="S", principal=1e6, issued=dt.date(2021, 6, 14),
     ...                 maturity=dt.date(2028, 6, 15))
-    >>> isinstance(s, Springing), s.springing
+    >>> isinstance(s, HasSpringing), s.springing
     (True, ())
     """
 

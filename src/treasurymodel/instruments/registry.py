@@ -35,6 +35,7 @@ __all__ = [
     "Debt",
     "Instrument",
     "KindEntry",
+    "REFERENCE_NOTE",
     "kind_entry",
     "kinds",
     "register",
@@ -70,7 +71,9 @@ class KindEntry:
 
     ``example`` builds an instance that exercises the kind's optional terms (collateral,
     amortization, puts, conversion ...) and fits a company dated 2026-02-01: issued before,
-    maturing after. The shared tests run it through every analysis function.
+    maturing after. A clause that refers to another instrument (a springing maturity) refers
+    to :data:`REFERENCE_NOTE`, a plain note the shared checks put in every company. The shared
+    tests run the example through every analysis function.
 
     Examples
     --------
@@ -83,6 +86,9 @@ class KindEntry:
     cls: type[Any]
     example: Callable[[], Instrument]
 
+
+REFERENCE_NOTE = "reference note"
+"""Name of the plain note an example may refer to (``tests/test_instrument_kinds.py``)."""
 
 _REGISTRY: dict[str, KindEntry] = {}
 
@@ -203,8 +209,8 @@ def _secured_note() -> SecuredNote:
         pledged_units=3_000,
         springing=(
             SpringingMaturity(
-                date=_D(2030, 6, 15) - _dt.timedelta(days=400),
-                reference="example convertible_note",
+                date=_D(2027, 6, 15),
+                reference=REFERENCE_NOTE,
                 liquidity_multiple=1.3,
             ),
         ),
