@@ -15,12 +15,10 @@ from .instruments import (
     ConvertibleNote,
     Debt,
     Instrument,
-    Note,
     PreferredStock,
-    SecuredNote,
-    TermLoan,
 )
-from .instruments.capabilities import Collateralized, HasMaturity, HasSpringing, InstrumentKind
+from .instruments.capabilities import Collateralized, DividendPaying, HasMaturity, HasSpringing
+from .instruments.registry import is_instrument
 from .validators import (
     _CURRENCY,
     check_finite,
@@ -238,7 +236,7 @@ def matured_debt(company_as_of: _dt.date, instruments: Any) -> int | None:
     1
     """
     for i, inst in enumerate(instruments):
-        if not isinstance(inst, PreferredStock) and inst.maturity <= company_as_of:
+        if isinstance(inst, HasMaturity) and inst.maturity <= company_as_of:
             return i
     return None
 
@@ -280,7 +278,7 @@ def _instruments_validator(instance: Company, attribute: attrs.Attribute[Any], v
     if not isinstance(value, tuple):
         raise ValidationError("Company.instruments", value, "must be a list of instruments")
     for i, item in enumerate(value):
-        if not isinstance(item, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock):
+        if not is_instrument(item):
             raise ValidationError(f"Company.instruments[{i}]", item, "is not an instrument")
 
 
@@ -409,13 +407,12 @@ class Company:
         """Every amount and every total the library forms must stay a finite float."""
         total = self.cash + self.other_assets
         for inst in self.instruments:
-            face = inst.notional if isinstance(inst, PreferredStock) else inst.principal
+            face = inst.face
             amount = face * (fx.get(inst.currency, 1.0) if inst.currency else 1.0)
             total += amount
             if not math.isfinite(total):
-                key = "notional" if isinstance(inst, PreferredStock) else "principal"
                 raise ValidationError(
-                    f"{inst.name}.{key}",
+                    f"{inst.name}.{inst.FACE_FIELD}",
                     face,
                     "is too large: the company's total claims and assets leave the float range",
                 )
@@ -470,7 +467,7 @@ class Company:
     @functools.cached_property
     def preferreds(self) -> tuple[PreferredStock, ...]:
         """Preferred series, most senior first (rank 1 first, then order given)."""
-        prefs = [i for i in self.instruments if isinstance(i, PreferredStock)]
+        prefs = [i for i in self.instruments if isinstance(i, DividendPaying)]
         return tuple(sorted(prefs, key=lambda p: p.seniority))
 
     @functools.cached_property
@@ -527,7 +524,7 @@ class Company:
         >>> round(co.amount(stre) / 1e6, 1)
         920.7
         """
-        if not isinstance(instrument, InstrumentKind):
+        if not is_instrument(instrument):
             raise ValidationError("instrument", instrument, "is not an instrument")
         return instrument.face * self.fx_rate(instrument.currency)
 

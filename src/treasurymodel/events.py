@@ -42,7 +42,6 @@ from .instruments import (
     TermLoan,
 )
 from .instruments.capabilities import Collateralized, Convertible, HasSpringing
-from .instruments.loan import Amortization
 from .validators import check_finite, check_flag, check_number
 
 __all__ = [
@@ -187,17 +186,9 @@ def _retire(inst: Instrument, amount: Any) -> tuple[float, Instrument | None]:
 
 
 def _shrink(instrument: Instrument, remaining: float) -> Instrument:
-    """``instrument`` with its principal or notional cut to ``remaining``."""
-    if isinstance(instrument, PreferredStock):
-        return attrs.evolve(instrument, notional=remaining)
-    if isinstance(instrument, TermLoan) and instrument.amortization:
-        # Scheduled repayments shrink in proportion, so they never exceed the principal.
-        scale = remaining / instrument.principal
-        steps = tuple(
-            Amortization(date=a.date, amount=a.amount * scale) for a in instrument.amortization
-        )
-        return attrs.evolve(instrument, principal=remaining, amortization=steps)
-    return attrs.evolve(instrument, principal=remaining)
+    """``instrument`` with its principal or notional cut to ``remaining`` (the kind knows how:
+    a loan's scheduled repayments shrink in proportion)."""
+    return instrument.with_face(remaining)
 
 
 # --- equity and coins -----------------------------------------------------------------

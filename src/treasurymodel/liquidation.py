@@ -35,12 +35,17 @@ from .instruments import (
     ConvertibleNote,
     Debt,
     Instrument,
-    PreferredStock,
     SecuredNote,
     SpringingMaturity,
     TermLoan,
 )
-from .instruments.capabilities import HasMaturity, HasSpringing, MarginCallable
+from .instruments.capabilities import (
+    Convertible,
+    DividendPaying,
+    HasMaturity,
+    HasSpringing,
+    MarginCallable,
+)
 from .metrics import _market, metrics, share_price_for_mnav
 from .validators import check_choice, check_date, check_flag, check_number, price_array
 
@@ -657,8 +662,8 @@ def _reference_amount(
     The need is principal plus interest accrued on ``on``; a reference repaid on or before
     ``on`` has nothing outstanding.
     """
-    if isinstance(reference, PreferredStock):
-        return reference.notional, company.amount(reference)
+    if not isinstance(reference, HasMaturity):
+        return reference.face, company.amount(reference)
     if repaid is not None and repaid <= on:
         return 0.0, 0.0
     owed = _outstanding(reference, on)
@@ -742,7 +747,7 @@ def _stated_repaid(inst: Instrument) -> _dt.date | None:
 
 
 def _plain(company: Company, inst: Instrument, opts: _Options) -> _Switching:
-    if isinstance(inst, PreferredStock):
+    if isinstance(inst, DividendPaying):
         items: list[DueItem] = []
         if opts.include_interest:
             fx = company.fx_rate(inst.currency)
@@ -768,7 +773,7 @@ def _structure(
 ) -> list[_Switching]:
     out: dict[str, _Switching] = {}
     for inst in company.instruments:
-        if isinstance(inst, ConvertibleNote):
+        if isinstance(inst, Convertible) and isinstance(inst, HasMaturity):
             out[inst.name] = _convertible(
                 company, inst, opts, conversion=conversion, puts=puts, mnav=mnav, basis=basis
             )

@@ -34,12 +34,10 @@ from .instruments import (
     ConvertibleNote,
     Debt,
     Instrument,
-    Note,
     PreferredStock,
-    SecuredNote,
-    TermLoan,
 )
-from .instruments.capabilities import Amortizing
+from .instruments.capabilities import Amortizing, DividendPaying, HasMaturity
+from .instruments.registry import is_instrument
 from .validators import (
     FREQUENCIES,
     check_choice,
@@ -86,11 +84,8 @@ Examples
 _DAY_COUNTS = ("30/360", "ACT/365F", "ACT/360")
 
 
-_DEBT = (ConvertibleNote, SecuredNote, TermLoan, Note)
-
-
 def _debt(instrument: object) -> Debt:
-    if not isinstance(instrument, _DEBT):
+    if not (is_instrument(instrument) and isinstance(instrument, HasMaturity)):
         raise ValidationError(
             "instrument", instrument, "must be a debt instrument (a note, secured note or loan)"
         )
@@ -110,7 +105,7 @@ def _preferred(preferred: object) -> PreferredStock:
 
 
 def _instrument(instrument: object, field: str = "instrument") -> Instrument:
-    if not isinstance(instrument, (*_DEBT, PreferredStock)):
+    if not is_instrument(instrument):
         raise ValidationError(field, instrument, "is not an instrument")
     return instrument
 
@@ -471,7 +466,7 @@ def cash_flows(
     _instrument(instrument)
     _check_window(start, end)
     index_level = _index_level(index_level)
-    if isinstance(instrument, PreferredStock):
+    if isinstance(instrument, DividendPaying):
         days = dividend_dates(instrument, after=start, until=end)
         step = 12 // instrument.frequency
         amounts = [
@@ -641,7 +636,7 @@ def annual_obligations(
     index_level = _index_level(index_level)
     total = 0.0
     for instrument, rate in chosen:
-        if isinstance(instrument, PreferredStock):
+        if isinstance(instrument, DividendPaying):
             total += instrument.notional * instrument.rate_on(on) * rate
         elif instrument.maturity > on:
             total += _outstanding(instrument, on) * interest_rate(instrument, index_level) * rate

@@ -64,7 +64,9 @@ class InstrumentKind(Protocol):
 
     ``KIND`` is the file tag, ``CLAIM`` the class of claim in a liquidation (``"debt"`` ranks
     above every ``"preferred"``), ``FACE_FIELD`` the name of the field holding the amount
-    outstanding, and ``face`` that amount in the instrument's currency.
+    outstanding, ``face`` that amount in the instrument's currency, and ``with_face(x)`` a
+    copy with ``x`` outstanding (a kind scales whatever depends on it, such as a loan's
+    scheduled repayments).
 
     Examples
     --------
@@ -86,6 +88,8 @@ class InstrumentKind(Protocol):
 
     @property
     def face(self) -> float: ...
+
+    def with_face(self, face: float) -> InstrumentKind: ...
 
 
 @runtime_checkable

@@ -253,3 +253,15 @@ class ConvertibleNote:
         2.5
         """
         return self.shares_on_conversion
+
+    def with_face(self, face: float) -> ConvertibleNote:
+        """A copy with ``principal`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="c", principal=1e3, issued=dt.date(2024, 6, 17),
+        ...     maturity=dt.date(2032, 6, 15), conversion_price=200.0).with_face(250.0).principal
+        250.0
+        """
+        return attrs.evolve(self, principal=face)

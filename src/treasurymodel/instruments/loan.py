@@ -212,3 +212,26 @@ class TermLoan:
         check_date("on", on)
         paid = sum(a.amount for a in self.amortization if a.date <= on)
         return self.principal - paid
+
+    def with_face(self, face: float) -> TermLoan:
+        """A copy with ``principal`` set to ``face``; scheduled repayments shrink in proportion.
+
+        The repayments scale with the principal, so they never exceed it.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> loan = TermLoan(name="L", principal=100.0, issued=dt.date(2022, 1, 1),
+        ...     maturity=dt.date(2025, 1, 1),
+        ...     amortization=[Amortization(date=dt.date(2023, 1, 1), amount=40.0)])
+        >>> smaller = loan.with_face(50.0)
+        >>> smaller.principal, smaller.amortization[0].amount
+        (50.0, 20.0)
+        """
+        if not self.amortization:
+            return attrs.evolve(self, principal=face)
+        scale = face / self.principal
+        steps = tuple(
+            Amortization(date=a.date, amount=a.amount * scale) for a in self.amortization
+        )
+        return attrs.evolve(self, principal=face, amortization=steps)

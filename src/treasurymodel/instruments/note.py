@@ -113,3 +113,14 @@ class Note:
         if index_level is not None:
             check_finite("index_level", index_level)
         return self.coupon
+
+    def with_face(self, face: float) -> Note:
+        """A copy with ``principal`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> Note(name="n", principal=1e3, maturity=dt.date(2030, 1, 1)).with_face(250.0).principal
+        250.0
+        """
+        return attrs.evolve(self, principal=face)

@@ -268,3 +268,14 @@ class PreferredStock:
         1.0
         """
         return self.conversion_shares
+
+    def with_face(self, face: float) -> PreferredStock:
+        """A copy with ``notional`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> PreferredStock(name="P", notional=1e3, rate=0.1).with_face(250.0).notional
+        250.0
+        """
+        return attrs.evolve(self, notional=face)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 import attrs
 
@@ -34,6 +34,7 @@ __all__ = [
     "INSTRUMENT_KINDS",
     "Debt",
     "Instrument",
+    "is_instrument",
     "KindEntry",
     "REFERENCE_NOTE",
     "kind_entry",
@@ -91,6 +92,7 @@ REFERENCE_NOTE = "reference note"
 """Name of the plain note an example may refer to (``tests/test_instrument_kinds.py``)."""
 
 _REGISTRY: dict[str, KindEntry] = {}
+_CLASSES: set[type[Any]] = set()
 
 INSTRUMENT_KINDS: dict[str, type[Instrument]] = {}
 """The one registry mapping a file's ``kind`` to its class (kept by :func:`register`).
@@ -134,7 +136,20 @@ def register(cls: type[Any], *, example: Callable[[], Instrument]) -> type[Any]:
         raise ValidationError("kind", tag, "is already registered")
     _REGISTRY[tag] = KindEntry(kind=tag, cls=cls, example=example)
     INSTRUMENT_KINDS[tag] = cls
+    _CLASSES.add(cls)
     return cls
+
+
+def is_instrument(value: object) -> TypeGuard[Instrument]:
+    """Whether ``value`` is an instance of a registered kind.
+
+    Examples
+    --------
+    >>> from treasurymodel import PreferredStock
+    >>> is_instrument(PreferredStock(name="P", notional=1e6, rate=0.1)), is_instrument("P")
+    (True, False)
+    """
+    return type(value) in _CLASSES
 
 
 def kinds() -> tuple[KindEntry, ...]:

@@ -180,3 +180,15 @@ class SecuredNote:
         if index_level is not None:
             check_finite("index_level", index_level)
         return self.coupon
+
+    def with_face(self, face: float) -> SecuredNote:
+        """A copy with ``principal`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> SecuredNote(name="s", principal=1e3, issued=dt.date(2021, 6, 14),
+        ...     maturity=dt.date(2028, 6, 15)).with_face(250.0).principal
+        250.0
+        """
+        return attrs.evolve(self, principal=face)
