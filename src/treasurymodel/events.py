@@ -34,14 +34,12 @@ import numpy as np
 from .company import Company, check_company
 from .errors import ValidationError
 from .instruments import (
-    ConvertibleNote,
     Instrument,
-    Note,
-    PreferredStock,
     SecuredNote,
     TermLoan,
 )
 from .instruments.capabilities import Collateralized, Convertible, HasSpringing
+from .instruments.registry import is_instrument
 from .validators import check_finite, check_flag, check_number
 
 __all__ = [
@@ -385,9 +383,7 @@ def issue_instrument(
     (200.0, 10000000.0, 1150000.0)
     """
     check_company(company)
-    if not isinstance(
-        instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
-    ):
+    if not is_instrument(instrument):
         raise ValidationError("instrument", instrument, "is not an instrument")
     cash_in = _positive("proceeds", proceeds)
     buy = check_flag("buy", buy)

@@ -203,7 +203,8 @@ def maturity_ladder(
     springs: dict[int, float] = {}
     years: set[int] = set()
     for debt in debts:
-        bucket = by_kind[type(debt).KIND]
+        # A kind with no colour of its own (a newly registered one) stacks as "other debt".
+        bucket = by_kind[type(debt).KIND if type(debt).KIND in by_kind else "note"]
         for when, amount in _principal_flows(company, debt):
             bucket[when.year] = bucket.get(when.year, 0.0) + amount / scale
             years.add(when.year)
