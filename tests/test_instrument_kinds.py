@@ -14,6 +14,7 @@ import math
 import typing
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
@@ -300,6 +301,48 @@ def test_simulation_runs_and_conserves_units(entry: KindEntry) -> None:
     )
     # At a high, flat price nothing defaults.
     assert not bool(result.default[0])
+
+
+def test_capital_events_conserve_face_and_cash(entry: KindEntry) -> None:
+    inst = entry.example()
+    co = attrs.evolve(_company(inst), cash=2e9)
+    half = inst.face / 2.0
+    partly = tm.repay(co, inst.name, half)
+    # Half the face leaves, paid from cash at par; the kind shrinks what depends on it.
+    assert partly.instrument(inst.name).face == pytest.approx(half, rel=1e-12)
+    assert co.cash - partly.cash == pytest.approx(half, rel=1e-12)
+    if isinstance(inst, Amortizing):
+        shrunk = partly.instrument(inst.name)
+        assert isinstance(shrunk, Amortizing)
+        assert shrunk.outstanding_on(inst.maturity) == pytest.approx(
+            inst.outstanding_on(inst.maturity) / 2.0, rel=1e-12
+        )
+    gone = tm.repay(partly, inst.name)
+    assert inst.name not in {i.name for i in gone.instruments}
+    base = attrs.evolve(_company(), cash=2e9 - inst.face)
+    assert gone.cash == pytest.approx(base.cash, rel=1e-12)
+    assert gone.total_debt == pytest.approx(base.total_debt, rel=1e-12)
+    assert gone.total_preferred == pytest.approx(base.total_preferred, rel=1e-12)
+    assert gone.holdings.units == UNITS
+    if isinstance(inst, Convertible) and inst.converts:
+        converted = tm.convert(co, inst.name)
+        assert converted.shares_basic - co.shares_basic == pytest.approx(
+            inst.shares_if_converted, rel=1e-12
+        )
+    else:
+        with pytest.raises(tm.ValidationError):
+            tm.convert(co, inst.name)
+
+
+def test_conversion_shares_of_the_examples_by_hand() -> None:
+    # 500M of notes convertible at 180 per share: 500e6 / 180 shares; a preferred series of
+    # 300M stated amount at 0.1 share per 100: 300e6 / 100 x 0.1.
+    note = kind_entry("convertible_note").example()
+    pref = kind_entry("preferred_stock").example()
+    assert isinstance(note, Convertible)
+    assert isinstance(pref, Convertible)
+    assert note.shares_if_converted == pytest.approx(500e6 / 180.0, rel=1e-12)
+    assert pref.shares_if_converted == pytest.approx(300_000.0, rel=1e-12)
 
 
 def test_file_round_trip(entry: KindEntry) -> None:
