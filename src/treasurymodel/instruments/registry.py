@@ -95,7 +95,7 @@ _REGISTRY: dict[str, KindEntry] = {}
 _CLASSES: set[type[Any]] = set()
 
 INSTRUMENT_KINDS: dict[str, type[Instrument]] = {}
-"""The one registry mapping a file's ``kind`` to its class (kept by :func:`register`).
+"""The one registry mapping a file's ``kind`` to its class (filled by ``register``).
 
 Examples
 --------
