@@ -43,6 +43,7 @@ from .validators import (
     check_choice,
     check_date,
     check_finite,
+    check_flag,
     check_number,
     price_array,
 )
@@ -215,8 +216,7 @@ def payment_dates(
         or frequency not in FREQUENCIES
     ):
         raise ValidationError("frequency", frequency, "must be one of 1, 2, 4 or 12")
-    if end_of_month is not None and not isinstance(end_of_month, bool):
-        raise ValidationError("end_of_month", end_of_month, "must be True, False or None")
+    end_of_month = check_flag("end_of_month", end_of_month, allow_none=True)
     eom = _is_month_end(maturity) if end_of_month is None else end_of_month
     step = 12 // frequency
     out: list[_dt.date] = []

@@ -13,7 +13,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar, overload
 
 import attrs
 import numpy as np
@@ -44,6 +44,7 @@ __all__ = [
     "is_plain_text",
     "name_text",
     "non_negative",
+    "one_of",
     "optional",
     "positive",
     "price_array",
@@ -262,7 +263,11 @@ def check_date(field: str, value: Any) -> _dt.date:
     return value
 
 
-def check_flag(field: str, value: Any) -> bool:
+@overload
+def check_flag(field: str, value: Any, *, allow_none: Literal[False] = False) -> bool: ...
+@overload
+def check_flag(field: str, value: Any, *, allow_none: bool) -> bool | None: ...
+def check_flag(field: str, value: Any, *, allow_none: bool = False) -> bool | None:
     """``value`` as a ``bool`` if it is ``True`` or ``False``, else a ValidationError.
 
     The one flag check of the package. A Python ``bool`` and a NumPy bool (``np.True_``, as
@@ -270,6 +275,7 @@ def check_flag(field: str, value: Any) -> bool:
     anything else is refused, integers ``0``/``1`` and strings such as ``"true"`` included, so
     that a misplaced number is never read as a flag. (A flag *field* of a record is checked by
     :func:`boolean`, which keeps the stricter rule that the stored value is a Python ``bool``.)
+    With ``allow_none`` a ``None`` (meaning "the default rule") passes through too.
 
     Examples
     --------
@@ -280,10 +286,39 @@ def check_flag(field: str, value: Any) -> bool:
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: puts: must be True or False, got 1
+    >>> check_flag("keep_paths", None, allow_none=True) is None
+    True
     """
+    if allow_none and value is None:
+        return None
     if not isinstance(value, bool | np.bool_):
-        raise ValidationError(field, value, "must be True or False")
+        raise ValidationError(
+            field, value, "must be True, False or None" if allow_none else "must be True or False"
+        )
     return bool(value)
+
+
+def one_of(*allowed: str) -> Validator:
+    """Validator factory: a record field holding one of the strings ``allowed``.
+
+    The attrs form of :func:`check_choice`, naming the field ``ClassName.field``.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class A:
+    ...     by: str = attrs.field(validator=one_of("year", "date"))
+    >>> A(by="month")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: A.by: must be one of 'year', 'date', got 'month'
+    """
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_choice(_field(instance, attribute), value, allowed)
+
+    return validate
 
 
 def check_choice(field: str, value: Any, allowed: Sequence[_S]) -> _S:
