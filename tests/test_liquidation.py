@@ -1066,7 +1066,7 @@ _LOAN_NAME = "BTC-backed term loan"
         (maturity_wall, {"until": dt.datetime(2030, 1, 1)}, "until"),
         (maturity_wall, {"by": None}, "by"),
         (maturity_wall, {"conversion": "Shares"}, "conversion"),
-        (maturity_wall, {"puts": np.bool_(True)}, "puts"),
+        (maturity_wall, {"puts": "yes"}, "puts"),
         (maturity_wall, {"mnav": "1"}, "mnav"),
         (maturity_wall, {"index_level": "SOFR"}, "index_level"),
         (dividend_coverage_months, {"index_level": math.nan}, "index_level"),

@@ -47,7 +47,7 @@ from . import datasets
 from ._typing import ArrayLike
 from .company import Company
 from .errors import TreasuryModelError, ValidationError, printable, shown
-from .instruments import SecuredNote, TermLoan
+from .instruments.capabilities import HasSpringing, MarginCallable
 from .io import atomic_write
 from .io import load as _load_file
 
@@ -133,7 +133,9 @@ def _metrics_rows(
 def _margin_calls(company: Company) -> dict[str, Any]:
     from .liquidation import joint_margin_call_price, margin_call_price
 
-    loans = [i for i in company.instruments if isinstance(i, TermLoan) and i.max_ltv is not None]
+    loans = [
+        i for i in company.instruments if isinstance(i, MarginCallable) and i.max_ltv is not None
+    ]
     rows = [
         {
             "instrument": loan.name,
@@ -152,7 +154,7 @@ def _springing_tests(company: Company) -> list[dict[str, Any]]:
 
     rows: list[dict[str, Any]] = []
     for note in company.instruments:
-        if not isinstance(note, SecuredNote):
+        if not isinstance(note, HasSpringing):
             continue
         references = {c.date: c for c in note.springing}
         for when, price in springing_trigger_price(company, note.name):

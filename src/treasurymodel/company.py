@@ -15,13 +15,22 @@ from .instruments import (
     ConvertibleNote,
     Debt,
     Instrument,
-    Note,
     PreferredStock,
-    SecuredNote,
-    TermLoan,
 )
-from .instruments._common import _CURRENCY, name_text, required_currency, to_tuple
-from .validators import check_finite, is_date, non_negative, optional, positive, to_float
+from .instruments.capabilities import Collateralized, DividendPaying, HasMaturity, HasSpringing
+from .instruments.registry import is_instrument
+from .validators import (
+    _CURRENCY,
+    check_finite,
+    is_date,
+    name_text,
+    non_negative,
+    optional,
+    positive,
+    required_currency,
+    to_float,
+    to_tuple,
+)
 
 __all__ = ["Company", "Holdings", "Market"]
 
@@ -227,7 +236,7 @@ def matured_debt(company_as_of: _dt.date, instruments: Any) -> int | None:
     1
     """
     for i, inst in enumerate(instruments):
-        if not isinstance(inst, PreferredStock) and inst.maturity <= company_as_of:
+        if isinstance(inst, HasMaturity) and inst.maturity <= company_as_of:
             return i
     return None
 
@@ -269,7 +278,7 @@ def _instruments_validator(instance: Company, attribute: attrs.Attribute[Any], v
     if not isinstance(value, tuple):
         raise ValidationError("Company.instruments", value, "must be a list of instruments")
     for i, item in enumerate(value):
-        if not isinstance(item, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock):
+        if not is_instrument(item):
             raise ValidationError(f"Company.instruments[{i}]", item, "is not an instrument")
 
 
@@ -350,7 +359,7 @@ class Company:
                 raise ValidationError("Company.instruments.name", name, "is not unique")
             seen.add(name)
         fx = dict(self.fx)
-        preferred_names = {i.name for i in self.instruments if isinstance(i, PreferredStock)}
+        preferred_names = {i.name for i in self.instruments if i.CLAIM == "preferred"}
         for inst in self.instruments:
             if (
                 inst.currency is not None
@@ -360,7 +369,7 @@ class Company:
                 raise ValidationError(
                     f"{inst.name}.currency", inst.currency, "has no fx rate in Company.fx"
                 )
-            if isinstance(inst, SecuredNote):
+            if isinstance(inst, HasSpringing):
                 for clause in inst.springing:
                     if clause.reference not in seen or clause.reference == inst.name:
                         raise ValidationError(
@@ -392,19 +401,18 @@ class Company:
         self._check_totals(fx)
 
     def _pledges(self) -> list[float]:
-        return [i.pledged_units for i in self.instruments if isinstance(i, SecuredNote | TermLoan)]
+        return [i.pledged_units for i in self.instruments if isinstance(i, Collateralized)]
 
     def _check_totals(self, fx: dict[str, float]) -> None:
         """Every amount and every total the library forms must stay a finite float."""
         total = self.cash + self.other_assets
         for inst in self.instruments:
-            face = inst.notional if isinstance(inst, PreferredStock) else inst.principal
+            face = inst.face
             amount = face * (fx.get(inst.currency, 1.0) if inst.currency else 1.0)
             total += amount
             if not math.isfinite(total):
-                key = "notional" if isinstance(inst, PreferredStock) else "principal"
                 raise ValidationError(
-                    f"{inst.name}.{key}",
+                    f"{inst.name}.{inst.FACE_FIELD}",
                     face,
                     "is too large: the company's total claims and assets leave the float range",
                 )
@@ -454,12 +462,12 @@ class Company:
     @functools.cached_property
     def debts(self) -> tuple[Debt, ...]:
         """Debt instruments, in the order given."""
-        return tuple(i for i in self.instruments if not isinstance(i, PreferredStock))
+        return tuple(i for i in self.instruments if isinstance(i, HasMaturity))
 
     @functools.cached_property
     def preferreds(self) -> tuple[PreferredStock, ...]:
         """Preferred series, most senior first (rank 1 first, then order given)."""
-        prefs = [i for i in self.instruments if isinstance(i, PreferredStock)]
+        prefs = [i for i in self.instruments if isinstance(i, DividendPaying)]
         return tuple(sorted(prefs, key=lambda p: p.seniority))
 
     @functools.cached_property
@@ -516,14 +524,9 @@ class Company:
         >>> round(co.amount(stre) / 1e6, 1)
         920.7
         """
-        if not isinstance(
-            instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
-        ):
+        if not is_instrument(instrument):
             raise ValidationError("instrument", instrument, "is not an instrument")
-        face = (
-            instrument.notional if isinstance(instrument, PreferredStock) else instrument.principal
-        )
-        return face * self.fx_rate(instrument.currency)
+        return instrument.face * self.fx_rate(instrument.currency)
 
     # --- aggregates -----------------------------------------------------------------
 
@@ -541,7 +544,7 @@ class Company:
     def pledged_units(self) -> float:
         """Units pledged to secured notes and loans."""
         return sum(
-            (i.pledged_units for i in self.instruments if isinstance(i, SecuredNote | TermLoan)),
+            (i.pledged_units for i in self.instruments if isinstance(i, Collateralized)),
             0.0,
         )
 

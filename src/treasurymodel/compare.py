@@ -692,7 +692,7 @@ def compare(
     grid = _shocks(shocks)
     months = _months(years)
     check_choice("springing", springing, ("worst", "best", "test"))
-    check_flag("puts", puts)
+    puts = check_flag("puts", puts)
 
     prices: list[tuple[float, float | None, _dt.date]] = []
     for label, co in pairs:

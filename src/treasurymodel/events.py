@@ -34,14 +34,12 @@ import numpy as np
 from .company import Company, check_company
 from .errors import ValidationError
 from .instruments import (
-    ConvertibleNote,
     Instrument,
-    Note,
-    PreferredStock,
     SecuredNote,
     TermLoan,
 )
-from .instruments.loan import Amortization
+from .instruments.capabilities import Collateralized, Convertible, HasSpringing
+from .instruments.registry import is_instrument
 from .validators import check_finite, check_flag, check_number
 
 __all__ = [
@@ -143,17 +141,11 @@ def _blames(argument: str, **by_field: str) -> Callable[[Callable[_P, _R]], Call
 
 
 def _face(instrument: Instrument) -> float:
-    if isinstance(instrument, PreferredStock):
-        return instrument.notional
-    return instrument.principal
+    return instrument.face
 
 
 def _dilutive_shares(instrument: Instrument) -> float:
-    if isinstance(instrument, ConvertibleNote):
-        return instrument.shares_on_conversion
-    if isinstance(instrument, PreferredStock):
-        return instrument.conversion_shares
-    return 0.0
+    return instrument.shares_if_converted if isinstance(instrument, Convertible) else 0.0
 
 
 def _rebuild(company: Company, *, diluted_delta: float = 0.0, **changes: Any) -> Company:
@@ -175,7 +167,7 @@ def _replace(company: Company, name: str, new: Instrument | None) -> tuple[Instr
             if new is not None:
                 result.append(new)
             continue
-        if new is None and isinstance(inst, SecuredNote):
+        if new is None and isinstance(inst, HasSpringing):
             kept = tuple(c for c in inst.springing if c.reference != name)
             if len(kept) != len(inst.springing):
                 inst = attrs.evolve(inst, springing=kept)
@@ -192,17 +184,9 @@ def _retire(inst: Instrument, amount: Any) -> tuple[float, Instrument | None]:
 
 
 def _shrink(instrument: Instrument, remaining: float) -> Instrument:
-    """``instrument`` with its principal or notional cut to ``remaining``."""
-    if isinstance(instrument, PreferredStock):
-        return attrs.evolve(instrument, notional=remaining)
-    if isinstance(instrument, TermLoan) and instrument.amortization:
-        # Scheduled repayments shrink in proportion, so they never exceed the principal.
-        scale = remaining / instrument.principal
-        steps = tuple(
-            Amortization(date=a.date, amount=a.amount * scale) for a in instrument.amortization
-        )
-        return attrs.evolve(instrument, principal=remaining, amortization=steps)
-    return attrs.evolve(instrument, principal=remaining)
+    """``instrument`` with its principal or notional cut to ``remaining`` (the kind knows how:
+    a loan's scheduled repayments shrink in proportion)."""
+    return instrument.with_face(remaining)
 
 
 # --- equity and coins -----------------------------------------------------------------
@@ -399,12 +383,10 @@ def issue_instrument(
     (200.0, 10000000.0, 1150000.0)
     """
     check_company(company)
-    if not isinstance(
-        instrument, ConvertibleNote | SecuredNote | TermLoan | Note | PreferredStock
-    ):
+    if not is_instrument(instrument):
         raise ValidationError("instrument", instrument, "is not an instrument")
     cash_in = _positive("proceeds", proceeds)
-    check_flag("buy", buy)
+    buy = check_flag("buy", buy)
     if any(i.name == instrument.name for i in company.instruments):
         raise ValidationError("instrument.name", instrument.name, "is already used by the company")
     changes: dict[str, Any] = {"instruments": (*company.instruments, instrument)}
@@ -516,10 +498,8 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
     """
     check_company(company)
     inst = company.instrument(name)
-    if isinstance(inst, ConvertibleNote):
-        per_unit = inst.conversion_rate / 1000.0
-    elif isinstance(inst, PreferredStock) and inst.conversion_ratio > 0.0:
-        per_unit = inst.conversion_ratio / 100.0
+    if isinstance(inst, Convertible) and inst.converts:
+        per_unit = inst.shares_per_face
     else:
         raise ValidationError("name", name, "is not a convertible instrument")
     face, new_inst = _retire(inst, amount)
@@ -533,7 +513,7 @@ def convert(company: Company, name: str, amount: float | None = None) -> Company
 def _pledgeable(company: Company, name: str) -> SecuredNote | TermLoan:
     check_company(company)
     inst = company.instrument(name)
-    if not isinstance(inst, SecuredNote | TermLoan):
+    if not isinstance(inst, Collateralized):
         raise ValidationError("name", name, "is not a secured note or term loan")
     return inst
 

@@ -49,10 +49,8 @@ from .instruments import (
     INSTRUMENT_KINDS,
     ConvertibleNote,
     Instrument,
-    PreferredStock,
-    SecuredNote,
-    TermLoan,
 )
+from .instruments.capabilities import Collateralized, HasSpringing
 
 __all__ = [
     "FORMAT_VERSION",
@@ -527,7 +525,7 @@ class _Reader:
                     f"has no rate in company.fx (add fx = {{ {inst.currency} = ... }})",
                     instrument=label,
                 )
-            if isinstance(inst, SecuredNote):
+            if isinstance(inst, HasSpringing):
                 for j, clause in enumerate(inst.springing):
                     if clause.reference not in names or clause.reference == inst.name:
                         raise self.error(
@@ -536,14 +534,14 @@ class _Reader:
                             "names no other instrument of the file",
                             instrument=label,
                         )
-                    if isinstance(instruments[names[clause.reference]], PreferredStock):
+                    if instruments[names[clause.reference]].CLAIM == "preferred":
                         raise self.error(
                             f"instruments[{i}].springing[{j}].reference",
                             clause.reference,
                             "names a preferred stock; a springing test refers to debt",
                             instrument=label,
                         )
-            if isinstance(inst, SecuredNote | TermLoan):
+            if isinstance(inst, Collateralized):
                 add_exactly(pledged, inst.pledged_units)
                 n_pledges += 1
                 if pledge_excess(holdings.units, pledged, count=n_pledges) > 0.0:

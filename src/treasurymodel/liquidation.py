@@ -35,10 +35,16 @@ from .instruments import (
     ConvertibleNote,
     Debt,
     Instrument,
-    PreferredStock,
     SecuredNote,
     SpringingMaturity,
     TermLoan,
+)
+from .instruments.capabilities import (
+    Convertible,
+    DividendPaying,
+    HasMaturity,
+    HasSpringing,
+    MarginCallable,
 )
 from .metrics import _market, metrics, share_price_for_mnav
 from .validators import check_choice, check_date, check_flag, check_number, price_array
@@ -189,7 +195,7 @@ def margin_call_price(company: Company, name: str) -> float | None:
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
     inst = company.instrument(name)
-    if not isinstance(inst, TermLoan) or inst.max_ltv is None:
+    if not isinstance(inst, MarginCallable) or inst.max_ltv is None:
         return None
     need = _collateral_need(company, inst)
     if need <= 0.0:
@@ -238,11 +244,11 @@ def joint_margin_call_price(company: Company, *, release_excess: bool = False) -
     22000.0
     """
     company = check_company(company)
-    check_flag("release_excess", release_excess)
+    release_excess = check_flag("release_excess", release_excess)
     need: list[float] = []
     pledged: list[float] = []
     for inst in company.debts:
-        if isinstance(inst, TermLoan) and inst.max_ltv is not None:
+        if isinstance(inst, MarginCallable) and inst.max_ltv is not None:
             r = _collateral_need(company, inst)
             if r > 0.0:
                 need.append(r)
@@ -656,8 +662,8 @@ def _reference_amount(
     The need is principal plus interest accrued on ``on``; a reference repaid on or before
     ``on`` has nothing outstanding.
     """
-    if isinstance(reference, PreferredStock):
-        return reference.notional, company.amount(reference)
+    if not isinstance(reference, HasMaturity):
+        return reference.face, company.amount(reference)
     if repaid is not None and repaid <= on:
         return 0.0, 0.0
     owed = _outstanding(reference, on)
@@ -737,11 +743,11 @@ def _secured(
 
 
 def _stated_repaid(inst: Instrument) -> _dt.date | None:
-    return None if isinstance(inst, PreferredStock) else inst.maturity
+    return inst.maturity if isinstance(inst, HasMaturity) else None
 
 
 def _plain(company: Company, inst: Instrument, opts: _Options) -> _Switching:
-    if isinstance(inst, PreferredStock):
+    if isinstance(inst, DividendPaying):
         items: list[DueItem] = []
         if opts.include_interest:
             fx = company.fx_rate(inst.currency)
@@ -767,15 +773,15 @@ def _structure(
 ) -> list[_Switching]:
     out: dict[str, _Switching] = {}
     for inst in company.instruments:
-        if isinstance(inst, ConvertibleNote):
+        if isinstance(inst, Convertible) and isinstance(inst, HasMaturity):
             out[inst.name] = _convertible(
                 company, inst, opts, conversion=conversion, puts=puts, mnav=mnav, basis=basis
             )
-        elif not isinstance(inst, SecuredNote):
+        elif not isinstance(inst, HasSpringing):
             out[inst.name] = _plain(company, inst, opts)
     plain = dict(out)
     for inst in company.instruments:
-        if isinstance(inst, SecuredNote):
+        if isinstance(inst, HasSpringing):
             out[inst.name] = _secured(company, inst, opts, springing=springing, references=plain)
     return [out[i.name] for i in company.instruments]
 
@@ -905,9 +911,9 @@ def _checked_solve(
     check_choice("springing", springing, _SPRINGING)
     check_choice("conversion", conversion, _CONVERSION)
     check_choice("mnav_basis", mnav_basis, _BASIS)
-    check_flag("puts", puts)
-    check_flag("include_interest", include_interest)
-    check_flag("include_cash", include_cash)
+    puts = check_flag("puts", puts)
+    include_interest = check_flag("include_interest", include_interest)
+    include_cash = check_flag("include_cash", include_cash)
     m = check_number("mnav", mnav, minimum=0.0)
     level = _index_level(index_level)
     if until is None:
@@ -1150,7 +1156,7 @@ def springing_trigger_price(
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
     inst = company.instrument(name)
-    if not isinstance(inst, SecuredNote):
+    if not isinstance(inst, HasSpringing):
         return ()
     out: list[tuple[_dt.date, float | None]] = []
     for clause in inst.springing:
@@ -1221,7 +1227,7 @@ def coverage_break_price(
     months = round(y * 12.0)
     if months < 1 or abs(y * 12.0 - months) > 1e-9:
         raise ValidationError("years", years, "must be a positive whole number of months")
-    check_flag("include_principal", include_principal)
+    include_principal = check_flag("include_principal", include_principal)
     try:
         end = schedule.add_months(company.as_of, months, end_of_month=True)
     except ValidationError:
@@ -1272,7 +1278,7 @@ def dividend_coverage_months(
     15.0
     """
     company = check_company(company)
-    check_flag("include_interest", include_interest)
+    include_interest = check_flag("include_interest", include_interest)
     level = _index_level(index_level)
     chosen: list[Instrument] = list(company.preferreds)
     if include_interest:

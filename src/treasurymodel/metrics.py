@@ -18,7 +18,7 @@ from ._typing import ArrayInput, ArrayLike, FloatArray
 from .company import Company, check_company
 from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
-from .instruments import ConvertibleNote, PreferredStock
+from .instruments.capabilities import Convertible
 from .validators import check_choice, price_array
 from .validators import check_reserve as _check_reserve
 from .validators import finite_result as _finite
@@ -184,14 +184,10 @@ def _conversion_candidates(company: Company) -> list[tuple[float, float, float]]
     """
     rows: list[tuple[float, int, float, float]] = []
     for inst in company.instruments:
-        if isinstance(inst, ConvertibleNote):
-            shares = inst.shares_on_conversion
-            kind = 0
-        elif isinstance(inst, PreferredStock) and inst.conversion_ratio > 0.0:
-            shares = inst.conversion_shares
-            kind = 1
-        else:
+        if not (isinstance(inst, Convertible) and inst.converts):
             continue
+        shares = inst.shares_if_converted
+        kind = 0 if inst.CLAIM == "debt" else 1
         amount = company.amount(inst)
         rows.append((amount / shares, kind, amount, shares))
     rows.sort(key=lambda r: (r[0], r[1]))

@@ -17,7 +17,8 @@ import numpy.typing
 
 from .company import Company
 from .errors import ValidationError
-from .instruments import ConvertibleNote, Debt, SecuredNote, TermLoan
+from .instruments import Debt
+from .instruments.capabilities import Amortizing, HasSpringing, MarginCallable, Puttable
 
 if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figure is drawn
     import matplotlib.axes
@@ -132,7 +133,7 @@ def _principal_flows(company: Company, debt: Debt) -> list[tuple[_dt.date, float
     rate = company.fx_rate(debt.currency)
     flows: list[tuple[_dt.date, float]] = []
     remaining = debt.principal
-    if isinstance(debt, TermLoan):
+    if isinstance(debt, Amortizing):
         for step in debt.amortization:
             remaining -= step.amount
             if step.date > company.as_of:
@@ -202,18 +203,19 @@ def maturity_ladder(
     springs: dict[int, float] = {}
     years: set[int] = set()
     for debt in debts:
-        bucket = by_kind[type(debt).KIND]
+        # A kind with no colour of its own (a newly registered one) stacks as "other debt".
+        bucket = by_kind[type(debt).KIND if type(debt).KIND in by_kind else "note"]
         for when, amount in _principal_flows(company, debt):
             bucket[when.year] = bucket.get(when.year, 0.0) + amount / scale
             years.add(when.year)
         rate = company.fx_rate(debt.currency)
-        if isinstance(debt, ConvertibleNote):
+        if isinstance(debt, Puttable):
             first = next((p for p in debt.puts if p > company.as_of), None)
             if first is not None and first.year != debt.maturity.year:
                 value = debt.principal * debt.put_price * rate / scale
                 puts[first.year] = puts.get(first.year, 0.0) + value
                 years.add(first.year)
-        if isinstance(debt, SecuredNote):
+        if isinstance(debt, HasSpringing):
             for clause in debt.springing:
                 if clause.date > company.as_of and clause.date.year != debt.maturity.year:
                     value = debt.principal * rate / scale
@@ -376,7 +378,7 @@ def nav_chart(
         claims = company.total_debt + company.total_preferred - company.cash - company.other_assets
         marks.append((max(claims, 0.0) / units, "NAV breakeven (NAV = 0)", "#CC79A7", "--"))
     for inst in company.instruments:
-        if isinstance(inst, TermLoan) and inst.max_ltv is not None:
+        if isinstance(inst, MarginCallable) and inst.max_ltv is not None:
             price = margin_call_price(company, inst.name)
             if price is not None and np.isfinite(price):
                 marks.append((price, f"Margin call: {inst.name}", "#D55E00", ":"))

@@ -34,12 +34,19 @@ from .instruments import (
     ConvertibleNote,
     Debt,
     Instrument,
-    Note,
     PreferredStock,
-    SecuredNote,
-    TermLoan,
 )
-from .validators import check_choice, check_date, check_finite, check_number, price_array
+from .instruments.capabilities import Amortizing, DividendPaying, HasMaturity
+from .instruments.registry import is_instrument
+from .validators import (
+    FREQUENCIES,
+    check_choice,
+    check_date,
+    check_finite,
+    check_flag,
+    check_number,
+    price_array,
+)
 
 __all__ = [
     "CashFlows",
@@ -78,11 +85,8 @@ Examples
 _DAY_COUNTS = ("30/360", "ACT/365F", "ACT/360")
 
 
-_DEBT = (ConvertibleNote, SecuredNote, TermLoan, Note)
-
-
 def _debt(instrument: object) -> Debt:
-    if not isinstance(instrument, _DEBT):
+    if not (is_instrument(instrument) and isinstance(instrument, HasMaturity)):
         raise ValidationError(
             "instrument", instrument, "must be a debt instrument (a note, secured note or loan)"
         )
@@ -102,7 +106,7 @@ def _preferred(preferred: object) -> PreferredStock:
 
 
 def _instrument(instrument: object, field: str = "instrument") -> Instrument:
-    if not isinstance(instrument, (*_DEBT, PreferredStock)):
+    if not is_instrument(instrument):
         raise ValidationError(field, instrument, "is not an instrument")
     return instrument
 
@@ -209,11 +213,10 @@ def payment_dates(
     if (
         isinstance(frequency, bool)
         or not isinstance(frequency, int)
-        or frequency not in (1, 2, 4, 12)
+        or frequency not in FREQUENCIES
     ):
         raise ValidationError("frequency", frequency, "must be one of 1, 2, 4 or 12")
-    if end_of_month is not None and not isinstance(end_of_month, bool):
-        raise ValidationError("end_of_month", end_of_month, "must be True, False or None")
+    end_of_month = check_flag("end_of_month", end_of_month, allow_none=True)
     eom = _is_month_end(maturity) if end_of_month is None else end_of_month
     step = 12 // frequency
     out: list[_dt.date] = []
@@ -228,7 +231,7 @@ def payment_dates(
 
 
 def _coupon_of(instrument: Debt) -> float:
-    return instrument.rate if isinstance(instrument, TermLoan) else instrument.coupon
+    return instrument.coupon_rate
 
 
 def interest_rate(instrument: Debt, index_level: float | None = None) -> float:
@@ -243,9 +246,7 @@ def interest_rate(instrument: Debt, index_level: float | None = None) -> float:
     """
     _debt(instrument)
     index_level = _index_level(index_level)
-    if isinstance(instrument, TermLoan):
-        return instrument.interest_rate(index_level)
-    return instrument.coupon
+    return instrument.interest_rate(index_level)
 
 
 def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_dt.date, ...]:
@@ -265,9 +266,7 @@ def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_d
     _debt(instrument)
     if after is not None:
         check_date("after", after)
-    if _coupon_of(instrument) == 0.0 and not (
-        isinstance(instrument, TermLoan) and instrument.spread is not None
-    ):
+    if _coupon_of(instrument) == 0.0 and not instrument.floating:
         return ()
     start = after if after is not None else instrument.issued
     if start is None:
@@ -281,9 +280,8 @@ def coupon_dates(instrument: Debt, *, after: _dt.date | None = None) -> tuple[_d
 
 def _outstanding(instrument: Debt, on: _dt.date) -> float:
     """Principal outstanding just after ``on`` (after amortization paid on ``on``)."""
-    if isinstance(instrument, TermLoan):
-        paid = sum(a.amount for a in instrument.amortization if a.date <= on)
-        return instrument.principal - paid
+    if isinstance(instrument, Amortizing):
+        return instrument.outstanding_on(on)
     return instrument.principal
 
 
@@ -306,8 +304,10 @@ def _period(instrument: Debt, pay_date: _dt.date) -> tuple[_dt.date, bool]:
 def _interest_for_period(instrument: Debt, pay_date: _dt.date, index_level: float | None) -> float:
     start, regular = _period(instrument, pay_date)
     rate = interest_rate(instrument, index_level)
-    if isinstance(instrument, TermLoan):
-        return _outstanding(instrument, start) * rate * year_fraction(start, pay_date, "ACT/360")
+    if isinstance(instrument, Amortizing):
+        # Accrued on the principal outstanding at the period's start, actual days.
+        day_count = instrument.DAY_COUNT
+        return _outstanding(instrument, start) * rate * year_fraction(start, pay_date, day_count)
     if regular:
         return instrument.principal * rate / instrument.frequency
     return instrument.principal * rate * year_fraction(start, pay_date, "30/360")
@@ -343,7 +343,7 @@ def accrued_interest(instrument: Debt, on: _dt.date, *, index_level: float | Non
     nxt = dates[0]
     prev, _ = _period(instrument, nxt)
     full = _interest_for_period(instrument, nxt, index_level)
-    day_count: DayCount = "ACT/360" if isinstance(instrument, TermLoan) else "30/360"
+    day_count: DayCount = instrument.DAY_COUNT
     span = year_fraction(prev, nxt, day_count)
     elapsed = year_fraction(prev, on, day_count)
     fraction = min(max(elapsed / span, 0.0), 1.0) if span > 0 else 0.0
@@ -466,7 +466,7 @@ def cash_flows(
     _instrument(instrument)
     _check_window(start, end)
     index_level = _index_level(index_level)
-    if isinstance(instrument, PreferredStock):
+    if isinstance(instrument, DividendPaying):
         days = dividend_dates(instrument, after=start, until=end)
         step = 12 // instrument.frequency
         amounts = [
@@ -490,7 +490,7 @@ def cash_flows(
                 break
             amount = _interest_for_period(instrument, day, index_level)
             flows.setdefault(day, [0.0, 0.0])[0] += amount
-    if isinstance(instrument, TermLoan):
+    if isinstance(instrument, Amortizing):
         for step_ in instrument.amortization:
             if start < step_.date <= end:
                 flows.setdefault(step_.date, [0.0, 0.0])[1] += step_.amount
@@ -636,7 +636,7 @@ def annual_obligations(
     index_level = _index_level(index_level)
     total = 0.0
     for instrument, rate in chosen:
-        if isinstance(instrument, PreferredStock):
+        if isinstance(instrument, DividendPaying):
             total += instrument.notional * instrument.rate_on(on) * rate
         elif instrument.maturity > on:
             total += _outstanding(instrument, on) * interest_rate(instrument, index_level) * rate

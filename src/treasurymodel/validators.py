@@ -1,4 +1,4 @@
-"""Small reusable attrs validators whose messages name the field and the value received.
+"""The validators of the package, in one module: every check names the field and the value.
 
 Every validator raises :class:`treasurymodel.ValidationError` with the field written as
 ``ClassName.field`` so that a user can find the bad input without reading a traceback.
@@ -7,10 +7,13 @@ Every validator raises :class:`treasurymodel.ValidationError` with the field wri
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import math
 import numbers
-from collections.abc import Callable, Sequence
-from typing import Any
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final, Literal, TypeVar, overload
 
 import attrs
 import numpy as np
@@ -19,26 +22,43 @@ from ._typing import FloatArray
 from .errors import ValidationError
 
 __all__ = [
+    "FREQUENCIES",
+    "MAX_RANK",
+    "boolean",
     "check_choice",
     "check_date",
     "check_finite",
     "check_flag",
+    "check_life",
+    "check_maturity_after_issue",
     "check_number",
     "check_reserve",
+    "currency_code",
+    "dated_entries",
     "finite",
     "finite_result",
+    "frequency",
     "in_range",
+    "increasing_dates",
     "is_date",
+    "is_plain_text",
+    "name_text",
     "non_negative",
+    "one_of",
     "optional",
     "positive",
     "price_array",
     "real_number",
+    "required_currency",
+    "to_dates",
     "to_float",
     "to_int",
+    "to_tuple",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+_S = TypeVar("_S", bound=str)
 
 
 def _field(instance: Any, attribute: attrs.Attribute[Any]) -> str:
@@ -243,35 +263,86 @@ def check_date(field: str, value: Any) -> _dt.date:
     return value
 
 
-def check_flag(field: str, value: Any) -> bool:
-    """``value`` if it is a real ``bool``, else a ValidationError.
+@overload
+def check_flag(field: str, value: Any, *, allow_none: Literal[False] = False) -> bool: ...
+@overload
+def check_flag(field: str, value: Any, *, allow_none: bool) -> bool | None: ...
+def check_flag(field: str, value: Any, *, allow_none: bool = False) -> bool | None:
+    """``value`` as a ``bool`` if it is ``True`` or ``False``, else a ValidationError.
+
+    The one flag check of the package. A Python ``bool`` and a NumPy bool (``np.True_``, as
+    returned by a comparison of NumPy values) are accepted and returned as a Python ``bool``;
+    anything else is refused, integers ``0``/``1`` and strings such as ``"true"`` included, so
+    that a misplaced number is never read as a flag. (A flag *field* of a record is checked by
+    :func:`boolean`, which keeps the stricter rule that the stored value is a Python ``bool``.)
+    With ``allow_none`` a ``None`` (meaning "the default rule") passes through too.
 
     Examples
     --------
+    >>> import numpy as np
+    >>> check_flag("puts", True), check_flag("puts", np.float64(1.0) > 0)
+    (True, True)
     >>> check_flag("puts", 1)
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: puts: must be True or False, got 1
+    >>> check_flag("keep_paths", None, allow_none=True) is None
+    True
     """
-    if not isinstance(value, bool):
-        raise ValidationError(field, value, "must be True or False")
-    return value
+    if allow_none and value is None:
+        return None
+    if not isinstance(value, bool | np.bool_):
+        raise ValidationError(
+            field, value, "must be True, False or None" if allow_none else "must be True or False"
+        )
+    return bool(value)
 
 
-def check_choice(field: str, value: Any, allowed: Sequence[str]) -> str:
-    """``value`` if it is one of the strings ``allowed``, else a ValidationError.
+def one_of(*allowed: str) -> Validator:
+    """Validator factory: a record field holding one of the strings ``allowed``.
+
+    The attrs form of :func:`check_choice`, naming the field ``ClassName.field``.
 
     Examples
     --------
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class A:
+    ...     by: str = attrs.field(validator=one_of("year", "date"))
+    >>> A(by="month")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: A.by: must be one of 'year', 'date', got 'month'
+    """
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_choice(_field(instance, attribute), value, allowed)
+
+    return validate
+
+
+def check_choice(field: str, value: Any, allowed: Sequence[_S]) -> _S:
+    """``value`` if it is one of the strings ``allowed``, else a ValidationError listing them.
+
+    The one choice check of the package: only a ``str`` equal to one of ``allowed`` passes
+    (no case folding, no surrounding spaces); the allowed member is returned, so that a
+    ``Literal`` sequence of choices types the result.
+
+    Examples
+    --------
+    >>> check_choice("by", "year", ("year", "date"))
+    'year'
     >>> check_choice("by", "month", ("year", "date"))
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: by: must be one of 'year', 'date', got 'month'
     """
-    if not isinstance(value, str) or value not in allowed:
-        names = ", ".join(repr(a) for a in allowed)
-        raise ValidationError(field, value, f"must be one of {names}")
-    return value
+    if isinstance(value, str):
+        for choice in allowed:
+            if value == choice:
+                return choice
+    names = ", ".join(repr(a) for a in allowed)
+    raise ValidationError(field, value, f"must be one of {names}")
 
 
 def to_float(value: Any) -> Any:
@@ -440,3 +511,160 @@ def optional(validator: Validator) -> Validator:
             validator(instance, attribute, value)
 
     return validate
+
+
+# Record checks shared by the instruments, the company and the simulation policies.
+
+FREQUENCIES: Final = (1, 2, 4, 12)
+"""Payments a year a coupon or dividend schedule may have."""
+
+
+_CURRENCY: Final = re.compile(r"[A-Z]{3}")
+"""A currency code: three ASCII capital letters (not ``ΑΒΓ``, not full-width ``ＵＳＤ``)."""
+
+_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_plain_text(text: str) -> bool:
+    """True if ``text`` holds no control character, lone surrogate, line or paragraph
+    separator, or bidirectional override: text that prints as it reads.
+
+    Examples
+    --------
+    >>> is_plain_text("Strategy Inc. \u00e9"), is_plain_text("red\x1b[31m")
+    (True, False)
+    """
+    if text.isprintable():
+        return True
+    return not any(
+        unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in text
+    )
+
+
+def name_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A non-empty string without surrounding white space or control characters."""
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise ValidationError(
+            _field(instance, attribute), value, "must be a non-empty string without outer spaces"
+        )
+    if not is_plain_text(value):
+        raise ValidationError(
+            _field(instance, attribute),
+            value,
+            "must be plain text (no control characters, lone surrogates or direction overrides)",
+        )
+
+
+def currency_code(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``None`` or a three-letter upper-case ASCII currency code such as ``"USD"``."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+        raise ValidationError(
+            _field(instance, attribute), value, "must be a three-letter code such as 'USD'"
+        )
+
+
+def required_currency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A three-letter upper-case currency code such as ``"USD"`` (``None`` is refused)."""
+    if value is None:
+        raise ValidationError(
+            _field(instance, attribute), value, "must be a three-letter code such as 'USD'"
+        )
+    currency_code(instance, attribute, value)
+
+
+def frequency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Payments a year: 1, 2, 4 or 12."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in FREQUENCIES:
+        raise ValidationError(_field(instance, attribute), value, "must be one of 1, 2, 4 or 12")
+
+
+def boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A real ``bool``."""
+    if not isinstance(value, bool):
+        raise ValidationError(_field(instance, attribute), value, "must be true or false")
+
+
+MAX_RANK: Final = 1_000_000_000
+"""Largest seniority rank (any larger whole number is refused, so every rank can be written)."""
+
+
+def whole_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A whole number (an int, not a bool) from 1 to :data:`MAX_RANK`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RANK:
+        raise ValidationError(
+            _field(instance, attribute), value, f"must be a whole number from 1 to {MAX_RANK:,}"
+        )
+
+
+def dated_entries(cls: type, *, noun: str = "entries", ordered: bool = True) -> Validator:
+    """Validator factory: a tuple of ``cls`` records, each with a ``date``.
+
+    With ``ordered`` the dates must be strictly increasing; otherwise only distinct.
+    """
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        field = _field(instance, attribute)
+        if not isinstance(value, tuple) or not all(isinstance(v, cls) for v in value):
+            raise ValidationError(field, value, f"must be a list of {cls.__name__} {noun}")
+        dates = [v.date for v in value]
+        if ordered and any(b <= a for a, b in itertools.pairwise(dates)):
+            raise ValidationError(field, dates, "dates must be strictly increasing")
+        if not ordered and len(set(dates)) != len(dates):
+            raise ValidationError(field, dates, "test dates must be distinct")
+
+    return validate
+
+
+def to_dates(value: Iterable[_dt.date]) -> tuple[_dt.date, ...]:
+    """Converter: any iterable of dates to a tuple (a lone string is left for the validator)."""
+    if isinstance(value, str | bytes | _dt.date):
+        return value  # type: ignore[return-value]
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # type: ignore[return-value]
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Converter: any iterable (a list from a file, say) to a tuple."""
+    if isinstance(value, str | bytes):
+        return value  # type: ignore[return-value]
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # type: ignore[return-value]
+
+
+def increasing_dates(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A tuple of dates in strictly increasing order."""
+    name = _field(instance, attribute)
+    if not isinstance(value, tuple):
+        raise ValidationError(name, value, "must be a list of dates")
+    for item in value:
+        if not isinstance(item, _dt.date) or isinstance(item, _dt.datetime):
+            raise ValidationError(name, item, "must hold only datetime.date values")
+    for a, b in itertools.pairwise(value):
+        if b <= a:
+            raise ValidationError(name, value, "dates must be strictly increasing")
+
+
+def check_life(
+    owner: str,
+    field: str,
+    when: _dt.date,
+    issued: _dt.date | None,
+    maturity: _dt.date,
+) -> None:
+    """Raise unless ``issued < when <= maturity`` (``issued`` may be unknown)."""
+    if when > maturity or (issued is not None and when <= issued):
+        raise ValidationError(
+            f"{owner}.{field}", when, "must fall after issue and on or before maturity"
+        )
+
+
+def check_maturity_after_issue(owner: str, issued: _dt.date | None, maturity: _dt.date) -> None:
+    """Raise unless maturity is strictly after issue."""
+    if issued is not None and maturity <= issued:
+        raise ValidationError(f"{owner}.maturity", maturity, f"must be after issue ({issued})")

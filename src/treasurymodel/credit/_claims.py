@@ -15,7 +15,7 @@ import numpy as np
 from .._typing import ArrayLike, FloatArray
 from ..company import Company
 from ..errors import ValidationError
-from ..instruments import Instrument, PreferredStock
+from ..instruments import Instrument
 from ..validators import check_choice, price_array
 
 __all__ = [
@@ -69,7 +69,7 @@ class Claim:
     def __init__(self, instrument: Instrument, rank: int, amount: float, claim: float) -> None:
         self.instrument = instrument
         self.name = instrument.name
-        self.kind = "preferred" if isinstance(instrument, PreferredStock) else "debt"
+        self.kind = instrument.CLAIM
         self.rank = rank
         self.amount = amount
         self.claim = claim

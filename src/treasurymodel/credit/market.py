@@ -24,7 +24,7 @@ from .. import schedule
 from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..instruments import PreferredStock
+from ..instruments.capabilities import DividendPaying
 from ..validators import check_choice, check_finite, price_array
 from ._claims import Definition, Seniority, out, resolve
 from .risk import Event, btc_credit_spread
@@ -148,7 +148,7 @@ def effective_yield(
     check_choice("to", to, YIELD_TO)
     p = price_array("price", price, positive=True)
     inst = claim.instrument
-    if isinstance(inst, PreferredStock):
+    if isinstance(inst, DividendPaying):
         dividend = inst.rate_on(company.as_of) * inst.stated_amount
         with np.errstate(over="ignore"):  # a tiny price: inf, refused just below
             yields = dividend / p

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
 from ..errors import ValidationError
-from ..validators import in_range, is_date, optional, positive, to_float, to_int
-from ._common import (
+from ..validators import (
+    check_finite,
     check_life,
     check_maturity_after_issue,
     currency_code,
     frequency,
+    in_range,
     increasing_dates,
+    is_date,
     name_text,
+    optional,
+    positive,
     to_dates,
+    to_float,
+    to_int,
 )
 
 __all__ = ["ConvertibleNote"]
@@ -76,6 +82,9 @@ class ConvertibleNote:
     """
 
     KIND: ClassVar[str] = "convertible_note"
+    CLAIM: ClassVar[Literal["debt", "preferred"]] = "debt"
+    FACE_FIELD: ClassVar[str] = "principal"
+    DAY_COUNT: ClassVar[Literal["30/360", "ACT/360"]] = "30/360"
 
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
@@ -147,3 +156,112 @@ class ConvertibleNote:
         2.5
         """
         return self.principal / 1000.0 * self.conversion_rate
+
+    @property
+    def face(self) -> float:
+        """The principal outstanding (the amount a creditor claims before interest).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="c", principal=2e6, coupon=0.0225, issued=dt.date(2024, 6, 17),
+        ...     maturity=dt.date(2032, 6, 15), conversion_price=200.0).face
+        2000000.0
+        """
+        return self.principal
+
+    @property
+    def coupon_rate(self) -> float:
+        """The annual coupon as a fraction (``coupon``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="c", principal=2e6, coupon=0.0225, issued=dt.date(2024, 6, 17),
+        ...     maturity=dt.date(2032, 6, 15), conversion_price=200.0).coupon_rate
+        0.0225
+        """
+        return self.coupon
+
+    @property
+    def floating(self) -> bool:
+        """Always ``False``: the coupon is fixed.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="c", principal=2e6, coupon=0.0225, issued=dt.date(2024, 6, 17),
+        ...     maturity=dt.date(2032, 6, 15), conversion_price=200.0).floating
+        False
+        """
+        return False
+
+    def interest_rate(self, index_level: float | None = None) -> float:
+        """The annual interest rate: the fixed ``coupon`` whatever the index level.
+
+        Raises
+        ------
+        ValidationError
+            If ``index_level`` is not ``None`` or a finite number.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="c", principal=2e6, coupon=0.0225, issued=dt.date(2024, 6, 17),
+        ...     maturity=dt.date(2032, 6, 15), conversion_price=200.0).interest_rate(0.05)
+        0.0225
+        """
+        if index_level is not None:
+            check_finite("index_level", index_level)
+        return self.coupon
+
+    @property
+    def converts(self) -> bool:
+        """Always ``True``: a convertible note converts.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="n", principal=1000.0, issued=dt.date(2020, 1, 1),
+        ...     maturity=dt.date(2025, 1, 1), conversion_rate=2.5).converts
+        True
+        """
+        return True
+
+    @property
+    def shares_per_face(self) -> float:
+        """Common shares per unit of principal (``conversion_rate / 1000``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="n", principal=1000.0, issued=dt.date(2020, 1, 1),
+        ...     maturity=dt.date(2025, 1, 1), conversion_rate=2.5).shares_per_face
+        0.0025
+        """
+        return self.conversion_rate / 1000.0
+
+    @property
+    def shares_if_converted(self) -> float:
+        """Common shares issued if the whole principal converts (:attr:`shares_on_conversion`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="n", principal=1000.0, issued=dt.date(2020, 1, 1),
+        ...     maturity=dt.date(2025, 1, 1), conversion_rate=2.5).shares_if_converted
+        2.5
+        """
+        return self.shares_on_conversion
+
+    def with_face(self, face: float) -> ConvertibleNote:
+        """A copy with ``principal`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> ConvertibleNote(name="c", principal=1e3, issued=dt.date(2024, 6, 17),
+        ...     maturity=dt.date(2032, 6, 15), conversion_price=200.0).with_face(250.0).principal
+        250.0
+        """
+        return attrs.evolve(self, principal=face)

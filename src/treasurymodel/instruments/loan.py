@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
 from ..errors import ValidationError
 from ..validators import (
+    check_date,
     check_finite,
-    in_range,
-    is_date,
-    non_negative,
-    optional,
-    positive,
-    to_float,
-    to_int,
-)
-from ._common import (
     check_life,
     check_maturity_after_issue,
     currency_code,
     dated_entries,
     frequency,
+    in_range,
+    is_date,
     name_text,
+    non_negative,
+    optional,
+    positive,
+    to_float,
+    to_int,
     to_tuple,
 )
 
@@ -85,6 +84,9 @@ class TermLoan:
     """
 
     KIND: ClassVar[str] = "term_loan"
+    CLAIM: ClassVar[Literal["debt", "preferred"]] = "debt"
+    FACE_FIELD: ClassVar[str] = "principal"
+    DAY_COUNT: ClassVar[Literal["30/360", "ACT/360"]] = "ACT/360"
 
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
@@ -152,3 +154,84 @@ class TermLoan:
             return self.rate
         level = index_level + self.spread
         return max(level, self.floor) if self.floor is not None else level
+
+    @property
+    def face(self) -> float:
+        """The principal outstanding (amortization already paid is not part of ``principal``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> TermLoan(name="L", principal=100.0, rate=0.05, spread=0.03,
+        ...     issued=dt.date(2022, 1, 1), maturity=dt.date(2025, 1, 1),
+        ...     amortization=[Amortization(date=dt.date(2023, 1, 1), amount=40.0)]).face
+        100.0
+        """
+        return self.principal
+
+    @property
+    def coupon_rate(self) -> float:
+        """The fixed rate, or the assumed rate of a floating loan (``rate``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> TermLoan(name="L", principal=100.0, rate=0.05, spread=0.03,
+        ...     issued=dt.date(2022, 1, 1), maturity=dt.date(2025, 1, 1),
+        ...     amortization=[Amortization(date=dt.date(2023, 1, 1), amount=40.0)]).coupon_rate
+        0.05
+        """
+        return self.rate
+
+    @property
+    def floating(self) -> bool:
+        """Whether the rate follows an index (a ``spread`` is given).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> TermLoan(name="L", principal=100.0, rate=0.05, spread=0.03,
+        ...     issued=dt.date(2022, 1, 1), maturity=dt.date(2025, 1, 1),
+        ...     amortization=[Amortization(date=dt.date(2023, 1, 1), amount=40.0)]).floating
+        True
+        """
+        return self.spread is not None
+
+    def outstanding_on(self, on: _dt.date) -> float:
+        """Principal outstanding just after ``on`` (after the repayments due on or before it).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> loan = TermLoan(name="L", principal=100.0, rate=0.05, spread=0.03,
+        ...     issued=dt.date(2022, 1, 1), maturity=dt.date(2025, 1, 1),
+        ...     amortization=[Amortization(date=dt.date(2023, 1, 1), amount=40.0)])
+        >>> loan.outstanding_on(dt.date(2022, 12, 31)), loan.outstanding_on(dt.date(2023, 1, 1))
+        (100.0, 60.0)
+        """
+        check_date("on", on)
+        paid = sum(a.amount for a in self.amortization if a.date <= on)
+        return self.principal - paid
+
+    def with_face(self, face: float) -> TermLoan:
+        """A copy with ``principal`` set to ``face``; scheduled repayments shrink in proportion.
+
+        The repayments scale with the principal, so they never exceed it.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> loan = TermLoan(name="L", principal=100.0, issued=dt.date(2022, 1, 1),
+        ...     maturity=dt.date(2025, 1, 1),
+        ...     amortization=[Amortization(date=dt.date(2023, 1, 1), amount=40.0)])
+        >>> smaller = loan.with_face(50.0)
+        >>> smaller.principal, smaller.amortization[0].amount
+        (50.0, 20.0)
+        """
+        if not self.amortization:
+            return attrs.evolve(self, principal=face)
+        scale = face / self.principal
+        steps = tuple(
+            Amortization(date=a.date, amount=a.amount * scale) for a in self.amortization
+        )
+        return attrs.evolve(self, principal=face, amortization=steps)

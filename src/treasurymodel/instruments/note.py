@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
-from ..validators import in_range, is_date, optional, positive, to_float, to_int
-from ._common import check_maturity_after_issue, currency_code, frequency, name_text
+from ..validators import (
+    check_finite,
+    check_maturity_after_issue,
+    currency_code,
+    frequency,
+    in_range,
+    is_date,
+    name_text,
+    optional,
+    positive,
+    to_float,
+    to_int,
+)
 
 __all__ = ["Note"]
 
@@ -33,6 +44,9 @@ class Note:
     """
 
     KIND: ClassVar[str] = "note"
+    CLAIM: ClassVar[Literal["debt", "preferred"]] = "debt"
+    FACE_FIELD: ClassVar[str] = "principal"
+    DAY_COUNT: ClassVar[Literal["30/360", "ACT/360"]] = "30/360"
 
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
@@ -44,3 +58,69 @@ class Note:
 
     def __attrs_post_init__(self) -> None:
         check_maturity_after_issue(type(self).__name__, self.issued, self.maturity)
+
+    @property
+    def face(self) -> float:
+        """The principal outstanding (the amount a creditor claims before interest).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> Note(name="n", principal=1e6, coupon=0.02, maturity=dt.date(2030, 1, 1)).face
+        1000000.0
+        """
+        return self.principal
+
+    @property
+    def coupon_rate(self) -> float:
+        """The annual coupon as a fraction (``coupon``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> Note(name="n", principal=1e6, coupon=0.02, maturity=dt.date(2030, 1, 1)).coupon_rate
+        0.02
+        """
+        return self.coupon
+
+    @property
+    def floating(self) -> bool:
+        """Always ``False``: the coupon is fixed.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> Note(name="n", principal=1e6, coupon=0.02, maturity=dt.date(2030, 1, 1)).floating
+        False
+        """
+        return False
+
+    def interest_rate(self, index_level: float | None = None) -> float:
+        """The annual interest rate: the fixed ``coupon`` whatever the index level.
+
+        Raises
+        ------
+        ValidationError
+            If ``index_level`` is not ``None`` or a finite number.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> n = Note(name="n", principal=1e6, coupon=0.02, maturity=dt.date(2030, 1, 1))
+        >>> n.interest_rate(0.05)
+        0.02
+        """
+        if index_level is not None:
+            check_finite("index_level", index_level)
+        return self.coupon
+
+    def with_face(self, face: float) -> Note:
+        """A copy with ``principal`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> Note(name="n", principal=1e3, maturity=dt.date(2030, 1, 1)).with_face(250.0).principal
+        250.0
+        """
+        return attrs.evolve(self, principal=face)

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
 from ..errors import ValidationError
 from ..validators import (
+    boolean,
     check_date,
     check_number,
+    currency_code,
+    dated_entries,
+    frequency,
     in_range,
     is_date,
+    name_text,
     non_negative,
     optional,
     positive,
     to_float,
     to_int,
-)
-from ._common import (
-    boolean,
-    currency_code,
-    dated_entries,
-    frequency,
-    name_text,
     to_tuple,
     whole_number,
 )
@@ -105,6 +103,8 @@ class PreferredStock:
     """
 
     KIND: ClassVar[str] = "preferred_stock"
+    CLAIM: ClassVar[Literal["debt", "preferred"]] = "preferred"
+    FACE_FIELD: ClassVar[str] = "notional"
 
     name: str = attrs.field(validator=name_text)
     notional: float = attrs.field(converter=to_float, validator=positive)
@@ -222,3 +222,60 @@ class PreferredStock:
         10.0
         """
         return self.notional * self.rate / self.frequency
+
+    @property
+    def face(self) -> float:
+        """The aggregate stated amount outstanding (``notional``).
+
+        Examples
+        --------
+        >>> PreferredStock(name="P", notional=1000.0, rate=0.1).face
+        1000.0
+        """
+        return self.notional
+
+    @property
+    def converts(self) -> bool:
+        """Whether the series converts into common shares (a positive ``conversion_ratio``).
+
+        Examples
+        --------
+        >>> PreferredStock(name="P", notional=1000.0, rate=0.1).converts
+        False
+        """
+        return self.conversion_ratio > 0.0
+
+    @property
+    def shares_per_face(self) -> float:
+        """Common shares per unit of stated amount (``conversion_ratio / 100``).
+
+        Examples
+        --------
+        >>> PreferredStock(name="STRK", notional=1000.0, rate=0.08,
+        ...                conversion_ratio=0.1).shares_per_face
+        0.001
+        """
+        return self.conversion_ratio / 100.0
+
+    @property
+    def shares_if_converted(self) -> float:
+        """Common shares issued if the whole series converts (:attr:`conversion_shares`).
+
+        Examples
+        --------
+        >>> PreferredStock(name="STRK", notional=1000.0, rate=0.08,
+        ...                conversion_ratio=0.1).shares_if_converted
+        1.0
+        """
+        return self.conversion_shares
+
+    def with_face(self, face: float) -> PreferredStock:
+        """A copy with ``notional`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> PreferredStock(name="P", notional=1e3, rate=0.1).with_face(250.0).notional
+        250.0
+        """
+        return attrs.evolve(self, notional=face)

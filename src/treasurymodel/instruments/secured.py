@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
-from ..validators import in_range, is_date, non_negative, optional, positive, to_float, to_int
-from ._common import (
+from ..validators import (
+    check_finite,
     check_life,
     check_maturity_after_issue,
     currency_code,
     dated_entries,
     frequency,
+    in_range,
+    is_date,
     name_text,
+    non_negative,
+    optional,
+    positive,
+    to_float,
+    to_int,
     to_tuple,
 )
 
@@ -89,6 +96,9 @@ class SecuredNote:
     """
 
     KIND: ClassVar[str] = "secured_note"
+    CLAIM: ClassVar[Literal["debt", "preferred"]] = "debt"
+    FACE_FIELD: ClassVar[str] = "principal"
+    DAY_COUNT: ClassVar[Literal["30/360", "ACT/360"]] = "30/360"
 
     name: str = attrs.field(validator=name_text)
     principal: float = attrs.field(converter=to_float, validator=positive)
@@ -112,3 +122,73 @@ class SecuredNote:
         if self.springing:
             ordered = tuple(sorted(self.springing, key=lambda c: c.date))
             object.__setattr__(self, "springing", ordered)
+
+    @property
+    def face(self) -> float:
+        """The principal outstanding (the amount a creditor claims before interest).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> SecuredNote(name="s", principal=5e6, coupon=0.06125, issued=dt.date(2021, 6, 14),
+        ...     maturity=dt.date(2028, 6, 15)).face
+        5000000.0
+        """
+        return self.principal
+
+    @property
+    def coupon_rate(self) -> float:
+        """The annual coupon as a fraction (``coupon``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> SecuredNote(name="s", principal=5e6, coupon=0.06125, issued=dt.date(2021, 6, 14),
+        ...     maturity=dt.date(2028, 6, 15)).coupon_rate
+        0.06125
+        """
+        return self.coupon
+
+    @property
+    def floating(self) -> bool:
+        """Always ``False``: the coupon is fixed.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> SecuredNote(name="s", principal=5e6, coupon=0.06125, issued=dt.date(2021, 6, 14),
+        ...     maturity=dt.date(2028, 6, 15)).floating
+        False
+        """
+        return False
+
+    def interest_rate(self, index_level: float | None = None) -> float:
+        """The annual interest rate: the fixed ``coupon`` whatever the index level.
+
+        Raises
+        ------
+        ValidationError
+            If ``index_level`` is not ``None`` or a finite number.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> SecuredNote(name="s", principal=5e6, coupon=0.06125, issued=dt.date(2021, 6, 14),
+        ...     maturity=dt.date(2028, 6, 15)).interest_rate(0.05)
+        0.06125
+        """
+        if index_level is not None:
+            check_finite("index_level", index_level)
+        return self.coupon
+
+    def with_face(self, face: float) -> SecuredNote:
+        """A copy with ``principal`` set to ``face`` (validated like any new record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> SecuredNote(name="s", principal=1e3, issued=dt.date(2021, 6, 14),
+        ...     maturity=dt.date(2028, 6, 15)).with_face(250.0).principal
+        250.0
+        """
+        return attrs.evolve(self, principal=face)

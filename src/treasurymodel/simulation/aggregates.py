@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from .._typing import FloatArray, IntArray
 from ..errors import ValidationError
+from ..validators import check_date
 from .result import PATH_FIELDS, Event, SimulationResult, StepHistogram
 from .trace import PathTraces
 
@@ -310,8 +311,7 @@ class SimulationAggregates:
             raise ValidationError("event", event, f"must be one of {tuple(self.event_counts)}")
         last = self.steps
         if by is not None:
-            if not isinstance(by, _dt.date) or isinstance(by, _dt.datetime):
-                raise ValidationError("by", by, "must be a datetime.date")
+            check_date("by", by)
             ords = np.array([d.toordinal() for d in self.dates])
             last = int(np.searchsorted(ords, by.toordinal(), side="right")) - 1
         if self.paths == 0 or last < 0:

@@ -31,7 +31,15 @@ from .. import schedule
 from .._typing import FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
-from ..instruments import ConvertibleNote, PreferredStock, SecuredNote, TermLoan
+from ..instruments.capabilities import (
+    Amortizing,
+    Collateralized,
+    Convertible,
+    HasMaturity,
+    HasSpringing,
+    MarginCallable,
+    Puttable,
+)
 from .channels import ConvertibleIssuance, TermLoanIssuance
 from .policy import FundingPolicy
 
@@ -197,7 +205,7 @@ def build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPol
         call_threshold = math.inf
         call_price = 1.0
         put_price = 1.0
-        if isinstance(inst, ConvertibleNote):
+        if isinstance(inst, Convertible):
             kind = "convertible"
             cp = inst.conversion_price * fx
             conv_shares = inst.shares_on_conversion
@@ -211,14 +219,14 @@ def build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPol
                     call_step = -1
                 trigger = inst.call_trigger if inst.call_trigger is not None else 1.0
                 call_threshold = trigger * cp
-        elif isinstance(inst, SecuredNote):
-            kind = "secured"
-            pledged = inst.pledged_units
-        elif isinstance(inst, TermLoan):
+        elif isinstance(inst, MarginCallable):
             kind = "loan"
             pledged = inst.pledged_units
             max_ltv = inst.max_ltv
             penalty = inst.liquidation_penalty
+        elif isinstance(inst, Collateralized):
+            kind = "secured"
+            pledged = inst.pledged_units
         debts.append(
             Debt(
                 name=inst.name,
@@ -241,7 +249,7 @@ def build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPol
         # scheduled outstanding just before each step's payments (amortizing loans)
         outstanding = principal
         amort_steps: list[tuple[int, float]] = []
-        if isinstance(inst, TermLoan):
+        if isinstance(inst, Amortizing):
             for a in inst.amortization:
                 s = cal.step(a.date)
                 if a.date <= company.as_of:
@@ -275,21 +283,21 @@ def build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPol
         if mat_step >= 0:
             at(mat_step)["conv_maturities" if kind == "convertible" else "maturities"].append(k)
         # puts
-        if isinstance(inst, ConvertibleNote):
+        if isinstance(inst, Puttable):
             for put in inst.puts:
                 s = cal.step(put)
                 if s >= 0 and s != mat_step:
                     accrued = schedule.accrued_interest(inst, put) * fx
                     at(s)["puts"].append((k, accrued))
         # springing
-        if isinstance(inst, SecuredNote):
+        if isinstance(inst, HasSpringing):
             for clause in inst.springing:
                 s = cal.step(clause.date)
                 if s < 0 or s == mat_step:
                     continue
                 ref = company.instrument(clause.reference)
                 ref_fx = company.fx_rate(ref.currency)
-                if isinstance(ref, PreferredStock):
+                if not isinstance(ref, HasMaturity):
                     ref_code = -1 - [p.name for p in company.preferreds].index(ref.name)
                     ref_accrued = 0.0
                     ref_principal = ref.notional * ref_fx

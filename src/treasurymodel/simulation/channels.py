@@ -19,8 +19,17 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..errors import ValidationError
-from ..instruments._common import boolean, frequency, name_text
-from ..validators import in_range, non_negative, optional, positive, to_float, to_int
+from ..validators import (
+    boolean,
+    frequency,
+    in_range,
+    name_text,
+    non_negative,
+    optional,
+    positive,
+    to_float,
+    to_int,
+)
 
 __all__ = [
     "BUILTIN_CHANNELS",

@@ -583,8 +583,7 @@ def simulate(
     wanted = check_record_paths(record_paths, choose_paths)
     if isinstance(wanted, np.ndarray) and wanted.size and int(wanted.max()) >= n_paths:
         raise ValidationError("record_paths", int(wanted.max()), f"must index the {n_paths} paths")
-    if keep_paths is not None and not isinstance(keep_paths, bool):
-        raise ValidationError("keep_paths", keep_paths, "must be True, False or None")
+    keep_paths = check_flag("keep_paths", keep_paths, allow_none=True)
     keep = n_paths <= KEEP_PATHS_LIMIT if keep_paths is None else keep_paths
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
         for field, value in (

@@ -15,12 +15,14 @@ import numpy as np
 from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..instruments._common import boolean, name_text
 from ..validators import (
+    boolean,
     check_reserve,
     finite_result,
     in_range,
+    name_text,
     non_negative,
+    one_of,
     optional,
     positive,
     price_array,
@@ -59,15 +61,7 @@ def _check_channels(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
 
 
 def _choice(*allowed: str) -> Any:
-    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or value not in allowed:  # an array is not a choice
-            raise ValidationError(
-                f"{type(instance).__name__}.{attribute.name}",
-                value,
-                "must be one of " + ", ".join(repr(a) for a in allowed),
-            )
-
-    return validate
+    return one_of(*allowed)
 
 
 @attrs.frozen(kw_only=True)

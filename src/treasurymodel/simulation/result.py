@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
-from ..validators import price_array
+from ..validators import check_date, price_array
 from .trace import EventTable, PathTraces
 
 __all__ = ["PATH_FIELDS", "SimulationResult", "StepHistogram"]
@@ -498,8 +498,7 @@ class SimulationResult:
         >>> r.step_of(dt.date(2026, 1, 5)), r.step_of(dt.date(2025, 1, 1))
         (0, -1)
         """
-        if not isinstance(when, _dt.date) or isinstance(when, _dt.datetime):
-            raise ValidationError("by", when, "must be a datetime.date")
+        check_date("by", when)
         ordinals = np.fromiter((d.toordinal() for d in self.dates), dtype=np.int64)
         return int(np.searchsorted(ordinals, when.toordinal(), side="right")) - 1
 

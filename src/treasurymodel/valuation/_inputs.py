@@ -8,14 +8,14 @@ broadcasts them together and flattens them.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 
 from .._typing import FloatArray
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote
+from ..validators import check_choice, check_date, check_flag
 
 __all__ = [
     "KINDS",
@@ -115,7 +115,6 @@ KINDS: dict[str, Kind] = {
 }
 """The admissible range of each market input, by argument name."""
 
-_S = TypeVar("_S", bound=str)
 
 _NOT_NUMBERS = "must be a number or a non-empty array of numbers"
 
@@ -181,13 +180,6 @@ def output(values: FloatArray, shape: tuple[int, ...], scalar: bool) -> Any:
     return np.asarray(values, dtype=np.float64).reshape(shape)
 
 
-def check_date(field: str, value: Any) -> _dt.date:
-    """A :class:`datetime.date` (not a datetime), or a ValidationError."""
-    if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
-        raise ValidationError(field, value, "must be a datetime.date")
-    return value
-
-
 def check_note(note: Any) -> ConvertibleNote:
     """``note`` if it is a :class:`~treasurymodel.ConvertibleNote`, else a ValidationError."""
     if not isinstance(note, ConvertibleNote):
@@ -224,22 +216,6 @@ def check_steps(value: Any, *, minimum: int = 2) -> int:
             "steps", value, f"must be a whole number from {minimum} to {MAX_STEPS:,}"
         )
     return int(value)
-
-
-def check_flag(field: str, value: Any) -> bool:
-    """``value`` if it is ``True`` or ``False`` (a numpy bool too), else a ValidationError."""
-    if not isinstance(value, bool | np.bool_):
-        raise ValidationError(field, value, "must be True or False")
-    return bool(value)
-
-
-def check_choice(field: str, value: Any, choices: Sequence[_S]) -> _S:
-    """``value`` if it is one of ``choices``, else a ValidationError listing them."""
-    for choice in choices:
-        if isinstance(value, str) and value == choice:
-            return choice
-    listed = " or ".join(repr(c) for c in choices)
-    raise ValidationError(field, value, f"must be {listed}")
 
 
 def years(start: _dt.date, end: _dt.date) -> float:

@@ -25,7 +25,7 @@ import numpy as np
 from .._typing import ArrayLike, FloatArray
 from ..company import Company
 from ..errors import ValidationError
-from ..instruments import ConvertibleNote, PreferredStock
+from ..instruments.capabilities import Convertible, HasMaturity
 from ..metrics import share_price_for_mnav
 from ._inputs import broadcast, check_choice, output
 from .convertible import METHODS, Method, value_convertible
@@ -138,10 +138,7 @@ def convertible_value_at_btc_price(
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a Company")
     instrument = company.instrument(name)
-    convertible_preferred = (
-        isinstance(instrument, PreferredStock) and instrument.conversion_ratio > 0.0
-    )
-    if not (isinstance(instrument, ConvertibleNote) or convertible_preferred):
+    if not (isinstance(instrument, Convertible) and instrument.converts):
         raise ValidationError(
             "name", name, "is neither a convertible note nor a convertible preferred series"
         )
@@ -155,7 +152,7 @@ def convertible_value_at_btc_price(
     how = check_choice("method", method, METHODS)
     rate_curve = curve_or_none("rate", rate)
     spread_curve = curve_or_none("credit_spread", credit_spread)
-    if isinstance(instrument, PreferredStock) and (rate_curve or spread_curve) is not None:
+    if not isinstance(instrument, HasMaturity) and (rate_curve or spread_curve) is not None:
         raise ValidationError(
             "rate" if rate_curve is not None else "credit_spread",
             rate_curve or spread_curve,
@@ -184,9 +181,9 @@ def convertible_value_at_btc_price(
         "clean": clean,
     }
     # Flat arrays of one length in, flat values out.
-    if isinstance(instrument, ConvertibleNote):
+    # The pricer of the kind: a lattice with a maturity, or the perpetual preferred tree.
+    if isinstance(instrument, HasMaturity):
         values = value_convertible(instrument, method=how, **market)
     else:
-        assert isinstance(instrument, PreferredStock)
         values = value_preferred(instrument, **market)
     return output(values, shape, scalar)  # type: ignore[no-any-return]
