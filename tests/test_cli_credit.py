@@ -1,4 +1,4 @@
-"""Tests of the ``treasurymodel credit`` subcommand (treasurymodel._cli_credit)."""
+"""Tests of the ``treasurymodel credit`` subcommand (treasurymodel.cli.credit)."""
 
 from __future__ import annotations
 

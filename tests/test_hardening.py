@@ -270,7 +270,7 @@ def test_7_what_cannot_fit_is_refused_up_front(monkeypatch: pytest.MonkeyPatch) 
         # once, more than 8 GiB
         tm.simulate(_2026, model=model, years=5, paths=10**7, seed=1, chunk_size=10**9)
     assert info.value.field == "chunk_size"
-    monkeypatch.setattr("treasurymodel._cli_stress._available_memory", lambda: 2**20)
+    monkeypatch.setattr("treasurymodel.cli.stress._available_memory", lambda: 2**20)
     code, out, err = _cli("stress", "mstr-2026-02", "--vol", "0.5", "--paths", "100000000")
     assert (code, out) == (2, "")
     assert "argument --paths: needs about" in err.splitlines()[-1]
@@ -584,7 +584,7 @@ def test_15_json_duplicate_keys_are_refused() -> None:
 
 
 def test_16_workers_are_bounded() -> None:
-    from treasurymodel._cli_stress import _workers
+    from treasurymodel.cli.stress import _workers
 
     assert _workers(40, paths=2_048, chunk_size=1_024) == 2  # two chunks: two processes
     assert _workers(None, paths=10, chunk_size=None) == 1

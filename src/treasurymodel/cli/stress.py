@@ -22,7 +22,22 @@ from typing import Any, Final
 
 import numpy as np
 
-from .cli import (
+from ..company import Company
+from ..errors import ValidationError
+from ..simulation import (
+    BLOCK_PATHS,
+    GBM,
+    KEEP_PATHS_LIMIT,
+    ConstantPremium,
+    FundingPolicy,
+    SimulationAggregates,
+    SimulationResult,
+    estimate_memory,
+    simulate,
+    simulation_dates,
+)
+from ..simulation.montecarlo import _MAX_PATHS
+from . import (
     _check_output,
     _figure_argument,
     _json_text,
@@ -37,21 +52,6 @@ from .cli import (
     load_source,
     usage_error,
 )
-from .company import Company
-from .errors import ValidationError
-from .simulation import (
-    BLOCK_PATHS,
-    GBM,
-    KEEP_PATHS_LIMIT,
-    ConstantPremium,
-    FundingPolicy,
-    SimulationAggregates,
-    SimulationResult,
-    estimate_memory,
-    simulate,
-    simulation_dates,
-)
-from .simulation.montecarlo import _MAX_PATHS
 
 __all__ = [
     "QUANTILES",
@@ -615,7 +615,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     else:
         _write(render_table(data))
     if args.trace is not None:
-        from .plot import traced_path
+        from ..plot import traced_path
 
         assert result.traces is not None
         path = int(result.traces.paths[0])

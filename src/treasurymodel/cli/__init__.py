@@ -43,13 +43,13 @@ from typing import Any, Final, NoReturn
 import attrs
 import numpy as np
 
-from . import datasets
-from ._typing import ArrayLike
-from .company import Company
-from .errors import TreasuryModelError, ValidationError, printable, shown
-from .instruments import SecuredNote, TermLoan
-from .io import atomic_write
-from .io import load as _load_file
+from .. import datasets
+from .._typing import ArrayLike
+from ..company import Company
+from ..errors import TreasuryModelError, ValidationError, printable, shown
+from ..instruments import SecuredNote, TermLoan
+from ..io import atomic_write
+from ..io import load as _load_file
 
 __all__ = [
     "GRID_MULTIPLES",
@@ -121,7 +121,7 @@ def _column(value: Any, n: int) -> list[float | None]:
 def _metrics_rows(
     company: Company, prices: Sequence[float], share_price: float | None
 ) -> list[dict[str, float | None]]:
-    from .metrics import Metrics, metrics
+    from ..metrics import Metrics, metrics
 
     m = metrics(company, btc_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
     n = len(prices)
@@ -131,7 +131,7 @@ def _metrics_rows(
 
 
 def _margin_calls(company: Company) -> dict[str, Any]:
-    from .liquidation import joint_margin_call_price, margin_call_price
+    from ..liquidation import joint_margin_call_price, margin_call_price
 
     loans = [i for i in company.instruments if isinstance(i, TermLoan) and i.max_ltv is not None]
     rows = [
@@ -148,7 +148,7 @@ def _margin_calls(company: Company) -> dict[str, Any]:
 
 
 def _springing_tests(company: Company) -> list[dict[str, Any]]:
-    from .liquidation import springing_trigger_price
+    from ..liquidation import springing_trigger_price
 
     rows: list[dict[str, Any]] = []
     for note in company.instruments:
@@ -170,7 +170,7 @@ def _springing_tests(company: Company) -> list[dict[str, Any]]:
 
 
 def _maturity_wall(company: Company, springing: str, puts: bool) -> dict[str, Any]:
-    from .liquidation import maturity_wall
+    from ..liquidation import maturity_wall
 
     wall = maturity_wall(company, springing=springing, puts=puts)  # type: ignore[arg-type]
     return {
@@ -185,7 +185,7 @@ def _maturity_wall(company: Company, springing: str, puts: bool) -> dict[str, An
 def _nav_grid(
     company: Company, grid: Sequence[float], share_price: float | None
 ) -> list[dict[str, float | None]]:
-    from .liquidation import nav_sensitivity
+    from ..liquidation import nav_sensitivity
 
     table = nav_sensitivity(
         company, btc_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
@@ -867,7 +867,7 @@ def build_parser() -> argparse.ArgumentParser:
         "company.toml\n\nexit codes: 0 success, 1 invalid input, 2 usage error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -977,7 +977,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_optional_subcommands(sub: Any) -> None:
     """Subcommands of their own modules (``stress``: Monte Carlo; ``credit``: credit view;
     ``compare``: companies side by side)."""
-    for module in ("_cli_stress", "_cli_credit", "_cli_compare"):
+    for module in ("stress", "credit", "compare"):
         name = f"{__package__}.{module}"
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).add_parser(sub)
@@ -1056,7 +1056,7 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("argument --btc-price/--share-price: only for --kind nav")
     _check_output(args.output, "--output")
     company, _ = load_source(args.source)
-    from . import plot
+    from .. import plot
 
     try:
         if args.kind == "ladder":

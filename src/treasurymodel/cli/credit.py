@@ -18,7 +18,19 @@ import math
 import sys
 from typing import Any, Final
 
-from .cli import (
+from ..company import Company
+from ..credit import (
+    DEFINITIONS,
+    EVENTS,
+    YIELD_TO,
+    CreditTable,
+    SimulatedCredit,
+    credit_table,
+    simulated_credit,
+)
+from ..errors import ValidationError
+from ..simulation import GBM
+from . import (
     _fmt,
     _json_text,
     _number_argument,
@@ -28,18 +40,6 @@ from .cli import (
     _table,
     load_source,
 )
-from .company import Company
-from .credit import (
-    DEFINITIONS,
-    EVENTS,
-    YIELD_TO,
-    CreditTable,
-    SimulatedCredit,
-    credit_table,
-    simulated_credit,
-)
-from .errors import ValidationError
-from .simulation import GBM
 
 __all__ = ["add_parser", "credit_data", "render_csv", "render_json", "render_table"]
 

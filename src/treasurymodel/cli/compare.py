@@ -18,9 +18,9 @@ from typing import Any, Final
 
 import numpy as np
 
-from .cli import _json_text, _number_argument, _plain, _price, _subcommand, load_source
-from .compare import Comparison, compare
-from .errors import ValidationError
+from ..compare import Comparison, compare
+from ..errors import ValidationError
+from . import _json_text, _number_argument, _plain, _price, _subcommand, load_source
 
 __all__ = ["add_parser", "comparison_data", "render_csv", "render_json", "render_table"]
 
