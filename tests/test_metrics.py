@@ -1,4 +1,4 @@
-"""Tests of treasurymodel.metrics: published figures, properties, vectorization, validation."""
+"""Tests of treasurymodel.kpi: published figures, properties, vectorization, validation."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ from .events import (
     repay,
     sell_btc,
 )
-from .metrics import (
+from .kpi import (
     Metrics,
     btc_dollar_gain,
     btc_gain,
@@ -162,7 +162,7 @@ from .credit import (
 
 # --- side by side (issue 19) ---
 # isort: split
-from .compare import Comparison, ComparisonRow, compare
+from .comparison import Comparison, ComparisonRow, compare
 
 try:
     __version__ = version("treasurymodel")

@@ -40,7 +40,7 @@ from .instruments import (
     SpringingMaturity,
     TermLoan,
 )
-from .metrics import _market, metrics, share_price_for_mnav
+from .kpi import _market, metrics, share_price_for_mnav
 from .validators import check_choice, check_date, check_flag, check_number, price_array
 
 __all__ = [

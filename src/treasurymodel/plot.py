@@ -491,7 +491,7 @@ def comparison(
     >>> [ax.get_title() for ax in fig.axes]
     ['mNAV', 'Leverage', 'NAV per share relative to today under a common shock']
     """
-    from .compare import Comparison
+    from .comparison import Comparison
 
     if not isinstance(result, Comparison):
         raise ValidationError("result", result, "must be a treasurymodel.Comparison")

@@ -121,7 +121,7 @@ def _column(value: Any, n: int) -> list[float | None]:
 def _metrics_rows(
     company: Company, prices: Sequence[float], share_price: float | None
 ) -> list[dict[str, float | None]]:
-    from ..metrics import Metrics, metrics
+    from ..kpi import Metrics, metrics
 
     m = metrics(company, btc_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
     n = len(prices)

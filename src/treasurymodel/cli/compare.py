@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from ..compare import Comparison, compare
+from ..comparison import Comparison, compare
 from ..errors import ValidationError
 from . import _json_text, _number_argument, _plain, _price, _subcommand, load_source
 

@@ -26,7 +26,7 @@ from .._typing import ArrayLike, FloatArray
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote, PreferredStock
-from ..metrics import share_price_for_mnav
+from ..kpi import share_price_for_mnav
 from ._inputs import broadcast, check_choice, output
 from .convertible import METHODS, Method, value_convertible
 from .curve import Curve, curve_or_none, flat_value

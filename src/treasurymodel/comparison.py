@@ -26,13 +26,13 @@ from . import schedule
 from ._typing import ArrayLike, FloatArray
 from .company import Company
 from .errors import ValidationError
+from .kpi import btc_ratings, metrics
 from .liquidation import (
     Springing,
     coverage_break_price,
     joint_margin_call_price,
     maturity_wall,
 )
-from .metrics import btc_ratings, metrics
 from .validators import check_choice, check_flag, check_number, price_array
 
 __all__ = ["DEFAULT_SHOCKS", "Comparison", "ComparisonRow", "compare"]
@@ -42,7 +42,7 @@ DEFAULT_SHOCKS: Final = (-0.8, -0.6, -0.4, -0.2, 0.0, 0.25, 0.5, 1.0)
 
 Examples
 --------
->>> from treasurymodel.compare import DEFAULT_SHOCKS
+>>> from treasurymodel.comparison import DEFAULT_SHOCKS
 >>> [f"{s:+.0%}" for s in DEFAULT_SHOCKS][:3]
 ['-80%', '-60%', '-40%']
 """
