@@ -280,7 +280,7 @@ def test_7_a_memory_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     def exhausted(*args: Any, **kwargs: Any) -> Any:
         raise MemoryError
 
-    monkeypatch.setattr("treasurymodel.cli.report_data", exhausted)
+    monkeypatch.setattr("treasurymodel.cli.report.report_data", exhausted)
     code, out, err = _cli("report", "mstr-2026-02")
     assert (code, out) == (1, "")
     assert err == "treasurymodel: error: out of memory; ask for less work\n"

@@ -20,7 +20,8 @@ import numpy as np
 
 from ..comparison import Comparison, compare
 from ..errors import ValidationError
-from . import _json_text, _number_argument, _plain, _price, _subcommand, load_source
+from ._common import _number_argument, _price, _subcommand, load_source
+from .render import _json_text, _plain
 
 __all__ = ["add_parser", "comparison_data", "render_csv", "render_json", "render_table"]
 

@@ -30,16 +30,8 @@ from ..credit import (
 )
 from ..errors import ValidationError
 from ..simulation import GBM
-from . import (
-    _fmt,
-    _json_text,
-    _number_argument,
-    _price,
-    _source_argument,
-    _subcommand,
-    _table,
-    load_source,
-)
+from ._common import _number_argument, _price, _source_argument, _subcommand, load_source
+from .render import _fmt, _json_text, _table
 
 __all__ = ["add_parser", "credit_data", "render_csv", "render_json", "render_table"]
 

@@ -37,21 +37,18 @@ from ..simulation import (
     simulation_dates,
 )
 from ..simulation.montecarlo import _MAX_PATHS
-from . import (
+from ._common import (
     _check_output,
     _figure_argument,
-    _json_text,
     _number_argument,
     _price,
     _save_figure,
     _source_argument,
-    _status,
     _subcommand,
-    _table,
-    _write,
     load_source,
     usage_error,
 )
+from .render import _json_text, _status, _table, _write
 
 __all__ = [
     "QUANTILES",
