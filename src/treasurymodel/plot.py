@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figur
 
 __all__ = [
     "comparison",
+    "holdings_fan",
     "maturity_ladder",
     "nav_chart",
     "simulation_fan",
@@ -632,15 +633,81 @@ def simulation_fan(
     q = result.fan(name, list(_FAN_QUANTILES))  # refuses a name not recorded
     title = _check_title(title)
     fig, axis = _axes(_check_ax(ax), (9.0, 4.0))
-    dates = _date_axis(result.dates)
-    axis.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
-    axis.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
-    axis.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
-    axis.set_ylabel(label if label is not None else name)
-    axis.grid(True, alpha=0.3)
+    _draw_fan(axis, _date_axis(result.dates), q, label if label is not None else name)
     axis.legend(loc="best", fontsize="small")
     if title is not None:
         axis.set_title(title)
+    return fig
+
+
+def _draw_fan(axis: Any, dates: numpy.typing.NDArray[np.datetime64], q: Any, label: str) -> None:
+    """The 5-95% and 25-75% bands and the median of quantiles ``q`` (one column each)."""
+    axis.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
+    axis.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
+    axis.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
+    axis.set_ylabel(label)
+    axis.grid(True, alpha=0.3)
+
+
+def holdings_fan(
+    result: Any,
+    *,
+    asset: str = "BTC",
+    currency: str = "USD",
+    title: str | None = None,
+    figure: matplotlib.figure.Figure | None = None,
+) -> matplotlib.figure.Figure:
+    """Fan charts of the coins held and of NAV per share, two panels sharing the date axis.
+
+    Each panel shows the 5-95% and 25-75% bands and the median at every step; NAV per share
+    has a line at zero. This is the figure of ``treasurymodel stress --plot``.
+
+    Parameters
+    ----------
+    result
+        A :class:`~treasurymodel.simulation.SimulationResult` or
+        :class:`~treasurymodel.simulation.SimulationAggregates` simulated with
+        ``record=("units", "nav_per_share")``.
+    asset, currency
+        Names for the axis labels: the reserve asset and the currency of NAV per share.
+    title
+        The title (default: the number of simulated paths).
+    figure
+        An empty figure to draw into (a pyplot figure, to have pyplot show it), as for
+        :func:`comparison`; default a new one built without pyplot.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> from treasurymodel.plot import holdings_fan
+    >>> co = tm.datasets.load("mstr-2026-02")
+    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=1,
+    ...                   paths=200, seed=1, record=("units", "nav_per_share"))
+    >>> fig = holdings_fan(res)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['BTC held', 'NAV per share (USD)']
+    """
+    result = _simulation(result)
+    for field, text in (("asset", asset), ("currency", currency)):
+        if not isinstance(text, str):
+            raise ValidationError(field, text, "must be a string")
+    title = _check_title(title)
+    bands = [result.fan(name, list(_FAN_QUANTILES)) for name in ("units", "nav_per_share")]
+    fig = _new_figure(figure, (9.0, 6.5))
+    axes = fig.subplots(2, 1, sharex=True)
+    dates = _date_axis(result.dates)
+    for axis, q, label in zip(
+        axes, bands, (f"{asset} held", f"NAV per share ({currency})"), strict=True
+    ):
+        _draw_fan(axis, dates, q, label)
+        axis.yaxis.set_major_formatter(_thousands())
+    axes[1].axhline(0.0, color="#999999", linewidth=0.8)
+    axes[0].legend(loc="upper right", fontsize="small")
+    axes[0].set_title(title if title is not None else f"{result.paths:,} simulated paths")
     return fig
 
 

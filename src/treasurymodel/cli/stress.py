@@ -54,7 +54,6 @@ __all__ = [
     "QUANTILES",
     "add_parser",
     "check_memory",
-    "fan_figure",
     "render_csv",
     "render_table",
     "stress_data",
@@ -495,50 +494,6 @@ def _fmt_row(values: dict[str, float], pattern: str) -> list[str]:
     return [pattern.format(values[k]) for k in keys]
 
 
-def fan_figure(
-    result: SimulationResult | SimulationAggregates, *, asset: str = "BTC", currency: str = "USD"
-) -> Any:
-    """A fan chart of the recorded ``units`` and ``nav_per_share`` histograms (matplotlib).
-
-    Two panels sharing the date axis: the asset held and NAV per share, each with its 5-95%
-    and 25-75% bands and the median at every step. The result must have been simulated with
-    ``record=("units", "nav_per_share")``.
-
-    Examples
-    --------
-    >>> from treasurymodel import GBM, datasets, simulate
-    >>> co = datasets.load("mstr-2026-02")
-    >>> res = simulate(co, model=GBM(spot=68_141.0, volatility=0.5), years=1, paths=200,
-    ...                seed=1, record=("units", "nav_per_share"))
-    >>> fig = fan_figure(res)
-    >>> [ax.get_ylabel() for ax in fig.axes]
-    ['BTC held', 'NAV per share (USD)']
-    """
-    try:
-        from matplotlib.figure import Figure
-        from matplotlib.ticker import StrMethodFormatter
-    except ImportError:
-        raise ImportError(_PLOT_HINT) from None
-    dates = np.array([np.datetime64(d, "D") for d in result.dates])
-    fig = Figure(figsize=(9.0, 6.5), layout="constrained")
-    axes = fig.subplots(2, 1, sharex=True)
-    for ax, name, label in (
-        (axes[0], "units", f"{asset} held"),
-        (axes[1], "nav_per_share", f"NAV per share ({currency})"),
-    ):
-        q = result.fan(name, list(QUANTILES))
-        ax.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
-        ax.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
-        ax.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
-        ax.set_ylabel(label)
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        ax.grid(True, alpha=0.3)
-    axes[1].axhline(0.0, color="#999999", linewidth=0.8)
-    axes[0].legend(loc="upper right", fontsize="small")
-    axes[0].set_title(f"{result.paths:,} simulated paths")
-    return fig
-
-
 def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.workers is not None and args.executor != "processes":
         parser.error("argument --workers: needs --executor processes")
@@ -621,7 +576,9 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         _status(f"traced path {path}, the one with the worst NAV per share")
         _save_figure(fig, args.trace, "--trace")
     if args.plot is not None:
-        fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
+        from ..plot import holdings_fan
+
+        fig = holdings_fan(result, asset=company.holdings.asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")
     return 0
 
