@@ -24,16 +24,13 @@ from hypothesis import strategies as st
 
 from treasurymodel import (
     Company,
-    Comparison,
     Holdings,
-    Instrument,
     Market,
     Note,
     PreferredStock,
     SecuredNote,
     TermLoan,
     ValidationError,
-    btc_ratings,
     compare,
     coverage_break_price,
     datasets,
@@ -43,6 +40,9 @@ from treasurymodel import (
     raise_equity,
 )
 from treasurymodel.cli import main
+from treasurymodel.comparison import Comparison
+from treasurymodel.credit import btc_ratings
+from treasurymodel.instruments import Instrument
 
 from .strategies import btc_prices, companies
 

@@ -24,24 +24,30 @@ from tests.strategies import companies, scale_company
 from treasurymodel import (
     Company,
     ConvertibleNote,
-    CreditTable,
     Holdings,
     Note,
     PreferredStock,
     ValidationError,
+    credit_table,
+    datasets,
+    metrics,
+)
+from treasurymodel.credit import (
+    COMMON,
+    DEFINITIONS,
+    EVENTS,
+    CreditTable,
     btc_credit_spread,
+    btc_rating,
+    btc_ratings,
     btc_risk,
     btc_risks,
     credit_surplus,
-    credit_table,
-    datasets,
     effective_yield,
     market_spread,
-    metrics,
     risk_from_spread,
     spread_from_risk,
 )
-from treasurymodel.credit import COMMON, DEFINITIONS, EVENTS, btc_rating, btc_ratings
 
 M = 1e6
 AS_OF = dt.date(2026, 1, 1)

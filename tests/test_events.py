@@ -21,7 +21,6 @@ from treasurymodel import (
     Note,
     PreferredStock,
     SecuredNote,
-    SpringingMaturity,
     TermLoan,
     ValidationError,
     buy_btc,
@@ -34,7 +33,7 @@ from treasurymodel import (
     repay,
     sell_btc,
 )
-from treasurymodel.instruments import Amortization
+from treasurymodel.instruments import Amortization, SpringingMaturity
 
 AS_OF = dt.date(2026, 1, 1)
 

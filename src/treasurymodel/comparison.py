@@ -97,7 +97,7 @@ class ComparisonRow:
         The most junior debt or preferred security (the last of
         :meth:`~treasurymodel.Company.seniority_order`; all debt ranks together) and its BTC
         Rating, reserve / (its amount + everything senior or equal to it)
-        (:func:`~treasurymodel.btc_ratings`); ``None`` for a company with neither.
+        (:func:`~treasurymodel.credit.btc_ratings`); ``None`` for a company with neither.
     common_rating
         The common stock's BTC Rating, (reserve − debt − preferred) / market cap
         (``btc_ratings(..., share_price=...)["common"]``); ``None`` without a share price.
@@ -667,7 +667,7 @@ def compare(
     Notes
     -----
     Each row is what the single-company functions give for that company at its prices:
-    :func:`~treasurymodel.metrics`, :func:`~treasurymodel.btc_ratings`,
+    :func:`~treasurymodel.metrics`, :func:`~treasurymodel.credit.btc_ratings`,
     :func:`~treasurymodel.joint_margin_call_price`, :func:`~treasurymodel.maturity_wall`
     and :func:`~treasurymodel.coverage_break_price`. The shocked NAV per share is one call
     of :func:`~treasurymodel.metrics` per company on the array ``asset_price × (1 + shocks)``.

@@ -452,11 +452,12 @@ def comparison(
 ) -> matplotlib.figure.Figure:
     """Companies side by side: mNAV, leverage, and NAV per share under a common shock.
 
-    Three panels from a :class:`~treasurymodel.Comparison`: bars of mNAV on both bases
+    Three panels from a :class:`~treasurymodel.comparison.Comparison`: bars of mNAV on both bases
     (enterprise value and market cap over the reserve; none for a company without a share
     price), bars of amplification and net leverage, and, against the common shock to every
     asset price, each company's NAV per share relative to today's
-    (:meth:`~treasurymodel.Comparison.shock_relative`). The dotted line ``1 + shock`` is a
+    (:meth:`~treasurymodel.comparison.Comparison.shock_relative`). The dotted line ``1 + shock``
+    is a
     holder of the asset alone; a steeper line is a leveraged company. A company whose NAV
     per share is not positive today has no relative line (the legend says so).
 
@@ -479,7 +480,8 @@ def comparison(
     Raises
     ------
     ValidationError
-        If ``result`` is not a :class:`~treasurymodel.Comparison`, ``title`` not a string, or
+        If ``result`` is not a :class:`~treasurymodel.comparison.Comparison`, ``title`` not a
+        string, or
         ``figure`` not an empty matplotlib figure.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
@@ -495,7 +497,7 @@ def comparison(
     from .comparison import Comparison
 
     if not isinstance(result, Comparison):
-        raise ValidationError("result", result, "must be a treasurymodel.Comparison")
+        raise ValidationError("result", result, "must be a treasurymodel.comparison.Comparison")
     title = _check_title(title)
     fig = _new_figure(figure, (11.0, 8.0))
     axes = fig.subplot_mosaic([["mnav", "leverage"], ["shock", "shock"]], height_ratios=[1, 1.2])
@@ -604,8 +606,9 @@ def simulation_fan(
     Parameters
     ----------
     result
-        A :class:`~treasurymodel.SimulationResult` or
-        :class:`~treasurymodel.SimulationAggregates` simulated with ``name`` in ``record``
+        A :class:`~treasurymodel.simulation.SimulationResult` or
+        :class:`~treasurymodel.simulation.SimulationAggregates` simulated with ``name`` in
+        ``record``
         (any of ``treasurymodel.simulation.RECORDABLE``).
     name
         The recorded quantity.

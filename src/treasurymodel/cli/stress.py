@@ -25,7 +25,6 @@ import numpy as np
 from ..company import Company
 from ..errors import ValidationError
 from ..simulation import (
-    BLOCK_PATHS,
     GBM,
     KEEP_PATHS_LIMIT,
     ConstantPremium,
@@ -36,7 +35,7 @@ from ..simulation import (
     simulate,
     simulation_dates,
 )
-from ..simulation.montecarlo import _MAX_PATHS
+from ..simulation.montecarlo import _MAX_PATHS, BLOCK_PATHS
 from ._common import (
     _check_output,
     _figure_argument,
@@ -420,7 +419,8 @@ _ESTIMATE_FROM: Final = 100_000
 
 def check_memory(*, paths: int, steps: int, chunk_size: int | None, keep_paths: bool) -> int:
     """The one memory check of ``stress``: the bytes the run needs at its peak
-    (:func:`~treasurymodel.estimate_memory`), refused up front, naming ``--paths``, when it
+    (:func:`~treasurymodel.simulation.estimate_memory`), refused up front, naming ``--paths``,
+    when it
     is more than the memory available on this machine.
 
     Examples
