@@ -57,12 +57,12 @@ def main() -> None:
 
     for event in tm.credit.EVENTS:
         kw: dict[str, Any] = {"horizon": 2.0, "btc_price": 68_141.0, "event": event}
-        grid = tm.btc_risks(
+        grid = tm.credit.btc_risks(
             company, asset_volatility=vol[:, None], expected_return=mu[None, :], **kw
         )
         for i, j in sample[:20]:  # the two paths agree
             for name in names:
-                one = tm.btc_risk(
+                one = tm.credit.btc_risk(
                     company, name, asset_volatility=float(vol[i]),
                     expected_return=float(mu[j]), **kw,
                 )  # fmt: skip
@@ -70,7 +70,9 @@ def main() -> None:
 
         def run_vector(kw: dict[str, Any] = kw) -> float:
             start = time.perf_counter()
-            tm.btc_risks(company, asset_volatility=vol[:, None], expected_return=mu[None, :], **kw)
+            tm.credit.btc_risks(
+                company, asset_volatility=vol[:, None], expected_return=mu[None, :], **kw
+            )
             return time.perf_counter() - start
 
         def run_loop(kw: dict[str, Any] = kw) -> float:
@@ -78,7 +80,7 @@ def main() -> None:
             for i, j in sample:
                 v, m = float(vol[i]), float(mu[j])
                 for name in names:
-                    tm.btc_risk(company, name, asset_volatility=v, expected_return=m, **kw)
+                    tm.credit.btc_risk(company, name, asset_volatility=v, expected_return=m, **kw)
             return (time.perf_counter() - start) * (points / n_loop)
 
         vector_times: list[float] = []

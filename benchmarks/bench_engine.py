@@ -3,7 +3,8 @@
 Prints, for the 2026 structure (``mstr-2026-02``) and 10,000 paths x 520 weekly steps of GBM
 prices (50% volatility):
 
-1. the engine's time (:func:`treasurymodel.simulate_paths` on a ready price matrix) and its
+1. the engine's time (:func:`treasurymodel.simulation.simulate_paths` on a ready price matrix) and
+   its
    path-steps per second;
 2. the ratio engine time / the time numpy's default generator takes to draw the same number
    of normal variates (the floor of any Monte Carlo; the Monte Carlo driver of issue 9 must
@@ -57,28 +58,32 @@ def main() -> None:
     prices[:, 1:] = np.cumsum(log_returns, axis=1)
     prices = spot * np.exp(prices)
     fortran = np.asfortranarray(prices)
-    peak_premium = tm.PeakCompressionPremium(initial=1.5, floor=0.7, sensitivity=2.0)
-    notes = tm.ConvertibleIssuance(
+    peak_premium = tm.simulation.PeakCompressionPremium(initial=1.5, floor=0.7, sensitivity=2.0)
+    notes = tm.simulation.ConvertibleIssuance(
         capacity_per_year=10e9, coupon=0.01, conversion_premium=0.35, tenor_years=5, put_years=3
     )
-    refinancing = tm.FundingPolicy(channels=("common", notes, "preferred", "coins"))
+    refinancing = tm.simulation.FundingPolicy(channels=("common", notes, "preferred", "coins"))
 
     def floor() -> None:
         np.random.default_rng(0).standard_normal(PATHS * STEPS)
 
     cases: dict[str, Callable[[], object]] = {
-        "engine, C order": lambda: tm.simulate_paths(company, prices=prices, dates=dates),
-        "engine, Fortran order": lambda: tm.simulate_paths(company, prices=fortran, dates=dates),
-        "engine, peak premium": lambda: tm.simulate_paths(
+        "engine, C order": lambda: tm.simulation.simulate_paths(
+            company, prices=prices, dates=dates
+        ),
+        "engine, Fortran order": lambda: tm.simulation.simulate_paths(
+            company, prices=fortran, dates=dates
+        ),
+        "engine, peak premium": lambda: tm.simulation.simulate_paths(
             company, prices=prices, dates=dates, premium=peak_premium
         ),
-        "peak premium, Fortran": lambda: tm.simulate_paths(
+        "peak premium, Fortran": lambda: tm.simulation.simulate_paths(
             company, prices=fortran, dates=dates, premium=peak_premium
         ),
-        "0.1 rules (legacy)": lambda: tm.simulate_paths(
-            company, prices=prices, dates=dates, policy=tm.FundingPolicy.legacy()
+        "0.1 rules (legacy)": lambda: tm.simulation.simulate_paths(
+            company, prices=prices, dates=dates, policy=tm.simulation.FundingPolicy.legacy()
         ),
-        "refinancing channels": lambda: tm.simulate_paths(
+        "refinancing channels": lambda: tm.simulation.simulate_paths(
             company, prices=prices, dates=dates, policy=refinancing
         ),
     }
@@ -92,7 +97,7 @@ def main() -> None:
             times[name].append(timed(case))
 
     base = statistics.median(floors)
-    result = tm.simulate_paths(company, prices=prices, dates=dates)
+    result = tm.simulation.simulate_paths(company, prices=prices, dates=dates)
     print(f"scenario engine, {company.name}, {PATHS:,} paths x {STEPS} weekly steps")
     print(f"load average: {load_average()}; repeats: {repeats} (medians)")
     print(f"numpy: {PATHS * STEPS:,} normal variates in {base * 1e3:.1f} ms")
@@ -103,7 +108,7 @@ def main() -> None:
             f"{name:>24}: {t * 1e3:7.1f} ms  {rate / 1e6:7.1f} M path-steps/s  "
             f"ratio to the normals: {t / base:.2f}x"
         )
-    refi = tm.simulate_paths(company, prices=prices, dates=dates, policy=refinancing)
+    refi = tm.simulation.simulate_paths(company, prices=prices, dates=dates, policy=refinancing)
     for label, res in (("default policy", result), ("refinancing", refi)):
         print(
             f"({label}: defaults {res.probability('default'):.1%}, forced sales "

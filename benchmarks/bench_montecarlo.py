@@ -309,10 +309,10 @@ def bench_multiasset(repeats: int, paths: int) -> None:
         tm.simulate(company, model=basket, years=YEARS, paths=paths, seed=1)
 
     def prices() -> None:
-        chunk = 8 * tm.BLOCK_PATHS
+        chunk = 8 * tm.simulation.montecarlo.BLOCK_PATHS
         for start in range(0, paths, chunk):
             size = min(chunk, paths - start)
-            tm.price_paths(
+            tm.simulation.montecarlo.price_paths(
                 basket, seed=1, start=start, size=size, total=paths, steps=steps, dt=1 / 52
             )
 

@@ -41,7 +41,7 @@ import attrs
 import numpy as np
 
 import treasurymodel as tm
-from treasurymodel import value_convertible
+from treasurymodel.valuation import value_convertible
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from _common import load_average, timed

@@ -45,6 +45,7 @@ from sphinx.util.docstrings import prepare_docstring
 from sphinx.util.typing import restify
 
 import treasurymodel
+import treasurymodel.cli  # documented with the package, though the package never imports it
 
 DOCS = Path(__file__).resolve().parent
 
@@ -178,9 +179,9 @@ _LAYER_ORDER = [
     "treasurymodel.company",
     "treasurymodel.events",
     "treasurymodel.schedule",
-    "treasurymodel.metrics",
+    "treasurymodel.kpi",
     "treasurymodel.liquidation",
-    "treasurymodel.compare",
+    "treasurymodel.comparison",
     "treasurymodel.valuation",
     "treasurymodel.simulation",
     "treasurymodel.io",
@@ -256,7 +257,8 @@ def _section_key(home: str) -> str:
 
 
 def _public_names() -> list[str]:
-    return [n for n in treasurymodel.__all__ if not (n.startswith("__") and n.endswith("__"))]
+    names = [n for n in treasurymodel.__all__ if not (n.startswith("__") and n.endswith("__"))]
+    return [*names, "cli"]  # the command line's Python API, imported on its own
 
 
 # Inline code or a role (``x``, :func:`f`): the places where a colon or a period is not prose.
@@ -278,10 +280,23 @@ def _summary(obj: Any, name: str) -> str:
     return paragraph
 
 
-def _summary_table(entries: list[tuple[str, Any]]) -> str:
-    """A two-column table: each name, linked, and the first sentence of its docstring."""
+def _at_top(module: ModuleType) -> set[str]:
+    """Members of ``module`` that are also top-level names (documented there, once)."""
+    return {
+        m
+        for m in getattr(module, "__all__", [])
+        if m in treasurymodel.__all__ and getattr(treasurymodel, m) is getattr(module, m)
+    }
+
+
+def _summary_table(entries: list[tuple[str, Any]], top: set[str] | None = None) -> str:
+    """A two-column table: each name, linked, and the first sentence of its docstring.
+
+    Names in ``top`` link to their top-level page (``treasurymodel.name``)."""
     rows = "".join(
-        f"   * - :py:obj:`{name}`\n     - {_summary(obj, name) or '..'}\n" for name, obj in entries
+        f"   * - :py:obj:`{'~treasurymodel.' + name if name in (top or ()) else name}`\n"
+        f"     - {_summary(obj, name) or '..'}\n"
+        for name, obj in entries
     )
     return f".. list-table::\n   :class: api-summary\n   :widths: 30 70\n\n{rows}\n"
 
@@ -305,8 +320,9 @@ def _stub(name: str, obj: Any, home: str) -> str:
         body = f".. automodule:: {obj.__name__}\n   :no-members:\n\n"
         if members:
             body += ".. rubric:: Contents\n\n"
-            body += _summary_table([(m, getattr(obj, m)) for m in members])
-        body += "".join(_directive(m, getattr(obj, m)) + "\n" for m in members)
+            body += _summary_table([(m, getattr(obj, m)) for m in members], top=_at_top(obj))
+        own = [m for m in members if m not in _at_top(obj)]  # the others have their own page
+        body += "".join(_directive(m, getattr(obj, m)) + "\n" for m in own)
         return title + f".. currentmodule:: {obj.__name__}\n\n" + setup + body
     return title + ".. currentmodule:: treasurymodel\n\n" + setup + _directive(name, obj)
 
@@ -370,12 +386,39 @@ def _canonical(name: str, obj: Any) -> str:
 
 # Canonical dotted paths of public objects and the public names they are documented under
 # (``treasurymodel.Company``); modules are documented under their own names.
+def _public_paths() -> dict[str, Any]:
+    """Public dotted path -> object: the top-level names, then the members of the subject
+    modules that are not also top-level names."""
+    paths: dict[str, Any] = {}
+    for name in _public_names():
+        obj = getattr(treasurymodel, name)
+        if not inspect.ismodule(obj):
+            paths[f"treasurymodel.{name}"] = obj
+            continue
+        for member in getattr(obj, "__all__", []):
+            if member not in _at_top(obj):
+                paths[f"{obj.__name__}.{member}"] = getattr(obj, member)
+    return paths
+
+
+_PUBLIC_PATHS = _public_paths()
+
 _PUBLIC_PATH = {
-    _canonical(name, obj): f"treasurymodel.{name}"
-    for name in _public_names()
-    for obj in [getattr(treasurymodel, name)]
-    if not inspect.ismodule(obj) and _canonical(name, obj) != f"treasurymodel.{name}"
+    _canonical(path.rpartition(".")[2], obj): path
+    for path, obj in _PUBLIC_PATHS.items()
+    if _canonical(path.rpartition(".")[2], obj) != path
 }
+
+for _module in [getattr(treasurymodel, n) for n in _public_names()]:
+    if inspect.ismodule(_module):  # treasurymodel.credit.credit_table: treasurymodel.credit_table
+        for _member in _at_top(_module):
+            _PUBLIC_PATH[f"{_module.__name__}.{_member}"] = f"treasurymodel.{_member}"
+
+_BY_SHORT_NAME: dict[str, str] = {}
+for _path in _PUBLIC_PATHS:
+    _BY_SHORT_NAME.setdefault(_path.rpartition(".")[2], _path)
+"""A bare name (``ComparisonRow`` in a docstring documented at the top level) -> its public
+path, for names that left the top level (the first public path of that name wins)."""
 
 
 def _napoleon_splits(line: str) -> bool:
@@ -500,9 +543,9 @@ def _names_in(modname: str) -> dict[str, str]:
 
 
 def _public_name_of(obj: Any) -> str | None:
-    for name in _public_names():
-        if getattr(treasurymodel, name) is obj:
-            return f"treasurymodel.{name}"
+    for path, public in _PUBLIC_PATHS.items():
+        if public is obj:
+            return path
     return None
 
 
@@ -565,6 +608,15 @@ def _missing_reference(
         if attrs.has(owner) and field in attrs.fields_dict(owner):
             public = _public_name_of(owner)
             return resolve(public, "class") if public else None
+
+    # A name that left the top level, as a docstring documented there names it.
+    head = target.partition(".")[0]
+    if head in _BY_SHORT_NAME and head not in treasurymodel.__all__:
+        moved = _BY_SHORT_NAME[head] + target[len(head) :]
+        if (found := resolve(moved, node["reftype"])) is not None:
+            return found
+    if node["reftype"] == "mod" and importlib.util.find_spec(target) is not None:
+        return contnode  # a module of the standard library (offline: no inventory)
 
     obj = _lookup(target)
     if obj is _MISSING:
@@ -666,8 +718,8 @@ def _write_death_spiral_figure(app: Sphinx) -> None:
         years=4,
         paths=2_000,
         seed=7,
-        premium=tm.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0),
-        impact=tm.ImpactModel(daily_volume=15_000.0),
+        premium=tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0),
+        impact=tm.simulation.ImpactModel(daily_volume=15_000.0),
         record_paths=1,
         choose_paths="first_default",
     )

@@ -1,7 +1,8 @@
 """A readable scalar reference of the scenario engine: one path, one step at a time.
 
 :func:`reference_path` runs one price path through the same rules as
-:func:`treasurymodel.simulate_paths`, with plain Python floats and ``if`` statements instead
+:func:`treasurymodel.simulation.simulate_paths`, with plain Python floats and ``if`` statements
+instead
 of arrays and masks, visiting every step. It builds its own calendar by looking at each step's
 window ``(previous date, date]`` (``(as_of, dates[0]]`` for step 0) with the schedule
 functions, so it shares no state with the engine's event calendar. The securities a path sells
@@ -27,20 +28,22 @@ import attrs
 import numpy as np
 
 from treasurymodel import (
-    ChannelState,
     Company,
-    ConvertibleIssuance,
     ConvertibleNote,
+    PreferredStock,
+    SecuredNote,
+    TermLoan,
+    schedule,
+)
+from treasurymodel.simulation import (
+    ChannelState,
+    ConvertibleIssuance,
     FundingPolicy,
     ImpactModel,
     PreferredAtm,
     PreferredIssuance,
-    PreferredStock,
     PremiumState,
-    SecuredNote,
-    TermLoan,
     TermLoanIssuance,
-    schedule,
 )
 from treasurymodel.simulation.premium import MIN_SHARE_PRICE, PremiumModel
 

@@ -18,14 +18,12 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
-    Instrument,
     Note,
     PreferredStock,
-    RateStep,
     SecuredNote,
-    SpringingMaturity,
     TermLoan,
 )
+from treasurymodel.instruments import Instrument, RateStep, SpringingMaturity
 
 D = dt.date
 

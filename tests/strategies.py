@@ -26,18 +26,15 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from treasurymodel import (
-    Amortization,
     Company,
     ConvertibleNote,
     Holdings,
-    Instrument,
     Note,
     PreferredStock,
-    RateStep,
     SecuredNote,
-    SpringingMaturity,
     TermLoan,
 )
+from treasurymodel.instruments import Amortization, Instrument, RateStep, SpringingMaturity
 
 __all__ = [
     "MAX_DATE",
@@ -457,7 +454,7 @@ def companies_with_springing(draw: st.DrawFn, max_other: int = 3) -> Company:
 
 # --- simulation (issue 8): funding policies, premium and impact models, price paths -------
 
-from treasurymodel import (  # noqa: E402
+from treasurymodel.simulation import (  # noqa: E402
     ChannelState,
     ConstantPremium,
     ConvertibleIssuance,
@@ -471,7 +468,7 @@ from treasurymodel import (  # noqa: E402
 
 
 def funding_policies() -> st.SearchStrategy[FundingPolicy]:
-    """Valid :class:`treasurymodel.FundingPolicy` records covering every switch.
+    """Valid :class:`treasurymodel.simulation.FundingPolicy` records covering every switch.
 
     ``preferred_series`` is left ``None`` (it must name a series of the company in use).
     """

@@ -1,4 +1,4 @@
-"""Tests of the ``treasurymodel credit`` subcommand (treasurymodel._cli_credit)."""
+"""Tests of the ``treasurymodel credit`` subcommand (treasurymodel.cli.credit)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from treasurymodel import btc_risk, credit_table, datasets
+from treasurymodel import credit_table, datasets
 from treasurymodel.cli import main
-from treasurymodel.credit import COMMON, btc_rating
+from treasurymodel.credit import COMMON, btc_rating, btc_risk
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import treasurymodel as tm
-from treasurymodel import _cli_stress
 from treasurymodel.cli import main
+from treasurymodel.cli import stress as _cli_stress
 from treasurymodel.simulation import montecarlo
 
 from ._figures import png_size

@@ -12,9 +12,9 @@ from treasurymodel import (
     Holdings,
     PreferredStock,
     SecuredNote,
-    SpringingMaturity,
     ValidationError,
 )
+from treasurymodel.instruments import SpringingMaturity
 
 
 def _secured(reference: str) -> SecuredNote:

@@ -1,4 +1,4 @@
-"""Tests of treasurymodel.compare and the ``treasurymodel compare`` command.
+"""Tests of treasurymodel.comparison (compare()) and the ``treasurymodel compare`` command.
 
 The oracle for every row is the single-company functions called directly (metrics,
 btc_ratings, joint_margin_call_price, maturity_wall, coverage_break_price); one row is also
@@ -24,24 +24,25 @@ from hypothesis import strategies as st
 
 from treasurymodel import (
     Company,
-    Comparison,
     Holdings,
-    Instrument,
     Market,
     Note,
     PreferredStock,
     SecuredNote,
     TermLoan,
     ValidationError,
-    btc_ratings,
     compare,
     coverage_break_price,
     datasets,
     joint_margin_call_price,
     maturity_wall,
     metrics,
+    raise_equity,
 )
 from treasurymodel.cli import main
+from treasurymodel.comparison import Comparison
+from treasurymodel.credit import btc_ratings
+from treasurymodel.instruments import Instrument
 
 from .strategies import btc_prices, companies
 
@@ -188,7 +189,7 @@ def test_asset_prices_by_asset_and_share_prices_by_label() -> None:
 
 def test_same_company_twice_under_two_labels() -> None:
     co = datasets.load("mstr-2026-02")
-    bigger = co.raise_equity(1e9, share_price=114.45, btc_price=68_141.0)
+    bigger = raise_equity(co, 1e9, share_price=114.45, btc_price=68_141.0)
     result = compare({"today": co, "after a $1B raise": bigger})
     assert result["after a $1B raise"].amplification < result["today"].amplification
     assert "company" in repr(result).splitlines()[2]  # labels differ from the names

@@ -23,9 +23,7 @@ from hypothesis import strategies as st
 from treasurymodel import (
     GBM,
     Company,
-    FundingPolicy,
     Holdings,
-    ImpactModel,
     Note,
     PreferredStock,
     ValidationError,
@@ -40,6 +38,7 @@ from treasurymodel.credit import (
     simulated_credit,
     simulated_credit_paths,
 )
+from treasurymodel.simulation import FundingPolicy, ImpactModel
 
 M = 1e6
 AS_OF = dt.date(2026, 1, 1)

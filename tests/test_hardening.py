@@ -201,14 +201,14 @@ def test_4_the_unvalidated_helper_is_private() -> None:
 )
 def test_4_share_price_for_mnav_validates_its_inputs(kwargs: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as info:
-        tm.share_price_for_mnav(_company(), **kwargs)
+        tm.kpi.share_price_for_mnav(_company(), **kwargs)
     assert info.value.field == field
 
 
 def test_4_share_price_for_mnav_is_negative_below_the_debt_as_documented() -> None:
     # 1,000 coins at 1,000 = 1M reserve; debt 3M; mNAV 1 -> EV 1M -> market cap -2M -> -2.
     co = _company(instruments=[Note(name="n", principal=3e6, maturity=dt.date(2030, 1, 1))])
-    assert tm.share_price_for_mnav(co, mnav=1.0, btc_price=1_000.0) == -2.0
+    assert tm.kpi.share_price_for_mnav(co, mnav=1.0, btc_price=1_000.0) == -2.0
 
 
 # --- 5. metrics never NaN ----------------------------------------------------------------
@@ -270,7 +270,7 @@ def test_7_what_cannot_fit_is_refused_up_front(monkeypatch: pytest.MonkeyPatch) 
         # once, more than 8 GiB
         tm.simulate(_2026, model=model, years=5, paths=10**7, seed=1, chunk_size=10**9)
     assert info.value.field == "chunk_size"
-    monkeypatch.setattr("treasurymodel._cli_stress._available_memory", lambda: 2**20)
+    monkeypatch.setattr("treasurymodel.cli.stress._available_memory", lambda: 2**20)
     code, out, err = _cli("stress", "mstr-2026-02", "--vol", "0.5", "--paths", "100000000")
     assert (code, out) == (2, "")
     assert "argument --paths: needs about" in err.splitlines()[-1]
@@ -280,7 +280,7 @@ def test_7_a_memory_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     def exhausted(*args: Any, **kwargs: Any) -> Any:
         raise MemoryError
 
-    monkeypatch.setattr("treasurymodel.cli.report_data", exhausted)
+    monkeypatch.setattr("treasurymodel.cli.report.report_data", exhausted)
     code, out, err = _cli("report", "mstr-2026-02")
     assert (code, out) == (1, "")
     assert err == "treasurymodel: error: out of memory; ask for less work\n"
@@ -335,11 +335,11 @@ def test_8_the_report_is_linear_in_the_number_of_instruments() -> None:
 
 
 def test_8_the_loader_states_and_enforces_its_instrument_limit() -> None:
-    assert tm.MAX_INSTRUMENTS == 100_000
+    assert tm.io.MAX_INSTRUMENTS == 100_000
     entry = '{"kind": "note", "name": "n", "principal": 1, "maturity": "2030-01-01"}'
     doc = json.loads(tm.dumps(_company(), format="json"))
     text = json.dumps(doc)[:-1] + ', "instruments": [' + ",".join([entry] * 100_001) + "]}"
-    assert len(text) < tm.MAX_FILE_BYTES
+    assert len(text) < tm.io.MAX_FILE_BYTES
     with pytest.raises(ValidationError, match="more than the 100,000") as info:
         tm.loads(text, format="json")
     assert info.value.field == "instruments"
@@ -432,22 +432,29 @@ _GBM = tm.GBM(spot=1.0, volatility=0.1)
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda: tm.simulation_dates(dt.date(2026, 1, 1), years=1e308), "years"),
-        (lambda: tm.preset_path(_2026, "slow-bleed", years=1e300), "years"),
-        (lambda: tm.preset_path(_2026, "slow-bleed", years=5000.0), "years"),
-        (lambda: tm.preset_path(_2026, "crash-and-stay", crash_weeks=10**9), "crash_weeks"),
-        (lambda: tm.preset_path(_2026, "slow-bleed", to=1e-320), "to"),
-        (lambda: tm.preset_path(_2026, "slow-bleed", start_price=1e300), "start_price"),
+        (lambda: tm.simulation.simulation_dates(dt.date(2026, 1, 1), years=1e308), "years"),
+        (lambda: tm.simulation.preset_path(_2026, "slow-bleed", years=1e300), "years"),
+        (lambda: tm.simulation.preset_path(_2026, "slow-bleed", years=5000.0), "years"),
         (
-            lambda: tm.price_paths(_GBM, seed=1, start=0, size=1, total=10**12, steps=1, dt=1.0),
+            lambda: tm.simulation.preset_path(_2026, "crash-and-stay", crash_weeks=10**9),
+            "crash_weeks",
+        ),
+        (lambda: tm.simulation.preset_path(_2026, "slow-bleed", to=1e-320), "to"),
+        (lambda: tm.simulation.preset_path(_2026, "slow-bleed", start_price=1e300), "start_price"),
+        (
+            lambda: tm.simulation.montecarlo.price_paths(
+                _GBM, seed=1, start=0, size=1, total=10**12, steps=1, dt=1.0
+            ),
             "total",
         ),
         (
-            lambda: tm.price_paths(_GBM, seed=1, start=0, size=1, total=1, steps=10**400, dt=1.0),
+            lambda: tm.simulation.montecarlo.price_paths(
+                _GBM, seed=1, start=0, size=1, total=1, steps=10**400, dt=1.0
+            ),
             "steps",
         ),
         (
-            lambda: tm.price_paths(
+            lambda: tm.simulation.montecarlo.price_paths(
                 _GBM, seed=1, start=0, size=10**6, total=10**6, steps=10**6, dt=1e-9
             ),
             "size",
@@ -462,8 +469,12 @@ def test_12_extreme_arguments_are_refused_with_ranges(call: Callable[[], Any], f
 
 def test_12_price_paths_may_end_inside_a_block() -> None:
     # A chunk of 1 path of a 3,000-path simulation: the first path of block 0, as drawn whole.
-    whole = tm.price_paths(_GBM, seed=5, start=0, size=1024, total=3000, steps=3, dt=0.25)
-    one = tm.price_paths(_GBM, seed=5, start=0, size=1, total=3000, steps=3, dt=0.25)
+    whole = tm.simulation.montecarlo.price_paths(
+        _GBM, seed=5, start=0, size=1024, total=3000, steps=3, dt=0.25
+    )
+    one = tm.simulation.montecarlo.price_paths(
+        _GBM, seed=5, start=0, size=1, total=3000, steps=3, dt=0.25
+    )
     assert (one == whole[:1]).all()
 
 
@@ -584,7 +595,7 @@ def test_15_json_duplicate_keys_are_refused() -> None:
 
 
 def test_16_workers_are_bounded() -> None:
-    from treasurymodel._cli_stress import _workers
+    from treasurymodel.cli.stress import _workers
 
     assert _workers(40, paths=2_048, chunk_size=1_024) == 2  # two chunks: two processes
     assert _workers(None, paths=10, chunk_size=None) == 1
@@ -794,9 +805,11 @@ def test_21_a_price_out_of_range_is_a_usage_error_naming_its_option(
 
 def test_12_a_constant_mnav_is_bounded() -> None:
     with pytest.raises(ValidationError, match="at most 1,000") as info:
-        tm.ConstantPremium(mnav=1e308)  # share prices of 1e308 x reserve overflow in the engine
+        tm.simulation.ConstantPremium(
+            mnav=1e308
+        )  # share prices of 1e308 x reserve overflow in the engine
     assert info.value.field == "ConstantPremium.mnav"
-    assert tm.ConstantPremium(mnav=1_000.0).mnav(None) == 1_000.0
+    assert tm.simulation.ConstantPremium(mnav=1_000.0).mnav(None) == 1_000.0
     code, out, err = _cli("stress", "mstr-2026-02", "--vol", "0.5", "--mnav", "1e308")
     assert (code, out) == (2, "")
     assert "argument --mnav: must be at most 1000" in err
@@ -805,5 +818,5 @@ def test_12_a_constant_mnav_is_bounded() -> None:
 @pytest.mark.parametrize("value", [np.array([]), np.array(["test", "worst"]), ["test"]])
 def test_20_a_choice_given_as_an_array_is_a_validation_error(value: Any) -> None:
     with pytest.raises(ValidationError) as info:
-        tm.FundingPolicy(springing=value)
+        tm.simulation.FundingPolicy(springing=value)
     assert info.value.field == "FundingPolicy.springing"

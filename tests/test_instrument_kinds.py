@@ -54,7 +54,7 @@ def _reference() -> tm.Note:
     )
 
 
-def _company(*extra: tm.Instrument) -> tm.Company:
+def _company(*extra: tm.instruments.Instrument) -> tm.Company:
     return tm.Company(
         name="Shared checks Inc.",
         as_of=AS_OF,
@@ -80,16 +80,16 @@ def test_every_instrument_class_is_registered() -> None:
         for name in instruments.__all__
         if isinstance(obj := getattr(instruments, name), type) and hasattr(obj, "KIND")
     }
-    assert classes == set(tm.INSTRUMENT_KINDS.values())
+    assert classes == set(tm.instruments.INSTRUMENT_KINDS.values())
     assert {entry.cls for entry in KINDS} == classes
     # The Instrument union the type checkers see holds exactly the registered classes.
-    assert set(typing.get_args(tm.Instrument)) == classes
+    assert set(typing.get_args(tm.instruments.Instrument)) == classes
 
 
 def test_registry_tags_are_the_kind_tags() -> None:
     for entry in KINDS:
         assert entry.kind == entry.cls.KIND
-        assert tm.INSTRUMENT_KINDS[entry.kind] is entry.cls
+        assert tm.instruments.INSTRUMENT_KINDS[entry.kind] is entry.cls
         assert kind_entry(entry.kind) is entry
 
 
@@ -272,7 +272,7 @@ def test_springing_trigger_price_of_the_example_by_hand() -> None:
 def test_credit_views_cover_the_new_claim(entry: KindEntry) -> None:
     inst = entry.example()
     co = _company(inst)
-    ratings = tm.btc_ratings(co, btc_price=80_000.0)
+    ratings = tm.credit.btc_ratings(co, btc_price=80_000.0)
     assert inst.name in ratings
     assert all(math.isfinite(v) and v >= 0.0 for v in ratings.values())
     # A claim ranks behind the reference note or beside it, never ahead of debt as preferred.
@@ -289,7 +289,7 @@ def test_simulation_runs_and_conserves_units(entry: KindEntry) -> None:
     prices = np.vstack(
         [np.full(len(dates), 200_000.0), np.linspace(80_000.0, 20_000.0, len(dates))]
     )
-    result = tm.simulate_paths(co, prices=prices, dates=dates)
+    result = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
     for name in ("final_units", "final_cash", "btc_sold", "btc_bought", "btc_seized"):
         assert np.isfinite(getattr(result, name)).all(), name
     # Units are conserved: held at the end = held at the start + bought - sold - seized.
@@ -366,10 +366,12 @@ def test_valuation_where_it_applies(entry: KindEntry) -> None:
     if not (isinstance(inst, Convertible) and inst.converts):
         # Valuation at a BTC price applies to what converts; anything else is refused cleanly.
         with pytest.raises(tm.ValidationError) as info:
-            tm.convertible_value_at_btc_price(co, inst.name, btc_price=80_000.0, **market)
+            tm.valuation.convertible_value_at_btc_price(
+                co, inst.name, btc_price=80_000.0, **market
+            )
         assert info.value.field == "name"
         return
-    low, high = tm.convertible_value_at_btc_price(
+    low, high = tm.valuation.convertible_value_at_btc_price(
         co, inst.name, btc_price=[40_000.0, 160_000.0], **market
     )
     # Per 100 of face: positive, finite and rising with the asset price.

@@ -16,15 +16,12 @@ from hypothesis import strategies as st
 
 import treasurymodel
 from treasurymodel import (
-    Amortization,
     Company,
     ConvertibleNote,
     Holdings,
     Market,
     PreferredStock,
-    RateStep,
     SecuredNote,
-    SpringingMaturity,
     TermLoan,
     ValidationError,
     dump,
@@ -32,6 +29,7 @@ from treasurymodel import (
     load,
     loads,
 )
+from treasurymodel.instruments import Amortization, RateStep, SpringingMaturity
 from treasurymodel.io import FORMAT_VERSION, MAX_FILE_BYTES
 
 from .strategies import companies
@@ -753,7 +751,7 @@ def test_reference_page_documents_every_key_of_every_kind() -> None:
         Holdings: "``[holdings]``\n---",
         SpringingMaturity: "``[[instruments.springing]]`` (:class:",
     }
-    for kind, cls in treasurymodel.INSTRUMENT_KINDS.items():
+    for kind, cls in treasurymodel.instruments.INSTRUMENT_KINDS.items():
         sections[cls] = f'``kind = "{kind}"``'
     starts = sorted(text.index(marker) for marker in sections.values())
     for cls, marker in sections.items():

@@ -22,30 +22,28 @@ from hypothesis import strategies as st
 from tests.mstr_facts import company_2022, mstr_2026_02
 from tests.strategies import companies, companies_with_springing, scale_company
 from treasurymodel import (
-    Amortization,
     Company,
     ConvertibleNote,
     Holdings,
-    Instrument,
     Note,
     PreferredStock,
     SecuredNote,
-    SpringingMaturity,
     TermLoan,
     ValidationError,
     coverage_break_price,
     datasets,
-    dividend_coverage_months,
     joint_margin_call_price,
     margin_call_price,
     maturity_wall,
     metrics,
     nav_sensitivity,
     schedule,
-    share_price_for_mnav,
     springing_trigger_price,
 )
 from treasurymodel.events import raise_equity
+from treasurymodel.instruments import Amortization, Instrument, SpringingMaturity
+from treasurymodel.kpi import share_price_for_mnav
+from treasurymodel.liquidation import dividend_coverage_months
 
 # --- the 2022 structure (primer.md, worked case; strategy-facts.md, mstr-2022q2) ---------
 # company_2022() is built by hand in tests/mstr_facts.py.

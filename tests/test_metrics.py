@@ -1,4 +1,4 @@
-"""Tests of treasurymodel.metrics: published figures, properties, vectorization, validation."""
+"""Tests of treasurymodel.kpi: published figures, properties, vectorization, validation."""
 
 from __future__ import annotations
 
@@ -24,14 +24,11 @@ from treasurymodel import (
     Note,
     PreferredStock,
     ValidationError,
-    btc_dollar_gain,
-    btc_gain,
-    btc_rating,
-    btc_ratings,
     btc_yield,
     metrics,
-    share_price_for_mnav,
 )
+from treasurymodel.credit import btc_rating, btc_ratings
+from treasurymodel.kpi import btc_dollar_gain, btc_gain, share_price_for_mnav
 
 M = 1e6
 

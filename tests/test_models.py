@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treasurymodel import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel, ValidationError
+from treasurymodel import GBM, BlockBootstrap, MertonJumpDiffusion, ValidationError
 from treasurymodel._typing import FloatArray
+from treasurymodel.simulation import PriceModel
 
 # Tolerance of the moment checks, in standard errors of the statistic: a correct model fails
 # one check with probability below 1e-6, while the formula errors these tests guard against

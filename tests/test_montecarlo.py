@@ -25,23 +25,24 @@ from hypothesis import strategies as st
 
 import treasurymodel as tm
 from treasurymodel import (
-    BLOCK_PATHS,
     GBM,
     BlockBootstrap,
-    CallablePremium,
     Company,
-    FundingPolicy,
     Holdings,
     MertonJumpDiffusion,
     Note,
-    SimulationResult,
     ValidationError,
-    price_paths,
     simulate,
+)
+from treasurymodel._typing import FloatArray
+from treasurymodel.simulation import (
+    CallablePremium,
+    FundingPolicy,
+    SimulationResult,
     simulate_paths,
     simulation_dates,
 )
-from treasurymodel._typing import FloatArray
+from treasurymodel.simulation.montecarlo import BLOCK_PATHS, price_paths
 
 from . import strategies
 

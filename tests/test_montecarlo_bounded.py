@@ -13,6 +13,7 @@ import treasurymodel as tm
 from treasurymodel import ValidationError
 from treasurymodel.simulation import montecarlo
 from treasurymodel.simulation.aggregates import MOMENT_FIELDS, OUTCOME_FIELDS, _hist
+from treasurymodel.simulation.montecarlo import price_paths
 from treasurymodel.simulation.recording import RECORDABLE
 from treasurymodel.simulation.result import Event
 
@@ -27,28 +28,28 @@ def _setup() -> tuple[tm.Company, dict[str, Any]]:
         "years": 3,
         "steps_per_year": 12,
         "seed": 5,
-        "premium": tm.PeakCompressionPremium(initial=1.3, floor=0.7, sensitivity=3.0),
-        "impact": tm.ImpactModel(daily_volume=20_000.0),
+        "premium": tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.7, sensitivity=3.0),
+        "impact": tm.simulation.ImpactModel(daily_volume=20_000.0),
     }
     return co, kw
 
 
 @functools.cache
-def _kept() -> tm.SimulationResult:
+def _kept() -> tm.simulation.SimulationResult:
     co, kw = _setup()
     res = tm.simulate(co, paths=PATHS, keep_paths=True, record=("share_price",), **kw)
-    assert isinstance(res, tm.SimulationResult)
+    assert isinstance(res, tm.simulation.SimulationResult)
     return res
 
 
-def _bounded(**extra: Any) -> tm.SimulationAggregates:
+def _bounded(**extra: Any) -> tm.simulation.SimulationAggregates:
     co, kw = _setup()
     agg = tm.simulate(co, paths=PATHS, keep_paths=False, record=("share_price",), **kw, **extra)
-    assert isinstance(agg, tm.SimulationAggregates)
+    assert isinstance(agg, tm.simulation.SimulationAggregates)
     return agg
 
 
-def _check_against_kept(agg: tm.SimulationAggregates) -> None:
+def _check_against_kept(agg: tm.simulation.SimulationAggregates) -> None:
     res = _kept()
     assert agg.paths == res.paths == PATHS
     events: tuple[tuple[Event, str], ...] = (
@@ -115,9 +116,11 @@ def test_merge_is_the_aggregate_of_the_joined_paths() -> None:
             record_edges=None,
         )
     )  # fmt: skip
-    one = tm.SimulationAggregates.from_result(a, edges=edges)
-    both = tm.SimulationAggregates.combine([one, one])
-    joined = tm.SimulationAggregates.from_result(tm.SimulationResult.concat([a, a]), edges=edges)
+    one = tm.simulation.SimulationAggregates.from_result(a, edges=edges)
+    both = tm.simulation.SimulationAggregates.combine([one, one])
+    joined = tm.simulation.SimulationAggregates.from_result(
+        tm.simulation.SimulationResult.concat([a, a]), edges=edges
+    )
     assert both.paths == 2048
     for event in both.event_counts:
         assert both.event_counts[event].tolist() == joined.event_counts[event].tolist()
@@ -133,12 +136,12 @@ def test_traced_paths_equal_those_of_a_run_keeping_everything() -> None:
     # the keep-everything reference: every path of the run traced, from the same prices
     prices = np.concatenate(
         [
-            tm.price_paths(kw["model"], seed=5, start=s, size=min(1024, PATHS - s),
-                           total=PATHS, steps=36, dt=1 / 12)
+            price_paths(kw["model"], seed=5, start=s, size=min(1024, PATHS - s),
+                        total=PATHS, steps=36, dt=1 / 12)
             for s in (0, 1024, 2048)
         ]
     )  # fmt: skip
-    full = tm.simulate_paths(
+    full = tm.simulation.simulate_paths(
         co, prices=prices, dates=kept.dates, premium=kw["premium"], impact=kw["impact"],
         record_paths=range(PATHS),
     )  # fmt: skip
@@ -171,16 +174,16 @@ def test_chosen_paths_are_the_same_kept_or_bounded() -> None:
 
 def test_the_default_keeps_paths_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     co, kw = _setup()
-    assert isinstance(tm.simulate(co, paths=1024, **kw), tm.SimulationResult)
+    assert isinstance(tm.simulate(co, paths=1024, **kw), tm.simulation.SimulationResult)
     monkeypatch.setattr(montecarlo, "KEEP_PATHS_LIMIT", 1000)
-    assert isinstance(tm.simulate(co, paths=1024, **kw), tm.SimulationAggregates)
+    assert isinstance(tm.simulate(co, paths=1024, **kw), tm.simulation.SimulationAggregates)
 
 
 def test_memory_of_a_bounded_run_does_not_grow_with_paths() -> None:
-    small = tm.estimate_memory(paths=10**5, steps=520, keep_paths=False)
-    huge = tm.estimate_memory(paths=10**9, steps=520, keep_paths=False)
+    small = tm.simulation.estimate_memory(paths=10**5, steps=520, keep_paths=False)
+    huge = tm.simulation.estimate_memory(paths=10**9, steps=520, keep_paths=False)
     assert small == huge
-    assert tm.estimate_memory(paths=10**7, steps=520, keep_paths=True) > 10 * huge
+    assert tm.simulation.estimate_memory(paths=10**7, steps=520, keep_paths=True) > 10 * huge
 
 
 def test_bad_keep_paths_and_record_paths_are_refused() -> None:

@@ -46,17 +46,15 @@ from tests.strategies import (
     usd_amounts,
 )
 from treasurymodel import (
-    Amortization,
     Company,
     ConvertibleNote,
-    Debt,
-    Instrument,
     Note,
     PreferredStock,
     SecuredNote,
     TermLoan,
     ValidationError,
 )
+from treasurymodel.instruments import Amortization, Debt, Instrument
 from treasurymodel.schedule import (
     CashFlows,
     DayCount,

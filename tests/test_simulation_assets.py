@@ -22,18 +22,20 @@ from hypothesis import strategies as st
 import treasurymodel as tm
 from treasurymodel import (
     GBM,
-    Basket,
     BlockBootstrap,
     Company,
-    CorrelatedGBM,
     Holdings,
-    JointBootstrap,
     ValidationError,
-    asset_price_paths,
-    price_paths,
     simulate,
 )
-from treasurymodel.simulation import PATH_FIELDS
+from treasurymodel.simulation import (
+    PATH_FIELDS,
+    Basket,
+    CorrelatedGBM,
+    JointBootstrap,
+    asset_price_paths,
+)
+from treasurymodel.simulation.montecarlo import price_paths
 from treasurymodel.simulation.state import basket_company, reserve_holdings
 
 DATASETS = ("mstr-2026-02", "mstr-2022q2")
@@ -46,12 +48,16 @@ def _spot(company: Company) -> float:
     return float(market.asset_price)
 
 
-def _assert_same(got: tm.SimulationResult, want: tm.SimulationResult) -> None:
+def _assert_same(
+    got: tm.simulation.SimulationResult, want: tm.simulation.SimulationResult
+) -> None:
     for name in PATH_FIELDS:
         np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
 
 
-def _assert_close(got: tm.SimulationResult, want: tm.SimulationResult) -> None:
+def _assert_close(
+    got: tm.simulation.SimulationResult, want: tm.simulation.SimulationResult
+) -> None:
     for name in PATH_FIELDS:
         a, b = getattr(got, name), getattr(want, name)
         if a.dtype == np.float64:

@@ -1,4 +1,4 @@
-"""Tests of the scenario engine (treasurymodel.simulate_paths).
+"""Tests of the scenario engine (treasurymodel.simulation.simulate_paths).
 
 Hand-worked cases first (every expected figure derived in the test from the contract terms,
 never copied from the engine), then the 2022 maturity wall, then properties: conservation on
@@ -28,28 +28,30 @@ from tests.strategies import (
     price_paths,
 )
 from treasurymodel import (
-    CallablePremium,
     Company,
+    ConvertibleNote,
+    Holdings,
+    Note,
+    PreferredStock,
+    SecuredNote,
+    TermLoan,
+    ValidationError,
+    margin_call_price,
+    springing_trigger_price,
+)
+from treasurymodel.instruments import SpringingMaturity
+from treasurymodel.simulation import (
+    CallablePremium,
     ConstantPremium,
     ConvertibleIssuance,
-    ConvertibleNote,
     FundingPolicy,
-    Holdings,
     ImpactModel,
-    Note,
     PeakCompressionPremium,
     PreferredAtm,
     PreferredIssuance,
-    PreferredStock,
-    SecuredNote,
     SimulationResult,
-    SpringingMaturity,
-    TermLoan,
     TermLoanIssuance,
-    ValidationError,
-    margin_call_price,
     simulate_paths,
-    springing_trigger_price,
 )
 from treasurymodel.simulation.result import PATH_FIELDS
 

@@ -26,23 +26,25 @@ from tests.strategies import (
 from tests.test_simulation_engine import _fixed_obligations
 from treasurymodel import (
     Company,
+    Holdings,
+    Note,
+    PreferredStock,
+    TermLoan,
+    ValidationError,
+    datasets,
+    margin_call_price,
+)
+from treasurymodel import ConvertibleNote as tm_ConvertibleNote
+from treasurymodel.simulation import (
     ConstantPremium,
     ConvertibleIssuance,
     FundingPolicy,
-    Holdings,
-    Note,
     PreferredAtm,
     PreferredIssuance,
-    PreferredStock,
-    TermLoan,
     TermLoanIssuance,
-    ValidationError,
     accretive_share_price,
-    datasets,
-    margin_call_price,
     simulate_paths,
 )
-from treasurymodel import ConvertibleNote as tm_ConvertibleNote
 
 AS_OF = dt.date(2026, 1, 1)
 

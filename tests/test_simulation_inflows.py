@@ -15,13 +15,12 @@ import pytest
 from treasurymodel import (
     GBM,
     Company,
-    FundingPolicy,
     Holdings,
     Note,
-    SimulationResult,
     ValidationError,
     simulate,
 )
+from treasurymodel.simulation import FundingPolicy, SimulationResult
 
 DAYS = 731  # round(104 * 365.25 / 52) = round(730.5), halves up
 YEARS = DAYS / 365.25

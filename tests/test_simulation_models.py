@@ -12,17 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasurymodel import (
-    CallablePremium,
     Company,
+    Holdings,
+    Note,
+    ValidationError,
+)
+from treasurymodel.kpi import share_price_for_mnav
+from treasurymodel.simulation import (
+    CallablePremium,
     ConstantPremium,
     FundingPolicy,
-    Holdings,
     ImpactModel,
-    Note,
     PeakCompressionPremium,
     PremiumState,
-    ValidationError,
-    share_price_for_mnav,
 )
 from treasurymodel.simulation.premium import MIN_SHARE_PRICE, _share_price_from_mnav
 

@@ -10,12 +10,14 @@ import pytest
 from treasurymodel import (
     Company,
     ConvertibleNote,
-    FundingPolicy,
     Holdings,
     Market,
     Note,
     ValidationError,
     datasets,
+)
+from treasurymodel.simulation import (
+    FundingPolicy,
     preset_names,
     preset_path,
     run_preset,

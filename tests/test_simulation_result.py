@@ -13,14 +13,11 @@ from hypothesis import strategies as st
 
 from treasurymodel import (
     Company,
-    FundingPolicy,
     Holdings,
     Note,
-    SimulationResult,
-    StepHistogram,
     ValidationError,
-    simulate_paths,
 )
+from treasurymodel.simulation import FundingPolicy, SimulationResult, StepHistogram, simulate_paths
 from treasurymodel.simulation.result import PATH_FIELDS, _empty_result
 
 AS_OF = dt.date(2026, 1, 1)

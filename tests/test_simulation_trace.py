@@ -37,11 +37,11 @@ def _simple_company() -> tm.Company:
 def test_share_price_and_mnav_by_hand_on_a_flat_path() -> None:
     # reserve 1,000 x $50,000 = $50M; at an mNAV of 1.5 the enterprise value is $75M, so the
     # market cap is 75 - 30 (debt) + 5 (cash) = $50M: $50 a share and a simple mNAV of 1.0
-    res = tm.simulate_paths(
+    res = tm.simulation.simulate_paths(
         _simple_company(),
         prices=np.full((1, 5), 50_000.0),
         dates=_weekly(4),
-        premium=tm.ConstantPremium(mnav=1.5),
+        premium=tm.simulation.ConstantPremium(mnav=1.5),
         record_paths=[0],
     )
     assert res.traces is not None
@@ -66,23 +66,23 @@ def _stress() -> tuple[tm.Company, np.ndarray, list[dt.date], dict[str, Any]]:
         np.concatenate((np.zeros((24, 1)), np.cumsum(steps, axis=1)), axis=1)
     )
     kw: dict[str, Any] = {
-        "premium": tm.PeakCompressionPremium(initial=1.4, floor=0.7, sensitivity=3.0),
-        "impact": tm.ImpactModel(daily_volume=20_000.0),
+        "premium": tm.simulation.PeakCompressionPremium(initial=1.4, floor=0.7, sensitivity=3.0),
+        "impact": tm.simulation.ImpactModel(daily_volume=20_000.0),
     }
     return co, prices, _weekly(weeks, co.as_of), kw
 
 
 @functools.cache
-def _traced_all() -> tm.SimulationResult:
+def _traced_all() -> tm.simulation.SimulationResult:
     co, prices, dates, kw = _stress()
-    return tm.simulate_paths(
+    return tm.simulation.simulate_paths(
         co, prices=prices, dates=dates, record=RECORDABLE, record_paths=range(24), **kw
     )
 
 
 def test_recording_and_tracing_do_not_change_the_results() -> None:
     co, prices, dates, kw = _stress()
-    plain = tm.simulate_paths(co, prices=prices, dates=dates, **kw)
+    plain = tm.simulation.simulate_paths(co, prices=prices, dates=dates, **kw)
     full = _traced_all()
     assert plain.default.any()
     assert plain.forced_sale.any()
@@ -142,7 +142,9 @@ def test_sales_lower_the_price_a_path_faces() -> None:
 def test_a_traced_subset_equals_the_rows_of_a_run_tracing_everything() -> None:
     co, prices, dates, kw = _stress()
     full = _traced_all()
-    part = tm.simulate_paths(co, prices=prices, dates=dates, record_paths=[3, 17, 5], **kw)
+    part = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, record_paths=[3, 17, 5], **kw
+    )
     assert part.traces is not None
     assert full.traces is not None
     assert part.traces.paths.tolist() == [3, 5, 17]
@@ -153,20 +155,20 @@ def test_a_traced_subset_equals_the_rows_of_a_run_tracing_everything() -> None:
 def test_chosen_paths() -> None:
     co, prices, dates, kw = _stress()
     full = _traced_all()
-    worst = tm.simulate_paths(co, prices=prices, dates=dates, record_paths=2, **kw)
+    worst = tm.simulation.simulate_paths(co, prices=prices, dates=dates, record_paths=2, **kw)
     assert worst.traces is not None
     expected = sorted(np.argsort(full.nav_per_share)[:2].tolist())
     assert worst.traces.paths.tolist() == expected
-    first = tm.simulate_paths(
+    first = tm.simulation.simulate_paths(
         co, prices=prices, dates=dates, record_paths=1, choose_paths="first_default", **kw
     )
     assert first.traces is not None
     times = np.where(full.default, full.default_time, 10**9)
     assert first.traces.paths.tolist() == [int(np.argmin(times))]
-    a = tm.simulate_paths(
+    a = tm.simulation.simulate_paths(
         co, prices=prices, dates=dates, record_paths=3, choose_paths="random", **kw
     )
-    b = tm.simulate_paths(
+    b = tm.simulation.simulate_paths(
         co, prices=prices, dates=dates, record_paths=3, choose_paths="random", **kw
     )
     assert a.traces is not None
@@ -215,19 +217,19 @@ def test_the_event_table_adds_up_to_the_arrays() -> None:
 )
 def test_bad_trace_arguments_are_refused(kw: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as info:
-        tm.simulate_paths(
+        tm.simulation.simulate_paths(
             _simple_company(), prices=np.full((2, 3), 50_000.0), dates=_weekly(2), **kw
         )
     assert info.value.field == field
 
 
 def test_events_of_an_untraced_path_are_refused() -> None:
-    res = tm.simulate_paths(
+    res = tm.simulation.simulate_paths(
         _simple_company(), prices=np.full((2, 3), 50_000.0), dates=_weekly(2), record_paths=[1]
     )
     with pytest.raises(ValidationError):
         res.events(0)
-    plain = tm.simulate_paths(
+    plain = tm.simulation.simulate_paths(
         _simple_company(), prices=np.full((2, 3), 50_000.0), dates=_weekly(2)
     )
     with pytest.raises(ValidationError):
@@ -250,7 +252,7 @@ def test_plots_of_a_simulation() -> None:
     with pytest.raises(ValidationError):
         simulation_fan(res, "not_recorded")
     with pytest.raises(ValidationError):
-        traced_path(tm.simulate_paths(_simple_company(), prices=np.full((1, 3), 5e4),
+        traced_path(tm.simulation.simulate_paths(_simple_company(), prices=np.full((1, 3), 5e4),
                                       dates=_weekly(2)), 0)  # fmt: skip
 
 

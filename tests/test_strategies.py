@@ -22,11 +22,11 @@ from tests.strategies import (
 from treasurymodel import (
     Company,
     ConvertibleNote,
-    Instrument,
     PreferredStock,
     SecuredNote,
     TermLoan,
 )
+from treasurymodel.instruments import Instrument
 
 AS_OF = dt.date(2025, 6, 30)
 

@@ -31,6 +31,8 @@ from treasurymodel import (
     ConvergenceError,
     ConvertibleNote,
     ValidationError,
+)
+from treasurymodel.valuation import (
     bond_floor,
     conversion_premium,
     convertible_sensitivities,
@@ -1181,7 +1183,7 @@ GRIDS: dict[str, dict[str, Any]] = {
 
 def _numbers(result: Any) -> list[Any]:
     """The numbers of a result (every field of a ConvertibleSensitivities)."""
-    if isinstance(result, tm.ConvertibleSensitivities):
+    if isinstance(result, tm.valuation.ConvertibleSensitivities):
         return [getattr(result, f.name) for f in attrs.fields(type(result))]
     return [result]
 
@@ -1235,8 +1237,8 @@ def test_public_names_are_exported() -> None:
         "implied_volatility", "implied_credit_spread", "value_preferred",
         "convertible_value_at_btc_price",
     ):  # fmt: skip
-        assert name in tm.__all__
-        assert getattr(tm, name) is not None
+        assert name in tm.valuation.__all__
+        assert getattr(tm.valuation, name) is not None
 
 
 def test_soft_call_trigger_interpolation_steadies_the_value() -> None:

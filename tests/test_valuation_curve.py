@@ -1,4 +1,4 @@
-"""Term structures of rates and spreads (:class:`treasurymodel.Curve`) in the valuation."""
+"""Term structures of rates and spreads (:class:`treasurymodel.valuation.Curve`) in valuation."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ import treasurymodel as tm
 from tests.mstr_facts import NOTE_2028
 from treasurymodel import (
     ConvertibleNote,
-    Curve,
     ValidationError,
+)
+from treasurymodel.valuation import (
+    Curve,
     bond_floor,
     convertible_sensitivities,
     implied_volatility,
@@ -237,11 +239,13 @@ def test_btc_price_link_takes_curves_for_notes_not_for_preferred() -> None:
         "btc_price": np.array([50_000.0, 90_000.0]), "valuation_date": VD, "mnav": 1.1,
         "volatility": 0.55, "credit_spread": 0.03, "steps": 200,
     }  # fmt: skip
-    flat = tm.convertible_value_at_btc_price(co, note, rate=0.04, **kw)
-    curve = tm.Curve(times=(2.0,), zero_rates=(0.04,))
-    assert np.array_equal(tm.convertible_value_at_btc_price(co, note, rate=curve, **kw), flat)
-    rising = tm.Curve(times=(1.0, 3.0), zero_rates=(0.03, 0.05))
-    values = tm.convertible_value_at_btc_price(co, note, rate=rising, **kw)
+    flat = tm.valuation.convertible_value_at_btc_price(co, note, rate=0.04, **kw)
+    curve = tm.valuation.Curve(times=(2.0,), zero_rates=(0.04,))
+    assert np.array_equal(
+        tm.valuation.convertible_value_at_btc_price(co, note, rate=curve, **kw), flat
+    )
+    rising = tm.valuation.Curve(times=(1.0, 3.0), zero_rates=(0.03, 0.05))
+    values = tm.valuation.convertible_value_at_btc_price(co, note, rate=rising, **kw)
     assert values[0] < values[1]
     with pytest.raises(ValidationError, match="rate"):
-        tm.convertible_value_at_btc_price(co, "STRK", rate=rising, **kw)
+        tm.valuation.convertible_value_at_btc_price(co, "STRK", rate=rising, **kw)

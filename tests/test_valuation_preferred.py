@@ -23,8 +23,10 @@ from treasurymodel import (
     Holdings,
     Note,
     PreferredStock,
-    RateStep,
     ValidationError,
+)
+from treasurymodel.instruments import RateStep
+from treasurymodel.valuation import (
     convertible_value_at_btc_price,
     value_convertible,
     value_preferred,

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from treasurymodel import ConvertibleNote, bond_floor, value_convertible
+from treasurymodel import ConvertibleNote
+from treasurymodel.valuation import bond_floor, value_convertible
 
 
 def _n(x: float) -> float:

@@ -21,7 +21,8 @@ import pytest
 
 from tests._quantlib import quantlib_bond
 from tests.mstr_facts import NOTE_2028, NOTE_2029, NOTE_2032
-from treasurymodel import ConvertibleNote, value_convertible
+from treasurymodel import ConvertibleNote
+from treasurymodel.valuation import value_convertible
 
 ql = pytest.importorskip("QuantLib")
 

@@ -30,6 +30,8 @@ from treasurymodel import (
     ConvergenceError,
     ConvertibleNote,
     ValidationError,
+)
+from treasurymodel.valuation import (
     conversion_premium,
     convertible_sensitivities,
     convertible_value_at_btc_price,

@@ -3,10 +3,13 @@ A convertible note's value against the share price
 ====================================================
 
 Strategy's 0.625% convertible notes due 2028 (from the bundled data set ``mstr-2026-02``),
-valued on a binomial tree (:func:`~treasurymodel.value_convertible`) at 200 share prices in one
+valued on a binomial tree (:func:`~treasurymodel.valuation.value_convertible`) at 200 share prices
+in one
 call. At low share prices the note trades like a bond, near its bond floor
-(:func:`~treasurymodel.bond_floor`); at high share prices like the shares it converts into, at
-parity (:func:`~treasurymodel.parity`). The holder's 2027 put and the issuer's soft call shape
+(:func:`~treasurymodel.valuation.bond_floor`); at high share prices like the shares it converts
+into, at
+parity (:func:`~treasurymodel.valuation.parity`). The holder's 2027 put and the issuer's soft call
+shape
 the curve in between.
 """
 
@@ -23,7 +26,7 @@ day = dt.date(2026, 2, 5)
 market = {"volatility": 0.55, "rate": 0.04, "credit_spread": 0.03}
 
 share_prices = np.linspace(20.0, 400.0, 200)
-value = tm.value_convertible(
+value = tm.valuation.value_convertible(
     note,
     valuation_date=day,
     share_price=share_prices,
@@ -31,15 +34,15 @@ value = tm.value_convertible(
     method="shared",  # one tree, read at every share price
     **market,
 )
-conversion_value = tm.parity(note, share_price=share_prices)
-floor = tm.bond_floor(note, valuation_date=day, rate=0.04, credit_spread=0.03)
+conversion_value = tm.valuation.parity(note, share_price=share_prices)
+floor = tm.valuation.bond_floor(note, valuation_date=day, rate=0.04, credit_spread=0.03)
 
 # %%
 # At the share price of the data set, and the conversion price:
 
 spot = 114.45
-at_market = tm.value_convertible(note, valuation_date=day, share_price=spot, **market)
-at_parity = tm.parity(note, share_price=spot)
+at_market = tm.valuation.value_convertible(note, valuation_date=day, share_price=spot, **market)
+at_parity = tm.valuation.parity(note, share_price=spot)
 print(f"conversion price {note.conversion_price:,.2f}; bond floor {floor:.2f}")
 print(f"at ${spot}: value {at_market:.2f} per 100, parity {at_parity:.2f}")
 

@@ -4,8 +4,10 @@ One path of a death spiral, step by step
 
 Strategy on 1 February 2026 (``mstr-2026-02``) through a falling market: bitcoin as geometric
 Brownian motion drifting down 40% a year at 60% volatility, a premium to NAV that compresses
-as the price falls from its peak (:class:`~treasurymodel.PeakCompressionPremium`), and the
-company's own coin sales moving the price (:class:`~treasurymodel.ImpactModel`). The run keeps
+as the price falls from its peak (:class:`~treasurymodel.simulation.PeakCompressionPremium`), and
+the
+company's own coin sales moving the price (:class:`~treasurymodel.simulation.ImpactModel`). The
+run keeps
 every recordable quantity of the first path to default (``record_paths=1,
 choose_paths="first_default"``), so the stages of the spiral can be read off one path: the
 asset falls, the stock falls harder as the premium compresses, financing closes, what falls
@@ -25,8 +27,8 @@ result = tm.simulate(
     years=4,
     paths=2_000,
     seed=7,
-    premium=tm.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0),
-    impact=tm.ImpactModel(daily_volume=15_000.0),
+    premium=tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0),
+    impact=tm.simulation.ImpactModel(daily_volume=15_000.0),
     record_paths=1,
     choose_paths="first_default",
 )

@@ -7,7 +7,7 @@ at 50% volatility and no drift, over five years of weekly steps
 (:func:`~treasurymodel.simulate`). The engine pays every coupon, dividend, put and maturity on
 its date, from cash, new shares and coin sales, path by path. Recording ``nav_per_share``
 keeps a histogram per step, from which the fan chart reads its quantiles
-(:meth:`~treasurymodel.SimulationResult.fan`).
+(:meth:`~treasurymodel.simulation.SimulationResult.fan`).
 
 A few thousand paths keep the build fast; use far more for real estimates (the sampling error
 of a probability *p* from *N* paths is :math:`\sqrt{p(1-p)/N}`).

@@ -1,31 +1,36 @@
 """treasurymodel: capital structure and survival of digital-asset treasury companies.
 
-The public names are curated here; everything else is an implementation detail.
+The top level holds what a newcomer needs: the company and its instruments, company files,
+the balance-sheet metrics, break prices, capital events, the Monte Carlo entry point with its
+price models, comparison, the credit entry points and the errors. Everything else lives in
+the subpackage of its subject, each listed here as a module (``treasurymodel.simulation``,
+``treasurymodel.valuation``, ``treasurymodel.credit``, ...). The command line
+(``treasurymodel.cli``) is not imported with the package.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from . import schedule
-from .company import Company, Holdings, Market
-from .errors import ConvergenceError, MissingFileError, TreasuryModelError, ValidationError
-from .instruments import (
-    INSTRUMENT_KINDS,
-    Amortization,
-    ConvertibleNote,
-    Debt,
-    Instrument,
-    Note,
-    PreferredStock,
-    RateStep,
-    SecuredNote,
-    SpringingMaturity,
-    TermLoan,
+from . import (  # noqa: F401 - events: its functions are here, the module need not be
+    comparison,
+    credit,
+    datasets,
+    events,
+    instruments,
+    io,
+    kpi,
+    liquidation,
+    plot,
+    schedule,
+    simulation,
+    valuation,
 )
-
-# --- metrics and capital events (issue 4) ---
-# isort: split
+from .company import Company, Holdings, Market
+from .comparison import compare
+from .credit import credit_table, simulated_credit
+from .errors import ConvergenceError, MissingFileError, TreasuryModelError, ValidationError
 from .events import (
     buy_btc,
     convert,
@@ -36,142 +41,18 @@ from .events import (
     repay,
     sell_btc,
 )
-from .metrics import (
-    Metrics,
-    btc_dollar_gain,
-    btc_gain,
-    btc_rating,
-    btc_ratings,
-    btc_yield,
-    metrics,
-    share_price_for_mnav,
-)
-
-# --- liquidation (issue 5) ---
-# isort: split
+from .instruments import ConvertibleNote, Note, PreferredStock, SecuredNote, TermLoan
+from .io import dump, dumps, load, loads
+from .kpi import Metrics, btc_yield, metrics
 from .liquidation import (
-    DueItem,
-    MaturityWall,
-    MaturityWallRow,
-    NavSensitivity,
     coverage_break_price,
-    dividend_coverage_months,
     joint_margin_call_price,
     margin_call_price,
     maturity_wall,
     nav_sensitivity,
     springing_trigger_price,
 )
-
-# --- io and datasets (issue 6) ---
-# isort: split
-from . import cli, datasets, plot
-from .io import FORMAT_VERSION, MAX_FILE_BYTES, MAX_INSTRUMENTS, dump, dumps, load, loads
-
-# --- valuation (issue 7) ---
-# isort: split
-from .valuation import (
-    ConvertibleSensitivities,
-    Curve,
-    bond_floor,
-    conversion_premium,
-    convertible_sensitivities,
-    convertible_value_at_btc_price,
-    implied_credit_spread,
-    implied_volatility,
-    parity,
-    value_convertible,
-    value_preferred,
-    value_zero_coupon_convertible,
-)
-
-# --- simulation (issues 8, 9) ---
-# isort: split
-from .simulation import (  # scenario engine (issue 8)
-    CallablePremium,
-    ConstantPremium,
-    FundingPolicy,
-    ImpactModel,
-    PeakCompressionPremium,
-    PremiumModel,
-    PremiumState,
-    SimulationResult,
-    StepHistogram,
-    preset_names,
-    preset_path,
-    run_preset,
-    simulate_paths,
-)
-
-# isort: split
-from .simulation import (  # Monte Carlo (issue 9)
-    BLOCK_PATHS,
-    GBM,
-    BlockBootstrap,
-    MertonJumpDiffusion,
-    PriceModel,
-    price_paths,
-    simulate,
-    simulation_dates,
-)
-
-# isort: split
-from .simulation import (  # several assets in the simulation (issue 19)
-    Basket,
-    CorrelatedGBM,
-    JointBootstrap,
-    MultiAssetModel,
-    asset_price_paths,
-)
-
-# isort: split
-from .simulation import (  # funding channels (issue 12)
-    ChannelState,
-    ConvertibleIssuance,
-    FundingChannel,
-    PreferredAtm,
-    PreferredIssuance,
-    TermLoanIssuance,
-    accretive_share_price,
-)
-
-# isort: split
-from .simulation import (  # watching the spiral (issue 13)
-    KEEP_PATHS_LIMIT,
-    EventTable,
-    MarketResult,
-    PathTraces,
-    SimulationAggregates,
-    estimate_memory,
-    simulate_market,
-    simulate_market_mc,
-)
-
-# --- credit view (issue 14) ---
-# isort: split
-from . import credit
-from .credit import (
-    CreditTable as CreditTable,  # documented under treasurymodel.credit
-)
-from .credit import (
-    SimulatedCredit as SimulatedCredit,  # documented under treasurymodel.credit
-)
-from .credit import (
-    btc_credit_spread,
-    btc_risk,
-    btc_risks,
-    credit_surplus,
-    credit_table,
-    effective_yield,
-    market_spread,
-    risk_from_spread,
-    simulated_credit,
-    spread_from_risk,
-)
-
-# --- side by side (issue 19) ---
-# isort: split
-from .compare import Comparison, ComparisonRow, compare
+from .simulation import GBM, BlockBootstrap, MertonJumpDiffusion, simulate
 
 try:
     __version__ = version("treasurymodel")
@@ -179,123 +60,32 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 __all__ = [
-    # watching the spiral (issue 13)
-    "EventTable",
-    "KEEP_PATHS_LIMIT",
-    "MarketResult",
-    "PathTraces",
-    "SimulationAggregates",
-    "estimate_memory",
-    "simulate_market",
-    "simulate_market_mc",
-    # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
-    # too) are documented under treasurymodel.credit
-    "btc_credit_spread",
-    "btc_risk",
-    "btc_risks",
-    "credit",
-    "credit_surplus",
-    "credit_table",
-    "effective_yield",
-    "market_spread",
-    "risk_from_spread",
-    "simulated_credit",
-    "spread_from_risk",
-    # end issue 14
-    # side by side (issue 19)
-    "Comparison",
-    "ComparisonRow",
-    "compare",
-    # end issue 19
-    # valuation (issue 7)
-    "ConvertibleSensitivities",
-    "Curve",
-    "bond_floor",
-    "conversion_premium",
-    "convertible_sensitivities",
-    "convertible_value_at_btc_price",
-    "implied_credit_spread",
-    "implied_volatility",
-    "parity",
-    "value_convertible",
-    "value_preferred",
-    "value_zero_coupon_convertible",
-    # end issue 7
-    # simulation: scenario engine (issue 8)
-    "CallablePremium",
-    "ConstantPremium",
-    "FundingPolicy",
-    "ImpactModel",
-    "PeakCompressionPremium",
-    "PremiumModel",
-    "PremiumState",
-    "SimulationResult",
-    "StepHistogram",
-    "preset_names",
-    "preset_path",
-    "run_preset",
-    "simulate_paths",
-    # end issue 8
-    # simulation: Monte Carlo (issue 9)
-    "BLOCK_PATHS",
-    "GBM",
-    "BlockBootstrap",
-    "MertonJumpDiffusion",
-    "PriceModel",
-    "price_paths",
-    "simulate",
-    "simulation_dates",
-    # end issue 9
-    # simulation: several assets (issue 19)
-    "Basket",
-    "CorrelatedGBM",
-    "JointBootstrap",
-    "MultiAssetModel",
-    "asset_price_paths",
-    # end issue 19 (simulation)
-    # simulation: funding channels (issue 12)
-    "ChannelState",
-    "ConvertibleIssuance",
-    "FundingChannel",
-    "PreferredAtm",
-    "PreferredIssuance",
-    "TermLoanIssuance",
-    "accretive_share_price",
-    # end issue 12
-    # liquidation (issue 5)
-    "DueItem",
-    "MaturityWall",
-    "MaturityWallRow",
-    "NavSensitivity",
+    # the company and its instruments
+    "Company",
+    "Holdings",
+    "Market",
+    "ConvertibleNote",
+    "Note",
+    "PreferredStock",
+    "SecuredNote",
+    "TermLoan",
+    # company files
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    # balance-sheet metrics
+    "Metrics",
+    "btc_yield",
+    "metrics",
+    # break prices
     "coverage_break_price",
-    "dividend_coverage_months",
     "joint_margin_call_price",
     "margin_call_price",
     "maturity_wall",
     "nav_sensitivity",
     "springing_trigger_price",
-    # end issue 5
-    # io and datasets (issue 6)
-    "FORMAT_VERSION",
-    "MAX_FILE_BYTES",
-    "MAX_INSTRUMENTS",
-    "cli",
-    "datasets",
-    "plot",
-    "dump",
-    "dumps",
-    "load",
-    "loads",
-    # end issue 6
-    # metrics and capital events (issue 4)
-    "Metrics",
-    "btc_dollar_gain",
-    "btc_gain",
-    "btc_rating",
-    "btc_ratings",
-    "btc_yield",
-    "metrics",
-    "share_price_for_mnav",
+    # capital events
     "buy_btc",
     "convert",
     "issue_instrument",
@@ -304,25 +94,148 @@ __all__ = [
     "release",
     "repay",
     "sell_btc",
-    # end issue 4
-    "INSTRUMENT_KINDS",
-    "Amortization",
-    "Company",
+    # Monte Carlo
+    "GBM",
+    "BlockBootstrap",
+    "MertonJumpDiffusion",
+    "simulate",
+    # comparison and the credit view
+    "compare",
+    "credit_table",
+    "simulated_credit",
+    # errors
     "ConvergenceError",
-    "ConvertibleNote",
-    "Debt",
-    "Holdings",
-    "Instrument",
-    "Market",
-    "Note",
-    "PreferredStock",
-    "RateStep",
-    "SecuredNote",
-    "SpringingMaturity",
-    "TermLoan",
     "MissingFileError",
     "TreasuryModelError",
     "ValidationError",
-    "__version__",
+    # subject modules
+    "comparison",
+    "credit",
+    "datasets",
+    "instruments",
+    "io",
+    "kpi",
+    "liquidation",
+    "plot",
     "schedule",
+    "simulation",
+    "valuation",
+    "__version__",
 ]
+
+_MOVED: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "INSTRUMENT_KINDS",
+            "Amortization",
+            "Debt",
+            "Instrument",
+            "RateStep",
+            "SpringingMaturity",
+        ),
+        "instruments",
+    ),
+    **dict.fromkeys(("btc_dollar_gain", "btc_gain", "share_price_for_mnav"), "kpi"),
+    **dict.fromkeys(
+        (
+            "CreditTable",
+            "SimulatedCredit",
+            "btc_credit_spread",
+            "btc_rating",
+            "btc_ratings",
+            "btc_risk",
+            "btc_risks",
+            "credit_surplus",
+            "effective_yield",
+            "market_spread",
+            "risk_from_spread",
+            "spread_from_risk",
+        ),
+        "credit",
+    ),
+    **dict.fromkeys(
+        (
+            "DueItem",
+            "MaturityWall",
+            "MaturityWallRow",
+            "NavSensitivity",
+            "dividend_coverage_months",
+        ),
+        "liquidation",
+    ),
+    **dict.fromkeys(("FORMAT_VERSION", "MAX_FILE_BYTES", "MAX_INSTRUMENTS"), "io"),
+    **dict.fromkeys(
+        (
+            "ConvertibleSensitivities",
+            "Curve",
+            "bond_floor",
+            "conversion_premium",
+            "convertible_sensitivities",
+            "convertible_value_at_btc_price",
+            "implied_credit_spread",
+            "implied_volatility",
+            "parity",
+            "value_convertible",
+            "value_preferred",
+            "value_zero_coupon_convertible",
+        ),
+        "valuation",
+    ),
+    **dict.fromkeys(
+        (
+            "CallablePremium",
+            "ChannelState",
+            "ConstantPremium",
+            "ConvertibleIssuance",
+            "EventTable",
+            "FundingChannel",
+            "FundingPolicy",
+            "ImpactModel",
+            "KEEP_PATHS_LIMIT",
+            "MarketResult",
+            "PathTraces",
+            "PeakCompressionPremium",
+            "PreferredAtm",
+            "PreferredIssuance",
+            "PremiumModel",
+            "PremiumState",
+            "PriceModel",
+            "SimulationAggregates",
+            "SimulationResult",
+            "StepHistogram",
+            "TermLoanIssuance",
+            "accretive_share_price",
+            "estimate_memory",
+            "preset_names",
+            "preset_path",
+            "run_preset",
+            "simulate_market",
+            "simulate_market_mc",
+            "simulate_paths",
+            "simulation_dates",
+        ),
+        "simulation",
+    ),
+    **dict.fromkeys(("BLOCK_PATHS", "price_paths"), "simulation.montecarlo"),
+    **dict.fromkeys(("Comparison", "ComparisonRow"), "comparison"),
+}
+"""Names of version 0.1's top level -> the module that holds them now (see the CHANGELOG)."""
+
+
+if not TYPE_CHECKING:  # a type checker should flag a moved name, not accept it as Any
+
+    def __getattr__(name: str) -> Any:
+        """Say where a name of version 0.1's top level went (``treasurymodel.cli``: import it).
+
+        Examples
+        --------
+        >>> import treasurymodel
+        >>> getattr(treasurymodel, "Curve")
+        Traceback (most recent call last):
+        ...
+        AttributeError: treasurymodel.Curve moved to treasurymodel.valuation.Curve
+        """
+        if name in _MOVED:
+            where = f"treasurymodel.{_MOVED[name]}"
+            raise AttributeError(f"treasurymodel.{name} moved to {where}.{name}")
+        raise AttributeError(f"module 'treasurymodel' has no attribute {name!r}")

@@ -1,14 +1,15 @@
 """Company files: load and write the ``treasurymodel/1`` format (TOML, also JSON).
 
 A company's capital structure lives in a small text file that users write by hand and keep
-in version control. This module reads such a file into a validated :class:`~treasurymodel.
-Company` and writes a company back, exactly: ``loads(dumps(c)) == c`` for every company.
+in version control. This module reads such a file into a validated
+:class:`~treasurymodel.Company` and writes a company back, exactly: ``loads(dumps(c)) == c``
+for every company.
 
 * The keys of a file are the field names of the classes (:class:`~treasurymodel.Company`,
   :class:`~treasurymodel.Holdings`, :class:`~treasurymodel.Market` and the instruments); an
   instrument's ``kind`` is looked up in the one registry,
-  :data:`~treasurymodel.INSTRUMENT_KINDS`. The expected type of every key is read from the
-  classes' field types, not guessed from the value.
+  :data:`~treasurymodel.instruments.INSTRUMENT_KINDS`. The expected type of every key is read
+  from the classes' field types, not guessed from the value.
 * Reading uses :mod:`tomllib` and :mod:`json` only: nothing in a file is ever executed.
 * Any problem is one :class:`~treasurymodel.ValidationError` whose message names the file,
   the instrument (by name and position) and the key. A failed load returns nothing.
@@ -67,7 +68,7 @@ FORMAT_VERSION: Final = "treasurymodel/1"
 
 Examples
 --------
->>> from treasurymodel import FORMAT_VERSION
+>>> from treasurymodel.io import FORMAT_VERSION
 >>> FORMAT_VERSION
 'treasurymodel/1'
 """
@@ -77,7 +78,7 @@ MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 
 Examples
 --------
->>> from treasurymodel import MAX_FILE_BYTES
+>>> from treasurymodel.io import MAX_FILE_BYTES
 >>> MAX_FILE_BYTES == 10 * 1024 * 1024
 True
 """
@@ -87,7 +88,7 @@ MAX_INSTRUMENTS: Final = 100_000
 
 Examples
 --------
->>> from treasurymodel import MAX_INSTRUMENTS
+>>> from treasurymodel.io import MAX_INSTRUMENTS
 >>> MAX_INSTRUMENTS
 100000
 """

@@ -46,7 +46,7 @@ from .instruments.capabilities import (
     HasSpringing,
     MarginCallable,
 )
-from .metrics import _market, metrics, share_price_for_mnav
+from .kpi import _market, metrics, share_price_for_mnav
 from .validators import check_choice, check_date, check_flag, check_number, price_array
 
 __all__ = [
@@ -73,7 +73,7 @@ By = Literal["year", "date"]
 """Row granularity of a maturity wall: calendar years, or each date something falls due."""
 
 MnavBasis = Literal["ev", "market_cap"]
-"""Which mNAV an assumed multiple refers to (see :func:`treasurymodel.share_price_for_mnav`)."""
+"""Which mNAV an assumed multiple refers to (:func:`treasurymodel.kpi.share_price_for_mnav`)."""
 
 DueKind = Literal["maturity", "amortization", "put", "springing", "interest", "dividend"]
 """Why an amount falls due."""
@@ -1029,8 +1029,9 @@ def maturity_wall(
     2025 needs BTC at $10,447 and everything due by the end of 2027 $18,627.
 
     >>> import datetime as dt
-    >>> from treasurymodel import (Company, ConvertibleNote, Holdings, Note, SecuredNote,
-    ...     SpringingMaturity, TermLoan)
+    >>> from treasurymodel import (
+    ...     Company, ConvertibleNote, Holdings, Note, SecuredNote, TermLoan)
+    >>> from treasurymodel.instruments import SpringingMaturity
     >>> cvt25 = ConvertibleNote(name="cvt 2025", principal=650e6, coupon=0.0075,
     ...     issued=dt.date(2020, 12, 11), maturity=dt.date(2025, 12, 15), conversion_price=397.99)
     >>> cvt27 = ConvertibleNote(name="cvt 2027", principal=1_050e6,
@@ -1139,8 +1140,8 @@ def springing_trigger_price(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import (Company, ConvertibleNote, Holdings, SecuredNote,
-    ...     SpringingMaturity)
+    >>> from treasurymodel import Company, ConvertibleNote, Holdings, SecuredNote
+    >>> from treasurymodel.instruments import SpringingMaturity
     >>> cvt = ConvertibleNote(name="cvt", principal=100e6, issued=dt.date(2024, 1, 1),
     ...     maturity=dt.date(2027, 12, 15), conversion_price=50.0)
     >>> sec = SecuredNote(name="sec", principal=50e6, issued=dt.date(2024, 1, 1),
@@ -1401,7 +1402,7 @@ def nav_sensitivity(
         A fixed share price: mNAV then varies along the grid.
     mnav
         A fixed multiple (on ``mnav_basis``): the share price is implied at each grid point
-        by :func:`treasurymodel.share_price_for_mnav` (on the ``"ev"`` basis it can be
+        by :func:`treasurymodel.kpi.share_price_for_mnav` (on the ``"ev"`` basis it can be
         negative where the multiple is below (debt + pref − cash) / BTC Reserve). Give at
         most one of ``share_price`` and ``mnav``.
     mnav_basis

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover - matplotlib is imported only when a figur
 
 __all__ = [
     "comparison",
+    "holdings_fan",
     "maturity_ladder",
     "nav_chart",
     "simulation_fan",
@@ -453,11 +454,12 @@ def comparison(
 ) -> matplotlib.figure.Figure:
     """Companies side by side: mNAV, leverage, and NAV per share under a common shock.
 
-    Three panels from a :class:`~treasurymodel.Comparison`: bars of mNAV on both bases
+    Three panels from a :class:`~treasurymodel.comparison.Comparison`: bars of mNAV on both bases
     (enterprise value and market cap over the reserve; none for a company without a share
     price), bars of amplification and net leverage, and, against the common shock to every
     asset price, each company's NAV per share relative to today's
-    (:meth:`~treasurymodel.Comparison.shock_relative`). The dotted line ``1 + shock`` is a
+    (:meth:`~treasurymodel.comparison.Comparison.shock_relative`). The dotted line ``1 + shock``
+    is a
     holder of the asset alone; a steeper line is a leveraged company. A company whose NAV
     per share is not positive today has no relative line (the legend says so).
 
@@ -480,7 +482,8 @@ def comparison(
     Raises
     ------
     ValidationError
-        If ``result`` is not a :class:`~treasurymodel.Comparison`, ``title`` not a string, or
+        If ``result`` is not a :class:`~treasurymodel.comparison.Comparison`, ``title`` not a
+        string, or
         ``figure`` not an empty matplotlib figure.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
@@ -493,10 +496,10 @@ def comparison(
     >>> [ax.get_title() for ax in fig.axes]
     ['mNAV', 'Leverage', 'NAV per share relative to today under a common shock']
     """
-    from .compare import Comparison
+    from .comparison import Comparison
 
     if not isinstance(result, Comparison):
-        raise ValidationError("result", result, "must be a treasurymodel.Comparison")
+        raise ValidationError("result", result, "must be a treasurymodel.comparison.Comparison")
     title = _check_title(title)
     fig = _new_figure(figure, (11.0, 8.0))
     axes = fig.subplot_mosaic([["mnav", "leverage"], ["shock", "shock"]], height_ratios=[1, 1.2])
@@ -605,8 +608,9 @@ def simulation_fan(
     Parameters
     ----------
     result
-        A :class:`~treasurymodel.SimulationResult` or
-        :class:`~treasurymodel.SimulationAggregates` simulated with ``name`` in ``record``
+        A :class:`~treasurymodel.simulation.SimulationResult` or
+        :class:`~treasurymodel.simulation.SimulationAggregates` simulated with ``name`` in
+        ``record``
         (any of ``treasurymodel.simulation.RECORDABLE``).
     name
         The recorded quantity.
@@ -634,15 +638,81 @@ def simulation_fan(
     q = result.fan(name, list(_FAN_QUANTILES))  # refuses a name not recorded
     title = _check_title(title)
     fig, axis = _axes(_check_ax(ax), (9.0, 4.0))
-    dates = _date_axis(result.dates)
-    axis.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
-    axis.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
-    axis.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
-    axis.set_ylabel(label if label is not None else name)
-    axis.grid(True, alpha=0.3)
+    _draw_fan(axis, _date_axis(result.dates), q, label if label is not None else name)
     axis.legend(loc="best", fontsize="small")
     if title is not None:
         axis.set_title(title)
+    return fig
+
+
+def _draw_fan(axis: Any, dates: numpy.typing.NDArray[np.datetime64], q: Any, label: str) -> None:
+    """The 5-95% and 25-75% bands and the median of quantiles ``q`` (one column each)."""
+    axis.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
+    axis.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
+    axis.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
+    axis.set_ylabel(label)
+    axis.grid(True, alpha=0.3)
+
+
+def holdings_fan(
+    result: Any,
+    *,
+    asset: str = "BTC",
+    currency: str = "USD",
+    title: str | None = None,
+    figure: matplotlib.figure.Figure | None = None,
+) -> matplotlib.figure.Figure:
+    """Fan charts of the coins held and of NAV per share, two panels sharing the date axis.
+
+    Each panel shows the 5-95% and 25-75% bands and the median at every step; NAV per share
+    has a line at zero. This is the figure of ``treasurymodel stress --plot``.
+
+    Parameters
+    ----------
+    result
+        A :class:`~treasurymodel.simulation.SimulationResult` or
+        :class:`~treasurymodel.simulation.SimulationAggregates` simulated with
+        ``record=("units", "nav_per_share")``.
+    asset, currency
+        Names for the axis labels: the reserve asset and the currency of NAV per share.
+    title
+        The title (default: the number of simulated paths).
+    figure
+        An empty figure to draw into (a pyplot figure, to have pyplot show it), as for
+        :func:`comparison`; default a new one built without pyplot.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> from treasurymodel.plot import holdings_fan
+    >>> co = tm.datasets.load("mstr-2026-02")
+    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=1,
+    ...                   paths=200, seed=1, record=("units", "nav_per_share"))
+    >>> fig = holdings_fan(res)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['BTC held', 'NAV per share (USD)']
+    """
+    result = _simulation(result)
+    for field, text in (("asset", asset), ("currency", currency)):
+        if not isinstance(text, str):
+            raise ValidationError(field, text, "must be a string")
+    title = _check_title(title)
+    bands = [result.fan(name, list(_FAN_QUANTILES)) for name in ("units", "nav_per_share")]
+    fig = _new_figure(figure, (9.0, 6.5))
+    axes = fig.subplots(2, 1, sharex=True)
+    dates = _date_axis(result.dates)
+    for axis, q, label in zip(
+        axes, bands, (f"{asset} held", f"NAV per share ({currency})"), strict=True
+    ):
+        _draw_fan(axis, dates, q, label)
+        axis.yaxis.set_major_formatter(_thousands())
+    axes[1].axhline(0.0, color="#999999", linewidth=0.8)
+    axes[0].legend(loc="upper right", fontsize="small")
+    axes[0].set_title(title if title is not None else f"{result.paths:,} simulated paths")
     return fig
 
 

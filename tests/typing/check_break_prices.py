@@ -23,9 +23,9 @@ joint = tm.joint_margin_call_price(mstr)
 assert_type(joint, float | None)
 
 wall = tm.maturity_wall(mstr, springing="worst")
-assert_type(wall, tm.MaturityWall)
+assert_type(wall, tm.liquidation.MaturityWall)
 for row in wall:
-    assert_type(row, tm.MaturityWallRow)
+    assert_type(row, tm.liquidation.MaturityWallRow)
     assert_type(row.period, str)
     assert_type(row.breakeven_price, float)
     assert_type(row.end, dt.date)
@@ -33,7 +33,7 @@ for row in wall:
 assert_type(wall.row("2025").cumulative_due, float)
 assert_type(wall.to_records(), list[dict[str, Any]])
 shares_wall = tm.maturity_wall(mstr, conversion="shares", mnav=6.0, include_interest=True)
-assert_type(shares_wall, tm.MaturityWall)
+assert_type(shares_wall, tm.liquidation.MaturityWall)
 
 coverage = tm.coverage_break_price(mstr, years=2)
 assert_type(coverage, float)
@@ -51,7 +51,7 @@ for btc_prices in (
     np.arange(1, 4) * 10_000,
 ):
     table = tm.nav_sensitivity(mstr, btc_prices=btc_prices, share_price=160.0)
-    assert_type(table, tm.NavSensitivity)
+    assert_type(table, tm.liquidation.NavSensitivity)
     assert_type(table.nav_per_share, FloatArray)
     is_array(table.nav_per_share, (3,))
 

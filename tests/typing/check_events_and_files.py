@@ -54,7 +54,7 @@ pair = tm.compare(
     asset_prices={"BTC": 68_000.0},
     share_prices={"today": 45, "after the raise": 45.0},
 )
-assert_type(pair, tm.Comparison)
-assert_type(pair["today"], tm.ComparisonRow)
+assert_type(pair, tm.comparison.Comparison)
+assert_type(pair["today"], tm.comparison.ComparisonRow)
 shocked = tm.compare([tm.datasets.load("mstr-2026-02")], shocks=(-0.5, -0.25, 0.0))
-assert_type(shocked, tm.Comparison)
+assert_type(shocked, tm.comparison.Comparison)

@@ -58,13 +58,13 @@ assert table.mnav is not None
 is_array(table.mnav, (2, 2))
 
 # The share price at which the company trades at an mNAV.
-one = tm.share_price_for_mnav(co, mnav=1.0, btc_price=68_141.0)
+one = tm.kpi.share_price_for_mnav(co, mnav=1.0, btc_price=68_141.0)
 assert_type(one, float)
 is_float(one)
-many = tm.share_price_for_mnav(co, mnav=1.1, btc_price=(30_000, 68_141, 150_000))
+many = tm.kpi.share_price_for_mnav(co, mnav=1.1, btc_price=(30_000, 68_141, 150_000))
 assert_type(many, FloatArray)
 is_array(many, (3,))
-by_mnav = tm.share_price_for_mnav(co, mnav=[1.0, 2.0], btc_price=68_141.0)
+by_mnav = tm.kpi.share_price_for_mnav(co, mnav=[1.0, 2.0], btc_price=68_141.0)
 assert_type(by_mnav, FloatArray)
 is_array(by_mnav, (2,))
 
@@ -93,15 +93,15 @@ yields = tm.btc_yield(
 )
 assert_type(yields, FloatArray)
 is_array(yields, (2,))
-gain = tm.btc_gain(start_units=100, start_shares=1_000, end_units=150, end_shares=1_200)
+gain = tm.kpi.btc_gain(start_units=100, start_shares=1_000, end_units=150, end_shares=1_200)
 assert_type(gain, float)
 is_float(gain)
-gains = tm.btc_gain(
+gains = tm.kpi.btc_gain(
     start_units=[100.0, 200.0], start_shares=1_000.0, end_units=150.0, end_shares=1_200.0
 )
 assert_type(gains, FloatArray)
 is_array(gains, (2,))
-dollars = tm.btc_dollar_gain(
+dollars = tm.kpi.btc_dollar_gain(
     start_units=100.0, start_shares=1_000.0, end_units=150.0, end_shares=1_200.0,
     end_price=np.array([60_000, 90_000]),
 )  # fmt: skip
@@ -109,9 +109,9 @@ assert_type(dollars, FloatArray)
 is_array(dollars, (2,))
 
 # The accretive share price of a raise.
-accretive = tm.accretive_share_price(co, btc_price=68_141.0)
+accretive = tm.simulation.accretive_share_price(co, btc_price=68_141.0)
 assert_type(accretive, float)
 is_float(accretive)
-accretive_grid = tm.accretive_share_price(co, btc_price=(60_000, 70_000), amount=1e9)
+accretive_grid = tm.simulation.accretive_share_price(co, btc_price=(60_000, 70_000), amount=1e9)
 assert_type(accretive_grid, FloatArray)
 is_array(accretive_grid, (2,))

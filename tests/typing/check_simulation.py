@@ -25,28 +25,28 @@ co = tm.Company(
 # The documented call: simulate(co, model=GBM(...)). GBM satisfies PriceModel for both checkers.
 gbm = tm.GBM(spot=60_000.0, volatility=0.6)
 assert_type(gbm.spot, float)
-model: tm.PriceModel = gbm
+model: tm.simulation.PriceModel = gbm
 res = tm.simulate(
     co, model=tm.GBM(spot=60_000, volatility=0.6), years=1, paths=200, seed=7,
-    policy=tm.FundingPolicy(issue_equity=False),
+    policy=tm.simulation.FundingPolicy(issue_equity=False),
 )  # fmt: skip
-assert_type(res, tm.SimulationResult | tm.SimulationAggregates)
+assert_type(res, tm.simulation.SimulationResult | tm.simulation.SimulationAggregates)
 assert_type(res.probability("forced_sale"), float)
 is_float(res.probability("default"))
 
 # keep_paths picks the result type.
 kept = tm.simulate(co, model=model, years=1, paths=200, seed=1, keep_paths=True)
-assert_type(kept, tm.SimulationResult)
+assert_type(kept, tm.simulation.SimulationResult)
 is_array(kept.btc_sold, (200,))
 bounded = tm.simulate(co, model=model, years=1, paths=200, seed=1, keep_paths=False)
-assert_type(bounded, tm.SimulationAggregates)
+assert_type(bounded, tm.simulation.SimulationAggregates)
 
 # Merton's jump diffusion and a block bootstrap of weekly returns.
 jumps = tm.MertonJumpDiffusion(
     spot=60_000.0, volatility=0.5, intensity=2.0, jump_mean=-0.1, jump_volatility=0.15
 )
 assert_type(tm.simulate(co, model=jumps, years=1, paths=100, seed=2, keep_paths=True),
-            tm.SimulationResult)  # fmt: skip
+            tm.simulation.SimulationResult)  # fmt: skip
 rng = np.random.default_rng(2026)
 weekly = rng.normal(0.005, 0.08, size=104)
 bootstrap = tm.BlockBootstrap(spot=60_000.0, returns=weekly, block=8, periods_per_year=52)
@@ -56,7 +56,7 @@ assert_type(drawn, FloatArray)
 is_array(drawn, (3, 20))
 assert_type(
     tm.simulate(co, model=bootstrap, years=1, paths=100, seed=3, keep_paths=True),
-    tm.SimulationResult,
+    tm.simulation.SimulationResult,
 )
 
 
@@ -72,28 +72,30 @@ class Flat:
 
 
 flat = tm.simulate(co, model=Flat(spot=60_000.0), years=1, paths=10, seed=4, keep_paths=True)
-assert_type(flat, tm.SimulationResult)
+assert_type(flat, tm.simulation.SimulationResult)
 assert not flat.default.any()
 
 # Funding channels in a policy, and the scenario engine on given price paths.
-notes = tm.ConvertibleIssuance(
+notes = tm.simulation.ConvertibleIssuance(
     capacity_per_year=10e9, coupon=0.01, conversion_premium=0.35, tenor_years=5, put_years=3
 )
-strx = tm.PreferredIssuance(capacity_per_year=5e9, rate=0.10, frequency=12)
-policy = tm.FundingPolicy(channels=("common", strx, notes, "coins"))
+strx = tm.simulation.PreferredIssuance(capacity_per_year=5e9, rate=0.10, frequency=12)
+policy = tm.simulation.FundingPolicy(channels=("common", strx, notes, "coins"))
 dates = [co.as_of + dt.timedelta(weeks=w) for w in range(53)]
-paths = tm.simulate_paths(co, prices=np.full(len(dates), 60_000.0), dates=dates, policy=policy)
-assert_type(paths, tm.SimulationResult)
+paths = tm.simulation.simulate_paths(
+    co, prices=np.full(len(dates), 60_000.0), dates=dates, policy=policy
+)
+assert_type(paths, tm.simulation.SimulationResult)
 is_array(paths.btc_sold, (1,))
 premium = tm.simulate(
     co, model=gbm, years=1, paths=50, seed=5, keep_paths=True,
-    premium=tm.PeakCompressionPremium(initial=2.0, floor=0.8, sensitivity=4.0),
-    impact=tm.ImpactModel(daily_volume=1e4, coefficient=0.5),
+    premium=tm.simulation.PeakCompressionPremium(initial=2.0, floor=0.8, sensitivity=4.0),
+    impact=tm.simulation.ImpactModel(daily_volume=1e4, coefficient=0.5),
 )  # fmt: skip
-assert_type(premium, tm.SimulationResult)
-constant: tm.PremiumModel = tm.ConstantPremium(mnav=1.5)
-preset = tm.run_preset(co, "crash-and-stay", start_price=60_000.0, to=20_000.0, years=1)
-assert_type(preset, tm.SimulationResult)
+assert_type(premium, tm.simulation.SimulationResult)
+constant: tm.simulation.PremiumModel = tm.simulation.ConstantPremium(mnav=1.5)
+preset = tm.simulation.run_preset(co, "crash-and-stay", start_price=60_000.0, to=20_000.0, years=1)
+assert_type(preset, tm.simulation.SimulationResult)
 
 # Simulated credit on GBM paths.
 sim = tm.simulated_credit(co, model=gbm, years=1, paths=200, seed=1)
@@ -101,7 +103,7 @@ assert_type(sim.default_probability, FloatArray)
 is_array(sim.default_probability)
 
 # Market impact of the company's own trades: numbers or array-likes of units and prices.
-impact = tm.ImpactModel(daily_volume=1e4, coefficient=0.5)
+impact = tm.simulation.ImpactModel(daily_volume=1e4, coefficient=0.5)
 assert_type(impact.fraction(4.0), float)
 is_float(impact.fraction(4))
 assert_type(impact.fraction((1, 4)), FloatArray)

@@ -159,7 +159,7 @@ class SimulatedCredit:
     available
         Per path: what the liquidation at default raised plus the cash (0 without default).
     result
-        The engine's :class:`~treasurymodel.SimulationResult` of the same paths.
+        The engine's :class:`~treasurymodel.simulation.SimulationResult` of the same paths.
 
     Examples
     --------
@@ -311,7 +311,7 @@ class SimulatedCredit:
 
 def _cutoff(years: Any) -> Any:
     """Days after the as-of date that ``years`` covers: ``round(years * 365.25)``, halves up
-    (the rule of :func:`~treasurymodel.simulation_dates`, so that a whole year of a grid
+    (the rule of :func:`~treasurymodel.simulation.simulation_dates`, so that a whole year of a grid
     ends on its step)."""
     return np.floor(np.asarray(years, dtype=np.float64) * 365.25 + 0.5)
 
@@ -481,14 +481,15 @@ def simulated_credit_paths(
     seniority: Seniority | None = None,
     discount_rate: float = 0.0,
 ) -> SimulatedCredit:
-    """The simulated credit view on given price paths (as :func:`~treasurymodel.simulate_paths`).
+    """The simulated credit view on given price paths (as
+    :func:`~treasurymodel.simulation.simulate_paths`).
 
     Parameters
     ----------
     company
         The company on its as-of date.
     prices, dates, policy, premium, impact
-        As for :func:`~treasurymodel.simulate_paths`.
+        As for :func:`~treasurymodel.simulation.simulate_paths`.
     horizons
         Years from the as-of date at which to read the impairment probabilities (``None``:
         every whole year of the run, and its end); at most the run's length.
@@ -510,7 +511,8 @@ def simulated_credit_paths(
     $15,000 (the coins raise $15M, the note recovers $25M of $30M: a loss of 1/6):
 
     >>> import datetime as dt, numpy as np
-    >>> from treasurymodel import Company, FundingPolicy, Holdings, Note
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> from treasurymodel.simulation import FundingPolicy
     >>> from treasurymodel.credit import simulated_credit_paths
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, cash=10e6, instruments=[Note(name="N", principal=30e6,

@@ -63,7 +63,7 @@ class CreditTable:
     security, except ``security`` and ``kind`` (tuples of strings) and the four market
     columns (tuples of floats, ``None`` where the figure does not exist). The table never
     holds NaN: a missing figure is ``None`` in the columns and in :meth:`row`, as in a
-    :class:`~treasurymodel.ComparisonRow`; only the array exports (:meth:`to_dict`,
+    :class:`~treasurymodel.comparison.ComparisonRow`; only the array exports (:meth:`to_dict`,
     :meth:`to_frame`) mark it NaN, the missing-value convention of numpy and pandas.
 
     Attributes
@@ -200,7 +200,8 @@ class CreditTable:
 
         The market columns become float arrays with NaN where the table holds ``None`` (no
         market price, or no risk-free rate): NaN is the missing-value mark of numpy and
-        pandas, here and in :meth:`Comparison.to_dict <treasurymodel.Comparison.to_dict>`.
+        pandas, here and in
+        :meth:`Comparison.to_dict <treasurymodel.comparison.Comparison.to_dict>`.
 
         Examples
         --------

@@ -197,7 +197,8 @@ class Amortizing(Protocol):
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import Amortization, TermLoan
+    >>> from treasurymodel import TermLoan
+    >>> from treasurymodel.instruments import Amortization
     >>> loan = TermLoan(name="L", principal=100.0, issued=dt.date(2024, 1, 1),
     ...     maturity=dt.date(2027, 1, 1),
     ...     amortization=[Amortization(date=dt.date(2025, 1, 1), amount=30.0)])

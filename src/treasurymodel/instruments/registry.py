@@ -48,7 +48,8 @@ Debt: TypeAlias = ConvertibleNote | SecuredNote | TermLoan | Note
 Examples
 --------
 >>> import datetime as dt
->>> from treasurymodel import Debt, Note, PreferredStock
+>>> from treasurymodel import Note, PreferredStock
+>>> from treasurymodel.instruments import Debt
 >>> isinstance(Note(name="n", principal=1e6, maturity=dt.date(2030, 1, 1)), Debt)
 True
 >>> isinstance(PreferredStock(name="p", notional=1e6, rate=0.1), Debt)
@@ -60,7 +61,8 @@ Instrument: TypeAlias = Debt | PreferredStock
 
 Examples
 --------
->>> from treasurymodel import Instrument, PreferredStock
+>>> from treasurymodel import PreferredStock
+>>> from treasurymodel.instruments import Instrument
 >>> isinstance(PreferredStock(name="p", notional=1e6, rate=0.1), Instrument)
 True
 """
@@ -99,7 +101,7 @@ INSTRUMENT_KINDS: dict[str, type[Instrument]] = {}
 
 Examples
 --------
->>> from treasurymodel import INSTRUMENT_KINDS
+>>> from treasurymodel.instruments import INSTRUMENT_KINDS
 >>> INSTRUMENT_KINDS["convertible_note"].__name__
 'ConvertibleNote'
 >>> sorted(INSTRUMENT_KINDS)

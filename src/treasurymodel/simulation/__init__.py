@@ -1,11 +1,19 @@
-"""Scenario simulation: a company stepped through price paths (issue 8) and Monte Carlo (issue 9).
+"""Simulation: a company stepped through price paths, and Monte Carlo over price models.
 
-The public names are re-exported from :mod:`treasurymodel`.
+:func:`simulate` draws paths from a price model (:class:`GBM`, :class:`MertonJumpDiffusion`,
+:class:`BlockBootstrap`; :class:`CorrelatedGBM` and :class:`JointBootstrap` for several assets,
+through :class:`Basket`) and runs the company through them; :func:`simulate_paths` runs it
+through paths you give; :func:`simulate_market` runs several companies through the same paths.
+The premium, funding and impact models say how the stock trades and how the company raises
+money. ``simulate`` and the three price models are also at the top level of
+``treasurymodel``; :class:`PremiumState` and :class:`ChannelState` are what a custom premium
+model or funding channel receives.
 """
 
 from __future__ import annotations
 
-# --- scenario engine (issue 8) ---
+from .aggregates import SimulationAggregates
+from .assets import Basket, CorrelatedGBM, JointBootstrap, MultiAssetModel, asset_price_paths
 from .channels import (
     ChannelState,
     ConvertibleIssuance,
@@ -16,6 +24,9 @@ from .channels import (
 )
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
+from .market import MarketResult, simulate_market, simulate_market_mc
+from .models import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel
+from .montecarlo import KEEP_PATHS_LIMIT, estimate_memory, simulate, simulation_dates
 from .policy import FundingPolicy, accretive_share_price
 from .premium import (
     MIN_SHARE_PRICE,
@@ -27,35 +38,31 @@ from .premium import (
 )
 from .presets import PRESETS, preset_names, preset_path, run_preset
 from .result import PATH_FIELDS, SimulationResult, StepHistogram
-
-# --- watching the spiral (issue 13) ---
-# isort: split
-from .aggregates import SimulationAggregates
-from .market import MarketResult, simulate_market, simulate_market_mc
 from .trace import EventTable, PathTraces
 
-# --- Monte Carlo (issue 9) ---
-# isort: split
-from .models import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel
-from .montecarlo import (
-    BLOCK_PATHS,
-    KEEP_PATHS_LIMIT,
-    estimate_memory,
-    price_paths,
-    simulate,
-    simulation_dates,
-)
-
-# --- several assets (issue 19) ---
-# isort: split
-from .assets import Basket, CorrelatedGBM, JointBootstrap, MultiAssetModel, asset_price_paths
-
 __all__ = [
-    # scenario engine (issue 8)
-    "MIN_SHARE_PRICE",
-    "PATH_FIELDS",
-    "PRESETS",
+    # running a simulation
+    "KEEP_PATHS_LIMIT",
     "RECORDABLE",
+    "estimate_memory",
+    "simulate",
+    "simulate_market",
+    "simulate_market_mc",
+    "simulate_paths",
+    "simulation_dates",
+    # price models
+    "GBM",
+    "BlockBootstrap",
+    "MertonJumpDiffusion",
+    "PriceModel",
+    # several reserve assets
+    "Basket",
+    "CorrelatedGBM",
+    "JointBootstrap",
+    "MultiAssetModel",
+    "asset_price_paths",
+    # how the stock trades and how the company raises money
+    "MIN_SHARE_PRICE",
     "CallablePremium",
     "ChannelState",
     "ConstantPremium",
@@ -64,40 +71,23 @@ __all__ = [
     "FundingPolicy",
     "ImpactModel",
     "PeakCompressionPremium",
-    "PremiumModel",
     "PreferredAtm",
     "PreferredIssuance",
+    "PremiumModel",
     "PremiumState",
-    "SimulationResult",
-    "StepHistogram",
     "TermLoanIssuance",
     "accretive_share_price",
+    # stress presets
+    "PRESETS",
     "preset_names",
     "preset_path",
     "run_preset",
-    "simulate_paths",
-    # watching the spiral (issue 13)
+    # results
+    "PATH_FIELDS",
     "EventTable",
     "MarketResult",
     "PathTraces",
     "SimulationAggregates",
-    "simulate_market",
-    "simulate_market_mc",
-    # Monte Carlo (issue 9)
-    "BLOCK_PATHS",
-    "GBM",
-    "KEEP_PATHS_LIMIT",
-    "estimate_memory",
-    "BlockBootstrap",
-    "MertonJumpDiffusion",
-    "PriceModel",
-    "price_paths",
-    "simulate",
-    "simulation_dates",
-    # several assets (issue 19)
-    "Basket",
-    "CorrelatedGBM",
-    "JointBootstrap",
-    "MultiAssetModel",
-    "asset_price_paths",
+    "SimulationResult",
+    "StepHistogram",
 ]

@@ -119,10 +119,12 @@ class SimulationAggregates:
         By field of ``MOMENT_FIELDS``: paths, mean, sum of squared deviations from the
         mean, smallest and largest value.
     outcomes
-        By field of ``OUTCOME_FIELDS``, a one-row :class:`~treasurymodel.StepHistogram` of
+        By field of ``OUTCOME_FIELDS``, a one-row :class:`~treasurymodel.simulation.StepHistogram`
+        of
         the values.
     histograms
-        The per-step histograms of ``record``, as in :class:`~treasurymodel.SimulationResult`.
+        The per-step histograms of ``record``, as in
+        :class:`~treasurymodel.simulation.SimulationResult`.
     traces
         The traced paths (``record_paths``), or ``None``.
 
@@ -165,11 +167,11 @@ class SimulationAggregates:
         >>> from treasurymodel.simulation.aggregates import outcome_edges
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> e = outcome_edges(units=1e3, cash=0.0, shares=1e6, diluted=1e6, claims=0.0,
         ...                   spot=5e4)
-        >>> tm.SimulationAggregates.from_result(r, edges=e).mean["final_units"]
+        >>> tm.simulation.SimulationAggregates.from_result(r, edges=e).mean["final_units"]
         1000.0
         """
         n = result.paths
@@ -277,7 +279,7 @@ class SimulationAggregates:
         >>> co = tm.datasets.load("mstr-2026-02")
         >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
-        >>> tm.SimulationAggregates.combine([agg, agg, agg]).paths
+        >>> tm.simulation.SimulationAggregates.combine([agg, agg, agg]).paths
         3000
         """
         out: SimulationAggregates | None = None
@@ -296,7 +298,7 @@ class SimulationAggregates:
 
     def probability(self, event: Event = "default", *, by: _dt.date | None = None) -> float:
         """Fraction of paths on which ``event`` happened on or before ``by`` (default: the
-        end), exactly as :meth:`~treasurymodel.SimulationResult.probability` gives it.
+        end), exactly as :meth:`~treasurymodel.simulation.SimulationResult.probability` gives it.
 
         Examples
         --------
@@ -371,7 +373,7 @@ class SimulationAggregates:
 
     def fan(self, name: str, q: float | Sequence[float] | FloatArray) -> FloatArray:
         """Per-step quantiles of a recorded quantity (as
-        :meth:`~treasurymodel.SimulationResult.fan`).
+        :meth:`~treasurymodel.simulation.SimulationResult.fan`).
 
         Examples
         --------
@@ -390,7 +392,7 @@ class SimulationAggregates:
 
     def events(self, path: int) -> Any:
         """What happened on traced path ``path`` (see
-        :meth:`~treasurymodel.SimulationResult.events`).
+        :meth:`~treasurymodel.simulation.SimulationResult.events`).
 
         Examples
         --------

@@ -787,12 +787,12 @@ def basket_price_paths(
 ) -> FloatArray:
     """The basket's prices on paths ``start .. start + size``, as :func:`price_paths` returns.
 
-    What :func:`~treasurymodel.price_paths` does for a basket of several assets (the
-    arguments are checked there): each block's asset log returns are summed over the steps
-    date by date, exponentiated and added up with the weights :math:`u_i g_i(t) / U`, straight
-    into the date-major price matrix. The same prices as the log returns of
-    :meth:`Basket.log_returns` give, up to rounding (about 1e-15 relative), at about half the
-    passes over memory.
+    What :func:`~treasurymodel.simulation.montecarlo.price_paths` does for a basket of several
+    assets (the arguments are checked there): each block's asset log returns are summed over
+    the steps date by date, exponentiated and added up with the weights
+    :math:`u_i g_i(t) / U`, straight into the date-major price matrix. The same prices as the
+    log returns of :meth:`Basket.log_returns` give, up to rounding (about 1e-15 relative), at
+    about half the passes over memory.
     """
     from .models import _PRICE_RANGE
     from .montecarlo import BLOCK_PATHS
@@ -875,7 +875,8 @@ def asset_price_paths(
 ) -> FloatArray:
     """Each asset's prices on paths ``start .. start + size``, shape ``(size, steps + 1, n)``.
 
-    The same random blocks as :func:`~treasurymodel.price_paths` draws for the basket (and
+    The same random blocks as :func:`~treasurymodel.simulation.montecarlo.price_paths` draws for
+    the basket (and
     :func:`~treasurymodel.simulate` with the same ``seed`` and ``paths == total``): column
     ``[:, k, i]`` is asset ``i``'s price at step ``k`` on those paths, so the final prices of
     each asset on the simulated paths are ``[:, -1, :]``. Memory: ``8 x size x (steps + 1) x
@@ -889,7 +890,8 @@ def asset_price_paths(
     ...     volatilities=(0.5, 0.5), correlation=np.eye(2))
     >>> b = Basket(model=m, units={"A": 1.0, "B": 1.0})
     >>> each = asset_price_paths(b, seed=3, start=0, size=5, total=5, steps=4, dt=0.25)
-    >>> basket = tm.price_paths(b, seed=3, start=0, size=5, total=5, steps=4, dt=0.25)
+    >>> from treasurymodel.simulation.montecarlo import price_paths
+    >>> basket = price_paths(b, seed=3, start=0, size=5, total=5, steps=4, dt=0.25)
     >>> bool(np.allclose(each.mean(axis=2), basket, rtol=1e-12))  # B = (pA + pB) / 2
     True
     """

@@ -8,8 +8,9 @@ event dated ``d`` falls on the first step whose date is on or after ``d``; event
 ``(as_of, dates[0]]`` fall on step 0. The plan is computed once per company, dates and policy
 (and cached).
 
-Securities sold on the paths (by :class:`~treasurymodel.ConvertibleIssuance` and
-:class:`~treasurymodel.PreferredIssuance` channels) join a path's calendar while it runs:
+Securities sold on the paths (by :class:`~treasurymodel.simulation.ConvertibleIssuance` and
+:class:`~treasurymodel.simulation.PreferredIssuance` channels) join a path's calendar while it
+runs:
 :func:`schedule_note_tranche` and :func:`schedule_dividends` add their events to the steps
 still to come, and :func:`merge` puts a step's planned and added events together.
 """

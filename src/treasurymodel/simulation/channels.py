@@ -1,6 +1,7 @@
 """Funding channels: where a simulated company raises money when something falls due.
 
-A :class:`~treasurymodel.FundingPolicy` walks an ordered list of channels (its ``channels``)
+A :class:`~treasurymodel.simulation.FundingPolicy` walks an ordered list of channels (its
+``channels``)
 each time something is due: after the cash above the reserve floor and before the cash below
 it. The built-in channels are named by strings (``"common"``, ``"preferred"``, ``"coins"``:
 configured by the policy's own fields) or are frozen records that issue new securities
@@ -42,7 +43,8 @@ __all__ = [
 ]
 
 BUILTIN_CHANNELS: tuple[str, ...] = ("common", "preferred", "coins")
-"""Names of the channels configured by :class:`~treasurymodel.FundingPolicy`'s own fields:
+"""Names of the channels configured by :class:`~treasurymodel.simulation.FundingPolicy`'s own
+fields:
 new common shares at the market, the preferred series sold at the market, and coin sales."""
 
 

@@ -276,12 +276,13 @@ def simulate_paths(
         The dates of the columns, strictly increasing, the first on or after
         ``company.as_of``. An event dated ``d`` falls on the first step on or after ``d``.
     policy
-        The :class:`~treasurymodel.FundingPolicy` (default: ``FundingPolicy()``).
+        The :class:`~treasurymodel.simulation.FundingPolicy` (default: ``FundingPolicy()``).
     premium
         A premium model giving the mNAV, from which the share price follows (default:
         ``ConstantPremium(mnav=1.0)``).
     impact
-        An :class:`~treasurymodel.ImpactModel` for the company's own trades, or ``None`` for
+        An :class:`~treasurymodel.simulation.ImpactModel` for the company's own trades, or
+        ``None`` for
         none.
     record
         Names to follow step by step as per-step histograms, among
@@ -319,7 +320,8 @@ def simulate_paths(
     A company with a note due in six months, on a flat path and on a crash:
 
     >>> import datetime as dt, numpy as np
-    >>> from treasurymodel import Company, Holdings, Note, FundingPolicy, simulate_paths
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> from treasurymodel.simulation import FundingPolicy, simulate_paths
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, cash=10e6, instruments=[Note(name="N", principal=30e6,
     ...     maturity=dt.date(2026, 7, 1))])

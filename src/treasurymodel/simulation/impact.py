@@ -93,7 +93,8 @@ class ImpactModel:
     The methods take a float or an array for ``units``, ``amount`` and ``price`` and
     broadcast them (a float in gives a float out). Units and amounts must be finite and
     non-negative; prices must lie in ``[1e-200, 1e200]``, the range every simulated price
-    lies in (:func:`~treasurymodel.simulate_paths`). A result beyond float64 (say, the units
+    lies in (:func:`~treasurymodel.simulation.simulate_paths`). A result beyond float64 (say, the
+    units
     that raise 1e300 at a price of 1e-200) is refused by a ``ValidationError`` naming the
     quantity rather than returned as ``inf``.
 

@@ -3,7 +3,8 @@
 :func:`simulate_market` steps several companies holding the same asset through the same price
 paths, step by step in lockstep. Every company faces the same price: the path's price times
 one shared permanent-impact factor, moved after each step by the coins *all* companies sold
-(and bought) on that step, through one :class:`~treasurymodel.ImpactModel`. So one company's
+(and bought) on that step, through one :class:`~treasurymodel.simulation.ImpactModel`. So one
+company's
 forced selling lowers the price the others face on later steps (stage 7 of the death spiral).
 With no impact model the companies do not interact and each one's result is exactly its
 result alone.
@@ -76,7 +77,7 @@ class MarketResult:
     names
         The companies' names, in the order given.
     results
-        One :class:`~treasurymodel.SimulationResult` per company.
+        One :class:`~treasurymodel.simulation.SimulationResult` per company.
     quarters
         The first day of each calendar quarter the simulation covers.
     forced_sellers
@@ -93,8 +94,8 @@ class MarketResult:
     >>> b = tm.Company(name="B", as_of=dt.date(2026, 1, 1), holdings=tm.Holdings(units=100),
     ...     shares_basic=1e6, cash=5e6)
     >>> dates = [dt.date(2026, 1, 1) + dt.timedelta(weeks=w) for w in range(9)]
-    >>> m = tm.simulate_market([a, b], prices=np.full((1, 9), 50_000.0), dates=dates,
-    ...     policies=[tm.FundingPolicy(issue_equity=False)] * 2)
+    >>> m = tm.simulation.simulate_market([a, b], prices=np.full((1, 9), 50_000.0), dates=dates,
+    ...     policies=[tm.simulation.FundingPolicy(issue_equity=False)] * 2)
     >>> m.results[0].btc_sold.tolist(), m.probability_at_least(1), m.probability_at_least(2)
     ([40.0], 1.0, 0.0)
     """
@@ -182,7 +183,8 @@ def simulate_market_mc(
     --------
     >>> import treasurymodel as tm
     >>> co, xxi = tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")
-    >>> m = tm.simulate_market_mc([co, xxi], model=tm.GBM(spot=68_141.0, volatility=0.6),
+    >>> m = tm.simulation.simulate_market_mc([co, xxi], model=tm.GBM(spot=68_141.0,
+    ...     volatility=0.6),
     ...                           years=1, paths=300, seed=1)
     >>> m.results[1].paths
     300
@@ -235,7 +237,8 @@ def simulate_market(
 ) -> MarketResult:
     """Step several companies through the same price paths, their sales moving one price.
 
-    Each company runs exactly as in :func:`~treasurymodel.simulate_paths` (its own policy and
+    Each company runs exactly as in :func:`~treasurymodel.simulation.simulate_paths` (its own
+    policy and
     premium model), but all of them face one price: ``prices`` times a shared permanent
     factor. After every step the coins sold by all companies on that step, ``Q``, lower it by
     ``1 + permanent_fraction * scale * sqrt(Q)`` (and coins bought raise it the same way), so
@@ -247,11 +250,11 @@ def simulate_market(
     companies
         Two or more companies (one works too).
     prices, dates
-        As for :func:`~treasurymodel.simulate_paths`.
+        As for :func:`~treasurymodel.simulation.simulate_paths`.
     policies, premiums
         One per company (``None`` entries, or ``None`` for all: the defaults).
     impact
-        The market's :class:`~treasurymodel.ImpactModel`, or ``None`` (no interaction).
+        The market's :class:`~treasurymodel.simulation.ImpactModel`, or ``None`` (no interaction).
 
     Returns
     -------
@@ -263,11 +266,11 @@ def simulate_market(
     >>> import treasurymodel as tm
     >>> co = tm.datasets.load("mstr-2026-02")
     >>> twin = tm.datasets.load("mstr-2026-02")
-    >>> path, dates = tm.preset_path(co, "crash-and-stay", to=20_000.0, years=2)
-    >>> m = tm.simulate_market([co, twin], prices=path, dates=dates,
-    ...                        impact=tm.ImpactModel(daily_volume=15_000.0))
-    >>> alone = tm.simulate_paths(co, prices=path, dates=dates,
-    ...                           impact=tm.ImpactModel(daily_volume=15_000.0))
+    >>> path, dates = tm.simulation.preset_path(co, "crash-and-stay", to=20_000.0, years=2)
+    >>> m = tm.simulation.simulate_market([co, twin], prices=path, dates=dates,
+    ...                        impact=tm.simulation.ImpactModel(daily_volume=15_000.0))
+    >>> alone = tm.simulation.simulate_paths(co, prices=path, dates=dates,
+    ...                           impact=tm.simulation.ImpactModel(daily_volume=15_000.0))
     >>> bool(m.results[0].final_price[0] < alone.final_price[0])  # the twin's sales too
     True
     """

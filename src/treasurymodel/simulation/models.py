@@ -79,7 +79,8 @@ class PriceModel(Protocol):
     --------
     >>> import numpy as np
     >>> import attrs
-    >>> from treasurymodel import GBM, PriceModel
+    >>> from treasurymodel import GBM
+    >>> from treasurymodel.simulation import PriceModel
     >>> isinstance(GBM(spot=100.0, drift=0.0, volatility=0.5), PriceModel)
     True
     >>> @attrs.frozen(kw_only=True)
@@ -536,7 +537,8 @@ def _check_horizon(model: Any, *, years: float) -> None:
     (:data:`_TAIL_SDS` = 8 standard deviations: for GBM, but for a chance below
     :math:`10^{-14}` a path; the jumps of Merton's model have fatter tails). If that band leaves
     the price range, the parameter whose share of it is largest is named. Every drawn path is
-    checked as well (:func:`~treasurymodel.price_paths`), which covers other models.
+    checked as well (``price_paths``), which covers other
+    models.
 
     Examples
     --------

@@ -1,11 +1,12 @@
 """Monte Carlo at scale: many random price paths through the scenario engine, in chunks.
 
-:func:`simulate` draws price paths from a :class:`~treasurymodel.PriceModel`, runs them
-through the scenario engine (:func:`~treasurymodel.simulate_paths`) a chunk at a time and joins
-the per-path results into one :class:`~treasurymodel.SimulationResult`.
+:func:`simulate` draws price paths from a :class:`~treasurymodel.simulation.PriceModel`, runs them
+through the scenario engine (:func:`~treasurymodel.simulation.simulate_paths`) a chunk at a time
+and joins
+the per-path results into one :class:`~treasurymodel.simulation.SimulationResult`.
 
 Reproducibility
-    Paths are grouped into fixed blocks of :data:`BLOCK_PATHS` paths. Block ``i`` draws its
+    Paths are grouped into fixed blocks of ``BLOCK_PATHS`` paths. Block ``i`` draws its
     random numbers from ``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(i,))))``,
     which is the ``i``-th child of ``SeedSequence(seed).spawn(...)``. A chunk is a whole number
     of blocks and chunks are joined in block order, so the result depends only on the inputs
@@ -75,7 +76,7 @@ _TASKS_PER_EXECUTOR: Final = 16
 
 KEEP_PATHS_LIMIT: Final = 1_000_000
 """Above this many paths :func:`simulate` keeps no per-path arrays unless asked
-(``keep_paths=None``): it returns :class:`~treasurymodel.SimulationAggregates`.
+(``keep_paths=None``): it returns :class:`~treasurymodel.simulation.SimulationAggregates`.
 
 Examples
 --------
@@ -220,9 +221,9 @@ def price_paths(
 
     Returns a ``(size, steps + 1)`` float64 array whose first column is ``model.spot``, in
     column-major (Fortran) order: the prices of one date are contiguous in memory. Block
-    ``i`` of :data:`BLOCK_PATHS` paths draws its log returns with its own generator seeded by
+    ``i`` of ``BLOCK_PATHS`` paths draws its log returns with its own generator seeded by
     ``SeedSequence(seed, spawn_key=(i,))``; ``start`` must be a multiple of
-    :data:`BLOCK_PATHS`. The prices are ``spot * exp(cumsum(log returns))``.
+    ``BLOCK_PATHS``. The prices are ``spot * exp(cumsum(log returns))``.
 
     Examples
     --------
@@ -463,7 +464,8 @@ def simulate(
 
     Prices come from ``model`` on the grid of :func:`simulation_dates` (``as_of`` and
     ``ceil(years * steps_per_year)`` equal steps of ``1 / steps_per_year`` years). Each chunk of
-    paths is run through :func:`~treasurymodel.simulate_paths` with ``policy``, ``premium``
+    paths is run through :func:`~treasurymodel.simulation.simulate_paths` with ``policy``,
+    ``premium``
     and ``impact``, and the chunk results are joined in path order.
 
     Parameters
@@ -471,7 +473,7 @@ def simulate(
     company
         The company on its as-of date (the simulation starts there).
     model
-        Any :class:`~treasurymodel.PriceModel`: :class:`~treasurymodel.GBM`,
+        Any :class:`~treasurymodel.simulation.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
         your own, or a :class:`~treasurymodel.Basket` of several assets (the engine then holds
         its basket units); its ``spot`` is the price on ``company.as_of``. Every simulated
@@ -491,7 +493,7 @@ def simulate(
         be split into the fixed per-block streams). The result depends only on the inputs and
         the seed.
     chunk_size
-        Paths per chunk, a whole number >= 1 rounded up to a multiple of :data:`BLOCK_PATHS`
+        Paths per chunk, a whole number >= 1 rounded up to a multiple of ``BLOCK_PATHS``
         (it never changes the result, only memory and speed: a chunk's price matrix takes
         ``8 * chunk * (steps + 1)`` bytes, so ``chunk_size`` beyond ``paths`` means one
         chunk of all the paths). ``None`` picks about 4 million prices per chunk, and with an
@@ -508,11 +510,13 @@ def simulate(
         :class:`~treasurymodel.ValidationError` before any work).
     policy, premium, impact
         Funding policy, premium model and market-impact model, passed to
-        :func:`~treasurymodel.simulate_paths` unchanged (``None``: the engine's defaults).
+        :func:`~treasurymodel.simulation.simulate_paths` unchanged (``None``: the engine's
+        defaults).
     record, record_edges
         Quantities to follow step by step as per-step histograms (for fan charts, see
-        :meth:`~treasurymodel.SimulationResult.fan`) and optional bin edges, passed to
-        :func:`~treasurymodel.simulate_paths`. The default edges depend only on the company
+        :meth:`~treasurymodel.simulation.SimulationResult.fan`) and optional bin edges, passed to
+        :func:`~treasurymodel.simulation.simulate_paths`. The default edges depend only on the
+        company
         and the spot price, so every chunk uses the same ones and the histograms add up
         exactly. Recording visits every step, which costs time.
     record_paths, choose_paths
@@ -522,9 +526,10 @@ def simulate(
         paths of the run. After the run, the traced paths' prices are drawn again from their
         blocks and run on their own; their arrays are those of any run of the same inputs.
     keep_paths
-        ``True`` keeps every path's outcome (a :class:`~treasurymodel.SimulationResult`);
+        ``True`` keeps every path's outcome (a
+        :class:`~treasurymodel.simulation.SimulationResult`);
         ``False`` keeps only streaming aggregates, whose size does not depend on ``paths``
-        (a :class:`~treasurymodel.SimulationAggregates`: event counts by step, moments,
+        (a :class:`~treasurymodel.simulation.SimulationAggregates`: event counts by step, moments,
         fixed-bin histograms of outcomes, the ``record`` histograms and the traces).
         ``None`` (the default) keeps the paths up to :data:`KEEP_PATHS_LIMIT` paths.
 
@@ -532,7 +537,8 @@ def simulate(
     -------
     SimulationResult or SimulationAggregates
         Per-path arrays (forced sale, default, final units, ...) and summaries, exactly as
-        :func:`~treasurymodel.simulate_paths` returns for the same price matrix; or, with
+        :func:`~treasurymodel.simulation.simulate_paths` returns for the same price matrix; or,
+        with
         ``keep_paths`` false, their aggregates.
 
     Raises

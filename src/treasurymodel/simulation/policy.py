@@ -1,7 +1,8 @@
 """The funding policy: how a simulated company pays what falls due, and when it buys.
 
 A :class:`FundingPolicy` is a frozen, validated record of choices. The scenario engine
-(:func:`treasurymodel.simulate_paths`) reads it at every step on which something is due; see
+(:func:`treasurymodel.simulation.simulate_paths`) reads it at every step on which something is
+due; see
 ``docs/theory/simulation.rst`` for the order of operations.
 """
 
@@ -86,8 +87,10 @@ class FundingPolicy:
 
     Sources 2 to 4 are the default ``channels``, ``("common", "preferred", "coins")``: the
     list orders them, leaves some out, and adds others between them, such as new convertible
-    notes (:class:`~treasurymodel.ConvertibleIssuance`) or an object of your own following the
-    :class:`~treasurymodel.FundingChannel` protocol. The cash above the floor always comes
+    notes (:class:`~treasurymodel.simulation.ConvertibleIssuance`) or an object of your own
+    following the
+    :class:`~treasurymodel.simulation.FundingChannel` protocol. The cash above the floor always
+    comes
     first and the cash below it last.
 
     Dividends of a series whose terms allow payment in common shares
@@ -170,8 +173,8 @@ class FundingPolicy:
     channels
         The ordered funding channels between the cash above the floor and the cash below it:
         ``"common"``, ``"preferred"`` and ``"coins"`` (each at most once; their terms are the
-        fields above), :class:`~treasurymodel.ConvertibleIssuance` records and
-        :class:`~treasurymodel.FundingChannel` objects.
+        fields above), :class:`~treasurymodel.simulation.ConvertibleIssuance` records and
+        :class:`~treasurymodel.simulation.FundingChannel` objects.
     pay_dividends_in_shares_above
         When set, dividends of series that allow it are paid in common shares on dividend
         dates where the share price is at or above this level (reporting currency per share);

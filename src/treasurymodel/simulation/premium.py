@@ -3,7 +3,7 @@
 A premium model maps the state of every path at a step to an mNAV (the company's own
 definition: enterprise value over BTC Reserve). The engine turns the mNAV into a share price
 with ``_share_price_from_mnav``, the same formula as
-:func:`treasurymodel.share_price_for_mnav`, floored at ``MIN_SHARE_PRICE`` (0.01).
+:func:`treasurymodel.kpi.share_price_for_mnav`, floored at ``MIN_SHARE_PRICE`` (0.01).
 """
 
 from __future__ import annotations
@@ -35,7 +35,14 @@ computed from it leave the float range at extreme paths)."""
 MIN_SHARE_PRICE: Final = 0.01
 """Lowest share price the engine uses (reporting currency): where mNAV × BTC Reserve does not
 cover debt + preferred − cash, the formula gives zero or less, and a stock never trades there.
-Conversions, puts and issuance then see a worthless stock."""
+Conversions, puts and issuance then see a worthless stock.
+
+Examples
+--------
+>>> from treasurymodel.simulation import MIN_SHARE_PRICE
+>>> MIN_SHARE_PRICE
+0.01
+"""
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -295,13 +302,13 @@ def _share_price_from_mnav(
     """Share price at which EV / BTC Reserve equals ``mnav``, floored at 0.01 (internal).
 
     Unvalidated, on raw amounts: the public, validated form is
-    :func:`treasurymodel.share_price_for_mnav`.
+    :func:`treasurymodel.kpi.share_price_for_mnav`.
 
     .. math:: S = \\max\\Bigl(\\frac{m \\cdot R - (D + P - C)}{N},\\; S_{min}\\Bigr)
 
     with :math:`R` the BTC Reserve (units × price), :math:`D` debt, :math:`P` preferred
     notional, :math:`C` cash and :math:`N` basic shares: the inverse of the company's mNAV,
-    as in :func:`treasurymodel.share_price_for_mnav`.
+    as in :func:`treasurymodel.kpi.share_price_for_mnav`.
 
     Examples
     --------

@@ -47,7 +47,14 @@ PRESETS: Final[tuple[str, ...]] = (
     "v-shape",
     "crash-in-put-window",
 )
-"""The names of the stress presets."""
+"""The names of the stress presets.
+
+Examples
+--------
+>>> from treasurymodel.simulation import PRESETS
+>>> PRESETS[0]
+'crash-and-stay'
+"""
 
 _DEFAULT_LEVEL: Final = {
     "crash-and-stay": 0.3,
@@ -153,7 +160,7 @@ def preset_path(
     -------
     (prices, dates)
         ``prices`` of shape ``(1, steps + 1)`` and the matching weekly ``dates``: ready for
-        :func:`~treasurymodel.simulate_paths`.
+        :func:`~treasurymodel.simulation.simulate_paths`.
 
     Examples
     --------
@@ -226,7 +233,7 @@ def run_preset(
     impact: ImpactModel | None = None,
     **path_options: Any,
 ) -> SimulationResult:
-    """Run a stress preset through :func:`~treasurymodel.simulate_paths` in one line.
+    """Run a stress preset through :func:`~treasurymodel.simulation.simulate_paths` in one line.
 
     ``path_options`` go to :func:`preset_path` (``start_price``, ``to``, ``years``,
     ``crash_weeks``, ``recovery_weeks``); ``policy``, ``premium`` and ``impact`` to the
@@ -235,7 +242,8 @@ def run_preset(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import Company, Holdings, Note, run_preset
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> from treasurymodel.simulation import run_preset
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, instruments=[Note(name="N", principal=30e6, coupon=0.05,
     ...     maturity=dt.date(2027, 1, 1))])

@@ -73,6 +73,12 @@ basic shares over it (as in :func:`~treasurymodel.metrics`); ``debt``, ``preferr
 company's own trades have moved the price it faces (negative after sales). The others are
 running totals since the start: ``preferred_raised`` counts every preferred share sold (at
 the market and new series), ``btc_sold`` the coins sold, ``sale_proceeds`` their cash.
+
+Examples
+--------
+>>> from treasurymodel.simulation import RECORDABLE
+>>> "nav_per_share" in RECORDABLE
+True
 """
 
 

@@ -60,7 +60,14 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "loans_issued",
     "loans_average_rate",
 )
-"""Names of the per-path arrays of a :class:`SimulationResult`, in export order."""
+"""Names of the per-path arrays of a :class:`SimulationResult`, in export order.
+
+Examples
+--------
+>>> from treasurymodel.simulation import PATH_FIELDS
+>>> PATH_FIELDS[:4]
+('forced_sale', 'first_forced_sale', 'default', 'default_time')
+"""
 
 _BOOL_FIELDS = frozenset({"forced_sale", "default"})
 _STEP_FIELDS = frozenset({"first_forced_sale", "default_time", "first_seizure"})
@@ -247,23 +254,27 @@ class SimulationResult:
         Common shares issued to pay preferred dividends, and the dividends so paid.
     notes_issued, notes_average_coupon, notes_average_premium
         Principal of new convertible notes sold through
-        :class:`~treasurymodel.ConvertibleIssuance` channels (at par: also the cash raised),
+        :class:`~treasurymodel.simulation.ConvertibleIssuance` channels (at par: also the cash
+        raised),
         and their principal-weighted average coupon and conversion premium (0 where none).
     other_raised
-        Cash raised through user-defined :class:`~treasurymodel.FundingChannel` objects.
+        Cash raised through user-defined :class:`~treasurymodel.simulation.FundingChannel` objects.
     preferred_issued, preferred_average_rate
         Stated amount of new preferred stock sold through
-        :class:`~treasurymodel.PreferredIssuance` channels (at par: also the cash raised), and
+        :class:`~treasurymodel.simulation.PreferredIssuance` channels (at par: also the cash
+        raised), and
         its amount-weighted average dividend rate (0 where none).
     loans_issued, loans_average_rate
-        Principal borrowed through :class:`~treasurymodel.TermLoanIssuance` channels, and its
+        Principal borrowed through :class:`~treasurymodel.simulation.TermLoanIssuance` channels,
+        and its
         principal-weighted average rate (0 where none).
     histograms
-        Per-step histograms of recorded quantities (see :func:`~treasurymodel.simulate_paths`
+        Per-step histograms of recorded quantities (see
+        :func:`~treasurymodel.simulation.simulate_paths`
         ``record``), by name.
     traces
         Every recordable quantity of the traced paths at every step (see
-        :func:`~treasurymodel.simulate_paths` ``record_paths``), or ``None``.
+        :func:`~treasurymodel.simulation.simulate_paths` ``record_paths``), or ``None``.
 
     Notes
     -----
@@ -278,7 +289,8 @@ class SimulationResult:
     Examples
     --------
     >>> import datetime as dt, numpy as np
-    >>> from treasurymodel import Company, FundingPolicy, Holdings, Note, simulate_paths
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> from treasurymodel.simulation import FundingPolicy, simulate_paths
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=100),
     ...     shares_basic=1e6, instruments=[Note(name="N", principal=2e6, coupon=0.0,
     ...     maturity=dt.date(2026, 6, 30))])
@@ -366,7 +378,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.paths
         3
@@ -425,9 +437,9 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
-        >>> joined = tm.SimulationResult.concat([r, r])
+        >>> joined = tm.simulation.SimulationResult.concat([r, r])
         >>> joined.paths
         6
         """
@@ -493,7 +505,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.step_of(dt.date(2026, 1, 5)), r.step_of(dt.date(2025, 1, 1))
         (0, -1)
@@ -514,7 +526,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.probability("forced_sale")
         0.0
@@ -538,7 +550,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.survival_curve().tolist()
         [1.0, 1.0]
@@ -559,7 +571,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.quantiles("btc_sold", [0.5]).tolist()
         [0.0]
@@ -583,7 +595,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.fan("units", [0.5])
         Traceback (most recent call last):
@@ -609,9 +621,9 @@ class SimulationResult:
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...     holdings=tm.Holdings(units=100), shares_basic=1e6, instruments=[tm.Note(
         ...     name="N", principal=2e6, coupon=0.0, maturity=dt.date(2026, 6, 30))])
-        >>> res = tm.simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]),
+        >>> res = tm.simulation.simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]),
         ...     dates=[co.as_of, dt.date(2026, 7, 1)],
-        ...     policy=tm.FundingPolicy(issue_equity=False), record_paths=[1])
+        ...     policy=tm.simulation.FundingPolicy(issue_equity=False), record_paths=[1])
         >>> for row in res.events(1).table()[1:]:
         ...     print(row)
         ['2026-07-01', '1', 'principal paid', '1,000,000', 'cash']
@@ -632,7 +644,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> r.date_of(np.array([1, -1])).tolist()
         [datetime.date(2026, 1, 8), None]
@@ -651,7 +663,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> s = r.summary()
         >>> s["paths"], s["p_default"]
@@ -681,7 +693,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> d = r.to_dict()
         >>> list(d)[:3], d["btc_sold"].tolist()
@@ -706,7 +718,7 @@ class SimulationResult:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
+        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> rec = r.to_records()
         >>> rec.shape, rec["default"].tolist()

@@ -85,8 +85,9 @@ class PathTraces:
     >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1), holdings=tm.Holdings(units=100),
     ...     shares_basic=1e6, instruments=[tm.Note(name="N", principal=2e6, coupon=0.0,
     ...     maturity=dt.date(2026, 6, 30))])
-    >>> res = tm.simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]),
-    ...     dates=[co.as_of, dt.date(2026, 7, 1)], policy=tm.FundingPolicy(issue_equity=False),
+    >>> res = tm.simulation.simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]),
+    ...     dates=[co.as_of, dt.date(2026, 7, 1)],
+    ...     policy=tm.simulation.FundingPolicy(issue_equity=False),
     ...     record_paths=[1])
     >>> res.traces.paths.tolist(), res.traces.values["btc_sold"].tolist()
     ([1], [[0.0, 100.0]])

@@ -2,7 +2,7 @@
 
 The share price is not an input here but a function of the BTC price, through an assumed
 multiple of net asset value (mNAV) and the company's balance sheet
-(:func:`treasurymodel.share_price_for_mnav`):
+(:func:`treasurymodel.kpi.share_price_for_mnav`):
 
 * ``basis="ev"`` (default, the company's own mNAV, EV / BTC Reserve):
   ``S = (mnav × units × P − debt − pref + cash) / basic shares``;
@@ -26,7 +26,7 @@ from .._typing import ArrayLike, FloatArray
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments.capabilities import Convertible, HasMaturity
-from ..metrics import share_price_for_mnav
+from ..kpi import share_price_for_mnav
 from ._inputs import broadcast, check_choice, output
 from .convertible import METHODS, Method, value_convertible
 from .curve import Curve, curve_or_none, flat_value
@@ -89,8 +89,9 @@ def convertible_value_at_btc_price(
 
     The share price is the one at which the company trades at ``mnav`` times its BTC
     Reserve (module docstring; negative values floored at 0); the instrument is then valued
-    by :func:`treasurymodel.value_convertible` (a note) or
-    :func:`treasurymodel.value_preferred` (a convertible preferred series, with its default
+    by :func:`treasurymodel.valuation.value_convertible` (a note) or
+    :func:`treasurymodel.valuation.value_preferred` (a convertible preferred series, with its
+    default
     horizon). Every market input broadcasts with ``btc_price``, so an array of BTC prices
     gives the note's value along a BTC path, and its differences the note's sensitivity to
     BTC.
@@ -109,20 +110,21 @@ def convertible_value_at_btc_price(
     mnav
         Assumed mNAV on ``basis``, ``>= 0`` (float or array).
     volatility, rate, credit_spread, dividend_yield
-        As for :func:`treasurymodel.value_convertible` (volatility in ``[1e-4, 5]``, rate and
+        As for :func:`treasurymodel.valuation.value_convertible` (volatility in ``[1e-4, 5]``,
+        rate and
         yield in ``[-1, 1]``, spread in ``[0, 5]``); they broadcast with ``btc_price``
         and ``mnav``, and the result has the broadcast shape (a float when all are numbers).
     basis
         ``"ev"`` or ``"market_cap"``: which mNAV ``mnav`` is.
     steps, clean, method
-        As for :func:`treasurymodel.value_convertible` (``method`` is checked but only a
+        As for :func:`treasurymodel.valuation.value_convertible` (``method`` is checked but only a
         note uses it; a preferred series has one tree per scenario).
 
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import (Company, ConvertibleNote, Holdings,
-    ...     convertible_value_at_btc_price)
+    >>> from treasurymodel import Company, ConvertibleNote, Holdings
+    >>> from treasurymodel.valuation import convertible_value_at_btc_price
     >>> note = ConvertibleNote(name="CB", principal=500e6, issued=dt.date(2025, 1, 1),
     ...     maturity=dt.date(2030, 1, 1), conversion_price=100.0)
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=20_000),

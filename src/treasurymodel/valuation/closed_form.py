@@ -112,12 +112,13 @@ def value_zero_coupon_convertible(
     ------
     ValidationError
         If the note has a coupon, a future put or a call, or an input is invalid (ranges as
-        for :func:`treasurymodel.value_convertible`).
+        for :func:`treasurymodel.valuation.value_convertible`).
 
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, value_zero_coupon_convertible
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import value_zero_coupon_convertible
     >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
     >>> round(value_zero_coupon_convertible(note, valuation_date=dt.date(2026, 1, 1),

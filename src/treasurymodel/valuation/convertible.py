@@ -403,11 +403,11 @@ def value_convertible(
         stay in (0, 1) at the rate and yield given).
     rate
         Continuously compounded risk-free rate, a fraction in ``[-1, 1]``; float or array,
-        or a :class:`~treasurymodel.Curve` of zero rates (each tree step then has
+        or a :class:`~treasurymodel.valuation.Curve` of zero rates (each tree step then has
         the curve's average forward rate over it).
     credit_spread
         Continuously compounded credit spread of the issuer, in ``[0, 5]``; float or array,
-        or a :class:`~treasurymodel.Curve` (forward spreads in ``[0, 5]``).
+        or a :class:`~treasurymodel.valuation.Curve` (forward spreads in ``[0, 5]``).
     dividend_yield
         Continuous dividend yield of the share, in ``[-1, 1]``; float or array (0 for a
         company paying none).
@@ -459,7 +459,8 @@ def value_convertible(
     A five-year 0% note, conversion price 100, share at 80:
 
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, value_convertible
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import value_convertible
     >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
     >>> round(value_convertible(note, valuation_date=dt.date(2026, 1, 1), share_price=80.0,
@@ -513,7 +514,8 @@ def parity(note: ConvertibleNote, *, share_price: ArrayLike) -> float | FloatArr
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, parity
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import parity
     >>> note = ConvertibleNote(name="n", principal=1e6, issued=dt.date(2024, 1, 1),
     ...     maturity=dt.date(2029, 1, 1), conversion_price=250.0)
     >>> parity(note, share_price=300.0)
@@ -559,7 +561,8 @@ def conversion_premium(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, conversion_premium
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import conversion_premium
     >>> note = ConvertibleNote(name="n", principal=1e6, issued=dt.date(2024, 1, 1),
     ...     maturity=dt.date(2029, 1, 1), conversion_price=250.0)
     >>> round(conversion_premium(note, price=110.0, share_price=200.0), 6)
@@ -617,7 +620,7 @@ def bond_floor(
     pays more than holding. Issuer calls are ignored: with no conversion value a call pays
     off for the issuer only when the straight bond trades above the call price. This is the
     limit of :func:`value_convertible` as the share price tends to zero (for such notes).
-    ``rate`` and ``credit_spread`` may be :class:`~treasurymodel.Curve` objects: a
+    ``rate`` and ``credit_spread`` may be :class:`~treasurymodel.valuation.Curve` objects: a
     cash flow at ``t`` is then discounted by the product of their discount factors.
 
     Examples
@@ -625,7 +628,8 @@ def bond_floor(
     A 2% annual-coupon note with two years left, discounted at 6%:
 
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, bond_floor
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import bond_floor
     >>> note = ConvertibleNote(name="n", principal=1e6, coupon=0.02, frequency=1,
     ...     issued=dt.date(2024, 1, 1), maturity=dt.date(2028, 1, 1), conversion_price=50.0)
     >>> round(bond_floor(note, valuation_date=dt.date(2026, 1, 1), rate=0.04,

@@ -93,9 +93,11 @@ class Curve:
     """Zero rates at times: a term structure for ``rate`` or ``credit_spread``.
 
     Accepted wherever a flat ``rate`` or ``credit_spread`` is, by the convertible functions
-    (:func:`~treasurymodel.value_convertible`, :func:`~treasurymodel.bond_floor`, the
+    (:func:`~treasurymodel.valuation.value_convertible`,
+    :func:`~treasurymodel.valuation.bond_floor`, the
     implied and sensitivity functions and
-    :func:`~treasurymodel.convertible_value_at_btc_price`). A rate curve's forwards must lie
+    :func:`~treasurymodel.valuation.convertible_value_at_btc_price`). A rate curve's forwards must
+    lie
     in ``[-1, 1]`` and a spread curve's in ``[0, 5]``, as flat numbers do; a spread curve
     with a negative forward (a survival probability that rises) is refused where it is used.
 
@@ -115,7 +117,7 @@ class Curve:
 
     Examples
     --------
-    >>> from treasurymodel import Curve
+    >>> from treasurymodel.valuation import Curve
     >>> curve = Curve(times=(1.0, 2.0), zero_rates=(0.03, 0.04))
     >>> round(curve.discount(1.5), 6)  # exp(-(0.03 + 0.5 * 0.05))
     0.946485
@@ -134,7 +136,7 @@ class Curve:
 
         Examples
         --------
-        >>> from treasurymodel import Curve
+        >>> from treasurymodel.valuation import Curve
         >>> curve = Curve.from_discount_factors(times=[1.0, 2.0], discount_factors=[0.97, 0.92])
         >>> round(curve.discount(2.0), 12)
         0.92

@@ -230,12 +230,12 @@ def implied_volatility(
     bracket: tuple[float, float] = (0.01, 3.0),
     tolerance: float = 1e-7,
 ) -> float | FloatArray:
-    """The volatility at which :func:`treasurymodel.value_convertible` equals ``price``.
+    """The volatility at which :func:`treasurymodel.valuation.value_convertible` equals ``price``.
 
     Parameters
     ----------
     note, valuation_date, share_price, rate, credit_spread, dividend_yield, steps
-        As for :func:`treasurymodel.value_convertible`; market inputs and ``price``
+        As for :func:`treasurymodel.valuation.value_convertible`; market inputs and ``price``
         broadcast.
     price
         Market price per 100 of principal, in ``[0, 1e9]``: dirty, or clean with
@@ -258,7 +258,8 @@ def implied_volatility(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, implied_volatility, value_convertible
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import implied_volatility, value_convertible
     >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
     >>> kw = dict(valuation_date=dt.date(2026, 1, 1), share_price=80.0, rate=0.04,
@@ -334,12 +335,13 @@ def implied_credit_spread(
     bracket: tuple[float, float] = (0.0, 1.0),
     tolerance: float = 1e-7,
 ) -> float | FloatArray:
-    """The credit spread at which :func:`treasurymodel.value_convertible` equals ``price``.
+    """The credit spread at which :func:`treasurymodel.valuation.value_convertible` equals
+    ``price``.
 
     Parameters
     ----------
     note, valuation_date, share_price, volatility, rate, dividend_yield, steps
-        As for :func:`treasurymodel.value_convertible`; market inputs and ``price``
+        As for :func:`treasurymodel.valuation.value_convertible`; market inputs and ``price``
         broadcast.
     price
         Market price per 100 of principal, in ``[0, 1e9]``: dirty, or clean with
@@ -362,7 +364,8 @@ def implied_credit_spread(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, implied_credit_spread, value_convertible
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import implied_credit_spread, value_convertible
     >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
     >>> kw = dict(valuation_date=dt.date(2026, 1, 1), share_price=80.0, volatility=0.5,

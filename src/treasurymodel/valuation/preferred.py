@@ -207,7 +207,7 @@ def value_preferred(
       ``call_price`` plus accrued dividends when that is worth less than leaving the series
       outstanding (a deterministic comparison; later call dates are not considered).
     * **Conversion** (``pref.conversion_ratio > 0`` and a ``share_price``): the
-      Tsiveriotis–Fernandes tree of :func:`treasurymodel.value_convertible`, with the
+      Tsiveriotis–Fernandes tree of :func:`treasurymodel.valuation.value_convertible`, with the
       dividends as its cash flows, run over ``horizon`` years (to the last dividend date
       inside it) in ``steps`` steps. At the horizon the holder takes the larger of the
       shares and the straight perpetuity from then on, so the conversion right is cut
@@ -226,7 +226,7 @@ def value_preferred(
     share_price, volatility, dividend_yield
         Common share price (currency of the stated amount), its volatility and dividend
         yield, for a convertible series, with the ranges of
-        :func:`treasurymodel.value_convertible`; without a ``share_price`` the series is
+        :func:`treasurymodel.valuation.value_convertible`; without a ``share_price`` the series is
         valued without conversion (and ``volatility`` and ``dividend_yield`` must be left
         out).
     forward_rates
@@ -244,7 +244,8 @@ def value_preferred(
     STRF, 10% paid quarterly, at a 4% rate and a 6% spread, valued on a dividend date:
 
     >>> import datetime as dt
-    >>> from treasurymodel import PreferredStock, value_preferred
+    >>> from treasurymodel import PreferredStock
+    >>> from treasurymodel.valuation import value_preferred
     >>> strf = PreferredStock(name="STRF", notional=1_284e6, rate=0.10, frequency=4)
     >>> round(value_preferred(strf, valuation_date=dt.date(2025, 12, 31), rate=0.04,
     ...     credit_spread=0.06), 2)

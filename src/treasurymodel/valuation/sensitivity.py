@@ -40,7 +40,7 @@ class ConvertibleSensitivities(Generic[_T]):
     parity
         Conversion value per 100: ``conversion_rate / 10 × share_price``.
     bond_floor
-        Value without the conversion right (see :func:`treasurymodel.bond_floor`).
+        Value without the conversion right (see :func:`treasurymodel.valuation.bond_floor`).
     conversion_premium
         ``value / parity − 1`` (infinite at a zero share price).
     delta
@@ -58,7 +58,8 @@ class ConvertibleSensitivities(Generic[_T]):
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, convertible_sensitivities
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import convertible_sensitivities
     >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
     >>> res = convertible_sensitivities(note, valuation_date=dt.date(2026, 1, 1),
@@ -136,7 +137,8 @@ def convertible_sensitivities(
 ) -> ConvertibleSensitivities[Any]:
     """Value, parity, bond floor, premium and sensitivities of a convertible, in one pass.
 
-    The note is valued as :func:`treasurymodel.value_convertible` does (direct path) at the
+    The note is valued as :func:`treasurymodel.valuation.value_convertible` does (direct path) at
+    the
     inputs and at six bumped scenarios, stacked as extra rows of one tree batch:
 
     * share price up and down: by default by one tree node spacing, ``S u²`` and ``S / u²``
@@ -149,15 +151,15 @@ def convertible_sensitivities(
       volatility); vega is the central difference;
     * credit spread up and down by ``spread_bump``; credit rho is the central difference (at
       a zero spread the lower bump is a slightly negative spread, where the tree's value
-      continues smoothly). With a spread :class:`~treasurymodel.Curve` the bump
+      continues smoothly). With a spread :class:`~treasurymodel.valuation.Curve` the bump
       is a parallel shift of its forward spreads.
 
     Parameters
     ----------
     note, valuation_date, share_price, volatility, rate, credit_spread, dividend_yield
-        As for :func:`treasurymodel.value_convertible`; market inputs broadcast.
+        As for :func:`treasurymodel.valuation.value_convertible`; market inputs broadcast.
     steps, clean
-        As for :func:`treasurymodel.value_convertible`.
+        As for :func:`treasurymodel.valuation.value_convertible`.
     share_bump
         Relative share-price bump in ``[1e-6, 0.5]`` (``S (1 ± share_bump)``), or ``None``
         for one node spacing (about 5% at 1,000 steps, 50% volatility and five years).
@@ -169,7 +171,8 @@ def convertible_sensitivities(
     Raises
     ------
     ValidationError
-        As for :func:`treasurymodel.value_convertible` (a volatility below 1e-4 or above 5,
+        As for :func:`treasurymodel.valuation.value_convertible` (a volatility below 1e-4 or above
+        5,
         naming it), or a bump outside ``[1e-6, 0.5]``, naming it. A bumped scenario whose
         tree cannot be built (the lower volatility too low for ``steps``, the upper one's
         top node overflowing) names ``volatility``.
@@ -181,7 +184,8 @@ def convertible_sensitivities(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasurymodel import ConvertibleNote, convertible_sensitivities
+    >>> from treasurymodel import ConvertibleNote
+    >>> from treasurymodel.valuation import convertible_sensitivities
     >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
     >>> res = convertible_sensitivities(note, valuation_date=dt.date(2026, 1, 1),

@@ -18,18 +18,8 @@ import math
 import sys
 from typing import Any, Final
 
-from .cli import (
-    _fmt,
-    _json_text,
-    _number_argument,
-    _price,
-    _source_argument,
-    _subcommand,
-    _table,
-    load_source,
-)
-from .company import Company
-from .credit import (
+from ..company import Company
+from ..credit import (
     DEFINITIONS,
     EVENTS,
     YIELD_TO,
@@ -38,8 +28,10 @@ from .credit import (
     credit_table,
     simulated_credit,
 )
-from .errors import ValidationError
-from .simulation import GBM
+from ..errors import ValidationError
+from ..simulation import GBM
+from ._common import _number_argument, _price, _source_argument, _subcommand, load_source
+from .render import _fmt, _json_text, _table
 
 __all__ = ["add_parser", "credit_data", "render_csv", "render_json", "render_table"]
 

@@ -18,9 +18,10 @@ from typing import Any, Final
 
 import numpy as np
 
-from .cli import _json_text, _number_argument, _plain, _price, _subcommand, load_source
-from .compare import Comparison, compare
-from .errors import ValidationError
+from ..comparison import Comparison, compare
+from ..errors import ValidationError
+from ._common import _number_argument, _price, _subcommand, load_source
+from .render import _json_text, _plain
 
 __all__ = ["add_parser", "comparison_data", "render_csv", "render_json", "render_table"]
 
@@ -149,7 +150,7 @@ def _named_for_cli(err: ValidationError) -> ValidationError:
 def comparison_data(result: Comparison) -> dict[str, Any]:
     """A comparison as plain data: the options and one dict per company.
 
-    Each company's dict has the fields of :class:`~treasurymodel.ComparisonRow` and the
+    Each company's dict has the fields of :class:`~treasurymodel.comparison.ComparisonRow` and the
     lists ``nav_per_share_shocked`` and ``nav_per_share_diluted_shocked`` (one value per
     shock, in the order of ``shocks``).
 
@@ -161,7 +162,7 @@ def comparison_data(result: Comparison) -> dict[str, Any]:
     ([-0.5, 0.0], 'ETH')
     """
     if not isinstance(result, Comparison):
-        raise ValidationError("result", result, "must be a treasurymodel.Comparison")
+        raise ValidationError("result", result, "must be a treasurymodel.comparison.Comparison")
     companies = []
     for i, row in enumerate(result.rows):
         record = row.to_record()
@@ -194,7 +195,8 @@ def render_json(result: Comparison) -> str:
 
 
 def render_csv(result: Comparison) -> str:
-    """One CSV row per company, the columns of :meth:`~treasurymodel.Comparison.to_dict`.
+    """One CSV row per company, the columns of
+    :meth:`~treasurymodel.comparison.Comparison.to_dict`.
 
     Empty cells where a figure does not exist; infinities as ``inf`` and ``-inf``.
 
@@ -206,7 +208,7 @@ def render_csv(result: Comparison) -> str:
     ['label', 'company', 'ticker', 'as_of']
     """
     if not isinstance(result, Comparison):
-        raise ValidationError("result", result, "must be a treasurymodel.Comparison")
+        raise ValidationError("result", result, "must be a treasurymodel.comparison.Comparison")
     columns = result.to_dict()
     out = _io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -239,7 +241,7 @@ def render_table(result: Comparison) -> str:
                                 MicroStrategy
     """
     if not isinstance(result, Comparison):
-        raise ValidationError("result", result, "must be a treasurymodel.Comparison")
+        raise ValidationError("result", result, "must be a treasurymodel.comparison.Comparison")
     return repr(result) + "\n"
 
 

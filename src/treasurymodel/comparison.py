@@ -26,13 +26,13 @@ from . import schedule
 from ._typing import ArrayLike, FloatArray
 from .company import Company
 from .errors import ValidationError
+from .kpi import btc_ratings, metrics
 from .liquidation import (
     Springing,
     coverage_break_price,
     joint_margin_call_price,
     maturity_wall,
 )
-from .metrics import btc_ratings, metrics
 from .validators import check_choice, check_flag, check_number, price_array
 
 __all__ = ["DEFAULT_SHOCKS", "Comparison", "ComparisonRow", "compare"]
@@ -42,7 +42,7 @@ DEFAULT_SHOCKS: Final = (-0.8, -0.6, -0.4, -0.2, 0.0, 0.25, 0.5, 1.0)
 
 Examples
 --------
->>> from treasurymodel.compare import DEFAULT_SHOCKS
+>>> from treasurymodel.comparison import DEFAULT_SHOCKS
 >>> [f"{s:+.0%}" for s in DEFAULT_SHOCKS][:3]
 ['-80%', '-60%', '-40%']
 """
@@ -97,7 +97,7 @@ class ComparisonRow:
         The most junior debt or preferred security (the last of
         :meth:`~treasurymodel.Company.seniority_order`; all debt ranks together) and its BTC
         Rating, reserve / (its amount + everything senior or equal to it)
-        (:func:`~treasurymodel.btc_ratings`); ``None`` for a company with neither.
+        (:func:`~treasurymodel.credit.btc_ratings`); ``None`` for a company with neither.
     common_rating
         The common stock's BTC Rating, (reserve − debt − preferred) / market cap
         (``btc_ratings(..., share_price=...)["common"]``); ``None`` without a share price.
@@ -667,7 +667,7 @@ def compare(
     Notes
     -----
     Each row is what the single-company functions give for that company at its prices:
-    :func:`~treasurymodel.metrics`, :func:`~treasurymodel.btc_ratings`,
+    :func:`~treasurymodel.metrics`, :func:`~treasurymodel.credit.btc_ratings`,
     :func:`~treasurymodel.joint_margin_call_price`, :func:`~treasurymodel.maturity_wall`
     and :func:`~treasurymodel.coverage_break_price`. The shocked NAV per share is one call
     of :func:`~treasurymodel.metrics` per company on the array ``asset_price × (1 + shocks)``.

@@ -22,25 +22,9 @@ from typing import Any, Final
 
 import numpy as np
 
-from .cli import (
-    _check_output,
-    _figure_argument,
-    _json_text,
-    _number_argument,
-    _price,
-    _save_figure,
-    _source_argument,
-    _status,
-    _subcommand,
-    _table,
-    _write,
-    load_source,
-    usage_error,
-)
-from .company import Company
-from .errors import ValidationError
-from .simulation import (
-    BLOCK_PATHS,
+from ..company import Company
+from ..errors import ValidationError
+from ..simulation import (
     GBM,
     KEEP_PATHS_LIMIT,
     ConstantPremium,
@@ -51,13 +35,24 @@ from .simulation import (
     simulate,
     simulation_dates,
 )
-from .simulation.montecarlo import _MAX_PATHS
+from ..simulation.montecarlo import _MAX_PATHS, BLOCK_PATHS
+from ._common import (
+    _check_output,
+    _figure_argument,
+    _number_argument,
+    _price,
+    _save_figure,
+    _source_argument,
+    _subcommand,
+    load_source,
+    usage_error,
+)
+from .render import _json_text, _status, _table, _write
 
 __all__ = [
     "QUANTILES",
     "add_parser",
     "check_memory",
-    "fan_figure",
     "render_csv",
     "render_table",
     "stress_data",
@@ -424,7 +419,8 @@ _ESTIMATE_FROM: Final = 100_000
 
 def check_memory(*, paths: int, steps: int, chunk_size: int | None, keep_paths: bool) -> int:
     """The one memory check of ``stress``: the bytes the run needs at its peak
-    (:func:`~treasurymodel.estimate_memory`), refused up front, naming ``--paths``, when it
+    (:func:`~treasurymodel.simulation.estimate_memory`), refused up front, naming ``--paths``,
+    when it
     is more than the memory available on this machine.
 
     Examples
@@ -496,50 +492,6 @@ def _duration(seconds: float) -> str:
 def _fmt_row(values: dict[str, float], pattern: str) -> list[str]:
     keys = ["mean", *(f"p{round(p * 100)}" for p in QUANTILES)]
     return [pattern.format(values[k]) for k in keys]
-
-
-def fan_figure(
-    result: SimulationResult | SimulationAggregates, *, asset: str = "BTC", currency: str = "USD"
-) -> Any:
-    """A fan chart of the recorded ``units`` and ``nav_per_share`` histograms (matplotlib).
-
-    Two panels sharing the date axis: the asset held and NAV per share, each with its 5-95%
-    and 25-75% bands and the median at every step. The result must have been simulated with
-    ``record=("units", "nav_per_share")``.
-
-    Examples
-    --------
-    >>> from treasurymodel import GBM, datasets, simulate
-    >>> co = datasets.load("mstr-2026-02")
-    >>> res = simulate(co, model=GBM(spot=68_141.0, volatility=0.5), years=1, paths=200,
-    ...                seed=1, record=("units", "nav_per_share"))
-    >>> fig = fan_figure(res)
-    >>> [ax.get_ylabel() for ax in fig.axes]
-    ['BTC held', 'NAV per share (USD)']
-    """
-    try:
-        from matplotlib.figure import Figure
-        from matplotlib.ticker import StrMethodFormatter
-    except ImportError:
-        raise ImportError(_PLOT_HINT) from None
-    dates = np.array([np.datetime64(d, "D") for d in result.dates])
-    fig = Figure(figsize=(9.0, 6.5), layout="constrained")
-    axes = fig.subplots(2, 1, sharex=True)
-    for ax, name, label in (
-        (axes[0], "units", f"{asset} held"),
-        (axes[1], "nav_per_share", f"NAV per share ({currency})"),
-    ):
-        q = result.fan(name, list(QUANTILES))
-        ax.fill_between(dates, q[:, 0], q[:, 4], color="#0072B2", alpha=0.18, label="5-95%")
-        ax.fill_between(dates, q[:, 1], q[:, 3], color="#0072B2", alpha=0.35, label="25-75%")
-        ax.plot(dates, q[:, 2], color="#0072B2", linewidth=1.6, label="median")
-        ax.set_ylabel(label)
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        ax.grid(True, alpha=0.3)
-    axes[1].axhline(0.0, color="#999999", linewidth=0.8)
-    axes[0].legend(loc="upper right", fontsize="small")
-    axes[0].set_title(f"{result.paths:,} simulated paths")
-    return fig
 
 
 def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -615,7 +567,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     else:
         _write(render_table(data))
     if args.trace is not None:
-        from .plot import traced_path
+        from ..plot import traced_path
 
         assert result.traces is not None
         path = int(result.traces.paths[0])
@@ -624,7 +576,9 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         _status(f"traced path {path}, the one with the worst NAV per share")
         _save_figure(fig, args.trace, "--trace")
     if args.plot is not None:
-        fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
+        from ..plot import holdings_fan
+
+        fig = holdings_fan(result, asset=company.holdings.asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")
     return 0
 
