@@ -285,7 +285,7 @@ GOAL_MULTIASSET_RATIO = 2.0
 def bench_multiasset(repeats: int, paths: int) -> None:
     company = _company()
     btc = _model(company).spot
-    model = tm.CorrelatedGBM(
+    model = tm.simulation.CorrelatedGBM(
         tickers=("BTC", "ETH", "SOL"),
         spots=(btc, 2_000.0, 150.0),
         drifts=(0.0, 0.0, 0.0),
@@ -295,7 +295,7 @@ def bench_multiasset(repeats: int, paths: int) -> None:
     units = company.holdings.units
     # about 80% of the reserve's value in BTC, 12% in ETH (staked at 3%) and 8% in SOL
     value = units * btc / 0.8
-    basket = tm.Basket(
+    basket = tm.simulation.Basket(
         model=model,
         units={"BTC": units, "ETH": 0.12 * value / 2_000.0, "SOL": 0.08 * value / 150.0},
         staking_yields={"ETH": 0.03},

@@ -65,7 +65,7 @@ class MultiAssetModel(Protocol):
 
     Examples
     --------
-    >>> from treasurymodel import CorrelatedGBM, MultiAssetModel
+    >>> from treasurymodel.simulation import CorrelatedGBM, MultiAssetModel
     >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), spots=(68_000.0, 2_000.0),
     ...     drifts=(0.0, 0.0), volatilities=(0.5, 0.7), correlation=((1, 0.8), (0.8, 1)))
     >>> isinstance(m, MultiAssetModel)

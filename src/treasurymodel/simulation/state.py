@@ -70,8 +70,9 @@ def basket_company(company: Any, basket: Any) -> Any:
     >>> import treasurymodel as tm
     >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
     ...     holdings=tm.Holdings(units=10.0), shares_basic=1e3)
-    >>> m = tm.JointBootstrap(tickers=("BTC", "ETH"), spots=(5.0, 1.0), returns=[[0.0, 0.0]])
-    >>> b = tm.Basket(model=m, units={"BTC": 10.0, "ETH": 30.0})
+    >>> m = tm.simulation.JointBootstrap(
+    ...     tickers=("BTC", "ETH"), spots=(5.0, 1.0), returns=[[0.0, 0.0]])
+    >>> b = tm.simulation.Basket(model=m, units={"BTC": 10.0, "ETH": 30.0})
     >>> basket_company(co, b).holdings.units
     40.0
     """
