@@ -707,7 +707,8 @@ deviations), got 10.0
         with np.errstate(over="ignore"):
             for i in active:
                 slab = each[i]
-                slab += math.log(self._u[i] * spots[i] / total)
+                # a sum of logs: the product of a tiny holding and its price can underflow
+                slab += math.log(self._u[i]) + math.log(spots[i]) - math.log(total)
                 if self._y[i] > 0.0:
                     slab += math.log1p(self._y[i]) * years
                 np.exp(slab, out=slab)
@@ -807,7 +808,7 @@ def basket_price_paths(
     width = min(size, BLOCK_PATHS)
     work = np.empty((2, min(steps, _SLAB_DATES), width))
     carry = np.empty((len(active), width))
-    weights = [math.log(basket._u[i] * spots[i] / total_units) for i in active]
+    weights = [math.log(basket._u[i]) + math.log(spots[i]) - math.log(total_units) for i in active]
     for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
         lo = block * BLOCK_PATHS
         rows = min(BLOCK_PATHS, total - lo)
