@@ -8,6 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import schedule
+from ._results import Result
 from .company import Company, Holdings, Market
 from .errors import ConvergenceError, MissingFileError, TreasuryModelError, ValidationError
 from .instruments import (
@@ -62,6 +63,7 @@ from .liquidation import (
     nav_sensitivity,
     springing_trigger_price,
 )
+from .liquidation import SpringingTriggers as SpringingTriggers
 
 # --- io and datasets (issue 6) ---
 # isort: split
@@ -309,4 +311,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "schedule",
+    # one result protocol (issue 17)
+    "Result",
+    "SpringingTriggers",
 ]

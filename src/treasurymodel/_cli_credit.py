@@ -18,8 +18,8 @@ import math
 import sys
 from typing import Any, Final
 
+from ._render import fmt as _fmt
 from .cli import (
-    _fmt,
     _json_text,
     _number_argument,
     _price,

@@ -44,6 +44,7 @@ import attrs
 import numpy as np
 
 from . import datasets
+from ._render import fmt as _fmt
 from ._typing import ArrayLike
 from .company import Company
 from .errors import TreasuryModelError, ValidationError, printable, shown
@@ -177,7 +178,7 @@ def _maturity_wall(company: Company, springing: str, puts: bool) -> dict[str, An
         "springing": wall.springing,
         "puts": wall.puts,
         "until": wall.until,
-        "rows": wall.to_records(),
+        "rows": [row.to_record() for row in wall],
         "springing_tests": _springing_tests(company),
     }
 
@@ -190,7 +191,12 @@ def _nav_grid(
     table = nav_sensitivity(
         company, btc_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
     )
-    return table.rows()
+    columns = table.to_dict()
+    absent = {name for name in columns if getattr(table, name) is None}  # None, not NaN
+    return [
+        {name: None if name in absent else float(col[i]) for name, col in columns.items()}
+        for i in range(len(table))
+    ]
 
 
 def _company_summary(company: Company, label: str) -> dict[str, Any]:
@@ -478,26 +484,6 @@ def render_csv(data: dict[str, Any]) -> str:
     for row in _csv_rows(data):
         writer.writerow(["" if v is None else v for v in row])
     return out.getvalue()
-
-
-def _fmt(value: float | None, kind: str) -> str:
-    if value is None:
-        return "-"
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if kind == "money":
-        return f"{value / 1e6:,.1f}"
-    if kind == "price":
-        return f"{value:,.2f}"
-    if kind == "ratio":
-        return f"{value:,.3f}"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "small":
-        return f"{value:.6g}"
-    return f"{value:,.1f}"
 
 
 def _table(

@@ -23,11 +23,12 @@ import calendar
 import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
 
+from ._results import Tabular
 from ._typing import FloatArray
 from .errors import ValidationError
 from .instruments import (
@@ -383,8 +384,8 @@ def dividend_dates(
     return tuple(out)
 
 
-@attrs.frozen(kw_only=True)
-class CashFlows:
+@attrs.frozen(kw_only=True, repr=False)
+class CashFlows(Tabular):
     """Scheduled cash flows of one instrument in a window, as parallel arrays.
 
     Attributes
@@ -429,6 +430,34 @@ class CashFlows:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Columns ``date`` (``datetime64[D]``), ``interest``, ``principal``, ``dividends``
+        and ``total``, one entry per payment date.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Note
+        >>> flows = cash_flows(Note(name="n", principal=100.0, coupon=0.1, frequency=1,
+        ...     maturity=dt.date(2027, 1, 1)), start=dt.date(2025, 1, 1), end=dt.date(2027, 1, 1))
+        >>> d = flows.to_dict()
+        >>> [str(x) for x in d["date"]], d["principal"].tolist()
+        (['2026-01-01', '2027-01-01'], [0.0, 100.0])
+        """
+        return {
+            "date": np.array(self.dates, dtype="datetime64[D]"),
+            "interest": np.array(self.interest, dtype=np.float64),
+            "principal": np.array(self.principal, dtype=np.float64),
+            "dividends": np.array(self.dividends, dtype=np.float64),
+            "total": np.array(self.total, dtype=np.float64),
+        }
+
+    def _title(self) -> str:
+        return f"CashFlows of {self.instrument!r}"
+
+    def _footer(self) -> str:
+        return "in the instrument's currency"
 
 
 def _check_window(start: _dt.date, end: _dt.date) -> None:
