@@ -265,6 +265,20 @@ RESULTS: dict[str, tuple[Callable[[], Any], Expect]] = {
             ("mnav", [np.nan if r.mnav is None else r.mnav for r in c.rows]),
         ],
     ),
+    "ObligationsLadder": (
+        lambda: schedule.obligations_ladder(
+            _CO.instruments,
+            start=_CO.as_of,
+            end=dt.date(2032, 12, 31),
+            fx=dict(_CO.fx),
+            currency=_CO.currency,
+        ),
+        lambda ladder: [
+            ("period", [r.period for r in ladder]),
+            ("dividends", [r.dividends for r in ladder]),
+            ("total", [r.total for r in ladder]),
+        ],
+    ),
     "CashFlows": (
         lambda: schedule.cash_flows(
             _CO.instruments[0], start=_CO.as_of, end=dt.date(2030, 12, 31)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, overload
 
 import attrs
@@ -46,6 +46,7 @@ __all__ = [
     "CashFlows",
     "DayCount",
     "LadderRow",
+    "ObligationsLadder",
     "accrued_interest",
     "add_months",
     "annual_obligations",
@@ -589,6 +590,61 @@ class LadderRow:
         return self.interest + self.dividends + self.principal
 
 
+def _ladder_rows(rows: Iterable[LadderRow]) -> tuple[LadderRow, ...]:
+    return tuple(rows)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ObligationsLadder(Tabular):
+    """The rows of :func:`obligations_ladder`: a sequence of :class:`LadderRow` (iterate,
+    index, ``len``) that also exports ``to_dict()`` and ``to_frame()``.
+
+    Examples
+    --------
+    >>> ladder = ObligationsLadder(rows=[LadderRow(period="2026", interest=1.0, dividends=2.0,
+    ...                                            principal=3.0)])
+    >>> ladder[0].total, ladder.to_dict()["total"].tolist()
+    (6.0, [6.0])
+    """
+
+    rows: tuple[LadderRow, ...] = attrs.field(converter=_ladder_rows)
+    _index = "period"
+
+    def __iter__(self) -> Iterator[LadderRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> LadderRow:
+        return self.rows[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Columns ``period``, ``interest``, ``dividends``, ``principal`` and ``total``.
+
+        Examples
+        --------
+        >>> ladder = ObligationsLadder(rows=[LadderRow(period="2026", interest=1.0,
+        ...                                            dividends=0.0, principal=3.0)])
+        >>> ladder.to_dict()["period"].tolist(), ladder.to_dict()["principal"].tolist()
+        (['2026'], [3.0])
+        """
+        rows = self.rows
+        return {
+            "period": np.array([r.period for r in rows], dtype=object),
+            "interest": np.array([r.interest for r in rows], dtype=np.float64),
+            "dividends": np.array([r.dividends for r in rows], dtype=np.float64),
+            "principal": np.array([r.principal for r in rows], dtype=np.float64),
+            "total": np.array([r.total for r in rows], dtype=np.float64),
+        }
+
+    def _title(self) -> str:
+        return f"ObligationsLadder ({len(self.rows)} period{'' if len(self.rows) == 1 else 's'})"
+
+    def _footer(self) -> str:
+        return "scheduled payments in the reporting currency"
+
+
 def obligations_ladder(
     instruments: Iterable[Instrument],
     *,
@@ -598,7 +654,7 @@ def obligations_ladder(
     fx: Mapping[str, float] | None = None,
     currency: str = "USD",
     index_level: float | None = None,
-) -> list[LadderRow]:
+) -> ObligationsLadder:
     """Scheduled obligations of several instruments in ``(start, end]``, by year or by date.
 
     Amounts in a foreign currency are converted with ``fx`` (reporting currency per unit);
@@ -629,10 +685,12 @@ def obligations_ladder(
             row[0] += float(flows.interest[i]) * rate
             row[1] += float(flows.dividends[i]) * rate
             row[2] += float(flows.principal[i]) * rate
-    return [
-        LadderRow(period=key, interest=v[0], dividends=v[1], principal=v[2])
-        for key, v in sorted(buckets.items())
-    ]
+    return ObligationsLadder(
+        rows=[
+            LadderRow(period=key, interest=v[0], dividends=v[1], principal=v[2])
+            for key, v in sorted(buckets.items())
+        ]
+    )
 
 
 def annual_obligations(
