@@ -381,7 +381,7 @@ def test_chunking_does_not_change_the_view() -> None:
 
 def test_result_protocol(mstr_run: SimulatedCredit) -> None:
     text = repr(mstr_run)
-    assert len(text.splitlines()) == len(mstr_run) + 3
+    assert len(text.splitlines()) == len(mstr_run) + 4  # title (two lines), header, footer
     assert "impaired 4y" in text
     assert "STRD" in text
     assert mstr_run._repr_html_().startswith("<table>")

@@ -252,7 +252,7 @@ def test_springing_trigger_prices_only_where_springing(entry: KindEntry) -> None
         for _, price in found:
             assert price is None or (math.isfinite(price) and price >= 0.0)
     else:
-        assert found == ()
+        assert tuple(found) == ()
 
 
 def test_springing_trigger_price_of_the_example_by_hand() -> None:

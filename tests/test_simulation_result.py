@@ -122,10 +122,7 @@ def test_exports_one_row_per_path() -> None:
     assert list(columns)[: len(PATH_FIELDS) + 1] == ["path", *PATH_FIELDS]
     assert {len(v) for v in columns.values()} == {5}
     assert columns["default_date"].dtype == np.dtype("datetime64[D]")
-    records = res.to_records()
-    assert records.shape == (5,)
-    assert records.dtype.names == tuple(columns)
-    assert records["btc_sold"].tolist() == res.btc_sold.tolist()
+    assert columns["btc_sold"].tolist() == res.btc_sold.tolist()
     summary = res.summary()
     assert summary["paths"] == 5.0
     assert summary["p_default"] == res.probability("default")
@@ -137,7 +134,7 @@ def test_pandas_takes_the_exports() -> None:
     res = simulate_paths(_company(), prices=prices, dates=dates)
     frame = pd.DataFrame(res.to_dict())
     assert frame.shape == (4, len(res.to_dict()))
-    assert pd.DataFrame.from_records(res.to_records()).shape == frame.shape
+    assert res.to_frame().shape == frame.shape
 
 
 def test_equality_compares_arrays() -> None:

@@ -27,6 +27,7 @@ from . import (  # noqa: F401 - events: its functions are here, the module need 
     simulation,
     valuation,
 )
+from ._results import Result
 from .company import Company, Holdings, Market
 from .comparison import compare
 from .credit import credit_table, simulated_credit
@@ -103,6 +104,8 @@ __all__ = [
     "compare",
     "credit_table",
     "simulated_credit",
+    # the protocol every result follows
+    "Result",
     # errors
     "ConvergenceError",
     "MissingFileError",

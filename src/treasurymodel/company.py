@@ -6,10 +6,11 @@ import datetime as _dt
 import functools
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
+from ._render import fmt, html_table, text_table
 from .errors import ValidationError
 from .instruments import (
     ConvertibleNote,
@@ -282,7 +283,7 @@ def _instruments_validator(instance: Company, attribute: attrs.Attribute[Any], v
             raise ValidationError(f"Company.instruments[{i}]", item, "is not an instrument")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Company:
     """A treasury company's balance sheet on its as-of date.
 
@@ -399,6 +400,83 @@ class Company:
                 MATURED_REASON.format(as_of=self.as_of),
             )
         self._check_totals(fx)
+
+    # --- one screen in a terminal, a small table in a notebook ----------------------------
+
+    _SHOWN: ClassVar[int] = 15  # instruments listed by repr (the rest counted)
+
+    def _summary(self) -> list[str]:
+        cur = self.currency
+        h = self.holdings
+        title = f"Company {self.name!r}" + (f" ({self.ticker})" if self.ticker else "")
+        lines = [
+            f"{title} as of {self.as_of.isoformat()}, reporting in {cur}",
+            f"holdings {h.units:,.10g} {h.asset} (cost basis {fmt(h.cost_basis, 'money')}M); "
+            f"cash {fmt(self.cash, 'money')}M; other assets {fmt(self.other_assets, 'money')}M",
+            f"shares {self.shares_basic:,.0f} basic, {self.diluted_shares:,.0f} diluted",
+        ]
+        if self.market is not None:
+            lines[-1] += (
+                f"; market: {h.asset} {fmt(self.market.asset_price, 'price')}, "
+                f"share {fmt(self.market.share_price, 'price')}"
+            )
+        n = len(self.instruments)
+        lines.append(
+            f"{n} instrument{'' if n == 1 else 's'}: debt {fmt(self.total_debt, 'money')}M, "
+            f"preferred {fmt(self.total_preferred, 'money')}M ({cur})"
+        )
+        return lines
+
+    def _instrument_cells(self, limit: int | None) -> tuple[list[str], list[list[str]]]:
+        header = ["instrument", "kind", "amount (M)", "rate", "maturity"]
+        rows = []
+        for inst in self.instruments[:limit]:
+            rate = getattr(inst, "coupon", getattr(inst, "rate", None))
+            maturity = getattr(inst, "maturity", None)
+            rows.append(
+                [
+                    inst.name,
+                    type(inst).KIND,
+                    fmt(self.amount(inst), "money"),
+                    "-" if rate is None else f"{rate:.3%}",
+                    "-" if maturity is None else maturity.isoformat(),
+                ]
+            )
+        return header, rows
+
+    def __repr__(self) -> str:
+        """One screen: the balance sheet in four lines, then the instruments (at most 15).
+
+        Examples
+        --------
+        >>> import treasurymodel as tm
+        >>> print(repr(tm.datasets.load("mstr-2022q2")).splitlines()[0])
+        Company 'MicroStrategy' (MSTR) as of 2022-06-30, reporting in USD
+        """
+        lines = self._summary()
+        if self.instruments:
+            header, rows = self._instrument_cells(self._SHOWN)
+            for i, row in enumerate(rows):
+                if len(row[0]) > 40:
+                    rows[i][0] = row[0][:39] + "…"
+            table = text_table("", header, rows, "").split("\n")[1:-1]
+            lines += table
+            if len(self.instruments) > self._SHOWN:
+                lines.append(f"  ... {len(self.instruments) - self._SHOWN} more instruments")
+        return "\n".join(lines[:1] + ["  " + line for line in lines[1:4]] + lines[4:])
+
+    def _repr_html_(self) -> str:
+        """The balance sheet as a caption and the instruments as a small HTML table.
+
+        Examples
+        --------
+        >>> import treasurymodel as tm
+        >>> tm.datasets.load("mstr-2022q2")._repr_html_()[:16]
+        '<table><caption>'
+        """
+        head, *rest = self._summary()
+        header, rows = self._instrument_cells(None)
+        return html_table(head + ": " + "; ".join(rest), header, rows, "amounts in millions")
 
     def _pledges(self) -> list[float]:
         return [i.pledged_units for i in self.instruments if isinstance(i, Collateralized)]

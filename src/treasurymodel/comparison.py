@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import importlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
@@ -23,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from . import schedule
+from ._render import fmt as _text
+from ._results import frame
 from ._typing import ArrayLike, FloatArray
 from .company import Company
 from .errors import ValidationError
@@ -269,7 +270,7 @@ class Comparison:
         """Columns by name, one entry per company.
 
         Text columns (``label``, ``company``, ``ticker``, ``asset``, ``currency``,
-        ``junior_security``) are lists of strings (``None`` where absent); ``as_of`` is a
+        ``junior_security``) are object arrays of strings (``None`` where absent); ``as_of`` is a
         ``datetime64[D]`` array; every other column a float64 array with NaN where the row
         has ``None`` (the missing-value mark of numpy and pandas, as in
         :meth:`CreditTable.to_dict <treasurymodel.credit.CreditTable.to_dict>`; the rows themselves
@@ -281,7 +282,7 @@ class Comparison:
         --------
         >>> from treasurymodel import compare, datasets
         >>> d = compare([datasets.load("mstr-2026-02"), datasets.load("sbet-2025-10")]).to_dict()
-        >>> d["asset"], d["mnav"].round(3).tolist()
+        >>> d["asset"].tolist(), d["mnav"].round(3).tolist()
         (['BTC', 'ETH'], [1.078, nan])
         >>> [key for key in d if key.startswith("nav_per_share_")][:2]
         ['nav_per_share_diluted', 'nav_per_share_-80%']
@@ -290,7 +291,7 @@ class Comparison:
         for field in attrs.fields(ComparisonRow):
             values = [getattr(r, field.name) for r in self.rows]
             if field.name in _TEXT_FIELDS:
-                out[field.name] = values
+                out[field.name] = np.array(values, dtype=object)
             elif field.name == "as_of":
                 out[field.name] = np.array(values, dtype="datetime64[D]")
             else:
@@ -315,11 +316,7 @@ class Comparison:
         >>> frame.index.tolist(), frame.loc["MicroStrategy", "asset"]
         (['MicroStrategy'], 'BTC')
         """
-        try:
-            pandas = importlib.import_module("pandas")
-        except ImportError:
-            raise ImportError("to_frame needs pandas: pip install pandas") from None
-        return pandas.DataFrame(self.to_dict()).set_index("label")
+        return frame(self.to_dict(), owner="Comparison", index="label")
 
     def table(self) -> list[list[str]]:
         """The figures as text, companies across and figures down (header row first).
@@ -386,14 +383,49 @@ class Comparison:
             lines.append((f"NAV/share, asset {name}", [_text(float(v), "price") for v in values]))
         return [["", *self.labels], *[[name, *cells] for name, cells in lines]]
 
-    def __repr__(self) -> str:
+    def _head(self) -> str:
         n = len(self.rows)
-        head = f"Comparison of {n} compan{'y' if n == 1 else 'ies'}"
+        return f"Comparison of {n} compan{'y' if n == 1 else 'ies'}"
+
+    def _report(self) -> str:
+        """Every line of :meth:`table`, aligned (what the ``compare`` command prints)."""
         foot = (
             "Prices per unit of each company's asset, in its currency; "
             "fall = 1 - break price / price."
         )
-        return "\n".join([head, *_aligned(self.table()), foot])
+        return "\n".join([self._head(), *_aligned(self.table()), foot])
+
+    def __repr__(self) -> str:
+        """One screen: an indented line folded into the one above (``0.00 (-100.0%)``), the
+        shocks left to :meth:`to_dict`, and as many companies as fit in 100 characters."""
+        table = self.table()
+        rows: list[list[str]] = [table[0]]
+        shocks = 0
+        for row in table[1:]:
+            if row[0].startswith("NAV/share, asset"):
+                shocks += 1
+            elif row[0].startswith("  "):
+                prev = rows[-1]
+                label = row[0].strip().replace("fall to it", "fall")
+                rows[-1] = [f"{prev[0]} ({label})"] + [
+                    a if b == "-" else f"{a} ({b})" for a, b in zip(prev[1:], row[1:], strict=True)
+                ]
+            else:
+                rows.append(row)
+        lines = _aligned(rows)
+        keep = len(rows[0])
+        while keep > 2 and max(len(line) for line in _aligned([r[:keep] for r in rows])) > 100:
+            keep -= 1
+        lines = _aligned([r[:keep] for r in rows])
+        notes = []
+        if keep < len(rows[0]):
+            notes.append(f"{len(rows[0]) - keep} more companies")
+        if shocks:
+            notes.append(f"NAV per share under {shocks} shocks")
+        foot = "Prices per unit of each company's asset, in its currency; fall to the price"
+        if notes:
+            foot = " and ".join(notes) + ": to_dict() or the notebook view"
+        return "\n".join([self._head(), *lines, foot])
 
     def _repr_html_(self) -> str:
         rows = self._lines(short=False)  # no text width to keep to: full names
@@ -413,24 +445,6 @@ class Comparison:
 def _shock_names(shocks: FloatArray) -> list[str]:
     """Column names of the shocks: ``-80%``, ``+0%``, ``+12.5%``."""
     return [f"{s:+.0%}" if abs(s * 100 - round(s * 100)) < 1e-9 else f"{s:+.4g}" for s in shocks]
-
-
-def _text(value: float | None, kind: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if kind == "money":
-        return f"{value / 1e6:,.1f}"
-    if kind == "price":
-        return f"{value:,.2f}"
-    if kind == "ratio":
-        return f"{value:,.3f}"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "pct":
-        return f"{value:.1%}"
-    return f"{value:,.1f}"
 
 
 def _short(text: str | None, width: int = 20) -> str:

@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from . import schedule
+from ._results import Tabular, broadcast_columns
 from ._typing import ArrayInput, ArrayLike, FloatArray
 from .company import Company, check_company
 from .credit.rating import btc_rating, btc_ratings
@@ -83,8 +84,8 @@ def _market(
 # --- the record -----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
-class Metrics(Generic[_T]):
+@attrs.frozen(kw_only=True, repr=False)
+class Metrics(Tabular, Generic[_T]):
     """Everything read off a balance sheet at one BTC price (or an array of them).
 
     Each field is a float when every price given was a float, and otherwise a read-only
@@ -171,6 +172,37 @@ class Metrics(Generic[_T]):
     shares_if_converted: _T
     unrealized_gain: _T
     btc_per_share: _T
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as a 1-d column, one entry per price (a float record gives one row).
+
+        An array of prices of any shape is flattened in C order; a field that needs a share
+        price is a column of NaN when none was given (``None`` in the record).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings, metrics
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+        ...     shares_basic=1e6, cash=5e6)
+        >>> d = metrics(co, btc_price=[50_000.0, 100_000.0]).to_dict()
+        >>> d["btc_price"].tolist(), d["nav"].tolist(), d["mnav"].tolist()
+        ([50000.0, 100000.0], [55000000.0, 105000000.0], [nan, nan])
+        >>> print(repr(metrics(co, btc_price=100_000.0, share_price=80.0)).splitlines()[3])
+          share_price                     80
+        """
+        return dict(
+            broadcast_columns({f.name: getattr(self, f.name) for f in attrs.fields(Metrics)})
+        )
+
+    _turn = True
+
+    def _title(self) -> str:
+        n = int(np.size(self.nav))
+        return "Metrics" + ("" if n == 1 else f" at {n:,} prices")
+
+    def _footer(self) -> str:
+        return "amounts in the reporting currency"
 
 
 # --- metrics --------------------------------------------------------------------------

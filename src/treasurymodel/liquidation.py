@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 
 from . import schedule
+from ._results import Tabular
 from ._typing import ArrayLike, FloatArray, IntArray
 from .company import Company, check_company
 from .errors import ValidationError
@@ -54,6 +55,7 @@ __all__ = [
     "MaturityWall",
     "MaturityWallRow",
     "NavSensitivity",
+    "SpringingTriggers",
     "coverage_break_price",
     "dividend_coverage_months",
     "joint_margin_call_price",
@@ -387,8 +389,8 @@ class MaturityWallRow:
         }
 
 
-@attrs.frozen(kw_only=True)
-class MaturityWall:
+@attrs.frozen(kw_only=True, repr=False)
+class MaturityWall(Tabular):
     """A maturity wall: its rows and the assumptions they were computed under.
 
     Iterating over a wall yields its rows; ``len`` counts them.
@@ -481,8 +483,10 @@ class MaturityWall:
         """
         return np.asarray([r.breakeven_price for r in self.rows], dtype=np.float64)
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The rows as a list of plain dicts (ready for a DataFrame or a CSV writer).
+    def to_dict(self) -> dict[str, Any]:
+        """Columns by name, one entry per period: ``period``, ``end`` (``datetime64[D]``),
+        ``due``, ``cumulative_due``, ``breakeven_price`` and ``items`` (how many amounts fall
+        due in the period; the amounts themselves are in each row's ``items``).
 
         Examples
         --------
@@ -491,10 +495,32 @@ class MaturityWall:
         >>> co = Company(name="X", as_of=dt.date(2025, 6, 30), holdings=Holdings(units=100),
         ...     shares_basic=1e6, instruments=[Note(name="n", principal=5e6,
         ...     maturity=dt.date(2026, 3, 1))])
-        >>> [(r["period"], r["cumulative_due"]) for r in maturity_wall(co).to_records()]
-        [('2025', 0.0), ('2026', 5000000.0)]
+        >>> d = maturity_wall(co).to_dict()
+        >>> d["period"].tolist(), d["cumulative_due"].tolist(), str(d["end"][1])
+        (['2025', '2026'], [0.0, 5000000.0], '2026-03-01')
         """
-        return [r.to_record() for r in self.rows]
+        rows = self.rows
+        return {
+            "period": np.array([r.period for r in rows], dtype=object),
+            "end": np.array([r.end for r in rows], dtype="datetime64[D]"),
+            "due": np.array([r.due for r in rows], dtype=np.float64),
+            "cumulative_due": np.array([r.cumulative_due for r in rows], dtype=np.float64),
+            "breakeven_price": np.array([r.breakeven_price for r in rows], dtype=np.float64),
+            "items": np.array([len(r.items) for r in rows], dtype=np.int64),
+        }
+
+    _index = "period"
+
+    def _title(self) -> str:
+        return (
+            f"MaturityWall ({self.as_of.isoformat()} to {self.until.isoformat()}, by {self.by}; "
+            f"springing {self.springing}, conversion {self.conversion})"
+        )
+
+    def _footer(self) -> str:
+        return (
+            f"breakeven price: the asset price at which {self.units:,.6g} units cover what is due"
+        )
 
 
 # --- maturity wall: scenarios -----------------------------------------------------------
@@ -1102,9 +1128,79 @@ def maturity_wall(
 # --- springing tests --------------------------------------------------------------------
 
 
-def springing_trigger_price(
-    company: Company, name: str
-) -> tuple[tuple[_dt.date, float | None], ...]:
+@attrs.frozen(kw_only=True, repr=False)
+class SpringingTriggers(Tabular):
+    """The trigger prices of a secured note's springing clauses (:func:`springing_trigger_price`).
+
+    A sequence of ``(date, price)`` pairs, one per clause dated after the as-of date: iterate,
+    index or unpack it as before; ``to_dict()`` gives the columns.
+
+    Attributes
+    ----------
+    instrument
+        The secured note.
+    date
+        The clauses' test dates, in order.
+    reference
+        The instrument each clause tests liquidity against.
+    trigger_price
+        The asset price below which each test fails: ``None`` when it cannot fail at any
+        price, ``inf`` when it fails at every price.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> t = SpringingTriggers(instrument="sec", date=(dt.date(2027, 9, 15),),
+    ...                       reference=("cvt",), trigger_price=(120_000.0,))
+    >>> [(str(d), p) for d, p in t]
+    [('2027-09-15', 120000.0)]
+    >>> t.to_dict()["trigger_price"].tolist()
+    [120000.0]
+    """
+
+    instrument: str
+    date: tuple[_dt.date, ...]
+    reference: tuple[str, ...]
+    trigger_price: tuple[float | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.date)
+
+    def __iter__(self) -> Iterator[tuple[_dt.date, float | None]]:
+        return iter(zip(self.date, self.trigger_price, strict=True))
+
+    def __getitem__(self, index: int) -> tuple[_dt.date, float | None]:
+        return self.date[index], self.trigger_price[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Columns ``date`` (``datetime64[D]``), ``reference`` and ``trigger_price`` (NaN where
+        the test cannot fail).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> t = SpringingTriggers(instrument="sec", date=(dt.date(2027, 9, 15),),
+        ...                       reference=("cvt",), trigger_price=(None,))
+        >>> d = t.to_dict()
+        >>> str(d["date"][0]), d["reference"].tolist(), d["trigger_price"].tolist()
+        ('2027-09-15', ['cvt'], [nan])
+        """
+        return {
+            "date": np.array(self.date, dtype="datetime64[D]"),
+            "reference": np.array(self.reference, dtype=object),
+            "trigger_price": np.array(
+                [np.nan if p is None else p for p in self.trigger_price], dtype=np.float64
+            ),
+        }
+
+    def _title(self) -> str:
+        return f"SpringingTriggers of {self.instrument!r}"
+
+    def _footer(self) -> str:
+        return "trigger price: the asset price below which the test fails (- : never)"
+
+
+def springing_trigger_price(company: Company, name: str) -> SpringingTriggers:
     """Per springing clause of a secured note: the price below which its test fails.
 
     On the clause's test date the note's maturity springs to that date unless liquidity is
@@ -1126,11 +1222,12 @@ def springing_trigger_price(
 
     Returns
     -------
-    tuple of (date, float or None)
-        One pair per clause dated after the as-of date, in date order: ``None`` when the
-        test cannot fail at any price (less than ``min_outstanding`` of the reference
-        remains, or cash alone passes it); ``inf`` when it fails at every price (no
-        unencumbered units and too little cash). Empty for an instrument without clauses.
+    SpringingTriggers
+        A sequence of ``(date, price)`` pairs, one per clause dated after the as-of date,
+        in date order: ``None`` when the test cannot fail at any price (less than
+        ``min_outstanding`` of the reference remains, or cash alone passes it); ``inf`` when
+        it fails at every price (no unencumbered units and too little cash). Empty for an
+        instrument without clauses.
 
     Raises
     ------
@@ -1150,23 +1247,30 @@ def springing_trigger_price(
     ...                                  liquidity_multiple=1.3)])
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_200),
     ...     shares_basic=1e6, cash=10e6, instruments=[cvt, sec])
-    >>> springing_trigger_price(co, "sec")    # (1.3 × 100M − 10M) / 1,000 BTC
+    >>> tuple(springing_trigger_price(co, "sec"))    # (1.3 × 100M − 10M) / 1,000 BTC
     ((datetime.date(2027, 9, 15), 120000.0),)
     """
     company = check_company(company)
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
     inst = company.instrument(name)
-    if not isinstance(inst, HasSpringing):
-        return ()
-    out: list[tuple[_dt.date, float | None]] = []
-    for clause in inst.springing:
+    dates: list[_dt.date] = []
+    references: list[str] = []
+    prices: list[float | None] = []
+    for clause in inst.springing if isinstance(inst, HasSpringing) else ():
         if clause.date <= company.as_of:
             continue
         ref = company.instrument(clause.reference)
         outstanding, need = _reference_amount(company, ref, clause.date, _stated_repaid(ref))
-        out.append((clause.date, _clause_threshold(company, clause, outstanding, need)))
-    return tuple(out)
+        dates.append(clause.date)
+        references.append(clause.reference)
+        prices.append(_clause_threshold(company, clause, outstanding, need))
+    return SpringingTriggers(
+        instrument=name,
+        date=tuple(dates),
+        reference=tuple(references),
+        trigger_price=tuple(prices),
+    )
 
 
 # --- obligation coverage ------------------------------------------------------------------
@@ -1305,8 +1409,8 @@ def _frozen(value: FloatArray) -> FloatArray:
     return arr
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class NavSensitivity:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class NavSensitivity(Tabular):
     """NAV, NAV per share and mNAV over a grid of asset prices, as parallel 1-d arrays.
 
     Attributes
@@ -1331,8 +1435,8 @@ class NavSensitivity:
     >>> table = nav_sensitivity(co, btc_prices=[50_000.0, 100_000.0], share_price=75.0)
     >>> table.mnav.tolist()
     [1.5, 0.75]
-    >>> table.rows()[0]["nav_per_share"]
-    50.0
+    >>> table.to_dict()["nav_per_share"].tolist()
+    [50.0, 100.0]
     """
 
     btc_price: FloatArray
@@ -1359,8 +1463,8 @@ class NavSensitivity:
     def __len__(self) -> int:
         return int(self.btc_price.size)
 
-    def rows(self) -> list[dict[str, float | None]]:
-        """One dict per grid point, keyed by field name (``None`` for absent fields).
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as a float column, one entry per grid point (NaN for an absent one).
 
         Examples
         --------
@@ -1368,17 +1472,22 @@ class NavSensitivity:
         >>> from treasurymodel import Company, Holdings
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
         ...     shares_basic=100)
-        >>> nav_sensitivity(co, btc_prices=[1_000.0]).rows()  # doctest: +NORMALIZE_WHITESPACE
-        [{'btc_price': 1000.0, 'nav': 10000.0, 'nav_per_share': 100.0,
-          'nav_per_share_diluted': 100.0, 'share_price': None, 'mnav': None,
-          'mnav_simple': None}]
+        >>> nav_sensitivity(co, btc_prices=[1_000.0]).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'btc_price': array([1000.]), 'nav': array([10000.]), 'nav_per_share': array([100.]),
+         'nav_per_share_diluted': array([100.]), 'share_price': array([nan]),
+         'mnav': array([nan]), 'mnav_simple': array([nan])}
         """
-        names = [f.name for f in attrs.fields(NavSensitivity)]
-        columns = {n: getattr(self, n) for n in names}
-        return [
-            {n: (None if col is None else float(col[i])) for n, col in columns.items()}
-            for i in range(len(self))
-        ]
+        n = len(self)
+        out: dict[str, Any] = {}
+        for field in attrs.fields(NavSensitivity):
+            value = getattr(self, field.name)
+            out[field.name] = np.full(n, np.nan) if value is None else np.array(value)
+        return out
+
+    _turn = True
+
+    def _title(self) -> str:
+        return f"NavSensitivity at {len(self):,} asset price{'' if len(self) == 1 else 's'}"
 
 
 def nav_sensitivity(

@@ -22,12 +22,13 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from collections.abc import Iterable, Mapping
-from typing import Literal, overload
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
 
+from ._results import Tabular
 from ._typing import ArrayInput, ArrayLike, FloatArray
 from .errors import ValidationError
 from .instruments import (
@@ -52,6 +53,7 @@ __all__ = [
     "CashFlows",
     "DayCount",
     "LadderRow",
+    "ObligationsLadder",
     "accrued_interest",
     "add_months",
     "annual_obligations",
@@ -383,8 +385,8 @@ def dividend_dates(
     return tuple(out)
 
 
-@attrs.frozen(kw_only=True)
-class CashFlows:
+@attrs.frozen(kw_only=True, repr=False)
+class CashFlows(Tabular):
     """Scheduled cash flows of one instrument in a window, as parallel arrays.
 
     Attributes
@@ -429,6 +431,34 @@ class CashFlows:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Columns ``date`` (``datetime64[D]``), ``interest``, ``principal``, ``dividends``
+        and ``total``, one entry per payment date.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Note
+        >>> flows = cash_flows(Note(name="n", principal=100.0, coupon=0.1, frequency=1,
+        ...     maturity=dt.date(2027, 1, 1)), start=dt.date(2025, 1, 1), end=dt.date(2027, 1, 1))
+        >>> d = flows.to_dict()
+        >>> [str(x) for x in d["date"]], d["principal"].tolist()
+        (['2026-01-01', '2027-01-01'], [0.0, 100.0])
+        """
+        return {
+            "date": np.array(self.dates, dtype="datetime64[D]"),
+            "interest": np.array(self.interest, dtype=np.float64),
+            "principal": np.array(self.principal, dtype=np.float64),
+            "dividends": np.array(self.dividends, dtype=np.float64),
+            "total": np.array(self.total, dtype=np.float64),
+        }
+
+    def _title(self) -> str:
+        return f"CashFlows of {self.instrument!r}"
+
+    def _footer(self) -> str:
+        return "in the instrument's currency"
 
 
 def _check_window(start: _dt.date, end: _dt.date) -> None:
@@ -560,6 +590,61 @@ class LadderRow:
         return self.interest + self.dividends + self.principal
 
 
+def _ladder_rows(rows: Iterable[LadderRow]) -> tuple[LadderRow, ...]:
+    return tuple(rows)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ObligationsLadder(Tabular):
+    """The rows of :func:`obligations_ladder`: a sequence of :class:`LadderRow` (iterate,
+    index, ``len``) that also exports ``to_dict()`` and ``to_frame()``.
+
+    Examples
+    --------
+    >>> ladder = ObligationsLadder(rows=[LadderRow(period="2026", interest=1.0, dividends=2.0,
+    ...                                            principal=3.0)])
+    >>> ladder[0].total, ladder.to_dict()["total"].tolist()
+    (6.0, [6.0])
+    """
+
+    rows: tuple[LadderRow, ...] = attrs.field(converter=_ladder_rows)
+    _index = "period"
+
+    def __iter__(self) -> Iterator[LadderRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> LadderRow:
+        return self.rows[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Columns ``period``, ``interest``, ``dividends``, ``principal`` and ``total``.
+
+        Examples
+        --------
+        >>> ladder = ObligationsLadder(rows=[LadderRow(period="2026", interest=1.0,
+        ...                                            dividends=0.0, principal=3.0)])
+        >>> ladder.to_dict()["period"].tolist(), ladder.to_dict()["principal"].tolist()
+        (['2026'], [3.0])
+        """
+        rows = self.rows
+        return {
+            "period": np.array([r.period for r in rows], dtype=object),
+            "interest": np.array([r.interest for r in rows], dtype=np.float64),
+            "dividends": np.array([r.dividends for r in rows], dtype=np.float64),
+            "principal": np.array([r.principal for r in rows], dtype=np.float64),
+            "total": np.array([r.total for r in rows], dtype=np.float64),
+        }
+
+    def _title(self) -> str:
+        return f"ObligationsLadder ({len(self.rows)} period{'' if len(self.rows) == 1 else 's'})"
+
+    def _footer(self) -> str:
+        return "scheduled payments in the reporting currency"
+
+
 def obligations_ladder(
     instruments: Iterable[Instrument],
     *,
@@ -569,7 +654,7 @@ def obligations_ladder(
     fx: Mapping[str, float] | None = None,
     currency: str = "USD",
     index_level: float | None = None,
-) -> list[LadderRow]:
+) -> ObligationsLadder:
     """Scheduled obligations of several instruments in ``(start, end]``, by year or by date.
 
     Amounts in a foreign currency are converted with ``fx`` (reporting currency per unit);
@@ -600,10 +685,12 @@ def obligations_ladder(
             row[0] += float(flows.interest[i]) * rate
             row[1] += float(flows.dividends[i]) * rate
             row[2] += float(flows.principal[i]) * rate
-    return [
-        LadderRow(period=key, interest=v[0], dividends=v[1], principal=v[2])
-        for key, v in sorted(buckets.items())
-    ]
+    return ObligationsLadder(
+        rows=[
+            LadderRow(period=key, interest=v[0], dividends=v[1], principal=v[2])
+            for key, v in sorted(buckets.items())
+        ]
+    )
 
 
 def annual_obligations(

@@ -31,7 +31,7 @@ for row in wall:
     assert_type(row.end, dt.date)
     is_float(row.breakeven_price)
 assert_type(wall.row("2025").cumulative_due, float)
-assert_type(wall.to_records(), list[dict[str, Any]])
+assert_type(wall.to_dict(), dict[str, Any])
 shares_wall = tm.maturity_wall(mstr, conversion="shares", mnav=6.0, include_interest=True)
 assert_type(shares_wall, tm.liquidation.MaturityWall)
 

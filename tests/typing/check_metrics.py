@@ -76,10 +76,10 @@ ratings_grid = btc_rating(co, "STRD", btc_price=(30_000.0, 68_141.0, 150_000.0))
 assert_type(ratings_grid, FloatArray)
 is_array(ratings_grid, (3,))
 ratings = btc_ratings(co, btc_price=68_141.0, share_price=114.45)
-assert_type(ratings, dict[str, float])
+assert_type(ratings, tm.credit.Ratings[float])
 is_float(ratings["STRD"])
 ratings_by_price = btc_ratings(co, btc_price=np.array([30_000, 150_000]))
-assert_type(ratings_by_price, dict[str, FloatArray])
+assert_type(ratings_by_price, tm.credit.Ratings[FloatArray])
 is_array(ratings_by_price["STRD"], (2,))
 
 # BTC Yield, BTC Gain and BTC $ Gain over a period (Strategy's 2024 figures).

@@ -242,7 +242,7 @@ def render_table(result: Comparison) -> str:
     """
     if not isinstance(result, Comparison):
         raise ValidationError("result", result, "must be a treasurymodel.comparison.Comparison")
-    return repr(result) + "\n"
+    return result._report() + "\n"
 
 
 def _cmd_compare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

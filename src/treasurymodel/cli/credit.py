@@ -18,6 +18,7 @@ import math
 import sys
 from typing import Any, Final
 
+from .._render import fmt as _fmt
 from ..company import Company
 from ..credit import (
     DEFINITIONS,
@@ -31,7 +32,7 @@ from ..credit import (
 from ..errors import ValidationError
 from ..simulation import GBM
 from ._common import _number_argument, _price, _source_argument, _subcommand, load_source
-from .render import _fmt, _json_text, _table
+from .render import _json_text, _table
 
 __all__ = ["add_parser", "credit_data", "render_csv", "render_json", "render_table"]
 

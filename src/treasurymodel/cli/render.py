@@ -46,26 +46,6 @@ def _json_text(data: Any) -> str:
     return json.dumps(_plain(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _fmt(value: float | None, kind: str) -> str:
-    if value is None:
-        return "-"
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if kind == "money":
-        return f"{value / 1e6:,.1f}"
-    if kind == "price":
-        return f"{value:,.2f}"
-    if kind == "ratio":
-        return f"{value:,.3f}"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "small":
-        return f"{value:.6g}"
-    return f"{value:,.1f}"
-
-
 def _table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],

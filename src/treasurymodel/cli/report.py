@@ -16,12 +16,13 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
+from .._render import fmt as _fmt
 from .._typing import ArrayLike
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments.capabilities import HasSpringing, MarginCallable
 from ._common import _option_error, _price, _source_argument, _subcommand, load_source
-from .render import _fmt, _json_text, _plain, _table, _write
+from .render import _json_text, _plain, _table, _write
 
 __all__ = [
     "GRID_MULTIPLES",
@@ -115,7 +116,7 @@ def _maturity_wall(company: Company, springing: str, puts: bool) -> dict[str, An
         "springing": wall.springing,
         "puts": wall.puts,
         "until": wall.until,
-        "rows": wall.to_records(),
+        "rows": [row.to_record() for row in wall],
         "springing_tests": _springing_tests(company),
     }
 
@@ -128,7 +129,12 @@ def _nav_grid(
     table = nav_sensitivity(
         company, btc_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
     )
-    return table.rows()
+    columns = table.to_dict()
+    absent = {name for name in columns if getattr(table, name) is None}  # None, not NaN
+    return [
+        {name: None if name in absent else float(col[i]) for name, col in columns.items()}
+        for i in range(len(table))
+    ]
 
 
 def _company_summary(company: Company, label: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ._claims import COMMON, DEFINITIONS
 from .market import YIELD_TO, credit_surplus, effective_yield, market_spread
-from .rating import btc_rating, btc_ratings
+from .rating import Ratings, btc_rating, btc_ratings
 from .risk import (
     EVENTS,
     btc_credit_spread,
@@ -46,6 +46,7 @@ __all__ = [
     "YIELD_TO",
     "CreditTable",
     "SimulatedCredit",
+    "Ratings",
     "btc_credit_spread",
     "btc_rating",
     "btc_ratings",

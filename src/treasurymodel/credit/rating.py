@@ -25,10 +25,14 @@ which follow their ``seniority`` ranks (equal ranks together), as the company fi
 from __future__ import annotations
 
 import math
-from typing import Any, overload
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar, overload
 
+import attrs
 import numpy as np
 
+from .._render import cell, fit_columns, text_table
+from .._results import Tabular, broadcast_columns
 from .._typing import ArrayInput, ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
@@ -44,7 +48,116 @@ from ._claims import (
     resolve,
 )
 
-__all__ = ["btc_rating", "btc_ratings"]
+__all__ = ["Ratings", "btc_rating", "btc_ratings"]
+
+_T = TypeVar("_T", float, FloatArray)
+
+PRICE_COLUMN = "btc_price"
+"""The column of :meth:`Ratings.to_dict` holding the asset prices."""
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Ratings(Tabular, Mapping[str, _T]):
+    """BTC Ratings by security (what :func:`btc_ratings` returns): a read-only mapping.
+
+    ``ratings["STRF"]``, ``list(ratings)``, ``dict(ratings)`` and ``ratings == {...}`` work as
+    on the dict of 0.1; each rating is a float at a float price, an array at an array of
+    prices. ``to_dict()`` gives one row per price: the price, then one column per security.
+
+    Attributes
+    ----------
+    btc_price
+        The asset price(s) the ratings are computed at.
+    definition
+        The definition used (see :func:`btc_rating`).
+    ratings
+        The ratings by security name, most senior first (the common last, under
+        ``"common"``, when a share price was given).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Note
+    >>> from treasurymodel.credit import btc_ratings
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+    ...     shares_basic=1e6, instruments=[Note(name="debt", principal=5e6,
+    ...     maturity=dt.date(2030, 1, 1))])
+    >>> r = btc_ratings(co, btc_price=[50_000.0, 100_000.0])
+    >>> r["debt"].tolist(), list(r)
+    ([10.0, 20.0], ['debt'])
+    >>> r.to_dict()["debt"].tolist()
+    [10.0, 20.0]
+    """
+
+    btc_price: _T
+    definition: str
+    ratings: Mapping[str, _T] = attrs.field(converter=dict)
+
+    def __getitem__(self, security: str) -> _T:
+        return self.ratings[security]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ratings)
+
+    def __len__(self) -> int:
+        return len(self.ratings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``btc_price``, then one float column per security, one entry per price.
+
+        A security named ``btc_price`` gets the column ``btc_price (security)``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings, PreferredStock
+        >>> from treasurymodel.credit import btc_ratings
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+        ...     shares_basic=1e6, instruments=[PreferredStock(name="P", notional=50e6, rate=0.1)])
+        >>> btc_ratings(co, btc_price=100_000.0).to_dict()
+        {'btc_price': array([100000.]), 'P': array([2.])}
+        """
+        values: dict[str, Any] = {PRICE_COLUMN: self.btc_price}
+        for name, value in self.ratings.items():
+            values[f"{name} (security)" if name == PRICE_COLUMN else name] = value
+        return dict(broadcast_columns(values))
+
+    _turn = True
+
+    def _title(self) -> str:
+        return f"BTC Ratings ({self.definition!r} definition)"
+
+    def _footer(self) -> str:
+        return "rating: reserve over the claims ranking with or ahead of the security"
+
+    def __repr__(self) -> str:
+        """Securities down and (up to six) prices across; more prices: one row per price.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import Company, Holdings, Note
+        >>> from treasurymodel.credit import btc_ratings
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
+        ...     shares_basic=1e6, instruments=[Note(name="debt", principal=5e6,
+        ...     maturity=dt.date(2030, 1, 1))])
+        >>> print(repr(btc_ratings(co, btc_price=[50_000.0, 100_000.0])))
+        BTC Ratings ('reserve' definition)
+          security  at 50,000  at 100,000
+          debt             10          20
+          rating: reserve over the claims ranking with or ahead of the security
+        """
+        columns: dict[str, FloatArray] = self.to_dict()
+        grid: FloatArray = columns.pop(PRICE_COLUMN)
+        if not 1 < grid.size <= 6 or len(columns) > 21:  # else one row per price
+            return super().__repr__()
+        header = ["security", *(f"at {cell(float(p))}" for p in grid.tolist())]
+        rows: list[list[str]] = []
+        for security in columns:
+            figures: list[float] = columns[security].tolist()
+            rows.append([security, *[cell(v) for v in figures]])
+        header, rows, _ = fit_columns(header, rows)
+        return text_table(self._title(), header, rows, self._footer())
 
 
 def _reserve(company: Company, btc: FloatArray, btc_price: Any) -> FloatArray:
@@ -219,7 +332,7 @@ def btc_ratings(
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: float | None = None,
-) -> dict[str, float]: ...
+) -> Ratings[float]: ...
 @overload
 def btc_ratings(
     company: Company,
@@ -228,7 +341,7 @@ def btc_ratings(
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
-) -> dict[str, FloatArray]: ...
+) -> Ratings[FloatArray]: ...
 def btc_ratings(
     company: Company,
     *,
@@ -236,7 +349,7 @@ def btc_ratings(
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
-) -> dict[str, float] | dict[str, FloatArray]:
+) -> Ratings[float] | Ratings[FloatArray]:
     """BTC Rating of every debt and preferred security, most senior first, then the common.
 
     The common (key ``"common"``) is included when ``share_price`` is given. See
@@ -250,7 +363,7 @@ def btc_ratings(
     ...     shares_basic=1e6, instruments=[
     ...         PreferredStock(name="P", notional=15e6, rate=0.1),
     ...         Note(name="debt", principal=5e6, maturity=dt.date(2030, 1, 1))])
-    >>> btc_ratings(co, btc_price=100_000.0)
+    >>> dict(btc_ratings(co, btc_price=100_000.0))
     {'debt': 20.0, 'P': 5.0}
     >>> btc_ratings(co, btc_price=100_000.0, share_price=100.0)["common"]
     0.8
@@ -266,4 +379,5 @@ def btc_ratings(
     }
     if share is not None:
         result[COMMON] = out(_common_rating(company, definition, reserve, share, share_price))
-    return result
+    ratings: Ratings[Any] = Ratings(btc_price=out(btc), definition=definition, ratings=result)
+    return ratings

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._render import html_table, text_table
+from .._results import frame
 from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
@@ -254,13 +255,7 @@ class SimulatedCredit:
         >>> sc.to_frame().loc["N", "kind"]
         'debt'
         """
-        try:
-            import pandas as pd  # type: ignore[import-untyped, unused-ignore]
-        except ImportError as err:  # pragma: no cover - pandas is in the test environment
-            raise ImportError("SimulatedCredit.to_frame needs pandas: pip install pandas") from err
-        data = self.to_dict()
-        index = data.pop("security")
-        return pd.DataFrame(data, index=pd.Index(index, name="security"))
+        return frame(self.to_dict(), owner="SimulatedCredit", index="security")
 
     def _cells(self) -> tuple[list[str], list[list[str]]]:
         shown = list(range(len(self.horizons)))
@@ -302,7 +297,8 @@ class SimulatedCredit:
 
     def __repr__(self) -> str:
         header, rows = self._cells()
-        return text_table(f"SimulatedCredit({self._header()})", header, rows, self._footer())
+        title = f"SimulatedCredit({self._header()})".replace("; losses", ";\n  losses", 1)
+        return text_table(title, header, rows, self._footer())
 
     def _repr_html_(self) -> str:
         header, rows = self._cells()

@@ -11,7 +11,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._render import html_table, text_table
+from .._render import fit_columns, html_table, text_table
+from .._results import frame
 from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
@@ -235,13 +236,7 @@ class CreditTable:
         >>> t.to_frame().loc["STRD", "kind"]
         'preferred'
         """
-        try:
-            import pandas as pd  # type: ignore[import-untyped, unused-ignore]
-        except ImportError as err:  # pragma: no cover - pandas is in the test environment
-            raise ImportError("CreditTable.to_frame needs pandas: pip install pandas") from err
-        data = self.to_dict()
-        index = data.pop("security")
-        return pd.DataFrame(data, index=pd.Index(index, name="security"))
+        return frame(self.to_dict(), owner="CreditTable", index="security")
 
     def _header(self) -> str:
         return (
@@ -300,8 +295,11 @@ class CreditTable:
         )
 
     def __repr__(self) -> str:
-        header, rows = self._cells()
-        return text_table(f"CreditTable({self._header()})", header, rows, self._footer())
+        header, rows, left = fit_columns(*self._cells())
+        footer = self._footer()
+        if left:
+            footer += f";\n  {', '.join(left)}: in to_dict() and the notebook view"
+        return text_table(f"CreditTable({self._header()})", header, rows, footer)
 
     def _repr_html_(self) -> str:
         header, rows = self._cells(short=False)  # no text width to keep to: full names

@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._results import frame
 from .._typing import FloatArray, IntArray
 from ..errors import ValidationError
 from ..validators import check_date
@@ -462,13 +463,7 @@ class SimulationAggregates:
         >>> agg.to_frame().loc["btc_sold", "count"]
         np.int64(1000)
         """
-        import importlib
-
-        try:
-            pandas = importlib.import_module("pandas")
-        except ImportError:
-            raise ImportError("to_frame needs pandas: pip install pandas") from None
-        return pandas.DataFrame(self.to_dict()).set_index("field")
+        return frame(self.to_dict(), owner="SimulationAggregates", index="field")
 
     def __repr__(self) -> str:
         s = self.summary()

@@ -13,7 +13,6 @@ result alone.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._results import Tabular
 from .._typing import IntArray
 from ..company import Company
 from ..errors import ValidationError
@@ -68,8 +68,8 @@ def _quarter(d: _dt.date) -> int:
     return d.year * 4 + (d.month - 1) // 3
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class MarketResult:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class MarketResult(Tabular):
     """Several companies simulated on one market: each one's result, and the joint ones.
 
     Attributes
@@ -141,22 +141,16 @@ class MarketResult:
             "p_default": np.array([r.probability("default") for r in self.results]),
         }
 
-    def __repr__(self) -> str:
-        parts = [
-            f"{name}: P(forced sale) {r.probability('forced_sale'):.3f}, "
-            f"P(default) {r.probability('default'):.3f}"
-            for name, r in zip(self.names, self.results, strict=True)
-        ]
-        return f"MarketResult({len(self.names)} companies; " + "; ".join(parts) + ")"
+    _index = "name"
 
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(n)}</td><td>{r.probability('forced_sale'):.3f}</td>"
-            f"<td>{r.probability('default'):.3f}</td></tr>"
-            for n, r in zip(self.names, self.results, strict=True)
-        )
-        head = "<tr><th>company</th><th>P(forced sale)</th><th>P(default)</th></tr>"
-        return f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+    def _title(self) -> str:
+        paths = int(self.forced_sellers.shape[0])
+        return f"MarketResult ({len(self.names)} companies, {paths:,} paths)"
+
+    def _footer(self) -> str:
+        if len(self.names) < 2:
+            return ""
+        return f"P(2 or more forced sellers in one quarter) {self.probability_at_least(2):.3f}"
 
 
 def simulate_market_mc(

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._results import Tabular
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
 from ..validators import check_date, price_array
@@ -110,8 +111,8 @@ def _probabilities(q: Any) -> FloatArray:
     return probs
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class StepHistogram:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class StepHistogram(Tabular):
     """Counts of paths per bin at every step, for one recorded quantity (mergeable).
 
     Attributes
@@ -185,13 +186,40 @@ class StepHistogram:
             out[:, j] = lo_edges[idx] + np.clip(frac, 0.0, 1.0) * (hi_edges[idx] - lo_edges[idx])
         return out
 
+    def to_dict(self) -> dict[str, npt.NDArray[Any]]:
+        """One row per step and bin: ``step``, ``lower`` and ``upper`` (the bin's edges) and
+        ``count`` (paths in the bin at that step), steps first.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> h = StepHistogram(edges=np.array([-np.inf, 0.0, np.inf]), counts=[[3, 1], [2, 2]])
+        >>> d = h.to_dict()
+        >>> d["step"].tolist(), d["upper"].tolist(), d["count"].tolist()
+        ([0, 0, 1, 1], [0.0, inf, 0.0, inf], [3, 1, 2, 2])
+        """
+        steps, bins = self.counts.shape
+        return {
+            "step": np.repeat(np.arange(steps, dtype=np.int64), bins),
+            "lower": np.tile(self.edges[:-1], steps),
+            "upper": np.tile(self.edges[1:], steps),
+            "count": self.counts.reshape(-1).astype(np.int64),
+        }
+
+    def _title(self) -> str:
+        steps, bins = self.counts.shape
+        return f"StepHistogram ({steps:,} steps x {bins:,} bins)"
+
+    def _footer(self) -> str:
+        return "paths whose value lies in [lower, upper) at each step"
+
 
 def _histograms(value: Any) -> dict[str, StepHistogram]:
     return dict(value)
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class SimulationResult:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class SimulationResult(Tabular):
     """Outcome of a scenario simulation: one entry per path, plus the simulation's dates.
 
     Only per-path outcomes are kept (no path-by-step matrices), so memory grows with the
@@ -706,30 +734,17 @@ class SimulationResult:
             out[f"{event}_date"] = self.date_of(getattr(self, field))
         return out
 
-    def to_records(self) -> npt.NDArray[np.void]:
-        """The same columns as :meth:`to_dict`, as a numpy structured array (one record a path).
+    def _title(self) -> str:
+        return (
+            f"SimulationResult ({self.paths:,} paths, {len(self.dates) - 1:,} steps, "
+            f"{self.dates[0].isoformat()} to {self.dates[-1].isoformat()})"
+        )
 
-        ``pandas.DataFrame.from_records(result.to_records())`` takes it as it is.
-
-        Examples
-        --------
-        >>> import datetime as dt
-        >>> import numpy as np
-        >>> import treasurymodel as tm
-        >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
-        ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
-        ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
-        >>> rec = r.to_records()
-        >>> rec.shape, rec["default"].tolist()
-        ((3,), [False, False, False])
-        """
-        columns = self.to_dict()
-        dtype = [(name, col.dtype) for name, col in columns.items()]
-        rec = np.empty(self.paths, dtype=dtype)
-        for name, col in columns.items():
-            rec[name] = col
-        return rec
+    def _footer(self) -> str:
+        return (
+            f"P(forced sale) {self.probability('forced_sale'):.4f}, "
+            f"P(default) {self.probability('default'):.4f}; one row per path"
+        )
 
 
 def _empty_result(paths: int) -> SimulationResult:

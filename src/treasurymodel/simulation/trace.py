@@ -9,8 +9,6 @@ happened on one traced path, in date order, read off those arrays (so the two al
 from __future__ import annotations
 
 import datetime as _dt
-import html
-import importlib
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -18,6 +16,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._render import cell
+from .._results import Tabular
 from .._typing import FloatArray, IntArray
 from ..errors import ValidationError
 from ..validators import check_choice
@@ -62,8 +62,8 @@ def _values(value: Any) -> dict[str, FloatArray]:
     return {str(k): np.asarray(v, dtype=np.float64) for k, v in dict(value).items()}
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class PathTraces:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class PathTraces(Tabular):
     """Every recordable quantity of a few traced paths, at every step.
 
     Attributes
@@ -160,6 +160,39 @@ class PathTraces:
         i = self.row(path)
         return {name: arr[i] for name, arr in self.values.items()}
 
+    def to_dict(self) -> dict[str, npt.NDArray[Any]]:
+        """One row per traced path and step: ``path``, ``step``, ``date`` (``datetime64[D]``),
+        then every recorded quantity by name (paths first, then steps).
+
+        Examples
+        --------
+        >>> import datetime as dt, numpy as np
+        >>> t = PathTraces(paths=[7], dates=[dt.date(2026, 1, 1), dt.date(2026, 1, 8)],
+        ...     values={"cash": np.array([[5.0, 4.0]])}, default_time=[-1],
+        ...     first_forced_sale=[-1], first_seizure=[-1])
+        >>> d = t.to_dict()
+        >>> d["path"].tolist(), d["step"].tolist(), d["cash"].tolist()
+        ([7, 7], [0, 1], [5.0, 4.0])
+        """
+        k, steps = int(self.paths.shape[0]), len(self.dates)
+        out: dict[str, npt.NDArray[Any]] = {
+            "path": np.repeat(self.paths.astype(np.int64), steps),
+            "step": np.tile(np.arange(steps, dtype=np.int64), k),
+            "date": np.tile(np.array(self.dates, dtype="datetime64[D]"), k),
+        }
+        for name, arr in self.values.items():
+            out[name] = arr.reshape(-1).copy()
+        return out
+
+    def _title(self) -> str:
+        return (
+            f"PathTraces ({self.paths.shape[0]} path{'' if self.paths.shape[0] == 1 else 's'}, "
+            f"{len(self.dates):,} dates, {len(self.values)} quantities)"
+        )
+
+    def _footer(self) -> str:
+        return "one row per path and step; events(path) tells a path's story"
+
     def events(self, path: int) -> EventTable:
         """What happened on traced path ``path``, in date order (see :class:`EventTable`).
 
@@ -205,8 +238,8 @@ def _list(value: Any) -> list[Any]:
     return list(value)
 
 
-@attrs.frozen(kw_only=True)
-class EventTable:
+@attrs.frozen(kw_only=True, repr=False)
+class EventTable(Tabular):
     """The story of one traced path: one row per event, in date order.
 
     Each row is a change, on one step, of a running total the engine records (see
@@ -228,7 +261,9 @@ class EventTable:
     >>> t = EventTable(path=0, step=[3], date=[dt.date(2026, 1, 22)], event=["coins sold"],
     ...                amount=[2.5], unit=["units"])
     >>> t
-    EventTable(path 0, 1 event: 2026-01-22 coins sold 2.5 units)
+    EventTable(path 0, 1 event)
+      date        step  event       amount  unit
+      2026-01-22     3  coins sold     2.5  units
     >>> t.to_dict()["amount"].tolist()
     [2.5]
     """
@@ -243,14 +278,9 @@ class EventTable:
     def __len__(self) -> int:
         return len(self.step)
 
-    def __repr__(self) -> str:
+    def _title(self) -> str:
         n = len(self)
-        head = f"EventTable(path {self.path}, {n} event{'' if n == 1 else 's'}"
-        if n == 0:
-            return head + ")"
-        first = f"{self.date[0]} {self.event[0]} {_fmt(self.amount[0])} {self.unit[0]}".strip()
-        more = f" ... {self.date[-1]} {self.event[-1]}" if n > 1 else ""
-        return f"{head}: {first}{more})"
+        return f"EventTable(path {self.path}, {n} event{'' if n == 1 else 's'})"
 
     def table(self) -> list[list[str]]:
         """The rows as text (header first): date, step, event, amount, unit.
@@ -266,18 +296,8 @@ class EventTable:
         for s, d, e, a, u in zip(
             self.step, self.date, self.event, self.amount, self.unit, strict=True
         ):
-            out.append([d.isoformat(), str(s), e, _fmt(a), u])
+            out.append([d.isoformat(), str(s), e, cell(a), u])
         return out
-
-    def _repr_html_(self) -> str:
-        rows = self.table()
-        parts = [f"<p>Events of path {self.path}</p><table><thead><tr>"]
-        parts += [f"<th>{html.escape(c)}</th>" for c in rows[0]]
-        parts.append("</tr></thead><tbody>")
-        for row in rows[1:]:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
-        parts.append("</tbody></table>")
-        return "".join(parts)
 
     def to_dict(self) -> dict[str, npt.NDArray[Any]]:
         """Columns by name: ``date`` (``datetime64[D]``), ``step``, ``event``, ``amount``,
@@ -298,29 +318,6 @@ class EventTable:
             "amount": np.array(self.amount, dtype=np.float64),
             "unit": np.array(self.unit, dtype=object),
         }
-
-    def to_frame(self) -> Any:
-        """The columns of :meth:`to_dict` as a pandas DataFrame (needs pandas).
-
-        Examples
-        --------
-        >>> import datetime as dt
-        >>> f = EventTable(path=0, step=[1], date=[dt.date(2026, 1, 8)], event=["default"],
-        ...                amount=[float("nan")], unit=[""]).to_frame()
-        >>> list(f.columns)
-        ['date', 'step', 'event', 'amount', 'unit']
-        """
-        try:
-            pandas = importlib.import_module("pandas")
-        except ImportError:
-            raise ImportError("to_frame needs pandas: pip install pandas") from None
-        return pandas.DataFrame(self.to_dict())
-
-
-def _fmt(x: float) -> str:
-    if x != x:
-        return "-"
-    return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 
 CHOICES: Final[tuple[str, ...]] = ("worst", "first_default", "random")

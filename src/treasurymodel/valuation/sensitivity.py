@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar, overload
 import attrs
 import numpy as np
 
+from .._results import Tabular, broadcast_columns
 from .._typing import ArrayLike, FloatArray
 from ..errors import ValidationError
 from ..instruments import ConvertibleNote
@@ -26,8 +27,8 @@ __all__ = ["ConvertibleSensitivities", "convertible_sensitivities"]
 _T = TypeVar("_T", float, FloatArray)
 
 
-@attrs.frozen(kw_only=True)
-class ConvertibleSensitivities(Generic[_T]):
+@attrs.frozen(kw_only=True, repr=False)
+class ConvertibleSensitivities(Tabular, Generic[_T]):
     """A convertible's value and sensitivities, per 100 of principal.
 
     Each field is a float when every market input was a float, else an array of the
@@ -77,6 +78,34 @@ class ConvertibleSensitivities(Generic[_T]):
     gamma: _T
     vega: _T
     credit_rho: _T
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as a 1-d float column, one entry per set of market inputs.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import ConvertibleNote
+        >>> from treasurymodel.valuation import convertible_sensitivities
+        >>> note = ConvertibleNote(name="0% 2031", principal=1e9, issued=dt.date(2026, 1, 1),
+        ...     maturity=dt.date(2031, 1, 1), conversion_price=100.0)
+        >>> res = convertible_sensitivities(note, valuation_date=dt.date(2026, 1, 1),
+        ...     share_price=[80.0, 120.0], volatility=0.5, rate=0.04, credit_spread=0.03,
+        ...     steps=200)
+        >>> res.to_dict()["parity"].tolist()
+        [80.0, 120.0]
+        """
+        values = {f.name: getattr(self, f.name) for f in attrs.fields(ConvertibleSensitivities)}
+        return dict(broadcast_columns(values))
+
+    _turn = True
+
+    def _title(self) -> str:
+        n = int(np.size(self.value))
+        return "ConvertibleSensitivities" + ("" if n == 1 else f" at {n:,} inputs")
+
+    def _footer(self) -> str:
+        return "per 100 of principal; vega per 1.00 of volatility, credit_rho per 1.00 of spread"
 
 
 def _check_bump(field: str, value: Any, alternative: str = "") -> float:
