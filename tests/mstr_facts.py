@@ -19,6 +19,7 @@ from treasurymodel import (
     ConvertibleNote,
     Holdings,
     Instrument,
+    Market,
     Note,
     PreferredStock,
     RateStep,
@@ -167,7 +168,7 @@ def mstr_2026_02(*, with_instruments: bool = True) -> Company:
         shares_diluted=364_845e3,
         other_dilutive_shares=(3_369 + 1_202) * 1e3,  # options + restricted units
         cash=2_250e6,
-        fx={"EUR": EUR_USD},
+        market=Market(fx={"EUR": EUR_USD}),
         instruments=instruments if with_instruments else (),
     )
 

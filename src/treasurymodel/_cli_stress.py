@@ -306,8 +306,8 @@ def stress_data(
             "name": company.name,
             "as_of": company.as_of.isoformat(),
             "source": source,
-            "asset": company.holdings.asset,
-            "units": company.holdings.units,
+            "asset": company.holdings[0].asset,
+            "units": company.holdings[0].units,
             "currency": company.currency,
         },
         "simulation": {
@@ -624,7 +624,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         _status(f"traced path {path}, the one with the worst NAV per share")
         _save_figure(fig, args.trace, "--trace")
     if args.plot is not None:
-        fig = fan_figure(result, asset=company.holdings.asset, currency=company.currency)
+        fig = fan_figure(result, asset=company.holdings[0].asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")
     return 0
 

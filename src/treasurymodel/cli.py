@@ -200,9 +200,9 @@ def _company_summary(company: Company, label: str) -> dict[str, Any]:
         "as_of": company.as_of,
         "currency": company.currency,
         "source": label,
-        "asset": company.holdings.asset,
-        "units": company.holdings.units,
-        "cost_basis": company.holdings.cost_basis,
+        "asset": company.holdings[0].asset,
+        "units": company.holdings[0].units,
+        "cost_basis": company.holdings[0].cost_basis,
         "pledged_units": company.pledged_units,
         "unencumbered_units": company.unencumbered_units,
         "cash": company.cash,
@@ -308,7 +308,7 @@ def report_data(
         grid_prices = _price_list("grid", grid)
     for field, values in (("btc_prices", prices), ("grid", grid_prices)):
         for i, price in enumerate(values):
-            if not math.isfinite(company.holdings.units * price):
+            if not math.isfinite(company.holdings[0].units * price):
                 raise ValidationError(
                     f"{field}[{i}]",
                     price,
@@ -1031,7 +1031,7 @@ def _cmd_datasets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 name,
                 co.name,
                 co.as_of.isoformat(),
-                f"{co.holdings.units:,.0f} {co.holdings.asset}",
+                f"{co.holdings[0].units:,.0f} {co.holdings[0].asset}",
                 f"{co.total_debt / 1e6:,.0f}M",
                 f"{co.total_preferred / 1e6:,.0f}M",
                 str(len(co.instruments)),

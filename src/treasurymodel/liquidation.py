@@ -593,7 +593,7 @@ def _share_threshold(company: Company, target: float, mnav: float, basis: MnavBa
     The implied share price is ``share_price_for_mnav(company, mnav=mnav, btc_price=P,
     basis=basis)``, linear in ``P``.
     """
-    slope = mnav * company.holdings.units / company.shares_basic
+    slope = mnav * company.holdings[0].units / company.shares_basic
     level = 0.0
     if basis == "ev":
         level = (
@@ -849,7 +849,7 @@ def _solve(
         due += matrix[pick]
     cumulative = np.cumsum(due, axis=1)
     cash = company.cash if include_cash else 0.0
-    units = company.holdings.units
+    units = company.holdings[0].units
     short = np.maximum(cumulative - cash, 0.0)
     with np.errstate(over="ignore"):
         needed = short / units if units > 0.0 else np.where(short > 0.0, np.inf, 0.0)
@@ -1087,7 +1087,7 @@ def maturity_wall(
         include_cash=include_cash,
         mnav=m if shares else None,
         mnav_basis=mnav_basis if shares else None,
-        units=company.holdings.units,
+        units=company.holdings[0].units,
         cash=company.cash if include_cash else 0.0,
     )
 
@@ -1446,7 +1446,7 @@ def nav_sensitivity(
         # mNAV at the share price: EV and market cap over the reserve (as metrics does,
         # without its non-negativity check, since an implied share price may be negative).
         with np.errstate(over="ignore"):
-            cap, ev, ratio, simple = _market(company, implied, company.holdings.units * prices)
+            cap, ev, ratio, simple = _market(company, implied, company.holdings[0].units * prices)
         if not bool(np.isfinite(cap).all() & np.isfinite(ev).all()):
             field, value = ("share_price", share_price) if mnav is None else ("mnav", mnav)
             raise ValidationError(

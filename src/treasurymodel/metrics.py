@@ -8,6 +8,7 @@ companies publish; :doc:`/theory/metrics` states each of them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Generic, Literal, TypeVar, overload
 
 import attrs
@@ -15,6 +16,8 @@ import numpy as np
 
 from . import schedule
 from ._typing import ArrayLike, FloatArray
+from .assets import PriceInput, asset_prices, claims
+from .assets import _reserve as _reserve_value
 from .company import Company, check_company
 from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
@@ -198,6 +201,13 @@ def _conversion_candidates(company: Company) -> list[tuple[float, float, float]]
     return [(price, amount, shares) for price, _, amount, shares in rows]
 
 
+def _cost_basis(company: Company) -> float:
+    """Total cost basis of every asset held (the primary's alone for one asset: exact)."""
+    if len(company.holdings) == 1:
+        return company.holdings[0].cost_basis
+    return math.fsum(h.cost_basis for h in company.holdings)
+
+
 def _annual_obligations(company: Company) -> float:
     return schedule.annual_obligations(
         company.instruments, on=company.as_of, fx=dict(company.fx), currency=company.currency
@@ -206,18 +216,42 @@ def _annual_obligations(company: Company) -> float:
 
 @overload
 def metrics(
-    company: Company, *, btc_price: float, share_price: float | None = None
+    company: Company,
+    *,
+    btc_price: float,
+    share_price: float | None = None,
+    fx: Mapping[str, float] | None = None,
 ) -> Metrics[float]: ...
 @overload
 def metrics(
-    company: Company, *, btc_price: FloatArray | list[float], share_price: ArrayLike | None = None
+    company: Company,
+    *,
+    btc_price: FloatArray | list[float],
+    share_price: ArrayLike | None = None,
+    fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[FloatArray]: ...
 @overload
 def metrics(
-    company: Company, *, btc_price: ArrayLike, share_price: FloatArray | list[float]
+    company: Company,
+    *,
+    btc_price: ArrayLike,
+    share_price: FloatArray | list[float],
+    fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[FloatArray]: ...
+@overload
 def metrics(
-    company: Company, *, btc_price: ArrayLike, share_price: ArrayLike | None = None
+    company: Company,
+    *,
+    btc_price: PriceInput,
+    share_price: ArrayLike | None = None,
+    fx: Mapping[str, ArrayLike] | None = None,
+) -> Metrics[float] | Metrics[FloatArray]: ...
+def metrics(
+    company: Company,
+    *,
+    btc_price: PriceInput,
+    share_price: ArrayLike | None = None,
+    fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[float] | Metrics[FloatArray]:
     """Balance-sheet metrics of ``company`` at ``btc_price`` (and ``share_price``).
 
@@ -226,11 +260,18 @@ def metrics(
     company
         The balance sheet.
     btc_price
-        Price of one unit of the reserve asset, in the reporting currency; a float or an
-        array, finite and non-negative.
+        Price of one unit of the primary reserve asset (a float or an array, finite and
+        non-negative), or a mapping ``{asset: price}`` for a company holding several assets;
+        an asset without a price takes its ``company.market`` price (see
+        :func:`treasurymodel.asset_prices`). Each price is in its asset's price currency.
     share_price
         Price of one common share, or ``None``; broadcasts with ``btc_price``. Without it
         ``market_cap``, ``enterprise_value``, ``mnav`` and ``mnav_simple`` are ``None``.
+    fx
+        FX rates into the reporting currency (``{"USD": 155.0}``; numbers or arrays that
+        broadcast with the prices), replacing the as-of rates of ``company.market.fx``
+        currency by currency. Instrument amounts and prices in another currency are
+        converted at these rates (:mod:`treasurymodel.assets`).
 
     Returns
     -------
@@ -278,28 +319,35 @@ def metrics(
     1.1
     """
     check_company(company)
-    btc = price_array("btc_price", btc_price)
+    prices, scalar = asset_prices(company, btc_price, fx=fx)
+    btc = prices[company.assets[0]]
+    reserve, _ = _reserve_value(company, btc_price, fx=fx, field="btc_price")
+    debt, pref, obligations = claims(company, fx=fx)
+    parts = [btc, reserve, np.asarray(debt), np.asarray(pref), np.asarray(obligations)]
     if share_price is None:
         share: FloatArray | None = None
     else:
         share = price_array("share_price", share_price)
-        try:
-            btc, share = np.broadcast_arrays(btc, share)
-        except ValueError:
-            raise ValidationError(
-                "share_price", np.shape(share), f"does not broadcast with btc_price {btc.shape}"
-            ) from None
-    scalar = btc.ndim == 0
+        scalar = scalar and share.ndim == 0
+        parts.append(share)
+    try:
+        parts = list(np.broadcast_arrays(*parts))
+    except ValueError:
+        raise ValidationError(
+            "share_price",
+            None if share is None else share.shape,
+            f"does not broadcast with btc_price {btc.shape}",
+        ) from None
+    btc, reserve = parts[0], parts[1]
+    if share is not None:
+        share = parts[-1]
+    if not (np.ndim(debt) == np.ndim(pref) == np.ndim(obligations) == 0):
+        debt, pref, obligations = parts[2], parts[3], parts[4]
+    else:
+        debt, pref, obligations = float(debt), float(pref), float(obligations)
 
-    units = company.holdings.units
+    units = company.holdings[0].units
     cash = company.cash
-    debt = company.total_debt
-    pref = company.total_preferred
-    obligations = _annual_obligations(company)
-
-    with np.errstate(over="ignore", under="ignore"):
-        reserve = units * btc
-    _check_reserve(reserve, btc_price)
     # A plain division needs a positive reserve, not just positive factors: units x price
     # can underflow to zero (1e-200 units at 1e-200), and 0 / 0 would be NaN.
     all_positive = bool((reserve > 0.0).all())
@@ -328,11 +376,15 @@ def metrics(
     def full(value: Any) -> Any:
         return value if scalar else np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
 
-    if obligations > 0.0:
+    if np.ndim(obligations) == 0 and obligations > 0.0:
         years: Any = reserve / obligations
         months: Any = 12.0 * cash / obligations
-    else:
+    elif np.ndim(obligations) == 0:
         years, months = math.inf, math.inf
+    else:
+        years = _over(reserve, obligations)
+        years = np.where(np.asarray(obligations) > 0.0, years, np.inf)
+        months = np.where(np.asarray(obligations) > 0.0, _over(12.0 * cash, obligations), np.inf)
 
     market_cap = enterprise_value = mnav = mnav_simple = None
     if share is not None:
@@ -367,7 +419,7 @@ def metrics(
         nav_per_share=_out(nav_per_share, scalar),
         nav_per_share_diluted=_out(full(cur_nav / cur_shares), scalar),
         shares_if_converted=_out(full(cur_shares), scalar),
-        unrealized_gain=_out(reserve - company.holdings.cost_basis, scalar),
+        unrealized_gain=_out(reserve - _cost_basis(company), scalar),
         btc_per_share=_out(full(units / company.diluted_shares), scalar),
     )
 
@@ -458,7 +510,7 @@ def share_price_for_mnav(
             "mnav", np.shape(target), f"does not broadcast with btc_price {btc.shape}"
         ) from None
     with np.errstate(over="ignore", under="ignore"):
-        reserve = company.holdings.units * btc
+        reserve = company.holdings[0].units * btc
         _check_reserve(reserve, btc_price)
         value = target * reserve
         if basis == "ev":

@@ -184,7 +184,7 @@ def barrier_price(company: Company, claim: float, definition: str) -> float:
     need = claim - offset - extra
     if need <= 0.0:
         return 0.0
-    units = company.holdings.units
+    units = company.holdings[0].units
     return need / units if units > 0.0 else math.inf
 
 

@@ -50,7 +50,7 @@ __all__ = ["btc_rating", "btc_ratings"]
 def _reserve(company: Company, btc: FloatArray, btc_price: Any) -> FloatArray:
     """Units x price, refused (naming ``btc_price``) where it leaves the float range."""
     with np.errstate(over="ignore"):
-        reserve: FloatArray = company.holdings.units * btc
+        reserve: FloatArray = company.holdings[0].units * btc
     check_reserve(reserve, btc_price)
     return reserve
 

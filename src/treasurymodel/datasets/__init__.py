@@ -111,7 +111,7 @@ def load(name: str) -> Company:
     --------
     >>> from treasurymodel import datasets
     >>> co = datasets.load("mstr-2026-02")
-    >>> co.holdings.units, co.market.asset_price
+    >>> co.holdings[0].units, co.market.asset_price
     (713502.0, 68141.0)
     >>> round(co.total_debt / 1e6, 2), round(co.total_preferred / 1e6, 1)
     (8243.75, 8388.7)

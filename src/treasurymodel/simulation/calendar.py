@@ -392,7 +392,7 @@ def build_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingPol
         margin_until=margin_until,
         trading_days=trading_days,
         years=years,
-        initial_units=company.holdings.units,
+        initial_units=company.holdings[0].units,
         initial_cash=company.cash,
         initial_shares=company.shares_basic,
         initial_diluted=company.diluted_shares,
