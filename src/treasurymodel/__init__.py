@@ -36,6 +36,7 @@ from .events import (
     repay,
     sell_btc,
 )
+from .assets import asset_prices, fx_rates, reserve_value
 from .metrics import (
     Metrics,
     btc_dollar_gain,
@@ -309,4 +310,9 @@ __all__ = [
     "ValidationError",
     "__version__",
     "schedule",
+    # several reserve assets and other currencies (issue 19)
+    "asset_prices",
+    "fx_rates",
+    "reserve_value",
+    # end issue 19
 ]

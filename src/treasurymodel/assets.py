@@ -274,7 +274,7 @@ def claims(company: Company, *, fx: Mapping[str, ArrayLike] | None = None) -> tu
     """Debt principal, preferred notional and annual obligations in the reporting currency.
 
     Without ``fx`` these are the company's own figures at its as-of rates
-    (:attr:`~treasurymodel.Company.total_debt`, :attr:`~treasurymodel.Company.total_preferred`)
+    (``company.total_debt``, ``company.total_preferred``)
     as floats; with ``fx`` each instrument's amount is converted at the rate given for its
     currency, and the results are arrays when a rate is.
 

@@ -201,6 +201,33 @@ def check_company(value: Any, field: str = "company") -> Company:
     return value
 
 
+def one_asset(company: Company, what: str, instead: str = "") -> Company:
+    """``company`` if it holds one asset priced in its reporting currency, else a
+    ValidationError saying that ``what`` handles one asset (and what to use ``instead``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1,
+    ...     holdings=[Holdings(asset="BTC", units=1), Holdings(asset="ETH", units=30)])
+    >>> one_asset(co, "this model")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: company: holds several assets ('BTC', 'ETH'); this \
+model values one asset priced in the reporting currency, got 'X'
+    """
+    held = company.holdings
+    if len(held) == 1 and held[0].price_currency in (None, company.currency):
+        return company
+    detail = (
+        f"holds several assets {company.assets!r}"
+        if len(held) > 1
+        else (f"prices {held[0].asset} in {held[0].price_currency}")
+    )
+    reason = f"{detail}; {what} values one asset priced in the reporting currency"
+    raise ValidationError("company", company.name, reason + (f" ({instead})" if instead else ""))
+
+
 def is_currency_code(code: str) -> bool:
     """True for three ASCII capital letters such as ``"USD"``.
 

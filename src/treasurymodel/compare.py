@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from . import schedule
 from ._typing import ArrayLike, FloatArray
-from .company import Company
+from .company import Company, one_asset
 from .errors import ValidationError
 from .liquidation import (
     Springing,
@@ -685,6 +685,8 @@ def compare(
     2000.0
     """
     pairs = _labelled(companies)
+    for _, co in pairs:
+        one_asset(co, "compare", "compare its metrics with treasurymodel.metrics")
     labels = [label for label, _ in pairs]
     held = sorted({co.holdings[0].asset for _, co in pairs})
     given_assets = _price_map("asset_prices", asset_prices, held, "asset")

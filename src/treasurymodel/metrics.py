@@ -23,7 +23,6 @@ from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
 from .instruments import ConvertibleNote, PreferredStock
 from .validators import check_choice, price_array
-from .validators import check_reserve as _check_reserve
 from .validators import finite_result as _finite
 
 __all__ = [
@@ -271,7 +270,7 @@ def metrics(
         FX rates into the reporting currency (``{"USD": 155.0}``; numbers or arrays that
         broadcast with the prices), replacing the as-of rates of ``company.market.fx``
         currency by currency. Instrument amounts and prices in another currency are
-        converted at these rates (:mod:`treasurymodel.assets`).
+        converted at these rates (see :func:`treasurymodel.fx_rates`).
 
     Returns
     -------
@@ -448,11 +447,19 @@ def share_price_for_mnav(
     btc_price: ArrayLike,
     basis: Literal["ev", "market_cap"] = "ev",
 ) -> FloatArray: ...
+@overload
 def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayLike,
-    btc_price: ArrayLike,
+    btc_price: Mapping[str, ArrayLike],
+    basis: Literal["ev", "market_cap"] = "ev",
+) -> float | FloatArray: ...
+def share_price_for_mnav(
+    company: Company,
+    *,
+    mnav: ArrayLike,
+    btc_price: PriceInput,
     basis: Literal["ev", "market_cap"] = "ev",
 ) -> float | FloatArray:
     """The share price at which the company trades at ``mnav`` times its BTC Reserve.
@@ -476,7 +483,9 @@ def share_price_for_mnav(
     mnav
         Target multiple; finite and non-negative (float or array).
     btc_price
-        BTC price; finite and non-negative (float or array). Broadcasts with ``mnav``.
+        Price of the primary asset; finite and non-negative (float or array), or
+        ``{asset: price}`` for several assets (:func:`treasurymodel.asset_prices`).
+        Broadcasts with ``mnav``.
     basis
         ``"ev"`` (the company's mNAV) or ``"market_cap"`` (the simple ratio).
 
@@ -502,16 +511,14 @@ def share_price_for_mnav(
     check_company(company)
     check_choice("basis", basis, ("ev", "market_cap"))
     target = price_array("mnav", mnav)
-    btc = price_array("btc_price", btc_price)
+    reserve, _ = _reserve_value(company, btc_price, fx=None, field="btc_price")
     try:
-        target, btc = np.broadcast_arrays(target, btc)
+        target, reserve = np.broadcast_arrays(target, reserve)
     except ValueError:
         raise ValidationError(
-            "mnav", np.shape(target), f"does not broadcast with btc_price {btc.shape}"
+            "mnav", np.shape(target), f"does not broadcast with btc_price {reserve.shape}"
         ) from None
     with np.errstate(over="ignore", under="ignore"):
-        reserve = company.holdings[0].units * btc
-        _check_reserve(reserve, btc_price)
         value = target * reserve
         if basis == "ev":
             value = value - (company.total_debt + company.total_preferred - company.cash)

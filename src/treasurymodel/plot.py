@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing
 
-from .company import Company
+from .company import Company, one_asset
 from .errors import ValidationError
 from .instruments import ConvertibleNote, Debt, SecuredNote, TermLoan
 
@@ -355,7 +355,7 @@ def nav_chart(
     """
     from .liquidation import margin_call_price, maturity_wall, nav_sensitivity
 
-    company = _check_company(company)
+    company = one_asset(_check_company(company), "nav_chart")
     given_grid = None if btc_prices is None else _price_grid(btc_prices)
     market = company.market
     if btc_price is None and market is not None:

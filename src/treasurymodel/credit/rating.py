@@ -25,6 +25,7 @@ which follow their ``seniority`` ranks (equal ranks together), as the company fi
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, overload
 
 import numpy as np
@@ -32,7 +33,7 @@ import numpy as np
 from .._typing import ArrayLike, FloatArray
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..validators import check_reserve, finite_result, price_array
+from ..validators import finite_result, price_array
 from ._claims import (
     COMMON,
     Definition,
@@ -47,11 +48,12 @@ from ._claims import (
 __all__ = ["btc_rating", "btc_ratings"]
 
 
-def _reserve(company: Company, btc: FloatArray, btc_price: Any) -> FloatArray:
-    """Units x price, refused (naming ``btc_price``) where it leaves the float range."""
-    with np.errstate(over="ignore"):
-        reserve: FloatArray = company.holdings[0].units * btc
-    check_reserve(reserve, btc_price)
+def _reserve(company: Company, btc_price: Any) -> FloatArray:
+    """Σ units x price of every asset held, refused (naming ``btc_price``) where it leaves
+    the float range; a mapping gives a price per asset (:func:`treasurymodel.asset_prices`)."""
+    from ..assets import _reserve as reserve_value
+
+    reserve, _ = reserve_value(company, btc_price, fx=None, field="btc_price")
     return reserve
 
 
@@ -120,11 +122,21 @@ def btc_rating(
     seniority: Seniority | None = None,
     share_price: FloatArray | list[float],
 ) -> FloatArray: ...
+@overload
 def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: ArrayLike,
+    btc_price: Mapping[str, ArrayLike],
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> float | FloatArray: ...
+def btc_rating(
+    company: Company,
+    security: str,
+    *,
+    btc_price: ArrayLike | Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -139,9 +151,11 @@ def btc_rating(
         Name of a debt or preferred instrument, or ``"common"`` (or the company's ticker)
         for the common stock.
     btc_price
-        Price of one unit of the reserve asset (float or array), finite and non-negative. A
-        price at which the BTC Reserve (units held x price) or the rating leaves the float
-        range (about 1.8e308) is refused.
+        Price of one unit of the primary reserve asset (float or array), finite and
+        non-negative, or ``{asset: price}`` for a company holding several assets (an asset
+        left out takes its ``company.market`` price; see :func:`treasurymodel.asset_prices`).
+        A price at which the reserve (units held x price, summed over the assets) or the
+        rating leaves the float range (about 1.8e308) is refused.
     definition
         ``"reserve"`` (default), ``"dashboard"`` or ``"asset_coverage"``; see Notes.
     seniority
@@ -197,11 +211,10 @@ def btc_rating(
     1.375
     """
     check_company(company)
-    btc = price_array("btc_price", btc_price)
     share = None if share_price is None else price_array("share_price", share_price)
     claim = resolve(company, security, seniority)
     offsets(company, definition)  # checks the definition first
-    reserve = _reserve(company, btc, btc_price)
+    reserve = _reserve(company, btc_price)
     if claim is None:
         if share is None:
             raise ValidationError(
@@ -229,10 +242,19 @@ def btc_ratings(
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
 ) -> dict[str, FloatArray]: ...
+@overload
 def btc_ratings(
     company: Company,
     *,
-    btc_price: ArrayLike,
+    btc_price: Mapping[str, ArrayLike],
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> dict[str, float] | dict[str, FloatArray]: ...
+def btc_ratings(
+    company: Company,
+    *,
+    btc_price: ArrayLike | Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -256,10 +278,9 @@ def btc_ratings(
     0.8
     """
     check_company(company)
-    btc = price_array("btc_price", btc_price)
     offsets(company, definition)
     share = None if share_price is None else price_array("share_price", share_price)
-    reserve = _reserve(company, btc, btc_price)
+    reserve = _reserve(company, btc_price)
     result: dict[str, Any] = {
         c.name: out(_security_rating(company, c.claim, definition, reserve, btc_price))
         for c in claims(company, seniority)
