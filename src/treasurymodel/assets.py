@@ -131,8 +131,8 @@ def asset_prices(
         The company.
     btc_price
         The primary asset's price (number or array), or a mapping ``{asset: price}``. An
-        asset without a price here takes ``company.market``'s (:meth:`Market.price_of
-        <treasurymodel.Market.price_of>`); without one there either, it is an error.
+        asset without a price here takes ``company.market``'s (``Market.price_of``);
+        without one there either, it is an error.
     fx
         FX rates (see :func:`fx_rates`).
     field

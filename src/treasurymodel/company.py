@@ -420,7 +420,7 @@ class Company:
         Debt and preferred stock, with unique names.
     market
         Optional observed prices on the as-of date (report defaults only) and the FX rates
-        (:attr:`Market.fx`) that convert amounts in other currencies: every instrument in a
+        (``Market.fx``) that convert amounts in other currencies: every instrument in a
         foreign currency, and every asset priced in one, needs a rate there (the reporting
         currency, if listed, at 1).
 
@@ -534,7 +534,7 @@ class Company:
 
     @property
     def fx(self) -> tuple[tuple[str, float], ...]:
-        """The as-of FX rates, ``(code, rate)`` pairs: those of :attr:`market` (or none).
+        """The as-of FX rates, ``(code, rate)`` pairs: those of ``market`` (or none).
 
         Examples
         --------
@@ -767,7 +767,7 @@ class Company:
 
     @property
     def unencumbered_units(self) -> float:
-        """Units of the primary asset pledged to nothing (see :meth:`unencumbered`).
+        """Units of the primary asset pledged to nothing (see ``unencumbered``).
 
         Examples
         --------

@@ -1,4 +1,4 @@
-"""Bundled reference companies, shipped inside the package as ``treasurymodel/1`` files.
+"""Bundled reference companies, shipped inside the package as company files.
 
 Each data set is a TOML file whose comments give the source of every figure and mark the
 figures that could not be confirmed (``UNCONFIRMED``), values chosen by the authors
