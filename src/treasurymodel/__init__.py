@@ -36,7 +36,6 @@ from .events import (
     repay,
     sell_btc,
 )
-from .assets import asset_prices, fx_rates, reserve_value
 from .metrics import (
     Metrics,
     btc_dollar_gain,
@@ -160,6 +159,10 @@ from .credit import (
     simulated_credit,
     spread_from_risk,
 )
+
+# --- several reserve assets and other currencies (issue 19) ---
+# isort: split
+from .assets import asset_prices, fx_rates, reserve_value
 
 # --- side by side (issue 19) ---
 # isort: split
