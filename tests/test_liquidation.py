@@ -709,7 +709,7 @@ def _no_higher(before: list[float | None], after: list[float | None]) -> None:
 
 def _with_units(co: Company, factor: float) -> Company:
     return attrs.evolve(
-        co, holdings=attrs.evolve(co.holdings, units=co.holdings[0].units * factor)
+        co, holdings=attrs.evolve(co.holdings[0], units=co.holdings[0].units * factor)
     )
 
 
