@@ -473,3 +473,18 @@ collateral_asset = "ETH"
     with pytest.raises(ValidationError) as info:
         loads(text.replace('collateral_asset = "ETH"', 'collateral_asset = "SOL"'))
     assert info.value.field == "instruments[0].collateral_asset"
+
+
+def test_the_report_lists_every_asset_held(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from treasurymodel import dump
+    from treasurymodel.cli import main
+
+    path = tmp_path / "two.toml"
+    dump(_two(), path)
+    assert main(["report", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "BTC held 1,000 (0 pledged); ETH held 20,000; cash 10.0M" in out
+    # Reserve at the market prices: 1,000 x 100,000 + 20,000 x 3,000 = 160M.
+    assert "160.0" in out.split("BTC Reserve")[1].splitlines()[0]

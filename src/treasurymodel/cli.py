@@ -194,6 +194,16 @@ def _nav_grid(
 
 
 def _company_summary(company: Company, label: str) -> dict[str, Any]:
+    summary = _primary_summary(company, label)
+    if len(company.holdings) > 1:  # the other assets held (a one-asset report is unchanged)
+        summary["other_holdings"] = [
+            {"asset": h.asset, "units": h.units, "cost_basis": h.cost_basis}
+            for h in company.holdings[1:]
+        ]
+    return summary
+
+
+def _primary_summary(company: Company, label: str) -> dict[str, Any]:
     return {
         "name": company.name,
         "ticker": company.ticker,
@@ -542,7 +552,8 @@ def render_table(data: dict[str, Any]) -> str:
     out = [
         f"{title}, balance sheet as of {co['as_of'].isoformat()}  [{co['source']}]",
         f"  {asset} held {co['units']:,.0f} ({co['pledged_units']:,.0f} pledged); "
-        f"cash {co['cash'] / 1e6:,.1f}M; debt {co['debt'] / 1e6:,.1f}M; "
+        + "".join(f"{h['asset']} held {h['units']:,.0f}; " for h in co.get("other_holdings", []))
+        + f"cash {co['cash'] / 1e6:,.1f}M; debt {co['debt'] / 1e6:,.1f}M; "
         f"preferred {co['preferred'] / 1e6:,.1f}M {ccy}",
         f"  shares: {co['shares_basic']:,.0f} basic, {co['shares_diluted']:,.0f} assumed diluted",
         "",

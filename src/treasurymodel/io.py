@@ -1086,7 +1086,7 @@ def dumps(company: Company, *, format: Literal["toml", "json"] = "toml") -> str:
     ...     instruments=[Note(name="Bank loan", principal=1e7, coupon=0.0625,
     ...                       maturity=dt.date(2030, 1, 1))])
     >>> print(dumps(co))
-    format = "treasurymodel/1"
+    format = "treasurymodel/2"
     <BLANKLINE>
     [company]
     name = "Example"
@@ -1101,6 +1101,7 @@ def dumps(company: Company, *, format: Literal["toml", "json"] = "toml") -> str:
     asset = "BTC"
     units = 500.0
     cost_basis = 0.0
+    staking_yield = 0.0
     <BLANKLINE>
     [[instruments]]
     kind = "note"
@@ -1158,7 +1159,7 @@ def dump(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "mstr.json"
     ...     dump(company, path)
-    ...     path.read_text().startswith('{\\n  "format": "treasurymodel/1"')
+    ...     path.read_text().startswith('{\\n  "format": "treasurymodel/2"')
     ...     load(path) == company
     True
     True
