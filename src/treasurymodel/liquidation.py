@@ -1566,7 +1566,10 @@ def nav_sensitivity(
         The balance sheet.
     btc_prices
         The grid: a number or a 1-d array (or list) of finite non-negative prices; a 2-d
-        array is refused (flatten it first if that is what you mean).
+        array is refused (flatten it first if that is what you mean). They are prices of the
+        primary asset; a company holding several assets values the others at their
+        ``company.market`` prices (for a common move of all of them, call
+        :func:`~treasurymodel.metrics` with a price mapping).
     share_price
         A fixed share price: mNAV then varies along the grid.
     mnav
