@@ -373,7 +373,7 @@ def issue_instrument(
         The balance sheet before the issue.
     instrument
         The new instrument; its name must be new to the company (a currency other than the
-        reporting one needs an FX rate in ``company.fx``). Coins it lists as pledged must
+        reporting one needs an FX rate in ``company.market.fx``). Coins it lists as pledged must
         be available: pledged units in total may not exceed the units held after the
         purchase.
     proceeds

@@ -14,7 +14,6 @@ from typing import Any, Generic, Literal, TypeVar, overload
 import attrs
 import numpy as np
 
-from . import schedule
 from ._typing import ArrayLike, FloatArray
 from .assets import PriceInput, asset_prices, claims
 from .assets import _reserve as _reserve_value
@@ -205,12 +204,6 @@ def _cost_basis(company: Company) -> float:
     if len(company.holdings) == 1:
         return company.holdings[0].cost_basis
     return math.fsum(h.cost_basis for h in company.holdings)
-
-
-def _annual_obligations(company: Company) -> float:
-    return schedule.annual_obligations(
-        company.instruments, on=company.as_of, fx=dict(company.fx), currency=company.currency
-    )
 
 
 @overload
