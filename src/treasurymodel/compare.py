@@ -662,7 +662,11 @@ def compare(
         price key names no compared asset or company, or a price is not a positive finite
         number, or one that the largest shock takes out of the float range; if a company has
         no asset price (none given, none in its file); if a shock is below -1, above 100 or
-        not finite; or if ``years``, ``springing`` or ``puts`` is invalid.
+        not finite; or if ``years``, ``springing`` or ``puts`` is invalid. A company holding
+        several assets, or one priced in another currency than its reporting one, is
+        refused: a row compares one asset's price and falls (use
+        :func:`~treasurymodel.metrics` and :func:`~treasurymodel.maturity_wall` with
+        ``shock=True`` for it).
 
     Notes
     -----
