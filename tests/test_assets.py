@@ -185,6 +185,15 @@ def test_prices_arrays_broadcast_across_assets() -> None:
     np.testing.assert_array_equal(m.nav, expected)
 
 
+def test_the_primary_price_given_twice_must_agree() -> None:
+    ok = _two(market=Market(asset_price=1e5, asset_prices={"BTC": 1e5, "ETH": 3e3}))
+    assert ok.market is not None
+    assert ok.market.price_of("BTC", primary=True) == 1e5
+    with pytest.raises(ValidationError) as info:
+        _two(market=Market(asset_price=1e5, asset_prices={"BTC": 2e5, "ETH": 3e3}))
+    assert info.value.field == "Market.asset_prices.BTC"
+
+
 def test_missing_and_unknown_prices_are_refused() -> None:
     bare = _two(market=None)
     with pytest.raises(ValidationError, match="gives no ETH price"):

@@ -233,6 +233,10 @@ def violation(doc: Any, syntax: Syntax) -> str | None:
     assets = [h.get("asset", "BTC") for h in holdings]
     if len(set(assets)) < len(assets):
         return "asset held twice"
+    market = doc.get("market", {})
+    listed = market.get("asset_prices", {}).get(assets[0])
+    if listed is not None and market.get("asset_price") not in (None, listed):
+        return "primary price given twice, differently"
     for h in holdings:
         code = h.get("price_currency")
         if code is not None and code != currency and code not in fx:

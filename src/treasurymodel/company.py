@@ -473,6 +473,15 @@ class Company:
                 fx[self.currency],
                 "is the reporting currency: its rate is 1",
             )
+        if self.market is not None and self.market.asset_price is not None:
+            listed = dict(self.market.asset_prices).get(self.holdings[0].asset)
+            if listed is not None and listed != self.market.asset_price:
+                raise ValidationError(
+                    f"Market.asset_prices.{self.holdings[0].asset}",
+                    listed,
+                    f"differs from Market.asset_price {self.market.asset_price!r} (the same "
+                    "asset, the primary one)",
+                )
         for held in self.holdings:
             code = held.price_currency
             if code is not None and code != self.currency and code not in fx:
