@@ -302,6 +302,14 @@ def test_the_others_fixed_refuses_what_it_cannot_value() -> None:
     assert info.value.field == "asset"
 
 
+@pytest.mark.parametrize("bad", ["90000", -1.0, {"ETH": 1.0}, [1.0, math.nan]])
+def test_a_bad_reference_price_is_refused_even_where_it_is_not_needed(bad: Any) -> None:
+    one = Company(name="x", as_of=AS_OF, holdings=Holdings(units=1), shares_basic=1)
+    with pytest.raises(ValidationError) as info:
+        maturity_wall(one, btc_price=bad)
+    assert info.value.field.startswith("btc_price")
+
+
 def test_nav_sensitivity_counts_the_other_assets_at_their_market_price() -> None:
     co = _two()
     s = nav_sensitivity(co, btc_prices=[100_000.0], share_price=200.0)

@@ -986,9 +986,12 @@ def _one_asset_view(
         and target.price_currency in (None, company.currency)
         and fx is None
     )
-    if simple:
-        return company, 0.0
     from .assets import asset_prices, fx_rates
+
+    if simple:
+        if btc_price is not None:  # not needed here, but a bad argument is still refused
+            asset_prices(company, btc_price, field="btc_price")
+        return company, 0.0
 
     reference: Any = {} if btc_price is None else btc_price
     if not shock:
