@@ -59,7 +59,7 @@ def _bisection_wall(company: tm.Company, halvings: int = 60) -> np.ndarray:
             for item in plan.items:
                 m[k, period_of(item.date)] += item.amount
         matrices.append(m)
-    units = company.holdings.units
+    units = company.holdings[0].units
     cols = np.arange(n_periods)
 
     def covered(prices: np.ndarray) -> np.ndarray:

@@ -292,7 +292,7 @@ def bench_multiasset(repeats: int, paths: int) -> None:
         volatilities=(0.5, 0.7, 0.9),
         correlation=((1.0, 0.8, 0.7), (0.8, 1.0, 0.75), (0.7, 0.75, 1.0)),
     )
-    units = company.holdings.units
+    units = company.holdings[0].units
     # about 80% of the reserve's value in BTC, 12% in ETH (staked at 3%) and 8% in SOL
     value = units * btc / 0.8
     basket = tm.simulation.Basket(

@@ -202,7 +202,7 @@ def reference_path(
     res = PathOutcome()
 
     # --- balance sheet -------------------------------------------------------------------
-    units = company.holdings.units
+    units = company.holdings[0].units
     pledged = {
         k: d.pledged_units for k, d in enumerate(debts) if isinstance(d, SecuredNote | TermLoan)
     }

@@ -18,6 +18,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     SecuredNote,
@@ -165,7 +166,7 @@ def mstr_2026_02(*, with_instruments: bool = True) -> Company:
         shares_diluted=364_845e3,
         other_dilutive_shares=(3_369 + 1_202) * 1e3,  # options + restricted units
         cash=2_250e6,
-        fx={"EUR": EUR_USD},
+        market=Market(fx={"EUR": EUR_USD}),
         instruments=instruments if with_instruments else (),
     )
 

@@ -29,6 +29,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     SecuredNote,
@@ -414,7 +415,7 @@ def companies(
         ticker=draw(st.none() | st.just("TRSY")),
         other_assets=draw(st.floats(min_value=0.0, max_value=1e9)),
         other_dilutive_shares=draw(st.floats(min_value=0.0, max_value=1e7)),
-        fx={"EUR": draw(st.floats(min_value=0.8, max_value=1.5))},
+        market=Market(fx={"EUR": draw(st.floats(min_value=0.8, max_value=1.5))}),
         instruments=result,
     )
 
@@ -438,7 +439,7 @@ def companies_with_springing(draw: st.DrawFn, max_other: int = 3) -> Company:
         draw(convertible_notes(as_of, name=f"springing ref {i + 1}"))
         for i in range(draw(st.integers(min_value=1, max_value=2)))
     ]
-    free = base.holdings.units - base.pledged_units
+    free = base.holdings[0].units - base.pledged_units
     secured = draw(
         secured_notes(
             refs,
@@ -684,6 +685,6 @@ def scale_company(company: Company, k: float) -> Company:
         company,
         cash=company.cash * k,
         other_assets=company.other_assets * k,
-        holdings=attrs.evolve(company.holdings, cost_basis=company.holdings.cost_basis * k),
+        holdings=attrs.evolve(company.holdings[0], cost_basis=company.holdings[0].cost_basis * k),
         instruments=[one(i) for i in company.instruments],
     )

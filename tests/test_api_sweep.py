@@ -152,6 +152,9 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     ),
     "metrics": ((_CO,), {"btc_price": 68_141.0, "share_price": 114.45}),
     "share_price_for_mnav": ((_CO,), {"mnav": 1.2, "btc_price": 68_141.0}),
+    "reserve_value": ((_CO, 68_141.0), {"fx": {"EUR": 1.2}}),
+    "asset_prices": ((_CO, 68_141.0), {"fx": {"EUR": 1.2}}),
+    "fx_rates": ((_CO,), {"fx": {"EUR": 1.2}}),
     "buy_btc": ((_SMALL, 1.0), {"btc_price": 60_000.0}),
     "convert": ((_SMALL, "C"), {"amount": 1e5}),
     "issue_instrument": (

@@ -205,8 +205,8 @@ def test_invalid_input_exits_1_with_one_line(
 
 
 def test_invalid_input_through_the_entry_point_exits_1(tmp_path: Path) -> None:
-    path = tmp_path / "v2.toml"
-    path.write_text(BASE.replace('"treasurymodel/1"', '"treasurymodel/2"'))
+    path = tmp_path / "v3.toml"
+    path.write_text(BASE.replace('"treasurymodel/1"', '"treasurymodel/3"'))
     result = run("report", str(path))
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1

@@ -69,7 +69,7 @@ def test_compare_bundled_datasets_gives_every_row() -> None:
     result = compare(cos)
     assert len(result) == len(cos) == 4
     assert result.labels == tuple(co.name for co in cos)
-    assert [r.asset for r in result] == [co.holdings.asset for co in cos]
+    assert [r.asset for r in result] == [co.holdings[0].asset for co in cos]
     assert "ETH" in {r.asset for r in result}
     assert "BTC" in {r.asset for r in result}
 
@@ -249,9 +249,9 @@ def _scale_size(company: Company, k: float) -> Company:
     return attrs.evolve(
         company,
         holdings=Holdings(
-            asset=company.holdings.asset,
-            units=company.holdings.units * k,
-            cost_basis=company.holdings.cost_basis * k,
+            asset=company.holdings[0].asset,
+            units=company.holdings[0].units * k,
+            cost_basis=company.holdings[0].cost_basis * k,
         ),
         shares_basic=company.shares_basic * k,
         shares_diluted=None if company.shares_diluted is None else company.shares_diluted * k,

@@ -25,6 +25,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     ValidationError,
@@ -127,7 +128,7 @@ def _january_2026() -> Company:
         holdings=Holdings(units=687_410),
         shares_basic=1.0,
         cash=2_250 * M,
-        fx={"EUR": 1.16},
+        market=Market(fx={"EUR": 1.16}),
         instruments=[
             *_convertibles(dt.date(2026, 1, 18)),
             _pref("STRF", 1_284.0, 1),
@@ -200,7 +201,7 @@ def test_published_common_rating_of_early_2026() -> None:
         holdings=Holdings(units=713_502),
         shares_basic=332_431_000,
         cash=2_250 * M,
-        fx={"EUR": 1.188},
+        market=Market(fx={"EUR": 1.188}),
         instruments=[
             *_convertibles(dt.date(2026, 2, 1)),
             Note(name="Other secured debt", principal=30 * M, maturity=dt.date(2032, 12, 31)),

@@ -145,14 +145,14 @@ def test_the_files_are_plain_toml_of_format_1() -> None:
 def test_2022_balance_sheet() -> None:
     co = datasets.load("mstr-2022q2")
     assert co.as_of == dt.date(2022, 6, 30)
-    assert co.holdings.units == 129_699.0  # 10-Q: 129,699 BTC
+    assert co.holdings[0].units == 129_699.0  # 10-Q: 129,699 BTC
     assert co.total_debt == 2_416e6  # primer: $2.416B of debt
     assert co.shares_basic == 11.3e6
     # 14,590 BTC to the secured notes, "so 115,109 remained available to pledge".
     secured = co.instrument("6.125% senior secured notes due 2028")
     assert isinstance(secured, SecuredNote)
-    assert co.holdings.units - secured.pledged_units == 115_109.0
-    assert co.pledged_units <= co.holdings.units
+    assert co.holdings[0].units - secured.pledged_units == 115_109.0
+    assert co.pledged_units <= co.holdings[0].units
     loan = co.instrument("BTC-backed term loan")
     assert isinstance(loan, TermLoan)
     # 8-K of 29 Mar 2022: 30-day SOFR average + 3.70%, floor 3.75%, LTV <= 50%. On 30 Jun 2022
@@ -228,8 +228,8 @@ def test_2022_margin_call_and_maturity_wall_reproduce_the_primer() -> None:
 def test_2026_balance_sheet() -> None:
     co = datasets.load("mstr-2026-02")
     assert co.as_of == dt.date(2026, 2, 1)
-    assert co.holdings.units == 713_502.0
-    assert co.holdings.cost_basis == 54.26e9
+    assert co.holdings[0].units == 713_502.0
+    assert co.holdings[0].cost_basis == 54.26e9
     assert co.cash == 2_250e6
     assert co.shares_basic == 332_431e3  # 312,791k + 19,640k
     assert co.shares_diluted == 364_845e3
@@ -366,7 +366,7 @@ def test_2022_seed_raise_of_500m_at_250() -> None:
         datasets.load("mstr-2022q2"), 500e6, share_price=250.0, btc_price=21_381.15
     )
     bought = 500e6 / 21_381.15
-    assert co.holdings.units == pytest.approx(129_699 + bought, rel=1e-12)
+    assert co.holdings[0].units == pytest.approx(129_699 + bought, rel=1e-12)
     assert co.shares_basic == 13.3e6
     call = liquidation.margin_call_price(co, "BTC-backed term loan")
     assert call == pytest.approx(410e6 / (115_109 + bought), rel=1e-12)

@@ -58,8 +58,8 @@ def test_peer_headers_cite_dated_primary_sources(name: str) -> None:
 def test_sbet_figures_are_the_published_ones() -> None:
     co = datasets.load("sbet-2025-10")
     assert co.as_of == f.SBET_AS_OF
-    assert co.holdings.asset == "ETH"
-    assert co.holdings.units == f.SBET_ETH == f.SBET_ETH_NATIVE + f.SBET_ETH_LSETH
+    assert co.holdings[0].asset == "ETH"
+    assert co.holdings[0].units == f.SBET_ETH == f.SBET_ETH_NATIVE + f.SBET_ETH_LSETH
     assert co.cash == f.SBET_CASH
     assert co.shares_diluted == f.SBET_DILUTED == 214_963_250.0
     assert co.shares_basic == f.SBET_BASIC
@@ -100,9 +100,9 @@ def test_xxi_figures_are_the_published_ones() -> None:
     co = datasets.load("xxi-2026-01")
     assert co.as_of == f.XXI_AS_OF
     assert co.shares_basic == f.XXI_CLASS_A
-    assert co.holdings.units == f.XXI_BTC
+    assert co.holdings[0].units == f.XXI_BTC
     # 43,514 x 87,280.37 = 3,797,918,020.18, rounded to the dollar.
-    assert co.holdings.cost_basis == round(f.XXI_BTC * f.XXI_AVERAGE_COST)
+    assert co.holdings[0].cost_basis == round(f.XXI_BTC * f.XXI_AVERAGE_COST)
     assert co.market is not None
     assert co.market.asset_price == f.XXI_REFERENCE_PRICE
     reference = f.XXI_COLLATERAL_VALUE / f.XXI_COLLATERAL_BTC

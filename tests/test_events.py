@@ -18,6 +18,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     SecuredNote,
@@ -45,7 +46,7 @@ def _company(**changes: Any) -> Company:
         "holdings": Holdings(units=1_000, cost_basis=50e6),
         "shares_basic": 1e6,
         "cash": 100e6,
-        "fx": {"EUR": 1.2},
+        "market": Market(fx={"EUR": 1.2}),
         "instruments": [
             ConvertibleNote(
                 name="cvt",
@@ -90,11 +91,11 @@ def test_raise_equity_by_hand() -> None:
     new = raise_equity(co, 10e6, share_price=125.0, btc_price=100_000.0, fee=0.02)
     assert new.shares_basic == pytest.approx(1.08e6, rel=1e-15)
     assert new.shares_diluted == pytest.approx(1.28e6, rel=1e-15)
-    assert new.holdings.units == pytest.approx(1_098.0, rel=1e-15)
-    assert new.holdings.cost_basis == pytest.approx(59.8e6, rel=1e-15)
+    assert new.holdings[0].units == pytest.approx(1_098.0, rel=1e-15)
+    assert new.holdings[0].cost_basis == pytest.approx(59.8e6, rel=1e-15)
     assert new.cash == co.cash
     assert new.unencumbered_units == pytest.approx(co.unencumbered_units + 98.0, rel=1e-15)
-    assert co.holdings.units == 1_000.0  # untouched
+    assert co.holdings[0].units == 1_000.0  # untouched
 
 
 def test_raise_equity_mstr_below_btc_per_share_value_is_dilutive() -> None:
@@ -106,7 +107,7 @@ def test_raise_equity_mstr_below_btc_per_share_value_is_dilutive() -> None:
     co = mstr_2026_02()
     new = raise_equity(co, 1e9, share_price=SHARE_PRICE, btc_price=BTC_PRICE)
     assert new.shares_basic - co.shares_basic == pytest.approx(8_737_439.93, abs=0.01)
-    assert new.holdings.units - co.holdings.units == pytest.approx(14_675.45, abs=0.01)
+    assert new.holdings[0].units - co.holdings[0].units == pytest.approx(14_675.45, abs=0.01)
     after = metrics(new, btc_price=BTC_PRICE).btc_per_share
     assert after == pytest.approx(0.00194917, abs=5e-9)
     assert after < metrics(co, btc_price=BTC_PRICE).btc_per_share
@@ -169,12 +170,12 @@ def test_buy_and_sell_by_hand() -> None:
     co = _company()
     bought = buy_btc(co, 10, btc_price=80_000.0)
     assert bought.cash == pytest.approx(99.2e6, rel=1e-15)
-    assert bought.holdings.cost_basis == pytest.approx(50.8e6, rel=1e-15)
+    assert bought.holdings[0].cost_basis == pytest.approx(50.8e6, rel=1e-15)
     sold = sell_btc(bought, 255, btc_price=90_000.0)
-    assert sold.holdings.units == pytest.approx(755.0, rel=1e-15)
+    assert sold.holdings[0].units == pytest.approx(755.0, rel=1e-15)
     assert sold.cash == pytest.approx(99.2e6 + 22.95e6, rel=1e-15)
-    assert sold.holdings.cost_basis == pytest.approx(50.8e6 * 755 / 1010, rel=1e-14)
-    assert sold.holdings.average_cost == pytest.approx(50.8e6 / 1010, rel=1e-14)
+    assert sold.holdings[0].cost_basis == pytest.approx(50.8e6 * 755 / 1010, rel=1e-14)
+    assert sold.holdings[0].average_cost == pytest.approx(50.8e6 / 1010, rel=1e-14)
 
 
 def test_cannot_sell_more_than_unencumbered() -> None:
@@ -201,8 +202,8 @@ def test_cannot_buy_beyond_cash() -> None:
 def test_sell_everything_zeroes_cost_basis() -> None:
     co = _company(instruments=[])
     new = sell_btc(co, 1_000, btc_price=1.0)
-    assert new.holdings.units == 0.0
-    assert new.holdings.cost_basis == 0.0
+    assert new.holdings[0].units == 0.0
+    assert new.holdings[0].cost_basis == 0.0
 
 
 @given(company=companies(), frac=st.floats(0.001, 1.0), btc=btc_prices())
@@ -212,8 +213,10 @@ def test_buy_then_sell_restores_units_and_cash(company: Company, frac: float, bt
     assume(units > 0)
     after = sell_btc(buy_btc(company, units, btc_price=btc), units, btc_price=btc)
     # Rounding: the units pass through units + bought, so the error scales with that sum.
-    scale = company.holdings.units + units
-    assert after.holdings.units == pytest.approx(company.holdings.units, rel=0, abs=1e-12 * scale)
+    scale = company.holdings[0].units + units
+    assert after.holdings[0].units == pytest.approx(
+        company.holdings[0].units, rel=0, abs=1e-12 * scale
+    )
     assert after.cash == pytest.approx(company.cash, rel=1e-12, abs=1e-9)
     assert after.instruments == company.instruments
     assert after.shares_basic == company.shares_basic
@@ -232,10 +235,10 @@ _OPS = ("raise", "buy", "sell", "issue", "repay", "convert", "pledge", "release"
 def test_cost_basis_is_conserved(company: Company, ops: list[tuple[str, float, float]]) -> None:
     # Expected basis tracked independently: purchases add what they cost, a sale keeps the
     # fraction of units kept; nothing else moves it.
-    expected = company.holdings.cost_basis
+    expected = company.holdings[0].cost_basis
     co = company
     for i, (op, frac, price) in enumerate(ops):
-        held = co.holdings.units
+        held = co.holdings[0].units
         if op == "raise":
             co = raise_equity(co, frac * 1e9, share_price=50.0, btc_price=price, fee=0.01)
             expected += frac * 1e9 * 0.99
@@ -245,11 +248,11 @@ def test_cost_basis_is_conserved(company: Company, ops: list[tuple[str, float, f
             expected += units * price
         elif op == "sell" and co.unencumbered_units > 1e-6:
             units = frac * co.unencumbered_units
-            avg = co.holdings.average_cost
+            avg = co.holdings[0].average_cost
             co = sell_btc(co, units, btc_price=price)
             expected *= (held - units) / held
-            if co.holdings.units > 0:
-                assert co.holdings.average_cost == pytest.approx(avg, rel=1e-9)
+            if co.holdings[0].units > 0:
+                assert co.holdings[0].average_cost == pytest.approx(avg, rel=1e-9)
         elif op == "issue":
             note = Note(name=f"new {i}", principal=1e8, maturity=co.as_of + dt.timedelta(days=900))
             co = issue_instrument(co, note, proceeds=frac * 1e8, btc_price=price)
@@ -267,7 +270,7 @@ def test_cost_basis_is_conserved(company: Company, ops: list[tuple[str, float, f
                 co = pledge(co, secured[0].name, frac * co.unencumbered_units)
             elif secured and op == "release" and secured[0].pledged_units > 1e-6:
                 co = release(co, secured[0].name, frac * secured[0].pledged_units)
-        assert co.holdings.cost_basis == pytest.approx(expected, rel=1e-9, abs=1e-6)
+        assert co.holdings[0].cost_basis == pytest.approx(expected, rel=1e-9, abs=1e-6)
 
 
 # --- instruments ----------------------------------------------------------------------------
@@ -285,8 +288,8 @@ def test_issue_instrument_buys_or_adds_cash() -> None:
         conversion_price=250.0,
     )
     bought = issue_instrument(co, cvt, proceeds=9.9e6, btc_price=99_000.0)
-    assert bought.holdings.units == pytest.approx(1_100.0, rel=1e-15)
-    assert bought.holdings.cost_basis == pytest.approx(59.9e6, rel=1e-15)
+    assert bought.holdings[0].units == pytest.approx(1_100.0, rel=1e-15)
+    assert bought.holdings[0].cost_basis == pytest.approx(59.9e6, rel=1e-15)
     assert bought.shares_diluted == pytest.approx(1.24e6, rel=1e-15)
     assert bought.total_debt == pytest.approx(co.total_debt + 10e6, rel=1e-15)
     kept = issue_instrument(co, cvt, proceeds=9.9e6, buy=False)

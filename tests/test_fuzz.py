@@ -61,7 +61,7 @@ _BASE_SEED = int(os.environ.get("FUZZ_SEED", "0" if _PROFILE == "ci" else random
 # ------------------------------------------------------------------------------------------
 
 TOP_LEVEL = {"format", "company", "market", "holdings", "instruments"}
-FORMAT = "treasurymodel/1"
+FORMATS = ("treasurymodel/1", "treasurymodel/2")  # /2 writes; /1 files still read
 COMPANY_KEYS = {
     "name": "string",
     "ticker": "string?",
@@ -75,8 +75,19 @@ COMPANY_KEYS = {
     "fx": "fx",
 }
 COMPANY_REQUIRED = {"name", "as_of", "shares_basic"}
-MARKET_KEYS = {"asset_price": "positive?", "share_price": "positive?"}
-HOLDINGS_KEYS = {"asset": "string", "units": "non-negative", "cost_basis": "non-negative"}
+MARKET_KEYS = {
+    "asset_price": "positive?",
+    "share_price": "positive?",
+    "asset_prices": "prices",
+    "fx": "fx",
+}
+HOLDINGS_KEYS = {
+    "asset": "string",
+    "units": "non-negative",
+    "cost_basis": "non-negative",
+    "staking_yield": "unit",
+    "price_currency": "code?",
+}
 HOLDINGS_REQUIRED = {"units"}
 KINDS = {"convertible_note", "secured_note", "term_loan", "note", "preferred_stock"}
 # Keys every kind has, with their documented type; the other keys are checked on the company.
@@ -165,6 +176,15 @@ def check_value(kind: str, value: Any, syntax: Syntax) -> str | None:
             if check_value("code", code, syntax) or not is_number(rate) or rate <= 0:
                 return "bad fx entry"
         return None
+    if kind == "prices":
+        if not isinstance(value, dict):
+            return "prices not a table"
+        for asset, price in value.items():
+            if not plain_text(asset) or not is_number(price) or price <= 0:
+                return "bad price entry"
+        return None
+    if kind == "unit":
+        return None if is_number(value) and 0 <= value <= 1 else "not in [0, 1]"
     raise AssertionError(kind)
 
 
@@ -175,8 +195,20 @@ def violation(doc: Any, syntax: Syntax) -> str | None:
         return "top level not a table"
     if set(doc) - TOP_LEVEL:
         return "unknown top-level key"
-    if doc.get("format") != FORMAT:
+    if doc.get("format") not in FORMATS:
         return "format"
+    holdings = doc.get("holdings")
+    if isinstance(holdings, list):
+        # [[holdings]]: one table per asset, at least one, each asset once.
+        if not holdings:
+            return "empty holdings"
+        for i, table in enumerate(holdings):
+            why = check_table(table, "holdings", HOLDINGS_KEYS, HOLDINGS_REQUIRED, syntax)
+            if why:
+                return why
+        doc = {**doc, "holdings": holdings[0]}
+    else:
+        holdings = [holdings] if "holdings" in doc else []
     sections: tuple[tuple[str, dict[str, str], set[str]], ...] = (
         ("company", COMPANY_KEYS, COMPANY_REQUIRED),
         ("holdings", HOLDINGS_KEYS, HOLDINGS_REQUIRED),
@@ -187,30 +219,35 @@ def violation(doc: Any, syntax: Syntax) -> str | None:
             if section == "market":
                 continue
             return f"missing [{section}]"
-        table = doc[section]
-        if not isinstance(table, dict):
-            return f"[{section}] not a table"
-        if set(table) - set(keys):
-            return f"unknown key in [{section}]"
-        if required - set(table):
-            return f"missing key in [{section}]"
-        for key, kind in keys.items():
-            if key in table:
-                why = check_value(kind, table[key], syntax)
-                if why:
-                    return f"{section}.{key}: {why}"
+        why = check_table(doc[section], section, keys, required, syntax)
+        if why:
+            return why
     company = doc["company"]
     currency = company.get("currency", "USD")
-    fx = company.get("fx", {})
+    market_fx = doc.get("market", {}).get("fx", {})
+    if "fx" in company and market_fx:
+        return "fx given twice"
+    fx = company.get("fx", market_fx)
     if currency in fx and fx[currency] != 1:
         return "reporting currency rate"
+    assets = [h.get("asset", "BTC") for h in holdings]
+    if len(set(assets)) < len(assets):
+        return "asset held twice"
+    market = doc.get("market", {})
+    listed = market.get("asset_prices", {}).get(assets[0])
+    if listed is not None and market.get("asset_price") not in (None, listed):
+        return "primary price given twice, differently"
+    for h in holdings:
+        code = h.get("price_currency")
+        if code is not None and code != currency and code not in fx:
+            return "price currency without fx rate"
     as_of = as_date(company["as_of"], syntax)
     assert as_of is not None
     instruments = doc.get("instruments", [])
     if not isinstance(instruments, list) or not all(isinstance(i, dict) for i in instruments):
         return "instruments not a list of tables"
     names: set[Any] = set()
-    pledged: list[float] = []
+    pledged: dict[str, list[float]] = {a: [] for a in assets}
     total = float(company.get("cash", 0.0)) + float(company.get("other_assets", 0.0))
     for inst in instruments:
         kind = inst.get("kind")
@@ -248,14 +285,36 @@ def violation(doc: Any, syntax: Syntax) -> str | None:
             units = inst.get("pledged_units", 0.0)
             if check_value("non-negative", units, syntax):
                 return "pledged_units"
-            pledged.append(float(units))
+            asset = inst.get("collateral_asset", assets[0])
+            if not isinstance(asset, str) or asset not in pledged:
+                return "collateral asset not held"
+            pledged[asset].append(float(units))
         if kind == "preferred_stock" and "seniority" in inst:
             rank = inst["seniority"]
             if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= MAX_RANK:
                 return "seniority"
-    units = float(doc["holdings"]["units"])
-    if math.fsum(pledged) > units + len(pledged) * math.ulp(units):
-        return "more units pledged than held"
+    for h in holdings:
+        units, on = float(h["units"]), pledged[h.get("asset", "BTC")]
+        if math.fsum(on) > units + len(on) * math.ulp(units):
+            return "more units pledged than held"
+    return None
+
+
+def check_table(
+    table: Any, section: str, keys: dict[str, str], required: set[str], syntax: Syntax
+) -> str | None:
+    """Why one table breaks its documented keys and types, or None."""
+    if not isinstance(table, dict):
+        return f"[{section}] not a table"
+    if set(table) - set(keys):
+        return f"unknown key in [{section}]"
+    if required - set(table):
+        return f"missing key in [{section}]"
+    for key, kind in keys.items():
+        if key in table:
+            why = check_value(kind, table[key], syntax)
+            if why:
+                return f"{section}.{key}: {why}"
     return None
 
 
@@ -265,21 +324,27 @@ def check_company(co: tm.Company, doc: dict[str, Any], syntax: Syntax) -> None:
     assert co.name == company["name"]
     assert co.as_of == as_date(company["as_of"], syntax)
     assert co.shares_basic == float(company["shares_basic"])
-    assert co.holdings.units == float(doc["holdings"]["units"])
+    tables = doc["holdings"] if isinstance(doc["holdings"], list) else [doc["holdings"]]
+    assert [h.units for h in co.holdings] == [float(t["units"]) for t in tables]
     assert [i.name for i in co.instruments] == [i["name"] for i in doc.get("instruments", [])]
     assert plain_text(co.name)
     assert AS_OF_RANGE[0] <= co.as_of <= AS_OF_RANGE[1]
     assert re.fullmatch(r"[A-Z]{3}", co.currency)
-    for amount in (co.cash, co.other_assets, co.holdings.units, co.holdings.cost_basis):
+    for amount in (co.cash, co.other_assets, co.holdings[0].units, co.holdings[0].cost_basis):
         assert math.isfinite(amount)
         assert amount >= 0
     assert co.shares_basic > 0
     assert co.diluted_shares > 0
     assert math.isfinite(co.total_debt + co.total_preferred + co.cash + co.other_assets)
     assert len({i.name for i in co.instruments}) == len(co.instruments)
-    units = co.holdings.units
-    pledges = [getattr(i, "pledged_units", 0.0) for i in co.instruments]
-    assert math.fsum(pledges) <= units + len(pledges) * math.ulp(units)
+    for held in co.holdings:
+        units = held.units
+        pledges = [
+            getattr(i, "pledged_units", 0.0)
+            for i in co.instruments
+            if (getattr(i, "collateral_asset", None) or co.assets[0]) == held.asset
+        ]
+        assert math.fsum(pledges) <= units + len(pledges) * math.ulp(units)
     debt_names = {d.name for d in co.debts}
     for inst in co.instruments:
         assert plain_text(inst.name)
@@ -332,7 +397,6 @@ def seeds() -> list[dict[str, Any]]:
         as_of=dt.date(2026, 1, 1),
         holdings=tm.Holdings(units=10.0),
         shares_basic=1e6,
-        fx={"EUR": 1.1},
         instruments=[
             tm.TermLoan(
                 name="L",
@@ -345,7 +409,7 @@ def seeds() -> list[dict[str, Any]]:
             ),
             tm.PreferredStock(name="P", notional=1e6, rate=0.1, currency="EUR", seniority=2),
         ],
-        market=tm.Market(asset_price=60_000.0),
+        market=tm.Market(asset_price=60_000.0, fx={"EUR": 1.1}),
     )
     texts.append(tm.dumps(small))
     return [tomllib.loads(t) for t in texts]

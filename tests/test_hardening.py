@@ -29,6 +29,7 @@ import treasurymodel as tm
 from treasurymodel import (
     Company,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     TermLoan,
@@ -531,7 +532,7 @@ def test_14_pledges_may_not_exceed_the_holdings_beyond_rounding() -> None:
     assert info.value.field == "instruments[1].pledged_units"
     # decimal rounding is allowed: 0.1 + 0.2 coins out of 0.3 (0.30000000000000004 in floats)
     assert _pledged(0.3, [0.1, 0.2]).pledged_units == pytest.approx(0.3)
-    assert tm.loads(tm.dumps(_pledged(0.3, [0.1, 0.2]))).holdings.units == 0.3
+    assert tm.loads(tm.dumps(_pledged(0.3, [0.1, 0.2]))).holdings[0].units == 0.3
 
 
 def test_14_pledges_summing_past_the_float_range_are_refused_not_a_traceback() -> None:
@@ -615,7 +616,7 @@ def test_17_currency_codes_are_ascii_capitals(code: str) -> None:
     with pytest.raises(ValidationError, match="three-letter"):
         Note(name="n", principal=1.0, maturity=dt.date(2030, 1, 1), currency=code)
     with pytest.raises(ValidationError, match="three-letter"):
-        _company(fx={code: 1.0})
+        _company(market=Market(fx={code: 1.0}))
 
 
 # --- 18. totals stay finite ------------------------------------------------------------------

@@ -323,7 +323,7 @@ def test_capital_events_conserve_face_and_cash(entry: KindEntry) -> None:
     assert gone.cash == pytest.approx(base.cash, rel=1e-12)
     assert gone.total_debt == pytest.approx(base.total_debt, rel=1e-12)
     assert gone.total_preferred == pytest.approx(base.total_preferred, rel=1e-12)
-    assert gone.holdings.units == UNITS
+    assert gone.holdings[0].units == UNITS
     if isinstance(inst, Convertible) and inst.converts:
         converted = tm.convert(co, inst.name)
         assert converted.shares_basic - co.shares_basic == pytest.approx(

@@ -40,6 +40,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     SecuredNote,
@@ -660,12 +661,6 @@ _CO: dict[str, Any] = {
         ({"market": "68141"}, "Company.market"),
         ({"instruments": 5}, "Company.instruments"),
         ({"instruments": "abc"}, "Company.instruments"),
-        ({"fx": 5}, "Company.fx"),
-        ({"fx": [("EUR",)]}, "Company.fx"),
-        ({"fx": {1: 1.0, "EUR": 1.2}}, "Company.fx"),
-        ({"fx": [("EUR", 1.1), ("EUR", 1.2)]}, "Company.fx"),
-        ({"fx": {"EUR": "1.2"}}, "Company.fx.EUR"),
-        ({"fx": {"USD": 2.0}}, "Company.fx.USD"),
         ({"currency": None}, "Company.currency"),
         ({"shares_basic": [1e6]}, "Company.shares_basic"),
     ],
@@ -676,11 +671,31 @@ def test_company_refuses_bad_records(overrides: dict[str, Any], field: str) -> N
     assert info.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("fx", "field"),
+    [
+        (5, "Market.fx"),
+        ([("EUR",)], "Market.fx"),
+        ({1: 1.0, "EUR": 1.2}, "Market.fx"),
+        ([("EUR", 1.1), ("EUR", 1.2)], "Market.fx"),
+        ({"EUR": "1.2"}, "Market.fx.EUR"),
+        ({"USD": 2.0}, "Market.fx.USD"),
+    ],
+)
+def test_company_refuses_bad_fx_rates(fx: Any, field: str) -> None:
+    # FX rates are a market input (Market.fx); the reporting currency's own rate must be 1.
+    with pytest.raises(ValidationError) as info:
+        Company(**{**_CO, "market": Market(fx=fx)})
+    assert info.value.field == field
+
+
 def test_company_takes_numpy_numbers_and_a_unit_fx_rate() -> None:
     co = Company(**{**_CO, "shares_basic": np.array(2e6), "cash": np.float32(5.0)})
     assert (co.shares_basic, co.cash) == (2e6, 5.0)
     assert type(co.shares_basic) is float
-    assert Company(**{**_CO, "fx": {"USD": 1.0, "EUR": 1.188}}).fx_rate("EUR") == 1.188
+    assert (
+        Company(**{**_CO, "market": Market(fx={"USD": 1.0, "EUR": 1.188})}).fx_rate("EUR") == 1.188
+    )
 
 
 def test_derived_assumed_diluted_shares_2026() -> None:

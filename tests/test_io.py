@@ -123,7 +123,7 @@ def test_base_file_loads_with_the_values_written() -> None:
     assert co.name == "Test Co"
     assert co.as_of == dt.date(2022, 6, 30)
     assert co.shares_basic == 11_300_000.0
-    assert co.holdings == Holdings(units=129_699.0, cost_basis=3_977e6)
+    assert co.holdings[0] == Holdings(units=129_699.0, cost_basis=3_977e6)
     assert co.market is None
     assert [type(i) for i in co.instruments] == [
         TermLoan,
@@ -168,7 +168,7 @@ def test_design_example_loads() -> None:
     )
     assert (co.shares_basic, co.shares_diluted, co.cash) == (11_300_000.0, None, 60_000_000.0)
     assert co.market == Market(asset_price=19_000.0, share_price=160.0)
-    assert co.holdings == Holdings(asset="BTC", units=129_699.0, cost_basis=3_977_000_000.0)
+    assert co.holdings[0] == Holdings(asset="BTC", units=129_699.0, cost_basis=3_977_000_000.0)
     assert [type(i).KIND for i in co.instruments] == [
         "term_loan",
         "convertible_note",
@@ -389,7 +389,7 @@ TOML_CASES: list[tuple[str, str, str, str, str | None, str]] = [
     ("reference names a preferred stock", 'reference = "CN25"', 'reference = "PREF"',
      "instruments[2].springing[0].reference", "SN28", "names a preferred stock"),
     ("currency with no fx", 'currency = "USD"', 'currency = "EUR"',
-     "instruments[3].currency", "PREF", "no rate in company.fx"),
+     "instruments[3].currency", "PREF", "no rate in market.fx"),
     ("bad currency code", 'currency = "USD"', 'currency = "usd"',
      "instruments[3].currency", "PREF", "three-letter code"),
     ("fx rate not a number", "cash = 60_000_000", 'cash = 60_000_000\nfx = { EUR = "1.1" }',
@@ -412,7 +412,7 @@ TOML_CASES: list[tuple[str, str, str, str, str | None, str]] = [
      "company.as_of", None, "no time"),
     ("dates not a list", "puts = [2023-12-15]", "puts = 2023-12-15",
      "instruments[1].puts", "CN25", "list of dates"),
-    ("wrong format version", 'format = "treasurymodel/1"', 'format = "treasurymodel/2"',
+    ("wrong format version", 'format = "treasurymodel/1"', 'format = "treasurymodel/3"',
      "format", None, "not a format this version reads"),
     ("missing format", 'format = "treasurymodel/1"\n', "",
      "format", None, "is required"),
@@ -656,11 +656,11 @@ def test_a_lone_surrogate_is_refused_so_nothing_unwritable_exists(tmp_path: Path
 def test_wrong_format_version_file(tmp_path: Path) -> None:
     path = tmp_path / "v2.json"
     doc = _json_base()
-    doc["format"] = "treasurymodel/2"
+    doc["format"] = "treasurymodel/3"
     path.write_text(json.dumps(doc))
-    with pytest.raises(ValidationError, match="treasurymodel/1") as info:
+    with pytest.raises(ValidationError, match="treasurymodel/2") as info:
         load(path)
-    assert info.value.value == "treasurymodel/2"
+    assert info.value.value == "treasurymodel/3"
 
 
 def test_very_large_file_is_refused_before_parsing(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     SecuredNote,
@@ -173,7 +174,7 @@ def _tiny(
     *instruments: Instrument, units: float = 1_000.0, cash: float = 0.0, fx: float = 1.0
 ) -> Company:
     return Company(
-        fx={"EUR": fx},
+        market=Market(fx={"EUR": fx}),
         name="Tiny",
         as_of=dt.date(2026, 1, 1),
         holdings=Holdings(units=units),
@@ -572,7 +573,7 @@ def _tolerance(amount: float) -> float:
 
 def _covered(co: Company, price: float, end: dt.date, cash: float, **mode: Any) -> bool:
     due = sum(a for d, a in oracle_flows(co, price, **mode) if d <= end)
-    return co.holdings.units * price + cash >= due - _tolerance(due)
+    return co.holdings[0].units * price + cash >= due - _tolerance(due)
 
 
 # --- properties -------------------------------------------------------------------------
@@ -600,7 +601,7 @@ def _check_against_oracle(co: Company, mode: dict[str, Any], include_cash: bool)
         b = row.breakeven_price
         assert b >= 0.0
         if math.isinf(b):
-            assert co.holdings.units == 0.0
+            assert co.holdings[0].units == 0.0
             continue
         above = b * (1 + 1e-9) + 1e-9
         # Everything above the breakeven is covered (the breakeven is where coverage
@@ -610,7 +611,7 @@ def _check_against_oracle(co: Company, mode: dict[str, Any], include_cash: bool)
             assert _covered(co, p, row.end, cash, **mode)
         if b > 0.0:
             # Step down far enough to clear the rounding slack of the amounts compared.
-            step = max(b * 1e-9, 100.0 * _tolerance(row.cumulative_due) / co.holdings.units)
+            step = max(b * 1e-9, 100.0 * _tolerance(row.cumulative_due) / co.holdings[0].units)
             assert not _covered(co, max(b - step, 0.0), row.end, cash, **mode)
         elif "conversion" not in mode and mode.get("springing") != "test":
             assert row.cumulative_due <= cash * (1 + 1e-12)
@@ -633,7 +634,7 @@ def test_fixed_scenario_wall_is_the_ratio(
         total += row.due
         assert row.cumulative_due == pytest.approx(total, rel=1e-12, abs=1e-6)
         assert sum(i.amount for i in row.items) == pytest.approx(row.due, rel=1e-12, abs=1e-6)
-        expected = max(row.cumulative_due - co.cash, 0.0) / co.holdings.units
+        expected = max(row.cumulative_due - co.cash, 0.0) / co.holdings[0].units
         assert row.breakeven_price == pytest.approx(expected, rel=1e-12, abs=1e-9)
 
 
@@ -705,7 +706,9 @@ def _no_higher(before: list[float | None], after: list[float | None]) -> None:
 
 
 def _with_units(co: Company, factor: float) -> Company:
-    return attrs.evolve(co, holdings=attrs.evolve(co.holdings, units=co.holdings.units * factor))
+    return attrs.evolve(
+        co, holdings=attrs.evolve(co.holdings[0], units=co.holdings[0].units * factor)
+    )
 
 
 @given(

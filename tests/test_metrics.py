@@ -512,7 +512,9 @@ def test_reserve_and_nav_are_affine_in_btc_price(
         assert abs(lhs - rhs) <= 1e-9 * scale, name
     # slope = units held
     assert (m1.nav - m2.nav) == pytest.approx(
-        company.holdings.units * (p1 - p2), rel=1e-9, abs=1e-6 * (m1.btc_reserve + m2.btc_reserve)
+        company.holdings[0].units * (p1 - p2),
+        rel=1e-9,
+        abs=1e-6 * (m1.btc_reserve + m2.btc_reserve),
     )
 
 
@@ -536,7 +538,7 @@ def test_usd_figures_scale_and_ratios_do_not(
         + base.pref
         + base.cash
         + company.other_assets
-        + company.holdings.cost_basis
+        + company.holdings[0].cost_basis
         + 1.0
     )
     for name in USD_FIELDS:

@@ -743,7 +743,8 @@ def test_stress_names_the_option_of_a_bad_value(
 def test_stress_names_the_file_field_of_a_bad_asset_price(
     capsys: pytest.CaptureFixture[str], tmp_path: Any
 ) -> None:
-    company = attrs.evolve(_company_2026(), market=tm.Market(asset_price=1e-250))
+    base = _company_2026()  # its FX rates (for STRE) are market inputs, kept
+    company = attrs.evolve(base, market=tm.Market(asset_price=1e-250, fx=base.fx))
     path = tmp_path / "tiny.toml"
     tm.dump(company, path)
     code, out, err = _stress(capsys, str(path), "--vol", "0.5")

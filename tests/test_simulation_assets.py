@@ -36,7 +36,7 @@ from treasurymodel.simulation import (
     asset_price_paths,
 )
 from treasurymodel.simulation.montecarlo import price_paths
-from treasurymodel.simulation.state import basket_company, reserve_holdings
+from treasurymodel.simulation.state import basket_company
 
 DATASETS = ("mstr-2026-02", "mstr-2022q2")
 
@@ -294,7 +294,7 @@ def test_one_asset_bootstrap_gives_exactly_the_one_asset_results(seed: int) -> N
 def test_a_second_asset_at_zero_units_changes_nothing(name: str) -> None:
     company = tm.datasets.load(name)
     spot = _spot(company)
-    units = company.holdings.units
+    units = company.holdings[0].units
     two = _two(spots=(spot, 3_000.0), vols=(0.6, 0.9), rho=0.7)
     basket = Basket(model=two, units={"BTC": units, "ETH": 0.0}, staking_yields={"ETH": 0.04})
     kw: dict[str, Any] = {"years": 3, "paths": 1_100, "seed": 5}
@@ -308,7 +308,7 @@ def test_a_second_asset_at_zero_units_changes_nothing(name: str) -> None:
 def test_two_perfectly_correlated_identical_assets_are_one_asset_with_the_summed_units() -> None:
     company = tm.datasets.load("mstr-2022q2")
     spot = _spot(company)
-    u1, u2 = 0.3 * company.holdings.units, 0.7 * company.holdings.units
+    u1, u2 = 0.3 * company.holdings[0].units, 0.7 * company.holdings[0].units
     two = CorrelatedGBM(
         tickers=("BTC", "WBTC"),
         spots=(spot, spot),
@@ -317,7 +317,7 @@ def test_two_perfectly_correlated_identical_assets_are_one_asset_with_the_summed
         correlation=np.ones((2, 2)),
     )
     basket = Basket(model=two, units={"BTC": u1, "WBTC": u2})
-    summed = attrs.evolve(company, holdings=attrs.evolve(company.holdings, units=u1 + u2))
+    summed = attrs.evolve(company, holdings=attrs.evolve(company.holdings[0], units=u1 + u2))
     kw: dict[str, Any] = {"years": 3, "paths": 1_100, "seed": 9}
     want = simulate(summed, model=GBM(spot=spot, drift=-0.1, volatility=0.8), **kw)
     got = simulate(company, model=basket, **kw)
@@ -396,17 +396,6 @@ def test_scaling_every_holding_leaves_the_basket_price_unchanged(
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
-def test_reserve_holdings_reads_one_holding_or_several() -> None:
-    company = _plain_company()
-    assert reserve_holdings(company) == (company.holdings,)
-    several = (Holdings(units=1.0), Holdings(asset="ETH", units=2.0))
-
-    class _Several:  # the several-holdings Company: holdings is a tuple
-        holdings = several
-
-    assert reserve_holdings(_Several()) == several
-
-
 def test_joint_bootstrap_basket_prices_are_the_weighted_asset_prices() -> None:
     rng = np.random.default_rng(12)
     returns = rng.multivariate_normal([0.0, 0.0], [[0.004, 0.003], [0.003, 0.006]], size=200)
@@ -435,7 +424,7 @@ def test_a_basket_runs_bounded_and_traced() -> None:
     basket = Basket.for_company(
         company,
         model=_two(spots=(spot, 1_000.0), vols=(0.8, 1.0), rho=0.8),
-        units={"BTC": company.holdings.units, "ETH": 50_000.0},
+        units={"BTC": company.holdings[0].units, "ETH": 50_000.0},
     )
     kw: dict[str, Any] = {"years": 2, "paths": 1_100, "seed": 3}
     full = simulate(company, model=basket, keep_paths=True, **kw)

@@ -914,8 +914,10 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
         co, prices=prices, dates=dates, policy=policy, premium=premium, impact=impact
     )
     # Units: start + bought - sold - seized.
-    units = co.holdings.units + res.btc_bought - res.btc_sold - res.btc_seized
-    np.testing.assert_allclose(res.final_units, units, rtol=1e-12, atol=1e-9 * co.holdings.units)
+    units = co.holdings[0].units + res.btc_bought - res.btc_sold - res.btc_seized
+    np.testing.assert_allclose(
+        res.final_units, units, rtol=1e-12, atol=1e-9 * co.holdings[0].units
+    )
     # Cash moves only by the recorded flows.
     inflow = (
         res.equity_raised
@@ -941,7 +943,7 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     assert (res.liquidation_penalty >= 0).all()
     assert (res.dividends_paid_in_shares >= 0).all()
     assert (res.dividend_shares >= 0).all()
-    assert (res.final_units >= -1e-9 * co.holdings.units).all()
+    assert (res.final_units >= -1e-9 * co.holdings[0].units).all()
     assert (res.final_cash >= -1e-9 * scale).all()
     assert (res.btc_sold >= 0).all()
     assert (res.btc_bought >= 0).all()

@@ -66,7 +66,7 @@ def weekly(weeks: int, start: dt.date = AS_OF) -> list[dt.date]:
 def test_at_the_accretive_price_btc_per_diluted_share_is_unchanged(
     co: Company, price: float, size: float, move: float
 ) -> None:
-    u, n = co.holdings.units, co.diluted_shares
+    u, n = co.holdings[0].units, co.diluted_shares
     before = u / n
     raised = size * u * price  # the money raised by the sale
 

@@ -36,8 +36,8 @@ def _check_company(co: Company) -> None:
     assert len(names) == len(set(names))
     assert co.shares_basic > 0
     assert co.cash >= 0
-    assert 1.0 <= co.holdings.units <= 1e6
-    assert co.pledged_units <= co.holdings.units * (1 + 1e-12)
+    assert 1.0 <= co.holdings[0].units <= 1e6
+    assert co.pledged_units <= co.holdings[0].units * (1 + 1e-12)
     fx = dict(co.fx)
     by_name = {i.name: i for i in co.instruments}
     for inst in co.instruments:
@@ -70,7 +70,7 @@ def test_companies_are_valid(co: Company) -> None:
         holdings=co.holdings,
         shares_basic=co.shares_basic,
         cash=co.cash,
-        fx=co.fx,
+        market=co.market,
         instruments=co.instruments,
     )
     assert rebuilt.instruments == co.instruments
@@ -129,6 +129,6 @@ def test_scale_company_scales_amounts_not_counts(co: Company, k: float) -> None:
     assert scaled.cash == co.cash * k
     assert scaled.total_debt == pytest.approx(co.total_debt * k, rel=1e-12)
     assert scaled.total_preferred == pytest.approx(co.total_preferred * k, rel=1e-12)
-    assert scaled.holdings.units == co.holdings.units
+    assert scaled.holdings[0].units == co.holdings[0].units
     assert scaled.convertible_shares == pytest.approx(co.convertible_shares, rel=1e-12)
     assert scaled.pledged_units == co.pledged_units

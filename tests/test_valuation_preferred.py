@@ -21,6 +21,7 @@ from treasurymodel import (
     Company,
     ConvertibleNote,
     Holdings,
+    Market,
     Note,
     PreferredStock,
     ValidationError,
@@ -352,7 +353,9 @@ def test_value_is_non_decreasing_in_the_btc_price(prices: list[float], mnav: flo
         (
             "CB",
             attrs.evolve(
-                COMPANY, instruments=[attrs.evolve(NOTE, currency="EUR")], fx={"EUR": 1.1}
+                COMPANY,
+                instruments=[attrs.evolve(NOTE, currency="EUR")],
+                market=Market(fx={"EUR": 1.1}),
             ),
             "CB.currency",
         ),

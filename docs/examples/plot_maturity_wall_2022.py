@@ -23,7 +23,7 @@ after_wall = tm.maturity_wall(after)
 # %%
 # The walls, year by year: what falls due, the cumulative total and the breakeven prices.
 
-print(f"BTC held: {mstr.holdings.units:,.0f}, after: {after.holdings.units:,.0f}")
+print(f"BTC held: {mstr.holdings[0].units:,.0f}, after: {after.holdings[0].units:,.0f}")
 print("year  due (M)  total (M)    before     after")
 for row in before_wall:
     if row.due > 0:

@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import (  # noqa: F401 - events: its functions are here, the module need not be
+    assets,
     comparison,
     credit,
     datasets,
@@ -112,6 +113,7 @@ __all__ = [
     "TreasuryModelError",
     "ValidationError",
     # subject modules
+    "assets",
     "comparison",
     "credit",
     "datasets",

@@ -36,6 +36,11 @@ from .validators import (
 __all__ = ["Company", "Holdings", "Market"]
 
 
+def _unit_interval(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not 0.0 <= check_finite(f"Holdings.{attribute.name}", value) <= 1.0:
+        raise ValidationError(f"Holdings.{attribute.name}", value, "must lie in [0, 1]")
+
+
 @attrs.frozen(kw_only=True)
 class Holdings:
     """Units of the reserve asset held and their total cost.
@@ -48,6 +53,13 @@ class Holdings:
         Units held.
     cost_basis
         Total cost of the units held, in the reporting currency.
+    staking_yield
+        Annual yield in units of the asset (0.03: 3 % more units a year), from 0 to 1. Read
+        by the simulation; the static metrics value the units held today.
+    price_currency
+        Currency the asset's price is quoted in (``None``: the company's reporting
+        currency). A price in another currency is converted at the FX rate of that
+        currency into the reporting currency (see :func:`treasurymodel.assets.reserve_value`).
 
     Examples
     --------
@@ -59,6 +71,8 @@ class Holdings:
     asset: str = attrs.field(default="BTC", validator=name_text)
     units: float = attrs.field(converter=to_float, validator=non_negative)
     cost_basis: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    staking_yield: float = attrs.field(default=0.0, converter=to_float, validator=_unit_interval)
+    price_currency: str | None = attrs.field(default=None, validator=optional(required_currency))
 
     @property
     def average_cost(self) -> float:
@@ -70,24 +84,6 @@ class Holdings:
         50.0
         """
         return self.cost_basis / self.units if self.units > 0 else float("nan")
-
-
-@attrs.frozen(kw_only=True)
-class Market:
-    """Observed prices on a company's as-of date: the defaults for reports, never contract terms.
-
-    Examples
-    --------
-    >>> Market(asset_price=68_141.0, share_price=114.45).share_price
-    114.45
-    """
-
-    asset_price: float | None = attrs.field(
-        default=None, converter=to_float, validator=optional(positive)
-    )
-    share_price: float | None = attrs.field(
-        default=None, converter=to_float, validator=optional(positive)
-    )
 
 
 def _to_fx(value: Any) -> Any:
@@ -109,28 +105,95 @@ def _to_fx(value: Any) -> Any:
     return tuple(sorted(pairs))
 
 
-def _fx_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _prices_validator(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, tuple) or not all(
         isinstance(p, tuple) and len(p) == 2 for p in value
     ):
         raise ValidationError(
-            "Company.fx", value, "must map currency codes to rates, e.g. {'EUR': 1.188}"
+            "Market.asset_prices", value, "must map asset tickers to prices, e.g. {'ETH': 3900}"
+        )
+    seen: set[str] = set()
+    for asset, price in value:
+        if not isinstance(asset, str) or not asset.strip():
+            raise ValidationError("Market.asset_prices", asset, "keys must be asset tickers")
+        if asset in seen:
+            raise ValidationError("Market.asset_prices", asset, "gives this asset twice")
+        seen.add(asset)
+        if check_finite(f"Market.asset_prices.{asset}", price) <= 0:
+            raise ValidationError(f"Market.asset_prices.{asset}", price, "must be positive")
+
+
+def _fx_validator(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(
+        isinstance(p, tuple) and len(p) == 2 for p in value
+    ):
+        raise ValidationError(
+            "Market.fx", value, "must map currency codes to rates, e.g. {'EUR': 1.188}"
         )
     seen: set[str] = set()
     for code, rate in value:
         if not isinstance(code, str) or not is_currency_code(code):
             raise ValidationError(
-                "Company.fx", code, "keys must be three-letter currency codes (ASCII A-Z)"
+                "Market.fx", code, "keys must be three-letter currency codes (ASCII A-Z)"
             )
         if code in seen:
-            raise ValidationError("Company.fx", code, "gives this currency twice")
+            raise ValidationError("Market.fx", code, "gives this currency twice")
         seen.add(code)
-        if check_finite(f"Company.fx.{code}", rate) <= 0:
-            raise ValidationError(f"Company.fx.{code}", rate, "must be positive")
-        if code == instance.currency and rate != 1.0:
-            raise ValidationError(
-                f"Company.fx.{code}", rate, "is the reporting currency: its rate is 1"
-            )
+        if check_finite(f"Market.fx.{code}", rate) <= 0:
+            raise ValidationError(f"Market.fx.{code}", rate, "must be positive")
+
+
+@attrs.frozen(kw_only=True)
+class Market:
+    """Observed prices on a company's as-of date: the defaults for reports, never contract terms.
+
+    Parameters
+    ----------
+    asset_price
+        Price of the primary asset (the first holding), in its price currency.
+    share_price
+        Price of the common stock, in the reporting currency.
+    asset_prices
+        Prices of the other assets held, e.g. ``{"ETH": 3_900.0}`` (a price of the primary
+        asset may be given here instead of ``asset_price``; giving both, they must agree).
+    fx
+        Reporting currency per unit of each foreign currency, e.g. ``{"EUR": 1.188}``: the
+        rates at which instrument amounts and asset prices quoted in that currency are
+        converted, unless a function is given other rates (``fx=``).
+
+    Examples
+    --------
+    >>> Market(asset_price=68_141.0, share_price=114.45).share_price
+    114.45
+    >>> Market(asset_prices={"ETH": 3_900.0}, fx={"EUR": 1.188}).fx
+    (('EUR', 1.188),)
+    """
+
+    asset_price: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(positive)
+    )
+    share_price: float | None = attrs.field(
+        default=None, converter=to_float, validator=optional(positive)
+    )
+    asset_prices: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), converter=_to_fx, validator=_prices_validator
+    )
+    fx: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), converter=_to_fx, validator=_fx_validator
+    )
+
+    def price_of(self, asset: str, *, primary: bool = False) -> float | None:
+        """The observed price of ``asset`` (``primary``: it is the company's primary asset).
+
+        Examples
+        --------
+        >>> m = Market(asset_price=90_000.0, asset_prices={"ETH": 3_000.0})
+        >>> m.price_of("ETH"), m.price_of("BTC", primary=True), m.price_of("SOL")
+        (3000.0, 90000.0, None)
+        """
+        if primary and self.asset_price is not None:
+            return self.asset_price
+        return dict(self.asset_prices).get(asset)
 
 
 def check_company(value: Any, field: str = "company") -> Company:
@@ -146,6 +209,33 @@ def check_company(value: Any, field: str = "company") -> Company:
     if not isinstance(value, Company):
         raise ValidationError(field, value, "must be a treasurymodel.Company")
     return value
+
+
+def one_asset(company: Company, what: str, instead: str = "") -> Company:
+    """``company`` if it holds one asset priced in its reporting currency, else a
+    ValidationError saying that ``what`` handles one asset (and what to use ``instead``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1,
+    ...     holdings=[Holdings(asset="BTC", units=1), Holdings(asset="ETH", units=30)])
+    >>> one_asset(co, "this model")
+    Traceback (most recent call last):
+    ...
+    treasurymodel.errors.ValidationError: company: holds several assets ('BTC', 'ETH'); this \
+model values one asset priced in the reporting currency, got 'X'
+    """
+    held = company.holdings
+    if len(held) == 1 and held[0].price_currency in (None, company.currency):
+        return company
+    detail = (
+        f"holds several assets {company.assets!r}"
+        if len(held) > 1
+        else (f"prices {held[0].asset} in {held[0].price_currency}")
+    )
+    reason = f"{detail}; {what} values one asset priced in the reporting currency"
+    raise ValidationError("company", company.name, reason + (f" ({instead})" if instead else ""))
 
 
 def is_currency_code(code: str) -> bool:
@@ -275,6 +365,31 @@ def _instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     return validate
 
 
+def _to_holdings(value: Any) -> Any:
+    """Converter: one :class:`Holdings` to a 1-tuple, a list of them to a tuple."""
+    if isinstance(value, Holdings):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    return value
+
+
+def _holdings_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise ValidationError(
+            "Company.holdings", value, "must be a treasurymodel.Holdings or a list of them"
+        )
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, Holdings):
+            raise ValidationError(
+                f"Company.holdings[{i}]", item, "must be a treasurymodel.Holdings"
+            )
+        if item.asset in seen:
+            raise ValidationError(f"Company.holdings[{i}].asset", item.asset, "is not unique")
+        seen.add(item.asset)
+
+
 def _instruments_validator(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, tuple):
         raise ValidationError("Company.instruments", value, "must be a list of instruments")
@@ -294,7 +409,9 @@ class Company:
     as_of
         Date of the balance sheet, from 0002-01-01 to 9998-12-31.
     holdings
-        The reserve asset held (:class:`Holdings`).
+        The reserve assets held: one :class:`Holdings` or a list of them, stored as a tuple
+        (at least one, each asset once). The first listed is the *primary* asset, the one a
+        plain ``btc_price`` refers to.
     shares_basic
         Basic common shares outstanding.
     cash
@@ -309,13 +426,13 @@ class Company:
         Assumed diluted shares as reported, or ``None`` to derive it.
     other_dilutive_shares
         Options and restricted units, used when deriving the diluted count.
-    fx
-        Reporting currency per unit of each foreign currency used by an instrument, e.g.
-        ``{"EUR": 1.188}`` (each code once; the reporting currency, if listed, at 1).
     instruments
         Debt and preferred stock, with unique names.
     market
-        Optional observed prices on the as-of date (report defaults only).
+        Optional observed prices on the as-of date (report defaults only) and the FX rates
+        (``Market.fx``) that convert amounts in other currencies: every instrument in a
+        foreign currency, and every asset priced in one, needs a rate there (the reporting
+        currency, if listed, at 1).
 
     Examples
     --------
@@ -332,7 +449,9 @@ class Company:
 
     name: str = attrs.field(validator=name_text)
     as_of: _dt.date = attrs.field(validator=[is_date, _as_of_range])
-    holdings: Holdings = attrs.field(validator=_instance_of(Holdings))
+    holdings: tuple[Holdings, ...] = attrs.field(
+        converter=_to_holdings, validator=_holdings_validator
+    )
     shares_basic: float = attrs.field(converter=to_float, validator=positive)
     cash: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
     currency: str = attrs.field(default="USD", validator=required_currency)
@@ -344,15 +463,13 @@ class Company:
     other_dilutive_shares: float = attrs.field(
         default=0.0, converter=to_float, validator=non_negative
     )
-    fx: tuple[tuple[str, float], ...] = attrs.field(
-        default=(), converter=_to_fx, validator=_fx_validator
-    )
     instruments: tuple[Instrument, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_instruments_validator
     )
     market: Market | None = attrs.field(default=None, validator=optional(_instance_of(Market)))
 
     def __attrs_post_init__(self) -> None:
+        seen_assets = set(self.assets)
         names = [i.name for i in self.instruments]
         seen: set[str] = set()
         for name in names:
@@ -360,6 +477,27 @@ class Company:
                 raise ValidationError("Company.instruments.name", name, "is not unique")
             seen.add(name)
         fx = dict(self.fx)
+        if fx.get(self.currency, 1.0) != 1.0:
+            raise ValidationError(
+                f"Market.fx.{self.currency}",
+                fx[self.currency],
+                "is the reporting currency: its rate is 1",
+            )
+        if self.market is not None and self.market.asset_price is not None:
+            listed = dict(self.market.asset_prices).get(self.holdings[0].asset)
+            if listed is not None and listed != self.market.asset_price:
+                raise ValidationError(
+                    f"Market.asset_prices.{self.holdings[0].asset}",
+                    listed,
+                    f"differs from Market.asset_price {self.market.asset_price!r} (the same "
+                    "asset, the primary one)",
+                )
+        for held in self.holdings:
+            code = held.price_currency
+            if code is not None and code != self.currency and code not in fx:
+                raise ValidationError(
+                    "Holdings.price_currency", code, "has no fx rate in Market.fx"
+                )
         preferred_names = {i.name for i in self.instruments if i.CLAIM == "preferred"}
         for inst in self.instruments:
             if (
@@ -368,7 +506,7 @@ class Company:
                 and inst.currency not in fx
             ):
                 raise ValidationError(
-                    f"{inst.name}.currency", inst.currency, "has no fx rate in Company.fx"
+                    f"{inst.name}.currency", inst.currency, "has no fx rate in Market.fx"
                 )
             if isinstance(inst, HasSpringing):
                 for clause in inst.springing:
@@ -384,13 +522,25 @@ class Company:
                             clause.reference,
                             "names a preferred stock; a springing test refers to debt",
                         )
-        excess = pledge_excess(self.holdings.units, self._pledges())
-        if excess > 0.0:
-            raise ValidationError(
-                "Company.instruments.pledged_units",
-                excess + self.holdings.units,
-                f"exceeds the {self.holdings.units!r} units held by {excess!r}",
-            )
+        for inst in self.instruments:
+            if (
+                isinstance(inst, Collateralized)
+                and inst.collateral_asset is not None
+                and inst.collateral_asset not in seen_assets
+            ):
+                raise ValidationError(
+                    f"{inst.name}.collateral_asset",
+                    inst.collateral_asset,
+                    f"names no asset held by {self.name!r}",
+                )
+        for held in self.holdings:
+            excess = pledge_excess(held.units, self._pledges(held.asset))
+            if excess > 0.0:
+                raise ValidationError(
+                    "Company.instruments.pledged_units",
+                    excess + held.units,
+                    f"exceeds the {held.units!r} {held.asset} units held by {excess!r}",
+                )
         late = matured_debt(self.as_of, self.instruments)
         if late is not None:
             inst = self.instruments[late]
@@ -407,11 +557,13 @@ class Company:
 
     def _summary(self) -> list[str]:
         cur = self.currency
-        h = self.holdings
+        h = self.holdings[0]
         title = f"Company {self.name!r}" + (f" ({self.ticker})" if self.ticker else "")
         lines = [
             f"{title} as of {self.as_of.isoformat()}, reporting in {cur}",
-            f"holdings {h.units:,.10g} {h.asset} (cost basis {fmt(h.cost_basis, 'money')}M); "
+            "holdings "
+            + ", ".join(f"{x.units:,.10g} {x.asset}" for x in self.holdings)
+            + f" (cost basis {fmt(sum(x.cost_basis for x in self.holdings), 'money')}M); "
             f"cash {fmt(self.cash, 'money')}M; other assets {fmt(self.other_assets, 'money')}M",
             f"shares {self.shares_basic:,.0f} basic, {self.diluted_shares:,.0f} diluted",
         ]
@@ -478,8 +630,33 @@ class Company:
         header, rows = self._instrument_cells(None)
         return html_table(head + ": " + "; ".join(rest), header, rows, "amounts in millions")
 
-    def _pledges(self) -> list[float]:
-        return [i.pledged_units for i in self.instruments if isinstance(i, Collateralized)]
+    @property
+    def fx(self) -> tuple[tuple[str, float], ...]:
+        """The as-of FX rates, ``(code, rate)`` pairs: those of ``market`` (or none).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
+        ...              shares_basic=1, market=Market(fx={"EUR": 1.188}))
+        >>> co.fx
+        (('EUR', 1.188),)
+        """
+        return () if self.market is None else self.market.fx
+
+    def _pledges(self, asset: str | None = None) -> list[float]:
+        """Units pledged, one per secured instrument, of ``asset`` (the primary by default)."""
+        target = self.holdings[0].asset if asset is None else asset
+        return [i.pledged_units for i in self._secured_on(target)]
+
+    def _secured_on(self, asset: str) -> list[Collateralized]:
+        primary = self.holdings[0].asset
+        return [
+            i
+            for i in self.instruments
+            if isinstance(i, Collateralized)
+            and (primary if i.collateral_asset is None else i.collateral_asset) == asset
+        ]
 
     def _check_totals(self, fx: dict[str, float]) -> None:
         """Every amount and every total the library forms must stay a finite float."""
@@ -501,10 +678,66 @@ class Company:
                 self.shares_basic,
                 "is too large: the share counts with conversions leave the float range",
             )
-        if not math.isfinite(self.holdings.units + self.holdings.cost_basis):
-            raise ValidationError(
-                "Holdings.units", self.holdings.units, "is too large with the cost basis"
-            )
+        for held in self.holdings:
+            if not math.isfinite(held.units + held.cost_basis):
+                raise ValidationError(
+                    "Holdings.units", held.units, "is too large with the cost basis"
+                )
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """Tickers of the assets held, the primary first.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1,
+        ...     holdings=[Holdings(asset="BTC", units=1), Holdings(asset="ETH", units=30)])
+        >>> co.assets
+        ('BTC', 'ETH')
+        """
+        return tuple(h.asset for h in self.holdings)
+
+    def holding(self, asset: str | None = None) -> Holdings:
+        """The :class:`Holdings` of ``asset`` (the primary asset when ``None``).
+
+        Raises
+        ------
+        ValidationError
+            If the company holds no such asset.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1,
+        ...     holdings=[Holdings(asset="BTC", units=1), Holdings(asset="ETH", units=30)])
+        >>> co.holding("ETH").units, co.holding().asset
+        (30.0, 'BTC')
+        """
+        if asset is None:
+            return self.holdings[0]
+        for held in self.holdings:
+            if held.asset == asset:
+                return held
+        raise ValidationError("asset", asset, f"names no asset held by {self.name!r}")
+
+    def unencumbered(self, asset: str | None = None) -> float:
+        """Units of ``asset`` (the primary by default) pledged to nothing.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from treasurymodel import TermLoan
+        >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1,
+        ...     holdings=[Holdings(asset="BTC", units=10), Holdings(asset="ETH", units=300)],
+        ...     instruments=[TermLoan(name="L", principal=1e5, max_ltv=0.5, pledged_units=100,
+        ...         collateral_asset="ETH", issued=dt.date(2025, 1, 1),
+        ...         maturity=dt.date(2028, 1, 1))])
+        >>> co.unencumbered("ETH"), co.unencumbered()
+        (200.0, 10.0)
+        """
+        held = self.holding(asset)
+        return max(held.units - math.fsum(self._pledges(held.asset)), 0.0)
 
     # --- look-ups -------------------------------------------------------------------
 
@@ -576,7 +809,7 @@ class Company:
         --------
         >>> import datetime as dt
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
-        ...              shares_basic=1, fx={"EUR": 1.188})
+        ...              shares_basic=1, market=Market(fx={"EUR": 1.188}))
         >>> co.fx_rate("EUR"), co.fx_rate(None)
         (1.188, 1.0)
         """
@@ -586,7 +819,7 @@ class Company:
             return 1.0
         rates = dict(self.fx)
         if currency not in rates:
-            raise ValidationError("currency", currency, "has no fx rate in Company.fx")
+            raise ValidationError("currency", currency, "has no fx rate in Market.fx")
         return rates[currency]
 
     def amount(self, instrument: Instrument) -> float:
@@ -598,7 +831,8 @@ class Company:
         >>> from treasurymodel import PreferredStock
         >>> stre = PreferredStock(name="STRE", notional=775e6, rate=0.10, currency="EUR")
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
-        ...              shares_basic=1, fx={"EUR": 1.188}, instruments=[stre])
+        ...              shares_basic=1, market=Market(fx={"EUR": 1.188}),
+        ...              instruments=[stre])
         >>> round(co.amount(stre) / 1e6, 1)
         920.7
         """
@@ -620,15 +854,12 @@ class Company:
 
     @functools.cached_property
     def pledged_units(self) -> float:
-        """Units pledged to secured notes and loans."""
-        return sum(
-            (i.pledged_units for i in self.instruments if isinstance(i, Collateralized)),
-            0.0,
-        )
+        """Units of the primary asset pledged to secured notes and loans."""
+        return sum(self._pledges(), 0.0)
 
     @property
     def unencumbered_units(self) -> float:
-        """Units pledged to nothing.
+        """Units of the primary asset pledged to nothing (see ``unencumbered``).
 
         Examples
         --------
@@ -641,7 +872,7 @@ class Company:
         >>> co.unencumbered_units
         70.0
         """
-        return max(self.holdings.units - self.pledged_units, 0.0)
+        return max(self.holdings[0].units - self.pledged_units, 0.0)
 
     @functools.cached_property
     def convertible_shares(self) -> float:

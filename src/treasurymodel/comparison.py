@@ -25,7 +25,7 @@ from . import schedule
 from ._render import fmt as _text
 from ._results import frame
 from ._typing import ArrayLike, FloatArray
-from .company import Company
+from .company import Company, one_asset
 from .errors import ValidationError
 from .kpi import btc_ratings, metrics
 from .liquidation import (
@@ -590,9 +590,9 @@ def _row(
         company=company.name,
         ticker=company.ticker,
         as_of=company.as_of,
-        asset=company.holdings.asset,
+        asset=company.holdings[0].asset,
         currency=company.currency,
-        units=company.holdings.units,
+        units=company.holdings[0].units,
         asset_price=asset_price,
         share_price=share_price,
         reserve=m.btc_reserve,
@@ -676,7 +676,11 @@ def compare(
         price key names no compared asset or company, or a price is not a positive finite
         number, or one that the largest shock takes out of the float range; if a company has
         no asset price (none given, none in its file); if a shock is below -1, above 100 or
-        not finite; or if ``years``, ``springing`` or ``puts`` is invalid.
+        not finite; or if ``years``, ``springing`` or ``puts`` is invalid. A company holding
+        several assets, or one priced in another currency than its reporting one, is
+        refused: a row compares one asset's price and falls (use
+        :func:`~treasurymodel.metrics` and :func:`~treasurymodel.maturity_wall` with
+        ``shock=True`` for it).
 
     Notes
     -----
@@ -699,8 +703,10 @@ def compare(
     2000.0
     """
     pairs = _labelled(companies)
+    for _, co in pairs:
+        one_asset(co, "compare", "compare its metrics with treasurymodel.metrics")
     labels = [label for label, _ in pairs]
-    held = sorted({co.holdings.asset for _, co in pairs})
+    held = sorted({co.holdings[0].asset for _, co in pairs})
     given_assets = _price_map("asset_prices", asset_prices, held, "asset")
     given_shares = _price_map("share_prices", share_prices, labels, "company label")
     grid = _shocks(shocks)
@@ -715,14 +721,14 @@ def compare(
         except ValidationError:
             raise ValidationError("years", years, "reaches past the year 9999") from None
         market = co.market
-        asset_price = given_assets.get(co.holdings.asset)
+        asset_price = given_assets.get(co.holdings[0].asset)
         if asset_price is None:
             asset_price = None if market is None else market.asset_price
         if asset_price is None:
             raise ValidationError(
                 "asset_prices",
                 None,
-                f"gives no {co.holdings.asset} price for {label!r}, whose file states none",
+                f"gives no {co.holdings[0].asset} price for {label!r}, whose file states none",
             )
         share = given_shares.get(label)
         if share is None and market is not None:
@@ -734,7 +740,7 @@ def compare(
                 f"is too large for {label!r}: the price at the largest shock is not finite",
             )
         # Amounts must stay finite at the largest shock (Python floats: inf, no warning).
-        if not math.isfinite(co.holdings.units * asset_price * (1.0 + float(grid.max()))):
+        if not math.isfinite(co.holdings[0].units * asset_price * (1.0 + float(grid.max()))):
             raise ValidationError(
                 "asset_prices",
                 asset_price,

@@ -31,7 +31,7 @@ from typing import Any, Final, ParamSpec, TypeVar
 import attrs
 import numpy as np
 
-from .company import Company, check_company
+from .company import Company, Holdings, check_company
 from .errors import ValidationError
 from .instruments import (
     Instrument,
@@ -152,6 +152,9 @@ def _rebuild(company: Company, *, diluted_delta: float = 0.0, **changes: Any) ->
     """``attrs.evolve`` plus the rule for a reported diluted count (module docstring)."""
     if company.shares_diluted is not None and diluted_delta != 0.0:
         changes["shares_diluted"] = company.shares_diluted + diluted_delta
+    if isinstance(changes.get("holdings"), Holdings):
+        # The events buy and sell the primary asset; the others are kept as they are.
+        changes["holdings"] = (changes["holdings"], *company.holdings[1:])
     return attrs.evolve(company, **changes)
 
 
@@ -225,9 +228,9 @@ def raise_equity(
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
     ...     holdings=Holdings(units=1_000, cost_basis=50e6), shares_basic=1e6)
     >>> new = raise_equity(co, 10e6, share_price=125.0, btc_price=100_000.0, fee=0.02)
-    >>> new.shares_basic, new.holdings.units, new.holdings.cost_basis
+    >>> new.shares_basic, new.holdings[0].units, new.holdings[0].cost_basis
     (1080000.0, 1098.0, 59800000.0)
-    >>> co.holdings.units  # the original is unchanged
+    >>> co.holdings[0].units  # the original is unchanged
     1000.0
     """
     check_company(company)
@@ -240,9 +243,9 @@ def raise_equity(
     net = gross * (1.0 - rate)
     new_shares = gross / price
     holdings = attrs.evolve(
-        company.holdings,
-        units=company.holdings.units + net / btc,
-        cost_basis=company.holdings.cost_basis + net,
+        company.holdings[0],
+        units=company.holdings[0].units + net / btc,
+        cost_basis=company.holdings[0].cost_basis + net,
     )
     return _rebuild(
         company,
@@ -273,7 +276,7 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
     ...              shares_basic=1e6, cash=1e6)
     >>> new = buy_btc(co, 5, btc_price=100_000.0)
-    >>> new.holdings.units, new.cash, new.holdings.cost_basis
+    >>> new.holdings[0].units, new.cash, new.holdings[0].cost_basis
     (15.0, 500000.0, 500000.0)
     >>> buy_btc(co, 20, btc_price=100_000.0)
     Traceback (most recent call last):
@@ -292,9 +295,9 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
             "units", units, f"costs {_amount(cost)}, more than the {_amount(company.cash)} of cash"
         )
     holdings = attrs.evolve(
-        company.holdings,
-        units=company.holdings.units + qty,
-        cost_basis=company.holdings.cost_basis + cost,
+        company.holdings[0],
+        units=company.holdings[0].units + qty,
+        cost_basis=company.holdings[0].cost_basis + cost,
     )
     return _rebuild(company, holdings=holdings, cash=max(company.cash - cost, 0.0))
 
@@ -320,17 +323,17 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
     ...     holdings=Holdings(units=100, cost_basis=5e6), shares_basic=1e6)
     >>> new = sell_btc(co, 25, btc_price=80_000.0)
-    >>> new.holdings.units, new.holdings.cost_basis, new.cash
+    >>> new.holdings[0].units, new.holdings[0].cost_basis, new.cash
     (75.0, 3750000.0, 2000000.0)
     """
     check_company(company)
     qty = _positive("units", units)
     btc = _positive("btc_price", btc_price)
     qty = _fits("units", qty, company.unencumbered_units, "unencumbered units")
-    held = company.holdings.units
+    held = company.holdings[0].units
     remaining = max(held - qty, 0.0)
-    basis = company.holdings.cost_basis * (remaining / held) if remaining > 0.0 else 0.0
-    holdings = attrs.evolve(company.holdings, units=remaining, cost_basis=basis)
+    basis = company.holdings[0].cost_basis * (remaining / held) if remaining > 0.0 else 0.0
+    holdings = attrs.evolve(company.holdings[0], units=remaining, cost_basis=basis)
     return _rebuild(company, holdings=holdings, cash=company.cash + qty * btc)
 
 
@@ -354,7 +357,7 @@ def issue_instrument(
         The balance sheet before the issue.
     instrument
         The new instrument; its name must be new to the company (a currency other than the
-        reporting one needs an FX rate in ``company.fx``). Coins it lists as pledged must
+        reporting one needs an FX rate in ``company.market.fx``). Coins it lists as pledged must
         be available: pledged units in total may not exceed the units held after the
         purchase.
     proceeds
@@ -379,7 +382,7 @@ def issue_instrument(
     >>> cvt = ConvertibleNote(name="new cvt", principal=10e6, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=200.0)
     >>> new = issue_instrument(co, cvt, proceeds=9.8e6, btc_price=98_000.0)
-    >>> new.holdings.units, new.total_debt, new.shares_diluted
+    >>> new.holdings[0].units, new.total_debt, new.shares_diluted
     (200.0, 10000000.0, 1150000.0)
     """
     check_company(company)
@@ -395,9 +398,9 @@ def issue_instrument(
             raise ValidationError("btc_price", None, "is needed when the proceeds buy BTC")
         btc = _positive("btc_price", btc_price)
         changes["holdings"] = attrs.evolve(
-            company.holdings,
-            units=company.holdings.units + cash_in / btc,
-            cost_basis=company.holdings.cost_basis + cash_in,
+            company.holdings[0],
+            units=company.holdings[0].units + cash_in / btc,
+            cost_basis=company.holdings[0].cost_basis + cash_in,
         )
     else:
         if btc_price is not None:
@@ -540,7 +543,7 @@ def pledge(company: Company, name: str, units: float) -> Company:
     """
     inst = _pledgeable(company, name)
     qty = _positive("units", units)
-    qty = _fits("units", qty, company.unencumbered_units, "unencumbered units")
+    qty = _fits("units", qty, company.unencumbered(inst.collateral_asset), "unencumbered units")
     new_inst = attrs.evolve(inst, pledged_units=inst.pledged_units + qty)
     return _rebuild(company, instruments=_replace(company, name, new_inst))
 

@@ -63,15 +63,20 @@ __all__ = [
     "loads",
 ]
 
-FORMAT_VERSION: Final = "treasurymodel/1"
-"""The value of the ``format`` key this version of the library reads and writes.
+FORMAT_VERSION: Final = "treasurymodel/2"
+"""The value of the ``format`` key this version of the library writes.
+
+It also reads ``treasurymodel/1`` files (one ``[holdings]`` table, FX rates in
+``company.fx``): every such file is read as it always was.
 
 Examples
 --------
 >>> from treasurymodel.io import FORMAT_VERSION
 >>> FORMAT_VERSION
-'treasurymodel/1'
+'treasurymodel/2'
 """
+
+_READ_VERSIONS: Final = ("treasurymodel/1", FORMAT_VERSION)
 
 MAX_FILE_BYTES: Final = 10 * 1024 * 1024
 """Largest company file accepted (10 MiB); larger input is refused before it is parsed.
@@ -196,7 +201,7 @@ def _strip_none(tp: Any) -> tuple[Any, bool]:
 
 
 def _kind_of(owner: type[Any], name: str, tp: Any) -> tuple[str, type[Any] | None]:
-    if owner is Company and name == "fx":
+    if owner is Market and name in ("fx", "asset_prices"):
         return _KIND_FX, None
     if tp is bool:
         return _KIND_BOOL, None
@@ -264,7 +269,6 @@ _COMPANY_ORDER: Final = (
     "other_dilutive_shares",
     "cash",
     "other_assets",
-    "fx",
 )
 
 # ---------------------------------------------------------------------------------------
@@ -456,21 +460,33 @@ class _Reader:
         if "format" not in document:
             raise self.error("format", MISSING, f'is required; write format = "{FORMAT_VERSION}"')
         version = document["format"]
-        if version != FORMAT_VERSION:
+        if version not in _READ_VERSIONS:
             raise self.error(
                 "format",
                 version,
-                f"is not a format this version reads (it reads {FORMAT_VERSION!r})",
+                f"is not a format this version reads (it reads {FORMAT_VERSION!r} and "
+                f"{_READ_VERSIONS[0]!r})",
             )
         for section in ("company", "holdings"):
             if section not in document:
                 raise self.error(section, MISSING, f"is a required section ([{section}])")
 
-        kwargs = self.fields(Company, document["company"], "company", None)
-        holdings = self.record(Holdings, document["holdings"], "holdings", None)
+        kwargs = self.fields(Company, document["company"], "company", None, ignore=("fx",))
+        holdings = self.holdings(document["holdings"])
         market = None
         if "market" in document:
             market = self.record(Market, document["market"], "market", None)
+        old_fx = document["company"].get("fx")
+        if old_fx is not None or "fx" in document["company"]:
+            # treasurymodel/1 kept the FX rates in the company table: read them into market.
+            rates = self.value(_Key("fx", _KIND_FX, False, False), old_fx, "company.fx", None)
+            if market is not None and market.fx:
+                raise self.error("company.fx", old_fx, "is given twice: also market.fx")
+            try:
+                market = attrs.evolve(market, fx=rates) if market else Market(fx=rates)
+            except ValidationError as err:
+                raise self.rewrap(err, Market, "company", instrument=None) from None
+        fx = dict(market.fx) if market is not None else {}
 
         tables = document.get("instruments", [])
         if not isinstance(tables, list):
@@ -482,14 +498,39 @@ class _Reader:
                 f"are more than the {MAX_INSTRUMENTS:,} a company file may list",
             )
         instruments = [self.instrument(t, i) for i, t in enumerate(tables)]
-        self.check_together(instruments, kwargs, holdings)
+        self.check_together(instruments, kwargs, holdings, fx)
 
         kwargs.update(holdings=holdings, market=market, instruments=instruments)
         built: Company = self.build(Company, kwargs, "company", None)
         return built
 
+    def holdings(self, raw: Any) -> tuple[Holdings, ...]:
+        """One ``[holdings]`` table or an array of them (``[[holdings]]``), each asset once."""
+        if isinstance(raw, list):
+            if not raw:
+                raise self.error("holdings", raw, "must list at least one asset")
+            items = tuple(
+                self.record(Holdings, t, f"holdings[{i}]", None) for i, t in enumerate(raw)
+            )
+        else:
+            items = (self.record(Holdings, raw, "holdings", None),)
+        seen: dict[str, int] = {}
+        for i, held in enumerate(items):
+            if held.asset in seen:
+                raise self.error(
+                    f"holdings[{i}].asset",
+                    held.asset,
+                    f"is not unique (also holdings[{seen[held.asset]}])",
+                )
+            seen[held.asset] = i
+        return items
+
     def check_together(
-        self, instruments: list[Instrument], company: dict[str, Any], holdings: Holdings
+        self,
+        instruments: list[Instrument],
+        company: dict[str, Any],
+        holdings: tuple[Holdings, ...],
+        fx: dict[str, float],
     ) -> None:
         """Rules about several instruments, named by the instrument that breaks them."""
         names: dict[str, int] = {}
@@ -504,7 +545,6 @@ class _Reader:
                 )
             names[inst.name] = i
         currency = company.get("currency", "USD")
-        fx = company.get("fx", {})
         as_of = company.get("as_of")
         late = matured_debt(as_of, instruments) if isinstance(as_of, _dt.date) else None
         if late is not None:
@@ -515,15 +555,21 @@ class _Reader:
                 MATURED_REASON.format(as_of=as_of),
                 instrument=f"instrument {inst.name!r}",
             )
-        pledged: list[float] = []  # the exact running total (partials), checked per pledge
-        n_pledges = 0
+        # The exact running total (partials) of the units pledged of each asset, checked
+        # after each pledge.
+        held = {h.asset: h.units for h in holdings}
+        pledged: dict[str, list[float]] = {a: [] for a in held}
+        n_pledges = dict.fromkeys(held, 0)
+        where = {h.asset: f"holdings[{i}].units" for i, h in enumerate(holdings)}
+        if len(holdings) == 1:
+            where = {holdings[0].asset: "holdings.units"}
         for i, inst in enumerate(instruments):
             label = f"instrument {inst.name!r}"
             if inst.currency is not None and inst.currency != currency and inst.currency not in fx:
                 raise self.error(
                     f"instruments[{i}].currency",
                     inst.currency,
-                    f"has no rate in company.fx (add fx = {{ {inst.currency} = ... }})",
+                    f"has no rate in market.fx (add fx = {{ {inst.currency} = ... }})",
                     instrument=label,
                 )
             if isinstance(inst, HasSpringing):
@@ -543,14 +589,22 @@ class _Reader:
                             instrument=label,
                         )
             if isinstance(inst, Collateralized):
-                add_exactly(pledged, inst.pledged_units)
-                n_pledges += 1
-                if pledge_excess(holdings.units, pledged, count=n_pledges) > 0.0:
+                asset = inst.collateral_asset or holdings[0].asset
+                if asset not in held:
+                    raise self.error(
+                        f"instruments[{i}].collateral_asset",
+                        asset,
+                        "names no asset of the file's holdings",
+                        instrument=label,
+                    )
+                add_exactly(pledged[asset], inst.pledged_units)
+                n_pledges[asset] += 1
+                if pledge_excess(held[asset], pledged[asset], count=n_pledges[asset]) > 0.0:
                     raise self.error(
                         f"instruments[{i}].pledged_units",
                         inst.pledged_units,
-                        f"brings the units pledged in total to {math.fsum(pledged)!r}, more "
-                        f"than the {holdings.units!r} held (holdings.units)",
+                        f"brings the units pledged in total to {math.fsum(pledged[asset])!r}, "
+                        f"more than the {held[asset]!r} held ({where[asset]})",
                         instrument=label,
                     )
 
@@ -904,7 +958,9 @@ def _document(company: Company, syntax: _Format) -> dict[str, Any]:
     doc["company"] = _record_document(company, syntax, _COMPANY_ORDER)
     if company.market is not None:
         doc["market"] = _record_document(company.market, syntax)
-    doc["holdings"] = _record_document(company.holdings, syntax)
+    # One asset: a single [holdings] table (as in treasurymodel/1); several: [[holdings]].
+    tables = [_record_document(h, syntax) for h in company.holdings]
+    doc["holdings"] = tables[0] if len(tables) == 1 else tables
     instruments = []
     for inst in company.instruments:
         table = {"kind": type(inst).KIND}
@@ -987,9 +1043,12 @@ def _to_toml(doc: Mapping[str, Any]) -> str:
     lines = [f"format = {_toml_string(doc['format'])}"]
     for section in ("company", "market", "holdings"):
         if section in doc:
-            lines.append("")
-            lines.append(f"[{section}]")
-            _toml_table(lines, doc[section], section, "")
+            for table in doc[section] if isinstance(doc[section], list) else [doc[section]]:
+                lines.append("")
+                lines.append(
+                    f"[[{section}]]" if isinstance(doc[section], list) else f"[{section}]"
+                )
+                _toml_table(lines, table, section, "")
     for table in doc.get("instruments", []):
         lines.append("")
         lines.append("[[instruments]]")
@@ -1026,7 +1085,7 @@ def dumps(company: Company, *, format: Literal["toml", "json"] = "toml") -> str:
     ...     instruments=[Note(name="Bank loan", principal=1e7, coupon=0.0625,
     ...                       maturity=dt.date(2030, 1, 1))])
     >>> print(dumps(co))
-    format = "treasurymodel/1"
+    format = "treasurymodel/2"
     <BLANKLINE>
     [company]
     name = "Example"
@@ -1041,6 +1100,7 @@ def dumps(company: Company, *, format: Literal["toml", "json"] = "toml") -> str:
     asset = "BTC"
     units = 500.0
     cost_basis = 0.0
+    staking_yield = 0.0
     <BLANKLINE>
     [[instruments]]
     kind = "note"
@@ -1098,7 +1158,7 @@ def dump(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "mstr.json"
     ...     dump(company, path)
-    ...     path.read_text().startswith('{\\n  "format": "treasurymodel/1"')
+    ...     path.read_text().startswith('{\\n  "format": "treasurymodel/2"')
     ...     load(path) == company
     True
     True

@@ -8,20 +8,21 @@ companies publish; :doc:`/theory/metrics` states each of them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Generic, Literal, TypeVar, overload
 
 import attrs
 import numpy as np
 
-from . import schedule
 from ._results import Tabular, broadcast_columns
 from ._typing import ArrayInput, ArrayLike, FloatArray
+from .assets import PriceInput, asset_prices, claims
+from .assets import _reserve as _reserve_value
 from .company import Company, check_company
 from .credit.rating import btc_rating, btc_ratings
 from .errors import ValidationError
 from .instruments.capabilities import Convertible
 from .validators import check_choice, price_array
-from .validators import check_reserve as _check_reserve
 from .validators import finite_result as _finite
 
 __all__ = [
@@ -226,26 +227,51 @@ def _conversion_candidates(company: Company) -> list[tuple[float, float, float]]
     return [(price, amount, shares) for price, _, amount, shares in rows]
 
 
-def _annual_obligations(company: Company) -> float:
-    return schedule.annual_obligations(
-        company.instruments, on=company.as_of, fx=dict(company.fx), currency=company.currency
-    )
+def _cost_basis(company: Company) -> float:
+    """Total cost basis of every asset held (the primary's alone for one asset: exact)."""
+    if len(company.holdings) == 1:
+        return company.holdings[0].cost_basis
+    return math.fsum(h.cost_basis for h in company.holdings)
 
 
 @overload
 def metrics(
-    company: Company, *, btc_price: float, share_price: float | None = None
+    company: Company,
+    *,
+    btc_price: float,
+    share_price: float | None = None,
+    fx: Mapping[str, float] | None = None,
 ) -> Metrics[float]: ...
 @overload
 def metrics(
-    company: Company, *, btc_price: ArrayInput, share_price: ArrayLike | None = None
+    company: Company,
+    *,
+    btc_price: ArrayInput,
+    share_price: ArrayLike | None = None,
+    fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[FloatArray]: ...
 @overload
 def metrics(
-    company: Company, *, btc_price: ArrayLike, share_price: ArrayInput
+    company: Company,
+    *,
+    btc_price: ArrayLike,
+    share_price: ArrayInput,
+    fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[FloatArray]: ...
+@overload
 def metrics(
-    company: Company, *, btc_price: ArrayLike, share_price: ArrayLike | None = None
+    company: Company,
+    *,
+    btc_price: Mapping[str, ArrayLike],
+    share_price: ArrayLike | None = None,
+    fx: Mapping[str, ArrayLike] | None = None,
+) -> Metrics[float] | Metrics[FloatArray]: ...
+def metrics(
+    company: Company,
+    *,
+    btc_price: PriceInput,
+    share_price: ArrayLike | None = None,
+    fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[float] | Metrics[FloatArray]:
     """Balance-sheet metrics of ``company`` at ``btc_price`` (and ``share_price``).
 
@@ -254,11 +280,18 @@ def metrics(
     company
         The balance sheet.
     btc_price
-        Price of one unit of the reserve asset, in the reporting currency; a float or an
-        array, finite and non-negative.
+        Price of one unit of the primary reserve asset (a float or an array, finite and
+        non-negative), or a mapping ``{asset: price}`` for a company holding several assets;
+        an asset without a price takes its ``company.market`` price (see
+        :func:`treasurymodel.assets.asset_prices`). Each price is in its asset's price currency.
     share_price
         Price of one common share, or ``None``; broadcasts with ``btc_price``. Without it
         ``market_cap``, ``enterprise_value``, ``mnav`` and ``mnav_simple`` are ``None``.
+    fx
+        FX rates into the reporting currency (``{"USD": 155.0}``; numbers or arrays that
+        broadcast with the prices), replacing the as-of rates of ``company.market.fx``
+        currency by currency. Instrument amounts and prices in another currency are
+        converted at these rates (see :func:`treasurymodel.assets.fx_rates`).
 
     Returns
     -------
@@ -306,28 +339,35 @@ def metrics(
     1.1
     """
     check_company(company)
-    btc = price_array("btc_price", btc_price)
+    prices, scalar = asset_prices(company, btc_price, fx=fx)
+    btc = prices[company.assets[0]]
+    reserve, _ = _reserve_value(company, btc_price, fx=fx, field="btc_price")
+    debt, pref, obligations = claims(company, fx=fx)
+    parts = [btc, reserve, np.asarray(debt), np.asarray(pref), np.asarray(obligations)]
     if share_price is None:
         share: FloatArray | None = None
     else:
         share = price_array("share_price", share_price)
-        try:
-            btc, share = np.broadcast_arrays(btc, share)
-        except ValueError:
-            raise ValidationError(
-                "share_price", np.shape(share), f"does not broadcast with btc_price {btc.shape}"
-            ) from None
-    scalar = btc.ndim == 0
+        scalar = scalar and share.ndim == 0
+        parts.append(share)
+    try:
+        parts = list(np.broadcast_arrays(*parts))
+    except ValueError:
+        raise ValidationError(
+            "share_price",
+            None if share is None else share.shape,
+            f"does not broadcast with btc_price {btc.shape}",
+        ) from None
+    btc, reserve = parts[0], parts[1]
+    if share is not None:
+        share = parts[-1]
+    if not (np.ndim(debt) == np.ndim(pref) == np.ndim(obligations) == 0):
+        debt, pref, obligations = parts[2], parts[3], parts[4]
+    else:
+        debt, pref, obligations = float(debt), float(pref), float(obligations)
 
-    units = company.holdings.units
+    units = company.holdings[0].units
     cash = company.cash
-    debt = company.total_debt
-    pref = company.total_preferred
-    obligations = _annual_obligations(company)
-
-    with np.errstate(over="ignore", under="ignore"):
-        reserve = units * btc
-    _check_reserve(reserve, btc_price)
     # A plain division needs a positive reserve, not just positive factors: units x price
     # can underflow to zero (1e-200 units at 1e-200), and 0 / 0 would be NaN.
     all_positive = bool((reserve > 0.0).all())
@@ -356,11 +396,15 @@ def metrics(
     def full(value: Any) -> Any:
         return value if scalar else np.broadcast_to(np.asarray(value, dtype=np.float64), shape)
 
-    if obligations > 0.0:
+    if np.ndim(obligations) == 0 and obligations > 0.0:
         years: Any = reserve / obligations
         months: Any = 12.0 * cash / obligations
-    else:
+    elif np.ndim(obligations) == 0:
         years, months = math.inf, math.inf
+    else:
+        years = _over(reserve, obligations)
+        years = np.where(np.asarray(obligations) > 0.0, years, np.inf)
+        months = np.where(np.asarray(obligations) > 0.0, _over(12.0 * cash, obligations), np.inf)
 
     market_cap = enterprise_value = mnav = mnav_simple = None
     if share is not None:
@@ -395,7 +439,7 @@ def metrics(
         nav_per_share=_out(nav_per_share, scalar),
         nav_per_share_diluted=_out(full(cur_nav / cur_shares), scalar),
         shares_if_converted=_out(full(cur_shares), scalar),
-        unrealized_gain=_out(reserve - company.holdings.cost_basis, scalar),
+        unrealized_gain=_out(reserve - _cost_basis(company), scalar),
         btc_per_share=_out(full(units / company.diluted_shares), scalar),
     )
 
@@ -424,11 +468,19 @@ def share_price_for_mnav(
     btc_price: ArrayLike,
     basis: Literal["ev", "market_cap"] = "ev",
 ) -> FloatArray: ...
+@overload
 def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayLike,
-    btc_price: ArrayLike,
+    btc_price: Mapping[str, ArrayLike],
+    basis: Literal["ev", "market_cap"] = "ev",
+) -> float | FloatArray: ...
+def share_price_for_mnav(
+    company: Company,
+    *,
+    mnav: ArrayLike,
+    btc_price: PriceInput,
     basis: Literal["ev", "market_cap"] = "ev",
 ) -> float | FloatArray:
     """The share price at which the company trades at ``mnav`` times its BTC Reserve.
@@ -452,7 +504,9 @@ def share_price_for_mnav(
     mnav
         Target multiple; finite and non-negative (float or array).
     btc_price
-        BTC price; finite and non-negative (float or array). Broadcasts with ``mnav``.
+        Price of the primary asset; finite and non-negative (float or array), or
+        ``{asset: price}`` for several assets (:func:`treasurymodel.assets.asset_prices`).
+        Broadcasts with ``mnav``.
     basis
         ``"ev"`` (the company's mNAV) or ``"market_cap"`` (the simple ratio).
 
@@ -478,16 +532,14 @@ def share_price_for_mnav(
     check_company(company)
     check_choice("basis", basis, ("ev", "market_cap"))
     target = price_array("mnav", mnav)
-    btc = price_array("btc_price", btc_price)
+    reserve, _ = _reserve_value(company, btc_price, fx=None, field="btc_price")
     try:
-        target, btc = np.broadcast_arrays(target, btc)
+        target, reserve = np.broadcast_arrays(target, reserve)
     except ValueError:
         raise ValidationError(
-            "mnav", np.shape(target), f"does not broadcast with btc_price {btc.shape}"
+            "mnav", np.shape(target), f"does not broadcast with btc_price {reserve.shape}"
         ) from None
     with np.errstate(over="ignore", under="ignore"):
-        reserve = company.holdings.units * btc
-        _check_reserve(reserve, btc_price)
         value = target * reserve
         if basis == "ev":
             value = value - (company.total_debt + company.total_preferred - company.cash)

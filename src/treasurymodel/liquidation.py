@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -30,7 +30,7 @@ import numpy as np
 from . import schedule
 from ._results import Tabular
 from ._typing import ArrayLike, FloatArray, IntArray
-from .company import Company, check_company
+from .company import Company, Holdings, Market, check_company, one_asset
 from .errors import ValidationError
 from .instruments import (
     ConvertibleNote,
@@ -202,7 +202,8 @@ def margin_call_price(company: Company, name: str) -> float | None:
     need = _collateral_need(company, inst)
     if need <= 0.0:
         return None
-    return _per_unit(need, inst.pledged_units + company.unencumbered_units)
+    # The price of the pledged asset (the primary unless the loan names another).
+    return _per_unit(need, inst.pledged_units + company.unencumbered(inst.collateral_asset))
 
 
 def joint_margin_call_price(company: Company, *, release_excess: bool = False) -> float | None:
@@ -257,7 +258,19 @@ def joint_margin_call_price(company: Company, *, release_excess: bool = False) -
                 pledged.append(inst.pledged_units)
     if not need:
         return None
-    free = company.unencumbered_units
+    pledged_assets = {
+        inst.collateral_asset or company.assets[0]
+        for inst in company.debts
+        if isinstance(inst, TermLoan) and inst.max_ltv is not None
+    }
+    if len(pledged_assets) > 1:
+        raise ValidationError(
+            "company",
+            company.name,
+            f"has loans secured by several assets {sorted(pledged_assets)}: their margin "
+            "calls have no joint price of one asset (use margin_call_price per loan)",
+        )
+    free = company.unencumbered(pledged_assets.pop())
     R = np.asarray(need, dtype=np.float64)
     p = np.asarray(pledged, dtype=np.float64)
     if release_excess:
@@ -625,7 +638,7 @@ def _share_threshold(company: Company, target: float, mnav: float, basis: MnavBa
     The implied share price is ``share_price_for_mnav(company, mnav=mnav, btc_price=P,
     basis=basis)``, linear in ``P``.
     """
-    slope = mnav * company.holdings.units / company.shares_basic
+    slope = mnav * company.holdings[0].units / company.shares_basic
     level = 0.0
     if basis == "ev":
         level = (
@@ -851,6 +864,7 @@ def _solve(
     include_cash: bool,
     mnav: float,
     basis: MnavBasis,
+    extra: float = 0.0,
 ) -> _Solved:
     structure = _structure(
         company,
@@ -881,8 +895,8 @@ def _solve(
         due += matrix[pick]
     cumulative = np.cumsum(due, axis=1)
     cash = company.cash if include_cash else 0.0
-    units = company.holdings.units
-    short = np.maximum(cumulative - cash, 0.0)
+    units = company.holdings[0].units
+    short = np.maximum(cumulative - cash - extra, 0.0)
     with np.errstate(over="ignore"):
         needed = short / units if units > 0.0 else np.where(short > 0.0, np.inf, 0.0)
     # In interval k the uncovered prices are [b_k, min(b_{k+1}, needed_k)); the breakeven is
@@ -931,6 +945,7 @@ def _checked_solve(
     mnav_basis: Any,
     until: Any,
     index_level: Any,
+    extra: float = 0.0,
 ) -> tuple[_Solved, _dt.date, float]:
     """Check the options of a wall, then solve it: (solution, end of window, mNAV)."""
     check_choice("by", by, _BY)
@@ -965,8 +980,122 @@ def _checked_solve(
         include_cash=include_cash,
         mnav=m,
         basis=mnav_basis,
+        extra=extra,
     )
     return solved, end, m
+
+
+def _one_asset_view(
+    company: Company,
+    *,
+    asset: Any,
+    shock: Any,
+    btc_price: Any,
+    fx: Any,
+    conversion: Any,
+    springing: Any,
+) -> tuple[Company, float]:
+    """The company as one asset whose price is the break price asked for, and a fixed extra
+    resource: itself for one asset priced in the reporting currency (the exact old path).
+
+    * ``shock=True``: one synthetic asset worth ``V0`` (every asset at its reference price,
+      reporting currency) at "price" 1; a price ``s`` of it is the common scale factor
+      applied to all asset prices. Pledged units become pledged value (units × reference
+      price), so every threshold scales with ``s`` exactly.
+    * otherwise the asset ``asset`` (the primary by default), its units counted in the
+      reporting currency per unit of its price currency, and the other assets' value at
+      their fixed reference prices as an extra resource.
+    """
+    check_flag("shock", shock)
+    if asset is not None and (not isinstance(asset, str) or asset not in company.assets):
+        raise ValidationError("asset", asset, f"names no asset held by {company.name!r}")
+    if shock and asset is not None:
+        raise ValidationError("asset", asset, "cannot be given with shock=True (all assets move)")
+    target = company.holding(asset)
+    simple = (
+        not shock
+        and len(company.holdings) == 1
+        and target.price_currency in (None, company.currency)
+        and fx is None
+    )
+    from .assets import asset_prices, fx_rates
+
+    if simple:
+        if btc_price is not None:  # not needed here, but a bad argument is still refused
+            asset_prices(company, btc_price, field="btc_price")
+        return company, 0.0
+
+    reference: Any = {} if btc_price is None else btc_price
+    if not shock:
+        given = reference if isinstance(reference, Mapping) else {company.assets[0]: reference}
+        # The target's own price is what is solved for: at 1 its "price" is its FX rate.
+        reference = {**dict(given), target.asset: 1.0}
+    prices, scalar = asset_prices(company, reference, fx=fx, field="btc_price")
+    if not scalar:
+        raise ValidationError(
+            "btc_price", btc_price, "must give one reference price per asset (numbers, not arrays)"
+        )
+    value = {a: float(p) for a, p in prices.items()}
+    rates = fx_rates(company, fx)
+    if any(np.ndim(r) for r in rates.values()):
+        raise ValidationError("fx", fx, "must give numbers here, not arrays")
+    if fx is not None:
+        company = attrs.evolve(
+            company,
+            market=attrs.evolve(
+                company.market or Market(),
+                fx={k: float(v) for k, v in rates.items() if k != company.currency},
+            ),
+        )
+    primary = company.assets[0]
+    instruments = []
+    for inst in company.instruments:
+        if isinstance(inst, SecuredNote | TermLoan):
+            pledged_on = inst.collateral_asset or primary
+            if shock:
+                inst = attrs.evolve(
+                    inst,
+                    pledged_units=inst.pledged_units * value[pledged_on],
+                    collateral_asset=None,
+                )
+            elif pledged_on != target.asset and inst.pledged_units > 0.0:
+                raise ValidationError(
+                    "asset",
+                    target.asset,
+                    f"is not the collateral of {inst.name!r} (it is {pledged_on}): the break "
+                    "price of one asset with the others fixed is refused when another asset "
+                    "is pledged; use shock=True",
+                )
+            else:
+                inst = attrs.evolve(inst, collateral_asset=None)
+        instruments.append(inst)
+    if shock:
+        units = math.fsum(h.units * value[h.asset] for h in company.holdings)
+        name, extra = "common shock", 0.0
+    else:
+        units = target.units * value[target.asset]  # value per unit of the solved price
+        name = target.asset
+        extra = math.fsum(h.units * value[h.asset] for h in company.holdings if h is not target)
+        if conversion == "shares" or (springing == "test" and extra > 0.0):
+            raise ValidationError(
+                "asset",
+                target.asset,
+                "with the other assets fixed, conversion='shares' and springing='test' are "
+                "not supported (their tests value all the assets); use shock=True",
+            )
+    view = attrs.evolve(
+        company,
+        holdings=Holdings(
+            asset=name,
+            units=units,
+            cost_basis=math.fsum(h.cost_basis for h in company.holdings),
+        ),
+        instruments=instruments,
+        market=None
+        if company.market is None
+        else attrs.evolve(company.market, asset_price=None, asset_prices={}),
+    )
+    return view, extra
 
 
 def maturity_wall(
@@ -982,6 +1111,10 @@ def maturity_wall(
     mnav_basis: MnavBasis = "ev",
     until: _dt.date | None = None,
     index_level: float | None = None,
+    asset: str | None = None,
+    shock: bool = False,
+    btc_price: float | Mapping[str, float] | None = None,
+    fx: Mapping[str, float] | None = None,
 ) -> MaturityWall:
     """What falls due, period by period, and the price at which the holdings cover it.
 
@@ -1033,11 +1166,28 @@ def maturity_wall(
         year when there is no debt).
     index_level
         Level of the floating index for floating-rate loans (``None``: their ``rate``).
+    asset
+        For a company holding several assets: the asset whose break price is solved for,
+        the others held at their prices in ``btc_price`` (or ``company.market``) and counted
+        as a fixed resource. Default the primary asset. Refused with ``conversion="shares"``,
+        ``springing="test"`` or another asset pledged (use ``shock``).
+    shock
+        Solve instead for the common scale factor ``s`` applied to every asset's price (1 =
+        the reference prices, 0.6 = all 40% lower): the breakeven "prices" are then factors.
+        Pledged units count at their value, and a margin call may draw on any unencumbered
+        asset.
+    btc_price
+        Reference prices (the primary's, or ``{asset: price}``) for ``asset`` and ``shock``;
+        default ``company.market``'s.
+    fx
+        FX rates (numbers) replacing ``company.market.fx``; a break price of an asset priced
+        in another currency than the reporting one is in its price currency.
 
     Returns
     -------
     MaturityWall
-        The rows and the assumptions used.
+        The rows and the assumptions used. ``units`` is then the value of the assets at
+        the reference prices (``shock``), or the units of ``asset`` times its FX rate.
 
     Notes
     -----
@@ -1082,6 +1232,15 @@ def maturity_wall(
     2028      0M  18,627.75
     """
     company = check_company(company)
+    company, extra = _one_asset_view(
+        company,
+        asset=asset,
+        shock=shock,
+        btc_price=btc_price,
+        fx=fx,
+        conversion=conversion,
+        springing=springing,
+    )
     solved, end, m = _checked_solve(
         company,
         by=by,
@@ -1095,6 +1254,7 @@ def maturity_wall(
         mnav_basis=mnav_basis,
         until=until,
         index_level=index_level,
+        extra=extra,
     )
     rows = tuple(
         MaturityWallRow(
@@ -1120,7 +1280,7 @@ def maturity_wall(
         include_cash=include_cash,
         mnav=m if shares else None,
         mnav_basis=mnav_basis if shares else None,
-        units=company.holdings.units,
+        units=company.holdings[0].units,
         cash=company.cash if include_cash else 0.0,
     )
 
@@ -1250,7 +1410,11 @@ def springing_trigger_price(company: Company, name: str) -> SpringingTriggers:
     >>> tuple(springing_trigger_price(co, "sec"))    # (1.3 × 100M − 10M) / 1,000 BTC
     ((datetime.date(2027, 9, 15), 120000.0),)
     """
-    company = check_company(company)
+    company = one_asset(
+        check_company(company),
+        "a springing test over one asset's price",
+        "use maturity_wall(company, springing='test', shock=True)",
+    )
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
     inst = company.instrument(name)
@@ -1287,6 +1451,10 @@ def coverage_break_price(
     mnav: float = 1.0,
     mnav_basis: MnavBasis = "ev",
     index_level: float | None = None,
+    asset: str | None = None,
+    shock: bool = False,
+    btc_price: float | Mapping[str, float] | None = None,
+    fx: Mapping[str, float] | None = None,
 ) -> float:
     """The price below which cash plus holdings cannot cover the next ``years`` of obligations.
 
@@ -1308,8 +1476,9 @@ def coverage_break_price(
         1,000 years.
     include_principal
         Count principal as well as interest and dividends.
-    springing, conversion, puts, mnav, mnav_basis, index_level
-        As for :func:`maturity_wall`.
+    springing, conversion, puts, mnav, mnav_basis, index_level, asset, shock, btc_price, fx
+        As for :func:`maturity_wall`: with several assets, the price of ``asset`` with the
+        others fixed, or (``shock=True``) the common scale factor of all asset prices.
 
     Examples
     --------
@@ -1337,6 +1506,15 @@ def coverage_break_price(
         end = schedule.add_months(company.as_of, months, end_of_month=True)
     except ValidationError:
         raise ValidationError("years", years, "reaches past the year 9999") from None
+    company, extra = _one_asset_view(
+        company,
+        asset=asset,
+        shock=shock,
+        btc_price=btc_price,
+        fx=fx,
+        conversion=conversion,
+        springing=springing,
+    )
     solved, _, _ = _checked_solve(
         company,
         by="year",
@@ -1350,6 +1528,7 @@ def coverage_break_price(
         mnav_basis=mnav_basis,
         until=end,
         index_level=index_level,
+        extra=extra,
     )
     return float(solved.breakeven.max()) if solved.breakeven.size else 0.0
 
@@ -1506,7 +1685,10 @@ def nav_sensitivity(
         The balance sheet.
     btc_prices
         The grid: a number or a 1-d array (or list) of finite non-negative prices; a 2-d
-        array is refused (flatten it first if that is what you mean).
+        array is refused (flatten it first if that is what you mean). They are prices of the
+        primary asset; a company holding several assets values the others at their
+        ``company.market`` prices (for a common move of all of them, call
+        :func:`~treasurymodel.metrics` with a price mapping).
     share_price
         A fixed share price: mNAV then varies along the grid.
     mnav
@@ -1562,7 +1744,7 @@ def nav_sensitivity(
         # mNAV at the share price: EV and market cap over the reserve (as metrics does,
         # without its non-negativity check, since an implied share price may be negative).
         with np.errstate(over="ignore"):
-            cap, ev, ratio, simple = _market(company, implied, company.holdings.units * prices)
+            cap, ev, ratio, simple = _market(company, implied, m.btc_reserve)
         if not bool(np.isfinite(cap).all() & np.isfinite(ev).all()):
             field, value = ("share_price", share_price) if mnav is None else ("mnav", mnav)
             raise ValidationError(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing
 
-from .company import Company
+from .company import Company, one_asset
 from .errors import ValidationError
 from .instruments import Debt
 from .instruments.capabilities import Amortizing, HasSpringing, MarginCallable, Puttable
@@ -358,7 +358,7 @@ def nav_chart(
     """
     from .liquidation import margin_call_price, maturity_wall, nav_sensitivity
 
-    company = _check_company(company)
+    company = one_asset(_check_company(company), "nav_chart")
     given_grid = None if btc_prices is None else _price_grid(btc_prices)
     market = company.market
     if btc_price is None and market is not None:
@@ -371,10 +371,10 @@ def nav_chart(
         share_price = _positive("share_price", share_price)
     title = _check_title(title)
     ax = _check_ax(ax)
-    units = company.holdings.units
+    units = company.holdings[0].units
     marks: list[tuple[float, str, str, str]] = []  # price, label, colour, style
     if btc_price is not None:
-        marks.append((float(btc_price), f"{company.holdings.asset} price", "#000000", "-"))
+        marks.append((float(btc_price), f"{company.holdings[0].asset} price", "#000000", "-"))
     if units > 0:
         claims = company.total_debt + company.total_preferred - company.cash - company.other_assets
         marks.append((max(claims, 0.0) / units, "NAV breakeven (NAV = 0)", "#CC79A7", "--"))
@@ -429,7 +429,7 @@ def nav_chart(
         axes.axvline(
             price, color=colour, linestyle=style, linewidth=1.2, label=f"{label}: {price:,.0f}"
         )
-    axes.set_xlabel(f"{company.holdings.asset} price ({company.currency})")
+    axes.set_xlabel(f"{company.holdings[0].asset} price ({company.currency})")
     axes.set_ylabel(f"NAV per share ({company.currency})")
     axes.xaxis.set_major_formatter(_thousands())
     axes.spines[["top", "right"]].set_visible(False)
@@ -438,7 +438,7 @@ def nav_chart(
         title
         if title is not None
         else f"{company.name}: NAV per share against the "
-        f"{company.holdings.asset} price ({company.as_of.isoformat()})"
+        f"{company.holdings[0].asset} price ({company.as_of.isoformat()})"
     )
     return fig
 

@@ -19,8 +19,6 @@ with rejected():
 with rejected():
     tm.metrics(co, btc_price=None)  # type: ignore[call-overload]
 with rejected():
-    tm.kpi.share_price_for_mnav(co, mnav=1.0, btc_price={"BTC": 68_141.0})  # type: ignore[call-overload]
-with rejected():
     tm.credit.btc_risk(co, "STRK", asset_volatility="50%", expected_return=0.0)  # type: ignore[arg-type]
 with rejected():
     tm.GBM(spot="68141", volatility=0.5)  # type: ignore[arg-type]

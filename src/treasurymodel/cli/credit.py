@@ -217,7 +217,7 @@ def credit_data(table: CreditTable, company: Company, source: str) -> dict[str, 
             "ticker": company.ticker,
             "as_of": company.as_of,
             "currency": company.currency,
-            "asset": company.holdings.asset,
+            "asset": company.holdings[0].asset,
             "source": source,
         },
         "inputs": {

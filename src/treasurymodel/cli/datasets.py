@@ -51,7 +51,7 @@ def _cmd_datasets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 name,
                 co.name,
                 co.as_of.isoformat(),
-                f"{co.holdings.units:,.0f} {co.holdings.asset}",
+                f"{co.holdings[0].units:,.0f} {co.holdings[0].asset}",
                 f"{co.total_debt / 1e6:,.0f}M",
                 f"{co.total_preferred / 1e6:,.0f}M",
                 str(len(co.instruments)),

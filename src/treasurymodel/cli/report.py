@@ -138,15 +138,25 @@ def _nav_grid(
 
 
 def _company_summary(company: Company, label: str) -> dict[str, Any]:
+    summary = _primary_summary(company, label)
+    if len(company.holdings) > 1:  # the other assets held (a one-asset report is unchanged)
+        summary["other_holdings"] = [
+            {"asset": h.asset, "units": h.units, "cost_basis": h.cost_basis}
+            for h in company.holdings[1:]
+        ]
+    return summary
+
+
+def _primary_summary(company: Company, label: str) -> dict[str, Any]:
     return {
         "name": company.name,
         "ticker": company.ticker,
         "as_of": company.as_of,
         "currency": company.currency,
         "source": label,
-        "asset": company.holdings.asset,
-        "units": company.holdings.units,
-        "cost_basis": company.holdings.cost_basis,
+        "asset": company.holdings[0].asset,
+        "units": company.holdings[0].units,
+        "cost_basis": company.holdings[0].cost_basis,
         "pledged_units": company.pledged_units,
         "unencumbered_units": company.unencumbered_units,
         "cash": company.cash,
@@ -252,7 +262,7 @@ def report_data(
         grid_prices = _price_list("grid", grid)
     for field, values in (("btc_prices", prices), ("grid", grid_prices)):
         for i, price in enumerate(values):
-            if not math.isfinite(company.holdings.units * price):
+            if not math.isfinite(company.holdings[0].units * price):
                 raise ValidationError(
                     f"{field}[{i}]",
                     price,
@@ -415,7 +425,8 @@ def render_table(data: dict[str, Any]) -> str:
     out = [
         f"{title}, balance sheet as of {co['as_of'].isoformat()}  [{co['source']}]",
         f"  {asset} held {co['units']:,.0f} ({co['pledged_units']:,.0f} pledged); "
-        f"cash {co['cash'] / 1e6:,.1f}M; debt {co['debt'] / 1e6:,.1f}M; "
+        + "".join(f"{h['asset']} held {h['units']:,.0f}; " for h in co.get("other_holdings", []))
+        + f"cash {co['cash'] / 1e6:,.1f}M; debt {co['debt'] / 1e6:,.1f}M; "
         f"preferred {co['preferred'] / 1e6:,.1f}M {ccy}",
         f"  shares: {co['shares_basic']:,.0f} basic, {co['shares_diluted']:,.0f} assumed diluted",
         "",

@@ -301,8 +301,8 @@ def stress_data(
             "name": company.name,
             "as_of": company.as_of.isoformat(),
             "source": source,
-            "asset": company.holdings.asset,
-            "units": company.holdings.units,
+            "asset": company.holdings[0].asset,
+            "units": company.holdings[0].units,
             "currency": company.currency,
         },
         "simulation": {
@@ -578,7 +578,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.plot is not None:
         from ..plot import holdings_fan
 
-        fig = holdings_fan(result, asset=company.holdings.asset, currency=company.currency)
+        fig = holdings_fan(result, asset=company.holdings[0].asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")
     return 0
 

@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
         subparsers,
         "validate",
         help="check a company file",
-        description="Check a company file against the treasurymodel/1 format; exit code 0 "
+        description="Check a company file against the treasurymodel/2 format (or /1); exit code 0 "
         "when it is valid, 1 (with one line naming the file, instrument and key) when not.",
         epilog=_EPILOG,
         handler=_cmd_validate,

@@ -13,7 +13,7 @@ from typing import Any, Final, Literal, TypeAlias
 import numpy as np
 
 from .._typing import ArrayLike, FloatArray
-from ..company import Company
+from ..company import Company, one_asset
 from ..errors import ValidationError
 from ..instruments import Instrument
 from ..validators import check_choice, price_array
@@ -180,11 +180,12 @@ def barrier_price(company: Company, claim: float, definition: str) -> float:
     ``0`` when the rating can never fall to 1 (cash covers the claim), ``inf`` when it is
     always below 1 (nothing held).
     """
+    one_asset(company, "the barrier of a one-asset price model")
     extra, offset = offsets(company, definition)
     need = claim - offset - extra
     if need <= 0.0:
         return 0.0
-    units = company.holdings.units
+    units = company.holdings[0].units
     return need / units if units > 0.0 else math.inf
 
 

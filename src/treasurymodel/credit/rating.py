@@ -34,9 +34,10 @@ import numpy as np
 from .._render import cell, fit_columns, text_table
 from .._results import Tabular, broadcast_columns
 from .._typing import ArrayInput, ArrayLike, FloatArray
+from ..assets import asset_prices
 from ..company import Company, check_company
 from ..errors import ValidationError
-from ..validators import check_reserve, finite_result, price_array
+from ..validators import finite_result, price_array
 from ._claims import (
     COMMON,
     Definition,
@@ -160,11 +161,13 @@ class Ratings(Tabular, Mapping[str, _T]):
         return text_table(self._title(), header, rows, self._footer())
 
 
-def _reserve(company: Company, btc: FloatArray, btc_price: Any) -> FloatArray:
-    """Units x price, refused (naming ``btc_price``) where it leaves the float range."""
-    with np.errstate(over="ignore"):
-        reserve: FloatArray = company.holdings.units * btc
-    check_reserve(reserve, btc_price)
+def _reserve(company: Company, btc_price: Any) -> FloatArray:
+    """Σ units x price of every asset held, refused (naming ``btc_price``) where it leaves
+    the float range; a mapping gives a price per asset
+    (:func:`treasurymodel.assets.asset_prices`)."""
+    from ..assets import _reserve as reserve_value
+
+    reserve, _ = reserve_value(company, btc_price, fx=None, field="btc_price")
     return reserve
 
 
@@ -233,11 +236,21 @@ def btc_rating(
     seniority: Seniority | None = None,
     share_price: ArrayInput,
 ) -> FloatArray: ...
+@overload
 def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: ArrayLike,
+    btc_price: Mapping[str, ArrayLike],
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> float | FloatArray: ...
+def btc_rating(
+    company: Company,
+    security: str,
+    *,
+    btc_price: ArrayLike | Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -252,9 +265,12 @@ def btc_rating(
         Name of a debt or preferred instrument, or ``"common"`` (or the company's ticker)
         for the common stock.
     btc_price
-        Price of one unit of the reserve asset (float or array), finite and non-negative. A
-        price at which the BTC Reserve (units held x price) or the rating leaves the float
-        range (about 1.8e308) is refused.
+        Price of one unit of the primary reserve asset (float or array), finite and
+        non-negative, or ``{asset: price}`` for a company holding several assets (an asset
+        left out takes its ``company.market`` price; see
+        :func:`treasurymodel.assets.asset_prices`).
+        A price at which the reserve (units held x price, summed over the assets) or the
+        rating leaves the float range (about 1.8e308) is refused.
     definition
         ``"reserve"`` (default), ``"dashboard"`` or ``"asset_coverage"``; see Notes.
     seniority
@@ -310,11 +326,10 @@ def btc_rating(
     1.375
     """
     check_company(company)
-    btc = price_array("btc_price", btc_price)
     share = None if share_price is None else price_array("share_price", share_price)
     claim = resolve(company, security, seniority)
     offsets(company, definition)  # checks the definition first
-    reserve = _reserve(company, btc, btc_price)
+    reserve = _reserve(company, btc_price)
     if claim is None:
         if share is None:
             raise ValidationError(
@@ -342,10 +357,19 @@ def btc_ratings(
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
 ) -> Ratings[FloatArray]: ...
+@overload
 def btc_ratings(
     company: Company,
     *,
-    btc_price: ArrayLike,
+    btc_price: Mapping[str, ArrayLike],
+    definition: Definition = "reserve",
+    seniority: Seniority | None = None,
+    share_price: ArrayLike | None = None,
+) -> Ratings[float] | Ratings[FloatArray]: ...
+def btc_ratings(
+    company: Company,
+    *,
+    btc_price: ArrayLike | Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -369,15 +393,16 @@ def btc_ratings(
     0.8
     """
     check_company(company)
-    btc = price_array("btc_price", btc_price)
     offsets(company, definition)
     share = None if share_price is None else price_array("share_price", share_price)
-    reserve = _reserve(company, btc, btc_price)
+    reserve = _reserve(company, btc_price)
     result: dict[str, Any] = {
         c.name: out(_security_rating(company, c.claim, definition, reserve, btc_price))
         for c in claims(company, seniority)
     }
     if share is not None:
         result[COMMON] = out(_common_rating(company, definition, reserve, share, share_price))
+    # the primary asset's price (in the reporting currency), the rows' key
+    btc = asset_prices(company, btc_price)[0][company.holdings[0].asset]
     ratings: Ratings[Any] = Ratings(btc_price=out(btc), definition=definition, ratings=result)
     return ratings

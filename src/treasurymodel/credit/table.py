@@ -399,7 +399,7 @@ def credit_table(
         share_price = market.share_price
     share = None if share_price is None else _scalar("share_price", share_price, positive=True)
     # Python floats: an overflow is inf, not a warning; a rating of inf would be a wrong number.
-    if not math.isfinite(company.holdings.units * btc + company.cash + company.other_assets):
+    if not math.isfinite(company.holdings[0].units * btc + company.cash + company.other_assets):
         raise ValidationError("btc_price", btc, "is too large: the reserve is not finite")
     if share is not None and not math.isfinite(company.shares_basic * share):
         raise ValidationError("share_price", share, "is too large: the market cap is not finite")
@@ -466,7 +466,7 @@ def credit_table(
         market_spread=tuple(mkt),
         credit_surplus=tuple(surplus),
         common_rating=common,
-        asset=company.holdings.asset,
+        asset=company.holdings[0].asset,
         impairment=None if simulated is None else _ro(simulated.impairment[:, -1]),
         expected_loss=None if simulated is None else simulated.expected_loss,
         simulated=simulated,

@@ -1,4 +1,4 @@
-"""Bundled reference companies, shipped inside the package as ``treasurymodel/1`` files.
+"""Bundled reference companies, shipped inside the package as company files.
 
 Each data set is a TOML file whose comments give the source of every figure and mark the
 figures that could not be confirmed (``UNCONFIRMED``), values chosen by the authors
@@ -111,7 +111,7 @@ def load(name: str) -> Company:
     --------
     >>> from treasurymodel import datasets
     >>> co = datasets.load("mstr-2026-02")
-    >>> co.holdings.units, co.market.asset_price
+    >>> co.holdings[0].units, co.market.asset_price
     (713502.0, 68141.0)
     >>> round(co.total_debt / 1e6, 2), round(co.total_preferred / 1e6, 1)
     (8243.75, 8388.7)

@@ -163,6 +163,11 @@ class Collateralized(Protocol):
     @property
     def pledged_units(self) -> float: ...
 
+    @property
+    def collateral_asset(self) -> str | None:
+        """The asset pledged (``None``: the company's primary asset)."""
+        ...
+
 
 @runtime_checkable
 class MarginCallable(Collateralized, Protocol):

@@ -66,6 +66,9 @@ class TermLoan:
         below it. ``None`` for an unsecured loan.
     pledged_units
         Coins currently pledged to this loan.
+    collateral_asset
+        Ticker of the asset pledged (``None``: the company's primary asset). The company
+        checks that it holds that asset and at least the units pledged of it.
     liquidation_penalty
         Cost of a forced liquidation of the collateral, as a fraction of what is owed, in
         ``[0, 1)``: on a failed margin call the lender takes coins worth what is owed times
@@ -106,6 +109,7 @@ class TermLoan:
         validator=optional(in_range(0.0, 1.0, low_closed=False, high_closed=True)),
     )
     pledged_units: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    collateral_asset: str | None = attrs.field(default=None, validator=optional(name_text))
     liquidation_penalty: float = attrs.field(
         default=0.0, converter=to_float, validator=in_range(0.0, 1.0)
     )

@@ -79,6 +79,9 @@ class SecuredNote:
         As for :class:`~treasurymodel.ConvertibleNote`.
     pledged_units
         Units of the held asset pledged to this note.
+    collateral_asset
+        Ticker of the asset pledged (``None``: the company's primary asset). The company
+        checks that it holds that asset and at least the units pledged of it.
     springing
         Zero or more :class:`SpringingMaturity` clauses; each test date lies within the
         note's life.
@@ -107,6 +110,7 @@ class SecuredNote:
     issued: _dt.date = attrs.field(validator=is_date)
     maturity: _dt.date = attrs.field(validator=is_date)
     pledged_units: float = attrs.field(default=0.0, converter=to_float, validator=non_negative)
+    collateral_asset: str | None = attrs.field(default=None, validator=optional(name_text))
     springing: tuple[SpringingMaturity, ...] = attrs.field(
         default=(),
         converter=to_tuple,

@@ -749,8 +749,8 @@ deviations), got 10.0
     ) -> Basket:
         """The basket of ``company``'s reserve (its holdings) priced by ``model``.
 
-        Reads the holdings through ``treasurymodel.simulation.state.reserve_holdings``
-        (asset, units and staking yield of each). ``units`` overrides the units read.
+        Reads ``company.holdings`` (asset, units and staking yield of each). ``units``
+        overrides the units read.
 
         Examples
         --------
@@ -762,11 +762,9 @@ deviations), got 10.0
         >>> Basket.for_company(co, model=m).units
         {'BTC': 10.0}
         """
-        from .state import reserve_holdings
-
-        held = reserve_holdings(company)
+        held = company.holdings
         found = {h.asset: float(h.units) for h in held}
-        yields = {h.asset: float(getattr(h, "staking_yield", 0.0)) for h in held}
+        yields = {h.asset: float(h.staking_yield) for h in held}
         tickers = tuple(model.tickers)
         for name in tickers:
             found.setdefault(name, 0.0)

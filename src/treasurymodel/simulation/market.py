@@ -274,9 +274,9 @@ def simulate_market(
     for i, co in enumerate(companies):
         if not isinstance(co, Company):
             raise ValidationError(f"companies[{i}]", co, "must be a treasurymodel.Company")
-        if co.holdings.asset != companies[0].holdings.asset:
+        if co.holdings[0].asset != companies[0].holdings[0].asset:
             raise ValidationError(
-                f"companies[{i}]", co.holdings.asset, "must hold the same asset as the first"
+                f"companies[{i}]", co.holdings[0].asset, "must hold the same asset as the first"
             )
     pols = _per_company("policies", policies, n_co)
     prems = _per_company("premiums", premiums, n_co)

@@ -690,7 +690,7 @@ def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
         + sum(getattr(i, "notional", 0.0) or 0.0 for i in co.instruments)
     )
     return outcome_edges(
-        units=float(co.holdings.units),
+        units=float(co.holdings[0].units),
         cash=float(co.cash),
         shares=float(co.shares_basic),
         diluted=float(co.shares_basic),

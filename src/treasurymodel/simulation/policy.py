@@ -381,7 +381,7 @@ def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0
             "amount", np.shape(owed), f"does not broadcast with btc_price {np.shape(price)}"
         ) from None
     with np.errstate(over="ignore"):
-        reserve = company.holdings.units * price
+        reserve = company.holdings[0].units * price
         check_reserve(reserve, btc_price)
         per_share = finite_result(
             "btc_price", btc_price, (reserve - owed) / company.diluted_shares, "the price"

@@ -30,37 +30,13 @@ from .impact import ImpactModel
 from .policy import FundingPolicy
 from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
 
-__all__ = ["Issued", "PathState", "Run", "StepWork", "basket_company", "reserve_holdings"]
-
-
-def reserve_holdings(company: Any) -> tuple[Any, ...]:
-    """The company's reserve holdings as a tuple, the primary asset first.
-
-    The one place the simulation reads a company's holdings when it holds several assets:
-    a single :class:`~treasurymodel.Holdings` gives a one-element tuple, a tuple or list of
-    them is returned as a tuple. Each element has ``asset``, ``units`` and ``cost_basis``; its
-    staking yield is read with ``getattr(h, "staking_yield", 0.0)`` (see
-    :meth:`~treasurymodel.Basket.for_company`).
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> import treasurymodel as tm
-    >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
-    ...     holdings=tm.Holdings(units=10.0), shares_basic=1e3)
-    >>> [(h.asset, h.units) for h in reserve_holdings(co)]
-    [('BTC', 10.0)]
-    """
-    held = company.holdings
-    if isinstance(held, tuple | list):
-        return tuple(held)
-    return (held,)
+__all__ = ["Issued", "PathState", "Run", "StepWork", "basket_company"]
 
 
 def basket_company(company: Any, basket: Any) -> Any:
     """``company`` holding ``basket.total_units`` basket units: what the engine simulates.
 
-    The primary holding (first of :func:`reserve_holdings`) keeps its asset name and gets the
+    The primary holding (the first of ``company.holdings``) keeps its asset name and gets the
     basket's units and the cost basis of all the holdings; nothing else changes. A one-asset
     basket of the company's own units gives back an equal company.
 
@@ -73,12 +49,12 @@ def basket_company(company: Any, basket: Any) -> Any:
     >>> m = tm.simulation.JointBootstrap(
     ...     tickers=("BTC", "ETH"), spots=(5.0, 1.0), returns=[[0.0, 0.0]])
     >>> b = tm.simulation.Basket(model=m, units={"BTC": 10.0, "ETH": 30.0})
-    >>> basket_company(co, b).holdings.units
+    >>> basket_company(co, b).holdings[0].units
     40.0
     """
     import attrs
 
-    held = reserve_holdings(company)
+    held = company.holdings
     primary = held[0]
     units = basket.total_units
     if units == primary.units and len(held) == 1:
