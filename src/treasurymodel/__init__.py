@@ -135,7 +135,6 @@ from .simulation import (  # watching the spiral (issue 13)
     SimulationAggregates,
     estimate_memory,
     simulate_market,
-    simulate_market_mc,
 )
 
 # --- credit view (issue 14) ---
@@ -178,7 +177,6 @@ __all__ = [
     "SimulationAggregates",
     "estimate_memory",
     "simulate_market",
-    "simulate_market_mc",
     # credit view (issue 14); btc_rating, btc_ratings and CreditTable (importable from here
     # too) are documented under treasurymodel.credit
     "btc_credit_spread",

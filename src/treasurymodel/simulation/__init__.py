@@ -31,7 +31,7 @@ from .result import PATH_FIELDS, SimulationResult, StepHistogram
 # --- watching the spiral (issue 13) ---
 # isort: split
 from .aggregates import SimulationAggregates
-from .market import MarketResult, simulate_market, simulate_market_mc
+from .market import MarketResult, simulate_market
 from .trace import EventTable, PathTraces
 
 # --- Monte Carlo (issue 9) ---
@@ -78,7 +78,6 @@ __all__ = [
     "PathTraces",
     "SimulationAggregates",
     "simulate_market",
-    "simulate_market_mc",
     # Monte Carlo (issue 9)
     "BLOCK_PATHS",
     "GBM",

@@ -25,7 +25,7 @@ import math
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
 
 import attrs
 import numpy as np
@@ -43,6 +43,9 @@ from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
 from .trace import check_record_paths, choose
+
+if TYPE_CHECKING:
+    from .market import MarketResult
 
 __all__ = [
     "BLOCK_PATHS",
@@ -343,6 +346,15 @@ def _check_picklable(field: str, value: Any) -> None:
         ) from None
 
 
+def _check_executor(executor: Any) -> None:
+    if executor is not None and (
+        isinstance(executor, type) or not callable(getattr(executor, "submit", None))
+    ):
+        raise ValidationError(
+            "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
+        )
+
+
 def _progress_bar(progress: Any, total: int) -> Any:
     if not check_flag("progress", progress):
         return None
@@ -353,6 +365,29 @@ def _progress_bar(progress: Any, total: int) -> Any:
             "progress", progress, "needs the progress extra: pip install 'treasurymodel[progress]'"
         ) from None
     return tqdm(total=total, unit="path", unit_scale=True, desc="simulate")
+
+
+@overload
+def simulate(
+    company: Sequence[Company],
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | Sequence[FundingPolicy | None] | None = None,
+    premium: PremiumModel | Sequence[PremiumModel | None] | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: bool | None = None,
+) -> MarketResult: ...
 
 
 @overload
@@ -425,7 +460,7 @@ def simulate(
 
 
 def simulate(
-    company: Company,
+    company: Company | Sequence[Company],
     *,
     model: PriceModel,
     years: float,
@@ -435,15 +470,15 @@ def simulate(
     chunk_size: int | None = None,
     executor: concurrent.futures.Executor | None = None,
     progress: bool = False,
-    policy: FundingPolicy | None = None,
-    premium: PremiumModel | None = None,
+    policy: FundingPolicy | Sequence[FundingPolicy | None] | None = None,
+    premium: PremiumModel | Sequence[PremiumModel | None] | None = None,
     impact: ImpactModel | None = None,
     record: Sequence[str] = (),
     record_edges: Mapping[str, Any] | None = None,
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
-) -> SimulationResult | SimulationAggregates:
+) -> SimulationResult | SimulationAggregates | MarketResult:
     """Simulate ``paths`` random price paths of the held asset through the scenario engine.
 
     Prices come from ``model`` on the grid of :func:`simulation_dates` (``as_of`` and
@@ -451,10 +486,25 @@ def simulate(
     paths is run through :func:`~treasurymodel.simulate_paths` with ``policy``, ``premium``
     and ``impact``, and the chunk results are joined in path order.
 
+    Given a list of companies holding the same asset, runs them all on the *same* price
+    paths with every company's coin sales (and purchases) summed into one ``impact`` model, so
+    one company's forced selling lowers the price the others face on later steps, and returns
+    a :class:`~treasurymodel.MarketResult`: one result per company and the joint ones (the
+    probability that at least ``k`` companies are forced sellers in the same quarter). Each
+    chunk is :func:`~treasurymodel.simulate_market` on the chunk's paths; a list of one
+    company gives exactly the single-company result, and with no impact model each company's
+    result is exactly its result alone.
+
     Parameters
     ----------
     company
-        The company on its as-of date (the simulation starts there).
+        The company on its as-of date (the simulation starts there), or a non-empty list of
+        companies holding the same asset (a :class:`~treasurymodel.ValidationError` names
+        both companies otherwise). A list starts on the latest of their as-of dates, where
+        ``model.spot`` applies; it keeps every path (``keep_paths=False``, or more than
+        :data:`KEEP_PATHS_LIMIT` paths without ``keep_paths=True``, is refused) and records
+        no histograms or traces (``record``, ``record_edges`` and ``record_paths`` are
+        refused).
     model
         Any :class:`~treasurymodel.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
@@ -492,6 +542,8 @@ def simulate(
     policy, premium, impact
         Funding policy, premium model and market-impact model, passed to
         :func:`~treasurymodel.simulate_paths` unchanged (``None``: the engine's defaults).
+        For a list of companies, ``policy`` and ``premium`` are one for all or a list with
+        one entry per company; ``impact`` is the one market's.
     record, record_edges
         Quantities to follow step by step as per-step histograms (for fan charts, see
         :meth:`~treasurymodel.SimulationResult.fan`) and optional bin edges, passed to
@@ -513,10 +565,11 @@ def simulate(
 
     Returns
     -------
-    SimulationResult or SimulationAggregates
+    SimulationResult or SimulationAggregates or MarketResult
         Per-path arrays (forced sale, default, final units, ...) and summaries, exactly as
         :func:`~treasurymodel.simulate_paths` returns for the same price matrix; or, with
-        ``keep_paths`` false, their aggregates.
+        ``keep_paths`` false, their aggregates; or, for a list of companies, a
+        :class:`~treasurymodel.MarketResult`.
 
     Raises
     ------
@@ -540,21 +593,60 @@ def simulate(
     ...                seed=1)
     >>> len(res.forced_sale)
     2000
+
+    Two companies on one market (the bundled Strategy and Twenty One data sets), the sales
+    of each moving the price both face:
+
+    >>> import treasurymodel as tm
+    >>> mstr, xxi = tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")
+    >>> m = simulate([mstr, xxi], model=GBM(spot=68_141.0, volatility=0.6), years=2,
+    ...              paths=500, seed=1, impact=tm.ImpactModel(daily_volume=15_000.0))
+    >>> m.names, m.results[1].paths
+    (('Strategy', 'Twenty One Capital'), 500)
+    >>> 0.0 <= m.probability_at_least(2) <= m.probability_at_least(1) <= 1.0
+    True
     """
+    if isinstance(company, list | tuple):
+        from .market import simulate_companies  # market.py imports this module
+
+        return simulate_companies(
+            company,
+            model=model,
+            years=years,
+            steps_per_year=steps_per_year,
+            paths=paths,
+            seed=seed,
+            chunk_size=chunk_size,
+            executor=executor,
+            progress=progress,
+            policy=policy,
+            premium=premium,
+            impact=impact,
+            keep_paths=keep_paths,
+            unsupported={
+                "record": record,
+                "record_edges": record_edges,
+                "record_paths": record_paths,
+            },
+        )
     if not isinstance(company, Company):
-        raise ValidationError("company", company, "must be a treasurymodel.Company")
+        raise ValidationError(
+            "company", company, "must be a treasurymodel.Company (or a list of companies)"
+        )
+    for name, given in (("policy", policy), ("premium", premium)):
+        if isinstance(given, list | tuple):
+            raise ValidationError(
+                name, given, "must be one model for one company (a list needs a list of companies)"
+            )
+    policy = cast(FundingPolicy | None, policy)
+    premium = cast(PremiumModel | None, premium)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
     steps = len(dates) - 1
     dt = 1.0 / steps_per_year
     _check_model(model, years=steps * dt)
     n_paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
     seed_value = _whole("seed", seed, minimum=0)
-    if executor is not None and (
-        isinstance(executor, type) or not callable(getattr(executor, "submit", None))
-    ):
-        raise ValidationError(
-            "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
-        )
+    _check_executor(executor)
     _check_models(
         FundingPolicy() if policy is None else policy,
         ConstantPremium(mnav=1.0) if premium is None else premium,
