@@ -227,7 +227,9 @@ def test_a_list_does_not_depend_on_chunks_or_executor() -> None:
     small = tm.simulate([mstr, xxi], chunk_size=1_000, **kw)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         pooled = tm.simulate([mstr, xxi], executor=pool, chunk_size=1024, **kw)
-    for other in (again, small, pooled):
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as processes:
+        spread = tm.simulate([mstr, xxi], executor=processes, **kw)
+    for other in (again, small, pooled, spread):
         for a, b in zip(base.results, other.results, strict=True):
             _same(a, b)
         assert np.array_equal(base.forced_sellers, other.forced_sellers)
