@@ -774,6 +774,9 @@ def _aggregate_chunk(
     ``count`` worst paths by NAV per share and the ``count`` first to default)."""
     result = _run_chunk(chunk)
     agg = SimulationAggregates.from_result(result, edges=edges)
+    if not count:  # nothing to trace: no sorting
+        none = np.empty(0, np.int64)
+        return agg, (none, np.empty(0), none, none)
     worst = np.argsort(result.nav_per_share, kind="stable")[:count]
     hit = np.flatnonzero(result.default_time >= 0)
     first = hit[np.argsort(result.default_time[hit], kind="stable")][:count]
