@@ -587,7 +587,7 @@ def test_the_grid_ends_by_the_last_date() -> None:
 
 def test_a_company_is_required() -> None:
     with pytest.raises(ValidationError) as info:
-        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[call-overload]
+        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[arg-type]
     assert info.value.field == "company"
 
 
