@@ -283,7 +283,7 @@ def bench_dask(repeats: int, paths: int) -> None:
     kw["keep_paths"] = False
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
