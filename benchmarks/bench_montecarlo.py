@@ -12,7 +12,9 @@ Prints:
    missing) (goal: at most 1.5 GiB);
 4. bounded memory (``keep_paths=False``), 10,000,000 paths x 520 steps on one process (a fresh
    subprocess): peak resident memory, paths per second, and the ratio of the run's time to
-   drawing its normal variates chunk by chunk in the same process (goal: at most 2x); then
+   drawing its normal variates, each chunk's variates drawn (and timed) just before the
+   chunk runs, on the same chunk sizes in the same process: the ratio of the totals and the
+   median of the chunks' ratios (goal: at most 2x); then
    the peak of 100,000 paths kept in full, which the bounded run must stay below;
 5. tracing: 100,000 paths with ``record_paths=5`` (the worst five) / without (goal: under
    1.10x);
@@ -20,6 +22,10 @@ Prints:
    three correlated assets (``CorrelatedGBM`` through ``Basket``, the 2026 structure holding
    BTC, ETH and SOL) / drawing its 3 x 100,000 x 520 normal variates (goal: at most 2x); the
    basket's price paths alone against the same floor.
+7. bounded mode on a Dask ``distributed.LocalCluster`` of 2 single-threaded worker processes
+   / the same run in one process, 1,000,000 paths x 520 steps by default (``--dask-paths``):
+   throughput ratio (goal: at least 1.6x), with the load average (skipped without
+   ``distributed``).
 
 Times are medians of repeats, interleaved so that load from other processes affects both sides
 alike. Run: ``python benchmarks/bench_montecarlo.py [--quick]``.
@@ -29,12 +35,14 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import importlib
 import os
 import statistics
 import subprocess
 import sys
 import textwrap
 import time
+from typing import Any
 
 import numpy as np
 from _common import load_average, timed
@@ -190,10 +198,10 @@ def bench_memory(paths: int) -> None:
 
 _BOUNDED_SCRIPT = textwrap.dedent(
     """
-    import time
+    import statistics, time
     import numpy as np
     import treasurymodel as tm
-    from treasurymodel.simulation.montecarlo import _chunk_paths
+    from treasurymodel.simulation import montecarlo
 
     def peak_kib():
         with open("/proc/self/status") as status:
@@ -206,23 +214,31 @@ _BOUNDED_SCRIPT = textwrap.dedent(
     model = tm.GBM(spot=spot, drift=0.0, volatility={vol})
     tm.simulate(company, model=model, years=1, paths=10, seed=1)
     base = peak_kib()
+    steps = {years} * 52
+    # The floor, interleaved: before each chunk of the run, the same number of normal variates
+    # is drawn (and timed) in this process, so that load from other processes affects both
+    # alike; the run's time is the total less the floor's.
+    rng = np.random.default_rng(0)
+    floors, runs = [], []
+    inner = montecarlo._aggregate_chunk
+
+    def interleaved(chunk, edges, count):
+        t0 = time.perf_counter()
+        rng.standard_normal(chunk.size * steps)
+        t1 = time.perf_counter()
+        out = inner(chunk, edges, count)
+        floors.append(t1 - t0)
+        runs.append(time.perf_counter() - t1)
+        return out
+
+    montecarlo._aggregate_chunk = interleaved
     start = time.perf_counter()
     res = tm.simulate(company, model=model, years={years}, paths={paths}, seed=1,
                       keep_paths={keep})
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start - sum(floors)
     peak = peak_kib()
-    steps = {years} * 52
-    chunk = _chunk_paths(None, paths={paths}, steps=steps, executor=None)
-    rng = np.random.default_rng(0)
-    floor = 0.0
-    left = {paths}
-    while left > 0:  # the same variates, drawn chunk by chunk (as the run draws them)
-        size = min(chunk, left)
-        t0 = time.perf_counter()
-        rng.standard_normal(size * steps)
-        floor += time.perf_counter() - t0
-        left -= size
-    print(base, peak, elapsed, floor)
+    ratios = [r / f for r, f in zip(runs, floors)] if floors else [float("nan")]
+    print(base, peak, elapsed, sum(floors), statistics.median(ratios), len(runs))
     """
 )
 
@@ -237,6 +253,7 @@ def bench_bounded(paths: int, full_paths: int) -> None:
     gib = 1024**2
     out = _subprocess(_BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=paths, keep=False))
     base, peak, elapsed, floor = int(out[0]), int(out[1]), float(out[2]), float(out[3])
+    median, chunks = float(out[4]), int(out[5])
     full = _subprocess(
         _BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=full_paths, keep=True)
     )
@@ -248,13 +265,61 @@ def bench_bounded(paths: int, full_paths: int) -> None:
         f" {elapsed:.1f} s, {paths / elapsed:,.0f} paths/s"
     )
     print(
-        f"   floor (the same normal variates, chunk by chunk): {floor:.1f} s; ratio"
-        f" {elapsed / floor:.2f}x   (goal <= {GOAL_BOUNDED_RATIO}x)"
+        f"   floor (the same normal variates, drawn before each of the {chunks:,} chunks):"
+        f" {floor:.1f} s; ratio of the totals {elapsed / floor:.2f}x, median of the chunks'"
+        f" ratios {median:.2f}x   (goal <= {GOAL_BOUNDED_RATIO}x)"
     )
     print(
         f"   {full_paths:,} paths kept in full: peak RSS {full_peak / gib:.3f} GiB; bounded"
         f" {paths:,} paths {'below' if peak < full_peak else 'NOT below'} it"
     )
+
+
+def bench_dask(repeats: int, paths: int) -> None:
+    try:
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        print("6. Dask LocalCluster: skipped (distributed is not installed)")
+        return
+    company = _company()
+    model = _model(company)
+    kw: dict[str, Any] = {"model": model, "years": YEARS, "paths": paths, "seed": 1}
+    kw["keep_paths"] = False
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        executor = client.get_executor()
+
+        def serial() -> None:
+            tm.simulate(company, **kw)
+
+        def parallel() -> None:
+            tm.simulate(company, executor=executor, **kw)
+
+        tm.simulate(company, executor=executor, **{**kw, "paths": 20_000})
+        serial()
+        singles, doubles = [], []
+        loads = [load_average()]
+        for _ in range(repeats):
+            singles.append(timed(serial))
+            doubles.append(timed(parallel))
+            loads.append(load_average())
+    s, d = statistics.median(singles), statistics.median(doubles)
+    steps = YEARS * STEPS_PER_YEAR
+    print(f"6. bounded, {paths:,} paths x {steps} steps: Dask LocalCluster(2 workers) vs serial")
+    print(
+        f"   serial: {s:.2f} s ({paths / s:,.0f} paths/s); cluster: {d:.2f} s"
+        f" ({paths / d:,.0f} paths/s)"
+    )
+    print(
+        f"   throughput ratio (medians of {repeats}, interleaved): {s / d:.2f}x"
+        f"   (goal >= {GOAL_SPEEDUP}x; {os.cpu_count()} CPUs); best of each:"
+        f" {min(singles) / min(doubles):.2f}x"
+    )
+    print(f"   load average before and after each pair: {' | '.join(loads)}")
 
 
 def bench_trace(repeats: int, paths: int) -> None:
@@ -337,7 +402,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller runs")
     parser.add_argument(
         "--only",
-        choices=["floor", "workers", "memory", "bounded", "trace", "multiasset"],
+        choices=["floor", "workers", "memory", "bounded", "trace", "multiasset", "dask"],
         default=None,
     )
     parser.add_argument(
@@ -345,6 +410,12 @@ def main() -> None:
         type=int,
         default=10_000_000,
         help="paths of the bounded run (10,000,000; 1,000,000 takes a tenth of the time)",
+    )
+    parser.add_argument(
+        "--dask-paths",
+        type=int,
+        default=1_000_000,
+        help="paths of the Dask comparison (1,000,000; each side runs --quick ? 3 : 5 times)",
     )
     args = parser.parse_args()
     repeats = 3 if args.quick else 5
@@ -364,6 +435,8 @@ def main() -> None:
         bench_trace(repeats, PATHS)
     if args.only in (None, "multiasset"):
         bench_multiasset(repeats, PATHS)
+    if args.only in (None, "dask"):
+        bench_dask(3 if args.quick else 5, args.dask_paths)
 
 
 if __name__ == "__main__":

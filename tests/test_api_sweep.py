@@ -189,10 +189,6 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         ([_SMALL, _SMALL],),
         {"prices": np.full((2, 6), 60_000.0), "dates": _WEEKS},
     ),
-    "simulate_market_mc": (
-        ([_SMALL, _SMALL],),
-        {"model": _GBM, "years": 0.1, "paths": 8, "seed": 1},
-    ),
     "simulated_credit": (
         (_SMALL,),
         {"model": _GBM, "years": 0.2, "paths": 8, "seed": 1, "horizons": [0.1, 0.2]},

@@ -588,7 +588,7 @@ def test_the_grid_ends_by_the_last_date() -> None:
 
 def test_a_company_is_required() -> None:
     with pytest.raises(ValidationError) as info:
-        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[call-overload]
+        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[arg-type]
     assert info.value.field == "company"
 
 
@@ -612,7 +612,7 @@ def test_dask_distributed_executor_gives_the_same_result() -> None:
     distributed = pytest.importorskip("distributed")
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -215,7 +215,6 @@ _MOVED: dict[str, str] = {
             "preset_path",
             "run_preset",
             "simulate_market",
-            "simulate_market_mc",
             "simulate_paths",
             "simulation_dates",
         ),

@@ -24,7 +24,7 @@ from .channels import (
 )
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
-from .market import MarketResult, simulate_market, simulate_market_mc
+from .market import MarketResult, simulate_market
 from .models import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel
 from .montecarlo import KEEP_PATHS_LIMIT, estimate_memory, simulate, simulation_dates
 from .policy import FundingPolicy, accretive_share_price
@@ -47,7 +47,6 @@ __all__ = [
     "estimate_memory",
     "simulate",
     "simulate_market",
-    "simulate_market_mc",
     "simulate_paths",
     "simulation_dates",
     # price models

@@ -12,9 +12,10 @@ result alone.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as _dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -46,14 +47,28 @@ from .engine import (
     _springing,
 )
 from .impact import ImpactModel
-from .models import PriceModel, _whole
-from .montecarlo import _chunk_paths, price_paths, simulation_dates
+from .models import _whole
+from .montecarlo import (
+    _MAX_PATHS,
+    _PRICE_MATRIX_COPIES,
+    _RESULT_BYTES_PER_PATH,
+    KEEP_PATHS_LIMIT,
+    _check_executor,
+    _check_memory,
+    _check_model,
+    _check_picklable,
+    _chunk_paths,
+    _progress_bar,
+    estimate_memory,
+    price_paths,
+    simulation_dates,
+)
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
 from .state import PathState, Run
 
-__all__ = ["MarketResult", "simulate_market", "simulate_market_mc"]
+__all__ = ["MarketResult", "simulate_market"]
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -153,73 +168,6 @@ class MarketResult(Tabular):
         return f"P(2 or more forced sellers in one quarter) {self.probability_at_least(2):.3f}"
 
 
-def simulate_market_mc(
-    companies: Sequence[Company],
-    *,
-    model: PriceModel,
-    years: float,
-    steps_per_year: int = 52,
-    paths: int,
-    seed: int,
-    chunk_size: int | None = None,
-    policies: Sequence[FundingPolicy | None] | None = None,
-    premiums: Sequence[PremiumModel | None] | None = None,
-    impact: ImpactModel | None = None,
-) -> MarketResult:
-    """Monte Carlo of several companies on one market: :func:`simulate_market` on random paths.
-
-    The paths are those :func:`~treasurymodel.simulate` draws for the same ``model``,
-    ``years``, ``steps_per_year``, ``paths`` and ``seed`` (from the first company's as-of
-    date), run a chunk at a time in this process; the result is the one of
-    :func:`simulate_market` on all the paths at once.
-
-    Examples
-    --------
-    >>> import treasurymodel as tm
-    >>> co, xxi = tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")
-    >>> m = tm.simulation.simulate_market_mc([co, xxi], model=tm.GBM(spot=68_141.0,
-    ...     volatility=0.6),
-    ...                           years=1, paths=300, seed=1)
-    >>> m.results[1].paths
-    300
-    """
-    if isinstance(companies, Company) or not isinstance(companies, Sequence) or not companies:
-        raise ValidationError("companies", companies, "must be a non-empty list of companies")
-    if not isinstance(companies[0], Company):
-        raise ValidationError("companies[0]", companies[0], "must be a treasurymodel.Company")
-    dates = simulation_dates(companies[0].as_of, years=years, steps_per_year=steps_per_year)
-    steps = len(dates) - 1
-    n_paths = _whole("paths", paths, minimum=1, maximum=10**9)
-    size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=None)
-    parts: list[MarketResult] = []
-    for start in range(0, n_paths, size):
-        prices = price_paths(
-            model, seed=seed, start=start, size=min(size, n_paths - start), total=n_paths,
-            steps=steps, dt=1.0 / steps_per_year,
-        )  # fmt: skip
-        parts.append(
-            simulate_market(
-                companies,
-                prices=prices,
-                dates=dates,
-                policies=policies,
-                premiums=premiums,
-                impact=impact,
-            )
-        )
-    first = parts[0]
-    if len(parts) == 1:
-        return first
-    return MarketResult(
-        names=first.names,
-        results=[
-            SimulationResult.concat([p.results[k] for p in parts]) for k in range(len(first.names))
-        ],
-        quarters=first.quarters,
-        forced_sellers=np.concatenate([p.forced_sellers for p in parts]),
-    )
-
-
 def simulate_market(
     companies: Sequence[Company],
     *,
@@ -268,28 +216,8 @@ def simulate_market(
     >>> bool(m.results[0].final_price[0] < alone.final_price[0])  # the twin's sales too
     True
     """
-    if isinstance(companies, Company) or not isinstance(companies, Sequence) or not companies:
-        raise ValidationError("companies", companies, "must be a non-empty list of companies")
+    companies, policy_list, premium_list = _check_market(companies, policies, premiums, impact)
     n_co = len(companies)
-    for i, co in enumerate(companies):
-        if not isinstance(co, Company):
-            raise ValidationError(f"companies[{i}]", co, "must be a treasurymodel.Company")
-        if co.holdings[0].asset != companies[0].holdings[0].asset:
-            raise ValidationError(
-                f"companies[{i}]", co.holdings[0].asset, "must hold the same asset as the first"
-            )
-    pols = _per_company("policies", policies, n_co)
-    prems = _per_company("premiums", premiums, n_co)
-    policy_list = [FundingPolicy() if p is None else p for p in pols]
-    premium_list = [ConstantPremium(mnav=1.0) if p is None else p for p in prems]
-    for i, (p, q) in enumerate(zip(policy_list, premium_list, strict=True)):
-        try:
-            _check_models(p, q, impact)
-        except ValidationError as err:  # name the list and the company's place in it
-            if err.field in ("policy", "premium"):
-                field = f"{'policies' if err.field == 'policy' else 'premiums'}[{i}]"
-                raise ValidationError(field, err.value, err.reason) from None
-            raise
     the_dates = check_dates(companies[0], dates)
     for co in companies[1:]:
         check_dates(co, dates)
@@ -358,6 +286,39 @@ def simulate_market(
     )
 
 
+def _check_market(
+    companies: Any, policies: Any, premiums: Any, impact: Any
+) -> tuple[list[Company], list[FundingPolicy], list[PremiumModel]]:
+    """The companies (one asset), and a funding policy and premium model for each."""
+    if isinstance(companies, Company) or not isinstance(companies, Sequence) or not companies:
+        raise ValidationError("companies", companies, "must be a non-empty list of companies")
+    n_co = len(companies)
+    for i, co in enumerate(companies):
+        if not isinstance(co, Company):
+            raise ValidationError(f"companies[{i}]", co, "must be a treasurymodel.Company")
+        first = companies[0]
+        if co.holdings[0].asset != first.holdings[0].asset:
+            raise ValidationError(
+                f"companies[{i}]",
+                co.holdings[0].asset,
+                f"{co.name!r} holds {co.holdings[0].asset} but companies[0] ({first.name!r}) holds"
+                f" {first.holdings[0].asset}: companies on one market must hold the same asset",
+            )
+    pols = _per_company("policies", policies, n_co)
+    prems = _per_company("premiums", premiums, n_co)
+    policy_list = [FundingPolicy() if p is None else p for p in pols]
+    premium_list = [ConstantPremium(mnav=1.0) if p is None else p for p in prems]
+    for i, (p, q) in enumerate(zip(policy_list, premium_list, strict=True)):
+        try:
+            _check_models(p, q, impact)
+        except ValidationError as err:  # name the list and the company's place in it
+            if err.field in ("policy", "premium"):
+                field = f"{'policies' if err.field == 'policy' else 'premiums'}[{i}]"
+                raise ValidationError(field, err.value, err.reason) from None
+            raise
+    return list(companies), policy_list, premium_list
+
+
 def _per_company(field: str, value: Any, n_co: int) -> list[Any]:
     """``value`` (a list or tuple with one entry per company, or None) as a list."""
     if value is None:
@@ -365,3 +326,218 @@ def _per_company(field: str, value: Any, n_co: int) -> list[Any]:
     if not isinstance(value, list | tuple) or len(value) != n_co:
         raise ValidationError(field, value, f"must be a list with one entry per company ({n_co})")
     return list(value)
+
+
+@attrs.frozen(kw_only=True)
+class _MarketChunk:
+    """One task of a market Monte Carlo: paths ``start .. start + size`` (picklable)."""
+
+    companies: tuple[Company, ...]
+    model: Any
+    seed: int
+    start: int
+    size: int
+    total: int
+    steps: int
+    dt: float
+    dates: tuple[_dt.date, ...]
+    policies: tuple[FundingPolicy, ...]
+    premiums: tuple[PremiumModel, ...]
+    impact: ImpactModel | None
+
+
+def _run_market_chunk(chunk: _MarketChunk) -> MarketResult:
+    """The chunk's paths, drawn as :func:`~treasurymodel.simulate` draws them, on one market."""
+    prices = price_paths(
+        chunk.model,
+        seed=chunk.seed,
+        start=chunk.start,
+        size=chunk.size,
+        total=chunk.total,
+        steps=chunk.steps,
+        dt=chunk.dt,
+    )
+    return simulate_market(
+        chunk.companies,
+        prices=prices,
+        dates=chunk.dates,
+        policies=chunk.policies,
+        premiums=chunk.premiums,
+        impact=chunk.impact,
+    )
+
+
+def _join(parts: Sequence[MarketResult]) -> MarketResult:
+    """Chunk results, in path order, as one."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    return MarketResult(
+        names=first.names,
+        results=[
+            SimulationResult.concat([p.results[k] for p in parts]) for k in range(len(first.names))
+        ],
+        quarters=first.quarters,
+        forced_sellers=np.concatenate([p.forced_sellers for p in parts]),
+    )
+
+
+_REFUSED: Final[tuple[tuple[str, str], ...]] = (
+    ("record", "per-step histograms"),
+    ("record_edges", "per-step histogram edges"),
+    ("record_paths", "path traces"),
+)
+
+
+def simulate_companies(
+    companies: Any,
+    *,
+    model: Any,
+    years: float,
+    steps_per_year: int,
+    paths: int,
+    seed: int,
+    chunk_size: int | None,
+    executor: Any,
+    progress: bool,
+    policy: Any,
+    premium: Any,
+    impact: ImpactModel | None,
+    keep_paths: bool | None,
+    unsupported: Mapping[str, Any],
+) -> MarketResult:
+    """:func:`~treasurymodel.simulate` over a list of companies (see its docstring).
+
+    Every argument is checked before any path is drawn; the chunks run serially or on
+    ``executor`` and are joined in path order, so the result does not depend on either.
+    """
+    for field, what in _REFUSED:
+        value = unsupported.get(field)
+        if value is not None and not (field == "record" and not value):
+            raise ValidationError(
+                field, value, f"{what} are not available for a list of companies (one at a time)"
+            )
+    if isinstance(companies, Company) or not isinstance(companies, Sequence) or not companies:
+        raise ValidationError("company", companies, "must be a company or a non-empty list")
+    policies = _broadcast(policy, len(companies))
+    premiums = _broadcast(premium, len(companies))
+    try:
+        the_companies, policy_list, premium_list = _check_market(
+            companies, policies, premiums, impact
+        )
+    except ValidationError as err:
+        field = err.field
+        for plural, singular in (("companies", "company"), ("policies", "policy")):
+            if field.startswith(plural):
+                field = singular + field[len(plural) :]
+        if field.startswith("premiums"):
+            field = "premium" + field[len("premiums") :]
+        raise ValidationError(field, err.value, err.reason) from None
+    as_of = max(co.as_of for co in the_companies)
+    dates = simulation_dates(as_of, years=years, steps_per_year=steps_per_year)
+    steps = len(dates) - 1
+    dt = 1.0 / steps_per_year
+    _check_model(model, years=steps * dt)
+    n_paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
+    seed_value = _whole("seed", seed, minimum=0)
+    _check_executor(executor)
+    if keep_paths is not None and not isinstance(keep_paths, bool):
+        raise ValidationError("keep_paths", keep_paths, "must be True, False or None")
+    if keep_paths is False:
+        raise ValidationError(
+            "keep_paths",
+            keep_paths,
+            "a list of companies keeps every path (bounded mode runs one company at a time)",
+        )
+    if keep_paths is None and n_paths > KEEP_PATHS_LIMIT:
+        raise ValidationError(
+            "paths",
+            paths,
+            f"a list of companies keeps every path: at most {KEEP_PATHS_LIMIT:,} paths unless"
+            " keep_paths=True (bounded mode runs one company at a time)",
+        )
+    if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        for field, value in (
+            ("company", companies),
+            ("model", model),
+            ("policy", policy),
+            ("premium", premium),
+            ("impact", impact),
+        ):
+            _check_picklable(field, value)
+    size = _chunk_paths(chunk_size, paths=n_paths, steps=steps, executor=executor)
+    in_flight = 1
+    if executor is not None:
+        workers = getattr(executor, "_max_workers", 1)
+        in_flight = min(workers if isinstance(workers, int) else 1, -(-n_paths // size))
+    n_co = len(the_companies)
+    _check_memory(
+        "paths" if chunk_size is None else "chunk_size",
+        n_paths if chunk_size is None else chunk_size,
+        n_co
+        * estimate_memory(
+            paths=n_paths, steps=steps, chunk_size=size, keep_paths=True, chunks=in_flight
+        ),
+        f"{n_co} companies, each {_RESULT_BYTES_PER_PATH} bytes a kept path and"
+        f" {_PRICE_MATRIX_COPIES * 8} bytes a price of {in_flight} chunk(s) of"
+        f" {min(size, n_paths):,} paths x {steps + 1:,} dates",
+    )
+    template = _MarketChunk(
+        companies=tuple(the_companies),
+        model=model,
+        seed=seed_value,
+        start=0,
+        size=min(size, n_paths),
+        total=n_paths,
+        steps=steps,
+        dt=dt,
+        dates=dates,
+        policies=tuple(policy_list),
+        premiums=tuple(premium_list),
+        impact=impact,
+    )
+    chunks = [
+        attrs.evolve(template, start=start, size=min(size, n_paths - start))
+        for start in range(0, n_paths, size)
+    ]
+    bar = _progress_bar(progress, n_paths)
+    try:
+        return _join(list(_run_chunks(chunks, executor, bar)))
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _broadcast(value: Any, n_co: int) -> Any:
+    """``policy``/``premium`` of :func:`simulate`: one for all companies, or one each."""
+    if isinstance(value, list | tuple):
+        return value
+    return None if value is None else [value] * n_co
+
+
+def _run_chunks(chunks: Sequence[_MarketChunk], executor: Any, bar: Any) -> Iterator[MarketResult]:
+    """Run the chunks, serially or on ``executor``, and yield their results in order."""
+    if executor is None:
+        for chunk in chunks:
+            part = _run_market_chunk(chunk)
+            if bar is not None:
+                bar.update(chunk.size)
+            yield part
+        return
+    futures: list[concurrent.futures.Future[MarketResult]] = []
+    try:
+        for chunk in chunks:
+            futures.append(executor.submit(_run_market_chunk, chunk))
+    except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
+        for future in futures:
+            future.cancel()
+        raise ValidationError("executor", executor, f"refused the work ({exc})") from None
+    try:
+        for future, chunk in zip(futures, chunks, strict=True):
+            part = future.result()
+            if bar is not None:
+                bar.update(chunk.size)
+            yield part
+    finally:
+        for future in futures:
+            future.cancel()

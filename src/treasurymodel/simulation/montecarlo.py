@@ -26,7 +26,7 @@ import math
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
 
 import attrs
 import numpy as np
@@ -46,6 +46,9 @@ from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
 from .state import basket_company
 from .trace import check_record_paths, choose
+
+if TYPE_CHECKING:
+    from .market import MarketResult
 
 __all__ = [
     "BLOCK_PATHS",
@@ -359,6 +362,15 @@ def _check_picklable(field: str, value: Any) -> None:
         ) from None
 
 
+def _check_executor(executor: Any) -> None:
+    if executor is not None and (
+        isinstance(executor, type) or not callable(getattr(executor, "submit", None))
+    ):
+        raise ValidationError(
+            "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
+        )
+
+
 def _progress_bar(progress: Any, total: int) -> Any:
     if not check_flag("progress", progress):
         return None
@@ -369,6 +381,29 @@ def _progress_bar(progress: Any, total: int) -> Any:
             "progress", progress, "needs the progress extra: pip install 'treasurymodel[progress]'"
         ) from None
     return tqdm(total=total, unit="path", unit_scale=True, desc="simulate")
+
+
+@overload
+def simulate(
+    company: Sequence[Company],
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | Sequence[FundingPolicy | None] | None = None,
+    premium: PremiumModel | Sequence[PremiumModel | None] | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: bool | None = None,
+) -> MarketResult: ...
 
 
 @overload
@@ -441,7 +476,7 @@ def simulate(
 
 
 def simulate(
-    company: Company,
+    company: Company | Sequence[Company],
     *,
     model: PriceModel,
     years: float,
@@ -451,15 +486,15 @@ def simulate(
     chunk_size: int | None = None,
     executor: concurrent.futures.Executor | None = None,
     progress: bool = False,
-    policy: FundingPolicy | None = None,
-    premium: PremiumModel | None = None,
+    policy: FundingPolicy | Sequence[FundingPolicy | None] | None = None,
+    premium: PremiumModel | Sequence[PremiumModel | None] | None = None,
     impact: ImpactModel | None = None,
     record: Sequence[str] = (),
     record_edges: Mapping[str, Any] | None = None,
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
-) -> SimulationResult | SimulationAggregates:
+) -> SimulationResult | SimulationAggregates | MarketResult:
     """Simulate ``paths`` random price paths of the held asset through the scenario engine.
 
     Prices come from ``model`` on the grid of :func:`simulation_dates` (``as_of`` and
@@ -468,10 +503,26 @@ def simulate(
     ``premium``
     and ``impact``, and the chunk results are joined in path order.
 
+    Given a list of companies holding the same asset, runs them all on the *same* price
+    paths with every company's coin sales (and purchases) summed into one ``impact`` model, so
+    one company's forced selling lowers the price the others face on later steps, and returns
+    a :class:`~treasurymodel.simulation.MarketResult`: one result per company and the joint
+    ones (the
+    probability that at least ``k`` companies are forced sellers in the same quarter). Each
+    chunk is :func:`~treasurymodel.simulation.simulate_market` on the chunk's paths; a list of one
+    company gives exactly the single-company result, and with no impact model each company's
+    result is exactly its result alone.
+
     Parameters
     ----------
     company
-        The company on its as-of date (the simulation starts there).
+        The company on its as-of date (the simulation starts there), or a non-empty list of
+        companies holding the same asset (a :class:`~treasurymodel.ValidationError` names
+        both companies otherwise). A list starts on the latest of their as-of dates, where
+        ``model.spot`` applies; it keeps every path (``keep_paths=False``, or more than
+        :data:`KEEP_PATHS_LIMIT` paths without ``keep_paths=True``, is refused) and records
+        no histograms or traces (``record``, ``record_edges`` and ``record_paths`` are
+        refused).
     model
         Any :class:`~treasurymodel.simulation.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
@@ -512,6 +563,8 @@ def simulate(
         Funding policy, premium model and market-impact model, passed to
         :func:`~treasurymodel.simulation.simulate_paths` unchanged (``None``: the engine's
         defaults).
+        For a list of companies, ``policy`` and ``premium`` are one for all or a list with
+        one entry per company; ``impact`` is the one market's.
     record, record_edges
         Quantities to follow step by step as per-step histograms (for fan charts, see
         :meth:`~treasurymodel.simulation.SimulationResult.fan`) and optional bin edges, passed to
@@ -535,11 +588,12 @@ def simulate(
 
     Returns
     -------
-    SimulationResult or SimulationAggregates
+    SimulationResult or SimulationAggregates or MarketResult
         Per-path arrays (forced sale, default, final units, ...) and summaries, exactly as
         :func:`~treasurymodel.simulation.simulate_paths` returns for the same price matrix; or,
         with
-        ``keep_paths`` false, their aggregates.
+        ``keep_paths`` false, their aggregates; or, for a list of companies, a
+        :class:`~treasurymodel.simulation.MarketResult`.
 
     Raises
     ------
@@ -563,9 +617,61 @@ def simulate(
     ...                seed=1)
     >>> len(res.forced_sale)
     2000
+
+    Two companies on one market (the bundled Strategy and Twenty One data sets), the sales
+    of each moving the price both face:
+
+    >>> import treasurymodel as tm
+    >>> mstr, xxi = tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")
+    >>> m = simulate([mstr, xxi], model=GBM(spot=68_141.0, volatility=0.6), years=2,
+    ...              paths=500, seed=1, impact=tm.simulation.ImpactModel(daily_volume=15_000.0))
+    >>> m.names, m.results[1].paths
+    (('Strategy', 'Twenty One Capital'), 500)
+    >>> 0.0 <= m.probability_at_least(2) <= m.probability_at_least(1) <= 1.0
+    True
     """
+    if isinstance(company, list | tuple):
+        from .market import simulate_companies  # market.py imports this module
+
+        if isinstance(model, Basket):
+            raise ValidationError(
+                "model",
+                model,
+                "is one company's basket of several assets; companies on one market share "
+                "the paths of one asset (give a one-asset model)",
+            )
+
+        return simulate_companies(
+            company,
+            model=model,
+            years=years,
+            steps_per_year=steps_per_year,
+            paths=paths,
+            seed=seed,
+            chunk_size=chunk_size,
+            executor=executor,
+            progress=progress,
+            policy=policy,
+            premium=premium,
+            impact=impact,
+            keep_paths=keep_paths,
+            unsupported={
+                "record": record,
+                "record_edges": record_edges,
+                "record_paths": record_paths,
+            },
+        )
     if not isinstance(company, Company):
-        raise ValidationError("company", company, "must be a treasurymodel.Company")
+        raise ValidationError(
+            "company", company, "must be a treasurymodel.Company (or a list of companies)"
+        )
+    for name, given in (("policy", policy), ("premium", premium)):
+        if isinstance(given, list | tuple):
+            raise ValidationError(
+                name, given, "must be one model for one company (a list needs a list of companies)"
+            )
+    policy = cast(FundingPolicy | None, policy)
+    premium = cast(PremiumModel | None, premium)
     if isinstance(model, Basket):  # several assets: the engine holds basket units
         company = basket_company(company, model)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
@@ -574,12 +680,7 @@ def simulate(
     _check_model(model, years=steps * dt)
     n_paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
     seed_value = _whole("seed", seed, minimum=0)
-    if executor is not None and (
-        isinstance(executor, type) or not callable(getattr(executor, "submit", None))
-    ):
-        raise ValidationError(
-            "executor", executor, "must be a concurrent.futures.Executor (with a submit method)"
-        )
+    _check_executor(executor)
     _check_models(
         FundingPolicy() if policy is None else policy,
         ConstantPremium(mnav=1.0) if premium is None else premium,
@@ -706,6 +807,9 @@ def _aggregate_chunk(
     ``count`` worst paths by NAV per share and the ``count`` first to default)."""
     result = _run_chunk(chunk)
     agg = SimulationAggregates.from_result(result, edges=edges)
+    if not count:  # nothing to trace: no sorting
+        none = np.empty(0, np.int64)
+        return agg, (none, np.empty(0), none, none)
     worst = np.argsort(result.nav_per_share, kind="stable")[:count]
     hit = np.flatnonzero(result.default_time >= 0)
     first = hit[np.argsort(result.default_time[hit], kind="stable")][:count]

@@ -17,7 +17,7 @@ and histograms.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,10 +30,13 @@ from .impact import ImpactModel
 from .policy import FundingPolicy
 from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
 
+if TYPE_CHECKING:
+    from ..company import Company
+
 __all__ = ["Issued", "PathState", "Run", "StepWork", "basket_company"]
 
 
-def basket_company(company: Any, basket: Any) -> Any:
+def basket_company(company: Company, basket: Any) -> Company:
     """``company`` holding ``basket.total_units`` basket units: what the engine simulates.
 
     The primary holding (the first of ``company.holdings``) keeps its asset name and gets the
