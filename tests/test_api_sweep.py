@@ -238,6 +238,7 @@ _SWEPT_MODULES = (
     tm.credit,
     tm.io,
     tm.events,
+    tm.assets,
 )
 """The namespaces swept: the top level and the subject modules its 0.1 names moved to (the
 schedule helpers, the figures and the data sets have tests of their own)."""

@@ -36,7 +36,7 @@ from .errors import ValidationError
 from .instruments import PreferredStock
 from .validators import check_reserve, price_array
 
-__all__ = ["asset_prices", "claims", "fx_rates", "reserve_value"]
+__all__ = ["asset_prices", "fx_rates", "reserve_value"]
 
 PriceInput = ArrayLike | Mapping[str, ArrayLike]
 """A price argument: the primary asset's price (number or array) or ``{asset: price}``."""

@@ -737,7 +737,19 @@ class Company:
         (200.0, 10.0)
         """
         held = self.holding(asset)
-        return max(held.units - math.fsum(self._pledges(held.asset)), 0.0)
+        return max(held.units - self._pledged_by_asset.get(held.asset, 0.0), 0.0)
+
+    @functools.cached_property
+    def _pledged_by_asset(self) -> dict[str, float]:
+        """Units pledged per asset, summed exactly once (a loop over the loans asking
+        :meth:`unencumbered` stays linear)."""
+        primary = self.holdings[0].asset
+        pledged: dict[str, list[float]] = {}
+        for inst in self.instruments:
+            if isinstance(inst, Collateralized):
+                asset = primary if inst.collateral_asset is None else inst.collateral_asset
+                pledged.setdefault(asset, []).append(inst.pledged_units)
+        return {asset: math.fsum(units) for asset, units in pledged.items()}
 
     # --- look-ups -------------------------------------------------------------------
 

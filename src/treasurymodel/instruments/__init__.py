@@ -11,8 +11,19 @@ from .convertible import ConvertibleNote
 from .loan import Amortization, TermLoan
 from .note import Note
 from .preferred import PreferredStock, RateStep
-from .registry import INSTRUMENT_KINDS, Debt, Instrument
+from .registry import INSTRUMENT_KINDS as _KINDS
+from .registry import Debt, Instrument
 from .secured import SecuredNote, SpringingMaturity
+
+INSTRUMENT_KINDS = _KINDS
+"""The one registry mapping a file's ``kind`` to its class (see :mod:`.registry`).
+
+Examples
+--------
+>>> from treasurymodel.instruments import INSTRUMENT_KINDS
+>>> INSTRUMENT_KINDS["term_loan"].__name__
+'TermLoan'
+"""
 
 __all__ = [
     "Amortization",
