@@ -973,7 +973,8 @@ def _from_loans(
     w.vu = w.vu - y
     raised = x + y
     st.capacity_left[position] = st.capacity_left[position] - raised
-    pledge = raised / (channel.origination_ltv * w.price)
+    # raised <= ltv x free x price, but the division can round the pledge above the free coins
+    pledge = np.minimum(raised / (channel.origination_ltv * w.price), st.free)
     st.free = st.free - pledge
     w.new_loans.append((channel, raised, pledge))
 
