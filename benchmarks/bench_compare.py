@@ -49,7 +49,7 @@ def main() -> None:
         for co, price in zip(companies, prices, strict=True):
             assert price is not None
             for s in shocks[:N_LOOP]:
-                tm.metrics(co, btc_price=float(price * (1.0 + s)))
+                tm.metrics(co, asset_price=float(price * (1.0 + s)))
 
     one()
     dense()

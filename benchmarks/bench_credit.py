@@ -56,7 +56,7 @@ def main() -> None:
     )
 
     for event in tm.credit.EVENTS:
-        kw: dict[str, Any] = {"horizon": 2.0, "btc_price": 68_141.0, "event": event}
+        kw: dict[str, Any] = {"horizon": 2.0, "asset_price": 68_141.0, "event": event}
         grid = tm.credit.btc_risks(
             company, asset_volatility=vol[:, None], expected_return=mu[None, :], **kw
         )
@@ -110,7 +110,7 @@ def simulated(company: tm.Company, *, repeats: int, quick: bool) -> None:
     """The simulated credit view of every security against one plain simulate run."""
     paths = 4_000 if quick else 20_000
     kw: dict[str, Any] = {
-        "model": tm.GBM(spot=68_141.0, drift=0.0, volatility=0.6),
+        "model": tm.GBM(asset_price=68_141.0, drift=0.0, volatility=0.6),
         "years": 5,
         "paths": paths,
         "seed": 7,

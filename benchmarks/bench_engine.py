@@ -46,7 +46,7 @@ def main() -> None:
     repeats = 3 if args.quick else 9
 
     company = tm.datasets.load("mstr-2026-02")
-    spot = 68_141.0
+    asset_price = 68_141.0
     dates = [company.as_of + dt.timedelta(days=round(k * 365.25 / 52)) for k in range(STEPS + 1)]
     rng = np.random.default_rng(1)
     dt_year = 1.0 / 52
@@ -56,7 +56,7 @@ def main() -> None:
     prices = np.empty((PATHS, STEPS + 1))
     prices[:, 0] = 0.0
     prices[:, 1:] = np.cumsum(log_returns, axis=1)
-    prices = spot * np.exp(prices)
+    prices = asset_price * np.exp(prices)
     fortran = np.asfortranarray(prices)
     peak_premium = tm.simulation.PeakCompressionPremium(initial=1.5, floor=0.7, sensitivity=2.0)
     notes = tm.simulation.ConvertibleIssuance(

@@ -48,7 +48,7 @@ def _bisection_wall(company: tm.Company, halvings: int = 60) -> np.ndarray:
         conversion=MODE["conversion"],
         puts=MODE["puts"],
         mnav=MODE["mnav"],
-        basis="ev",
+        mnav_basis="ev",
     )
     _, _, period_of = liq._periods([p for s in structure for p in s.plans], opts, "year")
     n_periods = len(wall.rows)
@@ -124,10 +124,10 @@ def main() -> None:
 
     def loop() -> None:
         for p in sample:
-            tm.nav_sensitivity(company, btc_prices=p, share_price=114.45)
+            tm.nav_sensitivity(company, asset_prices=p, share_price=114.45)
 
     t_vec, t_loop = _median_pair(
-        lambda: tm.nav_sensitivity(company, btc_prices=prices, share_price=114.45),
+        lambda: tm.nav_sensitivity(company, asset_prices=prices, share_price=114.45),
         loop,
         repeats,
     )

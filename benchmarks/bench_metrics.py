@@ -1,6 +1,6 @@
 """Balance-sheet metrics over a grid of BTC prices: one vectorized call vs a loop (issue 4).
 
-Prints the time of ``metrics(company, btc_price=prices, share_price=...)`` for 1,000,000 BTC
+Prints the time of ``metrics(company, asset_price=prices, share_price=...)`` for 1,000,000 BTC
 prices in one call, the time of a Python loop of scalar calls over a sample of the same prices
 (extrapolated to 1,000,000), and their ratio (goal: well over 100x). The company is the
 bundled ``mstr-2026-02`` data set (six convertibles, five preferred series), so every call
@@ -41,22 +41,22 @@ def main() -> None:
     loop_shares = [float(s) for s in shares[:n_loop]]
 
     # Warm up both paths (imports, caches) and check they agree on the sample.
-    vec = tm.metrics(company, btc_price=prices, share_price=shares)
+    vec = tm.metrics(company, asset_price=prices, share_price=shares)
     for i in range(0, n_loop, max(n_loop // 50, 1)):
-        one = tm.metrics(company, btc_price=loop_prices[i], share_price=loop_shares[i])
+        one = tm.metrics(company, asset_price=loop_prices[i], share_price=loop_shares[i])
         assert vec.nav_per_share_diluted[i] == one.nav_per_share_diluted
         assert vec.mnav is not None
         assert vec.mnav[i] == one.mnav
 
     def run_vector() -> float:
         start = time.perf_counter()
-        tm.metrics(company, btc_price=prices, share_price=shares)
+        tm.metrics(company, asset_price=prices, share_price=shares)
         return time.perf_counter() - start
 
     def run_loop() -> float:
         start = time.perf_counter()
         for p, s in zip(loop_prices, loop_shares, strict=True):
-            tm.metrics(company, btc_price=p, share_price=s)
+            tm.metrics(company, asset_price=p, share_price=s)
         return (time.perf_counter() - start) * (N_VECTOR / n_loop)
 
     vector_times: list[float] = []

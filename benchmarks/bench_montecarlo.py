@@ -66,8 +66,8 @@ def _company() -> tm.Company:
 
 def _model(company: tm.Company) -> tm.GBM:
     market = company.market
-    spot = market.asset_price if market is not None and market.asset_price else 68_141.0
-    return tm.GBM(spot=spot, drift=0.0, volatility=VOLATILITY)
+    asset_price = market.asset_price if market is not None and market.asset_price else 68_141.0
+    return tm.GBM(asset_price=asset_price, drift=0.0, volatility=VOLATILITY)
 
 
 def bench_floor(repeats: int, paths: int) -> None:
@@ -349,10 +349,10 @@ GOAL_MULTIASSET_RATIO = 2.0
 
 def bench_multiasset(repeats: int, paths: int) -> None:
     company = _company()
-    btc = _model(company).spot
+    btc = _model(company).asset_price
     model = tm.simulation.CorrelatedGBM(
         tickers=("BTC", "ETH", "SOL"),
-        spots=(btc, 2_000.0, 150.0),
+        asset_prices=(btc, 2_000.0, 150.0),
         drifts=(0.0, 0.0, 0.0),
         volatilities=(0.5, 0.7, 0.9),
         correlation=((1.0, 0.8, 0.7), (0.8, 1.0, 0.75), (0.7, 0.75, 1.0)),

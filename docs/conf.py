@@ -670,7 +670,7 @@ def _write_tutorial_fan(app: Sphinx) -> None:
     import treasurymodel as tm
 
     company = tm.datasets.load("mstr-2022q2")
-    model = tm.GBM(spot=19_785.0, drift=0.0, volatility=0.7)
+    model = tm.GBM(asset_price=19_785.0, drift=0.0, volatility=0.7)
     result = tm.simulate(
         company, model=model, years=5, paths=4_096, seed=1, record=("units", "nav_per_share")
     )
@@ -714,7 +714,7 @@ def _write_death_spiral_figure(app: Sphinx) -> None:
     co = tm.datasets.load("mstr-2026-02")
     res = tm.simulate(
         co,
-        model=tm.GBM(spot=68_141.0, drift=-0.4, volatility=0.6),
+        model=tm.GBM(asset_price=68_141.0, drift=-0.4, volatility=0.6),
         years=4,
         paths=2_000,
         seed=7,

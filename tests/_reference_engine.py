@@ -59,9 +59,9 @@ class PathOutcome:
     default: bool = False
     default_time: int = -1
     first_seizure: int = -1
-    btc_sold: float = 0.0
-    btc_bought: float = 0.0
-    btc_seized: float = 0.0
+    units_sold: float = 0.0
+    units_bought: float = 0.0
+    units_seized: float = 0.0
     final_units: float = 0.0
     final_cash: float = 0.0
     final_shares: float = 0.0
@@ -71,7 +71,7 @@ class PathOutcome:
     final_preferred: float = 0.0
     unpaid_dividends: float = 0.0
     nav_per_share: float = 0.0
-    btc_per_share: float = 0.0
+    units_per_share: float = 0.0
     equity_raised: float = 0.0
     shares_issued: float = 0.0
     shares_converted: float = 0.0
@@ -170,7 +170,7 @@ def _mnav(premium: PremiumModel, state: dict[str, Any], t: int, dates: Sequence[
         units=one * state["units"],
         cash=one * state["cash"],
         debt=one * state["debt"],
-        preferred=one * state["pref"],
+        preferred=one * state["preferred"],
         shares=one * state["shares"],
     )
     value = premium.mnav(s)
@@ -315,7 +315,7 @@ def reference_path(
                             if k in loans:
                                 new_debt = new_debt - credited
                         units = units - take
-                        res.btc_seized = res.btc_seized + take
+                        res.units_seized = res.units_seized + take
                         free = free + (pledged[k] - take)
                         pledged[k] = 0.0
                         margined[k] = False
@@ -422,7 +422,7 @@ def reference_path(
                 "units": units,
                 "cash": cash,
                 "debt": debt_total,
-                "pref": pref_total,
+                "preferred": pref_total,
                 "shares": shares,
             },
             t,
@@ -673,9 +673,9 @@ def reference_path(
                     vu = vu - y
                     j = [p.name for p in prefs].index(channel.series)
                     atm.append((j, x + y, channel.price))
-                elif channel == "coins" and policy.sell_btc:  # coin sales, one trade
+                elif channel == "coins" and policy.sell_asset:  # coin sales, one trade
                     owed_debt = du
-                    target = du + vu if policy.sell_btc_for_dividends else du
+                    target = du + vu if policy.sell_asset_for_dividends else du
                     if target > 0.0:
                         r_max = (
                             free * price
@@ -699,11 +699,11 @@ def reference_path(
                             proceeds = r_max
                         paid_debt = min(proceeds, owed_debt)
                         du = owed_debt - paid_debt
-                        if policy.sell_btc_for_dividends:
+                        if policy.sell_asset_for_dividends:
                             vu = 0.0 if enough else max(vu - (proceeds - paid_debt), 0.0)
                         units = units - q
                         free = free - q
-                        res.btc_sold = res.btc_sold + q
+                        res.units_sold = res.units_sold + q
                         res.sale_proceeds = res.sale_proceeds + proceeds
                         if a != 0.0:
                             factor = factor / (1.0 + phi * (a * math.sqrt(q)))
@@ -762,7 +762,7 @@ def reference_path(
                         debt=one * debt_total,
                         preferred=one * pref_total,
                         shares=one * shares_start,
-                        btc_per_share=one * (units_start / diluted_now),
+                        units_per_share=one * (units_start / diluted_now),
                         btc_rating=one * rating_now,
                         owed=one * (du + vu),
                     )
@@ -918,8 +918,8 @@ def reference_path(
 
         # --- 13. the flywheel -----------------------------------------------------------
         if policy.flywheel:
-            assert policy.buy_btc_above_mnav is not None
-            if mnav >= policy.buy_btc_above_mnav and (
+            assert policy.buy_asset_above_mnav is not None
+            if mnav >= policy.buy_asset_above_mnav and (
                 policy.equity_gate != "accretion" or share_price >= accretive
             ):
                 budget = policy.buy_fraction * max(raw_cap - e, 0.0)
@@ -937,7 +937,7 @@ def reference_path(
                 cash = cash + (budget - cost)
                 units = units + q
                 free = free + q
-                res.btc_bought = res.btc_bought + q
+                res.units_bought = res.units_bought + q
                 if a != 0.0:
                     factor = factor * (1.0 + phi * (a * math.sqrt(q)))
                     peak = max(peak, raw * factor)
@@ -990,5 +990,5 @@ def reference_path(
     res.final_preferred = pref_total
     res.unpaid_dividends = unpaid_total
     res.nav_per_share = nav / shares
-    res.btc_per_share = units / diluted
+    res.units_per_share = units / diluted
     return res

@@ -1,6 +1,6 @@
 """Shared hypothesis strategies: valid instruments, companies and BTC prices.
 
-Import them as ``from tests.strategies import companies, btc_prices``.
+Import them as ``from tests.strategies import companies, asset_prices``.
 
 Every strategy draws *valid* objects directly (no heavy ``filter``/``assume``), with
 realistic magnitudes so that downstream properties are meaningful:
@@ -40,8 +40,8 @@ from treasurymodel.instruments import Amortization, Instrument, RateStep, Spring
 __all__ = [
     "MAX_DATE",
     "MIN_DATE",
-    "btc_price_arrays",
-    "btc_prices",
+    "asset_price_arrays",
+    "asset_prices",
     "companies",
     "companies_with_springing",
     "convertible_notes",
@@ -100,12 +100,12 @@ def _rates(max_value: float) -> st.SearchStrategy[float]:
     return st.integers(min_value=0, max_value=top).map(lambda k: k / 100_000)
 
 
-def btc_prices() -> st.SearchStrategy[float]:
+def asset_prices() -> st.SearchStrategy[float]:
     """BTC prices: finite floats in ``[1, 1e7]``."""
     return st.floats(min_value=1.0, max_value=1e7, allow_nan=False, allow_infinity=False)
 
 
-def btc_price_arrays(
+def asset_price_arrays(
     min_size: int = 1, max_size: int = 50
 ) -> st.SearchStrategy[npt.NDArray[np.float64]]:
     """1-d float64 arrays of BTC prices (finite, in ``[1, 1e7]``)."""
@@ -482,11 +482,11 @@ def funding_policies() -> st.SearchStrategy[FundingPolicy]:
         min_mnav_to_issue=st.sampled_from((0.0, 1.0, 1.5)),
         max_issuance_fraction=st.sampled_from((0.0, 0.1, 1.0)),
         daily_turnover=st.sampled_from((0.01, 0.05)),
-        sell_btc=st.booleans(),
-        sell_btc_for_dividends=st.booleans(),
+        sell_asset=st.booleans(),
+        sell_asset_for_dividends=st.booleans(),
         skip_noncumulative_below_mnav=st.sampled_from((None, 1.0)),
         defer_cumulative_below_mnav=st.sampled_from((None, 0.9)),
-        buy_btc_above_mnav=st.sampled_from((None, None, 1.2)),
+        buy_asset_above_mnav=st.sampled_from((None, None, 1.2)),
         buy_fraction=st.sampled_from((0.5, 1.0)),
         issuer_calls=st.booleans(),
         holder_puts=st.sampled_from(("rational", "always", "never")),
@@ -633,11 +633,11 @@ def price_paths(
     grid = tuple(start + dt.timedelta(days=step_days * k) for k in range(steps + 1))
     seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
     vol = draw(st.sampled_from((0.3, 0.8, 1.5)))
-    spot = draw(st.floats(min_value=1e3, max_value=2e5))
+    asset_price = draw(st.floats(min_value=1e3, max_value=2e5))
     rng = np.random.default_rng(seed)
     returns = rng.standard_normal((paths, steps)) * vol * np.sqrt(step_days / 365.0)
     log_path = np.concatenate((np.zeros((paths, 1)), np.cumsum(returns, axis=1)), axis=1)
-    return spot * np.exp(log_path), grid, as_of
+    return asset_price * np.exp(log_path), grid, as_of
 
 
 # --- helpers for scaling properties (metrics and liquidation tests) ---------------------------

@@ -4,8 +4,8 @@ Each function has one valid call below. The sweep replaces one argument at a tim
 of the wrong type, NaN, an infinity, an empty or ragged array, a huge integer, a boolean, a
 complex number or a negative number. Every outcome must be either
 
-* a :class:`~treasurymodel.ValidationError` whose ``field`` names that argument (``btc_price``,
-  ``btc_price[2]``, ``model.spot``), with a one-line message, or
+* a :class:`~treasurymodel.ValidationError` whose ``field`` names that argument (``asset_price``,
+  ``asset_price[2]``, ``model.asset_price``), with a one-line message, or
 * for the implied solvers only, their documented :class:`~treasurymodel.ConvergenceError` when
   the (valid) price lies outside what the bracket can reach, or
 * a result without NaN, and without an infinity unless the valid call returns one too (a
@@ -38,11 +38,11 @@ _NOTE = _CO.instrument("0.625% convertible notes due 2028")
 _PREF = _CO.instrument("STRF")
 _ZERO = _CO.convertibles[1]  # the 0% notes due 2029
 _DAY = _CO.as_of
-_GBM = tm.GBM(spot=68_141.0, volatility=0.5)
+_GBM = tm.GBM(asset_price=68_141.0, volatility=0.5)
 _BASKET = tm.simulation.Basket(
     model=tm.simulation.CorrelatedGBM(
         tickers=("BTC", "ETH"),
-        spots=(68_141.0, 2_000.0),
+        asset_prices=(68_141.0, 2_000.0),
         drifts=(0.0, 0.0),
         volatilities=(0.5, 0.7),
         correlation=((1.0, 0.8), (0.8, 1.0)),
@@ -87,9 +87,9 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         {"valuation_date": _DAY, "share_price": 114.45, "volatility": 0.5, "rate": 0.04,
          "credit_spread": 0.05, **_LATTICE},
     ),
-    "convertible_value_at_btc_price": (
+    "convertible_value_at_asset_price": (
         (_CO, _NOTE.name),
-        {"btc_price": 68_141.0, "valuation_date": _DAY, "mnav": 1.2, "volatility": 0.5,
+        {"asset_price": 68_141.0, "valuation_date": _DAY, "mnav": 1.2, "volatility": 0.5,
          "rate": 0.04, "credit_spread": 0.05, **_LATTICE},
     ),
     "implied_credit_spread": (
@@ -115,7 +115,7 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
          "credit_spread": 0.05},
     ),
     "preset_names": ((), {}),
-    "preset_path": ((_CO, "crash-and-stay"), {"start_price": 68_141.0, "years": 0.5}),
+    "preset_path": ((_CO, "crash-and-stay"), {"asset_price": 68_141.0, "years": 0.5}),
     "run_preset": ((_SMALL, "slow-bleed"), {"years": 0.2}),
     "simulate_paths": ((_SMALL,), {"prices": np.full((2, 6), 60_000.0), "dates": _WEEKS}),
     "price_paths": ((_GBM,), {"seed": 1, "start": 0, "size": 4, "total": 4, "steps": 3,
@@ -129,7 +129,7 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "joint_margin_call_price": ((_CO22,), {}),
     "margin_call_price": ((_CO22, "BTC-backed term loan"), {}),
     "maturity_wall": ((_CO,), {}),
-    "nav_sensitivity": ((_CO,), {"btc_prices": [50_000.0, 70_000.0], "share_price": 114.45}),
+    "nav_sensitivity": ((_CO,), {"asset_prices": [50_000.0, 70_000.0], "share_price": 114.45}),
     "springing_trigger_price": ((_CO22, "6.125% senior secured notes due 2028"), {}),
     "dump": ((_SMALL, "SWEEP_DIR/c.toml"), {}),
     "dumps": ((_SMALL,), {}),
@@ -144,28 +144,28 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         (),
         {"start_units": 100.0, "start_shares": 10.0, "end_units": 120.0, "end_shares": 11.0},
     ),
-    "btc_rating": ((_CO, "STRF"), {"btc_price": 68_141.0}),
-    "btc_ratings": ((_CO,), {"btc_price": 68_141.0}),
+    "btc_rating": ((_CO, "STRF"), {"asset_price": 68_141.0}),
+    "btc_ratings": ((_CO,), {"asset_price": 68_141.0}),
     "btc_yield": (
         (),
         {"start_units": 100.0, "start_shares": 10.0, "end_units": 120.0, "end_shares": 11.0},
     ),
-    "metrics": ((_CO,), {"btc_price": 68_141.0, "share_price": 114.45}),
-    "share_price_for_mnav": ((_CO,), {"mnav": 1.2, "btc_price": 68_141.0}),
+    "metrics": ((_CO,), {"asset_price": 68_141.0, "share_price": 114.45}),
+    "share_price_for_mnav": ((_CO,), {"mnav": 1.2, "asset_price": 68_141.0}),
     "reserve_value": ((_CO, 68_141.0), {"fx": {"EUR": 1.2}}),
     "asset_prices": ((_CO, 68_141.0), {"fx": {"EUR": 1.2}}),
     "fx_rates": ((_CO,), {"fx": {"EUR": 1.2}}),
-    "buy_btc": ((_SMALL, 1.0), {"btc_price": 60_000.0}),
+    "buy_asset": ((_SMALL, 1.0), {"asset_price": 60_000.0}),
     "convert": ((_SMALL, "C"), {"amount": 1e5}),
     "issue_instrument": (
         (_SMALL, tm.PreferredStock(name="P", notional=1e6, rate=0.1)),
-        {"proceeds": 1e6, "btc_price": 60_000.0},
+        {"proceeds": 1e6, "asset_price": 60_000.0},
     ),
     "pledge": ((_SMALL, "L", 5.0), {}),
-    "raise_equity": ((_SMALL, 1e6), {"share_price": 40.0, "btc_price": 60_000.0}),
+    "raise_equity": ((_SMALL, 1e6), {"share_price": 40.0, "asset_price": 60_000.0}),
     "release": ((_SMALL, "L", 5.0), {}),
     "repay": ((_SMALL, "L", 1e5), {}),
-    "sell_btc": ((_SMALL, 5.0), {"btc_price": 60_000.0}),
+    "sell_asset": ((_SMALL, 5.0), {"asset_price": 60_000.0}),
     "btc_risk": ((_CO, "STRK"), {"asset_volatility": 0.5, "expected_return": 0.0}),
     "btc_risks": ((_CO,), {"asset_volatility": 0.5, "expected_return": 0.0}),
     "btc_credit_spread": ((_CO, "STRK"), {"asset_volatility": 0.5, "expected_return": 0.0}),
@@ -183,7 +183,7 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
          "risk_free_rate": 0.04},
     ),
     "compare": (([_CO, _CO22],), {"years": 2.0}),
-    "accretive_share_price": ((_CO,), {"btc_price": 68_141.0, "amount": 1e8}),
+    "accretive_share_price": ((_CO,), {"asset_price": 68_141.0, "amount": 1e8}),
     "estimate_memory": ((), {"paths": 10**6, "steps": 520}),
     "simulate_market": (
         ([_SMALL, _SMALL],),
@@ -330,14 +330,14 @@ def _bind(
 INFINITE_AT_ZERO: set[tuple[str, str]] = {  # zero, or so tiny that the ratio overflows
     ("conversion_premium", "share_price"),  # "Infinite where the share price is zero."
     ("convertible_sensitivities", "share_price"),  # its premium, the same
-    ("metrics", "btc_price"),  # "Ratios over the BTC Reserve are ±inf when the reserve is zero"
+    ("metrics", "asset_price"),  # "Ratios over the BTC Reserve are ±inf when the reserve is zero"
     # (or so small that the ratio leaves the float range)
-    ("nav_sensitivity", "btc_prices"),  # its mNAV, the same
+    ("nav_sensitivity", "asset_prices"),  # its mNAV, the same
     # "inf where the BTC Risk is 1: at a zero price (no reserve, every claim impaired), or at
     # a price so far below the break price that the risk rounds to 1."
-    ("btc_credit_spread", "btc_price"),
-    ("credit_surplus", "btc_price"),  # "-inf where BTC Credit is inf (a BTC Risk of 1, ...)"
-    ("credit_table", "btc_price"),  # its spread "inf where the risk is 1" (and surplus -inf)
+    ("btc_credit_spread", "asset_price"),
+    ("credit_surplus", "asset_price"),  # "-inf where BTC Credit is inf (a BTC Risk of 1, ...)"
+    ("credit_table", "asset_price"),  # its spread "inf where the risk is 1" (and surplus -inf)
 }
 
 
@@ -418,13 +418,13 @@ METHODS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "SimulationResult.probability(event)": ("event", lambda v: _RESULT.probability(v)),
     "SimulationResult.probability(by)": ("by", lambda v: _RESULT.probability("default", by=v)),
     "SimulationResult.quantiles(field)": ("field", lambda v: _RESULT.quantiles(v, [0.5])),
-    "SimulationResult.quantiles(q)": ("q", lambda v: _RESULT.quantiles("btc_sold", v)),
+    "SimulationResult.quantiles(q)": ("q", lambda v: _RESULT.quantiles("units_sold", v)),
     "SimulationResult.fan(name)": ("name", lambda v: _RESULT.fan(v, [0.5])),
     "SimulationResult.fan(q)": ("q", lambda v: _RESULT.fan("units", v)),
     "Company.instrument(name)": ("name", lambda v: _CO.instrument(v)),
     "Company.amount(instrument)": ("instrument", lambda v: _CO.amount(v)),
     "Company.fx_rate(currency)": ("currency", lambda v: _CO.fx_rate(v)),
-    "cli.report_data(btc_prices)": ("btc_prices", lambda v: report_data(_CO, btc_prices=v)),
+    "cli.report_data(asset_prices)": ("asset_prices", lambda v: report_data(_CO, asset_prices=v)),
     "cli.report_data(grid)": ("grid", lambda v: report_data(_CO, grid=v)),
     "cli.load_source(source)": ("source", lambda v: load_source(v)),
     "datasets.load(name)": ("name", lambda v: tm.datasets.load(v)),

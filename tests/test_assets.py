@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import btc_prices, companies
+from tests.strategies import asset_prices, companies
 from treasurymodel import (
     Company,
     Holdings,
@@ -23,7 +23,7 @@ from treasurymodel import (
     PreferredStock,
     TermLoan,
     ValidationError,
-    buy_btc,
+    buy_asset,
     coverage_break_price,
     dumps,
     joint_margin_call_price,
@@ -46,7 +46,7 @@ _FIELDS = [
         type(
             metrics(
                 Company(name="x", as_of=AS_OF, holdings=Holdings(units=1), shares_basic=1),
-                btc_price=1.0,
+                asset_price=1.0,
             )
         )
     )
@@ -155,7 +155,7 @@ def test_margin_call_of_a_loan_pledged_in_another_asset() -> None:
 
 def test_events_buy_and_sell_the_primary_asset_and_keep_the_others() -> None:
     co = _two(cash=20 * M)
-    after = buy_btc(co, 100, btc_price=100_000.0)
+    after = buy_asset(co, 100, asset_price=100_000.0)
     assert after.holdings[0].units == 1_100.0
     assert after.holdings[1] == co.holdings[1]
 
@@ -166,18 +166,18 @@ def test_events_buy_and_sell_the_primary_asset_and_keep_the_others() -> None:
 def test_nav_and_mnav_of_two_assets_by_hand() -> None:
     # Reserve 1,000 x 100,000 + 20,000 x 3,000 = 160M; NAV 160 + 10 − 300 = −130M;
     # EV at $200: 200 + 300 − 10 = 490M; mNAV 490 / 160 = 3.0625.
-    m = metrics(_two(), btc_price={"BTC": 100_000.0, "ETH": 3_000.0}, share_price=200.0)
-    assert m.btc_reserve == 160 * M
+    m = metrics(_two(), asset_price={"BTC": 100_000.0, "ETH": 3_000.0}, share_price=200.0)
+    assert m.asset_reserve == 160 * M
     assert m.nav == -130 * M
     assert m.mnav == 3.0625
     assert m.unrealized_gain == 70 * M  # 160M − (50M + 40M)
     # The primary's price alone: ETH from the market (3,000), the same figures.
-    assert metrics(_two(), btc_price=100_000.0, share_price=200.0).mnav == 3.0625
+    assert metrics(_two(), asset_price=100_000.0, share_price=200.0).mnav == 3.0625
 
 
 def test_prices_arrays_broadcast_across_assets() -> None:
     prices = {"BTC": np.array([[50_000.0], [100_000.0]]), "ETH": np.array([1_000.0, 3_000.0])}
-    m = metrics(_two(), btc_price=prices)
+    m = metrics(_two(), asset_price=prices)
     assert np.shape(m.nav) == (2, 2)
     expected = [
         [1_000 * b + 20_000 * e + 10 * M - 300 * M for e in (1_000.0, 3_000.0)]
@@ -198,31 +198,31 @@ def test_the_primary_price_given_twice_must_agree() -> None:
 def test_missing_and_unknown_prices_are_refused() -> None:
     bare = _two(market=None)
     with pytest.raises(ValidationError, match="gives no ETH price"):
-        metrics(bare, btc_price=100_000.0)
+        metrics(bare, asset_price=100_000.0)
     with pytest.raises(ValidationError, match="does not hold"):
-        metrics(_two(), btc_price={"SOL": 150.0})
+        metrics(_two(), asset_price={"SOL": 150.0})
     with pytest.raises(ValidationError) as info:
-        metrics(_two(), btc_price={"BTC": 1.0, "ETH": -1.0})
-    assert info.value.field == "btc_price.ETH"
+        metrics(_two(), asset_price={"BTC": 1.0, "ETH": -1.0})
+    assert info.value.field == "asset_price.ETH"
     with pytest.raises(ValidationError, match="do not broadcast"):
-        metrics(_two(), btc_price={"BTC": [1.0, 2.0], "ETH": [1.0, 2.0, 3.0]})
+        metrics(_two(), asset_price={"BTC": [1.0, 2.0], "ETH": [1.0, 2.0, 3.0]})
 
 
-@given(co=companies(max_instruments=4), price=btc_prices(), other=st.floats(1.0, 1e5))
+@given(co=companies(max_instruments=4), price=asset_prices(), other=st.floats(1.0, 1e5))
 def test_an_asset_at_zero_units_changes_nothing(co: Company, price: float, other: float) -> None:
     two = attrs.evolve(co, holdings=[co.holdings[0], Holdings(asset="XYZ", units=0.0)])
     prices = {co.assets[0]: price, "XYZ": other}
     _same(
-        metrics(two, btc_price=prices, share_price=50.0),
-        metrics(co, btc_price=price, share_price=50.0),
+        metrics(two, asset_price=prices, share_price=50.0),
+        metrics(co, asset_price=price, share_price=50.0),
     )
-    assert btc_ratings(two, btc_price=prices) == btc_ratings(co, btc_price=price)
-    assert share_price_for_mnav(two, mnav=1.5, btc_price=prices) == share_price_for_mnav(
-        co, mnav=1.5, btc_price=price
+    assert btc_ratings(two, asset_price=prices) == btc_ratings(co, asset_price=price)
+    assert share_price_for_mnav(two, mnav=1.5, asset_price=prices) == share_price_for_mnav(
+        co, mnav=1.5, asset_price=price
     )
     reference = {co.assets[0]: 1.0, "XYZ": other}
-    assert maturity_wall(two, btc_price=reference).rows == maturity_wall(co).rows
-    assert coverage_break_price(two, years=1, btc_price=reference) == coverage_break_price(
+    assert maturity_wall(two, asset_price=reference).rows == maturity_wall(co).rows
+    assert coverage_break_price(two, years=1, asset_price=reference) == coverage_break_price(
         co, years=1
     )
 
@@ -239,14 +239,14 @@ def test_nav_is_linear_in_each_units_and_monotone_in_each_price(
     co = _two(*units)
     asset = co.assets[i]
     p = dict(zip(co.assets, prices, strict=True))
-    base = float(metrics(co, btc_price=p).nav)
+    base = float(metrics(co, asset_price=p).nav)
     scaled = _two(*[u * k if j == i else u for j, u in enumerate(units)])
     # NAV(k u_i) − NAV(u) = (k − 1) u_i p_i.
-    assert float(metrics(scaled, btc_price=p).nav) - base == pytest.approx(
+    assert float(metrics(scaled, asset_price=p).nav) - base == pytest.approx(
         (k - 1.0) * units[i] * prices[i], rel=1e-9, abs=1e-6 * (abs(base) + 3e8)
     )
     higher = {**p, asset: p[asset] * 1.5}
-    assert metrics(co, btc_price=higher).nav >= base
+    assert metrics(co, asset_price=higher).nav >= base
 
 
 # --- break prices ------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_break_price_of_one_asset_with_the_others_fixed_by_hand() -> None:
     # Less 100M of BTC at 100,000, over 20,000 ETH: ETH at 10,000.
     assert maturity_wall(co, asset="ETH").rows[-1].breakeven_price == 10_000.0
     # At BTC 50,000 the ETH must cover 250M: 12,500.
-    wall = maturity_wall(co, asset="ETH", btc_price={"BTC": 50_000.0})
+    wall = maturity_wall(co, asset="ETH", asset_price={"BTC": 50_000.0})
     assert wall.rows[-1].breakeven_price == 12_500.0
 
 
@@ -278,9 +278,9 @@ def test_common_shock_equals_one_asset_holding_the_sum_of_their_values() -> None
     )
     for years in (1, 2, 3):
         assert coverage_break_price(
-            co, years=years, shock=True, btc_price=prices
+            co, years=years, shock=True, asset_price=prices
         ) == pytest.approx(coverage_break_price(one, years=years), rel=1e-15)
-    shocked = maturity_wall(co, shock=True, btc_price=prices)
+    shocked = maturity_wall(co, shock=True, asset_price=prices)
     assert [r.breakeven_price for r in shocked] == pytest.approx(
         [r.breakeven_price for r in maturity_wall(one)], rel=1e-15
     )
@@ -288,8 +288,8 @@ def test_common_shock_equals_one_asset_holding_the_sum_of_their_values() -> None
     assert shocked.rows[-1].breakeven_price == pytest.approx(330 / 160, rel=1e-15)
     # NAV under the shock s equals the one asset's NAV at price s.
     for s in (0.3, 1.0, 2.5):
-        a = metrics(co, btc_price={k: v * s for k, v in prices.items()}).nav
-        assert a == pytest.approx(metrics(one, btc_price=s).nav, rel=1e-12, abs=1e-3)
+        a = metrics(co, asset_price={k: v * s for k, v in prices.items()}).nav
+        assert a == pytest.approx(metrics(one, asset_price=s).nav, rel=1e-12, abs=1e-3)
 
 
 def test_the_others_fixed_refuses_what_it_cannot_value() -> None:
@@ -307,13 +307,13 @@ def test_the_others_fixed_refuses_what_it_cannot_value() -> None:
 def test_a_bad_reference_price_is_refused_even_where_it_is_not_needed(bad: Any) -> None:
     one = Company(name="x", as_of=AS_OF, holdings=Holdings(units=1), shares_basic=1)
     with pytest.raises(ValidationError) as info:
-        maturity_wall(one, btc_price=bad)
-    assert info.value.field.startswith("btc_price")
+        maturity_wall(one, asset_price=bad)
+    assert info.value.field.startswith("asset_price")
 
 
 def test_nav_sensitivity_counts_the_other_assets_at_their_market_price() -> None:
     co = _two()
-    s = nav_sensitivity(co, btc_prices=[100_000.0], share_price=200.0)
+    s = nav_sensitivity(co, asset_prices=[100_000.0], share_price=200.0)
     assert s.nav.tolist() == [-130 * M]
     assert s.mnav is not None
     assert s.mnav.tolist() == [3.0625]
@@ -351,8 +351,8 @@ def _yen(rate: float = 150.0, **changes: Any) -> Company:
 def test_a_yen_company_by_hand() -> None:
     # Reserve 1,000 x 100,000 USD x 150 = 15bn JPY; debt 100M x 150 = 15bn JPY;
     # NAV 15bn + 5bn − 15bn = 5bn JPY; 5,000 JPY a share.
-    m = metrics(_yen(), btc_price=100_000.0)
-    assert (m.btc_reserve, m.debt, m.nav, m.nav_per_share) == (15e9, 15e9, 5e9, 5_000.0)
+    m = metrics(_yen(), asset_price=100_000.0)
+    assert (m.asset_reserve, m.debt, m.nav, m.nav_per_share) == (15e9, 15e9, 5e9, 5_000.0)
     assert m.annual_obligations == 4 * M * 150.0
     # The break price is in USD (the price currency). Due in (2026-01-01, 2031-01-01]: the
     # coupons of 2027 to 2030 (4 x 4M USD; the 2026 one falls on the as-of date) and the
@@ -373,10 +373,12 @@ def test_fx_at_one_equals_a_usd_company() -> None:
     jpy = _yen(1.0)
     prices = np.array([20_000.0, 68_000.0, 150_000.0])
     _same(
-        metrics(jpy, btc_price=prices, share_price=90.0),
-        metrics(usd, btc_price=prices, share_price=90.0),
+        metrics(jpy, asset_price=prices, share_price=90.0),
+        metrics(usd, asset_price=prices, share_price=90.0),
     )
-    _same(metrics(_yen(150.0), btc_price=prices, fx={"USD": 1.0}), metrics(usd, btc_price=prices))
+    _same(
+        metrics(_yen(150.0), asset_price=prices, fx={"USD": 1.0}), metrics(usd, asset_price=prices)
+    )
     assert [r.breakeven_price for r in maturity_wall(jpy)] == [
         r.breakeven_price for r in maturity_wall(usd)
     ]
@@ -386,11 +388,11 @@ def test_fx_arrays_broadcast_with_prices() -> None:
     co = _yen()
     rates = np.array([140.0, 150.0, 160.0])
     prices = np.array([[60_000.0], [100_000.0]])
-    m = metrics(co, btc_price=prices, fx={"USD": rates})
+    m = metrics(co, asset_price=prices, fx={"USD": rates})
     assert np.shape(m.nav) == (2, 3)
     for i, p in enumerate(prices[:, 0]):
         for j, r in enumerate(rates):
-            one = metrics(co, btc_price=float(p), fx={"USD": float(r)})
+            one = metrics(co, asset_price=float(p), fx={"USD": float(r)})
             assert m.nav[i, j] == one.nav
             assert m.debt[i, j] == one.debt == 100 * M * r
     assert np.asarray(reserve_value(co, 100_000.0, fx={"USD": rates})).tolist() == [
@@ -402,12 +404,12 @@ def test_fx_inputs_are_validated() -> None:
     with pytest.raises(ValidationError, match="has no fx rate"):
         _yen(market=None)
     with pytest.raises(ValidationError) as info:
-        metrics(_yen(), btc_price=1.0, fx={"USD": -1.0})
+        metrics(_yen(), asset_price=1.0, fx={"USD": -1.0})
     assert info.value.field == "fx.USD"
     with pytest.raises(ValidationError, match="reporting currency"):
-        metrics(_yen(), btc_price=1.0, fx={"JPY": 2.0})
+        metrics(_yen(), asset_price=1.0, fx={"JPY": 2.0})
     with pytest.raises(ValidationError, match="three-letter"):
-        metrics(_yen(), btc_price=1.0, fx={"usd": 1.0})
+        metrics(_yen(), asset_price=1.0, fx={"usd": 1.0})
 
 
 # --- files ---------------------------------------------------------------------------------

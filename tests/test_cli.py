@@ -27,7 +27,7 @@ from treasurymodel import Company, ValidationError, datasets
 from treasurymodel.cli import load_source, main, render_csv, render_json, render_table, report_data
 
 from ._figures import png_size, svg_size
-from .strategies import btc_price_arrays, companies
+from .strategies import asset_price_arrays, companies
 from .test_io import BASE
 
 
@@ -60,11 +60,11 @@ def test_report_json_2026_at_the_data_set_prices() -> None:
     assert doc["company"]["as_of"] == "2026-02-01"
     (m,) = doc["metrics"]
     # Default prices are the data set's [market]: BTC $68,141, MSTR $114.45.
-    assert (m["btc_price"], m["share_price"]) == (68_141.0, 114.45)
+    assert (m["asset_price"], m["share_price"]) == (68_141.0, 114.45)
     # NAV = 713,502 × 68,141 + 2,250M − 8,243.75M − 8,388.7M (STRE at 775M × 1.188).
     nav = 713_502 * 68_141 + 2_250e6 - 8_243.75e6 - 8_388.7e6
     assert m["nav"] == pytest.approx(nav, rel=1e-12)
-    assert m["btc_reserve"] == pytest.approx(713_502 * 68_141, rel=1e-12)
+    assert m["asset_reserve"] == pytest.approx(713_502 * 68_141, rel=1e-12)
     assert m["market_cap"] == pytest.approx(332_431e3 * 114.45, rel=1e-12)
     # No loan with an LTV limit in 2026.
     assert doc["margin_call_prices"] == {"joint": None, "instruments": []}
@@ -74,7 +74,7 @@ def test_report_json_2026_at_the_data_set_prices() -> None:
     assert wall["2030"]["due"] == pytest.approx(2_800e6)
     assert wall["2032"]["cumulative_due"] == pytest.approx(8_243.75e6)
     assert doc["maturity_wall"]["springing_tests"] == []
-    grid = [row["btc_price"] for row in doc["nav_sensitivity"]["rows"]]
+    grid = [row["asset_price"] for row in doc["nav_sensitivity"]["rows"]]
     assert grid == pytest.approx([68_141 * k for k in (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)])
 
 
@@ -82,16 +82,16 @@ def test_report_json_2022_at_several_prices_reproduces_the_primer() -> None:
     result = run(
         "report",
         "mstr-2022q2",
-        "--btc-price",
+        "--asset-price",
         "20000",
-        "--btc-price",
+        "--asset-price",
         "10,000",
         "--format",
         "json",
     )
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert [m["btc_price"] for m in doc["metrics"]] == [20_000.0, 10_000.0]
+    assert [m["asset_price"] for m in doc["metrics"]] == [20_000.0, 10_000.0]
     # Equity NAV at $10,000: 1,296.99M + 60M cash − 2,416M debt.
     assert doc["metrics"][1]["nav"] == pytest.approx(129_699 * 10_000 + 60e6 - 2_416e6)
     calls = doc["margin_call_prices"]
@@ -119,14 +119,14 @@ def test_report_table_and_csv_2022() -> None:
     assert table.returncode == 0, table.stderr
     for figure in ("3,561.84", "10,447.27", "18,627.75", "data set mstr-2022q2"):
         assert figure in table.stdout
-    result = run("report", "mstr-2022q2", "--format", "csv", "--btc-price", "20000")
+    result = run("report", "mstr-2022q2", "--format", "csv", "--asset-price", "20000")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == ["section", "subject", "date", "btc_price", "field", "value"]
+    assert list(rows[0]) == ["section", "subject", "date", "asset_price", "field", "value"]
     calls = [r for r in rows if r["section"] == "margin_call_prices"]
     assert float(calls[0]["value"]) == pytest.approx(410e6 / 115_109)
     nav = [r for r in rows if r["section"] == "metrics" and r["field"] == "nav"]
-    assert [float(r["btc_price"]) for r in nav] == [20_000.0]
+    assert [float(r["asset_price"]) for r in nav] == [20_000.0]
     assert float(nav[0]["value"]) == pytest.approx(129_699 * 20_000 + 60e6 - 2_416e6)
     walls = {r["subject"]: r for r in rows if r["field"] == "breakeven_price"}
     assert float(walls["2025"]["value"]) == pytest.approx(1_355e6 / 129_699)
@@ -172,7 +172,7 @@ def test_validate_good_and_bad_files(tmp_path: Path) -> None:
         (["validate", "{tmp}"], "is a directory"),
         (["report", "{tmp}/empty.toml"], "is empty"),
         (["report", "no-such-dataset"], "neither a bundled data set"),
-        (["report", "{tmp}/nomarket.toml"], "--btc-price"),
+        (["report", "{tmp}/nomarket.toml"], "--asset-price"),
         (["report", "{tmp}/missing.toml"], "no such file"),
         (["report", "{tmp}"], "is a directory"),
         (["report", "{tmp}/latin1.toml"], "not UTF-8"),
@@ -230,14 +230,14 @@ def test_usage_errors_exit_2_through_the_entry_point() -> None:
         ([], "required: COMMAND"),
         (["frobnicate"], "invalid choice"),
         (["report"], "required: DATASET|FILE"),
-        (["report", "mstr-2026-02", "--btc-price", "-5"], "--btc-price: must be a positive"),
-        (["report", "mstr-2026-02", "--btc-price=-5"], "--btc-price: must be a positive"),
+        (["report", "mstr-2026-02", "--asset-price", "-5"], "--asset-price: must be a positive"),
+        (["report", "mstr-2026-02", "--asset-price=-5"], "--asset-price: must be a positive"),
         # exponent form: a value (judged by the option), not an unknown option
-        (["report", "mstr-2026-02", "--btc-price", "-1e3"], "--btc-price: must be a positive"),
-        (["report", "mstr-2026-02", "--btc-price", "-inf"], "--btc-price: must be a finite"),
-        (["report", "mstr-2026-02", "--btc-price", "0"], "--btc-price: must be a positive"),
-        (["report", "mstr-2026-02", "--btc-price", "abc"], "--btc-price: not a number"),
-        (["report", "mstr-2026-02", "--btc-price", "1e400"], "--btc-price: must be a finite"),
+        (["report", "mstr-2026-02", "--asset-price", "-1e3"], "--asset-price: must be a positive"),
+        (["report", "mstr-2026-02", "--asset-price", "-inf"], "--asset-price: must be a finite"),
+        (["report", "mstr-2026-02", "--asset-price", "0"], "--asset-price: must be a positive"),
+        (["report", "mstr-2026-02", "--asset-price", "abc"], "--asset-price: not a number"),
+        (["report", "mstr-2026-02", "--asset-price", "1e400"], "--asset-price: must be a finite"),
         (["report", "mstr-2026-02", "--share-price", "nan"], "--share-price: must be a finite"),
         (["report", "mstr-2026-02", "--grid", ""], "--grid: no prices given"),
         (["report", "mstr-2026-02", "--grid", "1,x"], "--grid: not a number"),
@@ -247,7 +247,7 @@ def test_usage_errors_exit_2_through_the_entry_point() -> None:
         (["plot", "mstr-2026-02", "-o", "figure.pdf"], "--output: must end in .png or .svg"),
         (["plot", "mstr-2026-02", "-o", "figure"], "--output: must end in .png or .svg"),
         (["plot", "mstr-2026-02", "--kind", "pie", "-o", "x.png"], "--kind: invalid choice"),
-        (["plot", "mstr-2026-02", "--btc-price", "5", "-o", "x.png"], "only for --kind nav"),
+        (["plot", "mstr-2026-02", "--asset-price", "5", "-o", "x.png"], "only for --kind nav"),
         (["stress", "mstr-2026-02"], "required: --vol"),
         (["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "0"], "--paths: must be a"),
         (["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "1.5"], "--paths: not a whole"),
@@ -302,7 +302,7 @@ def test_help_and_version_through_the_entry_point() -> None:
     [
         ["report", "mstr-2022q2", "--format", "csv"],  # exit code 0
         ["validate", "no-such-file.toml"],  # 1
-        ["report", "mstr-2022q2", "--btc-price", "x"],  # 2
+        ["report", "mstr-2022q2", "--asset-price", "x"],  # 2
     ],
 )
 def test_python_m_equals_the_console_script(args: list[str]) -> None:
@@ -339,7 +339,9 @@ def test_plot_writes_png_and_svg(tmp_path: Path) -> None:
     assert main(["plot", "mstr-2026-02", "--kind", "nav", "-o", str(nav_png)]) == 0
     assert png_size(nav_png) == (1500, 750)  # 10 x 5 inches
     svg = tmp_path / "nav.svg"
-    code = main(["plot", "mstr-2026-02", "--kind", "nav", "--btc-price", "50000", "-o", str(svg)])
+    code = main(
+        ["plot", "mstr-2026-02", "--kind", "nav", "--asset-price", "50000", "-o", str(svg)]
+    )
     assert code == 0
     assert svg_size(svg) == ("720pt", "360pt")  # well-formed XML, 10 x 5 inches at 72 pt
 
@@ -353,14 +355,14 @@ _2022 = datasets.load("mstr-2022q2")
     ("kwargs", "field"),
     [
         ({"company": "mstr-2022q2"}, "company"),
-        ({"btc_prices": "20000"}, "btc_prices"),  # a string is not a list of prices
-        ({"btc_prices": ["20000"]}, "btc_prices[0]"),
-        ({"btc_prices": [True]}, "btc_prices[0]"),
-        ({"btc_prices": [None]}, "btc_prices[0]"),
-        ({"btc_prices": []}, "btc_prices"),
-        ({"btc_prices": [20_000.0, -1.0]}, "btc_prices[1]"),
-        ({"btc_prices": [math.nan]}, "btc_prices[0]"),
-        ({"btc_prices": np.array([[1.0, 2.0]])}, "btc_prices[0]"),  # 1-d only
+        ({"asset_prices": "20000"}, "asset_prices"),  # a string is not a list of prices
+        ({"asset_prices": ["20000"]}, "asset_prices[0]"),
+        ({"asset_prices": [True]}, "asset_prices[0]"),
+        ({"asset_prices": [None]}, "asset_prices[0]"),
+        ({"asset_prices": []}, "asset_prices"),
+        ({"asset_prices": [20_000.0, -1.0]}, "asset_prices[1]"),
+        ({"asset_prices": [math.nan]}, "asset_prices[0]"),
+        ({"asset_prices": np.array([[1.0, 2.0]])}, "asset_prices[0]"),  # 1-d only
         ({"grid": [math.inf]}, "grid[0]"),
         ({"grid": "1,2"}, "grid"),
         ({"share_price": -1.0}, "share_price"),
@@ -371,7 +373,7 @@ _2022 = datasets.load("mstr-2022q2")
     ],
 )
 def test_report_data_refuses_bad_arguments(kwargs: dict[str, Any], field: str) -> None:
-    args: dict[str, Any] = {"company": _2022, "btc_prices": [20_000.0], **kwargs}
+    args: dict[str, Any] = {"company": _2022, "asset_prices": [20_000.0], **kwargs}
     company = args.pop("company")
     with pytest.raises(ValidationError) as info:
         report_data(company, **args)
@@ -383,30 +385,30 @@ def test_report_data_refuses_bad_arguments(kwargs: dict[str, Any], field: str) -
     [20_000, 20_000.0, np.float64(20_000.0), [20_000.0], np.array([20_000.0]), (20_000,)],
 )
 def test_report_data_takes_a_price_of_any_numeric_kind(prices: Any) -> None:
-    data = report_data(_2022, btc_prices=prices, grid=prices)
+    data = report_data(_2022, asset_prices=prices, grid=prices)
     (row,) = data["metrics"]
-    assert type(row["btc_price"]) is float
+    assert type(row["asset_price"]) is float
     # NAV at $20,000: 129,699 x 20,000 + 60M - 2,416M = 237.98M.
     assert row["nav"] == pytest.approx(129_699 * 20_000 + 60e6 - 2_416e6, rel=1e-12)
-    assert [r["btc_price"] for r in data["nav_sensitivity"]["rows"]] == [20_000.0]
+    assert [r["asset_price"] for r in data["nav_sensitivity"]["rows"]] == [20_000.0]
 
 
 @settings(max_examples=25)
-@given(company=companies(max_instruments=4), prices=btc_price_arrays(max_size=5))
+@given(company=companies(max_instruments=4), prices=asset_price_arrays(max_size=5))
 def test_report_rows_of_an_array_equal_the_rows_of_each_price(
     company: Company, prices: npt.NDArray[np.float64]
 ) -> None:
-    whole = report_data(company, btc_prices=prices, share_price=50.0)["metrics"]
+    whole = report_data(company, asset_prices=prices, share_price=50.0)["metrics"]
     assert len(whole) == prices.size
     for price, row in zip(prices, whole, strict=True):
-        (alone,) = report_data(company, btc_prices=float(price), share_price=50.0)["metrics"]
+        (alone,) = report_data(company, asset_prices=float(price), share_price=50.0)["metrics"]
         assert row.keys() == alone.keys()
         for key, value in row.items():  # equal, NaN (no meaning at this price) included
             assert value == alone[key] or (value != value and alone[key] != alone[key]), key
 
 
 def test_report_rows_follow_the_prices_in_the_order_given() -> None:
-    data = report_data(_2022, btc_prices=np.array([30_000.0, 10_000.0, 20_000.0]))
+    data = report_data(_2022, asset_prices=np.array([30_000.0, 10_000.0, 20_000.0]))
     navs = [row["nav"] for row in data["metrics"]]
     assert navs == pytest.approx([129_699 * p + 60e6 - 2_416e6 for p in (30e3, 10e3, 20e3)])
 
@@ -473,7 +475,7 @@ def test_report_json_keys_are_the_documented_ones() -> None:
 def test_stress_json_keys_are_the_documented_ones(capsys: pytest.CaptureFixture[str]) -> None:
     documented = _documented("The stress JSON")
     args = ["stress", "mstr-2022q2", "--vol", "0.7", "--paths", "200", "--years", "1.5"]
-    assert main([*args, "--spot", "20000", "--format", "json"]) == 0
+    assert main([*args, "--asset-price", "20000", "--format", "json"]) == 0
     doc = _strict_json(capsys.readouterr().out)
     assert set(doc) == set(documented)
     for key, value in doc.items():
@@ -499,8 +501,8 @@ def test_json_has_no_infinity_or_nan_literals(tmp_path: Path) -> None:
     # No debt, no preferred: the coverage ratios are infinite, written as the string "inf".
     path = tmp_path / "no-debt.toml"
     path.write_text(BASE[: BASE.index("[[instruments]]")])
-    doc = _strict_json(render_json(report_data(load_source(str(path))[0], btc_prices=[1.0])))
-    assert doc["metrics"][0]["btc_years_of_coverage"] == "inf"
+    doc = _strict_json(render_json(report_data(load_source(str(path))[0], asset_prices=[1.0])))
+    assert doc["metrics"][0]["asset_years_of_coverage"] == "inf"
     assert doc["metrics"][0]["share_price"] is None
 
 
@@ -517,7 +519,7 @@ _ALWAYS = {"company", "instrument", "metrics", "maturity_wall", "nav_sensitivity
 def test_csv_parses_into_six_columns_of_documented_sections(name: str, sections: set[str]) -> None:
     text = render_csv(report_data(datasets.load(name)))
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["section", "subject", "date", "btc_price", "field", "value"]
+    assert rows[0] == ["section", "subject", "date", "asset_price", "field", "value"]
     assert all(len(row) == 6 for row in rows)
     assert {row[0] for row in rows[1:]} == sections
     for section, _subject, date, price, _field, value in rows[1:]:

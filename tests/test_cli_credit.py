@@ -37,13 +37,13 @@ def test_json_rows_are_the_library_figures(capsys: pytest.CaptureFixture[str]) -
     assert list(rows)[-1] == "STRD"
     kw: dict[str, Any] = {"asset_volatility": 0.6, "expected_return": 0.1, "horizon": 3.0}
     for name, row in rows.items():
-        assert row["rating"] == btc_rating(co, name, btc_price=68_141.0, definition="dashboard")
+        assert row["rating"] == btc_rating(co, name, asset_price=68_141.0, definition="dashboard")
         assert row["risk"] == btc_risk(co, name, definition="dashboard", **kw)
     assert rows["STRF"]["effective_yield"] == pytest.approx(10 / 105)
     assert rows["STRF"]["market_spread"] == pytest.approx(10 / 105 - 0.04)
     assert rows["STRD"]["market_price"] is None  # JSON null: no price given
     assert doc["common"]["btc_rating"] == btc_rating(
-        co, COMMON, btc_price=68_141.0, share_price=114.45, definition="dashboard"
+        co, COMMON, asset_price=68_141.0, share_price=114.45, definition="dashboard"
     )
     assert doc["inputs"]["definition"] == "dashboard"
 
@@ -57,7 +57,9 @@ def test_csv_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert float(rows[-2]["rating"]) == float(table.rating[-1])
     assert rows[-2]["market_price"] == ""
     assert math.isclose(float(rows[-1]["rating"]), table.common_rating or 0.0)
-    code, out, _ = _run(["credit", "mstr-2022q2", "--vol", "0.8", "--btc-price", "20000"], capsys)
+    code, out, _ = _run(
+        ["credit", "mstr-2022q2", "--vol", "0.8", "--asset-price", "20000"], capsys
+    )
     assert code == 0
     assert out.splitlines()[0].startswith("MicroStrategy (MSTR), credit view as of 2022-06-30")
     assert "BTC-backed term loan" in out
@@ -96,7 +98,7 @@ def test_usage_errors_exit_2(
         (["--price", "Other secured debt=1e17"], "--price: implies a yield outside"),
         (["--price", "STRF=105", "--price", "STRF=106"], "--price: is given twice, got 'STRF'"),
         (["--price", "STRF=1e-9"], "--price: implies a yield above 10,000%"),
-        (["--btc-price", "1e308"], "--btc-price: is too large"),
+        (["--asset-price", "1e308"], "--asset-price: is too large"),
     ],
 )
 def test_invalid_input_exits_1_naming_the_option(

@@ -25,7 +25,7 @@ def test_csv_has_a_row_per_figure(capsys: pytest.CaptureFixture[str]) -> None:
     # 3 years x 2 probabilities, then 3 quantities x (mean + 5 quantiles)
     assert len(rows) == 1 + 3 * 2 + 3 * 6
     assert [r[1] for r in rows[1:7]] == ["1", "1", "2", "2", "3", "3"]
-    assert {r[1] for r in rows[7:]} == {"btc_sold", "btc_held", "nav_per_share"}
+    assert {r[1] for r in rows[7:]} == {"units_sold", "units_held", "nav_per_share"}
     assert all(0.0 <= float(r[4]) <= 1.0 for r in rows[1:7])
 
 
@@ -40,8 +40,8 @@ def test_trace_draws_the_worst_path(tmp_path: Path, capsys: pytest.CaptureFixtur
     # the path drawn is the one with the worst final NAV per share
     co = tm.datasets.load("mstr-2026-02")
     res = tm.simulate(
-        co, model=tm.GBM(spot=68_141.0, drift=-0.5, volatility=0.8), years=3, steps_per_year=12,
-        paths=500, seed=1, keep_paths=True,
+        co, model=tm.GBM(asset_price=68_141.0, drift=-0.5, volatility=0.8), years=3,
+        steps_per_year=12, paths=500, seed=1, keep_paths=True,
     )  # fmt: skip
     worst = int(res.nav_per_share.argmin())
     assert f"traced path {worst}," in err
@@ -63,7 +63,7 @@ def test_above_the_limit_the_command_keeps_aggregates(
 
     a, b = json.loads(kept), json.loads(captured.out)
     assert a["by_year"] == b["by_year"]  # counts are exact
-    for key in ("btc_sold", "nav_per_share"):
+    for key in ("units_sold", "nav_per_share"):
         assert a["distributions"][key]["mean"] == pytest.approx(
             b["distributions"][key]["mean"], rel=1e-9, abs=1e-6
         )

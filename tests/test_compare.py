@@ -44,7 +44,7 @@ from treasurymodel.comparison import Comparison
 from treasurymodel.credit import btc_ratings
 from treasurymodel.instruments import Instrument
 
-from .strategies import btc_prices, companies
+from .strategies import asset_prices, companies
 
 ALL = datasets.names()
 
@@ -82,14 +82,14 @@ def test_row_equals_single_company_functions(name: str) -> None:
     price, share = co.market.asset_price, co.market.share_price
     row = compare([datasets.load(n) for n in ALL])[co.name]
 
-    m = metrics(co, btc_price=price, share_price=share)
+    m = metrics(co, asset_price=price, share_price=share)
     assert row.asset_price == price
     assert row.share_price == share
     for field, expected in [
-        ("reserve", m.btc_reserve),
+        ("asset_reserve", m.asset_reserve),
         ("cash", m.cash),
         ("debt", m.debt),
-        ("preferred", m.pref),
+        ("preferred", m.preferred),
         ("nav", m.nav),
         ("nav_per_share", m.nav_per_share),
         ("nav_per_share_diluted", m.nav_per_share_diluted),
@@ -97,22 +97,22 @@ def test_row_equals_single_company_functions(name: str) -> None:
         ("mnav_simple", m.mnav_simple),
         ("amplification", m.amplification),
         ("net_leverage", m.net_leverage),
-        ("cash_months_of_coverage", m.usd_months_of_coverage),
-        ("asset_years_of_coverage", m.btc_years_of_coverage),
+        ("cash_months_of_coverage", m.cash_months_of_coverage),
+        ("asset_years_of_coverage", m.asset_years_of_coverage),
     ]:
         assert _close(getattr(row, field), expected), field
 
     order = co.seniority_order()
     if order:
         assert row.junior_security == order[-1].name
-        assert _close(row.junior_rating, btc_ratings(co, btc_price=price)[order[-1].name])
+        assert _close(row.junior_rating, btc_ratings(co, asset_price=price)[order[-1].name])
     else:
         assert row.junior_security is None
         assert row.junior_rating is None
     if share is None:
         assert row.common_rating is None
     else:
-        common = btc_ratings(co, btc_price=price, share_price=share)["common"]
+        common = btc_ratings(co, asset_price=price, share_price=share)["common"]
         assert _close(row.common_rating, common)
 
     call = joint_margin_call_price(co)
@@ -138,7 +138,7 @@ def test_mstr_2022q2_row_by_hand() -> None:
     row = compare([datasets.load("mstr-2022q2")])["MicroStrategy"]
     reserve = 129_699 * 19_785.0  # 2,566,094,715
     debt, cash, cap = 2_416e6, 60e6, 11.3e6 * 164
-    assert row.reserve == reserve
+    assert row.asset_reserve == reserve
     assert row.debt == debt
     assert row.preferred == 0.0
     assert row.mnav == pytest.approx((cap + debt - cash) / reserve, rel=1e-12)  # 1.6403
@@ -184,12 +184,12 @@ def test_asset_prices_by_asset_and_share_prices_by_label() -> None:
     assert result["b"].asset_price == 4_028.0
     assert result["b"].share_price == 10.0
     co = datasets.load("sbet-2025-10")
-    assert result["b"].mnav == metrics(co, btc_price=4_028.0, share_price=10.0).mnav
+    assert result["b"].mnav == metrics(co, asset_price=4_028.0, share_price=10.0).mnav
 
 
 def test_same_company_twice_under_two_labels() -> None:
     co = datasets.load("mstr-2026-02")
-    bigger = raise_equity(co, 1e9, share_price=114.45, btc_price=68_141.0)
+    bigger = raise_equity(co, 1e9, share_price=114.45, asset_price=68_141.0)
     result = compare({"today": co, "after a $1B raise": bigger})
     assert result["after a $1B raise"].amplification < result["today"].amplification
     assert "company" in repr(result).splitlines()[2]  # labels differ from the names
@@ -201,7 +201,7 @@ def test_same_company_twice_under_two_labels() -> None:
 @settings(max_examples=25)
 @given(
     co=companies(max_instruments=4),
-    price=btc_prices(),
+    price=asset_prices(),
     shocks=st.lists(st.floats(min_value=-1.0, max_value=3.0), min_size=1, max_size=12),
 )
 def test_shocked_nav_per_share_is_non_decreasing(
@@ -213,7 +213,7 @@ def test_shocked_nav_per_share_is_non_decreasing(
         values = table[0, order]
         assert np.all(np.diff(values) >= -1e-9 * np.maximum(1.0, np.abs(values[1:])))
     # and each value is metrics() at that one price
-    one = metrics(co, btc_price=price * (1 + shocks[0]))
+    one = metrics(co, asset_price=price * (1 + shocks[0]))
     assert result.shock_nav_per_share[0, 0] == pytest.approx(one.nav_per_share, rel=1e-12)
 
 
@@ -287,7 +287,7 @@ _SIZE_FREE = (
 @settings(max_examples=25)
 @given(
     co=companies(max_instruments=4),
-    price=btc_prices(),
+    price=asset_prices(),
     share=st.floats(min_value=0.5, max_value=2_000.0),
     k=st.sampled_from([0.25, 0.5, 2.0, 8.0, 1024.0]),
 )
@@ -504,7 +504,7 @@ def test_cli_reads_files(tmp_path: Any) -> None:
         (["compare", "mstr-2026-02", "--asset-price", "BTC=-1"], 2, "--asset-price"),
         (["compare"], 2, "DATASET|FILE"),
         # Finite but absurd: the reserve or market cap would overflow (it used to print
-        # numpy overflow warnings and name "btc_price[7]", a shocked price).
+        # numpy overflow warnings and name "asset_price[7]", a shocked price).
         (["compare", "mstr-2026-02", "--asset-price", "BTC=1e308"], 1, "--asset-price"),
         (["compare", "mstr-2026-02", "--share-price", "mstr-2026-02=1e308"], 1, "--share-price"),
     ],

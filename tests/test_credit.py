@@ -100,12 +100,12 @@ def test_published_debt_rating_of_2_december_2025() -> None:
         cash=1_440 * M,
         instruments=_convertibles(dt.date(2025, 11, 30)),
     )
-    at_74k, at_25k = btc_rating(co, "2029", btc_price=np.array([74_000.0, 25_000.0]))
+    at_74k, at_25k = btc_rating(co, "2029", asset_price=np.array([74_000.0, 25_000.0]))
     assert at_74k == pytest.approx(48_100 / 8_213.75, rel=1e-12)
     assert at_25k == pytest.approx(16_250 / 8_213.75, rel=1e-12)
     assert (round(at_74k, 1), round(at_25k, 1)) == (5.9, 2.0)
     # The cash was not taken off: the "dashboard" definition would say 7.1x (48,100 / 6,773.75).
-    dash = btc_rating(co, "2029", btc_price=74_000.0, definition="dashboard")
+    dash = btc_rating(co, "2029", asset_price=74_000.0, definition="dashboard")
     assert dash == pytest.approx(48_100 / 6_773.75, rel=1e-12)
     assert round(dash, 1) == 7.1
 
@@ -149,7 +149,7 @@ def test_published_preferred_ratings_of_18_january_2026() -> None:
     # 5.225, 4.703: 9.1, 6.4, 5.2, 4.7 as published. All four round so only for BTC in
     # [95,449, 96,459) (by hand, from the rounding intervals).
     co = _january_2026()
-    r = btc_ratings(co, btc_price=96_000.0, definition="dashboard")
+    r = btc_ratings(co, asset_price=96_000.0, definition="dashboard")
     reserve = 687_410 * 96_000 / M
     expected = {"STRF": 7_247.75, "STRC": 10_332.75, "STRK": 12_629.95, "STRD": 14_032.35}
     for name, claim in expected.items():
@@ -160,11 +160,11 @@ def test_published_preferred_ratings_of_18_january_2026() -> None:
         "STRK": 5.2,
         "STRD": 4.7,
     }
-    low = btc_ratings(co, btc_price=95_400.0, definition="dashboard")
+    low = btc_ratings(co, asset_price=95_400.0, definition="dashboard")
     assert round(low["STRC"], 1) == 6.3  # below the window: STRC no longer rounds to 6.4
 
 
-def test_no_btc_price_gives_the_january_figures_without_netting_the_usd_reserve() -> None:
+def test_no_asset_price_gives_the_january_figures_without_netting_the_usd_reserve() -> None:
     # STRF / STRD is independent of the BTC price: claim(STRD) / claim(STRF). Published
     # 9.1 / 4.7 lies in [9.05 / 4.75, 9.15 / 4.65] = [1.9053, 1.9677]. By hand:
     #   dashboard: 14,032.35 / 7,247.75 = 1.9361 (inside);
@@ -178,7 +178,7 @@ def test_no_btc_price_gives_the_january_figures_without_netting_the_usd_reserve(
         ("asset_coverage", 16_282.35 / 9_497.75),  # the same cash joins both numerators
     ]
     for definition, ratio in cases:
-        r = btc_ratings(co, btc_price=80_000.0, definition=definition)
+        r = btc_ratings(co, asset_price=80_000.0, definition=definition)
         got = r["STRF"] / r["STRD"]
         assert got == pytest.approx(ratio, rel=1e-9)
         assert (low <= got <= high) == (definition == "dashboard")
@@ -215,10 +215,10 @@ def test_published_common_rating_of_early_2026() -> None:
     reserve = 713_502 * 68_141 / M
     pref = 1_284 + 3_379.5 + 775 * 1.188 + 1_402.1 + 1_402.4
     cap = 332_431_000 * 114.45 / M
-    got = btc_rating(co, "MSTR", btc_price=68_141.0, share_price=114.45, definition="dashboard")
+    got = btc_rating(co, "MSTR", asset_price=68_141.0, share_price=114.45, definition="dashboard")
     assert got == pytest.approx((reserve - 8_243.75 - pref + 2_250) / cap, rel=1e-12)
     assert round(got, 1) == 0.9
-    plain = btc_rating(co, COMMON, btc_price=68_141.0, share_price=114.45)
+    plain = btc_rating(co, COMMON, asset_price=68_141.0, share_price=114.45)
     assert plain == pytest.approx((reserve - 8_243.75 - pref) / cap, rel=1e-12)
     assert round(plain, 1) == 0.8
 
@@ -259,7 +259,7 @@ def test_hand_computed_ratings_under_each_definition() -> None:
     }
     for definition, values in expected.items():
         got = btc_ratings(
-            co, btc_price=100_000.0, share_price=40.0, definition=cast(Any, definition)
+            co, asset_price=100_000.0, share_price=40.0, definition=cast(Any, definition)
         )
         assert list(got) == ["debt", "A", "B", COMMON]
         for name, value in values.items():
@@ -269,16 +269,16 @@ def test_hand_computed_ratings_under_each_definition() -> None:
 def test_explicit_seniority_overrides_the_file() -> None:
     # B first (30M), then A with the debt (10M + 10M): B = 100/30, A and debt = 100/50.
     co = _small()
-    r = btc_ratings(co, btc_price=100_000.0, seniority=["B", ["A", "debt"]])
+    r = btc_ratings(co, asset_price=100_000.0, seniority=["B", ["A", "debt"]])
     assert r == pytest.approx({"B": 100 / 30, "A": 2.0, "debt": 2.0})
     assert list(r) == ["B", "A", "debt"]
 
 
 def test_cash_covering_the_claim_is_an_infinite_dashboard_rating() -> None:
     co = attrs.evolve(_small(), cash=12 * M)  # more than the 10M of debt
-    assert btc_rating(co, "debt", btc_price=1.0, definition="dashboard") == math.inf
+    assert btc_rating(co, "debt", asset_price=1.0, definition="dashboard") == math.inf
     assert btc_risk(
-        co, "debt", asset_volatility=0.8, expected_return=-1.0, btc_price=1.0,
+        co, "debt", asset_volatility=0.8, expected_return=-1.0, asset_price=1.0,
         definition="dashboard",
     ) == 0.0  # fmt: skip
 
@@ -305,11 +305,11 @@ def test_metrics_keeps_the_old_names() -> None:
         ({"seniority": ["debt", [], "A", "B"]}, "seniority[1]"),
         ({"security": COMMON}, "share_price"),
         ({"security": COMMON, "share_price": 0.0}, "share_price"),
-        ({"btc_price": -1.0}, "btc_price"),
+        ({"asset_price": -1.0}, "asset_price"),
     ],
 )
 def test_rating_refuses_bad_input(kwargs: dict[str, Any], field: str) -> None:
-    args: dict[str, Any] = {"security": "A", "btc_price": 1.0, **kwargs}
+    args: dict[str, Any] = {"security": "A", "asset_price": 1.0, **kwargs}
     with pytest.raises(ValidationError) as info:
         btc_rating(_small(), **args)
     assert info.value.field == field
@@ -331,7 +331,7 @@ def test_a_more_senior_security_never_has_a_lower_rating(
     names = [i.name for i in company.instruments]
     order = data.draw(st.permutations(names))
     for seniority in (None, order):
-        r = btc_ratings(company, btc_price=price, definition=definition, seniority=seniority)
+        r = btc_ratings(company, asset_price=price, definition=definition, seniority=seniority)
         values = list(r.values())
         assert all(a >= b for a, b in itertools.pairwise(values))
 
@@ -348,9 +348,9 @@ def test_doubling_every_amount_and_the_reserve_leaves_ratings_unchanged(
 ) -> None:
     # scale_company doubles every amount (cash, claims, ...) but not units or shares: the
     # reserve doubles with the BTC price, the market cap with the share price.
-    one = btc_ratings(company, btc_price=price, share_price=share, definition=definition)
+    one = btc_ratings(company, asset_price=price, share_price=share, definition=definition)
     two = btc_ratings(
-        scale_company(company, 2.0), btc_price=2 * price, share_price=2 * share,
+        scale_company(company, 2.0), asset_price=2 * price, share_price=2 * share,
         definition=definition,
     )  # fmt: skip
     assert list(one) == list(two)
@@ -374,8 +374,8 @@ def test_doubling_every_amount_and_the_price_leaves_risk_unchanged(
         "asset_volatility": vol, "expected_return": mu, "horizon": 2.0,
         "definition": definition, "event": event,
     }  # fmt: skip
-    one = btc_risks(company, btc_price=price, **kw)
-    two = btc_risks(scale_company(company, 2.0), btc_price=2 * price, **kw)
+    one = btc_risks(company, asset_price=price, **kw)
+    two = btc_risks(scale_company(company, 2.0), asset_price=2 * price, **kw)
     for name, p in one.items():
         assert two[name] == pytest.approx(p, rel=1e-9, abs=1e-12)
 
@@ -383,13 +383,13 @@ def test_doubling_every_amount_and_the_price_leaves_risk_unchanged(
 def test_ratings_broadcast_over_prices() -> None:
     co = _small()
     grid = np.array([[1_000.0, 50_000.0], [100_000.0, 0.0]])
-    arr = btc_ratings(co, btc_price=grid, share_price=40.0, definition="dashboard")
+    arr = btc_ratings(co, asset_price=grid, share_price=40.0, definition="dashboard")
     for name, values in arr.items():
         assert isinstance(values, np.ndarray)
         assert values.shape == (2, 2)
         for idx in np.ndindex(2, 2):
             one = btc_rating(
-                co, name, btc_price=float(grid[idx]), share_price=40.0, definition="dashboard"
+                co, name, asset_price=float(grid[idx]), share_price=40.0, definition="dashboard"
             )
             assert values[idx] == one
 
@@ -415,7 +415,7 @@ def test_hand_computed_risk() -> None:
     #       = + exp(0.308065) x N(-1.005444) = + 1.360790 x 0.157342 = 0.479006 in all.
     co = _one_debt()
     kw: dict[str, Any] = {
-        "asset_volatility": 0.6, "expected_return": 0.1, "horizon": 2.0, "btc_price": 1e5,
+        "asset_volatility": 0.6, "expected_return": 0.1, "horizon": 2.0, "asset_price": 1e5,
     }  # fmt: skip
     x, nu, s = math.log(0.5), -0.08, 0.6 * math.sqrt(2.0)
     at = _normal_cdf((x - 2 * nu) / s)
@@ -432,15 +432,15 @@ def test_risk_edge_cases() -> None:
     co = _one_debt()
     kw: dict[str, Any] = {"asset_volatility": 0.5, "expected_return": 0.0}
     # Already below the break price: certain for "before_horizon".
-    assert btc_risk(co, "debt", btc_price=40_000.0, event="before_horizon", **kw) == 1.0
+    assert btc_risk(co, "debt", asset_price=40_000.0, event="before_horizon", **kw) == 1.0
     # Nothing held: the rating is 0 whatever the price.
     empty = _one_debt(units=0.0)
-    assert btc_risk(empty, "debt", btc_price=1e5, **kw) == 1.0
+    assert btc_risk(empty, "debt", asset_price=1e5, **kw) == 1.0
     # A zero price: below any positive break price at the horizon.
-    assert btc_risk(co, "debt", btc_price=0.0, **kw) == 1.0
+    assert btc_risk(co, "debt", asset_price=0.0, **kw) == 1.0
     # Far in the tail the barrier formula stays finite (no overflow, no NaN).
     far = btc_risk(
-        co, "debt", btc_price=1e9, asset_volatility=0.01, expected_return=-5.0, horizon=0.1,
+        co, "debt", asset_price=1e9, asset_volatility=0.01, expected_return=-5.0, horizon=0.1,
         event="before_horizon",
     )  # fmt: skip
     assert 0.0 <= far <= 1.0
@@ -465,7 +465,7 @@ def test_a_vanishing_volatility_is_the_deterministic_path(
     # square underflows (1e-200, 1e-160) used to give NaN for "before_horizon".
     co = _one_debt()  # break price $50,000
     kw: dict[str, Any] = {
-        "asset_volatility": vol, "expected_return": mu, "horizon": horizon, "btc_price": 1e5,
+        "asset_volatility": vol, "expected_return": mu, "horizon": horizon, "asset_price": 1e5,
     }  # fmt: skip
     assert btc_risk(co, "debt", **kw) == expected
     assert btc_risk(co, "debt", event="before_horizon", **kw) == expected
@@ -481,7 +481,7 @@ def test_first_passage_far_in_the_tail_matches_the_direct_formula() -> None:
     second = math.exp(2 * nu * x / s**2) * _normal_cdf((x + nu) / s)
     assert 0.0 < second < 1.0
     got = btc_risk(
-        co, "debt", asset_volatility=s, expected_return=nu + s * s / 2, btc_price=1e5,
+        co, "debt", asset_volatility=s, expected_return=nu + s * s / 2, asset_price=1e5,
         event="before_horizon",
     )  # fmt: skip
     assert got == pytest.approx(at + second, rel=1e-9)
@@ -503,12 +503,12 @@ def test_risk_rises_with_volatility(
     x = gap + mu * horizon
     assume(x < 0.0)
     co = _one_debt()
-    spot = 50_000.0 / math.exp(x)
+    asset_price = 50_000.0 / math.exp(x)
     lo, hi = sorted(vols)
     for event in EVENTS:
         a, b = (
             btc_risk(co, "debt", asset_volatility=v, expected_return=mu, horizon=horizon,
-                     btc_price=spot, event=cast(Any, event))
+                     asset_price=asset_price, event=cast(Any, event))
             for v in (lo, hi)
         )  # fmt: skip
         assert b >= a - 1e-12
@@ -527,7 +527,7 @@ def test_risk_never_falls_with_juniority_and_touching_is_likelier(
     company: Company, price: float, vol: float, mu: float, horizon: float, definition: Any
 ) -> None:
     kw: dict[str, Any] = {
-        "asset_volatility": vol, "expected_return": mu, "horizon": horizon, "btc_price": price,
+        "asset_volatility": vol, "expected_return": mu, "horizon": horizon, "asset_price": price,
         "definition": definition,
     }  # fmt: skip
     at = list(btc_risks(company, **kw).values())
@@ -558,17 +558,17 @@ def test_risk_is_vectorized_over_every_model_input() -> None:
     co = _one_debt()
     vol = np.array([0.2, 0.5, 0.9])[:, None]
     mu = np.array([-0.2, 0.0, 0.3, 0.6])[None, :]
-    grid = btc_risk(co, "debt", asset_volatility=vol, expected_return=mu, btc_price=80_000.0)
+    grid = btc_risk(co, "debt", asset_volatility=vol, expected_return=mu, asset_price=80_000.0)
     assert isinstance(grid, np.ndarray)
     assert grid.shape == (3, 4)
     for i, j in np.ndindex(3, 4):
         one = btc_risk(
             co, "debt", asset_volatility=float(vol[i, 0]), expected_return=float(mu[0, j]),
-            btc_price=80_000.0,
+            asset_price=80_000.0,
         )  # fmt: skip
         assert grid[i, j] == one
     prices = np.array([60_000.0, 90_000.0])
-    r = btc_risks(co, asset_volatility=0.5, expected_return=0.0, btc_price=prices, horizon=3.0)
+    r = btc_risks(co, asset_volatility=0.5, expected_return=0.0, asset_price=prices, horizon=3.0)
     debt = np.asarray(r["debt"])
     assert debt.shape == (2,)
     assert debt[0] > debt[1]
@@ -578,15 +578,15 @@ def test_closed_form_risk_matches_a_monte_carlo_of_the_same_model() -> None:
     # GBM sampled exactly at the horizon, and on a grid with the Brownian-bridge probability
     # of crossing between grid points (continuous monitoring without discretization bias).
     co = _one_debt(principal=60 * M)  # break price $60,000
-    spot, vol, mu, horizon = 100_000.0, 0.7, 0.05, 2.0
+    asset_price, vol, mu, horizon = 100_000.0, 0.7, 0.05, 2.0
     rng = np.random.default_rng(20260118)
     n = 200_000
     nu = mu - 0.5 * vol * vol
-    end = math.log(spot) + nu * horizon + vol * math.sqrt(horizon) * rng.standard_normal(n)
+    end = math.log(asset_price) + nu * horizon + vol * math.sqrt(horizon) * rng.standard_normal(n)
     barrier = math.log(60_000.0)
     p_mc = float((end < barrier).mean())
     p_cf = btc_risk(co, "debt", asset_volatility=vol, expected_return=mu, horizon=horizon,
-                    btc_price=spot)  # fmt: skip
+                    asset_price=asset_price)  # fmt: skip
     se = math.sqrt(p_cf * (1 - p_cf) / n)
     assert abs(p_mc - p_cf) < 4 * se
 
@@ -594,7 +594,7 @@ def test_closed_form_risk_matches_a_monte_carlo_of_the_same_model() -> None:
     dt_ = horizon / steps
     incr = nu * dt_ + vol * math.sqrt(dt_) * rng.standard_normal((paths, steps))
     logs = np.concatenate([np.zeros((paths, 1)), np.cumsum(incr, axis=1)], axis=1)
-    d = logs - (barrier - math.log(spot))  # distance above the barrier, in log price
+    d = logs - (barrier - math.log(asset_price))  # distance above the barrier, in log price
     a, b = d[:, :-1], d[:, 1:]
     cross = np.where((a > 0) & (b > 0), np.exp(-2.0 * a * b / (vol * vol * dt_)), 1.0)
     survive = np.prod(1.0 - cross, axis=1)
@@ -602,7 +602,7 @@ def test_closed_form_risk_matches_a_monte_carlo_of_the_same_model() -> None:
     p_mc = float(hit.mean())
     se = float(hit.std(ddof=1)) / math.sqrt(paths)
     p_cf = btc_risk(co, "debt", asset_volatility=vol, expected_return=mu, horizon=horizon,
-                    btc_price=spot, event="before_horizon")  # fmt: skip
+                    asset_price=asset_price, event="before_horizon")  # fmt: skip
     assert abs(p_mc - p_cf) < 4 * se
 
 
@@ -617,12 +617,12 @@ def test_closed_form_risk_matches_a_monte_carlo_of_the_same_model() -> None:
         ({"event": "touch"}, "event"),
         ({"definition": "x"}, "definition"),
         ({"security": COMMON}, "security"),
-        ({"btc_price": None}, "btc_price"),  # no [market] price to default to
+        ({"asset_price": None}, "asset_price"),  # no [market] price to default to
     ],
 )
 def test_risk_refuses_bad_input(kwargs: dict[str, Any], field: str) -> None:
     args: dict[str, Any] = {
-        "security": "debt", "asset_volatility": 0.5, "expected_return": 0.0, "btc_price": 1e5,
+        "security": "debt", "asset_volatility": 0.5, "expected_return": 0.0, "asset_price": 1e5,
         **kwargs,
     }  # fmt: skip
     with pytest.raises(ValidationError) as info:
@@ -633,7 +633,7 @@ def test_risk_refuses_bad_input(kwargs: dict[str, Any], field: str) -> None:
 def test_risk_refuses_shapes_that_do_not_broadcast() -> None:
     with pytest.raises(ValidationError):
         btc_risk(_one_debt(), "debt", asset_volatility=np.ones(3) * 0.5,
-                 expected_return=np.zeros(2), btc_price=1e5)  # fmt: skip
+                 expected_return=np.zeros(2), asset_price=1e5)  # fmt: skip
 
 
 # --- the market side --------------------------------------------------------------------------
@@ -677,7 +677,7 @@ def test_effective_yields_by_hand() -> None:
 
 def test_credit_surplus_is_market_spread_less_model_spread() -> None:
     co = _market_company()
-    kw: dict[str, Any] = {"asset_volatility": 0.9, "expected_return": 0.0, "btc_price": 25_000.0}
+    kw: dict[str, Any] = {"asset_volatility": 0.9, "expected_return": 0.0, "asset_price": 25_000.0}
     model = btc_credit_spread(co, "P", **kw)
     assert model > 0.01  # a 30M claim on a 25M reserve: real risk
     surplus = credit_surplus(co, "P", price=np.array([80.0, 100.0]), risk_free_rate=0.04, **kw)
@@ -715,9 +715,9 @@ def test_table_rows_agree_with_the_functions() -> None:
         co, definition="dashboard", market_prices={"STRF": 110.0}, risk_free_rate=0.04, **kw
     )
     assert isinstance(t, CreditTable)
-    assert t.security == tuple(btc_ratings(co, btc_price=68_141.0, definition="dashboard"))
+    assert t.security == tuple(btc_ratings(co, asset_price=68_141.0, definition="dashboard"))
     for i, name in enumerate(t.security):
-        assert t.rating[i] == btc_rating(co, name, btc_price=68_141.0, definition="dashboard")
+        assert t.rating[i] == btc_rating(co, name, asset_price=68_141.0, definition="dashboard")
         assert t.risk[i] == btc_risk(co, name, definition="dashboard", **kw)
         assert t.spread[i] == btc_credit_spread(co, name, definition="dashboard", **kw)
     strf = t.row("STRF")
@@ -725,7 +725,7 @@ def test_table_rows_agree_with_the_functions() -> None:
     assert strf["credit_surplus"] == pytest.approx(10 / 110 - 0.04 - strf["spread"])
     assert t.row("STRD")["market_price"] is None
     assert t.common_rating == btc_rating(
-        co, COMMON, btc_price=68_141.0, share_price=114.45, definition="dashboard"
+        co, COMMON, asset_price=68_141.0, share_price=114.45, definition="dashboard"
     )
 
 
@@ -767,7 +767,7 @@ def test_table_refuses_bad_market_prices() -> None:
     assert info.value.field == "market_prices['STRF']"
 
 
-@pytest.mark.parametrize(("field", "value"), [("btc_price", 1e308), ("share_price", 1e308)])
+@pytest.mark.parametrize(("field", "value"), [("asset_price", 1e308), ("share_price", 1e308)])
 def test_table_refuses_a_price_whose_reserve_or_market_cap_overflows(
     field: str, value: float
 ) -> None:
@@ -796,34 +796,34 @@ def test_html_table_has_full_names_and_right_aligned_figures() -> None:
 
 def test_rating_refuses_a_price_whose_reserve_overflows() -> None:
     # 1,000 units x $1e305 = 1e308 (a float) over a 50M claim: 2e300. At $1e306 the reserve,
-    # 1e309, is beyond the largest double (1.797e308): refused naming btc_price.
+    # 1e309, is beyond the largest double (1.797e308): refused naming asset_price.
     co = _one_debt()
-    assert btc_rating(co, "debt", btc_price=1e305) == pytest.approx(1e308 / 50e6, rel=1e-12)
+    assert btc_rating(co, "debt", asset_price=1e305) == pytest.approx(1e308 / 50e6, rel=1e-12)
     for call in (
-        lambda: btc_rating(co, "debt", btc_price=1e306),
-        lambda: btc_ratings(co, btc_price=[1.0, 1e306]),
+        lambda: btc_rating(co, "debt", asset_price=1e306),
+        lambda: btc_ratings(co, asset_price=[1.0, 1e306]),
     ):
         with pytest.raises(ValidationError) as info:
             call()
-        assert info.value.field == "btc_price"
+        assert info.value.field == "asset_price"
         assert "BTC Reserve" in str(info.value)
 
 
 def test_common_rating_refuses_a_share_price_out_of_the_float_range() -> None:
     # Reserve 1,000 x $100,000 = 100M less the 50M debt over 1e6 shares x S: 50 / S.
     co = _one_debt()
-    assert btc_rating(co, COMMON, btc_price=1e5, share_price=25.0) == 2.0
+    assert btc_rating(co, COMMON, asset_price=1e5, share_price=25.0) == 2.0
     # 1e6 shares x 1e303 = 1e309: the market cap overflows (too large) ...
     with pytest.raises(ValidationError, match="market cap") as info:
-        btc_ratings(co, btc_price=1e5, share_price=1e303)
+        btc_ratings(co, asset_price=1e5, share_price=1e303)
     assert info.value.field == "share_price"
     # ... and 50M / (1e6 x 5e-324) is beyond the float range (too small), not inf.
     with pytest.raises(ValidationError, match="float range") as info:
-        btc_rating(co, COMMON, btc_price=1e5, share_price=5e-324)
+        btc_rating(co, COMMON, asset_price=1e5, share_price=5e-324)
     assert info.value.field == "share_price"
     # A share price is checked whenever it is given, even where only a security is rated.
     with pytest.raises(ValidationError) as info:
-        btc_rating(co, "debt", btc_price=1e5, share_price=cast(Any, "x"))
+        btc_rating(co, "debt", asset_price=1e5, share_price=cast(Any, "x"))
     assert info.value.field == "share_price"
 
 
@@ -835,7 +835,7 @@ def test_a_subnormal_volatility_is_the_deterministic_path_without_warnings(
     # Warnings are errors in the suite: sigma sqrt(T) and sigma^2 underflow here, and the
     # answer is the deterministic path P0 e^(mu T): $100,000 e^-1 = $36,788 < $50,000.
     co = _one_debt()
-    kw: dict[str, Any] = {"asset_volatility": vol, "btc_price": 1e5, "event": event}
+    kw: dict[str, Any] = {"asset_volatility": vol, "asset_price": 1e5, "event": event}
     assert btc_risk(co, "debt", expected_return=-1.0, **kw) == 1.0
     assert btc_risk(co, "debt", expected_return=0.0, **kw) == 0.0
     assert btc_credit_spread(co, "debt", expected_return=0.0, **kw) == 0.0
@@ -846,13 +846,13 @@ def test_btc_credit_is_infinite_at_a_certain_impairment() -> None:
     # -ln(1 - 1) / T has no finite value: inf (documented), and the surplus -inf.
     co = _one_debt()
     kw: dict[str, Any] = {"asset_volatility": 0.5, "expected_return": 0.0, "horizon": 2.0}
-    assert btc_risk(co, "debt", btc_price=0.0, **kw) == 1.0
-    assert btc_credit_spread(co, "debt", btc_price=0.0, **kw) == math.inf
+    assert btc_risk(co, "debt", asset_price=0.0, **kw) == 1.0
+    assert btc_credit_spread(co, "debt", asset_price=0.0, **kw) == math.inf
     pref = Company(
         name="X", as_of=AS_OF, holdings=Holdings(units=1_000), shares_basic=1e6,
         instruments=[PreferredStock(name="P", notional=10 * M, rate=0.10)],
     )  # fmt: skip
-    surplus = credit_surplus(pref, "P", price=100.0, risk_free_rate=0.04, btc_price=0.0, **kw)
+    surplus = credit_surplus(pref, "P", price=100.0, risk_free_rate=0.04, asset_price=0.0, **kw)
     assert surplus == -math.inf
 
 
@@ -884,7 +884,7 @@ def test_a_preferred_price_whose_yield_overflows_is_refused() -> None:
         lambda: market_spread(co, "P", price=5e-324, risk_free_rate=0.04),
         lambda: credit_surplus(
             co, "P", price=5e-324, risk_free_rate=0.04, asset_volatility=0.5,
-            expected_return=0.0, btc_price=1e5,
+            expected_return=0.0, asset_price=1e5,
         ),
     ]  # fmt: skip
     for call in calls:

@@ -52,7 +52,7 @@ DATES = [
     dt.date(2026, 10, 1),
     dt.date(2027, 1, 1),
 ]
-NO_SALES = FundingPolicy(issue_equity=False, sell_btc=False)
+NO_SALES = FundingPolicy(issue_equity=False, sell_asset=False)
 
 
 def _crash_company(*, cash: float = 5 * M) -> Company:
@@ -175,7 +175,7 @@ def test_deferral_by_policy_is_an_impairment() -> None:
     # Plenty of cash, but the policy defers cumulative dividends below an mNAV of 1.5 (the
     # default premium is an mNAV of 1): P is impaired on its first dividend date.
     co = _crash_company(cash=100 * M)
-    policy = FundingPolicy(issue_equity=False, sell_btc=False, defer_cumulative_below_mnav=1.5)
+    policy = FundingPolicy(issue_equity=False, sell_asset=False, defer_cumulative_below_mnav=1.5)
     sc = simulated_credit_paths(co, prices=CRASH, dates=DATES, policy=policy)
     assert sc.impaired_step[0].tolist() == [-1, -1, 1]
 
@@ -283,7 +283,7 @@ def test_zero_loss_for_a_claim_the_reserve_covers_on_every_path(seed: int) -> No
 def mstr_run() -> SimulatedCredit:
     co = datasets.load("mstr-2026-02")
     return simulated_credit(
-        co, model=GBM(spot=68_141.0, volatility=0.7), years=4, paths=1_500, seed=11
+        co, model=GBM(asset_price=68_141.0, volatility=0.7), years=4, paths=1_500, seed=11
     )
 
 
@@ -291,7 +291,7 @@ def test_monte_carlo_result_is_that_of_simulate(mstr_run: SimulatedCredit) -> No
     co = datasets.load("mstr-2026-02")
     plain = simulate(
         co,
-        model=GBM(spot=68_141.0, volatility=0.7),
+        model=GBM(asset_price=68_141.0, volatility=0.7),
         years=4,
         paths=1_500,
         seed=11,
@@ -340,7 +340,7 @@ def test_junior_series_with_the_same_dates_impaired_no_later() -> None:
     )
     sc = simulated_credit(
         co,
-        model=GBM(spot=30_000.0, volatility=0.9),
+        model=GBM(asset_price=30_000.0, volatility=0.9),
         years=2,
         paths=600,
         seed=3,
@@ -364,7 +364,11 @@ def test_recoveries_never_exceed_what_the_liquidation_raised(mstr_run: Simulated
 
 def test_chunking_does_not_change_the_view() -> None:
     co = datasets.load("mstr-2026-02")
-    kwargs: dict[str, Any] = {"model": GBM(spot=68_141.0, volatility=0.7), "years": 3, "seed": 2}
+    kwargs: dict[str, Any] = {
+        "model": GBM(asset_price=68_141.0, volatility=0.7),
+        "years": 3,
+        "seed": 2,
+    }
     one = simulated_credit(co, paths=2_100, **kwargs)
     parts = simulated_credit(co, paths=2_100, chunk_size=1_024, **kwargs)
     np.testing.assert_array_equal(one.impaired_step, parts.impaired_step)
@@ -448,7 +452,7 @@ def test_bad_input_paths(kwargs: dict[str, Any], field: str) -> None:
 )
 def test_bad_input_monte_carlo(kwargs: dict[str, Any], field: str) -> None:
     args: dict[str, Any] = {
-        "model": GBM(spot=50_000.0, volatility=0.5),
+        "model": GBM(asset_price=50_000.0, volatility=0.5),
         "years": 1,
         "paths": 10,
         "seed": 1,
@@ -487,7 +491,12 @@ def test_cli_simulate_table_json_csv(capsys: pytest.CaptureFixture[str]) -> None
     assert {"impairment", "expected_loss"} <= set(doc["securities"][0])
     co = datasets.load("mstr-2026-02")
     sc = simulated_credit(
-        co, model=GBM(spot=68_141.0, volatility=0.7), years=2, paths=300, seed=4, horizons=[2.0]
+        co,
+        model=GBM(asset_price=68_141.0, volatility=0.7),
+        years=2,
+        paths=300,
+        seed=4,
+        horizons=[2.0],
     )
     assert [r["expected_loss"] for r in doc["securities"]] == sc.expected_loss.tolist()
     assert main([*base, "--format", "csv"]) == 0

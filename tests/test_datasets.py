@@ -350,7 +350,7 @@ def test_2026_annual_obligations_match_the_company_figure() -> None:
         co.instruments, on=co.as_of, fx=dict(co.fx), currency=co.currency
     )
     assert total == pytest.approx(ANNUAL_OBLIGATIONS_2026, rel=1e-12)
-    m = tm.metrics(co, btc_price=68_141.0, share_price=114.45)
+    m = tm.metrics(co, asset_price=68_141.0, share_price=114.45)
     assert m.annual_obligations == pytest.approx(ANNUAL_OBLIGATIONS_2026, rel=1e-12)
     assert round(m.annual_obligations / 1e6) == 888
 
@@ -363,7 +363,7 @@ def test_2022_seed_raise_of_500m_at_250() -> None:
     # 2,416e6 / 153,084.0845 = 15,782.18.
     liquidation = pytest.importorskip("treasurymodel.liquidation")
     co = tm.raise_equity(
-        datasets.load("mstr-2022q2"), 500e6, share_price=250.0, btc_price=21_381.15
+        datasets.load("mstr-2022q2"), 500e6, share_price=250.0, asset_price=21_381.15
     )
     bought = 500e6 / 21_381.15
     assert co.holdings[0].units == pytest.approx(129_699 + bought, rel=1e-12)

@@ -84,10 +84,10 @@ def test_sbet_marks() -> None:
 
 
 def test_sbet_report_metrics_by_hand() -> None:
-    m = metrics(datasets.load("sbet-2025-10"), btc_price=4_028.0)
+    m = metrics(datasets.load("sbet-2025-10"), asset_price=4_028.0)
     # Reserve 859,853 x 4,028 = 3,463,487,884; NAV adds the $36.4M of cash (no debt, no
     # preferred): 3,499,887,884, over 196.69M shares = 17.794.
-    assert m.btc_reserve == pytest.approx(3_463_487_884.0, rel=1e-12)
+    assert m.asset_reserve == pytest.approx(3_463_487_884.0, rel=1e-12)
     assert m.nav == pytest.approx(3_499_887_884.0, rel=1e-12)
     assert m.nav_per_share == pytest.approx(3_499_887_884.0 / 196.69e6, rel=1e-12)
     assert m.annual_obligations == 0.0
@@ -137,10 +137,10 @@ def test_xxi_marks() -> None:
 
 def test_xxi_report_figures_by_hand() -> None:
     co = datasets.load("xxi-2026-01")
-    m = metrics(co, btc_price=90_560.40)
+    m = metrics(co, asset_price=90_560.40)
     # Reserve 43,514 x 90,560.40 = 3,940,645,245.6; NAV = reserve - 486.5M of notes (no cash
     # carried) = 3,454,145,245.6, over 346,548,153 class A shares = 9.9673.
-    assert m.btc_reserve == pytest.approx(3_940_645_245.6, rel=1e-12)
+    assert m.asset_reserve == pytest.approx(3_940_645_245.6, rel=1e-12)
     assert m.nav == pytest.approx(3_454_145_245.6, rel=1e-12)
     assert m.nav_per_share == pytest.approx(9.9673, abs=1e-4)
     # 1% of $486.5M a year.

@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.mstr_facts import BTC_PRICE, SHARE_PRICE, mstr_2026_02
-from tests.strategies import btc_prices, companies
+from tests.strategies import asset_prices, companies
 from treasurymodel import (
     Company,
     ConvertibleNote,
@@ -24,7 +24,7 @@ from treasurymodel import (
     SecuredNote,
     TermLoan,
     ValidationError,
-    buy_btc,
+    buy_asset,
     convert,
     issue_instrument,
     metrics,
@@ -32,7 +32,7 @@ from treasurymodel import (
     raise_equity,
     release,
     repay,
-    sell_btc,
+    sell_asset,
 )
 from treasurymodel.instruments import Amortization, SpringingMaturity
 
@@ -88,7 +88,7 @@ def _company(**changes: Any) -> Company:
 def test_raise_equity_by_hand() -> None:
     # $10M at $125 a share, 2% fees, BTC $100,000: 80,000 new shares; net $9.8M buys 98 BTC.
     co = _company(shares_diluted=1.2e6)
-    new = raise_equity(co, 10e6, share_price=125.0, btc_price=100_000.0, fee=0.02)
+    new = raise_equity(co, 10e6, share_price=125.0, asset_price=100_000.0, fee=0.02)
     assert new.shares_basic == pytest.approx(1.08e6, rel=1e-15)
     assert new.shares_diluted == pytest.approx(1.28e6, rel=1e-15)
     assert new.holdings[0].units == pytest.approx(1_098.0, rel=1e-15)
@@ -98,46 +98,46 @@ def test_raise_equity_by_hand() -> None:
     assert co.holdings[0].units == 1_000.0  # untouched
 
 
-def test_raise_equity_mstr_below_btc_per_share_value_is_dilutive() -> None:
+def test_raise_equity_mstr_below_units_per_share_value_is_dilutive() -> None:
     # strategy-facts.md, mstr-2026-02: BTC per diluted share 713,502 / 364,845,000
     # = 0.00195563; worth 0.00195563 x 68,141 = $133.26 of BTC per share, above MSTR's
     # $114.45: an equity raise at that price (even with no fees) lowers BTC per share.
     # $1B raise: 8,737,440 new shares and 14,675.45 BTC:
     #   (713,502 + 14,675.45) / (364,845,000 + 8,737,440) = 0.00194917 < 0.00195563.
     co = mstr_2026_02()
-    new = raise_equity(co, 1e9, share_price=SHARE_PRICE, btc_price=BTC_PRICE)
+    new = raise_equity(co, 1e9, share_price=SHARE_PRICE, asset_price=BTC_PRICE)
     assert new.shares_basic - co.shares_basic == pytest.approx(8_737_439.93, abs=0.01)
     assert new.holdings[0].units - co.holdings[0].units == pytest.approx(14_675.45, abs=0.01)
-    after = metrics(new, btc_price=BTC_PRICE).btc_per_share
+    after = metrics(new, asset_price=BTC_PRICE).units_per_share
     assert after == pytest.approx(0.00194917, abs=5e-9)
-    assert after < metrics(co, btc_price=BTC_PRICE).btc_per_share
+    assert after < metrics(co, asset_price=BTC_PRICE).units_per_share
 
 
 @given(
     company=companies(max_instruments=4),
     amount=st.floats(1e6, 1e10),
     share_price=st.floats(1.0, 1e5),
-    btc=btc_prices(),
+    btc=asset_prices(),
     fee=st.floats(0.0, 0.1),
 )
-def test_raise_equity_accretive_exactly_when_net_price_beats_btc_per_share(
+def test_raise_equity_accretive_exactly_when_net_price_beats_units_per_share(
     company: Company, amount: float, share_price: float, btc: float, fee: float
 ) -> None:
-    before = metrics(company, btc_price=btc).btc_per_share
+    before = metrics(company, asset_price=btc).units_per_share
     threshold = before * btc
     net_price = share_price * (1 - fee)
     assume(abs(net_price - threshold) > 1e-9 * threshold)
-    new = raise_equity(company, amount, share_price=share_price, btc_price=btc, fee=fee)
-    after = metrics(new, btc_price=btc).btc_per_share
+    new = raise_equity(company, amount, share_price=share_price, asset_price=btc, fee=fee)
+    after = metrics(new, asset_price=btc).units_per_share
     assert (after > before) == (net_price > threshold)
     assert (after < before) == (net_price < threshold)
 
 
-def test_raise_equity_at_the_break_even_price_leaves_btc_per_share() -> None:
+def test_raise_equity_at_the_break_even_price_leaves_units_per_share() -> None:
     co = _company()
-    bps = metrics(co, btc_price=50_000.0).btc_per_share
-    new = raise_equity(co, 5e6, share_price=bps * 50_000.0 / 0.97, btc_price=50_000.0, fee=0.03)
-    assert metrics(new, btc_price=50_000.0).btc_per_share == pytest.approx(bps, rel=1e-12)
+    bps = metrics(co, asset_price=50_000.0).units_per_share
+    new = raise_equity(co, 5e6, share_price=bps * 50_000.0 / 0.97, asset_price=50_000.0, fee=0.03)
+    assert metrics(new, asset_price=50_000.0).units_per_share == pytest.approx(bps, rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -146,13 +146,13 @@ def test_raise_equity_at_the_break_even_price_leaves_btc_per_share() -> None:
         ({"amount": -1.0}, "amount"),
         ({"amount": 0.0}, "amount"),
         ({"share_price": 0.0}, "share_price"),
-        ({"btc_price": math.nan}, "btc_price"),
+        ({"asset_price": math.nan}, "asset_price"),
         ({"fee": 1.0}, "fee"),
         ({"fee": -0.1}, "fee"),
     ],
 )
 def test_raise_equity_rejects_bad_input(kwargs: dict[str, float], field: str) -> None:
-    args: dict[str, Any] = {"amount": 1e6, "share_price": 10.0, "btc_price": 1e5, "fee": 0.0}
+    args: dict[str, Any] = {"amount": 1e6, "share_price": 10.0, "asset_price": 1e5, "fee": 0.0}
     args.update(kwargs)
     co = _company()
     snapshot = attrs.evolve(co)
@@ -168,10 +168,10 @@ def test_buy_and_sell_by_hand() -> None:
     # Buy 10 at $80,000: cash 100M - 0.8M = 99.2M; basis 50M + 0.8M = 50.8M.
     # Sell 255 at $90,000 from 1,010 units: cash + 22.95M; basis x 755/1010.
     co = _company()
-    bought = buy_btc(co, 10, btc_price=80_000.0)
+    bought = buy_asset(co, 10, asset_price=80_000.0)
     assert bought.cash == pytest.approx(99.2e6, rel=1e-15)
     assert bought.holdings[0].cost_basis == pytest.approx(50.8e6, rel=1e-15)
-    sold = sell_btc(bought, 255, btc_price=90_000.0)
+    sold = sell_asset(bought, 255, asset_price=90_000.0)
     assert sold.holdings[0].units == pytest.approx(755.0, rel=1e-15)
     assert sold.cash == pytest.approx(99.2e6 + 22.95e6, rel=1e-15)
     assert sold.holdings[0].cost_basis == pytest.approx(50.8e6 * 755 / 1010, rel=1e-14)
@@ -182,36 +182,36 @@ def test_cannot_sell_more_than_unencumbered() -> None:
     co = _company()  # 1,000 held, 300 pledged
     snapshot = attrs.evolve(co)
     assert co.unencumbered_units == 700.0
-    sell_btc(co, 700, btc_price=1.0)  # all free coins: fine
+    sell_asset(co, 700, asset_price=1.0)  # all free coins: fine
     with pytest.raises(ValidationError, match=r"^units: exceeds the 700.0 unencumbered"):
-        sell_btc(co, 701, btc_price=1.0)
+        sell_asset(co, 701, asset_price=1.0)
     with pytest.raises(ValidationError, match=r"^units"):
-        sell_btc(co, 1_001, btc_price=1.0)
+        sell_asset(co, 1_001, asset_price=1.0)
     with pytest.raises(ValidationError, match=r"^units: must be positive"):
-        sell_btc(co, -1, btc_price=1.0)
+        sell_asset(co, -1, asset_price=1.0)
     assert co == snapshot
 
 
 def test_cannot_buy_beyond_cash() -> None:
     co = _company()
     with pytest.raises(ValidationError, match=r"^units: costs"):
-        buy_btc(co, 1_001, btc_price=100_000.0)
-    assert buy_btc(co, 1_000, btc_price=100_000.0).cash == 0.0
+        buy_asset(co, 1_001, asset_price=100_000.0)
+    assert buy_asset(co, 1_000, asset_price=100_000.0).cash == 0.0
 
 
 def test_sell_everything_zeroes_cost_basis() -> None:
     co = _company(instruments=[])
-    new = sell_btc(co, 1_000, btc_price=1.0)
+    new = sell_asset(co, 1_000, asset_price=1.0)
     assert new.holdings[0].units == 0.0
     assert new.holdings[0].cost_basis == 0.0
 
 
-@given(company=companies(), frac=st.floats(0.001, 1.0), btc=btc_prices())
+@given(company=companies(), frac=st.floats(0.001, 1.0), btc=asset_prices())
 def test_buy_then_sell_restores_units_and_cash(company: Company, frac: float, btc: float) -> None:
     assume(company.cash > 1.0)  # not a subnormal amount of cash
     units = frac * company.cash / btc
     assume(units > 0)
-    after = sell_btc(buy_btc(company, units, btc_price=btc), units, btc_price=btc)
+    after = sell_asset(buy_asset(company, units, asset_price=btc), units, asset_price=btc)
     # Rounding: the units pass through units + bought, so the error scales with that sum.
     scale = company.holdings[0].units + units
     assert after.holdings[0].units == pytest.approx(
@@ -229,7 +229,7 @@ _OPS = ("raise", "buy", "sell", "issue", "repay", "convert", "pledge", "release"
 @given(
     company=companies(),
     ops=st.lists(
-        st.tuples(st.sampled_from(_OPS), st.floats(0.01, 1.0), btc_prices()), max_size=10
+        st.tuples(st.sampled_from(_OPS), st.floats(0.01, 1.0), asset_prices()), max_size=10
     ),
 )
 def test_cost_basis_is_conserved(company: Company, ops: list[tuple[str, float, float]]) -> None:
@@ -240,22 +240,22 @@ def test_cost_basis_is_conserved(company: Company, ops: list[tuple[str, float, f
     for i, (op, frac, price) in enumerate(ops):
         held = co.holdings[0].units
         if op == "raise":
-            co = raise_equity(co, frac * 1e9, share_price=50.0, btc_price=price, fee=0.01)
+            co = raise_equity(co, frac * 1e9, share_price=50.0, asset_price=price, fee=0.01)
             expected += frac * 1e9 * 0.99
         elif op == "buy" and co.cash > 1.0:
             units = frac * co.cash / price
-            co = buy_btc(co, units, btc_price=price)
+            co = buy_asset(co, units, asset_price=price)
             expected += units * price
         elif op == "sell" and co.unencumbered_units > 1e-6:
             units = frac * co.unencumbered_units
             avg = co.holdings[0].average_cost
-            co = sell_btc(co, units, btc_price=price)
+            co = sell_asset(co, units, asset_price=price)
             expected *= (held - units) / held
             if co.holdings[0].units > 0:
                 assert co.holdings[0].average_cost == pytest.approx(avg, rel=1e-9)
         elif op == "issue":
             note = Note(name=f"new {i}", principal=1e8, maturity=co.as_of + dt.timedelta(days=900))
-            co = issue_instrument(co, note, proceeds=frac * 1e8, btc_price=price)
+            co = issue_instrument(co, note, proceeds=frac * 1e8, asset_price=price)
             expected += frac * 1e8
         elif op == "repay" and co.instruments:
             inst = co.instruments[0]
@@ -287,7 +287,7 @@ def test_issue_instrument_buys_or_adds_cash() -> None:
         maturity=dt.date(2031, 1, 1),
         conversion_price=250.0,
     )
-    bought = issue_instrument(co, cvt, proceeds=9.9e6, btc_price=99_000.0)
+    bought = issue_instrument(co, cvt, proceeds=9.9e6, asset_price=99_000.0)
     assert bought.holdings[0].units == pytest.approx(1_100.0, rel=1e-15)
     assert bought.holdings[0].cost_basis == pytest.approx(59.9e6, rel=1e-15)
     assert bought.shares_diluted == pytest.approx(1.24e6, rel=1e-15)
@@ -295,7 +295,7 @@ def test_issue_instrument_buys_or_adds_cash() -> None:
     kept = issue_instrument(co, cvt, proceeds=9.9e6, buy=False)
     assert kept.cash == pytest.approx(109.9e6, rel=1e-15)
     assert kept.holdings == co.holdings
-    with pytest.raises(ValidationError, match=r"^btc_price: is needed"):
+    with pytest.raises(ValidationError, match=r"^asset_price: is needed"):
         issue_instrument(co, cvt, proceeds=9.9e6)
     with pytest.raises(ValidationError, match=r"^instrument.name"):
         issue_instrument(co, attrs.evolve(cvt, name="cvt"), proceeds=1.0, buy=False)
@@ -406,15 +406,15 @@ def test_pledge_and_release() -> None:
 
 
 def test_events_refuse_arrays_of_prices() -> None:
-    with pytest.raises(ValidationError, match=r"^btc_price: must be a single number"):
-        buy_btc(_company(), 1, btc_price=np.array([1.0, 2.0]))  # type: ignore[arg-type]
-    assert buy_btc(_company(), 1, btc_price=np.float64(2.0)).cash == 100e6 - 2.0
+    with pytest.raises(ValidationError, match=r"^asset_price: must be a single number"):
+        buy_asset(_company(), 1, asset_price=np.array([1.0, 2.0]))  # type: ignore[arg-type]
+    assert buy_asset(_company(), 1, asset_price=np.float64(2.0)).cash == 100e6 - 2.0
 
 
 def test_company_has_no_event_methods() -> None:
     # One way to apply an event: the functions of treasurymodel.events (the methods that only
     # forwarded to them were removed in 0.2).
-    names = ("raise_equity", "issue_instrument", "buy_btc", "sell_btc", "repay", "convert")
+    names = ("raise_equity", "issue_instrument", "buy_asset", "sell_asset", "repay", "convert")
     for name in (*names, "pledge", "release"):
         assert not hasattr(Company, name), name
     assert raise_equity.__module__ == "treasurymodel.events"
@@ -423,14 +423,16 @@ def test_company_has_no_event_methods() -> None:
 # --- review: inputs a newcomer may pass -------------------------------------------------------
 
 _EVENTS: dict[str, Any] = {
-    "raise_equity": lambda co, x: raise_equity(co, x(1e6), share_price=x(10.0), btc_price=x(1e5)),
-    "buy_btc": lambda co, x: buy_btc(co, x(2), btc_price=x(1e5)),
-    "sell_btc": lambda co, x: sell_btc(co, x(2), btc_price=x(1e5)),
+    "raise_equity": lambda co, x: raise_equity(
+        co, x(1e6), share_price=x(10.0), asset_price=x(1e5)
+    ),
+    "buy_asset": lambda co, x: buy_asset(co, x(2), asset_price=x(1e5)),
+    "sell_asset": lambda co, x: sell_asset(co, x(2), asset_price=x(1e5)),
     "issue_instrument": lambda co, x: issue_instrument(
         co,
         Note(name="new", principal=1e6, maturity=dt.date(2030, 1, 1)),
         proceeds=x(1e6),
-        btc_price=x(1e5),
+        asset_price=x(1e5),
     ),
     "repay": lambda co, x: repay(co, "sec", x(1e6), price=x(1.25)),
     "convert": lambda co, x: convert(co, "cvt", x(4e6)),
@@ -464,11 +466,11 @@ def test_events_take_numpy_scalars(event: str, kind: Any) -> None:
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda co: raise_equity(co, 1e6, share_price=10.0, btc_price=1e5, fee="2%"),  # type: ignore[arg-type]
+        (lambda co: raise_equity(co, 1e6, share_price=10.0, asset_price=1e5, fee="2%"),  # type: ignore[arg-type]
          "fee"),
-        (lambda co: buy_btc(co, 1e4, btc_price=1e5), "units"),  # costs more than the cash
-        (lambda co: sell_btc(co, 701, btc_price=1e5), "units"),  # only 700 unencumbered
-        (lambda co: sell_btc(co, np.array([1.0, 2.0]), btc_price=1e5),  # type: ignore[arg-type]
+        (lambda co: buy_asset(co, 1e4, asset_price=1e5), "units"),  # costs more than the cash
+        (lambda co: sell_asset(co, 701, asset_price=1e5), "units"),  # only 700 unencumbered
+        (lambda co: sell_asset(co, np.array([1.0, 2.0]), asset_price=1e5),  # type: ignore[arg-type]
          "units"),
         (  # the pledged coins exceed the holdings: refused by Company after the evolve, and
            # reported against the event's argument (not the internal Company field)
@@ -483,7 +485,7 @@ def test_events_take_numpy_scalars(event: str, kind: Any) -> None:
         (  # a currency without an fx rate
             lambda co: issue_instrument(
                 co, PreferredStock(name="PJ", notional=1e6, rate=0.1, currency="JPY"),
-                proceeds=1e6, btc_price=1e5,
+                proceeds=1e6, asset_price=1e5,
             ),
             "PJ.currency",
         ),

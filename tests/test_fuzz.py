@@ -670,7 +670,7 @@ def test_mutated_files_through_validate_and_report(syntax: Syntax, tmp_path: Pat
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         commands = [["validate", str(path)]]
         if n % 4 == 0:
-            commands.append(["report", str(path), "--btc-price", "50000", "--format", "json"])
+            commands.append(["report", str(path), "--asset-price", "50000", "--format", "json"])
         for argv in commands:
             where = f"seed {seed} (FUZZ_SEED={_BASE_SEED}), {argv[0]} {syntax}:\n{text[:2000]}"
             try:
@@ -679,10 +679,12 @@ def test_mutated_files_through_validate_and_report(syntax: Syntax, tmp_path: Pat
                 raise AssertionError(f"{type(exc).__name__}: {exc}\n{where}") from exc
             if code == 2:
                 # A usage error, documented for a command-line value out of its range: here
-                # only --btc-price 50000 times a file's astronomical holdings can be.
+                # only --asset-price 50000 times a file's astronomical holdings can be.
                 assert argv[0] == "report", where
                 last = err.splitlines()[-1]
-                assert last.startswith("treasurymodel report: error: argument --btc-price:"), where
+                assert last.startswith("treasurymodel report: error: argument --asset-price:"), (
+                    where
+                )
                 assert out == "", where
                 continue
             assert code in (0, 1), where

@@ -71,10 +71,10 @@ def _company(**changes: Any) -> Company:
 def test_1_a_comma_that_does_not_group_thousands_is_refused(text: str) -> None:
     with pytest.raises(Exception, match="comma only groups thousands"):
         parse_number(text)
-    code, out, err = _cli("report", "mstr-2026-02", "--btc-price", text)
+    code, out, err = _cli("report", "mstr-2026-02", "--asset-price", text)
     assert code == 2
     assert out == ""
-    assert "argument --btc-price: not a number" in err.splitlines()[-1]
+    assert "argument --asset-price: not a number" in err.splitlines()[-1]
 
 
 @pytest.mark.parametrize(
@@ -83,9 +83,9 @@ def test_1_a_comma_that_does_not_group_thousands_is_refused(text: str) -> None:
 )
 def test_1_thousands_grouping_is_read(text: str, value: float) -> None:
     assert parse_number(text) == value
-    code, out, _ = _cli("report", "mstr-2026-02", "--btc-price", text, "--format", "json")
+    code, out, _ = _cli("report", "mstr-2026-02", "--asset-price", text, "--format", "json")
     assert code == 0
-    assert json.loads(out)["metrics"][0]["btc_price"] == value
+    assert json.loads(out)["metrics"][0]["asset_price"] == value
 
 
 def test_1_vol_with_a_decimal_comma_is_not_500_percent() -> None:
@@ -176,7 +176,7 @@ def test_3_matured_debt_is_refused_everywhere_at_construction(maturity: dt.date)
     assert str(info.value).startswith("c.toml, instrument 'old': instruments[0].maturity: is on")
     # the day after is fine, and then metrics, maturity wall and simulation all count it
     co = _company(instruments=[attrs.evolve(note, maturity=dt.date(2026, 1, 2))])
-    assert tm.metrics(co, btc_price=1.0).debt == 1e6
+    assert tm.metrics(co, asset_price=1.0).debt == 1e6
     assert tm.maturity_wall(co).rows[0].due == 1e6
 
 
@@ -191,13 +191,13 @@ def test_4_the_unvalidated_helper_is_private() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"mnav": -1.0, "btc_price": 1.0}, "mnav"),
-        ({"mnav": float("nan"), "btc_price": 1.0}, "mnav"),
-        ({"mnav": 1.0, "btc_price": float("inf")}, "btc_price"),
-        ({"mnav": True, "btc_price": 1.0}, "mnav"),
-        ({"mnav": 1 + 1j, "btc_price": 1.0}, "mnav"),
-        ({"mnav": 1e308, "btc_price": 1e308}, "btc_price"),  # reserve 1e3 x 1e308 overflows
-        ({"mnav": 1e308, "btc_price": 1e5}, "mnav"),  # 1e308 x 1e8 reserve overflows
+        ({"mnav": -1.0, "asset_price": 1.0}, "mnav"),
+        ({"mnav": float("nan"), "asset_price": 1.0}, "mnav"),
+        ({"mnav": 1.0, "asset_price": float("inf")}, "asset_price"),
+        ({"mnav": True, "asset_price": 1.0}, "mnav"),
+        ({"mnav": 1 + 1j, "asset_price": 1.0}, "mnav"),
+        ({"mnav": 1e308, "asset_price": 1e308}, "asset_price"),  # reserve 1e3 x 1e308 overflows
+        ({"mnav": 1e308, "asset_price": 1e5}, "mnav"),  # 1e308 x 1e8 reserve overflows
     ],
 )
 def test_4_share_price_for_mnav_validates_its_inputs(kwargs: dict[str, Any], field: str) -> None:
@@ -209,7 +209,7 @@ def test_4_share_price_for_mnav_validates_its_inputs(kwargs: dict[str, Any], fie
 def test_4_share_price_for_mnav_is_negative_below_the_debt_as_documented() -> None:
     # 1,000 coins at 1,000 = 1M reserve; debt 3M; mNAV 1 -> EV 1M -> market cap -2M -> -2.
     co = _company(instruments=[Note(name="n", principal=3e6, maturity=dt.date(2030, 1, 1))])
-    assert tm.kpi.share_price_for_mnav(co, mnav=1.0, btc_price=1_000.0) == -2.0
+    assert tm.kpi.share_price_for_mnav(co, mnav=1.0, asset_price=1_000.0) == -2.0
 
 
 # --- 5. metrics never NaN ----------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_5_tiny_amounts_give_no_nan_and_no_warning(tmp_path: Path) -> None:
     co = _company(holdings=Holdings(units=1e-200))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        m = tm.metrics(co, btc_price=np.array([1e-200, 0.0, 1.0]), share_price=1.0)
+        m = tm.metrics(co, asset_price=np.array([1e-200, 0.0, 1.0]), share_price=1.0)
     for field in attrs.fields(type(m)):
         value = np.asarray(getattr(m, field.name), dtype=np.float64)
         assert not np.isnan(value).any(), field.name
@@ -256,7 +256,7 @@ def test_6_validate_reads_the_file_of_that_name(
 
 def test_7_what_cannot_fit_is_refused_up_front(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("treasurymodel.simulation.montecarlo._available_memory", lambda: 2**30)
-    model = tm.GBM(spot=68_000.0, volatility=0.5)
+    model = tm.GBM(asset_price=68_000.0, volatility=0.5)
     with pytest.raises(ValidationError, match=r"needs about 42\.2 GiB") as info:
         # 10^8 kept paths x 450 bytes = 4.5e10 bytes, plus the default chunk of 77 blocks (2**22
         # prices / 53 dates = 79,137 -> 77 x 1,024 = 78,848 paths) x (53 dates x 16 bytes +
@@ -380,10 +380,12 @@ def test_9_huge_integers_are_one_validation_error_naming_the_field(
 
 def test_9_huge_integer_arguments_are_validation_errors() -> None:
     with pytest.raises(ValidationError, match="an integer of about 5,001 digits") as info:
-        tm.metrics(_2026, btc_price=10**5000)
-    assert info.value.field == "btc_price"
+        tm.metrics(_2026, asset_price=10**5000)
+    assert info.value.field == "asset_price"
     with pytest.raises(ValidationError) as info:
-        tm.simulate(_2026, model=tm.GBM(spot=1.0, volatility=0.1), years=1, paths=10**5000, seed=1)
+        tm.simulate(
+            _2026, model=tm.GBM(asset_price=1.0, volatility=0.1), years=1, paths=10**5000, seed=1
+        )
     assert info.value.field == "paths"
 
 
@@ -427,7 +429,7 @@ def test_11_lone_surrogates_in_json_strings_are_refused_at_load(where: str) -> N
 # --- 12. overflow: ranges instead of OverflowError/MemoryError -----------------------------
 
 
-_GBM = tm.GBM(spot=1.0, volatility=0.1)
+_GBM = tm.GBM(asset_price=1.0, volatility=0.1)
 
 
 @pytest.mark.parametrize(
@@ -441,7 +443,7 @@ _GBM = tm.GBM(spot=1.0, volatility=0.1)
             "crash_weeks",
         ),
         (lambda: tm.simulation.preset_path(_2026, "slow-bleed", to=1e-320), "to"),
-        (lambda: tm.simulation.preset_path(_2026, "slow-bleed", start_price=1e300), "start_price"),
+        (lambda: tm.simulation.preset_path(_2026, "slow-bleed", asset_price=1e300), "asset_price"),
         (
             lambda: tm.simulation.montecarlo.price_paths(
                 _GBM, seed=1, start=0, size=1, total=10**12, steps=1, dt=1.0
@@ -632,8 +634,8 @@ def test_18_totals_that_leave_the_float_range_are_refused() -> None:
     assert info.value.field == "p.notional"
     one = _company(instruments=notes[:1])
     with pytest.raises(ValidationError) as info:
-        tm.metrics(one, btc_price=1e306)  # 1,000 coins x 1e306 overflows
-    assert info.value.field == "btc_price"
+        tm.metrics(one, asset_price=1e306)  # 1,000 coins x 1e306 overflows
+    assert info.value.field == "asset_price"
 
 
 # --- 19. not a regular file -----------------------------------------------------------------
@@ -703,12 +705,12 @@ def test_20_control_characters_never_reach_the_terminal_raw() -> None:
         _company(name="evil\u202eexe.txt")  # a direction override
 
 
-def test_20_btc_price_1e308_is_named_as_the_users_option() -> None:
-    code, out, err = _cli("report", "mstr-2026-02", "--btc-price", "1e308")
+def test_20_asset_price_1e308_is_named_as_the_users_option() -> None:
+    code, out, err = _cli("report", "mstr-2026-02", "--asset-price", "1e308")
     assert (code, out) == (2, "")
     last = err.splitlines()[-1]
-    assert last.startswith("treasurymodel report: error: argument --btc-price: is too large")
-    assert "btc_prices[" not in err
+    assert last.startswith("treasurymodel report: error: argument --asset-price: is too large")
+    assert "asset_prices[" not in err
 
 
 def test_20_an_as_of_date_at_the_edge_of_the_calendar_is_refused_clearly() -> None:
@@ -720,25 +722,25 @@ def test_20_an_as_of_date_at_the_edge_of_the_calendar_is_refused_clearly() -> No
     assert _company(as_of=dt.date(2, 1, 1)).as_of.year == 2
 
 
-def test_20_buy_btc_shows_enough_digits() -> None:
+def test_20_buy_asset_shows_enough_digits() -> None:
     co = _company(cash=2.25e9)
     with pytest.raises(ValidationError) as info:
-        tm.buy_btc(co, 22_500.000001, btc_price=100_000.0)  # costs 2,250,000,000.1
+        tm.buy_asset(co, 22_500.000001, asset_price=100_000.0)  # costs 2,250,000,000.1
     assert "costs 2,250,000,000.1, more than the 2,250,000,000.0 of cash" in str(info.value)
 
 
 def test_20_a_failing_event_names_its_argument() -> None:
     co = _company()
     with pytest.raises(ValidationError) as info:
-        tm.raise_equity(co, 1e10, share_price=1e-300, btc_price=1.0)  # 1e310 new shares
+        tm.raise_equity(co, 1e10, share_price=1e-300, asset_price=1.0)  # 1e310 new shares
     assert info.value.field == "share_price"  # the argument that sets the new share count
     assert "Company.shares_basic" in info.value.reason  # the rule broken, as the cause
     with pytest.raises(ValidationError) as info:
-        tm.sell_btc(_company(), 5.0, btc_price=1e308)  # 5e308 of cash
-    assert info.value.field == "btc_price"
+        tm.sell_asset(_company(), 5.0, asset_price=1e308)  # 5e308 of cash
+    assert info.value.field == "asset_price"
     with pytest.raises(ValidationError) as info:
-        tm.raise_equity(co, 1e10, share_price=1.0, btc_price=1e-320)  # 1e330 coins bought
-    assert info.value.field == "btc_price"
+        tm.raise_equity(co, 1e10, share_price=1.0, asset_price=1e-320)  # 1e330 coins bought
+    assert info.value.field == "asset_price"
 
 
 # --- 21. one exit code for range errors on the command line ---------------------------------
@@ -788,10 +790,10 @@ def test_23_a_missing_file_is_both_errors(tmp_path: Path) -> None:
     ("argv", "option"),
     [
         (["report", "mstr-2026-02", "--grid", "1e308"], "--grid"),
-        (["report", "mstr-2026-02", "--btc-price", "1e306"], "--btc-price"),  # x 738,731 coins
+        (["report", "mstr-2026-02", "--asset-price", "1e306"], "--asset-price"),  # x 738,731 coins
         (["report", "mstr-2026-02", "--share-price", "1e308"], "--share-price"),
-        (["plot", "mstr-2026-02", "--kind", "nav", "--btc-price", "1e308", "-o", "n.png"],
-         "--btc-price"),
+        (["plot", "mstr-2026-02", "--kind", "nav", "--asset-price", "1e308", "-o", "n.png"],
+         "--asset-price"),
     ],
 )  # fmt: skip
 def test_21_a_price_out_of_range_is_a_usage_error_naming_its_option(

@@ -183,14 +183,14 @@ def test_example_exercises_the_optional_terms() -> None:
 
 def test_metrics_count_the_face_once(entry: KindEntry) -> None:
     inst = entry.example()
-    base = tm.metrics(_company(), btc_price=80_000.0)
-    got = tm.metrics(_company(inst), btc_price=80_000.0)
-    for name in ("btc_reserve", "cash", "debt", "pref", "annual_obligations"):
+    base = tm.metrics(_company(), asset_price=80_000.0)
+    got = tm.metrics(_company(inst), asset_price=80_000.0)
+    for name in ("asset_reserve", "cash", "debt", "preferred", "annual_obligations"):
         assert math.isfinite(getattr(got, name)), name
     added_debt = inst.face if inst.CLAIM == "debt" else 0.0
     added_pref = inst.face if inst.CLAIM == "preferred" else 0.0
     assert got.debt - base.debt == pytest.approx(added_debt, rel=1e-12)
-    assert got.pref - base.pref == pytest.approx(added_pref, rel=1e-12)
+    assert got.preferred - base.preferred == pytest.approx(added_pref, rel=1e-12)
     # Interest or dividends are owed on every example (each carries a positive rate).
     assert got.annual_obligations > base.annual_obligations
 
@@ -223,8 +223,8 @@ def test_coverage_break_price_rises_with_an_obligation(entry: KindEntry) -> None
 def test_nav_sensitivity_subtracts_the_face(entry: KindEntry) -> None:
     inst = entry.example()
     prices = np.array([30_000.0, 80_000.0, 150_000.0])
-    base = tm.nav_sensitivity(_company(), btc_prices=prices)
-    got = tm.nav_sensitivity(_company(inst), btc_prices=prices)
+    base = tm.nav_sensitivity(_company(), asset_prices=prices)
+    got = tm.nav_sensitivity(_company(inst), asset_prices=prices)
     assert np.isfinite(got.nav).all()
     assert np.isfinite(got.nav_per_share_diluted).all()
     # NAV = reserve + cash - debt - preferred: the new claim lowers it by its face.
@@ -272,13 +272,13 @@ def test_springing_trigger_price_of_the_example_by_hand() -> None:
 def test_credit_views_cover_the_new_claim(entry: KindEntry) -> None:
     inst = entry.example()
     co = _company(inst)
-    ratings = tm.credit.btc_ratings(co, btc_price=80_000.0)
+    ratings = tm.credit.btc_ratings(co, asset_price=80_000.0)
     assert inst.name in ratings
     assert all(math.isfinite(v) and v >= 0.0 for v in ratings.values())
     # A claim ranks behind the reference note or beside it, never ahead of debt as preferred.
     if inst.CLAIM == "preferred":
         assert ratings[inst.name] <= ratings[REFERENCE_NOTE]
-    table = tm.credit_table(co, asset_volatility=0.5, expected_return=0.0, btc_price=80_000.0)
+    table = tm.credit_table(co, asset_volatility=0.5, expected_return=0.0, asset_price=80_000.0)
     assert inst.name in table.security
 
 
@@ -290,12 +290,12 @@ def test_simulation_runs_and_conserves_units(entry: KindEntry) -> None:
         [np.full(len(dates), 200_000.0), np.linspace(80_000.0, 20_000.0, len(dates))]
     )
     result = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
-    for name in ("final_units", "final_cash", "btc_sold", "btc_bought", "btc_seized"):
+    for name in ("final_units", "final_cash", "units_sold", "units_bought", "units_seized"):
         assert np.isfinite(getattr(result, name)).all(), name
     # Units are conserved: held at the end = held at the start + bought - sold - seized.
     np.testing.assert_allclose(
         result.final_units,
-        result.initial_units + result.btc_bought - result.btc_sold - result.btc_seized,
+        result.initial_units + result.units_bought - result.units_sold - result.units_seized,
         rtol=1e-9,
         atol=1e-6,
     )
@@ -366,13 +366,13 @@ def test_valuation_where_it_applies(entry: KindEntry) -> None:
     if not (isinstance(inst, Convertible) and inst.converts):
         # Valuation at a BTC price applies to what converts; anything else is refused cleanly.
         with pytest.raises(tm.ValidationError) as info:
-            tm.valuation.convertible_value_at_btc_price(
-                co, inst.name, btc_price=80_000.0, **market
+            tm.valuation.convertible_value_at_asset_price(
+                co, inst.name, asset_price=80_000.0, **market
             )
         assert info.value.field == "name"
         return
-    low, high = tm.valuation.convertible_value_at_btc_price(
-        co, inst.name, btc_price=[40_000.0, 160_000.0], **market
+    low, high = tm.valuation.convertible_value_at_asset_price(
+        co, inst.name, asset_price=[40_000.0, 160_000.0], **market
     )
     # Per 100 of face: positive, finite and rising with the asset price.
     assert math.isfinite(low)
@@ -382,12 +382,12 @@ def test_valuation_where_it_applies(entry: KindEntry) -> None:
 
 def test_all_kinds_together() -> None:
     co = _company(*(entry.example() for entry in KINDS))
-    m = tm.metrics(co, btc_price=80_000.0)
+    m = tm.metrics(co, asset_price=80_000.0)
     faces = {"debt": 0.0, "preferred": 0.0}
     for inst in co.instruments:
         faces[inst.CLAIM] += inst.face
     assert m.debt == pytest.approx(faces["debt"], rel=1e-12)
-    assert m.pref == pytest.approx(faces["preferred"], rel=1e-12)
+    assert m.preferred == pytest.approx(faces["preferred"], rel=1e-12)
     assert tm.loads(tm.dumps(co)) == co
     wall = tm.maturity_wall(co, until=UNTIL)
     assert sum(r.due for r in wall.rows) == pytest.approx(faces["debt"], rel=1e-9)

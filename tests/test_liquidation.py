@@ -379,9 +379,9 @@ def test_dividend_coverage_months() -> None:
     assert dividend_coverage_months(co, include_interest=True) == pytest.approx(
         12 * 240 / 135, rel=1e-12
     )
-    m = metrics(co, btc_price=1.0)
+    m = metrics(co, asset_price=1.0)
     assert dividend_coverage_months(co, include_interest=True) == pytest.approx(
-        m.usd_months_of_coverage, rel=1e-12
+        m.cash_months_of_coverage, rel=1e-12
     )
     assert dividend_coverage_months(_tiny(note, cash=1.0)) == math.inf
 
@@ -390,7 +390,7 @@ def test_nav_sensitivity_by_hand() -> None:
     note = Note(name="n", principal=40e6, maturity=dt.date(2030, 1, 1))
     co = attrs.evolve(_tiny(note, cash=5e6), other_assets=1e6)
     grid = np.array([0.0, 50_000.0, 100_000.0])
-    table = nav_sensitivity(co, btc_prices=grid, share_price=80.0)
+    table = nav_sensitivity(co, asset_prices=grid, share_price=80.0)
     # NAV = 1,000 P + 5M + 1M − 40M.
     assert table.nav.tolist() == [-34e6, 16e6, 66e6]
     assert table.nav_per_share.tolist() == [-34.0, 16.0, 66.0]
@@ -404,17 +404,17 @@ def test_nav_sensitivity_by_hand() -> None:
     assert {len(c) for c in columns.values()} == {3}
     assert columns["nav"][2] == 66e6
     assert columns["share_price"][2] == 80.0
-    implied = nav_sensitivity(co, btc_prices=grid[1:], mnav=1.5)
+    implied = nav_sensitivity(co, asset_prices=grid[1:], mnav=1.5)
     assert implied.share_price is not None
     assert implied.mnav is not None
     # (1.5 × 1,000 P − 40M + 5M) / 1M.
     assert implied.share_price.tolist() == pytest.approx([40.0, 115.0], rel=1e-12)
     assert implied.mnav.tolist() == [1.5, 1.5]
-    bare = nav_sensitivity(co, btc_prices=50_000.0)
+    bare = nav_sensitivity(co, asset_prices=50_000.0)
     assert len(bare) == 1
     assert bare.mnav is None
     assert np.isnan(bare.to_dict()["mnav"]).tolist() == [True]  # None in the object, NaN out
-    assert bare == nav_sensitivity(co, btc_prices=[50_000.0])
+    assert bare == nav_sensitivity(co, asset_prices=[50_000.0])
     assert not implied.nav.flags.writeable
 
 
@@ -460,10 +460,10 @@ def test_other_validation() -> None:
             coverage_break_price(co, years=years)
         assert info.value.field == "years"
     with pytest.raises(ValidationError) as info:
-        nav_sensitivity(co, btc_prices=[1.0, -2.0])
-    assert info.value.field == "btc_prices[1]"
+        nav_sensitivity(co, asset_prices=[1.0, -2.0])
+    assert info.value.field == "asset_prices[1]"
     with pytest.raises(ValidationError) as info:
-        nav_sensitivity(co, btc_prices=[1.0], share_price=10.0, mnav=1.0)
+        nav_sensitivity(co, asset_prices=[1.0], share_price=10.0, mnav=1.0)
     assert info.value.field == "mnav"
     with pytest.raises(ValidationError) as info:
         joint_margin_call_price(co, release_excess=1)  # type: ignore[arg-type]
@@ -514,7 +514,7 @@ def oracle_flows(
     or to the first clause whose liquidity test (cash + unencumbered units × price against
     multiple × reference principal + accrued) fails ('test').
     """
-    share = share_price_for_mnav(co, mnav=mnav, btc_price=price) if conversion == "shares" else 0
+    share = share_price_for_mnav(co, mnav=mnav, asset_price=price) if conversion == "shares" else 0
     out: list[tuple[dt.date, float]] = []
     cvt_gone: dict[str, dt.date] = {}
     for inst in co.instruments:
@@ -808,7 +808,7 @@ def test_break_prices_scale_with_usd_amounts(
     interest=st.booleans(),
     amount=st.floats(min_value=1e6, max_value=1e10),
     share_price=st.floats(min_value=1.0, max_value=1e3),
-    btc_price=st.floats(min_value=1e3, max_value=2e5),
+    asset_price=st.floats(min_value=1e3, max_value=2e5),
     fee=st.floats(min_value=0.0, max_value=0.05),
 )
 def test_an_equity_raise_that_buys_btc_never_raises_a_break_price(
@@ -817,12 +817,12 @@ def test_an_equity_raise_that_buys_btc_never_raises_a_break_price(
     interest: bool,
     amount: float,
     share_price: float,
-    btc_price: float,
+    asset_price: float,
     fee: float,
 ) -> None:
     mode: dict[str, Any] = {"springing": springing, "conversion": "cash"}
     interest = interest and _interest_ok(mode)
-    raised = raise_equity(co, amount, share_price=share_price, btc_price=btc_price, fee=fee)
+    raised = raise_equity(co, amount, share_price=share_price, asset_price=asset_price, fee=fee)
     _no_higher(_all_prices(co, mode, interest), _all_prices(raised, mode, interest))
 
 
@@ -1035,7 +1035,7 @@ _NOT_A_COMPANY: list[tuple[str, Any]] = [
     ("springing_trigger_price", lambda c: springing_trigger_price(c, "x")),
     ("coverage_break_price", lambda c: coverage_break_price(c, years=1)),
     ("dividend_coverage_months", dividend_coverage_months),
-    ("nav_sensitivity", lambda c: nav_sensitivity(c, btc_prices=[1.0])),
+    ("nav_sensitivity", lambda c: nav_sensitivity(c, asset_prices=[1.0])),
 ]
 
 
@@ -1058,12 +1058,12 @@ _LOAN_NAME = "BTC-backed term loan"
         (coverage_break_price, {"years": 1e300}, "years"),
         (coverage_break_price, {"years": np.array([1.0, 2.0])}, "years"),
         # A 2-d grid used to be flattened silently; a ragged list raised a raw ValueError.
-        (nav_sensitivity, {"btc_prices": np.ones((2, 2))}, "btc_prices"),
-        (nav_sensitivity, {"btc_prices": [[1.0], [1.0, 2.0]]}, "btc_prices"),
-        (nav_sensitivity, {"btc_prices": [1.0, None]}, "btc_prices"),
-        (nav_sensitivity, {"btc_prices": [1.0], "share_price": -1.0}, "share_price"),
-        (nav_sensitivity, {"btc_prices": [1.0], "mnav": "1.5"}, "mnav"),
-        (nav_sensitivity, {"btc_prices": [1.0], "mnav": 1.0, "mnav_basis": "EV"}, "mnav_basis"),
+        (nav_sensitivity, {"asset_prices": np.ones((2, 2))}, "asset_prices"),
+        (nav_sensitivity, {"asset_prices": [[1.0], [1.0, 2.0]]}, "asset_prices"),
+        (nav_sensitivity, {"asset_prices": [1.0, None]}, "asset_prices"),
+        (nav_sensitivity, {"asset_prices": [1.0], "share_price": -1.0}, "share_price"),
+        (nav_sensitivity, {"asset_prices": [1.0], "mnav": "1.5"}, "mnav"),
+        (nav_sensitivity, {"asset_prices": [1.0], "mnav": 1.0, "mnav_basis": "EV"}, "mnav_basis"),
         (maturity_wall, {"until": dt.datetime(2030, 1, 1)}, "until"),
         (maturity_wall, {"by": None}, "by"),
         (maturity_wall, {"conversion": "Shares"}, "conversion"),
@@ -1090,8 +1090,8 @@ def test_break_prices_refuse_a_name_that_is_not_a_string(name: Any) -> None:
 
 def test_nav_sensitivity_takes_every_kind_of_number() -> None:
     co = company_2022()
-    expected = nav_sensitivity(co, btc_prices=[20_000.0]).nav.tolist()
+    expected = nav_sensitivity(co, asset_prices=[20_000.0]).nav.tolist()
     grids: list[Any] = [20_000.0, 20_000, np.float32(20_000.0), np.int64(20_000), np.array(2e4)]
     for grid in grids:
-        assert nav_sensitivity(co, btc_prices=grid).nav.tolist() == expected
-    assert len(nav_sensitivity(co, btc_prices=[])) == 0
+        assert nav_sensitivity(co, asset_prices=grid).nav.tolist() == expected
+    assert len(nav_sensitivity(co, asset_prices=[])) == 0

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.mstr_facts import BTC_PRICE, SHARE_PRICE, company_2022, mstr_2026_02
-from tests.strategies import btc_price_arrays, btc_prices, companies, scale_company
+from tests.strategies import asset_price_arrays, asset_prices, companies, scale_company
 from treasurymodel import (
     Company,
     ConvertibleNote,
@@ -35,10 +35,10 @@ M = 1e6
 FIELDS = [f.name for f in attrs.fields(Metrics)]
 SHARE_FIELDS = ("market_cap", "enterprise_value", "mnav", "mnav_simple")
 USD_FIELDS = (
-    "btc_reserve",
+    "asset_reserve",
     "cash",
     "debt",
-    "pref",
+    "preferred",
     "market_cap",
     "enterprise_value",
     "annual_obligations",
@@ -52,9 +52,9 @@ RATIO_FIELDS = (
     "mnav_simple",
     "amplification",
     "net_leverage",
-    "btc_years_of_coverage",
-    "usd_months_of_coverage",
-    "btc_per_share",
+    "asset_years_of_coverage",
+    "cash_months_of_coverage",
+    "units_per_share",
     "shares_if_converted",
 )
 share_prices = st.floats(min_value=0.01, max_value=1e5, allow_nan=False, allow_infinity=False)
@@ -84,13 +84,13 @@ def test_mstr_2026_02_balance_sheet_metrics() -> None:
     #   amplification = 16,632.45 / 48,618.74 = 0.342100; net leverage = 5,993.75 / 48,618.74
     #          = 0.123281
     co = mstr_2026_02()
-    m = metrics(co, btc_price=BTC_PRICE, share_price=SHARE_PRICE)
-    assert m.btc_reserve == 48_618_739_782.0
+    m = metrics(co, asset_price=BTC_PRICE, share_price=SHARE_PRICE)
+    assert m.asset_reserve == 48_618_739_782.0
     assert m.market_cap == pytest.approx(38_046_727_950.0, rel=1e-12)
     assert m.debt == pytest.approx(8_243.75 * M, rel=1e-12)
-    assert m.pref == pytest.approx(8_388.7 * M, rel=1e-12)
+    assert m.preferred == pytest.approx(8_388.7 * M, rel=1e-12)
     assert abs(m.debt - 8_244 * M) <= 0.5 * M  # the published, rounded figure
-    assert abs(m.pref - 8_389 * M) <= 0.5 * M
+    assert abs(m.preferred - 8_389 * M) <= 0.5 * M
     assert m.enterprise_value == pytest.approx(52_429_177_950.0, rel=1e-12)
     assert m.mnav == pytest.approx(1.0783739, abs=1e-7)
     assert m.mnav == pytest.approx(1.07839, abs=5e-5)
@@ -107,11 +107,11 @@ def test_mstr_2026_02_obligations_and_coverage() -> None:
     #   STRK 1,402.1 x 8% = 112.168, STRD 1,402.4 x 10% = 140.24 -> 853.07175M;
     #   total 887.6670625M (published $888M).
     # USD months = 12 x 2,250 / 887.667 = 30.4168; BTC years = 48,618.74 / 887.667 = 54.7714.
-    m = metrics(mstr_2026_02(), btc_price=BTC_PRICE)
+    m = metrics(mstr_2026_02(), asset_price=BTC_PRICE)
     assert m.annual_obligations == pytest.approx(887.6670625 * M, rel=1e-12)
     assert abs(m.annual_obligations - 888 * M) <= 0.5 * M
-    assert m.usd_months_of_coverage == pytest.approx(30.41681, abs=1e-5)
-    assert m.btc_years_of_coverage == pytest.approx(54.77137, abs=1e-5)
+    assert m.cash_months_of_coverage == pytest.approx(30.41681, abs=1e-5)
+    assert m.asset_years_of_coverage == pytest.approx(54.77137, abs=1e-5)
 
 
 def test_mstr_2026_02_nav_per_share() -> None:
@@ -122,12 +122,12 @@ def test_mstr_2026_02_nav_per_share() -> None:
     #   lowest conversion price ($149.77, 2030A) is above it, so nothing converts.
     #   BTC per share = 713,502 / 364,845,000 = 0.0019556304732 (assumed diluted shares)
     #   unrealized gain = 48,618.739782 - 54,260 = -5,641.260218M
-    m = metrics(mstr_2026_02(), btc_price=BTC_PRICE)
+    m = metrics(mstr_2026_02(), asset_price=BTC_PRICE)
     assert m.nav == pytest.approx(34_236_289_782.0, rel=1e-12)
     assert m.nav_per_share == pytest.approx(102.987657, abs=1e-6)
     assert m.nav_per_share_diluted == pytest.approx(101.590761, abs=1e-6)
     assert m.shares_if_converted == pytest.approx(337_002e3, rel=1e-12)
-    assert m.btc_per_share == pytest.approx(0.0019556304732, abs=1e-13)
+    assert m.units_per_share == pytest.approx(0.0019556304732, abs=1e-13)
     assert m.unrealized_gain == pytest.approx(-5_641_260_218.0, rel=1e-12)
 
 
@@ -138,7 +138,7 @@ def test_mstr_if_converted_at_150k() -> None:
     #   2030A $149.77 (800M -> 5.341524M sh) -> 272.951; 2028 $183.19 -> 271.528;
     #   2032 $204.33 -> 270.780; 2031 $232.72 -> 270.501; 2030B $433.43 > 270.50: stop.
     #   NAV 95,856.60M over 354.366480M shares = 270.50132.
-    m = metrics(mstr_2026_02(), btc_price=150_000.0)
+    m = metrics(mstr_2026_02(), asset_price=150_000.0)
     assert m.nav_per_share_diluted == pytest.approx(270.501319, abs=1e-6)
     assert m.shares_if_converted == pytest.approx(354_366_479.57, abs=1.0)
 
@@ -149,7 +149,7 @@ def test_mstr_btc_ratings() -> None:
     # + STRC 3,379.5 -> 3.76678; + STRE 920.7 -> 3.51598; + STRK 1,402.1 -> 3.19229;
     # + STRD 1,402.4 -> 2.92313.
     co = mstr_2026_02()
-    ratings = btc_ratings(co, btc_price=BTC_PRICE)
+    ratings = btc_ratings(co, asset_price=BTC_PRICE)
     expected = {
         "STRF": 5.102856,
         "STRC": 3.766778,
@@ -159,7 +159,7 @@ def test_mstr_btc_ratings() -> None:
     }
     for name, value in expected.items():
         assert ratings[name] == pytest.approx(value, abs=1e-6)
-        assert btc_rating(co, name, btc_price=BTC_PRICE) == ratings[name]
+        assert btc_rating(co, name, asset_price=BTC_PRICE) == ratings[name]
     for cvt in co.convertibles:
         assert ratings[cvt.name] == pytest.approx(5.897648, abs=1e-6)
     assert list(ratings) == [i.name for i in co.seniority_order()]
@@ -169,7 +169,7 @@ def test_share_price_for_mnav_mstr() -> None:
     # mNAV = 1 means EV = BTC Reserve: share price = (48,618.739782 - 8,243.75 - 8,388.7
     # + 2,250) / 332.431 = 34,236.289782 / 332.431 = 102.98766 (= NAV per basic share when
     # other assets are zero).
-    price = share_price_for_mnav(mstr_2026_02(), mnav=1.0, btc_price=BTC_PRICE)
+    price = share_price_for_mnav(mstr_2026_02(), mnav=1.0, asset_price=BTC_PRICE)
     assert price == pytest.approx(102.987657, abs=1e-6)
 
 
@@ -274,7 +274,7 @@ def test_if_converted_by_hand() -> None:
     # BTC $200,000: NAV = 155M -> 155; cheap -> 175/1.4 = 125; P ($100 < 125) -> 185/1.5
     #   = 123.33; dear ($150 > 123.33) stays debt. Diluted = 123.333333.
     # BTC $10,000: NAV = -35M (negative): converting only raises NAV per share: -35.
-    m = metrics(_small(), btc_price=np.array([100_000.0, 200_000.0, 10_000.0]))
+    m = metrics(_small(), asset_price=np.array([100_000.0, 200_000.0, 10_000.0]))
     assert m.nav.tolist() == pytest.approx([55e6, 155e6, -35e6], rel=1e-12)
     assert m.nav_per_share_diluted.tolist() == pytest.approx(
         [75 / 1.4, 185 / 1.5, -35.0], rel=1e-12
@@ -300,11 +300,11 @@ def _brute_force_diluted(company: Company, nav: float) -> float:
 
 
 @settings(max_examples=60)
-@given(company=companies(max_instruments=5), price=btc_prices())
+@given(company=companies(max_instruments=5), price=asset_prices())
 def test_if_converted_is_the_most_dilutive_subset(company: Company, price: float) -> None:
     # The if-converted NAV per share is the lowest NAV per share over every choice of
     # instruments counted as converted (an independent brute-force oracle).
-    m = metrics(company, btc_price=price)
+    m = metrics(company, asset_price=price)
     expected = _brute_force_diluted(company, m.nav)
     assert m.nav_per_share_diluted == pytest.approx(expected, rel=1e-9, abs=1e-9)
     undiluted = m.nav / (company.shares_basic + company.other_dilutive_shares)
@@ -317,7 +317,7 @@ def test_metrics_record_example_company() -> None:
     # amplification 60/100 = 0.6; net leverage (50 - 10)/100 = 0.4; obligations: cheap
     # 20M x 1% = 0.2M + P 10M x 10% = 1M -> 1.2M; BTC years 100/1.2; USD months 12 x 10/1.2
     # = 100; unrealized 100 - 60 = 40M; BTC per share 1,000 / (1M + 0.4M + 0.2M + 0.1M).
-    m = metrics(_small(), btc_price=100_000.0, share_price=80.0)
+    m = metrics(_small(), asset_price=100_000.0, share_price=80.0)
     assert m.market_cap == pytest.approx(80e6)
     assert m.enterprise_value == pytest.approx(130e6)
     assert m.mnav == pytest.approx(1.3, rel=1e-12)
@@ -325,17 +325,17 @@ def test_metrics_record_example_company() -> None:
     assert m.amplification == pytest.approx(0.6, rel=1e-12)
     assert m.net_leverage == pytest.approx(0.4, rel=1e-12)
     assert m.annual_obligations == pytest.approx(1.2e6, rel=1e-12)
-    assert m.btc_years_of_coverage == pytest.approx(100 / 1.2, rel=1e-12)
-    assert m.usd_months_of_coverage == pytest.approx(100.0, rel=1e-12)
+    assert m.asset_years_of_coverage == pytest.approx(100 / 1.2, rel=1e-12)
+    assert m.cash_months_of_coverage == pytest.approx(100.0, rel=1e-12)
     assert m.unrealized_gain == pytest.approx(40e6, rel=1e-12)
-    assert m.btc_per_share == pytest.approx(1_000 / 1.7e6, rel=1e-12)
-    assert m.btc_price == 100_000.0
+    assert m.units_per_share == pytest.approx(1_000 / 1.7e6, rel=1e-12)
+    assert m.asset_price == 100_000.0
     assert m.share_price == 80.0
 
 
 def test_no_share_price_gives_none_not_garbage() -> None:
     for price in (100_000.0, np.array([1.0, 2.0])):
-        m = metrics(_small(), btc_price=price)
+        m = metrics(_small(), asset_price=price)
         for name in SHARE_FIELDS:
             assert getattr(m, name) is None
         assert m.share_price is None
@@ -347,68 +347,68 @@ def test_no_share_price_gives_none_not_garbage() -> None:
 
 def test_zero_obligations_give_infinite_coverage() -> None:
     co = _small(instruments=[])
-    m = metrics(co, btc_price=np.array([0.0, 50_000.0]))
+    m = metrics(co, asset_price=np.array([0.0, 50_000.0]))
     assert m.annual_obligations.tolist() == [0.0, 0.0]
-    assert m.btc_years_of_coverage.tolist() == [math.inf, math.inf]
-    assert m.usd_months_of_coverage.tolist() == [math.inf, math.inf]
+    assert m.asset_years_of_coverage.tolist() == [math.inf, math.inf]
+    assert m.cash_months_of_coverage.tolist() == [math.inf, math.inf]
 
 
-def test_zero_btc_price_ratios_are_signed_infinities() -> None:
+def test_zero_asset_price_ratios_are_signed_infinities() -> None:
     # Reserve 0: debt + pref > 0 gives +inf amplification; debt - cash = 40M > 0 gives +inf;
     # with no debt, net leverage = -cash / 0 = -inf and amplification 0 / 0 := 0.
-    m = metrics(_small(), btc_price=0.0, share_price=10.0)
+    m = metrics(_small(), asset_price=0.0, share_price=10.0)
     assert m.amplification == math.inf
     assert m.net_leverage == math.inf
     assert m.mnav == math.inf
-    bare = metrics(_small(instruments=[]), btc_price=0.0)
+    bare = metrics(_small(instruments=[]), asset_price=0.0)
     assert bare.amplification == 0.0
     assert bare.net_leverage == -math.inf
 
 
 def test_types_float_in_float_out_array_in_array_out() -> None:
     co = _small()
-    scalar = metrics(co, btc_price=50_000.0, share_price=20.0)
+    scalar = metrics(co, asset_price=50_000.0, share_price=20.0)
     for name in FIELDS:
         assert type(getattr(scalar, name)) is float, name
-    zero_d = metrics(co, btc_price=np.float64(50_000.0), share_price=np.array(20.0))
+    zero_d = metrics(co, asset_price=np.float64(50_000.0), share_price=np.array(20.0))
     nav: object = zero_d.nav  # typed as an array (an array came in), a float at run time
     assert type(nav) is float
-    arr = metrics(co, btc_price=[50_000.0, 60_000.0], share_price=20.0)
+    arr = metrics(co, asset_price=[50_000.0, 60_000.0], share_price=20.0)
     for name in FIELDS:
         value = getattr(arr, name)
         assert isinstance(value, np.ndarray), name
         assert value.shape == (2,)
         assert not value.flags.writeable
     grid = metrics(
-        co, btc_price=np.array([[1e4], [5e4], [1e5]]), share_price=np.array([5.0, 50.0])
+        co, asset_price=np.array([[1e4], [5e4], [1e5]]), share_price=np.array([5.0, 50.0])
     )
     assert grid.mnav is not None
     assert grid.mnav.shape == (3, 2)
     assert grid.debt.shape == (3, 2)
-    assert grid.mnav[1, 1] == metrics(co, btc_price=5e4, share_price=50.0).mnav
+    assert grid.mnav[1, 1] == metrics(co, asset_price=5e4, share_price=50.0).mnav
 
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"btc_price": -1.0}, "btc_price"),
-        ({"btc_price": math.nan}, "btc_price"),
-        ({"btc_price": np.array([1.0, math.inf])}, r"btc_price\[1\]"),
-        ({"btc_price": "100"}, "btc_price"),
-        ({"btc_price": True}, "btc_price"),
-        ({"btc_price": 1.0, "share_price": -2.0}, "share_price"),
-        ({"btc_price": np.ones(3), "share_price": np.ones(2)}, "share_price"),
+        ({"asset_price": -1.0}, "asset_price"),
+        ({"asset_price": math.nan}, "asset_price"),
+        ({"asset_price": np.array([1.0, math.inf])}, r"asset_price\[1\]"),
+        ({"asset_price": "100"}, "asset_price"),
+        ({"asset_price": True}, "asset_price"),
+        ({"asset_price": 1.0, "share_price": -2.0}, "share_price"),
+        ({"asset_price": np.ones(3), "share_price": np.ones(2)}, "share_price"),
         # Found in review: these used to give a raw ValueError or a misleading "got nan".
-        ({"btc_price": None}, "btc_price"),
-        ({"btc_price": [1.0, None]}, "btc_price"),
-        ({"btc_price": [[1.0], [1.0, 2.0]]}, "btc_price"),
-        ({"btc_price": [1.0, "2"]}, "btc_price"),
-        ({"btc_price": 1 + 2j}, "btc_price"),
-        ({"btc_price": np.array([1 + 0j])}, "btc_price"),
-        ({"btc_price": dt.date(2026, 1, 1)}, "btc_price"),
-        ({"btc_price": 10**400}, "btc_price"),
-        ({"btc_price": 1.0, "share_price": [[1.0], [2.0, 3.0]]}, "share_price"),
-        ({"btc_price": 1.0, "share_price": np.array([np.nan, 1.0])}, r"share_price\[0\]"),
+        ({"asset_price": None}, "asset_price"),
+        ({"asset_price": [1.0, None]}, "asset_price"),
+        ({"asset_price": [[1.0], [1.0, 2.0]]}, "asset_price"),
+        ({"asset_price": [1.0, "2"]}, "asset_price"),
+        ({"asset_price": 1 + 2j}, "asset_price"),
+        ({"asset_price": np.array([1 + 0j])}, "asset_price"),
+        ({"asset_price": dt.date(2026, 1, 1)}, "asset_price"),
+        ({"asset_price": 10**400}, "asset_price"),
+        ({"asset_price": 1.0, "share_price": [[1.0], [2.0, 3.0]]}, "share_price"),
+        ({"asset_price": 1.0, "share_price": np.array([np.nan, 1.0])}, r"share_price\[0\]"),
     ],
 )
 def test_bad_prices_raise_validation_error(kwargs: dict[str, Any], field: str) -> None:
@@ -419,10 +419,10 @@ def test_bad_prices_raise_validation_error(kwargs: dict[str, Any], field: str) -
 @pytest.mark.parametrize("company", ["MSTR", None, 1.0, Holdings(units=1.0)])
 def test_every_metric_refuses_what_is_not_a_company(company: Any) -> None:
     calls: list[Callable[[], object]] = [
-        lambda: metrics(company, btc_price=1.0),
-        lambda: share_price_for_mnav(company, mnav=1.0, btc_price=1.0),
-        lambda: btc_rating(company, "cheap", btc_price=1.0),
-        lambda: btc_ratings(company, btc_price=1.0),
+        lambda: metrics(company, asset_price=1.0),
+        lambda: share_price_for_mnav(company, mnav=1.0, asset_price=1.0),
+        lambda: btc_rating(company, "cheap", asset_price=1.0),
+        lambda: btc_ratings(company, asset_price=1.0),
     ]
     for call in calls:
         with pytest.raises(ValidationError) as info:
@@ -433,20 +433,20 @@ def test_every_metric_refuses_what_is_not_a_company(company: Any) -> None:
 @pytest.mark.parametrize("name", [np.array(["cheap", "dear"]), ["cheap"], 5, None])
 def test_btc_rating_refuses_a_name_that_is_not_a_string(name: Any) -> None:
     with pytest.raises(ValidationError) as info:
-        btc_rating(_small(), name, btc_price=1.0)
+        btc_rating(_small(), name, asset_price=1.0)
     assert info.value.field == "security"
 
 
 def test_share_price_for_mnav_refuses_an_unknown_basis() -> None:
     with pytest.raises(ValidationError) as info:
-        share_price_for_mnav(_small(), mnav=1.0, btc_price=1.0, basis="EV")  # type: ignore[call-overload]
-    assert (info.value.field, info.value.value) == ("basis", "EV")
+        share_price_for_mnav(_small(), mnav=1.0, asset_price=1.0, mnav_basis="EV")  # type: ignore[call-overload]
+    assert (info.value.field, info.value.value) == ("mnav_basis", "EV")
 
 
 @settings(max_examples=25)
 @given(
     company=companies(max_instruments=5),
-    prices=btc_price_arrays(max_size=6),
+    prices=asset_price_arrays(max_size=6),
     shares=st.lists(share_prices, min_size=1, max_size=4),
 )
 def test_prices_broadcast_like_numpy(
@@ -462,11 +462,11 @@ def test_prices_broadcast_like_numpy(
     ]
     for btc, share in cases:
         shape = np.broadcast_shapes(np.shape(btc), np.shape(share))
-        grid = metrics(company, btc_price=btc, share_price=share)
+        grid = metrics(company, asset_price=btc, share_price=share)
         b_full, s_full = np.broadcast_arrays(np.asarray(btc), np.asarray(share))
         for index in np.ndindex(shape):
             at = float(b_full[index]), float(s_full[index])
-            one = metrics(company, btc_price=at[0], share_price=at[1])
+            one = metrics(company, asset_price=at[0], share_price=at[1])
             for name in FIELDS:
                 value = getattr(grid, name)
                 assert isinstance(value, np.ndarray), name
@@ -476,7 +476,7 @@ def test_prices_broadcast_like_numpy(
 
 def test_btc_rating_unknown_name() -> None:
     with pytest.raises(ValidationError, match="names no instrument"):
-        btc_rating(_small(), "missing", btc_price=1.0)
+        btc_rating(_small(), "missing", asset_price=1.0)
 
 
 def test_btc_rating_equal_rank_counts_together() -> None:
@@ -489,7 +489,7 @@ def test_btc_rating_equal_rank_counts_together() -> None:
             PreferredStock(name="C", notional=40e6, rate=0.1, seniority=2),
         ]
     )
-    r = btc_ratings(co, btc_price=np.array([100_000.0]))
+    r = btc_ratings(co, asset_price=np.array([100_000.0]))
     assert r["d"].tolist() == pytest.approx([5.0])
     assert r["A"].tolist() == pytest.approx([100 / 60])
     assert r["B"].tolist() == pytest.approx([100 / 60])
@@ -499,13 +499,13 @@ def test_btc_rating_equal_rank_counts_together() -> None:
 # --- properties ---------------------------------------------------------------------------
 
 
-@given(company=companies(), p1=btc_prices(), p2=btc_prices(), a=st.floats(0.0, 1.0))
-def test_reserve_and_nav_are_affine_in_btc_price(
+@given(company=companies(), p1=asset_prices(), p2=asset_prices(), a=st.floats(0.0, 1.0))
+def test_reserve_and_nav_are_affine_in_asset_price(
     company: Company, p1: float, p2: float, a: float
 ) -> None:
     mix = a * p1 + (1 - a) * p2
-    m1, m2, mm = (metrics(company, btc_price=p) for p in (p1, p2, mix))
-    for name in ("btc_reserve", "nav", "unrealized_gain"):
+    m1, m2, mm = (metrics(company, asset_price=p) for p in (p1, p2, mix))
+    for name in ("asset_reserve", "nav", "unrealized_gain"):
         lhs = getattr(mm, name)
         rhs = a * getattr(m1, name) + (1 - a) * getattr(m2, name)
         scale = abs(getattr(m1, name)) + abs(getattr(m2, name)) + company.cash + 1.0
@@ -514,28 +514,28 @@ def test_reserve_and_nav_are_affine_in_btc_price(
     assert (m1.nav - m2.nav) == pytest.approx(
         company.holdings[0].units * (p1 - p2),
         rel=1e-9,
-        abs=1e-6 * (m1.btc_reserve + m2.btc_reserve),
+        abs=1e-6 * (m1.asset_reserve + m2.asset_reserve),
     )
 
 
 @given(
     company=companies(),
-    btc=btc_prices(),
+    btc=asset_prices(),
     share=share_prices,
     k=st.sampled_from([0.001, 0.5, 3.0, 1_000.0]) | st.floats(0.01, 100.0),
 )
 def test_usd_figures_scale_and_ratios_do_not(
     company: Company, btc: float, share: float, k: float
 ) -> None:
-    base = metrics(company, btc_price=btc, share_price=share)
-    scaled = metrics(scale_company(company, k), btc_price=btc * k, share_price=share * k)
+    base = metrics(company, asset_price=btc, share_price=share)
+    scaled = metrics(scale_company(company, k), asset_price=btc * k, share_price=share * k)
     assert base.market_cap is not None
     # Rounding scale: the largest amounts that enter any USD figure.
     tol = 1e-9 * (
-        base.btc_reserve
+        base.asset_reserve
         + base.market_cap
         + base.debt
-        + base.pref
+        + base.preferred
         + base.cash
         + company.other_assets
         + company.holdings[0].cost_basis
@@ -553,17 +553,17 @@ def test_usd_figures_scale_and_ratios_do_not(
 @settings(max_examples=30)
 @given(
     company=companies(),
-    prices=btc_price_arrays(max_size=20),
+    prices=asset_price_arrays(max_size=20),
     share=st.none() | share_prices,
 )
 def test_array_metrics_equal_scalar_metrics(
     company: Company, prices: np.ndarray[Any, np.dtype[np.float64]], share: float | None
 ) -> None:
     shares = None if share is None else np.linspace(share, 2 * share, prices.size)
-    vec = metrics(company, btc_price=prices, share_price=shares)
+    vec = metrics(company, asset_price=prices, share_price=shares)
     for i, p in enumerate(prices):
         one = metrics(
-            company, btc_price=float(p), share_price=None if shares is None else float(shares[i])
+            company, asset_price=float(p), share_price=None if shares is None else float(shares[i])
         )
         for name in FIELDS:
             v, s = getattr(vec, name), getattr(one, name)
@@ -573,26 +573,26 @@ def test_array_metrics_equal_scalar_metrics(
             assert v[i] == s, name
 
 
-@given(company=companies(), btc=btc_prices(), target=st.floats(0.0, 10.0))
+@given(company=companies(), btc=asset_prices(), target=st.floats(0.0, 10.0))
 def test_share_price_for_mnav_round_trips(company: Company, btc: float, target: float) -> None:
-    for basis in ("ev", "market_cap"):
-        price = share_price_for_mnav(company, mnav=target, btc_price=btc, basis=basis)
-        m = metrics(company, btc_price=btc, share_price=max(price, 0.0))
-        got = m.mnav if basis == "ev" else m.mnav_simple
+    for mnav_basis in ("ev", "market_cap"):
+        price = share_price_for_mnav(company, mnav=target, asset_price=btc, mnav_basis=mnav_basis)
+        m = metrics(company, asset_price=btc, share_price=max(price, 0.0))
+        got = m.mnav if mnav_basis == "ev" else m.mnav_simple
         assert got is not None
         if price >= 0:
-            scale = 1 + (m.debt + m.pref + m.cash) / m.btc_reserve
+            scale = 1 + (m.debt + m.preferred + m.cash) / m.asset_reserve
             assert abs(got - target) <= 1e-9 * (scale + target)
         else:
             # No positive share price reaches so low an mNAV: at share price 0 it is higher.
             assert got > target
 
 
-@given(company=companies(), prices=btc_price_arrays(max_size=10), share=share_prices)
+@given(company=companies(), prices=asset_price_arrays(max_size=10), share=share_prices)
 def test_no_nan_anywhere(
     company: Company, prices: np.ndarray[Any, np.dtype[np.float64]], share: float
 ) -> None:
-    m = metrics(company, btc_price=np.append(prices, 0.0), share_price=share)
+    m = metrics(company, asset_price=np.append(prices, 0.0), share_price=share)
     for name in FIELDS:
         assert not np.isnan(getattr(m, name)).any(), name
 
@@ -603,7 +603,7 @@ def test_2022_company_metrics() -> None:
     # + 11 x 0% = 7.6875 + 4.875 + 30.625 = 43.1875M; at BTC $20,000 the reserve is
     # 129,699 x 20,000 = 2,593.98M, NAV = 2,593.98 + 60 - 2,416 = 237.98M, 21.0602 a share
     # (11.3M basic); amplification 2,416 / 2,593.98 = 0.931387.
-    m = metrics(company_2022(), btc_price=20_000.0)
+    m = metrics(company_2022(), asset_price=20_000.0)
     assert m.annual_obligations == pytest.approx(43.1875e6, rel=1e-12)
     assert m.nav == pytest.approx(237.98e6, rel=1e-12)
     assert m.nav_per_share == pytest.approx(21.060177, abs=1e-6)
@@ -613,7 +613,7 @@ def test_2022_company_metrics() -> None:
 @settings(max_examples=25)
 @given(
     company=companies(max_instruments=5),
-    prices=btc_price_arrays(max_size=8),
+    prices=asset_price_arrays(max_size=8),
     target=st.floats(0.0, 5.0),
 )
 def test_other_price_functions_are_elementwise(
@@ -622,8 +622,8 @@ def test_other_price_functions_are_elementwise(
     # share_price_for_mnav, btc_rating(s) and the BTC Yield KPIs: an array gives an array of
     # the same shape equal, element by element, to the float results; a float gives a float.
     grid = prices.reshape(-1, 1) if prices.size % 2 else prices.reshape(2, -1)
-    spm = share_price_for_mnav(company, mnav=target, btc_price=grid)
-    ratings = btc_ratings(company, btc_price=grid)
+    spm = share_price_for_mnav(company, mnav=target, asset_price=grid)
+    ratings = btc_ratings(company, asset_price=grid)
     units = grid / 1e3
     kpi = btc_dollar_gain(
         start_units=100.0, start_shares=1e6, end_units=units, end_shares=1.1e6, end_price=grid
@@ -632,12 +632,12 @@ def test_other_price_functions_are_elementwise(
     assert kpi.shape == grid.shape
     for index in np.ndindex(grid.shape):
         p = float(grid[index])
-        one = share_price_for_mnav(company, mnav=target, btc_price=p)
+        one = share_price_for_mnav(company, mnav=target, asset_price=p)
         assert type(one) is float
         assert spm[index] == one
         for name, value in ratings.items():
             assert value.shape == grid.shape
-            assert value[index] == btc_rating(company, name, btc_price=p)
+            assert value[index] == btc_rating(company, name, asset_price=p)
         one_kpi = btc_dollar_gain(
             start_units=100.0, start_shares=1e6, end_units=p / 1e3, end_shares=1.1e6, end_price=p
         )
@@ -648,6 +648,6 @@ def test_other_price_functions_are_elementwise(
 def test_a_subnormal_price_gives_infinite_ratios_without_a_warning() -> None:
     # The reserve at 1e-320 is subnormal: EV / reserve overflows a float, and its limit is
     # +inf. The test suite turns warnings into errors, so a bare division would fail here.
-    m = metrics(mstr_2026_02(), btc_price=1e-320, share_price=SHARE_PRICE)
+    m = metrics(mstr_2026_02(), asset_price=1e-320, share_price=SHARE_PRICE)
     assert m.mnav == math.inf
     assert m.amplification == math.inf

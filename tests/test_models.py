@@ -45,7 +45,7 @@ def test_gbm_log_return_moments(
     drift: float, volatility: float, steps_per_year: int, seed: int
 ) -> None:
     dt = 1.0 / steps_per_year
-    model = GBM(spot=100.0, drift=drift, volatility=volatility)
+    model = GBM(asset_price=100.0, drift=drift, volatility=volatility)
     r = model.log_returns(_rng(seed), paths=400, steps=500, dt=dt)
     n = r.size
     mean = (drift - 0.5 * volatility**2) * dt  # Itô: E[ln S_{t+dt}/S_t] = (mu - s^2/2) dt
@@ -57,7 +57,7 @@ def test_gbm_log_return_moments(
 
 def test_gbm_expected_price_grows_at_drift() -> None:
     # E[S_T] = S_0 exp(mu T) for GBM: one year of weekly steps, 50% volatility, 10% drift.
-    model = GBM(spot=100.0, drift=0.10, volatility=0.5)
+    model = GBM(asset_price=100.0, drift=0.10, volatility=0.5)
     r = model.log_returns(_rng(11), paths=200_000, steps=52, dt=1 / 52)
     final = 100.0 * np.exp(r.sum(axis=1))
     expected = 100.0 * math.exp(0.10)
@@ -78,10 +78,10 @@ def test_gbm_shocks_scale_with_volatility(
 ) -> None:
     # Same generator state -> same normals Z; r = (mu - s^2/2) dt + s sqrt(dt) Z.
     dt = 1 / 52
-    a = GBM(spot=1.0, drift=drift, volatility=vol_a).log_returns(
+    a = GBM(asset_price=1.0, drift=drift, volatility=vol_a).log_returns(
         _rng(seed), paths=3, steps=7, dt=dt
     )
-    b = GBM(spot=1.0, drift=drift, volatility=vol_b).log_returns(
+    b = GBM(asset_price=1.0, drift=drift, volatility=vol_b).log_returns(
         _rng(seed), paths=3, steps=7, dt=dt
     )
     za = (a - (drift - 0.5 * vol_a**2) * dt) / (vol_a * math.sqrt(dt))
@@ -93,13 +93,15 @@ def test_gbm_shocks_scale_with_volatility(
 def test_gbm_zero_volatility_is_deterministic_and_draws_nothing() -> None:
     rng = _rng(3)
     state = rng.bit_generator.state
-    r = GBM(spot=50.0, drift=0.08, volatility=0.0).log_returns(rng, paths=2, steps=4, dt=0.25)
+    r = GBM(asset_price=50.0, drift=0.08, volatility=0.0).log_returns(
+        rng, paths=2, steps=4, dt=0.25
+    )
     assert rng.bit_generator.state == state
     np.testing.assert_array_equal(r, np.full((2, 4), 0.02))
 
 
 def test_same_generator_state_same_returns() -> None:
-    model = GBM(spot=1.0, volatility=0.3)
+    model = GBM(asset_price=1.0, volatility=0.3)
     a = model.log_returns(_rng(42), paths=5, steps=6, dt=0.1)
     b = model.log_returns(_rng(42), paths=5, steps=6, dt=0.1)
     c = model.log_returns(_rng(43), paths=5, steps=6, dt=0.1)
@@ -113,9 +115,14 @@ def test_same_generator_state_same_returns() -> None:
 
 def test_merton_without_jumps_is_gbm() -> None:
     merton = MertonJumpDiffusion(
-        spot=1.0, drift=0.03, volatility=0.6, intensity=0.0, jump_mean=-0.3, jump_volatility=0.2
+        asset_price=1.0,
+        drift=0.03,
+        volatility=0.6,
+        intensity=0.0,
+        jump_mean=-0.3,
+        jump_volatility=0.2,
     )
-    gbm = GBM(spot=1.0, drift=0.03, volatility=0.6)
+    gbm = GBM(asset_price=1.0, drift=0.03, volatility=0.6)
     np.testing.assert_array_equal(
         merton.log_returns(_rng(9), paths=4, steps=10, dt=1 / 52),
         gbm.log_returns(_rng(9), paths=4, steps=10, dt=1 / 52),
@@ -126,7 +133,12 @@ def test_merton_jump_counts_are_poisson() -> None:
     # sigma = 0 and sigma_J = 0: every return is mean + N mu_J, so N can be read back.
     lam, mu_j, dt = 3.0, -0.2, 1 / 12
     model = MertonJumpDiffusion(
-        spot=1.0, drift=0.0, volatility=0.0, intensity=lam, jump_mean=mu_j, jump_volatility=0.0
+        asset_price=1.0,
+        drift=0.0,
+        volatility=0.0,
+        intensity=lam,
+        jump_mean=mu_j,
+        jump_volatility=0.0,
     )
     r = model.log_returns(_rng(5), paths=500, steps=240, dt=dt)
     kappa = math.exp(mu_j) - 1.0
@@ -141,7 +153,12 @@ def test_merton_jump_counts_are_poisson() -> None:
 def test_merton_moments_and_compensated_mean_price() -> None:
     sigma, lam, mu_j, s_j, mu = 0.4, 4.0, -0.1, 0.15, 0.05
     model = MertonJumpDiffusion(
-        spot=100.0, drift=mu, volatility=sigma, intensity=lam, jump_mean=mu_j, jump_volatility=s_j
+        asset_price=100.0,
+        drift=mu,
+        volatility=sigma,
+        intensity=lam,
+        jump_mean=mu_j,
+        jump_volatility=s_j,
     )
     dt = 1 / 52
     r = model.log_returns(_rng(21), paths=4000, steps=52, dt=dt)
@@ -176,7 +193,7 @@ def test_bootstrap_reuses_only_given_returns_in_circular_blocks(
     block = data.draw(st.integers(1, n))
     # Distinct returns whose position in the series can be read back from the value.
     series = [0.001 * (i + 1) for i in range(n)]
-    model = BlockBootstrap(spot=10.0, returns=series, block=block)
+    model = BlockBootstrap(asset_price=10.0, returns=series, block=block)
     r = model.log_returns(_rng(seed), paths=5, steps=steps, dt=1 / 52)
     assert r.shape == (5, steps)
     assert set(r.ravel().tolist()) <= set(series)
@@ -190,7 +207,7 @@ def test_bootstrap_reuses_only_given_returns_in_circular_blocks(
 def test_bootstrap_mean_is_the_series_mean() -> None:
     # Each block start is uniform, so every series position is equally likely at every step.
     series = np.random.default_rng(0).normal(0.001, 0.03, size=300)
-    model = BlockBootstrap(spot=1.0, returns=series, block=10)
+    model = BlockBootstrap(asset_price=1.0, returns=series, block=10)
     r = model.log_returns(_rng(1), paths=2000, steps=100, dt=1 / 52)
     # Blocks of 10 returns are drawn independently: 20,000 blocks per the 200,000 values.
     se = series.std() / math.sqrt(r.size / 10)
@@ -200,15 +217,15 @@ def test_bootstrap_mean_is_the_series_mean() -> None:
 
 
 def test_bootstrap_frequency_guard() -> None:
-    model = BlockBootstrap(spot=1.0, returns=[0.01, 0.02], block=1, periods_per_year=52)
+    model = BlockBootstrap(asset_price=1.0, returns=[0.01, 0.02], block=1, periods_per_year=52)
     assert model.log_returns(_rng(0), paths=1, steps=3, dt=1 / 52).shape == (1, 3)
     with pytest.raises(ValidationError, match="dt: must be 1 / 52"):
         model.log_returns(_rng(0), paths=1, steps=3, dt=1 / 12)
 
 
 def test_bootstrap_stores_a_tuple_and_is_hashable() -> None:
-    a = BlockBootstrap(spot=1.0, returns=np.array([0.01, -0.02]), block=2)
-    b = BlockBootstrap(spot=1.0, returns=[0.01, -0.02], block=2)
+    a = BlockBootstrap(asset_price=1.0, returns=np.array([0.01, -0.02]), block=2)
+    b = BlockBootstrap(asset_price=1.0, returns=[0.01, -0.02], block=2)
     assert a.returns == (0.01, -0.02)
     assert a == b
     assert hash(a) == hash(b)
@@ -218,16 +235,16 @@ def test_bootstrap_stores_a_tuple_and_is_hashable() -> None:
 
 
 MODELS: list[Any] = [
-    GBM(spot=68_141.0, drift=0.0, volatility=0.5),
+    GBM(asset_price=68_141.0, drift=0.0, volatility=0.5),
     MertonJumpDiffusion(
-        spot=68_141.0,
+        asset_price=68_141.0,
         drift=0.0,
         volatility=0.4,
         intensity=1.0,
         jump_mean=-0.2,
         jump_volatility=0.1,
     ),
-    BlockBootstrap(spot=68_141.0, returns=[0.01, -0.03, 0.02], block=2),
+    BlockBootstrap(asset_price=68_141.0, returns=[0.01, -0.03, 0.02], block=2),
 ]
 
 
@@ -241,41 +258,41 @@ def test_models_satisfy_the_protocol_and_pickle(model: Any) -> None:
         model.log_returns(_rng(1), paths=3, steps=4, dt=1 / 52),
     )
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        setattr(model, "spot", 1.0)
+        setattr(model, "asset_price", 1.0)
 
 
 def test_objects_without_log_returns_are_not_price_models() -> None:
     @attrs.frozen
     class NoReturns:
-        spot: float
+        asset_price: float
 
-    assert not isinstance(NoReturns(spot=1.0), PriceModel)
+    assert not isinstance(NoReturns(asset_price=1.0), PriceModel)
 
 
 @pytest.mark.parametrize(
     ("build", "field"),
     [
-        (lambda: GBM(spot=0.0, volatility=0.5), "GBM.spot"),
-        (lambda: GBM(spot=-1.0, volatility=0.5), "GBM.spot"),
-        (lambda: GBM(spot=1.0, volatility=float("nan")), "GBM.volatility"),
-        (lambda: GBM(spot=1.0, volatility=-0.5), "GBM.volatility"),
-        (lambda: GBM(spot=1.0, drift=float("inf"), volatility=0.5), "GBM.drift"),
-        (lambda: GBM(spot="100", volatility=0.5), "GBM.spot"),  # type: ignore[arg-type]
+        (lambda: GBM(asset_price=0.0, volatility=0.5), "GBM.asset_price"),
+        (lambda: GBM(asset_price=-1.0, volatility=0.5), "GBM.asset_price"),
+        (lambda: GBM(asset_price=1.0, volatility=float("nan")), "GBM.volatility"),
+        (lambda: GBM(asset_price=1.0, volatility=-0.5), "GBM.volatility"),
+        (lambda: GBM(asset_price=1.0, drift=float("inf"), volatility=0.5), "GBM.drift"),
+        (lambda: GBM(asset_price="100", volatility=0.5), "GBM.asset_price"),  # type: ignore[arg-type]
         (
             lambda: MertonJumpDiffusion(
-                spot=1.0, volatility=0.1, intensity=-1.0, jump_mean=0.0, jump_volatility=0.1
+                asset_price=1.0, volatility=0.1, intensity=-1.0, jump_mean=0.0, jump_volatility=0.1
             ),
             "MertonJumpDiffusion.intensity",
         ),
         (
             lambda: MertonJumpDiffusion(
-                spot=1.0, volatility=0.1, intensity=1.0, jump_mean=0.0, jump_volatility=-0.1
+                asset_price=1.0, volatility=0.1, intensity=1.0, jump_mean=0.0, jump_volatility=-0.1
             ),
             "MertonJumpDiffusion.jump_volatility",
         ),
         (
             lambda: MertonJumpDiffusion(
-                spot=1.0,
+                asset_price=1.0,
                 volatility=0.1,
                 intensity=1.0,
                 jump_mean=float("nan"),
@@ -283,48 +300,72 @@ def test_objects_without_log_returns_are_not_price_models() -> None:
             ),
             "MertonJumpDiffusion.jump_mean",
         ),
-        (lambda: BlockBootstrap(spot=1.0, returns=[], block=1), "BlockBootstrap.returns"),
+        (lambda: BlockBootstrap(asset_price=1.0, returns=[], block=1), "BlockBootstrap.returns"),
         (
-            lambda: BlockBootstrap(spot=1.0, returns=[0.1, np.nan], block=1),
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, np.nan], block=1),
             "BlockBootstrap.returns[1]",
         ),
         (
-            lambda: BlockBootstrap(spot=1.0, returns=[[0.1, 0.2]], block=1),
+            lambda: BlockBootstrap(asset_price=1.0, returns=[[0.1, 0.2]], block=1),
             "BlockBootstrap.returns",
         ),
-        (lambda: BlockBootstrap(spot=1.0, returns="0.1", block=1), "BlockBootstrap.returns"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=0), "BlockBootstrap.block"),
         (
-            lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=2.0),
+            lambda: BlockBootstrap(asset_price=1.0, returns="0.1", block=1),
+            "BlockBootstrap.returns",
+        ),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, 0.2], block=0),
             "BlockBootstrap.block",
         ),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, 0.2], block=3), "BlockBootstrap.block"),
         (
-            lambda: BlockBootstrap(spot=1.0, returns=[0.1], block=1, periods_per_year=0),
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, 0.2], block=2.0),
+            "BlockBootstrap.block",
+        ),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, 0.2], block=3),
+            "BlockBootstrap.block",
+        ),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1], block=1, periods_per_year=0),
             "BlockBootstrap.periods_per_year",
         ),
         # the limits: prices in [1e-200, 1e200], rates and log jumps within +-10, 1,000 jumps
-        (lambda: GBM(spot=1e300, volatility=0.5), "GBM.spot"),
-        (lambda: GBM(spot=1e-201, volatility=0.5), "GBM.spot"),
-        (lambda: GBM(spot=1.0, volatility=1e10), "GBM.volatility"),
-        (lambda: GBM(spot=1.0, volatility=10.01), "GBM.volatility"),
-        (lambda: GBM(spot=1.0, drift=1e10, volatility=0.5), "GBM.drift"),
-        (lambda: GBM(spot=1.0, drift=-10.01, volatility=0.5), "GBM.drift"),
-        (lambda: GBM(spot=1.0, drift=True, volatility=0.5), "GBM.drift"),
+        (lambda: GBM(asset_price=1e300, volatility=0.5), "GBM.asset_price"),
+        (lambda: GBM(asset_price=1e-201, volatility=0.5), "GBM.asset_price"),
+        (lambda: GBM(asset_price=1.0, volatility=1e10), "GBM.volatility"),
+        (lambda: GBM(asset_price=1.0, volatility=10.01), "GBM.volatility"),
+        (lambda: GBM(asset_price=1.0, drift=1e10, volatility=0.5), "GBM.drift"),
+        (lambda: GBM(asset_price=1.0, drift=-10.01, volatility=0.5), "GBM.drift"),
+        (lambda: GBM(asset_price=1.0, drift=True, volatility=0.5), "GBM.drift"),
         (lambda: _merton(intensity=1e300), "MertonJumpDiffusion.intensity"),
         (lambda: _merton(jump_mean=-1000.0), "MertonJumpDiffusion.jump_mean"),
         (lambda: _merton(jump_volatility=40.0), "MertonJumpDiffusion.jump_volatility"),
         (lambda: _merton(volatility=1e200), "MertonJumpDiffusion.volatility"),
-        (lambda: _merton(spot=0.0), "MertonJumpDiffusion.spot"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, True]), "BlockBootstrap.returns[1]"),
-        (lambda: BlockBootstrap(spot=1.0, returns=(0.1, True)), "BlockBootstrap.returns[1]"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[[0.1], [0.2]]), "BlockBootstrap.returns"),
-        (lambda: BlockBootstrap(spot=1.0, returns=["0.1"]), "BlockBootstrap.returns"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, None]), "BlockBootstrap.returns"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1, np.inf]), "BlockBootstrap.returns[1]"),
-        (lambda: BlockBootstrap(spot=1e300, returns=[0.1]), "BlockBootstrap.spot"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1], block=True), "BlockBootstrap.block"),
-        (lambda: BlockBootstrap(spot=1.0, returns=[0.1], block=-1), "BlockBootstrap.block"),
+        (lambda: _merton(asset_price=0.0), "MertonJumpDiffusion.asset_price"),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, True]),
+            "BlockBootstrap.returns[1]",
+        ),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=(0.1, True)),
+            "BlockBootstrap.returns[1]",
+        ),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[[0.1], [0.2]]),
+            "BlockBootstrap.returns",
+        ),
+        (lambda: BlockBootstrap(asset_price=1.0, returns=["0.1"]), "BlockBootstrap.returns"),
+        (lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, None]), "BlockBootstrap.returns"),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1, np.inf]),
+            "BlockBootstrap.returns[1]",
+        ),
+        (lambda: BlockBootstrap(asset_price=1e300, returns=[0.1]), "BlockBootstrap.asset_price"),
+        (
+            lambda: BlockBootstrap(asset_price=1.0, returns=[0.1], block=True),
+            "BlockBootstrap.block",
+        ),
+        (lambda: BlockBootstrap(asset_price=1.0, returns=[0.1], block=-1), "BlockBootstrap.block"),
     ],
 )
 def test_invalid_models_are_refused(build: Any, field: str) -> None:
@@ -335,7 +376,7 @@ def test_invalid_models_are_refused(build: Any, field: str) -> None:
 
 def _merton(**kwargs: Any) -> MertonJumpDiffusion:
     args: dict[str, Any] = {
-        "spot": 1.0,
+        "asset_price": 1.0,
         "volatility": 0.1,
         "intensity": 1.0,
         "jump_mean": 0.0,
@@ -346,14 +387,16 @@ def _merton(**kwargs: Any) -> MertonJumpDiffusion:
 
 
 def test_the_limits_themselves_are_accepted() -> None:
-    low = GBM(spot=1e-200, drift=-10.0, volatility=10.0)
-    high = GBM(spot=1e200, drift=10, volatility=0)
-    assert (low.spot, low.drift, low.volatility) == (1e-200, -10.0, 10.0)
-    assert (high.spot, high.drift, high.volatility) == (1e200, 10.0, 0.0)
+    low = GBM(asset_price=1e-200, drift=-10.0, volatility=10.0)
+    high = GBM(asset_price=1e200, drift=10, volatility=0)
+    assert (low.asset_price, low.drift, low.volatility) == (1e-200, -10.0, 10.0)
+    assert (high.asset_price, high.drift, high.volatility) == (1e200, 10.0, 0.0)
     jumps = _merton(intensity=1000, jump_mean=-10.0, jump_volatility=10.0)
     # kappa = e^(mu_J + sigma_J^2 / 2) - 1 = e^40 - 1 at the limits: finite
     assert jumps.jump_compensator == pytest.approx(math.exp(40.0), rel=1e-12)
-    boot = BlockBootstrap(spot=1.0, returns=np.array([1, 2, 3], dtype=np.int32), block=np.int64(2))
+    boot = BlockBootstrap(
+        asset_price=1.0, returns=np.array([1, 2, 3], dtype=np.int32), block=np.int64(2)
+    )
     assert boot.returns == (1.0, 2.0, 3.0)
     assert boot.block == 2
     assert type(boot.block) is int
@@ -395,34 +438,37 @@ def test_returns_are_finite_float64_of_the_requested_shape(model: Any) -> None:
 
 
 _BUILDERS: dict[str, Any] = {
-    "GBM": lambda spot: GBM(spot=spot, volatility=0.5),
-    "MertonJumpDiffusion": lambda spot: MertonJumpDiffusion(
-        spot=spot, volatility=0.5, intensity=1.0, jump_mean=-0.1, jump_volatility=0.1
+    "GBM": lambda asset_price: GBM(asset_price=asset_price, volatility=0.5),
+    "MertonJumpDiffusion": lambda asset_price: MertonJumpDiffusion(
+        asset_price=asset_price, volatility=0.5, intensity=1.0, jump_mean=-0.1, jump_volatility=0.1
     ),
-    "BlockBootstrap": lambda spot: BlockBootstrap(spot=spot, returns=[0.01, -0.02]),
+    "BlockBootstrap": lambda asset_price: BlockBootstrap(
+        asset_price=asset_price, returns=[0.01, -0.02]
+    ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(_BUILDERS))
 @pytest.mark.parametrize(
-    "spot", [68_141, np.int64(68_141), np.int32(68_141), np.float32(68_141.0), np.array(68_141.0)]
+    "asset_price",
+    [68_141, np.int64(68_141), np.int32(68_141), np.float32(68_141.0), np.array(68_141.0)],
 )
-def test_spot_is_stored_as_a_python_float(name: str, spot: Any) -> None:
+def test_spot_is_stored_as_a_python_float(name: str, asset_price: Any) -> None:
     # The models validate ``spot`` and store it as a float after construction (no attrs
     # converter, so that pyright accepts them as a PriceModel): the same model as the float.
-    model, reference = _BUILDERS[name](spot), _BUILDERS[name](68_141.0)
-    assert type(model.spot) is float
-    assert model.spot == 68_141.0
+    model, reference = _BUILDERS[name](asset_price), _BUILDERS[name](68_141.0)
+    assert type(model.asset_price) is float
+    assert model.asset_price == 68_141.0
     assert model == reference
     assert hash(model) == hash(reference)
-    assert type(attrs.evolve(model, spot=np.int64(2)).spot) is float
+    assert type(attrs.evolve(model, asset_price=np.int64(2)).asset_price) is float
     assert isinstance(model, PriceModel)
 
 
 @pytest.mark.parametrize("name", sorted(_BUILDERS))
-@pytest.mark.parametrize("spot", [True, np.True_, "100", None, math.nan, 0, 1e201, [1.0]])
-def test_spot_refused_for_every_model(name: str, spot: Any) -> None:
+@pytest.mark.parametrize("asset_price", [True, np.True_, "100", None, math.nan, 0, 1e201, [1.0]])
+def test_spot_refused_for_every_model(name: str, asset_price: Any) -> None:
     with pytest.raises(ValidationError) as info:
-        _BUILDERS[name](spot)
+        _BUILDERS[name](asset_price)
     assert info.value.field == f"{name}.spot"
-    assert info.value.value is spot
+    assert info.value.value is asset_price

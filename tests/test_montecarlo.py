@@ -75,7 +75,7 @@ def _single_note(principal: float, maturity: dt.date, units: float = 1_000.0) ->
 def _small(**kwargs: Any) -> SimulationResult:
     """A small simulation of a one-note company (10 paths, 1 year), ``kwargs`` overriding."""
     args: dict[str, Any] = {
-        "model": GBM(spot=60_000.0, volatility=0.5),
+        "model": GBM(asset_price=60_000.0, volatility=0.5),
         "years": 1,
         "paths": 10,
         "seed": 1,
@@ -132,7 +132,7 @@ def test_weekly_dates_of_ten_years() -> None:
 
 
 def test_price_paths_follow_the_documented_seeding() -> None:
-    model = GBM(spot=100.0, drift=0.02, volatility=0.4)
+    model = GBM(asset_price=100.0, drift=0.02, volatility=0.4)
     total, steps, dt_ = 2 * BLOCK_PATHS + 10, 6, 1 / 12
     prices = price_paths(model, seed=7, start=0, size=total, total=total, steps=steps, dt=dt_)
     assert prices.shape == (total, steps + 1)
@@ -155,7 +155,7 @@ def test_any_run_of_blocks_reproduces_the_same_paths(
     data: st.DataObject, total: int, seed: int
 ) -> None:
     model = MertonJumpDiffusion(
-        spot=50.0, volatility=0.5, intensity=3.0, jump_mean=-0.1, jump_volatility=0.2
+        asset_price=50.0, volatility=0.5, intensity=3.0, jump_mean=-0.1, jump_volatility=0.2
     )
     n_blocks = -(-total // BLOCK_PATHS)
     first = data.draw(st.integers(0, n_blocks - 1))
@@ -170,7 +170,7 @@ def test_any_run_of_blocks_reproduces_the_same_paths(
 
 @attrs.frozen(kw_only=True)
 class _BadModel:
-    spot: float = 100.0
+    asset_price: float = 100.0
     value: float = float("nan")
     shape: tuple[int, int] | None = None
 
@@ -193,12 +193,12 @@ class _BadModel:
         ({"steps": 0}, "steps"),
         ({"dt": -0.5}, "dt"),
         ({"model": object()}, "model"),
-        ({"model": _BadModel(spot=-1.0)}, "model.spot"),
+        ({"model": _BadModel(asset_price=-1.0)}, "model.asset_price"),
     ],
 )
 def test_price_paths_refuse_invalid_arguments(kwargs: dict[str, Any], field: str) -> None:
     args: dict[str, Any] = {
-        "model": GBM(spot=1.0, volatility=0.1),
+        "model": GBM(asset_price=1.0, volatility=0.1),
         "seed": 0,
         "start": 0,
         "size": 8,
@@ -217,7 +217,7 @@ def test_price_paths_refuse_invalid_arguments(kwargs: dict[str, Any], field: str
 def test_a_path_leaving_the_price_range_is_named(step_return: float, sign: float) -> None:
     # Prices must stay in [1e-200, 1e200] = spot * e^(+-460.517) for spot 1: a path rising or
     # falling by 5 a step is at 5 * 92 = 460 after 92 steps and out at 5 * 93 = 465.
-    model = BlockBootstrap(spot=1.0, returns=[step_return])
+    model = BlockBootstrap(asset_price=1.0, returns=[step_return])
     kw: dict[str, Any] = {"seed": 0, "start": 0, "size": 3, "total": 3, "dt": 1 / 52}
     inside = price_paths(model, steps=92, **kw)
     assert inside[0, -1] == pytest.approx(math.exp(sign * 460.0), rel=1e-12)
@@ -228,7 +228,7 @@ def test_a_path_leaving_the_price_range_is_named(step_return: float, sign: float
 
 
 _MERTON_1000 = MertonJumpDiffusion(
-    spot=1.0, volatility=0.0, intensity=1000.0, jump_mean=-1.0, jump_volatility=0.0
+    asset_price=1.0, volatility=0.0, intensity=1000.0, jump_mean=-1.0, jump_volatility=0.0
 )
 
 
@@ -236,12 +236,12 @@ _MERTON_1000 = MertonJumpDiffusion(
     ("model", "years", "field"),
     [
         # no volatility: S_T = e^(-10 T) stays above 1e-200 = e^-460.517 up to T = 46.05
-        (GBM(spot=1.0, drift=-10.0, volatility=0.0), 46, None),
-        (GBM(spot=1.0, drift=-10.0, volatility=0.0), 47, "GBM.drift"),
+        (GBM(asset_price=1.0, drift=-10.0, volatility=0.0), 46, None),
+        (GBM(asset_price=1.0, drift=-10.0, volatility=0.0), 47, "GBM.drift"),
         # drift = sigma^2 / 2: the log price is sigma W_t, allowed 8 sd: 8 sqrt(T) <= 460.517
         # up to T = 3313.7 years
-        (GBM(spot=1.0, drift=0.5, volatility=1.0), 3300, None),
-        (GBM(spot=1.0, drift=0.5, volatility=1.0), 3320, "GBM.volatility"),
+        (GBM(asset_price=1.0, drift=0.5, volatility=1.0), 3300, None),
+        (GBM(asset_price=1.0, drift=0.5, volatility=1.0), 3320, "GBM.volatility"),
         # 1,000 jumps a year of log size -1 (kappa = e^-1 - 1): the log price drifts by
         # 1000 (-1 - kappa) = -367.9 a year with variance 1000 a year; at T = 1 it reaches
         # -367.9 - 8 sqrt(1000) = -620.9 < -460.5, at T = 0.5 only -183.9 - 8 sqrt(500) = -362.8
@@ -275,7 +275,7 @@ def test_models_are_checked_for_the_price_range_up_front(
 def test_gbm_paths_stay_in_range_or_are_refused_up_front(
     log_spot: float, drift: float, volatility: float, steps: int, seed: int
 ) -> None:
-    model = GBM(spot=math.exp(log_spot), drift=drift, volatility=volatility)
+    model = GBM(asset_price=math.exp(log_spot), drift=drift, volatility=volatility)
     kw: dict[str, Any] = {"seed": seed, "start": 0, "size": 64, "total": 64, "dt": 1 / 12}
     refused: ValidationError | None = None
     try:
@@ -309,7 +309,7 @@ def test_a_model_returning_bad_returns_is_named() -> None:
 def _run_2026(**kwargs: Any) -> SimulationResult:
     company = _company_2026()
     kw: dict[str, Any] = {
-        "model": GBM(spot=_spot(company), drift=0.0, volatility=0.8),
+        "model": GBM(asset_price=_spot(company), drift=0.0, volatility=0.8),
         "years": 3,
         "paths": 2 * BLOCK_PATHS + 300,
         "seed": 2026,
@@ -346,15 +346,15 @@ def test_same_seed_same_result_on_a_thread_pool() -> None:
 @settings(max_examples=12)
 @given(
     company=strategies.companies(max_instruments=4),
-    spot=strategies.btc_prices(),
+    asset_price=strategies.asset_prices(),
     volatility=st.floats(0.0, 1.5),
     seed=st.integers(0, 2**32),
 )
 def test_any_company_chunked_equals_whole(
-    company: Company, spot: float, volatility: float, seed: int
+    company: Company, asset_price: float, volatility: float, seed: int
 ) -> None:
     kw: dict[str, Any] = {
-        "model": GBM(spot=spot, drift=-0.2, volatility=volatility),
+        "model": GBM(asset_price=asset_price, drift=-0.2, volatility=volatility),
         "years": 2,
         "steps_per_year": 12,
         "paths": BLOCK_PATHS + 37,
@@ -389,12 +389,12 @@ def test_paths_are_a_prefix_of_more_paths() -> None:
     small = _run_2026(paths=BLOCK_PATHS)
     large = _run_2026(paths=3 * BLOCK_PATHS)
     np.testing.assert_array_equal(small.final_price, large.final_price[:BLOCK_PATHS])
-    np.testing.assert_array_equal(small.btc_sold, large.btc_sold[:BLOCK_PATHS])
+    np.testing.assert_array_equal(small.units_sold, large.units_sold[:BLOCK_PATHS])
 
 
 def test_bootstrap_paths_only_use_given_returns() -> None:
     returns = np.array([-0.2, -0.05, 0.0, 0.04, 0.1])
-    model = BlockBootstrap(spot=60_000.0, returns=returns, block=2)
+    model = BlockBootstrap(asset_price=60_000.0, returns=returns, block=2)
     prices = price_paths(model, seed=3, start=0, size=200, total=200, steps=30, dt=1 / 52)
     steps = np.diff(np.log(prices), axis=1)
     nearest = returns[np.abs(steps[..., None] - returns).argmin(axis=-1)]
@@ -406,12 +406,12 @@ def test_bootstrap_paths_only_use_given_returns() -> None:
 
 def test_zero_volatility_equals_the_scenario_engine_on_the_deterministic_path() -> None:
     company = _company_2026()
-    spot, drift, years = _spot(company), -0.6, 5
-    model = GBM(spot=spot, drift=drift, volatility=0.0)
+    asset_price, drift, years = _spot(company), -0.6, 5
+    model = GBM(asset_price=asset_price, drift=drift, volatility=0.0)
     result = simulate(company, model=model, years=years, paths=3, seed=11, keep_paths=True)
     # The deterministic path: S_k = S_0 exp(mu k / 52) on dates as_of + round(k * 7.024) days.
     k = np.arange(years * 52 + 1)
-    path = spot * np.exp(drift * k / 52)
+    path = asset_price * np.exp(drift * k / 52)
     dates = [company.as_of + dt.timedelta(days=math.floor(j * 365.25 / 52 + 0.5)) for j in k]
     expected = simulate_paths(company, prices=np.tile(path, (3, 1)), dates=dates)
     assert result.dates == expected.dates
@@ -429,19 +429,26 @@ def test_default_probability_matches_the_lognormal_closed_form() -> None:
     # note due on step 104 (2028-02-02, two model years): it defaults exactly when
     # units * S_T < principal, with P = N((ln(K / S_0) - (mu - s^2/2) T) / (s sqrt(T))),
     # K = principal / units.
-    units, principal, spot, mu, sigma, years_to_due = 1_000.0, 40e6, 60_000.0, 0.05, 0.6, 2.0
+    units, principal, asset_price, mu, sigma, years_to_due = (
+        1_000.0,
+        40e6,
+        60_000.0,
+        0.05,
+        0.6,
+        2.0,
+    )
     company = _single_note(principal, dt.date(2028, 2, 2), units=units)
     paths = 20_000
     result = simulate(
         company,
-        model=GBM(spot=spot, drift=mu, volatility=sigma),
+        model=GBM(asset_price=asset_price, drift=mu, volatility=sigma),
         years=3,
         paths=paths,
         seed=99,
         policy=FundingPolicy(issue_equity=False),
         keep_paths=True,
     )
-    d = (math.log(principal / units / spot) - (mu - 0.5 * sigma**2) * years_to_due) / (
+    d = (math.log(principal / units / asset_price) - (mu - 0.5 * sigma**2) * years_to_due) / (
         sigma * math.sqrt(years_to_due)
     )
     p = NormalDist().cdf(d)
@@ -452,7 +459,7 @@ def test_default_probability_matches_the_lognormal_closed_form() -> None:
     # every path sells coins at maturity (there is no cash), so a forced sale is certain
     assert result.probability("forced_sale") == 1.0
     # log(S_3 / S_0) ~ N((mu - s^2/2) 3, s^2 3): the final prices carry the model's moments
-    log_final = np.log(result.final_price / spot)
+    log_final = np.log(result.final_price / asset_price)
     mean, var = (mu - 0.5 * sigma**2) * 3.0, sigma**2 * 3.0
     assert abs(log_final.mean() - mean) <= Z_TOL * math.sqrt(var / paths)
     assert abs(log_final.var(ddof=1) - var) <= Z_TOL * var * math.sqrt(2 / (paths - 1))
@@ -498,7 +505,7 @@ def _module_level_premium(state: Any) -> float:
     ("kwargs", "field"),
     [
         ({"model": "GBM"}, "model"),
-        ({"model": GBM(spot=1.0, volatility=0.1), "years": 0}, "years"),
+        ({"model": GBM(asset_price=1.0, volatility=0.1), "years": 0}, "years"),
         ({"years": float("nan")}, "years"),
         ({"years": -1.0}, "years"),
         ({"steps_per_year": 0}, "steps_per_year"),
@@ -525,11 +532,14 @@ def _module_level_premium(state: Any) -> float:
         ({"seed": np.random.default_rng(1)}, "seed"),
         ({"executor": concurrent.futures.ThreadPoolExecutor}, "executor"),  # a class, no pool
         ({"model": GBM}, "model"),  # a class, not a model
-        ({"model": _BadModel(spot=1e300, value=0.0)}, "model.spot"),
+        ({"model": _BadModel(asset_price=1e300, value=0.0)}, "model.asset_price"),
         # 8 sd below: 0.5 * 10^2 * 10 + 8 * 10 * sqrt(10) = 753 > ln(6e4 / 1e-200) = 471.5
-        ({"model": GBM(spot=60_000.0, volatility=10.0), "years": 10}, "GBM.volatility"),
+        ({"model": GBM(asset_price=60_000.0, volatility=10.0), "years": 10}, "GBM.volatility"),
         # 60,000 * e^(-10 T) < 1e-200 once T > (ln 60,000 + 200 ln 10) / 10 = 47.15 years
-        ({"model": GBM(spot=60_000.0, drift=-10.0, volatility=0.0), "years": 48}, "GBM.drift"),
+        (
+            {"model": GBM(asset_price=60_000.0, drift=-10.0, volatility=0.0), "years": 48},
+            "GBM.drift",
+        ),
         ({"record": ("units",), "record_edges": {"units": [3.0, 1.0]}}, "record_edges['units']"),
     ],
 )
@@ -554,7 +564,7 @@ def test_a_shut_down_executor_is_refused() -> None:
 
 @attrs.frozen(kw_only=True)
 class _MustNotDraw:
-    spot: float = 60_000.0
+    asset_price: float = 60_000.0
 
     def log_returns(
         self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
@@ -588,7 +598,7 @@ def test_the_grid_ends_by_the_last_date() -> None:
 
 def test_a_company_is_required() -> None:
     with pytest.raises(ValidationError) as info:
-        simulate("mstr", model=GBM(spot=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[arg-type]
+        simulate("mstr", model=GBM(asset_price=1.0, volatility=0.1), years=1, paths=1, seed=1)  # type: ignore[arg-type]
     assert info.value.field == "company"
 
 
@@ -644,7 +654,7 @@ def test_stress_default_probability_by_year_matches_the_closed_form(
     code, out, err = _stress(
         capsys,
         str(path),
-        "--vol", "0.6", "--drift", "0.05", "--spot", "60000", "--years", "3",
+        "--vol", "0.6", "--drift", "0.05", "--asset-price", "60000", "--years", "3",
         "--paths", str(paths), "--seed", "5", "--no-equity", "--format", "json",
     )  # fmt: skip
     assert code == 0, err
@@ -660,14 +670,24 @@ def test_stress_default_probability_by_year_matches_the_closed_form(
     assert [r["forced_sale"] for r in rows] == [0.0, 1.0, 1.0]
     dist = doc["distributions"]
     # Paths that did not default sold exactly 40M worth of coins at S_T; the defaulted sold all.
-    assert dist["btc_sold"]["p95"] == pytest.approx(1_000.0)
+    assert dist["units_sold"]["p95"] == pytest.approx(1_000.0)
     assert doc["simulation"]["paths"] == paths
 
 
 def test_stress_table_is_reproducible_and_executor_independent(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    args = ("mstr-2022q2", "--vol", "0.7", "--paths", "3000", "--years", "2", "--spot", "20000")
+    args = (
+        "mstr-2022q2",
+        "--vol",
+        "0.7",
+        "--paths",
+        "3000",
+        "--years",
+        "2",
+        "--asset-price",
+        "20000",
+    )
     code, serial, _ = _stress(capsys, *args)
     assert code == 0
     assert "Probability by year (cumulative)" in serial
@@ -703,12 +723,12 @@ def test_stress_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_p
     with pytest.raises(SystemExit) as exit_info:
         _stress(capsys, "mstr-2026-02", "--vol", "-0.5")
     assert exit_info.value.code == 2
-    # a company file without [market] prices needs --spot
+    # a company file without [market] prices needs --asset-price
     path = tmp_path / "no-market.toml"
     tm.dump(_single_note(1e6, dt.date(2027, 1, 1)), path)
     code, out, err = _stress(capsys, str(path), "--vol", "0.5")
     assert code == 1
-    assert "--spot" in err
+    assert "--asset-price" in err
     assert out == ""
 
 
@@ -718,7 +738,10 @@ def test_stress_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_p
         (["--vol", "1e10"], "argument --vol: must be at most 10, got '1e10'"),
         (["--vol", "0.5", "--drift", "1e10"], "argument --drift: must be at most 10"),
         (["--vol", "0.5", "--drift=-1e10"], "argument --drift: must be at least -10"),
-        (["--vol", "0.5", "--spot", "1e300"], "argument --spot: must lie between 1e-200 and"),
+        (
+            ["--vol", "0.5", "--asset-price", "1e300"],
+            "argument --asset-price: must lie between 1e-200 and",
+        ),
         (["--vol", "5", "--years", "30"], "argument --vol: too large for a 30-year horizon"),
         (["--vol", "0.5", "--years", "1e6"], "argument --years: must be at most 10,000"),
         (["--vol", "0.5", "--years", "9000"], "argument --years: runs past the last date"),

@@ -24,7 +24,7 @@ PATHS = 3_000  # three blocks, the last one partial
 def _setup() -> tuple[tm.Company, dict[str, Any]]:
     co = tm.datasets.load("mstr-2026-02")
     kw: dict[str, Any] = {
-        "model": tm.GBM(spot=68_141.0, drift=0.3, volatility=0.8),
+        "model": tm.GBM(asset_price=68_141.0, drift=0.3, volatility=0.8),
         "years": 3,
         "steps_per_year": 12,
         "seed": 5,
@@ -98,7 +98,7 @@ def test_streaming_aggregates_equal_the_kept_arrays_on_executors() -> None:
 def test_quantiles_from_the_histograms_are_within_a_bin() -> None:
     agg = _bounded()
     res = _kept()
-    for name in ("final_price", "nav_per_share", "btc_sold"):
+    for name in ("final_price", "nav_per_share", "units_sold"):
         edges = agg.outcomes[name].edges
         width = float(edges[2] - edges[1])
         for q in (0.1, 0.5, 0.9):

@@ -143,7 +143,9 @@ def test_nav_chart_on_a_grid_and_into_given_axes() -> None:
     fig = Figure()
     ax = fig.add_subplot()
     grid = [10_000.0, 50_000.0, 100_000.0]
-    returned = nav_chart(datasets.load("mstr-2026-02"), btc_prices=grid, share_price=100.0, ax=ax)
+    returned = nav_chart(
+        datasets.load("mstr-2026-02"), asset_prices=grid, share_price=100.0, ax=ax
+    )
     assert returned is fig
     line = next(line for line in ax.get_lines() if line.get_label() == "NAV per share")
     assert list(np.asarray(line.get_xdata(), dtype=float)) == grid
@@ -162,7 +164,7 @@ def test_ladder_of_a_company_without_debt(tmp_path: Path) -> None:
     assert fig.axes[0].containers == []
     assert any("No debt falls due" in t.get_text() for t in fig.axes[0].texts)
     fig.savefig(tmp_path / "empty.png")
-    fig = nav_chart(co, btc_price=50_000.0)
+    fig = nav_chart(co, asset_price=50_000.0)
     fig.savefig(tmp_path / "nav.svg")
     assert "<svg" in (tmp_path / "nav.svg").read_text()
 
@@ -196,21 +198,21 @@ def test_ladder_refuses_bad_arguments(kwargs: dict[str, Any], field: str) -> Non
     ("kwargs", "field"),
     [
         ({"company": None}, "company"),
-        ({"btc_prices": "abc"}, "btc_prices"),
-        ({"btc_prices": ["1", "2"]}, "btc_prices"),
-        ({"btc_prices": []}, "btc_prices"),
-        ({"btc_prices": 50_000.0}, "btc_prices"),  # one price: use btc_price
-        ({"btc_prices": [[1.0, 2.0], [3.0, 4.0]]}, "btc_prices"),
-        ({"btc_prices": [True, False]}, "btc_prices"),
-        ({"btc_prices": [1.0, None]}, "btc_prices"),
-        ({"btc_prices": [5.0, -1.0]}, "btc_prices[1]"),  # its position as given, not sorted
-        ({"btc_prices": [2.0, float("nan")]}, "btc_prices[1]"),
-        ({"btc_price": "abc"}, "btc_price"),
-        ({"btc_price": -1.0}, "btc_price"),
-        ({"btc_price": 0.0}, "btc_price"),
-        ({"btc_price": float("inf")}, "btc_price"),
-        ({"btc_price": np.array([1.0, 2.0])}, "btc_price"),
-        ({"btc_price": True}, "btc_price"),
+        ({"asset_prices": "abc"}, "asset_prices"),
+        ({"asset_prices": ["1", "2"]}, "asset_prices"),
+        ({"asset_prices": []}, "asset_prices"),
+        ({"asset_prices": 50_000.0}, "asset_prices"),  # one price: use asset_price
+        ({"asset_prices": [[1.0, 2.0], [3.0, 4.0]]}, "asset_prices"),
+        ({"asset_prices": [True, False]}, "asset_prices"),
+        ({"asset_prices": [1.0, None]}, "asset_prices"),
+        ({"asset_prices": [5.0, -1.0]}, "asset_prices[1]"),  # its position as given, not sorted
+        ({"asset_prices": [2.0, float("nan")]}, "asset_prices[1]"),
+        ({"asset_price": "abc"}, "asset_price"),
+        ({"asset_price": -1.0}, "asset_price"),
+        ({"asset_price": 0.0}, "asset_price"),
+        ({"asset_price": float("inf")}, "asset_price"),
+        ({"asset_price": np.array([1.0, 2.0])}, "asset_price"),
+        ({"asset_price": True}, "asset_price"),
         ({"share_price": float("nan")}, "share_price"),
         ({"share_price": -5.0}, "share_price"),
         ({"title": b"title"}, "title"),
@@ -228,7 +230,7 @@ def test_nav_chart_takes_prices_of_any_numeric_kind() -> None:
     # A list, an int array and a float array of the same prices draw the same line.
     lines = []
     for grid in ([10_000, 20_000], np.array([10_000, 20_000]), np.array([20_000.0, 10_000.0])):
-        fig = nav_chart(_2022, btc_prices=grid, btc_price=np.float64(19_785), share_price=164)
+        fig = nav_chart(_2022, asset_prices=grid, asset_price=np.float64(19_785), share_price=164)
         line = fig.axes[0].get_lines()[0]
         lines.append(np.asarray(line.get_ydata(), dtype=float))
     # NAV per share at 10,000 and 20,000: (129,699 P + 60M - 2,416M) / 11.3M.

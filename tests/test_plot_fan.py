@@ -16,7 +16,7 @@ from treasurymodel.plot import holdings_fan
 _CO = tm.datasets.load("mstr-2026-02")
 _RES = tm.simulate(
     _CO,
-    model=tm.GBM(spot=68_141.0, volatility=0.6),
+    model=tm.GBM(asset_price=68_141.0, volatility=0.6),
     years=1,
     steps_per_year=12,
     paths=200,
@@ -59,7 +59,7 @@ def test_needs_a_result_with_both_quantities_recorded() -> None:
     with pytest.raises(ValidationError, match=r"^result: must be a SimulationResult"):
         holdings_fan("not a result")
     only_units = tm.simulate(
-        _CO, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1, paths=50, seed=1,
+        _CO, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1, paths=50, seed=1,
         record=("units",),
     )  # fmt: skip
     with pytest.raises(ValidationError, match=r"^name: was not recorded"):

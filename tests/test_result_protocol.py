@@ -30,7 +30,7 @@ from treasurymodel._results import Tabular, frame
 
 _CO = tm.datasets.load("mstr-2026-02")
 _OLD = tm.datasets.load("mstr-2022q2")
-_GBM = tm.GBM(spot=68_141.0, volatility=0.6)
+_GBM = tm.GBM(asset_price=68_141.0, volatility=0.6)
 _START = dt.date(2026, 1, 1)
 _DATES = [_START + dt.timedelta(weeks=w) for w in range(9)]
 
@@ -131,11 +131,11 @@ def _all_fields(obj: Any) -> list[tuple[str, Any]]:
 Expect = Callable[[Any], list[tuple[str, Any]]]
 RESULTS: dict[str, tuple[Callable[[], Any], Expect]] = {
     "Metrics (float)": (
-        lambda: tm.metrics(_CO, btc_price=68_141.0, share_price=114.45),
+        lambda: tm.metrics(_CO, asset_price=68_141.0, share_price=114.45),
         _all_fields,
     ),
     "Metrics (array)": (
-        lambda: tm.metrics(_CO, btc_price=np.array([[20e3, 60e3, 1e5]])),
+        lambda: tm.metrics(_CO, asset_price=np.array([[20e3, 60e3, 1e5]])),
         _all_fields,
     ),
     "MaturityWall": (
@@ -150,26 +150,26 @@ RESULTS: dict[str, tuple[Callable[[], Any], Expect]] = {
         ],
     ),
     "NavSensitivity": (
-        lambda: tm.nav_sensitivity(_CO, btc_prices=np.linspace(1e4, 2e5, 40), mnav=1.2),
+        lambda: tm.nav_sensitivity(_CO, asset_prices=np.linspace(1e4, 2e5, 40), mnav=1.2),
         _all_fields,
     ),
     "NavSensitivity (no share price)": (
-        lambda: tm.nav_sensitivity(_CO, btc_prices=[5e4]),
+        lambda: tm.nav_sensitivity(_CO, asset_prices=[5e4]),
         _all_fields,
     ),
     "Ratings (float)": (
-        lambda: tm.credit.btc_ratings(_CO, btc_price=68_141.0, share_price=114.45),
-        lambda r: [("btc_price", r.btc_price), *((k, r[k]) for k in r)],
+        lambda: tm.credit.btc_ratings(_CO, asset_price=68_141.0, share_price=114.45),
+        lambda r: [("asset_price", r.asset_price), *((k, r[k]) for k in r)],
     ),
     "Ratings (a few prices)": (
-        lambda: tm.credit.btc_ratings(_CO, btc_price=[3e4, 6e4], share_price=[50.0, 114.45]),
-        lambda r: [("btc_price", r.btc_price), *((k, r[k]) for k in r)],
+        lambda: tm.credit.btc_ratings(_CO, asset_price=[3e4, 6e4], share_price=[50.0, 114.45]),
+        lambda r: [("asset_price", r.asset_price), *((k, r[k]) for k in r)],
     ),
     "Ratings (array)": (
         lambda: tm.credit.btc_ratings(
-            _CO, btc_price=np.linspace(3e4, 9e4, 12), definition="dashboard"
+            _CO, asset_price=np.linspace(3e4, 9e4, 12), definition="dashboard"
         ),
-        lambda r: [("btc_price", r.btc_price), *((k, r[k]) for k in r)],
+        lambda r: [("asset_price", r.asset_price), *((k, r[k]) for k in r)],
     ),
     "SpringingTriggers": (
         lambda: tm.springing_trigger_price(_secured(), "sec"),
@@ -187,7 +187,7 @@ RESULTS: dict[str, tuple[Callable[[], Any], Expect]] = {
         lambda: tm.simulate(_CO, model=_GBM, years=1, paths=64, seed=3),
         lambda r: [
             ("path", np.arange(r.paths)),
-            ("btc_sold", r.btc_sold),
+            ("units_sold", r.units_sold),
             ("default", r.default),
             ("nav_per_share", r.nav_per_share),
             ("default_date", r.date_of(r.default_time)),
@@ -551,14 +551,14 @@ def test_ratings_stay_a_mapping() -> None:
             tm.Note(name="debt", principal=5e6, maturity=dt.date(2030, 1, 1)),
         ],
     )
-    r = tm.credit.btc_ratings(co, btc_price=100_000.0, share_price=100.0)
+    r = tm.credit.btc_ratings(co, asset_price=100_000.0, share_price=100.0)
     assert r == {"debt": 20.0, "P": 5.0, "common": 0.8}
     assert list(r) == ["debt", "P", "common"]
     assert len(r) == 3
     assert "P" in r
     assert r.get("none") is None
     assert r.to_dict() == {
-        "btc_price": [100_000.0],
+        "asset_price": [100_000.0],
         "debt": [20.0],
         "P": [5.0],
         "common": [0.8],
@@ -635,10 +635,10 @@ _price = st.floats(min_value=0.0, max_value=1e7, allow_nan=False)
 
 @given(st.lists(_price, min_size=1, max_size=60))
 def test_metrics_columns_are_its_fields_at_any_prices(prices: list[float]) -> None:
-    m = tm.metrics(_OLD, btc_price=prices)
+    m = tm.metrics(_OLD, asset_price=prices)
     d = m.to_dict()
     assert {len(v) for v in d.values()} == {len(prices)}
-    assert d["btc_price"].tolist() == prices
+    assert d["asset_price"].tolist() == prices
     assert np.array_equal(d["nav"], m.nav)
     assert np.isnan(d["mnav"]).all()  # no share price given
     lines = repr(m).splitlines()

@@ -17,7 +17,7 @@ import pytest
 import treasurymodel as tm
 
 _CO = tm.datasets.load("mstr-2026-02")
-_GBM = tm.GBM(spot=68_141.0, volatility=0.5)
+_GBM = tm.GBM(asset_price=68_141.0, volatility=0.5)
 
 RESULTS: dict[str, Callable[[], Any]] = {
     "CreditTable": lambda: tm.credit_table(_CO, asset_volatility=0.5, expected_return=0.0),

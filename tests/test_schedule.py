@@ -35,7 +35,7 @@ from tests.mstr_facts import (
     STRK,
 )
 from tests.strategies import (
-    btc_price_arrays,
+    asset_price_arrays,
     companies,
     convertible_notes,
     dates,
@@ -942,7 +942,7 @@ def test_rate_schedule_and_fx_accept_numpy_numbers() -> None:
 
 @given(
     convertible_notes(),
-    btc_price_arrays(),
+    asset_price_arrays(),
     st.floats(min_value=0.0, max_value=10.0, allow_subnormal=False),
 )
 def test_conversion_value_is_linear(

@@ -67,14 +67,14 @@ def _assert_close(
 
 
 def _two(
-    spots: tuple[float, float] = (60_000.0, 2_000.0),
+    asset_prices: tuple[float, float] = (60_000.0, 2_000.0),
     vols: tuple[float, float] = (0.5, 0.7),
     rho: float = 0.6,
     drifts: tuple[float, float] = (0.0, 0.0),
 ) -> CorrelatedGBM:
     return CorrelatedGBM(
         tickers=("BTC", "ETH"),
-        spots=spots,
+        asset_prices=asset_prices,
         drifts=drifts,
         volatilities=vols,
         correlation=((1.0, rho), (rho, 1.0)),
@@ -89,7 +89,7 @@ def test_correlation_and_volatilities_are_recovered_from_simulated_returns() -> 
     vols = (0.5, 0.8, 1.2)
     m = CorrelatedGBM(
         tickers=("BTC", "ETH", "SOL"),
-        spots=(1.0, 1.0, 1.0),
+        asset_prices=(1.0, 1.0, 1.0),
         drifts=(0.1, -0.2, 0.0),
         volatilities=vols,
         correlation=corr,
@@ -114,14 +114,14 @@ def test_correlation_and_volatilities_are_recovered_from_simulated_returns() -> 
 
 def test_first_asset_is_the_one_asset_gbm_with_the_same_generator() -> None:
     m = _two(rho=0.9)
-    one = GBM(spot=60_000.0, drift=0.0, volatility=0.5)
+    one = GBM(asset_price=60_000.0, drift=0.0, volatility=0.5)
     a = m.asset_log_returns(np.random.default_rng(5), paths=7, steps=11, dt=1 / 52)
     b = one.log_returns(np.random.default_rng(5), paths=7, steps=11, dt=1 / 52)
     np.testing.assert_array_equal(a[0], b)
 
 
 def test_perfect_correlation_gives_identical_shocks() -> None:
-    m = _two(vols=(0.5, 0.5), rho=1.0, spots=(10.0, 10.0))
+    m = _two(vols=(0.5, 0.5), rho=1.0, asset_prices=(10.0, 10.0))
     r = m.asset_log_returns(np.random.default_rng(2), paths=5, steps=9, dt=0.1)
     np.testing.assert_array_equal(r[0], r[1])
 
@@ -138,17 +138,19 @@ def test_zero_volatility_returns_are_the_drifts_and_draw_nothing() -> None:
 def test_joint_bootstrap_uses_the_same_blocks_for_every_asset() -> None:
     series = np.random.default_rng(8).normal(0.0, 0.05, size=(37, 1))
     returns = np.hstack([series, 2.0 * series, -series])  # exact multiples in float64
-    m = JointBootstrap(tickers=("A", "B", "C"), spots=(1.0, 1.0, 1.0), returns=returns, block=5)
+    m = JointBootstrap(
+        tickers=("A", "B", "C"), asset_prices=(1.0, 1.0, 1.0), returns=returns, block=5
+    )
     r = m.asset_log_returns(np.random.default_rng(3), paths=20, steps=60, dt=1 / 52)
     np.testing.assert_array_equal(r[1], 2.0 * r[0])
     np.testing.assert_array_equal(r[2], -r[0])
-    one = BlockBootstrap(spot=1.0, returns=series[:, 0], block=5)
+    one = BlockBootstrap(asset_price=1.0, returns=series[:, 0], block=5)
     b = one.log_returns(np.random.default_rng(3), paths=20, steps=60, dt=1 / 52)
     np.testing.assert_array_equal(r[0], b)
 
 
 def test_joint_bootstrap_checks_the_frequency() -> None:
-    m = JointBootstrap(tickers=("A",), spots=(1.0,), returns=[[0.1]], periods_per_year=52)
+    m = JointBootstrap(tickers=("A",), asset_prices=(1.0,), returns=[[0.1]], periods_per_year=52)
     with pytest.raises(ValidationError, match="dt"):
         m.asset_log_returns(np.random.default_rng(0), paths=1, steps=1, dt=1 / 12)
 
@@ -171,7 +173,7 @@ def test_bad_correlation_matrices_are_refused(correlation: Any, field: str, reas
     with pytest.raises(ValidationError, match=f"CorrelatedGBM.{field}: .*{reason}"):
         CorrelatedGBM(
             tickers=("A", "B"),
-            spots=(1.0, 1.0),
+            asset_prices=(1.0, 1.0),
             drifts=(0.0, 0.0),
             volatilities=(0.5, 0.5),
             correlation=correlation,
@@ -184,7 +186,7 @@ def test_a_matrix_that_is_not_positive_semi_definite_is_refused() -> None:
     with pytest.raises(ValidationError, match="positive semi-definite"):
         CorrelatedGBM(
             tickers=("A", "B", "C"),
-            spots=(1.0, 1.0, 1.0),
+            asset_prices=(1.0, 1.0, 1.0),
             drifts=(0.0, 0.0, 0.0),
             volatilities=(0.5, 0.5, 0.5),
             correlation=bad,
@@ -196,8 +198,8 @@ def test_a_matrix_that_is_not_positive_semi_definite_is_refused() -> None:
     [
         ({"tickers": ("A", "A")}, "tickers: must not repeat"),
         ({"tickers": ("A", "")}, r"tickers\[1\]"),
-        ({"spots": (1.0,)}, "spots: must have one number per ticker"),
-        ({"spots": (1.0, 0.0)}, r"spots\[1\]"),
+        ({"asset_prices": (1.0,)}, "spots: must have one number per ticker"),
+        ({"asset_prices": (1.0, 0.0)}, r"spots\[1\]"),
         ({"volatilities": (0.5, -0.1)}, r"volatilities\[1\]: must not be negative"),
         ({"volatilities": (0.5, 11.0)}, r"volatilities\[1\]: must be at most 10"),
         ({"drifts": (0.0, float("inf"))}, r"drifts\[1\]"),
@@ -206,7 +208,7 @@ def test_a_matrix_that_is_not_positive_semi_definite_is_refused() -> None:
 def test_bad_model_fields_are_named(kwargs: dict[str, Any], match: str) -> None:
     base: dict[str, Any] = {
         "tickers": ("A", "B"),
-        "spots": (1.0, 1.0),
+        "asset_prices": (1.0, 1.0),
         "drifts": (0.0, 0.0),
         "volatilities": (0.5, 0.5),
         "correlation": np.eye(2),
@@ -228,10 +230,14 @@ def test_basket_refuses_mismatched_tickers_and_empty_reserves() -> None:
     with pytest.raises(ValidationError, match=r"Basket.staking_yields\['ETH'\]"):
         Basket(model=m, units={"BTC": 1.0, "ETH": 1.0}, staking_yields={"ETH": -0.01})
     with pytest.raises(ValidationError, match=r"Basket\.model"):
-        Basket(model=GBM(spot=1.0, volatility=0.1), units={"BTC": 1.0})  # type: ignore[arg-type]
+        Basket(model=GBM(asset_price=1.0, volatility=0.1), units={"BTC": 1.0})  # type: ignore[arg-type]
     company = tm.datasets.load("mstr-2026-02")
     eth_only = CorrelatedGBM(
-        tickers=("ETH",), spots=(2_000.0,), drifts=(0.0,), volatilities=(0.7,), correlation=[[1]]
+        tickers=("ETH",),
+        asset_prices=(2_000.0,),
+        drifts=(0.0,),
+        volatilities=(0.7,),
+        correlation=[[1]],
     )
     with pytest.raises(ValidationError, match=r"model\.tickers: must include every asset"):
         Basket.for_company(company, model=eth_only)
@@ -250,10 +256,14 @@ def test_simulate_refuses_a_bare_multi_asset_model_and_points_to_the_basket() ->
 @pytest.mark.parametrize("seed", [1, 7, 2026])
 def test_one_asset_company_gives_exactly_the_one_asset_results(name: str, seed: int) -> None:
     company = tm.datasets.load(name)
-    spot = _spot(company)
-    gbm = GBM(spot=spot, drift=0.0, volatility=0.7)
+    asset_price = _spot(company)
+    gbm = GBM(asset_price=asset_price, drift=0.0, volatility=0.7)
     one = CorrelatedGBM(
-        tickers=("BTC",), spots=(spot,), drifts=(0.0,), volatilities=(0.7,), correlation=[[1]]
+        tickers=("BTC",),
+        asset_prices=(asset_price,),
+        drifts=(0.0,),
+        volatilities=(0.7,),
+        correlation=[[1]],
     )
     basket = Basket.for_company(company, model=one)
     assert basket_company(company, basket) is company
@@ -268,17 +278,17 @@ def test_one_asset_company_gives_exactly_the_one_asset_results(name: str, seed: 
 @pytest.mark.parametrize("seed", [3, 11])
 def test_one_asset_bootstrap_gives_exactly_the_one_asset_results(seed: int) -> None:
     company = tm.datasets.load("mstr-2022q2")
-    spot = _spot(company)
+    asset_price = _spot(company)
     series = np.random.default_rng(1).normal(-0.005, 0.1, size=(150, 1))
     want = simulate(
         company,
-        model=BlockBootstrap(spot=spot, returns=series[:, 0], block=4),
+        model=BlockBootstrap(asset_price=asset_price, returns=series[:, 0], block=4),
         years=3,
         paths=1_200,
         seed=seed,
         keep_paths=True,
     )
-    joint = JointBootstrap(tickers=("BTC",), spots=(spot,), returns=series, block=4)
+    joint = JointBootstrap(tickers=("BTC",), asset_prices=(asset_price,), returns=series, block=4)
     got = simulate(
         company,
         model=Basket.for_company(company, model=joint),
@@ -293,12 +303,12 @@ def test_one_asset_bootstrap_gives_exactly_the_one_asset_results(seed: int) -> N
 @pytest.mark.parametrize("name", DATASETS)
 def test_a_second_asset_at_zero_units_changes_nothing(name: str) -> None:
     company = tm.datasets.load(name)
-    spot = _spot(company)
+    asset_price = _spot(company)
     units = company.holdings[0].units
-    two = _two(spots=(spot, 3_000.0), vols=(0.6, 0.9), rho=0.7)
+    two = _two(asset_prices=(asset_price, 3_000.0), vols=(0.6, 0.9), rho=0.7)
     basket = Basket(model=two, units={"BTC": units, "ETH": 0.0}, staking_yields={"ETH": 0.04})
     kw: dict[str, Any] = {"years": 3, "paths": 1_100, "seed": 5}
-    want = simulate(company, model=GBM(spot=spot, volatility=0.6), **kw)
+    want = simulate(company, model=GBM(asset_price=asset_price, volatility=0.6), **kw)
     _assert_same(simulate(company, model=basket, **kw), want)
     final = basket.asset_units(want.final_units, years=3.0)
     np.testing.assert_array_equal(final[:, 0], want.final_units)
@@ -307,11 +317,11 @@ def test_a_second_asset_at_zero_units_changes_nothing(name: str) -> None:
 
 def test_two_perfectly_correlated_identical_assets_are_one_asset_with_the_summed_units() -> None:
     company = tm.datasets.load("mstr-2022q2")
-    spot = _spot(company)
+    asset_price = _spot(company)
     u1, u2 = 0.3 * company.holdings[0].units, 0.7 * company.holdings[0].units
     two = CorrelatedGBM(
         tickers=("BTC", "WBTC"),
-        spots=(spot, spot),
+        asset_prices=(asset_price, asset_price),
         drifts=(-0.1, -0.1),
         volatilities=(0.8, 0.8),
         correlation=np.ones((2, 2)),
@@ -319,7 +329,7 @@ def test_two_perfectly_correlated_identical_assets_are_one_asset_with_the_summed
     basket = Basket(model=two, units={"BTC": u1, "WBTC": u2})
     summed = attrs.evolve(company, holdings=attrs.evolve(company.holdings[0], units=u1 + u2))
     kw: dict[str, Any] = {"years": 3, "paths": 1_100, "seed": 9}
-    want = simulate(summed, model=GBM(spot=spot, drift=-0.1, volatility=0.8), **kw)
+    want = simulate(summed, model=GBM(asset_price=asset_price, drift=-0.1, volatility=0.8), **kw)
     got = simulate(company, model=basket, **kw)
     assert want.forced_sale.any()
     _assert_close(got, want)
@@ -357,7 +367,7 @@ def test_staking_growth_is_exact_in_a_zero_volatility_run() -> None:
 def test_asset_price_paths_are_the_paths_behind_the_basket() -> None:
     model = CorrelatedGBM(
         tickers=("BTC", "ETH", "SOL"),
-        spots=(60_000.0, 2_000.0, 150.0),
+        asset_prices=(60_000.0, 2_000.0, 150.0),
         drifts=(0.05, 0.0, -0.1),
         volatilities=(0.5, 0.7, 0.9),
         correlation=((1.0, 0.7, 0.5), (0.7, 1.0, 0.6), (0.5, 0.6, 1.0)),
@@ -383,14 +393,14 @@ def test_scaling_every_holding_leaves_the_basket_price_unchanged(
 ) -> None:
     model = CorrelatedGBM(
         tickers=("A", "B", "C"),
-        spots=(3.0, 50.0, 700.0),
+        asset_prices=(3.0, 50.0, 700.0),
         drifts=(0.0, 0.1, 0.2),
         volatilities=(0.3, 0.6, 0.9),
         correlation=np.eye(3),
     )
     one = Basket(model=model, units=dict(zip("ABC", u, strict=True)))
     many = Basket(model=model, units={k: scale * x for k, x in zip("ABC", u, strict=True)})
-    assert many.spot == pytest.approx(one.spot, rel=1e-12)
+    assert many.asset_price == pytest.approx(one.asset_price, rel=1e-12)
     a = one.log_returns(np.random.default_rng(1), paths=3, steps=5, dt=0.1)
     b = many.log_returns(np.random.default_rng(1), paths=3, steps=5, dt=0.1)
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
@@ -401,7 +411,7 @@ def test_joint_bootstrap_basket_prices_are_the_weighted_asset_prices() -> None:
     returns = rng.multivariate_normal([0.0, 0.0], [[0.004, 0.003], [0.003, 0.006]], size=200)
     model = JointBootstrap(
         tickers=("BTC", "ETH"),
-        spots=(60_000.0, 2_000.0),
+        asset_prices=(60_000.0, 2_000.0),
         returns=returns,
         block=4,
         periods_per_year=52,
@@ -420,10 +430,10 @@ def test_joint_bootstrap_basket_prices_are_the_weighted_asset_prices() -> None:
 
 def test_a_basket_runs_bounded_and_traced() -> None:
     company = tm.datasets.load("mstr-2022q2")
-    spot = _spot(company)
+    asset_price = _spot(company)
     basket = Basket.for_company(
         company,
-        model=_two(spots=(spot, 1_000.0), vols=(0.8, 1.0), rho=0.8),
+        model=_two(asset_prices=(asset_price, 1_000.0), vols=(0.8, 1.0), rho=0.8),
         units={"BTC": company.holdings[0].units, "ETH": 50_000.0},
     )
     kw: dict[str, Any] = {"years": 2, "paths": 1_100, "seed": 3}

@@ -96,7 +96,7 @@ def test_flat_price_with_enough_cash_forces_no_sale() -> None:
     res = simulate_paths(co, prices=np.full(105, 60_000.0), dates=dates, policy=NO_ISSUANCE)
     assert not res.forced_sale[0]
     assert res.first_forced_sale[0] == -1
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     assert res.interest_paid[0] == 2e6
     assert res.principal_paid[0] == 50e6
     assert res.final_cash[0] == 100e6 - 52e6
@@ -110,7 +110,7 @@ def test_cash_short_sells_exactly_the_gap() -> None:
     co = company(cash=10e6, instruments=[note])
     dates = weekly(52)
     res = simulate_paths(co, prices=np.full(53, 50_000.0), dates=dates, policy=NO_ISSUANCE)
-    assert res.btc_sold[0] == pytest.approx(400.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(400.0, rel=1e-15)
     assert res.first_forced_sale[0] == step_on_or_after(dates, dt.date(2026, 7, 1))
     assert res.final_cash[0] == 0.0
     assert res.sale_proceeds[0] == 20e6
@@ -142,8 +142,8 @@ def test_crash_below_margin_call_price_seizes_the_collateral() -> None:
     # Below: the lender takes the coins that cover the 100M owed at 39,000, 2,564.10 of the
     # 3,000 pledged; the other 435.90 return to the free coins, the loan is repaid.
     taken = 100e6 / 39_000.0
-    assert res.btc_seized[0] == pytest.approx(taken, rel=1e-15)
-    assert res.btc_seized[1:].tolist() == [0.0, 0.0]
+    assert res.units_seized[0] == pytest.approx(taken, rel=1e-15)
+    assert res.units_seized[1:].tolist() == [0.0, 0.0]
     assert res.first_seizure.tolist() == [3, -1, -1]
     assert res.final_units[0] == pytest.approx(5_000.0 - taken, rel=1e-15)
     assert res.final_debt.tolist() == [0.0, 100e6, 100e6]
@@ -160,7 +160,7 @@ def test_a_seizure_worth_less_than_the_loan_leaves_the_rest_owed() -> None:
     co = _loan_company()
     prices = np.array([80_000.0] * 3 + [15_000.0] * 8)
     res = simulate_paths(co, prices=prices, dates=weekly(10))
-    assert res.btc_seized[0] == 3_000.0
+    assert res.units_seized[0] == 3_000.0
     assert res.first_seizure[0] == 3
     assert res.final_debt[0] == 100e6 - 3_000 * 15_000.0
     assert res.final_units[0] == 2_000.0
@@ -174,12 +174,12 @@ def test_a_liquidation_penalty_takes_coins_worth_what_is_owed_plus_the_penalty()
     co = _loan_company(penalty=0.05)
     prices = np.array([[80_000.0] * 3 + [39_000.0] * 8, [80_000.0] * 3 + [15_000.0] * 8])
     res = simulate_paths(co, prices=prices, dates=weekly(10))
-    assert res.btc_seized[0] == pytest.approx(105e6 / 39_000.0, rel=1e-15)
-    assert res.btc_seized[0] * 39_000.0 == pytest.approx(100e6 + 5e6, rel=1e-15)
+    assert res.units_seized[0] == pytest.approx(105e6 / 39_000.0, rel=1e-15)
+    assert res.units_seized[0] * 39_000.0 == pytest.approx(100e6 + 5e6, rel=1e-15)
     assert res.liquidation_penalty[0] == pytest.approx(5e6, rel=1e-15)
     assert res.final_debt[0] == 0.0
     assert res.final_units[0] == pytest.approx(5_000.0 - 105e6 / 39_000.0, rel=1e-15)
-    assert res.btc_seized[1] == 3_000.0
+    assert res.units_seized[1] == 3_000.0
     assert res.final_debt[1] == pytest.approx(100e6 - 45e6 / 1.05, rel=1e-15)
     assert res.liquidation_penalty[1] == pytest.approx(45e6 - 45e6 / 1.05, rel=1e-15)
     assert res.final_units[1] == 2_000.0
@@ -248,7 +248,7 @@ def test_two_put_dates_in_one_step_put_the_principal_once() -> None:
     assert res.principal_paid[0] == 100e6
     assert res.final_cash[0] == 50e6
     assert res.final_debt[0] == 0.0
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
 
 
 def test_two_springing_clauses_in_one_step_spring_the_note_once() -> None:
@@ -281,7 +281,7 @@ def test_two_springing_clauses_in_one_step_spring_the_note_once() -> None:
     assert res.principal_paid[0] == 50e6
     assert res.final_cash[0] == 10e6
     assert res.final_debt[0] == 200e6
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     assert res.final_units[0] == 1_000.0
 
 
@@ -301,10 +301,10 @@ def test_convertible_in_the_money_at_maturity_converts_without_cash() -> None:
     # 100M / 1,000 x (1,000 / 50) = 2,000,000 shares.
     assert res.shares_converted[0] == pytest.approx(2e6, rel=1e-15)
     assert res.final_shares[0] == pytest.approx(3e6, rel=1e-15)
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     # Out of the money: repaid in cash, by selling 100M / 120,000 coins.
     assert res.shares_converted[1] == 0.0
-    assert res.btc_sold[1] == pytest.approx(100e6 / 120_000.0, rel=1e-15)
+    assert res.units_sold[1] == pytest.approx(100e6 / 120_000.0, rel=1e-15)
     assert res.final_debt.tolist() == [0.0, 0.0]
 
 
@@ -351,7 +351,7 @@ def _strf(cap: float) -> PreferredStock:
 def test_unpaid_cumulative_dividends_compound_with_step_up_and_cap() -> None:
     co = company(instruments=[_strf(cap=0.13)])
     dates = weekly(78)  # to 2027-06-30: six quarter ends
-    policy = FundingPolicy(issue_equity=False, sell_btc=False)
+    policy = FundingPolicy(issue_equity=False, sell_asset=False)
     res = simulate_paths(co, prices=np.full(79, 50_000.0), dates=dates, policy=policy)
     regular = 100e6 * 0.10 / 4
     unpaid = regular  # 2026-03-31: first unpaid period, compounding rate 11%
@@ -373,7 +373,7 @@ def test_arrears_are_paid_first_once_money_is_there() -> None:
         co,
         prices=np.full(27, 50_000.0),
         dates=dates,
-        policy=FundingPolicy(issue_equity=False, sell_btc=False),
+        policy=FundingPolicy(issue_equity=False, sell_asset=False),
     )
     assert res.dividends_paid[0] == 2 * 2.5e6
     assert res.unpaid_dividends[0] == 0.0
@@ -422,13 +422,13 @@ def test_square_root_impact_on_a_sale_by_hand() -> None:
     res = simulate_paths(
         co, prices=np.full(7, 105.0), dates=dates, policy=NO_ISSUANCE, impact=impact
     )
-    assert res.btc_sold[0] == pytest.approx(2_500.0, rel=1e-12)
+    assert res.units_sold[0] == pytest.approx(2_500.0, rel=1e-12)
     assert res.sale_proceeds[0] == pytest.approx(250_000.0, rel=1e-15)
     assert res.final_price[0] == pytest.approx(105.0 / (1.0 + 0.05 * 2.0 / 3.0), rel=1e-12)
     # The permanent part carries into later steps; without impact the price is untouched.
     none = simulate_paths(co, prices=np.full(7, 105.0), dates=dates, policy=NO_ISSUANCE)
     assert none.final_price[0] == 105.0
-    assert none.btc_sold[0] == pytest.approx(250_000.0 / 105.0, rel=1e-15)
+    assert none.units_sold[0] == pytest.approx(250_000.0 / 105.0, rel=1e-15)
 
 
 def test_equity_issuance_is_capped_by_the_traded_value() -> None:
@@ -451,7 +451,7 @@ def test_equity_issuance_is_capped_by_the_traded_value() -> None:
     cap = 0.1 * 0.02 * 7 * (1e6 * share_price)  # 1,372,000
     assert res.equity_raised[0] == pytest.approx(cap, rel=1e-13)
     assert res.shares_issued[0] == pytest.approx(cap / share_price, rel=1e-13)
-    assert res.btc_sold[0] == pytest.approx((2e6 - cap) / 50_000.0, rel=1e-12)
+    assert res.units_sold[0] == pytest.approx((2e6 - cap) / 50_000.0, rel=1e-12)
     # Below the mNAV threshold nothing is issued.
     low = simulate_paths(
         co,
@@ -461,7 +461,7 @@ def test_equity_issuance_is_capped_by_the_traded_value() -> None:
         premium=ConstantPremium(mnav=0.99),
     )
     assert low.equity_raised[0] == 0.0
-    assert low.btc_sold[0] == pytest.approx(2e6 / 50_000.0, rel=1e-15)
+    assert low.units_sold[0] == pytest.approx(2e6 / 50_000.0, rel=1e-15)
 
 
 def test_cash_then_equity_covers_a_payment_without_a_rounding_default() -> None:
@@ -478,7 +478,7 @@ def test_cash_then_equity_covers_a_payment_without_a_rounding_default() -> None:
         premium=ConstantPremium(mnav=2.0),
     )
     assert not res.default[0]
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     assert res.final_cash[0] == 0.0
     assert res.equity_raised[0] == 3_809_559.90 - 1_672_251.18
     assert res.principal_paid[0] == 3_809_559.90
@@ -492,7 +492,7 @@ def test_flywheel_compounds_units() -> None:
         max_issuance_fraction=0.1,
         daily_turnover=0.02,
         trading_days_per_year=365.0,
-        buy_btc_above_mnav=1.5,
+        buy_asset_above_mnav=1.5,
     )
     res = simulate_paths(
         co,
@@ -502,8 +502,8 @@ def test_flywheel_compounds_units() -> None:
         premium=ConstantPremium(mnav=2.0),
     )
     assert res.final_units[0] == pytest.approx(1_000 * 1.028**10, rel=1e-12)
-    assert res.btc_bought[0] == pytest.approx(1_000 * (1.028**10 - 1), rel=1e-12)
-    assert res.btc_sold[0] == 0.0
+    assert res.units_bought[0] == pytest.approx(1_000 * (1.028**10 - 1), rel=1e-12)
+    assert res.units_sold[0] == 0.0
     assert abs(res.final_cash[0]) < 1e-6
     # Below the buying threshold, nothing happens.
     still = simulate_paths(
@@ -513,7 +513,7 @@ def test_flywheel_compounds_units() -> None:
         policy=policy,
         premium=ConstantPremium(mnav=1.4),
     )
-    assert still.btc_bought[0] == 0.0
+    assert still.units_bought[0] == 0.0
 
 
 def test_springing_test_uses_cash_plus_unencumbered_coins() -> None:
@@ -543,7 +543,7 @@ def test_springing_test_uses_cash_plus_unencumbered_coins() -> None:
     res = simulate_paths(co, prices=prices, dates=dates, policy=NO_ISSUANCE)
     assert res.principal_paid.tolist() == [50e6, 0.0]
     # Sprung: 30M of cash, then 20M from coins (the 100 pledged ones are freed to repay it).
-    assert res.btc_sold[0] == pytest.approx(20e6 / 99_000.0, rel=1e-14)
+    assert res.units_sold[0] == pytest.approx(20e6 / 99_000.0, rel=1e-14)
     assert res.first_forced_sale[0] == step_on_or_after(dates, dt.date(2026, 3, 1))
     assert res.final_debt.tolist() == [100e6, 150e6]
     worst = simulate_paths(
@@ -568,7 +568,7 @@ def test_secured_note_due_can_be_repaid_with_its_own_pledged_coins() -> None:
     co = company(holdings=Holdings(units=600.0), instruments=[sec])
     res = simulate_paths(co, prices=np.full(11, 50_000.0), dates=weekly(10), policy=NO_ISSUANCE)
     assert not res.default[0]
-    assert res.btc_sold[0] == pytest.approx(200.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(200.0, rel=1e-15)
     assert res.final_units[0] == pytest.approx(400.0, rel=1e-15)
 
 
@@ -602,7 +602,7 @@ def test_default_freezes_the_path() -> None:
     assert res.default_time[0] == t
     # Everything is sold at the default (1,000 coins, 50M), paid pro rata with that step's
     # coupon of B; nothing moves afterwards (B's later coupons are not paid).
-    assert res.btc_sold[0] == 1_000.0
+    assert res.units_sold[0] == 1_000.0
     short = simulate_paths(
         co, prices=np.full(t + 1, 50_000.0), dates=dates[: t + 1], policy=NO_ISSUANCE
     )
@@ -626,9 +626,9 @@ def test_peak_compression_premium_stops_issuance_in_a_drawdown() -> None:
         co, prices=np.array([flat, fallen]), dates=dates, premium=prem, policy=policy
     )
     assert res.equity_raised[0] == 1e6
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     assert res.equity_raised[1] == 0.0
-    assert res.btc_sold[1] == pytest.approx(1e6 / 35_000.0, rel=1e-15)
+    assert res.units_sold[1] == pytest.approx(1e6 / 35_000.0, rel=1e-15)
 
 
 def test_callable_premium_sees_the_state() -> None:
@@ -743,7 +743,7 @@ def test_2022_maturity_wall_prices_zero_coupon_variant() -> None:
     assert end_2025 < t[1] <= end_2027  # survives 2025, not 2027
     assert end_2025 < t[2] <= end_2027
     assert t[3] == -1  # everything is paid
-    assert res.btc_sold[3] == pytest.approx(2_416e6 / 18_627.75, rel=1e-12)
+    assert res.units_sold[3] == pytest.approx(2_416e6 / 18_627.75, rel=1e-12)
 
 
 def test_2022_maturity_wall_with_interest_shifts_by_the_interest_paid() -> None:
@@ -871,7 +871,7 @@ def test_one_dimensional_prices_are_one_path_and_layout_does_not_matter() -> Non
     assert base == fortran
     single = simulate_paths(co, prices=prices[2], dates=dates)
     assert single.paths == 1
-    assert single.btc_sold[0] == base.btc_sold[2]
+    assert single.units_sold[0] == base.units_sold[2]
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -914,7 +914,7 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
         co, prices=prices, dates=dates, policy=policy, premium=premium, impact=impact
     )
     # Units: start + bought - sold - seized.
-    units = co.holdings[0].units + res.btc_bought - res.btc_sold - res.btc_seized
+    units = co.holdings[0].units + res.units_bought - res.units_sold - res.units_seized
     np.testing.assert_allclose(
         res.final_units, units, rtol=1e-12, atol=1e-9 * co.holdings[0].units
     )
@@ -945,12 +945,12 @@ def test_conservation_on_every_path(case: tuple[Any, ...]) -> None:
     assert (res.dividend_shares >= 0).all()
     assert (res.final_units >= -1e-9 * co.holdings[0].units).all()
     assert (res.final_cash >= -1e-9 * scale).all()
-    assert (res.btc_sold >= 0).all()
-    assert (res.btc_bought >= 0).all()
+    assert (res.units_sold >= 0).all()
+    assert (res.units_bought >= 0).all()
     # Events are consistent with their flags.
     assert np.array_equal(res.default, res.default_time >= 0)
     assert np.array_equal(res.forced_sale, res.first_forced_sale >= 0)
-    assert (res.first_seizure[res.btc_seized > 0] >= 0).all()
+    assert (res.first_seizure[res.units_seized > 0] >= 0).all()
 
 
 def _double_put_case() -> tuple[Any, ...]:
@@ -1088,7 +1088,7 @@ def test_lower_price_paths_never_sell_fewer_coins(
     policy = FundingPolicy(
         issue_equity=False,
         cash_reserve_floor=floor,
-        sell_btc_for_dividends=for_dividends,
+        sell_asset_for_dividends=for_dividends,
         holder_puts=puts,
         springing=springing,
     )
@@ -1104,7 +1104,7 @@ def test_lower_price_paths_never_sell_fewer_coins(
     lo = simulate_paths(
         co, prices=lower, dates=dates, policy=policy, premium=premium, impact=impact
     )
-    assert (lo.btc_sold >= hi.btc_sold * (1 - 1e-12) - 1e-9).all()
+    assert (lo.units_sold >= hi.units_sold * (1 - 1e-12) - 1e-9).all()
 
 
 def test_a_higher_path_can_sell_more_when_a_put_is_timed_differently() -> None:
@@ -1125,6 +1125,6 @@ def test_a_higher_path_can_sell_more_when_a_put_is_timed_differently() -> None:
     high = np.where(np.arange(53) <= t_put, 51_000.0, 20_000.0)
     low = np.where(np.arange(53) <= t_put, 49_000.0, 20_000.0)
     res = simulate_paths(co, prices=np.array([high, low]), dates=dates, policy=NO_ISSUANCE)
-    assert res.btc_sold[0] == pytest.approx(10e6 / 20_000.0, rel=1e-15)
-    assert res.btc_sold[1] == pytest.approx(10e6 / 49_000.0, rel=1e-15)
-    assert res.btc_sold[1] < res.btc_sold[0]
+    assert res.units_sold[0] == pytest.approx(10e6 / 20_000.0, rel=1e-15)
+    assert res.units_sold[1] == pytest.approx(10e6 / 49_000.0, rel=1e-15)
+    assert res.units_sold[1] < res.units_sold[0]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import (
-    btc_prices,
+    asset_prices,
     companies,
     impact_models,
     premium_models,
@@ -59,7 +59,7 @@ def weekly(weeks: int, start: dt.date = AS_OF) -> list[dt.date]:
 @settings(max_examples=60, deadline=None)
 @given(
     co=companies(),
-    price=btc_prices(),
+    price=asset_prices(),
     size=st.floats(min_value=1e-4, max_value=0.9),
     move=st.sampled_from((-1e-3, 1e-3)),
 )
@@ -71,7 +71,7 @@ def test_at_the_accretive_price_btc_per_diluted_share_is_unchanged(
     raised = size * u * price  # the money raised by the sale
 
     # Buying coins: shares sold at S add raised / S shares and raised / P coins.
-    s_buy = accretive_share_price(co, btc_price=price)
+    s_buy = accretive_share_price(co, asset_price=price)
     assert s_buy == pytest.approx(u * price / n, rel=1e-14)
     after = (u + raised / price) / (n + raised / s_buy)
     assert after == pytest.approx(before, rel=1e-12)
@@ -80,7 +80,7 @@ def test_at_the_accretive_price_btc_per_diluted_share_is_unchanged(
     assert (moved > before) if move > 0 else (moved < before)
 
     # Paying an obligation of `raised`: compared with selling raised / P coins for it.
-    s_pay = accretive_share_price(co, btc_price=price, amount=raised)
+    s_pay = accretive_share_price(co, asset_price=price, amount=raised)
     assert s_pay == pytest.approx((u * price - raised) / n, rel=1e-12)
     assert s_pay <= s_buy
     sell_coins = (u - raised / price) / n
@@ -94,14 +94,14 @@ def test_at_the_accretive_price_btc_per_diluted_share_is_unchanged(
 def test_accretive_share_price_broadcasts_and_refuses_bad_input() -> None:
     co = Company(name="X", as_of=AS_OF, holdings=Holdings(units=1_000), shares_basic=1e6)
     # 1,000 x P / 1e6 = P / 1,000; an obligation of 10M lowers it by 10M / 1e6 = 10.
-    got = accretive_share_price(co, btc_price=np.array([40_000.0, 50_000.0]), amount=10e6)
+    got = accretive_share_price(co, asset_price=np.array([40_000.0, 50_000.0]), amount=10e6)
     assert isinstance(got, np.ndarray)
     assert got.tolist() == [30.0, 40.0]
-    assert accretive_share_price(co, btc_price=5_000.0, amount=10e6) == 0.0  # coins can't pay
-    with pytest.raises(ValidationError, match="btc_price"):
-        accretive_share_price(co, btc_price=-1.0)
+    assert accretive_share_price(co, asset_price=5_000.0, amount=10e6) == 0.0  # coins can't pay
+    with pytest.raises(ValidationError, match="asset_price"):
+        accretive_share_price(co, asset_price=-1.0)
     with pytest.raises(ValidationError, match="amount"):
-        accretive_share_price(co, btc_price=1.0, amount=float("nan"))
+        accretive_share_price(co, asset_price=1.0, amount=float("nan"))
 
 
 # --- the equity gate -------------------------------------------------------------------------
@@ -130,16 +130,16 @@ def test_the_accretion_gate_by_hand() -> None:
     full = FundingPolicy(max_issuance_fraction=1.0, daily_turnover=1.0)  # capacity is ample
     low = simulate_paths(co, prices=prices, dates=dates, policy=full)
     assert low.shares_issued[0] == 0.0
-    assert low.btc_sold[0] == pytest.approx(10e6 / 50_000.0, rel=1e-15)
+    assert low.units_sold[0] == pytest.approx(10e6 / 50_000.0, rel=1e-15)
     legacy = simulate_paths(
         co, prices=prices, dates=dates, policy=FundingPolicy.legacy(**_ample())
     )
-    assert legacy.btc_sold[0] == 0.0
+    assert legacy.units_sold[0] == 0.0
     assert legacy.shares_issued[0] == pytest.approx(10e6 / 40.0, rel=1e-15)
     high = simulate_paths(
         co, prices=prices, dates=dates, policy=full, premium=ConstantPremium(mnav=1.25)
     )
-    assert high.btc_sold[0] == 0.0
+    assert high.units_sold[0] == 0.0
     assert high.shares_issued[0] == pytest.approx(10e6 / 52.5, rel=1e-15)
     # A 10% margin asks for 55 > 52.5: shut again.
     margin = simulate_paths(
@@ -150,7 +150,7 @@ def test_the_accretion_gate_by_hand() -> None:
         premium=ConstantPremium(mnav=1.25),
     )
     assert margin.shares_issued[0] == 0.0
-    assert margin.btc_sold[0] == pytest.approx(200.0, rel=1e-15)
+    assert margin.units_sold[0] == pytest.approx(200.0, rel=1e-15)
 
 
 def _ample() -> dict[str, Any]:
@@ -160,27 +160,27 @@ def _ample() -> dict[str, Any]:
 def test_the_flywheel_buys_only_at_an_accretive_price() -> None:
     # No debt: the share price at mNAV m is m x 1,000 x 50,000 / 1M = 50 m against an
     # accretive price of 50. At m = 0.9 the accretion gate buys nothing (the mNAV rule
-    # buy_btc_above_mnav=0.8 alone would); at m = 1.5 it buys.
+    # buy_asset_above_mnav=0.8 alone would); at m = 1.5 it buys.
     co = Company(name="F", as_of=AS_OF, holdings=Holdings(units=1_000.0), shares_basic=1e6)
     dates = weekly(4)
     prices = np.full(5, 50_000.0)
-    policy = FundingPolicy(buy_btc_above_mnav=0.8)
+    policy = FundingPolicy(buy_asset_above_mnav=0.8)
     below = simulate_paths(
         co, prices=prices, dates=dates, policy=policy, premium=ConstantPremium(mnav=0.9)
     )
-    assert below.btc_bought[0] == 0.0
+    assert below.units_bought[0] == 0.0
     legacy = simulate_paths(
         co,
         prices=prices,
         dates=dates,
-        policy=FundingPolicy.legacy(buy_btc_above_mnav=0.8),
+        policy=FundingPolicy.legacy(buy_asset_above_mnav=0.8),
         premium=ConstantPremium(mnav=0.9),
     )
-    assert legacy.btc_bought[0] > 0.0
+    assert legacy.units_bought[0] > 0.0
     above = simulate_paths(
         co, prices=prices, dates=dates, policy=policy, premium=ConstantPremium(mnav=1.5)
     )
-    assert above.btc_bought[0] > 0.0
+    assert above.units_bought[0] > 0.0
 
 
 def test_flat_path_on_the_february_2026_data_issues_common_only_through_the_mnav_gate() -> None:
@@ -190,7 +190,7 @@ def test_flat_path_on_the_february_2026_data_issues_common_only_through_the_mnav
     co = datasets.load("mstr-2026-02")
     price = 68_141.0
     threshold = 713_502 * price / 364_845_000
-    assert accretive_share_price(co, btc_price=price) == pytest.approx(threshold, rel=1e-12)
+    assert accretive_share_price(co, asset_price=price) == pytest.approx(threshold, rel=1e-12)
     assert threshold == pytest.approx(133.26, abs=0.005)
     net = co.total_debt + co.total_preferred - co.cash
     share = (713_502 * price - net) / 332_431_000
@@ -241,15 +241,15 @@ def test_2022_slide_liquidates_only_the_coins_that_cover_the_loan(penalty: float
     t = int(np.argmax(prices < call))
     res = simulate_paths(co, prices=prices, dates=dates, policy=FundingPolicy(issue_equity=False))
     assert res.first_seizure[0] == t
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     # The coins taken are worth what is owed plus the penalty; the loan is repaid.
-    assert res.btc_seized[0] * prices[t] == pytest.approx(205e6 * (1.0 + penalty), rel=1e-12)
+    assert res.units_seized[0] * prices[t] == pytest.approx(205e6 * (1.0 + penalty), rel=1e-12)
     assert res.liquidation_penalty[0] == pytest.approx(205e6 * penalty, rel=1e-12)
     assert res.final_debt[0] == pytest.approx(co.total_debt - 205e6, rel=1e-12)
     # The surplus is back: every other coin is still held (the old rule kept the whole
     # pledge, about 115,000 coins worth about $400M, against the $205M loan).
     assert res.final_units[0] == pytest.approx(129_699 - 205e6 * (1 + penalty) / prices[t])
-    assert res.btc_seized[0] < 66_000
+    assert res.units_seized[0] < 66_000
 
 
 def _evolve_penalty(loan: TermLoan, penalty: float) -> TermLoan:
@@ -297,7 +297,7 @@ def test_dividends_paid_in_shares_above_the_floor() -> None:
     assert shares.dividend_shares[0] == pytest.approx(5_000.0, rel=1e-15)
     assert shares.dividends_paid_in_shares[0] == pytest.approx(200e3, rel=1e-15)
     assert shares.dividends_paid[0] == 0.0
-    assert shares.btc_sold[0] == 0.0
+    assert shares.units_sold[0] == 0.0
     assert shares.final_shares[0] == pytest.approx(1e6 + 5_000.0, rel=1e-15)
     assert shares.unpaid_dividends[0] == 0.0
     for co, floor in ((_strk_company(True), 45.0), (_strk_company(False), 30.0)):
@@ -309,7 +309,7 @@ def test_dividends_paid_in_shares_above_the_floor() -> None:
         )
         assert cash.dividend_shares[0] == 0.0
         assert cash.dividends_paid[0] == pytest.approx(200e3, rel=1e-15)
-        assert cash.btc_sold[0] == pytest.approx(4.0, rel=1e-15)
+        assert cash.units_sold[0] == pytest.approx(4.0, rel=1e-15)
 
 
 def test_new_policy_fields_are_validated() -> None:
@@ -355,7 +355,7 @@ def test_new_notes_refinance_a_maturity_and_their_coupons_follow() -> None:
     )
     first = 9e6 * 0.02 * 182 / 184
     second = 9e6 * 0.02 + first * 0.02
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     assert res.notes_issued[0] == pytest.approx(9e6 + first + second, rel=1e-14)
     assert res.interest_paid[0] == pytest.approx(first + second, rel=1e-14)
     assert res.principal_paid[0] == 10e6
@@ -377,7 +377,7 @@ def test_a_closed_note_market_gives_the_old_behaviour() -> None:
     res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(closed))
     old = simulate_paths(co, prices=prices, dates=dates, policy=FundingPolicy(issue_equity=False))
     assert res == old
-    assert res.btc_sold[0] == pytest.approx(180.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(180.0, rel=1e-15)
     # the same with an mNAV floor above the premium model's 1.0
     shut = ConvertibleIssuance(capacity_per_year=1e9, min_mnav=1.01)
     assert simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(shut)) == old
@@ -397,14 +397,14 @@ def test_a_put_of_new_notes_is_rolled_within_the_yearly_capacity() -> None:
     assert res.notes_issued[0] == 30e6
     assert res.principal_paid[0] == 30e6
     assert res.final_debt[0] == 10e6
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     # 15M a calendar year: 10M in March 2026, 5M of the December put (and 100 coins for the
     # other 5M); the 5M put of 2027 falls on a step of 2028, with a fresh 15M.
     small = attrs.evolve(ample, capacity_per_year=15e6)
     res = simulate_paths(co, prices=prices, dates=dates, policy=_notes_policy(small))
     assert res.notes_issued[0] == 20e6
     assert res.principal_paid[0] == 25e6
-    assert res.btc_sold[0] == pytest.approx(100.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(100.0, rel=1e-15)
     assert res.final_debt[0] == 5e6
 
 
@@ -421,7 +421,7 @@ def test_new_notes_convert_at_maturity_when_in_the_money() -> None:
     assert res.shares_converted[0] == pytest.approx(250_000.0, rel=1e-15)
     assert res.final_debt[0] == 0.0
     assert res.principal_paid[0] == 10e6
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
 
 
 class _Fixed:
@@ -443,12 +443,12 @@ def test_a_user_channel_is_walked_in_its_place() -> None:
     policy = FundingPolicy(issue_equity=False, channels=(_Fixed(3e6), "coins"))
     res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=policy)
     assert res.other_raised[0] == 3e6
-    assert res.btc_sold[0] == pytest.approx(140.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(140.0, rel=1e-15)
     # without "coins" in the list the rest is a default
     policy = FundingPolicy(channels=(_Fixed(3e6),))
     res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=policy)
     assert res.default[0]
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
 
 
 @pytest.mark.parametrize(
@@ -521,14 +521,14 @@ def test_refinancing_the_2027_28_puts_on_a_flat_path_sells_no_coin() -> None:
         ),
     )
     base = simulate_paths(co, prices=flat, dates=dates)
-    assert rolled.btc_sold[0] == 0.0
+    assert rolled.units_sold[0] == 0.0
     assert not rolled.forced_sale[0]
     assert rolled.principal_paid[0] >= puts
     assert rolled.notes_issued[0] >= puts
     # the new notes' coupons are paid later on the path: more interest than the old notes'
     assert rolled.interest_paid[0] > base.interest_paid[0]
     assert closed == base
-    assert base.btc_sold[0] > 0.0
+    assert base.units_sold[0] > 0.0
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -576,7 +576,7 @@ def test_more_capacity_never_sells_more_coins(
             notes = PreferredIssuance(capacity_per_year=cap, rate=0.0)
         return FundingPolicy(
             issue_equity=False,
-            sell_btc_for_dividends=for_dividends,
+            sell_asset_for_dividends=for_dividends,
             holder_puts=puts,
             springing=springing,
             channels=(notes, "coins"),
@@ -585,7 +585,7 @@ def test_more_capacity_never_sells_more_coins(
     kw: dict[str, Any] = {"prices": prices, "dates": dates, "premium": premium, "impact": impact}
     less = simulate_paths(co, policy=policy(capacity), **kw)
     more = simulate_paths(co, policy=policy(capacity + extra), **kw)
-    assert (more.btc_sold <= less.btc_sold * (1 + 1e-12) + 1e-9).all()
+    assert (more.units_sold <= less.units_sold * (1 + 1e-12) + 1e-9).all()
 
 
 # --- new preferred series --------------------------------------------------------------------
@@ -607,7 +607,7 @@ def test_a_new_preferred_series_refinances_and_pays_its_own_dividends() -> None:
     res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=_pref_policy(channel))
     second = 10e6 * 0.025 * 90 / 92
     third = 10e6 * 0.025 + second * 0.025 * 91 / 92
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     assert res.preferred_issued[0] == pytest.approx(10e6 + second + third, rel=1e-12)
     assert res.dividends_paid[0] == pytest.approx(second + third, rel=1e-12)
     assert res.final_preferred[0] == pytest.approx(10e6 + second + third, rel=1e-12)
@@ -630,7 +630,7 @@ def test_the_new_series_rate_widens_as_its_btc_rating_falls() -> None:
     old = simulate_paths(
         _due_company(), prices=prices, dates=dates, policy=FundingPolicy(issue_equity=False)
     )
-    assert old.btc_sold[0] == pytest.approx(200.0, rel=1e-15)
+    assert old.units_sold[0] == pytest.approx(200.0, rel=1e-15)
     for shut in (attrs.evolve(wide, max_rate=0.12), attrs.evolve(wide, min_rating=6.0)):
         res = simulate_paths(_due_company(), prices=prices, dates=dates, policy=_pref_policy(shut))
         assert res == old
@@ -662,11 +662,11 @@ class _RatingLender:
         self.seen: list[tuple[float, float]] = []
 
     def available(self, state: Any) -> Any:
-        self.seen.append((float(state.btc_rating[0]), float(state.btc_per_share[0])))
+        self.seen.append((float(state.btc_rating[0]), float(state.units_per_share[0])))
         return np.where(state.btc_rating >= 4.0, 3e6, 0.0)
 
 
-def test_a_user_channel_sees_the_btc_rating_and_btc_per_share() -> None:
+def test_a_user_channel_sees_the_btc_rating_and_units_per_share() -> None:
     # At the maturity step: 1,000 coins at 50,000 against 10M of debt is a BTC Rating of 5,
     # and 1,000 coins over 1M shares is 0.001 BTC per share: 3M lent, 140 coins sold. At
     # 35,000 the rating is 3.5: nothing lent, 10M / 35,000 coins sold.
@@ -676,8 +676,8 @@ def test_a_user_channel_sees_the_btc_rating_and_btc_per_share() -> None:
     res = simulate_paths(_due_company(), prices=prices, dates=weekly(30), policy=policy)
     assert lender.seen == [(5.0, 0.001)]  # one call, for both paths (the first path's values)
     assert res.other_raised.tolist() == [3e6, 0.0]
-    assert res.btc_sold[0] == pytest.approx(140.0, rel=1e-15)
-    assert res.btc_sold[1] == pytest.approx(10e6 / 35_000.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(140.0, rel=1e-15)
+    assert res.units_sold[1] == pytest.approx(10e6 / 35_000.0, rel=1e-15)
 
 
 # --- a preferred series' own at-the-market program ---------------------------------------------
@@ -705,7 +705,7 @@ def test_each_series_can_have_its_own_at_the_market_program() -> None:
     from_b = 0.5e6 * days
     assert res.preferred_raised[0] == pytest.approx(from_a + from_b, rel=1e-14)
     assert res.final_preferred[0] == pytest.approx(10e6 + from_a / 0.95 + from_b, rel=1e-14)
-    assert res.btc_sold[0] == pytest.approx((10e6 - from_a - from_b) / 50_000.0, rel=1e-14)
+    assert res.units_sold[0] == pytest.approx((10e6 - from_a - from_b) / 50_000.0, rel=1e-14)
 
 
 def test_a_program_for_an_unknown_series_is_refused() -> None:
@@ -743,10 +743,10 @@ def test_a_term_loan_against_free_coins_refinances_and_is_margined() -> None:
     )
     assert res.loans_issued.tolist() == [10e6, 10e6]
     assert res.loans_average_rate.tolist() == [0.06, 0.06]
-    assert res.btc_sold.tolist() == [0.0, 0.0]
+    assert res.units_sold.tolist() == [0.0, 0.0]
     assert res.final_debt.tolist() == [10e6, 0.0]
-    assert res.btc_seized[0] == 0.0
-    assert res.btc_seized[1] == pytest.approx(10e6 / 15_000.0, rel=1e-14)
+    assert res.units_seized[0] == 0.0
+    assert res.units_seized[1] == pytest.approx(10e6 / 15_000.0, rel=1e-14)
     assert res.first_seizure.tolist() == [-1, 28]
     assert res.final_units[1] == pytest.approx(1_000.0 - 10e6 / 15_000.0, rel=1e-14)
 
@@ -762,7 +762,7 @@ def test_a_maturing_term_loan_is_rolled_with_the_coins_it_frees() -> None:
     assert res.loans_issued[0] == 20e6
     assert res.principal_paid[0] == 20e6
     assert res.final_debt[0] == 10e6
-    assert res.btc_sold[0] == 0.0
+    assert res.units_sold[0] == 0.0
     # The list's order matters: with the coins tried first, they pay the whole 10M (200 coins)
     # and the loan channel, after them, has nothing left to fund.
     small = attrs.evolve(loan, origination_ltv=0.1)
@@ -773,7 +773,7 @@ def test_a_maturing_term_loan_is_rolled_with_the_coins_it_frees() -> None:
         policy=FundingPolicy(issue_equity=False, channels=("coins", small)),
     )
     assert res.loans_issued[0] == 0.0  # the coins paid everything first
-    assert res.btc_sold[0] == pytest.approx(200.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(200.0, rel=1e-15)
 
 
 def test_term_loan_issuance_fields_are_validated() -> None:
@@ -793,10 +793,10 @@ def test_term_loan_issuance_fields_are_validated() -> None:
 
 def test_accretive_share_price_refuses_a_price_whose_reserve_overflows() -> None:
     # 1,000 units x 1e305 = 1e308 is a float (below 1.797e308); x 1e306 = 1e309 is not.
-    # Threshold 1e308 / 1e6 shares = 1e302 (hand); beyond, btc_price is named, not an inf.
+    # Threshold 1e308 / 1e6 shares = 1e302 (hand); beyond, asset_price is named, not an inf.
     co = Company(name="X", as_of=AS_OF, holdings=Holdings(units=1_000), shares_basic=1e6)
-    assert accretive_share_price(co, btc_price=1e305) == pytest.approx(1e302, rel=1e-12)
+    assert accretive_share_price(co, asset_price=1e305) == pytest.approx(1e302, rel=1e-12)
     with pytest.raises(ValidationError) as info:
-        accretive_share_price(co, btc_price=np.array([1.0, 1e306]))
-    assert info.value.field == "btc_price"
+        accretive_share_price(co, asset_price=np.array([1.0, 1e306]))
+    assert info.value.field == "asset_price"
     assert "BTC Reserve" in str(info.value)

@@ -43,7 +43,7 @@ def _company(cash: float, *, note: bool = False) -> Company:
 def _run(company: Company, policy: FundingPolicy, price: float = 50_000.0) -> SimulationResult:
     return simulate(
         company,
-        model=GBM(spot=price, volatility=0.0),
+        model=GBM(asset_price=price, volatility=0.0),
         years=2,
         paths=2,
         seed=0,
@@ -89,7 +89,7 @@ def test_a_burn_that_cash_cannot_fund_sells_coins_or_defaults() -> None:
     assert not sells.default.any()
     stuck = _run(
         _company(1e6),
-        FundingPolicy(operating_cash_flow=-2e6, issue_equity=False, sell_btc=False),
+        FundingPolicy(operating_cash_flow=-2e6, issue_equity=False, sell_asset=False),
     )
     assert (stuck.default_time == 26).all()
 
@@ -103,7 +103,7 @@ def test_production_adds_units() -> None:
 
 def test_zero_inflows_change_nothing() -> None:
     company = _company(1e6, note=True)
-    model = GBM(spot=50_000.0, volatility=0.8)
+    model = GBM(asset_price=50_000.0, volatility=0.8)
     kw = {"years": 3, "paths": 1_100, "seed": 4, "keep_paths": True}
     a = simulate(company, model=model, policy=FundingPolicy(), **kw)  # type: ignore[call-overload]
     b = simulate(

@@ -73,7 +73,7 @@ def test_a_sale_lowers_the_price_every_company_faces_later() -> None:
     m = tm.simulation.simulate_market([mstr, quiet], prices=prices, dates=dates, impact=impact)
     seller, other = m.results
     assert not other.forced_sale.any()
-    sold = seller.btc_sold > 0.0
+    sold = seller.units_sold > 0.0
     assert sold.any()
     assert (~sold).any()
     end = prices[:, -1]
@@ -118,7 +118,7 @@ def test_bad_markets_are_refused() -> None:
 def test_simulate_over_a_list_is_the_market_on_the_paths_simulate_draws() -> None:
     mstr = tm.datasets.load("mstr-2026-02")
     xxi = tm.datasets.load("xxi-2026-01")
-    model = tm.GBM(spot=68_141.0, drift=-0.3, volatility=0.7)
+    model = tm.GBM(asset_price=68_141.0, drift=-0.3, volatility=0.7)
     impact = tm.simulation.ImpactModel(daily_volume=15_000.0)
     mc = tm.simulate(
         [mstr, xxi], model=model, years=2, steps_per_year=12, paths=2_500, seed=4,
@@ -145,7 +145,7 @@ def test_simulate_over_a_list_is_the_market_on_the_paths_simulate_draws() -> Non
 
 def test_a_list_of_one_company_is_the_single_company_call() -> None:
     mstr = tm.datasets.load("mstr-2026-02")
-    model = tm.GBM(spot=68_141.0, drift=-0.2, volatility=0.7)
+    model = tm.GBM(asset_price=68_141.0, drift=-0.2, volatility=0.7)
     premium = tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.7, sensitivity=2.0)
     for impact in (None, tm.simulation.ImpactModel(daily_volume=15_000.0)):
         kw: dict[str, Any] = {
@@ -166,7 +166,7 @@ def test_without_impact_a_list_gives_each_company_its_separate_run() -> None:
     mstr = tm.datasets.load("mstr-2026-02")
     xxi = tm.datasets.load("xxi-2026-01")
     moved = attrs.evolve(xxi, as_of=mstr.as_of)  # the same grid as mstr alone
-    model = tm.GBM(spot=68_141.0, drift=-0.3, volatility=0.8)
+    model = tm.GBM(asset_price=68_141.0, drift=-0.3, volatility=0.8)
     policy = tm.simulation.FundingPolicy(issue_equity=False)
     kw: dict[str, Any] = {
         "model": model,
@@ -183,7 +183,7 @@ def test_without_impact_a_list_gives_each_company_its_separate_run() -> None:
     assert a.forced_sale.any()
     # the joint count is the two companies' forced sales, quarter by quarter: at least one
     # seller in some quarter wherever either sold to meet an obligation
-    either = (a.btc_sold > 0.0) | (b.btc_sold > 0.0)
+    either = (a.units_sold > 0.0) | (b.units_sold > 0.0)
     assert m.probability_at_least(1) == pytest.approx(float(np.mean(either)))
 
 
@@ -195,7 +195,7 @@ def test_with_impact_one_companys_sales_lower_the_price_the_other_sees() -> None
         shares_basic=1e6, instruments=[tm.Note(name="N", principal=3e6, coupon=0.0,
         maturity=day + dt.timedelta(weeks=6))])  # fmt: skip
     quiet = _quiet(day)
-    model = tm.GBM(spot=50_000.0, drift=0.0, volatility=0.4)
+    model = tm.GBM(asset_price=50_000.0, drift=0.0, volatility=0.4)
     impact = tm.simulation.ImpactModel(daily_volume=100.0)
     kw: dict[str, Any] = {
         "model": model,
@@ -216,7 +216,7 @@ def test_with_impact_one_companys_sales_lower_the_price_the_other_sees() -> None
     assert np.all(m.results[1].final_price < prices[:, -1])
     # by the square-root law: the seller sold q coins on one step, so the price both see
     # afterwards is the path's price / (1 + permanent_fraction * scale * sqrt(q))
-    q = m.results[0].btc_sold
+    q = m.results[0].units_sold
     factor = 1.0 + impact.permanent_fraction * impact.scale * np.sqrt(q)
     np.testing.assert_allclose(m.results[1].final_price, prices[:, -1] / factor, rtol=1e-12)
     assert m.probability_at_least(1) == 1.0
@@ -227,7 +227,7 @@ def test_a_list_does_not_depend_on_chunks_or_executor() -> None:
     mstr = tm.datasets.load("mstr-2026-02")
     xxi = tm.datasets.load("xxi-2026-01")
     kw: dict[str, Any] = {
-        "model": tm.GBM(spot=68_141.0, drift=-0.3, volatility=0.7),
+        "model": tm.GBM(asset_price=68_141.0, drift=-0.3, volatility=0.7),
         "years": 2,
         "steps_per_year": 12,
         "paths": 3_000,
@@ -253,7 +253,7 @@ def test_bad_lists_are_refused_before_any_work() -> None:
     mstr = tm.datasets.load("mstr-2026-02")
     eth = tm.datasets.load("sbet-2025-10")
     kw: dict[str, Any] = {
-        "model": tm.GBM(spot=68_141.0, volatility=0.5),
+        "model": tm.GBM(asset_price=68_141.0, volatility=0.5),
         "years": 1,
         "paths": 100,
         "seed": 1,

@@ -61,9 +61,9 @@ def _state(price: Any, peak: Any = None) -> PremiumState:
         ("preferred_series", " STRC"),
         ("preferred_daily_capacity", -5.0),
         ("preferred_price", 0.0),
-        ("sell_btc", "yes"),
+        ("sell_asset", "yes"),
         ("skip_noncumulative_below_mnav", -0.1),
-        ("buy_btc_above_mnav", float("inf")),
+        ("buy_asset_above_mnav", float("inf")),
         ("buy_fraction", 2.0),
         ("issuer_calls", None),
         ("holder_puts", "sometimes"),
@@ -79,10 +79,10 @@ def test_policy_refuses_bad_values(field: str, value: Any) -> None:
 def test_policy_defaults_and_flywheel() -> None:
     p = FundingPolicy()
     assert (p.cash_reserve_floor, p.issue_equity, p.min_mnav_to_issue) == (0.0, True, 1.0)
-    assert (p.sell_btc, p.holder_puts, p.springing) == (True, "rational", "test")
+    assert (p.sell_asset, p.holder_puts, p.springing) == (True, "rational", "test")
     assert not p.flywheel
-    assert FundingPolicy(buy_btc_above_mnav=1.5).flywheel
-    assert not FundingPolicy(buy_btc_above_mnav=1.5, buy_fraction=0.0).flywheel
+    assert FundingPolicy(buy_asset_above_mnav=1.5).flywheel
+    assert not FundingPolicy(buy_asset_above_mnav=1.5, buy_fraction=0.0).flywheel
 
 
 # --- premium models ------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_share_price_is_the_metrics_inverse_of_mnav(mnav: float, price: float) -
         cash=5e6,
         instruments=[Note(name="n", principal=40e6, maturity=dt.date(2030, 1, 1))],
     )
-    want = share_price_for_mnav(co, mnav=mnav, btc_price=price)
+    want = share_price_for_mnav(co, mnav=mnav, asset_price=price)
     got = _share_price_from_mnav(
         mnav, reserve=1_000.0 * price, debt=40e6, preferred=0.0, cash=5e6, shares=1e6
     )
@@ -149,10 +149,12 @@ def test_share_price_is_the_metrics_inverse_of_mnav(mnav: float, price: float) -
 def test_impact_by_hand() -> None:
     m = ImpactModel(daily_volume=10_000.0, coefficient=0.1, permanent_fraction=0.5)
     assert m.fraction(2_500.0) == pytest.approx(0.05, rel=1e-15)
-    assert m.execution_price(2_500.0, price=105.0) == pytest.approx(100.0, rel=1e-15)
-    assert m.execution_price(2_500.0, price=100.0, buy=True) == pytest.approx(105.0, rel=1e-15)
-    assert m.proceeds(2_500.0, price=105.0) == pytest.approx(250_000.0, rel=1e-15)
-    assert m.units_for_proceeds(250_000.0, price=105.0) == pytest.approx(2_500.0, rel=1e-14)
+    assert m.execution_price(2_500.0, asset_price=105.0) == pytest.approx(100.0, rel=1e-15)
+    assert m.execution_price(2_500.0, asset_price=100.0, buy=True) == pytest.approx(
+        105.0, rel=1e-15
+    )
+    assert m.proceeds(2_500.0, asset_price=105.0) == pytest.approx(250_000.0, rel=1e-15)
+    assert m.units_for_proceeds(250_000.0, asset_price=105.0) == pytest.approx(2_500.0, rel=1e-14)
     arr = m.fraction(np.array([0.0, 10_000.0]))
     assert arr.tolist() == [0.0, pytest.approx(0.1, rel=1e-15)]
     assert ImpactModel(daily_volume=1.0).permanent_fraction == pytest.approx(2.0 / 3.0)
@@ -176,16 +178,16 @@ _IMPACT = ImpactModel(daily_volume=1e4)
         ("fraction", (True,), {}, "units"),
         ("fraction", ([np.nan],), {}, "units"),
         ("fraction", (None,), {}, "units"),
-        ("execution_price", (1.0,), {"price": -5.0}, "price"),
-        ("execution_price", (1.0,), {"price": 1e-300}, "price"),
-        ("execution_price", (1.0,), {"price": ["a"]}, "price"),
-        ("proceeds", (1.0,), {"price": 1e201}, "price"),
-        ("proceeds", (1e200,), {"price": 1e200}, "units"),  # 1e400 overflows float64
-        ("units_for_proceeds", (1.0,), {"price": 0.0}, "price"),
+        ("execution_price", (1.0,), {"asset_price": -5.0}, "asset_price"),
+        ("execution_price", (1.0,), {"asset_price": 1e-300}, "asset_price"),
+        ("execution_price", (1.0,), {"asset_price": ["a"]}, "asset_price"),
+        ("proceeds", (1.0,), {"asset_price": 1e201}, "asset_price"),
+        ("proceeds", (1e200,), {"asset_price": 1e200}, "units"),  # 1e400 overflows float64
+        ("units_for_proceeds", (1.0,), {"asset_price": 0.0}, "asset_price"),
         # 1e10 / 1e-300 overflowed (a RuntimeWarning) before prices were held to the range
-        ("units_for_proceeds", (1e10,), {"price": 1e-300}, "price"),
-        ("units_for_proceeds", (1e300,), {"price": 1e-200}, "amount"),
-        ("units_for_proceeds", (math.inf,), {"price": 1.0}, "amount"),
+        ("units_for_proceeds", (1e10,), {"asset_price": 1e-300}, "asset_price"),
+        ("units_for_proceeds", (1e300,), {"asset_price": 1e-200}, "amount"),
+        ("units_for_proceeds", (math.inf,), {"asset_price": 1.0}, "amount"),
     ],
 )
 def test_impact_methods_refuse_bad_input_by_name(
@@ -200,8 +202,8 @@ def test_impact_methods_refuse_bad_input_by_name(
 def test_impact_accepts_the_ends_of_the_price_range(price: float) -> None:
     # one unit at the price, no impact: the proceeds are the price, and back
     m = ImpactModel(daily_volume=1.0, coefficient=0.0)
-    assert m.proceeds(1.0, price=price) == price
-    assert m.units_for_proceeds(price, price=price) == 1.0
+    assert m.proceeds(1.0, asset_price=price) == price
+    assert m.units_for_proceeds(price, asset_price=price) == 1.0
 
 
 @settings(max_examples=40, deadline=None)
@@ -216,11 +218,11 @@ def test_impact_methods_broadcast_like_numpy_and_match_scalars(
     q = np.array(units)[:, np.newaxis]  # (n, 1) against (k,): an (n, k) grid
     p = np.array(prices)
     for name in ("execution_price", "proceeds", "units_for_proceeds"):
-        grid = getattr(m, name)(q, price=p)
+        grid = getattr(m, name)(q, asset_price=p)
         assert isinstance(grid, np.ndarray)
         assert grid.shape == (len(units), len(prices))
         for i, j in np.ndindex(grid.shape):
-            one = getattr(m, name)(units[i], price=prices[j])
+            one = getattr(m, name)(units[i], asset_price=prices[j])
             assert type(one) is float
             assert grid[i, j] == one
     assert type(m.fraction(np.float64(units[0]))) is float
@@ -239,11 +241,11 @@ def test_proceeds_grow_with_units_and_invert_exactly(
     volume: float, coefficient: float, price: float, units: float, more: float
 ) -> None:
     m = ImpactModel(daily_volume=volume, coefficient=coefficient)
-    raised = m.proceeds(units, price=price)
-    assert m.proceeds(units + more, price=price) > raised or units + more == units
-    back = m.units_for_proceeds(raised, price=price)
+    raised = m.proceeds(units, asset_price=price)
+    assert m.proceeds(units + more, asset_price=price) > raised or units + more == units
+    back = m.units_for_proceeds(raised, asset_price=price)
     assert back == pytest.approx(units, rel=1e-9, abs=1e-9)
     # The execution price never exceeds the pre-trade price and stays positive.
-    execution = m.execution_price(units, price=price)
+    execution = m.execution_price(units, asset_price=price)
     assert 0.0 < execution <= price
     assert math.isclose(raised, units * execution, rel_tol=1e-12, abs_tol=1e-9)

@@ -96,7 +96,7 @@ def test_crash_in_put_window_bottoms_on_the_put_date() -> None:
     )
     assert res.principal_paid[0] == 50e6
     assert res.first_forced_sale[0] == put_step
-    assert res.btc_sold[0] == pytest.approx(50e6 / 30_000.0, rel=1e-15)
+    assert res.units_sold[0] == pytest.approx(50e6 / 30_000.0, rel=1e-15)
 
 
 def test_run_preset_in_one_line_on_the_bundled_company() -> None:
@@ -112,7 +112,7 @@ def test_bad_requests() -> None:
     with pytest.raises(ValidationError, match="name"):
         preset_path(co, "meltdown")
     bare = Company(name="X", as_of=AS_OF, holdings=Holdings(units=1.0), shares_basic=1.0)
-    with pytest.raises(ValidationError, match="start_price"):
+    with pytest.raises(ValidationError, match="asset_price"):
         preset_path(bare, "v-shape")
     with pytest.raises(ValidationError, match="name"):
         preset_path(
@@ -124,7 +124,7 @@ def test_bad_requests() -> None:
                 instruments=[Note(name="N", principal=1.0, maturity=dt.date(2027, 1, 1))],
             ),
             "crash-in-put-window",
-            start_price=1.0,
+            asset_price=1.0,
         )
     with pytest.raises(ValidationError, match="to"):
         preset_path(co, "slow-bleed", to=-1.0)

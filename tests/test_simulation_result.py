@@ -106,13 +106,13 @@ def test_event_probabilities_and_survival_curve_by_hand() -> None:
 
 def test_quantiles_are_those_of_the_per_path_field() -> None:
     values = np.array([3.0, 1.0, 4.0, 1.0, 5.0])
-    res = _with(btc_sold=values)
-    assert res.quantiles("btc_sold", [0.0, 0.5, 1.0]).tolist() == [1.0, 3.0, 5.0]
-    assert res.quantiles("btc_sold", 0.25).tolist() == 1.0
+    res = _with(units_sold=values)
+    assert res.quantiles("units_sold", [0.0, 0.5, 1.0]).tolist() == [1.0, 3.0, 5.0]
+    assert res.quantiles("units_sold", 0.25).tolist() == 1.0
     with pytest.raises(ValidationError, match="field"):
         res.quantiles("default", 0.5)
     with pytest.raises(ValidationError, match="q"):
-        res.quantiles("btc_sold", 1.5)
+        res.quantiles("units_sold", 1.5)
 
 
 def test_exports_one_row_per_path() -> None:
@@ -122,7 +122,7 @@ def test_exports_one_row_per_path() -> None:
     assert list(columns)[: len(PATH_FIELDS) + 1] == ["path", *PATH_FIELDS]
     assert {len(v) for v in columns.values()} == {5}
     assert columns["default_date"].dtype == np.dtype("datetime64[D]")
-    assert columns["btc_sold"].tolist() == res.btc_sold.tolist()
+    assert columns["units_sold"].tolist() == res.units_sold.tolist()
     summary = res.summary()
     assert summary["paths"] == 5.0
     assert summary["p_default"] == res.probability("default")
@@ -140,14 +140,14 @@ def test_pandas_takes_the_exports() -> None:
 def test_equality_compares_arrays() -> None:
     a = _empty_result(3)
     assert a == _empty_result(3)
-    assert a != attrs.evolve(a, btc_sold=np.array([0.0, 1.0, 0.0]))
+    assert a != attrs.evolve(a, units_sold=np.array([0.0, 1.0, 0.0]))
     assert a != _empty_result(2)
     assert a.__eq__(1) is NotImplemented
 
 
 def test_result_refuses_ragged_arrays() -> None:
-    with pytest.raises(ValidationError, match="btc_sold"):
-        attrs.evolve(_empty_result(3), btc_sold=np.zeros(2))
+    with pytest.raises(ValidationError, match="units_sold"):
+        attrs.evolve(_empty_result(3), units_sold=np.zeros(2))
 
 
 def test_step_histogram_quantiles_by_hand() -> None:
@@ -186,8 +186,10 @@ def test_fan_is_within_one_bin_of_the_exact_quantile(values: list[float], q: flo
 
 def test_recording_defaults_and_errors() -> None:
     prices, dates = _paths(6, seed=9, weeks=10)
-    res = simulate_paths(_company(), prices=prices, dates=dates, record=("units", "btc_per_share"))
-    assert set(res.histograms) == {"units", "btc_per_share"}
+    res = simulate_paths(
+        _company(), prices=prices, dates=dates, record=("units", "units_per_share")
+    )
+    assert set(res.histograms) == {"units", "units_per_share"}
     units = res.fan("units", [0.5])
     assert units.shape == (11, 1)
     assert units[0, 0] == pytest.approx(1_000.0, abs=4_000 / 798)

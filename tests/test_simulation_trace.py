@@ -95,14 +95,14 @@ def test_last_traced_step_equals_the_per_path_results() -> None:
     assert res.traces is not None
     v = res.traces.values
     pairs = {
-        "btc_sold": res.btc_sold,
+        "units_sold": res.units_sold,
         "equity_raised": res.equity_raised,
         "debt": res.final_debt,
         "preferred": res.final_preferred,
         "unpaid_dividends": res.unpaid_dividends,
         "units": res.final_units,
         "nav_per_share": res.nav_per_share,
-        "btc_per_share": res.btc_per_share,
+        "units_per_share": res.units_per_share,
         "price": res.final_price,
         "preferred_raised": res.preferred_raised + res.preferred_issued,
         "interest_paid": res.interest_paid,
@@ -121,7 +121,7 @@ def test_last_traced_step_equals_the_per_path_results() -> None:
 def test_histograms_count_the_traced_values() -> None:
     res = _traced_all()
     assert res.traces is not None
-    for name in ("share_price", "mnav", "mnav_simple", "price_impact", "btc_sold", "cash"):
+    for name in ("share_price", "mnav", "mnav_simple", "price_impact", "units_sold", "cash"):
         h = res.histograms[name]
         for t in (0, 40, 130):
             counts = _hist(res.traces.values[name][:, t], h.edges)
@@ -133,7 +133,7 @@ def test_sales_lower_the_price_a_path_faces() -> None:
     res = _traced_all()
     assert res.traces is not None
     v = res.traces.values
-    sold = v["btc_sold"][:, -1] > 0.0
+    sold = v["units_sold"][:, -1] > 0.0
     assert sold.any()
     assert np.all(v["price_impact"][sold, -1] < 0.0)
     assert np.all(v["price_impact"][~sold, -1] == 0.0)
@@ -180,7 +180,7 @@ def test_chosen_paths() -> None:
 def test_the_event_table_adds_up_to_the_arrays() -> None:
     res = _traced_all()
     kinds = {
-        "coins sold": res.btc_sold,
+        "coins sold": res.units_sold,
         "shares sold": res.equity_raised,
         "principal paid": res.principal_paid,
         "interest paid": res.interest_paid,

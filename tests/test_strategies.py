@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import (
-    btc_price_arrays,
-    btc_prices,
+    asset_price_arrays,
+    asset_prices,
     companies,
     convertible_notes,
     instruments,
@@ -113,7 +113,7 @@ def test_preferred_currency_fixed(pref: PreferredStock) -> None:
     assert steps == sorted(set(steps))
 
 
-@given(btc_prices(), btc_price_arrays())
+@given(asset_prices(), asset_price_arrays())
 def test_prices(price: float, prices: npt.NDArray[np.float64]) -> None:
     assert 1.0 <= price <= 1e7
     assert prices.dtype == np.float64

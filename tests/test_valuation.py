@@ -1235,7 +1235,7 @@ def test_public_names_are_exported() -> None:
         "value_convertible", "value_zero_coupon_convertible", "bond_floor", "parity",
         "conversion_premium", "convertible_sensitivities", "ConvertibleSensitivities",
         "implied_volatility", "implied_credit_spread", "value_preferred",
-        "convertible_value_at_btc_price",
+        "convertible_value_at_asset_price",
     ):  # fmt: skip
         assert name in tm.valuation.__all__
         assert getattr(tm.valuation, name) is not None

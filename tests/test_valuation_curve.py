@@ -232,20 +232,20 @@ def test_implied_volatility_on_a_rate_curve_round_trips() -> None:
     assert implied_volatility(note, price=price, **kw) == pytest.approx(0.45, abs=1e-6)
 
 
-def test_btc_price_link_takes_curves_for_notes_not_for_preferred() -> None:
+def test_asset_price_link_takes_curves_for_notes_not_for_preferred() -> None:
     co = tm.datasets.load("mstr-2026-02")
     note = co.convertibles[0].name
     kw: dict[str, Any] = {
-        "btc_price": np.array([50_000.0, 90_000.0]), "valuation_date": VD, "mnav": 1.1,
+        "asset_price": np.array([50_000.0, 90_000.0]), "valuation_date": VD, "mnav": 1.1,
         "volatility": 0.55, "credit_spread": 0.03, "steps": 200,
     }  # fmt: skip
-    flat = tm.valuation.convertible_value_at_btc_price(co, note, rate=0.04, **kw)
+    flat = tm.valuation.convertible_value_at_asset_price(co, note, rate=0.04, **kw)
     curve = tm.valuation.Curve(times=(2.0,), zero_rates=(0.04,))
     assert np.array_equal(
-        tm.valuation.convertible_value_at_btc_price(co, note, rate=curve, **kw), flat
+        tm.valuation.convertible_value_at_asset_price(co, note, rate=curve, **kw), flat
     )
     rising = tm.valuation.Curve(times=(1.0, 3.0), zero_rates=(0.03, 0.05))
-    values = tm.valuation.convertible_value_at_btc_price(co, note, rate=rising, **kw)
+    values = tm.valuation.convertible_value_at_asset_price(co, note, rate=rising, **kw)
     assert values[0] < values[1]
     with pytest.raises(ValidationError, match="rate"):
-        tm.valuation.convertible_value_at_btc_price(co, "STRK", rate=rising, **kw)
+        tm.valuation.convertible_value_at_asset_price(co, "STRK", rate=rising, **kw)

@@ -28,7 +28,7 @@ from treasurymodel import (
 )
 from treasurymodel.instruments import RateStep
 from treasurymodel.valuation import (
-    convertible_value_at_btc_price,
+    convertible_value_at_asset_price,
     value_convertible,
     value_preferred,
 )
@@ -221,7 +221,7 @@ def test_convertible_preferred_arrays_equal_scalars() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"share_price": 100.0, "volatility": 0.5, "pref": STRF}, "share_price"),
+        ({"share_price": 100.0, "volatility": 0.5, "preferred": STRF}, "share_price"),
         ({"share_price": 100.0}, "volatility"),
         ({"volatility": 0.5}, "volatility"),
         ({"dividend_yield": 0.02}, "dividend_yield"),
@@ -243,12 +243,12 @@ def test_convertible_preferred_arrays_equal_scalars() -> None:
         ({"valuation_date": "2026-01-01"}, "valuation_date"),
         ({"valuation_date": dt.datetime(2026, 1, 1)}, "valuation_date"),
         ({"credit_spread": [0.01, -0.01]}, "credit_spread[1]"),
-        ({"pref": attrs.evolve(STRF, issued=dt.date(2026, 6, 1))}, "valuation_date"),
-        ({"pref": "STRF"}, "pref"),
+        ({"preferred": attrs.evolve(STRF, issued=dt.date(2026, 6, 1))}, "valuation_date"),
+        ({"preferred": "STRF"}, "preferred"),
     ],
 )
 def test_bad_inputs_name_the_field(kwargs: dict[str, object], field: str) -> None:
-    pref: Any = kwargs.pop("pref", STRK)
+    pref: Any = kwargs.pop("preferred", STRK)
     kw: dict[str, Any] = {"valuation_date": DIV_DAY, "rate": 0.04, "credit_spread": 0.06}
     kw.update(kwargs)
     with pytest.raises(ValidationError) as info:
@@ -283,7 +283,7 @@ MARKET: dict[str, Any] = {"volatility": 0.6, "rate": 0.04, "credit_spread": 0.05
 
 
 @pytest.mark.parametrize(
-    ("name", "btc_price", "basis", "share_price"),
+    ("name", "asset_price", "mnav_basis", "share_price"),
     [
         # EV basis: S = (mNAV x units x P - debt - pref + cash) / basic shares
         #   = (1.5 x 20,000 x 100,000 - 600M - 200M + 30M) / 20M = (3,000M - 770M) / 20M.
@@ -296,12 +296,12 @@ MARKET: dict[str, Any] = {"volatility": 0.6, "rate": 0.04, "credit_spread": 0.05
         ("PK", 100_000.0, "ev", 111.5),
     ],
 )
-def test_value_at_a_btc_price_is_the_value_at_the_hand_computed_share_price(
-    name: str, btc_price: float, basis: Any, share_price: float
+def test_value_at_a_asset_price_is_the_value_at_the_hand_computed_share_price(
+    name: str, asset_price: float, mnav_basis: Any, share_price: float
 ) -> None:
-    value = convertible_value_at_btc_price(
-        COMPANY, name, btc_price=btc_price, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
-        basis=basis, **MARKET,
+    value = convertible_value_at_asset_price(
+        COMPANY, name, asset_price=asset_price, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
+        mnav_basis=mnav_basis, **MARKET,
     )  # fmt: skip
     instrument = COMPANY.instrument(name)
     kw: dict[str, Any] = {"valuation_date": dt.date(2026, 1, 1), "share_price": share_price}
@@ -314,16 +314,16 @@ def test_value_at_a_btc_price_is_the_value_at_the_hand_computed_share_price(
     assert value == pytest.approx(direct, rel=1e-12)
 
 
-def test_btc_prices_broadcast_with_the_market_inputs() -> None:
+def test_asset_prices_broadcast_with_the_market_inputs() -> None:
     # BTC prices (2, 1) against mNAVs (3,): a (2, 3) grid, each the scalar result.
     btc = np.array([[50_000.0], [100_000.0]])
     mnav = np.array([1.0, 1.5, 2.0])
     kw: dict[str, Any] = {"valuation_date": dt.date(2026, 1, 1), **MARKET, "steps": 60}
-    grid = convertible_value_at_btc_price(COMPANY, "CB", btc_price=btc, mnav=mnav, **kw)
+    grid = convertible_value_at_asset_price(COMPANY, "CB", asset_price=btc, mnav=mnav, **kw)
     assert grid.shape == (2, 3)
     for i, j in np.ndindex(2, 3):
-        alone = convertible_value_at_btc_price(
-            COMPANY, "CB", btc_price=float(btc[i, 0]), mnav=float(mnav[j]), **kw
+        alone = convertible_value_at_asset_price(
+            COMPANY, "CB", asset_price=float(btc[i, 0]), mnav=float(mnav[j]), **kw
         )
         assert grid[i, j] == pytest.approx(alone, rel=1e-13)
 
@@ -333,10 +333,10 @@ def test_btc_prices_broadcast_with_the_market_inputs() -> None:
     prices=st.lists(st.floats(1_000.0, 500_000.0), min_size=2, max_size=8),
     mnav=st.floats(0.5, 3.0),
 )
-def test_value_is_non_decreasing_in_the_btc_price(prices: list[float], mnav: float) -> None:
+def test_value_is_non_decreasing_in_the_asset_price(prices: list[float], mnav: float) -> None:
     btc = np.sort(np.array(prices))
-    values = convertible_value_at_btc_price(
-        COMPANY, "CB", btc_price=btc, valuation_date=dt.date(2026, 1, 1), mnav=mnav,
+    values = convertible_value_at_asset_price(
+        COMPANY, "CB", asset_price=btc, valuation_date=dt.date(2026, 1, 1), mnav=mnav,
         volatility=0.6, rate=0.04, credit_spread=0.0, steps=60,
     )  # fmt: skip
     assert values.shape == btc.shape
@@ -363,9 +363,9 @@ def test_value_is_non_decreasing_in_the_btc_price(prices: list[float], mnav: flo
 )
 def test_balance_sheet_bad_inputs(name: str, company: Any, field: str) -> None:
     with pytest.raises(ValidationError) as info:
-        convertible_value_at_btc_price(
+        convertible_value_at_asset_price(
             company,
-            name, btc_price=100_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
+            name, asset_price=100_000.0, valuation_date=dt.date(2026, 1, 1), mnav=1.5,
             **MARKET,
         )  # fmt: skip
     assert info.value.field == field
@@ -375,15 +375,15 @@ def test_balance_sheet_bad_inputs(name: str, company: Any, field: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"btc_price": ["100000"]}, "btc_price"),
-        ({"btc_price": []}, "btc_price"),
-        ({"btc_price": -1.0}, "btc_price"),
+        ({"asset_price": ["100000"]}, "asset_price"),
+        ({"asset_price": []}, "asset_price"),
+        ({"asset_price": -1.0}, "asset_price"),
         ({"mnav": float("nan")}, "mnav"),
         ({"mnav": "1.5"}, "mnav"),
         ({"volatility": 0.0}, "volatility"),
         ({"rate": 4.0}, "rate"),
-        ({"btc_price": [1e5, 2e5], "volatility": [0.5, 0.6, 0.7]}, "volatility"),
-        ({"basis": "nav"}, "basis"),
+        ({"asset_price": [1e5, 2e5], "volatility": [0.5, 0.6, 0.7]}, "volatility"),
+        ({"mnav_basis": "nav"}, "mnav_basis"),
         ({"method": "fast"}, "method"),
         ({"clean": "no"}, "clean"),
         ({"steps": 0}, "steps"),
@@ -392,8 +392,8 @@ def test_balance_sheet_bad_inputs(name: str, company: Any, field: str) -> None:
 )
 def test_balance_sheet_bad_market_inputs(name: str, changes: dict[str, Any], field: str) -> None:
     kw: dict[str, Any] = {
-        "btc_price": 100_000.0, "valuation_date": dt.date(2026, 1, 1), "mnav": 1.5, **MARKET,
+        "asset_price": 100_000.0, "valuation_date": dt.date(2026, 1, 1), "mnav": 1.5, **MARKET,
     }  # fmt: skip
     with pytest.raises(ValidationError) as info:
-        convertible_value_at_btc_price(COMPANY, name, **(kw | changes))
+        convertible_value_at_asset_price(COMPANY, name, **(kw | changes))
     assert info.value.field == field

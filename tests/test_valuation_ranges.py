@@ -34,7 +34,7 @@ from treasurymodel import (
 from treasurymodel.valuation import (
     conversion_premium,
     convertible_sensitivities,
-    convertible_value_at_btc_price,
+    convertible_value_at_asset_price,
     implied_credit_spread,
     implied_volatility,
     value_convertible,
@@ -71,10 +71,10 @@ VOLATILITY_CALLS: dict[str, Callable[[float], Any]] = {
     "implied_credit_spread": lambda v: implied_credit_spread(
         ZERO, price=90.0, valuation_date=VD, share_price=80.0, volatility=v, rate=0.04, steps=60
     ),
-    "convertible_value_at_btc_price": lambda v: convertible_value_at_btc_price(
+    "convertible_value_at_asset_price": lambda v: convertible_value_at_asset_price(
         _CO,
         _NOTE.name,
-        btc_price=68_141.0,
+        asset_price=68_141.0,
         valuation_date=_CO.as_of,
         mnav=1.2,
         volatility=v,
@@ -136,8 +136,8 @@ def test_the_minimum_volatility_in_the_tree_is_the_deterministic_limit() -> None
 
 
 def test_the_minimum_volatility_in_the_balance_sheet_and_preferred_views() -> None:
-    value = convertible_value_at_btc_price(
-        _CO, _NOTE.name, btc_price=68_141.0, valuation_date=_CO.as_of, mnav=1.2,
+    value = convertible_value_at_asset_price(
+        _CO, _NOTE.name, asset_price=68_141.0, valuation_date=_CO.as_of, mnav=1.2,
         volatility=1e-4, rate=0.0, credit_spread=0.0, steps=50,
     )  # fmt: skip
     assert math.isfinite(value)

@@ -45,7 +45,7 @@ vols = np.linspace(0.2, 1.2, 101)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
 for rank, security in one_per_rank.items():
     label = "all debt" if rank == 1 else security
-    rating = tm.credit.btc_rating(company, security, btc_price=btc, definition="dashboard")
+    rating = tm.credit.btc_rating(company, security, asset_price=btc, definition="dashboard")
     left.plot(btc / 1e3, rating, label=label)
     risk = tm.credit.btc_risk(
         company, security, asset_volatility=vols, expected_return=0.0, definition="dashboard"

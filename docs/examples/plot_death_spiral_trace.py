@@ -23,7 +23,7 @@ from treasurymodel.plot import traced_path
 company = tm.datasets.load("mstr-2026-02")
 result = tm.simulate(
     company,
-    model=tm.GBM(spot=68_141.0, drift=-0.4, volatility=0.6),
+    model=tm.GBM(asset_price=68_141.0, drift=-0.4, volatility=0.6),
     years=4,
     paths=2_000,
     seed=7,

@@ -16,7 +16,7 @@ import numpy as np
 import treasurymodel as tm
 
 mstr = tm.datasets.load("mstr-2022q2")
-after = tm.raise_equity(mstr, 500e6, share_price=300.0, btc_price=20_000.0)
+after = tm.raise_equity(mstr, 500e6, share_price=300.0, asset_price=20_000.0)
 before_wall = tm.maturity_wall(mstr)
 after_wall = tm.maturity_wall(after)
 

@@ -19,7 +19,7 @@ import numpy as np
 import treasurymodel as tm
 
 company = tm.datasets.load("mstr-2026-02")
-model = tm.GBM(spot=68_141.0, drift=0.0, volatility=0.5)
+model = tm.GBM(asset_price=68_141.0, drift=0.0, volatility=0.5)
 result = tm.simulate(
     company, model=model, years=5, paths=2_048, seed=42, record=("nav_per_share",)
 )

@@ -18,8 +18,8 @@ from treasurymodel.plot import nav_chart
 
 company = tm.datasets.load("mstr-2026-02")
 prices = np.linspace(20_000.0, 150_000.0, 131)
-held = tm.nav_sensitivity(company, btc_prices=prices, share_price=114.45)
-premium = tm.nav_sensitivity(company, btc_prices=prices, mnav=1.5)
+held = tm.nav_sensitivity(company, asset_prices=prices, share_price=114.45)
+premium = tm.nav_sensitivity(company, asset_prices=prices, mnav=1.5)
 
 # %%
 # A few rows of the table:
@@ -36,7 +36,7 @@ for i in range(0, len(prices), 26):
 # axis, so a price reads the same on both.
 
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 8), layout="constrained", sharex=True)
-nav_chart(company, btc_prices=prices, ax=top, title="NAV per share")
+nav_chart(company, asset_prices=prices, ax=top, title="NAV per share")
 top.set_xlabel("")  # the shared axis is labelled once, at the bottom
 bottom.plot(prices, held.mnav, label="share price held at $114.45")
 bottom.axhline(1.0, color="0.5", linewidth=0.8)

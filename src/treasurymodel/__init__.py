@@ -34,14 +34,14 @@ from .comparison import compare
 from .credit import credit_table, simulated_credit
 from .errors import ConvergenceError, MissingFileError, TreasuryModelError, ValidationError
 from .events import (
-    buy_btc,
+    buy_asset,
     convert,
     issue_instrument,
     pledge,
     raise_equity,
     release,
     repay,
-    sell_btc,
+    sell_asset,
 )
 from .instruments import ConvertibleNote, Note, PreferredStock, SecuredNote, TermLoan
 from .io import dump, dumps, load, loads
@@ -88,14 +88,14 @@ __all__ = [
     "nav_sensitivity",
     "springing_trigger_price",
     # capital events
-    "buy_btc",
+    "buy_asset",
     "convert",
     "issue_instrument",
     "pledge",
     "raise_equity",
     "release",
     "repay",
-    "sell_btc",
+    "sell_asset",
     # Monte Carlo
     "GBM",
     "BlockBootstrap",
@@ -176,7 +176,7 @@ _MOVED: dict[str, str] = {
             "bond_floor",
             "conversion_premium",
             "convertible_sensitivities",
-            "convertible_value_at_btc_price",
+            "convertible_value_at_asset_price",
             "implied_credit_spread",
             "implied_volatility",
             "parity",

@@ -48,7 +48,7 @@ class Result(Protocol):
     >>> import treasurymodel as tm
     >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1), holdings=tm.Holdings(units=1_000),
     ...                 shares_basic=1e6)
-    >>> m = tm.metrics(co, btc_price=[50_000.0, 100_000.0])
+    >>> m = tm.metrics(co, asset_price=[50_000.0, 100_000.0])
     >>> isinstance(m, tm.Result)
     True
     >>> m.to_dict()["nav_per_share"].tolist()
@@ -125,7 +125,7 @@ class Tabular:
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
-        >>> tm.metrics(co, btc_price=[50_000.0, 100_000.0]).to_frame()["nav"].tolist()
+        >>> tm.metrics(co, asset_price=[50_000.0, 100_000.0]).to_frame()["nav"].tolist()
         [50000000.0, 100000000.0]
         """
         return frame(self.to_dict(), owner=type(self).__name__, index=self._index)

@@ -118,10 +118,10 @@ def _rate(rates: dict[str, FloatArray], code: str | None, company: Company) -> F
 
 def asset_prices(
     company: Company,
-    btc_price: PriceInput,
+    asset_price: PriceInput,
     *,
     fx: Mapping[str, ArrayLike] | None = None,
-    field: str = "btc_price",
+    field: str = "asset_price",
 ) -> tuple[dict[str, FloatArray], bool]:
     """Each held asset's price converted into the reporting currency, broadcast together.
 
@@ -129,7 +129,7 @@ def asset_prices(
     ----------
     company
         The company.
-    btc_price
+    asset_price
         The primary asset's price (number or array), or a mapping ``{asset: price}``. An
         asset without a price here takes ``company.market``'s (``Market.price_of``);
         without one there either, it is an error.
@@ -164,19 +164,19 @@ def asset_prices(
     check_company(company)
     market = company.market
     given: dict[str, Any]
-    if isinstance(btc_price, Mapping):
-        given = dict(btc_price)
+    if isinstance(asset_price, Mapping):
+        given = dict(asset_price)
         for asset in given:
             if asset not in company.assets:
                 raise ValidationError(
                     field, asset, f"names an asset {company.name!r} does not hold"
                 )
     else:
-        given = {company.assets[0]: btc_price}
+        given = {company.assets[0]: asset_price}
     raw: dict[str, FloatArray] = {}
     for i, held in enumerate(company.holdings):
         name = (
-            field if (i == 0 and not isinstance(btc_price, Mapping)) else f"{field}.{held.asset}"
+            field if (i == 0 and not isinstance(asset_price, Mapping)) else f"{field}.{held.asset}"
         )
         if held.asset in given:
             raw[held.asset] = price_array(name, given[held.asset])
@@ -185,7 +185,7 @@ def asset_prices(
         if observed is None:
             raise ValidationError(
                 field,
-                btc_price if not isinstance(btc_price, Mapping) else dict(btc_price),
+                asset_price if not isinstance(asset_price, Mapping) else dict(asset_price),
                 f"gives no {held.asset} price and the company's market states none: pass "
                 f"{{{held.asset!r}: price, ...}} or set Market.asset_prices",
             )
@@ -207,14 +207,14 @@ def asset_prices(
 
 @overload
 def reserve_value(
-    company: Company, btc_price: float, *, fx: Mapping[str, float] | None = None
+    company: Company, asset_price: float, *, fx: Mapping[str, float] | None = None
 ) -> float: ...
 @overload
 def reserve_value(
-    company: Company, btc_price: PriceInput, *, fx: Mapping[str, ArrayLike] | None = None
+    company: Company, asset_price: PriceInput, *, fx: Mapping[str, ArrayLike] | None = None
 ) -> float | FloatArray: ...
 def reserve_value(
-    company: Company, btc_price: PriceInput, *, fx: Mapping[str, ArrayLike] | None = None
+    company: Company, asset_price: PriceInput, *, fx: Mapping[str, ArrayLike] | None = None
 ) -> float | FloatArray:
     """Value of every asset held, in the reporting currency: Σ units × price × FX rate.
 
@@ -222,7 +222,7 @@ def reserve_value(
     ----------
     company
         The company.
-    btc_price
+    asset_price
         The primary asset's price or ``{asset: price}`` (see :func:`asset_prices`).
     fx
         FX rates (see :func:`fx_rates`).
@@ -247,26 +247,28 @@ def reserve_value(
     >>> reserve_value(jp, 100_000.0, fx={"USD": [140.0, 160.0]}).tolist()
     [28000000.0, 32000000.0]
     """
-    total, scalar = _reserve(company, btc_price, fx=fx, field="btc_price")
+    total, scalar = _reserve(company, asset_price, fx=fx, field="asset_price")
     return float(total) if scalar else total
 
 
 def _reserve(
     company: Company,
-    btc_price: PriceInput,
+    asset_price: PriceInput,
     *,
     fx: Mapping[str, ArrayLike] | None,
     field: str,
 ) -> tuple[FloatArray, bool]:
     """Σ units × price (reporting currency), refused where it leaves the float range."""
-    prices, scalar = asset_prices(company, btc_price, fx=fx, field=field)
+    prices, scalar = asset_prices(company, asset_price, fx=fx, field=field)
     total: Any = None
     with np.errstate(over="ignore", under="ignore"):
         for held in company.holdings:
             value = held.units * prices[held.asset]
             total = value if total is None else total + value
     arr = np.asarray(total, dtype=np.float64)
-    check_reserve(arr, btc_price if not isinstance(btc_price, Mapping) else dict(btc_price), field)
+    check_reserve(
+        arr, asset_price if not isinstance(asset_price, Mapping) else dict(asset_price), field
+    )
     return arr, scalar
 
 

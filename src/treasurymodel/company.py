@@ -411,7 +411,7 @@ class Company:
     holdings
         The reserve assets held: one :class:`Holdings` or a list of them, stored as a tuple
         (at least one, each asset once). The first listed is the *primary* asset, the one a
-        plain ``btc_price`` refers to.
+        plain ``asset_price`` refers to.
     shares_basic
         Basic common shares outstanding.
     cash

@@ -73,7 +73,7 @@ class ComparisonRow:
         Units of the asset held.
     asset_price, share_price
         The prices the row was computed at (``share_price`` may be ``None``).
-    reserve
+    asset_reserve
         Units held × asset price.
     cash, debt, preferred
         Reported cash, aggregate debt principal and aggregate preferred notional (at the
@@ -88,11 +88,11 @@ class ComparisonRow:
         (Debt + preferred) / reserve and (debt − cash) / reserve.
     cash_months_of_coverage
         12 × cash / annual interest and dividends (Strategy's "USD months of coverage",
-        ``usd_months_of_coverage`` of :class:`~treasurymodel.Metrics`); ``inf`` with
+        ``cash_months_of_coverage`` of :class:`~treasurymodel.Metrics`); ``inf`` with
         nothing to pay.
     asset_years_of_coverage
         Reserve / annual interest and dividends (Strategy's "BTC years of coverage",
-        ``btc_years_of_coverage`` of :class:`~treasurymodel.Metrics`); ``inf`` with nothing
+        ``asset_years_of_coverage`` of :class:`~treasurymodel.Metrics`); ``inf`` with nothing
         to pay.
     junior_security, junior_rating
         The most junior debt or preferred security (the last of
@@ -141,7 +141,7 @@ class ComparisonRow:
     units: float
     asset_price: float
     share_price: float | None
-    reserve: float
+    asset_reserve: float
     cash: float
     debt: float
     preferred: float
@@ -256,7 +256,7 @@ class Comparison:
         --------
         >>> from treasurymodel import compare, datasets
         >>> result = compare([datasets.load("mstr-2026-02")], shocks=[-0.5, 0.5])
-        >>> result.shock_relative().round(3).tolist()  # 1 ± 0.5 × reserve / NAV
+        >>> result.shock_relative().round(3).tolist()  # 1 ± 0.5 × asset_reserve / NAV
         [[0.29, 1.71]]
         """
         base = np.array([r.nav_per_share for r in self.rows], dtype=np.float64)[:, None]
@@ -349,7 +349,7 @@ class Comparison:
             ("units held", [_text(r.units, "count") for r in self.rows]),
             ("asset price", [_text(r.asset_price, "price") for r in self.rows]),
             ("share price", [_text(r.share_price, "price") for r in self.rows]),
-            ("reserve (M)", [_text(r.reserve, "money") for r in self.rows]),
+            ("reserve (M)", [_text(r.asset_reserve, "money") for r in self.rows]),
             ("debt + preferred (M)", [_text(r.debt + r.preferred, "money") for r in self.rows]),
             ("NAV (M)", [_text(r.nav, "money") for r in self.rows]),
             ("NAV per share", [_text(r.nav_per_share, "price") for r in self.rows]),
@@ -576,10 +576,10 @@ def _row(
     springing: Springing,
     puts: bool,
 ) -> ComparisonRow:
-    m = metrics(company, btc_price=asset_price, share_price=share_price)
+    m = metrics(company, asset_price=asset_price, share_price=share_price)
     order = company.seniority_order()
     junior = order[-1].name if order else None
-    ratings = btc_ratings(company, btc_price=asset_price, share_price=share_price)
+    ratings = btc_ratings(company, asset_price=asset_price, share_price=share_price)
     rating = ratings[junior] if junior else None
     call = joint_margin_call_price(company)
     near = maturity_wall(company, until=until, springing=springing, puts=puts).rows[-1]
@@ -595,10 +595,10 @@ def _row(
         units=company.holdings[0].units,
         asset_price=asset_price,
         share_price=share_price,
-        reserve=m.btc_reserve,
+        asset_reserve=m.asset_reserve,
         cash=m.cash,
         debt=m.debt,
-        preferred=m.pref,
+        preferred=m.preferred,
         nav=m.nav,
         nav_per_share=m.nav_per_share,
         nav_per_share_diluted=m.nav_per_share_diluted,
@@ -606,8 +606,8 @@ def _row(
         mnav_simple=m.mnav_simple,
         amplification=m.amplification,
         net_leverage=m.net_leverage,
-        cash_months_of_coverage=m.usd_months_of_coverage,
-        asset_years_of_coverage=m.btc_years_of_coverage,
+        cash_months_of_coverage=m.cash_months_of_coverage,
+        asset_years_of_coverage=m.asset_years_of_coverage,
         junior_security=junior,
         junior_rating=rating,
         common_rating=ratings.get("common"),
@@ -768,7 +768,7 @@ def compare(
                 puts=puts,
             )
         )
-        under = metrics(co, btc_price=asset_price * (1.0 + grid))
+        under = metrics(co, asset_price=asset_price * (1.0 + grid))
         shocked.append(np.asarray(under.nav_per_share, dtype=np.float64))
         shocked_diluted.append(np.asarray(under.nav_per_share_diluted, dtype=np.float64))
 

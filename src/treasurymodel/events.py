@@ -43,14 +43,14 @@ from .instruments.registry import is_instrument
 from .validators import check_finite, check_flag, check_number
 
 __all__ = [
-    "buy_btc",
+    "buy_asset",
     "convert",
     "issue_instrument",
     "pledge",
     "raise_equity",
     "release",
     "repay",
-    "sell_btc",
+    "sell_asset",
 ]
 
 _REL_TOL = 1e-12
@@ -195,18 +195,18 @@ def _shrink(instrument: Instrument, remaining: float) -> Instrument:
 # --- equity and coins -----------------------------------------------------------------
 
 
-@_blames("amount", Company_shares_basic="share_price", Holdings_units="btc_price")
+@_blames("amount", Company_shares_basic="share_price", Holdings_units="asset_price")
 def raise_equity(
-    company: Company, amount: float, *, share_price: float, btc_price: float, fee: float = 0.0
+    company: Company, amount: float, *, share_price: float, asset_price: float, fee: float = 0.0
 ) -> Company:
     """Sell new common shares for ``amount`` and buy BTC with the net proceeds.
 
     ``amount / share_price`` new basic shares are issued (and added to a reported diluted
-    count); ``amount × (1 − fee)`` buys ``amount × (1 − fee) / btc_price`` units, which are
+    count); ``amount × (1 − fee)`` buys ``amount × (1 − fee) / asset_price`` units, which are
     unencumbered, and is added to the cost basis. Cash is unchanged.
 
     BTC per diluted share rises exactly when ``share_price × (1 − fee)`` exceeds
-    BTC per diluted share × ``btc_price``.
+    BTC per diluted share × ``asset_price``.
 
     Parameters
     ----------
@@ -216,7 +216,7 @@ def raise_equity(
         Gross proceeds, reporting currency; positive.
     share_price
         Price per new share (gross of fees); positive.
-    btc_price
+    asset_price
         Price paid per unit bought; positive.
     fee
         Fees as a fraction of gross proceeds, in ``[0, 1)`` (``0.02`` for 2%).
@@ -227,7 +227,7 @@ def raise_equity(
     >>> from treasurymodel import Company, Holdings
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
     ...     holdings=Holdings(units=1_000, cost_basis=50e6), shares_basic=1e6)
-    >>> new = raise_equity(co, 10e6, share_price=125.0, btc_price=100_000.0, fee=0.02)
+    >>> new = raise_equity(co, 10e6, share_price=125.0, asset_price=100_000.0, fee=0.02)
     >>> new.shares_basic, new.holdings[0].units, new.holdings[0].cost_basis
     (1080000.0, 1098.0, 59800000.0)
     >>> co.holdings[0].units  # the original is unchanged
@@ -236,7 +236,7 @@ def raise_equity(
     check_company(company)
     gross = _positive("amount", amount)
     price = _positive("share_price", share_price)
-    btc = _positive("btc_price", btc_price)
+    btc = _positive("asset_price", asset_price)
     rate = _number("fee", fee)
     if not 0.0 <= rate < 1.0:
         raise ValidationError("fee", fee, "must lie in [0, 1)")
@@ -256,17 +256,17 @@ def raise_equity(
 
 
 @_blames("units")
-def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
-    """Buy ``units`` at ``btc_price``, paid from cash.
+def buy_asset(company: Company, units: float, *, asset_price: float) -> Company:
+    """Buy ``units`` at ``asset_price``, paid from cash.
 
-    Cash falls by ``units × btc_price`` and the cost basis rises by as much; the new units
+    Cash falls by ``units × asset_price`` and the cost basis rises by as much; the new units
     are unencumbered. To buy with the proceeds of a raise, use :func:`raise_equity` or
     :func:`issue_instrument`.
 
     Raises
     ------
     ValidationError
-        If ``units`` or ``btc_price`` is not positive, or the purchase costs more than the
+        If ``units`` or ``asset_price`` is not positive, or the purchase costs more than the
         company's cash.
 
     Examples
@@ -275,10 +275,10 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     >>> from treasurymodel import Company, Holdings
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
     ...              shares_basic=1e6, cash=1e6)
-    >>> new = buy_btc(co, 5, btc_price=100_000.0)
+    >>> new = buy_asset(co, 5, asset_price=100_000.0)
     >>> new.holdings[0].units, new.cash, new.holdings[0].cost_basis
     (15.0, 500000.0, 500000.0)
-    >>> buy_btc(co, 20, btc_price=100_000.0)
+    >>> buy_asset(co, 20, asset_price=100_000.0)
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: units: costs 2,000,000.0, more than the
@@ -286,10 +286,10 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     """
     check_company(company)
     qty = _positive("units", units)
-    btc = _positive("btc_price", btc_price)
+    btc = _positive("asset_price", asset_price)
     cost = qty * btc
     if not np.isfinite(cost):
-        raise ValidationError("btc_price", btc_price, "is too large: units x price overflows")
+        raise ValidationError("asset_price", asset_price, "is too large: units x price overflows")
     if cost > company.cash * (1.0 + _REL_TOL):
         raise ValidationError(
             "units", units, f"costs {_amount(cost)}, more than the {_amount(company.cash)} of cash"
@@ -302,9 +302,9 @@ def buy_btc(company: Company, units: float, *, btc_price: float) -> Company:
     return _rebuild(company, holdings=holdings, cash=max(company.cash - cost, 0.0))
 
 
-@_blames("units", Company_cash="btc_price")
-def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
-    """Sell ``units`` of unencumbered coins at ``btc_price``; the proceeds go to cash.
+@_blames("units", Company_cash="asset_price")
+def sell_asset(company: Company, units: float, *, asset_price: float) -> Company:
+    """Sell ``units`` of unencumbered coins at ``asset_price``; the proceeds go to cash.
 
     The cost basis falls in proportion (``cost_basis × units / units held``), so the
     average cost of the coins kept is unchanged. Pledged coins cannot be sold: release them
@@ -313,7 +313,7 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
     Raises
     ------
     ValidationError
-        If ``units`` or ``btc_price`` is not positive, or ``units`` exceeds the
+        If ``units`` or ``asset_price`` is not positive, or ``units`` exceeds the
         unencumbered units.
 
     Examples
@@ -322,13 +322,13 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
     >>> from treasurymodel import Company, Holdings
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1),
     ...     holdings=Holdings(units=100, cost_basis=5e6), shares_basic=1e6)
-    >>> new = sell_btc(co, 25, btc_price=80_000.0)
+    >>> new = sell_asset(co, 25, asset_price=80_000.0)
     >>> new.holdings[0].units, new.holdings[0].cost_basis, new.cash
     (75.0, 3750000.0, 2000000.0)
     """
     check_company(company)
     qty = _positive("units", units)
-    btc = _positive("btc_price", btc_price)
+    btc = _positive("asset_price", asset_price)
     qty = _fits("units", qty, company.unencumbered_units, "unencumbered units")
     held = company.holdings[0].units
     remaining = max(held - qty, 0.0)
@@ -340,13 +340,13 @@ def sell_btc(company: Company, units: float, *, btc_price: float) -> Company:
 # --- instruments ----------------------------------------------------------------------
 
 
-@_blames("instrument", Holdings_units="btc_price", Company_cash="proceeds")
+@_blames("instrument", Holdings_units="asset_price", Company_cash="proceeds")
 def issue_instrument(
     company: Company,
     instrument: Instrument,
     *,
     proceeds: float,
-    btc_price: float | None = None,
+    asset_price: float | None = None,
     buy: bool = True,
 ) -> Company:
     """Add a new debt or preferred instrument; its proceeds buy BTC or go to cash.
@@ -362,10 +362,10 @@ def issue_instrument(
         purchase.
     proceeds
         Cash received, net of everything, reporting currency; positive.
-    btc_price
+    asset_price
         Price per unit bought; required when ``buy`` is true.
     buy
-        ``True``: the proceeds buy ``proceeds / btc_price`` units (added to the cost
+        ``True``: the proceeds buy ``proceeds / asset_price`` units (added to the cost
         basis). ``False``: they are added to cash.
 
     Notes
@@ -381,7 +381,7 @@ def issue_instrument(
     ...     shares_basic=1e6, shares_diluted=1.1e6)
     >>> cvt = ConvertibleNote(name="new cvt", principal=10e6, issued=dt.date(2026, 1, 1),
     ...     maturity=dt.date(2031, 1, 1), conversion_price=200.0)
-    >>> new = issue_instrument(co, cvt, proceeds=9.8e6, btc_price=98_000.0)
+    >>> new = issue_instrument(co, cvt, proceeds=9.8e6, asset_price=98_000.0)
     >>> new.holdings[0].units, new.total_debt, new.shares_diluted
     (200.0, 10000000.0, 1150000.0)
     """
@@ -394,17 +394,17 @@ def issue_instrument(
         raise ValidationError("instrument.name", instrument.name, "is already used by the company")
     changes: dict[str, Any] = {"instruments": (*company.instruments, instrument)}
     if buy:
-        if btc_price is None:
-            raise ValidationError("btc_price", None, "is needed when the proceeds buy BTC")
-        btc = _positive("btc_price", btc_price)
+        if asset_price is None:
+            raise ValidationError("asset_price", None, "is needed when the proceeds buy BTC")
+        btc = _positive("asset_price", asset_price)
         changes["holdings"] = attrs.evolve(
             company.holdings[0],
             units=company.holdings[0].units + cash_in / btc,
             cost_basis=company.holdings[0].cost_basis + cash_in,
         )
     else:
-        if btc_price is not None:
-            _positive("btc_price", btc_price)
+        if asset_price is not None:
+            _positive("asset_price", asset_price)
         changes["cash"] = company.cash + cash_in
     return _rebuild(company, diluted_delta=_dilutive_shares(instrument), **changes)
 

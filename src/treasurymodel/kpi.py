@@ -90,16 +90,16 @@ class Metrics(Tabular, Generic[_T]):
     """Everything read off a balance sheet at one BTC price (or an array of them).
 
     Each field is a float when every price given was a float, and otherwise a read-only
-    ``numpy.ndarray`` with the broadcast shape of ``btc_price`` and ``share_price``. Amounts
+    ``numpy.ndarray`` with the broadcast shape of ``asset_price`` and ``share_price``. Amounts
     are in the company's reporting currency. The fields that need a share price
     (``market_cap``, ``enterprise_value``, ``mnav``, ``mnav_simple``) are ``None`` when no
     share price was given. Build it with :func:`metrics`.
 
     Attributes
     ----------
-    btc_price, share_price
+    asset_price, share_price
         The prices the record was computed at (``share_price`` may be ``None``).
-    btc_reserve
+    asset_reserve
         BTC Reserve = units held × BTC price.
     cash, debt, pref
         Reported cash; aggregate debt principal; aggregate preferred notional (at the
@@ -119,9 +119,9 @@ class Metrics(Tabular, Generic[_T]):
     annual_obligations
         Annualized interest on debt plus dividends on preferred, at the rates in force on
         the company's as-of date.
-    btc_years_of_coverage
+    asset_years_of_coverage
         BTC Reserve / annual obligations (``inf`` when there are no obligations).
-    usd_months_of_coverage
+    cash_months_of_coverage
         12 × cash / annual obligations (``inf`` when there are no obligations).
     nav
         BTC Reserve + cash + other assets − debt − pref.
@@ -134,7 +134,7 @@ class Metrics(Tabular, Generic[_T]):
         the conversion shares of every instrument counted as converted at that price.
     unrealized_gain
         BTC Reserve − cost basis.
-    btc_per_share
+    units_per_share
         Units held / assumed diluted shares (the company's definition).
 
     Examples
@@ -145,19 +145,19 @@ class Metrics(Tabular, Generic[_T]):
     ...     holdings=Holdings(units=1_000, cost_basis=50e6), shares_basic=1e6, cash=5e6,
     ...     instruments=[Note(name="n", principal=40e6, coupon=0.02,
     ...                       maturity=dt.date(2030, 1, 1))])
-    >>> m = metrics(co, btc_price=100_000.0, share_price=80.0)
-    >>> m.btc_reserve, m.nav, m.mnav
+    >>> m = metrics(co, asset_price=100_000.0, share_price=80.0)
+    >>> m.asset_reserve, m.nav, m.mnav
     (100000000.0, 65000000.0, 1.15)
     >>> m.amplification, m.annual_obligations
     (0.4, 800000.0)
     """
 
-    btc_price: _T
+    asset_price: _T
     share_price: _T | None
-    btc_reserve: _T
+    asset_reserve: _T
     cash: _T
     debt: _T
-    pref: _T
+    preferred: _T
     market_cap: _T | None
     enterprise_value: _T | None
     mnav: _T | None
@@ -165,14 +165,14 @@ class Metrics(Tabular, Generic[_T]):
     amplification: _T
     net_leverage: _T
     annual_obligations: _T
-    btc_years_of_coverage: _T
-    usd_months_of_coverage: _T
+    asset_years_of_coverage: _T
+    cash_months_of_coverage: _T
     nav: _T
     nav_per_share: _T
     nav_per_share_diluted: _T
     shares_if_converted: _T
     unrealized_gain: _T
-    btc_per_share: _T
+    units_per_share: _T
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as a 1-d column, one entry per price (a float record gives one row).
@@ -186,10 +186,10 @@ class Metrics(Tabular, Generic[_T]):
         >>> from treasurymodel import Company, Holdings, metrics
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
         ...     shares_basic=1e6, cash=5e6)
-        >>> d = metrics(co, btc_price=[50_000.0, 100_000.0]).to_dict()
-        >>> d["btc_price"].tolist(), d["nav"].tolist(), d["mnav"].tolist()
+        >>> d = metrics(co, asset_price=[50_000.0, 100_000.0]).to_dict()
+        >>> d["asset_price"].tolist(), d["nav"].tolist(), d["mnav"].tolist()
         ([50000.0, 100000.0], [55000000.0, 105000000.0], [nan, nan])
-        >>> print(repr(metrics(co, btc_price=100_000.0, share_price=80.0)).splitlines()[3])
+        >>> print(repr(metrics(co, asset_price=100_000.0, share_price=80.0)).splitlines()[3])
           share_price                     80
         """
         return dict(
@@ -238,7 +238,7 @@ def _cost_basis(company: Company) -> float:
 def metrics(
     company: Company,
     *,
-    btc_price: float,
+    asset_price: float,
     share_price: float | None = None,
     fx: Mapping[str, float] | None = None,
 ) -> Metrics[float]: ...
@@ -246,7 +246,7 @@ def metrics(
 def metrics(
     company: Company,
     *,
-    btc_price: ArrayInput,
+    asset_price: ArrayInput,
     share_price: ArrayLike | None = None,
     fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[FloatArray]: ...
@@ -254,7 +254,7 @@ def metrics(
 def metrics(
     company: Company,
     *,
-    btc_price: ArrayLike,
+    asset_price: ArrayLike,
     share_price: ArrayInput,
     fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[FloatArray]: ...
@@ -262,30 +262,30 @@ def metrics(
 def metrics(
     company: Company,
     *,
-    btc_price: Mapping[str, ArrayLike],
+    asset_price: Mapping[str, ArrayLike],
     share_price: ArrayLike | None = None,
     fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[float] | Metrics[FloatArray]: ...
 def metrics(
     company: Company,
     *,
-    btc_price: PriceInput,
+    asset_price: PriceInput,
     share_price: ArrayLike | None = None,
     fx: Mapping[str, ArrayLike] | None = None,
 ) -> Metrics[float] | Metrics[FloatArray]:
-    """Balance-sheet metrics of ``company`` at ``btc_price`` (and ``share_price``).
+    """Balance-sheet metrics of ``company`` at ``asset_price`` (and ``share_price``).
 
     Parameters
     ----------
     company
         The balance sheet.
-    btc_price
+    asset_price
         Price of one unit of the primary reserve asset (a float or an array, finite and
         non-negative), or a mapping ``{asset: price}`` for a company holding several assets;
         an asset without a price takes its ``company.market`` price (see
         :func:`treasurymodel.assets.asset_prices`). Each price is in its asset's price currency.
     share_price
-        Price of one common share, or ``None``; broadcasts with ``btc_price``. Without it
+        Price of one common share, or ``None``; broadcasts with ``asset_price``. Without it
         ``market_cap``, ``enterprise_value``, ``mnav`` and ``mnav_simple`` are ``None``.
     fx
         FX rates into the reporting currency (``{"USD": 155.0}``; numbers or arrays that
@@ -328,22 +328,22 @@ def metrics(
     ...     holdings=Holdings(units=1_000, cost_basis=60e6), shares_basic=1e6,
     ...     instruments=[ConvertibleNote(name="cvt", principal=20e6, issued=dt.date(2025, 1, 1),
     ...                                  maturity=dt.date(2030, 1, 1), conversion_price=50.0)])
-    >>> m = metrics(co, btc_price=np.array([30_000.0, 100_000.0]))
+    >>> m = metrics(co, asset_price=np.array([30_000.0, 100_000.0]))
     >>> m.nav.tolist(), m.nav_per_share.tolist()
     ([10000000.0, 80000000.0], [10.0, 80.0])
     >>> m.nav_per_share_diluted.tolist()  # converts only when $50 < NAV per share
     [10.0, 71.42857142857143]
     >>> m.mnav is None
     True
-    >>> metrics(co, btc_price=100_000.0, share_price=90.0).mnav
+    >>> metrics(co, asset_price=100_000.0, share_price=90.0).mnav
     1.1
     """
     check_company(company)
-    prices, scalar = asset_prices(company, btc_price, fx=fx)
+    prices, scalar = asset_prices(company, asset_price, fx=fx)
     btc = prices[company.assets[0]]
-    reserve, _ = _reserve_value(company, btc_price, fx=fx, field="btc_price")
-    debt, pref, obligations = claims(company, fx=fx)
-    parts = [btc, reserve, np.asarray(debt), np.asarray(pref), np.asarray(obligations)]
+    reserve, _ = _reserve_value(company, asset_price, fx=fx, field="asset_price")
+    debt, preferred, obligations = claims(company, fx=fx)
+    parts = [btc, reserve, np.asarray(debt), np.asarray(preferred), np.asarray(obligations)]
     if share_price is None:
         share: FloatArray | None = None
     else:
@@ -356,28 +356,28 @@ def metrics(
         raise ValidationError(
             "share_price",
             None if share is None else share.shape,
-            f"does not broadcast with btc_price {btc.shape}",
+            f"does not broadcast with asset_price {btc.shape}",
         ) from None
     btc, reserve = parts[0], parts[1]
     if share is not None:
         share = parts[-1]
-    if not (np.ndim(debt) == np.ndim(pref) == np.ndim(obligations) == 0):
-        debt, pref, obligations = parts[2], parts[3], parts[4]
+    if not (np.ndim(debt) == np.ndim(preferred) == np.ndim(obligations) == 0):
+        debt, preferred, obligations = parts[2], parts[3], parts[4]
     else:
-        debt, pref, obligations = float(debt), float(pref), float(obligations)
+        debt, preferred, obligations = float(debt), float(preferred), float(obligations)
 
     units = company.holdings[0].units
     cash = company.cash
     # A plain division needs a positive reserve, not just positive factors: units x price
     # can underflow to zero (1e-200 units at 1e-200), and 0 / 0 would be NaN.
     all_positive = bool((reserve > 0.0).all())
-    nav = reserve + (cash + company.other_assets - debt - pref)
+    nav = reserve + (cash + company.other_assets - debt - preferred)
     with np.errstate(over="ignore"):
         nav_per_share = nav / company.shares_basic
     if not bool(np.isfinite(nav_per_share).all()):
         raise ValidationError(
-            "btc_price",
-            btc_price,
+            "asset_price",
+            asset_price,
             "is too large: NAV per share leaves the float range (few shares, a high price)",
         )
 
@@ -420,27 +420,29 @@ def metrics(
         mnav, mnav_simple = _out(ratio, scalar), _out(simple, scalar)
 
     return Metrics(
-        btc_price=_out(btc, scalar),
+        asset_price=_out(btc, scalar),
         share_price=None if share is None else _out(share, scalar),
-        btc_reserve=_out(reserve, scalar),
+        asset_reserve=_out(reserve, scalar),
         cash=_out(full(cash), scalar),
         debt=_out(full(debt), scalar),
-        pref=_out(full(pref), scalar),
+        preferred=_out(full(preferred), scalar),
         market_cap=market_cap,
         enterprise_value=enterprise_value,
         mnav=mnav,
         mnav_simple=mnav_simple,
-        amplification=_out(full(_over(debt + pref, reserve, all_positive=all_positive)), scalar),
+        amplification=_out(
+            full(_over(debt + preferred, reserve, all_positive=all_positive)), scalar
+        ),
         net_leverage=_out(full(_over(debt - cash, reserve, all_positive=all_positive)), scalar),
         annual_obligations=_out(full(obligations), scalar),
-        btc_years_of_coverage=_out(full(years), scalar),
-        usd_months_of_coverage=_out(full(months), scalar),
+        asset_years_of_coverage=_out(full(years), scalar),
+        cash_months_of_coverage=_out(full(months), scalar),
         nav=_out(nav, scalar),
         nav_per_share=_out(nav_per_share, scalar),
         nav_per_share_diluted=_out(full(cur_nav / cur_shares), scalar),
         shares_if_converted=_out(full(cur_shares), scalar),
         unrealized_gain=_out(reserve - _cost_basis(company), scalar),
-        btc_per_share=_out(full(units / company.diluted_shares), scalar),
+        units_per_share=_out(full(units / company.diluted_shares), scalar),
     )
 
 
@@ -449,49 +451,49 @@ def share_price_for_mnav(
     company: Company,
     *,
     mnav: float,
-    btc_price: float,
-    basis: Literal["ev", "market_cap"] = "ev",
+    asset_price: float,
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
 ) -> float: ...
 @overload
 def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayLike,
-    btc_price: ArrayInput,
-    basis: Literal["ev", "market_cap"] = "ev",
+    asset_price: ArrayInput,
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
 ) -> FloatArray: ...
 @overload
 def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayInput,
-    btc_price: ArrayLike,
-    basis: Literal["ev", "market_cap"] = "ev",
+    asset_price: ArrayLike,
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
 ) -> FloatArray: ...
 @overload
 def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayLike,
-    btc_price: Mapping[str, ArrayLike],
-    basis: Literal["ev", "market_cap"] = "ev",
+    asset_price: Mapping[str, ArrayLike],
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
 ) -> float | FloatArray: ...
 def share_price_for_mnav(
     company: Company,
     *,
     mnav: ArrayLike,
-    btc_price: PriceInput,
-    basis: Literal["ev", "market_cap"] = "ev",
+    asset_price: PriceInput,
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
 ) -> float | FloatArray:
     """The share price at which the company trades at ``mnav`` times its BTC Reserve.
 
-    The inverse of ``metrics(...).mnav`` (``basis="ev"``, the default) or of
-    ``metrics(...).mnav_simple`` (``basis="market_cap"``):
+    The inverse of ``metrics(...).mnav`` (``mnav_basis="ev"``, the default) or of
+    ``metrics(...).mnav_simple`` (``mnav_basis="market_cap"``):
 
     * ``"ev"``: share price = (mNAV × BTC Reserve − debt − pref + cash) / basic shares;
     * ``"market_cap"``: share price = mNAV × BTC Reserve / basic shares.
 
-    With ``basis="ev"`` the result is negative when ``mnav`` is below
+    With ``mnav_basis="ev"`` the result is negative when ``mnav`` is below
     (debt + pref − cash) / BTC Reserve: no share price gives so low an mNAV. It is returned
     as it is (not clipped) so that a caller can see by how much; this is the one function
     of the library whose result can be a negative price, on purpose. The result is always
@@ -503,19 +505,19 @@ def share_price_for_mnav(
         The balance sheet.
     mnav
         Target multiple; finite and non-negative (float or array).
-    btc_price
+    asset_price
         Price of the primary asset; finite and non-negative (float or array), or
         ``{asset: price}`` for several assets (:func:`treasurymodel.assets.asset_prices`).
         Broadcasts with ``mnav``.
-    basis
+    mnav_basis
         ``"ev"`` (the company's mNAV) or ``"market_cap"`` (the simple ratio).
 
     Raises
     ------
     ValidationError
-        If ``company`` is not a :class:`~treasurymodel.Company`, ``mnav`` or ``btc_price`` is
+        If ``company`` is not a :class:`~treasurymodel.Company`, ``mnav`` or ``asset_price`` is
         not a finite non-negative number (or array of them), the shapes do not broadcast,
-        ``basis`` is unknown, or the price would leave the float range.
+        ``mnav_basis`` is unknown, or the price would leave the float range.
 
     Examples
     --------
@@ -524,24 +526,24 @@ def share_price_for_mnav(
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, cash=5e6, instruments=[Note(name="n", principal=40e6,
     ...     maturity=dt.date(2030, 1, 1))])
-    >>> round(share_price_for_mnav(co, mnav=1.15, btc_price=100_000.0), 9)
+    >>> round(share_price_for_mnav(co, mnav=1.15, asset_price=100_000.0), 9)
     80.0
-    >>> share_price_for_mnav(co, mnav=1.0, btc_price=100_000.0, basis="market_cap")
+    >>> share_price_for_mnav(co, mnav=1.0, asset_price=100_000.0, mnav_basis="market_cap")
     100.0
     """
     check_company(company)
-    check_choice("basis", basis, ("ev", "market_cap"))
+    check_choice("mnav_basis", mnav_basis, ("ev", "market_cap"))
     target = price_array("mnav", mnav)
-    reserve, _ = _reserve_value(company, btc_price, fx=None, field="btc_price")
+    reserve, _ = _reserve_value(company, asset_price, fx=None, field="asset_price")
     try:
         target, reserve = np.broadcast_arrays(target, reserve)
     except ValueError:
         raise ValidationError(
-            "mnav", np.shape(target), f"does not broadcast with btc_price {reserve.shape}"
+            "mnav", np.shape(target), f"does not broadcast with asset_price {reserve.shape}"
         ) from None
     with np.errstate(over="ignore", under="ignore"):
         value = target * reserve
-        if basis == "ev":
+        if mnav_basis == "ev":
             value = value - (company.total_debt + company.total_preferred - company.cash)
         price = value / company.shares_basic
     if not bool(np.isfinite(price).all()):

@@ -632,15 +632,15 @@ def _debt_plan(
     return _Plan(items=tuple(items), repaid=early)
 
 
-def _share_threshold(company: Company, target: float, mnav: float, basis: MnavBasis) -> float:
+def _share_threshold(company: Company, target: float, mnav: float, mnav_basis: MnavBasis) -> float:
     """Lowest asset price at which the implied share price reaches ``target``.
 
-    The implied share price is ``share_price_for_mnav(company, mnav=mnav, btc_price=P,
-    basis=basis)``, linear in ``P``.
+    The implied share price is ``share_price_for_mnav(company, mnav=mnav, asset_price=P,
+    mnav_basis=mnav_basis)``, linear in ``P``.
     """
     slope = mnav * company.holdings[0].units / company.shares_basic
     level = 0.0
-    if basis == "ev":
+    if mnav_basis == "ev":
         level = (
             company.cash - company.total_debt - company.total_preferred
         ) / company.shares_basic
@@ -662,7 +662,7 @@ def _convertible(
     conversion: Conversion,
     puts: bool,
     mnav: float,
-    basis: MnavBasis,
+    mnav_basis: MnavBasis,
 ) -> _Switching:
     put_day = _first_put(note, opts.start) if puts else None
     put_plan = (
@@ -675,7 +675,7 @@ def _convertible(
         return _Switching(note, (put_plan or cash_plan,), _constant(0))
     converted = _debt_plan(company, note, opts, principal=False)
     conv_price = note.conversion_price * company.fx_rate(note.currency)
-    t_conv = _share_threshold(company, conv_price, mnav, basis)
+    t_conv = _share_threshold(company, conv_price, mnav, mnav_basis)
     if put_plan is None:
 
         def select(prices: FloatArray) -> IntArray:
@@ -685,7 +685,7 @@ def _convertible(
     # Holders put when the conversion value is below the put price, i.e. when the share
     # price is below conversion price × put price; otherwise they hold and, at maturity,
     # convert if the share price is at least the conversion price.
-    t_put = _share_threshold(company, conv_price * note.put_price, mnav, basis)
+    t_put = _share_threshold(company, conv_price * note.put_price, mnav, mnav_basis)
 
     def select_put(prices: FloatArray) -> IntArray:
         return np.where(prices < t_put, 0, np.where(prices < t_conv, 1, 2)).astype(np.int64)
@@ -808,13 +808,19 @@ def _structure(
     conversion: Conversion,
     puts: bool,
     mnav: float,
-    basis: MnavBasis,
+    mnav_basis: MnavBasis,
 ) -> list[_Switching]:
     out: dict[str, _Switching] = {}
     for inst in company.instruments:
         if isinstance(inst, Convertible) and isinstance(inst, HasMaturity):
             out[inst.name] = _convertible(
-                company, inst, opts, conversion=conversion, puts=puts, mnav=mnav, basis=basis
+                company,
+                inst,
+                opts,
+                conversion=conversion,
+                puts=puts,
+                mnav=mnav,
+                mnav_basis=mnav_basis,
             )
         elif not isinstance(inst, HasSpringing):
             out[inst.name] = _plain(company, inst, opts)
@@ -863,7 +869,7 @@ def _solve(
     puts: bool,
     include_cash: bool,
     mnav: float,
-    basis: MnavBasis,
+    mnav_basis: MnavBasis,
     extra: float = 0.0,
 ) -> _Solved:
     structure = _structure(
@@ -873,7 +879,7 @@ def _solve(
         conversion=conversion,
         puts=puts,
         mnav=mnav,
-        basis=basis,
+        mnav_basis=mnav_basis,
     )
     # Regime boundaries: every price at which some plan switches; the plans in force are
     # constant on each interval [b_k, b_{k+1}).
@@ -979,7 +985,7 @@ def _checked_solve(
         puts=puts,
         include_cash=include_cash,
         mnav=m,
-        basis=mnav_basis,
+        mnav_basis=mnav_basis,
         extra=extra,
     )
     return solved, end, m
@@ -990,7 +996,7 @@ def _one_asset_view(
     *,
     asset: Any,
     shock: Any,
-    btc_price: Any,
+    asset_price: Any,
     fx: Any,
     conversion: Any,
     springing: Any,
@@ -1021,19 +1027,21 @@ def _one_asset_view(
     from .assets import asset_prices, fx_rates
 
     if simple:
-        if btc_price is not None:  # not needed here, but a bad argument is still refused
-            asset_prices(company, btc_price, field="btc_price")
+        if asset_price is not None:  # not needed here, but a bad argument is still refused
+            asset_prices(company, asset_price, field="asset_price")
         return company, 0.0
 
-    reference: Any = {} if btc_price is None else btc_price
+    reference: Any = {} if asset_price is None else asset_price
     if not shock:
         given = reference if isinstance(reference, Mapping) else {company.assets[0]: reference}
         # The target's own price is what is solved for: at 1 its "price" is its FX rate.
         reference = {**dict(given), target.asset: 1.0}
-    prices, scalar = asset_prices(company, reference, fx=fx, field="btc_price")
+    prices, scalar = asset_prices(company, reference, fx=fx, field="asset_price")
     if not scalar:
         raise ValidationError(
-            "btc_price", btc_price, "must give one reference price per asset (numbers, not arrays)"
+            "asset_price",
+            asset_price,
+            "must give one reference price per asset (numbers, not arrays)",
         )
     value = {a: float(p) for a, p in prices.items()}
     rates = fx_rates(company, fx)
@@ -1113,7 +1121,7 @@ def maturity_wall(
     index_level: float | None = None,
     asset: str | None = None,
     shock: bool = False,
-    btc_price: float | Mapping[str, float] | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     fx: Mapping[str, float] | None = None,
 ) -> MaturityWall:
     """What falls due, period by period, and the price at which the holdings cover it.
@@ -1158,7 +1166,7 @@ def maturity_wall(
         maturities only).
     mnav, mnav_basis
         The assumed multiple for ``conversion="shares"``: share price =
-        ``share_price_for_mnav(company, mnav=mnav, btc_price=P, basis=mnav_basis)``, i.e.
+        ``share_price_for_mnav(company, mnav=mnav, asset_price=P, mnav_basis=mnav_basis)``, i.e.
         (mNAV × units × P − debt − pref + cash) / basic shares on the ``"ev"`` basis, or
         mNAV × units × P / basic shares on the ``"market_cap"`` basis.
     until
@@ -1168,7 +1176,7 @@ def maturity_wall(
         Level of the floating index for floating-rate loans (``None``: their ``rate``).
     asset
         For a company holding several assets: the asset whose break price is solved for,
-        the others held at their prices in ``btc_price`` (or ``company.market``) and counted
+        the others held at their prices in ``asset_price`` (or ``company.market``) and counted
         as a fixed resource. Default the primary asset. Refused with ``conversion="shares"``,
         ``springing="test"`` or another asset pledged (use ``shock``).
     shock
@@ -1176,7 +1184,7 @@ def maturity_wall(
         the reference prices, 0.6 = all 40% lower): the breakeven "prices" are then factors.
         Pledged units count at their value, and a margin call may draw on any unencumbered
         asset.
-    btc_price
+    asset_price
         Reference prices (the primary's, or ``{asset: price}``) for ``asset`` and ``shock``;
         default ``company.market``'s.
     fx
@@ -1236,7 +1244,7 @@ def maturity_wall(
         company,
         asset=asset,
         shock=shock,
-        btc_price=btc_price,
+        asset_price=asset_price,
         fx=fx,
         conversion=conversion,
         springing=springing,
@@ -1453,7 +1461,7 @@ def coverage_break_price(
     index_level: float | None = None,
     asset: str | None = None,
     shock: bool = False,
-    btc_price: float | Mapping[str, float] | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     fx: Mapping[str, float] | None = None,
 ) -> float:
     """The price below which cash plus holdings cannot cover the next ``years`` of obligations.
@@ -1476,7 +1484,7 @@ def coverage_break_price(
         1,000 years.
     include_principal
         Count principal as well as interest and dividends.
-    springing, conversion, puts, mnav, mnav_basis, index_level, asset, shock, btc_price, fx
+    springing, conversion, puts, mnav, mnav_basis, index_level, asset, shock, asset_price, fx
         As for :func:`maturity_wall`: with several assets, the price of ``asset`` with the
         others fixed, or (``shock=True``) the common scale factor of all asset prices.
 
@@ -1510,7 +1518,7 @@ def coverage_break_price(
         company,
         asset=asset,
         shock=shock,
-        btc_price=btc_price,
+        asset_price=asset_price,
         fx=fx,
         conversion=conversion,
         springing=springing,
@@ -1541,7 +1549,7 @@ def dividend_coverage_months(
     Annual dividends are each series' notional times the rate in force on the as-of date,
     in the reporting currency. With ``include_interest=True`` annualized interest on debt is
     added to the denominator, which gives the company's published "USD months of coverage"
-    (also ``metrics(...).usd_months_of_coverage``).
+    (also ``metrics(...).cash_months_of_coverage``).
 
     Returns
     -------
@@ -1594,7 +1602,7 @@ class NavSensitivity(Tabular):
 
     Attributes
     ----------
-    btc_price
+    asset_price
         The grid of asset prices.
     nav, nav_per_share, nav_per_share_diluted
         As in :class:`treasurymodel.Metrics`.
@@ -1611,14 +1619,14 @@ class NavSensitivity(Tabular):
     >>> from treasurymodel import Company, Holdings
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6)
-    >>> table = nav_sensitivity(co, btc_prices=[50_000.0, 100_000.0], share_price=75.0)
+    >>> table = nav_sensitivity(co, asset_prices=[50_000.0, 100_000.0], share_price=75.0)
     >>> table.mnav.tolist()
     [1.5, 0.75]
     >>> table.to_dict()["nav_per_share"].tolist()
     [50.0, 100.0]
     """
 
-    btc_price: FloatArray
+    asset_price: FloatArray
     nav: FloatArray
     nav_per_share: FloatArray
     nav_per_share_diluted: FloatArray
@@ -1640,7 +1648,7 @@ class NavSensitivity(Tabular):
     __hash__ = None  # type: ignore[assignment]
 
     def __len__(self) -> int:
-        return int(self.btc_price.size)
+        return int(self.asset_price.size)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as a float column, one entry per grid point (NaN for an absent one).
@@ -1651,8 +1659,8 @@ class NavSensitivity(Tabular):
         >>> from treasurymodel import Company, Holdings
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=10),
         ...     shares_basic=100)
-        >>> nav_sensitivity(co, btc_prices=[1_000.0]).to_dict()  # doctest: +NORMALIZE_WHITESPACE
-        {'btc_price': array([1000.]), 'nav': array([10000.]), 'nav_per_share': array([100.]),
+        >>> nav_sensitivity(co, asset_prices=[1_000.0]).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'asset_price': array([1000.]), 'nav': array([10000.]), 'nav_per_share': array([100.]),
          'nav_per_share_diluted': array([100.]), 'share_price': array([nan]),
          'mnav': array([nan]), 'mnav_simple': array([nan])}
         """
@@ -1672,7 +1680,7 @@ class NavSensitivity(Tabular):
 def nav_sensitivity(
     company: Company,
     *,
-    btc_prices: ArrayLike,
+    asset_prices: ArrayLike,
     share_price: float | None = None,
     mnav: float | None = None,
     mnav_basis: MnavBasis = "ev",
@@ -1683,7 +1691,7 @@ def nav_sensitivity(
     ----------
     company
         The balance sheet.
-    btc_prices
+    asset_prices
         The grid: a number or a 1-d array (or list) of finite non-negative prices; a 2-d
         array is refused (flatten it first if that is what you mean). They are prices of the
         primary asset; a company holding several assets values the others at their
@@ -1711,14 +1719,14 @@ def nav_sensitivity(
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, cash=5e6, instruments=[Note(name="n", principal=40e6,
     ...     maturity=dt.date(2030, 1, 1))])
-    >>> table = nav_sensitivity(co, btc_prices=[50_000.0, 100_000.0], mnav=1.5)
+    >>> table = nav_sensitivity(co, asset_prices=[50_000.0, 100_000.0], mnav=1.5)
     >>> table.nav.tolist(), table.share_price.tolist()
     ([15000000.0, 65000000.0], [40.0, 115.0])
     >>> table.mnav.tolist()
     [1.5, 1.5]
     """
     company = check_company(company)
-    prices = _prices("btc_prices", btc_prices)
+    prices = _prices("asset_prices", asset_prices)
     check_choice("mnav_basis", mnav_basis, _BASIS)
     if share_price is not None and mnav is not None:
         raise ValidationError("mnav", mnav, "give share_price or mnav, not both")
@@ -1729,22 +1737,22 @@ def nav_sensitivity(
     elif mnav is not None:
         target = check_number("mnav", mnav, minimum=0.0)
         implied = np.asarray(
-            share_price_for_mnav(company, mnav=target, btc_price=prices, basis=mnav_basis),
+            share_price_for_mnav(company, mnav=target, asset_price=prices, mnav_basis=mnav_basis),
             dtype=np.float64,
         )
     try:
-        m = metrics(company, btc_price=prices)
+        m = metrics(company, asset_price=prices)
     except ValidationError as err:  # named as this function's argument
-        if err.field != "btc_price":
+        if err.field != "asset_price":
             raise
-        raise ValidationError("btc_prices", btc_prices, err.reason) from None
+        raise ValidationError("asset_prices", asset_prices, err.reason) from None
     ratio: FloatArray | None = None
     simple: FloatArray | None = None
     if implied is not None:
         # mNAV at the share price: EV and market cap over the reserve (as metrics does,
         # without its non-negativity check, since an implied share price may be negative).
         with np.errstate(over="ignore"):
-            cap, ev, ratio, simple = _market(company, implied, m.btc_reserve)
+            cap, ev, ratio, simple = _market(company, implied, m.asset_reserve)
         if not bool(np.isfinite(cap).all() & np.isfinite(ev).all()):
             field, value = ("share_price", share_price) if mnav is None else ("mnav", mnav)
             raise ValidationError(
@@ -1759,7 +1767,7 @@ def nav_sensitivity(
             else:
                 simple = exact
     return NavSensitivity(
-        btc_price=_frozen(prices),
+        asset_price=_frozen(prices),
         nav=_frozen(np.asarray(m.nav)),
         nav_per_share=_frozen(np.asarray(m.nav_per_share)),
         nav_per_share_diluted=_frozen(np.asarray(m.nav_per_share_diluted)),

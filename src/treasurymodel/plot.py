@@ -86,18 +86,18 @@ def _positive(field: str, value: Any) -> float:
 
 def _price_grid(value: Any) -> numpy.typing.NDArray[np.float64]:
     """The x axis of a chart: a sorted 1-d array of at least two finite prices >= 0."""
-    reason = "must be a 1-d list or array of at least two prices (mark one with btc_price=)"
+    reason = "must be a 1-d list or array of at least two prices (mark one with asset_price=)"
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError):  # a ragged list
-        raise ValidationError("btc_prices", value, reason) from None
+        raise ValidationError("asset_prices", value, reason) from None
     if raw.dtype.kind not in "iuf" or raw.ndim != 1 or raw.size < 2:  # booleans, strings, ...
-        raise ValidationError("btc_prices", value, reason)
+        raise ValidationError("asset_prices", value, reason)
     grid = raw.astype(np.float64)
     bad = ~np.isfinite(grid) | (grid < 0.0)
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValidationError(f"btc_prices[{i}]", float(grid[i]), "must be finite and >= 0")
+        raise ValidationError(f"asset_prices[{i}]", float(grid[i]), "must be finite and >= 0")
     return np.sort(grid)
 
 
@@ -303,8 +303,8 @@ def _thousands() -> Any:
 def nav_chart(
     company: Company,
     *,
-    btc_prices: numpy.typing.ArrayLike | None = None,
-    btc_price: float | None = None,
+    asset_prices: numpy.typing.ArrayLike | None = None,
+    asset_price: float | None = None,
     share_price: float | None = None,
     ax: matplotlib.axes.Axes | None = None,
     title: str | None = None,
@@ -322,10 +322,10 @@ def nav_chart(
     ----------
     company
         The balance sheet.
-    btc_prices
+    asset_prices
         The x grid: a 1-d list or array of at least two prices, drawn in increasing order;
         default 400 prices from 0 to twice the largest marked price.
-    btc_price
+    asset_price
         Current asset price to mark; default ``company.market.asset_price``.
     share_price
         Share price to draw; default ``company.market.share_price``.
@@ -342,8 +342,8 @@ def nav_chart(
     Raises
     ------
     ValidationError
-        If ``company`` is not a :class:`~treasurymodel.Company`; ``btc_prices`` not a 1-d
-        list or array of at least two finite prices >= 0; ``btc_price`` or ``share_price``
+        If ``company`` is not a :class:`~treasurymodel.Company`; ``asset_prices`` not a 1-d
+        list or array of at least two finite prices >= 0; ``asset_price`` or ``share_price``
         not a positive finite number; ``title`` not a string or ``ax`` not matplotlib axes.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
@@ -359,22 +359,22 @@ def nav_chart(
     from .liquidation import margin_call_price, maturity_wall, nav_sensitivity
 
     company = one_asset(_check_company(company), "nav_chart")
-    given_grid = None if btc_prices is None else _price_grid(btc_prices)
+    given_grid = None if asset_prices is None else _price_grid(asset_prices)
     market = company.market
-    if btc_price is None and market is not None:
-        btc_price = market.asset_price
+    if asset_price is None and market is not None:
+        asset_price = market.asset_price
     if share_price is None and market is not None:
         share_price = market.share_price
-    if btc_price is not None:
-        btc_price = _positive("btc_price", btc_price)
+    if asset_price is not None:
+        asset_price = _positive("asset_price", asset_price)
     if share_price is not None:
         share_price = _positive("share_price", share_price)
     title = _check_title(title)
     ax = _check_ax(ax)
     units = company.holdings[0].units
     marks: list[tuple[float, str, str, str]] = []  # price, label, colour, style
-    if btc_price is not None:
-        marks.append((float(btc_price), f"{company.holdings[0].asset} price", "#000000", "-"))
+    if asset_price is not None:
+        marks.append((float(asset_price), f"{company.holdings[0].asset} price", "#000000", "-"))
     if units > 0:
         claims = company.total_debt + company.total_preferred - company.cash - company.other_assets
         marks.append((max(claims, 0.0) / units, "NAV breakeven (NAV = 0)", "#CC79A7", "--"))
@@ -393,20 +393,20 @@ def nav_chart(
         top = max([m[0] for m in marks] + [1.0]) * 2.0
         if not np.isfinite(top):
             field = (
-                "btc_price"
-                if btc_price is not None and not np.isfinite(2.0 * btc_price)
+                "asset_price"
+                if asset_price is not None and not np.isfinite(2.0 * asset_price)
                 else "company"
             )
             raise ValidationError(
                 field,
-                btc_price if field == "btc_price" else company.name,
+                asset_price if field == "asset_price" else company.name,
                 "is too large to chart: the price axis goes to twice the highest marked price, "
-                "beyond the float range (give btc_prices)",
+                "beyond the float range (give asset_prices)",
             )
         grid = np.linspace(0.0, top, 400)
     else:
         grid = given_grid
-    table = nav_sensitivity(company, btc_prices=grid)
+    table = nav_sensitivity(company, asset_prices=grid)
 
     fig, axes = _axes(ax, (10.0, 5.0))
     axes.plot(grid, table.nav_per_share, color="#0072B2", label="NAV per share")
@@ -628,7 +628,7 @@ def simulation_fan(
     >>> import treasurymodel as tm
     >>> from treasurymodel.plot import simulation_fan
     >>> co = tm.datasets.load("mstr-2026-02")
-    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=1,
+    >>> res = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.5), years=1,
     ...                   paths=300, seed=1, record=["mnav_simple"])
     >>> fig = simulation_fan(res, "mnav_simple", label="mNAV (market cap)")
     >>> fig.axes[0].get_ylabel()
@@ -690,7 +690,7 @@ def holdings_fan(
     >>> import treasurymodel as tm
     >>> from treasurymodel.plot import holdings_fan
     >>> co = tm.datasets.load("mstr-2026-02")
-    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=1,
+    >>> res = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.5), years=1,
     ...                   paths=200, seed=1, record=("units", "nav_per_share"))
     >>> fig = holdings_fan(res)
     >>> [ax.get_ylabel() for ax in fig.axes]
@@ -730,7 +730,7 @@ def survival(
     >>> import treasurymodel as tm
     >>> from treasurymodel.plot import survival
     >>> co = tm.datasets.load("mstr-2026-02")
-    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.5), years=2,
+    >>> res = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.5), years=2,
     ...                   paths=300, seed=1)
     >>> fig = survival(res)
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
@@ -783,7 +783,7 @@ def traced_path(
     >>> import treasurymodel as tm
     >>> from treasurymodel.plot import traced_path
     >>> co = tm.datasets.load("mstr-2026-02")
-    >>> res = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.7), years=2,
+    >>> res = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.7), years=2,
     ...                   paths=300, seed=1, record_paths=1)
     >>> fig = traced_path(res, int(res.traces.paths[0]))
     >>> len(fig.axes)

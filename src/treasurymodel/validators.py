@@ -140,17 +140,17 @@ def price_array(field: str, value: Any, *, positive: bool = False) -> FloatArray
     """``value`` (a number, a list of numbers or an array) as a float64 array of any shape.
 
     Every element must be a finite real number, non-negative (positive with
-    ``positive=True``). A bad element is reported with its index, e.g. ``btc_price[2]``.
+    ``positive=True``). A bad element is reported with its index, e.g. ``asset_price[2]``.
     Strings, booleans, ``None``, complex numbers and ragged lists are refused.
 
     Examples
     --------
-    >>> price_array("btc_price", [1, 2.5]).tolist()
+    >>> price_array("asset_price", [1, 2.5]).tolist()
     [1.0, 2.5]
-    >>> price_array("btc_price", [1.0, -2.0])
+    >>> price_array("asset_price", [1.0, -2.0])
     Traceback (most recent call last):
     ...
-    treasurymodel.errors.ValidationError: btc_price[1]: must be finite and non-negative, got -2.0
+    treasurymodel.errors.ValidationError: asset_price[1]: must be finite and non-negative, got -2.0
     >>> price_array("p", [None])
     Traceback (most recent call last):
     ...
@@ -219,11 +219,11 @@ the float range, got 1e-320
     return result
 
 
-def check_reserve(reserve: Any, btc_price: Any, field: str = "btc_price") -> None:
+def check_reserve(reserve: Any, asset_price: Any, field: str = "asset_price") -> None:
     """Refuse a price at which the BTC Reserve (units x price) leaves the float range.
 
     ``reserve`` is units x price computed under ``np.errstate(over="ignore")``; the price
-    argument (``field``, received as ``btc_price``) is named.
+    argument (``field``, received as ``asset_price``) is named.
 
     Examples
     --------
@@ -234,13 +234,13 @@ def check_reserve(reserve: Any, btc_price: Any, field: str = "btc_price") -> Non
     >>> check_reserve(reserve, 1e308)
     Traceback (most recent call last):
     ...
-    treasurymodel.errors.ValidationError: btc_price: is too large: the BTC Reserve (units held \
+    treasurymodel.errors.ValidationError: asset_price: is too large: the BTC Reserve (units held \
 x price) leaves the float range, got 1e+308
     """
     if not bool(np.isfinite(reserve).all()):
         raise ValidationError(
             field,
-            btc_price,
+            asset_price,
             "is too large: the BTC Reserve (units held x price) leaves the float range",
         )
 

@@ -45,17 +45,17 @@ for day, price in tm.springing_trigger_price(mstr, secured):
     assert_type(price, float | None)
 
 # A price grid as a list, a tuple or an integer array.
-for btc_prices in (
+for asset_prices in (
     [10_000.0, 20_000.0, 30_000.0],
     (10_000, 20_000, 30_000),
     np.arange(1, 4) * 10_000,
 ):
-    table = tm.nav_sensitivity(mstr, btc_prices=btc_prices, share_price=160.0)
+    table = tm.nav_sensitivity(mstr, asset_prices=asset_prices, share_price=160.0)
     assert_type(table, tm.liquidation.NavSensitivity)
     assert_type(table.nav_per_share, FloatArray)
     is_array(table.nav_per_share, (3,))
 
 # An equity raise, then the break prices again.
-after = tm.raise_equity(mstr, 500e6, share_price=300.0, btc_price=20_000.0)
+after = tm.raise_equity(mstr, 500e6, share_price=300.0, asset_price=20_000.0)
 assert_type(after, tm.Company)
 assert_type(tm.margin_call_price(after, "BTC-backed term loan"), float | None)

@@ -21,7 +21,7 @@ risk_grid = tm.credit.btc_risk(co, "STRK", asset_volatility=(0.3, 0.5), expected
 assert_type(risk_grid, FloatArray)
 is_array(risk_grid, (2,))
 by_price = tm.credit.btc_risk(
-    co, "STRK", asset_volatility=0.5, expected_return=0.0, btc_price=np.array([50_000, 90_000])
+    co, "STRK", asset_volatility=0.5, expected_return=0.0, asset_price=np.array([50_000, 90_000])
 )
 assert_type(by_price, FloatArray)
 is_array(by_price, (2,))

@@ -26,11 +26,11 @@ co = tm.Company(
     ],
 )  # fmt: skip
 
-raised = tm.raise_equity(co, 100e6, share_price=45.0, btc_price=68_000.0, fee=0.01)
+raised = tm.raise_equity(co, 100e6, share_price=45.0, asset_price=68_000.0, fee=0.01)
 assert_type(raised, tm.Company)
-bought = tm.buy_btc(co, 100, btc_price=68_000)
+bought = tm.buy_asset(co, 100, asset_price=68_000)
 assert_type(bought, tm.Company)
-sold = tm.sell_btc(co, 200, btc_price=68_000.0)
+sold = tm.sell_asset(co, 200, asset_price=68_000.0)
 assert_type(sold, tm.Company)
 repaid = tm.repay(co, "Loan", 10e6)
 assert_type(repaid, tm.Company)

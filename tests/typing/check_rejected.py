@@ -15,10 +15,10 @@ from tests.typing._runtime import rejected
 co = tm.datasets.load("mstr-2026-02")
 
 with rejected():
-    tm.metrics(co, btc_price="68141")  # type: ignore[arg-type]
+    tm.metrics(co, asset_price="68141")  # type: ignore[arg-type]
 with rejected():
-    tm.metrics(co, btc_price=None)  # type: ignore[call-overload]
+    tm.metrics(co, asset_price=None)  # type: ignore[call-overload]
 with rejected():
     tm.credit.btc_risk(co, "STRK", asset_volatility="50%", expected_return=0.0)  # type: ignore[arg-type]
 with rejected():
-    tm.GBM(spot="68141", volatility=0.5)  # type: ignore[arg-type]
+    tm.GBM(asset_price="68141", volatility=0.5)  # type: ignore[arg-type]

@@ -23,11 +23,11 @@ co = tm.Company(
 )
 
 # The documented call: simulate(co, model=GBM(...)). GBM satisfies PriceModel for both checkers.
-gbm = tm.GBM(spot=60_000.0, volatility=0.6)
-assert_type(gbm.spot, float)
+gbm = tm.GBM(asset_price=60_000.0, volatility=0.6)
+assert_type(gbm.asset_price, float)
 model: tm.simulation.PriceModel = gbm
 res = tm.simulate(
-    co, model=tm.GBM(spot=60_000, volatility=0.6), years=1, paths=200, seed=7,
+    co, model=tm.GBM(asset_price=60_000, volatility=0.6), years=1, paths=200, seed=7,
     policy=tm.simulation.FundingPolicy(issue_equity=False),
 )  # fmt: skip
 assert_type(res, tm.simulation.SimulationResult | tm.simulation.SimulationAggregates)
@@ -37,20 +37,20 @@ is_float(res.probability("default"))
 # keep_paths picks the result type.
 kept = tm.simulate(co, model=model, years=1, paths=200, seed=1, keep_paths=True)
 assert_type(kept, tm.simulation.SimulationResult)
-is_array(kept.btc_sold, (200,))
+is_array(kept.units_sold, (200,))
 bounded = tm.simulate(co, model=model, years=1, paths=200, seed=1, keep_paths=False)
 assert_type(bounded, tm.simulation.SimulationAggregates)
 
 # Merton's jump diffusion and a block bootstrap of weekly returns.
 jumps = tm.MertonJumpDiffusion(
-    spot=60_000.0, volatility=0.5, intensity=2.0, jump_mean=-0.1, jump_volatility=0.15
+    asset_price=60_000.0, volatility=0.5, intensity=2.0, jump_mean=-0.1, jump_volatility=0.15
 )
 assert_type(tm.simulate(co, model=jumps, years=1, paths=100, seed=2, keep_paths=True),
             tm.simulation.SimulationResult)  # fmt: skip
 rng = np.random.default_rng(2026)
 weekly = rng.normal(0.005, 0.08, size=104)
-bootstrap = tm.BlockBootstrap(spot=60_000.0, returns=weekly, block=8, periods_per_year=52)
-assert_type(bootstrap.spot, float)
+bootstrap = tm.BlockBootstrap(asset_price=60_000.0, returns=weekly, block=8, periods_per_year=52)
+assert_type(bootstrap.asset_price, float)
 drawn = bootstrap.log_returns(np.random.default_rng(1), paths=3, steps=20, dt=1 / 52)
 assert_type(drawn, FloatArray)
 is_array(drawn, (3, 20))
@@ -63,7 +63,7 @@ assert_type(
 # A model of one's own: a frozen attrs class with a plain ``spot: float``.
 @attrs.frozen(kw_only=True)
 class Flat:
-    spot: float
+    asset_price: float
 
     def log_returns(
         self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
@@ -71,7 +71,9 @@ class Flat:
         return np.zeros((paths, steps))
 
 
-flat = tm.simulate(co, model=Flat(spot=60_000.0), years=1, paths=10, seed=4, keep_paths=True)
+flat = tm.simulate(
+    co, model=Flat(asset_price=60_000.0), years=1, paths=10, seed=4, keep_paths=True
+)
 assert_type(flat, tm.simulation.SimulationResult)
 assert not flat.default.any()
 
@@ -86,7 +88,7 @@ paths = tm.simulation.simulate_paths(
     co, prices=np.full(len(dates), 60_000.0), dates=dates, policy=policy
 )
 assert_type(paths, tm.simulation.SimulationResult)
-is_array(paths.btc_sold, (1,))
+is_array(paths.units_sold, (1,))
 premium = tm.simulate(
     co, model=gbm, years=1, paths=50, seed=5, keep_paths=True,
     premium=tm.simulation.PeakCompressionPremium(initial=2.0, floor=0.8, sensitivity=4.0),
@@ -94,7 +96,7 @@ premium = tm.simulate(
 )  # fmt: skip
 assert_type(premium, tm.simulation.SimulationResult)
 constant: tm.simulation.PremiumModel = tm.simulation.ConstantPremium(mnav=1.5)
-preset = tm.simulation.run_preset(co, "crash-and-stay", start_price=60_000.0, to=20_000.0, years=1)
+preset = tm.simulation.run_preset(co, "crash-and-stay", asset_price=60_000.0, to=20_000.0, years=1)
 assert_type(preset, tm.simulation.SimulationResult)
 
 # Simulated credit on GBM paths.
@@ -108,9 +110,9 @@ assert_type(impact.fraction(4.0), float)
 is_float(impact.fraction(4))
 assert_type(impact.fraction((1, 4)), FloatArray)
 is_array(impact.fraction((1, 4)), (2,))
-assert_type(impact.execution_price(1.0, price=100.0), float)
-assert_type(impact.execution_price(1.0, price=[100, 200]), FloatArray)
-is_array(impact.execution_price(1.0, price=[100, 200]), (2,))
-assert_type(impact.proceeds(np.array([1, 4]), price=100.0), FloatArray)
-assert_type(impact.units_for_proceeds(100.0, price=100.0), float)
-is_array(impact.units_for_proceeds([100.0], price=(100,)), (1,))
+assert_type(impact.execution_price(1.0, asset_price=100.0), float)
+assert_type(impact.execution_price(1.0, asset_price=[100, 200]), FloatArray)
+is_array(impact.execution_price(1.0, asset_price=[100, 200]), (2,))
+assert_type(impact.proceeds(np.array([1, 4]), asset_price=100.0), FloatArray)
+assert_type(impact.units_for_proceeds(100.0, asset_price=100.0), float)
+is_array(impact.units_for_proceeds([100.0], asset_price=(100,)), (1,))

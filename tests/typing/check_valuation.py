@@ -93,8 +93,8 @@ prefs = tm.valuation.value_preferred(
 assert_type(prefs, FloatArray)
 is_array(prefs, (2,))
 
-at_btc = tm.valuation.convertible_value_at_btc_price(
-    co, note.name, btc_price=(30_000, 68_141), valuation_date=day, mnav=1.1, volatility=0.55,
+at_btc = tm.valuation.convertible_value_at_asset_price(
+    co, note.name, asset_price=(30_000, 68_141), valuation_date=day, mnav=1.1, volatility=0.55,
     rate=0.04, credit_spread=0.03, steps=200,
 )  # fmt: skip
 assert_type(at_btc, FloatArray)

@@ -199,8 +199,8 @@ def _source_argument(parser: argparse.ArgumentParser) -> None:
 
 
 _PRICE_OPTIONS: Final = {
-    "btc_price": ("--btc-price", "btc_price"),
-    "btc_prices": ("--btc-price", "btc_price"),
+    "asset_price": ("--asset-price", "asset_price"),
+    "asset_prices": ("--asset-price", "asset_price"),
     "share_price": ("--share-price", "share_price"),
     "grid": ("--grid", "grid"),
 }

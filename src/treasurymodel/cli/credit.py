@@ -55,7 +55,7 @@ _OPTIONS: Final = {
     "asset_volatility": "--vol",
     "expected_return": "--return",
     "horizon": "--horizon",
-    "btc_price": "--btc-price",
+    "asset_price": "--asset-price",
     "share_price": "--share-price",
     "risk_free_rate": "--risk-free",
     "to": "--yield-to",
@@ -129,7 +129,7 @@ def add_parser(subparsers: Any) -> None:
         "the USD Reserve; asset_coverage: reserve + cash + other assets over claims)",
     )
     credit.add_argument(
-        "--btc-price",
+        "--asset-price",
         type=_price,
         metavar="P",
         help="asset price (default: the file's [market] asset_price)",
@@ -221,7 +221,7 @@ def credit_data(table: CreditTable, company: Company, source: str) -> dict[str, 
             "source": source,
         },
         "inputs": {
-            "btc_price": table.btc_price,
+            "asset_price": table.asset_price,
             "share_price": table.share_price,
             "asset_volatility": table.asset_volatility,
             "expected_return": table.expected_return,
@@ -308,7 +308,7 @@ def render_table(data: dict[str, Any]) -> str:
     rate = inputs["risk_free_rate"]
     out = [
         f"{title}, credit view as of {co['as_of'].isoformat()}  [{co['source']}]",
-        f"  {co['asset']} {inputs['btc_price']:,.2f}; "
+        f"  {co['asset']} {inputs['asset_price']:,.2f}; "
         f"volatility {inputs['asset_volatility']:.1%}, "
         f"expected return {inputs['expected_return']:.1%}, horizon {inputs['horizon']:g} "
         f"year{'' if inputs['horizon'] == 1 else 's'} "
@@ -383,17 +383,17 @@ def render_table(data: dict[str, Any]) -> str:
 
 def _simulate(company: Company, args: argparse.Namespace) -> SimulatedCredit:
     """The simulated credit view the options ask for (GBM paths at the closed form's inputs)."""
-    spot = args.btc_price
-    if spot is None:
+    asset_price = args.asset_price
+    if asset_price is None:
         if company.market is None:
             raise ValidationError(
-                "btc_price", None, "is required: the company has no [market] price to default to"
+                "asset_price", None, "is required: the company has no [market] price to default to"
             )
-        spot = company.market.asset_price
+        asset_price = company.market.asset_price
     years = args.horizon if args.years is None else args.years
     return simulated_credit(
         company,
-        model=GBM(spot=spot, drift=args.expected_return, volatility=args.vol),
+        model=GBM(asset_price=asset_price, drift=args.expected_return, volatility=args.vol),
         years=years,
         paths=args.paths,
         seed=args.seed,
@@ -414,7 +414,7 @@ def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             asset_volatility=args.vol,
             expected_return=args.expected_return,
             horizon=args.horizon,
-            btc_price=args.btc_price,
+            asset_price=args.asset_price,
             share_price=args.share_price,
             event=args.event,
             definition=args.definition,

@@ -57,7 +57,7 @@ def add_parser(subparsers: Any) -> None:
         help="output file, .png or .svg",
     )
     plot.add_argument(
-        "--btc-price", metavar="P", type=_price, help="nav only: price to mark as current"
+        "--asset-price", metavar="P", type=_price, help="nav only: price to mark as current"
     )
     plot.add_argument(
         "--share-price", metavar="S", type=_price, help="nav only: share price to draw"
@@ -65,8 +65,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.kind == "ladder" and (args.btc_price is not None or args.share_price is not None):
-        parser.error("argument --btc-price/--share-price: only for --kind nav")
+    if args.kind == "ladder" and (args.asset_price is not None or args.share_price is not None):
+        parser.error("argument --asset-price/--share-price: only for --kind nav")
     _check_output(args.output, "--output")
     company, _ = load_source(args.source)
     from .. import plot
@@ -75,7 +75,9 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if args.kind == "ladder":
             fig = plot.maturity_ladder(company)
         else:
-            fig = plot.nav_chart(company, btc_price=args.btc_price, share_price=args.share_price)
+            fig = plot.nav_chart(
+                company, asset_price=args.asset_price, share_price=args.share_price
+            )
     except ValidationError as err:
         _option_error(parser, err, args)
     _save_figure(fig, args.output, "--output")

@@ -45,7 +45,7 @@ Examples
 
 _EPILOG: Final = """examples:
   treasurymodel report mstr-2026-02
-  treasurymodel report mstr-2022q2 --btc-price 20000 --btc-price 10000
+  treasurymodel report mstr-2022q2 --asset-price 20000 --asset-price 10000
   treasurymodel report company.toml --share-price 120 --format json > report.json"""
 
 
@@ -60,7 +60,7 @@ def _metrics_rows(
 ) -> list[dict[str, float | None]]:
     from ..kpi import Metrics, metrics
 
-    m = metrics(company, btc_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
+    m = metrics(company, asset_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
     n = len(prices)
     names = [field.name for field in attrs.fields(Metrics)]  # the fields, in their order
     columns = {name: _column(getattr(m, name), n) for name in names}
@@ -127,7 +127,7 @@ def _nav_grid(
     from ..liquidation import nav_sensitivity
 
     table = nav_sensitivity(
-        company, btc_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
+        company, asset_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
     )
     columns = table.to_dict()
     absent = {name for name in columns if getattr(table, name) is None}  # None, not NaN
@@ -181,7 +181,7 @@ def _primary_summary(company: Company, label: str) -> dict[str, Any]:
 def report_data(
     company: Company,
     *,
-    btc_prices: ArrayLike | Sequence[float] | None = None,
+    asset_prices: ArrayLike | Sequence[float] | None = None,
     share_price: float | None = None,
     grid: ArrayLike | Sequence[float] | None = None,
     springing: str = "worst",
@@ -194,14 +194,14 @@ def report_data(
     ----------
     company
         The balance sheet.
-    btc_prices
+    asset_prices
         A price of the held asset, or a 1-d list or array of them (one ``metrics`` row
         each, in the order given); default the company's ``market.asset_price``.
     share_price
         Price of one share; default the company's ``market.share_price`` (may be absent).
     grid
         Asset prices of the NAV sensitivity grid (a price or a 1-d list, sorted for the
-        table); default :data:`GRID_MULTIPLES` times the first of ``btc_prices``.
+        table); default :data:`GRID_MULTIPLES` times the first of ``asset_prices``.
     springing, puts
         Maturity-wall options (see :func:`treasurymodel.liquidation.maturity_wall`).
     source
@@ -225,7 +225,7 @@ def report_data(
     --------
     >>> from treasurymodel import datasets
     >>> from treasurymodel.cli import report_data
-    >>> data = report_data(datasets.load("mstr-2022q2"), btc_prices=[20_000.0])
+    >>> data = report_data(datasets.load("mstr-2022q2"), asset_prices=[20_000.0])
     >>> sorted(data)
     ['company', 'margin_call_prices', 'maturity_wall', 'metrics', 'nav_sensitivity']
     >>> round(data["margin_call_prices"]["instruments"][0]["price"], 2)
@@ -236,31 +236,31 @@ def report_data(
     if source is not None and not isinstance(source, str):
         raise ValidationError("source", source, "must be a str or None")
     market = company.market
-    if btc_prices is None:
+    if asset_prices is None:
         default = market.asset_price if market is not None else None
         if default is None:
             raise ValidationError(
-                "btc_price",
+                "asset_price",
                 None,
-                "is not stated in the company's [market] section; give one (--btc-price)",
+                "is not stated in the company's [market] section; give one (--asset-price)",
             )
         prices = [default]
     else:
-        prices = _price_list("btc_prices", btc_prices)
+        prices = _price_list("asset_prices", asset_prices)
     if share_price is None and market is not None:
         share_price = market.share_price
     if grid is None:
         grid_prices = [prices[0] * k for k in GRID_MULTIPLES]
         if not math.isfinite(grid_prices[-1]):
             raise ValidationError(
-                "btc_prices[0]",
+                "asset_prices[0]",
                 prices[0],
                 f"is too large: the default NAV grid goes to {GRID_MULTIPLES[-1]:g} times it, "
                 "beyond the float range (give a grid)",
             )
     else:
         grid_prices = _price_list("grid", grid)
-    for field, values in (("btc_prices", prices), ("grid", grid_prices)):
+    for field, values in (("asset_prices", prices), ("grid", grid_prices)):
         for i, price in enumerate(values):
             if not math.isfinite(company.holdings[0].units * price):
                 raise ValidationError(
@@ -322,7 +322,7 @@ def render_json(data: dict[str, Any]) -> str:
     >>> from treasurymodel import datasets
     >>> from treasurymodel.cli import render_json, report_data
     >>> doc = json.loads(render_json(report_data(datasets.load("mstr-2026-02"))))
-    >>> doc["company"]["as_of"], doc["metrics"][0]["btc_price"]
+    >>> doc["company"]["as_of"], doc["metrics"][0]["asset_price"]
     ('2026-02-01', 68141.0)
     """
     return _json_text(_checked_report(data))
@@ -347,7 +347,7 @@ def _checked_report(data: Any) -> dict[str, Any]:
     return data
 
 
-_CSV_COLUMNS: Final = ("section", "subject", "date", "btc_price", "field", "value")
+_CSV_COLUMNS: Final = ("section", "subject", "date", "asset_price", "field", "value")
 
 
 def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
@@ -360,8 +360,8 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             yield ("instrument", inst["name"], inst["maturity"] or "", "", key, inst[key])
     for row in plain["metrics"]:
         for key, value in row.items():
-            if key != "btc_price":
-                yield ("metrics", "", "", row["btc_price"], key, value)
+            if key != "asset_price":
+                yield ("metrics", "", "", row["asset_price"], key, value)
     calls = plain["margin_call_prices"]
     for row in calls["instruments"]:
         yield ("margin_call_prices", row["instrument"], "", "", "price", row["price"])
@@ -376,14 +376,14 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             yield ("springing_tests", test["instrument"], test["date"], "", key, test[key])
     for row in plain["nav_sensitivity"]["rows"]:
         for key, value in row.items():
-            if key != "btc_price":
-                yield ("nav_sensitivity", "", "", row["btc_price"], key, value)
+            if key != "asset_price":
+                yield ("nav_sensitivity", "", "", row["asset_price"], key, value)
 
 
 def render_csv(data: dict[str, Any]) -> str:
     """The report of :func:`report_data` as one CSV table in long form.
 
-    The columns are ``section, subject, date, btc_price, field, value``: one row per
+    The columns are ``section, subject, date, asset_price, field, value``: one row per
     figure (layout in the docs).
 
     Examples
@@ -392,7 +392,7 @@ def render_csv(data: dict[str, Any]) -> str:
     >>> from treasurymodel.cli import render_csv, report_data
     >>> lines = render_csv(report_data(datasets.load("mstr-2022q2"))).splitlines()
     >>> lines[0]
-    'section,subject,date,btc_price,field,value'
+    'section,subject,date,asset_price,field,value'
     >>> [line for line in lines if line.startswith("margin_call_prices,BTC")]
     ['margin_call_prices,BTC-backed term loan,,,price,3561.841385121928']
     """
@@ -434,28 +434,28 @@ def render_table(data: dict[str, Any]) -> str:
 
     labels: list[tuple[str, str, str]] = [
         ("share_price", "Share price", "price"),
-        ("btc_reserve", f"{asset} Reserve {money}", "money"),
+        ("asset_reserve", f"{asset} Reserve {money}", "money"),
         ("market_cap", f"Market cap {money}", "money"),
         ("enterprise_value", f"Enterprise value {money}", "money"),
         ("mnav", "mNAV (EV / reserve)", "ratio"),
         ("mnav_simple", "mNAV (market cap / reserve)", "ratio"),
         ("debt", f"Debt {money}", "money"),
-        ("pref", f"Preferred {money}", "money"),
+        ("preferred", f"Preferred {money}", "money"),
         ("cash", f"Cash {money}", "money"),
         ("amplification", "Amplification", "ratio"),
         ("net_leverage", "Net leverage", "ratio"),
         ("annual_obligations", f"Annual obligations {money}", "money"),
-        ("btc_years_of_coverage", f"{asset} years of coverage", "plain"),
-        ("usd_months_of_coverage", "Cash months of coverage", "plain"),
+        ("asset_years_of_coverage", f"{asset} years of coverage", "plain"),
+        ("cash_months_of_coverage", "Cash months of coverage", "plain"),
         ("nav", f"Equity NAV {money}", "money"),
         ("nav_per_share", "NAV per share", "price"),
         ("nav_per_share_diluted", "NAV per share, diluted", "price"),
         ("shares_if_converted", "Shares if converted", "count"),
         ("unrealized_gain", f"Unrealized gain {money}", "money"),
-        ("btc_per_share", f"{asset} per diluted share", "small"),
+        ("units_per_share", f"{asset} per diluted share", "small"),
     ]
     rows = data["metrics"]
-    header = ["Balance-sheet metrics", *(f"at {asset} {r['btc_price']:,.2f}" for r in rows)]
+    header = ["Balance-sheet metrics", *(f"at {asset} {r['asset_price']:,.2f}" for r in rows)]
     body = [[label, *(_fmt(r[key], kind) for r in rows)] for key, label, kind in labels]
     out += _table(header, body, indent="")
     out.append("")
@@ -516,7 +516,7 @@ def render_table(data: dict[str, Any]) -> str:
     out.append(title)
     body = [
         [
-            _fmt(r["btc_price"], "price"),
+            _fmt(r["asset_price"], "price"),
             _fmt(r["nav"], "money"),
             _fmt(r["nav_per_share"], "price"),
             _fmt(r["nav_per_share_diluted"], "price"),
@@ -558,7 +558,7 @@ def add_parser(subparsers: Any) -> None:
     )
     _source_argument(report)
     report.add_argument(
-        "--btc-price",
+        "--asset-price",
         metavar="P",
         type=_price,
         action="append",
@@ -599,7 +599,7 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     try:
         data = report_data(
             company,
-            btc_prices=args.btc_price,
+            asset_prices=args.asset_price,
             share_price=args.share_price,
             grid=args.grid,
             springing=args.springing,

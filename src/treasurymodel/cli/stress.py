@@ -83,7 +83,7 @@ _count = _number_argument(whole=True, positive=True)
 _OPTIONS: Final = {
     "GBM.volatility": "--vol",
     "GBM.drift": "--drift",
-    "GBM.spot": "--spot",
+    "GBM.asset_price": "--asset-price",
     "years": "--years",
     "paths": "--paths",
     "steps_per_year": "--steps-per-year",
@@ -105,13 +105,14 @@ def _option_error(err: ValidationError, *, spot_given: bool) -> ValidationError:
     >>> err = ValidationError("GBM.volatility", 1e10, "must be at most 10")
     >>> str(_option_error(err, spot_given=False))
     '--vol: must be at most 10, got 10000000000.0'
-    >>> str(_option_error(ValidationError("GBM.spot", 1e300, "is too large"), spot_given=False))
+    >>> err = ValidationError("GBM.asset_price", 1e300, "is too large")
+    >>> str(_option_error(err, spot_given=False))
     '[market] asset_price: is too large, got 1e+300'
     """
     option = _OPTIONS.get(err.field)
     if option is None:
         return err
-    if option == "--spot" and not spot_given:
+    if option == "--asset-price" and not spot_given:
         option = "[market] asset_price"
     return ValidationError(option, err.value, err.reason, context=err.context)
 
@@ -164,7 +165,7 @@ def add_parser(subparsers: Any) -> None:
         help="expected annual return of the asset, continuously compounded, -10 to 10 (0)",
     )
     stress.add_argument(
-        "--spot",
+        "--asset-price",
         type=_price,
         default=None,
         metavar="P",
@@ -256,14 +257,14 @@ def stress_data(
     --------
     >>> from treasurymodel import GBM, datasets, simulate
     >>> co = datasets.load("mstr-2022q2")
-    >>> model = GBM(spot=20_000.0, volatility=0.7)
+    >>> model = GBM(asset_price=20_000.0, volatility=0.7)
     >>> res = simulate(co, model=model, years=2, paths=1_000, seed=3)
     >>> data = stress_data(res, company=co, model=model, steps_per_year=52, seed=3,
     ...                    source="mstr-2022q2")
     >>> [row["year"] for row in data["by_year"]]
     [1.0, 2.0]
     >>> sorted(data["distributions"])
-    ['btc_held', 'btc_sold', 'nav_per_share']
+    ['nav_per_share', 'units_held', 'units_sold']
     """
     steps = result.steps
     marks = list(range(steps_per_year, steps + 1, steps_per_year))
@@ -282,8 +283,8 @@ def stress_data(
         )
     distributions = {}
     for key, field in (
-        ("btc_sold", "btc_sold"),
-        ("btc_held", "final_units"),
+        ("units_sold", "units_sold"),
+        ("units_held", "final_units"),
         ("nav_per_share", "nav_per_share"),
     ):
         q = result.quantiles(field, list(QUANTILES))
@@ -307,7 +308,7 @@ def stress_data(
         },
         "simulation": {
             "model": "GBM",
-            "spot": model.spot,
+            "asset_price": model.asset_price,
             "drift": model.drift,
             "volatility": model.volatility,
             "paths": result.paths,
@@ -326,7 +327,7 @@ def _pct(p: float) -> str:
     return f"{100 * p:.2f}%"
 
 
-def _spot_text(spot: float) -> str:
+def _spot_text(asset_price: float) -> str:
     """A price with two decimals, or in exponent form if that would hide or bloat it.
 
     Examples
@@ -334,7 +335,7 @@ def _spot_text(spot: float) -> str:
     >>> _spot_text(68_141.0), _spot_text(2.5e-7), _spot_text(3e40)
     ('68,141.00', '2.5e-07', '3e+40')
     """
-    return f"{spot:,.2f}" if 0.01 <= spot < 1e15 else f"{spot:.6g}"
+    return f"{asset_price:,.2f}" if 0.01 <= asset_price < 1e15 else f"{asset_price:.6g}"
 
 
 def render_table(data: dict[str, Any]) -> str:
@@ -344,7 +345,7 @@ def render_table(data: dict[str, Any]) -> str:
     --------
     >>> from treasurymodel import GBM, datasets, simulate
     >>> co = datasets.load("mstr-2022q2")
-    >>> model = GBM(spot=20_000.0, volatility=0.7)
+    >>> model = GBM(asset_price=20_000.0, volatility=0.7)
     >>> res = simulate(co, model=model, years=1, paths=100, seed=3)
     >>> text = render_table(stress_data(res, company=co, model=model, steps_per_year=52,
     ...                                 seed=3, source="mstr-2022q2"))
@@ -355,7 +356,8 @@ def render_table(data: dict[str, Any]) -> str:
     paths = sim["paths"]
     lines = [
         f"{co['name']}, Monte Carlo stress from {sim['start']} to {sim['end']}  [{co['source']}]",
-        f"  {co['asset']} as geometric Brownian motion: spot {_spot_text(sim['spot'])}, drift "
+        f"  {co['asset']} as geometric Brownian motion: spot "
+        f"{_spot_text(sim['asset_price'])}, drift "
         f"{sim['drift']:.2%}, volatility {sim['volatility']:.2%}",
         f"  {paths:,} paths x {sim['steps']} steps ({sim['steps_per_year']} a year), seed "
         f"{sim['seed']}",
@@ -376,8 +378,8 @@ def render_table(data: dict[str, Any]) -> str:
     dist = data["distributions"]
     cur = co["currency"]
     rows = [
-        [f"{co['asset']} sold", *_fmt_row(dist["btc_sold"], "{:,.0f}")],
-        [f"{co['asset']} held", *_fmt_row(dist["btc_held"], "{:,.0f}")],
+        [f"{co['asset']} sold", *_fmt_row(dist["units_sold"], "{:,.0f}")],
+        [f"{co['asset']} held", *_fmt_row(dist["units_held"], "{:,.0f}")],
         [f"NAV per share ({cur})", *_fmt_row(dist["nav_per_share"], "{:,.2f}")],
     ]
     lines += _table(head, rows)
@@ -393,7 +395,7 @@ def render_csv(data: dict[str, Any]) -> str:
     --------
     >>> from treasurymodel import GBM, datasets, simulate
     >>> co = datasets.load("mstr-2022q2")
-    >>> model = GBM(spot=20_000.0, volatility=0.7)
+    >>> model = GBM(asset_price=20_000.0, volatility=0.7)
     >>> res = simulate(co, model=model, years=1, paths=100, seed=3)
     >>> text = render_csv(stress_data(res, company=co, model=model, steps_per_year=52,
     ...                               seed=3, source="mstr-2022q2"))
@@ -503,15 +505,15 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 raise ImportError(_PLOT_HINT)
             _check_output(figure, option)
     company, label = load_source(args.source)
-    spot = args.spot
-    if spot is None:
+    asset_price = args.asset_price
+    if asset_price is None:
         if company.market is None or company.market.asset_price is None:
             raise ValidationError(
-                "--spot", None, f"{label} has no [market] asset_price: give --spot"
+                "--asset-price", None, f"{label} has no [market] asset_price: give --asset-price"
             )
-        spot = company.market.asset_price
+        asset_price = company.market.asset_price
     try:
-        model = GBM(spot=spot, drift=args.drift, volatility=args.vol)
+        model = GBM(asset_price=asset_price, drift=args.drift, volatility=args.vol)
         kwargs: dict[str, Any] = {
             "model": model,
             "years": args.years,
@@ -548,7 +550,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         else:
             result = simulate(company, **kwargs)
     except ValidationError as err:
-        mapped = _option_error(err, spot_given=args.spot is not None)
+        mapped = _option_error(err, spot_given=args.asset_price is not None)
         if mapped.field.startswith("--"):
             usage_error(parser, mapped.field, mapped)
         raise mapped from None

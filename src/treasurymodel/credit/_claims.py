@@ -55,8 +55,8 @@ Examples
 >>> from treasurymodel import datasets
 >>> from treasurymodel.credit import COMMON, btc_rating
 >>> co = datasets.load("mstr-2026-02")
->>> btc_rating(co, COMMON, btc_price=68_141.0, share_price=114.45) == btc_rating(
-...     co, "MSTR", btc_price=68_141.0, share_price=114.45)
+>>> btc_rating(co, COMMON, asset_price=68_141.0, share_price=114.45) == btc_rating(
+...     co, "MSTR", asset_price=68_141.0, share_price=114.45)
 True
 """
 

@@ -220,7 +220,7 @@ def credit_surplus(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    btc_price: float | None = None,
+    asset_price: float | None = None,
     to: YieldTo = "maturity",
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -236,7 +236,7 @@ def credit_surplus(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     to: YieldTo = "maturity",
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -251,7 +251,7 @@ def credit_surplus(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     to: YieldTo = "maturity",
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -273,7 +273,7 @@ def credit_surplus(
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1, instruments=[PreferredStock(name="P", notional=10e6, rate=0.10)])
     >>> s = credit_surplus(co, "P", price=100.0, risk_free_rate=0.04, asset_volatility=0.5,
-    ...                    expected_return=0.0, btc_price=100_000.0)
+    ...                    expected_return=0.0, asset_price=100_000.0)
     >>> round(s, 6)   # 6% market spread less a BTC Credit of N(-4.355) = 0.07bp
     0.059993
     """
@@ -284,7 +284,7 @@ def credit_surplus(
         asset_volatility=asset_volatility,
         expected_return=expected_return,
         horizon=horizon,
-        btc_price=btc_price,
+        asset_price=asset_price,
         event=event,
         definition=definition,
         seniority=seniority,

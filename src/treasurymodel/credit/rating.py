@@ -53,7 +53,7 @@ __all__ = ["Ratings", "btc_rating", "btc_ratings"]
 
 _T = TypeVar("_T", float, FloatArray)
 
-PRICE_COLUMN = "btc_price"
+PRICE_COLUMN = "asset_price"
 """The column of :meth:`Ratings.to_dict` holding the asset prices."""
 
 
@@ -67,7 +67,7 @@ class Ratings(Tabular, Mapping[str, _T]):
 
     Attributes
     ----------
-    btc_price
+    asset_price
         The asset price(s) the ratings are computed at.
     definition
         The definition used (see :func:`btc_rating`).
@@ -83,14 +83,14 @@ class Ratings(Tabular, Mapping[str, _T]):
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, instruments=[Note(name="debt", principal=5e6,
     ...     maturity=dt.date(2030, 1, 1))])
-    >>> r = btc_ratings(co, btc_price=[50_000.0, 100_000.0])
+    >>> r = btc_ratings(co, asset_price=[50_000.0, 100_000.0])
     >>> r["debt"].tolist(), list(r)
     ([10.0, 20.0], ['debt'])
     >>> r.to_dict()["debt"].tolist()
     [10.0, 20.0]
     """
 
-    btc_price: _T
+    asset_price: _T
     definition: str
     ratings: Mapping[str, _T] = attrs.field(converter=dict)
 
@@ -104,9 +104,9 @@ class Ratings(Tabular, Mapping[str, _T]):
         return len(self.ratings)
 
     def to_dict(self) -> dict[str, Any]:
-        """``btc_price``, then one float column per security, one entry per price.
+        """``asset_price``, then one float column per security, one entry per price.
 
-        A security named ``btc_price`` gets the column ``btc_price (security)``.
+        A security named ``asset_price`` gets the column ``asset_price (security)``.
 
         Examples
         --------
@@ -115,10 +115,10 @@ class Ratings(Tabular, Mapping[str, _T]):
         >>> from treasurymodel.credit import btc_ratings
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
         ...     shares_basic=1e6, instruments=[PreferredStock(name="P", notional=50e6, rate=0.1)])
-        >>> btc_ratings(co, btc_price=100_000.0).to_dict()
-        {'btc_price': array([100000.]), 'P': array([2.])}
+        >>> btc_ratings(co, asset_price=100_000.0).to_dict()
+        {'asset_price': array([100000.]), 'P': array([2.])}
         """
-        values: dict[str, Any] = {PRICE_COLUMN: self.btc_price}
+        values: dict[str, Any] = {PRICE_COLUMN: self.asset_price}
         for name, value in self.ratings.items():
             values[f"{name} (security)" if name == PRICE_COLUMN else name] = value
         return dict(broadcast_columns(values))
@@ -142,7 +142,7 @@ class Ratings(Tabular, Mapping[str, _T]):
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
         ...     shares_basic=1e6, instruments=[Note(name="debt", principal=5e6,
         ...     maturity=dt.date(2030, 1, 1))])
-        >>> print(repr(btc_ratings(co, btc_price=[50_000.0, 100_000.0])))
+        >>> print(repr(btc_ratings(co, asset_price=[50_000.0, 100_000.0])))
         BTC Ratings ('reserve' definition)
           security  at 50,000  at 100,000
           debt             10          20
@@ -161,18 +161,18 @@ class Ratings(Tabular, Mapping[str, _T]):
         return text_table(self._title(), header, rows, self._footer())
 
 
-def _reserve(company: Company, btc_price: Any) -> FloatArray:
-    """Σ units x price of every asset held, refused (naming ``btc_price``) where it leaves
+def _reserve(company: Company, asset_price: Any) -> FloatArray:
+    """Σ units x price of every asset held, refused (naming ``asset_price``) where it leaves
     the float range; a mapping gives a price per asset
     (:func:`treasurymodel.assets.asset_prices`)."""
     from ..assets import _reserve as reserve_value
 
-    reserve, _ = reserve_value(company, btc_price, fx=None, field="btc_price")
+    reserve, _ = reserve_value(company, asset_price, fx=None, field="asset_price")
     return reserve
 
 
 def _security_rating(
-    company: Company, claim: float, definition: str, reserve: FloatArray, btc_price: Any
+    company: Company, claim: float, definition: str, reserve: FloatArray, asset_price: Any
 ) -> Any:
     extra, offset = offsets(company, definition)
     denominator = claim - offset
@@ -180,7 +180,7 @@ def _security_rating(
         return np.full_like(reserve, math.inf)
     with np.errstate(over="ignore"):
         rating = (reserve + extra) / denominator
-    return finite_result("btc_price", btc_price, rating, "the BTC Rating")
+    return finite_result("asset_price", asset_price, rating, "the BTC Rating")
 
 
 def _common_rating(
@@ -192,7 +192,7 @@ def _common_rating(
         reserve, share = np.broadcast_arrays(reserve, share)
     except ValueError:
         raise ValidationError(
-            "share_price", share.shape, f"does not broadcast with btc_price {reserve.shape}"
+            "share_price", share.shape, f"does not broadcast with asset_price {reserve.shape}"
         ) from None
     with np.errstate(over="ignore"):
         cap = company.shares_basic * share
@@ -211,7 +211,7 @@ def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: float,
+    asset_price: float,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: float | None = None,
@@ -221,7 +221,7 @@ def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: ArrayInput,
+    asset_price: ArrayInput,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -231,7 +231,7 @@ def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: ArrayLike,
+    asset_price: ArrayLike,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayInput,
@@ -241,7 +241,7 @@ def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: Mapping[str, ArrayLike],
+    asset_price: Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -250,7 +250,7 @@ def btc_rating(
     company: Company,
     security: str,
     *,
-    btc_price: ArrayLike | Mapping[str, ArrayLike],
+    asset_price: ArrayLike | Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -264,7 +264,7 @@ def btc_rating(
     security
         Name of a debt or preferred instrument, or ``"common"`` (or the company's ticker)
         for the common stock.
-    btc_price
+    asset_price
         Price of one unit of the primary reserve asset (float or array), finite and
         non-negative, or ``{asset: price}`` for a company holding several assets (an asset
         left out takes its ``company.market`` price; see
@@ -279,7 +279,7 @@ def btc_rating(
         (default): all debt as one class, then the preferred series by ``seniority`` rank.
     share_price
         Price of one common share, positive; needed for the common only (broadcasts with
-        ``btc_price``), and checked whenever it is given. A price so large that the market
+        ``asset_price``), and checked whenever it is given. A price so large that the market
         cap, or so small that the common's rating, leaves the float range is refused.
 
     Returns
@@ -303,7 +303,7 @@ def btc_rating(
         If ``security`` names nothing, a price is invalid, ``seniority`` does not rank every
         instrument exactly once, ``definition`` is unknown, the common is asked for
         without a positive ``share_price``, or a figure would leave the float range (see
-        ``btc_price`` and ``share_price``).
+        ``asset_price`` and ``share_price``).
 
     Examples
     --------
@@ -314,36 +314,36 @@ def btc_rating(
     ...         Note(name="debt", principal=10e6, maturity=dt.date(2030, 1, 1)),
     ...         PreferredStock(name="A", notional=10e6, rate=0.1, seniority=1),
     ...         PreferredStock(name="B", notional=30e6, rate=0.1, seniority=2)])
-    >>> btc_rating(co, "B", btc_price=100_000.0)               # 100M / 50M
+    >>> btc_rating(co, "B", asset_price=100_000.0)               # 100M / 50M
     2.0
-    >>> btc_rating(co, "B", btc_price=100_000.0, definition="dashboard")  # 100M / 45M
+    >>> btc_rating(co, "B", asset_price=100_000.0, definition="dashboard")  # 100M / 45M
     2.2222222222222223
-    >>> btc_rating(co, "B", btc_price=100_000.0, definition="asset_coverage")  # 105M / 50M
+    >>> btc_rating(co, "B", asset_price=100_000.0, definition="asset_coverage")  # 105M / 50M
     2.1
-    >>> btc_rating(co, "A", btc_price=100_000.0, seniority=["B", "A", "debt"])
+    >>> btc_rating(co, "A", asset_price=100_000.0, seniority=["B", "A", "debt"])
     2.5
-    >>> btc_rating(co, "common", btc_price=100_000.0, share_price=40.0, definition="dashboard")
+    >>> btc_rating(co, "common", asset_price=100_000.0, share_price=40.0, definition="dashboard")
     1.375
     """
     check_company(company)
     share = None if share_price is None else price_array("share_price", share_price)
     claim = resolve(company, security, seniority)
     offsets(company, definition)  # checks the definition first
-    reserve = _reserve(company, btc_price)
+    reserve = _reserve(company, asset_price)
     if claim is None:
         if share is None:
             raise ValidationError(
                 "share_price", None, f"is required for the rating of the common ({COMMON!r})"
             )
         return out(_common_rating(company, definition, reserve, share, share_price))
-    return out(_security_rating(company, claim.claim, definition, reserve, btc_price))
+    return out(_security_rating(company, claim.claim, definition, reserve, asset_price))
 
 
 @overload
 def btc_ratings(
     company: Company,
     *,
-    btc_price: float,
+    asset_price: float,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: float | None = None,
@@ -352,7 +352,7 @@ def btc_ratings(
 def btc_ratings(
     company: Company,
     *,
-    btc_price: ArrayInput,
+    asset_price: ArrayInput,
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -361,7 +361,7 @@ def btc_ratings(
 def btc_ratings(
     company: Company,
     *,
-    btc_price: Mapping[str, ArrayLike],
+    asset_price: Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -369,7 +369,7 @@ def btc_ratings(
 def btc_ratings(
     company: Company,
     *,
-    btc_price: ArrayLike | Mapping[str, ArrayLike],
+    asset_price: ArrayLike | Mapping[str, ArrayLike],
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
     share_price: ArrayLike | None = None,
@@ -387,22 +387,22 @@ def btc_ratings(
     ...     shares_basic=1e6, instruments=[
     ...         PreferredStock(name="P", notional=15e6, rate=0.1),
     ...         Note(name="debt", principal=5e6, maturity=dt.date(2030, 1, 1))])
-    >>> dict(btc_ratings(co, btc_price=100_000.0))
+    >>> dict(btc_ratings(co, asset_price=100_000.0))
     {'debt': 20.0, 'P': 5.0}
-    >>> btc_ratings(co, btc_price=100_000.0, share_price=100.0)["common"]
+    >>> btc_ratings(co, asset_price=100_000.0, share_price=100.0)["common"]
     0.8
     """
     check_company(company)
     offsets(company, definition)
     share = None if share_price is None else price_array("share_price", share_price)
-    reserve = _reserve(company, btc_price)
+    reserve = _reserve(company, asset_price)
     result: dict[str, Any] = {
-        c.name: out(_security_rating(company, c.claim, definition, reserve, btc_price))
+        c.name: out(_security_rating(company, c.claim, definition, reserve, asset_price))
         for c in claims(company, seniority)
     }
     if share is not None:
         result[COMMON] = out(_common_rating(company, definition, reserve, share, share_price))
     # the primary asset's price (in the reporting currency), the rows' key
-    btc = asset_prices(company, btc_price)[0][company.holdings[0].asset]
-    ratings: Ratings[Any] = Ratings(btc_price=out(btc), definition=definition, ratings=result)
+    btc = asset_prices(company, asset_price)[0][company.holdings[0].asset]
+    ratings: Ratings[Any] = Ratings(asset_price=out(btc), definition=definition, ratings=result)
     return ratings

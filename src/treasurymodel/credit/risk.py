@@ -125,8 +125,10 @@ def _log_normal_cdf(x: FloatArray) -> FloatArray:
 class _Grid:
     """The parts of the formulas that depend on the model inputs only, computed once."""
 
-    def __init__(self, spot: FloatArray, vol: FloatArray, mu: FloatArray, years: FloatArray):
-        self.spot = spot
+    def __init__(
+        self, asset_price: FloatArray, vol: FloatArray, mu: FloatArray, years: FloatArray
+    ):
+        self.asset_price = asset_price
         self.vol = vol
         self.scale = vol * np.sqrt(years)  # sigma sqrt(T); 0 if it underflows
         self.drift = (mu - 0.5 * vol * vol) * years  # nu T
@@ -134,7 +136,7 @@ class _Grid:
             # nu / sigma^2 written as mu / sigma^2 - 1/2: no 0/0 when sigma^2 underflows
             # (mu = 0 gives -1/2 exactly; mu != 0 gives +-inf, handled in probability)
             self.nu_over_var = np.where(mu == 0.0, -0.5, mu / (vol * vol) - 0.5)
-            self.log_spot = np.log(spot)
+            self.log_spot = np.log(asset_price)
 
     def _z(self, numerator: FloatArray) -> FloatArray:
         """``numerator / (sigma sqrt T)``; +-inf when the scale underflows, 0 for 0 / 0."""
@@ -145,16 +147,16 @@ class _Grid:
     def probability(self, barrier: float, event: str) -> FloatArray:
         """P(impaired) for a break price ``barrier`` over the whole grid."""
         if barrier <= 0.0:
-            return np.zeros(self.spot.shape)
+            return np.zeros(self.asset_price.shape)
         if math.isinf(barrier):
-            return np.ones(self.spot.shape)
+            return np.ones(self.asset_price.shape)
         log_ratio = math.log(barrier) - self.log_spot  # ln(B / P0); +inf when P0 = 0
         if event == "at_horizon":
             at: FloatArray = np.asarray(
                 normal_cdf(self._z(log_ratio - self.drift)), dtype=np.float64
             )
             return at
-        below = (self.spot <= barrier) | (log_ratio >= 0.0)
+        below = (self.asset_price <= barrier) | (log_ratio >= 0.0)
         x = np.where(below, -1.0, log_ratio)  # x < 0 where the barrier is still ahead
         z1 = self._z(x - self.drift)
         z2 = self._z(x + self.drift)
@@ -176,7 +178,7 @@ class _Grid:
 
 def _inputs(
     company: Company,
-    btc_price: ArrayLike | None,
+    asset_price: ArrayLike | None,
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None,
@@ -184,10 +186,10 @@ def _inputs(
 ) -> _Grid:
     check_choice("event", event, EVENTS)
     default = company.market.asset_price if company.market is not None else None
-    spot = prices("btc_price", btc_price, default)
+    asset_price = prices("asset_price", asset_price, default)
     vol, mu, years = _model(asset_volatility, expected_return, horizon)
-    spot, vol, mu, years = _broadcast(btc_price=spot, vol=vol, mu=mu, years=years)
-    return _Grid(spot, vol, mu, years)
+    asset_price, vol, mu, years = _broadcast(asset_price=asset_price, vol=vol, mu=mu, years=years)
+    return _Grid(asset_price, vol, mu, years)
 
 
 @overload
@@ -198,7 +200,7 @@ def btc_risk(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    btc_price: float | None = None,
+    asset_price: float | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -211,7 +213,7 @@ def btc_risk(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -223,7 +225,7 @@ def btc_risk(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -231,7 +233,7 @@ def btc_risk(
     """BTC Risk: the probability that a security's BTC Rating falls below 1 by the horizon.
 
     Closed form under geometric Brownian motion of the asset price. Every model input
-    (``asset_volatility``, ``expected_return``, ``horizon``, ``btc_price``) takes a float or
+    (``asset_volatility``, ``expected_return``, ``horizon``, ``asset_price``) takes a float or
     an array, and they broadcast together.
 
     Parameters
@@ -247,7 +249,7 @@ def btc_risk(
         T}``), in ``[-10, 10]``. For an annual compound rate ``a`` pass ``log(1 + a)``.
     horizon
         Years ahead, in ``(0, 1000]``; ``None`` is one year, the company's annual BTC Risk.
-    btc_price
+    asset_price
         The asset price now; ``None`` takes the company's ``[market]`` price.
     event
         ``"at_horizon"`` (default): the price is below the break price on the horizon date,
@@ -283,10 +285,10 @@ def btc_risk(
     ...         Note(name="debt", principal=50e6, maturity=dt.date(2030, 1, 1))])
     >>> # break price $50,000 from $100,000: x = ln 0.5; with mu = sigma^2 / 2, nu = 0
     >>> round(btc_risk(co, "debt", asset_volatility=0.5, expected_return=0.125,
-    ...                btc_price=100_000.0), 6)     # N(ln 0.5 / 0.5)
+    ...                asset_price=100_000.0), 6)     # N(ln 0.5 / 0.5)
     0.082829
     >>> round(btc_risk(co, "debt", asset_volatility=0.5, expected_return=0.125,
-    ...                btc_price=100_000.0, event="before_horizon"), 6)  # twice that
+    ...                asset_price=100_000.0, event="before_horizon"), 6)  # twice that
     0.165657
     """
     check_company(company)
@@ -294,7 +296,7 @@ def btc_risk(
     if claim is None:
         raise ValidationError("security", security, "the common has no claim: no BTC Risk")
     barrier = barrier_price(company, claim.claim, definition)
-    grid = _inputs(company, btc_price, asset_volatility, expected_return, horizon, event)
+    grid = _inputs(company, asset_price, asset_volatility, expected_return, horizon, event)
     return out(grid.probability(barrier, event))
 
 
@@ -305,7 +307,7 @@ def btc_risks(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    btc_price: float | None = None,
+    asset_price: float | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -317,7 +319,7 @@ def btc_risks(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -328,7 +330,7 @@ def btc_risks(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -348,14 +350,14 @@ def btc_risks(
     ...         Note(name="debt", principal=20e6, maturity=dt.date(2030, 1, 1)),
     ...         PreferredStock(name="P", notional=30e6, rate=0.1)])
     >>> r = btc_risks(co, asset_volatility=np.array([0.3, 0.6]), expected_return=0.0,
-    ...               btc_price=100_000.0)
+    ...               asset_price=100_000.0)
     >>> [name for name in r], bool((r["P"] > r["debt"]).all())
     (['debt', 'P'], True)
     """
     check_company(company)
     ranked = claims(company, seniority)
     barriers = [barrier_price(company, c.claim, definition) for c in ranked]
-    grid = _inputs(company, btc_price, asset_volatility, expected_return, horizon, event)
+    grid = _inputs(company, asset_price, asset_volatility, expected_return, horizon, event)
     done: dict[float, float | FloatArray] = {}  # securities of one tier share a break price
     result: dict[str, Any] = {}
     for c, b in zip(ranked, barriers, strict=True):
@@ -442,7 +444,7 @@ def btc_credit_spread(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    btc_price: float | None = None,
+    asset_price: float | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -455,7 +457,7 @@ def btc_credit_spread(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -467,7 +469,7 @@ def btc_credit_spread(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    btc_price: ArrayLike | None = None,
+    asset_price: ArrayLike | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -490,9 +492,9 @@ def btc_credit_spread(
     ...     shares_basic=1e6, instruments=[
     ...         Note(name="debt", principal=50e6, maturity=dt.date(2030, 1, 1))])
     >>> s = btc_credit_spread(co, "debt", asset_volatility=0.5, expected_return=0.125,
-    ...                       btc_price=100_000.0, horizon=4.0)
+    ...                       asset_price=100_000.0, horizon=4.0)
     >>> p = btc_risk(co, "debt", asset_volatility=0.5, expected_return=0.125,
-    ...              btc_price=100_000.0, horizon=4.0)
+    ...              asset_price=100_000.0, horizon=4.0)
     >>> math.isclose(s, -math.log(1 - p) / 4.0)
     True
     """
@@ -502,7 +504,7 @@ def btc_credit_spread(
         asset_volatility=asset_volatility,
         expected_return=expected_return,
         horizon=horizon,
-        btc_price=btc_price,
+        asset_price=asset_price,
         event=event,
         definition=definition,
         seniority=seniority,

@@ -170,7 +170,7 @@ class SimulatedCredit:
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, instruments=[Note(name="N", principal=30e6, coupon=0.05,
     ...     maturity=dt.date(2027, 1, 1))])
-    >>> sc = simulated_credit(co, model=GBM(spot=50_000.0, volatility=0.8), years=2,
+    >>> sc = simulated_credit(co, model=GBM(asset_price=50_000.0, volatility=0.8), years=2,
     ...                       paths=2_000, seed=1)
     >>> sc.security, sc.horizons.tolist()
     (('N',), [1.0, 2.0])
@@ -226,7 +226,7 @@ class SimulatedCredit:
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
         ...     shares_basic=1e6, instruments=[Note(name="N", principal=30e6,
         ...     maturity=dt.date(2027, 1, 1))])
-        >>> sc = simulated_credit(co, model=GBM(spot=50_000.0, volatility=0.8), years=1,
+        >>> sc = simulated_credit(co, model=GBM(asset_price=50_000.0, volatility=0.8), years=1,
         ...                       paths=1_000, seed=1)
         >>> list(sc.to_dict())[4:]
         ['expected_loss', 'loss_standard_error', 'impairment_1y']
@@ -250,7 +250,7 @@ class SimulatedCredit:
         >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
         ...     shares_basic=1e6, instruments=[Note(name="N", principal=30e6,
         ...     maturity=dt.date(2027, 1, 1))])
-        >>> sc = simulated_credit(co, model=GBM(spot=50_000.0, volatility=0.8), years=1,
+        >>> sc = simulated_credit(co, model=GBM(asset_price=50_000.0, volatility=0.8), years=1,
         ...                       paths=1_000, seed=1)
         >>> sc.to_frame().loc["N", "kind"]
         'debt'
@@ -602,7 +602,7 @@ def simulated_credit(
     >>> from treasurymodel import GBM, datasets
     >>> from treasurymodel.credit import simulated_credit
     >>> co = datasets.load("mstr-2026-02")
-    >>> sc = simulated_credit(co, model=GBM(spot=68_141.0, volatility=0.5), years=3,
+    >>> sc = simulated_credit(co, model=GBM(asset_price=68_141.0, volatility=0.5), years=3,
     ...                       paths=1_000, seed=7)
     >>> len(sc), sc.security[0]
     (12, '0.625% convertible notes due 2028')

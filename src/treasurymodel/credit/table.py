@@ -76,7 +76,7 @@ class CreditTable:
         The security's own amount and its cumulative claim (itself plus everything ranking
         with or ahead of it), in the reporting currency.
     rating
-        BTC Rating under ``definition`` at ``btc_price``.
+        BTC Rating under ``definition`` at ``asset_price``.
     break_price
         The asset price at which the rating is 1 (0 when it can never fall that low).
     risk, spread
@@ -87,12 +87,12 @@ class CreditTable:
         The market side where a price was given: ``None`` for a security without one, and
         ``market_spread``/``credit_surplus`` are ``None`` without a risk-free rate.
         ``credit_surplus`` is ``-inf`` where ``spread`` is ``inf`` (a BTC Risk of 1).
-    btc_price, share_price, asset_volatility, expected_return, horizon, event, definition
+    asset_price, share_price, asset_volatility, expected_return, horizon, event, definition
         The scalar inputs the table was computed with.
     common_rating
         The common stock's BTC Rating (``None`` without a share price).
     asset
-        The reserve asset whose price ``btc_price`` is (``"BTC"``, ``"ETH"``, ...).
+        The reserve asset whose price ``asset_price`` is (``"BTC"``, ``"ETH"``, ...).
     impairment, expected_loss, simulated
         With a simulated view (``credit_table(..., simulated=...)``): each security's
         probability of impairment by the end of that run and its expected loss as a fraction
@@ -130,7 +130,7 @@ class CreditTable:
     as_of: _dt.date
     definition: str
     event: str
-    btc_price: float
+    asset_price: float
     share_price: float | None
     asset_volatility: float
     expected_return: float
@@ -240,7 +240,8 @@ class CreditTable:
 
     def _header(self) -> str:
         return (
-            f"{self.company} as of {self.as_of.isoformat()}: {self.asset} {self.btc_price:,.2f}, "
+            f"{self.company} as of {self.as_of.isoformat()}: "
+            f"{self.asset} {self.asset_price:,.2f}, "
             f"vol {self.asset_volatility:.0%}, return {self.expected_return:.0%}, "
             f"horizon {self.horizon:g}y;\n  definition {self.definition!r}, event {self.event!r}"
         )
@@ -319,7 +320,7 @@ def credit_table(
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    btc_price: float | None = None,
+    asset_price: float | None = None,
     share_price: float | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -340,7 +341,7 @@ def credit_table(
     asset_volatility, expected_return, horizon, event
         The lognormal model of :func:`~treasurymodel.credit.btc_risk` (``horizon`` ``None``
         is one year).
-    btc_price, share_price
+    asset_price, share_price
         Prices now; ``None`` takes the company's ``[market]`` prices (the common's rating is
         left out if there is no share price).
     definition, seniority
@@ -387,20 +388,20 @@ def credit_table(
     offsets(company, definition)
     grid = _inputs(
         company,
-        None if btc_price is None else _scalar("btc_price", btc_price, positive=True),
+        None if asset_price is None else _scalar("asset_price", asset_price, positive=True),
         _scalar("asset_volatility", asset_volatility),
         _scalar("expected_return", expected_return),
         None if horizon is None else _scalar("horizon", horizon),
         event,
     )
-    btc = float(grid.spot)
+    btc = float(grid.asset_price)
     years = 1.0 if horizon is None else float(horizon)
     if share_price is None and market is not None:
         share_price = market.share_price
     share = None if share_price is None else _scalar("share_price", share_price, positive=True)
     # Python floats: an overflow is inf, not a warning; a rating of inf would be a wrong number.
     if not math.isfinite(company.holdings[0].units * btc + company.cash + company.other_assets):
-        raise ValidationError("btc_price", btc, "is too large: the reserve is not finite")
+        raise ValidationError("asset_price", btc, "is too large: the reserve is not finite")
     if share is not None and not math.isfinite(company.shares_basic * share):
         raise ValidationError("share_price", share, "is too large: the market cap is not finite")
     rate = None if risk_free_rate is None else _scalar("risk_free_rate", risk_free_rate)
@@ -423,7 +424,7 @@ def credit_table(
     risk = [float(grid.probability(b, event)) for b in breaks]
     spread = [float(spread_from_risk(p, horizon=years)) for p in risk]
     rating = [
-        btc_rating(company, c.name, btc_price=btc, definition=definition, seniority=seniority)
+        btc_rating(company, c.name, asset_price=btc, definition=definition, seniority=seniority)
         for c in ranked
     ]
     price = [float(given[c.name]) if c.name in given else None for c in ranked]
@@ -439,14 +440,14 @@ def credit_table(
     common = (
         None
         if share is None
-        else btc_rating(company, COMMON, btc_price=btc, share_price=share, definition=definition)
+        else btc_rating(company, COMMON, asset_price=btc, share_price=share, definition=definition)
     )
     return CreditTable(
         company=company.name,
         as_of=company.as_of,
         definition=definition,
         event=event,
-        btc_price=btc,
+        asset_price=btc,
         share_price=share,
         asset_volatility=float(asset_volatility),
         expected_return=float(expected_return),

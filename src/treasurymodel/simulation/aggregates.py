@@ -48,14 +48,14 @@ MOMENT_FIELDS: Final[tuple[str, ...]] = tuple(
 """The per-path outcomes whose moments a bounded run keeps."""
 
 OUTCOME_FIELDS: Final[tuple[str, ...]] = (
-    "btc_sold",
+    "units_sold",
     "final_units",
     "final_cash",
     "final_debt",
     "final_preferred",
     "unpaid_dividends",
     "nav_per_share",
-    "btc_per_share",
+    "units_per_share",
     "final_price",
     "equity_raised",
     "preferred_raised",
@@ -67,23 +67,23 @@ _BINS: Final = 4000
 
 
 def outcome_edges(
-    *, units: float, cash: float, shares: float, diluted: float, claims: float, spot: float
+    *, units: float, cash: float, shares: float, diluted: float, claims: float, asset_price: float
 ) -> dict[str, FloatArray]:
     """Fixed bin edges of ``OUTCOME_FIELDS`` from the company at the start and the spot
     price (the same for every chunk of a run; outer bins open to infinity)."""
-    reserve = units * spot
+    reserve = units * asset_price
     money = max(claims, 0.05 * reserve, cash, 1.0)
     ps = max(reserve / shares, 1e-12)
     out: dict[str, FloatArray] = {}
     for name in OUTCOME_FIELDS:
-        if name in ("btc_sold", "final_units"):
+        if name in ("units_sold", "final_units"):
             inner = np.linspace(0.0, 4.0 * max(units, 1e-12), _BINS - 1)
         elif name == "nav_per_share":
             inner = np.linspace(-4.0 * ps, 12.0 * ps, _BINS - 1)
-        elif name == "btc_per_share":
+        elif name == "units_per_share":
             inner = np.linspace(0.0, 4.0 * max(units / diluted, 1e-300), _BINS - 1)
         elif name == "final_price":
-            inner = np.linspace(0.0, 10.0 * spot, _BINS - 1)
+            inner = np.linspace(0.0, 10.0 * asset_price, _BINS - 1)
         else:
             inner = np.linspace(0.0, 4.0 * money, _BINS - 1)
         out[name] = np.concatenate(([-np.inf], inner, [np.inf]))
@@ -134,7 +134,7 @@ class SimulationAggregates:
     >>> import datetime as dt
     >>> import treasurymodel as tm
     >>> co = tm.datasets.load("mstr-2026-02")
-    >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=2,
+    >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=2,
     ...                   paths=4_000, seed=1, keep_paths=False)
     >>> agg.paths, 0.0 < agg.probability("forced_sale") < 1.0
     (4000, True)
@@ -171,7 +171,7 @@ class SimulationAggregates:
         >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> e = outcome_edges(units=1e3, cash=0.0, shares=1e6, diluted=1e6, claims=0.0,
-        ...                   spot=5e4)
+        ...                   asset_price=5e4)
         >>> tm.simulation.SimulationAggregates.from_result(r, edges=e).mean["final_units"]
         1000.0
         """
@@ -224,7 +224,7 @@ class SimulationAggregates:
         >>> import datetime as dt
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=2_000, seed=1, keep_paths=False)
         >>> agg.merge(agg).paths
         4000
@@ -278,7 +278,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> tm.simulation.SimulationAggregates.combine([agg, agg, agg]).paths
         3000
@@ -305,7 +305,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> agg.probability("default")
         0.0
@@ -328,7 +328,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> float(agg.survival_curve("default")[-1])
         1.0
@@ -346,7 +346,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> agg.variance("final_price") > 0.0
         True
@@ -363,7 +363,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> agg.quantiles("final_price", [0.05, 0.95]).round(-3).tolist()
         [21000.0, 143000.0]
@@ -380,7 +380,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False, record=["cash"])
         >>> agg.fan("cash", [0.5]).shape
         (53, 1)
@@ -399,7 +399,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False, record_paths=[7])
         >>> agg.events(7).path
         7
@@ -415,7 +415,7 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> agg.summary()["p_default"]
         0.0
@@ -424,7 +424,7 @@ class SimulationAggregates:
         for event in self.event_counts:
             out[f"p_{event}"] = self.probability(event)  # type: ignore[arg-type]
         if self.paths:
-            for name in ("btc_sold", "final_units", "nav_per_share", "btc_per_share"):
+            for name in ("units_sold", "final_units", "nav_per_share", "units_per_share"):
                 out[f"median_{name}"] = float(self.quantiles(name, [0.5])[0])
         return out
 
@@ -436,10 +436,10 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
         >>> agg.to_dict()["field"][0]
-        'btc_sold'
+        'units_sold'
         """
         names = list(MOMENT_FIELDS)
         return {
@@ -458,9 +458,9 @@ class SimulationAggregates:
         --------
         >>> import treasurymodel as tm
         >>> co = tm.datasets.load("mstr-2026-02")
-        >>> agg = tm.simulate(co, model=tm.GBM(spot=68_141.0, volatility=0.6), years=1,
+        >>> agg = tm.simulate(co, model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
         ...                   paths=1_000, seed=1, keep_paths=False)
-        >>> agg.to_frame().loc["btc_sold", "count"]
+        >>> agg.to_frame().loc["units_sold", "count"]
         np.int64(1000)
         """
         return frame(self.to_dict(), owner="SimulationAggregates", index="field")

@@ -58,15 +58,15 @@ _SLAB_DATES: Final = 32
 class MultiAssetModel(Protocol):
     """What :class:`Basket` needs from a model of several assets.
 
-    ``tickers`` names the assets (unique), ``spots`` gives their prices on the as-of date (in
-    the same order) and ``asset_log_returns(rng, *, paths, steps, dt)`` returns a fresh
+    ``tickers`` names the assets (unique), ``asset_prices`` gives their prices on the as-of
+    date (in the same order) and ``asset_log_returns(rng, *, paths, steps, dt)`` returns a fresh
     float64 array of shape ``(n_assets, paths, steps)``: ``[i, p, k]`` is asset ``i``'s log
     return on path ``p`` over step ``k``. Every random number comes from ``rng``.
 
     Examples
     --------
     >>> from treasurymodel.simulation import CorrelatedGBM, MultiAssetModel
-    >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), spots=(68_000.0, 2_000.0),
+    >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), asset_prices=(68_000.0, 2_000.0),
     ...     drifts=(0.0, 0.0), volatilities=(0.5, 0.7), correlation=((1, 0.8), (0.8, 1)))
     >>> isinstance(m, MultiAssetModel)
     True
@@ -78,7 +78,7 @@ class MultiAssetModel(Protocol):
         ...
 
     @property
-    def spots(self) -> tuple[float, ...]:
+    def asset_prices(self) -> tuple[float, ...]:
         """The assets' prices on the as-of date."""
         ...
 
@@ -247,14 +247,14 @@ class CorrelatedGBM:
     factor of the correlation matrix :math:`C = L L^T` (Cholesky), so that the shocks of
     assets ``i`` and ``j`` have correlation :math:`C_{ij}`. Each asset on its own is a
     :class:`~treasurymodel.GBM`; the first asset's returns are exactly those of
-    ``GBM(spot=spots[0], drift=drifts[0], volatility=volatilities[0])`` with the same
+    ``GBM(asset_price=asset_prices[0], drift=drifts[0], volatility=volatilities[0])`` with the same
     generator (its shocks are the first normals drawn).
 
     Parameters
     ----------
     tickers
         The assets' names, unique (``("BTC", "ETH", "SOL")``).
-    spots
+    asset_prices
         Prices on the as-of date, one per ticker, each from 1e-200 to 1e200.
     drifts
         Annual expected rates of return, one per ticker, each from -10 to 10.
@@ -268,11 +268,11 @@ class CorrelatedGBM:
     Examples
     --------
     >>> import numpy as np
-    >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), spots=(68_000.0, 2_000.0),
+    >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), asset_prices=(68_000.0, 2_000.0),
     ...     drifts=(0.0, 0.0), volatilities=(0.5, 0.7), correlation=((1, 0.8), (0.8, 1)))
     >>> m.asset_log_returns(np.random.default_rng(1), paths=4, steps=52, dt=1 / 52).shape
     (2, 4, 52)
-    >>> CorrelatedGBM(tickers=("BTC", "ETH"), spots=(1.0, 1.0), drifts=(0.0, 0.0),
+    >>> CorrelatedGBM(tickers=("BTC", "ETH"), asset_prices=(1.0, 1.0), drifts=(0.0, 0.0),
     ...     volatilities=(0.5, 0.7), correlation=((1, 0.8), (0.7, 1)))
     Traceback (most recent call last):
     ...
@@ -281,7 +281,9 @@ class CorrelatedGBM:
     """
 
     tickers: tuple[str, ...] = attrs.field(converter=_to_tickers, validator=_tickers)
-    spots: tuple[float, ...] = attrs.field(converter=_to_returns, validator=[_numbers, _spots])
+    asset_prices: tuple[float, ...] = attrs.field(
+        converter=_to_returns, validator=[_numbers, _spots]
+    )
     drifts: tuple[float, ...] = attrs.field(
         converter=_to_returns, validator=[_numbers, _SIGNED_RATE_EACH]
     )
@@ -310,7 +312,7 @@ class CorrelatedGBM:
         Examples
         --------
         >>> import numpy as np
-        >>> m = CorrelatedGBM(tickers=("A", "B"), spots=(1.0, 1.0), drifts=(0.1, 0.0),
+        >>> m = CorrelatedGBM(tickers=("A", "B"), asset_prices=(1.0, 1.0), drifts=(0.1, 0.0),
         ...     volatilities=(0.0, 0.0), correlation=np.eye(2))
         >>> m.asset_log_returns(np.random.default_rng(0), paths=1, steps=2, dt=0.5).tolist()
         [[[0.05, 0.05]], [[0.0, 0.0]]]
@@ -394,7 +396,7 @@ class JointBootstrap:
     ----------
     tickers
         The assets' names, unique.
-    spots
+    asset_prices
         Prices on the as-of date, one per ticker, each from 1e-200 to 1e200.
     returns
         Historical log returns, one row per period and one column per ticker (a 2-d array or
@@ -407,7 +409,7 @@ class JointBootstrap:
     Examples
     --------
     >>> import numpy as np
-    >>> m = JointBootstrap(tickers=("BTC", "ETH"), spots=(68_000.0, 2_000.0),
+    >>> m = JointBootstrap(tickers=("BTC", "ETH"), asset_prices=(68_000.0, 2_000.0),
     ...     returns=[[0.01, 0.02], [-0.03, -0.05], [0.02, 0.01]], block=2)
     >>> r = m.asset_log_returns(np.random.default_rng(4), paths=2, steps=5, dt=1 / 52)
     >>> r.shape
@@ -418,7 +420,9 @@ class JointBootstrap:
     """
 
     tickers: tuple[str, ...] = attrs.field(converter=_to_tickers, validator=_tickers)
-    spots: tuple[float, ...] = attrs.field(converter=_to_returns, validator=[_numbers, _spots])
+    asset_prices: tuple[float, ...] = attrs.field(
+        converter=_to_returns, validator=[_numbers, _spots]
+    )
     returns: tuple[tuple[float, ...], ...] = attrs.field(
         converter=_to_series, validator=_series, repr=False
     )
@@ -451,7 +455,7 @@ class JointBootstrap:
         Examples
         --------
         >>> import numpy as np
-        >>> m = JointBootstrap(tickers=("A", "B"), spots=(1.0, 1.0),
+        >>> m = JointBootstrap(tickers=("A", "B"), asset_prices=(1.0, 1.0),
         ...     returns=[[0.1, 1.0], [0.2, 2.0], [0.3, 3.0]], block=3)
         >>> r = m.asset_log_returns(np.random.default_rng(0), paths=1, steps=3, dt=1.0)
         >>> (r[1] == 10 * r[0]).all()
@@ -497,7 +501,7 @@ class Basket:
     .. math:: U = \\sum_i u_i, \\qquad B(t) = \\frac{1}{U}\\sum_i u_i\\,g_i(t)\\,p_i(t),
 
     the *basket price* per basket unit. :func:`~treasurymodel.simulate` runs the engine on
-    :math:`U` basket units at price :math:`B(t)` (``spot`` is :math:`B(0)`): every one-asset
+    :math:`U` basket units at price :math:`B(t)` (``asset_price`` is :math:`B(0)`): every one-asset
     rule then applies unchanged to the basket. With a single asset held (any others at zero
     units) and no staking, :math:`B = p` and the log returns are exactly the model's.
 
@@ -522,10 +526,10 @@ class Basket:
 
     Examples
     --------
-    >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), spots=(60_000.0, 2_000.0),
+    >>> m = CorrelatedGBM(tickers=("BTC", "ETH"), asset_prices=(60_000.0, 2_000.0),
     ...     drifts=(0.0, 0.0), volatilities=(0.5, 0.7), correlation=((1, 0.8), (0.8, 1)))
     >>> b = Basket(model=m, units={"BTC": 100.0, "ETH": 1_000.0})
-    >>> b.total_units, round(b.spot, 6)  # (100 x 60,000 + 1,000 x 2,000) / 1,100
+    >>> b.total_units, round(b.asset_price, 6)  # (100 x 60,000 + 1,000 x 2,000) / 1,100
     (1100.0, 7272.727273)
     >>> Basket(model=m, units={"BTC": 100.0, "SOL": 5.0})
     Traceback (most recent call last):
@@ -589,7 +593,7 @@ class Basket:
         for name, array in (("_u", u), ("_y", y)):
             array.flags.writeable = False
             object.__setattr__(self, name, array)
-        _check_spot("Basket.spot", self.spot)
+        _check_spot("Basket.asset_price", self.asset_price)
 
     @property
     def tickers(self) -> tuple[str, ...]:
@@ -597,7 +601,7 @@ class Basket:
 
         Examples
         --------
-        >>> m = JointBootstrap(tickers=("BTC",), spots=(1.0,), returns=[[0.0]])
+        >>> m = JointBootstrap(tickers=("BTC",), asset_prices=(1.0,), returns=[[0.0]])
         >>> Basket(model=m, units={"BTC": 1.0}).tickers
         ('BTC',)
         """
@@ -609,26 +613,29 @@ class Basket:
 
         Examples
         --------
-        >>> m = JointBootstrap(tickers=("A", "B"), spots=(1.0, 2.0), returns=[[0.0, 0.0]])
+        >>> m = JointBootstrap(tickers=("A", "B"), asset_prices=(1.0, 2.0), returns=[[0.0, 0.0]])
         >>> Basket(model=m, units={"A": 1.0, "B": 3.0}).total_units
         4.0
         """
         return float(self._u.sum())
 
     @property
-    def spot(self) -> float:
+    def asset_price(self) -> float:
         """The basket price on the as-of date, :math:`B(0) = \\sum_i u_i p_i(0) / U`.
 
         Examples
         --------
-        >>> m = JointBootstrap(tickers=("A", "B"), spots=(1.0, 2.0), returns=[[0.0, 0.0]])
-        >>> Basket(model=m, units={"A": 1.0, "B": 3.0}).spot  # (1 + 6) / 4
+        >>> m = JointBootstrap(tickers=("A", "B"), asset_prices=(1.0, 2.0), returns=[[0.0, 0.0]])
+        >>> Basket(model=m, units={"A": 1.0, "B": 3.0}).asset_price  # (1 + 6) / 4
         1.75
         """
         active = self._u > 0.0
         if int(active.sum()) == 1:
-            return float(np.asarray(self.model.spots)[active][0])
-        return float(self._u @ np.asarray(self.model.spots, dtype=np.float64)) / self.total_units
+            return float(np.asarray(self.model.asset_prices)[active][0])
+        return (
+            float(self._u @ np.asarray(self.model.asset_prices, dtype=np.float64))
+            / self.total_units
+        )
 
     @property
     def single(self) -> bool:
@@ -638,7 +645,7 @@ class Basket:
 
         Examples
         --------
-        >>> m = JointBootstrap(tickers=("A", "B"), spots=(1.0, 2.0), returns=[[0.0, 0.0]])
+        >>> m = JointBootstrap(tickers=("A", "B"), asset_prices=(1.0, 2.0), returns=[[0.0, 0.0]])
         >>> Basket(model=m, units={"A": 1.0, "B": 0.0}).single
         True
         """
@@ -653,7 +660,7 @@ class Basket:
 
         Examples
         --------
-        >>> m = CorrelatedGBM(tickers=("A",), spots=(1.0,), drifts=(0.0,),
+        >>> m = CorrelatedGBM(tickers=("A",), asset_prices=(1.0,), drifts=(0.0,),
         ...     volatilities=(10.0,), correlation=[[1.0]])
         >>> Basket(model=m, units={"A": 1.0}).check_horizon(years=100)
         Traceback (most recent call last):
@@ -665,12 +672,14 @@ deviations), got 10.0
         model = self.model
         if not isinstance(model, CorrelatedGBM):
             return
-        for i, (spot, mu, sigma) in enumerate(
-            zip(model.spots, model.drifts, model.volatilities, strict=True)
+        for i, (asset_price, mu, sigma) in enumerate(
+            zip(model.asset_prices, model.drifts, model.volatilities, strict=True)
         ):
             if self._u[i] > 0.0:  # staking grows the asset's value like a drift
                 drift = min(mu + math.log1p(float(self._y[i])), _MAX_RATE)
-                _check_horizon(GBM(spot=spot, drift=drift, volatility=sigma), years=years)
+                _check_horizon(
+                    GBM(asset_price=asset_price, drift=drift, volatility=sigma), years=years
+                )
 
     def log_returns(
         self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
@@ -680,7 +689,7 @@ deviations), got 10.0
         Examples
         --------
         >>> import numpy as np
-        >>> m = CorrelatedGBM(tickers=("A", "B"), spots=(1.0, 1.0), drifts=(0.0, 0.0),
+        >>> m = CorrelatedGBM(tickers=("A", "B"), asset_prices=(1.0, 1.0), drifts=(0.0, 0.0),
         ...     volatilities=(0.0, 0.0), correlation=np.eye(2))
         >>> b = Basket(model=m, units={"A": 1.0, "B": 1.0}, staking_yields={"B": 1.0})
         >>> r = b.log_returns(np.random.default_rng(0), paths=1, steps=1, dt=1.0)
@@ -700,7 +709,7 @@ deviations), got 10.0
             out: FloatArray = each[active[0]]
             return out
         np.cumsum(each, axis=2, out=each)
-        spots = np.asarray(self.model.spots, dtype=np.float64)
+        asset_prices = np.asarray(self.model.asset_prices, dtype=np.float64)
         total = self.total_units
         years = dt * np.arange(1, steps + 1)
         level = np.zeros((paths, steps))
@@ -708,7 +717,7 @@ deviations), got 10.0
             for i in active:
                 slab = each[i]
                 # a sum of logs: the product of a tiny holding and its price can underflow
-                slab += math.log(self._u[i]) + math.log(spots[i]) - math.log(total)
+                slab += math.log(self._u[i]) + math.log(asset_prices[i]) - math.log(total)
                 if self._y[i] > 0.0:
                     slab += math.log1p(self._y[i]) * years
                 np.exp(slab, out=slab)
@@ -716,7 +725,7 @@ deviations), got 10.0
         with np.errstate(divide="ignore", invalid="ignore"):
             np.log(level, out=level)
         out = np.empty((paths, steps))
-        out[:, 0] = level[:, 0] - math.log(self.spot)
+        out[:, 0] = level[:, 0] - math.log(self.asset_price)
         np.subtract(level[:, 1:], level[:, :-1], out=out[:, 1:])
         return out
 
@@ -730,7 +739,7 @@ deviations), got 10.0
 
         Examples
         --------
-        >>> m = JointBootstrap(tickers=("A", "B"), spots=(1.0, 1.0), returns=[[0.0, 0.0]])
+        >>> m = JointBootstrap(tickers=("A", "B"), asset_prices=(1.0, 1.0), returns=[[0.0, 0.0]])
         >>> b = Basket(model=m, units={"A": 1.0, "B": 3.0}, staking_yields={"B": 0.1})
         >>> b.asset_units(2.0, years=2.0).round(6).tolist()  # half the basket, 2 years on
         [0.5, 1.815]
@@ -758,7 +767,7 @@ deviations), got 10.0
         >>> import treasurymodel as tm
         >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
         ...     holdings=tm.Holdings(units=10.0), shares_basic=1e3)
-        >>> m = JointBootstrap(tickers=("BTC",), spots=(5.0,), returns=[[0.0]])
+        >>> m = JointBootstrap(tickers=("BTC",), asset_prices=(5.0,), returns=[[0.0]])
         >>> Basket.for_company(co, model=m).units
         {'BTC': 10.0}
         """
@@ -797,16 +806,18 @@ def basket_price_paths(
     from .montecarlo import BLOCK_PATHS
 
     n = len(basket.tickers)
-    spots = np.asarray(basket.model.spots, dtype=np.float64)
+    asset_prices = np.asarray(basket.model.asset_prices, dtype=np.float64)
     total_units = basket.total_units
     active = [int(i) for i in np.flatnonzero(basket._u > 0.0)]
     normals = getattr(basket.model, "_normals", None)
     prices = np.empty((steps + 1, size))
-    prices[0] = basket.spot
+    prices[0] = basket.asset_price
     width = min(size, BLOCK_PATHS)
     work = np.empty((2, min(steps, _SLAB_DATES), width))
     carry = np.empty((len(active), width))
-    weights = [math.log(basket._u[i]) + math.log(spots[i]) - math.log(total_units) for i in active]
+    weights = [
+        math.log(basket._u[i]) + math.log(asset_prices[i]) - math.log(total_units) for i in active
+    ]
     for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
         lo = block * BLOCK_PATHS
         rows = min(BLOCK_PATHS, total - lo)
@@ -885,7 +896,7 @@ def asset_price_paths(
     --------
     >>> import numpy as np
     >>> import treasurymodel as tm
-    >>> m = CorrelatedGBM(tickers=("A", "B"), spots=(10.0, 20.0), drifts=(0.0, 0.0),
+    >>> m = CorrelatedGBM(tickers=("A", "B"), asset_prices=(10.0, 20.0), drifts=(0.0, 0.0),
     ...     volatilities=(0.5, 0.5), correlation=np.eye(2))
     >>> b = Basket(model=m, units={"A": 1.0, "B": 1.0})
     >>> each = asset_price_paths(b, seed=3, start=0, size=5, total=5, steps=4, dt=0.25)
@@ -923,7 +934,7 @@ def asset_price_paths(
         f"a {size:,} x {steps + 1:,} x {n} array of prices",
     )
     out = np.empty((size, steps + 1, n))
-    out[:, 0, :] = np.asarray(basket.model.spots, dtype=np.float64)
+    out[:, 0, :] = np.asarray(basket.model.asset_prices, dtype=np.float64)
     for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
         lo = block * BLOCK_PATHS
         rows = min(BLOCK_PATHS, total - lo)

@@ -414,7 +414,7 @@ class ChannelState:
     >>> s = ChannelState(step=3, date=dt.date(2026, 1, 22), price=np.array([5e4]),
     ...     share_price=np.array([100.0]), mnav=np.array([1.2]), units=np.array([1e3]),
     ...     cash=np.array([0.0]), debt=np.array([1e7]), preferred=np.array([0.0]),
-    ...     shares=np.array([1e6]), btc_per_share=np.array([1e-3]), btc_rating=np.array([5.0]),
+    ...     shares=np.array([1e6]), units_per_share=np.array([1e-3]), btc_rating=np.array([5.0]),
     ...     owed=np.array([2e6]))
     >>> s.paths
     1
@@ -430,7 +430,7 @@ class ChannelState:
     debt: FloatArray
     preferred: FloatArray
     shares: FloatArray
-    btc_per_share: FloatArray
+    units_per_share: FloatArray
     btc_rating: FloatArray
     owed: FloatArray
 
@@ -443,7 +443,7 @@ class ChannelState:
         >>> import datetime as dt, numpy as np
         >>> z = np.zeros(2)
         >>> ChannelState(step=0, date=dt.date(2026, 1, 1), price=z, share_price=z, mnav=z,
-        ...     units=z, cash=z, debt=z, preferred=z, shares=z, btc_per_share=z,
+        ...     units=z, cash=z, debt=z, preferred=z, shares=z, units_per_share=z,
         ...     btc_rating=z, owed=z).paths
         2
         """

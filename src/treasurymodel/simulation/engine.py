@@ -198,7 +198,7 @@ def _record_edges(
             elif name == "nav_per_share":
                 scale = max(reserve_ps, 1e-12)
                 inner = np.linspace(-2.0 * scale, 6.0 * scale, _DEFAULT_BINS - 1)
-            elif name == "btc_per_share":
+            elif name == "units_per_share":
                 top = 4.0 * max(plan.initial_units / plan.initial_diluted, 1e-300)
                 inner = np.linspace(0.0, top, _DEFAULT_BINS - 1)
             elif name == "price":
@@ -227,7 +227,7 @@ def _default_inner(name: str, plan: Plan, price0: float) -> FloatArray:
         return np.linspace(0.0, 5.0, bins)
     if name == "price_impact":
         return np.linspace(-0.5, 0.5, bins)
-    if name in ("btc_sold", "btc_bought", "btc_seized"):
+    if name in ("units_sold", "units_bought", "units_seized"):
         return np.linspace(0.0, 2.0 * max(plan.initial_units, 1e-12), bins)
     if name in ("shares_issued", "shares_converted"):
         return np.linspace(0.0, 4.0 * plan.initial_shares, bins)
@@ -329,7 +329,7 @@ def simulate_paths(
     >>> prices = np.array([np.full(53, 50_000.0), np.full(53, 15_000.0)])
     >>> res = simulate_paths(co, prices=prices, dates=dates,
     ...                      policy=FundingPolicy(issue_equity=False))
-    >>> res.btc_sold.tolist(), res.default.tolist()
+    >>> res.units_sold.tolist(), res.default.tolist()
     ([400.0, 1000.0], [False, True])
     >>> str(res.date_of(res.default_time)[1])  # the first weekly step on or after 1 July
     '2026-07-02'
@@ -981,10 +981,10 @@ def _from_loans(
 
 def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
     """One sale of coins for what is left (of the dividends too, if the policy says so)."""
-    if not c.policy.sell_btc:
+    if not c.policy.sell_asset:
         return
     td = w.du
-    target = w.du + w.vu if c.policy.sell_btc_for_dividends else w.du
+    target = w.du + w.vu if c.policy.sell_asset_for_dividends else w.du
     selling = target > 0.0
     if np.any(selling):
         r_max = (
@@ -996,7 +996,7 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         proceeds = np.where(enough, target, r_max)
         paid_d = np.minimum(proceeds, td)
         w.du = td - paid_d
-        if c.policy.sell_btc_for_dividends:
+        if c.policy.sell_asset_for_dividends:
             w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
         st.units = st.units - q
         st.free = st.free - q
@@ -1075,7 +1075,7 @@ def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None
         debt=_view(w.start_debt, c.n),
         preferred=_view(w.start_pref, c.n),
         shares=_view(w.start_shares, c.n),
-        btc_per_share=_full(w.start_units / _diluted(c, st, w), c.n),
+        units_per_share=_full(w.start_units / _diluted(c, st, w), c.n),
         btc_rating=_full(_btc_rating(w), c.n),
         owed=_full(w.du + w.vu, c.n),
     )
@@ -1285,8 +1285,8 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
     """Phase 13: the flywheel buys the asset with new shares."""
     # 13. the flywheel
     if c.flywheel:
-        assert c.policy.buy_btc_above_mnav is not None
-        buying = np.greater_equal(w.mnav, c.policy.buy_btc_above_mnav) & st.live
+        assert c.policy.buy_asset_above_mnav is not None
+        buying = np.greater_equal(w.mnav, c.policy.buy_asset_above_mnav) & st.live
         if np.any(buying) and c.accretion:
             _ensure_share_price(w)
             if w.threshold is None:
@@ -1364,9 +1364,9 @@ def _results(c: Run, st: PathState) -> SimulationResult:
         default=default_arr >= 0,
         default_time=default_arr,
         first_seizure=_steps(st.first_seizure, c.n),
-        btc_sold=_full(st.sold, c.n),
-        btc_bought=_full(st.bought, c.n),
-        btc_seized=_full(st.seized, c.n),
+        units_sold=_full(st.sold, c.n),
+        units_bought=_full(st.bought, c.n),
+        units_seized=_full(st.seized, c.n),
         final_units=f_units,
         final_cash=f_cash,
         final_shares=f_shares,
@@ -1376,7 +1376,7 @@ def _results(c: Run, st: PathState) -> SimulationResult:
         final_preferred=fields["final_preferred"],
         unpaid_dividends=fields["unpaid_dividends"],
         nav_per_share=nav / f_shares,
-        btc_per_share=f_units / diluted,
+        units_per_share=f_units / diluted,
         equity_raised=_full(st.equity_raised, c.n),
         shares_issued=sold_shares,
         shares_converted=converted,

@@ -49,11 +49,11 @@ def _array(field: str, value: ArrayLike) -> FloatArray:
 
 
 def _price(value: ArrayLike) -> FloatArray:
-    """``price`` as an array, every element in the simulations' price range (1e-200 to 1e200)."""
-    p = _array("price", value)
+    """``asset_price`` as an array, every element in the simulations' range (1e-200 to 1e200)."""
+    p = _array("asset_price", value)
     low, high = _PRICE_RANGE
     if p.size and not (low <= float(p.min()) and float(p.max()) <= high):
-        raise ValidationError("price", value, f"must lie in [{low:g}, {high:g}]")
+        raise ValidationError("asset_price", value, f"must lie in [{low:g}, {high:g}]")
     return p
 
 
@@ -90,7 +90,7 @@ class ImpactModel:
 
     Notes
     -----
-    The methods take a float or an array for ``units``, ``amount`` and ``price`` and
+    The methods take a float or an array for ``units``, ``amount`` and ``asset_price`` and
     broadcast them (a float in gives a float out). Units and amounts must be finite and
     non-negative; prices must lie in ``[1e-200, 1e200]``, the range every simulated price
     lies in (:func:`~treasurymodel.simulation.simulate_paths`). A result beyond float64 (say, the
@@ -103,9 +103,10 @@ class ImpactModel:
     >>> m = ImpactModel(daily_volume=100_000.0)
     >>> round(m.fraction(25_000.0), 6)
     0.015
-    >>> round(m.execution_price(25_000.0, price=60_000.0), 4)
+    >>> round(m.execution_price(25_000.0, asset_price=60_000.0), 4)
     59113.3005
-    >>> round(m.units_for_proceeds(m.proceeds(25_000.0, price=60_000.0), price=60_000.0), 6)
+    >>> raised = m.proceeds(25_000.0, asset_price=60_000.0)
+    >>> round(m.units_for_proceeds(raised, asset_price=60_000.0), 6)
     25000.0
     """
 
@@ -142,56 +143,59 @@ class ImpactModel:
         return _out("units", units, lambda: self.scale * np.sqrt(q))
 
     @overload
-    def execution_price(self, units: float, *, price: float, buy: bool = False) -> float: ...
+    def execution_price(self, units: float, *, asset_price: float, buy: bool = False) -> float: ...
     @overload
     def execution_price(
-        self, units: ArrayInput, *, price: ArrayLike, buy: bool = False
+        self, units: ArrayInput, *, asset_price: ArrayLike, buy: bool = False
     ) -> FloatArray: ...
     @overload
     def execution_price(
-        self, units: ArrayLike, *, price: ArrayInput, buy: bool = False
+        self, units: ArrayLike, *, asset_price: ArrayInput, buy: bool = False
     ) -> FloatArray: ...
     def execution_price(
-        self, units: ArrayLike, *, price: ArrayLike, buy: bool = False
+        self, units: ArrayLike, *, asset_price: ArrayLike, buy: bool = False
     ) -> float | FloatArray:
         """Average price of a trade of ``units``: :math:`P/(1+I)` (sale) or :math:`P(1+I)` (buy).
 
         Examples
         --------
         >>> m = ImpactModel(daily_volume=100.0, coefficient=0.1)
-        >>> m.execution_price(25.0, price=105.0), m.execution_price(25.0, price=100.0, buy=True)
+        >>> sale = m.execution_price(25.0, asset_price=105.0)
+        >>> sale, m.execution_price(25.0, asset_price=100.0, buy=True)
         (100.0, 105.0)
         """
         q = _array("units", units)
-        p = _price(price)
+        p = _price(asset_price)
         factor = 1.0 + self.scale * np.sqrt(q)
         return _out("units", units, lambda: p * factor if buy else p / factor)
 
     @overload
-    def proceeds(self, units: float, *, price: float) -> float: ...
+    def proceeds(self, units: float, *, asset_price: float) -> float: ...
     @overload
-    def proceeds(self, units: ArrayInput, *, price: ArrayLike) -> FloatArray: ...
+    def proceeds(self, units: ArrayInput, *, asset_price: ArrayLike) -> FloatArray: ...
     @overload
-    def proceeds(self, units: ArrayLike, *, price: ArrayInput) -> FloatArray: ...
-    def proceeds(self, units: ArrayLike, *, price: ArrayLike) -> float | FloatArray:
-        """Cash raised by selling ``units`` at pre-trade ``price``: :math:`qP/(1 + a\\sqrt q)`.
+    def proceeds(self, units: ArrayLike, *, asset_price: ArrayInput) -> FloatArray: ...
+    def proceeds(self, units: ArrayLike, *, asset_price: ArrayLike) -> float | FloatArray:
+        """Cash raised selling ``units`` at pre-trade ``asset_price``: :math:`qP/(1 + a\\sqrt q)`.
 
         Examples
         --------
-        >>> ImpactModel(daily_volume=100.0, coefficient=0.1).proceeds(25.0, price=105.0)
+        >>> ImpactModel(daily_volume=100.0, coefficient=0.1).proceeds(25.0, asset_price=105.0)
         2500.0
         """
         q = _array("units", units)
-        p = _price(price)
+        p = _price(asset_price)
         return _out("units", units, lambda: q * p / (1.0 + self.scale * np.sqrt(q)))
 
     @overload
-    def units_for_proceeds(self, amount: float, *, price: float) -> float: ...
+    def units_for_proceeds(self, amount: float, *, asset_price: float) -> float: ...
     @overload
-    def units_for_proceeds(self, amount: ArrayInput, *, price: ArrayLike) -> FloatArray: ...
+    def units_for_proceeds(self, amount: ArrayInput, *, asset_price: ArrayLike) -> FloatArray: ...
     @overload
-    def units_for_proceeds(self, amount: ArrayLike, *, price: ArrayInput) -> FloatArray: ...
-    def units_for_proceeds(self, amount: ArrayLike, *, price: ArrayLike) -> float | FloatArray:
+    def units_for_proceeds(self, amount: ArrayLike, *, asset_price: ArrayInput) -> FloatArray: ...
+    def units_for_proceeds(
+        self, amount: ArrayLike, *, asset_price: ArrayLike
+    ) -> float | FloatArray:
         """Units to sell to raise ``amount``: :math:`q = s^2` with :math:`P s^2 = A(1 + a s)`.
 
         .. math:: s = \\frac{A a + \\sqrt{A^2 a^2 + 4 P A}}{2P}
@@ -199,18 +203,18 @@ class ImpactModel:
         Examples
         --------
         >>> ImpactModel(daily_volume=100.0, coefficient=0.1).units_for_proceeds(
-        ...     2500.0, price=105.0)
+        ...     2500.0, asset_price=105.0)
         25.0
         """
         a_ = _array("amount", amount)
-        p = _price(price)
+        p = _price(asset_price)
         return _out("amount", amount, lambda: _sell_units(a_, p, self.scale))
 
 
-def _sell_units(amount: FloatArray, price: FloatArray, scale: float) -> FloatArray:
-    """Units whose sale at ``price`` raises ``amount`` under impact ``scale`` (a = c/sqrt V)."""
+def _sell_units(amount: FloatArray, asset_price: FloatArray, scale: float) -> FloatArray:
+    """Units whose sale at ``asset_price`` raises ``amount`` at impact ``scale`` (a = c/sqrt V)."""
     if scale == 0.0:
-        return amount / price
+        return amount / asset_price
     ra = amount * scale
-    s = (ra + np.sqrt(ra * ra + 4.0 * price * amount)) / (2.0 * price)
+    s = (ra + np.sqrt(ra * ra + 4.0 * asset_price * amount)) / (2.0 * asset_price)
     return s * s

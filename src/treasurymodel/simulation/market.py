@@ -111,7 +111,7 @@ class MarketResult(Tabular):
     >>> dates = [dt.date(2026, 1, 1) + dt.timedelta(weeks=w) for w in range(9)]
     >>> m = tm.simulation.simulate_market([a, b], prices=np.full((1, 9), 50_000.0), dates=dates,
     ...     policies=[tm.simulation.FundingPolicy(issue_equity=False)] * 2)
-    >>> m.results[0].btc_sold.tolist(), m.probability_at_least(1), m.probability_at_least(2)
+    >>> m.results[0].units_sold.tolist(), m.probability_at_least(1), m.probability_at_least(2)
     ([40.0], 1.0, 0.0)
     """
 

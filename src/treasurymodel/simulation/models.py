@@ -1,6 +1,6 @@
 """Price models for Monte Carlo simulation: random log returns of the held asset.
 
-A price model is anything with a ``spot`` price and a ``log_returns`` method (the
+A price model is anything with an ``asset_price`` price and a ``log_returns`` method (the
 :class:`PriceModel` protocol). Three are provided: geometric Brownian motion
 (:class:`GBM`), Merton's jump diffusion (:class:`MertonJumpDiffusion`) and a block bootstrap
 of a user-supplied series of returns (:class:`BlockBootstrap`). The Monte Carlo driver
@@ -54,11 +54,11 @@ _TAIL_SDS: Final = 8.0
 class PriceModel(Protocol):
     """What :func:`treasurymodel.simulate` needs from a price model.
 
-    A price model has a ``spot`` (the asset price on the company's as-of date, from 1e-200 to
+    A price model has an ``asset_price`` (the price on the company's as-of date, from 1e-200 to
     1e200) and a method ``log_returns(rng, *, paths, steps, dt)`` returning a float64 array
     of shape ``(paths, steps)``: row ``i`` holds path ``i``'s log returns
     ``log(S[k+1] / S[k])`` over ``steps`` equal steps of ``dt`` years each. The price path is
-    then ``S[k] = spot * exp(sum of the first k returns)``.
+    then ``S[k] = asset_price * exp(sum of the first k returns)``.
 
     Contract for implementers:
 
@@ -70,9 +70,9 @@ class PriceModel(Protocol):
       and names the first one that leaves);
     * be picklable (a frozen attrs class is), so that it can travel to worker processes.
 
-    In an attrs class, declare ``spot: float`` without an attrs ``converter``: pyright types
-    a converted field as a descriptor, which does not satisfy this protocol's ``spot``
-    (mypy accepts both); the models provided here validate ``spot`` and store it as a float
+    In an attrs class, declare ``asset_price: float`` without an attrs ``converter``: pyright types
+    a converted field as a descriptor, which does not satisfy this protocol's ``asset_price``
+    (mypy accepts both); the models provided here validate ``asset_price`` and store it as a float
     after construction instead.
 
     Examples
@@ -81,19 +81,19 @@ class PriceModel(Protocol):
     >>> import attrs
     >>> from treasurymodel import GBM
     >>> from treasurymodel.simulation import PriceModel
-    >>> isinstance(GBM(spot=100.0, drift=0.0, volatility=0.5), PriceModel)
+    >>> isinstance(GBM(asset_price=100.0, drift=0.0, volatility=0.5), PriceModel)
     True
     >>> @attrs.frozen(kw_only=True)
     ... class Flat:
-    ...     spot: float
+    ...     asset_price: float
     ...     def log_returns(self, rng, *, paths, steps, dt):
     ...         return np.zeros((paths, steps))
-    >>> isinstance(Flat(spot=1.0), PriceModel)
+    >>> isinstance(Flat(asset_price=1.0), PriceModel)
     True
     """
 
     @property
-    def spot(self) -> float:
+    def asset_price(self) -> float:
         """Asset price at time zero (the company's as-of date)."""
         ...
 
@@ -158,12 +158,12 @@ def _check_spot(field: str, value: Any) -> float:
 
     Examples
     --------
-    >>> _check_spot("spot", 68_141)
+    >>> _check_spot("asset_price", 68_141)
     68141.0
-    >>> _check_spot("spot", 1e300)
+    >>> _check_spot("price", 1e300)
     Traceback (most recent call last):
     ...
-    treasurymodel.errors.ValidationError: spot: must lie between 1e-200 and 1e+200, got 1e+300
+    treasurymodel.errors.ValidationError: price: must lie between 1e-200 and 1e+200, got 1e+300
     """
     price = check_number(field, value, minimum=0.0, strict=True)
     low, high = _PRICE_RANGE
@@ -177,20 +177,20 @@ def _spot(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 def _store_spot(model: Any) -> None:
-    """Store a model's validated ``spot`` as a Python float (from an int or a numpy number).
+    """Store a model's validated ``asset_price`` as a Python float (from an int or a numpy number).
 
-    The ``spot`` fields have a validator but no attrs converter: pyright types a field with a
-    converter as a descriptor, and a descriptor does not satisfy the ``spot`` property of
+    The ``asset_price`` fields have a validator but no attrs converter: pyright types a field
+    with a converter as a descriptor, and a descriptor does not satisfy the ``asset_price`` property of
     :class:`PriceModel`, so ``simulate(company, model=GBM(...))`` would not type-check. The
     models' ``__attrs_post_init__`` (run after the validators) converts instead.
 
     Examples
     --------
     >>> import numpy as np
-    >>> GBM(spot=np.int64(68_141), volatility=0.5).spot
+    >>> GBM(asset_price=np.int64(68_141), volatility=0.5).asset_price
     68141.0
     """
-    object.__setattr__(model, "spot", to_float(model.spot))
+    object.__setattr__(model, "asset_price", to_float(model.asset_price))
 
 
 def _limit(limit: float, meaning: str, *, signed: bool = False) -> Any:
@@ -224,7 +224,7 @@ class GBM:
 
     Parameters
     ----------
-    spot
+    asset_price
         Asset price on the as-of date, from 1e-200 to 1e200 (the range every simulated price
         must stay in; see :func:`~treasurymodel.simulate`).
     drift
@@ -243,20 +243,20 @@ class GBM:
     Examples
     --------
     >>> import numpy as np
-    >>> m = GBM(spot=68_141.0, drift=0.0, volatility=0.5)
+    >>> m = GBM(asset_price=68_141.0, drift=0.0, volatility=0.5)
     >>> r = m.log_returns(np.random.default_rng(7), paths=3, steps=52, dt=1 / 52)
     >>> r.shape
     (3, 52)
-    >>> GBM(spot=100.0, drift=0.05, volatility=0.0).log_returns(
+    >>> GBM(asset_price=100.0, drift=0.05, volatility=0.0).log_returns(
     ...     np.random.default_rng(0), paths=1, steps=2, dt=0.5)
     array([[0.025, 0.025]])
-    >>> GBM(spot=100.0, drift=0.0, volatility=-0.1)
+    >>> GBM(asset_price=100.0, drift=0.0, volatility=-0.1)
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: GBM.volatility: must not be negative, got -0.1
     """
 
-    spot: float = attrs.field(validator=_spot)  # no converter: see _store_spot
+    asset_price: float = attrs.field(validator=_spot)  # no converter: see _store_spot
     drift: float = attrs.field(
         default=0.0, converter=to_float, validator=[real_number, _SIGNED_RATE]
     )
@@ -273,7 +273,7 @@ class GBM:
         Examples
         --------
         >>> import numpy as np
-        >>> GBM(spot=1.0, volatility=0.2).log_returns(
+        >>> GBM(asset_price=1.0, volatility=0.2).log_returns(
         ...     np.random.default_rng(1), paths=4, steps=3, dt=0.25).shape
         (4, 3)
         """
@@ -307,7 +307,7 @@ class MertonJumpDiffusion:
 
     Parameters
     ----------
-    spot
+    asset_price
         Asset price on the as-of date, from 1e-200 to 1e200.
     drift
         Annual expected rate of return :math:`\\mu`, from -10 to 10.
@@ -324,7 +324,7 @@ class MertonJumpDiffusion:
     Examples
     --------
     >>> import numpy as np
-    >>> m = MertonJumpDiffusion(spot=68_141.0, drift=0.0, volatility=0.4, intensity=2.0,
+    >>> m = MertonJumpDiffusion(asset_price=68_141.0, drift=0.0, volatility=0.4, intensity=2.0,
     ...     jump_mean=-0.15, jump_volatility=0.1)
     >>> m.log_returns(np.random.default_rng(3), paths=2, steps=5, dt=1 / 52).shape
     (2, 5)
@@ -332,7 +332,7 @@ class MertonJumpDiffusion:
     -0.134978
     """
 
-    spot: float = attrs.field(validator=_spot)  # no converter: see _store_spot
+    asset_price: float = attrs.field(validator=_spot)  # no converter: see _store_spot
     drift: float = attrs.field(
         default=0.0, converter=to_float, validator=[real_number, _SIGNED_RATE]
     )
@@ -353,7 +353,7 @@ class MertonJumpDiffusion:
 
         Examples
         --------
-        >>> MertonJumpDiffusion(spot=1.0, volatility=0.0, intensity=1.0, jump_mean=0.0,
+        >>> MertonJumpDiffusion(asset_price=1.0, volatility=0.0, intensity=1.0, jump_mean=0.0,
         ...     jump_volatility=0.0).jump_compensator
         0.0
         """
@@ -371,7 +371,7 @@ class MertonJumpDiffusion:
         Examples
         --------
         >>> import numpy as np
-        >>> m = MertonJumpDiffusion(spot=1.0, volatility=0.0, intensity=0.0, jump_mean=-0.1,
+        >>> m = MertonJumpDiffusion(asset_price=1.0, volatility=0.0, intensity=0.0, jump_mean=-0.1,
         ...     jump_volatility=0.05)
         >>> m.log_returns(np.random.default_rng(0), paths=1, steps=2, dt=1.0)
         array([[0., 0.]])
@@ -440,7 +440,7 @@ class BlockBootstrap:
 
     Parameters
     ----------
-    spot
+    asset_price
         Asset price on the as-of date, from 1e-200 to 1e200.
     returns
         Historical log returns ``log(P[t+1] / P[t])`` (finite, at least one), one per period.
@@ -456,19 +456,19 @@ class BlockBootstrap:
     Examples
     --------
     >>> import numpy as np
-    >>> m = BlockBootstrap(spot=100.0, returns=[0.01, -0.02, 0.03, 0.0], block=2)
+    >>> m = BlockBootstrap(asset_price=100.0, returns=[0.01, -0.02, 0.03, 0.0], block=2)
     >>> r = m.log_returns(np.random.default_rng(5), paths=2, steps=5, dt=1 / 52)
     >>> r.shape
     (2, 5)
     >>> set(r.ravel().tolist()) <= {0.01, -0.02, 0.03, 0.0}
     True
-    >>> BlockBootstrap(spot=100.0, returns=[0.01, 0.02], block=3)
+    >>> BlockBootstrap(asset_price=100.0, returns=[0.01, 0.02], block=3)
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: BlockBootstrap.block: exceeds the 2 returns given, got 3
     """
 
-    spot: float = attrs.field(validator=_spot)  # no converter: see _store_spot
+    asset_price: float = attrs.field(validator=_spot)  # no converter: see _store_spot
     returns: tuple[float, ...] = attrs.field(
         converter=_to_returns, validator=_returns_validator, repr=False
     )
@@ -505,7 +505,7 @@ class BlockBootstrap:
         Examples
         --------
         >>> import numpy as np
-        >>> m = BlockBootstrap(spot=1.0, returns=[0.1, 0.2, 0.3], block=3)
+        >>> m = BlockBootstrap(asset_price=1.0, returns=[0.1, 0.2, 0.3], block=3)
         >>> r = m.log_returns(np.random.default_rng(0), paths=1, steps=3, dt=1.0)
         >>> sorted(r.ravel().tolist())
         [0.1, 0.2, 0.3]
@@ -542,8 +542,8 @@ def _check_horizon(model: Any, *, years: float) -> None:
 
     Examples
     --------
-    >>> _check_horizon(GBM(spot=68_141.0, volatility=0.5), years=10)
-    >>> _check_horizon(GBM(spot=68_141.0, volatility=10.0), years=10)
+    >>> _check_horizon(GBM(asset_price=68_141.0, volatility=0.5), years=10)
+    >>> _check_horizon(GBM(asset_price=68_141.0, volatility=10.0), years=10)
     Traceback (most recent call last):
     ...
     treasurymodel.errors.ValidationError: GBM.volatility: too large for a 10-year horizon: \
@@ -564,7 +564,7 @@ got 10.0
     else:
         return
     spread = _TAIL_SDS * math.sqrt(var * years)
-    log_spot = math.log(model.spot)
+    log_spot = math.log(model.asset_price)
     low = log_spot + min(0.0, mean * years) - spread
     high = log_spot + max(0.0, mean * years) + spread
     floor, ceiling = (math.log(x) for x in _PRICE_RANGE)

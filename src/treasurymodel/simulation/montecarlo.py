@@ -191,7 +191,7 @@ def _check_model(model: Any, *, years: float) -> None:
         raise ValidationError(
             "model", model, "must be a price model (a spot price and a log_returns method)"
         )
-    _check_spot("model.spot", model.spot)
+    _check_spot("model.asset_price", model.asset_price)
     _check_horizon(model, years=years)
     if isinstance(model, Basket):
         model.check_horizon(years=years)
@@ -222,16 +222,16 @@ def price_paths(
 ) -> FloatArray:
     """Prices of paths ``start .. start + size`` of a ``total``-path simulation.
 
-    Returns a ``(size, steps + 1)`` float64 array whose first column is ``model.spot``, in
+    Returns a ``(size, steps + 1)`` float64 array whose first column is ``model.asset_price``, in
     column-major (Fortran) order: the prices of one date are contiguous in memory. Block
     ``i`` of ``BLOCK_PATHS`` paths draws its log returns with its own generator seeded by
     ``SeedSequence(seed, spawn_key=(i,))``; ``start`` must be a multiple of
-    ``BLOCK_PATHS``. The prices are ``spot * exp(cumsum(log returns))``.
+    ``BLOCK_PATHS``. The prices are ``asset_price * exp(cumsum(log returns))``.
 
     Examples
     --------
     >>> from treasurymodel import GBM
-    >>> m = GBM(spot=100.0, drift=0.0, volatility=0.5)
+    >>> m = GBM(asset_price=100.0, drift=0.0, volatility=0.5)
     >>> p = price_paths(m, seed=1, start=0, size=3, total=3, steps=52, dt=1 / 52)
     >>> p.shape, p[:, 0].tolist()
     ((3, 53), [100.0, 100.0, 100.0])
@@ -291,13 +291,13 @@ def price_paths(
         log_price[1:, lo - start : lo - start + take] = returns[:take].T
     for k in range(2, steps + 1):
         np.add(log_price[k - 1], log_price[k], out=log_price[k])
-    spot = float(model.spot)
-    floor, ceiling = (math.log(x) - math.log(spot) for x in _PRICE_RANGE)
+    asset_price = float(model.asset_price)
+    floor, ceiling = (math.log(x) - math.log(asset_price) for x in _PRICE_RANGE)
     # min and max are NaN if any return is NaN (and inf - inf is NaN): one test covers all.
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
     np.exp(log_price, out=log_price)
-    log_price *= spot
+    log_price *= asset_price
     return log_price.T
 
 
@@ -519,7 +519,7 @@ def simulate(
         The company on its as-of date (the simulation starts there), or a non-empty list of
         companies holding the same asset (a :class:`~treasurymodel.ValidationError` names
         both companies otherwise). A list starts on the latest of their as-of dates, where
-        ``model.spot`` applies; it keeps every path (``keep_paths=False``, or more than
+        ``model.asset_price`` applies; it keeps every path (``keep_paths=False``, or more than
         :data:`KEEP_PATHS_LIMIT` paths without ``keep_paths=True``, is refused) and records
         no histograms or traces (``record``, ``record_edges`` and ``record_paths`` are
         refused).
@@ -527,7 +527,7 @@ def simulate(
         Any :class:`~treasurymodel.simulation.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
         your own, or a :class:`~treasurymodel.Basket` of several assets (the engine then holds
-        its basket units); its ``spot`` is the price on ``company.as_of``. Every simulated
+        its basket units); its ``asset_price`` is the price on ``company.as_of``. Every simulated
         price must stay within [1e-200, 1e200], which keeps the engine's amounts finite and
         non-zero:
         a GBM or Merton model whose drift, volatility or jumps would take prices out of it
@@ -613,7 +613,7 @@ def simulate(
     ...     holdings=Holdings(units=1_000, cost_basis=60e6), shares_basic=1e6, cash=1e6,
     ...     instruments=[Note(name="N", principal=40e6, coupon=0.05,
     ...                       maturity=dt.date(2028, 2, 1))])
-    >>> res = simulate(co, model=GBM(spot=68_000.0, volatility=0.5), years=3, paths=2_000,
+    >>> res = simulate(co, model=GBM(asset_price=68_000.0, volatility=0.5), years=3, paths=2_000,
     ...                seed=1)
     >>> len(res.forced_sale)
     2000
@@ -623,7 +623,7 @@ def simulate(
 
     >>> import treasurymodel as tm
     >>> mstr, xxi = tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")
-    >>> m = simulate([mstr, xxi], model=GBM(spot=68_141.0, volatility=0.6), years=2,
+    >>> m = simulate([mstr, xxi], model=GBM(asset_price=68_141.0, volatility=0.6), years=2,
     ...              paths=500, seed=1, impact=tm.simulation.ImpactModel(daily_volume=15_000.0))
     >>> m.names, m.results[1].paths
     (('Strategy', 'Twenty One Capital'), 500)
@@ -733,7 +733,7 @@ def simulate(
         record_edges=record_edges,
     )
     if record_edges is not None:  # the engine checks the edges: on one flat path, up front
-        _run_chunk(template, np.full((1, steps + 1), float(model.spot)))
+        _run_chunk(template, np.full((1, steps + 1), float(model.asset_price)))
     if not keep:
         return _simulate_bounded(template, size, executor, progress, wanted, choose_paths)
     chunks = [
@@ -796,7 +796,7 @@ def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
         shares=float(co.shares_basic),
         diluted=float(co.shares_basic),
         claims=claims,
-        spot=float(template.model.spot),
+        asset_price=float(template.model.asset_price),
     )
 
 

@@ -81,7 +81,7 @@ class FundingPolicy:
     3. new preferred stock of the series ``preferred_series`` (``preferred_daily_capacity``
        of notional a trading day, sold at ``preferred_price`` per unit of notional), while the
        mNAV is at or above ``min_mnav_to_issue_preferred``;
-    4. sales of the reserve asset (``sell_btc``): unencumbered coins, plus the coins pledged
+    4. sales of the reserve asset (``sell_asset``): unencumbered coins, plus the coins pledged
        to a secured note or loan that is repaid on that step;
     5. for debt only, the cash below the floor.
 
@@ -143,10 +143,10 @@ class FundingPolicy:
         Proceeds per unit of notional sold (1.0: at the stated amount).
     min_mnav_to_issue_preferred
         Lowest mNAV at which preferred stock is sold (0: always).
-    sell_btc
+    sell_asset
         Whether the reserve asset may be sold. If ``False``, debt service that the other
         sources cannot cover is a default.
-    sell_btc_for_dividends
+    sell_asset_for_dividends
         Whether coins are sold to pay preferred dividends (if ``False``, dividends are paid
         only from cash above the floor and issuance).
     skip_noncumulative_below_mnav
@@ -155,7 +155,7 @@ class FundingPolicy:
     defer_cumulative_below_mnav
         When set, dividends of cumulative series are not paid (they accrue) on dividend dates
         where the mNAV is below this level.
-    buy_btc_above_mnav
+    buy_asset_above_mnav
         The flywheel: when set, on every step where the mNAV is at or above this level the
         company sells new shares worth ``buy_fraction`` of the step's issuance capacity left
         after funding, and buys the asset with the proceeds. Every step is then processed, so
@@ -198,11 +198,11 @@ class FundingPolicy:
     Examples
     --------
     >>> p = FundingPolicy()
-    >>> p.issue_equity, p.equity_gate, p.sell_btc
+    >>> p.issue_equity, p.equity_gate, p.sell_asset
     (True, 'accretion', True)
     >>> FundingPolicy.legacy().equity_gate
     'mnav'
-    >>> FundingPolicy(issue_equity=False, sell_btc=False).sell_btc
+    >>> FundingPolicy(issue_equity=False, sell_asset=False).sell_asset
     False
     >>> FundingPolicy(operating_cash_flow=-5e6, production=120.0).inflows
     True
@@ -243,15 +243,15 @@ class FundingPolicy:
     min_mnav_to_issue_preferred: float = attrs.field(
         default=0.0, converter=to_float, validator=non_negative
     )
-    sell_btc: bool = attrs.field(default=True, validator=boolean)
-    sell_btc_for_dividends: bool = attrs.field(default=True, validator=boolean)
+    sell_asset: bool = attrs.field(default=True, validator=boolean)
+    sell_asset_for_dividends: bool = attrs.field(default=True, validator=boolean)
     skip_noncumulative_below_mnav: float | None = attrs.field(
         default=None, converter=to_float, validator=optional(non_negative)
     )
     defer_cumulative_below_mnav: float | None = attrs.field(
         default=None, converter=to_float, validator=optional(non_negative)
     )
-    buy_btc_above_mnav: float | None = attrs.field(
+    buy_asset_above_mnav: float | None = attrs.field(
         default=None, converter=to_float, validator=optional(non_negative)
     )
     buy_fraction: float = attrs.field(
@@ -315,21 +315,21 @@ class FundingPolicy:
 
         Examples
         --------
-        >>> FundingPolicy().flywheel, FundingPolicy(buy_btc_above_mnav=1.5).flywheel
+        >>> FundingPolicy().flywheel, FundingPolicy(buy_asset_above_mnav=1.5).flywheel
         (False, True)
         """
-        return self.buy_btc_above_mnav is not None and self.buy_fraction > 0.0
+        return self.buy_asset_above_mnav is not None and self.buy_fraction > 0.0
 
 
 @overload
 def accretive_share_price(
-    company: Company, *, btc_price: float, amount: ArrayLike = ...
+    company: Company, *, asset_price: float, amount: ArrayLike = ...
 ) -> float: ...
 @overload
 def accretive_share_price(
-    company: Company, *, btc_price: ArrayInput, amount: ArrayLike = ...
+    company: Company, *, asset_price: ArrayInput, amount: ArrayLike = ...
 ) -> FloatArray: ...
-def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0) -> Any:
+def accretive_share_price(company: Company, *, asset_price: Any, amount: Any = 0.0) -> Any:
     """The share price at which selling common shares keeps BTC per diluted share whole.
 
     With :math:`u` units held, :math:`N` assumed-diluted shares and the asset at :math:`P`:
@@ -348,12 +348,12 @@ def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0
     ----------
     company
         The company (its units and assumed-diluted shares).
-    btc_price
+    asset_price
         Asset price(s), a float or an array (non-negative). A price at which the BTC Reserve
         (units held x price) or the threshold leaves the float range is refused.
     amount
         The obligation paid with the proceeds instead of a coin sale (reporting currency,
-        non-negative; broadcasts with ``btc_price``).
+        non-negative; broadcasts with ``asset_price``).
 
     Returns
     -------
@@ -366,25 +366,25 @@ def accretive_share_price(company: Company, *, btc_price: Any, amount: Any = 0.0
     >>> from treasurymodel import Company, Holdings
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...              shares_basic=1e6)
-    >>> accretive_share_price(co, btc_price=50_000.0)
+    >>> accretive_share_price(co, asset_price=50_000.0)
     50.0
-    >>> accretive_share_price(co, btc_price=50_000.0, amount=10e6)
+    >>> accretive_share_price(co, asset_price=50_000.0, amount=10e6)
     40.0
     """
     check_company(company)
-    price = price_array("btc_price", btc_price)
+    price = price_array("asset_price", asset_price)
     owed = price_array("amount", amount)
     try:
         price, owed = np.broadcast_arrays(price, owed)
     except ValueError:
         raise ValidationError(
-            "amount", np.shape(owed), f"does not broadcast with btc_price {np.shape(price)}"
+            "amount", np.shape(owed), f"does not broadcast with asset_price {np.shape(price)}"
         ) from None
     with np.errstate(over="ignore"):
         reserve = company.holdings[0].units * price
-        check_reserve(reserve, btc_price)
+        check_reserve(reserve, asset_price)
         per_share = finite_result(
-            "btc_price", btc_price, (reserve - owed) / company.diluted_shares, "the price"
+            "asset_price", asset_price, (reserve - owed) / company.diluted_shares, "the price"
         )
     value = np.maximum(per_share, 0.0)
     return float(value) if value.ndim == 0 else np.asarray(value, dtype=np.float64)

@@ -1,7 +1,7 @@
 """Named stress scenarios: deterministic price paths a user can run in one line.
 
 Each preset builds one weekly price path from the company's as-of date and a starting price
-(``start_price``, or the company's ``market.asset_price``):
+(``asset_price``, or the company's ``market.asset_price``):
 
 ``"crash-and-stay"``
     The price falls geometrically to ``to`` (default: 30% of the start) over ``crash_weeks``
@@ -126,7 +126,7 @@ def preset_path(
     company: Company,
     name: str,
     *,
-    start_price: float | None = None,
+    asset_price: float | None = None,
     to: float | None = None,
     years: float | None = None,
     crash_weeks: int | None = None,
@@ -141,7 +141,7 @@ def preset_path(
         default starting price, and its first put date places ``"crash-in-put-window"``.
     name
         One of :func:`preset_names`.
-    start_price
+    asset_price
         Price on the as-of date (default: ``company.market.asset_price``), from 1e-200 to
         1e200 like every simulated price.
     to
@@ -168,7 +168,7 @@ def preset_path(
     >>> from treasurymodel import Company, Holdings
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1),
     ...              shares_basic=1)
-    >>> prices, dates = preset_path(co, "crash-and-stay", start_price=100_000.0, to=20_000.0,
+    >>> prices, dates = preset_path(co, "crash-and-stay", asset_price=100_000.0, to=20_000.0,
     ...                             years=2)
     >>> prices.shape, dates[4], float(prices[0, 4]), float(prices[0, -1])
     ((1, 109), datetime.date(2026, 1, 29), 20000.0, 20000.0)
@@ -177,13 +177,13 @@ def preset_path(
         raise ValidationError("company", company, "must be a treasurymodel.Company")
     if not isinstance(name, str) or name not in PRESETS:
         raise ValidationError("name", name, f"must be one of {PRESETS}")
-    if start_price is None:
-        start_price = company.market.asset_price if company.market is not None else None
-        if start_price is None:
+    if asset_price is None:
+        asset_price = company.market.asset_price if company.market is not None else None
+        if asset_price is None:
             raise ValidationError(
-                "start_price", None, "is needed: the company has no market.asset_price"
+                "asset_price", None, "is needed: the company has no market.asset_price"
             )
-    p0 = _price("start_price", start_price)
+    p0 = _price("asset_price", asset_price)
     bottom = _price("to", p0 * _DEFAULT_LEVEL[name] if to is None else to)
     span = _positive("years", _DEFAULT_YEARS[name] if years is None else years)
     if span > _MAX_YEARS:
@@ -235,7 +235,7 @@ def run_preset(
 ) -> SimulationResult:
     """Run a stress preset through :func:`~treasurymodel.simulation.simulate_paths` in one line.
 
-    ``path_options`` go to :func:`preset_path` (``start_price``, ``to``, ``years``,
+    ``path_options`` go to :func:`preset_path` (``asset_price``, ``to``, ``years``,
     ``crash_weeks``, ``recovery_weeks``); ``policy``, ``premium`` and ``impact`` to the
     engine.
 
@@ -247,7 +247,7 @@ def run_preset(
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=1_000),
     ...     shares_basic=1e6, instruments=[Note(name="N", principal=30e6, coupon=0.05,
     ...     maturity=dt.date(2027, 1, 1))])
-    >>> res = run_preset(co, "crash-and-stay", start_price=100_000.0, to=20_000.0)
+    >>> res = run_preset(co, "crash-and-stay", asset_price=100_000.0, to=20_000.0)
     >>> res.default.tolist(), res.forced_sale.tolist()
     ([True], [True])
     """

@@ -29,7 +29,7 @@ STATE_RECORDABLE: Final[tuple[str, ...]] = (
     "cash",
     "shares",
     "nav_per_share",
-    "btc_per_share",
+    "units_per_share",
     "price",
 )
 """The quantities of the first release (the balance sheet and the price)."""
@@ -40,9 +40,9 @@ _CUMULATIVE: Final[dict[str, str]] = {
     "notes_issued": "notes_issued",
     "loans_issued": "loans_issued",
     "other_raised": "other_raised",
-    "btc_sold": "sold",
-    "btc_bought": "bought",
-    "btc_seized": "seized",
+    "units_sold": "sold",
+    "units_bought": "bought",
+    "units_seized": "seized",
     "sale_proceeds": "sale_proceeds",
     "interest_paid": "interest_paid",
     "principal_paid": "principal_paid",
@@ -72,7 +72,7 @@ basic shares over it (as in :func:`~treasurymodel.metrics`); ``debt``, ``preferr
 ``unpaid_dividends`` are what is outstanding; ``price_impact`` is the fraction by which the
 company's own trades have moved the price it faces (negative after sales). The others are
 running totals since the start: ``preferred_raised`` counts every preferred share sold (at
-the market and new series), ``btc_sold`` the coins sold, ``sale_proceeds`` their cash.
+the market and new series), ``units_sold`` the coins sold, ``sale_proceeds`` their cash.
 
 Examples
 --------
@@ -176,7 +176,7 @@ def record_values(
                 - f["final_preferred"]
                 - f["unpaid_dividends"]
             ) / f["final_shares"]
-        elif name == "btc_per_share":
+        elif name == "units_per_share":
             f = balance()
             diluted = (
                 c.plan.initial_diluted

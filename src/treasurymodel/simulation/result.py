@@ -27,9 +27,9 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "default",
     "default_time",
     "first_seizure",
-    "btc_sold",
-    "btc_bought",
-    "btc_seized",
+    "units_sold",
+    "units_bought",
+    "units_seized",
     "final_units",
     "final_cash",
     "final_shares",
@@ -39,7 +39,7 @@ PATH_FIELDS: Final[tuple[str, ...]] = (
     "final_preferred",
     "unpaid_dividends",
     "nav_per_share",
-    "btc_per_share",
+    "units_per_share",
     "equity_raised",
     "shares_issued",
     "shares_converted",
@@ -246,7 +246,7 @@ class SimulationResult(Tabular):
         Step of the first failed margin call, or -1: the lender took the coins worth what is
         owed plus the loan's liquidation penalty (all of the pledge if it is worth less; the
         remainder then stays owed) and returned the rest of the pledge to the free coins.
-    btc_sold, btc_bought, btc_seized
+    units_sold, units_bought, units_seized
         Units sold, bought and seized by lenders over the path.
     final_units, final_cash, final_shares
         Units held, cash and basic shares at the end (at the default, for a defaulted path).
@@ -262,7 +262,7 @@ class SimulationResult(Tabular):
     nav_per_share
         (units × final price + cash + other assets − debt − preferred − unpaid dividends)
         / basic shares, at the end.
-    btc_per_share
+    units_per_share
         Units / assumed diluted shares, at the end.
     equity_raised, shares_issued
         Cash raised by selling common shares, and the shares sold (funding and flywheel).
@@ -308,7 +308,7 @@ class SimulationResult(Tabular):
     -----
     The identities every path satisfies (up to rounding):
 
-    * final_units = initial_units + btc_bought − btc_sold − btc_seized;
+    * final_units = initial_units + units_bought − units_sold − units_seized;
     * final_cash = initial_cash + equity_raised + preferred_raised + notes_issued
       + preferred_issued + loans_issued + other_raised + sale_proceeds − purchase_cost
       − interest_paid − principal_paid − dividends_paid;
@@ -325,7 +325,7 @@ class SimulationResult(Tabular):
     >>> dates = [dt.date(2026, 1, 1), dt.date(2026, 7, 1)]
     >>> res = simulate_paths(co, prices=np.array([[50e3, 50e3], [10e3, 10e3]]), dates=dates,
     ...                      policy=FundingPolicy(issue_equity=False))
-    >>> res.btc_sold.tolist(), res.default.tolist()
+    >>> res.units_sold.tolist(), res.default.tolist()
     ([40.0, 100.0], [False, True])
     >>> res.probability("default")
     0.5
@@ -340,9 +340,9 @@ class SimulationResult(Tabular):
     default: BoolArray = attrs.field(converter=_bools)
     default_time: IntArray = attrs.field(converter=_steps)
     first_seizure: IntArray = attrs.field(converter=_steps)
-    btc_sold: FloatArray = attrs.field(converter=_floats)
-    btc_bought: FloatArray = attrs.field(converter=_floats)
-    btc_seized: FloatArray = attrs.field(converter=_floats)
+    units_sold: FloatArray = attrs.field(converter=_floats)
+    units_bought: FloatArray = attrs.field(converter=_floats)
+    units_seized: FloatArray = attrs.field(converter=_floats)
     final_units: FloatArray = attrs.field(converter=_floats)
     final_cash: FloatArray = attrs.field(converter=_floats)
     final_shares: FloatArray = attrs.field(converter=_floats)
@@ -352,7 +352,7 @@ class SimulationResult(Tabular):
     final_preferred: FloatArray = attrs.field(converter=_floats)
     unpaid_dividends: FloatArray = attrs.field(converter=_floats)
     nav_per_share: FloatArray = attrs.field(converter=_floats)
-    btc_per_share: FloatArray = attrs.field(converter=_floats)
+    units_per_share: FloatArray = attrs.field(converter=_floats)
     equity_raised: FloatArray = attrs.field(converter=_floats)
     shares_issued: FloatArray = attrs.field(converter=_floats)
     shares_converted: FloatArray = attrs.field(converter=_floats)
@@ -590,7 +590,7 @@ class SimulationResult(Tabular):
         return 1.0 - np.cumsum(hits) / self.paths
 
     def quantiles(self, field: str, q: float | Sequence[float] | FloatArray) -> FloatArray:
-        """Quantiles of a per-path field (``"final_units"``, ``"btc_sold"``, ...).
+        """Quantiles of a per-path field (``"final_units"``, ``"units_sold"``, ...).
 
         Examples
         --------
@@ -601,7 +601,7 @@ class SimulationResult(Tabular):
         ...                 holdings=tm.Holdings(units=1_000), shares_basic=1e6)
         >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
-        >>> r.quantiles("btc_sold", [0.5]).tolist()
+        >>> r.quantiles("units_sold", [0.5]).tolist()
         [0.0]
         """
         if not isinstance(field, str) or field not in PATH_FIELDS or field in _BOOL_FIELDS:
@@ -701,7 +701,7 @@ class SimulationResult(Tabular):
         for event in _EVENT_FIELDS:
             out[f"p_{event}"] = self.probability(event)  # type: ignore[arg-type]
         if self.paths:
-            for name in ("btc_sold", "final_units", "nav_per_share", "btc_per_share"):
+            for name in ("units_sold", "final_units", "nav_per_share", "units_per_share"):
                 out[f"median_{name}"] = float(np.median(getattr(self, name)))
         return out
 
@@ -724,7 +724,7 @@ class SimulationResult(Tabular):
         >>> r = tm.simulation.simulate_paths(co, prices=np.full((3, 2), 50_000.0),  # 3 quiet paths
         ...                       dates=[co.as_of, dt.date(2026, 1, 8)])
         >>> d = r.to_dict()
-        >>> list(d)[:3], d["btc_sold"].tolist()
+        >>> list(d)[:3], d["units_sold"].tolist()
         (['path', 'forced_sale', 'first_forced_sale'], [0.0, 0.0, 0.0])
         """
         out: dict[str, npt.NDArray[Any]] = {"path": np.arange(self.paths, dtype=np.int64)}

@@ -50,7 +50,7 @@ def basket_company(company: Company, basket: Any) -> Company:
     >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1),
     ...     holdings=tm.Holdings(units=10.0), shares_basic=1e3)
     >>> m = tm.simulation.JointBootstrap(
-    ...     tickers=("BTC", "ETH"), spots=(5.0, 1.0), returns=[[0.0, 0.0]])
+    ...     tickers=("BTC", "ETH"), asset_prices=(5.0, 1.0), returns=[[0.0, 0.0]])
     >>> b = tm.simulation.Basket(model=m, units={"BTC": 10.0, "ETH": 30.0})
     >>> basket_company(co, b).holdings[0].units
     40.0

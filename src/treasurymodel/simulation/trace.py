@@ -36,9 +36,9 @@ EVENT_KINDS: Final[dict[str, tuple[str, str]]] = {
     "notes sold": ("notes_issued", "cash"),
     "loans taken": ("loans_issued", "cash"),
     "other funding": ("other_raised", "cash"),
-    "coins sold": ("btc_sold", "units"),
-    "coins bought": ("btc_bought", "units"),
-    "coins seized": ("btc_seized", "units"),
+    "coins sold": ("units_sold", "units"),
+    "coins bought": ("units_bought", "units"),
+    "coins seized": ("units_seized", "units"),
     "notes converted": ("shares_converted", "shares"),
 }
 """What the event table reports, in the order of a step, each from a recorded quantity: an
@@ -89,7 +89,7 @@ class PathTraces(Tabular):
     ...     dates=[co.as_of, dt.date(2026, 7, 1)],
     ...     policy=tm.simulation.FundingPolicy(issue_equity=False),
     ...     record_paths=[1])
-    >>> res.traces.paths.tolist(), res.traces.values["btc_sold"].tolist()
+    >>> res.traces.paths.tolist(), res.traces.values["units_sold"].tolist()
     ([1], [[0.0, 100.0]])
     """
 
@@ -200,7 +200,7 @@ class PathTraces(Tabular):
         --------
         >>> import datetime as dt, numpy as np
         >>> t = PathTraces(paths=[0], dates=[dt.date(2026, 1, 1), dt.date(2026, 1, 8)],
-        ...     values={"btc_sold": np.array([[0.0, 2.5]])}, default_time=[-1],
+        ...     values={"units_sold": np.array([[0.0, 2.5]])}, default_time=[-1],
         ...     first_forced_sale=[1], first_seizure=[-1])
         >>> t.events(0).event
         ['coins sold']

@@ -6,7 +6,7 @@
 * :func:`convertible_sensitivities`: delta, gamma, vega and credit rho in one tree pass;
 * :func:`implied_volatility`, :func:`implied_credit_spread`;
 * :func:`value_preferred`: fixed or variable perpetual preferred, with a conversion option;
-* :func:`convertible_value_at_btc_price`: a note's value at a BTC price through an mNAV;
+* :func:`convertible_value_at_asset_price`: a note's value at a BTC price through an mNAV;
 * :class:`Curve`: zero rates at times, for ``rate`` and ``credit_spread``.
 
 :doc:`/theory/valuation` states the model, its conventions and its accuracy.
@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from .balance_sheet import convertible_value_at_btc_price
+from .balance_sheet import convertible_value_at_asset_price
 from .closed_form import value_zero_coupon_convertible
 from .convertible import bond_floor, conversion_premium, parity, value_convertible
 from .curve import Curve
@@ -28,7 +28,7 @@ __all__ = [
     "bond_floor",
     "conversion_premium",
     "convertible_sensitivities",
-    "convertible_value_at_btc_price",
+    "convertible_value_at_asset_price",
     "implied_credit_spread",
     "implied_volatility",
     "parity",

@@ -106,7 +106,7 @@ _RANGES: dict[Kind, tuple[float, bool, float, str]] = {
 KINDS: dict[str, Kind] = {
     "share_price": "non_negative",
     "price": "price",
-    "btc_price": "non_negative",
+    "asset_price": "non_negative",
     "mnav": "non_negative",
     "volatility": "volatility",
     "rate": "rate",

@@ -4,9 +4,9 @@ The share price is not an input here but a function of the BTC price, through an
 multiple of net asset value (mNAV) and the company's balance sheet
 (:func:`treasurymodel.kpi.share_price_for_mnav`):
 
-* ``basis="ev"`` (default, the company's own mNAV, EV / BTC Reserve):
+* ``mnav_basis="ev"`` (default, the company's own mNAV, EV / BTC Reserve):
   ``S = (mnav × units × P − debt − pref + cash) / basic shares``;
-* ``basis="market_cap"`` (market cap / BTC Reserve): ``S = mnav × units × P / basic shares``.
+* ``mnav_basis="market_cap"`` (market cap / BTC Reserve): ``S = mnav × units × P / basic shares``.
 
 Debt and preferred are taken at their face amounts, as in the published mNAV. Where the EV
 formula gives a negative share price (the claims exceed ``mnav`` times the BTC Reserve) the
@@ -32,55 +32,55 @@ from .convertible import METHODS, Method, value_convertible
 from .curve import Curve, curve_or_none, flat_value
 from .preferred import value_preferred
 
-__all__ = ["convertible_value_at_btc_price"]
+__all__ = ["convertible_value_at_asset_price"]
 
 
 @overload
-def convertible_value_at_btc_price(  # type: ignore[overload-overlap]
+def convertible_value_at_asset_price(  # type: ignore[overload-overlap]
     company: Company,
     name: str,
     *,
-    btc_price: float,
+    asset_price: float,
     valuation_date: _dt.date,
     mnav: float,
     volatility: float,
     rate: float | Curve,
     credit_spread: float | Curve,
     dividend_yield: float = 0.0,
-    basis: Literal["ev", "market_cap"] = "ev",
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
     steps: int = 1000,
     clean: bool = False,
     method: Method = "direct",
 ) -> float: ...
 @overload
-def convertible_value_at_btc_price(
+def convertible_value_at_asset_price(
     company: Company,
     name: str,
     *,
-    btc_price: ArrayLike,
+    asset_price: ArrayLike,
     valuation_date: _dt.date,
     mnav: ArrayLike,
     volatility: ArrayLike,
     rate: ArrayLike | Curve,
     credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
-    basis: Literal["ev", "market_cap"] = "ev",
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
     steps: int = 1000,
     clean: bool = False,
     method: Method = "direct",
 ) -> FloatArray: ...
-def convertible_value_at_btc_price(
+def convertible_value_at_asset_price(
     company: Company,
     name: str,
     *,
-    btc_price: ArrayLike,
+    asset_price: ArrayLike,
     valuation_date: _dt.date,
     mnav: ArrayLike,
     volatility: ArrayLike,
     rate: ArrayLike | Curve,
     credit_spread: ArrayLike | Curve,
     dividend_yield: ArrayLike = 0.0,
-    basis: Literal["ev", "market_cap"] = "ev",
+    mnav_basis: Literal["ev", "market_cap"] = "ev",
     steps: int = 1000,
     clean: bool = False,
     method: Method = "direct",
@@ -92,7 +92,7 @@ def convertible_value_at_btc_price(
     by :func:`treasurymodel.valuation.value_convertible` (a note) or
     :func:`treasurymodel.valuation.value_preferred` (a convertible preferred series, with its
     default
-    horizon). Every market input broadcasts with ``btc_price``, so an array of BTC prices
+    horizon). Every market input broadcasts with ``asset_price``, so an array of BTC prices
     gives the note's value along a BTC path, and its differences the note's sensitivity to
     BTC.
 
@@ -103,18 +103,18 @@ def convertible_value_at_btc_price(
     name
         Name of a :class:`~treasurymodel.ConvertibleNote` or of a convertible
         :class:`~treasurymodel.PreferredStock` of the company.
-    btc_price
+    asset_price
         Price of the reserve asset, ``>= 0`` (float or array).
     valuation_date
         Date of the valuation.
     mnav
-        Assumed mNAV on ``basis``, ``>= 0`` (float or array).
+        Assumed mNAV on ``mnav_basis``, ``>= 0`` (float or array).
     volatility, rate, credit_spread, dividend_yield
         As for :func:`treasurymodel.valuation.value_convertible` (volatility in ``[1e-4, 5]``,
         rate and
-        yield in ``[-1, 1]``, spread in ``[0, 5]``); they broadcast with ``btc_price``
+        yield in ``[-1, 1]``, spread in ``[0, 5]``); they broadcast with ``asset_price``
         and ``mnav``, and the result has the broadcast shape (a float when all are numbers).
-    basis
+    mnav_basis
         ``"ev"`` or ``"market_cap"``: which mNAV ``mnav`` is.
     steps, clean, method
         As for :func:`treasurymodel.valuation.value_convertible` (``method`` is checked but only a
@@ -124,12 +124,12 @@ def convertible_value_at_btc_price(
     --------
     >>> import datetime as dt
     >>> from treasurymodel import Company, ConvertibleNote, Holdings
-    >>> from treasurymodel.valuation import convertible_value_at_btc_price
+    >>> from treasurymodel.valuation import convertible_value_at_asset_price
     >>> note = ConvertibleNote(name="CB", principal=500e6, issued=dt.date(2025, 1, 1),
     ...     maturity=dt.date(2030, 1, 1), conversion_price=100.0)
     >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), holdings=Holdings(units=20_000),
     ...     shares_basic=20e6, instruments=[note])
-    >>> convertible_value_at_btc_price(co, "CB", btc_price=[20_000.0, 100_000.0, 200_000.0],
+    >>> convertible_value_at_asset_price(co, "CB", asset_price=[20_000.0, 100_000.0, 200_000.0],
     ...     valuation_date=dt.date(2026, 1, 1), mnav=1.2, volatility=0.6, rate=0.04,
     ...     credit_spread=0.05, steps=300).round(2)
     array([ 69.75, 120.21, 226.84])
@@ -161,7 +161,7 @@ def convertible_value_at_btc_price(
             "must be a number for a preferred series: value_preferred takes flat rates",
         )
     flat, shape, scalar = broadcast(
-        btc_price=btc_price,
+        asset_price=asset_price,
         mnav=mnav,
         volatility=volatility,
         rate=0.0 if rate_curve is not None else flat_value(rate),
@@ -169,7 +169,7 @@ def convertible_value_at_btc_price(
         dividend_yield=dividend_yield,
     )
     price = share_price_for_mnav(
-        company, mnav=flat.pop("mnav"), btc_price=flat.pop("btc_price"), basis=basis
+        company, mnav=flat.pop("mnav"), asset_price=flat.pop("asset_price"), mnav_basis=mnav_basis
     )
     share_price = np.maximum(np.asarray(price, dtype=np.float64), 0.0)
     market: dict[str, Any] = {

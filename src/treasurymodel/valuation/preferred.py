@@ -60,17 +60,17 @@ class _Dividends:
 
     def __init__(
         self,
-        pref: PreferredStock,
+        preferred: PreferredStock,
         valuation_date: _dt.date,
         *,
         until: _dt.date,
         forward_rates: Sequence[float] | None,
     ) -> None:
-        step = 12 // pref.frequency
+        step = 12 // preferred.frequency
         first = schedule.dividend_dates(
-            pref, after=valuation_date, until=valuation_date + _dt.timedelta(days=800)
+            preferred, after=valuation_date, until=valuation_date + _dt.timedelta(days=800)
         )[0]
-        last_change = max((s.date for s in pref.rate_schedule), default=None)
+        last_change = max((s.date for s in preferred.rate_schedule), default=None)
         n_forward = 0 if forward_rates is None else len(forward_rates)
         dates: list[_dt.date] = []
         rates: list[float] = []
@@ -81,7 +81,7 @@ class _Dividends:
             if forward_rates is not None:
                 rate = forward_rates[min(k, n_forward - 1)]
             else:
-                rate = pref.rate_on(begins)
+                rate = preferred.rate_on(begins)
             # Stop once past ``until``, the forward path and the last known rate change:
             # this period and all later ones pay ``rate`` (the tail).
             if (
@@ -93,7 +93,7 @@ class _Dividends:
                 break
             if k >= _MAX_PERIODS:  # a call date or a rate step centuries away
                 raise ValidationError(
-                    pref.name,
+                    preferred.name,
                     pay,
                     f"needs more than {_MAX_PERIODS} dividend periods valued one by one "
                     "(a call_from or rate_schedule date too far after the valuation date)",
@@ -101,15 +101,15 @@ class _Dividends:
             dates.append(pay)
             rates.append(rate)
             k += 1
-        self.frequency = pref.frequency
+        self.frequency = preferred.frequency
         self.dates = dates
         self.previous = schedule.add_months(first, -step, end_of_month=True)
         # The first dividend on its date; later ones exactly 1/f years apart (so the value
         # does not depend on how many periods are listed explicitly).
         t1 = years(valuation_date, dates[0])
-        self.times = t1 + np.arange(len(dates)) / pref.frequency
-        self.amounts = np.array(rates) * (100.0 / pref.frequency)
-        self.tail = rate * (100.0 / pref.frequency)  # each later dividend
+        self.times = t1 + np.arange(len(dates)) / preferred.frequency
+        self.amounts = np.array(rates) * (100.0 / preferred.frequency)
+        self.tail = rate * (100.0 / preferred.frequency)  # each later dividend
 
     def accrued(self, on: _dt.date) -> float:
         """Dividend accrued on ``on`` (days elapsed in the current period over its days)."""
@@ -154,7 +154,7 @@ def _check_forward(forward_rates: Any) -> tuple[float, ...] | None:
 
 @overload
 def value_preferred(  # type: ignore[overload-overlap]
-    pref: PreferredStock,
+    preferred: PreferredStock,
     *,
     valuation_date: _dt.date,
     rate: float,
@@ -169,7 +169,7 @@ def value_preferred(  # type: ignore[overload-overlap]
 ) -> float: ...
 @overload
 def value_preferred(
-    pref: PreferredStock,
+    preferred: PreferredStock,
     *,
     valuation_date: _dt.date,
     rate: ArrayLike,
@@ -183,7 +183,7 @@ def value_preferred(
     clean: bool = False,
 ) -> FloatArray: ...
 def value_preferred(
-    pref: PreferredStock,
+    preferred: PreferredStock,
     *,
     valuation_date: _dt.date,
     rate: ArrayLike,
@@ -200,13 +200,13 @@ def value_preferred(
 
     * **Fixed rate**: the perpetuity of the module docstring.
     * **Variable rate**: each period pays the rate in force on its first day
-      (``pref.rate_schedule``), held constant after the last known step; or the path
+      (``preferred.rate_schedule``), held constant after the last known step; or the path
       ``forward_rates`` (annual rates of the next periods, the first for the next
       dividend), held at its last entry after it.
-    * **Issuer call** (``pref.call_from``): the issuer redeems on ``call_from`` at
+    * **Issuer call** (``preferred.call_from``): the issuer redeems on ``call_from`` at
       ``call_price`` plus accrued dividends when that is worth less than leaving the series
       outstanding (a deterministic comparison; later call dates are not considered).
-    * **Conversion** (``pref.conversion_ratio > 0`` and a ``share_price``): the
+    * **Conversion** (``preferred.conversion_ratio > 0`` and a ``share_price``): the
       Tsiveriotis–Fernandes tree of :func:`treasurymodel.valuation.value_convertible`, with the
       dividends as its cash flows, run over ``horizon`` years (to the last dividend date
       inside it) in ``steps`` steps. At the horizon the holder takes the larger of the
@@ -215,10 +215,10 @@ def value_preferred(
 
     Parameters
     ----------
-    pref
+    preferred
         The preferred series.
     valuation_date
-        Date of the valuation; not before ``pref.issued`` when that is given. A dividend
+        Date of the valuation; not before ``preferred.issued`` when that is given. A dividend
         paid on it is past (the value is ex-dividend, dirty = clean).
     rate, credit_spread
         Continuously compounded risk-free rate (in ``[-1, 1]``) and credit spread (in
@@ -261,21 +261,21 @@ def value_preferred(
     >>> round(straight, 2), round(with_option, 2)
     (79.03, 89.45)
     """
-    if not isinstance(pref, PreferredStock):
-        raise ValidationError("pref", pref, "must be a PreferredStock")
+    if not isinstance(preferred, PreferredStock):
+        raise ValidationError("preferred", preferred, "must be a PreferredStock")
     day = check_date("valuation_date", valuation_date)
-    if pref.issued is not None and day < pref.issued:
+    if preferred.issued is not None and day < preferred.issued:
         raise ValidationError(
             "valuation_date",
             day,
-            f"must not be before the issue date of {pref.name!r} ({pref.issued})",
+            f"must not be before the issue date of {preferred.name!r} ({preferred.issued})",
         )
     forwards = _check_forward(forward_rates)
     convertible = share_price is not None
     if convertible:
-        if pref.conversion_ratio <= 0.0:
+        if preferred.conversion_ratio <= 0.0:
             raise ValidationError(
-                "share_price", share_price, f"given, but {pref.name!r} does not convert"
+                "share_price", share_price, f"given, but {preferred.name!r} does not convert"
             )
         if volatility is None:
             raise ValidationError("volatility", None, "is needed with a share_price")
@@ -303,12 +303,12 @@ def value_preferred(
             "rate", float(flat["rate"][k]), "plus credit_spread must be positive for a perpetual"
         )
     until = day + _dt.timedelta(days=round(span * 365.0)) if convertible else day
-    if pref.call_from is not None and pref.call_from > until:
-        until = pref.call_from
-    div = _Dividends(pref, day, until=until, forward_rates=forwards)
+    if preferred.call_from is not None and preferred.call_from > until:
+        until = preferred.call_from
+    div = _Dividends(preferred, day, until=until, forward_rates=forwards)
     if convertible:
         value = _convertible(
-            pref,
+            preferred,
             div,
             day,
             until=day + _dt.timedelta(days=round(span * 365.0)),
@@ -321,25 +321,27 @@ def value_preferred(
         )
     else:
         value = _straight(div, y)
-        if pref.call_from is not None:
-            value = np.minimum(value, _called(pref, div, day, y))
+        if preferred.call_from is not None:
+            value = np.minimum(value, _called(preferred, div, day, y))
     if quoted:
         value = value - div.accrued(day)
     return output(value, shape, scalar)  # type: ignore[no-any-return]
 
 
-def _called(pref: PreferredStock, div: _Dividends, day: _dt.date, y: FloatArray) -> FloatArray:
+def _called(
+    preferred: PreferredStock, div: _Dividends, day: _dt.date, y: FloatArray
+) -> FloatArray:
     """Value if the issuer redeems on ``call_from`` (or today, if that date has passed)."""
-    assert pref.call_from is not None
-    when = max(pref.call_from, day)
+    assert preferred.call_from is not None
+    when = max(preferred.call_from, day)
     paid = sum(1 for d in div.dates if d <= when)
     t = years(day, when)
-    redemption = pref.call_price * 100.0 + (div.accrued(when) if when > day else 0.0)
+    redemption = preferred.call_price * 100.0 + (div.accrued(when) if when > day else 0.0)
     return _straight(div, y, upto=paid) + redemption * np.exp(-y * t)
 
 
 def _convertible(
-    pref: PreferredStock,
+    preferred: PreferredStock,
     div: _Dividends,
     day: _dt.date,
     *,
@@ -366,9 +368,11 @@ def _convertible(
         periods.append((start / dt, t / dt, float(div.amounts[k])))
         start = t
     call_step: int | None = None
-    if pref.call_from is not None and pref.call_from <= div.dates[last]:
+    if preferred.call_from is not None and preferred.call_from <= div.dates[last]:
         call_step = (
-            step_index(years(day, pref.call_from), dt, steps) if pref.call_from > day else 0
+            step_index(years(day, preferred.call_from), dt, steps)
+            if preferred.call_from > day
+            else 0
         )
     lattice = build_lattice(
         horizon=end,
@@ -376,8 +380,8 @@ def _convertible(
         accrued=accrual_by_step(steps, periods),
         redemption=0.0,
         call_step=call_step,
-        call_price=pref.call_price * 100.0,
-        ratio=pref.conversion_ratio,
+        call_price=preferred.call_price * 100.0,
+        ratio=preferred.conversion_ratio,
     )
     # At the horizon: the straight perpetuity from there on, against the shares.
     y = r + spread
