@@ -180,9 +180,10 @@ def _store_spot(model: Any) -> None:
     """Store a model's validated ``asset_price`` as a Python float (from an int or a numpy number).
 
     The ``asset_price`` fields have a validator but no attrs converter: pyright types a field
-    with a converter as a descriptor, and a descriptor does not satisfy the ``asset_price`` property of
-    :class:`PriceModel`, so ``simulate(company, model=GBM(...))`` would not type-check. The
-    models' ``__attrs_post_init__`` (run after the validators) converts instead.
+    with a converter as a descriptor, and a descriptor does not satisfy the ``asset_price``
+    property of :class:`PriceModel`, so ``simulate(company, model=GBM(...))`` would not
+    type-check. The models' ``__attrs_post_init__`` (run after the validators) converts
+    instead.
 
     Examples
     --------

@@ -97,8 +97,9 @@ class Curve:
     :func:`~treasurymodel.valuation.bond_floor`, the
     implied and sensitivity functions and
     :func:`~treasurymodel.valuation.convertible_value_at_asset_price`). A rate curve's
-    forwards must lie in ``[-1, 1]`` and a spread curve's in ``[0, 5]``, as flat numbers do; a spread curve
-    with a negative forward (a survival probability that rises) is refused where it is used.
+    forwards must lie in ``[-1, 1]`` and a spread curve's in ``[0, 5]``, as flat numbers do; a
+    spread curve with a negative forward (a survival probability that rises) is refused where
+    it is used.
 
     Parameters
     ----------
