@@ -470,5 +470,5 @@ def test_spot_is_stored_as_a_python_float(name: str, asset_price: Any) -> None:
 def test_spot_refused_for_every_model(name: str, asset_price: Any) -> None:
     with pytest.raises(ValidationError) as info:
         _BUILDERS[name](asset_price)
-    assert info.value.field == f"{name}.spot"
+    assert info.value.field == f"{name}.asset_price"
     assert info.value.value is asset_price

@@ -198,8 +198,8 @@ def test_a_matrix_that_is_not_positive_semi_definite_is_refused() -> None:
     [
         ({"tickers": ("A", "A")}, "tickers: must not repeat"),
         ({"tickers": ("A", "")}, r"tickers\[1\]"),
-        ({"asset_prices": (1.0,)}, "spots: must have one number per ticker"),
-        ({"asset_prices": (1.0, 0.0)}, r"spots\[1\]"),
+        ({"asset_prices": (1.0,)}, "asset_prices: must have one number per ticker"),
+        ({"asset_prices": (1.0, 0.0)}, r"asset_prices\[1\]"),
         ({"volatilities": (0.5, -0.1)}, r"volatilities\[1\]: must not be negative"),
         ({"volatilities": (0.5, 11.0)}, r"volatilities\[1\]: must be at most 10"),
         ({"drifts": (0.0, float("inf"))}, r"drifts\[1\]"),
