@@ -41,3 +41,17 @@ XXI_REFERENCE_PRICE = 90_560.40
 # 43,514 BTC at the listing (Dec 2025) is industry data reported by the press. UNCONFIRMED.
 XXI_BTC = 43_514.0
 XXI_AVERAGE_COST = 87_280.37
+
+# --- Metaplanet (3350 / MTPLF) on 25 Nov 2025 -------------------------------------------
+# Company notices as reported by the press (the notices themselves were not available).
+MTPLF_AS_OF = dt.date(2025, 11, 25)
+MTPLF_BTC = 30_823.0  # notices of 4 and 25 Nov 2025: "30,823 BTC"
+MTPLF_LOAN_1 = 100e6  # notice of 4 Nov 2025: $100M drawn on 31 Oct 2025
+MTPLF_LOAN_1_DATE = dt.date(2025, 10, 31)
+MTPLF_LOAN_2 = 130e6  # notice of 25 Nov 2025: $130M drawn on 21 Nov 2025
+MTPLF_LOAN_2_DATE = dt.date(2025, 11, 21)
+MTPLF_DRAWN = 230e6  # "$230 million" drawn of the $500M facility
+MTPLF_BUYBACK_SHARES = 150_000_000  # notice of 28 Oct 2025: up to 150,000,000 shares ...
+MTPLF_BUYBACK_FRACTION = 0.1313  # ... "13.13%" of the shares outstanding (ex treasury)
+MTPLF_SHARE_PRICE = 365.0  # close on 25 Nov 2025, yen
+MTPLF_BTC_PRICE = 87_500.0  # "around $87,500" on 25 Nov 2025

@@ -508,3 +508,31 @@ def test_the_report_lists_every_asset_held(
     assert "BTC held 1,000 (0 pledged); ETH held 20,000; cash 10.0M" in out
     # Reserve at the market prices: 1,000 x 100,000 + 20,000 x 3,000 = 160M.
     assert "160.0" in out.split("BTC Reserve")[1].splitlines()[0]
+
+
+def test_margin_call_of_a_yen_company_is_in_the_currency_the_asset_is_quoted_in() -> None:
+    # $10M owed at a 50% LTV on 400 pledged + 600 free coins: the loan needs $20M of collateral
+    # over 1,000 coins, $20,000 a coin, whatever the yen rate (the need is 10M x 150 yen /
+    # (0.5 x 1,000 coins x 150 yen per dollar)).
+    for rate in (150.0, 100.0):
+        co = Company(
+            name="Y",
+            as_of=AS_OF,
+            currency="JPY",
+            shares_basic=1e6,
+            holdings=Holdings(units=1_000, price_currency="USD"),
+            instruments=[
+                TermLoan(
+                    name="L",
+                    principal=10e6,
+                    currency="USD",
+                    max_ltv=0.5,
+                    pledged_units=400,
+                    issued=dt.date(2025, 1, 1),
+                    maturity=dt.date(2027, 1, 1),
+                )
+            ],
+            market=Market(asset_price=50_000.0, share_price=1_000.0, fx={"USD": rate}),
+        )
+        assert margin_call_price(co, "L") == pytest.approx(20_000.0, rel=1e-15)
+        assert joint_margin_call_price(co) == pytest.approx(20_000.0, rel=1e-15)

@@ -67,7 +67,7 @@ def _close(a: float | None, b: float | None, rel: float = 1e-12) -> bool:
 def test_compare_bundled_datasets_gives_every_row() -> None:
     cos = _all()
     result = compare(cos)
-    assert len(result) == len(cos) == 4
+    assert len(result) == len(cos) == 5
     assert result.labels == tuple(co.name for co in cos)
     assert [r.asset for r in result] == [co.holdings[0].asset for co in cos]
     assert "ETH" in {r.asset for r in result}
@@ -326,9 +326,9 @@ def test_result_protocol() -> None:
     assert html_text.startswith("<table>")
     assert html_text.count("<tr>") == len(result.table())
     d = result.to_dict()
-    assert all(len(v) == 4 for v in d.values())
+    assert all(len(v) == len(_all()) for v in d.values())
     assert d["mnav"].dtype == np.float64
-    assert math.isnan(d["mnav"][2])
+    assert math.isnan(d["mnav"][ALL.index("sbet-2025-10")])  # no share price in its file
     assert d["as_of"].dtype == np.dtype("datetime64[D]")
     assert d["margin_call_price"][0] == pytest.approx(3_561.84, abs=0.01)
     frame = result.to_frame()
@@ -477,7 +477,9 @@ def test_cli_table_has_every_company() -> None:
     assert all(co.name in lines[2] for co in _all())
     assert any(line.startswith("wall price (all debt)") for line in lines)
     common = next(line for line in lines if line.startswith("common's rating"))
-    assert common.split()[2:] == ["0.081", "0.841", "-", "-"]  # 2022, 2026, SBET, XXI
+    # 2022, 2026, Metaplanet, SBET, XXI; Metaplanet's (the junior claim is the common's):
+    # (reserve 420,733.95M - debt 35,880M yen) / market cap 1,142M x 365 yen = 0.9233
+    assert common.split()[2:] == ["0.081", "0.841", "0.923", "-", "-"]
 
 
 def test_cli_reads_files(tmp_path: Any) -> None:

@@ -29,7 +29,13 @@ from treasurymodel import (
 
 
 def test_names() -> None:
-    assert datasets.names() == ("mstr-2022q2", "mstr-2026-02", "sbet-2025-10", "xxi-2026-01")
+    assert datasets.names() == (
+        "mstr-2022q2",
+        "mstr-2026-02",
+        "mtplf-2025-11",
+        "sbet-2025-10",
+        "xxi-2026-01",
+    )
 
 
 @pytest.mark.parametrize("name", ["mstr-2030", "", "../io", 5])
@@ -124,7 +130,8 @@ def test_data_sets_cite_primary_sources_not_an_internal_file() -> None:
     for name in datasets.names():
         text = datasets.text(name)
         assert "strategy-facts" not in text
-        assert "Sources (primary" in text
+        # Metaplanet's notices were only found as reported by the press: it says so
+        assert ("Sources (secondary" if name == "mtplf-2025-11" else "Sources (primary") in text
     # Form types with their filing identity, and the press releases, are named in the header.
     header_2022 = datasets.text("mstr-2022q2").split("format =")[0]
     for source in ("10-Q Q2 2022", "0001564590-22-027479", "8-K 2022-03", "PR 2020-12-11"):
@@ -134,9 +141,11 @@ def test_data_sets_cite_primary_sources_not_an_internal_file() -> None:
         assert source in header_2026
 
 
-def test_the_files_are_plain_toml_of_format_1() -> None:
+def test_the_files_are_plain_toml_of_format_1_or_2() -> None:
+    # format 2 only where a key of format 2 is needed (an asset priced in another currency)
     for name in datasets.names():
-        assert tomllib.loads(datasets.text(name))["format"] == "treasurymodel/1"
+        version = tomllib.loads(datasets.text(name))["format"]
+        assert version == ("treasurymodel/2" if name == "mtplf-2025-11" else "treasurymodel/1")
 
 
 # --- mstr-2022q2: Q2 2022 filing figures and the primer's worked case ------------------

@@ -17,7 +17,7 @@ from treasurymodel import ConvertibleNote, datasets, dumps, loads, maturity_wall
 
 from . import peer_facts as f
 
-PEERS = ("sbet-2025-10", "xxi-2026-01")
+PEERS = ("mtplf-2025-11", "sbet-2025-10", "xxi-2026-01")
 
 
 def _line_of(name: str, key: str, *, after: str | None = None) -> str:
@@ -42,11 +42,12 @@ def test_peer_data_sets_are_registered_validate_and_round_trip(name: str) -> Non
 @pytest.mark.parametrize("name", PEERS)
 def test_peer_headers_cite_dated_primary_sources(name: str) -> None:
     header = datasets.text(name).split("format =")[0]
-    assert "Sources (primary" in header
+    assert ("Sources (secondary" if name == "mtplf-2025-11" else "Sources (primary") in header
     assert "strategy-facts" not in datasets.text(name)
     labels = {
         "sbet-2025-10": ("PR 2025-10-21", "10-Q Q3 2025", "0001493152-25-021970"),
         "xxi-2026-01": ("S-1 2026-01-05", "0001213900-26-001285", "PR 2025-07-29"),
+        "mtplf-2025-11": ("Notice 2025-10-28", "Notice 2025-11-04", "Notice 2025-11-25"),
     }
     for label in labels[name]:
         assert label in header
@@ -151,6 +152,64 @@ def test_xxi_report_figures_by_hand() -> None:
     assert row.breakeven_price == pytest.approx(486.5e6 / 43_514, rel=1e-12)
 
 
+# --- Metaplanet: a yen company with a dollar-priced reserve and dollar debt -----------------
+
+
+def test_mtplf_figures_are_the_published_ones() -> None:
+    co = datasets.load("mtplf-2025-11")
+    assert co.as_of == f.MTPLF_AS_OF
+    assert co.currency == "JPY"
+    (btc,) = co.holdings
+    assert (btc.asset, btc.units, btc.price_currency) == ("BTC", f.MTPLF_BTC, "USD")
+    # 150,000,000 / 0.1313 = 1,142,422,000 shares, rounded to the million in the file.
+    assert co.shares_basic == pytest.approx(
+        f.MTPLF_BUYBACK_SHARES / f.MTPLF_BUYBACK_FRACTION, rel=5e-4
+    )
+    loans = [(i.principal, i.currency, i.issued) for i in co.instruments]
+    assert loans == [
+        (f.MTPLF_LOAN_1, "USD", f.MTPLF_LOAN_1_DATE),
+        (f.MTPLF_LOAN_2, "USD", f.MTPLF_LOAN_2_DATE),
+    ]
+    assert sum(p for p, _, _ in loans) == f.MTPLF_DRAWN
+    assert co.market is not None
+    assert (co.market.asset_price, co.market.share_price) == (
+        f.MTPLF_BTC_PRICE,
+        f.MTPLF_SHARE_PRICE,
+    )
+
+
+def test_mtplf_marks() -> None:
+    name = "mtplf-2025-11"
+    text = datasets.text(name)
+    assert "APPROXIMATE" in _line_of(name, "shares_basic")
+    assert "UNCONFIRMED" in _line_of(name, "cash")
+    assert "UNCONFIRMED" in _line_of(name, "cost_basis")
+    assert "ASSUMPTION" in _line_of(name, "fx")
+    assert "ASSUMPTION" in _line_of(name, "rate")
+    assert "ASSUMPTION" in _line_of(name, "maturity")
+    # MERCURY was approved only on 22 Dec 2025: named, and not carried.
+    assert "MERCURY" in text
+    assert not any(i.CLAIM == "preferred" for i in datasets.load(name).instruments)
+
+
+def test_mtplf_report_figures_by_hand() -> None:
+    co = datasets.load("mtplf-2025-11")
+    m = metrics(co, asset_price=87_500.0, share_price=365.0)
+    # Reserve in yen: 30,823 BTC x $87,500 x 156 yen = 420,733,950,000.
+    assert m.asset_reserve == pytest.approx(420_733_950_000.0, rel=1e-12)
+    # Debt in yen: $230M x 156 = 35,880,000,000; NAV = 384,853,950,000 (no cash carried).
+    assert m.debt == pytest.approx(35_880_000_000.0, rel=1e-12)
+    assert m.nav == pytest.approx(384_853_950_000.0, rel=1e-12)
+    # 384,853,950,000 / 1,142,000,000 = 337.000 yen a share.
+    assert m.nav_per_share == pytest.approx(336.99996, abs=1e-4)
+    # EV = 1,142M x 365 + 35.88bn = 452,710,000,000; / reserve = 1.07600.
+    assert m.mnav == pytest.approx(452_710_000_000.0 / 420_733_950_000.0, rel=1e-12)
+    # A weaker yen (170 per dollar) raises both the reserve and the debt in yen.
+    weak = metrics(co, asset_price=87_500.0, share_price=365.0, fx={"USD": 170.0})
+    assert weak.asset_reserve == pytest.approx(30_823 * 87_500 * 170.0, rel=1e-12)
+    assert weak.debt == pytest.approx(230e6 * 170.0, rel=1e-12)
+
+
 # --- the command ------------------------------------------------------------------------------
 
 
@@ -159,6 +218,7 @@ def test_xxi_report_figures_by_hand() -> None:
     [
         ("sbet-2025-10", ["SharpLink Gaming (SBET)", "ETH held 859,853", "3,463.5", "17.79"]),
         ("xxi-2026-01", ["Twenty One Capital (XXI)", "BTC held 43,514", "3,940.6", "11,180.31"]),
+        ("mtplf-2025-11", ["Metaplanet (MTPLF)", "BTC held 30,823", "JPY"]),
     ],
 )
 def test_report_command_on_the_peer_data_sets(name: str, expected: list[str]) -> None:

@@ -677,8 +677,7 @@ def compare(
         number, or one that the largest shock takes out of the float range; if a company has
         no asset price (none given, none in its file); if a shock is below -1, above 100 or
         not finite; or if ``years``, ``springing`` or ``puts`` is invalid. A company holding
-        several assets, or one priced in another currency than its reporting one, is
-        refused: a row compares one asset's price and falls (use
+        several assets is refused: a row compares one asset's price and falls (use
         :func:`~treasurymodel.metrics` and :func:`~treasurymodel.maturity_wall` with
         ``shock=True`` for it).
 
@@ -704,7 +703,8 @@ def compare(
     """
     pairs = _labelled(companies)
     for _, co in pairs:
-        one_asset(co, "compare", "compare its metrics with treasurymodel.metrics")
+        if len(co.holdings) > 1:  # a row compares one asset's price and its falls
+            one_asset(co, "compare", "compare its metrics with treasurymodel.metrics")
     labels = [label for label, _ in pairs]
     held = sorted({co.holdings[0].asset for _, co in pairs})
     given_assets = _price_map("asset_prices", asset_prices, held, "asset")

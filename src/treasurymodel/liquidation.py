@@ -199,11 +199,19 @@ def margin_call_price(company: Company, name: str) -> float | None:
     inst = company.instrument(name)
     if not isinstance(inst, MarginCallable) or inst.max_ltv is None:
         return None
-    need = _collateral_need(company, inst)
+    # The price of the pledged asset (the primary unless the loan names another), in the
+    # currency that asset is quoted in: the need is in the reporting currency.
+    need = _collateral_need(company, inst) / _price_rate(company, inst.collateral_asset)
     if need <= 0.0:
         return None
-    # The price of the pledged asset (the primary unless the loan names another).
     return _per_unit(need, inst.pledged_units + company.unencumbered(inst.collateral_asset))
+
+
+def _price_rate(company: Company, asset: str | None) -> float:
+    """Reporting currency per unit of the currency ``asset``'s price is quoted in (the
+    company's as-of rate; 1 when quoted in the reporting currency)."""
+    code = company.holding(asset).price_currency
+    return 1.0 if code in (None, company.currency) else company.fx_rate(code)
 
 
 def joint_margin_call_price(company: Company, *, release_excess: bool = False) -> float | None:
@@ -261,7 +269,7 @@ def joint_margin_call_price(company: Company, *, release_excess: bool = False) -
     pledged_assets = {
         inst.collateral_asset or company.assets[0]
         for inst in company.debts
-        if isinstance(inst, TermLoan) and inst.max_ltv is not None
+        if isinstance(inst, MarginCallable) and inst.max_ltv is not None
     }
     if len(pledged_assets) > 1:
         raise ValidationError(
@@ -270,8 +278,10 @@ def joint_margin_call_price(company: Company, *, release_excess: bool = False) -
             f"has loans secured by several assets {sorted(pledged_assets)}: their margin "
             "calls have no joint price of one asset (use margin_call_price per loan)",
         )
-    free = company.unencumbered(pledged_assets.pop())
-    R = np.asarray(need, dtype=np.float64)
+    asset = pledged_assets.pop()
+    free = company.unencumbered(asset)
+    # needs in the currency the pledged asset is quoted in
+    R = np.asarray(need, dtype=np.float64) / _price_rate(company, asset)
     p = np.asarray(pledged, dtype=np.float64)
     if release_excess:
         return _per_unit(float(R.sum()), float(p.sum()) + free)

@@ -11,6 +11,9 @@ to see them, or copy it as a starting point for your own company.
                           behind the 2022 margin-call and maturity-wall figures.
 ``mstr-2026-02``          Strategy on 1 February 2026: six convertibles and five perpetual
                           preferred series (STRF, STRC, STRE, STRK, STRD).
+``mtplf-2025-11``         Metaplanet on 25 November 2025: reports in yen, holds bitcoin priced
+                          in US dollars and owes $230M on a bitcoin-backed facility (figures
+                          of the company's notices as reported by the press, marked).
 ``sbet-2025-10``          SharpLink Gaming on 19 October 2025: an ether treasury (ETH held,
                           cash, no debt or preferred; staking not modeled).
 ``xxi-2026-01``           Twenty One Capital on 2 January 2026: bitcoin funded by one
@@ -43,7 +46,7 @@ def names() -> tuple[str, ...]:
     --------
     >>> from treasurymodel import datasets
     >>> datasets.names()
-    ('mstr-2022q2', 'mstr-2026-02', 'sbet-2025-10', 'xxi-2026-01')
+    ('mstr-2022q2', 'mstr-2026-02', 'mtplf-2025-11', 'sbet-2025-10', 'xxi-2026-01')
     """
     files = resources.files(__name__)
     found = [
@@ -120,7 +123,7 @@ def load(name: str) -> Company:
     ...     datasets.load("mstr-2030")
     ... except ValidationError as err:
     ...     print(err)
-    name: is not a bundled data set (choose one of mstr-2022q2, mstr-2026-02, sbet-2025-10,
-    xxi-2026-01), got 'mstr-2030'
+    name: is not a bundled data set (choose one of mstr-2022q2, mstr-2026-02, mtplf-2025-11,
+    sbet-2025-10, xxi-2026-01), got 'mstr-2030'
     """
     return _load(_check(name))
