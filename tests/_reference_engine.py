@@ -165,7 +165,7 @@ def _mnav(premium: PremiumModel, state: dict[str, Any], t: int, dates: Sequence[
         step=t,
         date=dates[t],
         years=(dates[t] - dates[0]).days / 365.25,
-        price=one * state["price"],
+        asset_price=one * state["price"],
         peak=one * state["peak"] if premium.uses_peak else None,
         units=one * state["units"],
         cash=one * state["cash"],
@@ -754,7 +754,7 @@ def reference_path(
                     state = ChannelState(
                         step=t,
                         date=dates[t],
-                        price=one * price,
+                        asset_price=one * price,
                         share_price=one * share_price,
                         mnav=one * mnav,
                         units=one * units_start,

@@ -505,7 +505,7 @@ class UnitsGrant:
         self.share = share
 
     def available(self, state: ChannelState) -> npt.NDArray[np.float64]:
-        return self.share * (state.units * state.price)
+        return self.share * (state.units * state.asset_price)
 
 
 def convertible_issuances() -> st.SearchStrategy[ConvertibleIssuance]:

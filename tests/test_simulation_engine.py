@@ -636,7 +636,7 @@ def test_callable_premium_sees_the_state() -> None:
 
     def fn(state: Any) -> Any:
         seen.append(float(state.units[0]))
-        return np.where(state.price < 40_000.0, 0.5, 3.0)
+        return np.where(state.asset_price < 40_000.0, 0.5, 3.0)
 
     note = Note(name="N", principal=1e6, maturity=dt.date(2026, 3, 1))
     co = company(instruments=[note])

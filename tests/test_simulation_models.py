@@ -36,7 +36,7 @@ def _state(price: Any, peak: Any = None) -> PremiumState:
         step=1,
         date=dt.date(2026, 1, 8),
         years=7 / 365.25,
-        price=price,
+        asset_price=price,
         peak=None if peak is None else np.asarray(peak, dtype=np.float64),
         units=one,
         cash=one,
@@ -110,7 +110,7 @@ def test_constant_premium() -> None:
 
 
 def test_callable_premium_checks_what_it_gets() -> None:
-    ok = CallablePremium(fn=lambda s: 2.0 * s.price, uses_peak=False)
+    ok = CallablePremium(fn=lambda s: 2.0 * s.asset_price, uses_peak=False)
     assert ok.mnav(_state([1.0, 2.0])).tolist() == [2.0, 4.0]  # type: ignore[union-attr]
     assert CallablePremium(fn=lambda s: 1.1).mnav(_state([1.0])) == 1.1
     for bad in (lambda s: -1.0, lambda s: np.array([np.nan, 1.0]), lambda s: np.ones(3)):

@@ -411,7 +411,7 @@ class ChannelState:
     Examples
     --------
     >>> import datetime as dt, numpy as np
-    >>> s = ChannelState(step=3, date=dt.date(2026, 1, 22), price=np.array([5e4]),
+    >>> s = ChannelState(step=3, date=dt.date(2026, 1, 22), asset_price=np.array([5e4]),
     ...     share_price=np.array([100.0]), mnav=np.array([1.2]), units=np.array([1e3]),
     ...     cash=np.array([0.0]), debt=np.array([1e7]), preferred=np.array([0.0]),
     ...     shares=np.array([1e6]), units_per_share=np.array([1e-3]), btc_rating=np.array([5.0]),
@@ -422,7 +422,7 @@ class ChannelState:
 
     step: int
     date: _dt.date
-    price: FloatArray
+    asset_price: FloatArray
     share_price: FloatArray
     mnav: FloatArray
     units: FloatArray
@@ -442,12 +442,12 @@ class ChannelState:
         --------
         >>> import datetime as dt, numpy as np
         >>> z = np.zeros(2)
-        >>> ChannelState(step=0, date=dt.date(2026, 1, 1), price=z, share_price=z, mnav=z,
+        >>> ChannelState(step=0, date=dt.date(2026, 1, 1), asset_price=z, share_price=z, mnav=z,
         ...     units=z, cash=z, debt=z, preferred=z, shares=z, units_per_share=z,
         ...     btc_rating=z, owed=z).paths
         2
         """
-        return int(self.price.shape[0])
+        return int(self.asset_price.shape[0])
 
 
 @runtime_checkable

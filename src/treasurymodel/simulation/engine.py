@@ -665,7 +665,7 @@ def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
                 step=w.t,
                 date=c.plan.dates[w.t],
                 years=float(c.plan.years[w.t]),
-                price=w.price,
+                asset_price=w.price,
                 peak=st.peak,
                 units=_view(st.units, c.n),
                 cash=_view(st.cash, c.n),
@@ -1067,7 +1067,7 @@ def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None
     state = ChannelState(
         step=w.t,
         date=c.plan.dates[w.t],
-        price=_view(w.price, c.n),
+        asset_price=_view(w.price, c.n),
         share_price=_view(w.share_price, c.n),
         mnav=_view(w.mnav, c.n),
         units=_view(w.start_units, c.n),

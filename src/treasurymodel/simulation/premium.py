@@ -59,10 +59,10 @@ class PremiumState:
         Date of the step.
     years
         Years since the first date (ACT/365.25).
-    price
+    asset_price
         Asset price after market impact.
     peak
-        Running maximum of ``price`` since the first date (and the model's own starting peak,
+        Running maximum of ``asset_price`` since the first date (and the model's own starting peak,
         if any), or ``None`` when the model does not use it (``uses_peak`` false).
     units
         Units held (pledged or not).
@@ -79,16 +79,16 @@ class PremiumState:
     --------
     >>> import datetime as dt, numpy as np
     >>> one = np.ones(2)
-    >>> s = PremiumState(step=0, date=dt.date(2026, 1, 1), years=0.0, price=one * 50.0,
+    >>> s = PremiumState(step=0, date=dt.date(2026, 1, 1), years=0.0, asset_price=one * 50.0,
     ...     peak=one * 100.0, units=one, cash=one, debt=one, preferred=one, shares=one)
-    >>> (s.price / s.peak).tolist()
+    >>> (s.asset_price / s.peak).tolist()
     [0.5, 0.5]
     """
 
     step: int
     date: _dt.date
     years: float
-    price: FloatArray
+    asset_price: FloatArray
     peak: FloatArray | None
     units: FloatArray
     cash: FloatArray
@@ -190,7 +190,7 @@ class PeakCompressionPremium:
     >>> m = PeakCompressionPremium(initial=2.0, floor=0.8, sensitivity=4.0)
     >>> one = np.ones(3)
     >>> s = PremiumState(step=1, date=dt.date(2026, 1, 1), years=0.0,
-    ...     price=np.array([100.0, 75.0, 10.0]), peak=one * 100.0, units=one, cash=one,
+    ...     asset_price=np.array([100.0, 75.0, 10.0]), peak=one * 100.0, units=one, cash=one,
     ...     debt=one, preferred=one, shares=one)
     >>> m.mnav(s).tolist()
     [2.0, 1.0, 0.8]
@@ -225,7 +225,7 @@ class PeakCompressionPremium:
         if state.peak is None:
             raise ValidationError("PremiumState.peak", None, "is needed by this model")
         peak = state.peak if self.peak is None else np.maximum(state.peak, self.peak)
-        drawdown = 1.0 - state.price / peak
+        drawdown = 1.0 - state.asset_price / peak
         return np.maximum(self.initial - self.sensitivity * drawdown, self.floor)
 
 
@@ -246,10 +246,10 @@ class CallablePremium:
     Examples
     --------
     >>> import datetime as dt, numpy as np
-    >>> m = CallablePremium(fn=lambda s: np.where(s.price < 50.0, 0.9, 1.3), uses_peak=False)
+    >>> m = CallablePremium(fn=lambda s: np.where(s.asset_price < 50.0, 0.9, 1.3), uses_peak=False)
     >>> one = np.ones(2)
     >>> s = PremiumState(step=0, date=dt.date(2026, 1, 1), years=0.0,
-    ...     price=np.array([40.0, 60.0]), peak=None, units=one, cash=one, debt=one,
+    ...     asset_price=np.array([40.0, 60.0]), peak=None, units=one, cash=one, debt=one,
     ...     preferred=one, shares=one)
     >>> m.mnav(s).tolist()
     [0.9, 1.3]
@@ -277,11 +277,11 @@ class CallablePremium:
         """Call ``fn`` and check what it returns."""
         value = self.fn(state)
         out = np.asarray(value, dtype=np.float64)
-        if out.ndim not in (0, 1) or (out.ndim == 1 and out.shape != state.price.shape):
+        if out.ndim not in (0, 1) or (out.ndim == 1 and out.shape != state.asset_price.shape):
             raise ValidationError(
                 "CallablePremium.fn",
                 out.shape,
-                f"must return a float or an array of shape {state.price.shape}",
+                f"must return a float or an array of shape {state.asset_price.shape}",
             )
         if not bool(np.all(np.isfinite(out))) or bool(np.any(out < 0.0)):
             raise ValidationError(

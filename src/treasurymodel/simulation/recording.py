@@ -128,7 +128,7 @@ def _premium_mnav(c: Run, st: PathState, price: Any, f: dict[str, FloatArray], t
             step=t,
             date=c.plan.dates[t],
             years=float(c.plan.years[t]),
-            price=price,
+            asset_price=price,
             peak=peak,
             units=f["final_units"],
             cash=f["final_cash"],
