@@ -9,7 +9,7 @@ place where the library turns market inputs into reporting-currency amounts:
   ``company.market.asset_prices``) or a mapping ``{asset: number or array}`` (an asset left
   out takes its market price). Each price is in the asset's ``price_currency`` (the reporting
   currency by default) and is multiplied here by the FX rate of that currency.
-* **Instrument amounts** (:func:`claims`): principal, notional and annual interest and
+* **Instrument amounts** (``claims``): principal, notional and annual interest and
   dividends in an instrument's own currency are multiplied here by the FX rate of that
   currency.
 * **FX rates** (:func:`fx_rates`): reporting currency per unit of each foreign currency; the

@@ -795,7 +795,7 @@ def basket_price_paths(
 ) -> FloatArray:
     """The basket's prices on paths ``start .. start + size``, as :func:`price_paths` returns.
 
-    What :func:`~treasurymodel.simulation.montecarlo.price_paths` does for a basket of several
+    What ``price_paths`` (in ``treasurymodel.simulation.montecarlo``) does for a basket of several
     assets (the arguments are checked there): each block's asset log returns are summed over
     the steps date by date, exponentiated and added up with the weights
     :math:`u_i g_i(t) / U`, straight into the date-major price matrix. The same prices as the
@@ -885,8 +885,8 @@ def asset_price_paths(
 ) -> FloatArray:
     """Each asset's prices on paths ``start .. start + size``, shape ``(size, steps + 1, n)``.
 
-    The same random blocks as :func:`~treasurymodel.simulation.montecarlo.price_paths` draws for
-    the basket (and
+    The same random blocks as ``price_paths`` (in ``treasurymodel.simulation.montecarlo``)
+    draws for the basket (and
     :func:`~treasurymodel.simulate` with the same ``seed`` and ``paths == total``): column
     ``[:, k, i]`` is asset ``i``'s price at step ``k`` on those paths, so the final prices of
     each asset on the simulated paths are ``[:, -1, :]``. Memory: ``8 x size x (steps + 1) x

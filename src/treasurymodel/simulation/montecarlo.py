@@ -525,13 +525,12 @@ def simulate(
         refused).
     model
         Any :class:`~treasurymodel.simulation.PriceModel`: :class:`~treasurymodel.GBM`,
-        :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or
-        your own, or a :class:`~treasurymodel.Basket` of several assets (the engine then holds
-        its basket units); its ``asset_price`` is the price on ``company.as_of``. Every simulated
-        price must stay within [1e-200, 1e200], which keeps the engine's amounts finite and
-        non-zero:
-        a GBM or Merton model whose drift, volatility or jumps would take prices out of it
-        within the horizon (at 8 standard deviations of the log price) is refused up front,
+        :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or your
+        own, or a :class:`~treasurymodel.simulation.Basket` of several assets (the engine then
+        holds its basket units); its ``asset_price`` is the price on ``company.as_of``. Every
+        simulated price must stay within [1e-200, 1e200], which keeps the engine's amounts finite
+        and non-zero: a GBM or Merton model whose drift, volatility or jumps would take prices out
+        of it within the horizon (at 8 standard deviations of the log price) is refused up front,
         naming that parameter, and any path that leaves it is refused by number.
     years
         Horizon in years, > 0 and at most 10,000 (the grid must end by 9999-12-31).

@@ -192,7 +192,8 @@ class FundingPolicy:
         cannot fund it defaults. ``0.0``: none.
     production
         Units of the reserve asset added a year (a miner keeping its output; in basket units
-        for a :class:`~treasurymodel.Basket`), accrued like ``operating_cash_flow``, >= 0.
+        for a :class:`~treasurymodel.simulation.Basket`), accrued like ``operating_cash_flow``,
+        >= 0.
         With either inflow the engine visits every step.
 
     Examples
