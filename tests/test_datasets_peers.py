@@ -206,6 +206,7 @@ def test_mtplf_marks() -> None:
 def test_mtplf_report_figures_by_hand() -> None:
     co = datasets.load("mtplf-2025-11")
     m = metrics(co, asset_price=87_500.0, share_price=365.0)
+    assert m.asset_price == 87_500.0  # the price as quoted, in dollars; the amounts in yen
     # Reserve in yen: 30,823 BTC x $87,500 x 156 yen = 420,733,950,000.
     assert m.asset_reserve == pytest.approx(420_733_950_000.0, rel=1e-12)
     # Debt in yen: $230M x 156 = 35,880,000,000; NAV = 384,853,950,000 (no cash carried).

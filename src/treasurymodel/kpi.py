@@ -16,7 +16,7 @@ import numpy as np
 
 from ._results import Tabular, broadcast_columns
 from ._typing import ArrayInput, ArrayLike, FloatArray
-from .assets import PriceInput, asset_prices, claims
+from .assets import PriceInput, asset_prices, claims, fx_rates
 from .assets import _reserve as _reserve_value
 from .company import Company, check_company
 from .credit.rating import btc_rating, btc_ratings
@@ -98,7 +98,8 @@ class Metrics(Tabular, Generic[_T]):
     Attributes
     ----------
     asset_price, share_price
-        The prices the record was computed at (``share_price`` may be ``None``).
+        The prices the record was computed at (``share_price`` may be ``None``); the primary
+        asset's price as quoted, in its price currency (converted only in the amounts).
     asset_reserve
         BTC Reserve = units held × BTC price.
     cash, debt, pref
@@ -359,6 +360,11 @@ def metrics(
             f"does not broadcast with asset_price {btc.shape}",
         ) from None
     btc, reserve = parts[0], parts[1]
+    # the primary asset's price as quoted (its price currency), as given: btc is converted
+    quoted: Any = btc
+    code = company.holdings[0].price_currency
+    if code not in (None, company.currency):
+        quoted = btc / fx_rates(company, fx)[code]
     if share is not None:
         share = parts[-1]
     if not (np.ndim(debt) == np.ndim(preferred) == np.ndim(obligations) == 0):
@@ -420,7 +426,7 @@ def metrics(
         mnav, mnav_simple = _out(ratio, scalar), _out(simple, scalar)
 
     return Metrics(
-        asset_price=_out(btc, scalar),
+        asset_price=_out(quoted, scalar),
         share_price=None if share is None else _out(share, scalar),
         asset_reserve=_out(reserve, scalar),
         cash=_out(full(cash), scalar),
