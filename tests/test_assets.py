@@ -536,3 +536,71 @@ def test_margin_call_of_a_yen_company_is_in_the_currency_the_asset_is_quoted_in(
         )
         assert margin_call_price(co, "L") == pytest.approx(20_000.0, rel=1e-15)
         assert joint_margin_call_price(co) == pytest.approx(20_000.0, rel=1e-15)
+
+
+# --- compare: a company holding several assets, on a common shock ---------------------------
+
+_ROW_NUMBERS = (
+    "units",
+    "asset_price",
+    "asset_reserve",
+    "debt",
+    "nav",
+    "nav_per_share",
+    "mnav",
+    "junior_rating",
+    "common_rating",
+    "wall_price",
+    "wall_drop",
+    "wall_price_all",
+    "wall_drop_all",
+    "coverage_price",
+    "coverage_drop",
+)
+
+
+def _row_close(a: Any, b: Any, rel: float) -> None:
+    for name in _ROW_NUMBERS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert (x is None) == (y is None), name
+        if x is not None:
+            assert x == pytest.approx(y, rel=rel, abs=1e-9), name
+
+
+def test_compare_two_assets_with_one_at_zero_units_is_the_one_asset_row() -> None:
+    from treasurymodel import compare
+
+    two = _two(units_eth=0.0, market=Market(asset_price=100_000.0, share_price=150.0,
+                                            asset_prices={"ETH": 3_000.0}))  # fmt: skip
+    one = attrs.evolve(two, holdings=[two.holdings[0]], name="One")
+    got, want = compare([two, one])
+    _row_close(got, want, rel=1e-12)
+    np.testing.assert_allclose(
+        compare([two]).shock_nav_per_share, compare([one]).shock_nav_per_share, rtol=1e-12
+    )
+
+
+def test_compare_several_assets_falls_are_common_shocks() -> None:
+    from treasurymodel import compare
+
+    # 1,000 BTC at 100,000 and 20,000 ETH at 3,000 are worth 160M; one asset worth the same at
+    # the same price is 1,600 BTC, and every common fall of the two prices is a fall of it.
+    share = Market(asset_price=100_000.0, share_price=150.0, asset_prices={"ETH": 3_000.0})
+    two = _two(market=share)
+    one = attrs.evolve(two, holdings=[Holdings(asset="BTC", units=1_600.0)], name="One")
+    got, want = compare([two, one])
+    for name in ("asset_reserve", "nav", "nav_per_share", "mnav", "junior_rating",
+                 "wall_price", "wall_drop", "wall_price_all", "wall_drop_all",
+                 "coverage_price", "coverage_drop"):  # fmt: skip
+        x, y = getattr(got, name), getattr(want, name)
+        assert (x is None) == (y is None), name
+        if x is not None:
+            assert x == pytest.approx(y, rel=1e-12), name
+    # by hand: the 300M of notes due 2028 over 160M of reserve at today's prices: a wall at
+    # 300 / 160 of today's prices, a primary price of 187,500 (a fall of -87.5%)
+    assert got.wall_price_all == pytest.approx(187_500.0, rel=1e-12)
+    assert got.units == 1_000.0
+    shocks = compare([two, one], shocks=[-0.5, 0.0, 1.0])
+    np.testing.assert_allclose(
+        shocks.shock_nav_per_share[0], shocks.shock_nav_per_share[1], rtol=1e-12
+    )

@@ -25,8 +25,9 @@ from . import schedule
 from ._render import fmt as _text
 from ._results import frame
 from ._typing import ArrayLike, FloatArray
-from .company import Company, one_asset
+from .company import Company
 from .errors import ValidationError
+from .instruments.capabilities import MarginCallable
 from .kpi import btc_ratings, metrics
 from .liquidation import (
     Springing,
@@ -570,21 +571,63 @@ def _row(
     company: Company,
     *,
     asset_price: float,
+    others: dict[str, float],
     share_price: float | None,
     until: _dt.date,
     months: int,
     springing: Springing,
     puts: bool,
 ) -> ComparisonRow:
-    m = metrics(company, asset_price=asset_price, share_price=share_price)
+    """One company's row. With several assets the break prices are common shocks: the
+    primary asset's price at which, every asset price scaled by the same factor, the
+    threshold is met (so each fall is the common fall of all the asset prices)."""
+    m: Any  # Metrics[float] (the prices are numbers)
+    ratings: Any  # Ratings[float]
+    if not others:  # one asset: the exact one-asset functions
+        m = metrics(company, asset_price=asset_price, share_price=share_price)
+        ratings = btc_ratings(company, asset_price=asset_price, share_price=share_price)
+        call = joint_margin_call_price(company)
+        near = maturity_wall(company, until=until, springing=springing, puts=puts).rows[-1]
+        whole = maturity_wall(company, springing=springing, puts=puts).rows[-1]
+        cover = coverage_break_price(company, years=months / 12, springing=springing, puts=puts)
+        wall_near, wall_all = near.breakeven_price, whole.breakeven_price
+    else:
+        every = {company.assets[0]: asset_price, **others}
+        m = metrics(company, asset_price=every, share_price=share_price)
+        ratings = btc_ratings(company, asset_price=every, share_price=share_price)
+        near_scale = (
+            maturity_wall(
+                company, until=until, shock=True, asset_price=every, springing=springing, puts=puts
+            )
+            .rows[-1]
+            .breakeven_price
+        )
+        all_scale = (
+            maturity_wall(company, shock=True, asset_price=every, springing=springing, puts=puts)
+            .rows[-1]
+            .breakeven_price
+        )
+        cover_scale = coverage_break_price(
+            company,
+            years=months / 12,
+            shock=True,
+            asset_price=every,
+            springing=springing,
+            puts=puts,
+        )
+        wall_near, wall_all = asset_price * near_scale, asset_price * all_scale
+        cover = None if cover_scale is None else asset_price * cover_scale
+        call = joint_margin_call_price(company)
+        if call is not None:  # in the pledged asset's price: the same fall of the primary's
+            pledged = {
+                i.collateral_asset or company.assets[0]
+                for i in company.instruments
+                if isinstance(i, MarginCallable) and i.max_ltv is not None
+            }.pop()
+            call = asset_price * call / every[pledged]
     order = company.seniority_order()
     junior = order[-1].name if order else None
-    ratings = btc_ratings(company, asset_price=asset_price, share_price=share_price)
     rating = ratings[junior] if junior else None
-    call = joint_margin_call_price(company)
-    near = maturity_wall(company, until=until, springing=springing, puts=puts).rows[-1]
-    whole = maturity_wall(company, springing=springing, puts=puts).rows[-1]
-    cover = coverage_break_price(company, years=months / 12, springing=springing, puts=puts)
     return ComparisonRow(
         label=label,
         company=company.name,
@@ -613,10 +656,10 @@ def _row(
         common_rating=ratings.get("common"),
         margin_call_price=call,
         margin_call_drop=None if call is None else _fall(asset_price, call),
-        wall_price=near.breakeven_price,
-        wall_drop=_fall(asset_price, near.breakeven_price),
-        wall_price_all=whole.breakeven_price,
-        wall_drop_all=_fall(asset_price, whole.breakeven_price),
+        wall_price=wall_near,
+        wall_drop=_fall(asset_price, wall_near),
+        wall_price_all=wall_all,
+        wall_drop_all=_fall(asset_price, wall_all),
         coverage_price=cover,
         coverage_drop=_fall(asset_price, cover),
     )
@@ -676,10 +719,11 @@ def compare(
         price key names no compared asset or company, or a price is not a positive finite
         number, or one that the largest shock takes out of the float range; if a company has
         no asset price (none given, none in its file); if a shock is below -1, above 100 or
-        not finite; or if ``years``, ``springing`` or ``puts`` is invalid. A company holding
-        several assets is refused: a row compares one asset's price and falls (use
-        :func:`~treasurymodel.metrics` and :func:`~treasurymodel.maturity_wall` with
-        ``shock=True`` for it).
+        not finite; or if ``years``, ``springing`` or ``puts`` is invalid.
+        A company holding several assets is compared on its primary asset's price, every
+        other asset priced too (``asset_prices`` or its file) and moved with it: its break
+        prices are common shocks (see :func:`~treasurymodel.maturity_wall` with ``shock=True``;
+        the one-asset functions for a single asset's break price).
 
     Notes
     -----
@@ -702,11 +746,8 @@ def compare(
     2000.0
     """
     pairs = _labelled(companies)
-    for _, co in pairs:
-        if len(co.holdings) > 1:  # a row compares one asset's price and its falls
-            one_asset(co, "compare", "compare its metrics with treasurymodel.metrics")
     labels = [label for label, _ in pairs]
-    held = sorted({co.holdings[0].asset for _, co in pairs})
+    held = sorted({asset for _, co in pairs for asset in co.assets})
     given_assets = _price_map("asset_prices", asset_prices, held, "asset")
     given_shares = _price_map("share_prices", share_prices, labels, "company label")
     grid = _shocks(shocks)
@@ -714,7 +755,7 @@ def compare(
     check_choice("springing", springing, ("worst", "best", "test"))
     puts = check_flag("puts", puts)
 
-    prices: list[tuple[float, float | None, _dt.date]] = []
+    prices: list[tuple[float, float | None, _dt.date, dict[str, float]]] = []
     for label, co in pairs:
         try:
             until = schedule.add_months(co.as_of, months, end_of_month=True)
@@ -750,17 +791,30 @@ def compare(
             raise ValidationError(
                 "share_prices", share, f"is too large for {label!r}: its market cap is not finite"
             )
-        prices.append((asset_price, share, until))
+        others: dict[str, float] = {}
+        for held_asset in co.assets[1:]:
+            other = given_assets.get(held_asset)
+            if other is None and market is not None:
+                other = market.price_of(held_asset)
+            if other is None:
+                raise ValidationError(
+                    "asset_prices",
+                    None,
+                    f"gives no {held_asset} price for {label!r}, whose file states none",
+                )
+            others[held_asset] = other
+        prices.append((asset_price, share, until, others))
 
     rows: list[ComparisonRow] = []
     shocked: list[npt.NDArray[np.float64]] = []
     shocked_diluted: list[npt.NDArray[np.float64]] = []
-    for (label, co), (asset_price, share, until) in zip(pairs, prices, strict=True):
+    for (label, co), (asset_price, share, until, others) in zip(pairs, prices, strict=True):
         rows.append(
             _row(
                 label,
                 co,
                 asset_price=asset_price,
+                others=others,
                 share_price=share,
                 until=until,
                 months=months,
@@ -768,7 +822,9 @@ def compare(
                 puts=puts,
             )
         )
-        under = metrics(co, asset_price=asset_price * (1.0 + grid))
+        # the shock scales every asset price together (one asset: its price)
+        shocked_prices = {co.assets[0]: asset_price, **others}
+        under = metrics(co, asset_price={a: p * (1.0 + grid) for a, p in shocked_prices.items()})
         shocked.append(np.asarray(under.nav_per_share, dtype=np.float64))
         shocked_diluted.append(np.asarray(under.nav_per_share_diluted, dtype=np.float64))
 
