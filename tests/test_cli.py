@@ -530,3 +530,22 @@ def test_csv_parses_into_six_columns_of_documented_sections(name: str, sections:
         numeric = section in ("metrics", "nav_sensitivity", "maturity_wall", "margin_call_prices")
         if numeric and value:
             float(value)  # a number, "inf" included
+
+
+@pytest.mark.parametrize(
+    ("argv", "old"),
+    [
+        (["report", "mstr-2026-02", "--btc-price", "50000"], "--btc-price"),
+        (["report", "mstr-2026-02", "--btc-price=50000"], "--btc-price"),
+        (["stress", "mstr-2026-02", "--vol", "0.5", "--spot", "60000"], "--spot"),
+    ],
+)
+def test_a_0_1_option_says_its_0_2_name(
+    argv: list[str], old: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from treasurymodel.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert f"{old} was renamed --asset-price in treasurymodel 0.2" in capsys.readouterr().err

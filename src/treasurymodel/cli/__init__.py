@@ -105,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+RENAMED_OPTIONS: dict[str, str] = {"--btc-price": "--asset-price", "--spot": "--asset-price"}
+"""Options of version 0.1 and their 0.2 names: given one, the command line says so (exit 2).
+
+Examples
+--------
+>>> RENAMED_OPTIONS["--btc-price"]
+'--asset-price'
+"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code.
 
@@ -122,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     (1, "treasurymodel: error: path: no such file, got 'no-such-file.toml'")
     """
     parser = build_parser()
+    for arg in sys.argv[1:] if argv is None else argv:
+        old = str(arg).split("=", 1)[0]
+        if old in RENAMED_OPTIONS:  # a usage error that says what the option is called now
+            parser.error(f"{old} was renamed {RENAMED_OPTIONS[old]} in treasurymodel 0.2")
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
