@@ -25,6 +25,7 @@ from treasurymodel import (
     BlockBootstrap,
     Company,
     Holdings,
+    Market,
     ValidationError,
     simulate,
 )
@@ -443,3 +444,27 @@ def test_a_basket_runs_bounded_and_traced() -> None:
     assert agg.traces is not None
     assert agg.probability("default") == pytest.approx(float(full.default.mean()), abs=1e-12)
     assert full.default.any()
+
+
+def test_the_engine_refuses_several_assets_or_a_foreign_price_outside_a_basket() -> None:
+    model = GBM(asset_price=100.0, volatility=0.5)
+    two = Company(
+        name="Two",
+        as_of=dt.date(2026, 1, 1),
+        shares_basic=1e3,
+        holdings=[Holdings(asset="BTC", units=1.0), Holdings(asset="ETH", units=1.0)],
+    )
+    with pytest.raises(ValidationError, match=r"holds several assets.*Basket\.for_company") as a:
+        simulate(two, model=model, years=1, paths=10, seed=0)
+    assert a.value.field == "company"
+    usd = Company(
+        name="Yen",
+        as_of=dt.date(2026, 1, 1),
+        currency="JPY",
+        shares_basic=1e3,
+        holdings=Holdings(units=1.0, price_currency="USD"),
+        market=Market(fx={"USD": 150.0}),
+    )
+    with pytest.raises(ValidationError, match=r"prices BTC in USD") as b:
+        simulate(usd, model=model, years=1, paths=10, seed=0)
+    assert b.value.field == "company"

@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import schedule
 from .._typing import FloatArray, IntArray
-from ..company import Company
+from ..company import Company, one_asset
 from ..errors import ValidationError
 from ..instruments.capabilities import (
     Amortizing,
@@ -421,46 +421,17 @@ def _cached_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingP
 
 
 def plan_for(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> Plan:
-    check_one_asset(company)
+    # the engine steps one asset priced in the reporting currency (it has no FX path)
+    one_asset(
+        company,
+        "the simulation's engine",
+        "simulate several assets through "
+        "treasurymodel.simulation.Basket.for_company(company, model=...)",
+    )
     try:
         return _cached_plan(company, dates, policy)
     except TypeError:  # pragma: no cover - an unhashable field
         return build_plan(company, dates, policy)
-
-
-def check_one_asset(company: Company) -> None:
-    """Refuse what the engine cannot step: several assets, or an asset priced in another
-    currency (the engine's prices are in the reporting currency and it has no FX path).
-
-    A company holding several assets is simulated through
-    :meth:`treasurymodel.simulation.Basket.for_company`, which hands the engine one basket.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> import treasurymodel as tm
-    >>> co = tm.Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1e3,
-    ...     holdings=[tm.Holdings(asset="BTC", units=1.0), tm.Holdings(asset="ETH", units=1.0)])
-    >>> check_one_asset(co)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    treasurymodel.errors.ValidationError: company.holdings: holds several assets: simulate it ...
-    """
-    if len(company.holdings) > 1:
-        raise ValidationError(
-            "company.holdings",
-            company.assets,
-            "holds several assets: simulate it through "
-            "treasurymodel.simulation.Basket.for_company(company, model=...)",
-        )
-    code = company.holdings[0].price_currency
-    if code is not None and code != company.currency:
-        raise ValidationError(
-            "Holdings.price_currency",
-            code,
-            f"differs from the reporting currency {company.currency!r}: the simulation has no "
-            "FX path; give the asset's prices in the reporting currency",
-        )
 
 
 def merge(ev: Step | None, more: Mapping[str, list[Any]]) -> Step:
