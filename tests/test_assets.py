@@ -559,12 +559,14 @@ _ROW_NUMBERS = (
 )
 
 
-def _row_close(a: Any, b: Any, rel: float) -> None:
-    for name in _ROW_NUMBERS:
+def _row_close(
+    a: Any, b: Any, rel: float, names: tuple[str, ...] = _ROW_NUMBERS, tiny: float = 1e-9
+) -> None:
+    for name in names:
         x, y = getattr(a, name), getattr(b, name)
         assert (x is None) == (y is None), name
         if x is not None:
-            assert x == pytest.approx(y, rel=rel, abs=1e-9), name
+            assert x == pytest.approx(y, rel=rel, abs=tiny), name
 
 
 def test_compare_two_assets_with_one_at_zero_units_is_the_one_asset_row() -> None:
@@ -589,13 +591,10 @@ def test_compare_several_assets_falls_are_common_shocks() -> None:
     two = _two(market=share)
     one = attrs.evolve(two, holdings=[Holdings(asset="BTC", units=1_600.0)], name="One")
     got, want = compare([two, one])
-    for name in ("asset_reserve", "nav", "nav_per_share", "mnav", "junior_rating",
-                 "wall_price", "wall_drop", "wall_price_all", "wall_drop_all",
-                 "coverage_price", "coverage_drop"):  # fmt: skip
-        x, y = getattr(got, name), getattr(want, name)
-        assert (x is None) == (y is None), name
-        if x is not None:
-            assert x == pytest.approx(y, rel=1e-12), name
+    # the reserve, NAV and the break prices and falls (the units differ by construction)
+    same = tuple(n for n in _ROW_NUMBERS if n not in ("units", "asset_price", "debt",
+                                                      "common_rating"))  # fmt: skip
+    _row_close(got, want, rel=1e-12, names=same, tiny=1e-12)  # approx's own absolute floor
     # by hand: the 300M of notes due 2028 over 160M of reserve at today's prices: a wall at
     # 300 / 160 of today's prices, a primary price of 187,500 (a fall of -87.5%)
     assert got.wall_price_all == pytest.approx(187_500.0, rel=1e-12)
@@ -604,3 +603,15 @@ def test_compare_several_assets_falls_are_common_shocks() -> None:
     np.testing.assert_allclose(
         shocks.shock_nav_per_share[0], shocks.shock_nav_per_share[1], rtol=1e-12
     )
+
+
+def test_compare_margin_call_of_a_loan_on_the_other_asset_is_a_common_shock() -> None:
+    from treasurymodel import compare
+
+    # $30M at a 50% LTV on ETH needs $60M of ETH: 20,000 ETH (15,000 pledged + 5,000 free)
+    # at $3,000 each is worth exactly that, so the call is at ETH $3,000, no fall; ETH at
+    # $6,000 makes it a 50% fall, the primary's $100,000 falling to $50,000 with it.
+    co = _two(instruments=[_loan(15_000.0, "ETH")])
+    (row,) = compare([co], asset_prices={"BTC": 100_000.0, "ETH": 6_000.0})
+    assert row.margin_call_price == pytest.approx(50_000.0, rel=1e-12)
+    assert row.margin_call_drop == pytest.approx(0.5, rel=1e-12)

@@ -27,12 +27,12 @@ from ._results import frame
 from ._typing import ArrayLike, FloatArray
 from .company import Company
 from .errors import ValidationError
-from .instruments.capabilities import MarginCallable
 from .kpi import btc_ratings, metrics
 from .liquidation import (
     Springing,
     coverage_break_price,
     joint_margin_call_price,
+    margin_call_assets,
     maturity_wall,
 )
 from .validators import check_choice, check_flag, check_number, price_array
@@ -570,8 +570,7 @@ def _row(
     label: str,
     company: Company,
     *,
-    asset_price: float,
-    others: dict[str, float],
+    every: dict[str, float],
     share_price: float | None,
     until: _dt.date,
     months: int,
@@ -580,10 +579,13 @@ def _row(
 ) -> ComparisonRow:
     """One company's row. With several assets the break prices are common shocks: the
     primary asset's price at which, every asset price scaled by the same factor, the
-    threshold is met (so each fall is the common fall of all the asset prices)."""
+    threshold is met (so each fall is the common fall of all the asset prices).
+
+    ``every`` prices every asset held, the primary first."""
+    asset_price = every[company.assets[0]]
     m: Any  # Metrics[float] (the prices are numbers)
     ratings: Any  # Ratings[float]
-    if not others:  # one asset: the exact one-asset functions
+    if len(every) == 1:  # one asset: the exact one-asset functions
         m = metrics(company, asset_price=asset_price, share_price=share_price)
         ratings = btc_ratings(company, asset_price=asset_price, share_price=share_price)
         call = joint_margin_call_price(company)
@@ -592,7 +594,6 @@ def _row(
         cover = coverage_break_price(company, years=months / 12, springing=springing, puts=puts)
         wall_near, wall_all = near.breakeven_price, whole.breakeven_price
     else:
-        every = {company.assets[0]: asset_price, **others}
         m = metrics(company, asset_price=every, share_price=share_price)
         ratings = btc_ratings(company, asset_price=every, share_price=share_price)
         near_scale = (
@@ -619,11 +620,7 @@ def _row(
         cover = None if cover_scale is None else asset_price * cover_scale
         call = joint_margin_call_price(company)
         if call is not None:  # in the pledged asset's price: the same fall of the primary's
-            pledged = {
-                i.collateral_asset or company.assets[0]
-                for i in company.instruments
-                if isinstance(i, MarginCallable) and i.max_ltv is not None
-            }.pop()
+            (pledged,) = margin_call_assets(company)  # one, or the joint price was refused
             call = asset_price * call / every[pledged]
     order = company.seniority_order()
     junior = order[-1].name if order else None
@@ -755,22 +752,27 @@ def compare(
     check_choice("springing", springing, ("worst", "best", "test"))
     puts = check_flag("puts", puts)
 
-    prices: list[tuple[float, float | None, _dt.date, dict[str, float]]] = []
+    prices: list[tuple[float | None, _dt.date, dict[str, float]]] = []
     for label, co in pairs:
         try:
             until = schedule.add_months(co.as_of, months, end_of_month=True)
         except ValidationError:
             raise ValidationError("years", years, "reaches past the year 9999") from None
         market = co.market
-        asset_price = given_assets.get(co.holdings[0].asset)
-        if asset_price is None:
-            asset_price = None if market is None else market.asset_price
-        if asset_price is None:
-            raise ValidationError(
-                "asset_prices",
-                None,
-                f"gives no {co.holdings[0].asset} price for {label!r}, whose file states none",
-            )
+        # every asset's price: given, else the file's (as treasurymodel.assets looks it up)
+        every: dict[str, float] = {}
+        for i, held_asset in enumerate(co.assets):
+            price = given_assets.get(held_asset)
+            if price is None and market is not None:
+                price = market.price_of(held_asset, primary=i == 0)
+            if price is None:
+                raise ValidationError(
+                    "asset_prices",
+                    None,
+                    f"gives no {held_asset} price for {label!r}, whose file states none",
+                )
+            every[held_asset] = price
+        asset_price = every[co.assets[0]]  # the primary asset's: the row's price
         share = given_shares.get(label)
         if share is None and market is not None:
             share = market.share_price
@@ -791,30 +793,17 @@ def compare(
             raise ValidationError(
                 "share_prices", share, f"is too large for {label!r}: its market cap is not finite"
             )
-        others: dict[str, float] = {}
-        for held_asset in co.assets[1:]:
-            other = given_assets.get(held_asset)
-            if other is None and market is not None:
-                other = market.price_of(held_asset)
-            if other is None:
-                raise ValidationError(
-                    "asset_prices",
-                    None,
-                    f"gives no {held_asset} price for {label!r}, whose file states none",
-                )
-            others[held_asset] = other
-        prices.append((asset_price, share, until, others))
+        prices.append((share, until, every))
 
     rows: list[ComparisonRow] = []
     shocked: list[npt.NDArray[np.float64]] = []
     shocked_diluted: list[npt.NDArray[np.float64]] = []
-    for (label, co), (asset_price, share, until, others) in zip(pairs, prices, strict=True):
+    for (label, co), (share, until, every) in zip(pairs, prices, strict=True):
         rows.append(
             _row(
                 label,
                 co,
-                asset_price=asset_price,
-                others=others,
+                every=every,
                 share_price=share,
                 until=until,
                 months=months,
@@ -823,8 +812,7 @@ def compare(
             )
         )
         # the shock scales every asset price together (one asset: its price)
-        shocked_prices = {co.assets[0]: asset_price, **others}
-        under = metrics(co, asset_price={a: p * (1.0 + grid) for a, p in shocked_prices.items()})
+        under = metrics(co, asset_price={a: p * (1.0 + grid) for a, p in every.items()})
         shocked.append(np.asarray(under.nav_per_share, dtype=np.float64))
         shocked_diluted.append(np.asarray(under.nav_per_share_diluted, dtype=np.float64))
 

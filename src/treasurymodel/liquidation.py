@@ -207,6 +207,29 @@ def margin_call_price(company: Company, name: str) -> float | None:
     return _per_unit(need, inst.pledged_units + company.unencumbered(inst.collateral_asset))
 
 
+def margin_call_assets(company: Company) -> set[str]:
+    """The assets pledged to the loans with a loan-to-value limit (their margin calls are in
+    these assets' prices).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, TermLoan
+    >>> co = Company(name="X", as_of=dt.date(2026, 1, 1), shares_basic=1,
+    ...     holdings=[Holdings(asset="BTC", units=10), Holdings(asset="ETH", units=300)],
+    ...     instruments=[TermLoan(name="L", principal=1e5, max_ltv=0.5, pledged_units=100,
+    ...         collateral_asset="ETH", issued=dt.date(2025, 1, 1),
+    ...         maturity=dt.date(2028, 1, 1))])
+    >>> margin_call_assets(co)
+    {'ETH'}
+    """
+    return {
+        inst.collateral_asset or company.assets[0]
+        for inst in company.debts
+        if isinstance(inst, MarginCallable) and inst.max_ltv is not None
+    }
+
+
 def _price_rate(company: Company, asset: str | None) -> float:
     """Reporting currency per unit of the currency ``asset``'s price is quoted in (the
     company's as-of rate; 1 when quoted in the reporting currency)."""
@@ -266,11 +289,7 @@ def joint_margin_call_price(company: Company, *, release_excess: bool = False) -
                 pledged.append(inst.pledged_units)
     if not need:
         return None
-    pledged_assets = {
-        inst.collateral_asset or company.assets[0]
-        for inst in company.debts
-        if isinstance(inst, MarginCallable) and inst.max_ltv is not None
-    }
+    pledged_assets = margin_call_assets(company)
     if len(pledged_assets) > 1:
         raise ValidationError(
             "company",
