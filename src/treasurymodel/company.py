@@ -647,16 +647,18 @@ class Company:
     def _pledges(self, asset: str | None = None) -> list[float]:
         """Units pledged, one per secured instrument, of ``asset`` (the primary by default)."""
         target = self.holdings[0].asset if asset is None else asset
-        return [i.pledged_units for i in self._secured_on(target)]
+        return list(self._pledge_lists.get(target, ()))
 
-    def _secured_on(self, asset: str) -> list[Collateralized]:
+    @functools.cached_property
+    def _pledge_lists(self) -> dict[str, list[float]]:
+        """Units pledged, one per secured instrument, grouped by the asset pledged (once)."""
         primary = self.holdings[0].asset
-        return [
-            i
-            for i in self.instruments
-            if isinstance(i, Collateralized)
-            and (primary if i.collateral_asset is None else i.collateral_asset) == asset
-        ]
+        pledged: dict[str, list[float]] = {}
+        for inst in self.instruments:
+            if isinstance(inst, Collateralized):
+                asset = primary if inst.collateral_asset is None else inst.collateral_asset
+                pledged.setdefault(asset, []).append(inst.pledged_units)
+        return pledged
 
     def _check_totals(self, fx: dict[str, float]) -> None:
         """Every amount and every total the library forms must stay a finite float."""
@@ -743,13 +745,7 @@ class Company:
     def _pledged_by_asset(self) -> dict[str, float]:
         """Units pledged per asset, summed exactly once (a loop over the loans asking
         :meth:`unencumbered` stays linear)."""
-        primary = self.holdings[0].asset
-        pledged: dict[str, list[float]] = {}
-        for inst in self.instruments:
-            if isinstance(inst, Collateralized):
-                asset = primary if inst.collateral_asset is None else inst.collateral_asset
-                pledged.setdefault(asset, []).append(inst.pledged_units)
-        return {asset: math.fsum(units) for asset, units in pledged.items()}
+        return {asset: math.fsum(units) for asset, units in self._pledge_lists.items()}
 
     # --- look-ups -------------------------------------------------------------------
 
