@@ -122,7 +122,7 @@ def test_simulate_over_a_list_is_the_market_on_the_paths_simulate_draws() -> Non
     impact = tm.simulation.ImpactModel(daily_volume=15_000.0)
     mc = tm.simulate(
         [mstr, xxi], model=model, years=2, steps_per_year=12, paths=2_500, seed=4,
-        chunk_size=1024, impact=impact,
+        chunk_size=1024, impact=impact, keep_paths=True,
     )  # fmt: skip
     # mstr's as-of date (1 Feb 2026) is the later one: the grid starts there
     dates = tm.simulation.simulation_dates(mstr.as_of, years=2, steps_per_year=12)
@@ -137,7 +137,7 @@ def test_simulate_over_a_list_is_the_market_on_the_paths_simulate_draws() -> Non
     # the order of the list does not move the grid (the latest as-of date either way)
     swapped = tm.simulate(
         [xxi, mstr], model=model, years=2, steps_per_year=12, paths=2_500, seed=4,
-        impact=impact,
+        impact=impact, keep_paths=True,
     )  # fmt: skip
     _same(swapped.results[1], mc.results[0])
     _same(swapped.results[0], mc.results[1])
@@ -264,10 +264,13 @@ def test_bad_lists_are_refused_before_any_work() -> None:
         ([mstr, "x"], {}, "company[1]"),
         ([mstr, mstr], {"policy": [None]}, "policy"),
         ([mstr, mstr], {"premium": [None, "x"]}, "premium[1]"),
-        ([mstr], {"keep_paths": False}, "keep_paths"),
+        ([mstr], {"keep_paths": "no"}, "keep_paths"),
         ([mstr], {"record": ["cash"]}, "record"),
-        ([mstr], {"record_paths": 3}, "record_paths"),
-        ([mstr], {"paths": 2_000_000}, "paths"),
+        ([mstr], {"record_edges": {}}, "record_edges"),
+        ([mstr], {"record_paths": [100]}, "record_paths"),  # paths 0 .. 99
+        ([mstr], {"record_paths": -1}, "record_paths"),
+        ([mstr], {"record_paths": 2, "choose_paths": "best"}, "choose_paths"),
+        ([mstr], {"paths": 0}, "paths"),
         ([mstr], {"executor": 3}, "executor"),
         ([mstr], {"seed": -1}, "seed"),
     ]

@@ -24,6 +24,7 @@ from .channels import (
 )
 from .engine import RECORDABLE, simulate_paths
 from .impact import ImpactModel
+from .joint import MarketAggregates
 from .market import MarketResult, simulate_market
 from .models import GBM, BlockBootstrap, MertonJumpDiffusion, PriceModel
 from .montecarlo import KEEP_PATHS_LIMIT, estimate_memory, simulate, simulation_dates
@@ -84,6 +85,7 @@ __all__ = [
     # results
     "PATH_FIELDS",
     "EventTable",
+    "MarketAggregates",
     "MarketResult",
     "PathTraces",
     "SimulationAggregates",

@@ -22,9 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .._results import Tabular
-from .._typing import IntArray
+from .._typing import FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
+from ..validators import check_flag
 from .calendar import check_dates, plan_for
 from .engine import (
     _begin_step,
@@ -35,23 +36,28 @@ from .engine import (
     _flywheel,
     _fund,
     _holder_puts,
+    _inflows,
     _interest,
     _issuer_calls,
     _margin_calls,
     _maturities,
     _pay_dividends,
     _price_the_stock,
+    _record_step,
     _results,
     _scheduled_principal,
     _settle,
     _springing,
 )
 from .impact import ImpactModel
+from .joint import MarketAggregates
 from .models import _whole
 from .montecarlo import (
+    _IN_FLIGHT,
     _MAX_PATHS,
     _PRICE_MATRIX_COPIES,
     _RESULT_BYTES_PER_PATH,
+    BLOCK_PATHS,
     KEEP_PATHS_LIMIT,
     _check_executor,
     _check_memory,
@@ -59,14 +65,17 @@ from .montecarlo import (
     _check_picklable,
     _chunk_paths,
     _progress_bar,
+    company_edges,
     estimate_memory,
     price_paths,
     simulation_dates,
 )
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
+from .recording import RECORDABLE
 from .result import SimulationResult
-from .state import PathState, Run
+from .state import PathState, Run, _one, _zero
+from .trace import PathTraces, check_record_paths, choose
 
 __all__ = ["MarketResult", "simulate_market"]
 
@@ -217,11 +226,26 @@ def simulate_market(
     True
     """
     companies, policy_list, premium_list = _check_market(companies, policies, premiums, impact)
-    n_co = len(companies)
     the_dates = check_dates(companies[0], dates)
     for co in companies[1:]:
         check_dates(co, dates)
     arr = _check_prices(prices, len(the_dates))
+    return _run_market(companies, arr, the_dates, policy_list, premium_list, impact)
+
+
+def _run_market(
+    companies: Sequence[Company],
+    arr: FloatArray,
+    the_dates: tuple[_dt.date, ...],
+    policy_list: Sequence[FundingPolicy],
+    premium_list: Sequence[PremiumModel],
+    impact: ImpactModel | None,
+    traces: Sequence[dict[str, FloatArray]] | None = None,
+) -> MarketResult:
+    """The market loop on checked inputs. With ``traces`` (one dict per company, name ->
+    an array of shape (paths, steps + 1)), every recordable quantity of every company is
+    written into it at the end of every step (a traced run)."""
+    n_co = len(companies)
     runs = [
         Run(plan_for(co, the_dates, p), arr, p, q, impact, {})
         for co, p, q in zip(companies, policy_list, premium_list, strict=True)
@@ -245,8 +269,10 @@ def simulate_market(
                 np.maximum(st.peak, c.prices[:, t] * st.factor, out=st.peak)
                 st.peak_done = t
             w = _begin_step(c, st, t)
+            if c.inflows:
+                _inflows(c, st, w)
             _margin_calls(c, st, w)
-            if w.ev is not None or c.flywheel:
+            if w.ev is not None or c.flywheel or not _zero(w.opex_due):
                 _price_the_stock(c, st, w)
                 if w.ev is not None:
                     _interest(c, st, w)
@@ -261,6 +287,10 @@ def simulate_market(
                 _pay_dividends(c, st, w)
                 _defaults(c, st, w)
                 _flywheel(c, st, w)
+                if traces is not None:  # the price after the step's own trades
+                    w.price = c.prices[:, t] if _one(st.factor) else c.prices[:, t] * st.factor
+            if traces is not None:
+                _record_step(c, st, w, traces[k])
             q_sold = st.sold - before_sold
             if not (isinstance(q_sold, float) and q_sold == 0.0):
                 column = sold_in[k][:, int(qidx[t]) - first_q]
@@ -385,7 +415,6 @@ def _join(parts: Sequence[MarketResult]) -> MarketResult:
 _REFUSED: Final[tuple[tuple[str, str], ...]] = (
     ("record", "per-step histograms"),
     ("record_edges", "per-step histogram edges"),
-    ("record_paths", "path traces"),
 )
 
 
@@ -404,12 +433,15 @@ def simulate_companies(
     premium: Any,
     impact: ImpactModel | None,
     keep_paths: bool | None,
+    record_paths: Any,
+    choose_paths: Any,
     unsupported: Mapping[str, Any],
-) -> MarketResult:
+) -> MarketResult | MarketAggregates:
     """:func:`~treasurymodel.simulate` over a list of companies (see its docstring).
 
     Every argument is checked before any path is drawn; the chunks run serially or on
-    ``executor`` and are joined in path order, so the result does not depend on either.
+    ``executor`` and are joined (or their aggregates merged) in path order, so the result
+    does not depend on either.
     """
     for field, what in _REFUSED:
         value = unsupported.get(field)
@@ -441,21 +473,11 @@ def simulate_companies(
     n_paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
     seed_value = _whole("seed", seed, minimum=0)
     _check_executor(executor)
-    if keep_paths is not None and not isinstance(keep_paths, bool):
-        raise ValidationError("keep_paths", keep_paths, "must be True, False or None")
-    if keep_paths is False:
-        raise ValidationError(
-            "keep_paths",
-            keep_paths,
-            "a list of companies keeps every path (bounded mode runs one company at a time)",
-        )
-    if keep_paths is None and n_paths > KEEP_PATHS_LIMIT:
-        raise ValidationError(
-            "paths",
-            paths,
-            f"a list of companies keeps every path: at most {KEEP_PATHS_LIMIT:,} paths unless"
-            " keep_paths=True (bounded mode runs one company at a time)",
-        )
+    wanted = check_record_paths(record_paths, choose_paths)
+    if isinstance(wanted, np.ndarray) and wanted.size and int(wanted.max()) >= n_paths:
+        raise ValidationError("record_paths", int(wanted.max()), f"must index the {n_paths} paths")
+    keep_flag = check_flag("keep_paths", keep_paths, allow_none=True)
+    keep = n_paths <= KEEP_PATHS_LIMIT if keep_flag is None else keep_flag
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
         for field, value in (
             ("company", companies),
@@ -474,12 +496,17 @@ def simulate_companies(
     _check_memory(
         "paths" if chunk_size is None else "chunk_size",
         n_paths if chunk_size is None else chunk_size,
-        n_co
-        * estimate_memory(
-            paths=n_paths, steps=steps, chunk_size=size, keep_paths=True, chunks=in_flight
+        estimate_memory(
+            paths=n_paths,
+            steps=steps,
+            chunk_size=size,
+            keep_paths=keep,
+            chunks=in_flight,
+            companies=n_co,
         ),
-        f"{n_co} companies, each {_RESULT_BYTES_PER_PATH} bytes a kept path and"
-        f" {_PRICE_MATRIX_COPIES * 8} bytes a price of {in_flight} chunk(s) of"
+        f"{n_co} companies, "
+        + (f"each {_RESULT_BYTES_PER_PATH} bytes a kept path, " if keep else "")
+        + f"{_PRICE_MATRIX_COPIES * 8} bytes a price of {in_flight} chunk(s) of"
         f" {min(size, n_paths):,} paths x {steps + 1:,} dates",
     )
     template = _MarketChunk(
@@ -496,16 +523,190 @@ def simulate_companies(
         premiums=tuple(premium_list),
         impact=impact,
     )
+    if not keep:
+        return _simulate_bounded(template, size, executor, progress, wanted, choose_paths)
     chunks = [
         attrs.evolve(template, start=start, size=min(size, n_paths - start))
         for start in range(0, n_paths, size)
     ]
     bar = _progress_bar(progress, n_paths)
     try:
-        return _join(list(_run_chunks(chunks, executor, bar)))
+        result = _join(list(_run_chunks(chunks, executor, bar)))
     finally:
         if bar is not None:
             bar.close()
+    if wanted is None:
+        return result
+    if isinstance(wanted, int):
+        wanted = choose(
+            wanted,
+            choose_paths,
+            paths=n_paths,
+            nav_per_share=result.results[0].nav_per_share,
+            default_time=_first_default(result),
+            seed=seed_value,
+        )
+    traces = _trace(template, wanted)
+    return attrs.evolve(
+        result,
+        results=[attrs.evolve(r, traces=t) for r, t in zip(result.results, traces, strict=True)],
+    )
+
+
+def _first_default(result: MarketResult) -> IntArray:
+    """Per path, the first step on which any company defaulted (-1: none did)."""
+    never = np.iinfo(np.int64).max
+    first = np.full(int(result.forced_sellers.shape[0]), never, dtype=np.int64)
+    for r in result.results:
+        np.minimum(first, np.where(r.default_time >= 0, r.default_time, never), out=first)
+    return np.where(first == never, -1, first)
+
+
+def _trace(template: _MarketChunk, paths: Any) -> list[PathTraces]:
+    """Traces of simulation paths ``paths`` of every company: their prices drawn again from
+    their blocks and run on one market of their own (paths do not interact, so a traced
+    path's arrays are those it has in any run)."""
+    idx = np.asarray(paths, dtype=np.int64)
+    rows: list[FloatArray] = []
+    for block in np.unique(idx // BLOCK_PATHS):
+        start = int(block) * BLOCK_PATHS
+        prices = price_paths(
+            template.model,
+            seed=template.seed,
+            start=start,
+            size=min(BLOCK_PATHS, template.total - start),
+            total=template.total,
+            steps=template.steps,
+            dt=template.dt,
+        )
+        rows.append(prices[idx[idx // BLOCK_PATHS == block] - start])
+    steps = len(template.dates)
+    values = [
+        {name: np.empty((idx.shape[0], steps)) for name in RECORDABLE} for _ in template.companies
+    ]
+    if not rows:
+        never = np.empty(0, dtype=np.int64)
+        return [
+            PathTraces(paths=idx, dates=template.dates, values=v, default_time=never,
+                       first_forced_sale=never, first_seizure=never)
+            for v in values
+        ]  # fmt: skip
+    sub = _run_market(
+        template.companies,
+        np.asfortranarray(np.concatenate(rows)),
+        template.dates,
+        template.policies,
+        template.premiums,
+        template.impact,
+        traces=values,
+    )
+    return [
+        PathTraces(
+            paths=idx,
+            dates=template.dates,
+            values=v,
+            default_time=r.default_time,
+            first_forced_sale=r.first_forced_sale,
+            first_seizure=r.first_seizure,
+        )
+        for v, r in zip(values, sub.results, strict=True)
+    ]
+
+
+def _aggregate_chunk(
+    chunk: _MarketChunk, edges: Sequence[Mapping[str, FloatArray]], count: int
+) -> tuple[MarketAggregates, tuple[IntArray, FloatArray, IntArray, IntArray]]:
+    """One chunk of a bounded market run: its aggregates, and its candidates for tracing
+    (the ``count`` worst paths by the first company's NAV per share, and the ``count``
+    first on which any company defaults)."""
+    result = _run_market_chunk(chunk)
+    agg = MarketAggregates.from_result(result, edges=edges)
+    if not count:  # nothing to trace: no sorting
+        none = np.empty(0, np.int64)
+        return agg, (none, np.empty(0), none, none)
+    nav = result.results[0].nav_per_share
+    worst = np.argsort(nav, kind="stable")[:count]
+    default_time = _first_default(result)
+    hit = np.flatnonzero(default_time >= 0)
+    first = hit[np.argsort(default_time[hit], kind="stable")][:count]
+    return agg, (worst + chunk.start, nav[worst], first + chunk.start, default_time[first])
+
+
+def _simulate_bounded(
+    template: _MarketChunk,
+    size: int,
+    executor: Any,
+    progress: bool,
+    wanted: int | IntArray | None,
+    how: str,
+) -> MarketAggregates:
+    """Run the chunks, merging their aggregates as they come (in path order)."""
+    total = template.total
+    price0 = float(template.model.asset_price)
+    edges = [company_edges(co, price0) for co in template.companies]
+    count = wanted if isinstance(wanted, int) else 0
+    starts = range(0, total, size)
+
+    def chunk_at(start: int) -> _MarketChunk:
+        return attrs.evolve(template, start=start, size=min(size, total - start))
+
+    bar = _progress_bar(progress, total)
+    agg: MarketAggregates | None = None
+    cand: list[Any] = [np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)]
+    cand.append(np.empty(0, np.int64))
+
+    def take(item: tuple[MarketAggregates, Any], chunk: _MarketChunk) -> None:
+        nonlocal agg, cand
+        part, (wi, wv, fi, ft) = item
+        agg = part if agg is None else agg.merge(part)
+        if count:
+            ci, cv = np.concatenate((cand[0], wi)), np.concatenate((cand[1], wv))
+            keep = np.argsort(cv, kind="stable")[:count]
+            di, dt_ = np.concatenate((cand[2], fi)), np.concatenate((cand[3], ft))
+            keep_d = np.argsort(dt_, kind="stable")[:count]
+            cand = [ci[keep], cv[keep], di[keep_d], dt_[keep_d]]
+        if bar is not None:
+            bar.update(chunk.size)
+
+    try:
+        if executor is None:
+            for start in starts:
+                chunk = chunk_at(start)
+                take(_aggregate_chunk(chunk, edges, count), chunk)
+        else:
+            pending: list[tuple[concurrent.futures.Future[Any], _MarketChunk]] = []
+            try:
+                for start in starts:
+                    chunk = chunk_at(start)
+                    pending.append((executor.submit(_aggregate_chunk, chunk, edges, count), chunk))
+                    if len(pending) >= _IN_FLIGHT:
+                        future, done = pending.pop(0)
+                        take(future.result(), done)
+                while pending:
+                    future, done = pending.pop(0)
+                    take(future.result(), done)
+            except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
+                raise ValidationError("executor", executor, f"refused the work ({exc})") from None
+            finally:
+                for future, _ in pending:
+                    future.cancel()
+    finally:
+        if bar is not None:
+            bar.close()
+    assert agg is not None
+    if wanted is None:
+        return agg
+    if isinstance(wanted, int):
+        if how == "worst":
+            wanted = np.sort(cand[0])
+        elif how == "first_default":
+            wanted = np.sort(cand[2])
+        else:
+            wanted = choose(wanted, "random", paths=total, seed=template.seed)
+    traces = _trace(template, wanted)
+    return attrs.evolve(
+        agg, results=[attrs.evolve(r, traces=t) for r, t in zip(agg.results, traces, strict=True)]
+    )
 
 
 def _broadcast(value: Any, n_co: int) -> Any:

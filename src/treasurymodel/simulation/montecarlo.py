@@ -48,6 +48,7 @@ from .state import basket_company
 from .trace import check_record_paths, choose
 
 if TYPE_CHECKING:
+    from .joint import MarketAggregates
     from .market import MarketResult
 
 __all__ = [
@@ -402,8 +403,54 @@ def simulate(
     record_edges: Mapping[str, Any] | None = None,
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
-    keep_paths: bool | None = None,
+    keep_paths: Literal[True],
 ) -> MarketResult: ...
+
+
+@overload
+def simulate(
+    company: Sequence[Company],
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | Sequence[FundingPolicy | None] | None = None,
+    premium: PremiumModel | Sequence[PremiumModel | None] | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: Literal[False],
+) -> MarketAggregates: ...
+
+
+@overload
+def simulate(
+    company: Sequence[Company],
+    *,
+    model: PriceModel,
+    years: float,
+    steps_per_year: int = 52,
+    paths: int,
+    seed: int,
+    chunk_size: int | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    progress: bool = False,
+    policy: FundingPolicy | Sequence[FundingPolicy | None] | None = None,
+    premium: PremiumModel | Sequence[PremiumModel | None] | None = None,
+    impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
+    record_edges: Mapping[str, Any] | None = None,
+    record_paths: int | Sequence[int] | None = None,
+    choose_paths: str = "worst",
+    keep_paths: bool | None = None,
+) -> MarketResult | MarketAggregates: ...
 
 
 @overload
@@ -494,7 +541,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
-) -> SimulationResult | SimulationAggregates | MarketResult:
+) -> SimulationResult | SimulationAggregates | MarketResult | MarketAggregates:
     """Simulate ``paths`` random price paths of the held asset through the scenario engine.
 
     Prices come from ``model`` on the grid of :func:`simulation_dates` (``as_of`` and
@@ -654,11 +701,9 @@ def simulate(
             premium=premium,
             impact=impact,
             keep_paths=keep_paths,
-            unsupported={
-                "record": record,
-                "record_edges": record_edges,
-                "record_paths": record_paths,
-            },
+            record_paths=record_paths,
+            choose_paths=choose_paths,
+            unsupported={"record": record, "record_edges": record_edges},
         )
     if not isinstance(company, Company):
         raise ValidationError(
@@ -784,7 +829,11 @@ def _trace(template: _Chunk, paths: Any) -> Any:
 
 
 def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
-    co = template.company
+    return company_edges(template.company, float(template.model.asset_price))
+
+
+def company_edges(co: Company, asset_price: float) -> dict[str, FloatArray]:
+    """The outcome histogram edges of a bounded run of ``co`` from ``asset_price``."""
     claims = float(
         sum(getattr(i, "principal", 0.0) or 0.0 for i in co.instruments)
         + sum(getattr(i, "notional", 0.0) or 0.0 for i in co.instruments)
@@ -795,7 +844,7 @@ def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
         shares=float(co.shares_basic),
         diluted=float(co.shares_basic),
         claims=claims,
-        asset_price=float(template.model.asset_price),
+        asset_price=asset_price,
     )
 
 
@@ -901,6 +950,7 @@ def estimate_memory(
     chunk_size: int | None = None,
     keep_paths: bool | None = None,
     chunks: int = 1,
+    companies: int = 1,
 ) -> int:
     """Bytes a :func:`simulate` run of ``paths`` x ``steps`` needs at its peak, about: the
     price matrix and engine state of each of ``chunks`` chunks in flight (1 in one process;
@@ -908,7 +958,9 @@ def estimate_memory(
     (``keep_paths`` as in :func:`simulate`). :func:`simulate` refuses, up front, a run whose
     estimate exceeds the memory available, and the command line (``stress``) prints it.
     ``paths`` and ``steps`` are whole numbers in the ranges :func:`simulate` accepts, and
-    ``chunks`` from 1 to 1,000.
+    ``chunks`` from 1 to 1,000. For ``companies`` on one market (a list given to
+    :func:`simulate`, 1 to 1,000 of them), the price matrix is shared and the engine state
+    and kept results are each company's.
 
     Examples
     --------
@@ -916,17 +968,21 @@ def estimate_memory(
     True
     >>> estimate_memory(paths=10**6, steps=520, keep_paths=True) > 300 * 10**6
     True
+    >>> estimate_memory(paths=10**9, steps=520, companies=3) < 2**30  # a bounded market
+    True
     """
     paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
     steps = _whole("steps", steps, minimum=1, maximum=_MAX_STEPS)
     chunks = _whole("chunks", chunks, minimum=1, maximum=1_000)
+    n_co = _whole("companies", companies, minimum=1, maximum=1_000)
     keep = (
         paths <= KEEP_PATHS_LIMIT if keep_paths is None else check_flag("keep_paths", keep_paths)
     )
     size = _chunk_paths(chunk_size, paths=paths, steps=steps, executor=None)
     size = min(size, -(-paths // BLOCK_PATHS) * BLOCK_PATHS)
-    chunk = 8 * size * (steps + 1) * _PRICE_MATRIX_COPIES + 8 * size * 200  # and engine state
-    kept = _RESULT_BYTES_PER_PATH * paths if keep else 0
+    # the price matrix, and each company's engine state
+    chunk = 8 * size * (steps + 1) * _PRICE_MATRIX_COPIES + 8 * size * 200 * n_co
+    kept = _RESULT_BYTES_PER_PATH * paths * n_co if keep else 0
     return int(chunk * chunks + kept + 64 * 2**20)  # and the interpreter with numpy
 
 
