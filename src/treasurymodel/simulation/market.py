@@ -74,7 +74,7 @@ from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .recording import RECORDABLE
 from .result import SimulationResult
-from .state import PathState, Run, _one, _zero
+from .state import PathState, Run, StepWork, _one, _zero
 from .trace import PathTraces, check_record_paths, choose
 
 __all__ = ["MarketResult", "simulate_market"]
@@ -244,7 +244,8 @@ def _run_market(
 ) -> MarketResult:
     """The market loop on checked inputs. With ``traces`` (one dict per company, name ->
     an array of shape (paths, steps + 1)), every recordable quantity of every company is
-    written into it at the end of every step (a traced run)."""
+    written into it at the end of every step, after every company's trades of the step have
+    moved the shared price (a traced run: the last step's values are the results')."""
     n_co = len(companies)
     runs = [
         Run(plan_for(co, the_dates, p), arr, p, q, impact, {})
@@ -262,6 +263,7 @@ def _run_market(
     for t in range(last + 1):
         sold_total: Any = 0.0
         bought_total: Any = 0.0
+        works: list[StepWork] = []
         for k, (c, st) in enumerate(zip(runs, states, strict=True)):
             st.factor = shared
             before_sold, before_bought = st.sold, st.bought
@@ -287,10 +289,7 @@ def _run_market(
                 _pay_dividends(c, st, w)
                 _defaults(c, st, w)
                 _flywheel(c, st, w)
-                if traces is not None:  # the price after the step's own trades
-                    w.price = c.prices[:, t] if _one(st.factor) else c.prices[:, t] * st.factor
-            if traces is not None:
-                _record_step(c, st, w, traces[k])
+            works.append(w)
             q_sold = st.sold - before_sold
             if not (isinstance(q_sold, float) and q_sold == 0.0):
                 column = sold_in[k][:, int(qidx[t]) - first_q]
@@ -303,6 +302,11 @@ def _run_market(
             else:
                 shared = shared / (1.0 + phi * (a * np.sqrt(sold_total)))
                 shared = shared * (1.0 + phi * (a * np.sqrt(bought_total)))
+        if traces is not None:  # the end of the step: after every company's trades
+            for c, st, w, kept in zip(runs, states, works, traces, strict=True):
+                st.factor = shared
+                w.price = c.prices[:, t] if _one(shared) else c.prices[:, t] * shared
+                _record_step(c, st, w, kept)
     for st in states:
         st.factor = shared
     sellers = np.zeros((n, n_q), dtype=np.int64)
