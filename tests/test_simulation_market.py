@@ -285,3 +285,20 @@ def test_bad_lists_are_refused_before_any_work() -> None:
     with pytest.raises(ValidationError) as info:  # a list of policies needs a list of companies
         tm.simulate(mstr, policy=[None], **kw)  # type: ignore[call-overload]
     assert info.value.field == "policy"
+
+
+def test_a_list_runs_the_policys_inflows_as_the_engine_does() -> None:
+    # an operating burn and production (FundingPolicy inflows): a list of one company is
+    # the company alone, and so is each company of a list without impact
+    mstr = tm.datasets.load("mstr-2026-02")
+    prices, dates = _paths(mstr)
+    burn = tm.simulation.FundingPolicy(operating_cash_flow=-400e6, issue_equity=False)
+    miner = tm.simulation.FundingPolicy(operating_cash_flow=50e6, production=2_000.0)
+    for policy in (burn, miner):
+        alone = tm.simulation.simulate_paths(mstr, prices=prices, dates=dates, policy=policy)
+        m = tm.simulation.simulate_market(
+            [mstr, _quiet(mstr.as_of)], prices=prices, dates=dates, policies=[policy, None]
+        )
+        _same(m.results[0], alone)
+    plain = tm.simulation.simulate_paths(mstr, prices=prices, dates=dates)
+    assert not np.array_equal(alone.final_units, plain.final_units)  # the inflows count

@@ -94,6 +94,9 @@ def _check_against_kept(agg: MarketAggregates) -> None:
     for k in range(1, n_co + 2):
         assert agg.probability_at_least(k) == kept.probability_at_least(k)
         np.testing.assert_array_equal(agg.probability_by_quarter(k), np.mean(table >= k, axis=0))
+        np.testing.assert_array_equal(
+            kept.probability_by_quarter(k), agg.probability_by_quarter(k)
+        )
 
 
 def test_the_stress_case_has_joint_forced_sales() -> None:

@@ -216,10 +216,12 @@ class MarketAggregates(Tabular):
         >>> import datetime as dt
         >>> m = MarketAggregates(names=["A"], results=[], quarters=[dt.date(2026, 1, 1)],
         ...     paths=3, seller_counts=[[2, 1]], most_sellers=[2, 1])
-        >>> m.forced_sellers
-        Traceback (most recent call last):
-        ...
-        treasurymodel.errors.ValidationError: forced_sellers = 'per path': ...
+        >>> from treasurymodel import ValidationError
+        >>> try:
+        ...     m.forced_sellers
+        ... except ValidationError as err:
+        ...     print(err.field)
+        forced_sellers
         """
         raise ValidationError(
             "forced_sellers",

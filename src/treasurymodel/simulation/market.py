@@ -149,6 +149,25 @@ class MarketResult(Tabular):
         hit = int(np.count_nonzero((self.forced_sellers >= k).any(axis=1)))
         return hit / n
 
+    def probability_by_quarter(self, k: int) -> FloatArray:
+        """For each quarter, the fraction of paths on which at least ``k`` companies were
+        forced sellers in it.
+
+        Examples
+        --------
+        >>> import datetime as dt, numpy as np
+        >>> m = MarketResult(names=["A", "B"], results=[],
+        ...                  quarters=[dt.date(2026, 1, 1), dt.date(2026, 4, 1)],
+        ...                  forced_sellers=np.array([[2, 0], [1, 0], [0, 0], [0, 0]]))
+        >>> m.probability_by_quarter(1).tolist()
+        [0.5, 0.0]
+        """
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise ValidationError("k", k, "must be a whole number of companies >= 1")
+        if self.forced_sellers.shape[0] == 0:
+            return np.zeros(len(self.quarters))
+        return np.asarray(np.mean(self.forced_sellers >= k, axis=0), dtype=np.float64)
+
     def to_dict(self) -> dict[str, npt.NDArray[Any]]:
         """Per company: ``name``, and its probabilities of a forced sale and of a default.
 
