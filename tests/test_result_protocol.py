@@ -230,6 +230,22 @@ RESULTS: dict[str, tuple[Callable[[], Any], Expect]] = {
             ("p_forced_sale", [r.probability("forced_sale") for r in m.results]),
         ],
     ),
+    "MarketAggregates": (
+        lambda: tm.simulate(
+            [_small(), attrs.evolve(_small(), name="B", instruments=())],
+            model=tm.GBM(asset_price=50e3, volatility=0.5),
+            years=0.5,
+            paths=64,
+            seed=3,
+            policy=tm.simulation.FundingPolicy(issue_equity=False),
+            keep_paths=False,
+        ),
+        lambda m: [
+            ("name", list(m.names)),
+            ("p_default", [r.probability("default") for r in m.results]),
+            ("p_forced_sale", [r.probability("forced_sale") for r in m.results]),
+        ],
+    ),
     "StepHistogram": (
         lambda: tm.simulation.StepHistogram(
             edges=[-np.inf, 0.0, 1.0, np.inf], counts=[[4, 0, 0], [1, 2, 1]]

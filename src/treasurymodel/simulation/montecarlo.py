@@ -558,7 +558,10 @@ def simulate(
     probability that at least ``k`` companies are forced sellers in the same quarter). Each
     chunk is :func:`~treasurymodel.simulation.simulate_market` on the chunk's paths; a list of one
     company gives exactly the single-company result, and with no impact model each company's
-    result is exactly its result alone.
+    result is exactly its result alone. In bounded mode a list returns a
+    :class:`~treasurymodel.simulation.MarketAggregates`: each company's
+    :class:`~treasurymodel.simulation.SimulationAggregates` and the joint counts of forced
+    sellers by quarter, which combine exactly across chunks and workers.
 
     Parameters
     ----------
@@ -566,10 +569,9 @@ def simulate(
         The company on its as-of date (the simulation starts there), or a non-empty list of
         companies holding the same asset (a :class:`~treasurymodel.ValidationError` names
         both companies otherwise). A list starts on the latest of their as-of dates, where
-        ``model.asset_price`` applies; it keeps every path (``keep_paths=False``, or more than
-        :data:`KEEP_PATHS_LIMIT` paths without ``keep_paths=True``, is refused) and records
-        no histograms or traces (``record``, ``record_edges`` and ``record_paths`` are
-        refused).
+        ``model.asset_price`` applies; it is bounded as one company is (``keep_paths``),
+        traces the same paths of every company (``record_paths``) and records no per-step
+        histograms (``record`` and ``record_edges`` are refused).
     model
         Any :class:`~treasurymodel.simulation.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or your
@@ -624,31 +626,37 @@ def simulate(
         ``"first_default"``, or ``"random"``, a sample drawn from ``seed``), among all the
         paths of the run. After the run, the traced paths' prices are drawn again from their
         blocks and run on their own; their arrays are those of any run of the same inputs.
+        For a list of companies the same paths are traced for every company (in each one's
+        ``results[i].traces``): ``"worst"`` by the *first* company's final NAV per share,
+        ``"first_default"`` the first paths on which *any* company defaults; their values
+        are taken at the end of each step, after every company's trades of the step.
     keep_paths
         ``True`` keeps every path's outcome (a
         :class:`~treasurymodel.simulation.SimulationResult`);
         ``False`` keeps only streaming aggregates, whose size does not depend on ``paths``
         (a :class:`~treasurymodel.simulation.SimulationAggregates`: event counts by step, moments,
-        fixed-bin histograms of outcomes, the ``record`` histograms and the traces).
-        ``None`` (the default) keeps the paths up to :data:`KEEP_PATHS_LIMIT` paths.
+        fixed-bin histograms of outcomes, the ``record`` histograms and the traces; for a
+        list of companies a :class:`~treasurymodel.simulation.MarketAggregates`).
+        ``None`` (the default) keeps the paths up to :data:`KEEP_PATHS_LIMIT` paths, for one
+        company or a list.
 
     Returns
     -------
-    SimulationResult or SimulationAggregates or MarketResult
+    SimulationResult or SimulationAggregates or MarketResult or MarketAggregates
         Per-path arrays (forced sale, default, final units, ...) and summaries, exactly as
         :func:`~treasurymodel.simulation.simulate_paths` returns for the same price matrix; or,
         with
         ``keep_paths`` false, their aggregates; or, for a list of companies, a
-        :class:`~treasurymodel.simulation.MarketResult`.
+        :class:`~treasurymodel.simulation.MarketResult` (bounded: a
+        :class:`~treasurymodel.simulation.MarketAggregates`).
 
     Raises
     ------
     ValidationError
         If an argument is invalid, before any path is drawn; if the paths and chunks asked
-        for would not fit in the memory available (an estimate of about 450 bytes a path
-        plus 16 bytes a price of each chunk in flight, stated in the message); if the
-        executor refuses the work
-        (it was shut down); if a path of a model other than GBM and Merton leaves the price
+        for would not fit in the memory available (an estimate of about 450 bytes a kept path
+        of each company plus 16 bytes a price of each chunk in flight, stated in the
+        message); if the executor refuses the work (it was shut down); if a path of a model other than GBM and Merton leaves the price
         range (the path is named).
 
     Examples
