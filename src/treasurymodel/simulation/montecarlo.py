@@ -656,8 +656,8 @@ def simulate(
         If an argument is invalid, before any path is drawn; if the paths and chunks asked
         for would not fit in the memory available (an estimate of about 450 bytes a kept path
         of each company plus 16 bytes a price of each chunk in flight, stated in the
-        message); if the executor refuses the work (it was shut down); if a path of a model other than GBM and Merton leaves the price
-        range (the path is named).
+        message); if the executor refuses the work (it was shut down); if a path of a model
+        other than GBM and Merton leaves the price range (the path is named).
 
     Examples
     --------
