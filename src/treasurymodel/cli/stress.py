@@ -29,6 +29,7 @@ from ..simulation import (
     KEEP_PATHS_LIMIT,
     ConstantPremium,
     FundingPolicy,
+    ImpactModel,
     SimulationAggregates,
     SimulationResult,
     estimate_memory,
@@ -53,7 +54,10 @@ __all__ = [
     "QUANTILES",
     "add_parser",
     "check_memory",
+    "market_data",
     "render_csv",
+    "render_market_csv",
+    "render_market_table",
     "render_table",
     "stress_data",
 ]
@@ -69,10 +73,15 @@ _EPILOG: Final = """examples:
       --executor processes --progress
   treasurymodel stress company.toml --vol 0.8 --mnav 1.2 --plot fan.png
   treasurymodel stress mstr-2026-02 --vol 0.8 --drift -0.5 --trace worst.png --format csv
+  treasurymodel stress mstr-2026-02 xxi-2026-01 --vol 0.8 --daily-volume 15000
 
 Above 1,000,000 paths only streaming aggregates are kept (memory does not grow with the
 paths; quantiles then come from fixed-bin histograms); above 100,000 paths the estimated
 time is printed to standard error before the run starts.
+
+Several companies holding the same asset run on one market: the same paths, their coin
+sales summed into one market impact (--daily-volume), and the probability that at least k of
+them are forced sellers in the same calendar quarter is printed after their tables.
 
 The probabilities are Monte Carlo estimates: their standard error is sqrt(p(1-p)/paths).
 The same arguments and seed always give the same figures, whatever the executor."""
@@ -141,6 +150,12 @@ def add_parser(subparsers: Any) -> None:
         handler=_cmd_stress,
     )
     _source_argument(stress)
+    stress.add_argument(
+        "more",
+        nargs="*",
+        metavar="DATASET|FILE",
+        help="more companies holding the same asset, simulated on the same market",
+    )
     stress.add_argument(
         "--vol",
         required=True,
@@ -211,6 +226,14 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         metavar="C",
         help=f"paths per chunk, rounded up to a multiple of {BLOCK_PATHS} (default: automatic)",
+    )
+    stress.add_argument(
+        "--daily-volume",
+        type=_number_argument(positive=True),
+        default=None,
+        metavar="Q",
+        help="units of the asset traded a day on the market: the companies' sales move the "
+        "price by the square-root law (default: no market impact)",
     )
     stress.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
     stress.add_argument(
@@ -415,11 +438,112 @@ def render_csv(data: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def market_data(
+    result: Any,
+    *,
+    companies: list[Company],
+    sources: list[str],
+    model: GBM,
+    steps_per_year: int,
+    seed: int,
+    daily_volume: float | None,
+) -> dict[str, Any]:
+    """The figures ``stress A B ...`` prints for several companies on one market, as plain
+    data: ``companies``, one :func:`stress_data` each, and ``joint``, the market's daily
+    volume (``None``: no impact) and, for ``k = 1 .. companies``, the probability that at
+    least ``k`` of them are forced sellers in the same calendar quarter.
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> cos = [datasets.load("mstr-2026-02"), datasets.load("xxi-2026-01")]
+    >>> model = GBM(asset_price=68_141.0, volatility=0.7)
+    >>> res = simulate(cos, model=model, years=1, paths=200, seed=3)
+    >>> data = market_data(res, companies=cos, sources=["a", "b"], model=model,
+    ...                    steps_per_year=52, seed=3, daily_volume=None)
+    >>> [d["company"]["name"] for d in data["companies"]], len(data["joint"]["at_least"])
+    (['Strategy', 'Twenty One Capital'], 2)
+    """
+    per_company = [
+        stress_data(r, company=co, model=model, steps_per_year=steps_per_year, seed=seed,
+                    source=source)
+        for r, co, source in zip(result.results, companies, sources, strict=True)
+    ]  # fmt: skip
+    return {
+        "companies": per_company,
+        "joint": {
+            "daily_volume": daily_volume,
+            "at_least": [
+                {"k": k, "probability": result.probability_at_least(k)}
+                for k in range(1, len(companies) + 1)
+            ],
+        },
+    }
+
+
+def render_market_table(data: dict[str, Any]) -> str:
+    """The figures of :func:`market_data` as text: each company's table, then the joint
+    probabilities.
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> cos = [datasets.load("mstr-2026-02"), datasets.load("xxi-2026-01")]
+    >>> model = GBM(asset_price=68_141.0, volatility=0.7)
+    >>> res = simulate(cos, model=model, years=1, paths=200, seed=3)
+    >>> text = render_market_table(market_data(res, companies=cos, sources=["a", "b"],
+    ...     model=model, steps_per_year=52, seed=3, daily_volume=None))
+    >>> "Forced sellers in the same calendar quarter" in text
+    True
+    """
+    parts = [render_table(d) for d in data["companies"]]
+    joint = data["joint"]
+    volume = joint["daily_volume"]
+    lines = [
+        "Forced sellers in the same calendar quarter (one market: "
+        + ("no market impact)" if volume is None else f"{volume:,.0f} units traded a day)"),
+    ]
+    rows = [[f"{row['k']}", _pct(row["probability"])] for row in joint["at_least"]]
+    lines += _table(["at least", "probability"], rows, align="rr")
+    return "\n".join(parts) + "\n" + "\n".join(lines) + "\n"
+
+
+def render_market_csv(data: dict[str, Any]) -> str:
+    """The figures of :func:`market_data` as CSV: the rows of :func:`render_csv` with the
+    company's name first, then ``joint`` rows (``key`` the number of companies ``k``,
+    ``statistic`` ``at_least``).
+
+    Examples
+    --------
+    >>> from treasurymodel import GBM, datasets, simulate
+    >>> cos = [datasets.load("mstr-2026-02"), datasets.load("xxi-2026-01")]
+    >>> model = GBM(asset_price=68_141.0, volatility=0.7)
+    >>> res = simulate(cos, model=model, years=1, paths=200, seed=3)
+    >>> text = render_market_csv(market_data(res, companies=cos, sources=["a", "b"],
+    ...     model=model, steps_per_year=52, seed=3, daily_volume=None))
+    >>> text.splitlines()[0], text.splitlines()[-1].split(",")[:5]
+    ('company,section,key,date,statistic,value', ['', 'joint', '2', '2027-02-01', 'at_least'])
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["company", "section", "key", "date", "statistic", "value"])
+    for one in data["companies"]:
+        rows = list(csv.reader(io.StringIO(render_csv(one))))[1:]
+        for row in rows:
+            writer.writerow([one["company"]["name"], *row])
+    end = data["companies"][0]["simulation"]["end"]
+    for row in data["joint"]["at_least"]:
+        writer.writerow(["", "joint", row["k"], end, "at_least", row["probability"]])
+    return out.getvalue()
+
+
 _ESTIMATE_FROM: Final = 100_000
 """Runs of more paths print their estimated time before starting."""
 
 
-def check_memory(*, paths: int, steps: int, chunk_size: int | None, keep_paths: bool) -> int:
+def check_memory(
+    *, paths: int, steps: int, chunk_size: int | None, keep_paths: bool, companies: int = 1
+) -> int:
     """The one memory check of ``stress``: the bytes the run needs at its peak
     (:func:`~treasurymodel.simulation.estimate_memory`), refused up front, naming ``--paths``,
     when it
@@ -430,7 +554,9 @@ def check_memory(*, paths: int, steps: int, chunk_size: int | None, keep_paths: 
     >>> check_memory(paths=10**9, steps=520, chunk_size=None, keep_paths=False) < 2**30
     True
     """
-    need = estimate_memory(paths=paths, steps=steps, chunk_size=chunk_size, keep_paths=keep_paths)
+    need = estimate_memory(
+        paths=paths, steps=steps, chunk_size=chunk_size, keep_paths=keep_paths, companies=companies
+    )
     free = _available_memory()
     if free is not None and need > free:
         raise ValidationError(
@@ -458,7 +584,7 @@ def _available_memory() -> int | None:
         return None
 
 
-def _estimate(company: Company, kwargs: dict[str, Any], workers: int) -> str:
+def _estimate(company: Company | list[Company], kwargs: dict[str, Any], workers: int) -> str:
     """Time a calibration block of the run; the estimated time on one core and on
     ``workers`` workers (an ideal split), and the memory needed."""
     probe = dict(
@@ -500,11 +626,17 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.workers is not None and args.executor != "processes":
         parser.error("argument --workers: needs --executor processes")
     for figure, option in ((args.plot, "--plot"), (args.trace, "--trace")):
+        if figure is not None and args.more:
+            parser.error(f"argument {option}: draws one company (give one DATASET|FILE)")
+    for figure, option in ((args.plot, "--plot"), (args.trace, "--trace")):
         if figure is not None:  # fail before the simulation
             if importlib.util.find_spec("matplotlib") is None:
                 raise ImportError(_PLOT_HINT)
             _check_output(figure, option)
     company, label = load_source(args.source)
+    more = [load_source(source) for source in args.more]
+    companies = [company, *(co for co, _ in more)]
+    target: Any = companies if more else company
     asset_price = args.asset_price
     if asset_price is None:
         if company.market is None or company.market.asset_price is None:
@@ -524,16 +656,24 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             "progress": args.progress,
             "premium": ConstantPremium(mnav=args.mnav),
             "policy": FundingPolicy(issue_equity=not args.no_equity),
+            "impact": None
+            if args.daily_volume is None
+            else ImpactModel(daily_volume=args.daily_volume),
             "record": ("units", "nav_per_share") if args.plot is not None else (),
             "record_paths": 1 if args.trace is not None else None,
         }
         keep = args.paths <= KEEP_PATHS_LIMIT
         if args.paths > _MAX_PATHS:  # refused by simulate, naming --paths, before any work
-            simulate(company, keep_paths=False, **kwargs)
-        steps = len(simulation_dates(company.as_of, years=args.years,
+            simulate(target, keep_paths=False, **kwargs)
+        start = max(co.as_of for co in companies)  # a list starts on the latest as-of date
+        steps = len(simulation_dates(start, years=args.years,
                                      steps_per_year=args.steps_per_year)) - 1  # fmt: skip
         need = check_memory(
-            paths=args.paths, steps=steps, chunk_size=args.chunk_size, keep_paths=keep
+            paths=args.paths,
+            steps=steps,
+            chunk_size=args.chunk_size,
+            keep_paths=keep,
+            companies=len(companies),
         )
         if args.paths > _ESTIMATE_FROM:
             workers = args.workers or os.cpu_count() or 1
@@ -541,19 +681,36 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 f"{args.paths:,} paths x {steps} steps"
                 f"{'' if keep else ' (streaming aggregates, no per-path arrays)'}; "
                 f"memory about {need / 2**20:,.0f} MiB; "
-                f"{_estimate(company, kwargs, workers)}"
+                f"{_estimate(target, kwargs, workers)}"
             )
         if args.executor == "processes":
             workers = _workers(args.workers, paths=args.paths, chunk_size=args.chunk_size)
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                result = simulate(company, executor=pool, **kwargs)
+                result = simulate(target, executor=pool, **kwargs)
         else:
-            result = simulate(company, **kwargs)
+            result = simulate(target, **kwargs)
     except ValidationError as err:
         mapped = _option_error(err, spot_given=args.asset_price is not None)
         if mapped.field.startswith("--"):
             usage_error(parser, mapped.field, mapped)
         raise mapped from None
+    if more:
+        market = market_data(
+            result,
+            companies=companies,
+            sources=[label, *(source for _, source in more)],
+            model=model,
+            steps_per_year=args.steps_per_year,
+            seed=args.seed,
+            daily_volume=args.daily_volume,
+        )
+        if args.format == "json":
+            _write(_json_text(market))
+        elif args.format == "csv":
+            _write(render_market_csv(market))
+        else:
+            _write(render_market_table(market))
+        return 0
     data = stress_data(
         result,
         company=company,
