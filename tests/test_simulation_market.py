@@ -110,6 +110,9 @@ def test_bad_markets_are_refused() -> None:
     with pytest.raises(ValidationError) as info:
         tm.simulation.simulate_market([mstr], prices=prices, dates=dates, policies=[None, None])
     assert info.value.field == "policies"
+    with pytest.raises(ValidationError) as info:
+        tm.simulation.simulate_market([mstr], prices=prices, dates=dates, record=["nope"])
+    assert info.value.field == "record"
     m = tm.simulation.simulate_market([mstr], prices=prices, dates=dates)
     with pytest.raises(ValidationError):
         m.probability_at_least(0)
@@ -265,8 +268,8 @@ def test_bad_lists_are_refused_before_any_work() -> None:
         ([mstr, mstr], {"policy": [None]}, "policy"),
         ([mstr, mstr], {"premium": [None, "x"]}, "premium[1]"),
         ([mstr], {"keep_paths": "no"}, "keep_paths"),
-        ([mstr], {"record": ["cash"]}, "record"),
-        ([mstr], {"record_edges": {}}, "record_edges"),
+        ([mstr], {"record": ["nope"]}, "record"),
+        ([mstr], {"record": ["cash"], "record_edges": {}}, "record_edges"),
         ([mstr], {"record_paths": [100]}, "record_paths"),  # paths 0 .. 99
         ([mstr], {"record_paths": -1}, "record_paths"),
         ([mstr], {"record_paths": 2, "choose_paths": "best"}, "choose_paths"),

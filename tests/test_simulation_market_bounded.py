@@ -327,7 +327,9 @@ def test_bad_bounded_and_traced_lists_are_refused(monkeypatch: pytest.MonkeyPatc
                          seller_counts=[[1]], most_sellers=[1, 0])  # fmt: skip
     assert info.value.field == "seller_counts"
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"keep_paths": False, "record": ["cash"]}, "record"),
+        ({"keep_paths": False, "record": ["nope"]}, "record"),
+        ({"keep_paths": False, "record": "cash"}, "record"),
+        ({"keep_paths": False, "record": ["cash"], "record_edges": {}}, "record_edges"),
         ({"keep_paths": False, "record_paths": [PATHS]}, "record_paths"),
         ({"keep_paths": False, "record_paths": 5_000}, "record_paths"),
         ({"keep_paths": False, "choose_paths": "last"}, "choose_paths"),
@@ -357,3 +359,38 @@ def test_estimate_memory_of_a_list() -> None:
     with pytest.raises(ValidationError) as info:
         est(paths=10, steps=10, companies=0)
     assert info.value.field == "companies"
+
+
+def test_a_lists_histograms_by_step() -> None:
+    # per-step histograms of every company, at the end of each step: a bounded list's add up
+    # to the kept list's exactly; each step's counts cover every path; the last step's
+    # histogram of coins held is that of the companies' kept final holdings
+    companies, kw = _setup()
+    record = ("units", "price_impact")
+    kept = tm.simulate(companies, paths=PATHS, keep_paths=True, record=record, **kw)
+    assert isinstance(kept, tm.simulation.MarketResult)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        agg = tm.simulate(
+            companies, paths=PATHS, keep_paths=False, record=record, executor=pool,
+            chunk_size=1024, **kw,
+        )  # fmt: skip
+    assert isinstance(agg, MarketAggregates)
+    for a, r in zip(agg.results, kept.results, strict=True):
+        for name in record:
+            assert np.array_equal(a.histograms[name].counts, r.histograms[name].counts)
+            assert np.array_equal(
+                r.histograms[name].counts.sum(axis=1), np.full(r.steps + 1, PATHS)
+            )
+        h = r.histograms["units"]
+        assert h.counts[-1].tolist() == _hist(r.final_units, h.edges).tolist()
+    # a list of one records what the company records alone
+    one = {**kw, "premium": kw["premium"][0]}
+    alone = tm.simulate(companies[0], paths=PATHS, keep_paths=True, record=record, **one)
+    listed = tm.simulate(companies[:1], paths=PATHS, keep_paths=True, record=record, **one)
+    for name in record:
+        assert np.array_equal(
+            alone.histograms[name].counts, listed.results[0].histograms[name].counts
+        )
+        assert np.array_equal(
+            alone.histograms[name].edges, listed.results[0].histograms[name].edges
+        )

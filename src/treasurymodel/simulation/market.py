@@ -15,7 +15,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as _dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import numpy as np
@@ -43,11 +43,13 @@ from .engine import (
     _maturities,
     _pay_dividends,
     _price_the_stock,
+    _record_edges,
     _record_step,
     _results,
     _scheduled_principal,
     _settle,
     _springing,
+    check_record,
 )
 from .impact import ImpactModel
 from .joint import MarketAggregates
@@ -204,6 +206,7 @@ def simulate_market(
     policies: Sequence[FundingPolicy | None] | None = None,
     premiums: Sequence[PremiumModel | None] | None = None,
     impact: ImpactModel | None = None,
+    record: Sequence[str] = (),
 ) -> MarketResult:
     """Step several companies through the same price paths, their sales moving one price.
 
@@ -225,6 +228,11 @@ def simulate_market(
         One per company (``None`` entries, or ``None`` for all: the defaults).
     impact
         The market's :class:`~treasurymodel.simulation.ImpactModel`, or ``None`` (no interaction).
+    record
+        Quantities of :data:`~treasurymodel.simulation.RECORDABLE` to follow as per-step
+        histograms of every company (each company's result's ``histograms``, on the default
+        edges of :func:`~treasurymodel.simulation.simulate_paths`), taken at the end of each
+        step, after every company's trades of the step.
 
     Returns
     -------
@@ -249,7 +257,8 @@ def simulate_market(
     for co in companies[1:]:
         check_dates(co, dates)
     arr = _check_prices(prices, len(the_dates))
-    return _run_market(companies, arr, the_dates, policy_list, premium_list, impact)
+    names = check_record(record, None)
+    return _run_market(companies, arr, the_dates, policy_list, premium_list, impact, record=names)
 
 
 def _run_market(
@@ -260,16 +269,21 @@ def _run_market(
     premium_list: Sequence[PremiumModel],
     impact: ImpactModel | None,
     traces: Sequence[dict[str, FloatArray]] | None = None,
+    record: tuple[str, ...] = (),
 ) -> MarketResult:
     """The market loop on checked inputs. With ``traces`` (one dict per company, name ->
     an array of shape (paths, steps + 1)), every recordable quantity of every company is
     written into it at the end of every step, after every company's trades of the step have
-    moved the shared price (a traced run: the last step's values are the results')."""
+    moved the shared price (a traced run: the last step's values are the results'). The
+    ``record`` histograms are taken at the same moment."""
     n_co = len(companies)
+    plans = [plan_for(co, the_dates, p) for co, p in zip(companies, policy_list, strict=True)]
     runs = [
-        Run(plan_for(co, the_dates, p), arr, p, q, impact, {})
-        for co, p, q in zip(companies, policy_list, premium_list, strict=True)
+        Run(plan, arr, p, q, impact, _record_edges(record, None, plan, float(arr[0, 0])))
+        for plan, p, q in zip(plans, policy_list, premium_list, strict=True)
     ]
+    kept_values = [{} for _ in runs] if traces is None else list(traces)
+    recording = traces is not None or bool(record)
     states = [PathState(c) for c in runs]
     n, last = arr.shape[0], arr.shape[1] - 1
     a = impact.scale if impact is not None else 0.0
@@ -321,8 +335,8 @@ def _run_market(
             else:
                 shared = shared / (1.0 + phi * (a * np.sqrt(sold_total)))
                 shared = shared * (1.0 + phi * (a * np.sqrt(bought_total)))
-        if traces is not None:  # the end of the step: after every company's trades
-            for c, st, w, kept in zip(runs, states, works, traces, strict=True):
+        if recording:  # the end of the step: after every company's trades
+            for c, st, w, kept in zip(runs, states, works, kept_values, strict=True):
                 st.factor = shared
                 w.price = c.prices[:, t] if _one(shared) else c.prices[:, t] * shared
                 _record_step(c, st, w, kept)
@@ -397,6 +411,7 @@ class _MarketChunk:
     policies: tuple[FundingPolicy, ...]
     premiums: tuple[PremiumModel, ...]
     impact: ImpactModel | None
+    record: tuple[str, ...] = ()
 
 
 def _run_market_chunk(chunk: _MarketChunk) -> MarketResult:
@@ -417,6 +432,7 @@ def _run_market_chunk(chunk: _MarketChunk) -> MarketResult:
         policies=chunk.policies,
         premiums=chunk.premiums,
         impact=chunk.impact,
+        record=chunk.record,
     )
 
 
@@ -435,12 +451,6 @@ def _join(parts: Sequence[MarketResult]) -> MarketResult:
     )
 
 
-_REFUSED: Final[tuple[tuple[str, str], ...]] = (
-    ("record", "per-step histograms"),
-    ("record_edges", "per-step histogram edges"),
-)
-
-
 def simulate_companies(
     companies: Any,
     *,
@@ -456,9 +466,10 @@ def simulate_companies(
     premium: Any,
     impact: ImpactModel | None,
     keep_paths: bool | None,
+    record: Any,
+    record_edges: Any,
     record_paths: Any,
     choose_paths: Any,
-    unsupported: Mapping[str, Any],
 ) -> MarketResult | MarketAggregates:
     """:func:`~treasurymodel.simulate` over a list of companies (see its docstring).
 
@@ -466,12 +477,13 @@ def simulate_companies(
     ``executor`` and are joined (or their aggregates merged) in path order, so the result
     does not depend on either.
     """
-    for field, what in _REFUSED:
-        value = unsupported.get(field)
-        if value is not None and not (field == "record" and not value):
-            raise ValidationError(
-                field, value, f"{what} are not available for a list of companies (one at a time)"
-            )
+    names = check_record(record, None)
+    if record_edges is not None:
+        raise ValidationError(
+            "record_edges",
+            record_edges,
+            "is for one company at a time (a list records on each company's default edges)",
+        )
     if isinstance(companies, Company) or not isinstance(companies, Sequence) or not companies:
         raise ValidationError("company", companies, "must be a company or a non-empty list")
     policies = _broadcast(policy, len(companies))
@@ -545,6 +557,7 @@ def simulate_companies(
         policies=tuple(policy_list),
         premiums=tuple(premium_list),
         impact=impact,
+        record=names,
     )
     if not keep:
         return _simulate_bounded(template, size, executor, progress, wanted, choose_paths)

@@ -570,8 +570,9 @@ def simulate(
         companies holding the same asset (a :class:`~treasurymodel.ValidationError` names
         both companies otherwise). A list starts on the latest of their as-of dates, where
         ``model.asset_price`` applies; it is bounded as one company is (``keep_paths``),
-        traces the same paths of every company (``record_paths``) and records no per-step
-        histograms (``record`` and ``record_edges`` are refused).
+        traces the same paths of every company (``record_paths``) and records every
+        company's per-step histograms (``record``) on its default edges (``record_edges``
+        is refused).
     model
         Any :class:`~treasurymodel.simulation.PriceModel`: :class:`~treasurymodel.GBM`,
         :class:`~treasurymodel.MertonJumpDiffusion`, :class:`~treasurymodel.BlockBootstrap` or your
@@ -709,9 +710,10 @@ def simulate(
             premium=premium,
             impact=impact,
             keep_paths=keep_paths,
+            record=record,
+            record_edges=record_edges,
             record_paths=record_paths,
             choose_paths=choose_paths,
-            unsupported={"record": record, "record_edges": record_edges},
         )
     if not isinstance(company, Company):
         raise ValidationError(
