@@ -467,5 +467,8 @@ def test_the_engine_refuses_several_assets_outside_a_basket_and_converts_a_forei
     )
     # an asset priced in US dollars is simulated in dollars and converted at Market.fx:
     # on a flat path the final price is 100 dollars x 150 yen a dollar
-    flat = simulate(usd, model=GBM(asset_price=100.0, volatility=0.0), years=1, paths=10, seed=0)
+    flat = simulate(
+        usd, model=GBM(asset_price=100.0, volatility=0.0), years=1, paths=10, seed=0,
+        keep_paths=True,
+    )  # fmt: skip
     assert flat.final_price.tolist() == [15_000.0] * 10

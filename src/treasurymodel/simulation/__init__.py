@@ -4,10 +4,11 @@
 :class:`BlockBootstrap`; :class:`CorrelatedGBM` and :class:`JointBootstrap` for several assets,
 through :class:`Basket`), with exchange-rate paths if asked (:class:`FxGBM`), and runs the
 company through them; :func:`simulate_paths` runs it through paths you give;
-:func:`simulate_market` runs several companies through the same paths. The premium, funding and impact models say how the stock trades and how the company raises
-money. ``simulate`` and the three price models are also at the top level of
-``treasurymodel``; :class:`PremiumState` and :class:`ChannelState` are what a custom premium
-model or funding channel receives.
+:func:`simulate_market` runs several companies through the same paths. The premium,
+funding and impact models say how the stock trades and how the company raises money.
+``simulate`` and the three price models are also at the top level of ``treasurymodel``;
+:class:`PremiumState` and :class:`ChannelState` are what a custom premium model or funding
+channel receives.
 """
 
 from __future__ import annotations

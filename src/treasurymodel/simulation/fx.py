@@ -129,8 +129,9 @@ def check_fx(
     sequence of them, or a mapping from currency codes to rates: an array of shape
     ``(dates,)`` (one rate a date, the same on every path) or ``(paths, dates)``. Each
     currency must be one the company's amounts are in, other than the reporting currency;
-    a convertible or a secured note with springing clauses in a currency given a path is
-    refused (the engine holds their conversion prices and thresholds at the as-of rate).
+    a path for the currency of a convertible note, or of a note with springing clauses (or
+    of the instrument a clause refers to) is refused: the engine holds their conversion
+    prices and thresholds at the as-of rate.
 
     Examples
     --------
@@ -181,15 +182,22 @@ in, other than its reporting currency JPY (('USD',)), got 'EUR'
             out[code] = value
             continue
         out[code] = _rates(f"fx[{code!r}]", value, dates=dates, paths=paths)
-    for inst in company.instruments:
-        if inst.currency in out and isinstance(inst, Convertible | HasSpringing):
-            what = "a convertible" if isinstance(inst, Convertible) else "springing clauses"
-            raise ValidationError(
-                "fx",
-                inst.currency,
-                f"moves the currency of {inst.name!r}, {what}: not supported (its rate must"
-                " stay at Market.fx)",
-            )
+    for inst in company.debts:
+        codes = {inst.currency}
+        if isinstance(inst, HasSpringing):
+            codes |= {company.instrument(c.reference).currency for c in inst.springing}
+            what = "a note with springing clauses"
+        else:
+            what = "a convertible"
+        if not isinstance(inst, Convertible | HasSpringing) or not codes & set(out):
+            continue
+        raise ValidationError(
+            "fx",
+            sorted(c for c in codes & set(out) if c),
+            f"moves a currency of {inst.name!r}, {what}: not supported (its conversion price"
+            " and springing thresholds are held at the as-of rate; leave the rate at"
+            " Market.fx)",
+        )
     return out
 
 
