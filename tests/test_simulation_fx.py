@@ -8,6 +8,7 @@ step ``t``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import numpy as np
@@ -446,3 +447,31 @@ def test_a_moving_rate_for_a_foreign_convertible_is_refused_and_a_constant_one_i
     res = simulate_paths(co, prices=prices, dates=DATES)
     assert res.shares_converted.tolist() == [20_000.0]
     assert res.principal_paid.tolist() == [0.0]
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_stress_runs_metaplanet_with_an_fx_path(capsys: pytest.CaptureFixture[str]) -> None:
+    from treasurymodel.cli import main
+
+    base = ["stress", "mtplf-2025-11", "--vol", "0.5", "--paths", "300", "--years", "1"]
+    assert main([*base, "--format", "json"]) == 0
+    still = json.loads(capsys.readouterr().out)
+    assert "fx" not in still["simulation"]
+    fx = ["--fx-vol", "0.1", "--fx-corr", "0.3", "--fx-drift", "-0.03"]
+    assert main([*base, *fx, "--format", "json"]) == 0
+    moved = json.loads(capsys.readouterr().out)
+    assert moved["simulation"]["fx"] == {
+        "currency": "USD",
+        "volatility": 0.1,
+        "drift": -0.03,
+        "correlation": 0.3,
+    }
+    # the same seed and asset paths, the rate moving: NAV per share in yen differs
+    assert moved["distributions"]["nav_per_share"] != still["distributions"]["nav_per_share"]
+    assert main([*base, *fx]) == 0
+    assert "USD in JPY as geometric Brownian motion" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "10", "--fx-vol", "0.1"])
+    assert "--fx-vol" in capsys.readouterr().err
