@@ -475,3 +475,16 @@ def test_stress_runs_metaplanet_with_an_fx_path(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         main(["stress", "mstr-2026-02", "--vol", "0.5", "--paths", "10", "--fx-vol", "0.1"])
     assert "--fx-vol" in capsys.readouterr().err
+
+
+def test_companies_on_one_market_still_refuse_an_asset_priced_in_another_currency() -> None:
+    # simulate_market gives every company the same price paths in one currency: no rates
+    mp, xxi = tm.datasets.load("mtplf-2025-11"), tm.datasets.load("xxi-2026-01")
+    model = GBM(asset_price=87_500.0, volatility=0.5)
+    with pytest.raises(ValidationError, match="prices BTC in USD") as err:
+        tm.simulate([mp, xxi], model=model, years=1, paths=10, seed=1)
+    assert err.value.field == "company"
+    with pytest.raises(ValidationError, match="one company") as err:
+        tm.simulate([xxi], model=model, years=1, paths=10, seed=1,
+                    fx=FxGBM(currency="USD", volatility=0.1))  # fmt: skip
+    assert err.value.field == "fx"

@@ -435,7 +435,12 @@ def plan_for(
         "treasurymodel.simulation.Basket.for_company(company, model=...)"
     )
     if not converts_fx:
-        one_asset(company, "the simulation's engine", instead)
+        if len(company.holdings) == 1:
+            instead = (
+                "simulate it on its own: treasurymodel.simulate and simulate_paths convert its"
+                " price (fx=)"
+            )
+        one_asset(company, "this simulation", instead)
     elif len(company.holdings) > 1:
         raise ValidationError(
             "company",
