@@ -206,7 +206,7 @@ def _rates(field: str, value: Any, *, dates: int, paths: int | None) -> FloatArr
         raw = np.asarray(value)
         if raw.dtype.kind not in "iuf":
             raise TypeError
-        arr = np.array(raw, dtype=np.float64)
+        arr = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         raise ValidationError(field, value, "must be an array of rates") from None
     shapes = f"({dates},)" + ("" if paths is None else f" or ({paths}, {dates})")
@@ -219,7 +219,6 @@ def _rates(field: str, value: Any, *, dates: int, paths: int | None) -> FloatArr
     if not (low <= float(arr.min()) and float(arr.max()) <= high):  # NaN fails both
         bad = float(arr.flat[int(np.flatnonzero(~((arr >= low) & (arr <= high)).ravel())[0])])
         raise ValidationError(field, bad, f"must be finite rates in [{low:g}, {high:g}]")
-    arr.flags.writeable = False
     return arr
 
 
@@ -276,7 +275,10 @@ def fx_paths(
                 rho,
                 "needs a GBM asset model with a positive volatility (whose shocks are known)",
             )
-        shocks = np.empty((size, steps))
+        # Date-major (a date's values contiguous, as the prices' transpose is), in place.
+        log_rate = np.empty((width, size))
+        log_rate[0] = 0.0
+        shocks = log_rate[1:]
         for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
             lo = block * BLOCK_PATHS
             rows = min(BLOCK_PATHS, total - lo)
@@ -284,22 +286,29 @@ def fx_paths(
                 np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, 1 + position)))
             )
             take = min(rows, start + size - lo)
-            shocks[lo - start : lo - start + take] = rng.standard_normal((rows, steps))[:take]
+            shocks[:, lo - start : lo - start + take] = rng.standard_normal((rows, steps))[:take].T
         sigma = value.volatility
+        scale = sigma * math.sqrt(dt)
         if rho != 0.0:
             assert isinstance(model, GBM)
+            # the asset's shock on each step: (log return - its mean) / (sigma_a sqrt(dt))
             mean = (model.drift - 0.5 * model.volatility**2) * dt
-            z = (np.diff(np.log(prices), axis=1) - mean) / (model.volatility * math.sqrt(dt))
-            shocks = rho * z + math.sqrt(1.0 - rho * rho) * shocks
-        log_rate = np.empty((size, width))
-        log_rate[:, 0] = 0.0
-        np.cumsum(
-            (value.drift - 0.5 * sigma * sigma) * dt + sigma * math.sqrt(dt) * shocks,
-            axis=1,
-            out=log_rate[:, 1:],
-        )
-        with np.errstate(over="ignore"):
-            rates = company.fx_rate(code) * np.exp(log_rate)
+            log_price = np.log(prices.T)
+            z = np.subtract(log_price[1:], log_price[:-1])
+            z -= mean
+            z *= rho * scale / (model.volatility * math.sqrt(dt))
+            shocks *= math.sqrt(1.0 - rho * rho) * scale
+            shocks += z
+        else:
+            shocks *= scale
+        shocks += (value.drift - 0.5 * sigma * sigma) * dt
+        for k in range(2, width):
+            np.add(log_rate[k - 1], log_rate[k], out=log_rate[k])
+        log_rate += math.log(company.fx_rate(code))
+        with np.errstate(over="ignore", under="ignore"):
+            np.exp(log_rate, out=log_rate)
+        log_rate[0] = company.fx_rate(code)  # exactly the as-of rate on the first date
+        rates = log_rate.T
         low, high = _FX_RANGE
         if not (low <= float(rates.min()) and float(rates.max()) <= high):
             path, step = (int(k) for k in np.argwhere(~((rates >= low) & (rates <= high)))[0])
