@@ -488,3 +488,38 @@ def test_companies_on_one_market_still_refuse_an_asset_priced_in_another_currenc
         tm.simulate([xxi], model=model, years=1, paths=10, seed=1,
                     fx=FxGBM(currency="USD", volatility=0.1))  # fmt: skip
     assert err.value.field == "fx"
+
+
+@given(seed=st.integers(0, 2**16), vol=st.floats(0.0, 1.0))
+def test_coins_sold_for_dollar_debt_do_not_depend_on_the_rate(seed: int, vol: float) -> None:
+    # every foreign amount in dollars, the asset priced in dollars, no cash and no new shares:
+    # a payment of A dollars on step t costs A x X_t yen, raised by selling coins worth
+    # P_t x X_t yen each, so A / P_t coins whatever the rate X_t; the margin loan compares
+    # L X_t with 0.5 u P_t X_t. The yen figures are the dollar ones x the last rate.
+    co = _company(150.0, currency="JPY", debt_in="USD")
+    co = Company(
+        name=co.name,
+        as_of=co.as_of,
+        currency="JPY",
+        shares_basic=co.shares_basic,
+        holdings=co.holdings,
+        market=co.market,
+        instruments=co.instruments[:2],  # the note and the margin loan, in dollars
+    )
+    rng = np.random.default_rng(seed)
+    walk = np.cumsum(rng.normal(0.0, vol * np.sqrt(1 / 52), size=(16, 52)), axis=1)
+    rates = 150.0 * np.exp(np.concatenate([np.zeros((16, 1)), walk], axis=1))
+    prices = _prices(seed, paths=16)
+    policy = FundingPolicy(issue_equity=False)
+    flat = simulate_paths(co, prices=prices, dates=DATES, policy=policy)
+    moved = simulate_paths(co, prices=prices, dates=DATES, policy=policy, fx={"USD": rates})
+    for name in ("default_time", "first_forced_sale", "first_seizure"):
+        assert np.array_equal(getattr(moved, name), getattr(flat, name)), name
+    for name in ("units_sold", "units_seized", "final_units"):
+        np.testing.assert_allclose(getattr(moved, name), getattr(flat, name), rtol=1e-9, atol=1e-9)
+    live = ~flat.default
+    ratio = rates[:, -1] / 150.0
+    np.testing.assert_allclose(moved.final_debt[live], flat.final_debt[live] * ratio[live],
+                               rtol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(moved.nav_per_share[live], flat.nav_per_share[live] * ratio[live],
+                               rtol=1e-9, atol=1e-9)  # fmt: skip

@@ -771,14 +771,18 @@ def simulate(
     if executor is not None:
         workers = getattr(executor, "_max_workers", 1)
         in_flight = min(workers if isinstance(workers, int) else 1, -(-n_paths // size))
+    # rate paths: each currency's rates, and the prices converted (and, for a correlated
+    # rate, the asset's log prices and shocks) in every chunk in flight
+    fx_copies = 2 * len(rates) + 1 if rates else 0
     _check_memory(
         "paths" if chunk_size is None else "chunk_size",
         n_paths if chunk_size is None else chunk_size,
         estimate_memory(
             paths=n_paths, steps=steps, chunk_size=size, keep_paths=keep, chunks=in_flight
-        ),
+        )
+        + 8 * fx_copies * min(size, n_paths) * (steps + 1) * in_flight,
         (f"{_RESULT_BYTES_PER_PATH} bytes a kept path, " if keep else "")
-        + f"{_PRICE_MATRIX_COPIES * 8} bytes a price of {in_flight} chunk(s) of "
+        + f"{(_PRICE_MATRIX_COPIES + fx_copies) * 8} bytes a price of {in_flight} chunk(s) of "
         f"{min(size, n_paths):,} paths x {steps + 1:,} dates",
     )
     template = _Chunk(
@@ -860,9 +864,11 @@ def _trace(template: _Chunk, paths: Any) -> Any:
 
 def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
     co = template.company
-    claims = float(
-        sum(getattr(i, "principal", 0.0) or 0.0 for i in co.instruments)
-        + sum(getattr(i, "notional", 0.0) or 0.0 for i in co.instruments)
+    claims = float(  # in the reporting currency, at the as-of rates
+        sum((getattr(i, "principal", 0.0) or 0.0) * co.fx_rate(i.currency) for i in co.instruments)
+        + sum(
+            (getattr(i, "notional", 0.0) or 0.0) * co.fx_rate(i.currency) for i in co.instruments
+        )
     )
     return outcome_edges(
         units=float(co.holdings[0].units),
