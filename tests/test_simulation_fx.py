@@ -523,3 +523,34 @@ def test_coins_sold_for_dollar_debt_do_not_depend_on_the_rate(seed: int, vol: fl
                                rtol=1e-12)  # fmt: skip
     np.testing.assert_allclose(moved.nav_per_share[live], flat.nav_per_share[live] * ratio[live],
                                rtol=1e-9, atol=1e-9)  # fmt: skip
+
+
+def test_a_basket_priced_in_dollars_is_converted_and_one_in_two_currencies_refused() -> None:
+    from treasurymodel.simulation import Basket, CorrelatedGBM
+
+    held = [
+        Holdings(asset="BTC", units=100.0, price_currency="USD"),
+        Holdings(asset="ETH", units=1_000.0, price_currency="USD"),
+    ]
+    co = Company(name="Y", as_of=AS_OF, currency="JPY", shares_basic=1e6, holdings=held,
+                 market=Market(fx={"USD": 150.0}))  # fmt: skip
+    flat = CorrelatedGBM(
+        tickers=("BTC", "ETH"),
+        asset_prices=(60_000.0, 2_000.0),
+        drifts=(0.0, 0.0),
+        volatilities=(0.0, 0.0),
+        correlation=np.eye(2),
+    )
+    basket = Basket.for_company(co, model=flat)
+    kw: dict[str, Any] = {"years": 1, "paths": 10, "seed": 1, "keep_paths": True}
+    # basket price (100 x 60,000 + 1,000 x 2,000) / 1,100 dollars x 150, x e^0.1 after a year
+    # of a rate drifting at 10%
+    dollars = (100 * 60_000.0 + 1_000 * 2_000.0) / 1_100
+    res = tm.simulate(co, model=basket, fx=FxGBM(currency="USD", volatility=0.0, drift=0.1), **kw)
+    np.testing.assert_allclose(res.final_price, dollars * 150.0 * np.exp(0.1), rtol=1e-12)
+    held[1] = Holdings(asset="ETH", units=1_000.0, price_currency="EUR")
+    two = Company(name="Y", as_of=AS_OF, currency="JPY", shares_basic=1e6, holdings=held,
+                  market=Market(fx={"USD": 150.0, "EUR": 160.0}))  # fmt: skip
+    with pytest.raises(ValidationError, match="several currencies") as err:
+        tm.simulate(two, model=Basket.for_company(two, model=flat), **kw)
+    assert err.value.field == "company"

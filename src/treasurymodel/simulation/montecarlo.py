@@ -433,7 +433,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
-    fx: Any = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> MarketResult: ...
 
 
@@ -457,7 +457,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: Literal[True],
-    fx: Any = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationResult: ...
 
 
@@ -481,7 +481,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: Literal[False],
-    fx: Any = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationAggregates: ...
 
 
@@ -505,7 +505,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
-    fx: Any = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationResult | SimulationAggregates: ...
 
 
@@ -528,7 +528,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
-    fx: Any = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationResult | SimulationAggregates | MarketResult:
     """Simulate ``paths`` random price paths of the held asset through the scenario engine.
 
