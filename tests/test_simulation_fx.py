@@ -554,3 +554,22 @@ def test_a_basket_priced_in_dollars_is_converted_and_one_in_two_currencies_refus
     with pytest.raises(ValidationError, match="several currencies") as err:
         tm.simulate(two, model=Basket.for_company(two, model=flat), **kw)
     assert err.value.field == "company"
+
+
+def test_traced_paths_see_the_same_rates_as_the_run() -> None:
+    # a traced path is run again on its own: its prices and rates are drawn again from their
+    # blocks, so its final price, NAV per share and payments are those of the run
+    fx = FxGBM(currency="USD", volatility=0.2, correlation=0.5)
+    wanted = [3, 1_500, 2_047]
+    for keep in (True, False):
+        res = _metaplanet(paths=2_100, seed=5, fx=fx, record_paths=wanted, keep_paths=keep)
+        full = _metaplanet(paths=2_100, seed=5, fx=fx)
+        traces = res.traces
+        assert traces is not None
+        assert traces.values["price"][:, -1].tolist() == full.final_price[wanted].tolist()
+        assert traces.values["nav_per_share"][:, -1].tolist() == pytest.approx(
+            full.nav_per_share[wanted].tolist(), rel=1e-12
+        )
+        assert traces.values["principal_paid"][:, -1].tolist() == pytest.approx(
+            full.principal_paid[wanted].tolist(), rel=1e-12
+        )
