@@ -344,6 +344,19 @@ def simulate_paths(
     ([400.0, 1000.0], [False, True])
     >>> str(res.date_of(res.default_time)[1])  # the first weekly step on or after 1 July
     '2026-07-02'
+
+    A company reporting in yen owing $1M on 1 July (step 26), with a dollar worth 100 yen
+    until then and 150 yen from then on: the maturity costs $1M x 150 in yen.
+
+    >>> from treasurymodel import Market
+    >>> yen = Company(name="Y", as_of=dt.date(2026, 1, 1), currency="JPY", shares_basic=1e6,
+    ...     holdings=Holdings(units=1_000, price_currency="USD"), cash=1e10,
+    ...     market=Market(fx={"USD": 100.0}), instruments=[Note(name="N", principal=1e6,
+    ...     currency="USD", maturity=dt.date(2026, 7, 1))])
+    >>> rates = np.where(np.arange(53) < 26, 100.0, 150.0)
+    >>> simulate_paths(yen, prices=np.full(53, 50_000.0), dates=dates,
+    ...                fx={"USD": rates}).principal_paid.tolist()
+    [150000000.0]
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
