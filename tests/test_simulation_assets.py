@@ -446,7 +446,7 @@ def test_a_basket_runs_bounded_and_traced() -> None:
     assert full.default.any()
 
 
-def test_the_engine_refuses_several_assets_or_a_foreign_price_outside_a_basket() -> None:
+def test_the_engine_refuses_several_assets_outside_a_basket_and_converts_a_foreign_price() -> None:
     model = GBM(asset_price=100.0, volatility=0.5)
     two = Company(
         name="Two",
@@ -465,6 +465,10 @@ def test_the_engine_refuses_several_assets_or_a_foreign_price_outside_a_basket()
         holdings=Holdings(units=1.0, price_currency="USD"),
         market=Market(fx={"USD": 150.0}),
     )
-    with pytest.raises(ValidationError, match=r"prices BTC in USD") as b:
-        simulate(usd, model=model, years=1, paths=10, seed=0)
-    assert b.value.field == "company"
+    # an asset priced in US dollars is simulated in dollars and converted at Market.fx:
+    # on a flat path the final price is 100 dollars x 150 yen a dollar
+    flat = simulate(
+        usd, model=GBM(asset_price=100.0, volatility=0.0), years=1, paths=10, seed=0,
+        keep_paths=True,
+    )  # fmt: skip
+    assert flat.final_price.tolist() == [15_000.0] * 10

@@ -20,6 +20,7 @@ import os
 import time
 from typing import Any, Final
 
+import attrs
 import numpy as np
 
 from ..company import Company
@@ -29,6 +30,7 @@ from ..simulation import (
     KEEP_PATHS_LIMIT,
     ConstantPremium,
     FundingPolicy,
+    FxGBM,
     ImpactModel,
     SimulationAggregates,
     SimulationResult,
@@ -235,6 +237,29 @@ def add_parser(subparsers: Any) -> None:
         help="units of the asset traded a day on the market: the companies' sales move the "
         "price by the square-root law (default: no market impact)",
     )
+    stress.add_argument(
+        "--fx-vol",
+        type=_number_argument(non_negative=True, at_most=10.0),
+        default=None,
+        metavar="V",
+        help="an asset priced in another currency: simulate its exchange rate into the "
+        "reporting currency as geometric Brownian motion with this annual volatility, 0 to 10 "
+        "(default: the rate stays at the file's [market] fx)",
+    )
+    stress.add_argument(
+        "--fx-drift",
+        type=_number_argument(at_least=-10.0, at_most=10.0),
+        default=0.0,
+        metavar="MU",
+        help="with --fx-vol: annual drift of the exchange rate, -10 to 10 (0)",
+    )
+    stress.add_argument(
+        "--fx-corr",
+        type=_number_argument(at_least=-1.0, at_most=1.0),
+        default=0.0,
+        metavar="RHO",
+        help="with --fx-vol: correlation of the exchange rate with the asset, -1 to 1 (0)",
+    )
     stress.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
     stress.add_argument(
         "--plot",
@@ -268,13 +293,15 @@ def stress_data(
     steps_per_year: int,
     seed: int,
     source: str,
+    fx: FxGBM | None = None,
 ) -> dict[str, Any]:
     """The figures the ``stress`` command prints, as plain data (JSON-ready).
 
     ``by_year`` holds, for each whole year of the horizon (and the horizon itself if it is
     not a whole number of years), the date of that step and the cumulative probabilities of a
     forced sale and of a default on or before it; ``distributions`` the mean and the
-    quantiles :data:`QUANTILES` of the asset sold, the asset held and NAV per share at the end.
+    quantiles :data:`QUANTILES` of the asset sold, the asset held and NAV per share at the end;
+    ``simulation["fx"]`` the exchange-rate model when one was simulated (``fx``).
 
     Examples
     --------
@@ -340,6 +367,7 @@ def stress_data(
             "seed": seed,
             "start": result.dates[0].isoformat(),
             "end": result.dates[-1].isoformat(),
+            **({} if fx is None else {"fx": attrs.asdict(fx)}),
         },
         "by_year": rows,
         "distributions": distributions,
@@ -382,6 +410,15 @@ def render_table(data: dict[str, Any]) -> str:
         f"  {co['asset']} as geometric Brownian motion: spot "
         f"{_spot_text(sim['asset_price'])}, drift "
         f"{sim['drift']:.2%}, volatility {sim['volatility']:.2%}",
+        *(
+            [
+                f"  {fx['currency']} in {co['currency']} as geometric Brownian motion: drift"
+                f" {fx['drift']:.2%}, volatility {fx['volatility']:.2%}, correlation with"
+                f" {co['asset']} {fx['correlation']:g}"
+            ]
+            if (fx := sim.get("fx")) is not None
+            else []
+        ),
         f"  {paths:,} paths x {sim['steps']} steps ({sim['steps_per_year']} a year), seed "
         f"{sim['seed']}",
         "",
@@ -628,6 +665,10 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for figure, option in ((args.plot, "--plot"), (args.trace, "--trace")):
         if figure is not None and args.more:
             parser.error(f"argument {option}: draws one company (give one DATASET|FILE)")
+    if args.fx_vol is not None and args.more:
+        parser.error(
+            "argument --fx-vol: simulates one company's exchange rate (give one DATASET|FILE)"
+        )
     for figure, option in ((args.plot, "--plot"), (args.trace, "--trace")):
         if figure is not None:  # fail before the simulation
             if importlib.util.find_spec("matplotlib") is None:
@@ -646,6 +687,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         asset_price = company.market.asset_price
     try:
         model = GBM(asset_price=asset_price, drift=args.drift, volatility=args.vol)
+        fx = _fx_model(company, args, parser)
         kwargs: dict[str, Any] = {
             "model": model,
             "years": args.years,
@@ -661,6 +703,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             else ImpactModel(daily_volume=args.daily_volume),
             "record": ("units", "nav_per_share") if args.plot is not None else (),
             "record_paths": 1 if args.trace is not None else None,
+            "fx": fx,
         }
         keep = args.paths <= KEEP_PATHS_LIMIT
         if args.paths > _MAX_PATHS:  # refused by simulate, naming --paths, before any work
@@ -718,6 +761,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         steps_per_year=args.steps_per_year,
         seed=args.seed,
         source=label,
+        fx=fx,
     )
     if args.format == "json":
         _write(_json_text(data))
@@ -740,6 +784,26 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         fig = holdings_fan(result, asset=company.holdings[0].asset, currency=company.currency)
         _save_figure(fig, args.plot, "--plot")
     return 0
+
+
+def _fx_model(
+    company: Company, args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> FxGBM | None:
+    """The exchange rate of the asset's price currency asked with ``--fx-vol`` (or None)."""
+    if args.fx_vol is None:
+        for option, value in (("--fx-drift", args.fx_drift), ("--fx-corr", args.fx_corr)):
+            if value != 0.0:
+                parser.error(f"argument {option}: needs --fx-vol")
+        return None
+    code = company.holdings[0].price_currency
+    if code is None or code == company.currency:
+        parser.error(
+            f"argument --fx-vol: {company.name} prices {company.holdings[0].asset} in its "
+            f"reporting currency {company.currency}: there is no exchange rate to simulate"
+        )
+    return FxGBM(
+        currency=code, volatility=args.fx_vol, drift=args.fx_drift, correlation=args.fx_corr
+    )
 
 
 def _workers(workers: int | None, *, paths: int, chunk_size: int | None) -> int:

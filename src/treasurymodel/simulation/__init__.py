@@ -2,12 +2,13 @@
 
 :func:`simulate` draws paths from a price model (:class:`GBM`, :class:`MertonJumpDiffusion`,
 :class:`BlockBootstrap`; :class:`CorrelatedGBM` and :class:`JointBootstrap` for several assets,
-through :class:`Basket`) and runs the company through them; :func:`simulate_paths` runs it
-through paths you give; :func:`simulate_market` runs several companies through the same paths.
-The premium, funding and impact models say how the stock trades and how the company raises
-money. ``simulate`` and the three price models are also at the top level of
-``treasurymodel``; :class:`PremiumState` and :class:`ChannelState` are what a custom premium
-model or funding channel receives.
+through :class:`Basket`), with exchange-rate paths if asked (:class:`FxGBM`), and runs the
+company through them; :func:`simulate_paths` runs it through paths you give;
+:func:`simulate_market` runs several companies through the same paths. The premium,
+funding and impact models say how the stock trades and how the company raises money.
+``simulate`` and the three price models are also at the top level of ``treasurymodel``;
+:class:`PremiumState` and :class:`ChannelState` are what a custom premium model or funding
+channel receives.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .channels import (
     TermLoanIssuance,
 )
 from .engine import RECORDABLE, simulate_paths
+from .fx import FxGBM
 from .impact import ImpactModel
 from .joint import MarketAggregates
 from .market import MarketResult, simulate_market
@@ -61,6 +63,8 @@ __all__ = [
     "JointBootstrap",
     "MultiAssetModel",
     "asset_price_paths",
+    # exchange rates
+    "FxGBM",
     # how the stock trades and how the company raises money
     "MIN_SHARE_PRICE",
     "CallablePremium",

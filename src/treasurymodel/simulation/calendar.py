@@ -420,14 +420,34 @@ def _cached_plan(company: Company, dates: tuple[_dt.date, ...], policy: FundingP
     return build_plan(company, dates, policy)
 
 
-def plan_for(company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy) -> Plan:
-    # the engine steps one asset priced in the reporting currency (it has no FX path)
-    one_asset(
-        company,
-        "the simulation's engine",
+def plan_for(
+    company: Company,
+    dates: tuple[_dt.date, ...],
+    policy: FundingPolicy,
+    *,
+    converts_fx: bool = False,
+) -> Plan:
+    # The engine steps one asset. Its callers that convert the prices into the reporting
+    # currency (``converts_fx``: simulate_paths and simulate, see simulation/fx.py) take an
+    # asset priced in another currency; the others only one priced in the reporting currency.
+    instead = (
         "simulate several assets through "
-        "treasurymodel.simulation.Basket.for_company(company, model=...)",
+        "treasurymodel.simulation.Basket.for_company(company, model=...)"
     )
+    if not converts_fx:
+        if len(company.holdings) == 1:
+            instead = (
+                "simulate it on its own: treasurymodel.simulate and simulate_paths convert its"
+                " price (fx=)"
+            )
+        one_asset(company, "this simulation", instead)
+    elif len(company.holdings) > 1:
+        raise ValidationError(
+            "company",
+            company.name,
+            f"holds several assets {company.assets!r}; the simulation's engine steps one"
+            f" asset ({instead})",
+        )
     try:
         return _cached_plan(company, dates, policy)
     except TypeError:  # pragma: no cover - an unhashable field

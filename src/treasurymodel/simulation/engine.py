@@ -59,6 +59,7 @@ from .channels import (
     period_ends,
 )
 from .credit_events import CreditRecorder
+from .fx import FxRevaluation, convert
 from .impact import ImpactModel, _sell_units
 from .models import _PRICE_RANGE
 from .policy import FundingPolicy
@@ -249,6 +250,7 @@ def simulate_paths(
     record_edges: Mapping[str, Any] | None = None,
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
+    fx: Mapping[str, Any] | None = None,
 ) -> SimulationResult:
     """Step ``company`` through given price paths of its reserve asset, all paths at once.
 
@@ -269,9 +271,10 @@ def simulate_paths(
         The company on its as-of date.
     prices
         Asset prices, shape ``(paths, steps + 1)`` (a 1-d array is one path), finite and
-        positive; column ``t`` is the price on ``dates[t]``. Any memory layout works; a
-        column-major (Fortran-ordered) array reads fastest, e.g. the transpose of a C-ordered
-        ``(steps + 1, paths)`` array.
+        positive, in the asset's price currency (``Holdings.price_currency``; the reporting
+        currency by default); column ``t`` is the price on ``dates[t]``. Any memory layout
+        works; a column-major (Fortran-ordered) array reads fastest, e.g. the transpose of a
+        C-ordered ``(steps + 1, paths)`` array.
     dates
         The dates of the columns, strictly increasing, the first on or after
         ``company.as_of``. An event dated ``d`` falls on the first step on or after ``d``.
@@ -303,6 +306,14 @@ def simulate_paths(
         With a count: ``"worst"`` (lowest final NAV per share, the default),
         ``"first_default"`` (earliest defaults; fewer if fewer paths default) or
         ``"random"`` (a sample drawn with a fixed seed).
+    fx
+        Exchange-rate paths: a mapping from a foreign currency (the asset's price currency
+        or an instrument's) to its rates, reporting currency per unit, shape ``(steps + 1,)``
+        (the same on every path) or ``(paths, steps + 1)``; column ``t`` is the rate on
+        ``dates[t]``. A currency not given stays at its as-of rate (``Market.fx``). The asset
+        price on step ``t`` is ``prices[:, t]`` times its currency's rate on step ``t``, and
+        every amount in a foreign currency is converted at the rate of the step on which it
+        is paid (see :mod:`treasurymodel.simulation.fx`).
 
     Returns
     -------
@@ -333,6 +344,19 @@ def simulate_paths(
     ([400.0, 1000.0], [False, True])
     >>> str(res.date_of(res.default_time)[1])  # the first weekly step on or after 1 July
     '2026-07-02'
+
+    A company reporting in yen owing $1M on 1 July (step 26), with a dollar worth 100 yen
+    until then and 150 yen from then on: the maturity costs $1M x 150 in yen.
+
+    >>> from treasurymodel import Market
+    >>> yen = Company(name="Y", as_of=dt.date(2026, 1, 1), currency="JPY", shares_basic=1e6,
+    ...     holdings=Holdings(units=1_000, price_currency="USD"), cash=1e10,
+    ...     market=Market(fx={"USD": 100.0}), instruments=[Note(name="N", principal=1e6,
+    ...     currency="USD", maturity=dt.date(2026, 7, 1))])
+    >>> rates = np.where(np.arange(53) < 26, 100.0, 150.0)
+    >>> simulate_paths(yen, prices=np.full(53, 50_000.0), dates=dates,
+    ...                fx={"USD": rates}).principal_paid.tolist()
+    [150000000.0]
     """
     if not isinstance(company, Company):
         raise ValidationError("company", company, "must be a treasurymodel.Company")
@@ -341,14 +365,15 @@ def simulate_paths(
     premium = ConstantPremium(mnav=1.0) if premium is None else premium
     _check_models(policy, premium, impact)
     arr = _check_prices(prices, len(the_dates))
-    plan = plan_for(company, the_dates, policy)
+    plan = plan_for(company, the_dates, policy, converts_fx=True)
+    arr, reval = _convert_fx(company, plan, arr, fx)
     edges = _record_edges(record, record_edges, plan, float(arr[0, 0]))
     wanted = check_record_paths(record_paths, choose_paths, limit=None)
     if isinstance(wanted, np.ndarray) and wanted.size and int(wanted.max()) >= arr.shape[0]:
         raise ValidationError(
             "record_paths", int(wanted.max()), f"must index the {arr.shape[0]} paths"
         )
-    result = _run(plan, arr, policy, premium, impact, edges)
+    result = _run(plan, arr, policy, premium, impact, edges, fx=reval)
     if wanted is None:
         return result
     if isinstance(wanted, int):
@@ -359,9 +384,26 @@ def simulate_paths(
             nav_per_share=result.nav_per_share,
             default_time=result.default_time,
         )
+    sub = None if reval is None else reval.rows(wanted)
     return attrs.evolve(
-        result, traces=trace_paths(plan, arr[wanted], wanted, policy, premium, impact)
+        result, traces=trace_paths(plan, arr[wanted], wanted, policy, premium, impact, fx=sub)
     )
+
+
+def _convert_fx(
+    company: Company, plan: Plan, arr: FloatArray, fx: Any
+) -> tuple[FloatArray, FxRevaluation | None]:
+    """The prices in the reporting currency (checked again when converted) and the
+    revaluation of foreign amounts at the rates' paths (see simulation/fx.py)."""
+    out, reval = convert(company, arr, fx, debts=len(plan.debts), prefs=len(plan.prefs))
+    if out is not arr:
+        try:
+            out = _check_prices(out, arr.shape[1])
+        except ValidationError as exc:
+            raise ValidationError(
+                "fx", exc.value, f"takes the price in {company.currency} " + exc.reason
+            ) from None
+    return out, reval
 
 
 def trace_paths(
@@ -371,6 +413,7 @@ def trace_paths(
     policy: FundingPolicy,
     premium: PremiumModel,
     impact: ImpactModel | None,
+    fx: FxRevaluation | None = None,
 ) -> PathTraces:
     """Run the rows of ``prices`` (simulation paths ``paths``) again, keeping every
     recordable quantity at every step. Paths do not interact in the engine, so a traced
@@ -383,7 +426,7 @@ def trace_paths(
             paths=paths, dates=plan.dates, values=values, default_time=never,
             first_forced_sale=never, first_seizure=never,
         )  # fmt: skip
-    sub = _run(plan, np.asfortranarray(prices), policy, premium, impact, {}, trace=values)
+    sub = _run(plan, np.asfortranarray(prices), policy, premium, impact, {}, trace=values, fx=fx)
     return PathTraces(
         paths=paths,
         dates=plan.dates,
@@ -417,7 +460,8 @@ def simulate_paths_with_credit(
     premium = ConstantPremium(mnav=1.0) if premium is None else premium
     _check_models(policy, premium, impact)
     arr = _check_prices(prices, len(the_dates))
-    plan = plan_for(company, the_dates, policy)
+    plan = plan_for(company, the_dates, policy, converts_fx=True)
+    arr, _ = _convert_fx(company, plan, arr, None)  # rates at Market.fx
     recorder = CreditRecorder(arr.shape[0], len(plan.debts), len(plan.prefs))
     return _run(plan, arr, policy, premium, impact, {}, credit=recorder), recorder
 
@@ -431,6 +475,7 @@ def _run(
     edges: Mapping[str, FloatArray],
     credit: CreditRecorder | None = None,
     trace: dict[str, FloatArray] | None = None,
+    fx: FxRevaluation | None = None,
 ) -> SimulationResult:
     """Step every path through the visited steps, one phase after the other.
 
@@ -442,6 +487,10 @@ def _run(
     and the steps on which securities sold on the paths have something due (added as they
     are sold). Every operation is written in the order of the scalar reference
     (tests/_reference_engine.py), which the engine matches bit for bit.
+
+    With ``fx`` (exchange-rate paths), the foreign amounts held are restated at each visited
+    step's rates before anything else happens on it, and at the last step's before the
+    result.
     """
     c = Run(plan, prices, policy, premium, impact, edges)
     st = PathState(c)
@@ -460,6 +509,8 @@ def _run(
         if t <= done:
             continue
         done = t
+        if fx is not None:
+            fx.at(st, t)
         w = _begin_step(c, st, t)
         if c.inflows:
             _inflows(c, st, w)
@@ -485,6 +536,8 @@ def _run(
         if recording:
             w.price = prices[:, t] if _one(st.factor) else prices[:, t] * st.factor
             _record_step(c, st, w, kept)
+    if fx is not None:
+        fx.at(st, c.last_step)
     return _results(c, st)
 
 

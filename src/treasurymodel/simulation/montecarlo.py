@@ -39,8 +39,17 @@ from .aggregates import SimulationAggregates, outcome_edges
 from .assets import Basket, MultiAssetModel, basket_price_paths
 from .calendar import plan_for
 from .engine import _check_models, check_record, simulate_paths, trace_paths
+from .fx import FxGBM, check_fx, convert, fx_paths
 from .impact import ImpactModel
-from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _check_spot, _whole
+from .models import (
+    _PRICE_RANGE,
+    GBM,
+    PriceModel,
+    _check_grid,
+    _check_horizon,
+    _check_spot,
+    _whole,
+)
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
@@ -216,6 +225,7 @@ class _Chunk:
     impact: ImpactModel | None
     record: tuple[str, ...]
     record_edges: Mapping[str, Any] | None
+    fx: Mapping[str, Any] = attrs.field(factory=dict)  # checked (check_fx)
 
 
 def price_paths(
@@ -320,7 +330,9 @@ def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: f
 
 
 def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationResult:
-    """The chunk's paths through the engine (or given ``prices`` on the chunk's settings)."""
+    """The chunk's paths through the engine (or given ``prices`` on the chunk's settings,
+    every rate at the as-of rate)."""
+    rates: dict[str, FloatArray] | None = None
     if prices is None:
         prices = price_paths(
             chunk.model,
@@ -331,6 +343,7 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
             steps=chunk.steps,
             dt=chunk.dt,
         )
+        rates = _chunk_rates(chunk, prices, chunk.start)
     return simulate_paths(
         chunk.company,
         prices=prices,
@@ -340,6 +353,23 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
         impact=chunk.impact,
         record=chunk.record,
         record_edges=chunk.record_edges,
+        fx=rates,
+    )
+
+
+def _chunk_rates(chunk: _Chunk, prices: FloatArray, start: int) -> dict[str, FloatArray] | None:
+    """The exchange rates on the paths from ``start`` whose prices are ``prices``."""
+    if not chunk.fx:
+        return None
+    return fx_paths(
+        chunk.fx,
+        chunk.company,
+        model=chunk.model,
+        prices=prices,
+        seed=chunk.seed,
+        start=start,
+        total=chunk.total,
+        dt=chunk.dt,
     )
 
 
@@ -404,6 +434,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: Literal[True],
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> MarketResult: ...
 
 
@@ -473,6 +504,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: Literal[True],
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationResult: ...
 
 
@@ -496,6 +528,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: Literal[False],
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationAggregates: ...
 
 
@@ -519,6 +552,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationResult | SimulationAggregates: ...
 
 
@@ -541,6 +575,7 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: bool | None = None,
+    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> SimulationResult | SimulationAggregates | MarketResult | MarketAggregates:
     """Simulate ``paths`` random price paths of the held asset through the scenario engine.
 
@@ -640,6 +675,16 @@ def simulate(
         list of companies a :class:`~treasurymodel.simulation.MarketAggregates`).
         ``None`` (the default) keeps the paths up to :data:`KEEP_PATHS_LIMIT` paths, for one
         company or a list.
+    fx
+        Exchange rates (reporting currency per unit of a foreign currency) on the paths, for
+        a company whose asset is priced, or whose instruments are, in another currency:
+        ``None`` (the default) keeps every rate at the as-of rate (``Market.fx``); an
+        :class:`~treasurymodel.simulation.FxGBM` (or a list of them, one a currency) draws a
+        rate path with each price path, reproducibly from ``seed`` whatever the chunks; a
+        mapping from currency to an array of rates, shape ``(steps + 1,)`` (one path for
+        all) or ``(paths, steps + 1)``, gives them. ``model`` prices the asset in its own
+        price currency; every amount is converted at the rate of the step on which it is
+        paid (see :mod:`treasurymodel.simulation.fx`). One company only.
 
     Returns
     -------
@@ -696,6 +741,10 @@ def simulate(
                 "the paths of one asset (give a one-asset model)",
             )
 
+        if fx is not None:
+            raise ValidationError(
+                "fx", fx, "is for one company (companies on one market share one asset's paths)"
+            )
         return simulate_companies(
             company,
             model=model,
@@ -727,12 +776,29 @@ def simulate(
     policy = cast(FundingPolicy | None, policy)
     premium = cast(PremiumModel | None, premium)
     if isinstance(model, Basket):  # several assets: the engine holds basket units
+        codes = {h.price_currency or company.currency for h in company.holdings}
+        if len(codes) > 1:
+            raise ValidationError(
+                "company",
+                company.name,
+                f"prices its assets in several currencies {sorted(codes)}: a Basket adds"
+                " prices in one currency",
+            )
         company = basket_company(company, model)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
     steps = len(dates) - 1
     dt = 1.0 / steps_per_year
     _check_model(model, years=steps * dt)
     n_paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
+    rates = check_fx(fx, company, dates=steps + 1, paths=n_paths)
+    shocks_known = isinstance(model, GBM) and model.volatility > 0.0
+    for code, rate in rates.items():
+        if isinstance(rate, FxGBM) and rate.correlation != 0.0 and not shocks_known:
+            raise ValidationError(
+                f"fx[{code!r}].correlation",
+                rate.correlation,
+                "needs a GBM asset model with a positive volatility (whose shocks are known)",
+            )
     seed_value = _whole("seed", seed, minimum=0)
     _check_executor(executor)
     _check_models(
@@ -760,14 +826,18 @@ def simulate(
     if executor is not None:
         workers = getattr(executor, "_max_workers", 1)
         in_flight = min(workers if isinstance(workers, int) else 1, -(-n_paths // size))
+    # rate paths: each currency's rates, and the prices converted (and, for a correlated
+    # rate, the asset's log prices and shocks) in every chunk in flight
+    fx_copies = 2 * len(rates) + 1 if rates else 0
     _check_memory(
         "paths" if chunk_size is None else "chunk_size",
         n_paths if chunk_size is None else chunk_size,
         estimate_memory(
             paths=n_paths, steps=steps, chunk_size=size, keep_paths=keep, chunks=in_flight
-        ),
+        )
+        + 8 * fx_copies * min(size, n_paths) * (steps + 1) * in_flight,
         (f"{_RESULT_BYTES_PER_PATH} bytes a kept path, " if keep else "")
-        + f"{_PRICE_MATRIX_COPIES * 8} bytes a price of {in_flight} chunk(s) of "
+        + f"{(_PRICE_MATRIX_COPIES + fx_copies) * 8} bytes a price of {in_flight} chunk(s) of "
         f"{min(size, n_paths):,} paths x {steps + 1:,} dates",
     )
     template = _Chunk(
@@ -785,6 +855,7 @@ def simulate(
         impact=impact,
         record=names,
         record_edges=record_edges,
+        fx=rates,
     )
     if record_edges is not None:  # the engine checks the edges: on one flat path, up front
         _run_chunk(template, np.full((1, steps + 1), float(model.asset_price)))
@@ -819,6 +890,7 @@ def _trace(template: _Chunk, paths: Any) -> Any:
     """Traces of simulation paths ``paths``: their prices drawn again from their blocks."""
     idx = np.asarray(paths, dtype=np.int64)
     rows: list[FloatArray] = []
+    fx_rows: dict[str, list[FloatArray]] = {}
     for block in np.unique(idx // BLOCK_PATHS):
         start = int(block) * BLOCK_PATHS
         prices = price_paths(
@@ -830,23 +902,34 @@ def _trace(template: _Chunk, paths: Any) -> Any:
             steps=template.steps,
             dt=template.dt,
         )
-        rows.append(prices[idx[idx // BLOCK_PATHS == block] - start])
+        picked = idx[idx // BLOCK_PATHS == block] - start
+        rows.append(prices[picked])
+        block_rates = _chunk_rates(template, prices, start)
+        for code, r in (block_rates or {}).items():
+            fx_rows.setdefault(code, []).append(r[picked])
     prices = np.concatenate(rows) if rows else np.empty((0, template.steps + 1))
     policy = FundingPolicy() if template.policy is None else template.policy
     premium = ConstantPremium(mnav=1.0) if template.premium is None else template.premium
-    plan = plan_for(template.company, template.dates, policy)
-    return trace_paths(plan, prices, idx, policy, premium, template.impact)
+    plan = plan_for(template.company, template.dates, policy, converts_fx=True)
+    rates = {code: np.concatenate(r) for code, r in fx_rows.items()}
+    co = template.company
+    prices, reval = convert(co, prices, rates, debts=len(plan.debts), prefs=len(plan.prefs))
+    return trace_paths(plan, prices, idx, policy, premium, template.impact, fx=reval)
 
 
 def _edges_of(template: _Chunk) -> dict[str, FloatArray]:
-    return company_edges(template.company, float(template.model.asset_price))
+    co = template.company
+    return company_edges(co, float(template.model.asset_price) * _asset_rate(co))
 
 
 def company_edges(co: Company, asset_price: float) -> dict[str, FloatArray]:
-    """The outcome histogram edges of a bounded run of ``co`` from ``asset_price``."""
-    claims = float(
-        sum(getattr(i, "principal", 0.0) or 0.0 for i in co.instruments)
-        + sum(getattr(i, "notional", 0.0) or 0.0 for i in co.instruments)
+    """The outcome histogram edges of a bounded run of ``co`` from ``asset_price`` (in the
+    reporting currency)."""
+    claims = float(  # in the reporting currency, at the as-of rates
+        sum((getattr(i, "principal", 0.0) or 0.0) * co.fx_rate(i.currency) for i in co.instruments)
+        + sum(
+            (getattr(i, "notional", 0.0) or 0.0) * co.fx_rate(i.currency) for i in co.instruments
+        )
     )
     return outcome_edges(
         units=float(co.holdings[0].units),
@@ -856,6 +939,11 @@ def company_edges(co: Company, asset_price: float) -> dict[str, FloatArray]:
         claims=claims,
         asset_price=asset_price,
     )
+
+
+def _asset_rate(company: Company) -> float:
+    """The as-of rate of the asset's price currency (1 for the reporting currency)."""
+    return company.fx_rate(company.holdings[0].price_currency)
 
 
 def _aggregate_chunk(
