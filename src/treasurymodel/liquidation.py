@@ -1068,8 +1068,21 @@ def _one_asset_view(
     reference: Any = {} if asset_price is None else asset_price
     if not shock:
         given = reference if isinstance(reference, Mapping) else {company.assets[0]: reference}
+        if target.asset in given:  # replaced below, but a bad reference is still refused
+            field = (
+                f"asset_price.{target.asset}" if isinstance(reference, Mapping) else "asset_price"
+            )
+            if np.ndim(price_array(field, given[target.asset])):
+                raise ValidationError(
+                    "asset_price",
+                    asset_price,
+                    "must give one reference price per asset (numbers, not arrays)",
+                )
         # The target's own price is what is solved for: at 1 its "price" is its FX rate.
         reference = {**dict(given), target.asset: 1.0}
+    rates = fx_rates(company, fx)
+    if any(np.ndim(r) for r in rates.values()):
+        raise ValidationError("fx", fx, "must give numbers here, not arrays")
     prices, scalar = asset_prices(company, reference, fx=fx, field="asset_price")
     if not scalar:
         raise ValidationError(
@@ -1078,9 +1091,6 @@ def _one_asset_view(
             "must give one reference price per asset (numbers, not arrays)",
         )
     value = {a: float(p) for a, p in prices.items()}
-    rates = fx_rates(company, fx)
-    if any(np.ndim(r) for r in rates.values()):
-        raise ValidationError("fx", fx, "must give numbers here, not arrays")
     if fx is not None:
         company = attrs.evolve(
             company,
