@@ -230,7 +230,10 @@ def _n(x: float) -> float:
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
-_MODEL = {"asset_volatility": 0.5, "expected_return": 0.125}  # mu = sigma^2 / 2: no drift term
+_MODEL: dict[str, Any] = {
+    "asset_volatility": 0.5,
+    "expected_return": 0.125,
+}  # mu = sigma^2 / 2: no drift term
 
 
 def test_risk_second_asset_at_zero_units_is_the_one_asset_risk() -> None:
@@ -381,7 +384,8 @@ def test_nav_chart_second_asset_at_zero_units_is_the_one_asset_chart() -> None:
 
     grid = np.linspace(0.0, 300_000.0, 7)
     one = nav_chart(_credit_one(1_000.0), asset_prices=grid)
-    for kwargs in ({}, {"shock": True}):
+    cases: list[dict[str, Any]] = [{}, {"shock": True}]
+    for kwargs in cases:
         fig = nav_chart(_chart_two(eth=0.0), asset_prices=grid, **kwargs)
         for label in ("NAV per share", "NAV per share, diluted"):
             np.testing.assert_allclose(

@@ -1091,6 +1091,12 @@ def _one_asset_view(
             "must give one reference price per asset (numbers, not arrays)",
         )
     value = {a: float(p) for a, p in prices.items()}
+    if not math.isfinite(sum(h.units * value[h.asset] for h in company.holdings)):
+        raise ValidationError(
+            "asset_price",
+            asset_price,
+            "is too large: the holdings' value at these prices leaves the float range",
+        )
     if fx is not None:
         company = attrs.evolve(
             company,
