@@ -30,6 +30,7 @@ from treasurymodel import (
     TermLoan,
     ValidationError,
     credit_table,
+    maturity_wall,
     springing_trigger_price,
 )
 from treasurymodel.credit import btc_credit_spread, btc_risk, btc_risks
@@ -163,6 +164,19 @@ def test_springing_for_a_yen_company_is_the_usd_trigger_in_usd() -> None:
     assert _trigger(_yen(), fx={"USD": 100.0}) == pytest.approx(115_000.0, rel=1e-12)
     # A common shock of the one asset is its price over today's.
     assert _trigger(_yen(), shock=True) == pytest.approx(1.2, rel=1e-12)
+
+
+def test_springing_test_in_the_wall_of_a_yen_company_counts_pledges_in_units() -> None:
+    # The wall's springing test reads the same liquidity: the yen company's rows are the USD
+    # company's. Counting the 200 pledged BTC as 200 "BTC x 150" units left 179,800 free
+    # units instead of 150,000 and put the 2027-12-15 row at 100,111 instead of 120,000
+    # (the 130M due then less the 10M of cash, over 1,000 BTC).
+    usd = maturity_wall(_one(1_200.0), springing="test", by="date").rows
+    yen = maturity_wall(_yen(), springing="test", by="date").rows
+    assert [r.end for r in yen] == [r.end for r in usd]
+    assert usd[1].breakeven_price == 120_000.0
+    for a, b in zip(yen, usd, strict=True):
+        assert a.breakeven_price == pytest.approx(b.breakeven_price, rel=1e-12)
 
 
 @given(
