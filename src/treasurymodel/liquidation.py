@@ -1372,8 +1372,9 @@ class SpringingTriggers(Tabular):
     reference
         The instrument each clause tests liquidity against.
     trigger_price
-        The asset price below which each test fails: ``None`` when it cannot fail at any
-        price, ``inf`` when it fails at every price.
+        The asset price below which each test fails (the common scale factor of every price
+        with ``shock=True``): ``None`` when it cannot fail at any price, ``inf`` when it
+        fails at every price.
 
     Examples
     --------
@@ -1464,8 +1465,8 @@ def springing_trigger_price(
         Name of an instrument of the company.
     asset
         The asset whose price is solved for, the others fixed at their reference prices
-        (only their unencumbered units count, pledged ones too being fixed); default the
-        primary asset. Not with ``shock=True``.
+        (their unencumbered units count in liquidity, their pledged units do not); default
+        the primary asset. Not with ``shock=True``.
     shock
         Solve for the common scale factor of every asset price instead: each trigger is
         then a factor (0.6 = every price 40% below its reference).
