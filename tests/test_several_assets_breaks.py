@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasurymodel import (
@@ -491,6 +491,28 @@ def test_nav_chart_of_a_yen_company_is_in_usd_prices_and_yen_per_share() -> None
     # (120M x 100 - 1.5bn) / (1,000 x 100) = 105,000 USD.
     fig = nav_chart(yen, fx={"USD": 100.0}, asset_prices=[0.0, 1.0])
     assert _mark(fig, "NAV breakeven") == pytest.approx(105_000.0, rel=1e-12)
+
+
+@settings(max_examples=10)
+@given(eth=st.floats(0.0, 1e5), more=st.floats(1.0, 1e5), k=st.floats(0.1, 10.0))
+def test_nav_chart_breakeven_falls_with_units_and_scales_with_prices(
+    eth: float, more: float, k: float
+) -> None:
+    pytest.importorskip("matplotlib")
+    from treasurymodel.plot import nav_chart
+
+    co, richer = _chart_two(eth=eth), _chart_two(eth=eth + more)
+    cases: list[dict[str, Any]] = [{}, {"shock": True}]
+    for kwargs in cases:
+        a = _mark(nav_chart(co, asset_prices=[0.0, 1.0], **kwargs), "NAV breakeven")
+        b = _mark(nav_chart(richer, asset_prices=[0.0, 1.0], **kwargs), "NAV breakeven")
+        assert b <= a
+    # Under a common shock the breakeven is a fraction of the reserve: every reference price
+    # x k moves the primary's breakeven price by nothing (the fraction / k, times k x 100,000).
+    prices = {"BTC": 100_000.0 * k, "ETH": 3_000.0 * k}
+    base = _mark(nav_chart(co, asset_prices=[0.0, 1.0], shock=True), "NAV breakeven")
+    scaled = nav_chart(co, asset_prices=[0.0, 1.0], shock=True, asset_price=prices)
+    assert _mark(scaled, "NAV breakeven") == pytest.approx(base, rel=1e-12)
 
 
 @pytest.mark.parametrize(
