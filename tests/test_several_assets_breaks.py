@@ -33,7 +33,13 @@ from treasurymodel import (
     maturity_wall,
     springing_trigger_price,
 )
-from treasurymodel.credit import btc_credit_spread, btc_risk, btc_risks
+from treasurymodel.credit import (
+    btc_credit_spread,
+    btc_risk,
+    btc_risks,
+    credit_surplus,
+    market_spread,
+)
 from treasurymodel.instruments import SpringingMaturity
 
 AS_OF = dt.date(2026, 1, 1)
@@ -300,6 +306,11 @@ def test_risk_takes_a_price_mapping_and_arrays() -> None:
     assert table.rating[0] == pytest.approx(210 / 80, rel=1e-15)
     spread = btc_credit_spread(two, "n", asset_price={"ETH": 8_000.0}, **_MODEL)
     assert spread == pytest.approx(-math.log1p(-got), rel=1e-12)
+    surplus = credit_surplus(
+        two, "n", price=100.0, risk_free_rate=0.04, asset_price={"ETH": 8_000.0}, **_MODEL
+    )
+    market = market_spread(two, "n", price=100.0, risk_free_rate=0.04)
+    assert surplus == pytest.approx(market - spread, rel=1e-12)
 
 
 def test_risk_of_a_yen_company_is_that_of_the_usd_company() -> None:
