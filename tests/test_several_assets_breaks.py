@@ -172,6 +172,25 @@ def test_springing_for_a_yen_company_is_the_usd_trigger_in_usd() -> None:
     assert _trigger(_yen(), shock=True) == pytest.approx(1.2, rel=1e-12)
 
 
+def test_springing_test_in_the_wall_with_the_other_assets_fixed_by_hand() -> None:
+    # BTC with 60M of ETH fixed; the note springs on 2027-09-15 below 75,000 (as above).
+    # 2027-09-15: 50M if sprung, covered by the ETH: 0. 2027-12-15: 150M if sprung (below
+    # 75,000), (150M - 60M) / 1,000 = 90,000 > 75,000 so uncovered up to 75,000; else 100M,
+    # (100M - 60M) / 1,000 = 40,000 < 75,000, covered: 75,000. 2029: 150M either way, 90,000.
+    rows = maturity_wall(_two(), springing="test", by="date").rows
+    assert [str(r.end) for r in rows] == ["2027-09-15", "2027-12-15", "2029-01-01"]
+    assert [r.breakeven_price for r in rows] == [0.0, 75_000.0, 90_000.0]
+    # ETH with BTC fixed, the note secured by 4,000 ETH: the 1,000 BTC (100M) are liquidity
+    # and a resource; the note springs below (120M - 100M) / 16,000 free ETH = 1,250.
+    # 2027-12-15: 150M if sprung: 50M / 20,000 = 2,500 > 1,250, uncovered up to 1,250; else
+    # 100M, covered by the BTC: 1,250. 2029: 150M, 2,500.
+    on_eth = attrs.evolve(_sec(pledged_on="ETH"), pledged_units=4_000)
+    co = _two(instruments=[_cvt(), on_eth])
+    assert _trigger(co, asset="ETH") == 1_250.0
+    eth = maturity_wall(co, asset="ETH", springing="test", by="date").rows
+    assert [r.breakeven_price for r in eth] == [0.0, 1_250.0, 2_500.0]
+
+
 def test_springing_test_in_the_wall_of_a_yen_company_counts_pledges_in_units() -> None:
     # The wall's springing test reads the same liquidity: the yen company's rows are the USD
     # company's. Counting the 200 pledged BTC as 200 "BTC x 150" units left 179,800 free

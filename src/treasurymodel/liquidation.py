@@ -604,6 +604,7 @@ class _Options:
     include_interest: bool
     include_principal: bool
     index_level: float | None
+    liquidity: float = 0.0  # fixed liquidity besides the cash (other assets' free value)
 
 
 def _debt_plan(
@@ -742,16 +743,23 @@ def _reference_amount(
 
 
 def _clause_threshold(
-    company: Company, clause: SpringingMaturity, outstanding: float, need: float
+    company: Company,
+    clause: SpringingMaturity,
+    outstanding: float,
+    need: float,
+    liquidity: float = 0.0,
 ) -> float | None:
     """Price below which ``clause``'s liquidity test fails; ``None`` if it cannot fail.
 
-    Liquidity = cash + unencumbered units × P; the test fails when liquidity is below
-    ``liquidity_multiple × need``, unless less than ``min_outstanding`` remains.
+    Liquidity = cash + ``liquidity`` (the fixed free value of other assets) + unencumbered
+    units × P; the test fails when liquidity is below ``liquidity_multiple × need``, unless
+    less than ``min_outstanding`` remains.
     """
     if clause.min_outstanding is not None and outstanding < clause.min_outstanding:
         return None
-    t = _pass_threshold(company.cash, company.unencumbered_units, clause.liquidity_multiple * need)
+    t = _pass_threshold(
+        company.cash + liquidity, company.unencumbered_units, clause.liquidity_multiple * need
+    )
     return None if t <= 0.0 else t
 
 
@@ -789,7 +797,7 @@ def _secured(
             outstanding, need = _reference_amount(
                 company, ref.instrument, clause.date, plan.repaid
             )
-            t = _clause_threshold(company, clause, outstanding, need)
+            t = _clause_threshold(company, clause, outstanding, need, opts.liquidity)
             rule.append((r, 0.0 if t is None else t))
             if t is not None and math.isfinite(t):
                 thresholds.append(t)
@@ -1004,6 +1012,7 @@ def _checked_solve(
         include_interest=include_interest,
         include_principal=include_principal,
         index_level=level,
+        liquidity=extra,
     )
     solved = _solve(
         company,
@@ -1144,12 +1153,12 @@ def _one_asset_view(
             for h in company.holdings
             if h is not target
         )
-        if conversion == "shares" or (springing == "test" and extra > 0.0):
+        if conversion == "shares":
             raise ValidationError(
                 "asset",
                 target.asset,
-                "with the other assets fixed, conversion='shares' and springing='test' are "
-                "not supported (their tests value all the assets); use shock=True",
+                "with the other assets fixed, conversion='shares' is not supported (the "
+                "implied share price values all the assets); use shock=True",
             )
     view = attrs.evolve(
         company,
@@ -1237,8 +1246,9 @@ def maturity_wall(
     asset
         For a company holding several assets: the asset whose break price is solved for,
         the others held at their prices in ``asset_price`` (or ``company.market``) and counted
-        as a fixed resource. Default the primary asset. Refused with ``conversion="shares"``,
-        ``springing="test"`` or another asset pledged (use ``shock``).
+        as a fixed resource (and, in a springing test, as fixed liquidity). Default the
+        primary asset. Refused with ``conversion="shares"`` or another asset pledged (use
+        ``shock``).
     shock
         Solve instead for the common scale factor ``s`` applied to every asset's price (1 =
         the reference prices, 0.6 = all 40% lower): the breakeven "prices" are then factors.
@@ -1534,9 +1544,7 @@ def springing_trigger_price(
         springing="worst",
         pledges_fixed=True,
     )
-    if extra:  # the other assets' unencumbered value at their fixed prices is liquidity
-        view = attrs.evolve(view, cash=view.cash + extra)
-    company = view
+    company = view  # the other assets' unencumbered value at their fixed prices: ``extra``
     inst = company.instrument(name)
     dates: list[_dt.date] = []
     references: list[str] = []
@@ -1548,7 +1556,7 @@ def springing_trigger_price(
         outstanding, need = _reference_amount(company, ref, clause.date, _stated_repaid(ref))
         dates.append(clause.date)
         references.append(clause.reference)
-        prices.append(_clause_threshold(company, clause, outstanding, need))
+        prices.append(_clause_threshold(company, clause, outstanding, need, extra))
     return SpringingTriggers(
         instrument=name,
         date=tuple(dates),
