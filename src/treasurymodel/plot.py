@@ -494,9 +494,7 @@ def nav_chart(
     else:  # the x asset at the grid, the others at their reference prices
         from .kpi import metrics
 
-        m = metrics(
-            company, asset_price={**dict(given), x_asset: grid}, fx=None if fx is None else fx
-        )
+        m = metrics(company, asset_price={**dict(given), x_asset: grid}, fx=fx)
         per_share = np.asarray(m.nav_per_share, dtype=np.float64)
         per_share_diluted = np.asarray(m.nav_per_share_diluted, dtype=np.float64)
 
