@@ -196,6 +196,38 @@ CALLS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
 }  # fmt: skip
 
 
+_SPRINGING = tm.instruments.SpringingMaturity(
+    date=dt.date(2027, 6, 1), reference="C", liquidity_multiple=1.3
+)
+_TWO = attrs.evolve(
+    _SMALL,
+    holdings=[tm.Holdings(asset="BTC", units=100.0), tm.Holdings(asset="ETH", units=1_000.0)],
+    instruments=[
+        *_SMALL.instruments,
+        tm.SecuredNote(
+            name="S",
+            principal=1e6,
+            issued=dt.date(2025, 1, 1),
+            maturity=dt.date(2029, 1, 1),
+            pledged_units=50.0,
+            collateral_asset="ETH",
+            springing=[_SPRINGING],
+        ),
+    ],
+    market=tm.Market(asset_price=60_000.0, asset_prices={"ETH": 2_000.0}, share_price=40.0),
+)
+_MODEL = {"asset_volatility": 0.5, "expected_return": 0.0}
+SEVERAL: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
+    "springing_trigger_price": ((_TWO, "S"), {"shock": True}),
+    "btc_risk": ((_TWO, "C"), {**_MODEL, "asset_price": {"ETH": 2_500.0}}),
+    "btc_risks": ((_TWO,), _MODEL),
+    "btc_credit_spread": ((_TWO, "L"), _MODEL),
+    "credit_table": ((_TWO,), _MODEL),
+}  # fmt: skip
+"""Valid calls on a company holding two assets (the credit model's reserve value, a common
+shock), swept as CALLS are."""
+
+
 class _Opaque:
     """An object of no expected type (its repr is short and harmless)."""
 
@@ -410,6 +442,14 @@ def test_bad_arguments_give_a_validation_error_naming_them(
             ):
                 problems.append(f"{where}: returned an infinity")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(SEVERAL))
+def test_bad_arguments_for_a_company_holding_two_assets(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(CALLS, name, SEVERAL[name])
+    test_bad_arguments_give_a_validation_error_naming_them(name, tmp_path, monkeypatch)
 
 
 _RESULT = tm.simulate(_SMALL, model=_GBM, years=0.1, paths=8, seed=1, record=("units",))

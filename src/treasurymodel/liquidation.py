@@ -30,7 +30,7 @@ import numpy as np
 from . import schedule
 from ._results import Tabular
 from ._typing import ArrayLike, FloatArray, IntArray
-from .company import Company, Holdings, Market, check_company, one_asset
+from .company import Company, Holdings, Market, check_company
 from .errors import ValidationError
 from .instruments import (
     ConvertibleNote,
@@ -604,6 +604,7 @@ class _Options:
     include_interest: bool
     include_principal: bool
     index_level: float | None
+    liquidity: float = 0.0  # fixed liquidity besides the cash (other assets' free value)
 
 
 def _debt_plan(
@@ -742,16 +743,23 @@ def _reference_amount(
 
 
 def _clause_threshold(
-    company: Company, clause: SpringingMaturity, outstanding: float, need: float
+    company: Company,
+    clause: SpringingMaturity,
+    outstanding: float,
+    need: float,
+    liquidity: float = 0.0,
 ) -> float | None:
     """Price below which ``clause``'s liquidity test fails; ``None`` if it cannot fail.
 
-    Liquidity = cash + unencumbered units × P; the test fails when liquidity is below
-    ``liquidity_multiple × need``, unless less than ``min_outstanding`` remains.
+    Liquidity = cash + ``liquidity`` (the fixed free value of other assets) + unencumbered
+    units × P; the test fails when liquidity is below ``liquidity_multiple × need``, unless
+    less than ``min_outstanding`` remains.
     """
     if clause.min_outstanding is not None and outstanding < clause.min_outstanding:
         return None
-    t = _pass_threshold(company.cash, company.unencumbered_units, clause.liquidity_multiple * need)
+    t = _pass_threshold(
+        company.cash + liquidity, company.unencumbered_units, clause.liquidity_multiple * need
+    )
     return None if t <= 0.0 else t
 
 
@@ -789,7 +797,7 @@ def _secured(
             outstanding, need = _reference_amount(
                 company, ref.instrument, clause.date, plan.repaid
             )
-            t = _clause_threshold(company, clause, outstanding, need)
+            t = _clause_threshold(company, clause, outstanding, need, opts.liquidity)
             rule.append((r, 0.0 if t is None else t))
             if t is not None and math.isfinite(t):
                 thresholds.append(t)
@@ -1004,6 +1012,7 @@ def _checked_solve(
         include_interest=include_interest,
         include_principal=include_principal,
         index_level=level,
+        liquidity=extra,
     )
     solved = _solve(
         company,
@@ -1029,6 +1038,7 @@ def _one_asset_view(
     fx: Any,
     conversion: Any,
     springing: Any,
+    pledges_fixed: bool = False,
 ) -> tuple[Company, float]:
     """The company as one asset whose price is the break price asked for, and a fixed extra
     resource: itself for one asset priced in the reporting currency (the exact old path).
@@ -1039,7 +1049,11 @@ def _one_asset_view(
       price), so every threshold scales with ``s`` exactly.
     * otherwise the asset ``asset`` (the primary by default), its units counted in the
       reporting currency per unit of its price currency, and the other assets' value at
-      their fixed reference prices as an extra resource.
+      their fixed reference prices as an extra resource. Pledged units of ``asset`` count
+      in the same measure as its units (× its FX rate). Another asset pledged is refused
+      (its margin calls would move with a price held fixed), unless ``pledges_fixed``
+      (a liquidity test: only the unencumbered units of the other assets then count in the
+      extra resource, and their pledges leave the view).
     """
     check_flag("shock", shock)
     if asset is not None and (not isinstance(asset, str) or asset not in company.assets):
@@ -1063,8 +1077,21 @@ def _one_asset_view(
     reference: Any = {} if asset_price is None else asset_price
     if not shock:
         given = reference if isinstance(reference, Mapping) else {company.assets[0]: reference}
+        if target.asset in given:  # replaced below, but a bad reference is still refused
+            field = (
+                f"asset_price.{target.asset}" if isinstance(reference, Mapping) else "asset_price"
+            )
+            if np.ndim(price_array(field, given[target.asset])):
+                raise ValidationError(
+                    "asset_price",
+                    asset_price,
+                    "must give one reference price per asset (numbers, not arrays)",
+                )
         # The target's own price is what is solved for: at 1 its "price" is its FX rate.
         reference = {**dict(given), target.asset: 1.0}
+    rates = fx_rates(company, fx)
+    if any(np.ndim(r) for r in rates.values()):
+        raise ValidationError("fx", fx, "must give numbers here, not arrays")
     prices, scalar = asset_prices(company, reference, fx=fx, field="asset_price")
     if not scalar:
         raise ValidationError(
@@ -1073,9 +1100,12 @@ def _one_asset_view(
             "must give one reference price per asset (numbers, not arrays)",
         )
     value = {a: float(p) for a, p in prices.items()}
-    rates = fx_rates(company, fx)
-    if any(np.ndim(r) for r in rates.values()):
-        raise ValidationError("fx", fx, "must give numbers here, not arrays")
+    if not math.isfinite(sum(h.units * value[h.asset] for h in company.holdings)):
+        raise ValidationError(
+            "asset_price",
+            asset_price,
+            "is too large: the holdings' value at these prices leaves the float range",
+        )
     if fx is not None:
         company = attrs.evolve(
             company,
@@ -1095,6 +1125,8 @@ def _one_asset_view(
                     pledged_units=inst.pledged_units * value[pledged_on],
                     collateral_asset=None,
                 )
+            elif pledged_on != target.asset and inst.pledged_units > 0.0 and pledges_fixed:
+                inst = attrs.evolve(inst, pledged_units=0.0, collateral_asset=None)
             elif pledged_on != target.asset and inst.pledged_units > 0.0:
                 raise ValidationError(
                     "asset",
@@ -1103,8 +1135,12 @@ def _one_asset_view(
                     "price of one asset with the others fixed is refused when another asset "
                     "is pledged; use shock=True",
                 )
-            else:
-                inst = attrs.evolve(inst, collateral_asset=None)
+            else:  # pledged on the target: in the measure of its units (× its FX rate)
+                inst = attrs.evolve(
+                    inst,
+                    pledged_units=inst.pledged_units * value[target.asset],
+                    collateral_asset=None,
+                )
         instruments.append(inst)
     if shock:
         units = math.fsum(h.units * value[h.asset] for h in company.holdings)
@@ -1112,13 +1148,17 @@ def _one_asset_view(
     else:
         units = target.units * value[target.asset]  # value per unit of the solved price
         name = target.asset
-        extra = math.fsum(h.units * value[h.asset] for h in company.holdings if h is not target)
-        if conversion == "shares" or (springing == "test" and extra > 0.0):
+        extra = math.fsum(
+            (company.unencumbered(h.asset) if pledges_fixed else h.units) * value[h.asset]
+            for h in company.holdings
+            if h is not target
+        )
+        if conversion == "shares":
             raise ValidationError(
                 "asset",
                 target.asset,
-                "with the other assets fixed, conversion='shares' and springing='test' are "
-                "not supported (their tests value all the assets); use shock=True",
+                "with the other assets fixed, conversion='shares' is not supported (the "
+                "implied share price values all the assets); use shock=True",
             )
     view = attrs.evolve(
         company,
@@ -1206,8 +1246,9 @@ def maturity_wall(
     asset
         For a company holding several assets: the asset whose break price is solved for,
         the others held at their prices in ``asset_price`` (or ``company.market``) and counted
-        as a fixed resource. Default the primary asset. Refused with ``conversion="shares"``,
-        ``springing="test"`` or another asset pledged (use ``shock``).
+        as a fixed resource (and, in a springing test, as fixed liquidity). Default the
+        primary asset. Refused with ``conversion="shares"`` or another asset pledged (use
+        ``shock``).
     shock
         Solve instead for the common scale factor ``s`` applied to every asset's price (1 =
         the reference prices, 0.6 = all 40% lower): the breakeven "prices" are then factors.
@@ -1341,8 +1382,9 @@ class SpringingTriggers(Tabular):
     reference
         The instrument each clause tests liquidity against.
     trigger_price
-        The asset price below which each test fails: ``None`` when it cannot fail at any
-        price, ``inf`` when it fails at every price.
+        The asset price below which each test fails (the common scale factor of every price
+        with ``shock=True``): ``None`` when it cannot fail at any price, ``inf`` when it
+        fails at every price.
 
     Examples
     --------
@@ -1397,7 +1439,15 @@ class SpringingTriggers(Tabular):
         return "trigger price: the asset price below which the test fails (- : never)"
 
 
-def springing_trigger_price(company: Company, name: str) -> SpringingTriggers:
+def springing_trigger_price(
+    company: Company,
+    name: str,
+    *,
+    asset: str | None = None,
+    shock: bool = False,
+    asset_price: float | Mapping[str, float] | None = None,
+    fx: Mapping[str, float] | None = None,
+) -> SpringingTriggers:
     """Per springing clause of a secured note: the price below which its test fails.
 
     On the clause's test date the note's maturity springs to that date unless liquidity is
@@ -1410,12 +1460,32 @@ def springing_trigger_price(company: Company, name: str) -> SpringingTriggers:
     The reference's principal is what its stated schedule leaves outstanding on the test
     date (nothing once it has matured); balances are those of the as-of date.
 
+    A company holding several assets (or one priced in another currency than the reporting
+    one) takes the conventions of :func:`maturity_wall`: the price of ``asset`` (default the
+    primary) with the unencumbered units of the others counted in liquidity at their
+    reference prices, or with ``shock=True`` the common scale factor of every asset price
+    (1 = the reference prices; liquidity is then the cash plus the unencumbered value at the
+    reference prices times the factor).
+
     Parameters
     ----------
     company
         The balance sheet.
     name
         Name of an instrument of the company.
+    asset
+        The asset whose price is solved for, the others fixed at their reference prices
+        (their unencumbered units count in liquidity, their pledged units do not); default
+        the primary asset. Not with ``shock=True``.
+    shock
+        Solve for the common scale factor of every asset price instead: each trigger is
+        then a factor (0.6 = every price 40% below its reference).
+    asset_price
+        Reference prices (the primary's, or ``{asset: price}``); default
+        ``company.market``'s. Needed only for several assets or another price currency.
+    fx
+        FX rates (numbers) replacing ``company.market.fx``; a trigger of an asset priced in
+        another currency is in that currency.
 
     Returns
     -------
@@ -1446,14 +1516,35 @@ def springing_trigger_price(company: Company, name: str) -> SpringingTriggers:
     ...     shares_basic=1e6, cash=10e6, instruments=[cvt, sec])
     >>> tuple(springing_trigger_price(co, "sec"))    # (1.3 × 100M − 10M) / 1,000 BTC
     ((datetime.date(2027, 9, 15), 120000.0),)
+
+    With ether besides: 10,000 ETH at $3,000 add $30M of liquidity, and all prices together
+    fall to ``(130M − 10M) / (1,000 × 100,000 + 30M)`` of today's:
+
+    >>> from treasurymodel import Market
+    >>> two = Company(name="Y", as_of=dt.date(2026, 1, 1), shares_basic=1e6, cash=10e6,
+    ...     holdings=[Holdings(asset="BTC", units=1_200), Holdings(asset="ETH", units=10_000)],
+    ...     instruments=[cvt, sec], market=Market(asset_price=100_000.0,
+    ...                                          asset_prices={"ETH": 3_000.0}))
+    >>> springing_trigger_price(two, "sec").trigger_price    # (130M − 10M − 30M) / 1,000
+    (90000.0,)
+    >>> round(springing_trigger_price(two, "sec", shock=True).trigger_price[0], 6)  # 120 / 130
+    0.923077
     """
-    company = one_asset(
-        check_company(company),
-        "a springing test over one asset's price",
-        "use maturity_wall(company, springing='test', shock=True)",
-    )
+    company = check_company(company)
     if not isinstance(name, str):
         raise ValidationError("name", name, "must be an instrument name")
+    company.instrument(name)  # an unknown name is refused before the prices are read
+    view, extra = _one_asset_view(
+        company,
+        asset=asset,
+        shock=shock,
+        asset_price=asset_price,
+        fx=fx,
+        conversion="cash",
+        springing="worst",
+        pledges_fixed=True,
+    )
+    company = view  # the other assets' unencumbered value at their fixed prices: ``extra``
     inst = company.instrument(name)
     dates: list[_dt.date] = []
     references: list[str] = []
@@ -1465,7 +1556,7 @@ def springing_trigger_price(company: Company, name: str) -> SpringingTriggers:
         outstanding, need = _reference_amount(company, ref, clause.date, _stated_repaid(ref))
         dates.append(clause.date)
         references.append(clause.reference)
-        prices.append(_clause_threshold(company, clause, outstanding, need))
+        prices.append(_clause_threshold(company, clause, outstanding, need, extra))
     return SpringingTriggers(
         instrument=name,
         date=tuple(dates),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing
 
-from .company import Company, one_asset
+from .company import Company
 from .errors import ValidationError
 from .instruments import Debt
 from .instruments.capabilities import Amortizing, HasSpringing, MarginCallable, Puttable
@@ -304,8 +305,11 @@ def nav_chart(
     company: Company,
     *,
     asset_prices: numpy.typing.ArrayLike | None = None,
-    asset_price: float | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     share_price: float | None = None,
+    asset: str | None = None,
+    shock: bool = False,
+    fx: Mapping[str, float] | None = None,
     ax: matplotlib.axes.Axes | None = None,
     title: str | None = None,
 ) -> matplotlib.figure.Figure:
@@ -318,6 +322,13 @@ def nav_chart(
     notes springing). A horizontal line shows the share price (mNAV of 1 on the basic
     market-cap basis where it meets the basic line).
 
+    A company holding several assets (or one priced in another currency) is drawn with the
+    conventions of :func:`~treasurymodel.maturity_wall`: against the price of ``asset`` (the
+    primary by default), the others fixed at their reference prices; or, with
+    ``shock=True``, against the primary asset's price with every asset price moving in the
+    same proportion (a common shock). The axis label says which. Prices are in each asset's
+    price currency, NAV per share in the reporting currency.
+
     Parameters
     ----------
     company
@@ -326,9 +337,17 @@ def nav_chart(
         The x grid: a 1-d list or array of at least two prices, drawn in increasing order;
         default 400 prices from 0 to twice the largest marked price.
     asset_price
-        Current asset price to mark; default ``company.market.asset_price``.
+        Current asset price to mark; default ``company.market.asset_price``. With several
+        assets: the reference prices, the primary's or ``{asset: price}`` (an asset left
+        out takes its market price).
     share_price
         Share price to draw; default ``company.market.share_price``.
+    asset
+        The asset on the x axis, the others fixed (several assets); default the primary.
+    shock
+        Every asset price moves in proportion to the primary's, which is on the x axis.
+    fx
+        FX rates (numbers) replacing ``company.market.fx``.
     ax
         Axes to draw into; a new figure when ``None``.
     title
@@ -344,7 +363,10 @@ def nav_chart(
     ValidationError
         If ``company`` is not a :class:`~treasurymodel.Company`; ``asset_prices`` not a 1-d
         list or array of at least two finite prices >= 0; ``asset_price`` or ``share_price``
-        not a positive finite number; ``title`` not a string or ``ax`` not matplotlib axes.
+        not a positive finite number; ``title`` not a string or ``ax`` not matplotlib axes;
+        ``asset``, ``shock`` or ``fx`` refused as by :func:`~treasurymodel.maturity_wall`
+        (another asset pledged with the others fixed: use ``shock=True``); a common shock
+        whose primary asset has no positive reference price.
     ImportError
         If matplotlib is not installed (``pip install 'treasurymodel[plot]'``).
 
@@ -355,48 +377,108 @@ def nav_chart(
     >>> fig = nav_chart(datasets.load("mstr-2022q2"))
     >>> [text for text in fig.axes[0].get_legend_handles_labels()[1]][:2]
     ['NAV per share', 'NAV per share, diluted']
-    """
-    from .liquidation import margin_call_price, maturity_wall, nav_sensitivity
 
-    company = one_asset(_check_company(company), "nav_chart")
+    Several assets, all moving together:
+
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Market
+    >>> two = Company(name="Y", as_of=dt.date(2026, 1, 1), shares_basic=1e6,
+    ...     holdings=[Holdings(asset="BTC", units=1_000), Holdings(asset="ETH", units=20_000)],
+    ...     market=Market(asset_price=100_000.0, asset_prices={"ETH": 3_000.0}))
+    >>> nav_chart(two, shock=True).axes[0].get_xlabel()
+    'BTC price (USD), every asset price moving in proportion'
+    """
+    from .liquidation import _one_asset_view, margin_call_price, maturity_wall, nav_sensitivity
+
+    company = _check_company(company)
     given_grid = None if asset_prices is None else _price_grid(asset_prices)
     market = company.market
-    if asset_price is None and market is not None:
+    plain = (
+        asset is None
+        and shock is False
+        and fx is None
+        and not isinstance(asset_price, Mapping)
+        and len(company.holdings) == 1
+        and company.holdings[0].price_currency in (None, company.currency)
+    )
+    if asset_price is None and market is not None and plain:
         asset_price = market.asset_price
     if share_price is None and market is not None:
         share_price = market.share_price
-    if asset_price is not None:
+    if asset_price is not None and not isinstance(asset_price, Mapping):
         asset_price = _positive("asset_price", asset_price)
     if share_price is not None:
         share_price = _positive("share_price", share_price)
     title = _check_title(title)
     ax = _check_ax(ax)
-    units = company.holdings[0].units
     marks: list[tuple[float, str, str, str]] = []  # price, label, colour, style
-    if asset_price is not None:
-        marks.append((float(asset_price), f"{company.holdings[0].asset} price", "#000000", "-"))
+    if plain:  # one asset in the reporting currency: the one-asset chart
+        units = company.holdings[0].units
+        x_asset, x_currency, axis_note = company.holdings[0].asset, company.currency, ""
+        view, extra, scale = company, 0.0, 1.0
+        x0: float | None = None if not isinstance(asset_price, float) else asset_price
+    else:
+        view, extra = _one_asset_view(
+            company,
+            asset=asset,
+            shock=shock,
+            asset_price=asset_price,
+            fx=fx,
+            conversion="cash",
+            springing="worst",
+        )
+        primary = company.holdings[0]
+        held = primary if shock else company.holding(asset)
+        x_asset, x_currency = held.asset, held.price_currency or company.currency
+        given: Mapping[str, Any] = (
+            asset_price
+            if isinstance(asset_price, Mapping)
+            else ({} if asset_price is None else {primary.asset: asset_price})
+        )
+        observed = given.get(x_asset)
+        if observed is None and market is not None:
+            observed = market.price_of(x_asset, primary=held is primary)
+        x0 = None if observed is None else float(observed)
+        units = view.holdings[0].units
+        if shock:
+            if x0 is None or not x0 > 0.0:
+                raise ValidationError(
+                    "asset_price",
+                    asset_price,
+                    f"gives no positive {x_asset} price: a common shock is drawn against "
+                    "the primary asset's price",
+                )
+            scale = x0  # the view's "price" is the common factor: x = factor × x0
+            axis_note = ", every asset price moving in proportion"
+        else:
+            scale = 1.0
+            axis_note = ", other assets at fixed prices" if len(company.holdings) > 1 else ""
+    if x0 is not None:
+        marks.append((x0, f"{x_asset} price", "#000000", "-"))
     if units > 0:
-        claims = company.total_debt + company.total_preferred - company.cash - company.other_assets
-        marks.append((max(claims, 0.0) / units, "NAV breakeven (NAV = 0)", "#CC79A7", "--"))
-    for inst in company.instruments:
+        claims = view.total_debt + view.total_preferred - view.cash - view.other_assets - extra
+        marks.append(
+            (scale * max(claims, 0.0) / units, "NAV breakeven (NAV = 0)", "#CC79A7", "--")
+        )
+    for inst in view.instruments:
         if isinstance(inst, MarginCallable) and inst.max_ltv is not None:
-            price = margin_call_price(company, inst.name)
+            price = margin_call_price(view, inst.name)
             if price is not None and np.isfinite(price):
-                marks.append((price, f"Margin call: {inst.name}", "#D55E00", ":"))
+                marks.append((scale * price, f"Margin call: {inst.name}", "#D55E00", ":"))
     if company.debts:
-        wall = maturity_wall(company)
-        last = wall.rows[-1].breakeven_price if wall.rows else 0.0
+        wall = (
+            maturity_wall(company)
+            if plain
+            else maturity_wall(company, asset=asset, shock=shock, asset_price=asset_price, fx=fx)
+        )
+        last = scale * wall.rows[-1].breakeven_price if wall.rows else 0.0
         if np.isfinite(last) and last > 0:
             marks.append((last, "Maturity-wall breakeven (all debt)", "#009E73", "-."))
 
     if given_grid is None:
         top = max([m[0] for m in marks] + [1.0]) * 2.0
         if not np.isfinite(top):
-            field = (
-                "asset_price"
-                if asset_price is not None and not np.isfinite(2.0 * asset_price)
-                else "company"
-            )
+            field = "asset_price" if x0 is not None and not np.isfinite(2.0 * x0) else "company"
             raise ValidationError(
                 field,
                 asset_price if field == "asset_price" else company.name,
@@ -406,13 +488,21 @@ def nav_chart(
         grid = np.linspace(0.0, top, 400)
     else:
         grid = given_grid
-    table = nav_sensitivity(company, asset_prices=grid)
+    if plain or shock:
+        table = nav_sensitivity(view, asset_prices=grid / scale if shock else grid)
+        per_share, per_share_diluted = table.nav_per_share, table.nav_per_share_diluted
+    else:  # the x asset at the grid, the others at their reference prices
+        from .kpi import metrics
+
+        m = metrics(company, asset_price={**dict(given), x_asset: grid}, fx=fx)
+        per_share = np.asarray(m.nav_per_share, dtype=np.float64)
+        per_share_diluted = np.asarray(m.nav_per_share_diluted, dtype=np.float64)
 
     fig, axes = _axes(ax, (10.0, 5.0))
-    axes.plot(grid, table.nav_per_share, color="#0072B2", label="NAV per share")
+    axes.plot(grid, per_share, color="#0072B2", label="NAV per share")
     axes.plot(
         grid,
-        table.nav_per_share_diluted,
+        per_share_diluted,
         color="#56B4E9",
         linestyle="--",
         label="NAV per share, diluted",
@@ -429,7 +519,7 @@ def nav_chart(
         axes.axvline(
             price, color=colour, linestyle=style, linewidth=1.2, label=f"{label}: {price:,.0f}"
         )
-    axes.set_xlabel(f"{company.holdings[0].asset} price ({company.currency})")
+    axes.set_xlabel(f"{x_asset} price ({x_currency}){axis_note}")
     axes.set_ylabel(f"NAV per share ({company.currency})")
     axes.xaxis.set_major_formatter(_thousands())
     axes.spines[["top", "right"]].set_visible(False)
@@ -438,7 +528,7 @@ def nav_chart(
         title
         if title is not None
         else f"{company.name}: NAV per share against the "
-        f"{company.holdings[0].asset} price ({company.as_of.isoformat()})"
+        f"{x_asset} price ({company.as_of.isoformat()})"
     )
     return fig
 

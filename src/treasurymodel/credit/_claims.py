@@ -13,7 +13,7 @@ from typing import Any, Final, Literal, TypeAlias
 import numpy as np
 
 from .._typing import ArrayLike, FloatArray
-from ..company import Company, one_asset
+from ..company import Company
 from ..errors import ValidationError
 from ..instruments import Instrument
 from ..validators import check_choice, price_array
@@ -25,6 +25,7 @@ __all__ = [
     "Definition",
     "Seniority",
     "barrier_price",
+    "barrier_reserve",
     "claims",
     "common_extra",
     "is_common",
@@ -32,6 +33,7 @@ __all__ = [
     "out",
     "prices",
     "resolve",
+    "simple",
 ]
 
 Definition: TypeAlias = Literal["reserve", "dashboard", "asset_coverage"]
@@ -174,15 +176,31 @@ def common_extra(company: Company, definition: str) -> float:
     return extra + offset - (company.total_debt + company.total_preferred)
 
 
-def barrier_price(company: Company, claim: float, definition: str) -> float:
-    """The asset price at which a security of cumulative ``claim`` has a BTC Rating of 1.
+def simple(company: Company) -> bool:
+    """Whether the company holds one asset priced in its reporting currency: its price is
+    then the credit model's variable (the exact one-asset path)."""
+    held = company.holdings
+    return len(held) == 1 and held[0].price_currency in (None, company.currency)
 
-    ``0`` when the rating can never fall to 1 (cash covers the claim), ``inf`` when it is
-    always below 1 (nothing held).
-    """
-    one_asset(company, "the barrier of a one-asset price model")
+
+def barrier_reserve(company: Company, claim: float, definition: str) -> float:
+    """The reserve value (reporting currency) at which a security of cumulative ``claim`` has
+    a BTC Rating of 1; ``0`` when the rating can never fall to 1 (cash covers the claim)."""
     extra, offset = offsets(company, definition)
     need = claim - offset - extra
+    return need if need > 0.0 else 0.0
+
+
+def barrier_price(company: Company, claim: float, definition: str) -> float:
+    """The credit model's barrier for a security of cumulative ``claim``: the asset price at
+    which its BTC Rating is 1 for a company holding one asset priced in its reporting currency
+    (``0`` when the rating can never fall to 1, ``inf`` when nothing is held); else the
+    reserve value at which it is 1 (:func:`barrier_reserve`), the model's variable being
+    the reserve's value (a common shock to every asset price).
+    """
+    need = barrier_reserve(company, claim, definition)
+    if not simple(company):
+        return need
     if need <= 0.0:
         return 0.0
     units = company.holdings[0].units

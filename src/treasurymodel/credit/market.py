@@ -16,6 +16,7 @@ spread less the model's BTC Credit spread (positive: the market pays more than t
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeAlias, overload
 
 import numpy as np
@@ -220,7 +221,7 @@ def credit_surplus(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    asset_price: float | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     to: YieldTo = "maturity",
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -236,7 +237,7 @@ def credit_surplus(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     to: YieldTo = "maturity",
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -251,7 +252,7 @@ def credit_surplus(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     to: YieldTo = "maturity",
     event: Event = "at_horizon",
     definition: Definition = "reserve",

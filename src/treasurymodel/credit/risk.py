@@ -13,20 +13,41 @@ held). Two events are named apart:
     the price touches ``B`` at any time up to the horizon (first passage of the barrier).
 
 BTC Credit is the continuously compounded spread ``s`` with ``exp(-s T) = 1 - risk``.
+
+A company holding several assets, or one asset priced in another currency than the
+reporting one, has no single asset price: the model's variable is then the *reserve's value*
+in the reporting currency, every asset price scaled by one common factor (the common shock
+of :func:`~treasurymodel.maturity_wall` with ``shock=True``). The volatility and the expected
+return are those of that value (with FX held at the company's rates), and the break point is
+the reserve value at which the rating is 1: a fraction of today's reserve, so the barrier is
+a scale factor of every price. With one asset in the reporting currency this is exactly the
+price model above.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeAlias, overload
 
 import numpy as np
 
 from .._typing import ArrayLike, FloatArray
+from ..assets import _reserve as reserve_value
+from ..assets import asset_prices
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..validators import check_choice, finite_result
-from ._claims import Definition, Seniority, barrier_price, claims, out, prices, resolve
+from ._claims import (
+    Definition,
+    Seniority,
+    barrier_price,
+    claims,
+    out,
+    prices,
+    resolve,
+    simple,
+)
 
 __all__ = [
     "EVENTS",
@@ -176,17 +197,32 @@ class _Grid:
         return touched
 
 
+def _state(company: Company, asset_price: Any) -> FloatArray:
+    """The model's variable now: the asset price for one asset priced in the reporting
+    currency (the exact one-asset path), else the reserve's value in the reporting currency
+    at the prices given (the primary's, or ``{asset: price}``; the others the market's)."""
+    if simple(company):
+        if isinstance(asset_price, Mapping):
+            converted, _ = asset_prices(company, asset_price, field="asset_price")
+            return converted[company.assets[0]]
+        default = company.market.asset_price if company.market is not None else None
+        return prices("asset_price", asset_price, default)
+    reserve, _ = reserve_value(
+        company, {} if asset_price is None else asset_price, fx=None, field="asset_price"
+    )
+    return reserve
+
+
 def _inputs(
     company: Company,
-    asset_price: ArrayLike | None,
+    asset_price: Any,
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None,
     event: str,
 ) -> _Grid:
     check_choice("event", event, EVENTS)
-    default = company.market.asset_price if company.market is not None else None
-    asset_price = prices("asset_price", asset_price, default)
+    asset_price = _state(company, asset_price)
     vol, mu, years = _model(asset_volatility, expected_return, horizon)
     asset_price, vol, mu, years = _broadcast(asset_price=asset_price, vol=vol, mu=mu, years=years)
     return _Grid(asset_price, vol, mu, years)
@@ -200,7 +236,7 @@ def btc_risk(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    asset_price: float | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -213,7 +249,7 @@ def btc_risk(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -225,14 +261,16 @@ def btc_risk(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
 ) -> float | FloatArray:
     """BTC Risk: the probability that a security's BTC Rating falls below 1 by the horizon.
 
-    Closed form under geometric Brownian motion of the asset price. Every model input
+    Closed form under geometric Brownian motion of the asset price (of the reserve's value,
+    every asset price moving by one common factor, for a company holding several assets or
+    one priced in another currency: see the module notes). Every model input
     (``asset_volatility``, ``expected_return``, ``horizon``, ``asset_price``) takes a float or
     an array, and they broadcast together.
 
@@ -250,7 +288,9 @@ def btc_risk(
     horizon
         Years ahead, in ``(0, 1000]``; ``None`` is one year, the company's annual BTC Risk.
     asset_price
-        The asset price now; ``None`` takes the company's ``[market]`` price.
+        The asset price now; ``None`` takes the company's ``[market]`` price. For a company
+        holding several assets, the primary's price or ``{asset: price}`` (an asset left out
+        takes its market price): they set today's reserve value.
     event
         ``"at_horizon"`` (default): the price is below the break price on the horizon date,
         ``N(-d2)``. ``"before_horizon"``: it touches the break price at any time up to it.
@@ -290,6 +330,16 @@ def btc_risk(
     >>> round(btc_risk(co, "debt", asset_volatility=0.5, expected_return=0.125,
     ...                asset_price=100_000.0, event="before_horizon"), 6)  # twice that
     0.165657
+
+    Several assets: the reserve's value follows the model. 500 BTC at $100,000 and 10,000 ETH
+    at $5,000 are a $100M reserve, as the 1,000 BTC above: the same risk.
+
+    >>> two = Company(name="Y", as_of=dt.date(2026, 1, 1), shares_basic=1e6,
+    ...     holdings=[Holdings(asset="BTC", units=500), Holdings(asset="ETH", units=10_000)],
+    ...     instruments=co.instruments)
+    >>> round(btc_risk(two, "debt", asset_volatility=0.5, expected_return=0.125,
+    ...                asset_price={"BTC": 100_000.0, "ETH": 5_000.0}), 6)
+    0.082829
     """
     check_company(company)
     claim = resolve(company, security, seniority)
@@ -307,7 +357,7 @@ def btc_risks(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    asset_price: float | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -319,7 +369,7 @@ def btc_risks(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -330,7 +380,7 @@ def btc_risks(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -444,7 +494,7 @@ def btc_credit_spread(  # type: ignore[overload-overlap]
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    asset_price: float | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -457,7 +507,7 @@ def btc_credit_spread(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,
@@ -469,7 +519,7 @@ def btc_credit_spread(
     asset_volatility: ArrayLike,
     expected_return: ArrayLike,
     horizon: ArrayLike | None = None,
-    asset_price: ArrayLike | None = None,
+    asset_price: ArrayLike | Mapping[str, ArrayLike] | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
     seniority: Seniority | None = None,

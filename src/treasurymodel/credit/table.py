@@ -17,7 +17,7 @@ from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
 from ..validators import check_finite
-from ._claims import COMMON, Definition, Seniority, barrier_price, claims, offsets
+from ._claims import COMMON, Definition, Seniority, barrier_price, claims, offsets, simple
 from .market import YieldTo, effective_yield
 from .rating import btc_rating
 from .risk import Event, _inputs, spread_from_risk
@@ -78,7 +78,11 @@ class CreditTable:
     rating
         BTC Rating under ``definition`` at ``asset_price``.
     break_price
-        The asset price at which the rating is 1 (0 when it can never fall that low).
+        The asset price at which the rating is 1 (0 when it can never fall that low). For a
+        company holding several assets (or one priced in another currency) the model is a
+        common shock to every asset price: the primary asset's price at which, every price
+        scaled by the same factor, the rating is 1 (``asset_price`` times the barrier's
+        fraction of today's reserve value).
     risk, spread
         BTC Risk over ``horizon`` (``event``) and the BTC Credit spread it implies (``inf``
         where the risk is 1, as at a price so low that impairment is certain: see
@@ -92,7 +96,8 @@ class CreditTable:
     common_rating
         The common stock's BTC Rating (``None`` without a share price).
     asset
-        The reserve asset whose price ``asset_price`` is (``"BTC"``, ``"ETH"``, ...).
+        The reserve asset whose price ``asset_price`` is (``"BTC"``, ``"ETH"``, ...): the
+        primary asset for a company holding several.
     impairment, expected_loss, simulated
         With a simulated view (``credit_table(..., simulated=...)``): each security's
         probability of impairment by the end of that run and its expected loss as a fraction
@@ -320,7 +325,7 @@ def credit_table(
     asset_volatility: float,
     expected_return: float,
     horizon: float | None = None,
-    asset_price: float | None = None,
+    asset_price: float | Mapping[str, float] | None = None,
     share_price: float | None = None,
     event: Event = "at_horizon",
     definition: Definition = "reserve",
@@ -343,7 +348,8 @@ def credit_table(
         is one year).
     asset_price, share_price
         Prices now; ``None`` takes the company's ``[market]`` prices (the common's rating is
-        left out if there is no share price).
+        left out if there is no share price). ``asset_price`` may be ``{asset: price}``
+        for a company holding several assets (an asset left out takes its market price).
     definition, seniority
         As for :func:`~treasurymodel.credit.btc_rating`.
     market_prices
@@ -386,21 +392,40 @@ def credit_table(
             "must be the SimulatedCredit of this company with the same seniority",
         )
     offsets(company, definition)
+    reference: Any = None
+    if isinstance(asset_price, Mapping):
+        reference = {
+            k: _scalar(f"asset_price.{k}", v, positive=True) for k, v in asset_price.items()
+        }
+    elif asset_price is not None:
+        reference = _scalar("asset_price", asset_price, positive=True)
     grid = _inputs(
         company,
-        None if asset_price is None else _scalar("asset_price", asset_price, positive=True),
+        reference,
         _scalar("asset_volatility", asset_volatility),
         _scalar("expected_return", expected_return),
         None if horizon is None else _scalar("horizon", horizon),
         event,
     )
-    btc = float(grid.asset_price)
+    reserve: float | None = None  # the model's variable when it is not the asset price
+    if simple(company):
+        btc = float(grid.asset_price)
+    else:
+        reserve = float(grid.asset_price)
+        primary = company.assets[0]
+        given = reference if isinstance(reference, Mapping) else {primary: reference}
+        observed = given.get(primary)
+        if observed is None and market is not None:
+            observed = market.price_of(primary, primary=True)
+        assert observed is not None  # else _inputs refused the missing price
+        btc = float(observed)
     years = 1.0 if horizon is None else float(horizon)
     if share_price is None and market is not None:
         share_price = market.share_price
     share = None if share_price is None else _scalar("share_price", share_price, positive=True)
     # Python floats: an overflow is inf, not a warning; a rating of inf would be a wrong number.
-    if not math.isfinite(company.holdings[0].units * btc + company.cash + company.other_assets):
+    held = company.holdings[0].units * btc if reserve is None else reserve
+    if not math.isfinite(held + company.cash + company.other_assets):
         raise ValidationError("asset_price", btc, "is too large: the reserve is not finite")
     if share is not None and not math.isfinite(company.shares_basic * share):
         raise ValidationError("share_price", share, "is too large: the market cap is not finite")
@@ -420,11 +445,19 @@ def credit_table(
             )
         _scalar(f"market_prices[{name!r}]", value, positive=True)
 
-    breaks = [barrier_price(company, c.claim, definition) for c in ranked]
-    risk = [float(grid.probability(b, event)) for b in breaks]
+    barriers = [barrier_price(company, c.claim, definition) for c in ranked]
+    risk = [float(grid.probability(b, event)) for b in barriers]
     spread = [float(spread_from_risk(p, horizon=years)) for p in risk]
+    if reserve is None:
+        breaks = barriers
+    else:  # the barrier's share of today's reserve, as a price of the primary asset
+        breaks = [
+            0.0 if b <= 0.0 else (btc * (b / reserve) if reserve > 0.0 else math.inf)
+            for b in barriers
+        ]
+    priced: Any = reference if isinstance(reference, Mapping) else btc
     rating = [
-        btc_rating(company, c.name, asset_price=btc, definition=definition, seniority=seniority)
+        btc_rating(company, c.name, asset_price=priced, definition=definition, seniority=seniority)
         for c in ranked
     ]
     price = [float(given[c.name]) if c.name in given else None for c in ranked]
@@ -440,7 +473,9 @@ def credit_table(
     common = (
         None
         if share is None
-        else btc_rating(company, COMMON, asset_price=btc, share_price=share, definition=definition)
+        else btc_rating(
+            company, COMMON, asset_price=priced, share_price=share, definition=definition
+        )
     )
     return CreditTable(
         company=company.name,
