@@ -485,8 +485,9 @@ def test_companies_on_one_market_still_refuse_an_asset_priced_in_another_currenc
         tm.simulate([mp, xxi], model=model, years=1, paths=10, seed=1)
     assert err.value.field == "company"
     with pytest.raises(ValidationError, match="one company") as err:
-        tm.simulate([xxi], model=model, years=1, paths=10, seed=1,
-                    fx=FxGBM(currency="USD", volatility=0.1))  # fmt: skip
+        tm.simulate(  # type: ignore[call-overload]  # a list takes no fx: refused at run time too
+            [xxi], model=model, years=1, paths=10, seed=1, fx=FxGBM(currency="USD", volatility=0.1)
+        )
     assert err.value.field == "fx"
 
 

@@ -434,7 +434,6 @@ def simulate(
     record_paths: int | Sequence[int] | None = None,
     choose_paths: str = "worst",
     keep_paths: Literal[True],
-    fx: FxGBM | Sequence[FxGBM] | Mapping[str, Any] | None = None,
 ) -> MarketResult: ...
 
 
