@@ -472,3 +472,120 @@ def test_the_engine_refuses_several_assets_outside_a_basket_and_converts_a_forei
         keep_paths=True,
     )  # fmt: skip
     assert flat.final_price.tolist() == [15_000.0] * 10
+
+
+# --- pledges in basket units ----------------------------------------------------------------
+
+
+def _pledging_company(asset: str, pledged: float) -> Company:
+    # 1,000 BTC at $100,000 and 20,000 ETH at $3,000 (reserve $160M), a $20M term loan
+    # secured by ``pledged`` units of ``asset`` with a 70% maximum loan-to-value
+    return Company(
+        name="Pledger",
+        as_of=dt.date(2026, 1, 1),
+        holdings=[Holdings(asset="BTC", units=1_000.0), Holdings(asset="ETH", units=20_000.0)],
+        shares_basic=1e6,
+        cash=5e6,
+        instruments=[
+            tm.TermLoan(
+                name="loan",
+                principal=20e6,
+                rate=0.08,
+                issued=dt.date(2025, 1, 1),
+                maturity=dt.date(2028, 1, 1),
+                pledged_units=pledged,
+                collateral_asset=asset,
+                max_ltv=0.7,
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("asset", "pledged", "want"),
+    [
+        # 15,000 ETH x $3,000 = $45M; a basket unit is worth $160M / 21,000 units, so
+        # 45M x 21,000 / 160M = 5,906.25 basket units
+        ("ETH", 15_000.0, 5_906.25),
+        # 200 BTC x $100,000 = $20M -> 20M x 21,000 / 160M = 2,625 basket units
+        ("BTC", 200.0, 2_625.0),
+    ],
+)
+def test_a_pledge_is_restated_in_basket_units_by_its_value(
+    asset: str, pledged: float, want: float
+) -> None:
+    company = _pledging_company(asset, pledged)
+    basket = Basket.for_company(company, model=_two(asset_prices=(100_000.0, 3_000.0)))
+    merged = basket_company(company, basket)
+    loan = merged.instrument("loan")
+    assert isinstance(loan, tm.TermLoan)
+    assert loan.collateral_asset is None
+    assert loan.pledged_units == pytest.approx(want, rel=1e-14)
+    assert merged.holdings[0].units == 21_000.0
+    # the collateral is worth what it was on the as-of date
+    assert loan.pledged_units * basket.asset_price == pytest.approx(pledged * (
+        100_000.0 if asset == "BTC" else 3_000.0), rel=1e-14)  # fmt: skip
+
+
+def _restated_loan(company: Company) -> tm.TermLoan:
+    # the pledge of 15,000 ETH in basket units, by hand: $45M x 21,000 / $160M
+    loan = company.instrument("loan")
+    assert isinstance(loan, tm.TermLoan)
+    return attrs.evolve(loan, pledged_units=5_906.25, collateral_asset=None)
+
+
+def test_a_loan_on_the_second_asset_runs_as_the_one_asset_company_of_equal_value() -> None:
+    # Both assets fall at the same deterministic rate, so the basket price is
+    # B(t) = B(0) exp(-0.6 t) with B(0) = $160M / 21,000: the same run as one asset of
+    # 21,000 units at B(0) with 5,906.25 units pledged (15,000 ETH at $3,000 = $45M).
+    company = _pledging_company("ETH", 15_000.0)
+    model = _two(asset_prices=(100_000.0, 3_000.0), vols=(0.0, 0.0), drifts=(-0.6, -0.6))
+    basket = Basket.for_company(company, model=model)
+    b0 = 160e6 / 21_000.0
+    one = attrs.evolve(
+        company,
+        holdings=Holdings(asset="BTC", units=21_000.0),
+        instruments=[_restated_loan(company)],
+    )
+    kw: dict[str, Any] = {"years": 2, "paths": 4, "seed": 3, "keep_paths": True}
+    want = simulate(one, model=GBM(asset_price=b0, drift=-0.6, volatility=0.0), **kw)
+    got = simulate(company, model=basket, **kw)
+    assert want.forced_sale.all()  # the price falls by 70% over two years: coins are sold
+    _assert_close(got, want)
+
+
+def test_a_basket_without_the_pledged_asset_is_refused_by_name() -> None:
+    company = _pledging_company("ETH", 15_000.0)  # a basket built by hand, without ETH
+    one = CorrelatedGBM(
+        tickers=("BTC", "SOL"),
+        asset_prices=(100_000.0, 150.0),
+        drifts=(0.0, 0.0),
+        volatilities=(0.5, 0.9),
+        correlation=((1.0, 0.5), (0.5, 1.0)),
+    )
+    with pytest.raises(ValidationError, match="must include ETH, the collateral of 'loan'") as e:
+        basket_company(company, Basket(model=one, units={"BTC": 1_000.0, "SOL": 10.0}))
+    assert e.value.field == "model.tickers"
+
+
+def test_simulated_credit_takes_a_basket_as_simulate_does() -> None:
+    # the same equal-value one-asset company as above: the same impairments and losses
+    from treasurymodel.credit import simulated_credit
+
+    company = _pledging_company("ETH", 15_000.0)
+    model = _two(asset_prices=(100_000.0, 3_000.0), vols=(0.3, 0.3), rho=1.0, drifts=(-1.0, -1.0))
+    one = attrs.evolve(
+        company,
+        holdings=Holdings(asset="BTC", units=21_000.0),
+        instruments=[_restated_loan(company)],
+    )
+    kw: dict[str, Any] = {"years": 3, "paths": 200, "seed": 11}
+    got = simulated_credit(company, model=Basket.for_company(company, model=model), **kw)
+    want = simulated_credit(
+        one, model=GBM(asset_price=160e6 / 21_000.0, drift=-1.0, volatility=0.3), **kw
+    )
+    assert want.result.forced_sale.any()  # a fall that forces sales on some paths
+    for name in ("forced_sale", "first_forced_sale", "default_time", "units_sold"):
+        np.testing.assert_allclose(getattr(got.result, name), getattr(want.result, name))
+    for name in ("impairment", "expected_loss", "impaired_step", "recovery"):
+        np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-9, atol=1e-9)

@@ -25,6 +25,7 @@ from .._results import frame
 from .._typing import FloatArray, IntArray
 from ..company import Company, check_company
 from ..errors import ValidationError
+from ..simulation.assets import Basket
 from ..simulation.credit_events import CreditRecorder
 from ..simulation.engine import _check_models, simulate_paths_with_credit
 from ..simulation.impact import ImpactModel
@@ -39,6 +40,7 @@ from ..simulation.montecarlo import (
 from ..simulation.policy import FundingPolicy
 from ..simulation.premium import ConstantPremium, PremiumModel
 from ..simulation.result import SimulationResult
+from ..simulation.state import basket_company
 from ..validators import check_finite
 from ._claims import Seniority, claims
 
@@ -610,6 +612,8 @@ def simulated_credit(
     True
     """
     check_company(company)
+    if isinstance(model, Basket):  # several assets: the engine holds basket units
+        company = basket_company(company, model)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
     steps = len(dates) - 1
     dt = 1.0 / steps_per_year

@@ -519,7 +519,8 @@ class Basket:
     Notes
     -----
     Limits of the policy: the company cannot rebalance (sell one asset to buy another),
-    pledged collateral and the impact model's daily volume are in basket units, and the
+    pledged collateral is restated in basket units by its value on the as-of date and then
+    moves with the basket, the impact model's daily volume is in basket units, and the
     recorded ``price`` and ``units`` are the basket's. :meth:`asset_units` gives each asset's
     units from the engine's final basket units and :func:`asset_price_paths` each asset's
     price paths.

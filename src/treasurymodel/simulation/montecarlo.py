@@ -775,14 +775,6 @@ def simulate(
     policy = cast(FundingPolicy | None, policy)
     premium = cast(PremiumModel | None, premium)
     if isinstance(model, Basket):  # several assets: the engine holds basket units
-        codes = {h.price_currency or company.currency for h in company.holdings}
-        if len(codes) > 1:
-            raise ValidationError(
-                "company",
-                company.name,
-                f"prices its assets in several currencies {sorted(codes)}: a Basket adds"
-                " prices in one currency",
-            )
         company = basket_company(company, model)
     dates = simulation_dates(company.as_of, years=years, steps_per_year=steps_per_year)
     steps = len(dates) - 1

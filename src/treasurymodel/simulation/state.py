@@ -16,6 +16,7 @@ and histograms.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +41,11 @@ def basket_company(company: Company, basket: Any) -> Company:
     """``company`` holding ``basket.total_units`` basket units: what the engine simulates.
 
     The primary holding (the first of ``company.holdings``) keeps its asset name and gets the
-    basket's units and the cost basis of all the holdings; nothing else changes. A one-asset
-    basket of the company's own units gives back an equal company.
+    basket's units and the cost basis of all the holdings. Every pledge is restated in basket
+    units at the as-of prices (``n`` units of asset ``a`` become ``n p_a(0) / B(0)``), so the
+    collateral's value is the same on the as-of date and moves with the basket afterwards.
+    Nothing else changes; a one-asset basket of the company's own units gives back an equal
+    company. The assets must be priced in one currency.
 
     Examples
     --------
@@ -58,13 +62,72 @@ def basket_company(company: Company, basket: Any) -> Company:
     import attrs
 
     held = company.holdings
+    codes = {h.price_currency or company.currency for h in held}
+    if len(codes) > 1:
+        raise ValidationError(
+            "company",
+            company.name,
+            f"prices its assets in several currencies {sorted(codes)}: a Basket adds"
+            " prices in one currency",
+        )
     primary = held[0]
     units = basket.total_units
-    if units == primary.units and len(held) == 1:
+    instruments = _pledges_in_basket_units(company, basket)
+    if units == primary.units and len(held) == 1 and instruments is None:
         return company
     cost = float(sum(h.cost_basis for h in held))
     merged = attrs.evolve(primary, units=units, cost_basis=cost)
-    return attrs.evolve(company, holdings=merged)
+    if instruments is None:
+        return attrs.evolve(company, holdings=merged)
+    return attrs.evolve(company, holdings=merged, instruments=instruments)
+
+
+def _pledges_in_basket_units(company: Company, basket: Any) -> list[Any] | None:
+    """The company's instruments with every pledge restated in basket units, or None when no
+    pledge changes.
+
+    A pledge of ``n`` units of asset ``a`` is worth ``n p_a(0)`` on the as-of date; in basket
+    units (worth :math:`B(0)` each) it is ``n p_a(0) / B(0)``, and it then moves with the
+    basket (the basket's pro-rata rule). A pledge of the basket's only asset is unchanged.
+    """
+    import attrs
+
+    from ..instruments import SecuredNote, TermLoan
+
+    tickers = tuple(basket.tickers)
+    prices = dict(zip(tickers, (float(p) for p in basket.model.asset_prices), strict=True))
+    per_unit = float(basket.asset_price)
+    primary = company.holdings[0].asset
+    changed = False
+    out: list[Any] = []
+    for inst in company.instruments:
+        if isinstance(inst, SecuredNote | TermLoan) and (
+            inst.pledged_units > 0.0 or inst.collateral_asset is not None
+        ):
+            asset = inst.collateral_asset or primary
+            if asset not in prices:
+                raise ValidationError(
+                    "model.tickers",
+                    tickers,
+                    f"must include {asset}, the collateral of {inst.name!r}",
+                )
+            factor = prices[asset] / per_unit
+            pledged = inst.pledged_units if factor == 1.0 else inst.pledged_units * factor
+            inst = attrs.evolve(inst, pledged_units=pledged, collateral_asset=None)
+            changed = changed or factor != 1.0 or asset != primary
+        out.append(inst)
+    if not changed:
+        return None
+    total = float(basket.total_units)  # a whole reserve pledged: no more than it, to rounding
+    pledged_sum = math.fsum(getattr(i, "pledged_units", 0.0) for i in out)
+    if pledged_sum > total:
+        out = [
+            attrs.evolve(i, pledged_units=i.pledged_units * (total / pledged_sum))
+            if isinstance(i, SecuredNote | TermLoan)
+            else i
+            for i in out
+        ]
+    return out
 
 
 class Run:
