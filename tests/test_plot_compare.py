@@ -137,3 +137,25 @@ def test_draws_into_a_figure_it_is_given_and_refuses_one_already_drawn() -> None
         assert info.value.field == "figure"
     finally:
         plt.close(given)
+
+
+def test_the_compare_command_draws_the_figure_and_still_prints_the_table(tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    from treasurymodel.cli import main
+
+    from ._figures import svg_size
+
+    path = tmp_path / "side.svg"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["compare", *ONE_SET, "--plot", str(path)])
+    assert code == 0
+    assert "MicroStrategy" in out.getvalue()  # the table on standard output, as without --plot
+    assert err.getvalue() == f"wrote {path}\n"
+    assert svg_size(path) == ("792pt", "576pt")  # 11 x 8 inches
+    missing = tmp_path / "no-such-folder" / "side.png"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["compare", *ONE_SET, "--plot", str(missing)]) == 1  # refused before work
+    assert not missing.parent.exists()

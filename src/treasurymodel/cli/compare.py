@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import io as _io
 import math
 import sys
@@ -20,7 +21,15 @@ import numpy as np
 
 from ..comparison import Comparison, compare
 from ..errors import ValidationError
-from ._common import _number_argument, _price, _subcommand, load_source
+from ._common import (
+    _check_output,
+    _figure_argument,
+    _number_argument,
+    _price,
+    _save_figure,
+    _subcommand,
+    load_source,
+)
 from .render import _json_text, _plain
 
 __all__ = ["add_parser", "comparison_data", "render_csv", "render_json", "render_table"]
@@ -30,6 +39,7 @@ _EPILOG: Final = """examples:
   treasurymodel compare mstr-2026-02 xxi-2026-01 --asset-price BTC=60000 --format csv
   treasurymodel compare mstr-2026-02 my-company.toml --share-price my-company.toml=12.5
   treasurymodel compare mstr-2026-02 sbet-2025-10 --shocks=-0.9,-0.5,0,1 --format json
+  treasurymodel compare mstr-2026-02 xxi-2026-01 mtplf-2025-11 --plot side-by-side.png
 
 Prices default to each file's [market] section. Break prices are in each company's own
 asset; "fall to it" is 1 - break price / price, which compares across assets."""
@@ -123,6 +133,14 @@ def add_parser(subparsers: Any) -> None:
         "--puts",
         action="store_true",
         help="maturity wall: convertible holders put at their first put date",
+    )
+    cmd.add_argument(
+        "--plot",
+        metavar="FILE",
+        type=_figure_argument,
+        default=None,
+        help="also draw the comparison figure to FILE (.png or .svg): mNAV, leverage, and NAV "
+        "per share relative to today under the common shocks (needs matplotlib)",
     )
     cmd.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help="output format"
@@ -245,7 +263,14 @@ def render_table(result: Comparison) -> str:
     return result._report() + "\n"
 
 
+_PLOT_HINT: Final = "--plot needs matplotlib: pip install 'treasurymodel[plot]'"
+
+
 def _cmd_compare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.plot is not None:  # fail before the work
+        if importlib.util.find_spec("matplotlib") is None:
+            raise ImportError(_PLOT_HINT)
+        _check_output(args.plot, "--plot")
     companies = {}
     for source in args.sources:
         if source in companies:
@@ -278,4 +303,8 @@ def _cmd_compare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         raise _named_for_cli(err) from None
     render = {"json": render_json, "csv": render_csv, "table": render_table}[args.format]
     sys.stdout.write(render(result))
+    if args.plot is not None:
+        from ..plot import comparison
+
+        _save_figure(comparison(result), args.plot, "--plot")
     return 0
