@@ -66,6 +66,7 @@ from .premium import ConstantPremium, PremiumModel, PremiumState
 from .recording import RECORDABLE, record_values
 from .result import SimulationResult, StepHistogram
 from .state import (
+    LazyPrices,
     PathState,
     Run,
     StepWork,
@@ -422,9 +423,38 @@ def simulate_paths_with_credit(
     return _run(plan, arr, policy, premium, impact, {}, credit=recorder), recorder
 
 
+def simulate_drawn(
+    company: Company,
+    *,
+    prices: LazyPrices,
+    dates: Sequence[_dt.date],
+    policy: FundingPolicy | None,
+    premium: PremiumModel | None,
+    impact: ImpactModel | None,
+    record: Sequence[str],
+    record_edges: Mapping[str, Any] | None,
+) -> SimulationResult:
+    """:func:`simulate_paths` on prices the Monte Carlo driver drew (not public): the same
+    checks and the same result, but the prices are already known to be in range, with one
+    column per date, and each date's prices are computed when the engine first reads them."""
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    the_dates = check_dates(company, dates)
+    policy = FundingPolicy() if policy is None else policy
+    premium = ConstantPremium(mnav=1.0) if premium is None else premium
+    _check_models(policy, premium, impact)
+    if prices.shape[1] != len(the_dates):
+        raise ValidationError(
+            "prices", prices.shape, f"must have one column per date ({len(the_dates)} dates)"
+        )
+    plan = plan_for(company, the_dates, policy)
+    edges = _record_edges(record, record_edges, plan, float(prices[:, 0][0]))
+    return _run(plan, prices, policy, premium, impact, edges)
+
+
 def _run(
     plan: Plan,
-    prices: FloatArray,
+    prices: FloatArray | LazyPrices,
     policy: FundingPolicy,
     premium: PremiumModel,
     impact: ImpactModel | None,

@@ -38,13 +38,13 @@ from ..validators import check_date, check_flag, check_number
 from .aggregates import SimulationAggregates, outcome_edges
 from .assets import Basket, MultiAssetModel, basket_price_paths
 from .calendar import plan_for
-from .engine import _check_models, check_record, simulate_paths, trace_paths
+from .engine import _check_models, check_record, simulate_drawn, simulate_paths, trace_paths
 from .impact import ImpactModel
 from .models import _PRICE_RANGE, PriceModel, _check_grid, _check_horizon, _check_spot, _whole
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
-from .state import basket_company
+from .state import LazyPrices, basket_company
 from .trace import check_record_paths, choose
 
 if TYPE_CHECKING:
@@ -240,6 +240,19 @@ def price_paths(
     >>> bool((whole[1024:] == part).all())
     True
     """
+    prices = _price_source(
+        model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+    )
+    return prices if isinstance(prices, np.ndarray) else prices.full()
+
+
+def _price_source(
+    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+) -> FloatArray | LazyPrices:
+    """:func:`price_paths` (the same checks and the same numbers), a one-asset model's prices
+    left as log prices that become prices a date at a time, when the engine first reads
+    that date (:class:`~.state.LazyPrices`): the engine visits only the steps on which
+    something happens, so most dates are never exponentiated."""
     seed = _whole("seed", seed, minimum=0)
     total = _whole("total", total, minimum=1, maximum=_MAX_PATHS)
     size = _whole("size", size, minimum=1)
@@ -265,9 +278,20 @@ def price_paths(
         return basket_price_paths(
             model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
         )
+    log_price = _log_prices(
+        model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+    )
+    return LazyPrices(log_price, float(model.asset_price))
+
+
+def _log_prices(
+    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+) -> FloatArray:
+    """The log prices of :func:`price_paths` relative to the spot, date-major: shape
+    ``(steps + 1, size)`` in C order, checked to keep the prices in range (the arguments
+    are checked by the caller). The prices are ``asset_price * exp(log_price)``."""
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
-    # of contiguous memory and the engine reads a date's prices contiguously; returned
-    # transposed, i.e. (size, steps + 1) in Fortran order.
+    # of contiguous memory and the engine reads a date's prices contiguously.
     log_price = np.empty((steps + 1, size))
     log_price[0] = 0.0
     first = start // BLOCK_PATHS
@@ -296,9 +320,7 @@ def price_paths(
     # min and max are NaN if any return is NaN (and inf - inf is NaN): one test covers all.
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
-    np.exp(log_price, out=log_price)
-    log_price *= asset_price
-    return log_price.T
+    return log_price
 
 
 def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: float) -> None:
@@ -321,7 +343,7 @@ def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: f
 def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationResult:
     """The chunk's paths through the engine (or given ``prices`` on the chunk's settings)."""
     if prices is None:
-        prices = price_paths(
+        drawn = _price_source(
             chunk.model,
             seed=chunk.seed,
             start=chunk.start,
@@ -330,6 +352,18 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
             steps=chunk.steps,
             dt=chunk.dt,
         )
+        if isinstance(drawn, LazyPrices):
+            return simulate_drawn(
+                chunk.company,
+                prices=drawn,
+                dates=chunk.dates,
+                policy=chunk.policy,
+                premium=chunk.premium,
+                impact=chunk.impact,
+                record=chunk.record,
+                record_edges=chunk.record_edges,
+            )
+        prices = drawn
     return simulate_paths(
         chunk.company,
         prices=prices,
