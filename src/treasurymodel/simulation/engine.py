@@ -35,7 +35,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
 from .calendar import (
@@ -941,10 +941,13 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     if not c.issue:
         return
     _ensure_share_price(w)
+    if c.accretion:
+        w.threshold = _accretive(c, st, w)
+        if _few_common(c, st, w, w.share_price >= w.threshold):
+            return
     w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
     cap: Any
     if c.accretion:
-        w.threshold = _accretive(c, st, w)
         cap = np.where(w.share_price >= w.threshold, w.raw_cap, 0.0)
     elif c.constant_mnav is not None:
         cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
@@ -955,6 +958,42 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     y = np.minimum(cap - x, w.vu)
     w.vu = w.vu - y
     w.e = x + y
+
+
+def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
+    """New common shares when the gate is open on few paths (under a quarter): the same
+    arithmetic as :func:`_from_common`, on those paths only (elsewhere the capacity is 0 and
+    nothing changes). Returns False, doing nothing, when the gate is open more widely."""
+    if np.ndim(open_) != 1 or np.ndim(w.share_price) != 1:
+        return False
+    idx = np.flatnonzero(open_)
+    if 4 * idx.size >= c.n:
+        return False
+    w.raw_cap = None  # the flywheel computes it on every path if it needs it
+    if not idx.size:
+        w.e = 0.0
+        return True
+    cap = c.turnover * w.tdays * (_at(w.start_shares, idx) * w.share_price[idx])
+    du = _at(w.du, idx)
+    x = np.minimum(cap, du)
+    vu = _at(w.vu, idx)
+    y = np.minimum(cap - x, vu)
+    w.du = _put(w.du, idx, du - x, c.n)
+    w.vu = _put(w.vu, idx, vu - y, c.n)
+    w.e = _put(0.0, idx, x + y, c.n)
+    return True
+
+
+def _at(value: Any, idx: IntArray) -> Any:
+    """``value`` (a float or an array of shape (paths,)) at the paths ``idx``."""
+    return value[idx] if isinstance(value, np.ndarray) and value.ndim else value
+
+
+def _put(value: Any, idx: IntArray, part: FloatArray, n: int) -> FloatArray:
+    """A copy of ``value`` (a float or an array of shape (n,)) with ``part`` at ``idx``."""
+    out = np.array(np.broadcast_to(value, (n,)), dtype=np.float64)
+    out[idx] = part
+    return out
 
 
 def _from_preferred_atm(c: Run, st: PathState, w: StepWork) -> None:
@@ -1035,8 +1074,25 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         if c.a != 0.0:
             st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
         if not st.all_sold:
-            st.first_sale = np.where((q > 0.0) & (st.first_sale < 0), w.t, st.first_sale)
-            st.all_sold = bool(np.all(st.first_sale >= 0))
+            _first_sales(st, w.t, np.broadcast_to(q, (c.n,)))
+
+
+def _first_sales(st: PathState, t: int, q: FloatArray) -> None:
+    """Mark step ``t`` as the first sale of the paths that sold ``q > 0`` for the first time;
+    only the paths that have not sold yet (``st.unsold``, fewer as the run goes) are read."""
+    if st.unsold is None:  # no path has sold before
+        hit = q > 0.0
+        if not hit.any():
+            return
+        st.first_sale = np.where(hit, t, -1)
+        st.unsold = np.flatnonzero(~hit)
+    else:
+        hit = q[st.unsold] > 0.0
+        if not hit.any():
+            return
+        st.first_sale[st.unsold[hit]] = t
+        st.unsold = st.unsold[~hit]
+    st.all_sold = st.unsold.size == 0
 
 
 def _from_notes(

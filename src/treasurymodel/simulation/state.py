@@ -223,6 +223,7 @@ class PathState:
         self.live: Any = True
         self.default_time: Any = -1
         self.first_sale: Any = -1
+        self.unsold: IntArray | None = None  # the paths yet to sell, once one path has sold
         self.all_sold = False
         self.first_seizure: Any = -1
         # cumulated flows
