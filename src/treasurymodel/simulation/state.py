@@ -23,6 +23,7 @@ import numpy as np
 
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
+from .aggregates import _hist as _hist  # the engine's histograms count as the aggregates do
 from .calendar import Debt, Plan, Pref, Step, ordered_sum
 from .channels import PreferredAtm
 from .credit_events import CreditRecorder
@@ -311,12 +312,6 @@ class StepWork:
         self.atm: list[tuple[int, Any, float]] = []  # (series, raised, price): PreferredAtm
         self.failed: Any = False
         self.any_failed = False
-
-
-def _hist(values: FloatArray, edges: FloatArray) -> IntArray:
-    idx = np.searchsorted(edges, values, side="right") - 1
-    np.clip(idx, 0, edges.size - 2, out=idx)
-    return np.bincount(idx, minlength=edges.size - 1)
 
 
 def _share_price(
