@@ -991,7 +991,10 @@ def _at(value: Any, idx: IntArray) -> Any:
 
 def _put(value: Any, idx: IntArray, part: FloatArray, n: int) -> FloatArray:
     """A copy of ``value`` (a float or an array of shape (n,)) with ``part`` at ``idx``."""
-    out = np.array(np.broadcast_to(value, (n,)), dtype=np.float64)
+    if isinstance(value, np.ndarray) and value.shape == (n,) and value.dtype == np.float64:
+        out = value.copy()
+    else:
+        out = np.full(n, value, dtype=np.float64)
     out[idx] = part
     return out
 
