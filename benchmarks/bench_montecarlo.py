@@ -169,11 +169,12 @@ _MEMORY_SCRIPT = textwrap.dedent(
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     company = tm.datasets.load("mstr-2026-02")
-    spot = company.market.asset_price
-    tm.simulate(company, model=tm.GBM(spot=spot, volatility={vol}), years=1, paths=10, seed=1)
+    asset_price = company.market.asset_price
+    tm.simulate(company, model=tm.GBM(asset_price=asset_price, volatility={vol}), years=1,
+                paths=10, seed=1)
     base = peak_kib()
     start = time.perf_counter()
-    res = tm.simulate(company, model=tm.GBM(spot=spot, drift=0.0, volatility={vol}),
+    res = tm.simulate(company, model=tm.GBM(asset_price=asset_price, drift=0.0, volatility={vol}),
                       years={years}, paths={paths}, seed=1)
     elapsed = time.perf_counter() - start
     print(base, peak_kib(), elapsed, len(res.forced_sale))
@@ -210,8 +211,8 @@ _BOUNDED_SCRIPT = textwrap.dedent(
                     return int(line.split()[1])
 
     company = tm.datasets.load("mstr-2026-02")
-    spot = company.market.asset_price
-    model = tm.GBM(spot=spot, drift=0.0, volatility={vol})
+    asset_price = company.market.asset_price
+    model = tm.GBM(asset_price=asset_price, drift=0.0, volatility={vol})
     tm.simulate(company, model=model, years=1, paths=10, seed=1)
     base = peak_kib()
     steps = {years} * 52
@@ -231,6 +232,19 @@ _BOUNDED_SCRIPT = textwrap.dedent(
         runs.append(time.perf_counter() - t1)
         return out
 
+    # where the time goes: the price paths (their draws included), the engine, the rest
+    parts = {{"prices": 0.0, "engine": 0.0}}
+
+    def timing(name, function):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            out = function(*args, **kwargs)
+            parts[name] += time.perf_counter() - t0
+            return out
+        return timed
+
+    montecarlo._price_source = timing("prices", montecarlo._price_source)
+    montecarlo.simulate_drawn = timing("engine", montecarlo.simulate_drawn)
     montecarlo._aggregate_chunk = interleaved
     start = time.perf_counter()
     res = tm.simulate(company, model=model, years={years}, paths={paths}, seed=1,
@@ -238,7 +252,8 @@ _BOUNDED_SCRIPT = textwrap.dedent(
     elapsed = time.perf_counter() - start - sum(floors)
     peak = peak_kib()
     ratios = [r / f for r, f in zip(runs, floors)] if floors else [float("nan")]
-    print(base, peak, elapsed, sum(floors), statistics.median(ratios), len(runs))
+    print(base, peak, elapsed, sum(floors), statistics.median(ratios), len(runs),
+          parts["prices"], parts["engine"])
     """
 )
 
@@ -254,6 +269,7 @@ def bench_bounded(paths: int, full_paths: int) -> None:
     out = _subprocess(_BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=paths, keep=False))
     base, peak, elapsed, floor = int(out[0]), int(out[1]), float(out[2]), float(out[3])
     median, chunks = float(out[4]), int(out[5])
+    prices, engine = float(out[6]), float(out[7])
     full = _subprocess(
         _BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=full_paths, keep=True)
     )
@@ -268,6 +284,12 @@ def bench_bounded(paths: int, full_paths: int) -> None:
         f"   floor (the same normal variates, drawn before each of the {chunks:,} chunks):"
         f" {floor:.1f} s; ratio of the totals {elapsed / floor:.2f}x, median of the chunks'"
         f" ratios {median:.2f}x   (goal <= {GOAL_BOUNDED_RATIO}x)"
+    )
+    per_path = 1e6 / paths
+    print(
+        f"   per path: floor {floor * per_path:.2f} us; price paths (their draws included)"
+        f" {prices * per_path:.2f} us, engine {engine * per_path:.2f} us, aggregates and"
+        f" the rest {(elapsed - prices - engine) * per_path:.2f} us"
     )
     print(
         f"   {full_paths:,} paths kept in full: peak RSS {full_peak / gib:.3f} GiB; bounded"
