@@ -323,11 +323,19 @@ def bench_dask(repeats: int, paths: int) -> None:
 
         tm.simulate(company, executor=executor, **{**kw, "paths": 20_000})
         serial()
+        pids = list(client.run(os.getpid).values())  # the workers, for their CPU time
         singles, doubles = [], []
         loads = [load_average()]
+        cpu_serial = cpu_parent = cpu_workers = 0.0
         for _ in range(repeats):
+            c0 = time.process_time()
             singles.append(timed(serial))
+            c1, w1 = time.process_time(), _cpu_seconds(pids)
             doubles.append(timed(parallel))
+            c2, w2 = time.process_time(), _cpu_seconds(pids)
+            cpu_serial += c1 - c0
+            cpu_parent += c2 - c1  # the client and the scheduler run in this process
+            cpu_workers += w2 - w1
             loads.append(load_average())
     s, d = statistics.median(singles), statistics.median(doubles)
     steps = YEARS * STEPS_PER_YEAR
@@ -342,6 +350,14 @@ def bench_dask(repeats: int, paths: int) -> None:
         f" {min(singles) / min(doubles):.2f}x"
     )
     print(f"   load average before and after each pair: {' | '.join(loads)}")
+    cs, cp, cw = (x / repeats for x in (cpu_serial, cpu_parent, cpu_workers))
+    if cw > 0.0:
+        # CPU time hardly depends on the load: the ratio two idle cores would give at most
+        print(
+            f"   CPU seconds per run: serial {cs:.2f}; cluster: workers {cw:.2f} + this"
+            f" process (client, scheduler) {cp:.2f}; on two idle cores at most"
+            f" {cs / ((cw + cp) / 2.0):.2f}x"
+        )
 
 
 def bench_trace(repeats: int, paths: int) -> None:
