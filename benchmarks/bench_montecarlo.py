@@ -14,7 +14,8 @@ Prints:
    subprocess): peak resident memory, paths per second, and the ratio of the run's time to
    drawing its normal variates, each chunk's variates drawn (and timed) just before the
    chunk runs, on the same chunk sizes in the same process: the ratio of the totals and the
-   median of the chunks' ratios (goal: at most 2x); then
+   median of the chunks' ratios (goal: at most 2x), and a path's time by part (its price
+   paths with their draws, the engine, the aggregates); then
    the peak of 100,000 paths kept in full, which the bounded run must stay below;
 5. tracing: 100,000 paths with ``record_paths=5`` (the worst five) / without (goal: under
    1.10x);
@@ -24,8 +25,9 @@ Prints:
    basket's price paths alone against the same floor.
 7. bounded mode on a Dask ``distributed.LocalCluster`` of 2 single-threaded worker processes
    / the same run in one process, 1,000,000 paths x 520 steps by default (``--dask-paths``):
-   throughput ratio (goal: at least 1.6x), with the load average (skipped without
-   ``distributed``).
+   throughput ratio (goal: at least 1.6x), with the load average, and the CPU seconds of the
+   workers and of this process (client and scheduler), which bound the ratio two idle cores
+   would give (skipped without ``distributed``).
 
 Times are medians of repeats, interleaved so that load from other processes affects both sides
 alike. Run: ``python benchmarks/bench_montecarlo.py [--quick]``.
