@@ -14,7 +14,8 @@ Prints:
    subprocess): peak resident memory, paths per second, and the ratio of the run's time to
    drawing its normal variates, each chunk's variates drawn (and timed) just before the
    chunk runs, on the same chunk sizes in the same process: the ratio of the totals and the
-   median of the chunks' ratios (goal: at most 2x); then
+   median of the chunks' ratios (goal: at most 2x), and a path's time by part (its price
+   paths with their draws, the engine, the aggregates); then
    the peak of 100,000 paths kept in full, which the bounded run must stay below;
 5. tracing: 100,000 paths with ``record_paths=5`` (the worst five) / without (goal: under
    1.10x);
@@ -24,8 +25,9 @@ Prints:
    basket's price paths alone against the same floor.
 7. bounded mode on a Dask ``distributed.LocalCluster`` of 2 single-threaded worker processes
    / the same run in one process, 1,000,000 paths x 520 steps by default (``--dask-paths``):
-   throughput ratio (goal: at least 1.6x), with the load average (skipped without
-   ``distributed``).
+   throughput ratio (goal: at least 1.6x), with the load average, and the CPU seconds of the
+   workers and of this process (client and scheduler), which bound the ratio two idle cores
+   would give (skipped without ``distributed``).
 
 Times are medians of repeats, interleaved so that load from other processes affects both sides
 alike. Run: ``python benchmarks/bench_montecarlo.py [--quick]``.
@@ -169,11 +171,12 @@ _MEMORY_SCRIPT = textwrap.dedent(
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     company = tm.datasets.load("mstr-2026-02")
-    spot = company.market.asset_price
-    tm.simulate(company, model=tm.GBM(spot=spot, volatility={vol}), years=1, paths=10, seed=1)
+    asset_price = company.market.asset_price
+    tm.simulate(company, model=tm.GBM(asset_price=asset_price, volatility={vol}), years=1,
+                paths=10, seed=1)
     base = peak_kib()
     start = time.perf_counter()
-    res = tm.simulate(company, model=tm.GBM(spot=spot, drift=0.0, volatility={vol}),
+    res = tm.simulate(company, model=tm.GBM(asset_price=asset_price, drift=0.0, volatility={vol}),
                       years={years}, paths={paths}, seed=1)
     elapsed = time.perf_counter() - start
     print(base, peak_kib(), elapsed, len(res.forced_sale))
@@ -210,8 +213,8 @@ _BOUNDED_SCRIPT = textwrap.dedent(
                     return int(line.split()[1])
 
     company = tm.datasets.load("mstr-2026-02")
-    spot = company.market.asset_price
-    model = tm.GBM(spot=spot, drift=0.0, volatility={vol})
+    asset_price = company.market.asset_price
+    model = tm.GBM(asset_price=asset_price, drift=0.0, volatility={vol})
     tm.simulate(company, model=model, years=1, paths=10, seed=1)
     base = peak_kib()
     steps = {years} * 52
@@ -231,6 +234,19 @@ _BOUNDED_SCRIPT = textwrap.dedent(
         runs.append(time.perf_counter() - t1)
         return out
 
+    # where the time goes: the price paths (their draws included), the engine, the rest
+    parts = {{"prices": 0.0, "engine": 0.0}}
+
+    def timing(name, function):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            out = function(*args, **kwargs)
+            parts[name] += time.perf_counter() - t0
+            return out
+        return timed
+
+    montecarlo._price_source = timing("prices", montecarlo._price_source)
+    montecarlo.simulate_drawn = timing("engine", montecarlo.simulate_drawn)
     montecarlo._aggregate_chunk = interleaved
     start = time.perf_counter()
     res = tm.simulate(company, model=model, years={years}, paths={paths}, seed=1,
@@ -238,7 +254,8 @@ _BOUNDED_SCRIPT = textwrap.dedent(
     elapsed = time.perf_counter() - start - sum(floors)
     peak = peak_kib()
     ratios = [r / f for r, f in zip(runs, floors)] if floors else [float("nan")]
-    print(base, peak, elapsed, sum(floors), statistics.median(ratios), len(runs))
+    print(base, peak, elapsed, sum(floors), statistics.median(ratios), len(runs),
+          parts["prices"], parts["engine"])
     """
 )
 
@@ -254,6 +271,7 @@ def bench_bounded(paths: int, full_paths: int) -> None:
     out = _subprocess(_BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=paths, keep=False))
     base, peak, elapsed, floor = int(out[0]), int(out[1]), float(out[2]), float(out[3])
     median, chunks = float(out[4]), int(out[5])
+    prices, engine = float(out[6]), float(out[7])
     full = _subprocess(
         _BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=full_paths, keep=True)
     )
@@ -268,6 +286,12 @@ def bench_bounded(paths: int, full_paths: int) -> None:
         f"   floor (the same normal variates, drawn before each of the {chunks:,} chunks):"
         f" {floor:.1f} s; ratio of the totals {elapsed / floor:.2f}x, median of the chunks'"
         f" ratios {median:.2f}x   (goal <= {GOAL_BOUNDED_RATIO}x)"
+    )
+    per_path = 1e6 / paths
+    print(
+        f"   per path: floor {floor * per_path:.2f} us; price paths (their draws included)"
+        f" {prices * per_path:.2f} us, engine {engine * per_path:.2f} us, aggregates and"
+        f" the rest {(elapsed - prices - engine) * per_path:.2f} us"
     )
     print(
         f"   {full_paths:,} paths kept in full: peak RSS {full_peak / gib:.3f} GiB; bounded"
@@ -301,11 +325,19 @@ def bench_dask(repeats: int, paths: int) -> None:
 
         tm.simulate(company, executor=executor, **{**kw, "paths": 20_000})
         serial()
+        pids = list(client.run(os.getpid).values())  # the workers, for their CPU time
         singles, doubles = [], []
         loads = [load_average()]
+        cpu_serial = cpu_parent = cpu_workers = 0.0
         for _ in range(repeats):
+            c0 = time.process_time()
             singles.append(timed(serial))
+            c1, w1 = time.process_time(), _cpu_seconds(pids)
             doubles.append(timed(parallel))
+            c2, w2 = time.process_time(), _cpu_seconds(pids)
+            cpu_serial += c1 - c0
+            cpu_parent += c2 - c1  # the client and the scheduler run in this process
+            cpu_workers += w2 - w1
             loads.append(load_average())
     s, d = statistics.median(singles), statistics.median(doubles)
     steps = YEARS * STEPS_PER_YEAR
@@ -320,6 +352,14 @@ def bench_dask(repeats: int, paths: int) -> None:
         f" {min(singles) / min(doubles):.2f}x"
     )
     print(f"   load average before and after each pair: {' | '.join(loads)}")
+    cs, cp, cw = (x / repeats for x in (cpu_serial, cpu_parent, cpu_workers))
+    if cw > 0.0:
+        # CPU time hardly depends on the load: the ratio two idle cores would give at most
+        print(
+            f"   CPU seconds per run: serial {cs:.2f}; cluster: workers {cw:.2f} + this"
+            f" process (client, scheduler) {cp:.2f}; on two idle cores at most"
+            f" {cs / ((cw + cp) / 2.0):.2f}x"
+        )
 
 
 def bench_trace(repeats: int, paths: int) -> None:

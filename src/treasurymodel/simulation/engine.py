@@ -35,7 +35,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import FloatArray, IntArray
 from ..company import Company
 from ..errors import ValidationError
 from .calendar import (
@@ -67,6 +67,7 @@ from .premium import ConstantPremium, PremiumModel, PremiumState
 from .recording import RECORDABLE, record_values
 from .result import SimulationResult, StepHistogram
 from .state import (
+    LazyPrices,
     PathState,
     Run,
     StepWork,
@@ -466,9 +467,38 @@ def simulate_paths_with_credit(
     return _run(plan, arr, policy, premium, impact, {}, credit=recorder), recorder
 
 
+def simulate_drawn(
+    company: Company,
+    *,
+    prices: LazyPrices,
+    dates: Sequence[_dt.date],
+    policy: FundingPolicy | None,
+    premium: PremiumModel | None,
+    impact: ImpactModel | None,
+    record: Sequence[str],
+    record_edges: Mapping[str, Any] | None,
+) -> SimulationResult:
+    """:func:`simulate_paths` on prices the Monte Carlo driver drew (not public): the same
+    checks and the same result, but the prices are already known to be in range, with one
+    column per date, and each date's prices are computed when the engine first reads them."""
+    if not isinstance(company, Company):
+        raise ValidationError("company", company, "must be a treasurymodel.Company")
+    the_dates = check_dates(company, dates)
+    policy = FundingPolicy() if policy is None else policy
+    premium = ConstantPremium(mnav=1.0) if premium is None else premium
+    _check_models(policy, premium, impact)
+    if prices.shape[1] != len(the_dates):
+        raise ValidationError(
+            "prices", prices.shape, f"must have one column per date ({len(the_dates)} dates)"
+        )
+    plan = plan_for(company, the_dates, policy)
+    edges = _record_edges(record, record_edges, plan, float(prices[:, 0][0]))
+    return _run(plan, prices, policy, premium, impact, edges)
+
+
 def _run(
     plan: Plan,
-    prices: FloatArray,
+    prices: FloatArray | LazyPrices,
     policy: FundingPolicy,
     premium: PremiumModel,
     impact: ImpactModel | None,
@@ -964,10 +994,13 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     if not c.issue:
         return
     _ensure_share_price(w)
+    if c.accretion:
+        w.threshold = _accretive(c, st, w)
+        if _few_common(c, st, w, w.share_price >= w.threshold):
+            return
     w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
     cap: Any
     if c.accretion:
-        w.threshold = _accretive(c, st, w)
         cap = np.where(w.share_price >= w.threshold, w.raw_cap, 0.0)
     elif c.constant_mnav is not None:
         cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
@@ -978,6 +1011,45 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     y = np.minimum(cap - x, w.vu)
     w.vu = w.vu - y
     w.e = x + y
+
+
+def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
+    """New common shares when the gate is open on few paths (under a quarter): the same
+    arithmetic as :func:`_from_common`, on those paths only (elsewhere the capacity is 0 and
+    nothing changes). Returns False, doing nothing, when the gate is open more widely."""
+    if np.ndim(open_) != 1 or np.ndim(w.share_price) != 1:
+        return False
+    idx = np.flatnonzero(open_)
+    if 4 * idx.size >= c.n:
+        return False
+    w.raw_cap = None  # the flywheel computes it on every path if it needs it
+    if not idx.size:
+        w.e = 0.0
+        return True
+    cap = c.turnover * w.tdays * (_at(w.start_shares, idx) * w.share_price[idx])
+    du = _at(w.du, idx)
+    x = np.minimum(cap, du)
+    vu = _at(w.vu, idx)
+    y = np.minimum(cap - x, vu)
+    w.du = _put(w.du, idx, du - x, c.n)
+    w.vu = _put(w.vu, idx, vu - y, c.n)
+    w.e = _put(0.0, idx, x + y, c.n)
+    return True
+
+
+def _at(value: Any, idx: IntArray) -> Any:
+    """``value`` (a float or an array of shape (paths,)) at the paths ``idx``."""
+    return value[idx] if isinstance(value, np.ndarray) and value.ndim else value
+
+
+def _put(value: Any, idx: IntArray, part: FloatArray, n: int) -> FloatArray:
+    """A copy of ``value`` (a float or an array of shape (n,)) with ``part`` at ``idx``."""
+    if isinstance(value, np.ndarray) and value.shape == (n,) and value.dtype == np.float64:
+        out = value.copy()
+    else:
+        out = np.full(n, value, dtype=np.float64)
+    out[idx] = part
+    return out
 
 
 def _from_preferred_atm(c: Run, st: PathState, w: StepWork) -> None:
@@ -1058,8 +1130,25 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         if c.a != 0.0:
             st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
         if not st.all_sold:
-            st.first_sale = np.where((q > 0.0) & (st.first_sale < 0), w.t, st.first_sale)
-            st.all_sold = bool(np.all(st.first_sale >= 0))
+            _first_sales(st, w.t, np.broadcast_to(q, (c.n,)))
+
+
+def _first_sales(st: PathState, t: int, q: FloatArray) -> None:
+    """Mark step ``t`` as the first sale of the paths that sold ``q > 0`` for the first time;
+    only the paths that have not sold yet (``st.unsold``, fewer as the run goes) are read."""
+    if st.unsold is None:  # no path has sold before
+        hit = q > 0.0
+        if not hit.any():
+            return
+        st.first_sale = np.where(hit, t, -1)
+        st.unsold = np.flatnonzero(~hit)
+    else:
+        hit = q[st.unsold] > 0.0
+        if not hit.any():
+            return
+        st.first_sale[st.unsold[hit]] = t
+        st.unsold = st.unsold[~hit]
+    st.all_sold = st.unsold.size == 0
 
 
 def _from_notes(

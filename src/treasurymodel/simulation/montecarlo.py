@@ -38,7 +38,7 @@ from ..validators import check_date, check_flag, check_number
 from .aggregates import SimulationAggregates, outcome_edges
 from .assets import Basket, MultiAssetModel, basket_price_paths
 from .calendar import plan_for
-from .engine import _check_models, check_record, simulate_paths, trace_paths
+from .engine import _check_models, check_record, simulate_drawn, simulate_paths, trace_paths
 from .fx import FxGBM, check_fx, convert, fx_paths
 from .impact import ImpactModel
 from .models import (
@@ -53,7 +53,7 @@ from .models import (
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
-from .state import basket_company
+from .state import LazyPrices, basket_company
 from .trace import check_record_paths, choose
 
 if TYPE_CHECKING:
@@ -83,6 +83,12 @@ Examples
 
 _CHUNK_ELEMENTS: Final = 2**22
 """Default chunk: about this many prices (32 MiB of float64) per chunk's price matrix."""
+
+_EXECUTOR_CHUNK_ELEMENTS: Final = 2**23
+"""Default chunk with an executor: about this many prices (64 MiB) per chunk. A task costs a
+worker about 15 ms besides its paths (measured on a Dask ``LocalCluster``), so larger chunks
+than in one process (where the speed per path is the same from 7,168 to 24,576 paths of 520
+steps) keep that cost small."""
 
 _TASKS_PER_EXECUTOR: Final = 16
 """With an executor, the default chunk size aims at this many tasks (to balance workers)."""
@@ -251,6 +257,19 @@ def price_paths(
     >>> bool((whole[1024:] == part).all())
     True
     """
+    prices = _price_source(
+        model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+    )
+    return prices if isinstance(prices, np.ndarray) else prices.full()
+
+
+def _price_source(
+    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+) -> FloatArray | LazyPrices:
+    """:func:`price_paths` (the same checks and the same numbers), a one-asset model's prices
+    left as log prices that become prices a date at a time, when the engine first reads
+    that date (:class:`~.state.LazyPrices`): the engine visits only the steps on which
+    something happens, so most dates are never exponentiated."""
     seed = _whole("seed", seed, minimum=0)
     total = _whole("total", total, minimum=1, maximum=_MAX_PATHS)
     size = _whole("size", size, minimum=1)
@@ -276,9 +295,20 @@ def price_paths(
         return basket_price_paths(
             model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
         )
+    log_price = _log_prices(
+        model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+    )
+    return LazyPrices(log_price, float(model.asset_price))
+
+
+def _log_prices(
+    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+) -> FloatArray:
+    """The log prices of :func:`price_paths` relative to the spot, date-major: shape
+    ``(steps + 1, size)`` in C order, checked to keep the prices in range (the arguments
+    are checked by the caller). The prices are ``asset_price * exp(log_price)``."""
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
-    # of contiguous memory and the engine reads a date's prices contiguously; returned
-    # transposed, i.e. (size, steps + 1) in Fortran order.
+    # of contiguous memory and the engine reads a date's prices contiguously.
     log_price = np.empty((steps + 1, size))
     log_price[0] = 0.0
     first = start // BLOCK_PATHS
@@ -307,9 +337,7 @@ def price_paths(
     # min and max are NaN if any return is NaN (and inf - inf is NaN): one test covers all.
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
-    np.exp(log_price, out=log_price)
-    log_price *= asset_price
-    return log_price.T
+    return log_price
 
 
 def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: float) -> None:
@@ -334,7 +362,7 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
     every rate at the as-of rate)."""
     rates: dict[str, FloatArray] | None = None
     if prices is None:
-        prices = price_paths(
+        drawn = _price_source(
             chunk.model,
             seed=chunk.seed,
             start=chunk.start,
@@ -343,6 +371,18 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
             steps=chunk.steps,
             dt=chunk.dt,
         )
+        if isinstance(drawn, LazyPrices) and _lazy_ok(chunk):
+            return simulate_drawn(
+                chunk.company,
+                prices=drawn,
+                dates=chunk.dates,
+                policy=chunk.policy,
+                premium=chunk.premium,
+                impact=chunk.impact,
+                record=chunk.record,
+                record_edges=chunk.record_edges,
+            )
+        prices = drawn.full() if isinstance(drawn, LazyPrices) else drawn
         rates = _chunk_rates(chunk, prices, chunk.start)
     return simulate_paths(
         chunk.company,
@@ -355,6 +395,14 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
         record_edges=chunk.record_edges,
         fx=rates,
     )
+
+
+def _lazy_ok(chunk: _Chunk) -> bool:
+    """Whether the engine may read the chunk's prices a date at a time: no exchange-rate path
+    and the asset priced in the reporting currency (otherwise the prices are converted as a
+    whole matrix first)."""
+    co = chunk.company
+    return not chunk.fx and co.holdings[0].price_currency in (None, co.currency)
 
 
 def _chunk_rates(chunk: _Chunk, prices: FloatArray, start: int) -> dict[str, FloatArray] | None:
@@ -377,7 +425,8 @@ def _chunk_paths(chunk_size: Any, *, paths: int, steps: int, executor: Any) -> i
     if chunk_size is not None:
         size = _whole("chunk_size", chunk_size, minimum=1)
         return -(-size // BLOCK_PATHS) * BLOCK_PATHS
-    blocks = max(1, _CHUNK_ELEMENTS // (steps + 1) // BLOCK_PATHS)
+    elements = _CHUNK_ELEMENTS if executor is None else _EXECUTOR_CHUNK_ELEMENTS
+    blocks = max(1, elements // (steps + 1) // BLOCK_PATHS)
     if executor is not None:
         wanted = -(-paths // (_TASKS_PER_EXECUTOR * BLOCK_PATHS))
         blocks = max(1, min(blocks, wanted))
@@ -630,8 +679,9 @@ def simulate(
         Paths per chunk, a whole number >= 1 rounded up to a multiple of ``BLOCK_PATHS``
         (it never changes the result, only memory and speed: a chunk's price matrix takes
         ``8 * chunk * (steps + 1)`` bytes, so ``chunk_size`` beyond ``paths`` means one
-        chunk of all the paths). ``None`` picks about 4 million prices per chunk, and with an
-        executor at most ``paths / 16`` paths so that every worker gets work.
+        chunk of all the paths). ``None`` picks about 4 million prices per chunk (8 million
+        with an executor, whose tasks each cost a little), and with an executor at most
+        ``paths / 16`` paths so that every worker gets work.
     executor
         A :class:`concurrent.futures.Executor` that runs the chunks: a
         :class:`~concurrent.futures.ProcessPoolExecutor` on one machine, the executor of a Dask
@@ -938,10 +988,14 @@ def _asset_rate(company: Company) -> float:
 
 
 def _aggregate_chunk(
-    chunk: _Chunk, edges: Mapping[str, FloatArray], count: int
+    chunk: _Chunk, edges: Mapping[str, FloatArray] | None, count: int
 ) -> tuple[SimulationAggregates, tuple[IntArray, FloatArray, IntArray, IntArray]]:
     """One chunk of a bounded run: its aggregates, and its candidates for tracing (the
-    ``count`` worst paths by NAV per share and the ``count`` first to default)."""
+    ``count`` worst paths by NAV per share and the ``count`` first to default). ``edges``
+    ``None``: the chunk's own (:func:`_edges_of`, the same for every chunk of a run; a task
+    sent to an executor computes them rather than carrying them)."""
+    if edges is None:
+        edges = _edges_of(chunk)
     result = _run_chunk(chunk)
     agg = SimulationAggregates.from_result(result, edges=edges)
     if not count:  # nothing to trace: no sorting
@@ -1004,7 +1058,7 @@ def _simulate_bounded(
             try:
                 for start in it:
                     chunk = chunk_at(start)
-                    pending.append((executor.submit(_aggregate_chunk, chunk, edges, count), chunk))
+                    pending.append((executor.submit(_aggregate_chunk, chunk, None, count), chunk))
                     if len(pending) >= _IN_FLIGHT:
                         future, done = pending.pop(0)
                         take(future.result(), done)

@@ -24,6 +24,7 @@ import numpy as np
 
 from .._typing import BoolArray, FloatArray, IntArray
 from ..errors import ValidationError
+from .aggregates import _hist as _hist  # the engine's histograms count as the aggregates do
 from .calendar import Debt, Plan, Pref, Step, ordered_sum
 from .channels import PreferredAtm
 from .credit_events import CreditRecorder
@@ -34,7 +35,7 @@ from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
 if TYPE_CHECKING:
     from ..company import Company
 
-__all__ = ["Issued", "PathState", "Run", "StepWork", "basket_company"]
+__all__ = ["Issued", "LazyPrices", "PathState", "Run", "StepWork", "basket_company"]
 
 
 def basket_company(company: Company, basket: Any) -> Company:
@@ -130,13 +131,67 @@ def _pledges_in_basket_units(company: Company, basket: Any) -> list[Any] | None:
     return out
 
 
+class LazyPrices:
+    """A ``(paths, steps + 1)`` matrix of prices ``scale * exp(log_price)`` whose columns are
+    computed when first read (``prices[:, t]``), in place of their log prices.
+
+    ``log_price`` is date-major: shape ``(steps + 1, paths)`` in C order, so a date's prices
+    are contiguous. The Monte Carlo driver hands the engine its draws this way: the engine
+    reads only the dates it visits (the steps on which something happens, and the last), so
+    the exponentials of the other dates are never computed. A column holds exactly the
+    numbers the whole matrix would (the same operations on the same values).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lazy = LazyPrices(np.log(np.array([[1.0, 1.0], [2.0, 0.5]])), 100.0)
+    >>> lazy.shape
+    (2, 2)
+    >>> lazy[:, 1].round(9).tolist()
+    [200.0, 50.0]
+    >>> lazy.full().round(9).tolist()
+    [[100.0, 200.0], [100.0, 50.0]]
+    """
+
+    __slots__ = ("_done", "_rows", "_scale", "shape")
+
+    def __init__(self, log_price: FloatArray, scale: float) -> None:
+        self._rows = log_price
+        self._scale = scale
+        self._done = np.zeros(log_price.shape[0], dtype=bool)
+        self.shape: tuple[int, int] = (log_price.shape[1], log_price.shape[0])
+
+    def __getitem__(self, key: tuple[slice, int]) -> FloatArray:
+        rows, t = key
+        if rows != slice(None):  # pragma: no cover - the engine reads whole columns only
+            raise IndexError("LazyPrices reads whole columns: prices[:, t]")
+        row: FloatArray = self._rows[t]
+        if not self._done[t]:
+            np.exp(row, out=row)
+            row *= self._scale
+            self._done[t] = True
+        return row
+
+    def full(self) -> FloatArray:
+        """The whole matrix, ``(paths, steps + 1)`` in Fortran order (a view of the
+        date-major array, every date computed)."""
+        if not self._done.any():
+            np.exp(self._rows, out=self._rows)
+            self._rows *= self._scale
+        else:
+            for t in np.flatnonzero(~self._done):
+                self[:, int(t)]
+        self._done[:] = True
+        return self._rows.T
+
+
 class Run:
     """The fixed inputs of one run of the engine, and the constants derived from them."""
 
     def __init__(
         self,
         plan: Plan,
-        prices: FloatArray,
+        prices: FloatArray | LazyPrices,
         policy: FundingPolicy,
         premium: PremiumModel,
         impact: ImpactModel | None,
@@ -232,6 +287,7 @@ class PathState:
         self.live: Any = True
         self.default_time: Any = -1
         self.first_sale: Any = -1
+        self.unsold: IntArray | None = None  # the paths yet to sell, once one path has sold
         self.all_sold = False
         self.first_seizure: Any = -1
         # cumulated flows
@@ -319,12 +375,6 @@ class StepWork:
         self.atm: list[tuple[int, Any, float]] = []  # (series, raised, price): PreferredAtm
         self.failed: Any = False
         self.any_failed = False
-
-
-def _hist(values: FloatArray, edges: FloatArray) -> IntArray:
-    idx = np.searchsorted(edges, values, side="right") - 1
-    np.clip(idx, 0, edges.size - 2, out=idx)
-    return np.bincount(idx, minlength=edges.size - 1)
 
 
 def _share_price(

@@ -1,0 +1,127 @@
+"""The engine's and the Monte Carlo driver's shortcuts for speed change no number.
+
+* Histogram counts computed from the spacing of the edges (checked against the edges) equal
+  those of a binary search (``numpy.searchsorted``), for any edges and values.
+* A chunk's prices computed a date at a time (``LazyPrices``), in any order, equal the whole
+  matrix of ``price_paths`` bit for bit.
+* New common shares computed on the few paths where the accretion gate is open, and the
+  first sale marked on the paths yet to sell, give the scalar reference engine's numbers
+  (tests/_reference_engine.py) path by path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import treasurymodel as tm
+from tests._reference_engine import reference_path
+from treasurymodel.simulation import engine
+from treasurymodel.simulation.aggregates import _hist
+from treasurymodel.simulation.montecarlo import _price_source, price_paths, simulation_dates
+from treasurymodel.simulation.result import PATH_FIELDS
+from treasurymodel.simulation.state import LazyPrices
+
+
+def _searchsorted_counts(values: Any, edges: Any) -> Any:
+    """The definition: the bin of a value is the last edge at or below it, clipped."""
+    idx = np.searchsorted(edges, values, side="right") - 1
+    return np.bincount(np.clip(idx, 0, edges.size - 2), minlength=edges.size - 1)
+
+
+_FINITE = st.floats(-1e12, 1e12, allow_nan=False)
+
+
+@st.composite
+def _edges(draw: st.DrawFn) -> Any:
+    """Even edges (as numpy.linspace makes them, open outer bins or not) or uneven ones."""
+    if draw(st.booleans()):
+        lo = draw(_FINITE)
+        width = draw(st.floats(1e-9, 1e9))
+        inner = np.linspace(lo, lo + width, draw(st.integers(2, 500)))
+        if draw(st.booleans()):
+            return np.concatenate(([-np.inf], inner, [np.inf]))
+        return inner
+    raw = np.unique(np.array(draw(st.lists(_FINITE, min_size=2, max_size=30))))
+    return raw if raw.size >= 2 else np.array([0.0, 1.0])
+
+
+@given(edges=_edges(), extra=st.lists(st.floats(allow_nan=True, allow_infinity=True)))
+def test_histogram_counts_equal_the_binary_search(edges: Any, extra: list[float]) -> None:
+    finite = edges[np.isfinite(edges)]
+    rng = np.random.default_rng(0)
+    span = float(finite[-1] - finite[0]) or 1.0
+    values = np.concatenate(
+        (
+            rng.uniform(finite[0] - 0.1 * span, finite[-1] + 0.1 * span, 300),
+            finite,  # every edge, and the next float on either side
+            np.nextafter(finite, -np.inf),
+            np.nextafter(finite, np.inf),
+            np.array([*extra, np.inf, -np.inf, np.nan, 0.0, -0.0]),
+        )
+    )
+    got = _hist(values, edges)
+    assert got.tolist() == _searchsorted_counts(values, edges).tolist()
+    assert int(got.sum()) == values.size
+
+
+@settings(max_examples=15)
+@given(
+    order=st.permutations(list(range(13))),
+    volatility=st.floats(0.0, 2.0),
+    seed=st.integers(0, 2**32),
+)
+def test_prices_computed_a_date_at_a_time_equal_the_whole_matrix(
+    order: list[int], volatility: float, seed: int
+) -> None:
+    model = tm.GBM(asset_price=68_141.0, drift=0.1, volatility=volatility)
+    kw: dict[str, Any] = {"seed": seed, "start": 1024, "size": 1100, "total": 3000}
+    whole = price_paths(model, steps=12, dt=1 / 12, **kw)
+    lazy = _price_source(model, steps=12, dt=1 / 12, **kw)
+    assert isinstance(lazy, LazyPrices)
+    assert lazy.shape == whole.shape
+    for t in order[:7]:  # some dates first, in any order, some twice
+        assert lazy[:, t].tobytes() == whole[:, t].tobytes()
+        assert lazy[:, t].tobytes() == whole[:, t].tobytes()
+    assert lazy.full().tobytes(order="F") == whole.tobytes(order="F")
+
+
+def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(
+    monkeypatch: Any,
+) -> None:
+    # 60 paths spread from a crash to a boom, no cash: every dividend is funded at once, and
+    # the accretion gate (the default) opens on a few paths only, so new shares are sold on
+    # those paths alone on some steps
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=0.0)
+    dates = simulation_dates(co.as_of, years=2, steps_per_year=52)
+    rng = np.random.default_rng(3)
+    drift = np.linspace(-2.0, 1.4, 60)[:, np.newaxis] / 52
+    returns = drift + 0.08 * rng.standard_normal((60, len(dates) - 1))
+    prices = 68_141.0 * np.exp(np.concatenate((np.zeros((60, 1)), returns.cumsum(1)), axis=1))
+    opened: list[int] = []
+    raised: list[float] = []  # by the shortcut
+    few = engine._few_common
+
+    def spy(c: Any, st_: Any, w: Any, open_: Any) -> bool:
+        opened.append(int(np.count_nonzero(open_)))
+        taken = few(c, st_, w, open_)
+        if taken:
+            raised.append(float(np.sum(w.e)))
+        return taken
+
+    monkeypatch.setattr(engine, "_few_common", spy)
+    res = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
+    assert any(0 < k < 60 / 4 for k in opened), opened  # the shortcut was taken
+    assert sum(raised) > 0.0  # and sold shares
+    assert any(k >= 60 / 4 for k in opened), opened  # and the whole-array arithmetic too
+    policy = tm.simulation.FundingPolicy()
+    premium = tm.simulation.ConstantPremium(mnav=1.0)
+    for i in range(prices.shape[0]):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for name in PATH_FIELDS:
+            got, want = getattr(res, name)[i], getattr(ref, name)
+            assert got == want, f"path {i}, {name}: engine {got!r}, reference {want!r}"
