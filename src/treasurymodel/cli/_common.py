@@ -216,7 +216,8 @@ def _option_error(
 ) -> NoReturn:
     """Re-raise ``err``, as a usage error if it is about a price given on the command line."""
     option, attribute = _PRICE_OPTIONS.get(err.field.partition("[")[0], (None, ""))
-    if option is not None and getattr(args, attribute, None) is not None:
+    given = getattr(args, attribute, None) is not None
+    if option is not None and given and err.value is not None:  # None: the file's gap
         usage_error(parser, option, err)
     raise err
 

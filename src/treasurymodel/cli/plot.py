@@ -7,6 +7,8 @@ from typing import Any, Final
 
 from ..errors import ValidationError
 from ._common import (
+    SeveralAssets,
+    _asset_price_argument,
     _check_output,
     _figure_argument,
     _option_error,
@@ -15,13 +17,19 @@ from ._common import (
     _source_argument,
     _subcommand,
     load_source,
+    usage_error,
 )
 
 __all__ = ["add_parser"]
 
 _EPILOG: Final = """examples:
   treasurymodel plot mstr-2026-02 -o ladder.png
-  treasurymodel plot mstr-2022q2 --kind nav -o nav.svg"""
+  treasurymodel plot mstr-2022q2 --kind nav -o nav.svg
+  treasurymodel plot two-assets.toml --kind nav --asset-price 80000 --asset-price ETH=2500 -o n.png
+
+A company holding several assets is drawn against its primary asset's price, every other
+asset moving in proportion from its [market] price (or from its price fixed by
+--asset-price ASSET=P): a common shock, as in treasurymodel report and compare."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -57,7 +65,12 @@ def add_parser(subparsers: Any) -> None:
         help="output file, .png or .svg",
     )
     plot.add_argument(
-        "--asset-price", metavar="P", type=_price, help="nav only: price to mark as current"
+        "--asset-price",
+        metavar="P|ASSET=P",
+        type=_asset_price_argument,
+        action="append",
+        help="nav only: price to mark as current; several assets held: the primary's, and "
+        "ASSET=P for another's (default: [market])",
     )
     plot.add_argument(
         "--share-price", metavar="S", type=_price, help="nav only: share price to draw"
@@ -74,11 +87,45 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         if args.kind == "ladder":
             fig = plot.maturity_ladder(company)
-        else:
+        elif len(company.holdings) > 1:  # every asset moving with the primary's price
+            try:
+                reading = SeveralAssets.of(company, args.asset_price)
+            except ValidationError as err:
+                if err.value is not None:  # a value given on the command line
+                    usage_error(parser, "--asset-price", err)
+                raise ValidationError("--asset-price", None, err.reason) from None
+            if len(reading.rows) > 1:
+                usage_error(parser, "--asset-price", _one_price(args))
             fig = plot.nav_chart(
-                company, asset_price=args.asset_price, share_price=args.share_price
+                company,
+                asset_price=reading.reference,
+                share_price=args.share_price,
+                shock=True,
+            )
+        else:
+            given = args.asset_price or []
+            prices = [p[1] if isinstance(p, tuple) else p for p in given]
+            for p in given:
+                if isinstance(p, tuple) and p[0] != company.assets[0]:
+                    usage_error(
+                        parser,
+                        "--asset-price",
+                        ValidationError(
+                            "--asset-price", p[0], f"names no asset held ({company.assets[0]})"
+                        ),
+                    )
+            if len(prices) > 1:
+                usage_error(parser, "--asset-price", _one_price(args))
+            fig = plot.nav_chart(
+                company, asset_price=prices[0] if prices else None, share_price=args.share_price
             )
     except ValidationError as err:
         _option_error(parser, err, args)
     _save_figure(fig, args.output, "--output")
     return 0
+
+
+def _one_price(args: argparse.Namespace) -> ValidationError:
+    return ValidationError(
+        "--asset-price", args.asset_price, "takes one price of the primary asset in a figure"
+    )
