@@ -418,3 +418,40 @@ class SeveralAssets:
             "prices": [dict(row) for row in self.rows],
             "reading": self.note,
         }
+
+
+def _cli_prices(
+    company: Company,
+    given: Sequence[float | tuple[str, float]] | None,
+    parser: argparse.ArgumentParser,
+) -> float | SeveralAssets | None:
+    """The one price that ``--asset-price`` gives ``plot`` and ``credit``.
+
+    A company holding one asset: its price (``P``, or ``ASSET=P`` naming that asset), or
+    ``None`` for the file's. Several assets: their :class:`SeveralAssets` reading. Anything
+    else given on the command line is a usage error; a price the file lacks is invalid input.
+    """
+    values = list(given or [])
+    if len(company.holdings) == 1:
+        for value in values:
+            if isinstance(value, tuple) and value[0] != company.assets[0]:
+                bad = ValidationError("--asset-price", value[0], "names no asset held")
+                usage_error(parser, "--asset-price", bad)
+        prices = [v[1] if isinstance(v, tuple) else v for v in values]
+        if len(prices) > 1:
+            usage_error(
+                parser,
+                "--asset-price",
+                ValidationError("--asset-price", prices, "takes one price"),
+            )
+        return prices[0] if prices else None
+    try:
+        reading = SeveralAssets.of(company, values)
+    except ValidationError as err:
+        if err.value is not None:  # a value given on the command line
+            usage_error(parser, "--asset-price", err)
+        raise ValidationError("--asset-price", None, err.reason) from None
+    if len(reading.rows) > 1:
+        bad = ValidationError("--asset-price", values, "takes one price of the primary asset")
+        usage_error(parser, "--asset-price", bad)
+    return reading

@@ -34,12 +34,12 @@ from ..simulation import GBM
 from ._common import (
     SeveralAssets,
     _asset_price_argument,
+    _cli_prices,
     _number_argument,
     _price,
     _source_argument,
     _subcommand,
     load_source,
-    usage_error,
 )
 from .render import _json_text, _table
 
@@ -419,33 +419,16 @@ def _asset_price(
     company: Company, args: argparse.Namespace, parser: argparse.ArgumentParser
 ) -> tuple[float | dict[str, float] | None, SeveralAssets | None]:
     """The ``asset_price`` of ``credit_table`` from ``--asset-price`` (and the reading)."""
-    given = args.asset_price or []
-    if len(company.holdings) == 1:
-        for value in given:
-            if isinstance(value, tuple) and value[0] != company.assets[0]:
-                err = ValidationError("--asset-price", value[0], "names no asset held")
-                usage_error(parser, "--asset-price", err)
-        prices = [v[1] if isinstance(v, tuple) else v for v in given]
-        if len(prices) > 1:
-            err = ValidationError("--asset-price", prices, "takes one price")
-            usage_error(parser, "--asset-price", err)
-        return (prices[0] if prices else None), None
-    if args.simulate:
+    if len(company.holdings) > 1 and args.simulate:
         held = ", ".join(company.assets)
         parser.error(
             f"argument --simulate: simulates one asset's price; {company.name!r} holds "
             f"several ({held}): leave out --simulate"
         )
-    try:
-        reading = SeveralAssets.of(company, given)
-    except ValidationError as err:
-        if err.value is not None:  # a value given on the command line
-            usage_error(parser, "--asset-price", err)
-        raise ValidationError("--asset-price", None, err.reason) from None
-    if len(reading.rows) > 1:
-        err = ValidationError("--asset-price", given, "takes one price of the primary asset")
-        usage_error(parser, "--asset-price", err)
-    return dict(reading.reference), reading
+    reading = _cli_prices(company, args.asset_price, parser)
+    if isinstance(reading, SeveralAssets):
+        return dict(reading.reference), reading
+    return reading, None
 
 
 def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

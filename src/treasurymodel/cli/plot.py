@@ -10,6 +10,7 @@ from ._common import (
     SeveralAssets,
     _asset_price_argument,
     _check_output,
+    _cli_prices,
     _figure_argument,
     _option_error,
     _price,
@@ -17,7 +18,6 @@ from ._common import (
     _source_argument,
     _subcommand,
     load_source,
-    usage_error,
 )
 
 __all__ = ["add_parser"]
@@ -87,45 +87,16 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         if args.kind == "ladder":
             fig = plot.maturity_ladder(company)
-        elif len(company.holdings) > 1:  # every asset moving with the primary's price
-            try:
-                reading = SeveralAssets.of(company, args.asset_price)
-            except ValidationError as err:
-                if err.value is not None:  # a value given on the command line
-                    usage_error(parser, "--asset-price", err)
-                raise ValidationError("--asset-price", None, err.reason) from None
-            if len(reading.rows) > 1:
-                usage_error(parser, "--asset-price", _one_price(args))
+        else:
+            price = _cli_prices(company, args.asset_price, parser)
+            several = isinstance(price, SeveralAssets)
             fig = plot.nav_chart(
                 company,
-                asset_price=reading.reference,
+                asset_price=price.reference if isinstance(price, SeveralAssets) else price,
                 share_price=args.share_price,
-                shock=True,
-            )
-        else:
-            given = args.asset_price or []
-            prices = [p[1] if isinstance(p, tuple) else p for p in given]
-            for p in given:
-                if isinstance(p, tuple) and p[0] != company.assets[0]:
-                    usage_error(
-                        parser,
-                        "--asset-price",
-                        ValidationError(
-                            "--asset-price", p[0], f"names no asset held ({company.assets[0]})"
-                        ),
-                    )
-            if len(prices) > 1:
-                usage_error(parser, "--asset-price", _one_price(args))
-            fig = plot.nav_chart(
-                company, asset_price=prices[0] if prices else None, share_price=args.share_price
+                shock=several,  # several assets: every price moving with the primary's
             )
     except ValidationError as err:
         _option_error(parser, err, args)
     _save_figure(fig, args.output, "--output")
     return 0
-
-
-def _one_price(args: argparse.Namespace) -> ValidationError:
-    return ValidationError(
-        "--asset-price", args.asset_price, "takes one price of the primary asset in a figure"
-    )

@@ -290,7 +290,7 @@ def report_data(
         ``nav_sensitivity``, documented in *Files and the command line*. Dates are
         :class:`datetime.date` objects and numbers floats (``inf`` kept as ``inf``). A
         company holding several assets adds ``several_assets``, the reading of its prices
-        (:class:`~treasurymodel.cli.SeveralAssets`): its maturity-wall breakevens and
+        (the one reading of the command line): its maturity-wall breakevens and
         springing triggers are common shocks from the first row's prices, as prices of the
         primary asset, and its margin-call prices are each in the loan's collateral asset.
 
