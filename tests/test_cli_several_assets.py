@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treasurymodel import Company, Holdings, Market, TermLoan
-from treasurymodel.cli import main, report_data
+from treasurymodel import Company, Holdings, Market, TermLoan, ValidationError
+from treasurymodel.cli import load_source, main, report_data
 from treasurymodel.cli._common import SeveralAssets
 from treasurymodel.instruments import ConvertibleNote, SecuredNote, SpringingMaturity
 from treasurymodel.io import load
@@ -394,3 +394,51 @@ def test_plot_and_credit_metaplanet(capsys: pytest.CaptureFixture[str], tmp_path
     # Both drawings rank together: BTC Rating = 30,823 x 87,500 / 230M; break $230M / 30,823.
     assert first["rating"] == pytest.approx(UNITS * 87_500 / USD_DEBT, rel=1e-12)
     assert first["break_price"] == pytest.approx(USD_DEBT / UNITS, rel=1e-12)
+
+
+def test_several_assets_priced_in_dollars_for_a_yen_company() -> None:
+    # 1,000 BTC at $100,000 and 20,000 ETH at $3,000 held by a yen company (150 yen a
+    # dollar) owing a $20M loan: the reserve is $160M = 24,000M yen; the wall needs $20M from
+    # holdings worth 1,600 BTC at any common level: a BTC price of $12,500.
+    loan = TermLoan(
+        name="USD loan",
+        principal=20 * M,
+        rate=0.05,
+        currency="USD",
+        issued=dt.date(2025, 1, 1),
+        maturity=dt.date(2028, 1, 1),
+    )
+    co = Company(
+        name="Yen Two",
+        as_of=dt.date(2026, 1, 1),
+        currency="JPY",
+        shares_basic=1e6,
+        holdings=[
+            Holdings(asset="BTC", units=1_000, price_currency="USD"),
+            Holdings(asset="ETH", units=20_000, price_currency="USD"),
+        ],
+        instruments=[loan],
+        market=Market(asset_prices={"BTC": 100_000.0, "ETH": 3_000.0}, fx={"USD": 150.0}),
+    )
+    data = report_data(co)
+    assert data["metrics"][0]["asset_reserve"] == pytest.approx(24_000 * M, rel=1e-12)
+    assert data["maturity_wall"]["rows"][-1]["breakeven_price"] == pytest.approx(12_500.0)
+    assert data["several_assets"]["reading"].startswith(
+        "several assets: prices move together from BTC 100,000.00 USD, ETH 3,000.00 USD;"
+    )
+
+
+def test_report_data_fixed_prices_checked() -> None:
+    two = load(TWO)
+    with pytest.raises(ValidationError, match="fixed_prices"):
+        report_data(two, fixed_prices=[("ETH", 1.0)])  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="must be positive"):
+        report_data(two, fixed_prices={"ETH": 0.0})
+    with pytest.raises(ValidationError, match="names no asset held"):
+        report_data(two, fixed_prices={"SOL": 1.0})
+    one = load_source("mstr-2022q2")[0]
+    with pytest.raises(ValidationError, match="is for a company holding several assets"):
+        report_data(one, fixed_prices={"BTC": 1.0})
+    # By hand: ETH fixed at 1,000 with BTC at 100,000: reserve 100M + 20M = 120M.
+    data = report_data(two, fixed_prices={"ETH": 1_000.0})
+    assert data["metrics"][0]["asset_reserve"] == pytest.approx(120 * M, rel=1e-12)
