@@ -322,7 +322,8 @@ def test_credit_simulate_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, out) == (2, "")
     assert one_line_error(err) == (
         "treasurymodel credit: error: argument --simulate: simulates one asset's price; "
-        "'Two' holds several (BTC, ETH): leave out --simulate"
+        "'Two' holds several (BTC, ETH): leave out --simulate (the closed form reads them "
+        "together)"
     )
 
 
@@ -335,6 +336,9 @@ def test_stress_refused_in_one_line(
     assert err.count("\n") == 1
     assert err.startswith("treasurymodel: error: DATASET|FILE: 'Two' holds several assets")
     assert "(--asset-price, --vol)" in err
+    assert err.rstrip().endswith(
+        "use treasurymodel credit SOURCE --vol V, got '" + sources[-1] + "'"
+    )
 
 
 def test_validate_and_compare(capsys: pytest.CaptureFixture[str]) -> None:

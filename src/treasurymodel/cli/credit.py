@@ -423,7 +423,7 @@ def _asset_price(
         held = ", ".join(company.assets)
         parser.error(
             f"argument --simulate: simulates one asset's price; {company.name!r} holds "
-            f"several ({held}): leave out --simulate"
+            f"several ({held}): leave out --simulate (the closed form reads them together)"
         )
     reading = _cli_prices(company, args.asset_price, parser)
     if isinstance(reading, SeveralAssets):

@@ -683,8 +683,8 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 "DATASET|FILE",
                 where,
                 f"{co.name!r} holds several assets ({', '.join(co.assets)}); stress simulates "
-                "one asset's price (--asset-price, --vol): give a company holding one asset "
-                "(in Python, treasurymodel.simulation.Basket simulates several)",
+                "one asset's price (--asset-price, --vol): for its securities' risk under a "
+                "common shock of every price use treasurymodel credit SOURCE --vol V",
             )
     target: Any = companies if more else company
     asset_price = args.asset_price
