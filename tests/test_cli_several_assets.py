@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasurymodel import Company, Holdings, Market, TermLoan, ValidationError
-from treasurymodel.cli import load_source, main, report_data
+from treasurymodel.cli import load_source, main, render_json, report_data
 from treasurymodel.cli._common import SeveralAssets
 from treasurymodel.instruments import ConvertibleNote, SecuredNote, SpringingMaturity
 from treasurymodel.io import load
@@ -446,3 +446,19 @@ def test_report_data_fixed_prices_checked() -> None:
     # By hand: ETH fixed at 1,000 with BTC at 100,000: reserve 100M + 20M = 120M.
     data = report_data(two, fixed_prices={"ETH": 1_000.0})
     assert data["metrics"][0]["asset_reserve"] == pytest.approx(120 * M, rel=1e-12)
+
+
+def test_report_json_keys_are_documented() -> None:
+    from .test_cli import _HOWTO, _documented, _keys, _strict_json
+
+    if not _HOWTO.exists():
+        pytest.skip("docs not in this tree")
+    documented = _documented("The JSON report")
+    doc = _strict_json(render_json(report_data(load(TWO))))
+    assert set(doc) == set(documented)
+    several = doc.pop("several_assets")
+    # reference_prices and each of prices are keyed by asset, the rest as documented
+    assert set(several) <= documented["several_assets"]
+    assert set(several["reference_prices"]) == {"BTC", "ETH"}
+    for key, value in doc.items():
+        assert _keys(value) <= documented[key], (key, _keys(value) - documented[key])
