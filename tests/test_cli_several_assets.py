@@ -17,12 +17,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasurymodel import Company, Holdings, Market, TermLoan, ValidationError
-from treasurymodel.cli import load_source, main, render_json, report_data
+from treasurymodel.cli import load_source, main, render_json, render_table, report_data
 from treasurymodel.cli._common import SeveralAssets
 from treasurymodel.instruments import ConvertibleNote, SecuredNote, SpringingMaturity
 from treasurymodel.io import load
@@ -462,3 +463,27 @@ def test_report_json_keys_are_documented() -> None:
     assert set(several["reference_prices"]) == {"BTC", "ETH"}
     for key, value in doc.items():
         assert _keys(value) <= documented[key], (key, _keys(value) - documented[key])
+
+
+def test_margin_calls_of_loans_on_two_assets() -> None:
+    # A $10M loan on 500 of 1,000 BTC at a 50% LTV: called below 10M / (0.5 x 1,000) =
+    # 20,000 (all the bitcoin can top up); the ETH loan as in the file, 1,428.57. The loans
+    # pledge two assets: no joint price.
+    btc_loan = TermLoan(
+        name="BTC loan",
+        principal=10 * M,
+        rate=0.05,
+        max_ltv=0.5,
+        pledged_units=500,
+        issued=dt.date(2025, 1, 1),
+        maturity=dt.date(2028, 1, 1),
+    )
+    two = load(TWO)
+    both = attrs.evolve(two, instruments=[btc_loan, *two.instruments])
+    calls = report_data(both)["margin_call_prices"]
+    prices = {r["instrument"]: (r["asset"], r["price"]) for r in calls["instruments"]}
+    assert prices["BTC loan"] == ("BTC", pytest.approx(20_000.0))
+    assert prices["ETH loan"] == ("ETH", pytest.approx(20 * M / (0.7 * 20_000)))
+    assert (calls["joint"], calls["joint_asset"]) == (None, None)
+    table = render_table(report_data(both))
+    assert "  all loans together  several                none\n" in table

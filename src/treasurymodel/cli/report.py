@@ -604,7 +604,7 @@ def render_table(data: dict[str, Any]) -> str:
         body.append(
             ["all loans together", joint, "", _fmt(calls["joint"], "price")]
             if joint is not None
-            else ["all loans together", "-", "", "none (collateral in several assets)"]
+            else ["all loans together", "several", "", "none"]
         )
         out += _table(["loan", "asset", "max LTV", "price"], body)
     elif calls["instruments"]:
