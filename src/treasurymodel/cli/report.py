@@ -55,7 +55,12 @@ Examples
 _EPILOG: Final = """examples:
   treasurymodel report mstr-2026-02
   treasurymodel report mstr-2022q2 --asset-price 20000 --asset-price 10000
-  treasurymodel report company.toml --share-price 120 --format json > report.json"""
+  treasurymodel report company.toml --share-price 120 --format json > report.json
+  treasurymodel report two-assets.toml --asset-price 50000 --asset-price ETH=3000
+
+A company holding several assets: --asset-price P is the primary asset's price, the others
+moving in proportion from their [market] prices unless fixed with --asset-price ASSET=P;
+break prices are the primary's price with every asset price moving together."""
 
 
 def _column(value: Any, n: int) -> list[float | None]:
