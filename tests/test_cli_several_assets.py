@@ -158,11 +158,10 @@ def test_report_csv_says_the_reading(capsys: pytest.CaptureFixture[str]) -> None
     assert float(wall[5]) == pytest.approx(12_500.0)
 
 
-def test_report_springing_trigger_is_a_common_shock() -> None:
-    # 1,000 BTC (200 pledged to the secured note) and 20,000 ETH at 100,000 and 3,000, $10M
-    # cash; the note springs on 2027-09-15 unless liquidity >= 1.3 x the $100M zero-coupon
-    # convertible = 130M. Unencumbered value at the reference: 800 x 100,000 + 60M = 140M;
-    # 10M + 140M x s = 130M gives s = 6/7, a BTC price of 85,714.29.
+def _springing_company() -> Company:
+    """1,000 BTC (200 pledged to a $50M secured note due 2029) and 20,000 ETH at 100,000 and
+    3,000, $10M cash; the note springs on 2027-09-15 unless liquidity >= 1.3 x the $100M
+    zero-coupon convertible due 2027-12-15."""
     cvt = ConvertibleNote(
         name="cvt",
         principal=100 * M,
@@ -181,7 +180,7 @@ def test_report_springing_trigger_is_a_common_shock() -> None:
             SpringingMaturity(date=dt.date(2027, 9, 15), reference="cvt", liquidity_multiple=1.3)
         ],
     )
-    co = Company(
+    return Company(
         name="Two",
         as_of=dt.date(2026, 1, 1),
         shares_basic=1e6,
@@ -190,8 +189,30 @@ def test_report_springing_trigger_is_a_common_shock() -> None:
         instruments=[cvt, sec],
         market=Market(asset_prices={"BTC": 100_000.0, "ETH": 3_000.0}),
     )
-    (test,) = report_data(co)["maturity_wall"]["springing_tests"]
+
+
+def test_report_springing_trigger_is_a_common_shock() -> None:
+    # The test needs 130M. Unencumbered value at the reference: 800 x 100,000 + 60M = 140M;
+    # 10M + 140M x s = 130M gives s = 6/7, a BTC price of 85,714.29.
+    (test,) = report_data(_springing_company())["maturity_wall"]["springing_tests"]
     assert test["trigger_price"] == pytest.approx(100_000 * 6 / 7, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("springing", "by_2027"),
+    [
+        # The holdings are worth 1,600 BTC at any common level (ETH at 3/100 of BTC).
+        ("worst", 150 * M / 1_600),  # the note springs: 100M + 50M due in 2027
+        ("best", 100 * M / 1_600),  # it does not: the convertible alone
+        ("test", 100_000 * 6 / 7),  # it springs below the trigger, where 150M is not covered
+    ],
+)
+def test_report_wall_springing_options(springing: str, by_2027: float) -> None:
+    wall = report_data(_springing_company(), springing=springing)["maturity_wall"]
+    rows = {r["period"]: r["breakeven_price"] for r in wall["rows"]}
+    assert rows["2027"] == pytest.approx(by_2027, rel=1e-12)
+    # Everything by 2029: 150M, without cash (the wall counts holdings only).
+    assert rows["2029"] == pytest.approx(150 * M / 1_600, rel=1e-12)
 
 
 @settings(max_examples=25, deadline=None)
