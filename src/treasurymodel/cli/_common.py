@@ -6,9 +6,12 @@ import argparse
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
+
+import attrs
+import numpy as np
 
 from .. import datasets
 from ..company import Company
@@ -17,7 +20,7 @@ from ..io import atomic_write
 from ..io import load as _load_file
 from .render import _status
 
-__all__ = ["PROG", "load_source", "parse_number", "usage_error"]
+__all__ = ["PROG", "SeveralAssets", "load_source", "parse_number", "usage_error"]
 
 PROG: Final = "treasurymodel"
 
@@ -201,6 +204,7 @@ def _source_argument(parser: argparse.ArgumentParser) -> None:
 _PRICE_OPTIONS: Final = {
     "asset_price": ("--asset-price", "asset_price"),
     "asset_prices": ("--asset-price", "asset_price"),
+    "fixed_prices": ("--asset-price", "asset_price"),
     "share_price": ("--share-price", "share_price"),
     "grid": ("--grid", "grid"),
 }
@@ -212,7 +216,8 @@ def _option_error(
 ) -> NoReturn:
     """Re-raise ``err``, as a usage error if it is about a price given on the command line."""
     option, attribute = _PRICE_OPTIONS.get(err.field.partition("[")[0], (None, ""))
-    if option is not None and getattr(args, attribute, None) is not None:
+    given = getattr(args, attribute, None) is not None
+    if option is not None and given and err.value is not None:  # None: the file's gap
         usage_error(parser, option, err)
     raise err
 
@@ -224,3 +229,229 @@ def usage_error(parser: argparse.ArgumentParser, option: str, err: ValidationErr
     its range, is a usage error, whether argparse or the library finds it.
     """
     parser.error(f"argument {option}: {err.reason}, got {shown(err.value)}")
+
+
+def _asset_price_argument(text: str) -> float | tuple[str, float]:
+    """An argparse ``type=``: a price ``P`` (the primary asset's) or ``ASSET=P``."""
+    key, sep, value = text.partition("=")
+    if not sep:
+        return float(_price(text))
+    if not key.strip():
+        raise argparse.ArgumentTypeError(f"must be P or ASSET=P, got {text!r}")
+    return key.strip(), float(_price(value))
+
+
+def _price_text(company: Company, asset: str, price: float) -> str:
+    """``BTC 100,000.00`` (with the price currency when it is not the reporting one)."""
+    held = next(h for h in company.holdings if h.asset == asset)
+    ccy = held.price_currency
+    foreign = f" {ccy}" if ccy is not None and ccy != company.currency else ""
+    return f"{asset} {price:,.2f}{foreign}"
+
+
+@attrs.frozen(kw_only=True)
+class SeveralAssets:
+    """The command line's reading of the prices of a company holding several assets.
+
+    The one place that reading lives (``report``, ``plot`` and ``credit`` use it). A price
+    ``P`` given on the command line (``--asset-price P``) is the primary asset's; every other
+    asset moves in proportion from its ``[market]`` price (the ratio of its ``[market]``
+    price to the primary's: a common shock), unless the user fixes it with
+    ``--asset-price ASSET=P``. Break prices are common shocks from the first row's prices:
+    the primary asset's price at which, every asset price scaled by the same factor, the
+    threshold is met (as :func:`treasurymodel.compare` reports them).
+
+    Attributes
+    ----------
+    assets
+        The assets held, the primary first.
+    rows
+        The price of every asset at each price of the primary asked for, in order.
+    fixed
+        The assets whose price the user fixed (they do not move with the primary).
+    ratios
+        The price of each moving asset per unit of the primary's price.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasurymodel import Company, Holdings, Market
+    >>> co = Company(name="Two", as_of=dt.date(2026, 1, 1), shares_basic=1e6,
+    ...     holdings=[Holdings(asset="BTC", units=1_000), Holdings(asset="ETH", units=20_000)],
+    ...     market=Market(asset_prices={"BTC": 100_000.0, "ETH": 3_000.0}))
+    >>> reading = SeveralAssets.of(co, [50_000.0])
+    >>> reading.rows
+    ({'BTC': 50000.0, 'ETH': 1500.0},)
+    >>> for part in reading.note.split("; "):
+    ...     print(part)
+    several assets: prices move together from BTC 50,000.00, ETH 1,500.00
+    break prices are BTC prices, every asset price moving in proportion (a common shock)
+    >>> SeveralAssets.of(co, [80_000.0, ("ETH", 2_500.0)]).rows
+    ({'BTC': 80000.0, 'ETH': 2500.0},)
+    """
+
+    company: Company
+    assets: tuple[str, ...]
+    rows: tuple[dict[str, float], ...]
+    fixed: tuple[str, ...]
+    ratios: dict[str, float]
+
+    @classmethod
+    def of(
+        cls,
+        company: Company,
+        given: Sequence[float | tuple[str, float]] | None,
+        *,
+        option: str = "--asset-price",
+    ) -> SeveralAssets:
+        """The reading of ``given`` (the values of ``--asset-price``) for ``company``.
+
+        Raises
+        ------
+        ValidationError
+            Naming ``option``: an asset named twice or not held, the primary's price given
+            both as ``P`` and as ``ASSET=P``; naming the file: an asset without a ``[market]``
+            price that is neither given nor fixed.
+        """
+        assets = tuple(h.asset for h in company.holdings)
+        primary = assets[0]
+        bare: list[float] = []
+        named: dict[str, float] = {}
+        for value in given or []:
+            if isinstance(value, tuple):
+                asset, price = value
+                if asset not in assets:
+                    raise ValidationError(
+                        option,
+                        asset,
+                        f"names no asset held by {company.name!r} ({', '.join(assets)})",
+                    )
+                if asset in named:
+                    raise ValidationError(option, asset, "is given twice")
+                named[asset] = price
+            else:
+                bare.append(float(value))
+        if primary in named:
+            if bare:
+                raise ValidationError(
+                    option, primary, "is the primary asset: give its price once (P or ASSET=P)"
+                )
+            bare.append(named.pop(primary))
+        market = company.market
+
+        def market_price(i: int, asset: str) -> float | None:
+            return None if market is None else market.price_of(asset, primary=i == 0)
+
+        base = market_price(0, primary)
+        ratios: dict[str, float] = {}
+        for i, asset in enumerate(assets[1:], start=1):
+            if asset in named:
+                continue
+            own = market_price(i, asset)
+            if own is None or base is None:
+                missing = asset if own is None else primary
+                raise ValidationError(
+                    option,
+                    None,
+                    f"{company.name!r} states no [market] price of {missing}, so {asset} cannot "
+                    f"move with {primary}: fix its price ({asset}=P)",
+                )
+            ratios[asset] = own / base
+        if not bare:
+            if base is None:
+                raise ValidationError(
+                    option,
+                    None,
+                    f"{company.name!r} states no [market] price of {primary}: give one",
+                )
+            bare = [base]
+        rows = tuple(
+            {primary: p, **{a: named[a] if a in named else ratios[a] * p for a in assets[1:]}}
+            for p in bare
+        )
+        return cls(
+            company=company,
+            assets=assets,
+            rows=rows,
+            fixed=tuple(a for a in assets[1:] if a in named),
+            ratios=ratios,
+        )
+
+    @property
+    def reference(self) -> dict[str, float]:
+        """The first row's prices: where the common shocks of the break prices start."""
+        return self.rows[0]
+
+    def at(self, primary: Any) -> dict[str, Any]:
+        """Every asset's price (or array of prices) at the primary's ``primary``."""
+        ref = self.reference
+        return {
+            a: primary
+            if a == self.assets[0]
+            else (self._fixed(ref[a], primary) if a in self.fixed else self.ratios[a] * primary)
+            for a in self.assets
+        }
+
+    @staticmethod
+    def _fixed(price: float, like: Any) -> Any:
+        return price if np.ndim(like) == 0 else np.full(np.shape(like), price)
+
+    @property
+    def note(self) -> str:
+        """One line saying which reading was used (shown by every command)."""
+        ref = self.reference
+        prices = ", ".join(_price_text(self.company, a, ref[a]) for a in self.assets)
+        fixed = (
+            f" ({', '.join(self.fixed)} fixed where {self.assets[0]} varies)" if self.fixed else ""
+        )
+        return (
+            f"several assets: prices move together from {prices}{fixed}; break prices are "
+            f"{self.assets[0]} prices, every asset price moving in proportion (a common shock)"
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The reading as plain data (the ``several_assets`` key of the JSON output)."""
+        return {
+            "assets": list(self.assets),
+            "reference_prices": dict(self.reference),
+            "fixed": list(self.fixed),
+            "prices": [dict(row) for row in self.rows],
+            "reading": self.note,
+        }
+
+
+def _cli_prices(
+    company: Company,
+    given: Sequence[float | tuple[str, float]] | None,
+    parser: argparse.ArgumentParser,
+) -> float | SeveralAssets | None:
+    """The one price that ``--asset-price`` gives ``plot`` and ``credit``.
+
+    A company holding one asset: its price (``P``, or ``ASSET=P`` naming that asset), or
+    ``None`` for the file's. Several assets: their :class:`SeveralAssets` reading. Anything
+    else given on the command line is a usage error; a price the file lacks is invalid input.
+    """
+    values = list(given or [])
+    if len(company.holdings) == 1:
+        for value in values:
+            if isinstance(value, tuple) and value[0] != company.assets[0]:
+                bad = ValidationError("--asset-price", value[0], "names no asset held")
+                usage_error(parser, "--asset-price", bad)
+        prices = [v[1] if isinstance(v, tuple) else v for v in values]
+        if len(prices) > 1:
+            usage_error(
+                parser,
+                "--asset-price",
+                ValidationError("--asset-price", prices, "takes one price"),
+            )
+        return prices[0] if prices else None
+    try:
+        reading = SeveralAssets.of(company, values)
+    except ValidationError as err:
+        if err.value is not None:  # a value given on the command line
+            usage_error(parser, "--asset-price", err)
+        raise ValidationError("--asset-price", None, err.reason) from None
+    if len(reading.rows) > 1:
+        bad = ValidationError("--asset-price", values, "takes one price of the primary asset")
+        usage_error(parser, "--asset-price", bad)
+    return reading

@@ -31,7 +31,16 @@ from ..credit import (
 )
 from ..errors import ValidationError
 from ..simulation import GBM
-from ._common import _number_argument, _price, _source_argument, _subcommand, load_source
+from ._common import (
+    SeveralAssets,
+    _asset_price_argument,
+    _cli_prices,
+    _number_argument,
+    _price,
+    _source_argument,
+    _subcommand,
+    load_source,
+)
 from .render import _json_text, _table
 
 __all__ = ["add_parser", "credit_data", "render_csv", "render_json", "render_table"]
@@ -130,9 +139,12 @@ def add_parser(subparsers: Any) -> None:
     )
     credit.add_argument(
         "--asset-price",
-        type=_price,
-        metavar="P",
-        help="asset price (default: the file's [market] asset_price)",
+        type=_asset_price_argument,
+        action="append",
+        metavar="P|ASSET=P",
+        help="asset price (default: the file's [market] asset_price); several assets held: "
+        "the primary's, the others moving in proportion from their [market] prices unless "
+        "fixed with ASSET=P, e.g. ETH=3000",
     )
     credit.add_argument(
         "--share-price",
@@ -314,8 +326,10 @@ def render_table(data: dict[str, Any]) -> str:
         f"year{'' if inputs['horizon'] == 1 else 's'} "
         f"({inputs['event']}); BTC Rating definition {inputs['definition']!r}"
         + ("" if rate is None else f"; risk-free {rate:.2%}"),
-        "",
     ]
+    if "several_assets" in data:  # the reading of a company holding several assets
+        out.append(f"  {data['several_assets']['reading']}")
+    out.append("")
     rows = data["securities"]
     market = any(r["market_price"] is not None for r in rows)
     header = [
@@ -401,8 +415,26 @@ def _simulate(company: Company, args: argparse.Namespace) -> SimulatedCredit:
     )
 
 
+def _asset_price(
+    company: Company, args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> tuple[float | dict[str, float] | None, SeveralAssets | None]:
+    """The ``asset_price`` of ``credit_table`` from ``--asset-price`` (and the reading)."""
+    if len(company.holdings) > 1 and args.simulate:
+        held = ", ".join(company.assets)
+        parser.error(
+            f"argument --simulate: simulates one asset's price; {company.name!r} holds "
+            f"several ({held}): leave out --simulate (the closed form reads them together)"
+        )
+    reading = _cli_prices(company, args.asset_price, parser)
+    if isinstance(reading, SeveralAssets):
+        return dict(reading.reference), reading
+    return reading, None
+
+
 def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, label = load_source(args.source)
+    asset_price, reading = _asset_price(company, args, parser)
+    args.asset_price = asset_price if reading is None else None
     prices: dict[str, float] = {}
     for name, price in args.prices or []:
         if name in prices:  # as for compare's --asset-price: never a silent choice of one
@@ -414,7 +446,7 @@ def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             asset_volatility=args.vol,
             expected_return=args.expected_return,
             horizon=args.horizon,
-            asset_price=args.asset_price,
+            asset_price=asset_price,
             share_price=args.share_price,
             event=args.event,
             definition=args.definition,
@@ -426,6 +458,8 @@ def _cmd_credit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     except ValidationError as err:
         raise _option_error(err) from None
     data = credit_data(table, company, label)
+    if reading is not None:
+        data["several_assets"] = reading.to_record()
     render = {"json": render_json, "csv": render_csv, "table": render_table}[args.format]
     sys.stdout.write(render(data))
     return 0

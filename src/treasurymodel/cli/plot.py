@@ -7,7 +7,10 @@ from typing import Any, Final
 
 from ..errors import ValidationError
 from ._common import (
+    SeveralAssets,
+    _asset_price_argument,
     _check_output,
+    _cli_prices,
     _figure_argument,
     _option_error,
     _price,
@@ -21,7 +24,12 @@ __all__ = ["add_parser"]
 
 _EPILOG: Final = """examples:
   treasurymodel plot mstr-2026-02 -o ladder.png
-  treasurymodel plot mstr-2022q2 --kind nav -o nav.svg"""
+  treasurymodel plot mstr-2022q2 --kind nav -o nav.svg
+  treasurymodel plot two-assets.toml --kind nav --asset-price 80000 --asset-price ETH=2500 -o n.png
+
+A company holding several assets is drawn against its primary asset's price, every other
+asset moving in proportion from its [market] price (or from its price fixed by
+--asset-price ASSET=P): a common shock, as in treasurymodel report and compare."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -57,7 +65,12 @@ def add_parser(subparsers: Any) -> None:
         help="output file, .png or .svg",
     )
     plot.add_argument(
-        "--asset-price", metavar="P", type=_price, help="nav only: price to mark as current"
+        "--asset-price",
+        metavar="P|ASSET=P",
+        type=_asset_price_argument,
+        action="append",
+        help="nav only: price to mark as current; several assets held: the primary's, and "
+        "ASSET=P for another's (default: [market])",
     )
     plot.add_argument(
         "--share-price", metavar="S", type=_price, help="nav only: share price to draw"
@@ -75,8 +88,13 @@ def _cmd_plot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if args.kind == "ladder":
             fig = plot.maturity_ladder(company)
         else:
+            price = _cli_prices(company, args.asset_price, parser)
+            several = isinstance(price, SeveralAssets)
             fig = plot.nav_chart(
-                company, asset_price=args.asset_price, share_price=args.share_price
+                company,
+                asset_price=price.reference if isinstance(price, SeveralAssets) else price,
+                share_price=args.share_price,
+                shock=several,  # several assets: every price moving with the primary's
             )
     except ValidationError as err:
         _option_error(parser, err, args)

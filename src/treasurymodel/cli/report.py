@@ -10,7 +10,7 @@ import argparse
 import csv
 import io as _io
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -21,7 +21,16 @@ from .._typing import ArrayLike
 from ..company import Company
 from ..errors import ValidationError
 from ..instruments.capabilities import HasSpringing, MarginCallable
-from ._common import _option_error, _price, _source_argument, _subcommand, load_source
+from ._common import (
+    SeveralAssets,
+    _asset_price_argument,
+    _option_error,
+    _price,
+    _source_argument,
+    _subcommand,
+    load_source,
+    usage_error,
+)
 from .render import _json_text, _plain, _table, _write
 
 __all__ = [
@@ -46,7 +55,12 @@ Examples
 _EPILOG: Final = """examples:
   treasurymodel report mstr-2026-02
   treasurymodel report mstr-2022q2 --asset-price 20000 --asset-price 10000
-  treasurymodel report company.toml --share-price 120 --format json > report.json"""
+  treasurymodel report company.toml --share-price 120 --format json > report.json
+  treasurymodel report two-assets.toml --asset-price 50000 --asset-price ETH=3000
+
+A company holding several assets: --asset-price P is the primary asset's price, the others
+moving in proportion from their [market] prices unless fixed with --asset-price ASSET=P;
+break prices are the primary's price with every asset price moving together."""
 
 
 def _column(value: Any, n: int) -> list[float | None]:
@@ -56,11 +70,19 @@ def _column(value: Any, n: int) -> list[float | None]:
 
 
 def _metrics_rows(
-    company: Company, prices: Sequence[float], share_price: float | None
+    company: Company,
+    prices: Sequence[float],
+    share_price: float | None,
+    several: SeveralAssets | None = None,
 ) -> list[dict[str, float | None]]:
     from ..kpi import Metrics, metrics
 
-    m = metrics(company, asset_price=np.asarray(prices, dtype=np.float64), share_price=share_price)
+    grid = np.asarray(prices, dtype=np.float64)
+    m = metrics(
+        company,
+        asset_price=grid if several is None else several.at(grid),
+        share_price=share_price,
+    )
     n = len(prices)
     names = [field.name for field in attrs.fields(Metrics)]  # the fields, in their order
     columns = {name: _column(getattr(m, name), n) for name in names}
@@ -68,25 +90,37 @@ def _metrics_rows(
 
 
 def _margin_calls(company: Company) -> dict[str, Any]:
-    from ..liquidation import joint_margin_call_price, margin_call_price
+    from ..liquidation import joint_margin_call_price, margin_call_assets, margin_call_price
 
     loans = [
         i for i in company.instruments if isinstance(i, MarginCallable) and i.max_ltv is not None
     ]
+    several = len(company.holdings) > 1
     rows = [
         {
             "instrument": loan.name,
             "max_ltv": loan.max_ltv,
             "pledged_units": loan.pledged_units,
             "price": margin_call_price(company, loan.name),
+            # several assets: each loan's price is its own collateral asset's
+            **({"asset": loan.collateral_asset or company.assets[0]} if several else {}),
         }
         for loan in loans
     ]
-    joint = joint_margin_call_price(company) if loans else None
-    return {"joint": joint, "instruments": rows}
+    if not several:
+        joint = joint_margin_call_price(company) if loans else None
+        return {"joint": joint, "instruments": rows}
+    pledged = sorted(margin_call_assets(company)) if loans else []
+    # one collateral asset: the loans together, in its price; several: no single price
+    joint = joint_margin_call_price(company) if len(pledged) == 1 else None
+    return {
+        "joint": joint,
+        "joint_asset": pledged[0] if len(pledged) == 1 else None,
+        "instruments": rows,
+    }
 
 
-def _springing_tests(company: Company) -> list[dict[str, Any]]:
+def _springing_tests(company: Company, several: SeveralAssets | None) -> list[dict[str, Any]]:
     from ..liquidation import springing_trigger_price
 
     rows: list[dict[str, Any]] = []
@@ -94,7 +128,17 @@ def _springing_tests(company: Company) -> list[dict[str, Any]]:
         if not isinstance(note, HasSpringing):
             continue
         references = {c.date: c for c in note.springing}
-        for when, price in springing_trigger_price(company, note.name):
+        if several is None:
+            triggers = list(springing_trigger_price(company, note.name))
+        else:  # common scale factors, as prices of the primary asset
+            base = several.reference[several.assets[0]]
+            triggers = [
+                (when, None if scale is None else base * scale)
+                for when, scale in springing_trigger_price(
+                    company, note.name, shock=True, asset_price=several.reference
+                )
+            ]
+        for when, price in triggers:
             clause = references[when]
             rows.append(
                 {
@@ -108,24 +152,53 @@ def _springing_tests(company: Company) -> list[dict[str, Any]]:
     return rows
 
 
-def _maturity_wall(company: Company, springing: str, puts: bool) -> dict[str, Any]:
+def _maturity_wall(
+    company: Company, springing: str, puts: bool, several: SeveralAssets | None = None
+) -> dict[str, Any]:
     from ..liquidation import maturity_wall
 
-    wall = maturity_wall(company, springing=springing, puts=puts)  # type: ignore[arg-type]
+    if several is None:
+        wall = maturity_wall(company, springing=springing, puts=puts)  # type: ignore[arg-type]
+        rows = [row.to_record() for row in wall]
+    else:  # common scale factors, as prices of the primary asset
+        wall = maturity_wall(
+            company,
+            springing=springing,  # type: ignore[arg-type]
+            puts=puts,
+            shock=True,
+            asset_price=several.reference,
+        )
+        base = several.reference[several.assets[0]]
+        rows = [{**row.to_record(), "breakeven_price": base * row.breakeven_price} for row in wall]
     return {
         "springing": wall.springing,
         "puts": wall.puts,
         "until": wall.until,
-        "rows": [row.to_record() for row in wall],
-        "springing_tests": _springing_tests(company),
+        "rows": rows,
+        "springing_tests": _springing_tests(company, several),
     }
 
 
 def _nav_grid(
-    company: Company, grid: Sequence[float], share_price: float | None
+    company: Company,
+    grid: Sequence[float],
+    share_price: float | None,
+    several: SeveralAssets | None = None,
 ) -> list[dict[str, float | None]]:
     from ..liquidation import nav_sensitivity
 
+    if several is not None:  # the other assets move with the primary (or stay fixed)
+        rows = _metrics_rows(company, grid, share_price, several)
+        keys = ("asset_price", "nav", "nav_per_share", "nav_per_share_diluted")
+        return [
+            {
+                **{key: row[key] for key in keys},
+                "share_price": share_price,
+                "mnav": row["mnav"],
+                "mnav_simple": row["mnav_simple"],
+            }
+            for row in rows
+        ]
     table = nav_sensitivity(
         company, asset_prices=np.asarray(grid, dtype=np.float64), share_price=share_price
     )
@@ -187,6 +260,7 @@ def report_data(
     springing: str = "worst",
     puts: bool = False,
     source: str | None = None,
+    fixed_prices: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Everything ``treasurymodel report`` shows, as plain Python data.
 
@@ -196,7 +270,10 @@ def report_data(
         The balance sheet.
     asset_prices
         A price of the held asset, or a 1-d list or array of them (one ``metrics`` row
-        each, in the order given); default the company's ``market.asset_price``.
+        each, in the order given); default the company's ``market.asset_price``. For a
+        company holding several assets, prices of the primary asset: every other asset
+        moves in proportion from its ``[market]`` price (a common shock) unless it is in
+        ``fixed_prices``.
     share_price
         Price of one share; default the company's ``market.share_price`` (may be absent).
     grid
@@ -206,13 +283,21 @@ def report_data(
         Maturity-wall options (see :func:`treasurymodel.liquidation.maturity_wall`).
     source
         Label of where the company came from (shown in ``company.source``).
+    fixed_prices
+        Only for a company holding several assets: ``{asset: price}`` of assets held at a
+        fixed price while the primary's varies (the command line's ``--asset-price
+        ETH=3000``). A price of the primary asset here is its price (as ``asset_prices``).
 
     Returns
     -------
     dict
         The keys ``company``, ``metrics``, ``margin_call_prices``, ``maturity_wall`` and
         ``nav_sensitivity``, documented in *Files and the command line*. Dates are
-        :class:`datetime.date` objects and numbers floats (``inf`` kept as ``inf``).
+        :class:`datetime.date` objects and numbers floats (``inf`` kept as ``inf``). A
+        company holding several assets adds ``several_assets``, the reading of its prices
+        (the one reading of the command line): its maturity-wall breakevens and
+        springing triggers are common shocks from the first row's prices, as prices of the
+        primary asset, and its margin-call prices are each in the loan's collateral asset.
 
     Raises
     ------
@@ -236,7 +321,15 @@ def report_data(
     if source is not None and not isinstance(source, str):
         raise ValidationError("source", source, "must be a str or None")
     market = company.market
-    if asset_prices is None:
+    several: SeveralAssets | None = None
+    if len(company.holdings) > 1:
+        several = _several(company, asset_prices, fixed_prices)
+        prices = [row[company.assets[0]] for row in several.rows]
+    elif fixed_prices:
+        raise ValidationError(
+            "fixed_prices", fixed_prices, "is for a company holding several assets"
+        )
+    elif asset_prices is None:
         default = market.asset_price if market is not None else None
         if default is None:
             raise ValidationError(
@@ -268,16 +361,37 @@ def report_data(
                     price,
                     "is too large: the BTC Reserve (units held x price) leaves the float range",
                 )
-    return {
+    data = {
         "company": _company_summary(company, source or company.name),
-        "metrics": _metrics_rows(company, prices, share_price),
+        "metrics": _metrics_rows(company, prices, share_price, several),
         "margin_call_prices": _margin_calls(company),
-        "maturity_wall": _maturity_wall(company, springing, puts),
+        "maturity_wall": _maturity_wall(company, springing, puts, several),
         "nav_sensitivity": {
             "share_price": share_price,
-            "rows": _nav_grid(company, sorted(grid_prices), share_price),
+            "rows": _nav_grid(company, sorted(grid_prices), share_price, several),
         },
     }
+    if several is not None:
+        data["several_assets"] = several.to_record()
+    return data
+
+
+def _several(company: Company, asset_prices: Any, fixed_prices: Any) -> SeveralAssets:
+    """The reading of the prices of a company holding several assets."""
+    given: list[float | tuple[str, float]] = []
+    if asset_prices is not None:
+        given += _price_list("asset_prices", asset_prices)
+    if fixed_prices is not None:
+        if not isinstance(fixed_prices, Mapping):
+            raise ValidationError("fixed_prices", fixed_prices, "must be a dict {asset: price}")
+        for asset, price in fixed_prices.items():
+            (value,) = _price_list(f"fixed_prices[{asset!r}]", [price])
+            if value <= 0:
+                raise ValidationError(f"fixed_prices[{asset!r}]", price, "must be positive")
+            given.append((str(asset), value))
+    return SeveralAssets.of(
+        company, given, option="fixed_prices" if fixed_prices else "asset_prices"
+    )
 
 
 def _price_list(field: str, value: Any) -> list[float]:
@@ -353,8 +467,19 @@ _CSV_COLUMNS: Final = ("section", "subject", "date", "asset_price", "field", "va
 def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     plain = _plain(_checked_report(data))
     for key, value in plain["company"].items():
-        if key != "instruments":
+        if key not in ("instruments", "other_holdings"):
             yield ("company", "", "", "", key, value)
+    several = plain.get("several_assets")
+    if several is not None:
+        for holding in plain["company"]["other_holdings"]:
+            for key, value in holding.items():
+                if key != "asset":
+                    yield ("company", holding["asset"], "", "", key, value)
+        yield ("several_assets", "", "", "", "reading", several["reading"])
+        for asset, price in several["reference_prices"].items():
+            yield ("several_assets", asset, "", "", "reference_price", price)
+        for asset in several["fixed"]:
+            yield ("several_assets", asset, "", "", "fixed", "true")
     for inst in plain["company"]["instruments"]:
         for key in ("kind", "amount", "currency"):
             yield ("instrument", inst["name"], inst["maturity"] or "", "", key, inst[key])
@@ -365,6 +490,8 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     calls = plain["margin_call_prices"]
     for row in calls["instruments"]:
         yield ("margin_call_prices", row["instrument"], "", "", "price", row["price"])
+        if "asset" in row:  # several assets: the price is of this loan's collateral
+            yield ("margin_call_prices", row["instrument"], "", "", "asset", row["asset"])
     if calls["instruments"]:
         yield ("margin_call_prices", "joint", "", "", "price", calls["joint"])
     wall = plain["maturity_wall"]
@@ -429,8 +556,10 @@ def render_table(data: dict[str, Any]) -> str:
         + f"cash {co['cash'] / 1e6:,.1f}M; debt {co['debt'] / 1e6:,.1f}M; "
         f"preferred {co['preferred'] / 1e6:,.1f}M {ccy}",
         f"  shares: {co['shares_basic']:,.0f} basic, {co['shares_diluted']:,.0f} assumed diluted",
-        "",
     ]
+    if "several_assets" in data:
+        out.append(f"  {data['several_assets']['reading']}")
+    out.append("")
 
     labels: list[tuple[str, str, str]] = [
         ("share_price", "Share price", "price"),
@@ -461,8 +590,29 @@ def render_table(data: dict[str, Any]) -> str:
     out.append("")
 
     calls = data["margin_call_prices"]
-    out.append(f"Margin-call prices ({asset} price below which a loan's LTV limit cannot be met)")
-    if calls["instruments"]:
+    several = data.get("several_assets")
+    if several is not None:
+        out.append(
+            "Margin-call prices (price of a loan's collateral asset below which its LTV limit "
+            "cannot be met)"
+        )
+    else:
+        out.append(
+            f"Margin-call prices ({asset} price below which a loan's LTV limit cannot be met)"
+        )
+    if calls["instruments"] and several is not None:
+        body = [
+            [r["instrument"], r["asset"], f"{r['max_ltv']:.0%}", _fmt(r["price"], "price")]
+            for r in calls["instruments"]
+        ]
+        joint = calls["joint_asset"]
+        body.append(
+            ["all loans together", joint, "", _fmt(calls["joint"], "price")]
+            if joint is not None
+            else ["all loans together", "several", "", "none"]
+        )
+        out += _table(["loan", "asset", "max LTV", "price"], body)
+    elif calls["instruments"]:
         body = [
             [r["instrument"], f"{r['max_ltv']:.0%}", _fmt(r["price"], "price")]
             for r in calls["instruments"]
@@ -475,9 +625,10 @@ def render_table(data: dict[str, Any]) -> str:
 
     wall = data["maturity_wall"]
     puts = "exercised" if wall["puts"] else "ignored"
+    moving = "" if several is None else ", every asset moving with it,"
     out.append(
         f"Maturity wall (springing: {wall['springing']}; puts {puts}; breakeven = {asset} "
-        "price at which the holdings cover everything due so far)"
+        f"price{moving} at which the holdings cover everything due so far)"
     )
     body = [
         [
@@ -492,7 +643,7 @@ def render_table(data: dict[str, Any]) -> str:
     out.append("")
 
     tests = wall["springing_tests"]
-    out.append(f"Springing tests ({asset} price below which the maturity springs)")
+    out.append(f"Springing tests ({asset} price{moving} below which the maturity springs)")
     if tests:
         body = [
             [
@@ -559,11 +710,12 @@ def add_parser(subparsers: Any) -> None:
     _source_argument(report)
     report.add_argument(
         "--asset-price",
-        metavar="P",
-        type=_price,
+        metavar="P|ASSET=P",
+        type=_asset_price_argument,
         action="append",
-        help="price of one unit of the held asset; repeat for several prices "
-        "(default: [market] asset_price)",
+        help="price of one unit of the held (primary) asset; repeat for several prices "
+        "(default: [market] asset_price). Several assets held: the others move with it from "
+        "their [market] prices unless fixed with ASSET=P, e.g. ETH=3000",
     )
     report.add_argument(
         "--share-price",
@@ -596,10 +748,12 @@ def add_parser(subparsers: Any) -> None:
 
 def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     company, label = load_source(args.source)
+    bare, fixed = _split_prices(company, args.asset_price or [], parser)
     try:
         data = report_data(
             company,
-            asset_prices=args.asset_price,
+            asset_prices=bare or None,
+            fixed_prices=fixed or None,
             share_price=args.share_price,
             grid=args.grid,
             springing=args.springing,
@@ -615,3 +769,41 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     }[args.format]
     _write(render(data))
     return 0
+
+
+def _split_prices(
+    company: Company, given: Sequence[float | tuple[str, float]], parser: argparse.ArgumentParser
+) -> tuple[list[float], dict[str, float]]:
+    """``--asset-price`` values as prices of the primary asset and ``{asset: fixed price}``.
+
+    ``ASSET=P`` naming the primary asset is its price ``P``; naming an asset not held, or
+    one twice, is a usage error.
+    """
+    bare: list[float] = []
+    fixed: dict[str, float] = {}
+    for value in given:
+        if not isinstance(value, tuple):
+            bare.append(value)
+            continue
+        asset, price = value
+        if asset not in company.assets:
+            held = ", ".join(company.assets)
+            usage_error(
+                parser,
+                "--asset-price",
+                ValidationError("--asset-price", asset, f"names no asset held ({held})"),
+            )
+        if asset in fixed:
+            usage_error(
+                parser, "--asset-price", ValidationError("--asset-price", asset, "is given twice")
+            )
+        fixed[asset] = price
+    if len(company.holdings) == 1 and fixed:  # naming the one asset held: its price
+        if bare:
+            usage_error(
+                parser,
+                "--asset-price",
+                ValidationError("--asset-price", company.assets[0], "is given as P and ASSET=P"),
+            )
+        bare, fixed = list(fixed.values()), {}
+    return bare, fixed

@@ -677,6 +677,15 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     company, label = load_source(args.source)
     more = [load_source(source) for source in args.more]
     companies = [company, *(co for co, _ in more)]
+    for co, where in ((company, label), *more):
+        if len(co.holdings) > 1:  # one clear line, before any work
+            raise ValidationError(
+                "DATASET|FILE",
+                where,
+                f"{co.name!r} holds several assets ({', '.join(co.assets)}); stress simulates "
+                "one asset's price (--asset-price, --vol): for its securities' risk under a "
+                "common shock of every price use treasurymodel credit SOURCE --vol V",
+            )
     target: Any = companies if more else company
     asset_price = args.asset_price
     if asset_price is None:
