@@ -406,6 +406,25 @@ def test_report_metaplanet(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["maturity_wall"]["rows"][-1]["breakeven_price"] == pytest.approx(
         USD_DEBT / UNITS, rel=1e-12
     )
+    assert (doc["company"]["currency"], doc["company"]["price_currency"]) == ("JPY", "USD")
+    code, out, err = cli(capsys, "report", "mtplf-2025-11")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "  BTC prices are in USD, amounts in JPY (at the file's [market] fx)" in lines
+    assert any(line.startswith("Balance-sheet metrics") and line.endswith("at BTC 87,500.00 USD")
+               for line in lines)  # fmt: skip
+
+
+def test_a_company_priced_in_its_own_currency_says_nothing_of_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capsys, "report", "mstr-2026-02")
+    assert code == 0
+    assert "prices are in" not in out
+    (header,) = [line for line in out.splitlines() if line.startswith("Balance-sheet metrics")]
+    assert header.endswith(" at BTC 68,141.00")  # no currency after the price
+    code, out, _ = cli(capsys, "report", "mstr-2026-02", "--format", "json")
+    assert json.loads(out)["company"]["price_currency"] == "USD"
 
 
 def test_plot_and_credit_metaplanet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

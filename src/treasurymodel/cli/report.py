@@ -228,6 +228,7 @@ def _primary_summary(company: Company, label: str) -> dict[str, Any]:
         "currency": company.currency,
         "source": label,
         "asset": company.holdings[0].asset,
+        "price_currency": company.holdings[0].price_currency or company.currency,
         "units": company.holdings[0].units,
         "cost_basis": company.holdings[0].cost_basis,
         "pledged_units": company.pledged_units,
@@ -559,6 +560,11 @@ def render_table(data: dict[str, Any]) -> str:
     ]
     if "several_assets" in data:
         out.append(f"  {data['several_assets']['reading']}")
+    quoted = co.get("price_currency", ccy)
+    if quoted != ccy:  # prices in another currency than the amounts: say so once, and in columns
+        out.append(
+            f"  {asset} prices are in {quoted}, amounts in {ccy} (at the file's [market] fx)"
+        )
     out.append("")
 
     labels: list[tuple[str, str, str]] = [
@@ -584,7 +590,11 @@ def render_table(data: dict[str, Any]) -> str:
         ("units_per_share", f"{asset} per diluted share", "small"),
     ]
     rows = data["metrics"]
-    header = ["Balance-sheet metrics", *(f"at {asset} {r['asset_price']:,.2f}" for r in rows)]
+    unit = "" if quoted == ccy else f" {quoted}"
+    header = [
+        "Balance-sheet metrics",
+        *(f"at {asset} {r['asset_price']:,.2f}{unit}" for r in rows),
+    ]
     body = [[label, *(_fmt(r[key], kind) for r in rows)] for key, label, kind in labels]
     out += _table(header, body, indent="")
     out.append("")
