@@ -119,10 +119,23 @@ def test_report_a_fixed_price_stays(capsys: pytest.CaptureFixture[str]) -> None:
     reserves = [m["asset_reserve"] for m in doc["metrics"]]
     # ETH stays at 3,000 (60M): 50M + 60M and 100M + 60M.
     assert reserves == pytest.approx([110 * M, 160 * M], rel=1e-12)
-    # From BTC 50,000 and ETH 3,000 (110M), every price scaled: 20M / 110M x 50,000.
+    # Break prices are common shocks from the [market] ratio (ETH 3,000 per BTC 100,000):
+    # the holdings are worth 160M at BTC 100,000, so 20M / 160M x 100,000 = 12,500, whatever
+    # the order of the rows and although ETH was fixed for the metrics.
     assert doc["maturity_wall"]["rows"][-1]["breakeven_price"] == pytest.approx(
-        50_000 * 20 / 110, rel=1e-12
+        100_000 * 20 / 160, rel=1e-12
     )
+    assert doc["several_assets"]["shock_reference_prices"] == {"BTC": 50_000.0, "ETH": 1_500.0}
+    code, out, err = cli(
+        capsys,
+        "report",
+        TWO,
+        *("--asset-price", "100000", "--asset-price", "ETH=3000", "--asset-price", "50000"),
+        "--format",
+        "json",
+    )
+    swapped = json.loads(out)
+    assert swapped["maturity_wall"] == doc["maturity_wall"]
     # The grid at 0.25 x 50,000 = 12,500 keeps ETH at 3,000: NAV 12.5M + 60M - 15M = 57.5M.
     assert doc["nav_sensitivity"]["rows"][0]["nav"] == pytest.approx(57.5 * M, rel=1e-12)
 

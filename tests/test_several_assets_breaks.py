@@ -485,10 +485,17 @@ def test_nav_chart_common_shock_marks_a_margin_call_on_the_other_asset() -> None
     from treasurymodel.plot import nav_chart
 
     co = _chart_two(instruments=[_loan])
-    # The loan needs 60M of collateral; 10,000 pledged + 10,000 free ETH are 60M at 3,000 and
-    # the free BTC (100M) tops it up: 60M over 160M of pledgeable value, 0.375 of every price.
+    # The loan needs 30M / 0.5 = 60M of collateral, topped up with ether only (a loan is
+    # topped up with its own collateral asset, as margin_call_price has it): 10,000 pledged +
+    # 10,000 free ETH are 60M at 3,000 ETH, so the call is at 3,000 = 1.0 of today's ETH
+    # price, i.e. BTC at 1.0 x 100,000 under the common shock.
     fig = nav_chart(co, shock=True)
-    assert _mark(fig, "Margin call: L") == pytest.approx(37_500.0, rel=1e-12)
+    assert _mark(fig, "Margin call: L") == pytest.approx(100_000.0, rel=1e-12)
+    # With half the loan: 15M / 0.5 = 30M over 20,000 ETH = 1,500, half of 3,000: BTC 50,000.
+    half = _chart_two(instruments=[attrs.evolve(_loan, principal=15 * M)])
+    assert _mark(nav_chart(half, shock=True), "Margin call: L") == pytest.approx(
+        50_000.0, rel=1e-12
+    )
     with pytest.raises(ValidationError, match="use shock=True") as info:
         nav_chart(co)
     assert info.value.field == "asset"

@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
 import numpy as np
 import numpy.typing
 
@@ -462,7 +463,24 @@ def nav_chart(
         )
     for inst in view.instruments:
         if isinstance(inst, MarginCallable) and inst.max_ltv is not None:
-            price = margin_call_price(view, inst.name)
+            if shock:
+                # A loan is topped up with its own collateral asset only: its margin-call
+                # price on the company, as the same fall of the primary's price (the merged
+                # view would let every asset top it up).
+                pledged_on = company.instrument(inst.name)
+                collateral = (
+                    getattr(pledged_on, "collateral_asset", None) or company.holdings[0].asset
+                )
+                own = given.get(collateral)
+                if own is None and market is not None:
+                    own = market.price_of(collateral, primary=collateral == primary.asset)
+                if own is None or not float(own) > 0.0:
+                    continue  # no reference price of the collateral: no mark
+                at_rates = attrs.evolve(company, market=view.market)  # the fx= given, if any
+                call = margin_call_price(at_rates, inst.name)
+                price = None if call is None else float(call) / float(own)
+            else:
+                price = margin_call_price(view, inst.name)
             if price is not None and np.isfinite(price):
                 marks.append((scale * price, f"Margin call: {inst.name}", "#D55E00", ":"))
     if company.debts:

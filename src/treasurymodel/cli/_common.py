@@ -379,8 +379,33 @@ class SeveralAssets:
 
     @property
     def reference(self) -> dict[str, float]:
-        """The first row's prices: where the common shocks of the break prices start."""
+        """The first row's prices (the prices a single-price view, such as the credit
+        table, is computed at)."""
         return self.rows[0]
+
+    @property
+    def shock_reference(self) -> dict[str, float]:
+        """Where the common shocks of the break prices start: the first row's price of the
+        primary and every other asset in its ``[market]`` ratio to it (an asset without a
+        ``[market]`` price at its fixed price). Only the ratios matter to a break price
+        quoted in the primary's price, so it does not depend on the rows' order, and a
+        price fixed with ``ASSET=P`` does not stay fixed in it."""
+        primary = self.assets[0]
+        base = self.rows[0][primary]
+        market = self.company.market
+        out = {primary: base}
+        for asset in self.assets[1:]:
+            if asset in self.ratios:
+                out[asset] = self.ratios[asset] * base
+                continue
+            own = None if market is None else market.price_of(asset, primary=False)
+            primary_market = None if market is None else market.price_of(primary, primary=True)
+            out[asset] = (
+                self.rows[0][asset]
+                if own is None or not primary_market
+                else own / primary_market * base
+            )
+        return out
 
     def at(self, primary: Any) -> dict[str, Any]:
         """Every asset's price (or array of prices) at the primary's ``primary``."""
@@ -404,9 +429,11 @@ class SeveralAssets:
         fixed = (
             f" ({', '.join(self.fixed)} fixed where {self.assets[0]} varies)" if self.fixed else ""
         )
+        anchor = " from the [market] prices' ratios, fixed prices included" if self.fixed else ""
         return (
             f"several assets: prices move together from {prices}{fixed}; break prices are "
-            f"{self.assets[0]} prices, every asset price moving in proportion (a common shock)"
+            f"{self.assets[0]} prices, every asset price moving in proportion (a common shock"
+            f"{anchor})"
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -414,6 +441,7 @@ class SeveralAssets:
         return {
             "assets": list(self.assets),
             "reference_prices": dict(self.reference),
+            "shock_reference_prices": dict(self.shock_reference),
             "fixed": list(self.fixed),
             "prices": [dict(row) for row in self.rows],
             "reading": self.note,

@@ -131,11 +131,11 @@ def _springing_tests(company: Company, several: SeveralAssets | None) -> list[di
         if several is None:
             triggers = list(springing_trigger_price(company, note.name))
         else:  # common scale factors, as prices of the primary asset
-            base = several.reference[several.assets[0]]
+            base = several.shock_reference[several.assets[0]]
             triggers = [
                 (when, None if scale is None else base * scale)
                 for when, scale in springing_trigger_price(
-                    company, note.name, shock=True, asset_price=several.reference
+                    company, note.name, shock=True, asset_price=several.shock_reference
                 )
             ]
         for when, price in triggers:
@@ -166,9 +166,9 @@ def _maturity_wall(
             springing=springing,  # type: ignore[arg-type]
             puts=puts,
             shock=True,
-            asset_price=several.reference,
+            asset_price=several.shock_reference,
         )
-        base = several.reference[several.assets[0]]
+        base = several.shock_reference[several.assets[0]]
         rows = [{**row.to_record(), "breakeven_price": base * row.breakeven_price} for row in wall]
     return {
         "springing": wall.springing,
