@@ -574,3 +574,67 @@ def test_traced_paths_see_the_same_rates_as_the_run() -> None:
         assert traces.values["principal_paid"][:, -1].tolist() == pytest.approx(
             full.principal_paid[wanted].tolist(), rel=1e-12
         )
+
+
+def test_a_defaulted_path_restates_its_frozen_foreign_debt_at_later_rates() -> None:
+    # A yen company holds 100 BTC at $50,000 (100 yen a dollar), 90 of them pledged to a $2M
+    # loan, and owes a $1M note on 1 July 2026 with no cash: the 10 free coins pay $0.5M of
+    # it and the company defaults (step 26), owing $2.5M. Its balance sheet is frozen in
+    # dollars: when the rate moves to 200 at step 40, the frozen debt is 2.5M x 200 = 500M
+    # yen and NAV per share (90 x 50,000 x 200 - 500M) / 1M shares = 400 yen (at 100 it
+    # stays 90 x 50,000 x 100 - 250M = 200M, 200 yen a share).
+    from treasurymodel.simulation import simulation_dates
+
+    as_of = dt.date(2026, 1, 1)
+    dates = simulation_dates(as_of, years=1, steps_per_year=52)
+    company = Company(
+        name="Y",
+        as_of=as_of,
+        currency="JPY",
+        shares_basic=1e6,
+        holdings=Holdings(units=100.0, price_currency="USD"),
+        market=Market(fx={"USD": 100.0}),
+        instruments=[
+            Note(name="N", principal=1e6, currency="USD", maturity=dt.date(2026, 7, 1)),
+            TermLoan(name="L", principal=2e6, currency="USD", issued=dt.date(2025, 1, 1),
+                     maturity=dt.date(2028, 7, 1), pledged_units=90.0),
+        ],
+    )  # fmt: skip
+    n = len(dates)
+    for last, debt, nav in ((100.0, 250e6, 200.0), (200.0, 500e6, 400.0)):
+        rates = np.where(np.arange(n) < 40, 100.0, last)
+        res = simulate_paths(
+            company, prices=np.full(n, 50_000.0), dates=dates, fx={"USD": rates}, record_paths=[0]
+        )
+        assert res.default_time.tolist() == [26]
+        assert res.final_units.tolist() == [90.0]
+        assert res.final_debt[0] == pytest.approx(debt, rel=1e-12)
+        assert res.nav_per_share[0] == pytest.approx(nav, rel=1e-12)
+        assert res.traces is not None
+        traced = res.traces.values["nav_per_share"][0]
+        assert traced[[30, 45, 52]] == pytest.approx([200.0, nav, nav], rel=1e-12)
+
+
+def test_a_currencys_drawn_rates_do_not_depend_on_the_order_or_the_others_in_fx() -> None:
+    from treasurymodel.simulation.fx import fx_paths
+
+    company = Company(
+        name="Yen",
+        as_of=dt.date(2026, 1, 1),
+        currency="JPY",
+        shares_basic=1e3,
+        holdings=Holdings(units=1.0, price_currency="USD"),
+        market=Market(fx={"USD": 150.0, "EUR": 170.0}),
+    )
+    model = GBM(asset_price=1.0, volatility=0.5)
+    prices = np.ones((3, 5))
+    usd = FxGBM(currency="USD", volatility=0.2)
+    eur = FxGBM(currency="EUR", volatility=0.1)
+    kw: dict[str, Any] = {"model": model, "prices": prices, "seed": 4, "start": 0, "total": 3}
+    alone = fx_paths({"USD": usd}, company, dt=0.25, **kw)["USD"]
+    first = fx_paths({"USD": usd, "EUR": eur}, company, dt=0.25, **kw)
+    second = fx_paths({"EUR": eur, "USD": usd}, company, dt=0.25, **kw)
+    np.testing.assert_array_equal(first["USD"], alone)
+    np.testing.assert_array_equal(second["USD"], alone)
+    np.testing.assert_array_equal(first["EUR"], second["EUR"])
+    assert not np.allclose(np.log(first["EUR"] / 170.0), np.log(alone / 150.0) / 2.0)  # own draws

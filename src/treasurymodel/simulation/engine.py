@@ -525,6 +525,7 @@ def _run(
     c = Run(plan, prices, policy, premium, impact, edges)
     st = PathState(c)
     st.credit = credit
+    st.fx_reval = fx
     visit: set[int] = set(plan.event_steps)
     if plan.margin_loans:
         visit.update(range(0, min(plan.margin_until, c.last_step) + 1))
@@ -1408,6 +1409,8 @@ def _defaults(c: Run, st: PathState, w: StepWork) -> None:
             st.issued,
             c.n,
         )
+        if st.fx_reval is not None:  # the snapshot's foreign parts, restated at later rates
+            st.fx_reval.freeze(newly, st)
         for k in range(st.issued.first):
             st.out[k] = np.where(newly, 0.0, st.out[k])
         for k in st.loan_tranches:  # (margin checks read them on every step)

@@ -222,6 +222,18 @@ def _rates(field: str, value: Any, *, dates: int, paths: int | None) -> FloatArr
     return arr
 
 
+def _stream(code: str) -> int:
+    """The second spawn key of currency ``code``'s rate draws: ``1 +`` its three ASCII
+    letters as a big-endian integer (never 0, the asset's own stream has no second key).
+
+    Examples
+    --------
+    >>> _stream("USD") == 1 + 0x555344
+    True
+    """
+    return 1 + int.from_bytes(code.encode("ascii"), "big")
+
+
 def fx_paths(
     fx: Mapping[str, FxGBM | FloatArray],
     company: Company,
@@ -237,10 +249,12 @@ def fx_paths(
 
     ``prices`` are the asset's prices on those paths (shape ``(size, steps + 1)``, in its
     price currency); the result maps each currency of ``fx`` to a ``(size, steps + 1)``
-    array of rates. An :class:`FxGBM` of the ``j``-th currency of ``fx`` draws its own
-    normals in block ``i`` of ``BLOCK_PATHS`` paths from ``SeedSequence(seed,
-    spawn_key=(i, 1 + j))`` (the asset's block draws from ``spawn_key=(i,)``), so the asset
-    paths are those of a run without ``fx`` and no rate depends on the chunk size.
+    array of rates. An :class:`FxGBM` of currency ``C`` draws its own normals in block ``i``
+    of ``BLOCK_PATHS`` paths from ``SeedSequence(seed, spawn_key=(i, 1 + k))``, ``k`` the
+    three ASCII letters of ``C`` read as a big-endian integer (the asset's block draws from
+    ``spawn_key=(i,)``), so the asset paths are those of a run without ``fx``, no rate
+    depends on the chunk size, and a currency's rates do not depend on the order of ``fx``
+    or on the other currencies in it.
 
     Examples
     --------
@@ -260,7 +274,7 @@ def fx_paths(
     size, width = prices.shape
     steps = width - 1
     out: dict[str, FloatArray] = {}
-    for position, (code, value) in enumerate(fx.items()):
+    for code, value in fx.items():
         if not isinstance(value, FxGBM):
             out[code] = (
                 np.broadcast_to(value, (size, width))
@@ -283,7 +297,7 @@ def fx_paths(
             lo = block * BLOCK_PATHS
             rows = min(BLOCK_PATHS, total - lo)
             rng = np.random.Generator(
-                np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, 1 + position)))
+                np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, _stream(code))))
             )
             take = min(rows, start + size - lo)
             shocks[:, lo - start : lo - start + take] = rng.standard_normal((rows, steps))[:take].T
@@ -358,8 +372,14 @@ class FxRevaluation:
     The engine holds a debt's principal outstanding, a preferred series' notional and its
     unpaid dividends in the reporting currency; for a currency with a path, :meth:`at`
     multiplies them by the ratio of the step's rate to the rate they were last held at (the
-    as-of rate at first). One object per run: it keeps the rates last applied.
+    as-of rate at first). A defaulted path's balance sheet is frozen in its snapshot: the
+    foreign parts of its debt, preferred notional and unpaid dividends are kept apart when it
+    defaults (:meth:`freeze`) and the snapshot is restated with them, so a frozen dollar debt
+    is still worth its dollars at each later rate. One object per run: it keeps the rates
+    last applied.
     """
+
+    _SNAP_FIELDS: Final = ("final_debt", "final_preferred", "unpaid_dividends")
 
     def __init__(
         self, company: Company, rates: Mapping[str, FloatArray], *, debts: int, prefs: int
@@ -375,6 +395,7 @@ class FxRevaluation:
             code: [j for j, p in enumerate(company.preferreds[:prefs]) if p.currency == code]
             for code in rates
         }
+        self.frozen: dict[str, tuple[Any, Any, Any]] = {}
 
     def rows(self, which: Any) -> FxRevaluation:
         """A fresh revaluation of rows ``which`` of the paths (``slice(None)``: all)."""
@@ -383,7 +404,24 @@ class FxRevaluation:
         sub.base = self.base
         sub.current = dict(self.base)
         sub.debts, sub.prefs = self.debts, self.prefs
+        sub.frozen = {}
         return sub
+
+    def freeze(self, newly: Any, st: Any) -> None:
+        """Keep the foreign parts of the paths ``newly`` defaulted (called with their
+        snapshot, before their debt is zeroed)."""
+        for code in self.rates:
+            if not (self.debts[code] or self.prefs[code]):
+                continue
+            parts = (
+                sum((st.out[k] for k in self.debts[code]), 0.0),
+                sum((st.notional[j] for j in self.prefs[code]), 0.0),
+                sum((st.arrears[j] for j in self.prefs[code]), 0.0),
+            )
+            before = self.frozen.get(code, (0.0, 0.0, 0.0))
+            self.frozen[code] = tuple(
+                np.where(newly, part, old) for part, old in zip(parts, before, strict=True)
+            )  # type: ignore[assignment]
 
     def at(self, st: Any, t: int) -> None:
         """Restate ``st``'s foreign amounts at the rates of step ``t``."""
@@ -393,6 +431,12 @@ class FxRevaluation:
             new = path[:, t]
             ratio = new / self.current[code]
             self.current[code] = new
+            frozen = self.frozen.get(code)
+            if frozen is not None:  # defaulted paths: their snapshot's foreign parts
+                restated = tuple(part * ratio for part in frozen)
+                for name, old, part in zip(self._SNAP_FIELDS, frozen, restated, strict=True):
+                    st.snap[name] = st.snap[name] + (part - old)
+                self.frozen[code] = restated
             for k in self.debts[code]:
                 st.out[k] = st.out[k] * ratio
             for j in self.prefs[code]:

@@ -331,6 +331,7 @@ class PathState:
         }
         # credit events (the simulated credit view), when asked
         self.credit: CreditRecorder | None = None
+        self.fx_reval: Any = None  # the run's FxRevaluation, when a rate moves
 
 
 class StepWork:
