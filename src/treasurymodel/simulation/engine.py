@@ -960,7 +960,7 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
     w.e = 0.0
     w.raw_cap = None
     w.pf = 0.0
-    left = bool(np.any(w.du > 0.0)) or bool(np.any(w.vu > 0.0))
+    left = _positive(w.du) or _positive(w.vu)
     # The sources below run on every path once any path still owes something: on a path
     # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
     # outstanding principal never go negative, since a debt falls due at most once a step).
@@ -1033,8 +1033,26 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
     y = np.minimum(cap - x, vu)
     w.du = _put(w.du, idx, du - x, c.n)
     w.vu = _put(w.vu, idx, vu - y, c.n)
-    w.e = _put(0.0, idx, x + y, c.n)
+    w.e_idx, w.e_part = idx, x + y  # _settle adds the new shares on these paths only
+    w.e = np.zeros(c.n)
+    w.e[idx] = w.e_part
     return True
+
+
+def _any(mask: Any) -> bool:
+    """``bool(np.any(mask))``, without ``np.any``'s dispatch on an array (the method gives
+    the same answer, faster on the engine's small arrays)."""
+    return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(np.any(mask))
+
+
+def _all(mask: Any) -> bool:
+    """``bool(np.all(mask))``, as :func:`_any`."""
+    return bool(mask.all()) if isinstance(mask, np.ndarray) else bool(np.all(mask))
+
+
+def _positive(value: Any) -> bool:
+    """Whether any element of ``value`` (a float or an array) is above 0."""
+    return _any(value > 0.0)
 
 
 def _at(value: Any, idx: IntArray) -> Any:
@@ -1110,19 +1128,38 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         return
     td = w.du
     target = w.du + w.vu if c.policy.sell_asset_for_dividends else w.du
-    selling = target > 0.0
-    if np.any(selling):
+    if _positive(target):
         r_max = (
             st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
         )
         enough = target <= r_max
-        # (where nothing is sold the target is 0: q and proceeds come out 0)
-        q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
-        proceeds = np.where(enough, target, r_max)
-        paid_d = np.minimum(proceeds, td)
-        w.du = td - paid_d
-        if c.policy.sell_asset_for_dividends:
-            w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
+        short = np.flatnonzero(~enough) if isinstance(enough, np.ndarray) else None
+        if short is not None and 4 * short.size < c.n:
+            # Coins enough on most paths (the usual case): np.where(enough, a, b) is a
+            # elsewhere, so a is computed on every path and b put on the paths short of coins
+            # (the same operations on the same numbers); what is left of the dividends is 0.0
+            # where coins were enough.
+            q = np.minimum(_sell_units(target, w.price, c.a), st.free)  # a new array
+            q[short] = _at(st.free, short)
+            proceeds = _put(target, short, _at(r_max, short), c.n)
+            paid_d = np.minimum(proceeds, td)
+            if c.policy.sell_asset_for_dividends:
+                vu: Any = 0.0  # every path with coins enough: nothing left
+                if short.size:
+                    vu = np.zeros(c.n)
+                    vu[short] = np.maximum(
+                        _at(w.vu, short) - (proceeds[short] - paid_d[short]), 0.0
+                    )
+                w.vu = vu
+            w.du = td - paid_d
+        else:
+            # (where nothing is sold the target is 0: q and proceeds come out 0)
+            q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
+            proceeds = np.where(enough, target, r_max)
+            paid_d = np.minimum(proceeds, td)
+            w.du = td - paid_d
+            if c.policy.sell_asset_for_dividends:
+                w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
         st.units = st.units - q
         st.free = st.free - q
         st.sold = st.sold + q
@@ -1130,7 +1167,7 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         if c.a != 0.0:
             st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
         if not st.all_sold:
-            _first_sales(st, w.t, np.broadcast_to(q, (c.n,)))
+            _first_sales(st, w.t, q if np.shape(q) == (c.n,) else np.broadcast_to(q, (c.n,)))
 
 
 def _first_sales(st: PathState, t: int, q: FloatArray) -> None:
@@ -1233,8 +1270,19 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
     """Phase 10, continued: shares and preferred sold, debt paid (pro rata on a default),
     securities sold on the paths put on the calendar."""
     w.failed = w.du > 0.0
-    w.any_failed = bool(np.any(w.failed))
-    if not _zero(w.e):
+    w.any_failed = _any(w.failed)
+    if w.e_idx is not None:
+        # the shares sold on the few paths where the gate was open (_few_common): elsewhere
+        # w.e is 0.0, the new shares 0.0 / share price = 0.0, and adding 0.0 changes nothing
+        # (these sums are never -0.0), so only those paths are computed
+        idx = w.e_idx
+        new = w.e_part / w.share_price[idx]
+        st.shares = _put(st.shares, idx, _at(st.shares, idx) + new, c.n)
+        st.shares_issued = _put(st.shares_issued, idx, _at(st.shares_issued, idx) + new, c.n)
+        st.equity_raised = _put(
+            st.equity_raised, idx, _at(st.equity_raised, idx) + w.e_part, c.n
+        )
+    elif not _zero(w.e):
         new = w.e / w.share_price
         st.shares = st.shares + new
         st.shares_issued = st.shares_issued + new
@@ -1260,8 +1308,12 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
             if k >= st.issued.first:
                 st.issued.retire(part, st.debts[k].shares_per_principal)
     else:
-        st.interest_paid = st.interest_paid + w.interest_due
-        st.principal_paid = st.principal_paid + w.principal_due
+        # nothing due is the untouched 0.0, and adding 0.0 to these sums (never -0.0: they
+        # start at +0.0) changes no number, so it is skipped
+        if not _zero(w.interest_due):
+            st.interest_paid = st.interest_paid + w.interest_due
+        if not _zero(w.principal_due):
+            st.principal_paid = st.principal_paid + w.principal_due
         for k, owed in w.retire:
             st.out[k] = st.out[k] - owed
             if k >= st.issued.first:
@@ -1335,7 +1387,7 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
     # 11. dividends: what stays uncovered falls on the most junior series first
     if w.owed_div:
         paid_total: Any = 0.0
-        covered = not np.any(w.vu > 0.0)  # then every payable dividend is paid in full
+        covered = not _positive(w.vu)  # then every payable dividend is paid in full
         in_shares_total: Any = 0.0
         for j, owed, payable, periods, in_shares in reversed(w.owed_div):
             if covered:

@@ -367,6 +367,9 @@ class StepWork:
         self.du: Any = 0.0  # debt not yet covered
         self.vu: Any = 0.0  # dividends not yet covered
         self.e: Any = 0.0  # raised by common shares
+        # the paths where common shares were sold, when few (_few_common), and the amounts
+        self.e_idx: Any = None
+        self.e_part: Any = None
         self.raw_cap: Any = None
         self.pf: Any = 0.0  # raised by the preferred sold at the market
         self.new_notes: list[tuple[Any, Any]] = []
