@@ -919,7 +919,8 @@ def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
                 growth = 1.0 + st.crate[j] / p.frequency
                 for _ in range(periods):
                     owed = owed * growth
-            owed = owed + regular
+            # 0.0 + regular is regular (never -0.0: a product of non-negative numbers)
+            owed = regular if _zero(owed) else owed + regular
             level = c.policy.defer_cumulative_below_mnav
         else:
             owed = regular
@@ -1396,7 +1397,8 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
                 short = np.minimum(payable, w.vu)
                 w.vu = w.vu - short
                 paid = payable - short
-            paid_total = paid_total + paid
+            # 0.0 + paid is paid (never -0.0: payable minus at most itself)
+            paid_total = paid if _zero(paid_total) else paid_total + paid
             if not _zero(in_shares):
                 in_shares_total = in_shares_total + in_shares
                 paid = paid + in_shares
@@ -1407,8 +1409,15 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
                 continue
             before = st.arrears[j]
             unpaid = owed - paid
-            if _zero(before) and not np.any(unpaid > 0.0):
-                continue  # nothing owed before or now: arrears and rate stay 0
+            if not _any(unpaid != 0.0):
+                # Nothing unpaid on any path: the arrears are 0 and so is the unpaid rate
+                # (np.where(unpaid > 0.0, ..., 0.0)), kept as the scalar 0.0 so that the
+                # next dividends skip their growth (the same numbers: unpaid is never -0.0,
+                # a difference of non-negative amounts with paid <= owed).
+                st.arrears[j] = 0.0
+                if p.unpaid_rate is not None:
+                    st.crate[j] = 0.0
+                continue
             st.arrears[j] = unpaid
             if p.unpaid_rate is not None:
                 first_rate = p.unpaid_rate
