@@ -1389,10 +1389,25 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
     if w.owed_div:
         paid_total: Any = 0.0
         covered = not _positive(w.vu)  # then every payable dividend is paid in full
+        # Dividends left uncovered on few paths (under a quarter): elsewhere w.vu is 0 (it is
+        # never negative), the shortfall min(payable, 0) is 0 and paid = payable - 0 =
+        # payable exactly, so the shortfall is computed on those paths only.
+        few = None
+        if not covered and isinstance(w.vu, np.ndarray) and w.vu.shape == (c.n,):
+            few = np.flatnonzero(w.vu > 0.0)
+            if 4 * few.size >= c.n:
+                few = None
+            else:
+                vu_few = w.vu[few]
         in_shares_total: Any = 0.0
         for j, owed, payable, periods, in_shares in reversed(w.owed_div):
             if covered:
                 paid = payable
+            elif few is not None:
+                payable_few = _at(payable, few)
+                short = np.minimum(payable_few, vu_few)
+                vu_few = vu_few - short
+                paid = _put(payable, few, payable_few - short, c.n)
             else:
                 short = np.minimum(payable, w.vu)
                 w.vu = w.vu - short
@@ -1429,6 +1444,8 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
                 st.crate[j] = np.where(
                     unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
                 )
+        if few is not None:
+            w.vu = _put(w.vu, few, vu_few, c.n)
         st.dividends_paid = st.dividends_paid + paid_total
         if not _zero(in_shares_total):
             new = in_shares_total / w.share_price
