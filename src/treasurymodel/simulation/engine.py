@@ -953,9 +953,11 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
         x = np.minimum(avail, w.du)
         w.du = w.du - x
     if not _zero(w.vu):
-        y = np.minimum(avail - x, w.vu)
+        # with no debt due x is the untouched 0.0, and cash - 0.0 is cash (cash is never
+        # -0.0): the subtraction is skipped
+        y = np.minimum(avail if _zero(x) else avail - x, w.vu)
         w.vu = w.vu - y
-        st.cash = st.cash - x - y
+        st.cash = (st.cash if _zero(x) else st.cash - x) - y
     elif not _zero(x):
         st.cash = st.cash - x
     w.e = 0.0
