@@ -631,7 +631,7 @@ def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
     the notes sold on the paths), plus the company's other dilutive shares (options,
     restricted units, convertible preferred), all at the start of the step.
     """
-    return c.margin * (w.start_units * w.price) / _diluted(c, st, w)
+    return c.margin * _start_value(w) / _diluted(c, st, w)
 
 
 def _btc_rating(w: StepWork) -> Any:
@@ -639,7 +639,7 @@ def _btc_rating(w: StepWork) -> Any:
     start of the step (infinite with nothing outstanding)."""
     senior = w.start_debt + w.start_pref
     return np.where(
-        senior > 0.0, (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0), np.inf
+        senior > 0.0, _start_value(w) / np.where(senior > 0.0, senior, 1.0), np.inf
     )
 
 
@@ -654,6 +654,14 @@ def _diluted(c: Run, st: PathState, w: StepWork) -> Any:
     return (w.start_shares + c.plan.other_dilution) + (st.conv_total + w.start_conv)
 
 
+def _start_value(w: StepWork) -> Any:
+    """``w.start_units * w.price``, computed once a step (the share price, the accretion gate
+    and the BTC Rating all read it: the same product, so the same numbers)."""
+    if w.start_value is None:
+        w.start_value = w.start_units * w.price
+    return w.start_value
+
+
 def _ensure_share_price(w: StepWork) -> None:
     """The share price at the start of the step, computed the first time it is needed."""
     if w.share_price is None:
@@ -665,6 +673,7 @@ def _ensure_share_price(w: StepWork) -> None:
             w.start_pref,
             w.start_cash,
             w.start_shares,
+            _start_value(w),
         )
 
 
@@ -764,16 +773,9 @@ def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
     w.start_conv = st.issued.conv
     w.threshold = None  # the accretive share price, when needed
     w.share_price = None
+    w.start_value = None
     if w.ev is not None and (w.ev.calls or w.ev.conv_maturities or w.ev.puts):
-        w.share_price = _share_price(
-            w.mnav,
-            w.start_units,
-            w.price,
-            w.start_debt,
-            w.start_pref,
-            w.start_cash,
-            w.start_shares,
-        )
+        _ensure_share_price(w)
     w.tdays = float(c.plan.trading_days[w.t])
 
 
@@ -942,7 +944,10 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
     w.debt_due = w.principal_due + w.interest_due
     if not _zero(w.opex_due):  # an operating burn: due like debt service
         w.debt_due = w.debt_due + w.opex_due
-    w.div_due = ordered_sum([payable for _, _, payable, _, _ in w.owed_div])
+    # ordered_sum from its first term: 0.0 + payable is payable (never -0.0: a dividend is a
+    # product or sum of non-negative amounts, or 0.0 where it is not paid in cash)
+    payables = [payable for _, _, payable, _, _ in w.owed_div]
+    w.div_due = ordered_sum(payables[1:], payables[0]) if payables else 0.0
 
     # 10. the funding waterfall: each source serves debt first, then dividends
     w.du = w.debt_due  # debt not yet covered

@@ -349,6 +349,7 @@ class StepWork:
         self.start_pref: Any = None
         self.start_out: Any = None
         self.start_conv: Any = None
+        self.start_value: Any = None  # start_units * price, computed once when needed
         self.share_price: Any = None  # computed when something needs it
         self.threshold: Any = None  # the accretive share price, when needed
         self.tdays = 0.0
@@ -381,9 +382,19 @@ class StepWork:
 
 
 def _share_price(
-    mnav: Any, units: Any, price: Any, debt: Any, pref: Any, cash: Any, shares: Any
+    mnav: Any,
+    units: Any,
+    price: Any,
+    debt: Any,
+    pref: Any,
+    cash: Any,
+    shares: Any,
+    value: Any = None,
 ) -> Any:
-    return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+    """The share price; ``value``, when given, is ``units * price`` already computed."""
+    if value is None:
+        value = units * price
+    return np.maximum((mnav * value - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
 
 
 def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
