@@ -7,6 +7,9 @@
 * New common shares computed on the few paths where the accretion gate is open, and the
   first sale marked on the paths yet to sell, give the scalar reference engine's numbers
   (tests/_reference_engine.py) path by path.
+* Coins sold and dividends shared out on the few paths short of them equal the whole-array
+  arithmetic bit for bit; zeros kept as scalars and sums started from their first term give
+  the reference engine's numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +129,94 @@ def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(
         for name in PATH_FIELDS:
             got, want = getattr(res, name)[i], getattr(ref, name)
             assert got == want, f"path {i}, {name}: engine {got!r}, reference {want!r}"
+
+
+def _spread_paths(
+    co: Any, n: int, years: int, seed: int, low: float = -30.0, crash: bool = True
+) -> tuple[Any, Any]:
+    """``n`` weekly paths spread from a collapse (drift ``low`` a year) to a boom, the upper
+    half crashing on week 80 with ``crash`` (paths run out of coins one by one, and many at
+    once)."""
+    dates = simulation_dates(co.as_of, years=years, steps_per_year=52)
+    rng = np.random.default_rng(seed)
+    drift = np.linspace(low, 1.4, n)[:, np.newaxis] / 52
+    returns = drift + 0.08 * rng.standard_normal((n, len(dates) - 1))
+    prices = 68_141.0 * np.exp(np.concatenate((np.zeros((n, 1)), returns.cumsum(1)), axis=1))
+    if crash:
+        prices[n // 2 :, 80:] *= 1e-5  # half the paths crash together: many short at once
+    return prices, dates
+
+
+_POLICIES = {
+    "default": tm.simulation.FundingPolicy(),
+    "deferred": tm.simulation.FundingPolicy(
+        defer_cumulative_below_mnav=1.1, skip_noncumulative_below_mnav=1.1
+    ),
+    "no equity": tm.simulation.FundingPolicy(issue_equity=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_POLICIES))
+def test_arithmetic_on_the_few_paths_equals_the_whole_array_arithmetic(
+    name: str, monkeypatch: Any
+) -> None:
+    # Coins sold where a few paths are short of coins, and dividends shared out where a few
+    # paths leave them uncovered, are computed on those paths only (engine._few). The same
+    # run with engine._few always declining (whole-array arithmetic everywhere) gives every
+    # number bit for bit, and both equal the scalar reference engine path by path. The
+    # company has no cash, so coins fund the dividends from the first step; the premium
+    # compresses in a drawdown so that the deferral triggers on some paths.
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=0.0)
+    prices, dates = _spread_paths(co, 48, 3, 5)
+    policy = _POLICIES[name]
+    premium = tm.simulation.PeakCompressionPremium(initial=1.6, floor=0.8, sensitivity=3.0)
+    seen: list[tuple[int, bool]] = []
+    few = engine._few
+
+    def spy(mask: Any, n: int) -> Any:
+        idx = few(mask, n)
+        seen.append((int(np.count_nonzero(mask)), idx is not None))
+        return idx
+
+    monkeypatch.setattr(engine, "_few", spy)
+    fast = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    assert any(k > 0 and taken for k, taken in seen), seen  # the shortcut on some paths
+    assert any(not taken for _, taken in seen), seen  # and the whole arrays elsewhere
+    monkeypatch.setattr(engine, "_few", lambda mask, n: None)
+    plain = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    for field in PATH_FIELDS:
+        got, want = np.asarray(getattr(fast, field)), np.asarray(getattr(plain, field))
+        assert got.tobytes() == want.tobytes(), field
+    for i in range(0, prices.shape[0], 3):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for field in PATH_FIELDS:
+            got, want = getattr(fast, field)[i], getattr(ref, field)
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+
+
+def test_arrears_back_to_zero_and_sums_from_their_first_term_match_the_reference() -> None:
+    # Dividends deferred on some steps and paid again later (the arrears go back to 0 on
+    # every path and are then kept as the scalar 0.0), several dividends due on one step
+    # (summed from the first), no debt due on most steps (cash less 0.0 skipped), the share
+    # price and the accretion gate reading the same units x price: the reference engine
+    # computes each of these plainly, path by path.
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=3e8)
+    prices, dates = _spread_paths(co, 30, 2, 8, low=-3.0, crash=False)
+    policy = tm.simulation.FundingPolicy(defer_cumulative_below_mnav=0.9)
+    premium = tm.simulation.PeakCompressionPremium(initial=1.5, floor=0.8, sensitivity=2.0)
+    res = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    assert np.any(res.unpaid_dividends > 0.0)
+    assert np.any(res.unpaid_dividends == 0.0)
+    assert np.any(res.default)
+    assert not np.all(res.default)
+    for i in range(prices.shape[0]):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for field in PATH_FIELDS:
+            got, want = getattr(res, field)[i], getattr(ref, field)
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"

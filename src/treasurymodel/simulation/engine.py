@@ -638,9 +638,7 @@ def _btc_rating(w: StepWork) -> Any:
     """BTC Rating of a security junior to everything outstanding: u P / (D + F) at the
     start of the step (infinite with nothing outstanding)."""
     senior = w.start_debt + w.start_pref
-    return np.where(
-        senior > 0.0, _start_value(w) / np.where(senior > 0.0, senior, 1.0), np.inf
-    )
+    return np.where(senior > 0.0, _start_value(w) / np.where(senior > 0.0, senior, 1.0), np.inf)
 
 
 def _diluted(c: Run, st: PathState, w: StepWork) -> Any:
@@ -1063,6 +1061,13 @@ def _positive(value: Any) -> bool:
     return _any(value > 0.0)
 
 
+def _few(mask: Any, n: int) -> IntArray | None:
+    """The paths where ``mask`` (shape (n,)) holds when they are few (under a quarter), for
+    arithmetic on those paths only; None when they are not few (whole-array arithmetic)."""
+    idx = np.flatnonzero(mask)
+    return idx if 4 * idx.size < n else None
+
+
 def _at(value: Any, idx: IntArray) -> Any:
     """``value`` (a float or an array of shape (paths,)) at the paths ``idx``."""
     return value[idx] if isinstance(value, np.ndarray) and value.ndim else value
@@ -1141,8 +1146,8 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
         )
         enough = target <= r_max
-        short = np.flatnonzero(~enough) if isinstance(enough, np.ndarray) else None
-        if short is not None and 4 * short.size < c.n:
+        short = _few(~enough, c.n) if isinstance(enough, np.ndarray) else None
+        if short is not None:
             # Coins enough on most paths (the usual case): np.where(enough, a, b) is a
             # elsewhere, so a is computed on every path and b put on the paths short of coins
             # (the same operations on the same numbers); what is left of the dividends is 0.0
@@ -1287,9 +1292,7 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
         new = w.e_part / w.share_price[idx]
         st.shares = _put(st.shares, idx, _at(st.shares, idx) + new, c.n)
         st.shares_issued = _put(st.shares_issued, idx, _at(st.shares_issued, idx) + new, c.n)
-        st.equity_raised = _put(
-            st.equity_raised, idx, _at(st.equity_raised, idx) + w.e_part, c.n
-        )
+        st.equity_raised = _put(st.equity_raised, idx, _at(st.equity_raised, idx) + w.e_part, c.n)
     elif not _zero(w.e):
         new = w.e / w.share_price
         st.shares = st.shares + new
@@ -1401,10 +1404,8 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
         # payable exactly, so the shortfall is computed on those paths only.
         few = None
         if not covered and isinstance(w.vu, np.ndarray) and w.vu.shape == (c.n,):
-            few = np.flatnonzero(w.vu > 0.0)
-            if 4 * few.size >= c.n:
-                few = None
-            else:
+            few = _few(w.vu > 0.0, c.n)
+            if few is not None:
                 vu_few = w.vu[few]
         in_shares_total: Any = 0.0
         for j, owed, payable, periods, in_shares in reversed(w.owed_div):
