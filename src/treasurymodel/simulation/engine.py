@@ -631,7 +631,9 @@ def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
     the notes sold on the paths), plus the company's other dilutive shares (options,
     restricted units, convertible preferred), all at the start of the step.
     """
-    return c.margin * _start_value(w) / _diluted(c, st, w)
+    value = _start_value(w)
+    # 1.0 * x is x for every float x: the default margin of 1 skips the multiplication
+    return (value if c.margin == 1.0 else c.margin * value) / _diluted(c, st, w)
 
 
 def _btc_rating(w: StepWork) -> Any:
