@@ -7,6 +7,9 @@
 * New common shares computed on the few paths where the accretion gate is open, and the
   first sale marked on the paths yet to sell, give the scalar reference engine's numbers
   (tests/_reference_engine.py) path by path.
+* GBM's log returns drawn a slice of a block at a time, straight into the date-major matrix,
+  equal those of ``GBM.log_returns`` drawn a block at a time (the plain route, which any
+  other model takes) bit for bit.
 * Coins sold and dividends shared out on the few paths short of them equal the whole-array
   arithmetic bit for bit; zeros kept as scalars and sums started from their first term give
   the reference engine's numbers.
@@ -26,7 +29,13 @@ import treasurymodel as tm
 from tests._reference_engine import reference_path
 from treasurymodel.simulation import engine
 from treasurymodel.simulation.aggregates import _hist
-from treasurymodel.simulation.montecarlo import _price_source, price_paths, simulation_dates
+from treasurymodel.simulation.montecarlo import (
+    BLOCK_PATHS,
+    _log_prices,
+    _price_source,
+    price_paths,
+    simulation_dates,
+)
 from treasurymodel.simulation.result import PATH_FIELDS
 from treasurymodel.simulation.state import LazyPrices
 
@@ -220,3 +229,41 @@ def test_arrears_back_to_zero_and_sums_from_their_first_term_match_the_reference
         for field in PATH_FIELDS:
             got, want = getattr(res, field)[i], getattr(ref, field)
             assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+
+
+@attrs.frozen(kw_only=True)
+class _PlainGBM(tm.GBM):
+    """GBM taking the plain route of the driver (log_returns a block at a time)."""
+
+
+@settings(max_examples=20)
+@given(
+    blocks=st.integers(0, 3),
+    size=st.integers(1, 2 * BLOCK_PATHS + 300),
+    extra=st.integers(0, 700),
+    steps=st.integers(1, 40),
+    volatility=st.floats(0.01, 2.0),
+    drift=st.floats(-0.5, 0.5),
+    seed=st.integers(0, 2**32),
+)
+def test_gbm_drawn_a_slice_at_a_time_equals_log_returns_a_block_at_a_time(
+    blocks: int, size: int, extra: int, steps: int, volatility: float, drift: float, seed: int
+) -> None:
+    # chunks starting on any block, ending inside a block or on its end; slices of 256 paths
+    start = blocks * BLOCK_PATHS
+    kw: dict[str, Any] = {"seed": seed, "start": start, "size": size, "total": start + size}
+    kw["total"] += extra
+    fast = _log_prices(
+        tm.GBM(asset_price=100.0, drift=drift, volatility=volatility),
+        steps=steps,
+        dt=1 / 52,
+        **kw,
+    )
+    plain = _log_prices(
+        _PlainGBM(asset_price=100.0, drift=drift, volatility=volatility),
+        steps=steps,
+        dt=1 / 52,
+        **kw,
+    )
+    assert fast.shape == plain.shape == (steps + 1, size)
+    assert fast.tobytes() == plain.tobytes()
