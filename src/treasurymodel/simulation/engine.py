@@ -1053,11 +1053,6 @@ def _any(mask: Any) -> bool:
     return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(np.any(mask))
 
 
-def _all(mask: Any) -> bool:
-    """``bool(np.all(mask))``, as :func:`_any`."""
-    return bool(mask.all()) if isinstance(mask, np.ndarray) else bool(np.all(mask))
-
-
 def _positive(value: Any) -> bool:
     """Whether any element of ``value`` (a float or an array) is above 0."""
     return _any(value > 0.0)
