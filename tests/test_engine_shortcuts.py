@@ -10,6 +10,8 @@
 * GBM's log returns drawn a slice of a block at a time, straight into the date-major matrix,
   equal those of ``GBM.log_returns`` drawn a block at a time (the plain route, which any
   other model takes) bit for bit.
+* The share price at an mNAV of exactly 1 (no multiplication) and with debt plus preferred
+  kept from step to step while they do not change equals the plain formula.
 * Coins sold and dividends shared out on the few paths short of them equal the whole-array
   arithmetic bit for bit; zeros kept as scalars and sums started from their first term give
   the reference engine's numbers.
@@ -36,8 +38,9 @@ from treasurymodel.simulation.montecarlo import (
     price_paths,
     simulation_dates,
 )
+from treasurymodel.simulation.premium import MIN_SHARE_PRICE
 from treasurymodel.simulation.result import PATH_FIELDS
-from treasurymodel.simulation.state import LazyPrices
+from treasurymodel.simulation.state import LazyPrices, _share_price
 
 
 def _searchsorted_counts(values: Any, edges: Any) -> Any:
@@ -267,3 +270,40 @@ def test_gbm_drawn_a_slice_at_a_time_equals_log_returns_a_block_at_a_time(
     )
     assert fast.shape == plain.shape == (steps + 1, size)
     assert fast.tobytes() == plain.tobytes()
+
+
+def test_share_price_at_an_mnav_of_one_and_a_kept_senior_sum_equal_the_plain_formula() -> None:
+    # 1.0 * x is x for every float x (signed zeros, infinities), and debt + preferred given
+    # already summed is the same sum
+    rng = np.random.default_rng(4)
+    units = np.concatenate((rng.uniform(0.0, 1e6, 50), [0.0, -0.0, np.inf, 1e300]))
+    price = np.concatenate((rng.uniform(1.0, 1e5, 50), [5.0, 5.0, 5.0, 10.0]))
+    debt, pref = rng.uniform(0.0, 1e9, 54), rng.uniform(0.0, 1e8, 54)
+    cash, shares = rng.uniform(0.0, 1e9, 54), rng.uniform(1e6, 1e9, 54)
+    plain = np.maximum((1.0 * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+    fast = _share_price(1.0, units, price, debt, pref, cash, shares, units * price, debt + pref)
+    assert fast.tobytes() == plain.tobytes()
+    assert _share_price(1.0, units, price, debt, pref, cash, shares).tobytes() == plain.tobytes()
+
+
+def test_the_senior_sum_kept_across_steps_equals_the_sum_each_step(monkeypatch: Any) -> None:
+    # the 2026 structure's puts and maturities over ten years replace the debt total on some
+    # steps; the sum computed afresh on every step gives every number bit for bit
+    co = tm.datasets.load("mstr-2026-02")
+    prices, dates = _spread_paths(co, 24, 10, 2, low=-0.5, crash=False)
+    kept = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
+    calls: list[bool] = []
+    senior = engine._senior
+
+    def fresh(st_: Any, w: Any) -> Any:
+        calls.append(st_.senior is not None and st_.senior[0] is w.start_debt)
+        st_.senior = None
+        return senior(st_, w)
+
+    monkeypatch.setattr(engine, "_senior", fresh)
+    plain = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
+    assert any(calls)  # the sum was kept on some steps
+    assert not all(calls)  # and replaced on others
+    for field in PATH_FIELDS:
+        got, want = np.asarray(getattr(kept, field)), np.asarray(getattr(plain, field))
+        assert got.tobytes() == want.tobytes(), field

@@ -662,7 +662,16 @@ def _start_value(w: StepWork) -> Any:
     return w.start_value
 
 
-def _ensure_share_price(w: StepWork) -> None:
+def _senior(st: PathState, w: StepWork) -> Any:
+    """``w.start_debt + w.start_pref``, kept from step to step while both totals are the same
+    objects (they are replaced, never changed in place, when the debt or preferred changes;
+    the same sum of the same numbers)."""
+    if st.senior is None or st.senior[0] is not w.start_debt or st.senior[1] is not w.start_pref:
+        st.senior = (w.start_debt, w.start_pref, w.start_debt + w.start_pref)
+    return st.senior[2]
+
+
+def _ensure_share_price(w: StepWork, st: PathState) -> None:
     """The share price at the start of the step, computed the first time it is needed."""
     if w.share_price is None:
         w.share_price = _share_price(
@@ -674,6 +683,7 @@ def _ensure_share_price(w: StepWork) -> None:
             w.start_cash,
             w.start_shares,
             _start_value(w),
+            _senior(st, w),
         )
 
 
@@ -775,7 +785,7 @@ def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
     w.share_price = None
     w.start_value = None
     if w.ev is not None and (w.ev.calls or w.ev.conv_maturities or w.ev.puts):
-        _ensure_share_price(w)
+        _ensure_share_price(w, st)
     w.tdays = float(c.plan.trading_days[w.t])
 
 
@@ -932,7 +942,7 @@ def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
             payable = np.where(np.less(w.mnav, level), 0.0, owed)
         in_shares: Any = 0.0
         if p.in_shares and c.div_floor is not None:
-            _ensure_share_price(w)
+            _ensure_share_price(w, st)
             by_shares = w.share_price >= c.div_floor
             in_shares = np.where(by_shares, payable, 0.0)
             payable = np.where(by_shares, 0.0, payable)
@@ -1001,7 +1011,7 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     """New common shares at the market, behind the equity gate."""
     if not c.issue:
         return
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     if c.accretion:
         w.threshold = _accretive(c, st, w)
         if _few_common(c, st, w, w.share_price >= w.threshold):
@@ -1202,7 +1212,7 @@ def _from_notes(
     c: Run, st: PathState, w: StepWork, position: int, channel: ConvertibleIssuance
 ) -> None:
     """New convertible notes (a :class:`ConvertibleIssuance` channel)."""
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     year = c.plan.dates[w.t].year
     if st.budget_year.get(position) != year:
         st.capacity_left[position] = channel.capacity_per_year
@@ -1225,7 +1235,7 @@ def _from_new_preferred(
     c: Run, st: PathState, w: StepWork, position: int, channel: PreferredIssuance
 ) -> None:
     """A new preferred series (a :class:`PreferredIssuance` channel)."""
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     year = c.plan.dates[w.t].year
     if st.budget_year.get(position) != year:
         st.capacity_left[position] = channel.capacity_per_year
@@ -1252,7 +1262,7 @@ def _from_new_preferred(
 
 def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None:
     """A user's channel (a :class:`FundingChannel`): cash with no later obligation."""
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     state = ChannelState(
         step=w.t,
         date=c.plan.dates[w.t],
@@ -1395,13 +1405,14 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
     # 11. dividends: what stays uncovered falls on the most junior series first
     if w.owed_div:
         paid_total: Any = 0.0
-        covered = not _positive(w.vu)  # then every payable dividend is paid in full
+        uncovered = w.vu > 0.0
+        covered = not _any(uncovered)  # then every payable dividend is paid in full
         # Dividends left uncovered on few paths (under a quarter): elsewhere w.vu is 0 (it is
         # never negative), the shortfall min(payable, 0) is 0 and paid = payable - 0 =
         # payable exactly, so the shortfall is computed on those paths only.
         few = None
         if not covered and isinstance(w.vu, np.ndarray) and w.vu.shape == (c.n,):
-            few = _few(w.vu > 0.0, c.n)
+            few = _few(uncovered, c.n)
             if few is not None:
                 vu_few = w.vu[few]
         in_shares_total: Any = 0.0
@@ -1513,12 +1524,12 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
         assert c.policy.buy_asset_above_mnav is not None
         buying = np.greater_equal(w.mnav, c.policy.buy_asset_above_mnav) & st.live
         if np.any(buying) and c.accretion:
-            _ensure_share_price(w)
+            _ensure_share_price(w, st)
             if w.threshold is None:
                 w.threshold = _accretive(c, st, w)
             buying = buying & (w.share_price >= w.threshold)
         if np.any(buying):
-            _ensure_share_price(w)
+            _ensure_share_price(w, st)
             if w.raw_cap is None:
                 w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
             budget = np.where(

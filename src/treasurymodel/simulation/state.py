@@ -279,6 +279,8 @@ class PathState:
         self.debt_total: Any = None  # cached sums, recomputed after a change
         self.conv_total: Any = None  # conversion shares of the company's own convertibles
         self.pref_total: Any = None
+        # (debt total, preferred total, their sum): the sum kept while both stay the same
+        self.senior: tuple[Any, Any, Any] | None = None
         # the market
         self.factor: Any = 1.0
         self.peak = prices[:, 0].copy() if run.premium.uses_peak else None
@@ -390,11 +392,17 @@ def _share_price(
     cash: Any,
     shares: Any,
     value: Any = None,
+    senior: Any = None,
 ) -> Any:
-    """The share price; ``value``, when given, is ``units * price`` already computed."""
+    """The share price; ``value`` and ``senior``, when given, are ``units * price`` and
+    ``debt + pref`` already computed."""
     if value is None:
         value = units * price
-    return np.maximum((mnav * value - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+    if senior is None:
+        senior = debt + pref
+    # 1.0 * x is x for every float x: an mNAV of exactly 1 skips the multiplication
+    equity = value if isinstance(mnav, float) and mnav == 1.0 else mnav * value
+    return np.maximum((equity - (senior - cash)) / shares, MIN_SHARE_PRICE)
 
 
 def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
