@@ -177,7 +177,9 @@ def test_arithmetic_on_the_few_paths_equals_the_whole_array_arithmetic(
     # run with engine._few always declining (whole-array arithmetic everywhere) gives every
     # number bit for bit, and both equal the scalar reference engine path by path. The
     # company has no cash, so coins fund the dividends from the first step; the premium
-    # compresses in a drawdown so that the deferral triggers on some paths.
+    # compresses in a drawdown so that the deferral triggers on some paths. On the steps with
+    # dividends only, coins are sold for the dividends without the debt arithmetic (no debt
+    # due): the reference engine does that arithmetic.
     co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=0.0)
     prices, dates = _spread_paths(co, 48, 3, 5)
     policy = _POLICIES[name]

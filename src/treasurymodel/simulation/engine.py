@@ -1147,7 +1147,13 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
     if not c.policy.sell_asset:
         return
     td = w.du
-    target = w.du + w.vu if c.policy.sell_asset_for_dividends else w.du
+    # No debt left to serve (the untouched 0.0, as on most steps with dividends only): the
+    # target is the dividends (0.0 + vu is vu: vu is never -0.0), the debt paid is 0 on
+    # every path (min(proceeds, 0.0) with proceeds >= 0) and the debt left stays 0.0, the
+    # same numbers the arithmetic gives.
+    no_debt = _zero(td)
+    dividends_too = c.policy.sell_asset_for_dividends
+    target = (w.vu if no_debt else w.du + w.vu) if dividends_too else w.du
     if _positive(target):
         r_max = (
             st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
@@ -1162,22 +1168,22 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             q = np.minimum(_sell_units(target, w.price, c.a), st.free)  # a new array
             q[short] = _at(st.free, short)
             proceeds = _put(target, short, _at(r_max, short), c.n)
-            paid_d = np.minimum(proceeds, td)
+            paid_d = 0.0 if no_debt else np.minimum(proceeds, td)
             if c.policy.sell_asset_for_dividends:
                 vu: Any = 0.0  # every path with coins enough: nothing left
                 if short.size:
                     vu = np.zeros(c.n)
                     vu[short] = np.maximum(
-                        _at(w.vu, short) - (proceeds[short] - paid_d[short]), 0.0
+                        _at(w.vu, short) - (proceeds[short] - _at(paid_d, short)), 0.0
                     )
                 w.vu = vu
-            w.du = td - paid_d
+            w.du = td if no_debt else td - paid_d
         else:
             # (where nothing is sold the target is 0: q and proceeds come out 0)
             q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
             proceeds = np.where(enough, target, r_max)
-            paid_d = np.minimum(proceeds, td)
-            w.du = td - paid_d
+            paid_d = 0.0 if no_debt else np.minimum(proceeds, td)
+            w.du = td if no_debt else td - paid_d
             if c.policy.sell_asset_for_dividends:
                 w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
         st.units = st.units - q
