@@ -7,6 +7,14 @@
 * New common shares computed on the few paths where the accretion gate is open, and the
   first sale marked on the paths yet to sell, give the scalar reference engine's numbers
   (tests/_reference_engine.py) path by path.
+* GBM's log returns drawn a slice of a block at a time, straight into the date-major matrix,
+  equal those of ``GBM.log_returns`` drawn a block at a time (the plain route, which any
+  other model takes) bit for bit.
+* The share price at an mNAV of exactly 1 (no multiplication) and with debt plus preferred
+  kept from step to step while they do not change equals the plain formula.
+* Coins sold and dividends shared out on the few paths short of them equal the whole-array
+  arithmetic bit for bit; zeros kept as scalars and sums started from their first term give
+  the reference engine's numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,9 +31,16 @@ import treasurymodel as tm
 from tests._reference_engine import reference_path
 from treasurymodel.simulation import engine
 from treasurymodel.simulation.aggregates import _hist
-from treasurymodel.simulation.montecarlo import _price_source, price_paths, simulation_dates
+from treasurymodel.simulation.montecarlo import (
+    BLOCK_PATHS,
+    _log_prices,
+    _price_source,
+    price_paths,
+    simulation_dates,
+)
+from treasurymodel.simulation.premium import MIN_SHARE_PRICE
 from treasurymodel.simulation.result import PATH_FIELDS
-from treasurymodel.simulation.state import LazyPrices
+from treasurymodel.simulation.state import LazyPrices, _share_price
 
 
 def _searchsorted_counts(values: Any, edges: Any) -> Any:
@@ -125,3 +141,171 @@ def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(
         for name in PATH_FIELDS:
             got, want = getattr(res, name)[i], getattr(ref, name)
             assert got == want, f"path {i}, {name}: engine {got!r}, reference {want!r}"
+
+
+def _spread_paths(
+    co: Any, n: int, years: int, seed: int, low: float = -30.0, crash: bool = True
+) -> tuple[Any, Any]:
+    """``n`` weekly paths spread from a collapse (drift ``low`` a year) to a boom, the upper
+    half crashing on week 80 with ``crash`` (paths run out of coins one by one, and many at
+    once)."""
+    dates = simulation_dates(co.as_of, years=years, steps_per_year=52)
+    rng = np.random.default_rng(seed)
+    drift = np.linspace(low, 1.4, n)[:, np.newaxis] / 52
+    returns = drift + 0.08 * rng.standard_normal((n, len(dates) - 1))
+    prices = 68_141.0 * np.exp(np.concatenate((np.zeros((n, 1)), returns.cumsum(1)), axis=1))
+    if crash:
+        prices[n // 2 :, 80:] *= 1e-5  # half the paths crash together: many short at once
+    return prices, dates
+
+
+_POLICIES = {
+    "default": tm.simulation.FundingPolicy(),
+    "deferred": tm.simulation.FundingPolicy(
+        defer_cumulative_below_mnav=1.1, skip_noncumulative_below_mnav=1.1
+    ),
+    "no equity": tm.simulation.FundingPolicy(issue_equity=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_POLICIES))
+def test_arithmetic_on_the_few_paths_equals_the_whole_array_arithmetic(
+    name: str, monkeypatch: Any
+) -> None:
+    # Coins sold where a few paths are short of coins, and dividends shared out where a few
+    # paths leave them uncovered, are computed on those paths only (engine._few). The same
+    # run with engine._few always declining (whole-array arithmetic everywhere) gives every
+    # number bit for bit, and both equal the scalar reference engine path by path. The
+    # company has no cash, so coins fund the dividends from the first step; the premium
+    # compresses in a drawdown so that the deferral triggers on some paths. On the steps with
+    # dividends only, coins are sold for the dividends without the debt arithmetic (no debt
+    # due): the reference engine does that arithmetic.
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=0.0)
+    prices, dates = _spread_paths(co, 48, 3, 5)
+    policy = _POLICIES[name]
+    premium = tm.simulation.PeakCompressionPremium(initial=1.6, floor=0.8, sensitivity=3.0)
+    seen: list[tuple[int, bool]] = []
+    few = engine._few
+
+    def spy(mask: Any, n: int) -> Any:
+        idx = few(mask, n)
+        seen.append((int(np.count_nonzero(mask)), idx is not None))
+        return idx
+
+    monkeypatch.setattr(engine, "_few", spy)
+    fast = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    assert any(k > 0 and taken for k, taken in seen), seen  # the shortcut on some paths
+    assert any(not taken for _, taken in seen), seen  # and the whole arrays elsewhere
+    monkeypatch.setattr(engine, "_few", lambda mask, n: None)
+    plain = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    for field in PATH_FIELDS:
+        got, want = np.asarray(getattr(fast, field)), np.asarray(getattr(plain, field))
+        assert got.tobytes() == want.tobytes(), field
+    for i in range(0, prices.shape[0], 3):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for field in PATH_FIELDS:
+            got, want = getattr(fast, field)[i], getattr(ref, field)
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+
+
+def test_arrears_back_to_zero_and_sums_from_their_first_term_match_the_reference() -> None:
+    # Dividends deferred on some steps and paid again later (the arrears go back to 0 on
+    # every path and are then kept as the scalar 0.0), several dividends due on one step
+    # (summed from the first), no debt due on most steps (cash less 0.0 skipped), the share
+    # price and the accretion gate reading the same units x price: the reference engine
+    # computes each of these plainly, path by path.
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=3e8)
+    prices, dates = _spread_paths(co, 30, 2, 8, low=-3.0, crash=False)
+    policy = tm.simulation.FundingPolicy(defer_cumulative_below_mnav=0.9)
+    premium = tm.simulation.PeakCompressionPremium(initial=1.5, floor=0.8, sensitivity=2.0)
+    res = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    assert np.any(res.unpaid_dividends > 0.0)
+    assert np.any(res.unpaid_dividends == 0.0)
+    assert np.any(res.default)
+    assert not np.all(res.default)
+    for i in range(prices.shape[0]):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for field in PATH_FIELDS:
+            got, want = getattr(res, field)[i], getattr(ref, field)
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+
+
+@attrs.frozen(kw_only=True)
+class _PlainGBM(tm.GBM):
+    """GBM taking the plain route of the driver (log_returns a block at a time)."""
+
+
+@settings(max_examples=20)
+@given(
+    blocks=st.integers(0, 3),
+    size=st.integers(1, 2 * BLOCK_PATHS + 300),
+    extra=st.integers(0, 700),
+    steps=st.integers(1, 40),
+    volatility=st.floats(0.01, 2.0),
+    drift=st.floats(-0.5, 0.5),
+    seed=st.integers(0, 2**32),
+)
+def test_gbm_drawn_a_slice_at_a_time_equals_log_returns_a_block_at_a_time(
+    blocks: int, size: int, extra: int, steps: int, volatility: float, drift: float, seed: int
+) -> None:
+    # chunks starting on any block, ending inside a block or on its end; slices of 256 paths
+    start = blocks * BLOCK_PATHS
+    kw: dict[str, Any] = {"seed": seed, "start": start, "size": size, "total": start + size}
+    kw["total"] += extra
+    fast = _log_prices(
+        tm.GBM(asset_price=100.0, drift=drift, volatility=volatility),
+        steps=steps,
+        dt=1 / 52,
+        **kw,
+    )
+    plain = _log_prices(
+        _PlainGBM(asset_price=100.0, drift=drift, volatility=volatility),
+        steps=steps,
+        dt=1 / 52,
+        **kw,
+    )
+    assert fast.shape == plain.shape == (steps + 1, size)
+    assert fast.tobytes() == plain.tobytes()
+
+
+def test_share_price_at_an_mnav_of_one_and_a_kept_senior_sum_equal_the_plain_formula() -> None:
+    # 1.0 * x is x for every float x (signed zeros, infinities), and debt + preferred given
+    # already summed is the same sum
+    rng = np.random.default_rng(4)
+    units = np.concatenate((rng.uniform(0.0, 1e6, 50), [0.0, -0.0, np.inf, 1e300]))
+    price = np.concatenate((rng.uniform(1.0, 1e5, 50), [5.0, 5.0, 5.0, 10.0]))
+    debt, pref = rng.uniform(0.0, 1e9, 54), rng.uniform(0.0, 1e8, 54)
+    cash, shares = rng.uniform(0.0, 1e9, 54), rng.uniform(1e6, 1e9, 54)
+    plain = np.maximum((1.0 * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+    fast = _share_price(1.0, units, price, debt, pref, cash, shares, units * price, debt + pref)
+    assert fast.tobytes() == plain.tobytes()
+    assert _share_price(1.0, units, price, debt, pref, cash, shares).tobytes() == plain.tobytes()
+
+
+def test_the_senior_sum_kept_across_steps_equals_the_sum_each_step(monkeypatch: Any) -> None:
+    # the 2026 structure's puts and maturities over ten years replace the debt total on some
+    # steps; the sum computed afresh on every step gives every number bit for bit
+    co = tm.datasets.load("mstr-2026-02")
+    prices, dates = _spread_paths(co, 24, 10, 2, low=-0.5, crash=False)
+    kept = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
+    calls: list[bool] = []
+    senior = engine._senior
+
+    def fresh(st_: Any, w: Any) -> Any:
+        calls.append(st_.senior is not None and st_.senior[0] is w.start_debt)
+        st_.senior = None
+        return senior(st_, w)
+
+    monkeypatch.setattr(engine, "_senior", fresh)
+    plain = tm.simulation.simulate_paths(co, prices=prices, dates=dates)
+    assert any(calls)  # the sum was kept on some steps
+    assert not all(calls)  # and replaced on others
+    for field in PATH_FIELDS:
+        got, want = np.asarray(getattr(kept, field)), np.asarray(getattr(plain, field))
+        assert got.tobytes() == want.tobytes(), field

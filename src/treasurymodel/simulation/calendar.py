@@ -47,9 +47,9 @@ from .policy import FundingPolicy
 __all__ = ["Debt", "Plan", "Pref", "Step", "build_plan", "check_dates", "merge", "plan_for"]
 
 
-def ordered_sum(values: Sequence[Any]) -> Any:
-    """Sum in order, starting from 0.0 (the reference sums in the same order)."""
-    acc: Any = 0.0
+def ordered_sum(values: Sequence[Any], start: Any = 0.0) -> Any:
+    """Sum in order, starting from ``start`` (the reference sums in the same order)."""
+    acc: Any = start
     for v in values:
         acc = acc + v
     return acc

@@ -632,16 +632,16 @@ def _accretive(c: Run, st: PathState, w: StepWork) -> Any:
     the notes sold on the paths), plus the company's other dilutive shares (options,
     restricted units, convertible preferred), all at the start of the step.
     """
-    return c.margin * (w.start_units * w.price) / _diluted(c, st, w)
+    value = _start_value(w)
+    # 1.0 * x is x for every float x: the default margin of 1 skips the multiplication
+    return (value if c.margin == 1.0 else c.margin * value) / _diluted(c, st, w)
 
 
 def _btc_rating(w: StepWork) -> Any:
     """BTC Rating of a security junior to everything outstanding: u P / (D + F) at the
     start of the step (infinite with nothing outstanding)."""
     senior = w.start_debt + w.start_pref
-    return np.where(
-        senior > 0.0, (w.start_units * w.price) / np.where(senior > 0.0, senior, 1.0), np.inf
-    )
+    return np.where(senior > 0.0, _start_value(w) / np.where(senior > 0.0, senior, 1.0), np.inf)
 
 
 def _diluted(c: Run, st: PathState, w: StepWork) -> Any:
@@ -655,7 +655,24 @@ def _diluted(c: Run, st: PathState, w: StepWork) -> Any:
     return (w.start_shares + c.plan.other_dilution) + (st.conv_total + w.start_conv)
 
 
-def _ensure_share_price(w: StepWork) -> None:
+def _start_value(w: StepWork) -> Any:
+    """``w.start_units * w.price``, computed once a step (the share price, the accretion gate
+    and the BTC Rating all read it: the same product, so the same numbers)."""
+    if w.start_value is None:
+        w.start_value = w.start_units * w.price
+    return w.start_value
+
+
+def _senior(st: PathState, w: StepWork) -> Any:
+    """``w.start_debt + w.start_pref``, kept from step to step while both totals are the same
+    objects (they are replaced, never changed in place, when the debt or preferred changes;
+    the same sum of the same numbers)."""
+    if st.senior is None or st.senior[0] is not w.start_debt or st.senior[1] is not w.start_pref:
+        st.senior = (w.start_debt, w.start_pref, w.start_debt + w.start_pref)
+    return st.senior[2]
+
+
+def _ensure_share_price(w: StepWork, st: PathState) -> None:
     """The share price at the start of the step, computed the first time it is needed."""
     if w.share_price is None:
         w.share_price = _share_price(
@@ -666,6 +683,8 @@ def _ensure_share_price(w: StepWork) -> None:
             w.start_pref,
             w.start_cash,
             w.start_shares,
+            _start_value(w),
+            _senior(st, w),
         )
 
 
@@ -765,16 +784,9 @@ def _price_the_stock(c: Run, st: PathState, w: StepWork) -> None:
     w.start_conv = st.issued.conv
     w.threshold = None  # the accretive share price, when needed
     w.share_price = None
+    w.start_value = None
     if w.ev is not None and (w.ev.calls or w.ev.conv_maturities or w.ev.puts):
-        w.share_price = _share_price(
-            w.mnav,
-            w.start_units,
-            w.price,
-            w.start_debt,
-            w.start_pref,
-            w.start_cash,
-            w.start_shares,
-        )
+        _ensure_share_price(w, st)
     w.tdays = float(c.plan.trading_days[w.t])
 
 
@@ -920,7 +932,8 @@ def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
                 growth = 1.0 + st.crate[j] / p.frequency
                 for _ in range(periods):
                     owed = owed * growth
-            owed = owed + regular
+            # 0.0 + regular is regular (never -0.0: a product of non-negative numbers)
+            owed = regular if _zero(owed) else owed + regular
             level = c.policy.defer_cumulative_below_mnav
         else:
             owed = regular
@@ -930,7 +943,7 @@ def _dividends_due(c: Run, st: PathState, w: StepWork) -> None:
             payable = np.where(np.less(w.mnav, level), 0.0, owed)
         in_shares: Any = 0.0
         if p.in_shares and c.div_floor is not None:
-            _ensure_share_price(w)
+            _ensure_share_price(w, st)
             by_shares = w.share_price >= c.div_floor
             in_shares = np.where(by_shares, payable, 0.0)
             payable = np.where(by_shares, 0.0, payable)
@@ -942,7 +955,10 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
     w.debt_due = w.principal_due + w.interest_due
     if not _zero(w.opex_due):  # an operating burn: due like debt service
         w.debt_due = w.debt_due + w.opex_due
-    w.div_due = ordered_sum([payable for _, _, payable, _, _ in w.owed_div])
+    # ordered_sum from its first term: 0.0 + payable is payable (never -0.0: a dividend is a
+    # product or sum of non-negative amounts, or 0.0 where it is not paid in cash)
+    payables = [payable for _, _, payable, _, _ in w.owed_div]
+    w.div_due = ordered_sum(payables[1:], payables[0]) if payables else 0.0
 
     # 10. the funding waterfall: each source serves debt first, then dividends
     w.du = w.debt_due  # debt not yet covered
@@ -953,15 +969,17 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
         x = np.minimum(avail, w.du)
         w.du = w.du - x
     if not _zero(w.vu):
-        y = np.minimum(avail - x, w.vu)
+        # with no debt due x is the untouched 0.0, and cash - 0.0 is cash (cash is never
+        # -0.0): the subtraction is skipped
+        y = np.minimum(avail if _zero(x) else avail - x, w.vu)
         w.vu = w.vu - y
-        st.cash = st.cash - x - y
+        st.cash = (st.cash if _zero(x) else st.cash - x) - y
     elif not _zero(x):
         st.cash = st.cash - x
     w.e = 0.0
     w.raw_cap = None
     w.pf = 0.0
-    left = bool(np.any(w.du > 0.0)) or bool(np.any(w.vu > 0.0))
+    left = _positive(w.du) or _positive(w.vu)
     # The sources below run on every path once any path still owes something: on a path
     # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
     # outstanding principal never go negative, since a debt falls due at most once a step).
@@ -994,7 +1012,7 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     """New common shares at the market, behind the equity gate."""
     if not c.issue:
         return
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     if c.accretion:
         w.threshold = _accretive(c, st, w)
         if _few_common(c, st, w, w.share_price >= w.threshold):
@@ -1034,8 +1052,28 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
     y = np.minimum(cap - x, vu)
     w.du = _put(w.du, idx, du - x, c.n)
     w.vu = _put(w.vu, idx, vu - y, c.n)
-    w.e = _put(0.0, idx, x + y, c.n)
+    w.e_idx, w.e_part = idx, x + y  # _settle adds the new shares on these paths only
+    w.e = np.zeros(c.n)
+    w.e[idx] = w.e_part
     return True
+
+
+def _any(mask: Any) -> bool:
+    """``bool(np.any(mask))``, without ``np.any``'s dispatch on an array (the method gives
+    the same answer, faster on the engine's small arrays)."""
+    return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(np.any(mask))
+
+
+def _positive(value: Any) -> bool:
+    """Whether any element of ``value`` (a float or an array) is above 0."""
+    return _any(value > 0.0)
+
+
+def _few(mask: Any, n: int) -> IntArray | None:
+    """The paths where ``mask`` (shape (n,)) holds when they are few (under a quarter), for
+    arithmetic on those paths only; None when they are not few (whole-array arithmetic)."""
+    idx = np.flatnonzero(mask)
+    return idx if 4 * idx.size < n else None
 
 
 def _at(value: Any, idx: IntArray) -> Any:
@@ -1110,20 +1148,45 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
     if not c.policy.sell_asset:
         return
     td = w.du
-    target = w.du + w.vu if c.policy.sell_asset_for_dividends else w.du
-    selling = target > 0.0
-    if np.any(selling):
+    # No debt left to serve (the untouched 0.0, as on most steps with dividends only): the
+    # target is the dividends (0.0 + vu is vu: vu is never -0.0), the debt paid is 0 on
+    # every path (min(proceeds, 0.0) with proceeds >= 0) and the debt left stays 0.0, the
+    # same numbers the arithmetic gives.
+    no_debt = _zero(td)
+    dividends_too = c.policy.sell_asset_for_dividends
+    target = (w.vu if no_debt else w.du + w.vu) if dividends_too else w.du
+    if _positive(target):
         r_max = (
             st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
         )
         enough = target <= r_max
-        # (where nothing is sold the target is 0: q and proceeds come out 0)
-        q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
-        proceeds = np.where(enough, target, r_max)
-        paid_d = np.minimum(proceeds, td)
-        w.du = td - paid_d
-        if c.policy.sell_asset_for_dividends:
-            w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
+        short = _few(~enough, c.n) if isinstance(enough, np.ndarray) else None
+        if short is not None:
+            # Coins enough on most paths (the usual case): np.where(enough, a, b) is a
+            # elsewhere, so a is computed on every path and b put on the paths short of coins
+            # (the same operations on the same numbers); what is left of the dividends is 0.0
+            # where coins were enough.
+            q = np.minimum(_sell_units(target, w.price, c.a), st.free)  # a new array
+            q[short] = _at(st.free, short)
+            proceeds = _put(target, short, _at(r_max, short), c.n)
+            paid_d = 0.0 if no_debt else np.minimum(proceeds, td)
+            if c.policy.sell_asset_for_dividends:
+                vu: Any = 0.0  # every path with coins enough: nothing left
+                if short.size:
+                    vu = np.zeros(c.n)
+                    vu[short] = np.maximum(
+                        _at(w.vu, short) - (proceeds[short] - _at(paid_d, short)), 0.0
+                    )
+                w.vu = vu
+            w.du = td if no_debt else td - paid_d
+        else:
+            # (where nothing is sold the target is 0: q and proceeds come out 0)
+            q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
+            proceeds = np.where(enough, target, r_max)
+            paid_d = 0.0 if no_debt else np.minimum(proceeds, td)
+            w.du = td if no_debt else td - paid_d
+            if c.policy.sell_asset_for_dividends:
+                w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
         st.units = st.units - q
         st.free = st.free - q
         st.sold = st.sold + q
@@ -1131,7 +1194,7 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         if c.a != 0.0:
             st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
         if not st.all_sold:
-            _first_sales(st, w.t, np.broadcast_to(q, (c.n,)))
+            _first_sales(st, w.t, q if np.shape(q) == (c.n,) else np.broadcast_to(q, (c.n,)))
 
 
 def _first_sales(st: PathState, t: int, q: FloatArray) -> None:
@@ -1156,7 +1219,7 @@ def _from_notes(
     c: Run, st: PathState, w: StepWork, position: int, channel: ConvertibleIssuance
 ) -> None:
     """New convertible notes (a :class:`ConvertibleIssuance` channel)."""
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     year = c.plan.dates[w.t].year
     if st.budget_year.get(position) != year:
         st.capacity_left[position] = channel.capacity_per_year
@@ -1179,7 +1242,7 @@ def _from_new_preferred(
     c: Run, st: PathState, w: StepWork, position: int, channel: PreferredIssuance
 ) -> None:
     """A new preferred series (a :class:`PreferredIssuance` channel)."""
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     year = c.plan.dates[w.t].year
     if st.budget_year.get(position) != year:
         st.capacity_left[position] = channel.capacity_per_year
@@ -1206,7 +1269,7 @@ def _from_new_preferred(
 
 def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None:
     """A user's channel (a :class:`FundingChannel`): cash with no later obligation."""
-    _ensure_share_price(w)
+    _ensure_share_price(w, st)
     state = ChannelState(
         step=w.t,
         date=c.plan.dates[w.t],
@@ -1234,8 +1297,17 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
     """Phase 10, continued: shares and preferred sold, debt paid (pro rata on a default),
     securities sold on the paths put on the calendar."""
     w.failed = w.du > 0.0
-    w.any_failed = bool(np.any(w.failed))
-    if not _zero(w.e):
+    w.any_failed = _any(w.failed)
+    if w.e_idx is not None:
+        # the shares sold on the few paths where the gate was open (_few_common): elsewhere
+        # w.e is 0.0, the new shares 0.0 / share price = 0.0, and adding 0.0 changes nothing
+        # (these sums are never -0.0), so only those paths are computed
+        idx = w.e_idx
+        new = w.e_part / w.share_price[idx]
+        st.shares = _put(st.shares, idx, _at(st.shares, idx) + new, c.n)
+        st.shares_issued = _put(st.shares_issued, idx, _at(st.shares_issued, idx) + new, c.n)
+        st.equity_raised = _put(st.equity_raised, idx, _at(st.equity_raised, idx) + w.e_part, c.n)
+    elif not _zero(w.e):
         new = w.e / w.share_price
         st.shares = st.shares + new
         st.shares_issued = st.shares_issued + new
@@ -1261,8 +1333,12 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
             if k >= st.issued.first:
                 st.issued.retire(part, st.debts[k].shares_per_principal)
     else:
-        st.interest_paid = st.interest_paid + w.interest_due
-        st.principal_paid = st.principal_paid + w.principal_due
+        # nothing due is the untouched 0.0, and adding 0.0 to these sums (never -0.0: they
+        # start at +0.0) changes no number, so it is skipped
+        if not _zero(w.interest_due):
+            st.interest_paid = st.interest_paid + w.interest_due
+        if not _zero(w.principal_due):
+            st.principal_paid = st.principal_paid + w.principal_due
         for k, owed in w.retire:
             st.out[k] = st.out[k] - owed
             if k >= st.issued.first:
@@ -1336,16 +1412,31 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
     # 11. dividends: what stays uncovered falls on the most junior series first
     if w.owed_div:
         paid_total: Any = 0.0
-        covered = not np.any(w.vu > 0.0)  # then every payable dividend is paid in full
+        uncovered = w.vu > 0.0
+        covered = not _any(uncovered)  # then every payable dividend is paid in full
+        # Dividends left uncovered on few paths (under a quarter): elsewhere w.vu is 0 (it is
+        # never negative), the shortfall min(payable, 0) is 0 and paid = payable - 0 =
+        # payable exactly, so the shortfall is computed on those paths only.
+        few = None
+        if not covered and isinstance(w.vu, np.ndarray) and w.vu.shape == (c.n,):
+            few = _few(uncovered, c.n)
+            if few is not None:
+                vu_few = w.vu[few]
         in_shares_total: Any = 0.0
         for j, owed, payable, periods, in_shares in reversed(w.owed_div):
             if covered:
                 paid = payable
+            elif few is not None:
+                payable_few = _at(payable, few)
+                short = np.minimum(payable_few, vu_few)
+                vu_few = vu_few - short
+                paid = _put(payable, few, payable_few - short, c.n)
             else:
                 short = np.minimum(payable, w.vu)
                 w.vu = w.vu - short
                 paid = payable - short
-            paid_total = paid_total + paid
+            # 0.0 + paid is paid (never -0.0: payable minus at most itself)
+            paid_total = paid if _zero(paid_total) else paid_total + paid
             if not _zero(in_shares):
                 in_shares_total = in_shares_total + in_shares
                 paid = paid + in_shares
@@ -1356,8 +1447,15 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
                 continue
             before = st.arrears[j]
             unpaid = owed - paid
-            if _zero(before) and not np.any(unpaid > 0.0):
-                continue  # nothing owed before or now: arrears and rate stay 0
+            if not _any(unpaid != 0.0):
+                # Nothing unpaid on any path: the arrears are 0 and so is the unpaid rate
+                # (np.where(unpaid > 0.0, ..., 0.0)), kept as the scalar 0.0 so that the
+                # next dividends skip their growth (the same numbers: unpaid is never -0.0,
+                # a difference of non-negative amounts with paid <= owed).
+                st.arrears[j] = 0.0
+                if p.unpaid_rate is not None:
+                    st.crate[j] = 0.0
+                continue
             st.arrears[j] = unpaid
             if p.unpaid_rate is not None:
                 first_rate = p.unpaid_rate
@@ -1369,6 +1467,8 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
                 st.crate[j] = np.where(
                     unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0
                 )
+        if few is not None:
+            w.vu = _put(w.vu, few, vu_few, c.n)
         st.dividends_paid = st.dividends_paid + paid_total
         if not _zero(in_shares_total):
             new = in_shares_total / w.share_price
@@ -1433,12 +1533,12 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
         assert c.policy.buy_asset_above_mnav is not None
         buying = np.greater_equal(w.mnav, c.policy.buy_asset_above_mnav) & st.live
         if np.any(buying) and c.accretion:
-            _ensure_share_price(w)
+            _ensure_share_price(w, st)
             if w.threshold is None:
                 w.threshold = _accretive(c, st, w)
             buying = buying & (w.share_price >= w.threshold)
         if np.any(buying):
-            _ensure_share_price(w)
+            _ensure_share_price(w, st)
             if w.raw_cap is None:
                 w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
             budget = np.where(

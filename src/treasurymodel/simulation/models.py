@@ -279,13 +279,18 @@ class GBM:
         (4, 3)
         """
         _check_call(rng, paths, steps, dt)
-        mean = (self.drift - 0.5 * self.volatility**2) * dt
+        scale, mean = self._step(dt)
         if self.volatility == 0.0:
             return np.full((paths, steps), mean)
         out = rng.standard_normal((paths, steps))
-        out *= self.volatility * math.sqrt(dt)
+        out *= scale
         out += mean
         return out
+
+    def _step(self, dt: float) -> tuple[float, float]:
+        """The scale of a step's normal variate and its mean: ``sigma sqrt(dt)`` and
+        ``(mu - sigma^2 / 2) dt`` (the Monte Carlo driver's fast path uses the same numbers)."""
+        return self.volatility * math.sqrt(dt), (self.drift - 0.5 * self.volatility**2) * dt
 
 
 @attrs.frozen(kw_only=True)

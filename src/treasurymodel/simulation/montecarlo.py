@@ -319,6 +319,10 @@ def _log_prices(
         rng = np.random.Generator(
             np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
         )
+        take = min(rows, start + size - lo)
+        if type(model) is GBM and model.volatility > 0.0:
+            _gbm_rows(model, rng, log_price[1:, lo - start : lo - start + take], dt)
+            continue
         returns = model.log_returns(rng, paths=rows, steps=steps, dt=dt)
         if not isinstance(returns, np.ndarray) or returns.shape != (rows, steps):
             raise ValidationError(
@@ -328,7 +332,6 @@ def _log_prices(
             )
         # The block is drawn whole (its paths do not depend on how it is split); a chunk
         # that ends inside it keeps its first paths only.
-        take = min(rows, start + size - lo)
         log_price[1:, lo - start : lo - start + take] = returns[:take].T
     for k in range(2, steps + 1):
         np.add(log_price[k - 1], log_price[k], out=log_price[k])
@@ -338,6 +341,30 @@ def _log_prices(
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
     return log_price
+
+
+_GBM_SLICE: Final = 256
+"""Paths of a block drawn at a time by :func:`_gbm_rows` (their variates stay in cache)."""
+
+
+def _gbm_rows(model: GBM, rng: np.random.Generator, into: FloatArray, dt: float) -> None:
+    """A block's GBM log returns written date-major into ``into`` (shape (steps, paths)): the
+    numbers of ``model.log_returns`` for the block's first paths, bit for bit.
+
+    The generator's normal variates come one after another whatever the size of each draw,
+    so the block's paths drawn a slice at a time are those of one draw of the block (paths
+    past ``into``'s are never drawn: no later path depends on them); each slice is scaled,
+    shifted and transposed into place while it is in cache, by the same operations as
+    :meth:`GBM.log_returns` (a slice, its scale, then its mean)."""
+    scale, mean = model._step(dt)
+    steps, paths = into.shape
+    buf = np.empty((min(_GBM_SLICE, paths), steps))
+    for i in range(0, paths, _GBM_SLICE):
+        part = buf[: min(_GBM_SLICE, paths - i)]
+        rng.standard_normal(out=part)
+        part *= scale
+        part += mean
+        into[:, i : i + part.shape[0]] = part.T
 
 
 def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: float) -> None:

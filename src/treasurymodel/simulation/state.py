@@ -279,6 +279,8 @@ class PathState:
         self.debt_total: Any = None  # cached sums, recomputed after a change
         self.conv_total: Any = None  # conversion shares of the company's own convertibles
         self.pref_total: Any = None
+        # (debt total, preferred total, their sum): the sum kept while both stay the same
+        self.senior: tuple[Any, Any, Any] | None = None
         # the market
         self.factor: Any = 1.0
         self.peak = prices[:, 0].copy() if run.premium.uses_peak else None
@@ -350,6 +352,7 @@ class StepWork:
         self.start_pref: Any = None
         self.start_out: Any = None
         self.start_conv: Any = None
+        self.start_value: Any = None  # start_units * price, computed once when needed
         self.share_price: Any = None  # computed when something needs it
         self.threshold: Any = None  # the accretive share price, when needed
         self.tdays = 0.0
@@ -368,6 +371,9 @@ class StepWork:
         self.du: Any = 0.0  # debt not yet covered
         self.vu: Any = 0.0  # dividends not yet covered
         self.e: Any = 0.0  # raised by common shares
+        # the paths where common shares were sold, when few (_few_common), and the amounts
+        self.e_idx: Any = None
+        self.e_part: Any = None
         self.raw_cap: Any = None
         self.pf: Any = 0.0  # raised by the preferred sold at the market
         self.new_notes: list[tuple[Any, Any]] = []
@@ -379,9 +385,25 @@ class StepWork:
 
 
 def _share_price(
-    mnav: Any, units: Any, price: Any, debt: Any, pref: Any, cash: Any, shares: Any
+    mnav: Any,
+    units: Any,
+    price: Any,
+    debt: Any,
+    pref: Any,
+    cash: Any,
+    shares: Any,
+    value: Any = None,
+    senior: Any = None,
 ) -> Any:
-    return np.maximum((mnav * (units * price) - (debt + pref - cash)) / shares, MIN_SHARE_PRICE)
+    """The share price; ``value`` and ``senior``, when given, are ``units * price`` and
+    ``debt + pref`` already computed."""
+    if value is None:
+        value = units * price
+    if senior is None:
+        senior = debt + pref
+    # 1.0 * x is x for every float x: an mNAV of exactly 1 skips the multiplication
+    equity = value if isinstance(mnav, float) and mnav == 1.0 else mnav * value
+    return np.maximum((equity - (senior - cash)) / shares, MIN_SHARE_PRICE)
 
 
 def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
