@@ -145,10 +145,10 @@ def test_report_table_says_the_reading(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0, err
     lines = out.splitlines()
     assert lines[1].startswith("  BTC held 1,000 (0 pledged); ETH held 20,000; cash 5.0M")
-    assert lines[3].startswith(
-        "  several assets: prices move together from BTC 100,000.00, ETH 3,000.00; "
-        "break prices are BTC prices"
-    )
+    assert lines[3:5] == [
+        "  several assets: prices move together from BTC 100,000.00, ETH 3,000.00",
+        "  break prices are BTC prices, every asset price moving in proportion (a common shock)",
+    ]
     loan = next(line for line in lines if line.strip().startswith("ETH loan"))
     assert loan.split() == ["ETH", "loan", "ETH", "70%", "1,428.57"]
     wall = next(line for line in lines if line.strip().startswith("2028"))

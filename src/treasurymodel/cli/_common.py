@@ -426,14 +426,16 @@ class SeveralAssets:
         """One line saying which reading was used (shown by every command)."""
         ref = self.reference
         prices = ", ".join(_price_text(self.company, a, ref[a]) for a in self.assets)
-        fixed = (
-            f" ({', '.join(self.fixed)} fixed where {self.assets[0]} varies)" if self.fixed else ""
+        fixed = f" ({', '.join(self.fixed)} fixed)" if self.fixed else ""
+        anchor = (
+            "; break prices start from the [market] price ratios, fixed prices included"
+            if self.fixed
+            else ""
         )
-        anchor = " from the [market] prices' ratios, fixed prices included" if self.fixed else ""
         return (
             f"several assets: prices move together from {prices}{fixed}; break prices are "
-            f"{self.assets[0]} prices, every asset price moving in proportion (a common shock"
-            f"{anchor})"
+            f"{self.assets[0]} prices, every asset price moving in proportion (a common shock)"
+            f"{anchor}"
         )
 
     def to_record(self) -> dict[str, Any]:

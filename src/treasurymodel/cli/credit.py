@@ -328,7 +328,7 @@ def render_table(data: dict[str, Any]) -> str:
         + ("" if rate is None else f"; risk-free {rate:.2%}"),
     ]
     if "several_assets" in data:  # the reading of a company holding several assets
-        out.append(f"  {data['several_assets']['reading']}")
+        out.extend(f"  {part}" for part in data["several_assets"]["reading"].split("; "))
     out.append("")
     rows = data["securities"]
     market = any(r["market_price"] is not None for r in rows)

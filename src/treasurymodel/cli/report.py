@@ -559,7 +559,7 @@ def render_table(data: dict[str, Any]) -> str:
         f"  shares: {co['shares_basic']:,.0f} basic, {co['shares_diluted']:,.0f} assumed diluted",
     ]
     if "several_assets" in data:
-        out.append(f"  {data['several_assets']['reading']}")
+        out.extend(f"  {part}" for part in data["several_assets"]["reading"].split("; "))
     quoted = co.get("price_currency", ccy)
     if quoted != ccy:  # prices in another currency than the amounts: say so once, and in columns
         out.append(
