@@ -540,3 +540,15 @@ def test_margin_calls_of_loans_on_two_assets() -> None:
     assert (calls["joint"], calls["joint_asset"]) == (None, None)
     table = render_table(report_data(both))
     assert "  all loans together  several                none\n" in table
+
+
+def test_report_table_labels_the_reserve_of_every_asset(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capsys, "report", TWO)
+    assert code == 0
+    rows = {line[:30].strip(): line[30:].strip() for line in out.splitlines()}
+    assert rows["Reserve, every asset (USD M)"] == "160.0"  # 100M of BTC + 60M of ETH
+    assert "BTC Reserve (USD M)" not in rows
+    code, out, _ = cli(capsys, "report", "mstr-2026-02")
+    assert any(line.startswith("BTC Reserve (USD M)") for line in out.splitlines())

@@ -567,9 +567,10 @@ def render_table(data: dict[str, Any]) -> str:
         )
     out.append("")
 
+    reserve = "Reserve, every asset" if "several_assets" in data else f"{asset} Reserve"
     labels: list[tuple[str, str, str]] = [
         ("share_price", "Share price", "price"),
-        ("asset_reserve", f"{asset} Reserve {money}", "money"),
+        ("asset_reserve", f"{reserve} {money}", "money"),
         ("market_cap", f"Market cap {money}", "money"),
         ("enterprise_value", f"Enterprise value {money}", "money"),
         ("mnav", "mNAV (EV / reserve)", "ratio"),
@@ -580,7 +581,13 @@ def render_table(data: dict[str, Any]) -> str:
         ("amplification", "Amplification", "ratio"),
         ("net_leverage", "Net leverage", "ratio"),
         ("annual_obligations", f"Annual obligations {money}", "money"),
-        ("asset_years_of_coverage", f"{asset} years of coverage", "plain"),
+        (
+            "asset_years_of_coverage",
+            "Reserve years of coverage"
+            if "several_assets" in data
+            else f"{asset} years of coverage",
+            "plain",
+        ),
         ("cash_months_of_coverage", "Cash months of coverage", "plain"),
         ("nav", f"Equity NAV {money}", "money"),
         ("nav_per_share", "NAV per share", "price"),
