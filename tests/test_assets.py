@@ -507,7 +507,7 @@ def test_the_report_lists_every_asset_held(
     out = capsys.readouterr().out
     assert "BTC held 1,000 (0 pledged); ETH held 20,000; cash 10.0M" in out
     # Reserve at the market prices: 1,000 x 100,000 + 20,000 x 3,000 = 160M.
-    assert "160.0" in out.split("BTC Reserve")[1].splitlines()[0]
+    assert "160.0" in out.split("Reserve, every asset")[1].splitlines()[0]
 
 
 def test_margin_call_of_a_yen_company_is_in_the_currency_the_asset_is_quoted_in() -> None:
