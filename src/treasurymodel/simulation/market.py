@@ -55,7 +55,6 @@ from .impact import ImpactModel
 from .joint import MarketAggregates
 from .models import _whole
 from .montecarlo import (
-    _IN_FLIGHT,
     _MAX_PATHS,
     _PRICE_MATRIX_COPIES,
     _RESULT_BYTES_PER_PATH,
@@ -67,6 +66,8 @@ from .montecarlo import (
     _check_picklable,
     _chunk_paths,
     _progress_bar,
+    _run_bounded,
+    _traced,
     company_edges,
     estimate_memory,
     price_paths,
@@ -677,69 +678,12 @@ def _simulate_bounded(
     how: str,
 ) -> MarketAggregates:
     """Run the chunks, merging their aggregates as they come (in path order)."""
-    total = template.total
     price0 = float(template.model.asset_price)
     edges = [company_edges(co, price0) for co in template.companies]
-    count = wanted if isinstance(wanted, int) else 0
-    starts = range(0, total, size)
-
-    def chunk_at(start: int) -> _MarketChunk:
-        return attrs.evolve(template, start=start, size=min(size, total - start))
-
-    bar = _progress_bar(progress, total)
-    agg: MarketAggregates | None = None
-    cand: list[Any] = [np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)]
-    cand.append(np.empty(0, np.int64))
-
-    def take(item: tuple[MarketAggregates, Any], chunk: _MarketChunk) -> None:
-        nonlocal agg, cand
-        part, (wi, wv, fi, ft) = item
-        agg = part if agg is None else agg.merge(part)
-        if count:
-            ci, cv = np.concatenate((cand[0], wi)), np.concatenate((cand[1], wv))
-            keep = np.argsort(cv, kind="stable")[:count]
-            di, dt_ = np.concatenate((cand[2], fi)), np.concatenate((cand[3], ft))
-            keep_d = np.argsort(dt_, kind="stable")[:count]
-            cand = [ci[keep], cv[keep], di[keep_d], dt_[keep_d]]
-        if bar is not None:
-            bar.update(chunk.size)
-
-    try:
-        if executor is None:
-            for start in starts:
-                chunk = chunk_at(start)
-                take(_aggregate_chunk(chunk, edges, count), chunk)
-        else:
-            pending: list[tuple[concurrent.futures.Future[Any], _MarketChunk]] = []
-            try:
-                for start in starts:
-                    chunk = chunk_at(start)
-                    pending.append((executor.submit(_aggregate_chunk, chunk, edges, count), chunk))
-                    if len(pending) >= _IN_FLIGHT:
-                        future, done = pending.pop(0)
-                        take(future.result(), done)
-                while pending:
-                    future, done = pending.pop(0)
-                    take(future.result(), done)
-            except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
-                raise ValidationError("executor", executor, f"refused the work ({exc})") from None
-            finally:
-                for future, _ in pending:
-                    future.cancel()
-    finally:
-        if bar is not None:
-            bar.close()
-    assert agg is not None
+    agg, cand = _run_bounded(template, size, executor, progress, _aggregate_chunk, edges, wanted)
     if wanted is None:
         return agg
-    if isinstance(wanted, int):
-        if how == "worst":
-            wanted = np.sort(cand[0])
-        elif how == "first_default":
-            wanted = np.sort(cand[2])
-        else:
-            wanted = choose(wanted, "random", paths=total, seed=template.seed)
-    traces = _trace(template, wanted)
+    traces = _trace(template, _traced(wanted, how, cand, template))
     return attrs.evolve(
         agg, results=[attrs.evolve(r, traces=t) for r, t in zip(agg.results, traces, strict=True)]
     )

@@ -26,7 +26,7 @@ import math
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, Self, TypeVar, cast, overload
 
 import attrs
 import numpy as np
@@ -1048,20 +1048,49 @@ def _simulate_bounded(
     how: str,
 ) -> SimulationAggregates:
     """Run the chunks, merging their aggregates as they come (in path order)."""
+    # edges None: each chunk computes its own (the same for every chunk of a run), so that
+    # tasks sent to an executor do not carry them
+    edges = _edges_of(template) if executor is None else None
+    agg, cand = _run_bounded(template, size, executor, progress, _aggregate_chunk, edges, wanted)
+    if wanted is None:
+        return agg
+    return attrs.evolve(agg, traces=_trace(template, _traced(wanted, how, cand, template)))
+
+
+class _Mergeable(Protocol):
+    def merge(self, other: Self) -> Self: ...
+
+
+_Agg = TypeVar("_Agg", bound=_Mergeable)
+
+
+def _run_bounded(
+    template: Any,
+    size: int,
+    executor: Any,
+    progress: bool,
+    aggregate: Callable[[Any, Any, int], tuple[_Agg, tuple[Any, ...]]],
+    edges: Any,
+    wanted: int | IntArray | None,
+) -> tuple[_Agg, list[Any]]:
+    """The chunks of a bounded run (``template`` of ``template.total`` paths, ``size`` paths
+    each) through ``aggregate(chunk, edges, count)``, here or on ``executor`` with at most
+    :data:`_IN_FLIGHT` chunks in flight: their aggregates merged in path order, and the
+    candidates for tracing kept as the chunks come (the ``count`` worst paths by NAV per
+    share and the ``count`` first to default: indices, values, indices, times)."""
     total = template.total
-    edges = _edges_of(template)
     count = wanted if isinstance(wanted, int) else 0
     starts = range(0, total, size)
 
-    def chunk_at(start: int) -> _Chunk:
+    def chunk_at(start: int) -> Any:
         return attrs.evolve(template, start=start, size=min(size, total - start))
 
     bar = _progress_bar(progress, total)
-    agg: SimulationAggregates | None = None
+    agg: _Agg | None = None
     cand: list[Any] = [np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)]
     cand.append(np.empty(0, np.int64))
 
-    def take(item: tuple[SimulationAggregates, Any], chunk: _Chunk) -> None:
+    def take(item: tuple[_Agg, Any], chunk: Any) -> None:
         nonlocal agg, cand
         part, (wi, wv, fi, ft) = item
         agg = part if agg is None else agg.merge(part)
@@ -1078,14 +1107,13 @@ def _simulate_bounded(
         if executor is None:
             for start in starts:
                 chunk = chunk_at(start)
-                take(_aggregate_chunk(chunk, edges, count), chunk)
+                take(aggregate(chunk, edges, count), chunk)
         else:
-            pending: list[tuple[concurrent.futures.Future[Any], _Chunk]] = []
-            it = iter(starts)
+            pending: list[tuple[concurrent.futures.Future[Any], Any]] = []
             try:
-                for start in it:
+                for start in starts:
                     chunk = chunk_at(start)
-                    pending.append((executor.submit(_aggregate_chunk, chunk, None, count), chunk))
+                    pending.append((executor.submit(aggregate, chunk, edges, count), chunk))
                     if len(pending) >= _IN_FLIGHT:
                         future, done = pending.pop(0)
                         take(future.result(), done)
@@ -1101,16 +1129,20 @@ def _simulate_bounded(
         if bar is not None:
             bar.close()
     assert agg is not None
-    if wanted is None:
-        return agg
-    if isinstance(wanted, int):
-        if how == "worst":
-            wanted = np.sort(cand[0])
-        elif how == "first_default":
-            wanted = np.sort(cand[2])
-        else:
-            wanted = choose(wanted, "random", paths=total, seed=template.seed)
-    return attrs.evolve(agg, traces=_trace(template, wanted))
+    return agg, cand
+
+
+def _traced(wanted: int | IntArray, how: str, cand: list[Any], template: Any) -> IntArray:
+    """The paths to trace: given indices as they are, else ``wanted`` of them chosen by
+    ``how`` (the worst or first-default candidates :func:`_run_bounded` kept, or a random
+    sample)."""
+    if not isinstance(wanted, int):
+        return wanted
+    if how == "worst":
+        return np.sort(cand[0])
+    if how == "first_default":
+        return np.sort(cand[2])
+    return choose(wanted, "random", paths=template.total, seed=template.seed)
 
 
 def estimate_memory(
