@@ -58,7 +58,6 @@ from .montecarlo import (
     _MAX_PATHS,
     _PRICE_MATRIX_COPIES,
     _RESULT_BYTES_PER_PATH,
-    BLOCK_PATHS,
     KEEP_PATHS_LIMIT,
     _check_executor,
     _check_memory,
@@ -68,6 +67,7 @@ from .montecarlo import (
     _progress_bar,
     _run_bounded,
     _traced,
+    _traced_blocks,
     company_edges,
     estimate_memory,
     price_paths,
@@ -604,19 +604,7 @@ def _trace(template: _MarketChunk, paths: Any) -> list[PathTraces]:
     their blocks and run on one market of their own (paths do not interact, so a traced
     path's arrays are those it has in any run)."""
     idx = np.asarray(paths, dtype=np.int64)
-    rows: list[FloatArray] = []
-    for block in np.unique(idx // BLOCK_PATHS):
-        start = int(block) * BLOCK_PATHS
-        prices = price_paths(
-            template.model,
-            seed=template.seed,
-            start=start,
-            size=min(BLOCK_PATHS, template.total - start),
-            total=template.total,
-            steps=template.steps,
-            dt=template.dt,
-        )
-        rows.append(prices[idx[idx // BLOCK_PATHS == block] - start])
+    rows = [prices[picked] for _, prices, picked in _traced_blocks(template, idx)]
     steps = len(template.dates)
     values = [
         {name: np.empty((idx.shape[0], steps)) for name in RECORDABLE} for _ in template.companies

@@ -954,11 +954,10 @@ def simulate(
     return attrs.evolve(result, traces=_trace(template, wanted))
 
 
-def _trace(template: _Chunk, paths: Any) -> Any:
-    """Traces of simulation paths ``paths``: their prices drawn again from their blocks."""
-    idx = np.asarray(paths, dtype=np.int64)
-    rows: list[FloatArray] = []
-    fx_rows: dict[str, list[FloatArray]] = {}
+def _traced_blocks(template: Any, idx: IntArray) -> Iterator[tuple[int, FloatArray, IntArray]]:
+    """For each random-number block holding some of the paths ``idx`` (sorted) of
+    ``template``'s run: its first path, its prices drawn again, and the rows of those paths
+    in them (paths do not interact, so a path's arrays are those it has in any run)."""
     for block in np.unique(idx // BLOCK_PATHS):
         start = int(block) * BLOCK_PATHS
         prices = price_paths(
@@ -970,7 +969,15 @@ def _trace(template: _Chunk, paths: Any) -> Any:
             steps=template.steps,
             dt=template.dt,
         )
-        picked = idx[idx // BLOCK_PATHS == block] - start
+        yield start, prices, idx[idx // BLOCK_PATHS == block] - start
+
+
+def _trace(template: _Chunk, paths: Any) -> Any:
+    """Traces of simulation paths ``paths``: their prices drawn again from their blocks."""
+    idx = np.asarray(paths, dtype=np.int64)
+    rows: list[FloatArray] = []
+    fx_rows: dict[str, list[FloatArray]] = {}
+    for start, prices, picked in _traced_blocks(template, idx):
         rows.append(prices[picked])
         block_rates = _chunk_rates(template, prices, start)
         for code, r in (block_rates or {}).items():
