@@ -34,6 +34,7 @@ from .premium import MIN_SHARE_PRICE, ConstantPremium, PremiumModel
 
 if TYPE_CHECKING:
     from ..company import Company
+    from ..instruments import Instrument
 
 __all__ = ["Issued", "LazyPrices", "PathState", "Run", "StepWork", "basket_company"]
 
@@ -83,7 +84,7 @@ def basket_company(company: Company, basket: Any) -> Company:
     return attrs.evolve(company, holdings=merged, instruments=instruments)
 
 
-def _pledges_in_basket_units(company: Company, basket: Any) -> list[Any] | None:
+def _pledges_in_basket_units(company: Company, basket: Any) -> list[Instrument] | None:
     """The company's instruments with every pledge restated in basket units, or None when no
     pledge changes.
 
@@ -93,16 +94,16 @@ def _pledges_in_basket_units(company: Company, basket: Any) -> list[Any] | None:
     """
     import attrs
 
-    from ..instruments import SecuredNote, TermLoan
+    from ..instruments.capabilities import Collateralized
 
     tickers = tuple(basket.tickers)
     prices = dict(zip(tickers, (float(p) for p in basket.model.asset_prices), strict=True))
     per_unit = float(basket.asset_price)
     primary = company.holdings[0].asset
     changed = False
-    out: list[Any] = []
+    out: list[Instrument] = []
     for inst in company.instruments:
-        if isinstance(inst, SecuredNote | TermLoan) and (
+        if isinstance(inst, Collateralized) and (
             inst.pledged_units > 0.0 or inst.collateral_asset is not None
         ):
             asset = inst.collateral_asset or primary
@@ -124,7 +125,7 @@ def _pledges_in_basket_units(company: Company, basket: Any) -> list[Any] | None:
     if pledged_sum > total:
         out = [
             attrs.evolve(i, pledged_units=i.pledged_units * (total / pledged_sum))
-            if isinstance(i, SecuredNote | TermLoan)
+            if isinstance(i, Collateralized)
             else i
             for i in out
         ]
