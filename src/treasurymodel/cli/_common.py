@@ -393,13 +393,13 @@ class SeveralAssets:
         primary = self.assets[0]
         base = self.rows[0][primary]
         market = self.company.market
+        primary_market = None if market is None else market.price_of(primary, primary=True)
         out = {primary: base}
         for asset in self.assets[1:]:
             if asset in self.ratios:
                 out[asset] = self.ratios[asset] * base
                 continue
             own = None if market is None else market.price_of(asset, primary=False)
-            primary_market = None if market is None else market.price_of(primary, primary=True)
             out[asset] = (
                 self.rows[0][asset]
                 if own is None or not primary_market
