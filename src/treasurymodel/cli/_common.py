@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import re
@@ -145,6 +146,17 @@ def _figure_argument(text: str) -> str:
     if os.path.splitext(text)[1].lower() not in _FIGURE_SUFFIXES:
         raise argparse.ArgumentTypeError(f"must end in .png or .svg, got {text!r}")
     return text
+
+
+_PLOT_HINT: Final = "--plot needs matplotlib: pip install 'treasurymodel[plot]'"
+
+
+def _check_figure_output(path: str, option: str) -> None:
+    """Before any work: matplotlib is installed (else the ImportError the command line turns
+    into its install hint) and the figure file ``path`` of ``option`` can be written."""
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ImportError(_PLOT_HINT)
+    _check_output(path, option)
 
 
 def _check_output(path: str, option: str) -> None:

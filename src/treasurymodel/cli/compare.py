@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import io as _io
 import math
 import sys
@@ -22,7 +21,7 @@ import numpy as np
 from ..comparison import Comparison, compare
 from ..errors import ValidationError
 from ._common import (
-    _check_output,
+    _check_figure_output,
     _figure_argument,
     _number_argument,
     _price,
@@ -263,14 +262,9 @@ def render_table(result: Comparison) -> str:
     return result._report() + "\n"
 
 
-_PLOT_HINT: Final = "--plot needs matplotlib: pip install 'treasurymodel[plot]'"
-
-
 def _cmd_compare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.plot is not None:  # fail before the work
-        if importlib.util.find_spec("matplotlib") is None:
-            raise ImportError(_PLOT_HINT)
-        _check_output(args.plot, "--plot")
+        _check_figure_output(args.plot, "--plot")
     companies = {}
     for source in args.sources:
         if source in companies:

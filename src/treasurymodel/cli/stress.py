@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import csv
-import importlib.util
 import io
 import math
 import os
@@ -40,7 +39,7 @@ from ..simulation import (
 )
 from ..simulation.montecarlo import _MAX_PATHS, BLOCK_PATHS
 from ._common import (
-    _check_output,
+    _check_figure_output,
     _figure_argument,
     _number_argument,
     _price,
@@ -64,7 +63,6 @@ __all__ = [
     "stress_data",
 ]
 
-_PLOT_HINT: Final = "--plot needs matplotlib: pip install 'treasurymodel[plot]'"
 
 QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles printed for the distributions (and drawn as fan bands)."""
@@ -671,9 +669,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         )
     for figure, option in ((args.plot, "--plot"), (args.trace, "--trace")):
         if figure is not None:  # fail before the simulation
-            if importlib.util.find_spec("matplotlib") is None:
-                raise ImportError(_PLOT_HINT)
-            _check_output(figure, option)
+            _check_figure_output(figure, option)
     company, label = load_source(args.source)
     more = [load_source(source) for source in args.more]
     companies = [company, *(co for co, _ in more)]
