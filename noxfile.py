@@ -16,7 +16,7 @@ Sessions
 --------
 tests      pytest + hypothesis over tests/, the docstring examples of the package
            (``--doctest-modules``) and a branch-coverage report.
-typecheck  ``mypy --strict`` over src and tests.
+typecheck  ``mypy --strict`` over src, tests and benchmarks.
 typing     the user-side typing tests (tests/typing): ``mypy --strict`` and pyright (basic
            mode, configured in [tool.pyright] of pyproject.toml) over the same files.
 lint       ``ruff check`` and ``ruff format --check`` over the whole tree.
@@ -82,9 +82,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """Type-check src and tests with mypy --strict."""
+    """Type-check src, tests and benchmarks with mypy --strict."""
     _install_project(session, "typecheck")
-    session.run("mypy", "--strict", "src", "tests", *session.posargs)
+    session.run("mypy", "--strict", "src", "tests", "benchmarks", *session.posargs)
 
 
 @nox.session

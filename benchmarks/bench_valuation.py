@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import math
 import pathlib
 import statistics
@@ -48,12 +49,16 @@ from _common import load_average, timed
 from tests._quantlib import quantlib_bond  # the tests' QuantLib builder
 
 VD = dt.date(2026, 2, 5)
-# Strategy's 0.625% 2028 note from the bundled data set, with its put and without its call.
-NOTE = attrs.evolve(
-    tm.datasets.load("mstr-2026-02").instrument("0.625% convertible notes due 2028"),
-    call_from=None,
-    call_trigger=None,
-)
+
+
+def _note_2028() -> tm.ConvertibleNote:
+    """Strategy's 0.625% 2028 note from the bundled data set, with its put, without its call."""
+    note = tm.datasets.load("mstr-2026-02").instrument("0.625% convertible notes due 2028")
+    assert isinstance(note, tm.ConvertibleNote)
+    return attrs.evolve(note, call_from=None, call_trigger=None)
+
+
+NOTE = _note_2028()
 MARKET: dict[str, Any] = {"volatility": 0.55, "rate": 0.04, "credit_spread": 0.03}
 GOAL_BATCH = 100.0
 GOAL_SINGLE = 2.0
@@ -66,7 +71,10 @@ GRID = sorted({round(50 * 1.25**k) for k in range(30) if 50 * 1.25**k <= 10_000}
 def quantlib_pricer(ql: Any, steps: int, spread: float) -> tuple[Any, Any]:
     """QuantLib's bond and spot quote for NOTE, with our conventions."""
     market = {**MARKET, "credit_spread": spread}
-    return quantlib_bond(ql, NOTE, valuation_date=VD, share_price=114.45, steps=steps, **market)
+    bond, spot = quantlib_bond(
+        ql, NOTE, valuation_date=VD, share_price=114.45, steps=steps, **market
+    )
+    return bond, spot
 
 
 def _first_accurate(values: list[float], reference: float) -> int | None:
@@ -90,7 +98,9 @@ def equal_accuracy(ql: Any, spread: float, repeats: int) -> None:
     ratios = []
     for name in ("mstr-2026-02", "mstr-2022q2"):
         company = tm.datasets.load(name)
-        day, price = company.as_of, company.market.share_price
+        assert company.market is not None
+        assert company.market.share_price is not None
+        day, price = company.as_of, float(company.market.share_price)
         for note in company.convertibles:
 
             def ours(steps: int, note: Any = note, day: Any = day, price: float = price) -> float:
@@ -118,7 +128,7 @@ def equal_accuracy(ql: Any, spread: float, repeats: int) -> None:
             for _ in range(repeats):
                 for j, side in enumerate((ours, theirs)):
                     steps = found[j][0]
-                    samples[j].append(timed(lambda side=side, steps=steps: side(steps)))
+                    samples[j].append(timed(functools.partial(side, steps)))
             times = [statistics.median(x) for x in samples]
             cells = [
                 f"{steps:,}, {t * 1e3:.1f}" if reached else f"not reached, {t * 1e3:.1f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 
@@ -121,3 +122,39 @@ def test_the_memory_estimate_counts_every_company() -> None:
         paths=10**5, steps=520, chunk_size=None, keep_paths=True, companies=2
     )
     assert two - one >= 450 * 10**5  # every company's kept results
+
+
+def test_the_memory_estimate_counts_a_drawn_exchange_rate(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --fx-vol draws the rate as paths: its rates and shocks, and the converted prices, are
+    # three more float64 matrices of a chunk (7,168 paths x 521 dates for 520 weekly steps)
+    kw: dict[str, Any] = {"paths": 10**7, "steps": 520, "chunk_size": None, "keep_paths": False}
+    extra = _cli_stress.check_memory(currencies=1, **kw) - _cli_stress.check_memory(**kw)
+    assert extra == 3 * 8 * 7168 * 521
+    # and stress asks for it when the rate is drawn
+    seen: list[int] = []
+    real = _cli_stress.check_memory
+
+    def spy(**args: Any) -> int:
+        seen.append(args.get("currencies", 0))
+        return real(**args)
+
+    monkeypatch.setattr(_cli_stress, "check_memory", spy)
+    main(
+        [
+            "stress",
+            "mtplf-2025-11",
+            "--paths",
+            "50",
+            "--years",
+            "1",
+            "--vol",
+            "0.5",
+            "--fx-vol",
+            "0.1",
+        ]
+    )
+    main(["stress", "mtplf-2025-11", "--paths", "50", "--years", "1", "--vol", "0.5"])
+    capsys.readouterr()
+    assert seen == [1, 0]

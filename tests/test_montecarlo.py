@@ -39,6 +39,7 @@ from treasurymodel.simulation import (
     CallablePremium,
     FundingPolicy,
     SimulationResult,
+    montecarlo,
     simulate_paths,
     simulation_dates,
 )
@@ -291,6 +292,35 @@ def test_gbm_paths_stay_in_range_or_are_refused_up_front(
     assert np.all((prices >= 1e-200) & (prices <= 1e200))
     if steps > 1:  # a shorter horizon is accepted too
         assert price_paths(model, steps=steps - 1, **kw).shape == (64, steps)
+
+
+@settings(max_examples=200)
+@given(
+    steps=st.integers(1, 600),
+    low=st.floats(-2.0, 0.5),
+    width=st.floats(0.0, 2.0),
+    floor=st.floats(-700.0, -0.5),
+    ceiling=st.floats(0.5, 700.0),
+    seed=st.integers(0, 2**32),
+)
+def test_the_range_shortcut_never_passes_a_path_out_of_range(
+    steps: int, low: float, width: float, floor: float, ceiling: float, seed: int
+) -> None:
+    # _inside lets _log_prices skip reading every log price when the smallest and largest
+    # log returns drawn bound every running sum inside the range; it must never say "inside"
+    # for returns whose running sums (as numpy adds them) leave it. The extreme returns are
+    # on the paths, as the bounds would be.
+    high = low + width
+    rng = np.random.default_rng(seed)
+    returns = rng.uniform(low, high, size=(steps, 8))
+    returns[0, 0], returns[-1, 1] = low, high
+    returns[:, 2], returns[:, 3] = low, high  # the paths that go furthest
+    sums = np.cumsum(returns, axis=0)
+    if montecarlo._inside(low, high, steps, floor, ceiling):
+        assert floor <= sums.min()
+        assert sums.max() <= ceiling
+    assert not montecarlo._inside(float("nan"), high, steps, floor, ceiling)
+    assert not montecarlo._inside(low, float("nan"), steps, floor, ceiling)
 
 
 def test_a_model_returning_bad_returns_is_named() -> None:

@@ -186,6 +186,23 @@ def test_memory_of_a_bounded_run_does_not_grow_with_paths() -> None:
     assert tm.simulation.estimate_memory(paths=10**7, steps=520, keep_paths=True) > 10 * huge
 
 
+def test_memory_counts_the_exchange_rates_drawn_as_paths() -> None:
+    # A drawn rate keeps, per chunk in flight, its rates and its shocks, and the prices are
+    # converted as a whole matrix: 2 x 1 + 1 = 3 more float64 matrices of the chunk's
+    # 7,168 paths (2**22 // 521 rounded down to whole blocks of 1,024) x 521 dates, and
+    # 2 x 2 + 1 = 5 for two rates; each chunk in flight holds its own.
+    kw: dict[str, Any] = {"paths": 10**7, "steps": 520}
+    base = tm.simulation.estimate_memory(**kw)
+    matrix = 8 * 7168 * 521
+    assert tm.simulation.estimate_memory(currencies=1, **kw) - base == 3 * matrix
+    assert tm.simulation.estimate_memory(currencies=2, **kw) - base == 5 * matrix
+    two_chunks = tm.simulation.estimate_memory(chunks=2, **kw)
+    assert tm.simulation.estimate_memory(chunks=2, currencies=1, **kw) - two_chunks == 6 * matrix
+    with pytest.raises(ValidationError) as info:
+        tm.simulation.estimate_memory(currencies=-1, **kw)
+    assert info.value.field == "currencies"
+
+
 def test_bad_keep_paths_and_record_paths_are_refused() -> None:
     co, kw = _setup()
     with pytest.raises(ValidationError) as info:

@@ -577,12 +577,18 @@ _ESTIMATE_FROM: Final = 100_000
 
 
 def check_memory(
-    *, paths: int, steps: int, chunk_size: int | None, keep_paths: bool, companies: int = 1
+    *,
+    paths: int,
+    steps: int,
+    chunk_size: int | None,
+    keep_paths: bool,
+    companies: int = 1,
+    currencies: int = 0,
 ) -> int:
     """The one memory check of ``stress``: the bytes the run needs at its peak
-    (:func:`~treasurymodel.simulation.estimate_memory`), refused up front, naming ``--paths``,
-    when it
-    is more than the memory available on this machine.
+    (:func:`~treasurymodel.simulation.estimate_memory`, with ``currencies`` exchange rates
+    drawn as paths by ``--fx-vol``), refused up front, naming ``--paths``, when it is more
+    than the memory available on this machine.
 
     Examples
     --------
@@ -590,7 +596,12 @@ def check_memory(
     True
     """
     need = estimate_memory(
-        paths=paths, steps=steps, chunk_size=chunk_size, keep_paths=keep_paths, companies=companies
+        paths=paths,
+        steps=steps,
+        chunk_size=chunk_size,
+        keep_paths=keep_paths,
+        companies=companies,
+        currencies=currencies,
     )
     free = _available_memory()
     if free is not None and need > free:
@@ -722,6 +733,7 @@ def _cmd_stress(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             chunk_size=args.chunk_size,
             keep_paths=keep,
             companies=len(companies),
+            currencies=0 if fx is None else 1,
         )
         if args.paths > _ESTIMATE_FROM:
             workers = args.workers or os.cpu_count() or 1

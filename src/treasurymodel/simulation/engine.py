@@ -965,10 +965,12 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
     w.vu = w.div_due  # dividends not yet covered
     avail = st.cash if c.floor == 0.0 else np.maximum(st.cash - c.floor, 0.0)  # cash >= 0
     x: Any = 0.0
-    if not _zero(w.du):
+    # No cash above the floor on any path (the number 0.0): cash pays min(0, owed) = 0 of
+    # each, and what is owed and the cash stay the same numbers, so the payments are skipped.
+    if not _zero(w.du) and not _zero(avail):
         x = np.minimum(avail, w.du)
         w.du = w.du - x
-    if not _zero(w.vu):
+    if not _zero(w.vu) and not _zero(avail):
         # with no debt due x is the untouched 0.0, and cash - 0.0 is cash (cash is never
         # -0.0): the subtraction is skipped
         y = np.minimum(avail if _zero(x) else avail - x, w.vu)
@@ -976,6 +978,10 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
         st.cash = (st.cash if _zero(x) else st.cash - x) - y
     elif not _zero(x):
         st.cash = st.cash - x
+    if type(st.cash) is np.ndarray and not st.cash.any():
+        # the cash is spent on every path: kept as the number 0.0 from now on (the same
+        # numbers: cash less at most itself is +0.0, never -0.0)
+        st.cash = 0.0
     w.e = 0.0
     w.raw_cap = None
     w.pf = 0.0
@@ -1008,6 +1014,26 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
         st.cash = st.cash - x
 
 
+def _serve(w: StepWork, cap: Any) -> Any:
+    """What a source with capacity ``cap`` (>= 0 on every path) raises: first for the debt
+    not yet covered, ``x = min(cap, du)``, then for the dividends, ``min(cap - x, vu)``.
+
+    With no debt left to cover (``du`` the untouched 0.0, as on the steps with dividends
+    only), ``x`` is 0 on every path, ``cap - x`` is ``cap`` and ``x + y`` is ``y`` (never
+    -0.0: both are >= 0), so the debt's part is skipped and ``du`` stays the number 0.0 (the
+    same numbers, and the later phases keep their shortcuts for no debt).
+    """
+    if _zero(w.du):
+        y = np.minimum(cap, w.vu)
+        w.vu = w.vu - y
+        return y
+    x = np.minimum(cap, w.du)
+    w.du = w.du - x
+    y = np.minimum(cap - x, w.vu)
+    w.vu = w.vu - y
+    return x + y
+
+
 def _from_common(c: Run, st: PathState, w: StepWork) -> None:
     """New common shares at the market, behind the equity gate."""
     if not c.issue:
@@ -1025,11 +1051,7 @@ def _from_common(c: Run, st: PathState, w: StepWork) -> None:
         cap = w.raw_cap if c.constant_mnav >= c.policy.min_mnav_to_issue else 0.0
     else:
         cap = np.where(np.greater_equal(w.mnav, c.policy.min_mnav_to_issue), w.raw_cap, 0.0)
-    x = np.minimum(cap, w.du)
-    w.du = w.du - x
-    y = np.minimum(cap - x, w.vu)
-    w.vu = w.vu - y
-    w.e = x + y
+    w.e = _serve(w, cap)
 
 
 def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
@@ -1038,7 +1060,7 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
     nothing changes). Returns False, doing nothing, when the gate is open more widely."""
     if np.ndim(open_) != 1 or np.ndim(w.share_price) != 1:
         return False
-    idx = np.flatnonzero(open_)
+    idx = open_.nonzero()[0]  # np.flatnonzero's answer on a 1-D mask, without its wrappers
     if 4 * idx.size >= c.n:
         return False
     w.raw_cap = None  # the flywheel computes it on every path if it needs it
@@ -1046,13 +1068,18 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
         w.e = 0.0
         return True
     cap = c.turnover * w.tdays * (_at(w.start_shares, idx) * w.share_price[idx])
-    du = _at(w.du, idx)
-    x = np.minimum(cap, du)
     vu = _at(w.vu, idx)
-    y = np.minimum(cap - x, vu)
-    w.du = _put(w.du, idx, du - x, c.n)
+    if _zero(w.du):  # no debt left: the dividends only, as in _serve
+        y = np.minimum(cap, vu)
+        part = y
+    else:
+        du = _at(w.du, idx)
+        x = np.minimum(cap, du)
+        y = np.minimum(cap - x, vu)
+        w.du = _put(w.du, idx, du - x, c.n)
+        part = x + y
     w.vu = _put(w.vu, idx, vu - y, c.n)
-    w.e_idx, w.e_part = idx, x + y  # _settle adds the new shares on these paths only
+    w.e_idx, w.e_part = idx, part  # _settle adds the new shares on these paths only
     w.e = np.zeros(c.n)
     w.e[idx] = w.e_part
     return True
@@ -1061,6 +1088,8 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
 def _any(mask: Any) -> bool:
     """``bool(np.any(mask))``, without ``np.any``'s dispatch on an array (the method gives
     the same answer, faster on the engine's small arrays)."""
+    if type(mask) is bool:  # a comparison of floats (nothing on any path is an array)
+        return mask
     return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(np.any(mask))
 
 
@@ -1072,7 +1101,11 @@ def _positive(value: Any) -> bool:
 def _few(mask: Any, n: int) -> IntArray | None:
     """The paths where ``mask`` (shape (n,)) holds when they are few (under a quarter), for
     arithmetic on those paths only; None when they are not few (whole-array arithmetic)."""
-    idx = np.flatnonzero(mask)
+    idx = (
+        mask.nonzero()[0]
+        if isinstance(mask, np.ndarray) and mask.ndim == 1
+        else np.flatnonzero(mask)
+    )
     return idx if 4 * idx.size < n else None
 
 
@@ -1100,11 +1133,7 @@ def _from_preferred_atm(c: Run, st: PathState, w: StepWork) -> None:
         c.policy.preferred_daily_capacity * w.tdays * c.policy.preferred_price,
         0.0,
     )
-    x = np.minimum(capp, w.du)
-    w.du = w.du - x
-    y = np.minimum(capp - x, w.vu)
-    w.vu = w.vu - y
-    w.pf = x + y
+    w.pf = _serve(w, capp)
 
 
 def _from_series_atm(c: Run, w: StepWork, position: int, channel: PreferredAtm) -> None:
@@ -1114,11 +1143,7 @@ def _from_series_atm(c: Run, w: StepWork, position: int, channel: PreferredAtm) 
         channel.daily_capacity * w.tdays * channel.price,
         0.0,
     )
-    x = np.minimum(capp, w.du)
-    w.du = w.du - x
-    y = np.minimum(capp - x, w.vu)
-    w.vu = w.vu - y
-    w.atm.append((c.atm_series[position], x + y, channel.price))
+    w.atm.append((c.atm_series[position], _serve(w, capp), channel.price))
 
 
 def _from_loans(
@@ -1131,11 +1156,7 @@ def _from_loans(
         st.capacity_left[position] = channel.capacity_per_year
         st.budget_year[position] = year
     capl = np.minimum(st.capacity_left[position], channel.origination_ltv * st.free * w.price)
-    x = np.minimum(capl, w.du)
-    w.du = w.du - x
-    y = np.minimum(capl - x, w.vu)
-    w.vu = w.vu - y
-    raised = x + y
+    raised = _serve(w, capl)
     st.capacity_left[position] = st.capacity_left[position] - raised
     # raised <= ltv x free x price, but the division can round the pledge above the free coins
     pledge = np.minimum(raised / (channel.origination_ltv * w.price), st.free)
@@ -1173,10 +1194,14 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             if c.policy.sell_asset_for_dividends:
                 vu: Any = 0.0  # every path with coins enough: nothing left
                 if short.size:
-                    vu = np.zeros(c.n)
-                    vu[short] = np.maximum(
+                    left = np.maximum(
                         _at(w.vu, short) - (proceeds[short] - _at(paid_d, short)), 0.0
                     )
+                    # nothing left on the paths short of coins either: one number 0.0
+                    vu = _collapsed(left)
+                    if vu is left:
+                        vu = np.zeros(c.n)
+                        vu[short] = left
                 w.vu = vu
             w.du = td if no_debt else td - paid_d
         else:
@@ -1229,11 +1254,7 @@ def _from_notes(
         st.capacity_left[position],
         0.0,
     )
-    x = np.minimum(capn, w.du)
-    w.du = w.du - x
-    y = np.minimum(capn - x, w.vu)
-    w.vu = w.vu - y
-    raised = x + y
+    raised = _serve(w, capn)
     st.capacity_left[position] = st.capacity_left[position] - raised
     w.new_notes.append((channel, raised))
 
@@ -1258,11 +1279,7 @@ def _from_new_preferred(
         & np.greater_equal(w.mnav, channel.min_mnav)
     )
     capq = np.where(open_, st.capacity_left[position], 0.0)
-    x = np.minimum(capq, w.du)
-    w.du = w.du - x
-    y = np.minimum(capq - x, w.vu)
-    w.vu = w.vu - y
-    raised = x + y
+    raised = _serve(w, capq)
     st.capacity_left[position] = st.capacity_left[position] - raised
     w.new_pref.append((position, channel, raised, rate))
 
@@ -1286,11 +1303,7 @@ def _from_user_channel(c: Run, st: PathState, w: StepWork, channel: Any) -> None
         owed=_full(w.du + w.vu, c.n),
     )
     capo = channel_amount(channel, channel.available(state), c.n)
-    x = np.minimum(capo, w.du)
-    w.du = w.du - x
-    y = np.minimum(capo - x, w.vu)
-    w.vu = w.vu - y
-    st.other_raised = st.other_raised + (x + y)
+    st.other_raised = st.other_raised + _serve(w, capo)
 
 
 def _settle(c: Run, st: PathState, w: StepWork) -> None:
@@ -1340,7 +1353,8 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
         if not _zero(w.principal_due):
             st.principal_paid = st.principal_paid + w.principal_due
         for k, owed in w.retire:
-            st.out[k] = st.out[k] - owed
+            # all of it (a maturity): x - x is +0.0 on every path, kept as the number 0.0
+            st.out[k] = 0.0 if owed is st.out[k] else st.out[k] - owed
             if k >= st.issued.first:
                 st.issued.retire(owed, st.debts[k].shares_per_principal)
     if w.retire:
@@ -1446,7 +1460,8 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
             if not p.cumulative:
                 continue
             before = st.arrears[j]
-            unpaid = owed - paid
+            # paid in full (paid is owed: x - x is 0 on every path) or not, path by path
+            unpaid = 0.0 if paid is owed else owed - paid
             if not _any(unpaid != 0.0):
                 # Nothing unpaid on any path: the arrears are 0 and so is the unpaid rate
                 # (np.where(unpaid > 0.0, ..., 0.0)), kept as the scalar 0.0 so that the
@@ -1512,18 +1527,39 @@ def _defaults(c: Run, st: PathState, w: StepWork) -> None:
         if st.fx_reval is not None:  # the snapshot's foreign parts, restated at later rates
             st.fx_reval.freeze(newly, st)
         for k in range(st.issued.first):
-            st.out[k] = np.where(newly, 0.0, st.out[k])
+            st.out[k] = _frozen(newly, st.out[k])
         for k in st.loan_tranches:  # (margin checks read them on every step)
-            st.out[k] = np.where(newly, 0.0, st.out[k])
-        st.issued.debt = np.where(newly, 0.0, st.issued.debt)  # the notes are zeroed when read
-        st.issued.conv = np.where(newly, 0.0, st.issued.conv)
+            st.out[k] = _frozen(newly, st.out[k])
+        st.issued.debt = _frozen(newly, st.issued.debt)  # the notes are zeroed when read
+        st.issued.conv = _frozen(newly, st.issued.conv)
         for j in range(len(st.prefs)):
-            st.notional[j] = np.where(newly, 0.0, st.notional[j])
-            st.arrears[j] = np.where(newly, 0.0, st.arrears[j])
+            st.notional[j] = _frozen(newly, st.notional[j])
+            st.arrears[j] = _frozen(newly, st.arrears[j])
         for amounts in st.per_period.values():
-            amounts[0] = np.where(newly, 0.0, amounts[0])
-            amounts[1] = np.where(newly, 0.0, amounts[1])
+            amounts[0] = _frozen(newly, amounts[0])
+            amounts[1] = _frozen(newly, amounts[1])
+        # what is now zero on every path (a note repaid on the others) becomes one number
+        for k in range(st.issued.first):
+            st.out[k] = _collapsed(st.out[k])
+        for j in range(len(st.prefs)):
+            st.notional[j] = _collapsed(st.notional[j])
+            st.arrears[j] = _collapsed(st.arrears[j])
         st.debt_total = st.pref_total = None
+
+
+def _frozen(newly: Any, value: Any) -> Any:
+    """``value`` zeroed on the paths that default now: ``np.where(newly, 0.0, value)``, or
+    ``value`` itself when it is the number 0.0 (an amount nothing is left of on any path, a
+    matured note or no arrears: zero everywhere already, and kept one number)."""
+    return value if _zero(value) else np.where(newly, 0.0, value)
+
+
+def _collapsed(value: Any) -> Any:
+    """The number 0.0 for an array that is +0.0 on every path (the same numbers, and the
+    later steps keep their shortcuts for nothing left), else ``value``."""
+    if type(value) is np.ndarray and not value.any() and not np.signbit(value).any():
+        return 0.0
+    return value
 
 
 def _flywheel(c: Run, st: PathState, w: StepWork) -> None:

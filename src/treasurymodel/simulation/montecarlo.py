@@ -313,6 +313,9 @@ def _log_prices(
     log_price[0] = 0.0
     first = start // BLOCK_PATHS
     last = (start + size - 1) // BLOCK_PATHS
+    # the smallest and largest log returns of each block drawn by _gbm_rows (None once a
+    # block is not: then every log price is checked)
+    bounds: list[tuple[float, float]] | None = []
     for block in range(first, last + 1):
         lo = block * BLOCK_PATHS
         rows = min(BLOCK_PATHS, total - lo)
@@ -321,8 +324,11 @@ def _log_prices(
         )
         take = min(rows, start + size - lo)
         if type(model) is GBM and model.volatility > 0.0:
-            _gbm_rows(model, rng, log_price[1:, lo - start : lo - start + take], dt)
+            drawn = _gbm_rows(model, rng, log_price[1:, lo - start : lo - start + take], dt)
+            if bounds is not None:
+                bounds.append(drawn)
             continue
+        bounds = None
         returns = model.log_returns(rng, paths=rows, steps=steps, dt=dt)
         if not isinstance(returns, np.ndarray) or returns.shape != (rows, steps):
             raise ValidationError(
@@ -337,17 +343,43 @@ def _log_prices(
         np.add(log_price[k - 1], log_price[k], out=log_price[k])
     asset_price = float(model.asset_price)
     floor, ceiling = (math.log(x) - math.log(asset_price) for x in _PRICE_RANGE)
+    if bounds:
+        # np.min and np.max propagate NaN, which _inside turns down
+        low, high = np.min([b[0] for b in bounds]), np.max([b[1] for b in bounds])
+        if _inside(float(low), float(high), steps, floor, ceiling):
+            return log_price
     # min and max are NaN if any return is NaN (and inf - inf is NaN): one test covers all.
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
     return log_price
 
 
+def _inside(low: float, high: float, steps: int, floor: float, ceiling: float) -> bool:
+    """Whether every running sum of ``steps`` log returns, each between ``low`` and ``high``,
+    surely lies in ``[floor, ceiling]`` (``floor < 0 < ceiling``): the ``k``-th sum lies
+    between ``k * min(low, 0)`` and ``k * max(high, 0)``, and the rounding of the sums is
+    far below the margin of 1 left on each side. False when it cannot tell (then every log
+    price is checked), and for NaN (every comparison with NaN is false).
+
+    Examples
+    --------
+    >>> _inside(-0.3, 0.4, 520, -470.0, 450.0)
+    True
+    >>> _inside(-0.3, 0.9, 520, -470.0, 450.0)  # 520 x 0.9 could pass 449
+    False
+    >>> _inside(float("nan"), 0.1, 520, -470.0, 450.0)
+    False
+    """
+    return steps * min(low, 0.0) >= floor + 1.0 and steps * max(high, 0.0) <= ceiling - 1.0
+
+
 _GBM_SLICE: Final = 256
 """Paths of a block drawn at a time by :func:`_gbm_rows` (their variates stay in cache)."""
 
 
-def _gbm_rows(model: GBM, rng: np.random.Generator, into: FloatArray, dt: float) -> None:
+def _gbm_rows(
+    model: GBM, rng: np.random.Generator, into: FloatArray, dt: float
+) -> tuple[float, float]:
     """A block's GBM log returns written date-major into ``into`` (shape (steps, paths)): the
     numbers of ``model.log_returns`` for the block's first paths, bit for bit.
 
@@ -355,16 +387,24 @@ def _gbm_rows(model: GBM, rng: np.random.Generator, into: FloatArray, dt: float)
     so the block's paths drawn a slice at a time are those of one draw of the block (paths
     past ``into``'s are never drawn: no later path depends on them); each slice is scaled,
     shifted and transposed into place while it is in cache, by the same operations as
-    :meth:`GBM.log_returns` (a slice, its scale, then its mean)."""
+    :meth:`GBM.log_returns` (a slice, its scale, then its mean).
+
+    Returns the smallest and the largest log return written (NaN if any is NaN), read from
+    each slice while it is in cache, so that the caller need not read every log price again
+    to check their range (:func:`_inside`)."""
     scale, mean = model._step(dt)
     steps, paths = into.shape
     buf = np.empty((min(_GBM_SLICE, paths), steps))
+    lows, highs = [], []
     for i in range(0, paths, _GBM_SLICE):
         part = buf[: min(_GBM_SLICE, paths - i)]
         rng.standard_normal(out=part)
         part *= scale
         part += mean
+        lows.append(part.min())
+        highs.append(part.max())
         into[:, i : i + part.shape[0]] = part.T
+    return float(np.min(lows)), float(np.max(highs))
 
 
 def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: float) -> None:
@@ -901,9 +941,13 @@ def simulate(
         "paths" if chunk_size is None else "chunk_size",
         n_paths if chunk_size is None else chunk_size,
         estimate_memory(
-            paths=n_paths, steps=steps, chunk_size=size, keep_paths=keep, chunks=in_flight
-        )
-        + 8 * fx_copies * min(size, n_paths) * (steps + 1) * in_flight,
+            paths=n_paths,
+            steps=steps,
+            chunk_size=size,
+            keep_paths=keep,
+            chunks=in_flight,
+            currencies=len(rates) if rates else 0,
+        ),
         (f"{_RESULT_BYTES_PER_PATH} bytes a kept path, " if keep else "")
         + f"{(_PRICE_MATRIX_COPIES + fx_copies) * 8} bytes a price of {in_flight} chunk(s) of "
         f"{min(size, n_paths):,} paths x {steps + 1:,} dates",
@@ -1160,6 +1204,7 @@ def estimate_memory(
     keep_paths: bool | None = None,
     chunks: int = 1,
     companies: int = 1,
+    currencies: int = 0,
 ) -> int:
     """Bytes a :func:`simulate` run of ``paths`` x ``steps`` needs at its peak, about: the
     price matrix and engine state of each of ``chunks`` chunks in flight (1 in one process;
@@ -1169,7 +1214,10 @@ def estimate_memory(
     ``paths`` and ``steps`` are whole numbers in the ranges :func:`simulate` accepts, and
     ``chunks`` from 1 to 1,000. For ``companies`` on one market (a list given to
     :func:`simulate`, 1 to 1,000 of them), the price matrix is shared and the engine state
-    and kept results are each company's.
+    and kept results are each company's. ``currencies`` (0 to 1,000) is the number of
+    exchange rates drawn as paths (``fx=`` of :func:`simulate`): each adds its rates and
+    its drawing's shocks to every chunk in flight, and with any of them the prices are
+    converted as a whole matrix.
 
     Examples
     --------
@@ -1179,18 +1227,24 @@ def estimate_memory(
     True
     >>> estimate_memory(paths=10**9, steps=520, companies=3) < 2**30  # a bounded market
     True
+    >>> one_rate = estimate_memory(paths=10**7, steps=520, currencies=1)
+    >>> one_rate - estimate_memory(paths=10**7, steps=520)  # 3 more matrices of 7,168 x 521
+    89628672
     """
     paths = _whole("paths", paths, minimum=1, maximum=_MAX_PATHS)
     steps = _whole("steps", steps, minimum=1, maximum=_MAX_STEPS)
     chunks = _whole("chunks", chunks, minimum=1, maximum=1_000)
     n_co = _whole("companies", companies, minimum=1, maximum=1_000)
+    n_fx = _whole("currencies", currencies, minimum=0, maximum=1_000)
     keep = (
         paths <= KEEP_PATHS_LIMIT if keep_paths is None else check_flag("keep_paths", keep_paths)
     )
     size = _chunk_paths(chunk_size, paths=paths, steps=steps, executor=None)
     size = min(size, -(-paths // BLOCK_PATHS) * BLOCK_PATHS)
     # the price matrix, and each company's engine state
-    chunk = 8 * size * (steps + 1) * _PRICE_MATRIX_COPIES + 8 * size * 200 * n_co
+    # rate paths: each currency's rates and shocks, and the prices converted
+    copies = _PRICE_MATRIX_COPIES + (2 * n_fx + 1 if n_fx else 0)
+    chunk = 8 * size * (steps + 1) * copies + 8 * size * 200 * n_co
     kept = _RESULT_BYTES_PER_PATH * paths * n_co if keep else 0
     return int(chunk * chunks + kept + 64 * 2**20)  # and the interpreter with numpy
 

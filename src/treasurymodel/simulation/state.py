@@ -404,7 +404,9 @@ def _share_price(
         senior = debt + pref
     # 1.0 * x is x for every float x: an mNAV of exactly 1 skips the multiplication
     equity = value if isinstance(mnav, float) and mnav == 1.0 else mnav * value
-    return np.maximum((equity - (senior - cash)) / shares, MIN_SHARE_PRICE)
+    # x - 0.0 is x for every x: no cash on any path (the number 0.0) skips the subtraction
+    net = senior if _zero(cash) else senior - cash
+    return np.maximum((equity - net) / shares, MIN_SHARE_PRICE)
 
 
 def _unclaimed(out: Sequence[Any], claimed: Mapping[int, Any], k: int) -> Any:
