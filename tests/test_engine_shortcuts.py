@@ -15,6 +15,9 @@
 * Coins sold and dividends shared out on the few paths short of them equal the whole-array
   arithmetic bit for bit; zeros kept as scalars and sums started from their first term give
   the reference engine's numbers.
+* Amounts that are 0 on every path kept as the number 0.0 (no debt left to serve, spent
+  cash, a note repaid in full, zeros frozen by a default) and running totals added to in
+  place give the reference engine's numbers.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(
         opened.append(int(np.count_nonzero(open_)))
         taken = few(c, st_, w, open_)
         if taken:
-            raised.append(float(np.sum(w.e)))
+            raised.append(float(np.sum(engine._raised_by_common(c, w))))
         return taken
 
     monkeypatch.setattr(engine, "_few_common", spy)
@@ -209,6 +212,75 @@ def test_arithmetic_on_the_few_paths_equals_the_whole_array_arithmetic(
         ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
         for field in PATH_FIELDS:
             got, want = getattr(fast, field)[i], getattr(ref, field)
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+
+
+_KEPT_AS_NUMBERS = {
+    # a little cash, spent alike on every path: one series paid short on few paths
+    "short on few paths": (2e8, None, ("serve", "short", "collapsed")),
+    # $2 billion of cash, spent at a pace that differs by path (dividends deferred where the
+    # premium has compressed), then on every path
+    "cash spent": (2e9, 1.1, ("serve", "collapsed", "cash")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_KEPT_AS_NUMBERS))
+def test_amounts_zero_on_every_path_kept_as_numbers_match_the_reference(
+    name: str, monkeypatch: Any
+) -> None:
+    # The engine keeps an amount that is 0 on every path as the number 0.0: no debt left to
+    # serve (the channels skip the debt's part, engine._serve), the cash spent on every path,
+    # a note repaid in full at maturity, arrays zeroed by defaults that are zero everywhere
+    # (engine._collapsed) and zeros frozen by a default (engine._frozen); one series paid
+    # short on few paths is shared out on those paths only (engine._few_paths_short), and
+    # the running totals only the state holds are added to in place. Each is taken below
+    # (spied), and every path equals the scalar reference engine, which does the plain
+    # arithmetic on every path. The 2028 notes mature on some paths, default on others.
+    cash, defer, expected = _KEPT_AS_NUMBERS[name]
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=cash)
+    prices, dates = _spread_paths(co, 40, 3, 11, low=-3.0)
+    policy = tm.simulation.FundingPolicy(defer_cumulative_below_mnav=defer)
+    premium = tm.simulation.PeakCompressionPremium(initial=1.6, floor=0.8, sensitivity=3.0)
+    taken: dict[str, int] = {"serve": 0, "short": 0, "collapsed": 0, "cash": 0}
+    serve, short, collapsed, fund = (
+        engine._serve,
+        engine._few_paths_short,
+        engine._collapsed,
+        engine._fund,
+    )
+
+    def spy_serve(w: Any, cap: Any) -> Any:
+        taken["serve"] += engine._zero(w.du) and np.ndim(cap) == 1
+        return serve(w, cap)
+
+    def spy_short(*args: Any) -> None:
+        taken["short"] += 1
+        short(*args)
+
+    def spy_collapsed(value: Any) -> Any:
+        out = collapsed(value)
+        taken["collapsed"] += out is not value
+        return out
+
+    def spy_fund(c: Any, st_: Any, w: Any) -> None:
+        was_array = isinstance(st_.cash, np.ndarray)
+        fund(c, st_, w)
+        taken["cash"] += was_array and engine._zero(st_.cash)
+
+    monkeypatch.setattr(engine, "_serve", spy_serve)
+    monkeypatch.setattr(engine, "_few_paths_short", spy_short)
+    monkeypatch.setattr(engine, "_collapsed", spy_collapsed)
+    monkeypatch.setattr(engine, "_fund", spy_fund)
+    res = tm.simulation.simulate_paths(
+        co, prices=prices, dates=dates, policy=policy, premium=premium
+    )
+    assert all(taken[k] > 0 for k in expected), taken
+    assert np.any(res.default)
+    assert not np.all(res.default)
+    for i in range(prices.shape[0]):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for field in PATH_FIELDS:
+            got, want = getattr(res, field)[i], getattr(ref, field)
             assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
 
 

@@ -985,7 +985,7 @@ def _fund(c: Run, st: PathState, w: StepWork) -> None:
     w.e = 0.0
     w.raw_cap = None
     w.pf = 0.0
-    left = _positive(w.du) or _positive(w.vu)
+    left = _positive(w.du) or _vu_positive(w)
     # The sources below run on every path once any path still owes something: on a path
     # that owes nothing they add exactly 0 because every capacity is >= 0 (shares and
     # outstanding principal never go negative, since a debt falls due at most once a step).
@@ -1080,9 +1080,17 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
         part = x + y
     w.vu = _put(w.vu, idx, vu - y, c.n)
     w.e_idx, w.e_part = idx, part  # _settle adds the new shares on these paths only
-    w.e = np.zeros(c.n)
-    w.e[idx] = w.e_part
+    w.e = None  # on every path (0 elsewhere) when the flywheel asks: _raised_by_common
     return True
+
+
+def _raised_by_common(c: Run, w: StepWork) -> Any:
+    """What new common shares raised on this step, on every path (an array made from the
+    few paths of _few_common, 0.0 elsewhere, when it was kept as those paths only)."""
+    if w.e is None:
+        w.e = np.zeros(c.n)
+        w.e[w.e_idx] = w.e_part
+    return w.e
 
 
 def _any(mask: Any) -> bool:
@@ -1091,6 +1099,33 @@ def _any(mask: Any) -> bool:
     if type(mask) is bool:  # a comparison of floats (nothing on any path is an array)
         return mask
     return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(np.any(mask))
+
+
+def _add_at(total: Any, idx: IntArray, part: FloatArray, n: int) -> FloatArray:
+    """A running total that only the path state holds, with ``part`` added at the paths
+    ``idx``: in place once it is an array (the same numbers as ``_put(total, idx,
+    total[idx] + part, n)``, without copying the other paths)."""
+    if not _temporary(total):
+        return _put(total, idx, _at(total, idx) + part, n)
+    owned: FloatArray = total
+    owned[idx] = owned[idx] + part
+    return owned
+
+
+def _vu_positive(w: StepWork) -> bool:
+    """``_positive(w.vu)``, remembered for the array it was asked of (the dividends not yet
+    covered are replaced, never changed in place, so the answer holds while it is the same
+    object): the waterfall asks it before the channels and the coins again after them."""
+    if w.vu_seen is not w.vu:
+        w.vu_seen, w.vu_positive = w.vu, _positive(w.vu)
+    return w.vu_positive
+
+
+def _temporary(value: Any) -> bool:
+    """Whether ``value`` is an array of the paths' float64 amounts: used for the running
+    totals that only the path state holds (a float until the first array is added, a new
+    array then), which are then added to in place."""
+    return type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1
 
 
 def _positive(value: Any) -> bool:
@@ -1176,12 +1211,14 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
     no_debt = _zero(td)
     dividends_too = c.policy.sell_asset_for_dividends
     target = (w.vu if no_debt else w.du + w.vu) if dividends_too else w.du
-    if _positive(target):
+    if _vu_positive(w) if target is w.vu else _positive(target):
         r_max = (
             st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
         )
-        enough = target <= r_max
-        short = _few(~enough, c.n) if isinstance(enough, np.ndarray) else None
+        # short of coins: not (target <= r_max), which is target > r_max (neither is NaN)
+        lacking = target > r_max
+        short = _few(lacking, c.n) if isinstance(lacking, np.ndarray) else None
+        proceeds: Any
         if short is not None:
             # Coins enough on most paths (the usual case): np.where(enough, a, b) is a
             # elsewhere, so a is computed on every path and b put on the paths short of coins
@@ -1189,14 +1226,17 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             # where coins were enough.
             q = np.minimum(_sell_units(target, w.price, c.a), st.free)  # a new array
             q[short] = _at(st.free, short)
-            proceeds = _put(target, short, _at(r_max, short), c.n)
+            r_short = _at(r_max, short)
+            # the proceeds: the target, r_max on the paths short of coins (built only when
+            # read: with no debt, the running total of proceeds is added to in place)
+            proceeds = None
+            if not (no_debt and _temporary(st.sale_proceeds)):
+                proceeds = _put(target, short, r_short, c.n)
             paid_d = 0.0 if no_debt else np.minimum(proceeds, td)
             if c.policy.sell_asset_for_dividends:
                 vu: Any = 0.0  # every path with coins enough: nothing left
                 if short.size:
-                    left = np.maximum(
-                        _at(w.vu, short) - (proceeds[short] - _at(paid_d, short)), 0.0
-                    )
+                    left = np.maximum(_at(w.vu, short) - (r_short - _at(paid_d, short)), 0.0)
                     # nothing left on the paths short of coins either: one number 0.0
                     vu = _collapsed(left)
                     if vu is left:
@@ -1206,6 +1246,7 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             w.du = td if no_debt else td - paid_d
         else:
             # (where nothing is sold the target is 0: q and proceeds come out 0)
+            enough = ~lacking
             q = np.where(enough, np.minimum(_sell_units(target, w.price, c.a), st.free), st.free)
             proceeds = np.where(enough, target, r_max)
             paid_d = 0.0 if no_debt else np.minimum(proceeds, td)
@@ -1215,7 +1256,13 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
         st.units = st.units - q
         st.free = st.free - q
         st.sold = st.sold + q
-        st.sale_proceeds = st.sale_proceeds + proceeds
+        if proceeds is None:  # only the state holds this running total: added in place
+            assert short is not None
+            before = st.sale_proceeds[short]
+            np.add(st.sale_proceeds, target, out=st.sale_proceeds)
+            st.sale_proceeds[short] = before + r_short
+        else:
+            st.sale_proceeds = st.sale_proceeds + proceeds
         if c.a != 0.0:
             st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
         if not st.all_sold:
@@ -1318,8 +1365,8 @@ def _settle(c: Run, st: PathState, w: StepWork) -> None:
         idx = w.e_idx
         new = w.e_part / w.share_price[idx]
         st.shares = _put(st.shares, idx, _at(st.shares, idx) + new, c.n)
-        st.shares_issued = _put(st.shares_issued, idx, _at(st.shares_issued, idx) + new, c.n)
-        st.equity_raised = _put(st.equity_raised, idx, _at(st.equity_raised, idx) + w.e_part, c.n)
+        st.shares_issued = _add_at(st.shares_issued, idx, new, c.n)
+        st.equity_raised = _add_at(st.equity_raised, idx, w.e_part, c.n)
     elif not _zero(w.e):
         new = w.e / w.share_price
         st.shares = st.shares + new
@@ -1437,6 +1484,23 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
             if few is not None:
                 vu_few = w.vu[few]
         in_shares_total: Any = 0.0
+        # One series paid short on few paths, all in cash, owed what is payable: what is
+        # paid differs from what is payable on those paths only, and so do the arrears and
+        # their rate (0 elsewhere), so all three are computed there (_few_paths_short).
+        if (
+            few is not None
+            and len(w.owed_div) == 1
+            and st.credit is None
+            and _temporary(st.dividends_paid)
+        ):
+            j, owed, payable, periods, in_shares = w.owed_div[0]
+            if owed is payable and _zero(in_shares):
+                payable_few = _at(payable, few)
+                short = np.minimum(payable_few, vu_few)
+                vu_few = vu_few - short
+                _few_paths_short(c, st, j, payable, payable_few - short, few, periods)
+                w.vu = _put(w.vu, few, vu_few, c.n)
+                return
         for j, owed, payable, periods, in_shares in reversed(w.owed_div):
             if covered:
                 paid = payable
@@ -1490,6 +1554,52 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
             st.shares = st.shares + new
             st.dividend_shares = st.dividend_shares + new
             st.dividends_in_shares = st.dividends_in_shares + in_shares_total
+
+
+def _few_paths_short(
+    c: Run,
+    st: PathState,
+    j: int,
+    payable: Any,
+    paid_few: FloatArray,
+    few: IntArray,
+    periods: int,
+) -> None:
+    """Series ``j``'s dividend paid in full but on the paths ``few``, where ``paid_few`` is
+    paid (owed is payable): the numbers of :func:`_pay_dividends` on every path.
+
+    The running total of dividends paid (held by the state only) gets ``payable`` in place,
+    and ``paid_few`` on those paths. Elsewhere ``owed - paid`` is ``x - x = 0``, so the
+    arrears are 0 there, and so is the unpaid rate; on ``few`` they are computed as on every
+    path.
+    """
+    total = st.dividends_paid
+    before_total = total[few]
+    np.add(total, payable, out=total)
+    total[few] = before_total + paid_few
+    p = st.prefs[j]
+    if not p.cumulative:
+        return
+    before = _at(st.arrears[j], few)
+    unpaid = _at(payable, few) - paid_few
+    if not _any(unpaid != 0.0):  # nothing unpaid on any path (see _pay_dividends)
+        st.arrears[j] = 0.0
+        if p.unpaid_rate is not None:
+            st.crate[j] = 0.0
+        return
+    arrears = np.zeros(c.n)
+    arrears[few] = unpaid
+    st.arrears[j] = arrears
+    if p.unpaid_rate is not None:
+        first_rate = p.unpaid_rate
+        for _ in range(periods - 1):
+            first_rate = min(first_rate + p.unpaid_step, p.unpaid_cap)
+        stepped = _at(st.crate[j], few)
+        for _ in range(periods):
+            stepped = np.minimum(stepped + p.unpaid_step, p.unpaid_cap)
+        rate = np.zeros(c.n)
+        rate[few] = np.where(unpaid > 0.0, np.where(before > 0.0, stepped, first_rate), 0.0)
+        st.crate[j] = rate
 
 
 def _defaults(c: Run, st: PathState, w: StepWork) -> None:
@@ -1578,7 +1688,9 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
             if w.raw_cap is None:
                 w.raw_cap = c.turnover * w.tdays * (w.start_shares * w.share_price)
             budget = np.where(
-                buying, c.policy.buy_fraction * np.maximum(w.raw_cap - w.e, 0.0), 0.0
+                buying,
+                c.policy.buy_fraction * np.maximum(w.raw_cap - _raised_by_common(c, w), 0.0),
+                0.0,
             )
             if c.a == 0.0:
                 q = budget / w.price

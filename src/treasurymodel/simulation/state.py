@@ -371,7 +371,9 @@ class StepWork:
         # the funding
         self.du: Any = 0.0  # debt not yet covered
         self.vu: Any = 0.0  # dividends not yet covered
-        self.e: Any = 0.0  # raised by common shares
+        self.vu_seen: Any = None  # the vu whose positivity is vu_positive (_vu_positive)
+        self.vu_positive = False
+        self.e: Any = 0.0  # raised by common shares (None: on the paths e_idx only)
         # the paths where common shares were sold, when few (_few_common), and the amounts
         self.e_idx: Any = None
         self.e_part: Any = None
