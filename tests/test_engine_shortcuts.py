@@ -43,7 +43,7 @@ from treasurymodel.simulation.montecarlo import (
 )
 from treasurymodel.simulation.premium import MIN_SHARE_PRICE
 from treasurymodel.simulation.result import PATH_FIELDS
-from treasurymodel.simulation.state import LazyPrices, _share_price
+from treasurymodel.simulation.state import LazyPrices, _share_price, _zero
 
 
 def _searchsorted_counts(values: Any, edges: Any) -> Any:
@@ -250,7 +250,7 @@ def test_amounts_zero_on_every_path_kept_as_numbers_match_the_reference(
     )
 
     def spy_serve(w: Any, cap: Any) -> Any:
-        taken["serve"] += engine._zero(w.du) and np.ndim(cap) == 1
+        taken["serve"] += _zero(w.du) and np.ndim(cap) == 1
         return serve(w, cap)
 
     def spy_short(*args: Any) -> None:
@@ -265,7 +265,7 @@ def test_amounts_zero_on_every_path_kept_as_numbers_match_the_reference(
     def spy_fund(c: Any, st_: Any, w: Any) -> None:
         was_array = isinstance(st_.cash, np.ndarray)
         fund(c, st_, w)
-        taken["cash"] += was_array and engine._zero(st_.cash)
+        taken["cash"] += was_array and _zero(st_.cash)
 
     monkeypatch.setattr(engine, "_serve", spy_serve)
     monkeypatch.setattr(engine, "_few_paths_short", spy_short)
