@@ -1078,7 +1078,11 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
         y = np.minimum(cap - x, vu)
         w.du = _put(w.du, idx, du - x, c.n)
         part = x + y
-    w.vu = _put(w.vu, idx, vu - y, c.n)
+    old = w.vu
+    w.vu = _put(old, idx, vu - y, c.n)
+    if w.vu_seen is old and w.vu_count > idx.size:
+        # still owed on a path outside idx, which this left alone: still positive somewhere
+        w.vu_seen, w.vu_count = w.vu, w.vu_count - idx.size
     w.e_idx, w.e_part = idx, part  # _settle adds the new shares on these paths only
     w.e = None  # on every path (0 elsewhere) when the flywheel asks: _raised_by_common
     return True
@@ -1117,7 +1121,9 @@ def _vu_positive(w: StepWork) -> bool:
     covered are replaced, never changed in place, so the answer holds while it is the same
     object): the waterfall asks it before the channels and the coins again after them."""
     if w.vu_seen is not w.vu:
-        w.vu_seen, w.vu_positive = w.vu, _positive(w.vu)
+        vu = w.vu
+        w.vu_count = int(np.count_nonzero(vu > 0.0)) if isinstance(vu, np.ndarray) else -1
+        w.vu_seen, w.vu_positive = vu, w.vu_count > 0 if w.vu_count >= 0 else _positive(vu)
     return w.vu_positive
 
 

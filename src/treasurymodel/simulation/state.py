@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -373,6 +373,7 @@ class StepWork:
         self.vu: Any = 0.0  # dividends not yet covered
         self.vu_seen: Any = None  # the vu whose positivity is vu_positive (_vu_positive)
         self.vu_positive = False
+        self.vu_count = -1  # at least this many paths of vu_seen are > 0 (-1: not counted)
         self.e: Any = 0.0  # raised by common shares (None: on the paths e_idx only)
         # the paths where common shares were sold, when few (_few_common), and the amounts
         self.e_idx: Any = None
@@ -461,7 +462,7 @@ def _final_fields(
     notional: list[Any],
     arrears: list[Any],
     debts: Sequence[Debt],
-    issued: Issued,
+    issued: Issued | _IssuedAt,
     n: int,
 ) -> dict[str, FloatArray]:
     conv: Any = 0.0
@@ -493,6 +494,53 @@ def _snapshot(
     issued: Issued,
     n: int,
 ) -> None:
-    now = _final_fields(units, cash, shares, out, notional, arrears, debts, issued, n)
+    # the fields of the paths that default now, computed on those paths only (the same
+    # operations on the same numbers as on every path), put into copies of the snapshot
+    idx = np.flatnonzero(newly)
+    if not idx.size:
+        for name in _FINAL_NAMES:  # (np.where(False, ..., snap) leaves the snapshot as is)
+            snap.setdefault(name, np.zeros(n))
+        return
+    now = _final_fields(
+        _pick(units, idx),
+        _pick(cash, idx),
+        _pick(shares, idx),
+        [_pick(x, idx) for x in out],
+        [_pick(x, idx) for x in notional],
+        [_pick(x, idx) for x in arrears],
+        debts,
+        _IssuedAt(_pick(issued.debt, idx), _pick(issued.conv, idx), issued.first),
+        idx.size,
+    )
     for name, value in now.items():
-        snap[name] = np.where(newly, value, snap.get(name, 0.0))
+        kept = snap.get(name)
+        kept = np.zeros(n) if kept is None else kept.copy()
+        kept[idx] = value
+        snap[name] = kept
+
+
+_FINAL_NAMES: Final = (
+    "final_units",
+    "final_cash",
+    "final_shares",
+    "final_debt",
+    "final_preferred",
+    "unpaid_dividends",
+    "conversion_left",
+)
+"""The fields of :func:`_final_fields`, in its order."""
+
+
+class _IssuedAt:
+    """The running totals of :class:`Issued` on some paths (what :func:`_final_fields`
+    reads)."""
+
+    __slots__ = ("conv", "debt", "first")
+
+    def __init__(self, debt: Any, conv: Any, first: int) -> None:
+        self.debt, self.conv, self.first = debt, conv, first
+
+
+def _pick(value: Any, idx: IntArray) -> Any:
+    """``value`` (a float or an array of the paths) on the paths ``idx``; a float as is."""
+    return value[idx] if isinstance(value, np.ndarray) and value.ndim else value
