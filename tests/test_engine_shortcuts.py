@@ -381,3 +381,26 @@ def test_the_senior_sum_kept_across_steps_equals_the_sum_each_step(monkeypatch: 
     for field in PATH_FIELDS:
         got, want = np.asarray(getattr(kept, field)), np.asarray(getattr(plain, field))
         assert got.tobytes() == want.tobytes(), field
+
+
+def test_a_default_on_every_path_at_once_is_snapshotted_on_every_path() -> None:
+    # With no cash and no source of funds (no shares sold, no coins), the debt due on the
+    # first coupon stays one number, so every path defaults on that step as one bool: the
+    # snapshot (computed on the paths that default only) covers them all, and each path
+    # equals the reference engine's.
+    co = attrs.evolve(tm.datasets.load("mstr-2026-02"), cash=0.0)
+    dates = simulation_dates(co.as_of, years=2, steps_per_year=52)
+    path = 68_141.0 * np.exp(np.linspace(0.0, -1.0, len(dates)))
+    prices = np.tile(path, (3, 1))
+    policy = tm.simulation.FundingPolicy(issue_equity=False, sell_asset=False)
+    res = tm.simulation.simulate_paths(co, prices=prices, dates=dates, policy=policy)
+    assert np.all(res.default)
+    assert np.all(res.final_shares > 0.0)
+    assert np.all(res.final_units == co.holdings[0].units)
+    premium = tm.simulation.ConstantPremium(mnav=1.0)
+    ref = reference_path(co, list(path), dates, policy, premium, None)
+    for field in PATH_FIELDS:
+        want = getattr(ref, field)
+        for i in range(3):
+            got = getattr(res, field)[i]
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"

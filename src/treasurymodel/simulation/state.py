@@ -496,7 +496,7 @@ def _snapshot(
 ) -> None:
     # the fields of the paths that default now, computed on those paths only (the same
     # operations on the same numbers as on every path), put into copies of the snapshot
-    idx = np.flatnonzero(newly)
+    idx = np.flatnonzero(np.broadcast_to(newly, (n,)))  # (a bool when every path defaults)
     if not idx.size:
         for name in _FINAL_NAMES:  # (np.where(False, ..., snap) leaves the snapshot as is)
             snap.setdefault(name, np.zeros(n))
