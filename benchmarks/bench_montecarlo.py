@@ -11,12 +11,14 @@ Prints:
    its high-water mark of resident memory (``VmHWM``; ``resource.getrusage`` where /proc is
    missing) (goal: at most 1.5 GiB);
 4. bounded memory (``keep_paths=False``), 10,000,000 paths x 520 steps on one process (a fresh
-   subprocess): peak resident memory, paths per second, and the ratio of the run's time to
-   drawing its normal variates, each chunk's variates drawn (and timed) just before the
-   chunk runs, on the same chunk sizes in the same process: the ratio of the totals and the
+   subprocess): paths per second, and the ratio of the run's time to drawing its normal
+   variates, each chunk's variates drawn (and timed) just before the chunk runs, on the same
+   chunk sizes in the same process, into one array kept from chunk to chunk as the run keeps
+   its price matrix (a new array each time is timed too): the ratio of the totals and the
    median of the chunks' ratios (goal: at most 2x), and a path's time by part (its price
-   paths with their draws, the engine, the aggregates); then
-   the peak of 100,000 paths kept in full, which the bounded run must stay below;
+   paths with their draws, the engine, the aggregates); then the peak resident memory of
+   the same run without the floor's arrays (another subprocess), which must stay below the
+   peak of 100,000 paths kept in full;
 5. tracing: 100,000 paths with ``record_paths=5`` (the worst five) / without (goal: under
    1.10x);
 6. several assets (``--only multiasset``): 100,000 paths x 520 weekly steps of a basket of
@@ -220,18 +222,28 @@ _BOUNDED_SCRIPT = textwrap.dedent(
     steps = {years} * 52
     # The floor, interleaved: before each chunk of the run, the same number of normal variates
     # is drawn (and timed) in this process, so that load from other processes affects both
-    # alike; the run's time is the total less the floor's.
+    # alike; the run's time is the total less the floors'. They are drawn into one array
+    # kept from chunk to chunk, as the run keeps its matrix: the floor is the drawing, not
+    # the allocator (a new array above 32 MiB is mapped afresh and its pages faulted in on
+    # every chunk). The same draw into a new array each time is timed too, for comparison.
     rng = np.random.default_rng(0)
-    floors, runs = [], []
+    floors, fresh, runs = [], [], []
     inner = montecarlo._aggregate_chunk
+    kept = {{}}
 
     def interleaved(chunk, edges, count):
+        into = kept.get(chunk.size)
+        if into is None:
+            into = kept[chunk.size] = np.empty(chunk.size * steps)
         t0 = time.perf_counter()
-        rng.standard_normal(chunk.size * steps)
+        rng.standard_normal(out=into)
         t1 = time.perf_counter()
+        rng.standard_normal(chunk.size * steps)
+        t2 = time.perf_counter()
         out = inner(chunk, edges, count)
         floors.append(t1 - t0)
-        runs.append(time.perf_counter() - t1)
+        fresh.append(t2 - t1)
+        runs.append(time.perf_counter() - t2)
         return out
 
     # where the time goes: the price paths (their draws included), the engine, the rest
@@ -247,15 +259,16 @@ _BOUNDED_SCRIPT = textwrap.dedent(
 
     montecarlo._price_source = timing("prices", montecarlo._price_source)
     montecarlo.simulate_drawn = timing("engine", montecarlo.simulate_drawn)
-    montecarlo._aggregate_chunk = interleaved
+    if {timed}:  # (the run for the peak of memory draws no floor: its arrays would count)
+        montecarlo._aggregate_chunk = interleaved
     start = time.perf_counter()
     res = tm.simulate(company, model=model, years={years}, paths={paths}, seed=1,
                       keep_paths={keep})
-    elapsed = time.perf_counter() - start - sum(floors)
+    elapsed = time.perf_counter() - start - sum(floors) - sum(fresh)
     peak = peak_kib()
     ratios = [r / f for r, f in zip(runs, floors)] if floors else [float("nan")]
     print(base, peak, elapsed, sum(floors), statistics.median(ratios), len(runs),
-          parts["prices"], parts["engine"])
+          parts["prices"], parts["engine"], sum(fresh))
     """
 )
 
@@ -268,14 +281,20 @@ def _subprocess(code: str) -> list[str]:
 
 def bench_bounded(paths: int, full_paths: int) -> None:
     gib = 1024**2
-    out = _subprocess(_BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=paths, keep=False))
-    base, peak, elapsed, floor = int(out[0]), int(out[1]), float(out[2]), float(out[3])
+
+    def run(n: int, keep: bool, timed: bool) -> list[str]:
+        return _subprocess(
+            _BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=n, keep=keep, timed=timed)
+        )
+
+    out = run(paths, keep=False, timed=True)
+    elapsed, floor = float(out[2]), float(out[3])
     median, chunks = float(out[4]), int(out[5])
-    prices, engine = float(out[6]), float(out[7])
-    full = _subprocess(
-        _BOUNDED_SCRIPT.format(vol=VOLATILITY, years=YEARS, paths=full_paths, keep=True)
-    )
-    full_peak = int(full[1])
+    prices, engine, fresh = float(out[6]), float(out[7]), float(out[8])
+    # the peaks of memory: the same bounded run without the floor's arrays, and the full run
+    memory = run(paths, keep=False, timed=False)
+    base, peak = int(memory[0]), int(memory[1])
+    full_peak = int(run(full_paths, keep=True, timed=False)[1])
     steps = YEARS * STEPS_PER_YEAR
     print(f"4. bounded memory, {paths:,} paths x {steps} steps, one process")
     print(
@@ -283,9 +302,14 @@ def bench_bounded(paths: int, full_paths: int) -> None:
         f" {elapsed:.1f} s, {paths / elapsed:,.0f} paths/s"
     )
     print(
-        f"   floor (the same normal variates, drawn before each of the {chunks:,} chunks):"
-        f" {floor:.1f} s; ratio of the totals {elapsed / floor:.2f}x, median of the chunks'"
-        f" ratios {median:.2f}x   (goal <= {GOAL_BOUNDED_RATIO}x)"
+        f"   floor (the same normal variates, drawn before each of the {chunks:,} chunks into"
+        f" one array kept from chunk to chunk): {floor:.1f} s; ratio of the totals"
+        f" {elapsed / floor:.2f}x, median of the chunks' ratios {median:.2f}x"
+        f"   (goal <= {GOAL_BOUNDED_RATIO}x)"
+    )
+    print(
+        f"   (drawn into a new array each time instead: {fresh:.1f} s, a ratio of"
+        f" {elapsed / fresh:.2f}x)"
     )
     per_path = 1e6 / paths
     print(

@@ -128,10 +128,10 @@ def test_the_memory_estimate_counts_a_drawn_exchange_rate(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # --fx-vol draws the rate as paths: its rates and shocks, and the converted prices, are
-    # three more float64 matrices of a chunk (7,168 paths x 521 dates for 520 weekly steps)
+    # three more float64 matrices of a chunk (15,360 paths x 521 dates for 520 weekly steps)
     kw: dict[str, Any] = {"paths": 10**7, "steps": 520, "chunk_size": None, "keep_paths": False}
     extra = _cli_stress.check_memory(currencies=1, **kw) - _cli_stress.check_memory(**kw)
-    assert extra == 3 * 8 * 7168 * 521
+    assert extra == 3 * 8 * 15360 * 521
     # and stress asks for it when the rate is drawn
     seen: list[int] = []
     real = _cli_stress.check_memory

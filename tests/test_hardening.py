@@ -257,11 +257,11 @@ def test_6_validate_reads_the_file_of_that_name(
 def test_7_what_cannot_fit_is_refused_up_front(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("treasurymodel.simulation.montecarlo._available_memory", lambda: 2**30)
     model = tm.GBM(asset_price=68_000.0, volatility=0.5)
-    with pytest.raises(ValidationError, match=r"needs about 42\.2 GiB") as info:
-        # 10^8 kept paths x 450 bytes = 4.5e10 bytes, plus the default chunk of 77 blocks (2**22
-        # prices / 53 dates = 79,137 -> 77 x 1,024 = 78,848 paths) x (53 dates x 16 bytes +
-        # 1,600 bytes of engine state) = 1.930e8, plus 64 MiB: 4.526e10 bytes = 42.15 GiB,
-        # more than the 1 GiB available
+    with pytest.raises(ValidationError, match=r"needs about 42\.3 GiB") as info:
+        # 10^8 kept paths x 450 bytes = 4.5e10 bytes, plus the default chunk of 154 blocks
+        # (2**23 prices / 53 dates = 158,275 -> 154 x 1,024 = 157,696 paths) x (53 dates x 16
+        # bytes + 1,600 bytes of engine state) = 3.860e8, plus 64 MiB: 4.5453e10 bytes =
+        # 42.33 GiB, more than the 1 GiB available
         tm.simulate(_2026, model=model, years=1, paths=10**8, seed=1, keep_paths=True)
     assert info.value.field == "paths"
     monkeypatch.setattr("treasurymodel.simulation.montecarlo._available_memory", lambda: 2**33)

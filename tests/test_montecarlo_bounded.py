@@ -189,11 +189,11 @@ def test_memory_of_a_bounded_run_does_not_grow_with_paths() -> None:
 def test_memory_counts_the_exchange_rates_drawn_as_paths() -> None:
     # A drawn rate keeps, per chunk in flight, its rates and its shocks, and the prices are
     # converted as a whole matrix: 2 x 1 + 1 = 3 more float64 matrices of the chunk's
-    # 7,168 paths (2**22 // 521 rounded down to whole blocks of 1,024) x 521 dates, and
+    # 15,360 paths (2**23 // 521 rounded down to whole blocks of 1,024) x 521 dates, and
     # 2 x 2 + 1 = 5 for two rates; each chunk in flight holds its own.
     kw: dict[str, Any] = {"paths": 10**7, "steps": 520}
     base = tm.simulation.estimate_memory(**kw)
-    matrix = 8 * 7168 * 521
+    matrix = 8 * 15360 * 521
     assert tm.simulation.estimate_memory(currencies=1, **kw) - base == 3 * matrix
     assert tm.simulation.estimate_memory(currencies=2, **kw) - base == 5 * matrix
     two_chunks = tm.simulation.estimate_memory(chunks=2, **kw)
@@ -223,3 +223,29 @@ def test_streaming_aggregates_equal_the_kept_arrays_on_a_dask_cluster() -> None:
         distributed.Client(cluster) as client,
     ):
         _check_against_kept(_bounded(executor=client.get_executor(), chunk_size=1024))
+
+
+def test_chunks_run_here_hand_their_price_matrix_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks run one after another in this process fill the same price matrix (given back
+    # when the engine is done with it) and give the numbers of chunks that each allocate
+    # their own; nothing is held once the run ends.
+    co, kw = _setup()
+    handed: list[int] = []
+    matrix = montecarlo._matrix
+
+    def spy(shape: tuple[int, int]) -> Any:
+        out = matrix(shape)
+        handed.append(id(out))
+        return out
+
+    monkeypatch.setattr(montecarlo, "_matrix", spy)
+    reused = tm.simulate(co, paths=5 * 1024, chunk_size=1024, keep_paths=False, **kw)
+    assert len(handed) == 5
+    assert len(set(handed)) == 1  # one matrix for the five chunks
+    kept = tm.simulate(co, paths=5 * 1024, chunk_size=1024, keep_paths=True, **kw)
+    assert len(set(handed[5:])) == 1
+    assert getattr(montecarlo._POOL, "free", None) is None  # let go
+    monkeypatch.setattr(montecarlo, "_release", lambda matrix: None)  # each its own matrix
+    handed.clear()
+    assert tm.simulate(co, paths=5 * 1024, chunk_size=1024, keep_paths=False, **kw) == reused
+    assert tm.simulate(co, paths=5 * 1024, chunk_size=1024, keep_paths=True, **kw) == kept

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -140,6 +141,13 @@ def _hist_search(values: FloatArray, edges: FloatArray) -> IntArray:
     return np.bincount(idx, minlength=edges.size - 1)
 
 
+def _same_numbers(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """Whether two mappings of floats hold the same names and numbers (NaN equal to NaN)."""
+    return a.keys() == b.keys() and all(
+        a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a
+    )
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class SimulationAggregates:
     """What a bounded-memory simulation keeps: counts, moments and histograms, no paths.
@@ -191,6 +199,42 @@ class SimulationAggregates:
     outcomes: Mapping[str, StepHistogram]
     histograms: Mapping[str, StepHistogram] = attrs.field(factory=dict)
     traces: PathTraces | None = None
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every count, moment, histogram and trace is (a NaN moment equals NaN),
+        as two results are. The same inputs, seed and chunk size give equal aggregates; with
+        other chunks the counts and histograms are equal and the moments may differ in their
+        last digits (they combine chunk by chunk).
+
+        Examples
+        --------
+        >>> import treasurymodel as tm
+        >>> co = tm.datasets.load("mstr-2026-02")
+        >>> kw = dict(model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
+        ...           steps_per_year=12, paths=2048, seed=3, keep_paths=False)
+        >>> tm.simulate(co, **kw) == tm.simulate(co, **kw)
+        True
+        >>> tm.simulate(co, **kw) == tm.simulate(co, **{**kw, "seed": 4})
+        False
+        """
+        if not isinstance(other, SimulationAggregates):
+            return NotImplemented
+        return (
+            self.dates == other.dates
+            and self.paths == other.paths
+            and self.count == other.count
+            and self.event_counts.keys() == other.event_counts.keys()
+            and all(np.array_equal(v, other.event_counts[k]) for k, v in self.event_counts.items())
+            and all(
+                _same_numbers(getattr(self, f), getattr(other, f))
+                for f in ("mean", "m2", "minimum", "maximum")
+            )
+            and dict(self.outcomes) == dict(other.outcomes)
+            and dict(self.histograms) == dict(other.histograms)
+            and self.traces == other.traces
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     # --- building and combining -----------------------------------------------------------
 

@@ -116,6 +116,31 @@ class MarketAggregates(Tabular):
     seller_counts: IntArray = attrs.field(converter=_ints)
     most_sellers: IntArray = attrs.field(converter=_ints)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every company's aggregates and the joint counts are.
+
+        Examples
+        --------
+        >>> import treasurymodel as tm
+        >>> cos = [tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")]
+        >>> kw = dict(model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
+        ...           steps_per_year=12, paths=1024, seed=3, keep_paths=False)
+        >>> tm.simulate(cos, **kw) == tm.simulate(cos, **kw)
+        True
+        """
+        if not isinstance(other, MarketAggregates):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and self.results == other.results
+            and self.quarters == other.quarters
+            and self.paths == other.paths
+            and bool(np.array_equal(self.seller_counts, other.seller_counts))
+            and bool(np.array_equal(self.most_sellers, other.most_sellers))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __attrs_post_init__(self) -> None:
         n_co = len(self.names)
         if self.seller_counts.shape != (len(self.quarters), n_co + 1):

@@ -132,6 +132,29 @@ class MarketResult(Tabular):
     quarters: tuple[_dt.date, ...] = attrs.field(converter=_tuple)
     forced_sellers: IntArray = attrs.field(converter=_ints)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every company's result and the forced sellers per quarter are.
+
+        Examples
+        --------
+        >>> import treasurymodel as tm
+        >>> cos = [tm.datasets.load("mstr-2026-02"), tm.datasets.load("xxi-2026-01")]
+        >>> kw = dict(model=tm.GBM(asset_price=68_141.0, volatility=0.6), years=1,
+        ...           steps_per_year=12, paths=64, seed=3)
+        >>> tm.simulate(cos, **kw) == tm.simulate(cos, **kw)
+        True
+        """
+        if not isinstance(other, MarketResult):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and self.results == other.results
+            and self.quarters == other.quarters
+            and bool(np.array_equal(self.forced_sellers, other.forced_sellers))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
     def probability_at_least(self, k: int) -> float:
         """Fraction of paths on which at least ``k`` companies were forced sellers in the
         same calendar quarter.

@@ -173,6 +173,11 @@ class LazyPrices:
             self._done[t] = True
         return row
 
+    @property
+    def log_price(self) -> FloatArray:
+        """The date-major matrix behind the prices (log prices on the dates not read yet)."""
+        return self._rows
+
     def full(self) -> FloatArray:
         """The whole matrix, ``(paths, steps + 1)`` in Fortran order (a view of the
         date-major array, every date computed)."""
