@@ -1490,23 +1490,17 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
             if few is not None:
                 vu_few = w.vu[few]
         in_shares_total: Any = 0.0
-        # One series paid short on few paths, all in cash, owed what is payable: what is
-        # paid differs from what is payable on those paths only, and so do the arrears and
-        # their rate (0 elsewhere), so all three are computed there (_few_paths_short).
+        # Dividends paid short on few paths, all in cash, each owed what is payable: what
+        # is paid differs from what is payable on those paths only, and so do the arrears
+        # and their rate (0 elsewhere), so these are computed there (_few_paths_short).
         if (
             few is not None
-            and len(w.owed_div) == 1
             and st.credit is None
             and _temporary(st.dividends_paid)
+            and all(o is pay and _zero(sh) for _, o, pay, _, sh in w.owed_div)
         ):
-            j, owed, payable, periods, in_shares = w.owed_div[0]
-            if owed is payable and _zero(in_shares):
-                payable_few = _at(payable, few)
-                short = np.minimum(payable_few, vu_few)
-                vu_few = vu_few - short
-                _few_paths_short(c, st, j, payable, payable_few - short, few, periods)
-                w.vu = _put(w.vu, few, vu_few, c.n)
-                return
+            _few_paths_short(c, st, w, few, vu_few)
+            return
         for j, owed, payable, periods, in_shares in reversed(w.owed_div):
             if covered:
                 paid = payable
@@ -1562,32 +1556,50 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
             st.dividends_in_shares = st.dividends_in_shares + in_shares_total
 
 
-def _few_paths_short(
+def _few_paths_short(c: Run, st: PathState, w: StepWork, few: IntArray, vu_few: Any) -> None:
+    """The dividends of :func:`_pay_dividends` when they are paid short on the paths ``few``
+    only (``vu_few``: what is uncovered there), each owed what is payable, in cash: the
+    numbers of the whole-array arithmetic on every path.
+
+    Each series, the most junior first, is paid ``payable`` but on ``few``, where it takes
+    its shortfall from what is uncovered. The running total of dividends paid (held by the
+    state only) gets the sum of the payables in place, and the sum of what was paid on
+    ``few``: the same sums in the same order (a sum starts from its first term, and no
+    amount is -0.0). Elsewhere ``owed - paid`` is ``x - x = 0``, so a series' arrears are 0
+    there, and so is their rate; on ``few`` they are computed as on every path.
+    """
+    payables: Any = 0.0
+    paid_few: Any = 0.0
+    for j, _, payable, periods, _ in reversed(w.owed_div):
+        payable_few = _at(payable, few)
+        short = np.minimum(payable_few, vu_few)
+        vu_few = vu_few - short
+        paid = payable_few - short
+        payables = payable if _zero(payables) else payables + payable
+        paid_few = paid if _zero(paid_few) else paid_few + paid
+        p = st.prefs[j]
+        if p.cumulative:
+            _arrears_on_few(c, st, j, p, payable_few - paid, _at(st.arrears[j], few), few, periods)
+    total = st.dividends_paid
+    before_total = total[few]
+    np.add(total, payables, out=total)
+    total[few] = before_total + paid_few
+    w.vu = _put(w.vu, few, vu_few, c.n)
+
+
+def _arrears_on_few(
     c: Run,
     st: PathState,
     j: int,
-    payable: Any,
-    paid_few: FloatArray,
+    p: Pref,
+    unpaid: FloatArray,
+    before: Any,
     few: IntArray,
     periods: int,
 ) -> None:
-    """Series ``j``'s dividend paid in full but on the paths ``few``, where ``paid_few`` is
-    paid (owed is payable): the numbers of :func:`_pay_dividends` on every path.
-
-    The running total of dividends paid (held by the state only) gets ``payable`` in place,
-    and ``paid_few`` on those paths. Elsewhere ``owed - paid`` is ``x - x = 0``, so the
-    arrears are 0 there, and so is the unpaid rate; on ``few`` they are computed as on every
-    path.
-    """
-    total = st.dividends_paid
-    before_total = total[few]
-    np.add(total, payable, out=total)
-    total[few] = before_total + paid_few
-    p = st.prefs[j]
-    if not p.cumulative:
-        return
-    before = _at(st.arrears[j], few)
-    unpaid = _at(payable, few) - paid_few
+    """Series ``j``'s arrears after a dividend left ``unpaid`` on the paths ``few`` (0
+    elsewhere), ``before`` being its arrears there before: as :func:`_pay_dividends` sets
+    them on every path."""
     if not _any(unpaid != 0.0):  # nothing unpaid on any path (see _pay_dividends)
         st.arrears[j] = 0.0
         if p.unpaid_rate is not None:
