@@ -109,6 +109,34 @@ def test_prices_computed_a_date_at_a_time_equal_the_whole_matrix(
     assert lazy.full().tobytes(order="F") == whole.tobytes(order="F")
 
 
+@settings(max_examples=15)
+@given(
+    early=st.sets(st.integers(0, 156), max_size=40),
+    case=st.sampled_from([(0.2, 0.1), (0.8, 0.1), (10.0, 10.0)]),
+    seed=st.integers(0, 2**32),
+)
+def test_prices_computed_while_the_sum_passes_equal_the_whole_matrix(
+    early: set[int], case: tuple[float, float], seed: int
+) -> None:
+    # The dates the engine surely reads get their prices while the running sum passes them;
+    # they equal the whole matrix's bit for bit, and so do the dates left to LazyPrices.
+    # At a volatility and a drift of 1,000% (the model passes its range check over 3 years)
+    # weekly returns below -7 are drawn, and 156 of them could pass the 472 left below the
+    # spot: the range is not settled before the sum, nothing is computed early and every log
+    # price is checked after.
+    volatility, drift = case
+    model = tm.GBM(asset_price=68_141.0, drift=drift, volatility=volatility)
+    kw: dict[str, Any] = {"seed": seed, "start": 1024, "size": 1100, "total": 3000}
+    whole = price_paths(model, steps=156, dt=1 / 52, **kw)
+    lazy = _price_source(model, steps=156, dt=1 / 52, early=frozenset(early), **kw)
+    assert isinstance(lazy, LazyPrices)
+    computed = {t for t in range(157) if lazy._done[t]}
+    assert computed == (early if volatility < 1.0 else set())
+    for t in range(157):
+        assert lazy[:, t].tobytes() == whole[:, t].tobytes(), t
+    assert lazy.full().tobytes(order="F") == whole.tobytes(order="F")
+
+
 def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(
     monkeypatch: Any,
 ) -> None:

@@ -234,6 +234,9 @@ class _Chunk:
     record: tuple[str, ...]
     record_edges: Mapping[str, Any] | None
     fx: Mapping[str, Any] = attrs.field(factory=dict)  # checked (check_fx)
+    # the steps the engine surely reads (the company's calendar and the last), whose prices
+    # are computed while the running sum passes them
+    early: frozenset[int] = frozenset()
 
 
 def price_paths(
@@ -266,7 +269,15 @@ def price_paths(
 
 
 def _price_source(
-    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+    model: PriceModel,
+    *,
+    seed: int,
+    start: int,
+    size: int,
+    total: int,
+    steps: int,
+    dt: float,
+    early: frozenset[int] = frozenset(),
 ) -> FloatArray | LazyPrices:
     """:func:`price_paths` (the same checks and the same numbers), a one-asset model's prices
     left as log prices that become prices a date at a time, when the engine first reads
@@ -297,10 +308,19 @@ def _price_source(
         return basket_price_paths(
             model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
         )
+    done: set[int] = set()
     log_price = _log_prices(
-        model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
+        model,
+        seed=seed,
+        start=start,
+        size=size,
+        total=total,
+        steps=steps,
+        dt=dt,
+        early=early,
+        done=done,
     )
-    return LazyPrices(log_price, float(model.asset_price))
+    return LazyPrices(log_price, float(model.asset_price), done=done)
 
 
 _POOL = threading.local()
@@ -342,11 +362,25 @@ def _release(matrix: FloatArray) -> None:
 
 
 def _log_prices(
-    model: PriceModel, *, seed: int, start: int, size: int, total: int, steps: int, dt: float
+    model: PriceModel,
+    *,
+    seed: int,
+    start: int,
+    size: int,
+    total: int,
+    steps: int,
+    dt: float,
+    early: frozenset[int] = frozenset(),
+    done: set[int] | None = None,
 ) -> FloatArray:
     """The log prices of :func:`price_paths` relative to the spot, date-major: shape
     ``(steps + 1, size)`` in C order, checked to keep the prices in range (the arguments
-    are checked by the caller). The prices are ``asset_price * exp(log_price)``."""
+    are checked by the caller). The prices are ``asset_price * exp(log_price)``.
+
+    The steps of ``early`` hold their prices instead, computed as
+    :class:`~.state.LazyPrices` computes them, while the running sum has just passed them
+    (in cache), when the range is settled before the sum (:func:`_inside`); the steps so
+    computed are added to ``done``."""
     # Built date-major, (steps + 1, size) in C order, so that the running sum adds whole rows
     # of contiguous memory and the engine reads a date's prices contiguously.
     log_price = _matrix((steps + 1, size))  # every element is written below
@@ -379,19 +413,34 @@ def _log_prices(
         # The block is drawn whole (its paths do not depend on how it is split); a chunk
         # that ends inside it keeps its first paths only.
         log_price[1:, lo - start : lo - start + take] = returns[:take].T
-    for k in range(2, steps + 1):
-        np.add(log_price[k - 1], log_price[k], out=log_price[k])
     asset_price = float(model.asset_price)
     floor, ceiling = (math.log(x) - math.log(asset_price) for x in _PRICE_RANGE)
+    settled = False
     if bounds:
         # np.min and np.max propagate NaN, which _inside turns down
         low, high = np.min([b[0] for b in bounds]), np.max([b[1] for b in bounds])
-        if _inside(float(low), float(high), steps, floor, ceiling):
-            return log_price
+        settled = _inside(float(low), float(high), steps, floor, ceiling)
+    convert = early if settled and done is not None else frozenset()
+    for k in range(2, steps + 1):
+        np.add(log_price[k - 1], log_price[k], out=log_price[k])
+        if k - 1 in convert:  # its last read as a log price: now its prices
+            _to_prices(log_price[k - 1], asset_price)
+    for k in convert & {0, steps}:
+        _to_prices(log_price[k], asset_price)
+    if done is not None:
+        done.update(convert)
+    if settled:
+        return log_price
     # min and max are NaN if any return is NaN (and inf - inf is NaN): one test covers all.
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
     return log_price
+
+
+def _to_prices(row: FloatArray, asset_price: float) -> None:
+    """A date's log prices made its prices in place, as :class:`~.state.LazyPrices` does."""
+    np.exp(row, out=row)
+    row *= asset_price
 
 
 def _inside(low: float, high: float, steps: int, floor: float, ceiling: float) -> bool:
@@ -477,6 +526,7 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
             total=chunk.total,
             steps=chunk.steps,
             dt=chunk.dt,
+            early=chunk.early if _lazy_ok(chunk) else frozenset(),
         )
         if isinstance(drawn, LazyPrices) and _lazy_ok(chunk):
             result = simulate_drawn(
@@ -505,6 +555,19 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
         record_edges=chunk.record_edges,
         fx=rates,
     )
+
+
+def _surely_read(
+    company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy | None
+) -> frozenset[int]:
+    """The steps the engine reads whatever happens on the paths: the company's calendar
+    (:attr:`~.calendar.Plan.event_steps`) and the last step. Empty when the calendar cannot
+    be built (the engine then names what is wrong)."""
+    try:
+        plan = plan_for(company, dates, FundingPolicy() if policy is None else policy)
+    except ValidationError:
+        return frozenset()
+    return frozenset(plan.event_steps) | {len(dates) - 1}
 
 
 def _lazy_ok(chunk: _Chunk) -> bool:
@@ -1010,6 +1073,7 @@ def simulate(
         record=names,
         record_edges=record_edges,
         fx=rates,
+        early=_surely_read(company, dates, policy),
     )
     if record_edges is not None:  # the engine checks the edges: on one flat path, up front
         _run_chunk(template, np.full((1, steps + 1), float(model.asset_price)))

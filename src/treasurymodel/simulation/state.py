@@ -17,7 +17,7 @@ and histograms.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -156,10 +156,11 @@ class LazyPrices:
 
     __slots__ = ("_done", "_rows", "_scale", "shape")
 
-    def __init__(self, log_price: FloatArray, scale: float) -> None:
+    def __init__(self, log_price: FloatArray, scale: float, *, done: Collection[int] = ()) -> None:
         self._rows = log_price
         self._scale = scale
         self._done = np.zeros(log_price.shape[0], dtype=bool)
+        self._done[list(done)] = True  # dates already holding their prices
         self.shape: tuple[int, int] = (log_price.shape[1], log_price.shape[0])
 
     def __getitem__(self, key: tuple[slice, int]) -> FloatArray:
