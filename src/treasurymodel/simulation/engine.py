@@ -612,8 +612,7 @@ def _inflows(c: Run, st: PathState, w: StepWork) -> None:
         made = c.production * years
         if not (isinstance(live, bool) and live):
             made = np.where(live, made, 0.0)
-        st.units = st.units + made
-        st.free = st.free + made
+        _both_units(st, made, add=True)
     if c.cash_flow != 0.0:
         flow = c.cash_flow * years
         if not (isinstance(live, bool) and live):
@@ -1218,9 +1217,12 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
     dividends_too = c.policy.sell_asset_for_dividends
     target = (w.vu if no_debt else w.du + w.vu) if dividends_too else w.du
     if _vu_positive(w) if target is w.vu else _positive(target):
-        r_max = (
-            st.free * w.price if c.a == 0.0 else st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
-        )
+        if c.a == 0.0:
+            # the free units are the units of the step's start (nothing pledged, nothing sold
+            # yet): their value is the one the share price read
+            r_max = _start_value(w) if st.free is w.start_units else st.free * w.price
+        else:
+            r_max = st.free * w.price / (1.0 + c.a * np.sqrt(st.free))
         # short of coins: not (target <= r_max), which is target > r_max (neither is NaN)
         lacking = target > r_max
         short = _few(lacking, c.n) if isinstance(lacking, np.ndarray) else None
@@ -1259,8 +1261,7 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             w.du = td if no_debt else td - paid_d
             if c.policy.sell_asset_for_dividends:
                 w.vu = np.where(enough, 0.0, np.maximum(w.vu - (proceeds - paid_d), 0.0))
-        st.units = st.units - q
-        st.free = st.free - q
+        _both_units(st, q, add=False)
         st.sold = st.sold + q
         if proceeds is None:  # only the state holds this running total: added in place
             assert short is not None
@@ -1273,6 +1274,16 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
             st.factor = st.factor / (1.0 + c.phi * (c.a * np.sqrt(q)))
         if not st.all_sold:
             _first_sales(st, w.t, q if np.shape(q) == (c.n,) else np.broadcast_to(q, (c.n,)))
+
+
+def _both_units(st: PathState, q: Any, *, add: bool) -> None:
+    """``q`` added to (or taken from) the units and the free units alike: one sum when they
+    are one object (nothing pledged), which they stay; two otherwise."""
+    if st.free is st.units:
+        st.units = st.free = st.units + q if add else st.units - q
+    else:
+        st.units = st.units + q if add else st.units - q
+        st.free = st.free + q if add else st.free - q
 
 
 def _first_sales(st: PathState, t: int, q: FloatArray) -> None:
@@ -1722,8 +1733,7 @@ def _flywheel(c: Run, st: PathState, w: StepWork) -> None:
             st.equity_raised = st.equity_raised + budget
             st.purchase_cost = st.purchase_cost + cost
             st.cash = st.cash + (budget - cost)
-            st.units = st.units + q
-            st.free = st.free + q
+            _both_units(st, q, add=True)
             st.bought = st.bought + q
             if c.a != 0.0:
                 st.factor = st.factor * (1.0 + c.phi * (c.a * np.sqrt(q)))

@@ -271,7 +271,10 @@ class PathState:
         debts = self.debts
         # the balance sheet
         self.units: Any = plan.initial_units
-        self.free: Any = max(plan.initial_units - sum(d.pledged for d in debts), 0.0)
+        pledged = sum(d.pledged for d in debts)
+        # the free units: the units themselves (one object) while nothing is pledged; an
+        # update of one and not the other makes them two objects (see engine._both_units)
+        self.free: Any = self.units if pledged == 0 else max(plan.initial_units - pledged, 0.0)
         self.cash: Any = plan.initial_cash
         self.shares: Any = plan.initial_shares
         self.out: list[Any] = [d.principal for d in debts]
