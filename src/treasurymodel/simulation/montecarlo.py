@@ -329,18 +329,23 @@ set while :func:`_reusing_matrices` runs in this thread)."""
 
 
 @contextlib.contextmanager
-def _reusing_matrices() -> Iterator[None]:
+def _reusing_matrices(*, keep: bool = False) -> Iterator[None]:
     """Within: a chunk run here, one after another, gives its price matrix back when the
     engine is done with it (:func:`_release`) and the next chunk of the same shape fills it
     again (:func:`_matrix`) rather than allocating a new one. Above 32 MiB a new array is
     mapped afresh by the allocator and each of its pages faulted in, a cost per chunk that
-    reuse avoids; the matrix is let go when the run ends."""
+    reuse avoids. The matrix is let go when the run ends; with ``keep`` (a task on an
+    executor's worker) it is kept for the worker thread's next task."""
     before = getattr(_POOL, "free", None)
+    if before is not None:  # already reusing (a serial run, or a worker's earlier task)
+        yield
+        return
     _POOL.free = []
     try:
         yield
     finally:
-        _POOL.free = before
+        if not keep:
+            _POOL.free = before
 
 
 def _matrix(shape: tuple[int, int]) -> FloatArray:
@@ -1177,10 +1182,14 @@ def _aggregate_chunk(
     """One chunk of a bounded run: its aggregates, and its candidates for tracing (the
     ``count`` worst paths by NAV per share and the ``count`` first to default). ``edges``
     ``None``: the chunk's own (:func:`_edges_of`, the same for every chunk of a run; a task
-    sent to an executor computes them rather than carrying them)."""
+    sent to an executor computes them rather than carrying them, and keeps its price matrix
+    for the worker's next task)."""
     if edges is None:
         edges = _edges_of(chunk)
-    result = _run_chunk(chunk)
+        with _reusing_matrices(keep=True):
+            result = _run_chunk(chunk)
+    else:
+        result = _run_chunk(chunk)
     agg = SimulationAggregates.from_result(result, edges=edges)
     if not count:  # nothing to trace: no sorting
         none = np.empty(0, np.int64)
