@@ -249,3 +249,16 @@ def test_chunks_run_here_hand_their_price_matrix_on(monkeypatch: pytest.MonkeyPa
     handed.clear()
     assert tm.simulate(co, paths=5 * 1024, chunk_size=1024, keep_paths=False, **kw) == reused
     assert tm.simulate(co, paths=5 * 1024, chunk_size=1024, keep_paths=True, **kw) == kept
+
+
+def test_a_worker_keeps_its_price_matrix_for_its_next_task() -> None:
+    # A bounded run's task on an executor gives its price matrix back to its worker thread,
+    # whose next task fills it again; the aggregates are those of the serial run.
+    co, kw = _setup()
+    run: dict[str, Any] = {"paths": 4 * 1024, "chunk_size": 1024, "keep_paths": False, **kw}
+    serial = tm.simulate(co, **run)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        assert tm.simulate(co, executor=pool, **run) == serial
+        kept = pool.submit(lambda: list(getattr(montecarlo._POOL, "free", None) or [])).result()
+    assert [m.shape for m in kept] == [(3 * 12 + 1, 1024)]
+    assert getattr(montecarlo._POOL, "free", None) is None  # not in this thread
