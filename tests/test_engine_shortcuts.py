@@ -167,11 +167,7 @@ def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(
     assert any(k >= 60 / 4 for k in opened), opened  # and the whole-array arithmetic too
     policy = tm.simulation.FundingPolicy()
     premium = tm.simulation.ConstantPremium(mnav=1.0)
-    for i in range(prices.shape[0]):
-        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
-        for name in PATH_FIELDS:
-            got, want = getattr(res, name)[i], getattr(ref, name)
-            assert got == want, f"path {i}, {name}: engine {got!r}, reference {want!r}"
+    _assert_reference(res, co, prices, dates, policy, premium)
 
 
 def _spread_paths(
@@ -188,6 +184,18 @@ def _spread_paths(
     if crash:
         prices[n // 2 :, 80:] *= 1e-5  # half the paths crash together: many short at once
     return prices, dates
+
+
+def _assert_reference(
+    res: Any, co: Any, prices: Any, dates: Any, policy: Any, premium: Any, every: int = 1
+) -> None:
+    """Every ``every``-th path of ``res`` equals the scalar reference engine's, field by
+    field."""
+    for i in range(0, prices.shape[0], every):
+        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
+        for field in PATH_FIELDS:
+            got, want = getattr(res, field)[i], getattr(ref, field)
+            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
 
 
 _POLICIES = {
@@ -236,11 +244,7 @@ def test_arithmetic_on_the_few_paths_equals_the_whole_array_arithmetic(
     for field in PATH_FIELDS:
         got, want = np.asarray(getattr(fast, field)), np.asarray(getattr(plain, field))
         assert got.tobytes() == want.tobytes(), field
-    for i in range(0, prices.shape[0], 3):
-        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
-        for field in PATH_FIELDS:
-            got, want = getattr(fast, field)[i], getattr(ref, field)
-            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+    _assert_reference(fast, co, prices, dates, policy, premium, every=3)
 
 
 _KEPT_AS_NUMBERS = {
@@ -305,11 +309,7 @@ def test_amounts_zero_on_every_path_kept_as_numbers_match_the_reference(
     assert all(taken[k] > 0 for k in expected), taken
     assert np.any(res.default)
     assert not np.all(res.default)
-    for i in range(prices.shape[0]):
-        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
-        for field in PATH_FIELDS:
-            got, want = getattr(res, field)[i], getattr(ref, field)
-            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+    _assert_reference(res, co, prices, dates, policy, premium)
 
 
 def test_arrears_back_to_zero_and_sums_from_their_first_term_match_the_reference() -> None:
@@ -329,11 +329,7 @@ def test_arrears_back_to_zero_and_sums_from_their_first_term_match_the_reference
     assert np.any(res.unpaid_dividends == 0.0)
     assert np.any(res.default)
     assert not np.all(res.default)
-    for i in range(prices.shape[0]):
-        ref = reference_path(co, list(prices[i]), dates, policy, premium, None)
-        for field in PATH_FIELDS:
-            got, want = getattr(res, field)[i], getattr(ref, field)
-            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+    _assert_reference(res, co, prices, dates, policy, premium)
 
 
 @attrs.frozen(kw_only=True)
@@ -425,10 +421,4 @@ def test_a_default_on_every_path_at_once_is_snapshotted_on_every_path() -> None:
     assert np.all(res.default)
     assert np.all(res.final_shares > 0.0)
     assert np.all(res.final_units == co.holdings[0].units)
-    premium = tm.simulation.ConstantPremium(mnav=1.0)
-    ref = reference_path(co, list(path), dates, policy, premium, None)
-    for field in PATH_FIELDS:
-        want = getattr(ref, field)
-        for i in range(3):
-            got = getattr(res, field)[i]
-            assert got == want, f"path {i}, {field}: engine {got!r}, reference {want!r}"
+    _assert_reference(res, co, prices, dates, policy, tm.simulation.ConstantPremium(mnav=1.0))
