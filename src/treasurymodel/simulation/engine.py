@@ -1250,6 +1250,7 @@ def _from_coins(c: Run, st: PathState, w: StepWork) -> None:
                     if vu is left:
                         vu = np.zeros(c.n)
                         vu[short] = left
+                        w.vu_paths = (vu, short)  # 0 but on these paths
                 w.vu = vu
             w.du = td if no_debt else td - paid_d
         else:
@@ -1490,16 +1491,25 @@ def _pay_dividends(c: Run, st: PathState, w: StepWork) -> None:
     # 11. dividends: what stays uncovered falls on the most junior series first
     if w.owed_div:
         paid_total: Any = 0.0
-        uncovered = w.vu > 0.0
-        covered = not _any(uncovered)  # then every payable dividend is paid in full
-        # Dividends left uncovered on few paths (under a quarter): elsewhere w.vu is 0 (it is
-        # never negative), the shortfall min(payable, 0) is 0 and paid = payable - 0 =
-        # payable exactly, so the shortfall is computed on those paths only.
         few = None
-        if not covered and isinstance(w.vu, np.ndarray) and w.vu.shape == (c.n,):
-            few = _few(uncovered, c.n)
-            if few is not None:
-                vu_few = w.vu[few]
+        if w.vu_paths is not None and w.vu_paths[0] is w.vu:
+            # what the coins left uncovered, 0 but on the paths they fell short on: the
+            # paths where it is > 0 are found among those (np.flatnonzero(w.vu > 0.0))
+            short = w.vu_paths[1]
+            few = short[w.vu[short] > 0.0]
+            covered = not few.size
+            if covered or 4 * few.size >= c.n:
+                few = None
+        else:
+            uncovered = w.vu > 0.0
+            covered = not _any(uncovered)  # then every payable dividend is paid in full
+            # Dividends left uncovered on few paths (under a quarter): elsewhere w.vu is 0
+            # (it is never negative), the shortfall min(payable, 0) is 0 and paid = payable
+            # - 0 = payable exactly, so the shortfall is computed on those paths only.
+            if not covered and isinstance(w.vu, np.ndarray) and w.vu.shape == (c.n,):
+                few = _few(uncovered, c.n)
+        if few is not None:
+            vu_few = w.vu[few]
         in_shares_total: Any = 0.0
         # Dividends paid short on few paths, all in cash, each owed what is payable: what
         # is paid differs from what is payable on those paths only, and so do the arrears

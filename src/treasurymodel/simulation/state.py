@@ -383,6 +383,8 @@ class StepWork:
         self.vu_seen: Any = None  # the vu whose positivity is vu_positive (_vu_positive)
         self.vu_positive = False
         self.vu_count = -1  # at least this many paths of vu_seen are > 0 (-1: not counted)
+        # (vu, paths): vu is 0 but on these paths (the coins' shortfall), while it is that vu
+        self.vu_paths: tuple[Any, IntArray] | None = None
         self.e: Any = 0.0  # raised by common shares (None: on the paths e_idx only)
         # the paths where common shares were sold, when few (_few_common), and the amounts
         self.e_idx: Any = None
