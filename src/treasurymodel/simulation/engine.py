@@ -36,7 +36,7 @@ import attrs
 import numpy as np
 
 from .._typing import FloatArray, IntArray
-from ..company import Company
+from ..company import Company, check_company
 from ..errors import ValidationError
 from .calendar import (
     Plan,
@@ -130,6 +130,20 @@ def _check_prices(prices: Any, n_dates: int) -> FloatArray:
             f"must be finite and lie in [{low:g}, {high:g}] (path {path}, step {step})",
         )
     return arr
+
+
+def _inputs(
+    company: Any, dates: Any, policy: Any, premium: Any, impact: Any
+) -> tuple[Company, tuple[_dt.date, ...], FundingPolicy, PremiumModel]:
+    """The checks every entry to the engine makes: the company, its dates, the policy and
+    premium model (the defaults for None: the default policy and an mNAV of 1) and the
+    impact model."""
+    company = check_company(company)
+    the_dates = check_dates(company, dates)
+    policy = FundingPolicy() if policy is None else policy
+    premium = ConstantPremium(mnav=1.0) if premium is None else premium
+    _check_models(policy, premium, impact)
+    return company, the_dates, policy, premium
 
 
 def _check_models(policy: Any, premium: Any, impact: Any) -> None:
@@ -359,12 +373,7 @@ def simulate_paths(
     ...                fx={"USD": rates}).principal_paid.tolist()
     [150000000.0]
     """
-    if not isinstance(company, Company):
-        raise ValidationError("company", company, "must be a treasurymodel.Company")
-    the_dates = check_dates(company, dates)
-    policy = FundingPolicy() if policy is None else policy
-    premium = ConstantPremium(mnav=1.0) if premium is None else premium
-    _check_models(policy, premium, impact)
+    company, the_dates, policy, premium = _inputs(company, dates, policy, premium, impact)
     arr = _check_prices(prices, len(the_dates))
     plan = plan_for(company, the_dates, policy, converts_fx=True)
     arr, reval = _convert_fx(company, plan, arr, fx)
@@ -454,12 +463,7 @@ def simulate_paths_with_credit(
     dividend and, on defaulted paths, the coins, cash and claims at default. Used by
     :func:`treasurymodel.credit.simulated_credit`.
     """
-    if not isinstance(company, Company):
-        raise ValidationError("company", company, "must be a treasurymodel.Company")
-    the_dates = check_dates(company, dates)
-    policy = FundingPolicy() if policy is None else policy
-    premium = ConstantPremium(mnav=1.0) if premium is None else premium
-    _check_models(policy, premium, impact)
+    company, the_dates, policy, premium = _inputs(company, dates, policy, premium, impact)
     arr = _check_prices(prices, len(the_dates))
     plan = plan_for(company, the_dates, policy, converts_fx=True)
     arr, _ = _convert_fx(company, plan, arr, None)  # rates at Market.fx
@@ -481,12 +485,7 @@ def simulate_drawn(
     """:func:`simulate_paths` on prices the Monte Carlo driver drew (not public): the same
     checks and the same result, but the prices are already known to be in range, with one
     column per date, and each date's prices are computed when the engine first reads them."""
-    if not isinstance(company, Company):
-        raise ValidationError("company", company, "must be a treasurymodel.Company")
-    the_dates = check_dates(company, dates)
-    policy = FundingPolicy() if policy is None else policy
-    premium = ConstantPremium(mnav=1.0) if premium is None else premium
-    _check_models(policy, premium, impact)
+    company, the_dates, policy, premium = _inputs(company, dates, policy, premium, impact)
     if prices.shape[1] != len(the_dates):
         raise ValidationError(
             "prices", prices.shape, f"must have one column per date ({len(the_dates)} dates)"

@@ -19,7 +19,7 @@ kept run grows with the paths and is not kept.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -64,6 +64,24 @@ def joint_counts(forced_sellers: IntArray, companies: int) -> tuple[IntArray, In
         by_quarter = np.bincount(flat.ravel(), minlength=n_q * width).reshape(n_q, width)
     most = table.max(axis=1) if n_q else np.zeros(table.shape[0], dtype=np.int64)
     return by_quarter.astype(np.int64), np.bincount(most, minlength=width).astype(np.int64)
+
+
+def _company_table(names: Sequence[str], results: Sequence[Any]) -> dict[str, npt.NDArray[Any]]:
+    """The table of a market's result, kept or bounded: per company, ``name`` and its
+    probabilities of a forced sale and of a default."""
+    return {
+        "name": np.array(names, dtype=object),
+        "p_forced_sale": np.array([r.probability("forced_sale") for r in results]),
+        "p_default": np.array([r.probability("default") for r in results]),
+    }
+
+
+def _joint_footer(names: Sequence[str], probability_at_least: Callable[[int], float]) -> str:
+    """The line under a market's table: the probability of two or more forced sellers in
+    one quarter (nothing for one company)."""
+    if len(names) < 2:
+        return ""
+    return f"P(2 or more forced sellers in one quarter) {probability_at_least(2):.3f}"
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -301,11 +319,7 @@ class MarketAggregates(Tabular):
         >>> m.to_dict()["name"].tolist()
         []
         """
-        return {
-            "name": np.array(self.names, dtype=object),
-            "p_forced_sale": np.array([r.probability("forced_sale") for r in self.results]),
-            "p_default": np.array([r.probability("default") for r in self.results]),
-        }
+        return _company_table(self.names, self.results)
 
     _index = "name"
 
@@ -313,6 +327,4 @@ class MarketAggregates(Tabular):
         return f"MarketAggregates ({len(self.names)} companies, {self.paths:,} paths, bounded)"
 
     def _footer(self) -> str:
-        if len(self.names) < 2:
-            return ""
-        return f"P(2 or more forced sellers in one quarter) {self.probability_at_least(2):.3f}"
+        return _joint_footer(self.names, self.probability_at_least)

@@ -52,7 +52,7 @@ from .engine import (
     check_record,
 )
 from .impact import ImpactModel
-from .joint import MarketAggregates
+from .joint import MarketAggregates, _company_table, _joint_footer
 from .models import _whole
 from .montecarlo import (
     _MAX_PATHS,
@@ -64,7 +64,7 @@ from .montecarlo import (
     _check_model,
     _check_picklable,
     _chunk_paths,
-    _progress_bar,
+    _progress,
     _run_bounded,
     _traced,
     _traced_blocks,
@@ -204,11 +204,7 @@ class MarketResult(Tabular):
         >>> m.to_dict()["name"].tolist()
         []
         """
-        return {
-            "name": np.array(self.names, dtype=object),
-            "p_forced_sale": np.array([r.probability("forced_sale") for r in self.results]),
-            "p_default": np.array([r.probability("default") for r in self.results]),
-        }
+        return _company_table(self.names, self.results)
 
     _index = "name"
 
@@ -217,9 +213,7 @@ class MarketResult(Tabular):
         return f"MarketResult ({len(self.names)} companies, {paths:,} paths)"
 
     def _footer(self) -> str:
-        if len(self.names) < 2:
-            return ""
-        return f"P(2 or more forced sellers in one quarter) {self.probability_at_least(2):.3f}"
+        return _joint_footer(self.names, self.probability_at_least)
 
 
 def simulate_market(
@@ -589,12 +583,8 @@ def simulate_companies(
         attrs.evolve(template, start=start, size=min(size, n_paths - start))
         for start in range(0, n_paths, size)
     ]
-    bar = _progress_bar(progress, n_paths)
-    try:
+    with _progress(progress, n_paths) as bar:
         result = _join(list(_run_chunks(chunks, executor, bar)))
-    finally:
-        if bar is not None:
-            bar.close()
     if wanted is None:
         return result
     if isinstance(wanted, int):

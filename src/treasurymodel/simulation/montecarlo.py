@@ -641,6 +641,18 @@ def _progress_bar(progress: Any, total: int) -> Any:
     return tqdm(total=total, unit="path", unit_scale=True, desc="simulate")
 
 
+@contextlib.contextmanager
+def _progress(progress: Any, total: int) -> Iterator[Any]:
+    """The run's progress bar (None without ``progress``), closed when the run ends,
+    however it ends."""
+    bar = _progress_bar(progress, total)
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 @overload
 def simulate(
     company: Sequence[Company],
@@ -1089,12 +1101,8 @@ def simulate(
         attrs.evolve(template, start=start, size=min(size, n_paths - start))
         for start in range(0, n_paths, size)
     ]
-    bar = _progress_bar(progress, n_paths)
-    try:
+    with _progress(progress, n_paths) as bar:
         results = list(_run(chunks, executor, bar))
-    finally:
-        if bar is not None:
-            bar.close()
     result = results[0] if len(results) == 1 else SimulationResult.concat(results)
     if wanted is None:
         return result
@@ -1252,12 +1260,11 @@ def _run_bounded(
     def chunk_at(start: int) -> Any:
         return attrs.evolve(template, start=start, size=min(size, total - start))
 
-    bar = _progress_bar(progress, total)
     agg: _Agg | None = None
     cand: list[Any] = [np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)]
     cand.append(np.empty(0, np.int64))
 
-    def take(item: tuple[_Agg, Any], chunk: Any) -> None:
+    def take(item: tuple[_Agg, Any], chunk: Any, bar: Any) -> None:
         nonlocal agg, cand
         part, (wi, wv, fi, ft) = item
         agg = part if agg is None else agg.merge(part)
@@ -1270,12 +1277,12 @@ def _run_bounded(
         if bar is not None:
             bar.update(chunk.size)
 
-    try:
+    with _progress(progress, total) as bar:
         if executor is None:
             with _reusing_matrices():
                 for start in starts:
                     chunk = chunk_at(start)
-                    take(aggregate(chunk, edges, count), chunk)
+                    take(aggregate(chunk, edges, count), chunk, bar)
         else:
             pending: list[tuple[concurrent.futures.Future[Any], Any]] = []
             try:
@@ -1284,18 +1291,15 @@ def _run_bounded(
                     pending.append((executor.submit(aggregate, chunk, edges, count), chunk))
                     if len(pending) >= _IN_FLIGHT:
                         future, done = pending.pop(0)
-                        take(future.result(), done)
+                        take(future.result(), done, bar)
                 while pending:
                     future, done = pending.pop(0)
-                    take(future.result(), done)
+                    take(future.result(), done, bar)
             except RuntimeError as exc:  # e.g. "cannot schedule new futures after shutdown"
                 raise ValidationError("executor", executor, f"refused the work ({exc})") from None
             finally:
                 for future, _ in pending:
                     future.cancel()
-    finally:
-        if bar is not None:
-            bar.close()
     assert agg is not None
     return agg, cand
 
