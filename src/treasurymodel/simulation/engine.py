@@ -71,6 +71,7 @@ from .state import (
     PathState,
     Run,
     StepWork,
+    _at,
     _average,
     _claim,
     _final_fields,
@@ -1146,11 +1147,6 @@ def _few(mask: Any, n: int) -> IntArray | None:
         else np.flatnonzero(mask)
     )
     return idx if 4 * idx.size < n else None
-
-
-def _at(value: Any, idx: IntArray) -> Any:
-    """``value`` (a float or an array of shape (paths,)) at the paths ``idx``."""
-    return value[idx] if isinstance(value, np.ndarray) and value.ndim else value
 
 
 def _put(value: Any, idx: IntArray, part: FloatArray, n: int) -> FloatArray:

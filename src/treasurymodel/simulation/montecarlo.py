@@ -55,7 +55,7 @@ from .models import (
 from .policy import FundingPolicy
 from .premium import ConstantPremium, PremiumModel
 from .result import SimulationResult
-from .state import LazyPrices, basket_company
+from .state import LazyPrices, _to_prices, basket_company
 from .trace import check_record_paths, choose
 
 if TYPE_CHECKING:
@@ -440,12 +440,6 @@ def _log_prices(
     if not (floor <= log_price.min() and log_price.max() <= ceiling):
         _refuse_paths(log_price, start=start, floor=floor, ceiling=ceiling)
     return log_price
-
-
-def _to_prices(row: FloatArray, asset_price: float) -> None:
-    """A date's log prices made its prices in place, as :class:`~.state.LazyPrices` does."""
-    np.exp(row, out=row)
-    row *= asset_price
 
 
 def _inside(low: float, high: float, steps: int, floor: float, ceiling: float) -> bool:

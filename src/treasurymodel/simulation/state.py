@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -132,6 +132,23 @@ def _pledges_in_basket_units(company: Company, basket: Any) -> list[Instrument] 
     return out
 
 
+def _to_prices(log_price: FloatArray, scale: float) -> None:
+    """Log prices (relative to ``scale``, the spot) made prices in place:
+    ``scale * exp(log_price)``, the one computation of :class:`LazyPrices`, wherever a date's
+    prices are computed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> row = np.log(np.array([1.0, 2.0]))
+    >>> _to_prices(row, 100.0)
+    >>> row.round(9).tolist()
+    [100.0, 200.0]
+    """
+    np.exp(log_price, out=log_price)
+    log_price *= scale
+
+
 class LazyPrices:
     """A ``(paths, steps + 1)`` matrix of prices ``scale * exp(log_price)`` whose columns are
     computed when first read (``prices[:, t]``), in place of their log prices.
@@ -169,8 +186,7 @@ class LazyPrices:
             raise IndexError("LazyPrices reads whole columns: prices[:, t]")
         row: FloatArray = self._rows[t]
         if not self._done[t]:
-            np.exp(row, out=row)
-            row *= self._scale
+            _to_prices(row, self._scale)
             self._done[t] = True
         return row
 
@@ -183,8 +199,7 @@ class LazyPrices:
         """The whole matrix, ``(paths, steps + 1)`` in Fortran order (a view of the
         date-major array, every date computed)."""
         if not self._done.any():
-            np.exp(self._rows, out=self._rows)
-            self._rows *= self._scale
+            _to_prices(self._rows, self._scale)
         else:
             for t in np.flatnonzero(~self._done):
                 self[:, int(t)]
@@ -473,7 +488,7 @@ def _final_fields(
     notional: list[Any],
     arrears: list[Any],
     debts: Sequence[Debt],
-    issued: Issued | _IssuedAt,
+    issued: Issued,
     n: int,
 ) -> dict[str, FloatArray]:
     conv: Any = 0.0
@@ -509,18 +524,20 @@ def _snapshot(
     # operations on the same numbers as on every path), put into copies of the snapshot
     idx = np.flatnonzero(np.broadcast_to(newly, (n,)))  # (a bool when every path defaults)
     if not idx.size:
-        for name in _FINAL_NAMES:  # (np.where(False, ..., snap) leaves the snapshot as is)
-            snap.setdefault(name, np.zeros(n))
+        # no path defaults now (those that failed had defaulted before, so the snapshot
+        # holds every field already): it stays as it is
         return
+    picked = Issued(issued.first)
+    picked.debt, picked.conv = _at(issued.debt, idx), _at(issued.conv, idx)
     now = _final_fields(
-        _pick(units, idx),
-        _pick(cash, idx),
-        _pick(shares, idx),
-        [_pick(x, idx) for x in out],
-        [_pick(x, idx) for x in notional],
-        [_pick(x, idx) for x in arrears],
+        _at(units, idx),
+        _at(cash, idx),
+        _at(shares, idx),
+        [_at(x, idx) for x in out],
+        [_at(x, idx) for x in notional],
+        [_at(x, idx) for x in arrears],
         debts,
-        _IssuedAt(_pick(issued.debt, idx), _pick(issued.conv, idx), issued.first),
+        picked,
         idx.size,
     )
     for name, value in now.items():
@@ -530,28 +547,6 @@ def _snapshot(
         snap[name] = kept
 
 
-_FINAL_NAMES: Final = (
-    "final_units",
-    "final_cash",
-    "final_shares",
-    "final_debt",
-    "final_preferred",
-    "unpaid_dividends",
-    "conversion_left",
-)
-"""The fields of :func:`_final_fields`, in its order."""
-
-
-class _IssuedAt:
-    """The running totals of :class:`Issued` on some paths (what :func:`_final_fields`
-    reads)."""
-
-    __slots__ = ("conv", "debt", "first")
-
-    def __init__(self, debt: Any, conv: Any, first: int) -> None:
-        self.debt, self.conv, self.first = debt, conv, first
-
-
-def _pick(value: Any, idx: IntArray) -> Any:
-    """``value`` (a float or an array of the paths) on the paths ``idx``; a float as is."""
+def _at(value: Any, idx: IntArray) -> Any:
+    """``value`` (a float or an array of shape (paths,)) at the paths ``idx``."""
     return value[idx] if isinstance(value, np.ndarray) and value.ndim else value
