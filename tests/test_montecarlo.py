@@ -132,6 +132,33 @@ def test_weekly_dates_of_ten_years() -> None:
 # --- price paths and seeding ------------------------------------------------------------------
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    size=st.integers(1, 2 * BLOCK_PATHS + 7),
+    steps=st.integers(1, 70),
+    seed=st.integers(0, 2**32),
+)
+def test_a_gbm_chunk_ending_inside_a_block_keeps_the_blocks_first_paths(
+    size: int, steps: int, seed: int
+) -> None:
+    # The fast GBM path draws a block a slice of dates at a time and drops the paths past the
+    # chunk's end: its prices must be the first paths of the whole run's, bit for bit, and
+    # those of GBM.log_returns for each whole block (cumulated and exponentiated alike).
+    model = GBM(asset_price=30.0, drift=0.1, volatility=0.8)
+    total = 3 * BLOCK_PATHS
+    whole = price_paths(model, seed=seed, start=0, size=total, total=total, steps=steps, dt=0.02)
+    part = price_paths(model, seed=seed, start=0, size=size, total=total, steps=steps, dt=0.02)
+    assert np.array_equal(part, whole[:size])
+    children = np.random.SeedSequence(seed).spawn(3)
+    for block in range(3):
+        rng = np.random.Generator(np.random.PCG64(children[block]))
+        r = model.log_returns(rng, paths=BLOCK_PATHS, steps=steps, dt=0.02)
+        lo = block * BLOCK_PATHS
+        np.testing.assert_allclose(
+            np.log(whole[lo : lo + BLOCK_PATHS, 1:] / 30.0), np.cumsum(r, axis=1), atol=1e-12
+        )
+
+
 def test_price_paths_follow_the_documented_seeding() -> None:
     model = GBM(asset_price=100.0, drift=0.02, volatility=0.4)
     total, steps, dt_ = 2 * BLOCK_PATHS + 10, 6, 1 / 12
@@ -140,7 +167,7 @@ def test_price_paths_follow_the_documented_seeding() -> None:
     children = np.random.SeedSequence(7).spawn(3)  # block i uses the i-th spawned child
     for block, rows in ((0, BLOCK_PATHS), (1, BLOCK_PATHS), (2, 10)):
         rng = np.random.Generator(np.random.PCG64(children[block]))
-        z = rng.standard_normal((rows, steps))
+        z = rng.standard_normal((steps, rows)).T  # a date at a time: date 1's of every path first
         log_returns = (0.02 - 0.5 * 0.4**2) * dt_ + 0.4 * math.sqrt(dt_) * z
         expected = 100.0 * np.exp(
             np.concatenate([np.zeros((rows, 1)), log_returns], axis=1).cumsum(axis=1)

@@ -340,7 +340,9 @@ class CorrelatedGBM:
         )
         if not any(self.volatilities):
             return np.zeros((n, paths, steps)), np.zeros((n, n)), means
-        z = rng.standard_normal((n, paths, steps))
+        # asset by asset, each a date at a time (every path's normal of a date before the
+        # next date's), as GBM draws them: the first asset's are GBM's with the same generator
+        z = np.ascontiguousarray(rng.standard_normal((n, steps, paths)).transpose(0, 2, 1))
         mix = self._factor * (np.array(self.volatilities) * sd)[:, None]
         mix[0, 0] = self.volatilities[0] * sd  # exactly GBM's factor (L[0, 0] is 1)
         return z, mix, means

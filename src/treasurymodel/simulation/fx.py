@@ -300,7 +300,10 @@ def fx_paths(
                 np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, _stream(code))))
             )
             take = min(rows, start + size - lo)
-            shocks[:, lo - start : lo - start + take] = rng.standard_normal((rows, steps))[:take].T
+            # a date at a time (every path's normal of a date before the next date's), as
+            # the asset's GBM draws them, straight into place
+            drawn = rng.standard_normal((steps, rows))
+            shocks[:, lo - start : lo - start + take] = drawn[:, :take]
         sigma = value.volatility
         scale = sigma * math.sqrt(dt)
         if rho != 0.0:

@@ -271,21 +271,32 @@ class GBM:
     ) -> FloatArray:
         """Log returns, shape ``(paths, steps)``; see the class docstring for the formula.
 
+        The normal variates are drawn a date at a time: the first ``paths`` numbers of
+        ``rng`` are every path's variate of the first step, the next ``paths`` the second
+        step's, and so on (the order in which the Monte Carlo driver fills its date-major
+        price matrix).
+
         Examples
         --------
         >>> import numpy as np
-        >>> GBM(asset_price=1.0, volatility=0.2).log_returns(
-        ...     np.random.default_rng(1), paths=4, steps=3, dt=0.25).shape
+        >>> r = GBM(asset_price=1.0, volatility=0.2).log_returns(
+        ...     np.random.default_rng(1), paths=4, steps=3, dt=0.25)
+        >>> r.shape
         (4, 3)
+        >>> z = np.random.default_rng(1).standard_normal(4)  # the first step of the 4 paths
+        >>> bool(np.allclose(r[:, 0], 0.2 * 0.5 * z - 0.5 * 0.2**2 * 0.25))
+        True
         """
         _check_call(rng, paths, steps, dt)
         scale, mean = self._step(dt)
         if self.volatility == 0.0:
             return np.full((paths, steps), mean)
-        out = rng.standard_normal((paths, steps))
+        # drawn a date at a time (every path's variate of a date, then the next date's): the
+        # order of the Monte Carlo driver's date-major price matrix, which it fills in place
+        out = rng.standard_normal((steps, paths))
         out *= scale
         out += mean
-        return out
+        return np.ascontiguousarray(out.T)
 
     def _step(self, dt: float) -> tuple[float, float]:
         """The scale of a step's normal variate and its mean: ``sigma sqrt(dt)`` and
@@ -371,8 +382,9 @@ class MertonJumpDiffusion:
         """Log returns, shape ``(paths, steps)``; see the class docstring for the formula.
 
         Random numbers are drawn in a fixed order: the diffusion normals (if the volatility
-        is positive), the jump counts (if the intensity is positive), then one normal per step
-        that has jumps.
+        is positive; a date at a time, every path's normal of a date before the next date's,
+        as :class:`GBM` draws them), the jump counts (if the intensity is positive), then
+        one normal per step that has jumps.
 
         Examples
         --------
@@ -388,7 +400,8 @@ class MertonJumpDiffusion:
         if sigma == 0.0:
             out = np.full((paths, steps), mean)
         else:
-            out = rng.standard_normal((paths, steps))
+            # a date at a time, as GBM draws them (the same paths with no jumps)
+            out = np.ascontiguousarray(rng.standard_normal((steps, paths)).T)
             out *= sigma * math.sqrt(dt)
             out += mean
         if lam > 0.0:

@@ -403,7 +403,9 @@ def _log_prices(
         )
         take = min(rows, start + size - lo)
         if type(model) is GBM and model.volatility > 0.0:
-            drawn = _gbm_rows(model, rng, log_price[1:, lo - start : lo - start + take], dt)
+            drawn = _gbm_rows(
+                model, rng, log_price[1:, lo - start : lo - start + take], dt, rows=rows
+            )
             if bounds is not None:
                 bounds.append(drawn)
             continue
@@ -461,38 +463,41 @@ def _inside(low: float, high: float, steps: int, floor: float, ceiling: float) -
     return steps * min(low, 0.0) >= floor + 1.0 and steps * max(high, 0.0) <= ceiling - 1.0
 
 
-_GBM_SLICE: Final = 256
-"""Paths of a block drawn at a time by :func:`_gbm_rows` (their variates stay in cache)."""
+_GBM_SLICE: Final = 32
+"""Steps of a block drawn at a time by :func:`_gbm_rows` (their variates stay in cache)."""
 
 
 def _gbm_rows(
-    model: GBM, rng: np.random.Generator, into: FloatArray, dt: float
+    model: GBM, rng: np.random.Generator, into: FloatArray, dt: float, *, rows: int
 ) -> tuple[float, float]:
-    """A block's GBM log returns written date-major into ``into`` (shape (steps, paths)): the
-    numbers of ``model.log_returns`` for the block's first paths, bit for bit.
+    """A block's GBM log returns written date-major into ``into`` (shape (steps, paths), the
+    block's first ``paths`` of its ``rows``): the numbers of ``model.log_returns`` for the
+    block, bit for bit.
 
-    The generator's normal variates come one after another whatever the size of each draw,
-    so the block's paths drawn a slice at a time are those of one draw of the block (paths
-    past ``into``'s are never drawn: no later path depends on them); each slice is scaled,
-    shifted and transposed into place while it is in cache, by the same operations as
-    :meth:`GBM.log_returns` (a slice, its scale, then its mean).
+    :meth:`GBM.log_returns` draws its variates a date at a time (all of a date's paths, then
+    the next date's), in the order of the price matrix, so the block is drawn a slice of
+    dates at a time straight into place: the generator's normal variates come one after
+    another whatever the size of each draw. Each slice is scaled and shifted by the same
+    operations as :meth:`GBM.log_returns` (a slice, its scale, then its mean) while it is in
+    cache; the paths of the block past ``into``'s are drawn and dropped.
 
     Returns the smallest and the largest log return written (NaN if any is NaN), read from
     each slice while it is in cache, so that the caller need not read every log price again
     to check their range (:func:`_inside`)."""
     scale, mean = model._step(dt)
     steps, paths = into.shape
-    buf = np.empty((min(_GBM_SLICE, paths), steps))
+    buf = np.empty((min(_GBM_SLICE, steps), rows))
     lows, highs = [], []
-    for i in range(0, paths, _GBM_SLICE):
-        part = buf[: min(_GBM_SLICE, paths - i)]
+    for k in range(0, steps, _GBM_SLICE):
+        part = buf[: min(_GBM_SLICE, steps - k)]
         rng.standard_normal(out=part)
         part *= scale
+        kept = part if paths == rows else part[:, :paths]
         # z * scale + mean, the shift written straight into place (one pass fewer); the
         # extremes of the slice are those of z * scale shifted by the same mean
-        np.add(part.T, mean, out=into[:, i : i + part.shape[0]])
-        lows.append(part.min() + mean)
-        highs.append(part.max() + mean)
+        np.add(kept, mean, out=into[k : k + part.shape[0]])
+        lows.append(kept.min() + mean)
+        highs.append(kept.max() + mean)
     return float(np.min(lows)), float(np.max(highs))
 
 
