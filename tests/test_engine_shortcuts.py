@@ -9,7 +9,8 @@
   (tests/_reference_engine.py) path by path.
 * GBM's log returns drawn a slice of a block at a time, straight into the date-major matrix,
   equal those of ``GBM.log_returns`` drawn a block at a time (the plain route, which any
-  other model takes) bit for bit.
+  other model takes) bit for bit; so do the prices kept on the steps the engine reads only,
+  and the engine reads no other step.
 * The share price at an mNAV of exactly 1 (no multiplication) and with debt plus preferred
   kept from step to step while they do not change equals the plain formula.
 * Coins sold and dividends shared out on the few paths short of them equal the whole-array
@@ -135,6 +136,88 @@ def test_prices_computed_while_the_sum_passes_equal_the_whole_matrix(
     for t in range(157):
         assert lazy[:, t].tobytes() == whole[:, t].tobytes(), t
     assert lazy.full().tobytes(order="F") == whole.tobytes(order="F")
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    only=st.sets(st.integers(1, 155), max_size=40),
+    case=st.sampled_from([(0.2, 0.1), (0.8, -0.3), (10.0, 10.0)]),
+    start_size=st.sampled_from([(0, 1), (1024, 1100), (0, 3000), (2048, 952)]),
+    seed=st.integers(0, 2**32),
+)
+def test_prices_kept_on_some_steps_only_equal_the_whole_matrix(
+    only: set[int], case: tuple[float, float], start_size: tuple[int, int], seed: int
+) -> None:
+    # A GBM's prices kept on the steps the engine reads only (summed through a scratch of a
+    # few dates) equal those columns of the whole matrix bit for bit, for chunks that start
+    # and end inside blocks or span several. At a volatility and a drift of 1,000% the range
+    # cannot be settled from the returns' extremes: the whole matrix is built instead.
+    volatility, drift = case
+    model = tm.GBM(asset_price=68_141.0, drift=drift, volatility=volatility)
+    start, size = start_size
+    kw: dict[str, Any] = {"seed": seed, "start": start, "size": size, "total": 3000}
+    whole = price_paths(model, steps=156, dt=1 / 52, **kw)
+    kept = tuple(sorted(only | {0, 156}))
+    lazy = _price_source(model, steps=156, dt=1 / 52, only=kept, **kw)
+    assert isinstance(lazy, LazyPrices)
+    assert lazy.shape == whole.shape
+    assert lazy.log_price.shape[0] == (len(kept) if volatility < 1.0 else 157)
+    for t in kept:
+        assert lazy[:, t].tobytes() == whole[:, t].tobytes(), t
+
+
+def test_the_engine_reads_only_the_steps_prices_read_lists(monkeypatch: Any) -> None:
+    # Every date the engine reads in a run of simulate is one prices_read listed, for every
+    # bundled one-asset company and policies with loans, preferred at the market, cash flows
+    # and the flywheel; where the steps depend on the paths (new notes) or every price is
+    # read (a peak premium, record) every date is kept.
+    read: list[int] = []
+    getitem = LazyPrices.__getitem__
+
+    def spy(self: LazyPrices, key: tuple[slice, int]) -> Any:
+        read.append(key[1])
+        return getitem(self, key)
+
+    monkeypatch.setattr(LazyPrices, "__getitem__", spy)
+    notes = tm.simulation.ConvertibleIssuance(
+        capacity_per_year=5e9, coupon=0.01, conversion_premium=0.35, tenor_years=5
+    )
+    policies: list[Any] = [
+        None,
+        tm.simulation.FundingPolicy(operating_cash_flow=-5e7),
+        tm.simulation.FundingPolicy(buy_asset_above_mnav=1.5),
+        tm.simulation.FundingPolicy(channels=("common", "preferred", "coins")),
+        tm.simulation.FundingPolicy(channels=("common", notes, "coins")),
+    ]
+    peak = tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0)
+    seen_kept = seen_whole = 0
+    for name in ("mstr-2022q2", "mstr-2026-02", "xxi-2026-01", "sbet-2025-10"):
+        co = tm.datasets.load(name)
+        assert co.market is not None
+        model = tm.GBM(asset_price=float(co.market.asset_price or 1.0), volatility=0.9)
+        dates = simulation_dates(co.as_of, years=3, steps_per_year=52)
+        for policy in policies:
+            for premium, record in ((None, ()), (peak, ()), (None, ("cash",))):
+                read.clear()
+                listed = engine.prices_read(co, dates, policy, premium, None, record)
+                tm.simulate(
+                    co,
+                    model=model,
+                    years=3,
+                    paths=300,
+                    seed=5,
+                    policy=policy,
+                    premium=premium,
+                    record=record,
+                )
+                assert read
+                if listed is None or len(listed) == len(dates):
+                    seen_whole += 1
+                else:
+                    seen_kept += 1
+                    assert set(read) <= set(listed), (name, policy, premium, record)
+    assert seen_kept >= 8
+    assert seen_whole >= 8
 
 
 def test_common_shares_on_the_few_open_paths_match_the_scalar_reference(

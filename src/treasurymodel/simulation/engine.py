@@ -496,6 +496,64 @@ def simulate_drawn(
     return _run(plan, prices, policy, premium, impact, edges)
 
 
+def _visits(plan: Plan, policy: FundingPolicy, *, recording: bool, last_step: int) -> set[int]:
+    """The steps the engine visits whatever happens on the paths: the calendar's, every step
+    while a collateralized loan is outstanding (margin checks), and every step when the
+    flywheel buys, cash flows in or quantities are recorded. (Securities sold on the paths
+    add the steps of their payments as they are sold.)"""
+    visit: set[int] = set(plan.event_steps)
+    if plan.margin_loans:
+        visit.update(range(0, min(plan.margin_until, last_step) + 1))
+    if policy.flywheel or recording or policy.inflows:
+        visit.update(range(last_step + 1))
+    return visit
+
+
+_SELLS_SECURITIES: Final = (ConvertibleIssuance, PreferredIssuance, TermLoanIssuance)
+"""Channels whose securities, sold on the paths, add the steps of their payments."""
+
+
+def prices_read(
+    company: Any,
+    dates: Any,
+    policy: Any,
+    premium: Any,
+    impact: Any,
+    record: Sequence[str],
+) -> tuple[int, ...] | None:
+    """The steps whose prices :func:`simulate_drawn` reads, whatever the paths (sorted), or
+    None when they depend on the paths or cannot be told.
+
+    They are the steps the engine visits (:func:`_visits`), the first (whose price places
+    the recorded quantities' bins) and the last (the final price). None when a channel sells
+    new securities on the paths (their payments add steps as they are sold), when the premium
+    model reads the running peak (the price of every step), or when the inputs are wrong
+    (the engine then names what is wrong).
+
+    Examples
+    --------
+    >>> import treasurymodel as tm
+    >>> co = tm.datasets.load("mstr-2026-02")
+    >>> dates = tm.simulation.simulation_dates(co.as_of, years=1)
+    >>> read = prices_read(co, dates, None, None, None, ())
+    >>> read[:3], read[-1], len(read) < len(dates)
+    ((0, 4, 6), 52, True)
+    >>> peak = tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0)
+    >>> prices_read(co, dates, None, peak, None, ()) is None
+    True
+    """
+    try:
+        company, the_dates, policy, premium = _inputs(company, dates, policy, premium, impact)
+        plan = plan_for(company, the_dates, policy)
+    except ValidationError:
+        return None
+    if premium.uses_peak or any(isinstance(ch, _SELLS_SECURITIES) for ch in policy.channels):
+        return None
+    last = len(the_dates) - 1
+    steps = _visits(plan, policy, recording=bool(record), last_step=last) | {0, last}
+    return tuple(sorted(steps))
+
+
 def _run(
     plan: Plan,
     prices: FloatArray | LazyPrices,
@@ -526,14 +584,9 @@ def _run(
     st = PathState(c)
     st.credit = credit
     st.fx_reval = fx
-    visit: set[int] = set(plan.event_steps)
-    if plan.margin_loans:
-        visit.update(range(0, min(plan.margin_until, c.last_step) + 1))
     kept: dict[str, FloatArray] = {} if trace is None else trace
     recording = bool(edges) or trace is not None
-    if c.flywheel or recording or c.inflows:
-        visit.update(range(c.last_step + 1))
-    st.heap = sorted(visit)
+    st.heap = sorted(_visits(plan, policy, recording=recording, last_step=c.last_step))
     done = -1
     while st.heap:
         t = heapq.heappop(st.heap)

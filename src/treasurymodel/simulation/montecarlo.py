@@ -40,7 +40,14 @@ from ..validators import check_date, check_flag, check_number
 from .aggregates import SimulationAggregates, outcome_edges
 from .assets import Basket, MultiAssetModel, basket_price_paths
 from .calendar import plan_for
-from .engine import _check_models, check_record, simulate_drawn, simulate_paths, trace_paths
+from .engine import (
+    _check_models,
+    check_record,
+    prices_read,
+    simulate_drawn,
+    simulate_paths,
+    trace_paths,
+)
 from .fx import FxGBM, check_fx, convert, fx_paths
 from .impact import ImpactModel
 from .models import (
@@ -237,6 +244,9 @@ class _Chunk:
     # the steps the engine surely reads (the company's calendar and the last), whose prices
     # are computed while the running sum passes them
     early: frozenset[int] = frozenset()
+    # the steps whose prices the engine reads whatever the paths (prices_read), when known:
+    # only those are kept (None: every step)
+    only: tuple[int, ...] | None = None
 
 
 def price_paths(
@@ -278,11 +288,14 @@ def _price_source(
     steps: int,
     dt: float,
     early: frozenset[int] = frozenset(),
+    only: tuple[int, ...] | None = None,
 ) -> FloatArray | LazyPrices:
     """:func:`price_paths` (the same checks and the same numbers), a one-asset model's prices
     left as log prices that become prices a date at a time, when the engine first reads
     that date (:class:`~.state.LazyPrices`): the engine visits only the steps on which
-    something happens, so most dates are never exponentiated."""
+    something happens, so most dates are never exponentiated. With ``only`` (the steps the
+    engine reads, :func:`~.engine.prices_read`), a GBM's prices are kept on those steps only
+    (:func:`_gbm_prices_at`)."""
     seed = _whole("seed", seed, minimum=0)
     total = _whole("total", total, minimum=1, maximum=_MAX_PATHS)
     size = _whole("size", size, minimum=1)
@@ -308,6 +321,18 @@ def _price_source(
         return basket_price_paths(
             model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
         )
+    if only is not None and type(model) is GBM and model.volatility > 0.0:
+        kept = _gbm_prices_at(
+            model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt, only=only
+        )
+        if kept is not None:
+            return LazyPrices(
+                kept,
+                float(model.asset_price),
+                done=range(len(only)),
+                stored=only,
+                dates=steps + 1,
+            )
     done: set[int] = set()
     log_price = _log_prices(
         model,
@@ -501,6 +526,85 @@ def _gbm_rows(
     return float(np.min(lows)), float(np.max(highs))
 
 
+_SCRATCH_DATES: Final = 16
+"""Dates of the running sums :func:`_gbm_prices_at` computes at a time, across the chunk's
+paths (a scratch of about 2 MB for 15,360 paths, which stays in cache)."""
+
+
+def _gbm_prices_at(
+    model: GBM,
+    *,
+    seed: int,
+    start: int,
+    size: int,
+    total: int,
+    steps: int,
+    dt: float,
+    only: tuple[int, ...],
+) -> FloatArray | None:
+    """The prices of :func:`price_paths` for a GBM (the same numbers, bit for bit) on the
+    steps ``only`` (sorted, from 0 and within ``steps``), date-major: shape ``(len(only),
+    size)``, row ``i`` the prices of step ``only[i]`` as :class:`~.state.LazyPrices` computes
+    them.
+
+    The blocks' variates are drawn a slice of :data:`_SCRATCH_DATES` dates at a time (each
+    block's generator gives the same stream whatever the size of each draw), scaled and
+    shifted into a scratch of those dates across the chunk's paths, and summed on from the
+    previous date there, in cache (the same running sums, in the same order, as
+    :func:`_log_prices`); only the steps of ``only`` are written out, as prices. The price
+    range is settled from the returns' extremes so far, slice by slice (:func:`_inside`);
+    None when it cannot be (or a return is NaN): the caller then builds the whole matrix,
+    which checks every log price and names the first path out of range."""
+    asset_price = float(model.asset_price)
+    floor, ceiling = (math.log(x) - math.log(asset_price) for x in _PRICE_RANGE)
+    scale, mean = model._step(dt)
+    out = _matrix((len(only), size))
+    row_of = {t: i for i, t in enumerate(only)}
+    out[row_of[0]] = 0.0
+    _to_prices(out[row_of[0]], asset_price)
+    # each block holding some of the chunk's paths: its generator, its first column in the
+    # chunk, the paths it gives the chunk and the paths it draws
+    blocks = []
+    for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
+        lo = block * BLOCK_PATHS
+        rng = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
+        )
+        rows = min(BLOCK_PATHS, total - lo)
+        blocks.append((rng, lo - start, min(rows, start + size - lo), rows))
+    width = _SCRATCH_DATES
+    bufs = {rows: np.empty((min(width, steps), rows)) for _, _, _, rows in blocks}
+    # scratch row 0: the running sums of the slice's previous date; rows 1..: the slice's
+    sums = np.empty((min(width, steps) + 1, size))
+    low, high = math.inf, -math.inf
+    for k in range(0, steps, width):
+        n = min(width, steps - k)
+        for rng, col, take, rows in blocks:
+            part = bufs[rows][:n]
+            rng.standard_normal(out=part)
+            part *= scale
+            kept = part if take == rows else part[:, :take]
+            # z * scale + mean, as GBM.log_returns computes it, into place
+            np.add(kept, mean, out=sums[1 : n + 1, col : col + take])
+            smallest, largest = float(kept.min()) + mean, float(kept.max()) + mean
+            if smallest != smallest or largest != largest:  # NaN
+                _release(out)
+                return None
+            low, high = min(low, smallest), max(high, largest)
+        if not _inside(low, high, k + n, floor, ceiling):
+            _release(out)
+            return None
+        for j in range(1, n + 1):
+            t = k + j
+            if t > 1:  # the first date's sum is its return
+                np.add(sums[j - 1], sums[j], out=sums[j])
+            i = row_of.get(t)
+            if i is not None:
+                _to_prices(sums[j], asset_price, out=out[i])
+        sums[0] = sums[n]
+    return out
+
+
 def _refuse_paths(log_price: FloatArray, *, start: int, floor: float, ceiling: float) -> None:
     """Name the first path whose (date-major) log prices are not finite or out of range."""
     inside = (log_price >= floor) & (log_price <= ceiling)  # False for NaN
@@ -532,6 +636,7 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
             steps=chunk.steps,
             dt=chunk.dt,
             early=chunk.early if _lazy_ok(chunk) else frozenset(),
+            only=chunk.only if _lazy_ok(chunk) else None,
         )
         if isinstance(drawn, LazyPrices) and _lazy_ok(chunk):
             result = simulate_drawn(
@@ -573,6 +678,25 @@ def _surely_read(
     except ValidationError:
         return frozenset()
     return frozenset(plan.event_steps) | {len(dates) - 1}
+
+
+def _kept_steps(
+    company: Company,
+    dates: tuple[_dt.date, ...],
+    policy: FundingPolicy | None,
+    premium: PremiumModel | None,
+    impact: ImpactModel | None,
+    record: tuple[str, ...],
+    fx: Mapping[str, Any] | None,
+    steps: int,
+) -> tuple[int, ...] | None:
+    """The steps whose prices a chunk keeps: those the engine reads whatever the paths
+    (:func:`~.engine.prices_read`), or None (every step) when they are not known, are every
+    step, or the prices are converted from another currency as a whole matrix."""
+    if fx or company.holdings[0].price_currency not in (None, company.currency):
+        return None
+    read = prices_read(company, dates, policy, premium, impact, record)
+    return None if read is None or len(read) > steps else read
 
 
 def _lazy_ok(chunk: _Chunk) -> bool:
@@ -1091,6 +1215,7 @@ def simulate(
         record_edges=record_edges,
         fx=rates,
         early=_surely_read(company, dates, policy),
+        only=_kept_steps(company, dates, policy, premium, impact, names, rates, steps),
     )
     if record_edges is not None:  # the engine checks the edges: on one flat path, up front
         _run_chunk(template, np.full((1, steps + 1), float(model.asset_price)))

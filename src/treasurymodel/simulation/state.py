@@ -132,10 +132,10 @@ def _pledges_in_basket_units(company: Company, basket: Any) -> list[Instrument] 
     return out
 
 
-def _to_prices(log_price: FloatArray, scale: float) -> None:
-    """Log prices (relative to ``scale``, the spot) made prices in place:
-    ``scale * exp(log_price)``, the one computation of :class:`LazyPrices`, wherever a date's
-    prices are computed.
+def _to_prices(log_price: FloatArray, scale: float, out: FloatArray | None = None) -> None:
+    """Log prices (relative to ``scale``, the spot) made prices in place (or written into
+    ``out``): ``scale * exp(log_price)``, the one computation of :class:`LazyPrices`,
+    wherever a date's prices are computed.
 
     Examples
     --------
@@ -145,8 +145,10 @@ def _to_prices(log_price: FloatArray, scale: float) -> None:
     >>> row.round(9).tolist()
     [100.0, 200.0]
     """
-    np.exp(log_price, out=log_price)
-    log_price *= scale
+    if out is None:
+        out = log_price
+    np.exp(log_price, out=out)
+    out *= scale
 
 
 class LazyPrices:
@@ -159,6 +161,10 @@ class LazyPrices:
     the exponentials of the other dates are never computed. A column holds exactly the
     numbers the whole matrix would (the same operations on the same values).
 
+    With ``stored`` (the steps, in order, of ``dates`` steps whose rows ``log_price`` holds)
+    the matrix holds those dates only, the ones the engine reads
+    (:func:`~.engine.prices_read`); reading another date is an error of the caller.
+
     Examples
     --------
     >>> import numpy as np
@@ -169,21 +175,42 @@ class LazyPrices:
     [200.0, 50.0]
     >>> lazy.full().round(9).tolist()
     [[100.0, 200.0], [100.0, 50.0]]
+    >>> few = LazyPrices(np.log(np.array([[1.0, 1.0], [2.0, 0.5]])), 100.0, stored=(0, 7),
+    ...                  dates=9)
+    >>> few.shape, few[:, 7].round(9).tolist()
+    ((2, 9), [200.0, 50.0])
     """
 
-    __slots__ = ("_done", "_rows", "_scale", "shape")
+    __slots__ = ("_done", "_rows", "_scale", "_where", "shape")
 
-    def __init__(self, log_price: FloatArray, scale: float, *, done: Collection[int] = ()) -> None:
+    def __init__(
+        self,
+        log_price: FloatArray,
+        scale: float,
+        *,
+        done: Collection[int] = (),
+        stored: Sequence[int] | None = None,
+        dates: int = 0,
+    ) -> None:
         self._rows = log_price
         self._scale = scale
         self._done = np.zeros(log_price.shape[0], dtype=bool)
-        self._done[list(done)] = True  # dates already holding their prices
-        self.shape: tuple[int, int] = (log_price.shape[1], log_price.shape[0])
+        self._done[list(done)] = True  # rows already holding their prices
+        self._where: IntArray | None = None  # a date's row, -1 when not stored
+        if stored is not None:
+            self._where = np.full(dates, -1, dtype=np.intp)
+            self._where[list(stored)] = np.arange(len(stored))
+        width = log_price.shape[0] if self._where is None else dates
+        self.shape: tuple[int, int] = (log_price.shape[1], width)
 
     def __getitem__(self, key: tuple[slice, int]) -> FloatArray:
         rows, t = key
         if rows != slice(None):  # pragma: no cover - the engine reads whole columns only
             raise IndexError("LazyPrices reads whole columns: prices[:, t]")
+        if self._where is not None:
+            t = int(self._where[t])
+            if t < 0:  # pragma: no cover - prices_read lists every date the engine reads
+                raise RuntimeError(f"no prices kept for step {key[1]} (an internal error)")
         row: FloatArray = self._rows[t]
         if not self._done[t]:
             _to_prices(row, self._scale)
@@ -197,7 +224,9 @@ class LazyPrices:
 
     def full(self) -> FloatArray:
         """The whole matrix, ``(paths, steps + 1)`` in Fortran order (a view of the
-        date-major array, every date computed)."""
+        date-major array, every date computed); not for a matrix of some dates only."""
+        if self._where is not None:  # pragma: no cover - the driver never asks it
+            raise RuntimeError("the prices of some dates only have no whole matrix")
         if not self._done.any():
             _to_prices(self._rows, self._scale)
         else:
