@@ -1244,11 +1244,14 @@ def simulate(
 
 def _traced_blocks(template: Any, idx: IntArray) -> Iterator[tuple[int, FloatArray, IntArray]]:
     """For each random-number block holding some of the paths ``idx`` (sorted) of
-    ``template``'s run: its first path, its prices drawn again, and the rows of those paths
-    in them (paths do not interact, so a path's arrays are those it has in any run)."""
+    ``template``'s run: its first path, its prices drawn again (those of the paths of
+    ``idx`` only, unless exchange rates are drawn from the block's prices), and the rows of
+    those paths in them (paths do not interact, so a path's arrays are those it has in any
+    run)."""
     for block in np.unique(idx // BLOCK_PATHS):
         start = int(block) * BLOCK_PATHS
-        prices = price_paths(
+        picked = idx[idx // BLOCK_PATHS == block] - start
+        drawn = _price_source(
             template.model,
             seed=template.seed,
             start=start,
@@ -1257,7 +1260,14 @@ def _traced_blocks(template: Any, idx: IntArray) -> Iterator[tuple[int, FloatArr
             steps=template.steps,
             dt=template.dt,
         )
-        yield start, prices, idx[idx // BLOCK_PATHS == block] - start
+        if isinstance(drawn, LazyPrices) and not getattr(template, "fx", None):
+            # only the traced paths' prices, as price_paths computes them (no exchange rate
+            # reads the block's other prices): their log prices, then prices
+            chosen = drawn.log_price[:, picked]
+            _to_prices(chosen, float(template.model.asset_price))
+            yield start, chosen.T, np.arange(picked.size)
+        else:
+            yield start, drawn.full() if isinstance(drawn, LazyPrices) else drawn, picked
 
 
 def _trace(template: _Chunk, paths: Any) -> Any:

@@ -85,8 +85,10 @@ True
 def _vec(value: Any, n: int) -> FloatArray:
     """``value`` (a float, or an array of shape (n,)) as a float64 array of shape (n,), not
     copied when it already is one (the values are read, never written)."""
-    if isinstance(value, float | int):
-        return np.full(n, float(value))
+    if isinstance(value, (float, int)):
+        out = np.empty(n)  # np.full's numbers, without its wrappers (a traced run asks often)
+        out.fill(float(value))
+        return out
     return np.asarray(value, dtype=np.float64)
 
 
