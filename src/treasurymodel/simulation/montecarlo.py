@@ -322,9 +322,8 @@ def _price_source(
             model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt
         )
     if only is not None and type(model) is GBM and model.volatility > 0.0:
-        kept = _gbm_prices_at(
-            model, seed=seed, start=start, size=size, total=total, steps=steps, dt=dt, only=only
-        )
+        blocks = _blocks(seed, start=start, size=size, total=total)
+        kept = _gbm_prices_at(model, blocks, steps=steps, dt=dt, only=only)
         if kept is not None:
             return LazyPrices(
                 kept,
@@ -415,22 +414,12 @@ def _log_prices(
     # of contiguous memory and the engine reads a date's prices contiguously.
     log_price = _matrix((steps + 1, size))  # every element is written below
     log_price[0] = 0.0
-    first = start // BLOCK_PATHS
-    last = (start + size - 1) // BLOCK_PATHS
     # the smallest and largest log returns of each block drawn by _gbm_rows (None once a
     # block is not: then every log price is checked)
     bounds: list[tuple[float, float]] | None = []
-    for block in range(first, last + 1):
-        lo = block * BLOCK_PATHS
-        rows = min(BLOCK_PATHS, total - lo)
-        rng = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
-        )
-        take = min(rows, start + size - lo)
+    for rng, col, take, rows in _blocks(seed, start=start, size=size, total=total):
         if type(model) is GBM and model.volatility > 0.0:
-            drawn = _gbm_rows(
-                model, rng, log_price[1:, lo - start : lo - start + take], dt, rows=rows
-            )
+            drawn = _gbm_rows(model, rng, log_price[1:, col : col + take], dt, rows=rows)
             if bounds is not None:
                 bounds.append(drawn)
             continue
@@ -444,7 +433,7 @@ def _log_prices(
             )
         # The block is drawn whole (its paths do not depend on how it is split); a chunk
         # that ends inside it keeps its first paths only.
-        log_price[1:, lo - start : lo - start + take] = returns[:take].T
+        log_price[1:, col : col + take] = returns[:take].T
     asset_price = float(model.asset_price)
     floor, ceiling = (math.log(x) - math.log(asset_price) for x in _PRICE_RANGE)
     settled = False
@@ -510,20 +499,48 @@ def _gbm_rows(
     each slice while it is in cache, so that the caller need not read every log price again
     to check their range (:func:`_inside`)."""
     scale, mean = model._step(dt)
-    steps, paths = into.shape
+    steps = into.shape[0]
     buf = np.empty((min(_GBM_SLICE, steps), rows))
     lows, highs = [], []
     for k in range(0, steps, _GBM_SLICE):
         part = buf[: min(_GBM_SLICE, steps - k)]
-        rng.standard_normal(out=part)
-        part *= scale
-        kept = part if paths == rows else part[:, :paths]
-        # z * scale + mean, the shift written straight into place (one pass fewer); the
-        # extremes of the slice are those of z * scale shifted by the same mean
-        np.add(kept, mean, out=into[k : k + part.shape[0]])
-        lows.append(kept.min() + mean)
-        highs.append(kept.max() + mean)
+        smallest, largest = _gbm_slice(rng, part, scale, mean, into[k : k + part.shape[0]])
+        lows.append(smallest)
+        highs.append(largest)
     return float(np.min(lows)), float(np.max(highs))
+
+
+def _blocks(
+    seed: int, *, start: int, size: int, total: int
+) -> list[tuple[np.random.Generator, int, int, int]]:
+    """Each random-number block holding some of the paths ``start .. start + size`` of a
+    ``total``-path simulation: its generator (``SeedSequence(seed, spawn_key=(i,))`` for
+    block ``i``), its first column in the chunk, the paths it gives the chunk and the paths
+    it draws."""
+    out = []
+    for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
+        lo = block * BLOCK_PATHS
+        rng = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
+        )
+        rows = min(BLOCK_PATHS, total - lo)
+        out.append((rng, lo - start, min(rows, start + size - lo), rows))
+    return out
+
+
+def _gbm_slice(
+    rng: np.random.Generator, part: FloatArray, scale: float, mean: float, into: FloatArray
+) -> tuple[float, float]:
+    """A slice of a block's GBM log returns: ``part`` (dates x the block's paths) drawn from
+    ``rng`` and scaled in place, and ``z * scale + mean`` of the first ``into.shape[1]``
+    paths written into ``into`` (the operations of :meth:`GBM.log_returns`, the shift
+    written straight into place). Returns the smallest and largest return written, those of
+    ``z * scale`` shifted by the same mean (NaN if any is NaN)."""
+    rng.standard_normal(out=part)
+    part *= scale
+    kept = part if into.shape[1] == part.shape[1] else part[:, : into.shape[1]]
+    np.add(kept, mean, out=into)
+    return float(kept.min()) + mean, float(kept.max()) + mean
 
 
 _SCRATCH_DATES: Final = 16
@@ -533,19 +550,16 @@ paths (a scratch of about 2 MB for 15,360 paths, which stays in cache)."""
 
 def _gbm_prices_at(
     model: GBM,
+    blocks: list[tuple[np.random.Generator, int, int, int]],
     *,
-    seed: int,
-    start: int,
-    size: int,
-    total: int,
     steps: int,
     dt: float,
     only: tuple[int, ...],
 ) -> FloatArray | None:
     """The prices of :func:`price_paths` for a GBM (the same numbers, bit for bit) on the
-    steps ``only`` (sorted, from 0 and within ``steps``), date-major: shape ``(len(only),
-    size)``, row ``i`` the prices of step ``only[i]`` as :class:`~.state.LazyPrices` computes
-    them.
+    steps ``only`` (sorted, from 0 and within ``steps``) of the chunk whose random-number
+    blocks are ``blocks`` (:func:`_blocks`), date-major: shape ``(len(only), size)``, row
+    ``i`` the prices of step ``only[i]`` as :class:`~.state.LazyPrices` computes them.
 
     The blocks' variates are drawn a slice of :data:`_SCRATCH_DATES` dates at a time (each
     block's generator gives the same stream whatever the size of each draw), scaled and
@@ -558,20 +572,11 @@ def _gbm_prices_at(
     asset_price = float(model.asset_price)
     floor, ceiling = (math.log(x) - math.log(asset_price) for x in _PRICE_RANGE)
     scale, mean = model._step(dt)
+    size = sum(take for _, _, take, _ in blocks)
     out = _matrix((len(only), size))
     row_of = {t: i for i, t in enumerate(only)}
     out[row_of[0]] = 0.0
     _to_prices(out[row_of[0]], asset_price)
-    # each block holding some of the chunk's paths: its generator, its first column in the
-    # chunk, the paths it gives the chunk and the paths it draws
-    blocks = []
-    for block in range(start // BLOCK_PATHS, (start + size - 1) // BLOCK_PATHS + 1):
-        lo = block * BLOCK_PATHS
-        rng = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
-        )
-        rows = min(BLOCK_PATHS, total - lo)
-        blocks.append((rng, lo - start, min(rows, start + size - lo), rows))
     width = _SCRATCH_DATES
     bufs = {rows: np.empty((min(width, steps), rows)) for _, _, _, rows in blocks}
     # scratch row 0: the running sums of the slice's previous date; rows 1..: the slice's
@@ -580,13 +585,8 @@ def _gbm_prices_at(
     for k in range(0, steps, width):
         n = min(width, steps - k)
         for rng, col, take, rows in blocks:
-            part = bufs[rows][:n]
-            rng.standard_normal(out=part)
-            part *= scale
-            kept = part if take == rows else part[:, :take]
-            # z * scale + mean, as GBM.log_returns computes it, into place
-            np.add(kept, mean, out=sums[1 : n + 1, col : col + take])
-            smallest, largest = float(kept.min()) + mean, float(kept.max()) + mean
+            into = sums[1 : n + 1, col : col + take]
+            smallest, largest = _gbm_slice(rng, bufs[rows][:n], scale, mean, into)
             if smallest != smallest or largest != largest:  # NaN
                 _release(out)
                 return None
