@@ -305,9 +305,10 @@ class CorrelatedGBM:
     ) -> FloatArray:
         """Log returns, shape ``(n_assets, paths, steps)``.
 
-        Draws one array of ``n_assets x paths x steps`` standard normals (asset by asset,
-        the first asset's first) and mixes them with the correlation factor, one asset (a
-        whole ``(paths, steps)`` slab) at a time.
+        Draws ``n_assets x steps x paths`` standard normals (asset by asset, the first
+        asset's first; each asset's a date at a time, every path's normal of a step before
+        the next step's, as :class:`~treasurymodel.GBM` draws them) and mixes them with the
+        correlation factor, one asset (a whole ``(paths, steps)`` slab) at a time.
 
         Examples
         --------
