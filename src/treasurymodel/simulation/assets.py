@@ -325,9 +325,16 @@ class CorrelatedGBM:
         return out
 
     def _normals(
-        self, rng: np.random.Generator, *, paths: int, steps: int, dt: float
+        self,
+        rng: np.random.Generator,
+        *,
+        paths: int,
+        steps: int,
+        dt: float,
+        date_major: bool = False,
     ) -> tuple[FloatArray, FloatArray, tuple[float, ...]]:
-        """Raw standard normals ``(n_assets, paths, steps)``, the mixing matrix and the means.
+        """Raw standard normals ``(n_assets, paths, steps)`` (``(n_assets, steps, paths)``,
+        as drawn, with ``date_major``), the mixing matrix and the means.
 
         Asset ``i``'s log returns are ``sum_j mix[i, j] * z[j] + means[i]`` with
         :math:`\\mathrm{mix} = \\mathrm{diag}(\\sigma\\sqrt{dt})\\,L`; ``mix[0, 0]`` is
@@ -339,11 +346,14 @@ class CorrelatedGBM:
         means = tuple(
             (mu - 0.5 * s**2) * dt for mu, s in zip(self.drifts, self.volatilities, strict=True)
         )
+        shape = (n, steps, paths) if date_major else (n, paths, steps)
         if not any(self.volatilities):
-            return np.zeros((n, paths, steps)), np.zeros((n, n)), means
+            return np.zeros(shape), np.zeros((n, n)), means
         # asset by asset, each a date at a time (every path's normal of a date before the
         # next date's), as GBM draws them: the first asset's are GBM's with the same generator
-        z = np.ascontiguousarray(rng.standard_normal((n, steps, paths)).transpose(0, 2, 1))
+        z = rng.standard_normal((n, steps, paths))
+        if not date_major:
+            z = np.ascontiguousarray(z.transpose(0, 2, 1))
         mix = self._factor * (np.array(self.volatilities) * sd)[:, None]
         mix[0, 0] = self.volatilities[0] * sd  # exactly GBM's factor (L[0, 0] is 1)
         return z, mix, means
@@ -829,8 +839,8 @@ def basket_price_paths(
             np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,)))
         )
         mix: FloatArray | None = None
-        if normals is not None:
-            each, mix, means = normals(rng, paths=rows, steps=steps, dt=dt)
+        if normals is not None:  # date-major: (assets, steps, paths)
+            each, mix, means = normals(rng, paths=rows, steps=steps, dt=dt, date_major=True)
         else:
             each = basket.model.asset_log_returns(rng, paths=rows, steps=steps, dt=dt)
             means = (0.0,) * n
@@ -854,10 +864,10 @@ def basket_price_paths(
                 if mix is None:
                     np.add(each[i, :take, s0:s1].T, drifts[position], out=buf)
                 else:
-                    np.multiply(each[i, :take, s0:s1].T, mix[i, i], out=buf)
+                    np.multiply(each[i, s0:s1, :take], mix[i, i], out=buf)
                     for j in range(i):
                         if mix[i, j] != 0.0:
-                            np.multiply(each[j, :take, s0:s1].T, mix[i, j], out=tmp)
+                            np.multiply(each[j, s0:s1, :take], mix[i, j], out=tmp)
                             buf += tmp
                     buf += drifts[position]
                 buf[0] += weights[position] if s0 == 0 else carry[position, :take]
