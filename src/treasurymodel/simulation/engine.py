@@ -520,38 +520,39 @@ def prices_read(
     premium: Any,
     impact: Any,
     record: Sequence[str],
-) -> tuple[int, ...] | None:
-    """The steps whose prices :func:`simulate_drawn` reads, whatever the paths (sorted), or
-    None when they depend on the paths or cannot be told.
+) -> tuple[frozenset[int], bool]:
+    """The steps whose prices :func:`simulate_drawn` reads whatever the paths, and whether
+    those are all it reads.
 
     They are the steps the engine visits (:func:`_visits`), the first (whose price places
-    the recorded quantities' bins) and the last (the final price). None when a channel sells
-    new securities on the paths (their payments add steps as they are sold), when the premium
-    model reads the running peak (the price of every step), or when the inputs are wrong
-    (the engine then names what is wrong).
+    the recorded quantities' bins) and the last (the final price). They are not all when a
+    channel sells new securities on the paths (their payments add steps as they are sold)
+    or when the premium model reads the running peak (the price of every step). No step
+    and False when the inputs are wrong (the engine then names what is wrong).
 
     Examples
     --------
     >>> import treasurymodel as tm
     >>> co = tm.datasets.load("mstr-2026-02")
     >>> dates = tm.simulation.simulation_dates(co.as_of, years=1)
-    >>> read = prices_read(co, dates, None, None, None, ())
-    >>> read[:3], read[-1], len(read) < len(dates)
-    ((0, 4, 6), 52, True)
+    >>> read, complete = prices_read(co, dates, None, None, None, ())
+    >>> sorted(read)[:3], max(read), len(read) < len(dates), complete
+    ([0, 4, 6], 52, True, True)
     >>> peak = tm.simulation.PeakCompressionPremium(initial=1.3, floor=0.6, sensitivity=2.0)
-    >>> prices_read(co, dates, None, peak, None, ()) is None
-    True
+    >>> prices_read(co, dates, None, peak, None, ())[1]
+    False
     """
     try:
         company, the_dates, policy, premium = _inputs(company, dates, policy, premium, impact)
         plan = plan_for(company, the_dates, policy)
     except ValidationError:
-        return None
-    if premium.uses_peak or any(isinstance(ch, _SELLS_SECURITIES) for ch in policy.channels):
-        return None
+        return frozenset(), False
     last = len(the_dates) - 1
     steps = _visits(plan, policy, recording=bool(record), last_step=last) | {0, last}
-    return tuple(sorted(steps))
+    complete = not premium.uses_peak and not any(
+        isinstance(ch, _SELLS_SECURITIES) for ch in policy.channels
+    )
+    return frozenset(steps), complete
 
 
 def _run(
@@ -1075,15 +1076,21 @@ def _serve(w: StepWork, cap: Any) -> Any:
     -0.0: both are >= 0), so the debt's part is skipped and ``du`` stays the number 0.0 (the
     same numbers, and the later phases keep their shortcuts for no debt).
     """
-    if _zero(w.du):
-        y = np.minimum(cap, w.vu)
-        w.vu = w.vu - y
-        return y
-    x = np.minimum(cap, w.du)
-    w.du = w.du - x
-    y = np.minimum(cap - x, w.vu)
-    w.vu = w.vu - y
-    return x + y
+    w.du, w.vu, raised = _split(cap, w.du, w.vu)
+    return raised
+
+
+def _split(cap: Any, du: Any, vu: Any) -> tuple[Any, Any, Any]:
+    """What a capacity ``cap`` raises for debt ``du`` and then dividends ``vu`` not yet
+    covered (on every path, or on some paths' parts of them): the debt and dividends left
+    and the amount raised, ``x = min(cap, du)`` then ``y = min(cap - x, vu)``, ``x + y``;
+    the debt's part skipped when ``du`` is the untouched 0.0 (see :func:`_serve`)."""
+    if _zero(du):
+        y = np.minimum(cap, vu)
+        return du, vu - y, y
+    x = np.minimum(cap, du)
+    y = np.minimum(cap - x, vu)
+    return du - x, vu - y, x + y
 
 
 def _from_common(c: Run, st: PathState, w: StepWork) -> None:
@@ -1120,18 +1127,12 @@ def _few_common(c: Run, st: PathState, w: StepWork, open_: Any) -> bool:
         w.e = 0.0
         return True
     cap = c.turnover * w.tdays * (_at(w.start_shares, idx) * w.share_price[idx])
-    vu = _at(w.vu, idx)
-    if _zero(w.du):  # no debt left: the dividends only, as in _serve
-        y = np.minimum(cap, vu)
-        part = y
-    else:
-        du = _at(w.du, idx)
-        x = np.minimum(cap, du)
-        y = np.minimum(cap - x, vu)
-        w.du = _put(w.du, idx, du - x, c.n)
-        part = x + y
+    no_debt = _zero(w.du)  # no debt left: the dividends only, as in _serve
+    du, vu, part = _split(cap, w.du if no_debt else _at(w.du, idx), _at(w.vu, idx))
+    if not no_debt:
+        w.du = _put(w.du, idx, du, c.n)
     old = w.vu
-    w.vu = _put(old, idx, vu - y, c.n)
+    w.vu = _put(old, idx, vu, c.n)
     if w.vu_seen is old and w.vu_count > idx.size:
         # still owed on a path outside idx, which this left alone: still positive somewhere
         w.vu_seen, w.vu_count = w.vu, w.vu_count - idx.size

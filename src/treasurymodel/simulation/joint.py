@@ -76,6 +76,12 @@ def _company_table(names: Sequence[str], results: Sequence[Any]) -> dict[str, np
     }
 
 
+def _same_market(a: Any, b: Any) -> bool:
+    """Whether two results of a market (:class:`~.market.MarketResult` or
+    :class:`MarketAggregates`) have the same companies, results and quarters."""
+    return bool(a.names == b.names and a.results == b.results and a.quarters == b.quarters)
+
+
 def _joint_footer(names: Sequence[str], probability_at_least: Callable[[int], float]) -> str:
     """The line under a market's table: the probability of two or more forced sellers in
     one quarter (nothing for one company)."""
@@ -149,9 +155,7 @@ class MarketAggregates(Tabular):
         if not isinstance(other, MarketAggregates):
             return NotImplemented
         return (
-            self.names == other.names
-            and self.results == other.results
-            and self.quarters == other.quarters
+            _same_market(self, other)
             and self.paths == other.paths
             and bool(np.array_equal(self.seller_counts, other.seller_counts))
             and bool(np.array_equal(self.most_sellers, other.most_sellers))

@@ -52,7 +52,7 @@ from .engine import (
     check_record,
 )
 from .impact import ImpactModel
-from .joint import MarketAggregates, _company_table, _joint_footer
+from .joint import MarketAggregates, _company_table, _joint_footer, _same_market
 from .models import _whole
 from .montecarlo import (
     _MAX_PATHS,
@@ -146,11 +146,8 @@ class MarketResult(Tabular):
         """
         if not isinstance(other, MarketResult):
             return NotImplemented
-        return (
-            self.names == other.names
-            and self.results == other.results
-            and self.quarters == other.quarters
-            and bool(np.array_equal(self.forced_sellers, other.forced_sellers))
+        return _same_market(self, other) and bool(
+            np.array_equal(self.forced_sellers, other.forced_sellers)
         )
 
     __hash__ = None  # type: ignore[assignment]

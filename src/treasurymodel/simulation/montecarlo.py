@@ -241,11 +241,10 @@ class _Chunk:
     record: tuple[str, ...]
     record_edges: Mapping[str, Any] | None
     fx: Mapping[str, Any] = attrs.field(factory=dict)  # checked (check_fx)
-    # the steps the engine surely reads (the company's calendar and the last), whose prices
-    # are computed while the running sum passes them
+    # the steps the engine reads whatever happens on the paths, whose prices are computed
+    # while the running sum passes them, and the steps kept when those are all it reads
+    # (None: every step): _steps_read
     early: frozenset[int] = frozenset()
-    # the steps whose prices the engine reads whatever the paths (prices_read), when known:
-    # only those are kept (None: every step)
     only: tuple[int, ...] | None = None
 
 
@@ -627,6 +626,7 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
     every rate at the as-of rate)."""
     rates: dict[str, FloatArray] | None = None
     if prices is None:
+        lazy = _read_by_date(chunk.company, chunk.fx)
         drawn = _price_source(
             chunk.model,
             seed=chunk.seed,
@@ -635,10 +635,10 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
             total=chunk.total,
             steps=chunk.steps,
             dt=chunk.dt,
-            early=chunk.early if _lazy_ok(chunk) else frozenset(),
-            only=chunk.only if _lazy_ok(chunk) else None,
+            early=chunk.early if lazy else frozenset(),
+            only=chunk.only,  # None unless the prices are read a date at a time
         )
-        if isinstance(drawn, LazyPrices) and _lazy_ok(chunk):
+        if isinstance(drawn, LazyPrices) and lazy:
             result = simulate_drawn(
                 chunk.company,
                 prices=drawn,
@@ -667,20 +667,7 @@ def _run_chunk(chunk: _Chunk, prices: FloatArray | None = None) -> SimulationRes
     )
 
 
-def _surely_read(
-    company: Company, dates: tuple[_dt.date, ...], policy: FundingPolicy | None
-) -> frozenset[int]:
-    """The steps the engine reads whatever happens on the paths: the company's calendar
-    (:attr:`~.calendar.Plan.event_steps`) and the last step. Empty when the calendar cannot
-    be built (the engine then names what is wrong)."""
-    try:
-        plan = plan_for(company, dates, FundingPolicy() if policy is None else policy)
-    except ValidationError:
-        return frozenset()
-    return frozenset(plan.event_steps) | {len(dates) - 1}
-
-
-def _kept_steps(
+def _steps_read(
     company: Company,
     dates: tuple[_dt.date, ...],
     policy: FundingPolicy | None,
@@ -688,23 +675,23 @@ def _kept_steps(
     impact: ImpactModel | None,
     record: tuple[str, ...],
     fx: Mapping[str, Any] | None,
-    steps: int,
-) -> tuple[int, ...] | None:
-    """The steps whose prices a chunk keeps: those the engine reads whatever the paths
-    (:func:`~.engine.prices_read`), or None (every step) when they are not known, are every
-    step, or the prices are converted from another currency as a whole matrix."""
-    if fx or company.holdings[0].price_currency not in (None, company.currency):
-        return None
-    read = prices_read(company, dates, policy, premium, impact, record)
-    return None if read is None or len(read) > steps else read
+) -> tuple[frozenset[int], tuple[int, ...] | None]:
+    """The steps the engine reads whatever happens on the paths (:func:`~.engine.prices_read`;
+    empty when the inputs are wrong, and the engine then names what is wrong), whose prices
+    are computed while the running sum passes them; and the steps a chunk keeps, when those
+    are all the engine reads (sorted), else None (every step is kept): the steps are not all
+    it reads, they are every step, or the prices are converted as a whole matrix."""
+    read, complete = prices_read(company, dates, policy, premium, impact, record)
+    if not complete or len(read) == len(dates) or not _read_by_date(company, fx):
+        return read, None
+    return read, tuple(sorted(read))
 
 
-def _lazy_ok(chunk: _Chunk) -> bool:
-    """Whether the engine may read the chunk's prices a date at a time: no exchange-rate path
+def _read_by_date(company: Company, fx: Mapping[str, Any] | None) -> bool:
+    """Whether the engine may read a chunk's prices a date at a time: no exchange-rate path
     and the asset priced in the reporting currency (otherwise the prices are converted as a
     whole matrix first)."""
-    co = chunk.company
-    return not chunk.fx and co.holdings[0].price_currency in (None, co.currency)
+    return not fx and company.holdings[0].price_currency in (None, company.currency)
 
 
 def _chunk_rates(chunk: _Chunk, prices: FloatArray, start: int) -> dict[str, FloatArray] | None:
@@ -1198,6 +1185,7 @@ def simulate(
         + f"{(_PRICE_MATRIX_COPIES + fx_copies) * 8} bytes a price of {in_flight} chunk(s) of "
         f"{min(size, n_paths):,} paths x {steps + 1:,} dates",
     )
+    early, only = _steps_read(company, dates, policy, premium, impact, names, rates)
     template = _Chunk(
         company=company,
         model=model,
@@ -1214,8 +1202,8 @@ def simulate(
         record=names,
         record_edges=record_edges,
         fx=rates,
-        early=_surely_read(company, dates, policy),
-        only=_kept_steps(company, dates, policy, premium, impact, names, rates, steps),
+        early=early,
+        only=only,
     )
     if record_edges is not None:  # the engine checks the edges: on one flat path, up front
         _run_chunk(template, np.full((1, steps + 1), float(model.asset_price)))
